@@ -1,0 +1,189 @@
+package drafts
+
+import "fmt"
+
+// Operation kinds of a proposal.
+const (
+	OpReplace = "replace"
+	OpInsert  = "insert"
+	OpDelete  = "delete"
+	OpMove    = "move"
+)
+
+// Operation is one change a proposal makes to a text.
+//
+//   - replace: Provision's text becomes Text (its words, without the marker);
+//     Number, when set, gives it a new marker.
+//   - insert: Text (markup of one or more provisions) goes after the
+//     provision After ("" for the start of the text).
+//   - delete: Provision goes.
+//   - move: Provision goes after After ("" for the start).
+type Operation struct {
+	Op        string `json:"op"`
+	Provision string `json:"provision,omitempty"`
+	After     string `json:"after,omitempty"`
+	Text      string `json:"text,omitempty"`
+	Number    string `json:"number,omitempty"`
+	// ID, on an insert of one provision, is the id the new provision takes
+	// (the derived operations of a diff keep the ids of the new text).
+	ID string `json:"id,omitempty"`
+}
+
+// Validate checks the operation's shape (not whether its ids exist).
+func (o Operation) Validate() error {
+	switch o.Op {
+	case OpReplace:
+		if o.Provision == "" {
+			return Errorf(EINVALID, "replace needs a provision")
+		}
+	case OpInsert:
+		if o.Text == "" {
+			return Errorf(EINVALID, "insert needs a text")
+		}
+	case OpDelete:
+		if o.Provision == "" {
+			return Errorf(EINVALID, "delete needs a provision")
+		}
+	case OpMove:
+		if o.Provision == "" {
+			return Errorf(EINVALID, "move needs a provision")
+		}
+		if o.After == o.Provision {
+			return Errorf(EINVALID, "move: a provision cannot follow itself")
+		}
+	default:
+		return Errorf(EINVALID, "unknown operation %q (replace, insert, delete or move)", o.Op)
+	}
+	return nil
+}
+
+// ApplyOperations applies ops in order to a copy of ps and returns it. New
+// provisions get ids from newID. Every id an operation names must exist at
+// that point (ENOTFOUND otherwise, as EINVALID naming the operation). The
+// ending of the text is kept and separators are restored with FixGaps.
+func ApplyOperations(ps []Provision, ops []Operation, newID func() string, lim Limits) ([]Provision, error) {
+	out := make([]Provision, len(ps))
+	copy(out, ps)
+	ending := ""
+	if len(out) > 0 {
+		ending = out[len(out)-1].Gap
+	}
+	index := func(id string) int {
+		for i := range out {
+			if out[i].ID == id {
+				return i
+			}
+		}
+		return -1
+	}
+	for n, o := range ops {
+		fail := func(format string, args ...any) error {
+			msg := fmt.Sprintf(format, args...)
+			return &Error{Code: EINVALID, Message: fmt.Sprintf("operation %d (%s): %s", n+1, o.Op, msg),
+				Fields: []FieldError{{Field: fmt.Sprintf("operations[%d]", n), Message: msg}}}
+		}
+		if err := o.Validate(); err != nil {
+			return nil, fail("%s", ErrorMessage(err))
+		}
+		after := -1
+		if o.After != "" && (o.Op == OpInsert || o.Op == OpMove) {
+			if after = index(o.After); after < 0 {
+				return nil, fail("no provision %q to insert after", o.After)
+			}
+		}
+		switch o.Op {
+		case OpReplace:
+			i := index(o.Provision)
+			if i < 0 {
+				return nil, fail("no provision %q", o.Provision)
+			}
+			if err := CheckText(o.Text, lim); err != nil {
+				return nil, fail("%s", ErrorMessage(err))
+			}
+			out[i].Text = o.Text
+			if o.Number != "" {
+				out[i].Number = o.Number
+			}
+		case OpInsert:
+			news, err := ParseProvisions(o.Text, lim)
+			if err != nil {
+				return nil, fail("%s", ErrorMessage(err))
+			}
+			for k := range news {
+				news[k].ID = newID()
+				news[k].Gap = "\n\n"
+			}
+			if o.ID != "" {
+				if len(news) != 1 {
+					return nil, fail("an id can be given to one inserted provision only")
+				}
+				if index(o.ID) >= 0 {
+					return nil, fail("provision %q exists already", o.ID)
+				}
+				news[0].ID = o.ID
+			}
+			at := after + 1
+			out = append(out[:at], append(news, out[at:]...)...)
+		case OpDelete:
+			i := index(o.Provision)
+			if i < 0 {
+				return nil, fail("no provision %q", o.Provision)
+			}
+			out = append(out[:i], out[i+1:]...)
+		case OpMove:
+			i := index(o.Provision)
+			if i < 0 {
+				return nil, fail("no provision %q", o.Provision)
+			}
+			p := out[i]
+			out = append(out[:i], out[i+1:]...)
+			at := 0
+			if o.After != "" {
+				at = index(o.After) + 1
+			}
+			out = append(out[:at], append([]Provision{p}, out[at:]...)...)
+		}
+	}
+	if len(out) == 0 {
+		return nil, Errorf(EINVALID, "the operations delete every provision")
+	}
+	if len(out) > lim.orDefault().MaxProvisions {
+		return nil, Errorf(ETOOLARGE, "the text would have more than %d provisions", lim.orDefault().MaxProvisions)
+	}
+	FixGaps(out, ending)
+	return out, nil
+}
+
+// Operations turns a diff into the operations that make its new text from
+// its old one: ApplyOperations(old, d.Operations()) prints as new.
+func (d *Diff) Operations() []Operation {
+	var ops []Operation
+	for _, c := range d.Changes {
+		if c.Kind == ChangeDeleted {
+			ops = append(ops, Operation{Op: OpDelete, Provision: c.Provision})
+		}
+	}
+	prev := ""
+	for _, c := range d.Changes {
+		if c.Kind == ChangeDeleted {
+			continue
+		}
+		switch {
+		case c.Kind == ChangeInserted:
+			markup := c.Text
+			if c.Number != "" {
+				markup = c.Number + " " + c.Text
+			}
+			ops = append(ops, Operation{Op: OpInsert, After: prev, Text: markup, ID: c.Provision})
+		default:
+			if c.Moved {
+				ops = append(ops, Operation{Op: OpMove, Provision: c.Provision, After: prev})
+			}
+			if c.Modified || c.Renumbered {
+				ops = append(ops, Operation{Op: OpReplace, Provision: c.Provision, Text: c.Text, Number: c.Number})
+			}
+		}
+		prev = c.Provision
+	}
+	return ops
+}

@@ -1,0 +1,311 @@
+package drafts
+
+import (
+	"fmt"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Provision kinds.
+const (
+	KindHeading   = "heading"   // "# Cluster I. Institutional framework"
+	KindParagraph = "paragraph" // "1. The Member States ..." or an unnumbered paragraph
+	KindItem      = "item"      // "(a) the purposes and principles ..."
+)
+
+// Default limits of a text. Service fields override them.
+const (
+	DefaultMaxTextBytes  = 2 << 20
+	DefaultMaxProvisions = 20000
+)
+
+// Provision is one heading, paragraph or sub-item of a text.
+//
+// Its ID is stable: it survives edits, moves and renumbering. Number is the
+// marker as written ("12.", "(a)", "#", or "" for an unnumbered paragraph),
+// Text the words after the marker and its single space. Gap is the exact run
+// of line breaks (and blank lines) that follows the provision in the text:
+// "\n\n" between provisions, the text's own ending after the last one.
+type Provision struct {
+	ID     string `json:"id"`
+	Kind   string `json:"kind"`
+	Number string `json:"number"`
+	Text   string `json:"text"`
+	Gap    string `json:"gap,omitempty"`
+	Status string `json:"status,omitempty"`
+}
+
+// Markup returns the provision as written: marker, space, text (no gap).
+func (p Provision) Markup() string {
+	if p.Number == "" {
+		return p.Text
+	}
+	return p.Number + " " + p.Text
+}
+
+// Text is a parsed text: the provisions in order, and any blank lines before
+// the first one (Lead), so that Print(Parse(s)) == s for every valid s.
+type Text struct {
+	Lead       string      `json:"lead,omitempty"`
+	Provisions []Provision `json:"provisions"`
+}
+
+// Limits bounds the size of a text.
+type Limits struct {
+	MaxBytes      int
+	MaxProvisions int
+}
+
+func (l Limits) orDefault() Limits {
+	if l.MaxBytes <= 0 {
+		l.MaxBytes = DefaultMaxTextBytes
+	}
+	if l.MaxProvisions <= 0 {
+		l.MaxProvisions = DefaultMaxProvisions
+	}
+	return l
+}
+
+// CheckText reports, as an EINVALID error naming line and column, the first
+// problem that makes s unacceptable as a text: invalid UTF-8, NUL or another
+// control character (tab, line feed and carriage return are allowed), or a
+// size over the limit (ETOOLARGE).
+func CheckText(s string, lim Limits) error {
+	lim = lim.orDefault()
+	if len(s) > lim.MaxBytes {
+		return &Error{Code: ETOOLARGE, Message: fmt.Sprintf("text is %d bytes; the limit is %d", len(s), lim.MaxBytes)}
+	}
+	line, col := 1, 1
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size <= 1:
+			return textError(line, col, fmt.Sprintf("invalid UTF-8 (byte 0x%02x)", s[i]))
+		case r == '\n':
+			line, col = line+1, 0
+		case r == '\t' || r == '\r':
+		case r == 0:
+			return textError(line, col, "NUL character")
+		case unicode.IsControl(r):
+			return textError(line, col, fmt.Sprintf("control character U+%04X", r))
+		}
+		i += size
+		col++
+	}
+	return nil
+}
+
+func textError(line, col int, msg string) *Error {
+	return &Error{
+		Code:    EINVALID,
+		Message: fmt.Sprintf("text: line %d, column %d: %s", line, col, msg),
+		Fields:  []FieldError{{Field: "text", Line: line, Column: col, Message: msg}},
+	}
+}
+
+// ParseText checks s and splits it into provisions, without ids. Blocks of
+// non-blank lines are provisions; a line holding only spaces, tabs or a
+// carriage return is blank. The first line's marker gives the kind.
+// An empty text (only blank lines) is EINVALID.
+func ParseText(s string, lim Limits) (*Text, error) {
+	lim = lim.orDefault()
+	if err := CheckText(s, lim); err != nil {
+		return nil, err
+	}
+	t := &Text{}
+	pos := 0
+	// Lead: leading blank lines.
+	for pos < len(s) {
+		end := lineEnd(s, pos)
+		if !isBlank(s[pos:end]) {
+			break
+		}
+		pos = nextLine(s, end)
+	}
+	t.Lead = s[:pos]
+	for pos < len(s) {
+		// A block: non-blank lines.
+		start := pos
+		end := lineEnd(s, pos)
+		for end < len(s) {
+			next := end + 1
+			e := lineEnd(s, next)
+			if next >= len(s) || isBlank(s[next:e]) {
+				break
+			}
+			end = e
+		}
+		body := s[start:end]
+		// Trailing "\r" of a CRLF line belongs to the gap.
+		if strings.HasSuffix(body, "\r") {
+			body = body[:len(body)-1]
+			end--
+		}
+		// The gap: the line break and any blank lines up to the next block.
+		g := end
+		if g < len(s) && s[g] == '\r' {
+			g++
+		}
+		for g < len(s) { // s[g] == '\n'
+			g++
+			le := lineEnd(s, g)
+			if !isBlank(s[g:le]) {
+				break
+			}
+			g = le
+		}
+		p := classify(body)
+		p.Gap = s[end:g]
+		t.Provisions = append(t.Provisions, p)
+		if len(t.Provisions) > lim.MaxProvisions {
+			return nil, &Error{Code: ETOOLARGE, Message: fmt.Sprintf("text has more than %d provisions", lim.MaxProvisions)}
+		}
+		pos = g
+	}
+	if len(t.Provisions) == 0 {
+		return nil, textError(1, 1, "text is empty")
+	}
+	return t, nil
+}
+
+// lineEnd returns the index of the "\n" ending the line at pos, or len(s).
+func lineEnd(s string, pos int) int {
+	if i := strings.IndexByte(s[pos:], '\n'); i >= 0 {
+		return pos + i
+	}
+	return len(s)
+}
+
+func nextLine(s string, end int) int {
+	if end < len(s) {
+		return end + 1
+	}
+	return end
+}
+
+func isBlank(line string) bool {
+	for i := 0; i < len(line); i++ {
+		switch line[i] {
+		case ' ', '\t', '\r':
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// classify finds the marker of a provision's markup.
+func classify(body string) Provision {
+	if n := headingMarker(body); n > 0 {
+		return Provision{Kind: KindHeading, Number: body[:n], Text: body[n+1:]}
+	}
+	if n := numberMarker(body); n > 0 {
+		return Provision{Kind: KindParagraph, Number: body[:n], Text: body[n+1:]}
+	}
+	if n := itemMarker(body); n > 0 {
+		return Provision{Kind: KindItem, Number: body[:n], Text: body[n+1:]}
+	}
+	return Provision{Kind: KindParagraph, Text: body}
+}
+
+// headingMarker returns the length of a "#".."######" marker followed by a space.
+func headingMarker(s string) int {
+	n := 0
+	for n < len(s) && n < 7 && s[n] == '#' {
+		n++
+	}
+	if n == 0 || n > 6 || n >= len(s) || s[n] != ' ' {
+		return 0
+	}
+	return n
+}
+
+// numberMarker returns the length of "12." or "3.1." followed by a space.
+func numberMarker(s string) int {
+	i, digits := 0, 0
+	for i < len(s) {
+		d := 0
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' && d < 4 {
+			i, d = i+1, d+1
+		}
+		if d == 0 || i >= len(s) || s[i] != '.' {
+			return 0
+		}
+		i++
+		digits += d
+		if i < len(s) && s[i] == ' ' {
+			return i
+		}
+	}
+	return 0
+}
+
+// itemMarker returns the length of "(a)", "(iv)", "(12)" or "(б)" followed by a space.
+func itemMarker(s string) int {
+	if len(s) < 4 || s[0] != '(' {
+		return 0
+	}
+	i, n := 1, 0
+	for i < len(s) && n <= 5 {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == ')' {
+			break
+		}
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+			return 0
+		}
+		i, n = i+size, n+1
+	}
+	if n == 0 || n > 5 || i+1 >= len(s) || s[i] != ')' || s[i+1] != ' ' {
+		return 0
+	}
+	return i + 1
+}
+
+// Print writes the text back: Print(ParseText(s)) == s.
+func (t *Text) Print() string {
+	var b strings.Builder
+	b.WriteString(t.Lead)
+	for _, p := range t.Provisions {
+		b.WriteString(p.Markup())
+		b.WriteString(p.Gap)
+	}
+	return b.String()
+}
+
+// PrintProvisions prints provisions as a text with no lead.
+func PrintProvisions(ps []Provision) string {
+	t := Text{Provisions: ps}
+	return t.Print()
+}
+
+// ParseProvisions parses markup for new provisions (the text of an insert
+// operation, or a replacement that may carry its own marker).
+func ParseProvisions(s string, lim Limits) ([]Provision, error) {
+	t, err := ParseText(s, lim)
+	if err != nil {
+		return nil, err
+	}
+	return t.Provisions, nil
+}
+
+// FixGaps restores the separators of a provision list after operations
+// moved, inserted or removed provisions: every provision but the last is
+// followed by at least one blank line, and the last one ends as the text
+// did (ending).
+func FixGaps(ps []Provision, ending string) {
+	for i := range ps {
+		if i == len(ps)-1 {
+			ps[i].Gap = ending
+			continue
+		}
+		if strings.Count(ps[i].Gap, "\n") < 2 {
+			if strings.Contains(ps[i].Gap, "\r") {
+				ps[i].Gap = "\r\n\r\n"
+			} else {
+				ps[i].Gap = "\n\n"
+			}
+		}
+	}
+}
