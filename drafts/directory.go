@@ -1,0 +1,145 @@
+package drafts
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base32"
+	"encoding/hex"
+	"regexp"
+	"strings"
+	"time"
+)
+
+// Delegation is a member or observer state's (or organisation's) delegation:
+// the actor of record of proposals, consents and objections.
+type Delegation struct {
+	ID     string `json:"id"`
+	Name   string `json:"name"`
+	Status string `json:"status"`
+}
+
+var delegationIDPattern = regexp.MustCompile(`^[A-Z][A-Z0-9-]{1,15}$`)
+
+// Validate checks the delegation's fields.
+func (d *Delegation) Validate() error {
+	var fields []FieldError
+	if !delegationIDPattern.MatchString(d.ID) {
+		fields = append(fields, FieldError{Field: "id", Message: "2 to 16 capital letters, digits or '-', starting with a letter (e.g. KZ)"})
+	}
+	if strings.TrimSpace(d.Name) == "" || len(d.Name) > 200 {
+		fields = append(fields, FieldError{Field: "name", Message: "required, at most 200 bytes"})
+	}
+	if d.Status != StatusMember && d.Status != StatusObserver {
+		fields = append(fields, FieldError{Field: "status", Message: `"member" or "observer"`})
+	}
+	return fieldsError("invalid delegation", fields)
+}
+
+// User is a person with a role and, for delegates and observers, a delegation.
+type User struct {
+	ID         string    `json:"id"`
+	Name       string    `json:"name"`
+	Role       string    `json:"role"`
+	Delegation string    `json:"delegation,omitempty"`
+	Body       string    `json:"body,omitempty"`
+	CreatedAt  time.Time `json:"created_at"`
+
+	// DelegationStatus is filled in at authentication from the delegation.
+	DelegationStatus string `json:"delegation_status,omitempty"`
+}
+
+// Validate checks the user's fields (not whether the delegation exists).
+func (u *User) Validate() error {
+	var fields []FieldError
+	if strings.TrimSpace(u.Name) == "" || len(u.Name) > 200 {
+		fields = append(fields, FieldError{Field: "name", Message: "required, at most 200 bytes"})
+	}
+	switch u.Role {
+	case RoleSecretariat:
+	case RoleChair:
+		if u.Body == "" {
+			fields = append(fields, FieldError{Field: "body", Message: "a chair needs the body it chairs (e.g. SWG)"})
+		}
+	case RoleDelegate, RoleObserver:
+		if u.Delegation == "" {
+			fields = append(fields, FieldError{Field: "delegation", Message: "required for a " + u.Role})
+		}
+	default:
+		fields = append(fields, FieldError{Field: "role", Message: `"secretariat", "chair", "delegate" or "observer"`})
+	}
+	return fieldsError("invalid user", fields)
+}
+
+// Subject returns the user as the policy sees them.
+func (u *User) Subject() Subject {
+	return Subject{User: u.ID, Role: u.Role, Delegation: u.Delegation, DelegationStatus: u.DelegationStatus, Body: u.Body}
+}
+
+// Token is an API token as stored: never the secret, only its hash.
+type Token struct {
+	ID        string     `json:"id"`
+	User      string     `json:"user"`
+	Hash      string     `json:"hash"` // hex SHA-256 of the secret
+	CreatedAt time.Time  `json:"created_at"`
+	RevokedAt *time.Time `json:"revoked_at,omitempty"`
+}
+
+// tokenPrefix starts every token so that leaked ones are easy to find.
+const tokenPrefix = "chy_"
+
+// NewTokenSecret returns a new token's id, the plain token to show once
+// ("chy_<id>_<secret>"), and the hash to store.
+func NewTokenSecret() (id, plain, hash string) {
+	id = RandomID(10)
+	secret := RandomID(32)
+	return id, tokenPrefix + id + "_" + secret, HashSecret(secret)
+}
+
+// SplitToken returns the id and secret of a plain token, ok false if it is
+// not shaped like one.
+func SplitToken(plain string) (id, secret string, ok bool) {
+	rest, found := strings.CutPrefix(plain, tokenPrefix)
+	if !found {
+		return "", "", false
+	}
+	id, secret, found = strings.Cut(rest, "_")
+	if !found || id == "" || secret == "" || len(plain) > 200 {
+		return "", "", false
+	}
+	return id, secret, true
+}
+
+// HashSecret returns the hex SHA-256 of a token secret.
+func HashSecret(secret string) string {
+	h := sha256.Sum256([]byte(secret))
+	return hex.EncodeToString(h[:])
+}
+
+// VerifySecret compares a secret with a stored hash in constant time.
+func VerifySecret(secret, hash string) bool {
+	got := HashSecret(secret)
+	return subtle.ConstantTimeCompare([]byte(got), []byte(hash)) == 1
+}
+
+var idEncoding = base32.NewEncoding("abcdefghijklmnopqrstuvwxyz234567").WithPadding(base32.NoPadding)
+
+// RandomID returns n random characters of [a-z2-7] from crypto/rand.
+func RandomID(n int) string {
+	b := make([]byte, (n*5+7)/8)
+	if _, err := rand.Read(b); err != nil {
+		panic("crypto/rand failed: " + err.Error()) // never happens on Linux
+	}
+	return idEncoding.EncodeToString(b)[:n]
+}
+
+func fieldsError(msg string, fields []FieldError) error {
+	if len(fields) == 0 {
+		return nil
+	}
+	parts := make([]string, len(fields))
+	for i, f := range fields {
+		parts[i] = f.Field + ": " + f.Message
+	}
+	return &Error{Code: EINVALID, Message: msg + ": " + strings.Join(parts, "; "), Fields: fields}
+}
