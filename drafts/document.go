@@ -1,0 +1,157 @@
+package drafts
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"regexp"
+	"strings"
+	"time"
+)
+
+// Document kinds.
+var documentKinds = []string{"road-map", "catalogue", "rules-of-procedure", "statement", "decision", "regulation", "other"}
+
+// Document states.
+const (
+	StateDrafting    = "drafting"
+	StateNegotiation = "negotiation"
+	StateAdoption    = "adoption"
+	StateAdopted     = "adopted"
+	StateWithdrawn   = "withdrawn"
+)
+
+// Document is a text under negotiation, with its metadata. Its versions and
+// proposals are stored beside it.
+type Document struct {
+	ID         string    `json:"id"`
+	Symbol     string    `json:"symbol"`
+	Title      string    `json:"title"`
+	Kind       string    `json:"kind"`
+	Body       string    `json:"body"`
+	Language   string    `json:"language"`
+	Visibility string    `json:"visibility"`
+	State      string    `json:"state"`
+	Head       int       `json:"head"`
+	CreatedAt  time.Time `json:"created_at"`
+	UpdatedAt  time.Time `json:"updated_at"`
+	CreatedBy  string    `json:"created_by"`
+	// Adopted is the adopted version, 0 until the text is adopted.
+	Adopted int `json:"adopted,omitempty"`
+	// AdoptedAt and AdoptedBy record how the text was adopted.
+	AdoptedAt  *time.Time `json:"adopted_at,omitempty"`
+	AdoptedBy  string     `json:"adopted_by,omitempty"` // "consensus" or "silence"
+	Agreement  *Agreement `json:"agreement,omitempty"`
+	ETag       string     `json:"-"`
+	ProposalsN int        `json:"open_proposals,omitempty"`
+}
+
+// Agreement is how much of the head version is agreed.
+type Agreement struct {
+	Provisions       int     `json:"provisions"`
+	AgreedProvisions int     `json:"agreed_provisions"`
+	Words            int     `json:"words"`
+	AgreedWords      int     `json:"agreed_words"`
+	CleanShare       float64 `json:"clean_share"`       // by provisions, 0..1
+	CleanShareWords  float64 `json:"clean_share_words"` // by words, 0..1
+}
+
+var (
+	symbolPattern   = regexp.MustCompile(`^[\p{L}\p{N}][\p{L}\p{N}/.\-() ]{0,99}$`)
+	bodyPattern     = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9-]{0,31}$`)
+	languagePattern = regexp.MustCompile(`^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$`)
+)
+
+// Validate checks the document's metadata fields.
+func (d *Document) Validate() error {
+	var fields []FieldError
+	if !symbolPattern.MatchString(d.Symbol) {
+		fields = append(fields, FieldError{Field: "symbol", Message: "1 to 100 letters, digits, '/', '.', '-', '(', ')' or spaces, e.g. CICA/SWG/2024/R.1"})
+	}
+	if strings.TrimSpace(d.Title) == "" || len(d.Title) > 500 {
+		fields = append(fields, FieldError{Field: "title", Message: "required, at most 500 bytes"})
+	}
+	if !contains(documentKinds, d.Kind) {
+		fields = append(fields, FieldError{Field: "kind", Message: "one of " + strings.Join(documentKinds, ", ")})
+	}
+	if !bodyPattern.MatchString(d.Body) {
+		fields = append(fields, FieldError{Field: "body", Message: "the owning body, e.g. SWG or SOC"})
+	}
+	if !languagePattern.MatchString(d.Language) {
+		fields = append(fields, FieldError{Field: "language", Message: "a language tag such as en or ru"})
+	}
+	if d.Visibility != VisibilityMembers && d.Visibility != VisibilityObservers {
+		fields = append(fields, FieldError{Field: "visibility", Message: `"members" or "observers"`})
+	}
+	return fieldsError("invalid document", fields)
+}
+
+// Resource returns the document as the policy sees it.
+func (d *Document) Resource() Resource {
+	return Resource{Type: "document", Body: d.Body, Visibility: d.Visibility}
+}
+
+// Version is an immutable snapshot of a document's whole text.
+type Version struct {
+	Document   string      `json:"document"`
+	Number     int         `json:"number"`
+	Parent     int         `json:"parent,omitempty"`
+	Author     string      `json:"author"`
+	Delegation string      `json:"delegation,omitempty"`
+	Message    string      `json:"message"`
+	CreatedAt  time.Time   `json:"created_at"`
+	Hash       string      `json:"hash"` // hex sha-256 of the text
+	Merged     []string    `json:"merged"`
+	Lead       string      `json:"lead,omitempty"`
+	Provisions []Provision `json:"provisions"`
+	// Resolutions lists the provisions whose text the chair set by a
+	// compromise when merging.
+	Resolutions []string `json:"resolutions,omitempty"`
+}
+
+// Text returns the version's text, as printed from its provisions.
+func (v *Version) Text() string {
+	t := Text{Lead: v.Lead, Provisions: v.Provisions}
+	return t.Print()
+}
+
+// Provision returns the provision with the given id and its index, or -1.
+func (v *Version) Provision(id string) (Provision, int) {
+	for i, p := range v.Provisions {
+		if p.ID == id {
+			return p, i
+		}
+	}
+	return Provision{}, -1
+}
+
+// HashText returns the hex sha-256 of a text.
+func HashText(s string) string {
+	h := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(h[:])
+}
+
+// Provision statuses, set by the chair per version.
+const (
+	ProvisionPending     = "pending"
+	ProvisionBracketed   = "bracketed"
+	ProvisionAgreedAdRef = "agreed-ad-ref"
+	ProvisionAgreed      = "agreed"
+)
+
+// ValidProvisionStatus reports whether s is a provision status.
+func ValidProvisionStatus(s string) bool {
+	switch s {
+	case ProvisionPending, ProvisionBracketed, ProvisionAgreedAdRef, ProvisionAgreed:
+		return true
+	}
+	return false
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

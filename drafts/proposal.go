@@ -1,0 +1,103 @@
+package drafts
+
+import (
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Proposal statuses.
+const (
+	ProposalOpen             = "open"
+	ProposalAccepted         = "accepted"
+	ProposalAcceptedModified = "accepted-modified"
+	ProposalRejected         = "rejected"
+	ProposalWithdrawn        = "withdrawn"
+	ProposalObsolete         = "obsolete"
+)
+
+// Proposal is an amendment by a delegation against a base version: a list
+// of operations on provisions, with a justification.
+type Proposal struct {
+	ID            string      `json:"id"`
+	Document      string      `json:"document"`
+	Delegation    string      `json:"delegation"`
+	Author        string      `json:"author"`
+	Base          int         `json:"base"`
+	Justification string      `json:"justification"`
+	Operations    []Operation `json:"operations"`
+	// Text is the whole edited text when the delegation sent one; the
+	// operations were derived from it.
+	Text       string     `json:"text,omitempty"`
+	Status     string     `json:"status"`
+	Reason     string     `json:"reason,omitempty"` // why it was rejected or made obsolete
+	Cosponsors []string   `json:"cosponsors"`
+	Comments   []Comment  `json:"comments"`
+	CreatedAt  time.Time  `json:"created_at"`
+	UpdatedAt  time.Time  `json:"updated_at"`
+	ClosedAt   *time.Time `json:"closed_at,omitempty"`
+	// MergedInto is the version that accepted it.
+	MergedInto int    `json:"merged_into,omitempty"`
+	ETag       string `json:"-"`
+}
+
+// Comment is a remark on a proposal by a delegation or the chair.
+type Comment struct {
+	Author     string    `json:"author"`
+	Delegation string    `json:"delegation,omitempty"`
+	Text       string    `json:"text"`
+	At         time.Time `json:"at"`
+}
+
+// Resource returns the proposal as the policy sees it, on document d.
+func (p *Proposal) Resource(d *Document) Resource {
+	r := d.Resource()
+	r.Type = "proposal"
+	r.Delegation = p.Delegation
+	r.Sponsors = p.Cosponsors
+	return r
+}
+
+// Touches returns the ids of the base provisions the proposal changes, in
+// the order its operations name them.
+func (p *Proposal) Touches() []string {
+	var ids []string
+	seen := map[string]bool{}
+	add := func(id string) {
+		if id != "" && !seen[id] {
+			seen[id] = true
+			ids = append(ids, id)
+		}
+	}
+	for _, o := range p.Operations {
+		switch o.Op {
+		case OpInsert:
+			add(o.After)
+		default:
+			add(o.Provision)
+		}
+	}
+	return ids
+}
+
+// ValidateProposalInput checks the parts of a new proposal a client sends.
+func ValidateProposalInput(justification string, ops []Operation, text string) error {
+	var fields []FieldError
+	if len(justification) > 20000 {
+		fields = append(fields, FieldError{Field: "justification", Message: "at most 20000 bytes"})
+	}
+	switch {
+	case len(ops) == 0 && strings.TrimSpace(text) == "":
+		fields = append(fields, FieldError{Field: "operations", Message: "give operations or a whole edited text"})
+	case len(ops) > 0 && text != "":
+		fields = append(fields, FieldError{Field: "text", Message: "give operations or a whole edited text, not both"})
+	case len(ops) > 1000:
+		fields = append(fields, FieldError{Field: "operations", Message: "at most 1000 operations"})
+	}
+	for i, o := range ops {
+		if err := o.Validate(); err != nil {
+			fields = append(fields, FieldError{Field: "operations[" + strconv.Itoa(i) + "]", Message: ErrorMessage(err)})
+		}
+	}
+	return fieldsError("invalid proposal", fields)
+}

@@ -1,0 +1,118 @@
+package drafts
+
+import (
+	"io"
+	"time"
+)
+
+// Compilation is the negotiators' working document for one version: every
+// open proposal grouped under the provision it touches, in document order.
+type Compilation struct {
+	Document string             `json:"document"`
+	Version  int                `json:"version"`
+	Entries  []CompilationEntry `json:"entries"`
+}
+
+// CompilationEntry is one provision of the version and the proposals on it.
+// Proposals inserting new text after a provision are listed under it; those
+// inserting at the very start under an entry with an empty provision id.
+type CompilationEntry struct {
+	Provision Provision          `json:"provision"`
+	Proposals []CompiledProposal `json:"proposals"`
+}
+
+// CompiledProposal is one proposed change to a provision. Identical changes
+// by several delegations are one CompiledProposal listing them all.
+type CompiledProposal struct {
+	Op          string    `json:"op"`
+	Proposals   []string  `json:"proposals"`
+	Delegations []string  `json:"delegations"`
+	Cosponsors  []string  `json:"cosponsors,omitempty"`
+	Text        string    `json:"text,omitempty"`  // the proposed text (replace, insert)
+	After       string    `json:"after,omitempty"` // for a move: the provision it would follow
+	Segments    []Segment `json:"segments,omitempty"`
+	// Justifications of the proposals, in the order of Proposals.
+	Justifications []string `json:"justifications,omitempty"`
+}
+
+// Adoption procedures and round states.
+const (
+	ProcedureConsensus = "consensus"
+	ProcedureSilence   = "silence"
+
+	RoundOpen    = "open"
+	RoundAdopted = "adopted"
+	RoundFailed  = "failed" // closed with objections, or silence broken
+)
+
+// AdoptionRound is one attempt to adopt a version, by consensus or by
+// silence procedure.
+type AdoptionRound struct {
+	ID         string     `json:"id"`
+	Document   string     `json:"document"`
+	Version    int        `json:"version"`
+	Procedure  string     `json:"procedure"`
+	Deadline   *time.Time `json:"deadline,omitempty"`
+	State      string     `json:"state"`
+	OpenedBy   string     `json:"opened_by"`
+	OpenedAt   time.Time  `json:"opened_at"`
+	ClosedAt   *time.Time `json:"closed_at,omitempty"`
+	Consents   []Response `json:"consents"`
+	Objections []Response `json:"objections"`
+	// OpenProposals lists proposals on the version still open when the
+	// round was opened.
+	OpenProposals []string `json:"open_proposals,omitempty"`
+	ETag          string   `json:"-"`
+}
+
+// Response is a delegation's consent or objection in a round.
+type Response struct {
+	Delegation string    `json:"delegation"`
+	Author     string    `json:"author"`
+	Reason     string    `json:"reason,omitempty"`
+	At         time.Time `json:"at"`
+}
+
+// Event is one entry of a document's audit trail. Hash is the sha-256 of
+// the event's fields and PrevHash, so the trail is a hash chain.
+type Event struct {
+	Seq        int64     `json:"seq"`
+	At         time.Time `json:"at"`
+	Actor      string    `json:"actor"`
+	Delegation string    `json:"delegation,omitempty"`
+	Action     string    `json:"action"`
+	Ref        string    `json:"ref"`
+	Detail     string    `json:"detail,omitempty"`
+	PrevHash   string    `json:"prev_hash"`
+	Hash       string    `json:"hash"`
+}
+
+// Verification is the result of recomputing a document's event chain.
+type Verification struct {
+	OK       bool   `json:"ok"`
+	Checked  int64  `json:"checked"`
+	FirstBad *int64 `json:"first_bad"`
+	Problem  string `json:"problem,omitempty"`
+}
+
+// Renderer writes texts, tracked diffs and compilations for people: plain
+// text, HTML fragments and PDF. Implemented by package render.
+//
+// The PDF methods return EINVALID naming the characters when a text holds
+// characters no configured font can show.
+type Renderer interface {
+	// DiffText writes d as plain text, [+inserted+] and [-deleted-].
+	DiffText(w io.Writer, d *Diff) error
+	// DiffHTML writes d as an HTML fragment with <ins> and <del>, escaped.
+	DiffHTML(w io.Writer, d *Diff) error
+	// CompilationHTML writes c as an HTML fragment.
+	CompilationHTML(w io.Writer, doc *Document, v *Version, c *Compilation) error
+
+	// AgreedPDF writes the clean text of v; round is the adoption round
+	// that adopted it, or nil.
+	AgreedPDF(w io.Writer, doc *Document, v *Version, round *AdoptionRound) error
+	// ChangesPDF writes the tracked changes from one version to another.
+	ChangesPDF(w io.Writer, doc *Document, from, to *Version, d *Diff) error
+	// CompilationPDF writes the compilation of v.
+	CompilationPDF(w io.Writer, doc *Document, v *Version, c *Compilation) error
+}
