@@ -106,6 +106,8 @@ type Version struct {
 	// Resolutions lists the provisions whose text the chair set by a
 	// compromise when merging.
 	Resolutions []string `json:"resolutions,omitempty"`
+	// Attribution says which merged proposal changed which provision.
+	Attribution []Attribution `json:"attribution,omitempty"`
 }
 
 // Text returns the version's text, as printed from its provisions.

@@ -1,0 +1,114 @@
+// Package diffing implements drafts.Differ with github.com/sergi/go-diff:
+// word-level tracked diffs of provision texts, provision diffs matched by
+// stable id, alignment of an edited text to its base, and a three-way merge
+// over words.
+//
+// Texts are split into tokens (words, runs of white space, single
+// punctuation characters), each distinct token is mapped to one rune, and
+// go-diff's Myers diff runs over those runes, so that every change starts and
+// ends on a token boundary. A replacement of one word by a close spelling
+// ("organisation" → "organization") is shown character by character unless
+// Differ.WholeWords is set.
+//
+// go-diff gives up silently when its time runs out and returns a coarse
+// diff; this package measures the time itself and reports such a diff as
+// coarse, never as a word-level one. It never uses go-diff's Patch
+// functions.
+package diffing
+
+import (
+	"time"
+
+	"chancery/drafts"
+)
+
+// Defaults of a Differ, used by New and wherever a field is zero.
+const (
+	// DefaultDiffTimeout bounds the word diffing of one call.
+	DefaultDiffTimeout = 2 * time.Second
+	// DefaultMaxTokens bounds the tokens (old and new together) of the
+	// changed middle of one word diff.
+	DefaultMaxTokens = 200000
+	// DefaultAlignThreshold is the least similarity (Jaccard index of the
+	// two provisions' sets of words) for Align to match an edited provision
+	// to a base provision whose text differs.
+	DefaultAlignThreshold = 0.5
+)
+
+// Differ implements drafts.Differ. The zero value is usable and behaves as
+// New(); a Differ holds no state between calls and is safe for concurrent
+// use.
+type Differ struct {
+	// DiffTimeout bounds the time spent in word diffs by one call of Words,
+	// Provisions or Merge3 (Provisions shares it among all its provisions).
+	// A diff that runs out of time is reported as coarse. Zero or less
+	// means DefaultDiffTimeout.
+	DiffTimeout time.Duration
+
+	// MaxTokens bounds the size of one word diff: when the changed middle
+	// of the two texts (what remains once their common leading and trailing
+	// tokens are set aside) has more tokens than this, it is shown as one
+	// deletion and one insertion and the diff is coarse. Zero or less means
+	// DefaultMaxTokens.
+	MaxTokens int
+
+	// WholeWords, when true, never shows a change inside a word. By
+	// default a replacement of a single word by a close spelling of it
+	// (e.g. "organisation" → "organization", "Member" → "member") is shown
+	// character by character.
+	WholeWords bool
+
+	// AlignThreshold is the least similarity, between 0 and 1, for Align to
+	// match provisions whose texts differ. Zero or less means
+	// DefaultAlignThreshold.
+	AlignThreshold float64
+}
+
+var _ drafts.Differ = (*Differ)(nil)
+
+// New returns a Differ with the default settings: DiffTimeout
+// DefaultDiffTimeout (2s), MaxTokens DefaultMaxTokens (200,000), character
+// changes shown inside a changed word, AlignThreshold DefaultAlignThreshold
+// (0.5).
+func New() *Differ {
+	return &Differ{
+		DiffTimeout:    DefaultDiffTimeout,
+		MaxTokens:      DefaultMaxTokens,
+		AlignThreshold: DefaultAlignThreshold,
+	}
+}
+
+func (d *Differ) timeout() time.Duration {
+	if d.DiffTimeout <= 0 {
+		return DefaultDiffTimeout
+	}
+	return d.DiffTimeout
+}
+
+func (d *Differ) maxTokens() int {
+	if d.MaxTokens <= 0 {
+		return DefaultMaxTokens
+	}
+	return d.MaxTokens
+}
+
+func (d *Differ) alignThreshold() float64 {
+	if d.AlignThreshold <= 0 {
+		return DefaultAlignThreshold
+	}
+	return d.AlignThreshold
+}
+
+// budget is the time left to the word diffs of one call.
+type budget struct {
+	deadline time.Time
+}
+
+func (d *Differ) newBudget() *budget {
+	return &budget{deadline: time.Now().Add(d.timeout())}
+}
+
+// left returns the time left, zero or less when it has run out.
+func (b *budget) left() time.Duration {
+	return time.Until(b.deadline)
+}

@@ -1,0 +1,158 @@
+package diffing
+
+import (
+	"unicode"
+	"unicode/utf8"
+)
+
+// tokenize appends to dst the tokens of s, each a substring of s, so that
+// their concatenation is s:
+//
+//   - a word: a run of letters, digits and combining marks, in any script;
+//   - in scripts written without spaces between words (Han, Hiragana,
+//     Katakana, Thai, Lao, Khmer, Myanmar): one character with the
+//     combining marks that follow it;
+//   - a run of white space (spaces, tabs, line breaks);
+//   - any other character (punctuation, a symbol) with the combining marks
+//     that follow it, or one byte of invalid UTF-8.
+func tokenize(s string, dst []string) []string {
+	for i := 0; i < len(s); {
+		r, size := decode(s, i)
+		j := i + size
+		switch {
+		case r == utf8.RuneError && size == 1:
+			// An invalid byte is a token of its own.
+		case isSpace(r):
+			for j < len(s) {
+				r2, sz := decode(s, j)
+				if !isSpace(r2) {
+					break
+				}
+				j += sz
+			}
+		case isUnspaced(r):
+			j = skipMarks(s, j)
+		case isWordRune(r):
+			for j < len(s) {
+				r2, sz := decode(s, j)
+				if !isWordRune(r2) || isUnspaced(r2) {
+					break
+				}
+				j += sz
+			}
+		default:
+			j = skipMarks(s, j)
+		}
+		dst = append(dst, s[i:j])
+		i = j
+	}
+	return dst
+}
+
+func decode(s string, i int) (rune, int) {
+	if c := s[i]; c < utf8.RuneSelf {
+		return rune(c), 1
+	}
+	return utf8.DecodeRuneInString(s[i:])
+}
+
+func skipMarks(s string, j int) int {
+	for j < len(s) {
+		r, sz := decode(s, j)
+		if r < 0x300 || !unicode.IsMark(r) {
+			break
+		}
+		j += sz
+	}
+	return j
+}
+
+func isSpace(r rune) bool {
+	if r < utf8.RuneSelf {
+		return r == ' ' || r == '\n' || r == '\t' || r == '\r' || r == '\v' || r == '\f'
+	}
+	return unicode.IsSpace(r)
+}
+
+func isWordRune(r rune) bool {
+	if r < utf8.RuneSelf {
+		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
+	}
+	return unicode.IsLetter(r) || unicode.IsNumber(r) || unicode.IsMark(r)
+}
+
+// isUnspaced reports whether r is a character (not a mark) of a script
+// written without spaces between words.
+func isUnspaced(r rune) bool {
+	if r < 0x0E00 || unicode.IsMark(r) {
+		return false
+	}
+	return unicode.Is(unicode.Han, r) || unicode.Is(unicode.Hiragana, r) ||
+		unicode.Is(unicode.Katakana, r) || unicode.Is(unicode.Thai, r) ||
+		unicode.Is(unicode.Lao, r) || unicode.Is(unicode.Khmer, r) ||
+		unicode.Is(unicode.Myanmar, r)
+}
+
+// isLetterWord reports whether a token is a word of letters (and marks) only.
+func isLetterWord(tok string) bool {
+	if tok == "" {
+		return false
+	}
+	for _, r := range tok {
+		if !unicode.IsLetter(r) && !unicode.IsMark(r) {
+			return false
+		}
+	}
+	return true
+}
+
+// Tokens are encoded as runes from firstCode on, skipping the surrogates.
+// Starting above ASCII and Latin-1 keeps go-diff's cosmetic boundary
+// scoring neutral: every encoded boundary scores alike.
+const (
+	firstCode     = 0x100
+	surrogateLow  = 0xD800
+	surrogateHigh = 0xE000
+	maxCodes      = utf8.MaxRune + 1 - firstCode - (surrogateHigh - surrogateLow)
+)
+
+// encoder maps each distinct token to one valid rune. One encoder serves
+// every text of one call so that equal tokens get equal runes.
+type encoder struct {
+	codes map[string]rune
+	toks  []string
+}
+
+func newEncoder() *encoder {
+	return &encoder{codes: make(map[string]rune, 256)}
+}
+
+// encode appends the runes of toks to dst. ok is false when the encoder has
+// no rune left for a new token.
+func (e *encoder) encode(toks []string, dst []rune) (out []rune, ok bool) {
+	for _, t := range toks {
+		c, found := e.codes[t]
+		if !found {
+			n := len(e.toks)
+			if n >= maxCodes {
+				return dst, false
+			}
+			c = rune(firstCode + n)
+			if c >= surrogateLow {
+				c += surrogateHigh - surrogateLow
+			}
+			e.codes[t] = c
+			e.toks = append(e.toks, t)
+		}
+		dst = append(dst, c)
+	}
+	return dst, true
+}
+
+// token returns the token of a rune made by encode.
+func (e *encoder) token(c rune) string {
+	if c >= surrogateHigh {
+		c -= surrogateHigh - surrogateLow
+	}
+	return e.toks[c-firstCode]
+}

@@ -1,0 +1,226 @@
+package drafts
+
+import (
+	"context"
+	"strings"
+)
+
+func delegationKey(id string) string { return "directory/delegations/" + id + ".json" }
+func userObjectKey(id string) string { return "directory/users/" + id + ".json" }
+func tokenKey(id string) string      { return "directory/tokens/" + id + ".json" }
+
+// CreateDelegation adds a delegation. ECONFLICT if the id is taken.
+func (s *Service) CreateDelegation(ctx context.Context, d *Delegation) error {
+	if err := d.Validate(); err != nil {
+		return err
+	}
+	if _, err := s.createJSON(ctx, delegationKey(d.ID), d); err != nil {
+		if IsCode(err, ECONFLICT) {
+			return Errorf(ECONFLICT, "delegation %s exists already", d.ID)
+		}
+		return err
+	}
+	return nil
+}
+
+// GetDelegation returns a delegation. ENOTFOUND if there is none.
+func (s *Service) GetDelegation(ctx context.Context, id string) (*Delegation, error) {
+	if !delegationIDPattern.MatchString(id) {
+		return nil, Errorf(ENOTFOUND, "no delegation %q", id)
+	}
+	var d Delegation
+	if _, err := s.getJSON(ctx, delegationKey(id), &d); err != nil {
+		if IsCode(err, ENOTFOUND) {
+			return nil, Errorf(ENOTFOUND, "no delegation %q", id)
+		}
+		return nil, err
+	}
+	return &d, nil
+}
+
+// ListDelegations returns one page of delegations, by id.
+func (s *Service) ListDelegations(ctx context.Context, opt ListOptions) (*Page[*Delegation], error) {
+	keys, next, err := s.listKeys(ctx, "directory/delegations/", opt)
+	if err != nil {
+		return nil, err
+	}
+	page := &Page[*Delegation]{Items: []*Delegation{}, NextCursor: next}
+	for _, k := range keys {
+		var d Delegation
+		if _, err := s.getJSON(ctx, k, &d); err != nil {
+			return nil, err
+		}
+		page.Items = append(page.Items, &d)
+	}
+	return page, nil
+}
+
+// CreateUser adds a user and issues its first token, returned in plain text
+// once. The delegation must exist for delegates and observers.
+func (s *Service) CreateUser(ctx context.Context, u *User) (plain string, err error) {
+	u.ID = s.NewID()
+	u.CreatedAt = s.now()
+	u.DelegationStatus = ""
+	if err := u.Validate(); err != nil {
+		return "", err
+	}
+	if u.Delegation != "" {
+		if _, err := s.GetDelegation(ctx, u.Delegation); err != nil {
+			if IsCode(err, ENOTFOUND) {
+				return "", &Error{Code: EINVALID, Message: "no delegation " + u.Delegation,
+					Fields: []FieldError{{Field: "delegation", Message: "no such delegation"}}}
+			}
+			return "", err
+		}
+	}
+	if _, err := s.createJSON(ctx, userObjectKey(u.ID), u); err != nil {
+		return "", err
+	}
+	_, plain, err = s.IssueToken(ctx, u.ID)
+	return plain, err
+}
+
+// GetUser returns a user. ENOTFOUND if there is none.
+func (s *Service) GetUser(ctx context.Context, id string) (*User, error) {
+	var u User
+	if strings.ContainsAny(id, "/.") || id == "" {
+		return nil, Errorf(ENOTFOUND, "no user %q", id)
+	}
+	if _, err := s.getJSON(ctx, userObjectKey(id), &u); err != nil {
+		if IsCode(err, ENOTFOUND) {
+			return nil, Errorf(ENOTFOUND, "no user %q", id)
+		}
+		return nil, err
+	}
+	return &u, nil
+}
+
+// ListUsers returns one page of users.
+func (s *Service) ListUsers(ctx context.Context, opt ListOptions) (*Page[*User], error) {
+	keys, next, err := s.listKeys(ctx, "directory/users/", opt)
+	if err != nil {
+		return nil, err
+	}
+	page := &Page[*User]{Items: []*User{}, NextCursor: next}
+	for _, k := range keys {
+		var u User
+		if _, err := s.getJSON(ctx, k, &u); err != nil {
+			return nil, err
+		}
+		page.Items = append(page.Items, &u)
+	}
+	return page, nil
+}
+
+// IssueToken issues a new token for a user; only its hash is stored.
+func (s *Service) IssueToken(ctx context.Context, userID string) (*Token, string, error) {
+	if _, err := s.GetUser(ctx, userID); err != nil {
+		return nil, "", err
+	}
+	id, plain, hash := NewTokenSecret()
+	t := &Token{ID: id, User: userID, Hash: hash, CreatedAt: s.now()}
+	if _, err := s.createJSON(ctx, tokenKey(id), t); err != nil {
+		return nil, "", err
+	}
+	return t, plain, nil
+}
+
+// RevokeToken revokes a token; it stops working at once on every replica,
+// since every request reads the token from storage.
+func (s *Service) RevokeToken(ctx context.Context, id string) (*Token, error) {
+	if strings.ContainsAny(id, "/.") || id == "" {
+		return nil, Errorf(ENOTFOUND, "no token %q", id)
+	}
+	var t Token
+	err := retry(func() error {
+		etag, err := s.getJSON(ctx, tokenKey(id), &t)
+		if err != nil {
+			if IsCode(err, ENOTFOUND) {
+				return Errorf(ENOTFOUND, "no token %q", id)
+			}
+			return err
+		}
+		if t.RevokedAt != nil {
+			return nil
+		}
+		now := s.now()
+		t.RevokedAt = &now
+		_, err = s.updateJSON(ctx, tokenKey(id), &t, etag)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &t, nil
+}
+
+// Authenticate returns the user holding a plain token, with its
+// delegation's status. EUNAUTHORIZED for an unknown, malformed or revoked
+// token; the message never repeats the token.
+func (s *Service) Authenticate(ctx context.Context, plain string) (*User, error) {
+	bad := Errorf(EUNAUTHORIZED, "invalid or revoked token")
+	id, secret, ok := SplitToken(plain)
+	if !ok || strings.ContainsAny(id, "/.") {
+		return nil, bad
+	}
+	var t Token
+	if _, err := s.getJSON(ctx, tokenKey(id), &t); err != nil {
+		if IsCode(err, ENOTFOUND) {
+			return nil, bad
+		}
+		return nil, err
+	}
+	if !VerifySecret(secret, t.Hash) || t.RevokedAt != nil {
+		return nil, bad
+	}
+	u, err := s.GetUser(ctx, t.User)
+	if err != nil {
+		if IsCode(err, ENOTFOUND) {
+			return nil, bad
+		}
+		return nil, err
+	}
+	if u.Delegation != "" {
+		d, err := s.GetDelegation(ctx, u.Delegation)
+		if err != nil && !IsCode(err, ENOTFOUND) {
+			return nil, err
+		}
+		if d != nil {
+			u.DelegationStatus = d.Status
+		}
+	}
+	return u, nil
+}
+
+// Bootstrap creates the first secretariat user when the directory has no
+// user yet, and returns its plain token ("" if users exist). A given token
+// (CHANCERY_BOOTSTRAP_TOKEN) is used instead of a random one.
+func (s *Service) Bootstrap(ctx context.Context, given string) (string, error) {
+	objs, _, err := s.Store.List(ctx, "directory/users/", "", 1)
+	if err != nil {
+		return "", err
+	}
+	if len(objs) > 0 {
+		return "", nil
+	}
+	u := &User{ID: "secretariat", Name: "Secretariat", Role: RoleSecretariat, CreatedAt: s.now()}
+	if _, err := s.createJSON(ctx, userObjectKey(u.ID), u); err != nil {
+		if IsCode(err, ECONFLICT) { // another replica bootstrapped
+			return "", nil
+		}
+		return "", err
+	}
+	if given == "" {
+		_, plain, err := s.IssueToken(ctx, u.ID)
+		return plain, err
+	}
+	id, secret, ok := SplitToken(given)
+	if !ok || strings.ContainsAny(id, "/.") || len(secret) < 16 {
+		return "", Errorf(EINVALID, "bootstrap token must look like chy_<id>_<secret> with a secret of 16 characters or more")
+	}
+	t := &Token{ID: id, User: u.ID, Hash: HashSecret(secret), CreatedAt: s.now()}
+	if _, err := s.createJSON(ctx, tokenKey(id), t); err != nil {
+		return "", err
+	}
+	return given, nil
+}

@@ -1,0 +1,408 @@
+package drafts
+
+import (
+	"context"
+	"fmt"
+	"strings"
+)
+
+func documentKey(id string) string        { return "documents/" + id + ".json" }
+func versionKey(doc string, n int) string { return fmt.Sprintf("texts/%s/versions/%08d.json", doc, n) }
+func statusKey(doc string, n int) string  { return fmt.Sprintf("texts/%s/status/%08d.json", doc, n) }
+func validID(id string) bool {
+	if id == "" || len(id) > 64 {
+		return false
+	}
+	for _, r := range id {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+// provisionStatuses is the mutable status object of one version.
+type provisionStatuses struct {
+	Statuses map[string]string `json:"statuses"`
+}
+
+// CreateDocument creates a document and its version 1 from text.
+func (s *Service) CreateDocument(ctx context.Context, d *Document, text string) (*Document, *Version, error) {
+	u, err := actor(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := d.Validate(); err != nil {
+		return nil, nil, err
+	}
+	t, err := ParseText(text, s.Limits)
+	if err != nil {
+		return nil, nil, err
+	}
+	now := s.now()
+	d.ID = s.NewID()
+	d.State = StateDrafting
+	d.Head = 1
+	d.CreatedAt, d.UpdatedAt, d.CreatedBy = now, now, u.ID
+	d.Adopted, d.AdoptedAt, d.AdoptedBy, d.Agreement = 0, nil, "", nil
+	for i := range t.Provisions {
+		t.Provisions[i].ID = s.NewID()
+	}
+	v := &Version{
+		Document: d.ID, Number: 1, Author: u.ID, Delegation: u.Delegation,
+		Message: "Initial text", CreatedAt: now, Merged: []string{},
+		Lead: t.Lead, Provisions: t.Provisions,
+	}
+	v.Hash = HashText(v.Text())
+	if _, err := s.createJSON(ctx, versionKey(d.ID, 1), v); err != nil {
+		return nil, nil, err
+	}
+	etag, err := s.createJSON(ctx, documentKey(d.ID), d)
+	if err != nil {
+		return nil, nil, err
+	}
+	d.ETag = etag
+	s.record(ctx, d.ID, "document.create", d.Symbol, "")
+	s.record(ctx, d.ID, "version.create", "1", v.Hash)
+	return d, v, nil
+}
+
+// GetDocument returns a document with its current head and agreement share.
+// ENOTFOUND if there is none.
+func (s *Service) GetDocument(ctx context.Context, id string) (*Document, error) {
+	d, err := s.loadDocument(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if head, err := s.GetVersion(ctx, id, d.Head); err == nil {
+		d.Agreement = agreement(head)
+	} else {
+		return nil, err
+	}
+	return d, nil
+}
+
+// loadDocument reads a document and settles its head: a version created by
+// a request that failed before it moved the head pointer still counts.
+func (s *Service) loadDocument(ctx context.Context, id string) (*Document, error) {
+	if !validID(id) {
+		return nil, Errorf(ENOTFOUND, "no document %q", id)
+	}
+	var d Document
+	etag, err := s.getJSON(ctx, documentKey(id), &d)
+	if err != nil {
+		if IsCode(err, ENOTFOUND) {
+			return nil, Errorf(ENOTFOUND, "no document %q", id)
+		}
+		return nil, err
+	}
+	d.ETag = etag
+	for {
+		_, err := s.Store.Get(ctx, versionKey(id, d.Head+1))
+		if IsCode(err, ENOTFOUND) {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		d.Head++
+	}
+	return &d, nil
+}
+
+// updateDocument applies f to the stored document and writes it back with
+// its ETag, starting over when another request changed it meanwhile.
+func (s *Service) updateDocument(ctx context.Context, id string, f func(d *Document) error) (*Document, error) {
+	var d *Document
+	err := retry(func() error {
+		var err error
+		if d, err = s.loadDocument(ctx, id); err != nil {
+			return err
+		}
+		if err := f(d); err != nil {
+			return err
+		}
+		d.UpdatedAt = s.now()
+		etag, err := s.updateJSON(ctx, documentKey(id), d, d.ETag)
+		if err == nil {
+			d.ETag = etag
+		}
+		return err
+	})
+	return d, err
+}
+
+// ListDocuments returns one page of documents that the user may see.
+func (s *Service) ListDocuments(ctx context.Context, opt ListOptions) (*Page[*Document], error) {
+	u, err := actor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	page := &Page[*Document]{Items: []*Document{}}
+	for {
+		keys, next, err := s.listKeys(ctx, "documents/", opt)
+		if err != nil {
+			return nil, err
+		}
+		for _, k := range keys {
+			var d Document
+			if _, err := s.getJSON(ctx, k, &d); err != nil {
+				return nil, err
+			}
+			if s.Auth != nil && s.Auth.Authorize(u.Subject(), ActDocumentRead, d.Resource()) != nil {
+				continue
+			}
+			page.Items = append(page.Items, &d)
+		}
+		page.NextCursor = next
+		// Keep filling the page while invisible documents thinned it out.
+		if next == "" || len(page.Items) >= opt.limit() {
+			return page, nil
+		}
+		opt.Cursor = next
+	}
+}
+
+// GetVersion returns version n of a document with its provisions' statuses.
+func (s *Service) GetVersion(ctx context.Context, doc string, n int) (*Version, error) {
+	if !validID(doc) || n < 1 {
+		return nil, Errorf(ENOTFOUND, "no version %d of document %q", n, doc)
+	}
+	var v Version
+	if _, err := s.getJSON(ctx, versionKey(doc, n), &v); err != nil {
+		if IsCode(err, ENOTFOUND) {
+			return nil, Errorf(ENOTFOUND, "no version %d of document %q", n, doc)
+		}
+		return nil, err
+	}
+	st, _, err := s.statuses(ctx, doc, n)
+	if err != nil {
+		return nil, err
+	}
+	for i := range v.Provisions {
+		v.Provisions[i].Status = ProvisionPending
+		if x, ok := st.Statuses[v.Provisions[i].ID]; ok {
+			v.Provisions[i].Status = x
+		}
+	}
+	return &v, nil
+}
+
+func (s *Service) statuses(ctx context.Context, doc string, n int) (*provisionStatuses, string, error) {
+	st := &provisionStatuses{}
+	etag, err := s.getJSON(ctx, statusKey(doc, n), st)
+	if err != nil && !IsCode(err, ENOTFOUND) {
+		return nil, "", err
+	}
+	if st.Statuses == nil {
+		st.Statuses = map[string]string{}
+	}
+	return st, etag, nil
+}
+
+// ListVersions returns one page of a document's versions, oldest first,
+// without their provisions.
+func (s *Service) ListVersions(ctx context.Context, doc string, opt ListOptions) (*Page[*Version], error) {
+	if _, err := s.loadDocument(ctx, doc); err != nil {
+		return nil, err
+	}
+	keys, next, err := s.listKeys(ctx, "texts/"+doc+"/versions/", opt)
+	if err != nil {
+		return nil, err
+	}
+	page := &Page[*Version]{Items: []*Version{}, NextCursor: next}
+	for _, k := range keys {
+		var v Version
+		if _, err := s.getJSON(ctx, k, &v); err != nil {
+			return nil, err
+		}
+		v.Provisions, v.Lead = nil, ""
+		page.Items = append(page.Items, &v)
+	}
+	return page, nil
+}
+
+// CreateVersion stores the chair's revised text as the new head. ECONFLICT
+// if base is not the head (or another version was created meanwhile), or
+// the document is adopted.
+func (s *Service) CreateVersion(ctx context.Context, doc string, base int, text, message string) (*Version, error) {
+	u, err := actor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	d, err := s.loadDocument(ctx, doc)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.checkChangeable(ctx, d); err != nil {
+		return nil, err
+	}
+	if base != d.Head {
+		return nil, Errorf(ECONFLICT, "base version %d is not the head (version %d); start again from the head", base, d.Head)
+	}
+	if len(message) > 2000 {
+		return nil, &Error{Code: EINVALID, Message: "message: at most 2000 bytes", Fields: []FieldError{{Field: "message", Message: "at most 2000 bytes"}}}
+	}
+	baseV, err := s.GetVersion(ctx, doc, base)
+	if err != nil {
+		return nil, err
+	}
+	t, err := ParseText(text, s.Limits)
+	if err != nil {
+		return nil, err
+	}
+	s.alignIDs(baseV.Provisions, t.Provisions)
+	v := &Version{
+		Document: doc, Number: base + 1, Parent: base, Author: u.ID, Delegation: u.Delegation,
+		Message: message, CreatedAt: s.now(), Merged: []string{}, Lead: t.Lead, Provisions: t.Provisions,
+	}
+	if err := s.storeVersion(ctx, d, baseV, v); err != nil {
+		return nil, err
+	}
+	s.record(ctx, doc, "version.create", fmt.Sprint(v.Number), v.Hash)
+	return v, nil
+}
+
+// alignIDs gives edited provisions the ids of the base provisions they
+// continue, and new ids to new ones.
+func (s *Service) alignIDs(base, edited []Provision) {
+	match := s.Differ.Align(base, edited)
+	used := map[string]bool{}
+	for i := range edited {
+		if j := match[i]; j >= 0 && j < len(base) && !used[base[j].ID] {
+			edited[i].ID = base[j].ID
+			used[base[j].ID] = true
+		} else {
+			edited[i].ID = s.NewID()
+		}
+	}
+}
+
+// storeVersion writes v (create-only, so of two concurrent writers of one
+// number only one succeeds), carries provision statuses over from base for
+// unchanged provisions, and moves the document's head.
+func (s *Service) storeVersion(ctx context.Context, d *Document, base, v *Version) error {
+	v.Hash = HashText(v.Text())
+	stored := *v
+	stored.Provisions = make([]Provision, len(v.Provisions))
+	for i, p := range v.Provisions {
+		p.Status = ""
+		stored.Provisions[i] = p
+	}
+	if _, err := s.createJSON(ctx, versionKey(d.ID, v.Number), &stored); err != nil {
+		if IsCode(err, ECONFLICT) {
+			return Errorf(ECONFLICT, "version %d was created meanwhile; start again from the head", v.Number)
+		}
+		return err
+	}
+	// Statuses of unchanged provisions carry over; changed ones are pending.
+	old := map[string]Provision{}
+	for _, p := range base.Provisions {
+		old[p.ID] = p
+	}
+	st := &provisionStatuses{Statuses: map[string]string{}}
+	for i, p := range v.Provisions {
+		status := ProvisionPending
+		if o, ok := old[p.ID]; ok && o.Text == p.Text && o.Status != "" {
+			status = o.Status
+		}
+		v.Provisions[i].Status = status
+		if status != ProvisionPending {
+			st.Statuses[p.ID] = status
+		}
+	}
+	if len(st.Statuses) > 0 {
+		if _, err := s.createJSON(ctx, statusKey(d.ID, v.Number), st); err != nil && !IsCode(err, ECONFLICT) {
+			return err
+		}
+	}
+	_, err := s.updateDocument(ctx, d.ID, func(d *Document) error {
+		if d.State == StateDrafting {
+			d.State = StateNegotiation
+		}
+		return nil
+	})
+	return err
+}
+
+// checkChangeable refuses changes to an adopted or withdrawn document, and
+// records the refused attempt in the audit trail.
+func (s *Service) checkChangeable(ctx context.Context, d *Document) error {
+	switch d.State {
+	case StateAdopted:
+		s.record(ctx, d.ID, "refused.adopted", fmt.Sprint(d.Adopted), "attempt to change an adopted text")
+		return Errorf(ECONFLICT, "document %s is adopted (version %d); its text can no longer change", d.Symbol, d.Adopted)
+	case StateWithdrawn:
+		return Errorf(ECONFLICT, "document %s is withdrawn", d.Symbol)
+	}
+	return nil
+}
+
+// SetProvisionStatus sets the status of one provision of version n.
+func (s *Service) SetProvisionStatus(ctx context.Context, doc string, n int, id, status string) (*Provision, error) {
+	if _, err := actor(ctx); err != nil {
+		return nil, err
+	}
+	if !ValidProvisionStatus(status) {
+		return nil, &Error{Code: EINVALID, Message: `status must be "pending", "bracketed", "agreed-ad-ref" or "agreed"`,
+			Fields: []FieldError{{Field: "status", Message: "unknown status"}}}
+	}
+	d, err := s.loadDocument(ctx, doc)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.checkChangeable(ctx, d); err != nil {
+		return nil, err
+	}
+	v, err := s.GetVersion(ctx, doc, n)
+	if err != nil {
+		return nil, err
+	}
+	p, i := v.Provision(id)
+	if i < 0 {
+		return nil, Errorf(ENOTFOUND, "no provision %q in version %d", id, n)
+	}
+	err = retry(func() error {
+		st, etag, err := s.statuses(ctx, doc, n)
+		if err != nil {
+			return err
+		}
+		st.Statuses[id] = status
+		if etag == "" {
+			_, err = s.createJSON(ctx, statusKey(doc, n), st)
+			if IsCode(err, ECONFLICT) {
+				return Errorf(EPRECONDITION, "status changed meanwhile")
+			}
+			return err
+		}
+		_, err = s.updateJSON(ctx, statusKey(doc, n), st, etag)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	p.Status = status
+	s.record(ctx, doc, "provision.status", fmt.Sprintf("%d/%s", n, id), status)
+	return &p, nil
+}
+
+// agreement counts the agreed share of a version.
+func agreement(v *Version) *Agreement {
+	a := &Agreement{}
+	for _, p := range v.Provisions {
+		words := len(strings.Fields(p.Text))
+		a.Provisions++
+		a.Words += words
+		if p.Status == ProvisionAgreed || p.Status == ProvisionAgreedAdRef {
+			a.AgreedProvisions++
+			a.AgreedWords += words
+		}
+	}
+	if a.Provisions > 0 {
+		a.CleanShare = float64(a.AgreedProvisions) / float64(a.Provisions)
+	}
+	if a.Words > 0 {
+		a.CleanShareWords = float64(a.AgreedWords) / float64(a.Words)
+	}
+	return a
+}

@@ -1,0 +1,167 @@
+package drafts
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+func eventKey(doc string, seq int64) string {
+	return fmt.Sprintf("texts/%s/events/%012d.json", doc, seq)
+}
+func eventHeadKey(doc string) string { return "texts/" + doc + "/events-head.json" }
+
+// eventHead is a hint of the last event of a document's trail. The trail
+// itself is the create-only chain of events; the hint only saves a listing.
+type eventHead struct {
+	Seq  int64  `json:"seq"`
+	Hash string `json:"hash"`
+}
+
+// hash returns the event's hash over its fields and the previous hash.
+func (e *Event) hash() string {
+	h := sha256.New()
+	// Length-prefixed fields, so no two events share an encoding.
+	for _, f := range []string{
+		strconv.FormatInt(e.Seq, 10), e.At.UTC().Format("2006-01-02T15:04:05.000Z07:00"),
+		e.Actor, e.Delegation, e.Action, e.Ref, e.Detail, e.PrevHash,
+	} {
+		fmt.Fprintf(h, "%d:%s;", len(f), f)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// record appends an event by the user of ctx and logs a failure: the change
+// it records has happened already.
+func (s *Service) record(ctx context.Context, doc, action, ref, detail string) {
+	e := &Event{Action: action, Ref: ref, Detail: detail}
+	if u := UserFromContext(ctx); u != nil {
+		e.Actor, e.Delegation = u.ID, u.Delegation
+	} else {
+		e.Actor = "system"
+	}
+	if err := s.appendEvent(ctx, doc, e); err != nil && s.Log != nil {
+		s.Log.Error("audit event not recorded", "document", doc, "action", action, "err", err)
+	}
+}
+
+// appendEvent adds e at the end of the document's chain. Of two concurrent
+// appends one gets the sequence number, the other moves on to the next.
+func (s *Service) appendEvent(ctx context.Context, doc string, e *Event) error {
+	var head eventHead
+	headETag, err := s.getJSON(ctx, eventHeadKey(doc), &head)
+	if err != nil && !IsCode(err, ENOTFOUND) {
+		return err
+	}
+	e.At = s.now()
+	for tries := 0; tries < 10000; tries++ {
+		e.Seq, e.PrevHash = head.Seq+1, head.Hash
+		e.Hash = e.hash()
+		_, err := s.createJSON(ctx, eventKey(doc, e.Seq), e)
+		if err == nil {
+			break
+		}
+		if !IsCode(err, ECONFLICT) {
+			return err
+		}
+		// Someone else took this number: follow the chain.
+		var other Event
+		if _, err := s.getJSON(ctx, eventKey(doc, e.Seq), &other); err != nil {
+			return err
+		}
+		head = eventHead{Seq: other.Seq, Hash: other.Hash}
+	}
+	next := eventHead{Seq: e.Seq, Hash: e.Hash}
+	if headETag == "" {
+		_, err = s.createJSON(ctx, eventHeadKey(doc), next)
+	} else {
+		_, err = s.updateJSON(ctx, eventHeadKey(doc), next, headETag)
+	}
+	// A lost race on the hint is harmless: readers follow the chain.
+	if err != nil && !IsCode(err, ECONFLICT) && !IsCode(err, EPRECONDITION) {
+		return err
+	}
+	return nil
+}
+
+// ListEvents returns one page of a document's audit trail, oldest first.
+func (s *Service) ListEvents(ctx context.Context, doc string, opt ListOptions) (*Page[*Event], error) {
+	if _, err := s.loadDocument(ctx, doc); err != nil {
+		return nil, err
+	}
+	keys, next, err := s.listKeys(ctx, "texts/"+doc+"/events/", opt)
+	if err != nil {
+		return nil, err
+	}
+	page := &Page[*Event]{Items: []*Event{}, NextCursor: next}
+	for _, k := range keys {
+		var e Event
+		if _, err := s.getJSON(ctx, k, &e); err != nil {
+			return nil, err
+		}
+		page.Items = append(page.Items, &e)
+	}
+	return page, nil
+}
+
+// VerifyEvents recomputes a document's hash chain and names the first
+// event that is damaged, missing, out of order or altered.
+func (s *Service) VerifyEvents(ctx context.Context, doc string) (*Verification, error) {
+	if _, err := s.loadDocument(ctx, doc); err != nil {
+		return nil, err
+	}
+	res := &Verification{OK: true}
+	prefix := "texts/" + doc + "/events/"
+	prev, want := "", int64(1)
+	after := ""
+	bad := func(seq int64, problem string) (*Verification, error) {
+		res.OK, res.FirstBad, res.Problem = false, &seq, problem
+		return res, nil
+	}
+	for {
+		objs, next, err := s.Store.List(ctx, prefix, after, 500)
+		if err != nil {
+			return nil, err
+		}
+		for _, o := range objs {
+			obj, err := s.Store.Get(ctx, o.Key)
+			if err != nil {
+				return nil, err
+			}
+			var e Event
+			if err := json.Unmarshal(obj.Data, &e); err != nil {
+				return bad(want, "event is not readable")
+			}
+			name := strings.TrimSuffix(strings.TrimPrefix(o.Key, prefix), ".json")
+			if seq, err := strconv.ParseInt(name, 10, 64); err != nil || seq != e.Seq {
+				return bad(want, fmt.Sprintf("event stored as %s claims sequence %d", name, e.Seq))
+			}
+			if e.Seq != want {
+				return bad(want, fmt.Sprintf("event %d is missing", want))
+			}
+			if e.PrevHash != prev {
+				return bad(e.Seq, "previous hash does not match the event before")
+			}
+			if e.hash() != e.Hash {
+				return bad(e.Seq, "event content does not match its hash")
+			}
+			prev = e.Hash
+			want++
+			res.Checked++
+		}
+		if next == "" {
+			break
+		}
+		after = next
+	}
+	// The hint may not be ahead of the chain: that would mean an event was removed.
+	var head eventHead
+	if _, err := s.getJSON(ctx, eventHeadKey(doc), &head); err == nil && head.Seq >= want {
+		return bad(want, fmt.Sprintf("events after %d are missing", want-1))
+	}
+	return res, nil
+}

@@ -1,0 +1,502 @@
+package drafts
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Attribution says which proposal (and delegation) changed a provision in
+// a version.
+type Attribution struct {
+	Provision  string `json:"provision"`
+	Proposal   string `json:"proposal"`
+	Delegation string `json:"delegation"`
+}
+
+// rebaseItem is one proposal to rebase: its base text and its result.
+type rebaseItem struct {
+	p      *Proposal
+	base   []Provision
+	result []Provision
+}
+
+// rebaseResult is the outcome of rebasing proposals onto a head.
+type rebaseResult struct {
+	Provisions []Provision
+	Collisions []Collision
+	// Obsolete proposals could not apply: a provision they change is gone.
+	Obsolete map[string]string
+	// Modified proposals had their text replaced by a resolution.
+	Modified map[string]bool
+	// Touched lists, per provision id, the proposals that changed it.
+	Touched map[string][]*Proposal
+}
+
+// side is one proposal's change to one provision.
+type side struct {
+	p      *Proposal
+	change Change
+}
+
+// rebase merges proposals onto head, provision by provision: each
+// proposal's change to a provision is merged three-way (its base, the text
+// so far, its text); overlapping changes are collisions unless resolutions
+// give the provision's text. Inserted and moved provisions go after the
+// provision they follow in the proposal, or the nearest one before it that
+// still exists.
+func (s *Service) rebase(head []Provision, items []rebaseItem, resolutions map[string]string) *rebaseResult {
+	res := &rebaseResult{Obsolete: map[string]string{}, Modified: map[string]bool{}, Touched: map[string][]*Proposal{}}
+	acc := make([]Provision, len(head))
+	copy(acc, head)
+	ending := ""
+	if len(acc) > 0 {
+		ending = acc[len(acc)-1].Gap
+	}
+	index := func(id string) int {
+		for i := range acc {
+			if acc[i].ID == id {
+				return i
+			}
+		}
+		return -1
+	}
+	diffs := make([]*Diff, len(items))
+	var order []string
+	sides := map[string][]side{}
+	for i, it := range items {
+		diffs[i] = s.Differ.Provisions(it.base, it.result)
+		for _, c := range diffs[i].Changes {
+			if c.Kind == ChangeDeleted || c.Modified || c.Renumbered {
+				if _, ok := sides[c.Provision]; !ok {
+					order = append(order, c.Provision)
+				}
+				sides[c.Provision] = append(sides[c.Provision], side{it.p, c})
+			}
+		}
+	}
+	// A proposal that changes a provision the head no longer has is obsolete.
+	for _, id := range order {
+		if index(id) >= 0 {
+			continue
+		}
+		for _, sd := range sides[id] {
+			res.Obsolete[sd.p.ID] = fmt.Sprintf("provision %s was deleted", id)
+		}
+	}
+	live := func(p *Proposal) bool { _, gone := res.Obsolete[p.ID]; return !gone }
+
+	deleted := map[string]bool{}
+	for _, id := range order {
+		i := index(id)
+		if i < 0 {
+			continue
+		}
+		var ss []side
+		for _, sd := range sides[id] {
+			if live(sd.p) {
+				ss = append(ss, sd)
+				res.Touched[id] = append(res.Touched[id], sd.p)
+			}
+		}
+		if len(ss) == 0 {
+			continue
+		}
+		if text, ok := resolutions[id]; ok {
+			for _, sd := range ss {
+				if sd.change.Kind == ChangeDeleted || sd.change.Text != text {
+					res.Modified[sd.p.ID] = true
+				}
+			}
+			if strings.TrimSpace(text) == "" {
+				deleted[id] = true
+			} else {
+				acc[i].Text = text
+			}
+			continue
+		}
+		cur := acc[i]
+		text, number, del, ok := cur.Text, cur.Number, false, true
+		for _, sd := range ss {
+			c := sd.change
+			switch {
+			case c.Kind == ChangeDeleted:
+				if text != c.OldText {
+					ok = false
+				}
+				del = true
+			case del:
+				ok = false
+			default:
+				if c.Modified {
+					merged, clean := s.Differ.Merge3(c.OldText, text, c.Text)
+					if !clean {
+						ok = false
+					} else {
+						text = merged
+					}
+				}
+				if c.Renumbered || c.Number != c.OldNumber {
+					number = c.Number
+				}
+			}
+		}
+		if !ok {
+			col := Collision{Provision: id, Number: cur.Number, BaseText: ss[0].change.OldText, HeadText: cur.Text}
+			for _, sd := range ss {
+				col.Proposals = append(col.Proposals, CollisionSide{
+					ID: sd.p.ID, Delegation: sd.p.Delegation, Text: sd.change.Text, Deleted: sd.change.Kind == ChangeDeleted,
+				})
+			}
+			res.Collisions = append(res.Collisions, col)
+			continue
+		}
+		if del {
+			deleted[id] = true
+			continue
+		}
+		acc[i].Text, acc[i].Number = text, number
+	}
+	if len(res.Collisions) > 0 {
+		return res
+	}
+	// Structure: inserted and moved provisions, in each proposal's order.
+	for k, it := range items {
+		if !live(it.p) {
+			continue
+		}
+		// The proposal's own order, to find a predecessor that still exists.
+		pos := map[string]int{}
+		for i, p := range it.result {
+			pos[p.ID] = i
+		}
+		place := func(id string) int {
+			for j := pos[id] - 1; j >= 0; j-- {
+				if i := index(it.result[j].ID); i >= 0 {
+					return i + 1
+				}
+			}
+			return 0
+		}
+		for _, c := range diffs[k].Changes {
+			switch {
+			case c.Kind == ChangeInserted:
+				p, _ := provisionByID(it.result, c.Provision)
+				p.Status = ""
+				at := place(c.Provision)
+				acc = append(acc[:at], append([]Provision{p}, acc[at:]...)...)
+				res.Touched[c.Provision] = append(res.Touched[c.Provision], it.p)
+			case c.Moved && c.Kind != ChangeDeleted:
+				i := index(c.Provision)
+				if i < 0 {
+					continue
+				}
+				p := acc[i]
+				acc = append(acc[:i], acc[i+1:]...)
+				at := place(c.Provision)
+				acc = append(acc[:at], append([]Provision{p}, acc[at:]...)...)
+				res.Touched[c.Provision] = append(res.Touched[c.Provision], it.p)
+			}
+		}
+	}
+	out := acc[:0]
+	for _, p := range acc {
+		if !deleted[p.ID] {
+			out = append(out, p)
+		}
+	}
+	FixGaps(out, ending)
+	res.Provisions = out
+	return res
+}
+
+func provisionByID(ps []Provision, id string) (Provision, int) {
+	for i, p := range ps {
+		if p.ID == id {
+			return p, i
+		}
+	}
+	return Provision{}, -1
+}
+
+// MergeInput is a chair's merge request.
+type MergeInput struct {
+	Base        int
+	Proposals   []string
+	Resolutions map[string]string
+	Message     string
+}
+
+// MergeResult is the new version and what happened to each proposal.
+type MergeResult struct {
+	Version  *Version          `json:"version"`
+	Accepted []string          `json:"accepted"`
+	Modified []string          `json:"accepted_modified"`
+	Obsolete map[string]string `json:"obsolete"`
+}
+
+// Merge merges open proposals onto the head (which must be in.Base) as a
+// new version. A proposal on an older base is rebased per provision.
+// Overlapping changes without a resolution are an ECONFLICT error listing
+// the collisions, and nothing changes. Of concurrent merges onto one head
+// exactly one succeeds; the others are ECONFLICT.
+func (s *Service) Merge(ctx context.Context, doc string, in MergeInput) (*MergeResult, error) {
+	u, err := actor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	d, err := s.loadDocument(ctx, doc)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.checkChangeable(ctx, d); err != nil {
+		return nil, err
+	}
+	if len(in.Proposals) == 0 {
+		return nil, &Error{Code: EINVALID, Message: "proposals: name at least one proposal", Fields: []FieldError{{Field: "proposals", Message: "required"}}}
+	}
+	if in.Base != d.Head {
+		return nil, Errorf(ECONFLICT, "base version %d is not the head (version %d); start again from the head", in.Base, d.Head)
+	}
+	head, err := s.GetVersion(ctx, doc, d.Head)
+	if err != nil {
+		return nil, err
+	}
+	for id, text := range in.Resolutions {
+		if _, i := head.Provision(id); i < 0 {
+			return nil, &Error{Code: EINVALID, Message: fmt.Sprintf("resolutions: no provision %q in the head", id),
+				Fields: []FieldError{{Field: "resolutions." + id, Message: "no such provision"}}}
+		}
+		if err := CheckText(text, s.Limits); err != nil {
+			return nil, err
+		}
+		if strings.Contains(text, "\n\n") {
+			return nil, &Error{Code: EINVALID, Message: "resolutions: a compromise text is one provision, without blank lines",
+				Fields: []FieldError{{Field: "resolutions." + id, Message: "blank line"}}}
+		}
+	}
+	bases := map[int]*Version{d.Head: head}
+	var items []rebaseItem
+	seen := map[string]bool{}
+	for _, id := range in.Proposals {
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
+		p, err := s.GetProposal(ctx, doc, id)
+		if err != nil {
+			if IsCode(err, ENOTFOUND) {
+				return nil, &Error{Code: EINVALID, Message: fmt.Sprintf("proposals: no proposal %q", id), Fields: []FieldError{{Field: "proposals", Message: "no proposal " + id}}}
+			}
+			return nil, err
+		}
+		if err := p.mustBeOpen(); err != nil {
+			return nil, err
+		}
+		base, ok := bases[p.Base]
+		if !ok {
+			if base, err = s.GetVersion(ctx, doc, p.Base); err != nil {
+				return nil, err
+			}
+			bases[p.Base] = base
+		}
+		result, err := ApplyOperations(base.Provisions, p.Operations, s.NewID, s.Limits)
+		if err != nil {
+			return nil, WrapError(EINTERNAL, err, "proposal %s no longer applies to its base", p.ID)
+		}
+		items = append(items, rebaseItem{p: p, base: base.Provisions, result: result})
+	}
+	rb := s.rebase(head.Provisions, items, in.Resolutions)
+	if len(rb.Collisions) > 0 {
+		return nil, &Error{Code: ECONFLICT, Message: fmt.Sprintf("%d provision(s) have colliding changes; send resolutions with a compromise text for each", len(rb.Collisions)), Collisions: rb.Collisions}
+	}
+	out := &MergeResult{Accepted: []string{}, Modified: []string{}, Obsolete: rb.Obsolete}
+	v := &Version{
+		Document: doc, Number: head.Number + 1, Parent: head.Number, Author: u.ID, Delegation: u.Delegation,
+		Message: in.Message, CreatedAt: s.now(), Merged: []string{}, Lead: head.Lead, Provisions: rb.Provisions,
+	}
+	for _, it := range items {
+		if _, gone := rb.Obsolete[it.p.ID]; gone {
+			continue
+		}
+		v.Merged = append(v.Merged, it.p.ID)
+		if rb.Modified[it.p.ID] {
+			out.Modified = append(out.Modified, it.p.ID)
+		} else {
+			out.Accepted = append(out.Accepted, it.p.ID)
+		}
+	}
+	for id := range in.Resolutions {
+		v.Resolutions = append(v.Resolutions, id)
+	}
+	sort.Strings(v.Resolutions)
+	v.Attribution = attributions(rb.Touched)
+	if len(v.Merged) == 0 {
+		return nil, Errorf(ECONFLICT, "none of the proposals can be merged: %s", describeObsolete(rb.Obsolete))
+	}
+	if err := s.storeVersion(ctx, d, head, v); err != nil {
+		return nil, err
+	}
+	s.record(ctx, doc, "merge", fmt.Sprint(v.Number), strings.Join(v.Merged, ","))
+	now := s.now()
+	settle := func(id, status, reason string) {
+		_, err := s.updateProposal(ctx, doc, id, "", func(p *Proposal) error {
+			if p.Status != ProposalOpen {
+				return nil
+			}
+			p.Status, p.Reason, p.ClosedAt = status, reason, &now
+			if status != ProposalObsolete {
+				p.MergedInto = v.Number
+			}
+			return nil
+		})
+		if err != nil {
+			s.Log.Error("proposal status not updated after merge", "document", doc, "proposal", id, "err", err)
+			return
+		}
+		s.record(ctx, doc, "proposal."+status, id, reason)
+	}
+	for _, id := range out.Accepted {
+		settle(id, ProposalAccepted, "")
+	}
+	for _, id := range out.Modified {
+		settle(id, ProposalAcceptedModified, "")
+	}
+	for id, why := range rb.Obsolete {
+		settle(id, ProposalObsolete, why)
+	}
+	// Other open proposals whose provisions this version deleted are obsolete.
+	if open, err := s.allProposals(ctx, doc, ProposalFilter{Status: ProposalOpen}); err == nil {
+		for _, p := range open {
+			for _, id := range p.Touches() {
+				if _, i := v.Provision(id); i < 0 {
+					out.Obsolete[p.ID] = fmt.Sprintf("provision %s was deleted by version %d", id, v.Number)
+					settle(p.ID, ProposalObsolete, out.Obsolete[p.ID])
+					break
+				}
+			}
+		}
+	}
+	out.Version = v
+	return out, nil
+}
+
+func describeObsolete(m map[string]string) string {
+	var parts []string
+	for id, why := range m {
+		parts = append(parts, id+": "+why)
+	}
+	sort.Strings(parts)
+	return strings.Join(parts, "; ")
+}
+
+func attributions(touched map[string][]*Proposal) []Attribution {
+	var out []Attribution
+	for id, ps := range touched {
+		seen := map[string]bool{}
+		for _, p := range ps {
+			if !seen[p.ID] {
+				seen[p.ID] = true
+				out = append(out, Attribution{Provision: id, Proposal: p.ID, Delegation: p.Delegation})
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Provision != out[j].Provision {
+			return out[i].Provision < out[j].Provision
+		}
+		return out[i].Proposal < out[j].Proposal
+	})
+	return out
+}
+
+// attribute sets the delegations and proposals of each change: from
+// touched (provision id → proposals), or, when all is given, to those
+// proposals for every change.
+func attribute(d *Diff, touched map[string][]*Proposal, all []*Proposal) {
+	for i := range d.Changes {
+		c := &d.Changes[i]
+		if c.Kind == ChangeUnchanged {
+			continue
+		}
+		ps := touched[c.Provision]
+		if len(all) > 0 {
+			ps = all
+		}
+		if len(ps) == 0 {
+			continue
+		}
+		for _, p := range ps {
+			if !contains(c.Proposals, p.ID) {
+				c.Proposals = append(c.Proposals, p.ID)
+			}
+			if !contains(c.Delegations, p.Delegation) {
+				c.Delegations = append(c.Delegations, p.Delegation)
+			}
+		}
+		for j := range c.Segments {
+			sg := &c.Segments[j]
+			if sg.Op == SegEqual {
+				continue
+			}
+			if len(c.Delegations) == 1 {
+				sg.Delegation, sg.Proposal = c.Delegations[0], c.Proposals[0]
+				continue
+			}
+			// Several delegations changed this provision: credit the one whose
+			// proposed text holds the inserted words, or lacks the deleted ones.
+			for _, p := range ps {
+				if text, ok := p.proposedText(c.Provision); ok && strings.Contains(text, sg.Text) == (sg.Op == SegInsert) {
+					sg.Delegation, sg.Proposal = p.Delegation, p.ID
+					break
+				}
+			}
+		}
+	}
+}
+
+// proposedText returns the text a proposal gives a provision by replace.
+func (p *Proposal) proposedText(id string) (string, bool) {
+	text, ok := "", false
+	for _, o := range p.Operations {
+		if o.Op == OpReplace && o.Provision == id {
+			text, ok = o.Text, true
+		}
+	}
+	return text, ok
+}
+
+// VersionDiff returns the tracked diff from version m to version n of a
+// document, each change attributed to the proposals merged in between.
+func (s *Service) VersionDiff(ctx context.Context, doc string, n, m int) (*Diff, *Version, *Version, error) {
+	to, err := s.GetVersion(ctx, doc, n)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	from, err := s.GetVersion(ctx, doc, m)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	d := s.Differ.Provisions(from.Provisions, to.Provisions)
+	touched := map[string][]*Proposal{}
+	if m < n {
+		for k := m + 1; k <= n; k++ {
+			v := to
+			if k != n {
+				if v, err = s.GetVersion(ctx, doc, k); err != nil {
+					return nil, nil, nil, err
+				}
+			}
+			for _, a := range v.Attribution {
+				p, err := s.GetProposal(ctx, doc, a.Proposal)
+				if err != nil {
+					p = &Proposal{ID: a.Proposal, Delegation: a.Delegation}
+				}
+				touched[a.Provision] = append(touched[a.Provision], p)
+			}
+		}
+	}
+	attribute(d, touched, nil)
+	return d, from, to, nil
+}

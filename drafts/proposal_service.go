@@ -1,0 +1,366 @@
+package drafts
+
+import (
+	"context"
+	"fmt"
+	"strings"
+)
+
+func proposalKey(doc, id string) string { return "texts/" + doc + "/proposals/" + id + ".json" }
+
+// ProposalInput is what a delegation sends: operations, or a whole edited
+// text the server aligns to the base.
+type ProposalInput struct {
+	Base          int
+	Justification string
+	Operations    []Operation
+	Text          string
+}
+
+// CreateProposal records a proposal by the caller's delegation against a
+// base version. The operations must apply to the base.
+func (s *Service) CreateProposal(ctx context.Context, doc string, in ProposalInput) (*Proposal, error) {
+	u, err := actor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if u.Delegation == "" {
+		return nil, Errorf(EFORBIDDEN, "only a delegation can make a proposal")
+	}
+	if err := ValidateProposalInput(in.Justification, in.Operations, in.Text); err != nil {
+		return nil, err
+	}
+	d, err := s.loadDocument(ctx, doc)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.checkChangeable(ctx, d); err != nil {
+		return nil, err
+	}
+	if in.Base < 1 || in.Base > d.Head {
+		return nil, &Error{Code: EINVALID, Message: fmt.Sprintf("base: no version %d (the head is %d)", in.Base, d.Head),
+			Fields: []FieldError{{Field: "base", Message: "no such version"}}}
+	}
+	base, err := s.GetVersion(ctx, doc, in.Base)
+	if err != nil {
+		return nil, err
+	}
+	ops := in.Operations
+	if in.Text != "" {
+		t, err := ParseText(in.Text, s.Limits)
+		if err != nil {
+			return nil, err
+		}
+		s.alignIDs(base.Provisions, t.Provisions)
+		ops = s.Differ.Provisions(base.Provisions, t.Provisions).Operations()
+		if len(ops) == 0 {
+			return nil, &Error{Code: EINVALID, Message: "the edited text is the same as the base version",
+				Fields: []FieldError{{Field: "text", Message: "no change"}}}
+		}
+	}
+	// New provisions get their ids now, one insert each, so that every
+	// application of the proposal gives the same ids.
+	ops, err = s.splitInserts(ops)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := ApplyOperations(base.Provisions, ops, s.NewID, s.Limits); err != nil {
+		return nil, err
+	}
+	now := s.now()
+	p := &Proposal{
+		ID: s.NewID(), Document: doc, Delegation: u.Delegation, Author: u.ID, Base: in.Base,
+		Justification: in.Justification, Operations: ops, Text: in.Text, Status: ProposalOpen,
+		Cosponsors: []string{}, Comments: []Comment{}, CreatedAt: now, UpdatedAt: now,
+	}
+	etag, err := s.createJSON(ctx, proposalKey(doc, p.ID), p)
+	if err != nil {
+		return nil, err
+	}
+	p.ETag = etag
+	if d.State == StateDrafting {
+		if _, err := s.updateDocument(ctx, doc, func(d *Document) error {
+			if d.State == StateDrafting {
+				d.State = StateNegotiation
+			}
+			return nil
+		}); err != nil {
+			return nil, err
+		}
+	}
+	s.record(ctx, doc, "proposal.create", p.ID, fmt.Sprintf("base %d, %d operations", p.Base, len(p.Operations)))
+	return p, nil
+}
+
+// GetProposal returns a proposal. ENOTFOUND if there is none.
+func (s *Service) GetProposal(ctx context.Context, doc, id string) (*Proposal, error) {
+	if !validID(doc) || !validID(id) {
+		return nil, Errorf(ENOTFOUND, "no proposal %q", id)
+	}
+	var p Proposal
+	etag, err := s.getJSON(ctx, proposalKey(doc, id), &p)
+	if err != nil {
+		if IsCode(err, ENOTFOUND) {
+			return nil, Errorf(ENOTFOUND, "no proposal %q", id)
+		}
+		return nil, err
+	}
+	p.ETag = etag
+	return &p, nil
+}
+
+// ProposalFilter selects proposals by status and delegation ("" for any).
+type ProposalFilter struct {
+	Status     string
+	Delegation string
+}
+
+// ListProposals returns one page of a document's proposals.
+func (s *Service) ListProposals(ctx context.Context, doc string, f ProposalFilter, opt ListOptions) (*Page[*Proposal], error) {
+	if _, err := s.loadDocument(ctx, doc); err != nil {
+		return nil, err
+	}
+	page := &Page[*Proposal]{Items: []*Proposal{}}
+	for {
+		keys, next, err := s.listKeys(ctx, "texts/"+doc+"/proposals/", opt)
+		if err != nil {
+			return nil, err
+		}
+		for _, k := range keys {
+			var p Proposal
+			if _, err := s.getJSON(ctx, k, &p); err != nil {
+				return nil, err
+			}
+			if (f.Status == "" || p.Status == f.Status) && (f.Delegation == "" || p.Delegation == f.Delegation) {
+				page.Items = append(page.Items, &p)
+			}
+		}
+		page.NextCursor = next
+		if next == "" || len(page.Items) >= opt.limit() {
+			return page, nil
+		}
+		opt.Cursor = next
+	}
+}
+
+// allProposals returns every proposal of a document.
+func (s *Service) allProposals(ctx context.Context, doc string, f ProposalFilter) ([]*Proposal, error) {
+	var all []*Proposal
+	opt := ListOptions{Limit: 500}
+	for {
+		page, err := s.ListProposals(ctx, doc, f, opt)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, page.Items...)
+		if page.NextCursor == "" {
+			return all, nil
+		}
+		opt.Cursor = page.NextCursor
+	}
+}
+
+// updateProposal applies f to the stored proposal and writes it back with
+// its ETag; ifMatch, when set, must be the ETag the client read.
+func (s *Service) updateProposal(ctx context.Context, doc, id, ifMatch string, f func(p *Proposal) error) (*Proposal, error) {
+	var p *Proposal
+	err := retry(func() error {
+		var err error
+		if p, err = s.GetProposal(ctx, doc, id); err != nil {
+			return err
+		}
+		if ifMatch != "" && ifMatch != p.ETag {
+			return &Error{Code: EPRECONDITION, Message: "the proposal changed since it was read", Err: errClientPrecondition}
+		}
+		if err := f(p); err != nil {
+			return err
+		}
+		p.UpdatedAt = s.now()
+		etag, err := s.updateJSON(ctx, proposalKey(doc, id), p, p.ETag)
+		if err == nil {
+			p.ETag = etag
+		}
+		return err
+	})
+	return p, err
+}
+
+// errClientPrecondition marks a failed If-Match of the client's, which is
+// not retried.
+var errClientPrecondition = fmt.Errorf("client precondition failed")
+
+func (p *Proposal) mustBeOpen() error {
+	if p.Status != ProposalOpen {
+		return Errorf(ECONFLICT, "proposal %s is %s, no longer open", p.ID, p.Status)
+	}
+	return nil
+}
+
+// WithdrawProposal withdraws an open proposal (the policy has checked that
+// the caller's delegation owns it).
+func (s *Service) WithdrawProposal(ctx context.Context, doc, id, ifMatch string) (*Proposal, error) {
+	p, err := s.updateProposal(ctx, doc, id, ifMatch, func(p *Proposal) error {
+		if err := p.mustBeOpen(); err != nil {
+			return err
+		}
+		now := s.now()
+		p.Status, p.ClosedAt = ProposalWithdrawn, &now
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.record(ctx, doc, "proposal.withdraw", id, "")
+	return p, nil
+}
+
+// CosponsorProposal adds the caller's delegation to an open proposal's
+// co-sponsors.
+func (s *Service) CosponsorProposal(ctx context.Context, doc, id string) (*Proposal, error) {
+	u, err := actor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	p, err := s.updateProposal(ctx, doc, id, "", func(p *Proposal) error {
+		if err := p.mustBeOpen(); err != nil {
+			return err
+		}
+		if u.Delegation == "" || u.Delegation == p.Delegation {
+			return Errorf(ECONFLICT, "a delegation cannot co-sponsor its own proposal")
+		}
+		if contains(p.Cosponsors, u.Delegation) {
+			return nil
+		}
+		p.Cosponsors = append(p.Cosponsors, u.Delegation)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.record(ctx, doc, "proposal.cosponsor", id, u.Delegation)
+	return p, nil
+}
+
+// CommentProposal adds a comment to a proposal.
+func (s *Service) CommentProposal(ctx context.Context, doc, id, text string) (*Proposal, error) {
+	u, err := actor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if strings.TrimSpace(text) == "" || len(text) > 20000 {
+		return nil, &Error{Code: EINVALID, Message: "text: required, at most 20000 bytes", Fields: []FieldError{{Field: "text", Message: "required, at most 20000 bytes"}}}
+	}
+	if err := CheckText(text, s.Limits); err != nil {
+		return nil, err
+	}
+	p, err := s.updateProposal(ctx, doc, id, "", func(p *Proposal) error {
+		p.Comments = append(p.Comments, Comment{Author: u.ID, Delegation: u.Delegation, Text: text, At: s.now()})
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.record(ctx, doc, "proposal.comment", id, "")
+	return p, nil
+}
+
+// RejectProposal rejects an open proposal with a reason.
+func (s *Service) RejectProposal(ctx context.Context, doc, id, reason string) (*Proposal, error) {
+	if strings.TrimSpace(reason) == "" || len(reason) > 20000 {
+		return nil, &Error{Code: EINVALID, Message: "reason: required, at most 20000 bytes", Fields: []FieldError{{Field: "reason", Message: "required"}}}
+	}
+	p, err := s.updateProposal(ctx, doc, id, "", func(p *Proposal) error {
+		if err := p.mustBeOpen(); err != nil {
+			return err
+		}
+		now := s.now()
+		p.Status, p.Reason, p.ClosedAt = ProposalRejected, reason, &now
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.record(ctx, doc, "proposal.reject", id, reason)
+	return p, nil
+}
+
+// proposedText applies a proposal to its base version.
+func (s *Service) proposedText(ctx context.Context, p *Proposal) (base *Version, result []Provision, err error) {
+	base, err = s.GetVersion(ctx, p.Document, p.Base)
+	if err != nil {
+		return nil, nil, err
+	}
+	result, err = ApplyOperations(base.Provisions, p.Operations, s.NewID, s.Limits)
+	if err != nil {
+		return nil, nil, err
+	}
+	return base, result, nil
+}
+
+// ProposalDiff returns the tracked diff of a proposal against its base
+// ("base") or against the current head ("head", the proposal rebased onto
+// it), attributed to its delegation.
+func (s *Service) ProposalDiff(ctx context.Context, doc, id, against string) (*Diff, error) {
+	p, err := s.GetProposal(ctx, doc, id)
+	if err != nil {
+		return nil, err
+	}
+	base, result, err := s.proposedText(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	var from []Provision
+	switch against {
+	case "", "base":
+		from = base.Provisions
+	case "head":
+		d, err := s.loadDocument(ctx, doc)
+		if err != nil {
+			return nil, err
+		}
+		head, err := s.GetVersion(ctx, doc, d.Head)
+		if err != nil {
+			return nil, err
+		}
+		from = head.Provisions
+		if head.Number != base.Number {
+			rb := s.rebase(head.Provisions, []rebaseItem{{p: p, base: base.Provisions, result: result}}, nil)
+			if len(rb.Collisions) > 0 {
+				return nil, &Error{Code: ECONFLICT, Message: "the proposal collides with the head; see collisions", Collisions: rb.Collisions}
+			}
+			if why, gone := rb.Obsolete[p.ID]; gone {
+				return nil, Errorf(ECONFLICT, "the proposal no longer applies to the head: %s", why)
+			}
+			result = rb.Provisions
+		}
+	default:
+		return nil, &Error{Code: EINVALID, Message: `against must be "base" or "head"`, Fields: []FieldError{{Field: "against", Message: `"base" or "head"`}}}
+	}
+	diff := s.Differ.Provisions(from, result)
+	attribute(diff, map[string][]*Proposal{}, []*Proposal{p})
+	return diff, nil
+}
+
+// splitInserts gives every inserted provision an id, splitting an insert of
+// several provisions into one insert each.
+func (s *Service) splitInserts(ops []Operation) ([]Operation, error) {
+	out := make([]Operation, 0, len(ops))
+	for n, o := range ops {
+		if o.Op != OpInsert || o.ID != "" {
+			out = append(out, o)
+			continue
+		}
+		ps, err := ParseProvisions(o.Text, s.Limits)
+		if err != nil {
+			return nil, &Error{Code: EINVALID, Message: fmt.Sprintf("operation %d (insert): %s", n+1, ErrorMessage(err)),
+				Fields: []FieldError{{Field: fmt.Sprintf("operations[%d]", n), Message: ErrorMessage(err)}}}
+		}
+		after := o.After
+		for _, p := range ps {
+			id := s.NewID()
+			out = append(out, Operation{Op: OpInsert, After: after, Text: p.Markup(), ID: id})
+			after = id
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,144 @@
+package drafts
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"time"
+)
+
+// Service is Chancery's application logic: documents, versions, proposals,
+// the directory and the audit trail, kept in an ObjectStore. It holds no
+// state of its own, so any number of replicas can share one bucket: every
+// creation is a create-only write and every update carries the ETag it read.
+//
+// Authorization is the caller's job (the HTTP package asks the Authorizer
+// before calling); methods take the acting user from the context.
+type Service struct {
+	Store  ObjectStore
+	Differ Differ
+	// Auth filters lists by visibility.
+	Auth Authorizer
+	// Now is the clock.
+	Now func() time.Time
+	// NewID returns new ids for documents, proposals, provisions and rounds.
+	NewID func() string
+	// Limits bounds texts.
+	Limits Limits
+	// SilenceMin is the shortest silence procedure allowed.
+	SilenceMin time.Duration
+	// Log receives failures that do not fail the request.
+	Log *slog.Logger
+}
+
+// NewService returns a Service with the default clock, ids and limits.
+func NewService(store ObjectStore, differ Differ, auth Authorizer) *Service {
+	return &Service{
+		Store:      store,
+		Differ:     differ,
+		Auth:       auth,
+		Now:        func() time.Time { return time.Now().UTC() },
+		NewID:      func() string { return RandomID(10) },
+		SilenceMin: 72 * time.Hour,
+		Log:        slog.New(slog.DiscardHandler),
+	}
+}
+
+func (s *Service) now() time.Time { return s.Now().UTC().Truncate(time.Millisecond) }
+
+// Page is one page of a list: the items and the cursor of the next page.
+type Page[T any] struct {
+	Items      []T    `json:"items"`
+	NextCursor string `json:"next_cursor"`
+}
+
+// ListOptions pages a list.
+type ListOptions struct {
+	Limit  int
+	Cursor string
+}
+
+func (o ListOptions) limit() int {
+	switch {
+	case o.Limit <= 0:
+		return 50
+	case o.Limit > 500:
+		return 500
+	}
+	return o.Limit
+}
+
+// Ping checks the storage.
+func (s *Service) Ping(ctx context.Context) error { return s.Store.Ping(ctx) }
+
+// getJSON reads the object at key into v and returns its ETag.
+func (s *Service) getJSON(ctx context.Context, key string, v any) (string, error) {
+	obj, err := s.Store.Get(ctx, key)
+	if err != nil {
+		return "", err
+	}
+	if err := json.Unmarshal(obj.Data, v); err != nil {
+		return "", WrapError(EINTERNAL, err, "stored object %s is damaged", key)
+	}
+	return obj.ETag, nil
+}
+
+// createJSON stores v at key, create-only.
+func (s *Service) createJSON(ctx context.Context, key string, v any) (string, error) {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return "", WrapError(EINTERNAL, err, "encoding %s", key)
+	}
+	return s.Store.Create(ctx, key, data)
+}
+
+// updateJSON stores v at key if it is still at etag.
+func (s *Service) updateJSON(ctx context.Context, key string, v any, etag string) (string, error) {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return "", WrapError(EINTERNAL, err, "encoding %s", key)
+	}
+	return s.Store.Update(ctx, key, data, etag)
+}
+
+// listKeys lists the keys under prefix, one page.
+func (s *Service) listKeys(ctx context.Context, prefix string, opt ListOptions) ([]string, string, error) {
+	after := ""
+	if opt.Cursor != "" {
+		after = prefix + opt.Cursor
+	}
+	objs, next, err := s.Store.List(ctx, prefix, after, opt.limit())
+	if err != nil {
+		return nil, "", err
+	}
+	keys := make([]string, len(objs))
+	for i, o := range objs {
+		keys[i] = o.Key
+	}
+	if next != "" {
+		next = next[len(prefix):]
+	}
+	return keys, next, nil
+}
+
+// retry runs f until it returns something other than EPRECONDITION, a few
+// times: read-modify-write cycles that lost a race start over.
+func retry(f func() error) error {
+	var err error
+	for i := 0; i < 16; i++ {
+		if err = f(); ErrorCode(err) != EPRECONDITION {
+			return err
+		}
+	}
+	return fmt.Errorf("too much contention: %w", err)
+}
+
+// actor returns the user of ctx, or an EUNAUTHORIZED error.
+func actor(ctx context.Context) (*User, error) {
+	u := UserFromContext(ctx)
+	if u == nil {
+		return nil, Errorf(EUNAUTHORIZED, "authentication required")
+	}
+	return u, nil
+}

@@ -1,0 +1,606 @@
+package storage
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"hash/fnv"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+
+	"chancery/drafts"
+)
+
+// Names inside the local data directory.
+const (
+	// localObjectsDir is the subdirectory of DataDir that holds the objects.
+	localObjectsDir = "objects"
+	// localLockName is the file in DataDir that OpenLocal flocks.
+	localLockName = ".lock"
+	// localObjSuffix ends the file name of every object. A '%' followed by
+	// anything but "25" never occurs in an escaped segment, so object files,
+	// directories and temporary files can never collide.
+	localObjSuffix = "%obj"
+	// localTempPrefix starts the name of temporary files; List skips them.
+	localTempPrefix = "%tmp-"
+	// localStripes is the number of mutexes that serialize the
+	// compare-and-swap of Update and Delete within the process.
+	localStripes = 256
+	// localMaxName is the longest file name most filesystems accept.
+	localMaxName = 255
+)
+
+// Local is an object store in a directory of the local filesystem.
+//
+// Layout: each object is one file under DataDir/objects. The key's
+// segments become directories and the last segment the file name, with
+// '%' escaped as "%25" and the suffix "%obj" appended to the file name, so
+// that keys "a/b" and "a/b/c" can coexist ("objects/a/b%obj" and
+// "objects/a/b/c%obj"). Files hold the object's bytes and nothing else.
+// The ETag is the hex SHA-256 of the content, so Get and List read the
+// whole object to report it.
+//
+// Durability: every write goes to a temporary file in the target
+// directory, which is fsynced before it is linked (Create) or renamed
+// (Update) into place; the directory is then fsynced too, as is the parent
+// of every directory created. A crash may leave temporary files ("%tmp-*")
+// behind; they are never listed. Directories emptied by Delete are kept.
+//
+// Concurrency: Create is atomic by link(2), which fails if the name
+// exists. Update and conditional Delete compare the ETag and replace or
+// remove the file while holding one of 256 striped mutexes chosen by the
+// key's hash. That is enough because no other process writes to the
+// directory: OpenLocal takes an exclusive flock(2) on DataDir/.lock and
+// refuses to open a directory that another process (or another OpenLocal in
+// this one) holds. Several replicas therefore need the S3 backend.
+//
+// Keys are stored as given: on filesystems that fold case or normalize
+// Unicode (macOS by default) distinct keys may collide.
+type Local struct {
+	dir     string
+	root    string
+	lock    *os.File
+	stripes [localStripes]sync.Mutex
+	closed  atomic.Bool
+}
+
+// OpenLocal opens the local store in dir, creating the directory if
+// needed. It fails with a one-line message if dir is empty (EINVALID),
+// cannot be created or written (EUNAVAILABLE), or is in use by another
+// Chancery process (ECONFLICT).
+func OpenLocal(dir string) (*Local, error) {
+	if dir == "" {
+		return nil, drafts.Errorf(drafts.EINVALID, "data directory is not set")
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, drafts.WrapError(drafts.EINVALID, err, "data directory %s cannot be resolved", dir)
+	}
+	if err := os.MkdirAll(abs, 0o750); err != nil {
+		return nil, drafts.WrapError(drafts.EUNAVAILABLE, err, "data directory %s cannot be created", abs)
+	}
+	probe, err := os.CreateTemp(abs, ".probe-*")
+	if err != nil {
+		return nil, drafts.WrapError(drafts.EUNAVAILABLE, err, "data directory %s is not writable", abs)
+	}
+	probeErr := errors.Join(probe.Close(), os.Remove(probe.Name()))
+	if probeErr != nil {
+		return nil, drafts.WrapError(drafts.EUNAVAILABLE, probeErr, "data directory %s is not writable", abs)
+	}
+
+	lock, err := os.OpenFile(filepath.Join(abs, localLockName), os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, drafts.WrapError(drafts.EUNAVAILABLE, err, "data directory %s cannot be locked", abs)
+	}
+	held, err := lockFile(lock)
+	if err != nil || held {
+		_ = lock.Close()
+		if held {
+			return nil, drafts.Errorf(drafts.ECONFLICT, "data directory %s is in use by another chancery process", abs)
+		}
+		return nil, drafts.WrapError(drafts.EUNAVAILABLE, err, "data directory %s cannot be locked", abs)
+	}
+
+	l := &Local{dir: abs, root: filepath.Join(abs, localObjectsDir), lock: lock}
+	if err := os.MkdirAll(l.root, 0o750); err != nil {
+		_ = lock.Close()
+		return nil, drafts.WrapError(drafts.EUNAVAILABLE, err, "data directory %s cannot be initialized", abs)
+	}
+	if err := syncDir(abs); err != nil {
+		_ = lock.Close()
+		return nil, drafts.WrapError(drafts.EUNAVAILABLE, err, "data directory %s cannot be synced", abs)
+	}
+	return l, nil
+}
+
+// Dir returns the absolute path of the data directory.
+func (l *Local) Dir() string { return l.dir }
+
+// Close releases the data directory's lock. Close is idempotent.
+func (l *Local) Close() error {
+	if l.closed.Swap(true) {
+		return nil
+	}
+	if err := l.lock.Close(); err != nil {
+		return drafts.WrapError(drafts.EINTERNAL, err, "data directory %s cannot be unlocked", l.dir)
+	}
+	return nil
+}
+
+// Get returns the object at key. ENOTFOUND if there is none, EINVALID for
+// a bad key, EUNAVAILABLE if the file cannot be read.
+func (l *Local) Get(ctx context.Context, key string) (*drafts.Object, error) {
+	p, err := l.begin(ctx, key)
+	if err != nil {
+		return nil, err
+	}
+	f, err := os.Open(p)
+	if err != nil {
+		return nil, l.fsError(err, "read", key)
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, l.fsError(err, "read", key)
+	}
+	var buf bytes.Buffer
+	buf.Grow(int(fi.Size()) + bytes.MinRead)
+	if _, err := buf.ReadFrom(f); err != nil {
+		return nil, l.fsError(err, "read", key)
+	}
+	data := buf.Bytes()
+	return &drafts.Object{Key: key, Data: data, ETag: contentETag(data), ModTime: fi.ModTime()}, nil
+}
+
+// Create stores data at key if no object is there, and returns its ETag.
+// ECONFLICT if one is. The file is linked into place with link(2), which
+// fails atomically when the name exists.
+func (l *Local) Create(ctx context.Context, key string, data []byte) (string, error) {
+	p, err := l.begin(ctx, key)
+	if err != nil {
+		return "", err
+	}
+	dir := filepath.Dir(p)
+	if err := l.mkdirAll(dir); err != nil {
+		return "", l.fsError(err, "create", key)
+	}
+	tmp, err := writeTemp(dir, data)
+	if err != nil {
+		return "", l.fsError(err, "create", key)
+	}
+	linkErr := os.Link(tmp, p)
+	rmErr := os.Remove(tmp)
+	if linkErr != nil {
+		if errors.Is(linkErr, fs.ErrExist) {
+			return "", drafts.Errorf(drafts.ECONFLICT, "object %q already exists", key)
+		}
+		return "", l.fsError(linkErr, "create", key)
+	}
+	if rmErr != nil {
+		return "", l.fsError(rmErr, "create", key)
+	}
+	if err := syncDir(dir); err != nil {
+		return "", l.fsError(err, "create", key)
+	}
+	return contentETag(data), nil
+}
+
+// Update replaces the object at key if its ETag is ifMatch, and returns the
+// new ETag. ENOTFOUND if there is no object, EPRECONDITION if the ETag
+// differs, EINVALID if ifMatch is empty.
+func (l *Local) Update(ctx context.Context, key string, data []byte, ifMatch string) (string, error) {
+	p, err := l.begin(ctx, key)
+	if err != nil {
+		return "", err
+	}
+	want, err := validateIfMatch(ifMatch)
+	if err != nil {
+		return "", err
+	}
+	dir := filepath.Dir(p)
+	// Write the new content before taking the lock, so the lock is held
+	// only for the compare and the rename.
+	tmp, err := writeTemp(dir, data)
+	if err != nil {
+		return "", l.fsError(err, "update", key)
+	}
+	renamed := false
+	defer func() {
+		if !renamed {
+			_ = os.Remove(tmp)
+		}
+	}()
+
+	mu := l.stripe(key)
+	mu.Lock()
+	defer mu.Unlock()
+	cur, err := fileETag(p)
+	if err != nil {
+		return "", l.fsError(err, "update", key)
+	}
+	if cur != want {
+		return "", drafts.Errorf(drafts.EPRECONDITION, "object %q has changed since it was read", key)
+	}
+	if err := os.Rename(tmp, p); err != nil {
+		return "", l.fsError(err, "update", key)
+	}
+	renamed = true
+	if err := syncDir(dir); err != nil {
+		return "", l.fsError(err, "update", key)
+	}
+	return contentETag(data), nil
+}
+
+// Delete removes the object at key, if its ETag is ifMatch or ifMatch is
+// "". ENOTFOUND if there is no object, EPRECONDITION if the ETag differs.
+func (l *Local) Delete(ctx context.Context, key, ifMatch string) error {
+	p, err := l.begin(ctx, key)
+	if err != nil {
+		return err
+	}
+	want := ""
+	if ifMatch != "" {
+		if want, err = validateIfMatch(ifMatch); err != nil {
+			return err
+		}
+	}
+	mu := l.stripe(key)
+	mu.Lock()
+	defer mu.Unlock()
+	if want != "" {
+		cur, err := fileETag(p)
+		if err != nil {
+			return l.fsError(err, "delete", key)
+		}
+		if cur != want {
+			return drafts.Errorf(drafts.EPRECONDITION, "object %q has changed since it was read", key)
+		}
+	}
+	if err := os.Remove(p); err != nil {
+		return l.fsError(err, "delete", key)
+	}
+	if err := syncDir(filepath.Dir(p)); err != nil {
+		return l.fsError(err, "delete", key)
+	}
+	return nil
+}
+
+// List returns up to limit objects whose keys start with prefix and sort
+// after `after`, in ascending byte order. next is the last key returned
+// when more objects follow, "" when the listing is complete. EINVALID if
+// limit is not positive.
+func (l *Local) List(ctx context.Context, prefix, after string, limit int) ([]drafts.ObjectInfo, string, error) {
+	if err := l.ready(ctx); err != nil {
+		return nil, "", err
+	}
+	if err := validateListArgs(prefix, after, limit); err != nil {
+		return nil, "", err
+	}
+	w := localWalk{ctx: ctx, prefix: prefix, after: after, need: limit + 1}
+	if err := w.walk(l.root, ""); err != nil {
+		if ctx.Err() != nil {
+			return nil, "", contextError(ctx.Err())
+		}
+		return nil, "", drafts.WrapError(drafts.EUNAVAILABLE, err, "local store cannot list %q", prefix)
+	}
+	keys, next := w.keys, ""
+	if len(keys) > limit {
+		keys, next = keys[:limit], keys[limit-1]
+	}
+	infos := make([]drafts.ObjectInfo, 0, len(keys))
+	for _, k := range keys {
+		p, err := l.objectPath(k)
+		if err != nil {
+			return nil, "", err
+		}
+		info, err := fileInfo(p)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue // deleted since the walk
+		}
+		if err != nil {
+			return nil, "", l.fsError(err, "list", k)
+		}
+		info.Key = k
+		infos = append(infos, info)
+	}
+	return infos, next, nil
+}
+
+// Ping checks that the objects directory exists and is writable.
+// EUNAVAILABLE if not.
+func (l *Local) Ping(ctx context.Context) error {
+	if err := l.ready(ctx); err != nil {
+		return err
+	}
+	tmp, err := writeTemp(l.root, nil)
+	if err != nil {
+		return drafts.WrapError(drafts.EUNAVAILABLE, err, "data directory %s is not writable", l.dir)
+	}
+	if err := os.Remove(tmp); err != nil {
+		return drafts.WrapError(drafts.EUNAVAILABLE, err, "data directory %s is not writable", l.dir)
+	}
+	return nil
+}
+
+// ready returns an error if the store is closed or ctx is done.
+func (l *Local) ready(ctx context.Context) error {
+	if l.closed.Load() {
+		return drafts.Errorf(drafts.EUNAVAILABLE, "local store %s is closed", l.dir)
+	}
+	if err := ctx.Err(); err != nil {
+		return contextError(err)
+	}
+	return nil
+}
+
+// begin checks the store and the key and returns the key's file path.
+func (l *Local) begin(ctx context.Context, key string) (string, error) {
+	if err := l.ready(ctx); err != nil {
+		return "", err
+	}
+	return l.objectPath(key)
+}
+
+// objectPath returns the path of the file that holds key. EINVALID for a
+// bad key, or one whose segment is too long for a file name.
+func (l *Local) objectPath(key string) (string, error) {
+	if err := ValidateKey(key); err != nil {
+		return "", err
+	}
+	segs := strings.Split(key, "/")
+	parts := make([]string, 0, len(segs)+1)
+	parts = append(parts, l.root)
+	for i, s := range segs {
+		name := escapeSegment(s)
+		if i == len(segs)-1 {
+			name += localObjSuffix
+		}
+		if len(name) > localMaxName {
+			return "", drafts.Errorf(drafts.EINVALID, "object key %q has a segment too long for the local store", key)
+		}
+		parts = append(parts, name)
+	}
+	return filepath.Join(parts...), nil
+}
+
+// stripe returns the mutex that serializes compare-and-swap on key.
+func (l *Local) stripe(key string) *sync.Mutex {
+	h := fnv.New32a()
+	_, _ = io.WriteString(h, key)
+	return &l.stripes[h.Sum32()%localStripes]
+}
+
+// mkdirAll creates dir, a directory under the objects root, and fsyncs the
+// parent of every directory it creates.
+func (l *Local) mkdirAll(dir string) error {
+	if fi, err := os.Stat(dir); err == nil && fi.IsDir() {
+		return nil
+	}
+	rel, err := filepath.Rel(l.root, dir)
+	if err != nil {
+		return err
+	}
+	cur := l.root
+	for part := range strings.SplitSeq(rel, string(filepath.Separator)) {
+		next := filepath.Join(cur, part)
+		switch err := os.Mkdir(next, 0o750); {
+		case err == nil:
+			if err := syncDir(cur); err != nil {
+				return err
+			}
+		case !errors.Is(err, fs.ErrExist):
+			return err
+		}
+		cur = next
+	}
+	return nil
+}
+
+// fsError translates a filesystem error about key: a missing file (or a
+// path through a non-directory) is ENOTFOUND, anything else EUNAVAILABLE.
+func (l *Local) fsError(err error, op, key string) error {
+	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
+		return drafts.WrapError(drafts.ENOTFOUND, err, "object %q not found", key)
+	}
+	return drafts.WrapError(drafts.EUNAVAILABLE, err, "local store cannot %s object %q", op, key)
+}
+
+// localWalk collects, in ascending byte order, up to need keys under the
+// objects root that start with prefix and sort after after.
+type localWalk struct {
+	ctx    context.Context
+	prefix string
+	after  string
+	need   int
+	keys   []string
+	done   bool
+}
+
+// localEntry is one directory entry seen by localWalk. sortKey is the
+// unescaped segment, followed by "/" for a directory: sorting entries by
+// it visits keys in byte order (a key "a" < "a-b" < "a/x" < "a0").
+type localEntry struct {
+	sortKey string
+	name    string
+	isDir   bool
+}
+
+// walk visits dir, whose keys all start with keyPrefix.
+func (w *localWalk) walk(dir, keyPrefix string) error {
+	if err := w.ctx.Err(); err != nil {
+		return err
+	}
+	des, err := os.ReadDir(dir)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) && keyPrefix != "" {
+			return nil // removed since its parent was read
+		}
+		return err
+	}
+	entries := make([]localEntry, 0, len(des))
+	for _, de := range des {
+		name := de.Name()
+		switch {
+		case strings.HasPrefix(name, "%"):
+			// A temporary file, or not ours.
+		case de.IsDir():
+			if seg, ok := unescapeSegment(name); ok {
+				entries = append(entries, localEntry{sortKey: seg + "/", name: name, isDir: true})
+			}
+		case de.Type().IsRegular() && strings.HasSuffix(name, localObjSuffix):
+			if seg, ok := unescapeSegment(strings.TrimSuffix(name, localObjSuffix)); ok {
+				entries = append(entries, localEntry{sortKey: seg, name: name})
+			}
+		}
+	}
+	slices.SortFunc(entries, func(a, b localEntry) int { return strings.Compare(a.sortKey, b.sortKey) })
+
+	for _, e := range entries {
+		full := keyPrefix + e.sortKey
+		related := strings.HasPrefix(full, w.prefix) || strings.HasPrefix(w.prefix, full)
+		if !related && full > w.prefix {
+			// This entry and all that follow sort after every key with
+			// the prefix.
+			w.done = true
+			return nil
+		}
+		if !e.isDir {
+			if related && strings.HasPrefix(full, w.prefix) && full > w.after {
+				w.keys = append(w.keys, full)
+				if len(w.keys) >= w.need {
+					w.done = true
+					return nil
+				}
+			}
+			continue
+		}
+		// Every key under this directory starts with full.
+		if !related || (w.after >= full && !strings.HasPrefix(w.after, full)) {
+			continue
+		}
+		if err := w.walk(filepath.Join(dir, e.name), full); err != nil {
+			return err
+		}
+		if w.done {
+			return nil
+		}
+	}
+	return nil
+}
+
+// escapeSegment escapes a key segment for use as a file name.
+func escapeSegment(s string) string {
+	return strings.ReplaceAll(s, "%", "%25")
+}
+
+// unescapeSegment reverses escapeSegment. ok is false for a name that
+// escapeSegment cannot have produced.
+func unescapeSegment(name string) (seg string, ok bool) {
+	if name == "" {
+		return "", false
+	}
+	if !strings.Contains(name, "%") {
+		return name, true
+	}
+	var b strings.Builder
+	for i := 0; i < len(name); i++ {
+		if name[i] != '%' {
+			b.WriteByte(name[i])
+			continue
+		}
+		if !strings.HasPrefix(name[i:], "%25") {
+			return "", false
+		}
+		b.WriteByte('%')
+		i += 2
+	}
+	return b.String(), true
+}
+
+// contentETag returns the ETag of content: its hex SHA-256.
+func contentETag(data []byte) string {
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:])
+}
+
+// fileETag returns the ETag of the file at path.
+func fileETag(path string) (string, error) {
+	info, err := fileInfo(path)
+	return info.ETag, err
+}
+
+// fileInfo returns the size, modification time and ETag of the file at
+// path; Key is left empty.
+func fileInfo(path string) (drafts.ObjectInfo, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return drafts.ObjectInfo{}, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return drafts.ObjectInfo{}, err
+	}
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return drafts.ObjectInfo{}, err
+	}
+	return drafts.ObjectInfo{Size: fi.Size(), ETag: hex.EncodeToString(h.Sum(nil)), ModTime: fi.ModTime()}, nil
+}
+
+// writeTemp writes data to a new temporary file in dir, fsyncs and closes
+// it, and returns its path.
+func writeTemp(dir string, data []byte) (path string, err error) {
+	f, err := os.CreateTemp(dir, localTempPrefix+"*")
+	if err != nil {
+		return "", err
+	}
+	defer func() {
+		if err != nil {
+			_ = f.Close()
+			_ = os.Remove(f.Name())
+		}
+	}()
+	if _, err := f.Write(data); err != nil {
+		return "", err
+	}
+	if err := f.Sync(); err != nil {
+		return "", err
+	}
+	if err := f.Close(); err != nil {
+		return "", err
+	}
+	return f.Name(), nil
+}
+
+// syncDir fsyncs the directory at path, making renames, links and removals
+// in it durable.
+func syncDir(path string) error {
+	d, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	if err := d.Sync(); err != nil {
+		_ = d.Close()
+		return err
+	}
+	return d.Close()
+}
+
+// contextError wraps a context's error as EUNAVAILABLE; errors.Is still
+// finds context.Canceled or context.DeadlineExceeded in it.
+func contextError(err error) error {
+	if errors.Is(err, context.DeadlineExceeded) {
+		return drafts.WrapError(drafts.EUNAVAILABLE, err, "storage request timed out")
+	}
+	return drafts.WrapError(drafts.EUNAVAILABLE, err, "storage request canceled")
+}
