@@ -38,11 +38,13 @@ type Document struct {
 	// Adopted is the adopted version, 0 until the text is adopted.
 	Adopted int `json:"adopted,omitempty"`
 	// AdoptedAt and AdoptedBy record how the text was adopted.
-	AdoptedAt  *time.Time `json:"adopted_at,omitempty"`
-	AdoptedBy  string     `json:"adopted_by,omitempty"` // "consensus" or "silence"
-	Agreement  *Agreement `json:"agreement,omitempty"`
-	ETag       string     `json:"-"`
-	ProposalsN int        `json:"open_proposals,omitempty"`
+	AdoptedAt *time.Time `json:"adopted_at,omitempty"`
+	AdoptedBy string     `json:"adopted_by,omitempty"` // "consensus" or "silence"
+	Agreement *Agreement `json:"agreement,omitempty"`
+	// Round is the current or last adoption round.
+	Round      string `json:"round,omitempty"`
+	ETag       string `json:"-"`
+	ProposalsN int    `json:"open_proposals,omitempty"`
 }
 
 // Agreement is how much of the head version is agreed.

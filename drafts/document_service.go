@@ -74,6 +74,16 @@ func (s *Service) GetDocument(ctx context.Context, id string) (*Document, error)
 	if err != nil {
 		return nil, err
 	}
+	if d.State == StateAdoption && d.Round != "" {
+		// A silence procedure past its deadline is adopted by whoever looks first.
+		if r, err := s.settle(ctx, id, d.Round); err != nil {
+			return nil, err
+		} else if r.State != RoundOpen {
+			if d, err = s.loadDocument(ctx, id); err != nil {
+				return nil, err
+			}
+		}
+	}
 	if head, err := s.GetVersion(ctx, id, d.Head); err == nil {
 		d.Agreement = agreement(head)
 	} else {
@@ -237,6 +247,9 @@ func (s *Service) CreateVersion(ctx context.Context, doc string, base int, text,
 	if err := s.checkChangeable(ctx, d); err != nil {
 		return nil, err
 	}
+	if err := checkNotInAdoption(d); err != nil {
+		return nil, err
+	}
 	if base != d.Head {
 		return nil, Errorf(ECONFLICT, "base version %d is not the head (version %d); start again from the head", base, d.Head)
 	}
@@ -334,6 +347,15 @@ func (s *Service) checkChangeable(ctx context.Context, d *Document) error {
 		return Errorf(ECONFLICT, "document %s is adopted (version %d); its text can no longer change", d.Symbol, d.Adopted)
 	case StateWithdrawn:
 		return Errorf(ECONFLICT, "document %s is withdrawn", d.Symbol)
+	}
+	return nil
+}
+
+// checkNotInAdoption refuses new versions while an adoption round is open
+// on the head: the text under adoption must not move.
+func checkNotInAdoption(d *Document) error {
+	if d.State == StateAdoption {
+		return Errorf(ECONFLICT, "an adoption round is open on version %d; it must end before the text changes", d.Head)
 	}
 	return nil
 }

@@ -55,11 +55,61 @@ type Enforcer struct {
 	failedSums [2][sha256.Size]byte
 }
 
-// snapshot is one loaded model and policy. It is never modified after
-// load, so casbin may evaluate it from many goroutines at once.
+// snapshot is one loaded model and policy. The casbin enforcer is never
+// modified after load, so it may evaluate requests from many goroutines at
+// once.
+//
+// Casbin evaluates the matcher against every policy row on each request,
+// tens of microseconds for the default policy, so the snapshot remembers
+// its decisions. A decision is a function of the request's attributes
+// alone (role, status, relations, visibility, action: never the user's or
+// the document's id), which take few values, so the memory holds a few
+// thousand entries at most whatever the number of users, and it goes away
+// with the snapshot when the policy is reloaded.
 type snapshot struct {
 	enforcer *casbin.Enforcer
 	sums     [2][sha256.Size]byte // of the model and policy text
+
+	mu        sync.RWMutex
+	decisions map[request]bool
+}
+
+// maxDecisions bounds the decisions a snapshot remembers. The default
+// vocabulary has about 4 roles × 3 statuses × 23 actions × 18 relations;
+// past the bound (only reachable with unexpected roles or actions),
+// decisions are evaluated every time.
+const maxDecisions = 1 << 14
+
+// request is what casbin sees of a request.
+type request struct {
+	sub subject
+	obj object
+	act string
+}
+
+// decide returns casbin's decision on the request, remembered.
+func (s *snapshot) decide(req request) (bool, error) {
+	s.mu.RLock()
+	ok, known := s.decisions[req]
+	s.mu.RUnlock()
+	if known {
+		return ok, nil
+	}
+	ok, err := s.evaluate(req)
+	if err != nil {
+		return false, err
+	}
+	s.mu.Lock()
+	if len(s.decisions) < maxDecisions {
+		s.decisions[req] = ok
+	}
+	s.mu.Unlock()
+	return ok, nil
+}
+
+// evaluate asks casbin.
+func (s *snapshot) evaluate(req request) (bool, error) {
+	return s.enforcer.Enforce(&req.sub, &req.obj, req.act)
 }
 
 // New returns an Enforcer with the embedded default model and policy.
@@ -88,8 +138,7 @@ func NewFromFiles(modelPath, policyPath string) (*Enforcer, error) {
 // allows s to perform action on r, EFORBIDDEN naming the missing permission
 // if it does not, and EINTERNAL if the policy cannot be evaluated.
 func (e *Enforcer) Authorize(s drafts.Subject, action string, r drafts.Resource) error {
-	sub, obj := attributes(s, r)
-	ok, err := e.cur.Load().enforcer.Enforce(sub, obj, action)
+	ok, err := e.cur.Load().decide(newRequest(s, action, r))
 	if err != nil {
 		return drafts.WrapError(drafts.EINTERNAL, err, "cannot evaluate the role policy for %q", action)
 	}
@@ -256,16 +305,16 @@ type object struct {
 	Visibility string // drafts.VisibilityObservers or drafts.VisibilityMembers
 }
 
-// attributes computes the request's facts. It decides nothing: which facts
+// newRequest computes the request's facts. It decides nothing: which facts
 // grant which action is the policy's business. Unknown values fall to the
 // least privileged reading (no status, members-only visibility).
-func attributes(s drafts.Subject, r drafts.Resource) (*subject, *object) {
-	sub := &subject{Role: s.Role, Status: relNone}
+func newRequest(s drafts.Subject, action string, r drafts.Resource) request {
+	sub := subject{Role: s.Role, Status: relNone}
 	switch s.DelegationStatus {
 	case drafts.StatusMember, drafts.StatusObserver:
 		sub.Status = s.DelegationStatus
 	}
-	obj := &object{Delegation: relNone, Body: relNone, Visibility: drafts.VisibilityMembers}
+	obj := object{Delegation: relNone, Body: relNone, Visibility: drafts.VisibilityMembers}
 	switch {
 	case r.Delegation == "":
 	case r.Delegation == s.Delegation:
@@ -283,7 +332,7 @@ func attributes(s drafts.Subject, r drafts.Resource) (*subject, *object) {
 	if r.Visibility == drafts.VisibilityObservers {
 		obj.Visibility = drafts.VisibilityObservers
 	}
-	return sub, obj
+	return request{sub: sub, obj: obj, act: action}
 }
 
 // denial is the message of a denied action: the missing permission in
@@ -371,8 +420,9 @@ func load(modelText, policyText []byte) (*snapshot, error) {
 		return nil, err
 	}
 	return &snapshot{
-		enforcer: ce,
-		sums:     [2][sha256.Size]byte{sha256.Sum256(modelText), sha256.Sum256(policyText)},
+		enforcer:  ce,
+		sums:      [2][sha256.Size]byte{sha256.Sum256(modelText), sha256.Sum256(policyText)},
+		decisions: make(map[request]bool),
 	}, nil
 }
 

@@ -1,0 +1,130 @@
+package diffing
+
+import (
+	"strings"
+
+	dmp "github.com/sergi/go-diff/diffmatchpatch"
+)
+
+// hunk is one change of a token diff: the base tokens [start, end) become
+// text.
+type hunk struct {
+	start, end int
+	text       string
+}
+
+// Merge3 merges two edits (ours, theirs) of one base text word by word, in
+// the manner of diff3: each side is diffed from base over words, and the
+// changes of the two sides are combined where they touch neither each other
+// nor the same words. Changes of the two sides that overlap or touch (an
+// insertion where the other side changes the next word, two insertions at
+// one place) collide unless they make the same text; then ok is false and
+// merged is "". A side equal to base gives the other side.
+func (d *Differ) Merge3(base, ours, theirs string) (merged string, ok bool) {
+	switch {
+	case ours == theirs:
+		return ours, true
+	case ours == base:
+		return theirs, true
+	case theirs == base:
+		return ours, true
+	}
+	w := d.newWordDiffer()
+	tb := tokenize(base, nil)
+	ho := w.hunks(base, ours, tb)
+	ht := w.hunks(base, theirs, tb)
+
+	var b strings.Builder
+	pos := 0 // next base token to write
+	i, j := 0, 0
+	for i < len(ho) || j < len(ht) {
+		// A cluster: hunks of either side that overlap or touch.
+		var start, end int
+		if j >= len(ht) || (i < len(ho) && ho[i].start <= ht[j].start) {
+			start, end = ho[i].start, ho[i].end
+		} else {
+			start, end = ht[j].start, ht[j].end
+		}
+		i0, j0 := i, j
+		for grow := true; grow; {
+			grow = false
+			if i < len(ho) && ho[i].start <= end {
+				end = max(end, ho[i].end)
+				i++
+				grow = true
+			}
+			if j < len(ht) && ht[j].start <= end {
+				end = max(end, ht[j].end)
+				j++
+				grow = true
+			}
+		}
+		writeTokens(&b, tb[pos:start])
+		switch {
+		case j == j0:
+			apply(&b, tb, start, end, ho[i0:i])
+		case i == i0:
+			apply(&b, tb, start, end, ht[j0:j])
+		default:
+			var o, t strings.Builder
+			apply(&o, tb, start, end, ho[i0:i])
+			apply(&t, tb, start, end, ht[j0:j])
+			if o.String() != t.String() {
+				return "", false
+			}
+			b.WriteString(o.String())
+		}
+		pos = end
+	}
+	writeTokens(&b, tb[pos:])
+	return b.String(), true
+}
+
+// apply writes base tokens [start, end) with the hunks (all within it)
+// applied.
+func apply(b *strings.Builder, tb []string, start, end int, hs []hunk) {
+	pos := start
+	for _, h := range hs {
+		writeTokens(b, tb[pos:h.start])
+		b.WriteString(h.text)
+		pos = h.end
+	}
+	writeTokens(b, tb[pos:end])
+}
+
+func writeTokens(b *strings.Builder, toks []string) {
+	for _, t := range toks {
+		b.WriteString(t)
+	}
+}
+
+// hunks returns the changes from base (tokens tb) to edit, in order. A
+// coarse diff gives coarse hunks, which collide more, never wrongly.
+func (w *wordDiffer) hunks(base, edit string, tb []string) []hunk {
+	te := tokenize(edit, nil)
+	spans, _ := w.diff(base, edit, tb, te)
+	var hs []hunk
+	pos := 0
+	var cur *hunk
+	for _, s := range spans {
+		switch s.op {
+		case dmp.DiffEqual:
+			cur = nil
+			pos += s.n
+		case dmp.DiffDelete:
+			if cur == nil {
+				hs = append(hs, hunk{start: pos, end: pos})
+				cur = &hs[len(hs)-1]
+			}
+			pos += s.n
+			cur.end = pos
+		case dmp.DiffInsert:
+			if cur == nil {
+				hs = append(hs, hunk{start: pos, end: pos})
+				cur = &hs[len(hs)-1]
+			}
+			cur.text += s.text
+		}
+	}
+	return hs
+}

@@ -1,0 +1,116 @@
+package drafts
+
+import (
+	"context"
+	"sort"
+)
+
+// Compile returns the compilation of version n (0 for the head): every open
+// proposal, rebased onto that version where it was made on another, grouped
+// under the provision it touches in document order, identical changes by
+// several delegations grouped into one entry.
+func (s *Service) Compile(ctx context.Context, doc string, n int) (*Compilation, *Version, error) {
+	d, err := s.loadDocument(ctx, doc)
+	if err != nil {
+		return nil, nil, err
+	}
+	if n == 0 {
+		n = d.Head
+	}
+	v, err := s.GetVersion(ctx, doc, n)
+	if err != nil {
+		return nil, nil, err
+	}
+	open, err := s.allProposals(ctx, doc, ProposalFilter{Status: ProposalOpen})
+	if err != nil {
+		return nil, nil, err
+	}
+	sort.SliceStable(open, func(i, j int) bool { return open[i].CreatedAt.Before(open[j].CreatedAt) })
+	byProvision := map[string][]CompiledProposal{}
+	bases := map[int]*Version{n: v}
+	for _, p := range open {
+		base, ok := bases[p.Base]
+		if !ok {
+			if base, err = s.GetVersion(ctx, doc, p.Base); err != nil {
+				return nil, nil, err
+			}
+			bases[p.Base] = base
+		}
+		result, err := ApplyOperations(base.Provisions, p.Operations, s.NewID, s.Limits)
+		if err != nil {
+			continue // cannot happen for a stored proposal; leave it out rather than fail the whole compilation
+		}
+		from := base.Provisions
+		if p.Base != n {
+			rb := s.rebase(v.Provisions, []rebaseItem{{p: p, base: base.Provisions, result: result}}, nil)
+			if len(rb.Collisions) == 0 && len(rb.Obsolete) == 0 {
+				from, result = v.Provisions, rb.Provisions
+			}
+		}
+		diff := s.Differ.Provisions(from, result)
+		for _, c := range diff.Changes {
+			if c.Kind == ChangeUnchanged {
+				continue
+			}
+			cp := CompiledProposal{Op: OpReplace, Text: c.Text, Segments: c.Segments}
+			key := c.Provision
+			switch {
+			case c.Kind == ChangeInserted:
+				cp.Op, cp.Segments, key = OpInsert, nil, c.After
+				cp.Text = (Provision{Number: c.Number, Text: c.Text}).Markup()
+			case c.Kind == ChangeDeleted:
+				cp.Op, cp.Text = OpDelete, ""
+			case c.Moved && !c.Modified:
+				cp.Op, cp.After, cp.Text, cp.Segments = OpMove, c.After, "", nil
+			case c.Renumbered && !c.Modified:
+				cp.Text = (Provision{Number: c.Number, Text: c.Text}).Markup()
+			}
+			group(byProvision, key, cp, p)
+		}
+	}
+	comp := &Compilation{Document: doc, Version: n, Entries: []CompilationEntry{}}
+	if ps := byProvision[""]; len(ps) > 0 {
+		comp.Entries = append(comp.Entries, CompilationEntry{Proposals: ps})
+	}
+	for _, p := range v.Provisions {
+		ps := byProvision[p.ID]
+		if ps == nil {
+			ps = []CompiledProposal{}
+		}
+		comp.Entries = append(comp.Entries, CompilationEntry{Provision: p, Proposals: ps})
+	}
+	return comp, v, nil
+}
+
+// group adds p's change cp under key, joining an identical change.
+func group(m map[string][]CompiledProposal, key string, cp CompiledProposal, p *Proposal) {
+	list := m[key]
+	for i := range list {
+		e := &list[i]
+		if e.Op == cp.Op && e.Text == cp.Text && e.After == cp.After {
+			if !contains(e.Proposals, p.ID) {
+				e.Proposals = append(e.Proposals, p.ID)
+				e.Justifications = append(e.Justifications, p.Justification)
+			}
+			if !contains(e.Delegations, p.Delegation) {
+				e.Delegations = append(e.Delegations, p.Delegation)
+			}
+			for _, c := range p.Cosponsors {
+				if !contains(e.Cosponsors, c) {
+					e.Cosponsors = append(e.Cosponsors, c)
+				}
+			}
+			return
+		}
+	}
+	cp.Proposals = []string{p.ID}
+	cp.Delegations = []string{p.Delegation}
+	cp.Justifications = []string{p.Justification}
+	cp.Cosponsors = append([]string(nil), p.Cosponsors...)
+	for i := range cp.Segments {
+		if cp.Segments[i].Op != SegEqual {
+			cp.Segments[i].Delegation, cp.Segments[i].Proposal = p.Delegation, p.ID
+		}
+	}
+	m[key] = append(list, cp)
+}
