@@ -135,8 +135,10 @@ func (w *wordDiffer) diff(old, new string, a, b []string) (spans []span, coarse 
 // refineWords shows the replacement of one word by a close spelling of it
 // character by character: a deletion of one word followed by an insertion
 // of one word, both of letters only, the longer of at least four
-// characters, that share a prefix and suffix of at least two thirds of the
-// longer, and differ by at most three characters on each side.
+// characters, that share a prefix and suffix of at least three quarters of
+// the longer and differ by at most two characters on each side. Digits stay
+// whole ("2023" → "2024"), as do inflections that change more ("картой" →
+// "карте").
 func refineWords(spans []span) []span {
 	var out []span
 	for i := 0; i < len(spans); i++ {
@@ -189,7 +191,7 @@ func refinePair(del, ins string) []span {
 		suf--
 	}
 	md, mi := len(rd)-pre-suf, len(ri)-pre-suf
-	if md > 3 || mi > 3 || 3*(pre+suf) < 2*longer {
+	if md > 2 || mi > 2 || 4*(pre+suf) < 3*longer {
 		return nil
 	}
 	preB := len(string(rd[:pre]))

@@ -428,3 +428,19 @@ func agreement(v *Version) *Agreement {
 	}
 	return a
 }
+
+// DocumentResource returns a document's metadata as stored, for the policy
+// (without settling its head or agreement). ENOTFOUND if there is none.
+func (s *Service) DocumentResource(ctx context.Context, id string) (*Document, error) {
+	if !validID(id) {
+		return nil, Errorf(ENOTFOUND, "no document %q", id)
+	}
+	var d Document
+	if _, err := s.getJSON(ctx, documentKey(id), &d); err != nil {
+		if IsCode(err, ENOTFOUND) {
+			return nil, Errorf(ENOTFOUND, "no document %q", id)
+		}
+		return nil, err
+	}
+	return &d, nil
+}

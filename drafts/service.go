@@ -142,3 +142,30 @@ func actor(ctx context.Context) (*User, error) {
 	}
 	return u, nil
 }
+
+// CachedBlob returns the object at key, making and storing it first when
+// there is none (create-only: two makers race harmlessly, both store the
+// same bytes). It is for derived, deterministic content such as PDFs.
+func (s *Service) CachedBlob(ctx context.Context, key string, make func() ([]byte, error)) ([]byte, string, error) {
+	obj, err := s.Store.Get(ctx, "cache/"+key)
+	if err == nil {
+		return obj.Data, obj.ETag, nil
+	}
+	if !IsCode(err, ENOTFOUND) {
+		return nil, "", err
+	}
+	data, err := make()
+	if err != nil {
+		return nil, "", err
+	}
+	etag, err := s.Store.Create(ctx, "cache/"+key, data)
+	if IsCode(err, ECONFLICT) {
+		if obj, err := s.Store.Get(ctx, "cache/"+key); err == nil {
+			return obj.Data, obj.ETag, nil
+		}
+	}
+	if err != nil {
+		return nil, "", err
+	}
+	return data, etag, nil
+}

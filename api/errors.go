@@ -1,0 +1,161 @@
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"chancery/drafts"
+)
+
+// statusOf maps each domain error code to its HTTP status: the one place
+// where that happens.
+var statusOf = map[string]int{
+	drafts.EMALFORMED:    http.StatusBadRequest,
+	drafts.EUNAUTHORIZED: http.StatusUnauthorized,
+	drafts.EFORBIDDEN:    http.StatusForbidden,
+	drafts.ENOTFOUND:     http.StatusNotFound,
+	drafts.ECONFLICT:     http.StatusConflict,
+	drafts.EPRECONDITION: http.StatusPreconditionFailed,
+	drafts.ETOOLARGE:     http.StatusRequestEntityTooLarge,
+	drafts.EINVALID:      http.StatusUnprocessableEntity,
+	drafts.ETOOMANY:      http.StatusTooManyRequests,
+	drafts.EINTERNAL:     http.StatusInternalServerError,
+	drafts.EUNAVAILABLE:  http.StatusServiceUnavailable,
+	drafts.ENOTIMPL:      http.StatusNotImplemented,
+}
+
+// Problem is an RFC 9457 problem details body.
+type Problem struct {
+	Type       string              `json:"type"`
+	Title      string              `json:"title"`
+	Status     int                 `json:"status"`
+	Detail     string              `json:"detail"`
+	Instance   string              `json:"instance,omitempty"`
+	RequestID  string              `json:"request_id,omitempty"`
+	Code       string              `json:"code"`
+	Permission string              `json:"permission,omitempty"`
+	Errors     []drafts.FieldError `json:"errors,omitempty"`
+	Collisions []drafts.Collision  `json:"collisions,omitempty"`
+}
+
+// handleError is Echo's error handler: every error becomes a problem+json
+// response. Internal errors are logged and shown as "Internal error.".
+func (s *Server) handleError(err error, c echo.Context) {
+	if c.Response().Committed {
+		return
+	}
+	code, msg := drafts.ErrorCode(err), drafts.ErrorMessage(err)
+	var he *echo.HTTPError
+	if errors.As(err, &he) {
+		code, msg = echoCode(he)
+	}
+	status, ok := statusOf[code]
+	if !ok {
+		status = http.StatusInternalServerError
+	}
+	p := Problem{
+		Type:      "https://chancery.example/problems/" + strings.ReplaceAll(code, "_", "-"),
+		Title:     http.StatusText(status),
+		Status:    status,
+		Detail:    msg,
+		Instance:  c.Request().URL.Path,
+		RequestID: c.Response().Header().Get(echo.HeaderXRequestID),
+		Code:      code,
+	}
+	if e := drafts.AsError(err); e != nil && code != drafts.EINTERNAL {
+		p.Errors, p.Collisions, p.Permission = e.Fields, e.Collisions, e.Permission
+	}
+	if status >= 500 {
+		s.Log.Error("request failed", "request_id", p.RequestID, "method", c.Request().Method, "route", c.Path(), "err", err)
+	}
+	if status == http.StatusUnauthorized {
+		c.Response().Header().Set(echo.HeaderWWWAuthenticate, `Bearer realm="chancery"`)
+	}
+	if status == http.StatusServiceUnavailable {
+		c.Response().Header().Set("Retry-After", "5")
+	}
+	body, _ := json.Marshal(p)
+	c.Response().Header().Set(echo.HeaderContentType, "application/problem+json")
+	c.Response().WriteHeader(status)
+	if c.Request().Method != http.MethodHead {
+		_, _ = c.Response().Write(body)
+	}
+}
+
+// echoCode turns Echo's own errors (no route, wrong method, body too large,
+// bad binding) into domain codes.
+func echoCode(he *echo.HTTPError) (string, string) {
+	msg := fmt.Sprint(he.Message)
+	switch he.Code {
+	case http.StatusNotFound:
+		return drafts.ENOTFOUND, "no such route"
+	case http.StatusMethodNotAllowed:
+		return drafts.EMALFORMED, "method not allowed on this route"
+	case http.StatusRequestEntityTooLarge:
+		return drafts.ETOOLARGE, "request body too large"
+	case http.StatusUnauthorized:
+		return drafts.EUNAUTHORIZED, msg
+	case http.StatusTooManyRequests:
+		return drafts.ETOOMANY, "too many requests"
+	case http.StatusUnsupportedMediaType:
+		return drafts.EMALFORMED, "unsupported content type; send application/json"
+	}
+	if he.Code >= 400 && he.Code < 500 {
+		return drafts.EMALFORMED, msg
+	}
+	return drafts.EINTERNAL, "Internal error."
+}
+
+// recoverPanics turns a panic into an internal error, logged with its stack
+// but never shown.
+func (s *Server) recoverPanics(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) (err error) {
+		defer func() {
+			if r := recover(); r != nil {
+				if r == http.ErrAbortHandler {
+					panic(r)
+				}
+				s.Log.Error("panic", "request_id", c.Response().Header().Get(echo.HeaderXRequestID), "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+				err = &drafts.Error{Code: drafts.EINTERNAL, Err: fmt.Errorf("panic: %v", r)}
+			}
+		}()
+		return next(c)
+	}
+}
+
+// logRequests writes one structured line per request and feeds the metrics.
+func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		start := time.Now()
+		err := next(c)
+		if err != nil {
+			c.Error(err)
+		}
+		status := c.Response().Status
+		route := c.Path()
+		if route == "" {
+			route = "unmatched"
+		}
+		d := time.Since(start)
+		s.Metrics.observeRequest(c.Request().Method, route, status, d)
+		level := slogLevel(status)
+		attrs := []any{
+			"request_id", c.Response().Header().Get(echo.HeaderXRequestID),
+			"method", c.Request().Method, "route", route, "status", status,
+			"duration_ms", float64(d.Microseconds()) / 1000, "bytes", c.Response().Size,
+			"remote", c.RealIP(),
+		}
+		if u := drafts.UserFromContext(c.Request().Context()); u != nil {
+			attrs = append(attrs, "user", u.ID)
+		}
+		s.Log.Log(c.Request().Context(), level, "request", attrs...)
+		return nil
+	}
+}

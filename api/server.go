@@ -1,0 +1,184 @@
+// Package api is Chancery's HTTP interface: the Echo routes of the /v1 API,
+// authentication and authorization middleware, the problem+json error
+// handler, health, metrics and the OpenAPI document. It is the only package
+// that imports Echo.
+package api
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+	"golang.org/x/time/rate"
+
+	"chancery/drafts"
+)
+
+// Server serves the API. Set the fields, then call Open.
+type Server struct {
+	Service  *drafts.Service
+	Auth     drafts.Authorizer
+	Renderer drafts.Renderer
+	Log      *slog.Logger
+	Metrics  *Metrics
+
+	// BodyLimit bounds request bodies ("4M" style, Echo's syntax).
+	BodyLimit string
+	// ReadTimeout and WriteTimeout bound one request.
+	ReadTimeout, WriteTimeout time.Duration
+	// TrustedProxies are the networks whose X-Forwarded-For is believed;
+	// with none, the peer address is the client address.
+	TrustedProxies []*net.IPNet
+	// AuthFailures is how many failed authentications an address may make
+	// per minute before it gets 429s.
+	AuthFailures int
+
+	echo     *echo.Echo
+	ln       net.Listener
+	routes   map[string]route // "METHOD path" → route
+	failures *failureLimiter
+}
+
+// route is one API route with the action the policy decides on.
+type route struct {
+	method, path string
+	action       string
+	// deferred: the handler authorizes itself, because the resource is
+	// only known from the request body.
+	deferred bool
+	handler  echo.HandlerFunc
+}
+
+// NewServer returns a Server with defaults.
+func NewServer(svc *drafts.Service, auth drafts.Authorizer, renderer drafts.Renderer, log *slog.Logger) *Server {
+	s := &Server{
+		Service: svc, Auth: auth, Renderer: renderer, Log: log,
+		BodyLimit: "8M", ReadTimeout: 30 * time.Second, WriteTimeout: 120 * time.Second,
+		AuthFailures: 20,
+	}
+	return s
+}
+
+// Handler builds the Echo instance (once) and returns it as an http.Handler.
+func (s *Server) Handler() http.Handler {
+	if s.echo == nil {
+		s.build()
+	}
+	return s.echo
+}
+
+func (s *Server) build() {
+	if s.Log == nil {
+		s.Log = slog.New(slog.DiscardHandler)
+	}
+	if s.Metrics == nil {
+		s.Metrics = NewMetrics()
+	}
+	s.failures = newFailureLimiter(rate.Limit(float64(s.AuthFailures)/60), s.AuthFailures)
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.HTTPErrorHandler = s.handleError
+	// Only trusted proxies may speak for the client's address.
+	if len(s.TrustedProxies) > 0 {
+		var opts []echo.TrustOption
+		for _, n := range s.TrustedProxies {
+			opts = append(opts, echo.TrustIPRange(n))
+		}
+		opts = append(opts, echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false))
+		e.IPExtractor = echo.ExtractIPFromXFFHeader(opts...)
+	} else {
+		e.IPExtractor = echo.ExtractIPDirect()
+	}
+	e.Use(middleware.RequestIDWithConfig(middleware.RequestIDConfig{
+		Generator: func() string { return drafts.RandomID(16) },
+	}))
+	e.Use(s.logRequests)
+	e.Use(s.recoverPanics)
+	e.Use(middleware.BodyLimit(s.BodyLimit))
+
+	e.GET("/healthz", s.healthz)
+	e.GET("/readyz", s.readyz)
+	e.GET("/v1/openapi.json", s.openapi)
+
+	s.routes = map[string]route{}
+	for _, r := range s.apiRoutes() {
+		r := r
+		s.routes[r.method+" "+r.path] = r
+		e.Add(r.method, r.path, r.handler, s.authenticate, s.authorize(r))
+	}
+	s.echo = e
+}
+
+// Open listens on addr ("127.0.0.1:0" picks a port) and serves in the
+// background until Close.
+func (s *Server) Open(addr string) error {
+	h := s.Handler()
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	s.ln = ln
+	s.echo.Server.Handler = h
+	s.echo.Server.ReadTimeout = s.ReadTimeout
+	s.echo.Server.ReadHeaderTimeout = 10 * time.Second
+	s.echo.Server.WriteTimeout = s.WriteTimeout
+	s.echo.Server.IdleTimeout = 2 * time.Minute
+	go func() {
+		if err := s.echo.Server.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			s.Log.Error("http server stopped", "err", err)
+		}
+	}()
+	return nil
+}
+
+// Addr returns the address the server listens on.
+func (s *Server) Addr() string {
+	if s.ln == nil {
+		return ""
+	}
+	return s.ln.Addr().String()
+}
+
+// Close stops accepting requests and waits for those in flight to finish,
+// until ctx is done.
+func (s *Server) Close(ctx context.Context) error {
+	if s.echo == nil {
+		return nil
+	}
+	return s.echo.Server.Shutdown(ctx)
+}
+
+// RouteActions returns every registered /v1 route ("METHOD path") with the
+// action the policy decides on, for tests that check each route has a rule.
+func (s *Server) RouteActions() map[string]string {
+	s.Handler()
+	out := map[string]string{}
+	for _, r := range s.echo.Routes() {
+		key := r.Method + " " + r.Path
+		if rt, ok := s.routes[key]; ok {
+			out[key] = rt.action
+		} else {
+			out[key] = ""
+		}
+	}
+	return out
+}
+
+func (s *Server) healthz(c echo.Context) error {
+	return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
+}
+
+func (s *Server) readyz(c echo.Context) error {
+	ctx, cancel := context.WithTimeout(c.Request().Context(), 3*time.Second)
+	defer cancel()
+	if err := s.Service.Ping(ctx); err != nil {
+		s.Log.Warn("storage not ready", "err", err)
+		return &drafts.Error{Code: drafts.EUNAVAILABLE, Message: "storage is not reachable", Err: err}
+	}
+	return c.JSON(http.StatusOK, map[string]string{"status": "ready"})
+}

@@ -1,0 +1,192 @@
+package render
+
+import (
+	"fmt"
+	"math"
+	"strings"
+	"unicode"
+
+	"golang.org/x/image/font"
+	"golang.org/x/image/font/gofont/gobold"
+	"golang.org/x/image/font/gofont/goitalic"
+	"golang.org/x/image/font/gofont/goregular"
+	"golang.org/x/image/font/sfnt"
+	"golang.org/x/image/math/fixed"
+
+	"chancery/drafts"
+)
+
+// face is a style of the text font.
+type face uint8
+
+const (
+	faceRegular face = iota
+	faceBold
+	faceItalic
+	nFaces
+)
+
+// Font family names registered with gofpdf.
+const (
+	familyMain     = "go"
+	familyFallback = "fallback"
+)
+
+// gofpdfStyle is the gofpdf style string of a face.
+func (f face) gofpdfStyle() string {
+	switch f {
+	case faceBold:
+		return "B"
+	case faceItalic:
+		return "I"
+	}
+	return ""
+}
+
+// missingGlyph marks a rune a font has no glyph for.
+const missingGlyph = 0xFFFF
+
+// fontMetrics holds, for every rune of the Basic Multilingual Plane, the
+// advance width in thousandths of an em, rounded as gofpdf rounds it, or
+// missingGlyph. gofpdf itself handles only that plane: it indexes its width
+// table by rune up to U+FFFF and writes text as UCS-2.
+type fontMetrics struct {
+	widths []uint16
+}
+
+// has reports whether the font can show r.
+func (m *fontMetrics) has(r rune) bool {
+	return r >= 0 && r < 0x10000 && m.widths[r] != missingGlyph
+}
+
+// width returns r's advance in thousandths of an em; r must be covered.
+func (m *fontMetrics) width(r rune) int { return int(m.widths[r]) }
+
+// parseMetrics reads a TrueType font's character map with sfnt and records
+// the advance of every glyph it maps a BMP rune to.
+func parseMetrics(ttf []byte) (*fontMetrics, error) {
+	f, err := sfnt.Parse(ttf)
+	if err != nil {
+		return nil, err
+	}
+	var buf sfnt.Buffer
+	upem := f.UnitsPerEm()
+	scale := 1000 / float64(upem)
+	m := &fontMetrics{widths: make([]uint16, 0x10000)}
+	for r := range m.widths {
+		m.widths[r] = missingGlyph
+		if r < 0x20 || (r >= 0xD800 && r < 0xE000) {
+			continue // controls and surrogates are never printed
+		}
+		gi, err := f.GlyphIndex(&buf, rune(r))
+		if err != nil || gi == 0 {
+			continue
+		}
+		adv, err := f.GlyphAdvance(&buf, gi, fixed.Int26_6(upem)<<6, font.HintingNone)
+		if err != nil {
+			continue
+		}
+		w := math.Round(scale * float64(adv) / 64)
+		if w < 0 || w >= missingGlyph {
+			continue
+		}
+		m.widths[r] = uint16(w)
+	}
+	return m, nil
+}
+
+// fontSet is the text fonts of a Renderer: the Go fonts in three faces and
+// an optional fallback font used for every face.
+type fontSet struct {
+	mainTTF  [nFaces][]byte
+	main     [nFaces]*fontMetrics
+	fallback *fontMetrics
+	fbTTF    []byte
+}
+
+// loadFonts parses the Go fonts and the fallback font, if any.
+func loadFonts(fallback []byte) (*fontSet, error) {
+	fs := &fontSet{mainTTF: [nFaces][]byte{goregular.TTF, gobold.TTF, goitalic.TTF}}
+	for i, ttf := range fs.mainTTF {
+		m, err := parseMetrics(ttf)
+		if err != nil {
+			return fs, internal(err, "parsing the Go fonts")
+		}
+		fs.main[i] = m
+	}
+	if len(fallback) > 0 {
+		m, err := parseMetrics(fallback)
+		if err != nil {
+			return fs, &drafts.Error{Code: drafts.EINVALID, Message: "render: the fallback font is not a TrueType font: " + err.Error(), Err: err}
+		}
+		fs.fallback = m
+		fs.fbTTF = fallback
+	}
+	return fs, nil
+}
+
+// invisible reports whether r is a formatting character that may be left
+// out when no font has a glyph for it (zero-width spaces and joiners,
+// byte-order marks, directional marks).
+func invisible(r rune) bool {
+	return unicode.Is(unicode.Cf, r)
+}
+
+// missingRunes collects the characters of a text that no font can show, in
+// the order they first appear.
+type missingRunes struct {
+	seen  map[rune]bool
+	order []rune
+}
+
+func (m *missingRunes) add(r rune) {
+	if m.seen == nil {
+		m.seen = map[rune]bool{}
+	}
+	if !m.seen[r] {
+		m.seen[r] = true
+		m.order = append(m.order, r)
+	}
+}
+
+// maxNamed is how many missing characters an error names.
+const maxNamed = 10
+
+// err returns nil, or EINVALID naming the characters, e.g.
+// "U+4E2D 中, U+6587 文".
+func (m *missingRunes) err(hasFallback bool) error {
+	if len(m.order) == 0 {
+		return nil
+	}
+	var names []string
+	for i, r := range m.order {
+		if i == maxNamed {
+			names = append(names, fmt.Sprintf("and %d more", len(m.order)-maxNamed))
+			break
+		}
+		names = append(names, runeName(r))
+	}
+	what := "the PDF fonts"
+	if !hasFallback {
+		what = "the PDF fonts (the Go fonts: Latin, Greek, Cyrillic; no fallback font is configured)"
+	}
+	return &drafts.Error{
+		Code:    drafts.EINVALID,
+		Message: fmt.Sprintf("the text holds characters %s cannot show: %s", what, strings.Join(names, ", ")),
+	}
+}
+
+// runeName writes a character as "U+4E2D 中", leaving out the glyph of a
+// character that would not show in a message.
+func runeName(r rune) string {
+	if r > 0xFFFF {
+		if unicode.IsGraphic(r) {
+			return fmt.Sprintf("U+%04X %c (beyond U+FFFF)", r, r)
+		}
+		return fmt.Sprintf("U+%04X (beyond U+FFFF)", r)
+	}
+	if unicode.IsGraphic(r) && !unicode.IsSpace(r) {
+		return fmt.Sprintf("U+%04X %c", r, r)
+	}
+	return fmt.Sprintf("U+%04X", r)
+}

@@ -1,0 +1,315 @@
+package render
+
+import (
+	"bufio"
+	"html"
+	"io"
+	"strconv"
+	"strings"
+
+	"chancery/drafts"
+)
+
+// DiffHTML writes d as an HTML fragment: every provision of the new text
+// (and the deleted ones where they stood) in a <div class="provision">
+// whose classes name its kind and its changes (unchanged, modified,
+// inserted, deleted, moved, renumbered), so that a style sheet can hide the
+// unchanged ones. Inserted words are in <ins>, deleted ones in <del>, both
+// with data-delegation and title attributes, and each run of changes is
+// followed by <sup class="delegation">. Structural changes are also said in
+// words in a <p class="change-label">. All text is escaped.
+func (r *Renderer) DiffHTML(w io.Writer, d *drafts.Diff) error {
+	bw := bufio.NewWriter(w)
+	bw.WriteString(`<div class="diff">` + "\n")
+	if d.Coarse {
+		bw.WriteString(`<p class="diff-note">The word diff hit its limit; some changes are shown as whole-text replacements.</p>` + "\n")
+	}
+	for i := range d.Changes {
+		writeHTMLChange(bw, d, &d.Changes[i])
+	}
+	bw.WriteString("</div>\n")
+	return bw.Flush()
+}
+
+func writeHTMLChange(w *bufio.Writer, d *drafts.Diff, c *drafts.Change) {
+	moved := c.Moved || c.Kind == drafts.ChangeMoved
+	renumbered := (c.Renumbered || c.Kind == drafts.ChangeRenumbered) && oldNumber(c) != c.Number
+	modified := c.Modified || c.Kind == drafts.ChangeModified
+	classes := []string{"provision", c.ProvisionKind}
+	switch c.Kind {
+	case drafts.ChangeInserted, drafts.ChangeDeleted, drafts.ChangeUnchanged:
+		classes = append(classes, c.Kind)
+	default:
+		if modified {
+			classes = append(classes, drafts.ChangeModified)
+		}
+		if moved {
+			classes = append(classes, drafts.ChangeMoved)
+		}
+		if renumbered {
+			classes = append(classes, drafts.ChangeRenumbered)
+		}
+	}
+	if c.ProvisionKind == drafts.KindHeading {
+		classes = append(classes, "level-"+strconv.Itoa(headingLevel(c.Number)))
+	}
+	w.WriteString(`<div class="` + esc(strings.Join(classes, " ")) + `" data-provision="` + esc(c.Provision) + `"`)
+	dels := changeDelegations(c)
+	if len(dels) > 0 {
+		w.WriteString(` data-delegations="` + esc(strings.Join(dels, " ")) + `"`)
+	}
+	w.WriteString(">")
+	by := ""
+	if len(dels) > 0 {
+		by = ` <span class="delegation">[` + esc(strings.Join(dels, ", ")) + `]</span>`
+	}
+	attrs := func(del string) string {
+		if del == "" {
+			return ""
+		}
+		return ` data-delegation="` + esc(del) + `" title="Proposed by ` + esc(del) + `"`
+	}
+	switch c.Kind {
+	case drafts.ChangeInserted:
+		where := "at the start"
+		if c.After != "" {
+			where = "after " + diffRef(d, c.After)
+		}
+		w.WriteString(`<p class="change-label">Inserted ` + esc(where) + by + "</p>")
+		w.WriteString("<ins" + attrs(strings.Join(dels, ", ")) + ">" + numberHTML(c.Number) + esc(c.Text) + "</ins></div>\n")
+		return
+	case drafts.ChangeDeleted:
+		w.WriteString(`<p class="change-label">Deleted` + by + "</p>")
+		w.WriteString("<del" + attrs(strings.Join(dels, ", ")) + ">" + numberHTML(oldNumber(c)) + esc(c.OldText) + "</del></div>\n")
+		return
+	}
+	if moved {
+		where := "to the start"
+		if c.After != "" {
+			where = "after " + diffRef(d, c.After)
+		}
+		w.WriteString(`<p class="change-label">Moved ` + esc(where) + by + "</p>")
+	}
+	switch {
+	case renumbered:
+		w.WriteString(`<span class="number"><del class="number-old">` + esc(oldNumber(c)) + `</del> → <ins class="number-new">` + esc(c.Number) + "</ins></span> ")
+	default:
+		w.WriteString(numberHTML(c.Number))
+	}
+	if !modified {
+		w.WriteString(esc(c.Text) + "</div>\n")
+		return
+	}
+	runs := segmentRuns(modifiedSegments(c), func(s drafts.Segment) string { return segmentTag(s, c) })
+	for _, run := range runs {
+		for _, s := range run.segs {
+			switch s.Op {
+			case drafts.SegInsert:
+				w.WriteString("<ins" + attrs(run.tag) + ">" + esc(s.Text) + "</ins>")
+			case drafts.SegDelete:
+				w.WriteString("<del" + attrs(run.tag) + ">" + esc(s.Text) + "</del>")
+			default:
+				w.WriteString(esc(s.Text))
+			}
+		}
+		if run.changed && run.tag != "" {
+			w.WriteString(`<sup class="delegation" title="Proposed by ` + esc(run.tag) + `">` + esc(run.tag) + "</sup>")
+		}
+	}
+	w.WriteString("</div>\n")
+}
+
+// numberHTML is a provision's marker in a span, followed by a space; a
+// heading's "#" marker is left out (the level is a class).
+func numberHTML(number string) string {
+	if !numbered(number) {
+		return ""
+	}
+	return `<span class="number">` + esc(number) + "</span> "
+}
+
+// headingLevel is the level of a heading marker: "#" is 1, "##" 2.
+func headingLevel(number string) int {
+	n := strings.Count(number, "#")
+	if n < 1 {
+		return 1
+	}
+	return n
+}
+
+func esc(s string) string { return html.EscapeString(s) }
+
+// CompilationHTML writes c as an HTML fragment: for each provision of v in
+// order, a <section class="entry"> with the provision's text and a
+// <div class="proposal op-..."> for each compiled proposal, naming its
+// delegations and co-sponsors, with its tracked changes in <ins> and <del>
+// and its justifications. All text is escaped.
+func (r *Renderer) CompilationHTML(w io.Writer, doc *drafts.Document, v *drafts.Version, c *drafts.Compilation) error {
+	bw := bufio.NewWriter(w)
+	bw.WriteString(`<div class="compilation" data-document="` + esc(doc.ID) + `" data-version="` + strconv.Itoa(v.Number) + `">` + "\n")
+	np, nd := compilationCounts(c)
+	bw.WriteString(`<p class="compilation-meta"><span class="symbol">` + esc(doc.Symbol) + `</span> <span class="title">` + esc(doc.Title) + `</span>: ` +
+		esc(proposalsSummary(v.Number, np, nd)) + "</p>\n")
+	for i := range c.Entries {
+		e := &c.Entries[i]
+		p := e.Provision
+		bw.WriteString(`<section class="entry" data-provision="` + esc(p.ID) + `">` + "\n")
+		if p.ID == "" {
+			bw.WriteString(`<div class="provision start">At the start of the text</div>` + "\n")
+		} else {
+			classes := "provision " + p.Kind
+			if p.Kind == drafts.KindHeading {
+				classes += " level-" + strconv.Itoa(headingLevel(p.Number))
+			}
+			if p.Status != "" {
+				classes += " " + p.Status
+			}
+			text := esc(p.Text)
+			if p.Status == drafts.ProvisionBracketed {
+				text = "[" + text + "]"
+			}
+			bw.WriteString(`<div class="` + esc(classes) + `">` + numberHTML(p.Number) + text + "</div>\n")
+		}
+		for j := range e.Proposals {
+			writeHTMLProposal(bw, v, e, &e.Proposals[j])
+		}
+		bw.WriteString("</section>\n")
+	}
+	bw.WriteString("</div>\n")
+	return bw.Flush()
+}
+
+func writeHTMLProposal(w *bufio.Writer, v *drafts.Version, e *drafts.CompilationEntry, cp *drafts.CompiledProposal) {
+	tag := strings.Join(cp.Delegations, ", ")
+	w.WriteString(`<div class="proposal op-` + esc(cp.Op) + `" data-proposals="` + esc(strings.Join(cp.Proposals, " ")) +
+		`" data-delegations="` + esc(strings.Join(cp.Delegations, " ")) + `">`)
+	w.WriteString(`<p class="proposal-by"><span class="op">` + esc(opPhrase(v, e, cp)) + `</span> proposed by `)
+	for i, d := range cp.Delegations {
+		if i > 0 {
+			w.WriteString(", ")
+		}
+		w.WriteString(`<span class="delegation">` + esc(d) + "</span>")
+	}
+	if len(cp.Cosponsors) > 0 {
+		w.WriteString("; co-sponsored by ")
+		for i, d := range cp.Cosponsors {
+			if i > 0 {
+				w.WriteString(", ")
+			}
+			w.WriteString(`<span class="cosponsor">` + esc(d) + "</span>")
+		}
+	}
+	w.WriteString("</p>")
+	attrs := ` data-delegation="` + esc(tag) + `" title="Proposed by ` + esc(tag) + `"`
+	segs := proposalSegments(e, cp)
+	if len(segs) > 0 {
+		w.WriteString(`<div class="proposal-text">`)
+		for _, s := range segs {
+			switch s.Op {
+			case drafts.SegInsert:
+				w.WriteString("<ins" + attrs + ">" + esc(s.Text) + "</ins>")
+			case drafts.SegDelete:
+				w.WriteString("<del" + attrs + ">" + esc(s.Text) + "</del>")
+			default:
+				w.WriteString(esc(s.Text))
+			}
+		}
+		w.WriteString("</div>")
+	}
+	for i, j := range cp.Justifications {
+		if strings.TrimSpace(j) == "" {
+			continue
+		}
+		w.WriteString(`<p class="justification">`)
+		if who := justificationBy(cp, i); who != "" {
+			w.WriteString(`<span class="delegation">` + esc(who) + "</span>: ")
+		}
+		w.WriteString(esc(j) + "</p>")
+	}
+	w.WriteString("</div>\n")
+}
+
+// compilationCounts returns the number of proposals and of delegations in c.
+func compilationCounts(c *drafts.Compilation) (proposals, delegations int) {
+	seenP := map[string]bool{}
+	seenD := map[string]bool{}
+	for _, e := range c.Entries {
+		for _, p := range e.Proposals {
+			for _, id := range p.Proposals {
+				seenP[id] = true
+			}
+			for _, d := range p.Delegations {
+				seenD[d] = true
+			}
+		}
+	}
+	return len(seenP), len(seenD)
+}
+
+func proposalsSummary(version, proposals, delegations int) string {
+	return "version " + strconv.Itoa(version) + ", " + plural(proposals, "open proposal", "open proposals") +
+		" by " + plural(delegations, "delegation", "delegations")
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
+}
+
+// opPhrase says what a compiled proposal does, in English.
+func opPhrase(v *drafts.Version, e *drafts.CompilationEntry, cp *drafts.CompiledProposal) string {
+	switch cp.Op {
+	case drafts.OpReplace:
+		return "Amendment"
+	case drafts.OpInsert:
+		if e.Provision.ID == "" {
+			return "Insertion at the start"
+		}
+		return "Insertion after " + provisionRef(e.Provision.Kind, e.Provision.Number, e.Provision.Text)
+	case drafts.OpDelete:
+		return "Deletion"
+	case drafts.OpMove:
+		return "Move " + versionRef(v, cp.After)
+	}
+	return cp.Op
+}
+
+// versionRef says where a provision of v is: "after 3", "to the start".
+func versionRef(v *drafts.Version, id string) string {
+	if id == "" {
+		return "to the start"
+	}
+	if p, i := v.Provision(id); i >= 0 {
+		return "after " + provisionRef(p.Kind, p.Number, p.Text)
+	}
+	return "after provision " + id
+}
+
+// proposalSegments returns the tracked changes of a compiled proposal:
+// its segments, or else its text inserted (insert, replace) or the
+// provision's text deleted (delete). A move has none.
+func proposalSegments(e *drafts.CompilationEntry, cp *drafts.CompiledProposal) []drafts.Segment {
+	if len(cp.Segments) > 0 {
+		return cp.Segments
+	}
+	switch cp.Op {
+	case drafts.OpInsert, drafts.OpReplace:
+		if cp.Text != "" {
+			return []drafts.Segment{{Op: drafts.SegInsert, Text: cp.Text}}
+		}
+	case drafts.OpDelete:
+		return []drafts.Segment{{Op: drafts.SegDelete, Text: e.Provision.Markup()}}
+	}
+	return nil
+}
+
+// justificationBy names who gave the i-th justification, when the
+// proposals and delegations of cp pair up one to one.
+func justificationBy(cp *drafts.CompiledProposal, i int) string {
+	if len(cp.Delegations) == len(cp.Proposals) && i < len(cp.Delegations) {
+		return cp.Delegations[i]
+	}
+	return ""
+}

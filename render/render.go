@@ -1,0 +1,108 @@
+// Package render writes texts, tracked diffs and compilations for people:
+// plain text and HTML fragments, and PDF files with embedded Unicode fonts
+// (the Go fonts, which cover Latin, Greek and Cyrillic, and an optional
+// fallback font for other scripts). It implements drafts.Renderer with
+// github.com/jung-kurt/gofpdf.
+//
+// The PDFs are legible in black and white: insertions are underlined,
+// deletions struck through, changed provisions carry a bar in the margin and
+// a label in words, and every change is tagged with the delegation that
+// proposed it. Colour is added, never relied upon.
+package render
+
+import (
+	"fmt"
+	"time"
+
+	"chancery/drafts"
+)
+
+// DefaultForum is the forum named on every page when no other is given.
+const DefaultForum = "Conference on Interaction and Confidence Building Measures in Asia"
+
+// Renderer implements drafts.Renderer. Create it with New; it holds no
+// mutable state after that and is safe for concurrent use.
+type Renderer struct {
+	forum         string
+	forumSet      bool
+	fallbackBytes []byte
+	now           func() time.Time
+	deterministic bool
+
+	fonts *fontSet
+	err   error
+}
+
+var _ drafts.Renderer = (*Renderer)(nil)
+
+// Option configures a Renderer.
+type Option func(*Renderer)
+
+// WithForum sets the forum's name printed in the header of every page of a
+// PDF (DefaultForum, or its Russian name for a Russian text, if unset).
+func WithForum(name string) Option {
+	return func(r *Renderer) {
+		r.forum = name
+		r.forumSet = name != ""
+	}
+}
+
+// WithFallbackFont gives a TrueType font (the bytes of a .ttf file) used
+// for characters the Go fonts cannot show, such as Chinese or Arabic
+// letters. It is used for every style (regular, bold, italic). Only
+// characters of the Basic Multilingual Plane (up to U+FFFF) can be printed.
+func WithFallbackFont(ttf []byte) Option {
+	return func(r *Renderer) { r.fallbackBytes = ttf }
+}
+
+// WithClock sets the clock giving the creation date of PDFs. It defaults
+// to time.Now.
+func WithClock(now func() time.Time) Option {
+	return func(r *Renderer) { r.now = now }
+}
+
+// WithDeterministic makes PDFs byte-for-byte reproducible, for tests and
+// golden files: the creation and modification dates come from the clock,
+// or are 2000-01-01 UTC when no clock was given, and the PDF catalog is
+// written in sorted order.
+func WithDeterministic(on bool) Option {
+	return func(r *Renderer) { r.deterministic = on }
+}
+
+// New returns a Renderer with the given options. A fallback font that
+// cannot be parsed makes every PDF method fail; Err reports it at once.
+func New(opts ...Option) *Renderer {
+	r := &Renderer{forum: DefaultForum}
+	for _, o := range opts {
+		o(r)
+	}
+	r.fonts, r.err = loadFonts(r.fallbackBytes)
+	return r
+}
+
+// Err returns the error of a fallback font that could not be loaded (an
+// EINVALID *drafts.Error), or nil.
+func (r *Renderer) Err() error { return r.err }
+
+// creationDate returns the date written into a PDF's information dictionary.
+func (r *Renderer) creationDate() time.Time {
+	switch {
+	case r.now != nil:
+		return r.now()
+	case r.deterministic:
+		return time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+	default:
+		return time.Now()
+	}
+}
+
+// internal wraps an unexpected failure, such as a PDF library error.
+func internal(err error, what string) error {
+	if err == nil {
+		return nil
+	}
+	if drafts.AsError(err) != nil {
+		return err
+	}
+	return &drafts.Error{Code: drafts.EINTERNAL, Message: fmt.Sprintf("render: %s", what), Err: err}
+}

@@ -1,0 +1,120 @@
+package render
+
+import (
+	"bufio"
+	"io"
+	"strings"
+
+	"chancery/drafts"
+)
+
+// DiffText writes d as plain text in the manner of git diff --word-diff:
+// only the changed provisions, separated by blank lines, with
+// [+inserted+] and [-deleted-] words, each run of changes followed by the
+// delegations that proposed it in braces ({KZ}). Structural changes get a
+// line of their own before the provision:
+//
+//	++ inserted provision 5 ++ {RU}
+//	-- deleted provision 9 --
+//	== provision 7 moved after 3 ==
+//
+// and a renumbered provision shows both numbers: "3. → 4.". A diff with no
+// change writes "(no changes)".
+func (r *Renderer) DiffText(w io.Writer, d *drafts.Diff) error {
+	bw := bufio.NewWriter(w)
+	if d.Coarse {
+		bw.WriteString("(coarse diff: the word diff hit its limit; some changes are whole-text replacements)\n\n")
+	}
+	n := 0
+	for i := range d.Changes {
+		c := &d.Changes[i]
+		if c.Kind == drafts.ChangeUnchanged {
+			continue
+		}
+		if n > 0 {
+			bw.WriteString("\n")
+		}
+		n++
+		writeTextChange(bw, d, c)
+	}
+	if n == 0 {
+		bw.WriteString("(no changes)\n")
+	}
+	return bw.Flush()
+}
+
+func writeTextChange(w *bufio.Writer, d *drafts.Diff, c *drafts.Change) {
+	attribution := func() {
+		if dl := changeDelegations(c); len(dl) > 0 {
+			w.WriteString(" {" + strings.Join(dl, ", ") + "}")
+		}
+	}
+	switch c.Kind {
+	case drafts.ChangeInserted:
+		w.WriteString("++ inserted " + provisionName(c.ProvisionKind, c.Number, c.Text))
+		if c.After != "" {
+			w.WriteString(" after " + diffRef(d, c.After))
+		} else {
+			w.WriteString(" at the start")
+		}
+		w.WriteString(" ++")
+		attribution()
+		w.WriteString("\n[+" + markup(c.Number, c.Text) + "+]\n")
+		return
+	case drafts.ChangeDeleted:
+		old := oldNumber(c)
+		w.WriteString("-- deleted " + provisionName(c.ProvisionKind, old, c.OldText) + " --")
+		attribution()
+		w.WriteString("\n[-" + markup(old, c.OldText) + "-]\n")
+		return
+	}
+	moved := c.Moved || c.Kind == drafts.ChangeMoved
+	renumbered := c.Renumbered || c.Kind == drafts.ChangeRenumbered
+	modified := c.Modified || c.Kind == drafts.ChangeModified
+	if moved {
+		w.WriteString("== " + provisionName(c.ProvisionKind, c.Number, c.Text) + " moved ")
+		if c.After == "" {
+			w.WriteString("to the start")
+		} else {
+			w.WriteString("after " + diffRef(d, c.After))
+		}
+		w.WriteString(" ==")
+		attribution()
+		w.WriteString("\n")
+	}
+	switch {
+	case renumbered && oldNumber(c) != c.Number:
+		w.WriteString(oldNumber(c) + " → " + c.Number + " ")
+	case c.Number != "":
+		w.WriteString(c.Number + " ")
+	}
+	if !modified {
+		w.WriteString(c.Text + "\n")
+		return
+	}
+	runs := segmentRuns(modifiedSegments(c), func(s drafts.Segment) string { return segmentTag(s, c) })
+	for _, run := range runs {
+		for _, s := range run.segs {
+			switch s.Op {
+			case drafts.SegInsert:
+				w.WriteString("[+" + s.Text + "+]")
+			case drafts.SegDelete:
+				w.WriteString("[-" + s.Text + "-]")
+			default:
+				w.WriteString(s.Text)
+			}
+		}
+		if run.changed && run.tag != "" {
+			w.WriteString("{" + run.tag + "}")
+		}
+	}
+	w.WriteString("\n")
+}
+
+// markup is a provision as written: marker, space, text.
+func markup(number, text string) string {
+	if number == "" {
+		return text
+	}
+	return number + " " + text
+}
