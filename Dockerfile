@@ -1,0 +1,19 @@
+# Multi-stage build: a static binary in a small, non-root image.
+FROM golang:1.26-bookworm AS build
+WORKDIR /src
+COPY go.mod go.sum ./
+RUN go mod download
+COPY . .
+RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /out/chancery ./cmd/chancery
+
+FROM gcr.io/distroless/static-debian12:nonroot
+COPY --from=build /out/chancery /usr/local/bin/chancery
+# Local storage lives in /data; mount a volume there (or use S3).
+VOLUME ["/data"]
+ENV CHANCERY_ADDR=0.0.0.0:8080 \
+    CHANCERY_METRICS_ADDR=0.0.0.0:9464 \
+    CHANCERY_DATA_DIR=/data
+EXPOSE 8080 9464
+USER nonroot:nonroot
+ENTRYPOINT ["/usr/local/bin/chancery"]
+CMD ["serve"]

@@ -1,0 +1,101 @@
+package main
+
+import (
+	"context"
+	_ "embed"
+	"fmt"
+	"io"
+
+	"chancery/drafts"
+)
+
+// demoRoadMap is the sample draft of ../shared/corpus, embedded so that a
+// fresh machine can load the demo without the corpus beside it.
+//
+//go:embed demo/road-map.txt
+var demoRoadMap string
+
+// demoDelegations are the forum's member states and some observers, from
+// public sources (CICA's membership; check before production use).
+var demoDelegations = []drafts.Delegation{
+	{ID: "AF", Name: "Afghanistan", Status: drafts.StatusMember},
+	{ID: "AZ", Name: "Azerbaijan", Status: drafts.StatusMember},
+	{ID: "BH", Name: "Bahrain", Status: drafts.StatusMember},
+	{ID: "BD", Name: "Bangladesh", Status: drafts.StatusMember},
+	{ID: "KH", Name: "Cambodia", Status: drafts.StatusMember},
+	{ID: "CN", Name: "China", Status: drafts.StatusMember},
+	{ID: "EG", Name: "Egypt", Status: drafts.StatusMember},
+	{ID: "IN", Name: "India", Status: drafts.StatusMember},
+	{ID: "IR", Name: "Iran", Status: drafts.StatusMember},
+	{ID: "IQ", Name: "Iraq", Status: drafts.StatusMember},
+	{ID: "IL", Name: "Israel", Status: drafts.StatusMember},
+	{ID: "JO", Name: "Jordan", Status: drafts.StatusMember},
+	{ID: "KZ", Name: "Kazakhstan", Status: drafts.StatusMember},
+	{ID: "KW", Name: "Kuwait", Status: drafts.StatusMember},
+	{ID: "KG", Name: "Kyrgyzstan", Status: drafts.StatusMember},
+	{ID: "MN", Name: "Mongolia", Status: drafts.StatusMember},
+	{ID: "PK", Name: "Pakistan", Status: drafts.StatusMember},
+	{ID: "PS", Name: "Palestine", Status: drafts.StatusMember},
+	{ID: "QA", Name: "Qatar", Status: drafts.StatusMember},
+	{ID: "KR", Name: "Republic of Korea", Status: drafts.StatusMember},
+	{ID: "RU", Name: "Russian Federation", Status: drafts.StatusMember},
+	{ID: "LK", Name: "Sri Lanka", Status: drafts.StatusMember},
+	{ID: "TJ", Name: "Tajikistan", Status: drafts.StatusMember},
+	{ID: "TH", Name: "Thailand", Status: drafts.StatusMember},
+	{ID: "TR", Name: "Türkiye", Status: drafts.StatusMember},
+	{ID: "AE", Name: "United Arab Emirates", Status: drafts.StatusMember},
+	{ID: "UZ", Name: "Uzbekistan", Status: drafts.StatusMember},
+	{ID: "VN", Name: "Viet Nam", Status: drafts.StatusMember},
+	{ID: "JP", Name: "Japan", Status: drafts.StatusObserver},
+	{ID: "ID", Name: "Indonesia", Status: drafts.StatusObserver},
+	{ID: "MY", Name: "Malaysia", Status: drafts.StatusObserver},
+	{ID: "TM", Name: "Turkmenistan", Status: drafts.StatusObserver},
+	{ID: "US", Name: "United States of America", Status: drafts.StatusObserver},
+	{ID: "UN", Name: "United Nations", Status: drafts.StatusObserver},
+	{ID: "OSCE", Name: "Organization for Security and Co-operation in Europe", Status: drafts.StatusObserver},
+}
+
+// loadDemo adds the demo directory and a sample document, once, and prints
+// the demo users' tokens. On a store that has them already it does nothing.
+func loadDemo(ctx context.Context, svc *drafts.Service, out io.Writer) error {
+	if _, err := svc.GetDelegation(ctx, "KZ"); err == nil {
+		fmt.Fprintln(out, "Demo data is loaded already; its tokens were printed when it was first loaded.")
+		return nil
+	}
+	for i := range demoDelegations {
+		d := demoDelegations[i]
+		if err := svc.CreateDelegation(ctx, &d); err != nil && !drafts.IsCode(err, drafts.ECONFLICT) {
+			return err
+		}
+	}
+	users := []drafts.User{
+		{Name: "Chair of the Special Working Group", Role: drafts.RoleChair, Body: "SWG"},
+		{Name: "Delegate of Kazakhstan", Role: drafts.RoleDelegate, Delegation: "KZ"},
+		{Name: "Delegate of India", Role: drafts.RoleDelegate, Delegation: "IN"},
+		{Name: "Observer of Japan", Role: drafts.RoleObserver, Delegation: "JP"},
+	}
+	tokens := make([]string, len(users))
+	for i := range users {
+		t, err := svc.CreateUser(ctx, &users[i])
+		if err != nil {
+			return err
+		}
+		tokens[i] = t
+	}
+	chair := users[0]
+	cctx := drafts.NewContextWithUser(ctx, &chair)
+	doc, _, err := svc.CreateDocument(cctx, &drafts.Document{
+		Symbol: "CICA/SWG/2026/R.1", Title: "Draft Road Map for the Transformation of the Conference",
+		Kind: "road-map", Body: "SWG", Language: "en", Visibility: drafts.VisibilityObservers,
+	}, demoRoadMap)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "Demo data loaded. Document %s (%s) has id %s. Tokens, shown once:\n", doc.Symbol, doc.Title, doc.ID)
+	names := []string{"CHAIR", "KZ", "IN", "OBSERVER"}
+	for i, u := range users {
+		fmt.Fprintf(out, "  export %s=%s   # %s\n", names[i], tokens[i], u.Name)
+	}
+	fmt.Fprintf(out, "  export DOC=%s\n", doc.ID)
+	return nil
+}

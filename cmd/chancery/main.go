@@ -1,0 +1,85 @@
+// Command chancery is the Chancery server and its command-line tools:
+//
+//	chancery serve [flags]             run the HTTP server
+//	chancery diff OLD.txt NEW.txt      tracked diff of two texts
+//	chancery render TEXT.txt -o OUT.pdf [--against OLD.txt]
+//
+// Configuration comes from flags and CHANCERY_* environment variables.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// usageError is a configuration or usage mistake: one line, exit code 2.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error { return &usageError{fmt.Sprintf(format, args...)} }
+
+const usage = `usage:
+  chancery serve [flags]                       run the server (chancery serve -h for flags)
+  chancery diff [--format text|json|html] OLD.txt NEW.txt
+  chancery render [--against OLD.txt] TEXT.txt -o OUT.pdf
+`
+
+// run executes one command and returns the process exit code: 0, 1 for a
+// failure, 2 for a usage or configuration error. Errors are one line.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	var err error
+	switch args[0] {
+	case "serve":
+		m := NewMain(stdout, stderr)
+		if err = m.ParseFlags(args[1:], os.Getenv); err == nil {
+			err = m.Run(ctx)
+			if cerr := m.Close(); err == nil {
+				err = cerr
+			}
+		}
+	case "diff":
+		err = runDiff(args[1:], stdout)
+	case "render":
+		err = runRender(args[1:], stdout)
+	case "-h", "--help", "help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	default:
+		err = usagef("unknown command %q (serve, diff or render)", args[0])
+	}
+	if err == nil || errors.Is(err, errHelp) {
+		return 0
+	}
+	fmt.Fprintf(stderr, "chancery: %s\n", oneLine(err))
+	var ue *usageError
+	if errors.As(err, &ue) {
+		return 2
+	}
+	return 1
+}
+
+func oneLine(err error) string {
+	b := []byte(err.Error())
+	for i, c := range b {
+		if c == '\n' || c == '\r' {
+			b[i] = ' '
+		}
+	}
+	return string(b)
+}

@@ -1,0 +1,236 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"chancery/storage/s3test"
+)
+
+// syncBuffer is a bytes.Buffer safe for the server's goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// testMain is a running Main with its output.
+type testMain struct {
+	*Main
+	stdout, stderr *syncBuffer
+	cancel         context.CancelFunc
+}
+
+// MustStartMain runs Main on 127.0.0.1:0 with the given environment and
+// flags, and stops it when tb ends.
+func MustStartMain(tb testing.TB, env map[string]string, args ...string) *testMain {
+	tb.Helper()
+	stdout, stderr := &syncBuffer{}, &syncBuffer{}
+	m := NewMain(stdout, stderr)
+	base := map[string]string{
+		"CHANCERY_ADDR":         "127.0.0.1:0",
+		"CHANCERY_METRICS_ADDR": "127.0.0.1:0",
+		"CHANCERY_DATA_DIR":     tb.TempDir(),
+	}
+	for k, v := range env {
+		base[k] = v
+	}
+	if err := m.ParseFlags(args, func(k string) string { return base[k] }); err != nil {
+		tb.Fatalf("ParseFlags: %v", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	if err := m.Open(ctx); err != nil {
+		cancel()
+		tb.Fatalf("Open: %v\n%s", err, stderr.String())
+	}
+	tm := &testMain{Main: m, stdout: stdout, stderr: stderr, cancel: cancel}
+	tb.Cleanup(func() {
+		cancel()
+		if err := m.Close(); err != nil {
+			tb.Errorf("Close: %v", err)
+		}
+	})
+	return tm
+}
+
+// URL returns the server's base URL.
+func (m *testMain) URL() string { return "http://" + m.Addr() }
+
+func get(tb testing.TB, url string) (*http.Response, []byte) {
+	tb.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		tb.Fatalf("GET %s: %v", url, err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp, body
+}
+
+func TestServeLocal(t *testing.T) {
+	m := MustStartMain(t, nil)
+	t.Run("healthz", func(t *testing.T) {
+		resp, _ := get(t, m.URL()+"/healthz")
+		if got, want := resp.StatusCode, 200; got != want {
+			t.Fatalf("status = %d, want %d", got, want)
+		}
+	})
+	t.Run("readyz", func(t *testing.T) {
+		resp, _ := get(t, m.URL()+"/readyz")
+		if got, want := resp.StatusCode, 200; got != want {
+			t.Fatalf("status = %d, want %d", got, want)
+		}
+	})
+	t.Run("bootstrap token printed once", func(t *testing.T) {
+		if !strings.Contains(m.stdout.String(), "chy_") {
+			t.Fatalf("stdout has no bootstrap token: %q", m.stdout.String())
+		}
+	})
+	t.Run("unknown route is a problem", func(t *testing.T) {
+		resp, body := get(t, m.URL()+"/v1/nothing-here")
+		if got, want := resp.StatusCode, 404; got != want {
+			t.Fatalf("status = %d, want %d", got, want)
+		}
+		if got, want := resp.Header.Get("Content-Type"), "application/problem+json"; got != want {
+			t.Fatalf("content type = %q, want %q", got, want)
+		}
+		var p map[string]any
+		if err := json.Unmarshal(body, &p); err != nil || p["status"] != float64(404) {
+			t.Fatalf("body = %s (%v)", body, err)
+		}
+	})
+	t.Run("metrics", func(t *testing.T) {
+		resp, body := get(t, "http://"+m.MetricsAddr()+"/metrics")
+		if resp.StatusCode != 200 {
+			t.Fatalf("status = %d", resp.StatusCode)
+		}
+		for _, want := range []string{`chancery_http_requests_total{method="GET",route="/healthz",status="200"}`, "chancery_storage_operation_duration_seconds"} {
+			if !bytes.Contains(body, []byte(want)) {
+				t.Errorf("metrics lack %s", want)
+			}
+		}
+	})
+	t.Run("logs are JSON with request id", func(t *testing.T) {
+		var found bool
+		for _, line := range strings.Split(m.stderr.String(), "\n") {
+			var rec map[string]any
+			if json.Unmarshal([]byte(line), &rec) == nil && rec["route"] == "/healthz" {
+				found = rec["request_id"] != "" && rec["status"] == float64(200) && rec["duration_ms"] != nil
+			}
+		}
+		if !found {
+			t.Fatalf("no JSON log line for /healthz with request_id, status, duration:\n%s", m.stderr.String())
+		}
+	})
+}
+
+func TestServeSecondServerOnSameDirectoryRefused(t *testing.T) {
+	dir := t.TempDir()
+	MustStartMain(t, map[string]string{"CHANCERY_DATA_DIR": dir})
+	var stderr bytes.Buffer
+	code := run(context.Background(), []string{"serve", "--addr", "127.0.0.1:0", "--metrics-addr", "off", "--data-dir", dir}, io.Discard, &stderr)
+	if code == 0 {
+		t.Fatal("second server on the same data directory started")
+	}
+	if lines := strings.Count(strings.TrimSpace(stderr.String()), "\n"); lines != 0 || !strings.Contains(stderr.String(), "in use") {
+		t.Fatalf("stderr = %q, want one line saying the directory is in use", stderr.String())
+	}
+}
+
+func TestServeMinIOReadyz(t *testing.T) {
+	srv := s3test.StartMinIO(t)
+	m := MustStartMain(t, map[string]string{
+		"CHANCERY_STORAGE":       "s3",
+		"CHANCERY_S3_ENDPOINT":   srv.Endpoint,
+		"CHANCERY_S3_BUCKET":     srv.Bucket,
+		"CHANCERY_S3_ACCESS_KEY": srv.AccessKey,
+		"CHANCERY_S3_SECRET_KEY": srv.SecretKey,
+	})
+	ready := func() int {
+		resp, _ := get(t, m.URL()+"/readyz")
+		return resp.StatusCode
+	}
+	if got, want := ready(), 200; got != want {
+		t.Fatalf("readyz with MinIO up = %d, want %d", got, want)
+	}
+	srv.Stop()
+	resp, body := get(t, m.URL()+"/readyz")
+	if got, want := resp.StatusCode, 503; got != want {
+		t.Fatalf("readyz with MinIO stopped = %d, want %d", got, want)
+	}
+	if got, want := resp.Header.Get("Content-Type"), "application/problem+json"; got != want {
+		t.Fatalf("content type = %q, want %q (%s)", got, want, body)
+	}
+	srv.Start()
+	deadline := time.Now().Add(20 * time.Second)
+	for ready() != 200 {
+		if time.Now().After(deadline) {
+			t.Fatal("readyz did not come back to 200 after MinIO restarted")
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+// TestConfigErrors: a bad configuration is one clear line and a non-zero exit.
+func TestConfigErrors(t *testing.T) {
+	notDir := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(notDir, []byte("x"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	srv := s3test.StartMinIO(t)
+	tests := []struct {
+		name     string
+		args     []string
+		wantCode int
+		want     string
+	}{
+		{"unknown storage", []string{"--storage", "floppy"}, 2, `unknown storage type "floppy"`},
+		{"bad duration", []string{"--silence-min", "soon"}, 2, "CHANCERY_SILENCE_MIN"},
+		{"bad address", []string{"--addr", "nowhere"}, 2, "CHANCERY_ADDR"},
+		{"s3 without endpoint", []string{"--storage", "s3"}, 2, "CHANCERY_S3_ENDPOINT"},
+		{"unwritable data dir", []string{"--data-dir", filepath.Join(notDir, "data")}, 1, "storage:"},
+		{"s3 unreachable", []string{"--storage", "s3", "--s3-endpoint", "127.0.0.1:1", "--s3-access-key", "a", "--s3-secret-key", "b", "--s3-startup-wait", "1s"}, 1, "storage:"},
+		{"s3 wrong credentials", []string{"--storage", "s3", "--s3-endpoint", srv.Endpoint, "--s3-bucket", srv.Bucket, "--s3-access-key", srv.AccessKey, "--s3-secret-key", "wrong-secret-key", "--s3-startup-wait", "2s"}, 1, "credentials"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var stderr bytes.Buffer
+			args := append([]string{"serve", "--addr", "127.0.0.1:0", "--metrics-addr", "off", "--data-dir", t.TempDir()}, tt.args...)
+			start := time.Now()
+			code := run(context.Background(), args, io.Discard, &stderr)
+			if code != tt.wantCode {
+				t.Fatalf("exit code = %d, want %d (stderr %q)", code, tt.wantCode, stderr.String())
+			}
+			out := strings.TrimSpace(stderr.String())
+			if strings.Contains(out, "\n") {
+				t.Errorf("stderr has more than one line: %q", out)
+			}
+			if !strings.Contains(out, tt.want) {
+				t.Errorf("stderr = %q, want it to mention %q", out, tt.want)
+			}
+			if d := time.Since(start); d > 30*time.Second {
+				t.Errorf("took %s: the wait at start must be bounded", d)
+			}
+		})
+	}
+}

@@ -1,0 +1,278 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"chancery/api"
+	"chancery/diffing"
+	"chancery/drafts"
+	"chancery/policy"
+	"chancery/render"
+	"chancery/storage"
+)
+
+// errHelp is returned when -h was asked for: not a failure.
+var errHelp = flag.ErrHelp
+
+// Config is the server's configuration, from flags and the environment.
+type Config struct {
+	Addr           string
+	MetricsAddr    string
+	Storage        storage.Config
+	PolicyModel    string
+	PolicyFile     string
+	SilenceMin     time.Duration
+	BootstrapToken string
+	Demo           bool
+	TrustedProxies []*net.IPNet
+	MaxTextBytes   int
+	LogLevel       slog.Level
+}
+
+// Main runs the server: ParseFlags, Run, Close.
+type Main struct {
+	Config Config
+
+	stdout, stderr io.Writer
+	log            *slog.Logger
+	bucket         storage.Bucket
+	server         *api.Server
+	metricsSrv     *http.Server
+	metricsLn      net.Listener
+
+	// ready is closed once the server listens (for tests).
+	ready chan struct{}
+}
+
+// NewMain returns a Main writing logs to stderr.
+func NewMain(stdout, stderr io.Writer) *Main {
+	return &Main{stdout: stdout, stderr: stderr, ready: make(chan struct{})}
+}
+
+// ParseFlags reads flags, with defaults from the environment (getenv).
+// A mistake is a usage error naming the flag and its variable.
+func (m *Main) ParseFlags(args []string, getenv func(string) string) error {
+	env := func(name, def string) string {
+		if v := getenv(name); v != "" {
+			return v
+		}
+		return def
+	}
+	fs := flag.NewFlagSet("chancery serve", flag.ContinueOnError)
+	fs.SetOutput(m.stderr)
+	c := &m.Config
+	fs.StringVar(&c.Addr, "addr", env("CHANCERY_ADDR", "127.0.0.1:8080"), "listen address (CHANCERY_ADDR)")
+	fs.StringVar(&c.MetricsAddr, "metrics-addr", env("CHANCERY_METRICS_ADDR", "127.0.0.1:9464"), "Prometheus /metrics listen address, \"off\" to disable (CHANCERY_METRICS_ADDR)")
+	fs.StringVar(&c.Storage.Type, "storage", env("CHANCERY_STORAGE", "local"), "storage backend: local or s3 (CHANCERY_STORAGE)")
+	fs.StringVar(&c.Storage.DataDir, "data-dir", env("CHANCERY_DATA_DIR", "./data"), "local storage directory (CHANCERY_DATA_DIR)")
+	fs.StringVar(&c.Storage.S3Endpoint, "s3-endpoint", env("CHANCERY_S3_ENDPOINT", ""), "S3 endpoint host:port or URL (CHANCERY_S3_ENDPOINT)")
+	fs.StringVar(&c.Storage.S3Bucket, "s3-bucket", env("CHANCERY_S3_BUCKET", "chancery"), "S3 bucket (CHANCERY_S3_BUCKET)")
+	fs.StringVar(&c.Storage.S3Region, "s3-region", env("CHANCERY_S3_REGION", ""), "S3 region (CHANCERY_S3_REGION)")
+	fs.StringVar(&c.Storage.S3AccessKey, "s3-access-key", env("CHANCERY_S3_ACCESS_KEY", ""), "S3 access key (CHANCERY_S3_ACCESS_KEY)")
+	fs.StringVar(&c.Storage.S3SecretKey, "s3-secret-key", env("CHANCERY_S3_SECRET_KEY", ""), "S3 secret key (CHANCERY_S3_SECRET_KEY)")
+	tls := fs.String("s3-tls", env("CHANCERY_S3_TLS", "false"), "use HTTPS for S3: true or false (CHANCERY_S3_TLS)")
+	create := fs.String("s3-create-bucket", env("CHANCERY_S3_CREATE_BUCKET", "false"), "create the bucket if missing (CHANCERY_S3_CREATE_BUCKET)")
+	wait := fs.String("s3-startup-wait", env("CHANCERY_S3_STARTUP_WAIT", "10s"), "how long to wait for S3 at start (CHANCERY_S3_STARTUP_WAIT)")
+	fs.StringVar(&c.PolicyModel, "policy-model", env("CHANCERY_POLICY_MODEL", ""), "casbin model file; empty for the embedded default (CHANCERY_POLICY_MODEL)")
+	fs.StringVar(&c.PolicyFile, "policy", env("CHANCERY_POLICY", ""), "casbin policy file; empty for the embedded default (CHANCERY_POLICY)")
+	silence := fs.String("silence-min", env("CHANCERY_SILENCE_MIN", "72h"), "shortest silence procedure (CHANCERY_SILENCE_MIN)")
+	fs.StringVar(&c.BootstrapToken, "bootstrap-token", env("CHANCERY_BOOTSTRAP_TOKEN", ""), "token of the first secretariat user (CHANCERY_BOOTSTRAP_TOKEN)")
+	fs.BoolVar(&c.Demo, "demo", false, "load demo delegations, users and a document, and print their tokens")
+	proxies := fs.String("trusted-proxies", env("CHANCERY_TRUSTED_PROXIES", ""), "comma-separated CIDRs whose X-Forwarded-For is trusted (CHANCERY_TRUSTED_PROXIES)")
+	maxText := fs.String("max-text-bytes", env("CHANCERY_MAX_TEXT_BYTES", strconv.Itoa(drafts.DefaultMaxTextBytes)), "largest text accepted (CHANCERY_MAX_TEXT_BYTES)")
+	level := fs.String("log-level", env("CHANCERY_LOG_LEVEL", "info"), "debug, info, warn or error (CHANCERY_LOG_LEVEL)")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return usagef("%v", err)
+	}
+	if fs.NArg() > 0 {
+		return usagef("unexpected argument %q", fs.Arg(0))
+	}
+	var err error
+	if c.Storage.S3TLS, err = strconv.ParseBool(*tls); err != nil {
+		return usagef("CHANCERY_S3_TLS / --s3-tls: %q is not true or false", *tls)
+	}
+	if c.Storage.S3CreateBucket, err = strconv.ParseBool(*create); err != nil {
+		return usagef("CHANCERY_S3_CREATE_BUCKET / --s3-create-bucket: %q is not true or false", *create)
+	}
+	if c.Storage.S3StartupWait, err = time.ParseDuration(*wait); err != nil || c.Storage.S3StartupWait < 0 {
+		return usagef("CHANCERY_S3_STARTUP_WAIT / --s3-startup-wait: %q is not a duration such as 10s", *wait)
+	}
+	if c.SilenceMin, err = time.ParseDuration(*silence); err != nil || c.SilenceMin < 0 {
+		return usagef("CHANCERY_SILENCE_MIN / --silence-min: %q is not a duration such as 72h", *silence)
+	}
+	if c.MaxTextBytes, err = strconv.Atoi(*maxText); err != nil || c.MaxTextBytes < 1 {
+		return usagef("CHANCERY_MAX_TEXT_BYTES / --max-text-bytes: %q is not a positive number", *maxText)
+	}
+	if err := c.LogLevel.UnmarshalText([]byte(*level)); err != nil {
+		return usagef("CHANCERY_LOG_LEVEL / --log-level: %q is not debug, info, warn or error", *level)
+	}
+	for _, p := range strings.Split(*proxies, ",") {
+		if p = strings.TrimSpace(p); p == "" {
+			continue
+		}
+		_, n, err := net.ParseCIDR(p)
+		if err != nil {
+			return usagef("CHANCERY_TRUSTED_PROXIES / --trusted-proxies: %q is not a CIDR such as 10.0.0.0/8", p)
+		}
+		c.TrustedProxies = append(c.TrustedProxies, n)
+	}
+	switch c.Storage.Type {
+	case storage.TypeLocal:
+		if c.Storage.DataDir == "" {
+			return usagef("CHANCERY_DATA_DIR / --data-dir: empty")
+		}
+	case storage.TypeS3:
+		if c.Storage.S3Endpoint == "" || c.Storage.S3Bucket == "" {
+			return usagef("storage s3 needs CHANCERY_S3_ENDPOINT and CHANCERY_S3_BUCKET (or --s3-endpoint, --s3-bucket)")
+		}
+		if c.Storage.S3AccessKey == "" || c.Storage.S3SecretKey == "" {
+			return usagef("storage s3 needs CHANCERY_S3_ACCESS_KEY and CHANCERY_S3_SECRET_KEY")
+		}
+	default:
+		return usagef("CHANCERY_STORAGE / --storage: unknown storage type %q (local or s3)", c.Storage.Type)
+	}
+	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+		return usagef("CHANCERY_ADDR / --addr: %q is not host:port", c.Addr)
+	}
+	if c.MetricsAddr != "off" && c.MetricsAddr != "" {
+		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
+			return usagef("CHANCERY_METRICS_ADDR / --metrics-addr: %q is not host:port", c.MetricsAddr)
+		}
+	}
+	return nil
+}
+
+// Open wires the server and starts listening; Run calls it.
+func (m *Main) Open(ctx context.Context) error {
+	c := m.Config
+	m.log = slog.New(slog.NewJSONHandler(m.stderr, &slog.HandlerOptions{Level: c.LogLevel}))
+	bucket, err := storage.Open(ctx, c.Storage)
+	if err != nil {
+		return fmt.Errorf("storage: %s", drafts.ErrorMessage(err))
+	}
+	m.bucket = bucket
+	enforcer, err := policy.NewFromFiles(c.PolicyModel, c.PolicyFile)
+	if err != nil {
+		return usagef("policy: %v", err)
+	}
+	if c.PolicyModel != "" || c.PolicyFile != "" {
+		go enforcer.Watch(ctx, 2*time.Second, func(format string, args ...any) {
+			m.log.Warn(fmt.Sprintf(format, args...))
+		})
+	}
+	metrics := api.NewMetrics()
+	svc := drafts.NewService(metrics.InstrumentStore(bucket), diffing.New(), enforcer)
+	svc.SilenceMin = c.SilenceMin
+	svc.Limits = drafts.Limits{MaxBytes: c.MaxTextBytes}
+	svc.Log = m.log
+
+	token, err := svc.Bootstrap(ctx, c.BootstrapToken)
+	if err != nil {
+		return fmt.Errorf("bootstrap: %s", drafts.ErrorMessage(err))
+	}
+	if token != "" && c.BootstrapToken == "" {
+		fmt.Fprintf(m.stdout, "Created the first secretariat user. Its token, shown once:\n  %s\n", token)
+	}
+	if c.Demo {
+		if err := loadDemo(ctx, svc, m.stdout); err != nil {
+			return fmt.Errorf("demo: %s", drafts.ErrorMessage(err))
+		}
+	}
+
+	m.server = api.NewServer(svc, enforcer, render.New(), m.log)
+	m.server.Metrics = metrics
+	m.server.TrustedProxies = c.TrustedProxies
+	m.server.BodyLimit = fmt.Sprintf("%dK", (c.MaxTextBytes*2+1023)/1024+64)
+	if err := m.server.Open(c.Addr); err != nil {
+		return fmt.Errorf("listen on %s: %v", c.Addr, err)
+	}
+	if c.MetricsAddr != "" && c.MetricsAddr != "off" {
+		ln, err := net.Listen("tcp", c.MetricsAddr)
+		if err != nil {
+			return fmt.Errorf("metrics: listen on %s: %v", c.MetricsAddr, err)
+		}
+		mux := http.NewServeMux()
+		mux.Handle("/metrics", metrics.Handler())
+		m.metricsLn = ln
+		m.metricsSrv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+		go func() { _ = m.metricsSrv.Serve(ln) }()
+	}
+	// Silence procedures end by time: every replica looks for due ones.
+	go m.settleLoop(ctx, svc)
+	m.log.Info("chancery listening", "addr", m.server.Addr(), "storage", c.Storage.Type, "metrics", m.MetricsAddr())
+	fmt.Fprintf(m.stdout, "Chancery listening on http://%s (storage: %s)\n", m.server.Addr(), c.Storage.Type)
+	close(m.ready)
+	return nil
+}
+
+func (m *Main) settleLoop(ctx context.Context, svc *drafts.Service) {
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := svc.SettleDue(ctx); err != nil && ctx.Err() == nil {
+				m.log.Warn("settling silence procedures", "err", err)
+			}
+		}
+	}
+}
+
+// Run opens the server and serves until ctx is cancelled (SIGINT/SIGTERM),
+// then shuts down, finishing requests in flight.
+func (m *Main) Run(ctx context.Context) error {
+	if err := m.Open(ctx); err != nil {
+		return err
+	}
+	<-ctx.Done()
+	m.log.Info("shutting down")
+	return nil
+}
+
+// Addr returns the API's listen address.
+func (m *Main) Addr() string {
+	if m.server == nil {
+		return ""
+	}
+	return m.server.Addr()
+}
+
+// MetricsAddr returns the metrics listen address, "" if off.
+func (m *Main) MetricsAddr() string {
+	if m.metricsLn == nil {
+		return ""
+	}
+	return m.metricsLn.Addr().String()
+}
+
+// Close shuts the server down gracefully and releases storage.
+func (m *Main) Close() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	var errs []error
+	if m.server != nil {
+		errs = append(errs, m.server.Close(ctx))
+	}
+	if m.metricsSrv != nil {
+		errs = append(errs, m.metricsSrv.Shutdown(ctx))
+	}
+	if m.bucket != nil {
+		errs = append(errs, m.bucket.Close())
+	}
+	return errors.Join(errs...)
+}

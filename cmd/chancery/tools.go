@@ -1,0 +1,159 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"chancery/diffing"
+	"chancery/drafts"
+	"chancery/render"
+)
+
+// parseArgs parses a tool's flags, which may come before or after its
+// file arguments.
+func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
+	var files []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if err == flag.ErrHelp {
+				return nil, err
+			}
+			return nil, usagef("%v", err)
+		}
+		if fs.NArg() == 0 {
+			return files, nil
+		}
+		files = append(files, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+}
+
+// readText reads and parses a text file; ids are assigned in order.
+func readText(path string) (*drafts.Text, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	t, err := drafts.ParseText(string(data), drafts.Limits{MaxBytes: 64 << 20, MaxProvisions: 1 << 20})
+	if err != nil {
+		return nil, fmt.Errorf("%s: %s", path, drafts.ErrorMessage(err))
+	}
+	for i := range t.Provisions {
+		t.Provisions[i].ID = fmt.Sprintf("p%d", i+1)
+	}
+	return t, nil
+}
+
+// diffFiles aligns NEW to OLD, as the server does with a whole edited
+// text, and diffs them provision by provision.
+func diffFiles(differ *diffing.Differ, oldPath, newPath string) (*drafts.Text, *drafts.Text, *drafts.Diff, error) {
+	old, err := readText(oldPath)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	nw, err := readText(newPath)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	match := differ.Align(old.Provisions, nw.Provisions)
+	next := len(old.Provisions)
+	for i := range nw.Provisions {
+		if j := match[i]; j >= 0 {
+			nw.Provisions[i].ID = old.Provisions[j].ID
+		} else {
+			next++
+			nw.Provisions[i].ID = fmt.Sprintf("p%d", next)
+		}
+	}
+	return old, nw, differ.Provisions(old.Provisions, nw.Provisions), nil
+}
+
+func runDiff(args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("chancery diff", flag.ContinueOnError)
+	format := fs.String("format", "text", "output format: text, json or html")
+	files, err := parseArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(files) != 2 {
+		return usagef("diff needs two files: chancery diff [--format text|json|html] OLD.txt NEW.txt")
+	}
+	_, _, d, err := diffFiles(diffing.New(), files[0], files[1])
+	if err != nil {
+		return err
+	}
+	r := render.New()
+	var buf bytes.Buffer
+	switch *format {
+	case "text":
+		err = r.DiffText(&buf, d)
+	case "html":
+		err = r.DiffHTML(&buf, d)
+	case "json":
+		enc := json.NewEncoder(&buf)
+		enc.SetIndent("", "  ")
+		err = enc.Encode(d)
+	default:
+		return usagef("--format: %q is not text, json or html", *format)
+	}
+	if err != nil {
+		return err
+	}
+	_, err = stdout.Write(buf.Bytes())
+	return err
+}
+
+func runRender(args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("chancery render", flag.ContinueOnError)
+	out := fs.String("o", "", "output PDF file")
+	against := fs.String("against", "", "older text: print the tracked changes from it")
+	symbol := fs.String("symbol", "", "document symbol for the header")
+	title := fs.String("title", "", "document title for the header")
+	files, err := parseArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(files) != 1 || *out == "" {
+		return usagef("render needs one text and -o: chancery render [--against OLD.txt] TEXT.txt -o OUT.pdf")
+	}
+	doc := &drafts.Document{Symbol: *symbol, Title: *title, Body: "", Language: "en", State: drafts.StateDrafting}
+	if doc.Title == "" {
+		doc.Title = files[0]
+	}
+	now := time.Now().UTC()
+	r := render.New()
+	var buf bytes.Buffer
+	if *against == "" {
+		t, err := readText(files[0])
+		if err != nil {
+			return err
+		}
+		v := &drafts.Version{Number: 1, Lead: t.Lead, Provisions: t.Provisions, CreatedAt: now}
+		v.Hash = drafts.HashText(v.Text())
+		err = r.AgreedPDF(&buf, doc, v, nil)
+		if err != nil {
+			return err
+		}
+	} else {
+		old, nw, d, err := diffFiles(diffing.New(), *against, files[0])
+		if err != nil {
+			return err
+		}
+		from := &drafts.Version{Number: 1, Lead: old.Lead, Provisions: old.Provisions, CreatedAt: now}
+		to := &drafts.Version{Number: 2, Parent: 1, Lead: nw.Lead, Provisions: nw.Provisions, CreatedAt: now}
+		from.Hash, to.Hash = drafts.HashText(from.Text()), drafts.HashText(to.Text())
+		if err := r.ChangesPDF(&buf, doc, from, to, d); err != nil {
+			return err
+		}
+	}
+	if err := os.WriteFile(*out, buf.Bytes(), 0o644); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "wrote %s (%d bytes)\n", *out, buf.Len())
+	return nil
+}

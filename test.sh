@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Runs every test of Chancery. It first installs what the tests need, pinned,
+# reusing what is already there: MinIO and versitygw (built with `go install`
+# into a cache folder, minutes the first time) and poppler-utils and qpdf
+# (Debian packages, for checking PDFs). Then gofmt, go vet and
+# go test -race ./... .
+set -euo pipefail
+cd "$(dirname "$0")"
+
+MINIO_VERSION=v0.0.0-20260212201848-7aac2a2c5b7c
+VERSITYGW_VERSION=v1.8.0
+export CHANCERY_TOOLS_DIR="${CHANCERY_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/chancery/bin}"
+mkdir -p "$CHANCERY_TOOLS_DIR"
+
+# go_tool NAME PACKAGE VERSION: install a Go program once per version.
+go_tool() {
+  local name=$1 pkg=$2 version=$3 stamp="$CHANCERY_TOOLS_DIR/.$1.version"
+  if [ -x "$CHANCERY_TOOLS_DIR/$name" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$version" ]; then
+    return
+  fi
+  echo "test.sh: installing $name $version into $CHANCERY_TOOLS_DIR (only the first time; it takes a few minutes)"
+  GOBIN="$CHANCERY_TOOLS_DIR" GOFLAGS=-buildvcs=false go install "$pkg@$version"
+  echo "$version" >"$stamp"
+}
+go_tool minio github.com/minio/minio "$MINIO_VERSION"
+go_tool versitygw github.com/versity/versitygw/cmd/versitygw "$VERSITYGW_VERSION"
+export CHANCERY_MINIO_BIN="$CHANCERY_TOOLS_DIR/minio"
+export CHANCERY_VERSITYGW_BIN="$CHANCERY_TOOLS_DIR/versitygw"
+
+# PDF tools from Debian's packages.
+if ! command -v pdftotext >/dev/null || ! command -v pdffonts >/dev/null || ! command -v qpdf >/dev/null; then
+  echo "test.sh: installing poppler-utils and qpdf"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq poppler-utils qpdf >/dev/null
+fi
+
+unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))
+if [ -n "$unformatted" ]; then
+  echo "test.sh: gofmt would change:" $unformatted >&2
+  exit 1
+fi
+go vet ./...
+go test -race -count=1 -timeout 30m ./...
