@@ -1,0 +1,135 @@
+package drafts_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"chancery/diffing"
+	"chancery/drafts"
+	"chancery/storage"
+)
+
+// generatedText returns a text of n numbered provisions of about 500 bytes.
+func generatedText(n int) string {
+	var b strings.Builder
+	words := strings.Fields("the member states shall cooperate in the field of confidence building measures and report annually to the senior officials committee on the implementation of the catalogue in their priority areas taking into account the decisions of the summits")
+	for i := 1; i <= n; i++ {
+		if i%10 == 1 {
+			fmt.Fprintf(&b, "# Cluster %d\n\n", i/10+1)
+		}
+		fmt.Fprintf(&b, "%d.", i)
+		for w := 0; w < 70; w++ {
+			fmt.Fprintf(&b, " %s", words[(i*7+w)%len(words)])
+		}
+		b.WriteString(".\n\n")
+	}
+	return strings.TrimSuffix(b.String(), "\n")
+}
+
+// mergeFixture is a 300-provision document with 28 open proposals, one per
+// member delegation, each changing 5 provisions; some collide.
+type mergeFixture struct {
+	svc       *drafts.Service
+	chair     context.Context
+	doc       string
+	proposals []string
+	// resolutions settle the collisions.
+	resolutions map[string]string
+}
+
+func newMergeFixture(tb testing.TB) *mergeFixture {
+	tb.Helper()
+	store, err := storage.OpenLocal(tb.TempDir())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { store.Close() })
+	svc := drafts.NewService(store, diffing.New(), nil)
+	chair := drafts.NewContextWithUser(context.Background(), &drafts.User{ID: "chair", Role: drafts.RoleChair, Body: "SWG"})
+	d, v, err := svc.CreateDocument(chair, &drafts.Document{Symbol: "B/1", Title: "Bench", Kind: "other", Body: "SWG", Language: "en", Visibility: "members"}, generatedText(300))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	f := &mergeFixture{svc: svc, chair: chair, doc: d.ID, resolutions: map[string]string{}}
+	paras := []drafts.Provision{}
+	for _, p := range v.Provisions {
+		if p.Kind == drafts.KindParagraph {
+			paras = append(paras, p)
+		}
+	}
+	for k := 0; k < 28; k++ {
+		del := drafts.NewContextWithUser(context.Background(), &drafts.User{ID: fmt.Sprintf("u%d", k), Role: drafts.RoleDelegate, Delegation: fmt.Sprintf("D%02d", k)})
+		var ops []drafts.Operation
+		for j := 0; j < 5; j++ {
+			// Delegations 0-3 all touch the first words of provision 0: collisions.
+			p := paras[(k*5+j)%len(paras)]
+			if k < 4 && j == 0 {
+				p = paras[0]
+			}
+			words := strings.Fields(p.Text)
+			words[1] = fmt.Sprintf("delegation%d", k)
+			ops = append(ops, drafts.Operation{Op: drafts.OpReplace, Provision: p.ID, Text: strings.Join(words, " ")})
+		}
+		pr, err := svc.CreateProposal(del, d.ID, drafts.ProposalInput{Base: 1, Justification: "bench", Operations: ops})
+		if err != nil {
+			tb.Fatal(err)
+		}
+		f.proposals = append(f.proposals, pr.ID)
+	}
+	f.resolutions[paras[0].ID] = "A compromise text."
+	return f
+}
+
+// BenchmarkMerge28Proposals merges 28 proposals (5 provisions each, four
+// colliding on one provision, resolved) onto a 300-provision head. Each
+// iteration merges onto a fresh document, set up outside the timer.
+func BenchmarkMerge28Proposals(b *testing.B) {
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		f := newMergeFixture(b)
+		b.StartTimer()
+		res, err := f.svc.Merge(f.chair, f.doc, drafts.MergeInput{Base: 1, Proposals: f.proposals, Resolutions: f.resolutions, Message: "bench"})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(res.Version.Merged) != 28 {
+			b.Fatalf("merged %d", len(res.Version.Merged))
+		}
+	}
+}
+
+// BenchmarkMerge28ProposalsCollisions measures the refused merge: the 409
+// with its collisions, which changes nothing, so one fixture serves all.
+func BenchmarkMerge28ProposalsCollisions(b *testing.B) {
+	f := newMergeFixture(b)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		_, err := f.svc.Merge(f.chair, f.doc, drafts.MergeInput{Base: 1, Proposals: f.proposals})
+		if e := drafts.AsError(err); e == nil || len(e.Collisions) != 1 {
+			b.Fatalf("err = %v", err)
+		}
+	}
+}
+
+func TestMergeFixture(t *testing.T) {
+	f := newMergeFixture(t)
+	_, err := f.svc.Merge(f.chair, f.doc, drafts.MergeInput{Base: 1, Proposals: f.proposals})
+	e := drafts.AsError(err)
+	if e == nil || len(e.Collisions) != 1 || len(e.Collisions[0].Proposals) != 4 {
+		t.Fatalf("err = %v", err)
+	}
+	res, err := f.svc.Merge(f.chair, f.doc, drafts.MergeInput{Base: 1, Proposals: f.proposals, Resolutions: f.resolutions})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := len(res.Version.Merged), 28; got != want {
+		t.Fatalf("merged %d, want %d", got, want)
+	}
+	if got, want := len(res.Modified), 4; got != want {
+		t.Fatalf("accepted-modified %d, want %d", got, want)
+	}
+}

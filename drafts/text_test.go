@@ -1,0 +1,178 @@
+package drafts_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"chancery/drafts"
+)
+
+func corpusFiles(tb testing.TB) map[string]string {
+	tb.Helper()
+	paths, err := filepath.Glob(filepath.Join("..", "..", "shared", "corpus", "*.txt"))
+	if err != nil || len(paths) == 0 {
+		tb.Fatalf("no corpus files (%v)", err)
+	}
+	out := map[string]string{}
+	for _, p := range paths {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		out[filepath.Base(p)] = string(data)
+	}
+	return out
+}
+
+func TestRoundTripCorpus(t *testing.T) {
+	for name, text := range corpusFiles(t) {
+		t.Run(name, func(t *testing.T) {
+			parsed, err := drafts.ParseText(text, drafts.Limits{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := parsed.Print(); got != text {
+				t.Fatalf("round trip differs:\n got %q\nwant %q", head(got), head(text))
+			}
+		})
+	}
+}
+
+func head(s string) string {
+	if len(s) > 200 {
+		return s[:200] + "…"
+	}
+	return s
+}
+
+func TestParseKinds(t *testing.T) {
+	text := "# Title\n\n1. First.\n\n(a) item;\n\n(iv) roman;\n\n12.3. Sub-numbered.\n\nPlain paragraph\nwith two lines.\n\n(б) кириллица\n"
+	parsed, err := drafts.ParseText(text, drafts.Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []struct{ kind, number, text string }{
+		{"heading", "#", "Title"},
+		{"paragraph", "1.", "First."},
+		{"item", "(a)", "item;"},
+		{"item", "(iv)", "roman;"},
+		{"paragraph", "12.3.", "Sub-numbered."},
+		{"paragraph", "", "Plain paragraph\nwith two lines."},
+		{"item", "(б)", "кириллица"},
+	}
+	if len(parsed.Provisions) != len(want) {
+		t.Fatalf("%d provisions, want %d", len(parsed.Provisions), len(want))
+	}
+	for i, w := range want {
+		p := parsed.Provisions[i]
+		if p.Kind != w.kind || p.Number != w.number || p.Text != w.text {
+			t.Errorf("provision %d = %q %q %q, want %q %q %q", i, p.Kind, p.Number, p.Text, w.kind, w.number, w.text)
+		}
+	}
+}
+
+func TestParseRefuses(t *testing.T) {
+	tests := []struct {
+		name, text string
+		code       string
+		where      string
+	}{
+		{"invalid UTF-8", "1. ok\n\n2. bad \xff byte", drafts.EINVALID, "line 3, column 8"},
+		{"NUL", "1. a\x00b", drafts.EINVALID, "line 1, column 5"},
+		{"control", "1. a\x07b", drafts.EINVALID, "U+0007"},
+		{"empty", "\n  \n", drafts.EINVALID, "empty"},
+		{"too large", strings.Repeat("a", 101), drafts.ETOOLARGE, "limit is 100"},
+		{"too many provisions", "1. a\n\n2. b\n\n3. c", drafts.ETOOLARGE, "more than 2"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := drafts.ParseText(tt.text, drafts.Limits{MaxBytes: 100, MaxProvisions: 2})
+			if got := drafts.ErrorCode(err); got != tt.code {
+				t.Fatalf("code = %q, want %q (%v)", got, tt.code, err)
+			}
+			if !strings.Contains(drafts.ErrorMessage(err), tt.where) {
+				t.Fatalf("message %q does not say %q", drafts.ErrorMessage(err), tt.where)
+			}
+		})
+	}
+}
+
+// FuzzRoundTrip: every accepted text prints back byte for byte, and
+// printing is stable under a second parse.
+func FuzzRoundTrip(f *testing.F) {
+	for _, text := range corpusFiles(f) {
+		f.Add(text)
+	}
+	for _, s := range []string{"", "\n", "1. a\r\n\r\n2. b\r\n", "\n\n# h\n\n\n(a) x  \n \n", "1.  two spaces", "(a)", "#", "# ", "1.\n", "\t\n1. x\n\t\n"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		parsed, err := drafts.ParseText(s, drafts.Limits{})
+		if err != nil {
+			if drafts.ErrorCode(err) == drafts.EINTERNAL {
+				t.Fatalf("internal error: %v", err)
+			}
+			return
+		}
+		if got := parsed.Print(); got != s {
+			t.Fatalf("round trip:\n got %q\nwant %q", got, s)
+		}
+		again, err := drafts.ParseText(parsed.Print(), drafts.Limits{})
+		if err != nil || len(again.Provisions) != len(parsed.Provisions) {
+			t.Fatalf("second parse: %v", err)
+		}
+	})
+}
+
+func TestApplyOperations(t *testing.T) {
+	parsed, err := drafts.ParseText("1. One.\n\n2. Two.\n\n3. Three.\n", drafts.Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps := parsed.Provisions
+	for i := range ps {
+		ps[i].ID = string(rune('a' + i))
+	}
+	n := 0
+	newID := func() string { n++; return "new" + string(rune('0'+n)) }
+	tests := []struct {
+		name string
+		ops  []drafts.Operation
+		want string
+	}{
+		{"replace", []drafts.Operation{{Op: "replace", Provision: "b", Text: "Deux."}}, "1. One.\n\n2. Deux.\n\n3. Three.\n"},
+		{"replace with number", []drafts.Operation{{Op: "replace", Provision: "b", Text: "Two.", Number: "2 bis."}}, "1. One.\n\n2 bis. Two.\n\n3. Three.\n"},
+		{"insert at start", []drafts.Operation{{Op: "insert", Text: "# Preamble"}}, "# Preamble\n\n1. One.\n\n2. Two.\n\n3. Three.\n"},
+		{"insert at end", []drafts.Operation{{Op: "insert", After: "c", Text: "4. Four."}}, "1. One.\n\n2. Two.\n\n3. Three.\n\n4. Four.\n"},
+		{"insert two", []drafts.Operation{{Op: "insert", After: "a", Text: "(a) x;\n\n(b) y."}}, "1. One.\n\n(a) x;\n\n(b) y.\n\n2. Two.\n\n3. Three.\n"},
+		{"delete last", []drafts.Operation{{Op: "delete", Provision: "c"}}, "1. One.\n\n2. Two.\n"},
+		{"move first to end", []drafts.Operation{{Op: "move", Provision: "a", After: "c"}}, "2. Two.\n\n3. Three.\n\n1. One.\n"},
+		{"move last to start", []drafts.Operation{{Op: "move", Provision: "c"}}, "3. Three.\n\n1. One.\n\n2. Two.\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out, err := drafts.ApplyOperations(ps, tt.ops, newID, drafts.Limits{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := drafts.PrintProvisions(out); got != tt.want {
+				t.Fatalf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
+	t.Run("errors name the operation", func(t *testing.T) {
+		_, err := drafts.ApplyOperations(ps, []drafts.Operation{{Op: "replace", Provision: "a", Text: "x"}, {Op: "delete", Provision: "zz"}}, newID, drafts.Limits{})
+		if drafts.ErrorCode(err) != drafts.EINVALID || !strings.Contains(drafts.ErrorMessage(err), "operation 2") {
+			t.Fatalf("err = %v", err)
+		}
+		_, err = drafts.ApplyOperations(ps, []drafts.Operation{{Op: "delete", Provision: "a"}, {Op: "delete", Provision: "b"}, {Op: "delete", Provision: "c"}}, newID, drafts.Limits{})
+		if drafts.ErrorCode(err) != drafts.EINVALID {
+			t.Fatalf("deleting everything: err = %v", err)
+		}
+	})
+	if got := drafts.PrintProvisions(ps); got != "1. One.\n\n2. Two.\n\n3. Three.\n" {
+		t.Fatalf("ApplyOperations changed its input: %q", got)
+	}
+}
