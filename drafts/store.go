@@ -22,7 +22,9 @@ type ObjectInfo struct {
 }
 
 // ObjectStore is the small object-storage interface the domain keeps all its
-// state in. Keys are slash-separated UTF-8 paths ("documents/d1/versions/1").
+// state in. Keys are slash-separated UTF-8 paths ("texts/d1/versions/1.json").
+// Keys must never overlap: no key may be a folder of another ("a/b" and
+// "a/b/c"), which MinIO and file systems do not support.
 // Implementations live in package storage (local directory and S3).
 //
 // Every method may return EUNAVAILABLE when the backend cannot be reached and

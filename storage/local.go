@@ -26,12 +26,13 @@ const (
 	localObjectsDir = "objects"
 	// localLockName is the file in DataDir that OpenLocal flocks.
 	localLockName = ".lock"
-	// localObjSuffix ends the file name of every object. A '%' followed by
-	// anything but "25" never occurs in an escaped segment, so object files,
-	// directories and temporary files can never collide.
-	localObjSuffix = "%obj"
-	// localTempPrefix starts the name of temporary files; List skips them.
+	// localTempPrefix starts the name of temporary files. Key segments
+	// have every '%' escaped as "%25", so no object or directory name can
+	// start with it, and List skips them.
 	localTempPrefix = "%tmp-"
+	// localCreateAttempts bounds how often Create starts again when a
+	// concurrent Delete removes the directory it is writing in.
+	localCreateAttempts = 8
 	// localStripes is the number of mutexes that serialize the
 	// compare-and-swap of Update and Delete within the process.
 	localStripes = 256
@@ -41,19 +42,24 @@ const (
 
 // Local is an object store in a directory of the local filesystem.
 //
-// Layout: each object is one file under DataDir/objects. The key's
-// segments become directories and the last segment the file name, with
-// '%' escaped as "%25" and the suffix "%obj" appended to the file name, so
-// that keys "a/b" and "a/b/c" can coexist ("objects/a/b%obj" and
-// "objects/a/b/c%obj"). Files hold the object's bytes and nothing else.
-// The ETag is the hex SHA-256 of the content, so Get and List read the
-// whole object to report it.
+// Layout: each object is one file under DataDir/objects at the key's path,
+// with '%' in segments escaped as "%25": key "documents/d1/versions/1" is
+// the file DataDir/objects/documents/d1/versions/1, holding the object's
+// bytes and nothing else. The ETag is the hex SHA-256 of the content, so
+// Get and List read the whole object to report it.
+//
+// As on versitygw's posix backend, and unlike AWS S3, a key cannot be both
+// an object and a "directory" of other keys: creating "a/b" when "a/b/c"
+// exists, or "a/b/c" when "a/b" exists, fails with ECONFLICT. (MinIO
+// accepts such overlapping keys but then leaves them out of listings, so
+// Chancery's keys must never overlap; see package storage.)
 //
 // Durability: every write goes to a temporary file in the target
 // directory, which is fsynced before it is linked (Create) or renamed
 // (Update) into place; the directory is then fsynced too, as is the parent
-// of every directory created. A crash may leave temporary files ("%tmp-*")
-// behind; they are never listed. Directories emptied by Delete are kept.
+// of every directory created or removed. A crash may leave temporary files
+// ("%tmp-*") behind; they are never listed. Delete removes directories it
+// leaves empty.
 //
 // Concurrency: Create is atomic by link(2), which fails if the name
 // exists. Update and conditional Delete compare the ETag and replace or
@@ -71,6 +77,10 @@ type Local struct {
 	lock    *os.File
 	stripes [localStripes]sync.Mutex
 	closed  atomic.Bool
+
+	// testHookCAS, if set, runs in Update and Delete between the ETag
+	// comparison and the change, so tests can widen that window.
+	testHookCAS func()
 }
 
 // OpenLocal opens the local store in dir, creating the directory if
@@ -143,15 +153,11 @@ func (l *Local) Get(ctx context.Context, key string) (*drafts.Object, error) {
 	if err != nil {
 		return nil, err
 	}
-	f, err := os.Open(p)
+	f, fi, err := openObject(p)
 	if err != nil {
 		return nil, l.fsError(err, "read", key)
 	}
 	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, l.fsError(err, "read", key)
-	}
 	var buf bytes.Buffer
 	buf.Grow(int(fi.Size()) + bytes.MinRead)
 	if _, err := buf.ReadFrom(f); err != nil {
@@ -162,36 +168,89 @@ func (l *Local) Get(ctx context.Context, key string) (*drafts.Object, error) {
 }
 
 // Create stores data at key if no object is there, and returns its ETag.
-// ECONFLICT if one is. The file is linked into place with link(2), which
-// fails atomically when the name exists.
+// ECONFLICT if one is, or if key overlaps an object (see Local). The file
+// is linked into place with link(2), which fails atomically when the name
+// exists.
 func (l *Local) Create(ctx context.Context, key string, data []byte) (string, error) {
 	p, err := l.begin(ctx, key)
 	if err != nil {
 		return "", err
 	}
 	dir := filepath.Dir(p)
-	if err := l.mkdirAll(dir); err != nil {
-		return "", l.fsError(err, "create", key)
+	for range localCreateAttempts {
+		err := l.mkdirAll(dir)
+		if err == nil {
+			err = linkNew(dir, p, data)
+		}
+		switch {
+		case err == nil:
+			return contentETag(data), nil
+		case errors.Is(err, syscall.ENOTDIR):
+			return "", drafts.WrapError(drafts.ECONFLICT, err, "object key %q lies under an existing object", key)
+		case errors.Is(err, fs.ErrExist):
+			fi, serr := os.Lstat(p)
+			if serr != nil || !fi.IsDir() {
+				return "", drafts.Errorf(drafts.ECONFLICT, "object %q already exists", key)
+			}
+			// A directory: left empty by an interrupted Delete, or holding
+			// objects.
+			if rerr := removeEmptyTree(p); rerr != nil {
+				if errors.Is(rerr, syscall.ENOTEMPTY) || errors.Is(rerr, fs.ErrExist) {
+					return "", drafts.WrapError(drafts.ECONFLICT, rerr, "object key %q is a prefix of existing objects", key)
+				}
+				if !errors.Is(rerr, fs.ErrNotExist) {
+					return "", l.fsError(rerr, "create", key)
+				}
+			}
+		case errors.Is(err, fs.ErrNotExist):
+			// A concurrent Delete removed a directory on the way.
+		default:
+			return "", l.fsError(err, "create", key)
+		}
+		if err := ctx.Err(); err != nil {
+			return "", contextError(err)
+		}
 	}
+	return "", drafts.Errorf(drafts.EUNAVAILABLE, "local store cannot create object %q: its directory keeps disappearing", key)
+}
+
+// removeEmptyTree removes dir and the directories under it if none of them
+// holds a file, and fails with ENOTEMPTY otherwise.
+func removeEmptyTree(dir string) error {
+	des, err := os.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	for _, de := range des {
+		if !de.IsDir() {
+			return &fs.PathError{Op: "remove", Path: dir, Err: syscall.ENOTEMPTY}
+		}
+		if err := removeEmptyTree(filepath.Join(dir, de.Name())); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+	}
+	if err := os.Remove(dir); err != nil {
+		return err
+	}
+	return syncDir(filepath.Dir(dir))
+}
+
+// linkNew writes data to a temporary file in dir and links it to path,
+// failing with fs.ErrExist if path exists. It fsyncs the file and dir.
+func linkNew(dir, path string, data []byte) error {
 	tmp, err := writeTemp(dir, data)
 	if err != nil {
-		return "", l.fsError(err, "create", key)
+		return err
 	}
-	linkErr := os.Link(tmp, p)
+	linkErr := os.Link(tmp, path)
 	rmErr := os.Remove(tmp)
 	if linkErr != nil {
-		if errors.Is(linkErr, fs.ErrExist) {
-			return "", drafts.Errorf(drafts.ECONFLICT, "object %q already exists", key)
-		}
-		return "", l.fsError(linkErr, "create", key)
+		return linkErr
 	}
 	if rmErr != nil {
-		return "", l.fsError(rmErr, "create", key)
+		return rmErr
 	}
-	if err := syncDir(dir); err != nil {
-		return "", l.fsError(err, "create", key)
-	}
-	return contentETag(data), nil
+	return syncDir(dir)
 }
 
 // Update replaces the object at key if its ETag is ifMatch, and returns the
@@ -230,6 +289,9 @@ func (l *Local) Update(ctx context.Context, key string, data []byte, ifMatch str
 	if cur != want {
 		return "", drafts.Errorf(drafts.EPRECONDITION, "object %q has changed since it was read", key)
 	}
+	if l.testHookCAS != nil {
+		l.testHookCAS()
+	}
 	if err := os.Rename(tmp, p); err != nil {
 		return "", l.fsError(err, "update", key)
 	}
@@ -264,12 +326,40 @@ func (l *Local) Delete(ctx context.Context, key, ifMatch string) error {
 		if cur != want {
 			return drafts.Errorf(drafts.EPRECONDITION, "object %q has changed since it was read", key)
 		}
+	} else if fi, err := os.Lstat(p); err != nil || !fi.Mode().IsRegular() {
+		if err == nil {
+			err = &fs.PathError{Op: "delete", Path: p, Err: fs.ErrNotExist}
+		}
+		return l.fsError(err, "delete", key)
+	}
+	if l.testHookCAS != nil {
+		l.testHookCAS()
 	}
 	if err := os.Remove(p); err != nil {
 		return l.fsError(err, "delete", key)
 	}
-	if err := syncDir(filepath.Dir(p)); err != nil {
+	if err := l.removeEmptyDirs(filepath.Dir(p)); err != nil {
 		return l.fsError(err, "delete", key)
+	}
+	return nil
+}
+
+// removeEmptyDirs fsyncs dir, a directory under the objects root from
+// which an object was removed, then removes it and its ancestors below the
+// root for as long as they are empty, fsyncing each parent.
+func (l *Local) removeEmptyDirs(dir string) error {
+	if err := syncDir(dir); err != nil {
+		return err
+	}
+	for dir != l.root && strings.HasPrefix(dir, l.root+string(filepath.Separator)) {
+		if err := os.Remove(dir); err != nil {
+			// Not empty (or gone already): nothing more to tidy.
+			return nil
+		}
+		dir = filepath.Dir(dir)
+		if err := syncDir(dir); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -359,11 +449,8 @@ func (l *Local) objectPath(key string) (string, error) {
 	segs := strings.Split(key, "/")
 	parts := make([]string, 0, len(segs)+1)
 	parts = append(parts, l.root)
-	for i, s := range segs {
+	for _, s := range segs {
 		name := escapeSegment(s)
-		if i == len(segs)-1 {
-			name += localObjSuffix
-		}
 		if len(name) > localMaxName {
 			return "", drafts.Errorf(drafts.EINVALID, "object key %q has a segment too long for the local store", key)
 		}
@@ -449,17 +536,14 @@ func (w *localWalk) walk(dir, keyPrefix string) error {
 	entries := make([]localEntry, 0, len(des))
 	for _, de := range des {
 		name := de.Name()
+		seg, ok := unescapeSegment(name)
 		switch {
-		case strings.HasPrefix(name, "%"):
+		case !ok || seg == "." || seg == "..":
 			// A temporary file, or not ours.
 		case de.IsDir():
-			if seg, ok := unescapeSegment(name); ok {
-				entries = append(entries, localEntry{sortKey: seg + "/", name: name, isDir: true})
-			}
-		case de.Type().IsRegular() && strings.HasSuffix(name, localObjSuffix):
-			if seg, ok := unescapeSegment(strings.TrimSuffix(name, localObjSuffix)); ok {
-				entries = append(entries, localEntry{sortKey: seg, name: name})
-			}
+			entries = append(entries, localEntry{sortKey: seg + "/", name: name, isDir: true})
+		case de.Type().IsRegular():
+			entries = append(entries, localEntry{sortKey: seg, name: name})
 		}
 	}
 	slices.SortFunc(entries, func(a, b localEntry) int { return strings.Compare(a.sortKey, b.sortKey) })
@@ -541,20 +625,34 @@ func fileETag(path string) (string, error) {
 // fileInfo returns the size, modification time and ETag of the file at
 // path; Key is left empty.
 func fileInfo(path string) (drafts.ObjectInfo, error) {
-	f, err := os.Open(path)
+	f, fi, err := openObject(path)
 	if err != nil {
 		return drafts.ObjectInfo{}, err
 	}
 	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return drafts.ObjectInfo{}, err
-	}
 	h := sha256.New()
 	if _, err := io.Copy(h, f); err != nil {
 		return drafts.ObjectInfo{}, err
 	}
 	return drafts.ObjectInfo{Size: fi.Size(), ETag: hex.EncodeToString(h.Sum(nil)), ModTime: fi.ModTime()}, nil
+}
+
+// openObject opens the object file at path. A directory (a key that is
+// only a prefix of other keys) is reported as fs.ErrNotExist.
+func openObject(path string) (*os.File, fs.FileInfo, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	fi, err := f.Stat()
+	if err == nil && !fi.Mode().IsRegular() {
+		err = &fs.PathError{Op: "open", Path: path, Err: fs.ErrNotExist}
+	}
+	if err != nil {
+		_ = f.Close()
+		return nil, nil, err
+	}
+	return f, fi, nil
 }
 
 // writeTemp writes data to a new temporary file in dir, fsyncs and closes

@@ -3,6 +3,7 @@ package storage_test
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -10,7 +11,9 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"chancery/drafts"
 	"chancery/storage"
@@ -102,17 +105,17 @@ func TestLocal_Layout(t *testing.T) {
 	if _, err := l.Update(ctx, "a/b%c", []byte("two"), etag); err != nil {
 		t.Fatalf("Update: %v", err)
 	}
-	storagetest.MustCreate(t, l, "a/b%c/d", []byte("three"))
+	storagetest.MustCreate(t, l, "a/%tmp-x/d", []byte("three"))
 
-	got, err := os.ReadFile(filepath.Join(dir, "objects", "a", "b%25c%obj"))
+	got, err := os.ReadFile(filepath.Join(dir, "objects", "a", "b%25c"))
 	if err != nil {
 		t.Fatalf("object file: %v", err)
 	}
 	if string(got) != "two" {
 		t.Errorf("object file holds %q, want %q", got, "two")
 	}
-	if _, err := os.Stat(filepath.Join(dir, "objects", "a", "b%25c", "d%obj")); err != nil {
-		t.Errorf("object file of a/b%%c/d: %v", err)
+	if _, err := os.Stat(filepath.Join(dir, "objects", "a", "%25tmp-x", "d")); err != nil {
+		t.Errorf("object file of a/%%tmp-x/d: %v", err)
 	}
 	err = filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -126,6 +129,31 @@ func TestLocal_Layout(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+
+	// Delete removes the directories it empties, and only those.
+	if err := l.Delete(ctx, "a/%tmp-x/d", ""); err != nil {
+		t.Fatalf("Delete: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "objects", "a", "%25tmp-x")); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("directory emptied by Delete: Stat = %v, want it gone", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "objects", "a", "b%25c")); err != nil {
+		t.Errorf("Delete removed a neighbour: %v", err)
+	}
+}
+
+func TestLocal_EmptyDirectoryDoesNotBlockCreate(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	l := MustOpenLocal(t, dir)
+	// Empty directories, as an interrupted Delete could leave them.
+	if err := os.MkdirAll(filepath.Join(dir, "objects", "docs", "d1", "versions"), 0o750); err != nil {
+		t.Fatal(err)
+	}
+	storagetest.MustCreate(t, l, "docs/d1", []byte("x"))
+	if obj := storagetest.MustGet(t, l, "docs/d1"); string(obj.Data) != "x" {
+		t.Errorf("Get = %q, want %q", obj.Data, "x")
+	}
 }
 
 func TestLocal_IgnoresForeignFiles(t *testing.T) {
@@ -135,10 +163,13 @@ func TestLocal_IgnoresForeignFiles(t *testing.T) {
 	l := MustOpenLocal(t, dir)
 	storagetest.MustCreate(t, l, "docs/one", []byte("1"))
 	// A crash can leave temporary files; people can leave anything.
-	for _, name := range []string{"%tmp-123", "notes.txt", "bad%escape%obj", "%obj"} {
+	for _, name := range []string{"%tmp-123", "bad%escape", "%"} {
 		if err := os.WriteFile(filepath.Join(dir, "objects", "docs", name), []byte("x"), 0o600); err != nil {
 			t.Fatal(err)
 		}
+	}
+	if err := os.Symlink("one", filepath.Join(dir, "objects", "docs", "link")); err != nil {
+		t.Fatal(err)
 	}
 	infos, next, err := l.List(ctx, "", "", 10)
 	if err != nil {
@@ -297,4 +328,71 @@ func startLockHolder(t *testing.T, dir string) (stop func()) {
 		t.Fatalf("lock holder process said %q (%v), want %q", line, err, "locked\n")
 	}
 	return stop
+}
+
+func TestLocal_CompareAndSwapIsAtomic(t *testing.T) {
+	// The acceptance suite's races rarely hit the short window between
+	// comparing the ETag and renaming; this test holds it open.
+	t.Parallel()
+	ctx := context.Background()
+	l := MustOpenLocal(t, t.TempDir())
+	storage.SetLocalTestHook(l, func() { time.Sleep(5 * time.Millisecond) })
+
+	t.Run("Update", func(t *testing.T) {
+		etag := storagetest.MustCreate(t, l, "head", []byte("v1"))
+		wins := race(8, func(i int) error {
+			_, err := l.Update(ctx, "head", fmt.Appendf(nil, "v2 by %d", i), etag)
+			return err
+		}, drafts.EPRECONDITION, t)
+		if wins != 1 {
+			t.Errorf("%d Updates with one ETag succeeded, want 1", wins)
+		}
+	})
+	t.Run("DeleteAndUpdate", func(t *testing.T) {
+		etag := storagetest.MustCreate(t, l, "doc", []byte("v1"))
+		wins := race(8, func(i int) error {
+			var err error
+			if i%2 == 0 {
+				err = l.Delete(ctx, "doc", etag)
+			} else {
+				_, err = l.Update(ctx, "doc", fmt.Appendf(nil, "v2 by %d", i), etag)
+			}
+			if drafts.IsCode(err, drafts.ENOTFOUND) {
+				// Lost to a Delete.
+				return drafts.WrapError(drafts.EPRECONDITION, err, "deleted first")
+			}
+			return err
+		}, drafts.EPRECONDITION, t)
+		if wins != 1 {
+			t.Errorf("%d Deletes and Updates with one ETag succeeded, want 1", wins)
+		}
+	})
+}
+
+// race runs n calls of f at once and returns how many succeeded; each
+// failure must carry the code loser.
+func race(n int, f func(i int) error, loser string, t *testing.T) int {
+	t.Helper()
+	errs := make([]error, n)
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			<-start
+			errs[i] = f(i)
+		})
+	}
+	close(start)
+	wg.Wait()
+	wins := 0
+	for i, err := range errs {
+		switch drafts.ErrorCode(err) {
+		case "":
+			wins++
+		case loser:
+		default:
+			t.Errorf("call %d: %v, want success or %s", i, err, loser)
+		}
+	}
+	return wins
 }

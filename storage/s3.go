@@ -8,9 +8,11 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -142,26 +144,53 @@ func (s *S3) waitReachable(ctx context.Context, wait time.Duration) (bool, error
 	wctx, cancel := context.WithTimeout(ctx, wait)
 	defer cancel()
 	backoff := 100 * time.Millisecond
+	var last error // the last failure, preferably not the wait's own timeout
 	for {
 		pctx, pcancel := context.WithTimeout(wctx, s3PingTimeout)
-		exists, err := s.once.BucketExists(pctx, s.bucket)
+		exists, err := s.bucketExists(pctx)
 		pcancel()
 		if err == nil {
 			return exists, nil
 		}
 		if !s3Transient(err) {
-			return false, s.toError(err, "open bucket", "")
+			return false, s.toError(err, "open of bucket "+strconv.Quote(s.bucket), "")
+		}
+		if last == nil || wctx.Err() == nil {
+			last = err
 		}
 		select {
 		case <-wctx.Done():
 			if ctx.Err() != nil {
 				return false, contextError(ctx.Err())
 			}
-			return false, drafts.WrapError(drafts.EUNAVAILABLE, err, "S3 endpoint %s is unreachable after %s", s.endpoint, wait)
+			return false, drafts.WrapError(drafts.EUNAVAILABLE, last, "S3 endpoint %s is unreachable after %s", s.endpoint, wait)
 		case <-time.After(backoff):
 		}
 		backoff = min(2*backoff, time.Second)
 	}
+}
+
+// bucketExists asks the service, without retrying, whether the bucket
+// exists. A HEAD answers; but a HEAD's answer has no body, and some
+// services (versitygw) answer 404 to an unknown access key, so a "no" is
+// confirmed by listing one key, whose answer says what is wrong.
+func (s *S3) bucketExists(ctx context.Context) (bool, error) {
+	exists, err := s.once.BucketExists(ctx, s.bucket)
+	if err != nil || exists {
+		return exists, err
+	}
+	lctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	for obj := range s.once.Client.ListObjects(lctx, s.bucket, minio.ListObjectsOptions{MaxKeys: 1}) {
+		if obj.Err != nil {
+			if minio.ToErrorResponse(obj.Err).Code == minio.NoSuchBucket {
+				return false, nil
+			}
+			return false, obj.Err
+		}
+		break
+	}
+	return true, nil
 }
 
 // makeBucket creates the bucket, accepting that it was created meanwhile.
@@ -174,7 +203,7 @@ func (s *S3) makeBucket(ctx context.Context, region string) error {
 	case "BucketAlreadyOwnedByYou":
 		return nil
 	case "BucketAlreadyExists":
-		if exists, xerr := s.once.BucketExists(ctx, s.bucket); xerr == nil && exists {
+		if exists, xerr := s.bucketExists(ctx); xerr == nil && exists {
 			return nil
 		}
 	}
@@ -305,12 +334,13 @@ func (s *S3) List(ctx context.Context, prefix, after string, limit int) ([]draft
 	lctx, cancel := context.WithCancel(ctx)
 	defer cancel() // stops minio-go's listing goroutine
 	objects := make([]drafts.ObjectInfo, 0, min(limit, s3ListPage))
-	more := false
+	more, fetchOwner := false, false
 	for obj := range s.client.ListObjects(lctx, s.bucket, minio.ListObjectsOptions{
 		Prefix:     prefix,
 		StartAfter: after,
 		Recursive:  true,
 		MaxKeys:    min(limit+1, s3ListPage),
+		FetchOwner: &fetchOwner,
 	}) {
 		if obj.Err != nil {
 			return nil, "", s.toError(obj.Err, "list", prefix)
@@ -344,7 +374,7 @@ func (s *S3) List(ctx context.Context, prefix, after string, limit int) ([]draft
 func (s *S3) Ping(ctx context.Context) error {
 	pctx, cancel := context.WithTimeout(ctx, s3PingTimeout)
 	defer cancel()
-	exists, err := s.once.BucketExists(pctx, s.bucket)
+	exists, err := s.bucketExists(pctx)
 	if err != nil {
 		err = s.toError(err, "ping", "")
 		if !drafts.IsCode(err, drafts.EUNAVAILABLE) {
@@ -364,6 +394,8 @@ func (s *S3) Ping(ctx context.Context) error {
 //   - no such key, no such bucket, 404: ENOTFOUND;
 //   - precondition failed (412) or a conflicting conditional request (409):
 //     EPRECONDITION (Create turns it into ECONFLICT);
+//   - a key that overlaps an object ("a/b" and "a/b/c"), where the service
+//     refuses it: ECONFLICT;
 //   - refused credentials (403 and the like): EUNAVAILABLE, saying so;
 //   - transport errors, timeouts, 5xx, throttling: EUNAVAILABLE;
 //   - a key the service rejects: EINVALID;
@@ -372,8 +404,12 @@ func (s *S3) toError(err error, op, key string) error {
 	if err == nil {
 		return nil
 	}
+	what := op
+	if key != "" {
+		what = fmt.Sprintf("%s of %q", op, key)
+	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return drafts.WrapError(drafts.EUNAVAILABLE, err, "S3 %s of %q at %s timed out or was canceled", op, key, s.endpoint)
+		return drafts.WrapError(drafts.EUNAVAILABLE, err, "S3 %s at %s timed out or was canceled", what, s.endpoint)
 	}
 	code := s3Code(err)
 	resp := minio.ToErrorResponse(err)
@@ -387,13 +423,15 @@ func (s *S3) toError(err error, op, key string) error {
 		return drafts.WrapError(code, err, "object %q has changed since it was read", key)
 	case drafts.EINVALID:
 		return drafts.WrapError(code, err, "object key %q is not accepted by the S3 service", key)
+	case drafts.ECONFLICT:
+		return drafts.WrapError(code, err, "object key %q overlaps an existing object (a key cannot be a prefix of other keys)", key)
 	case drafts.EUNAVAILABLE:
 		if s3CredentialsRefused(resp) {
 			return drafts.WrapError(code, err, "S3 endpoint %s refused the credentials (%s)", s.endpoint, resp.Code)
 		}
-		return drafts.WrapError(code, err, "S3 endpoint %s is unavailable for %s of %q", s.endpoint, op, key)
+		return drafts.WrapError(code, err, "S3 endpoint %s is unavailable for %s", s.endpoint, what)
 	default:
-		return drafts.WrapError(code, err, "unexpected S3 error for %s of %q", op, key)
+		return drafts.WrapError(code, err, "unexpected S3 error for %s", what)
 	}
 }
 
@@ -412,6 +450,9 @@ func s3Code(err error) string {
 		return drafts.EPRECONDITION
 	case minio.XMinioInvalidObjectName, "KeyTooLongError":
 		return drafts.EINVALID
+	case "ObjectParentIsFile", "ExistingObjectIsDirectory", // versitygw posix
+		"XMinioParentIsObject", "XMinioObjectExistsAsDirectory": // MinIO
+		return drafts.ECONFLICT
 	case "SlowDown", "SlowDownWrite", "SlowDownRead", "RequestTimeout", "ServiceUnavailable",
 		"XMinioServerNotInitialized", "Throttling", minio.InternalError:
 		return drafts.EUNAVAILABLE
@@ -434,7 +475,8 @@ func s3Code(err error) string {
 func s3CredentialsRefused(resp minio.ErrorResponse) bool {
 	switch resp.Code {
 	case minio.InvalidAccessKeyID, minio.SignatureDoesNotMatch, minio.AccessDenied,
-		"InvalidToken", "ExpiredToken", "InvalidSecurity", minio.AuthorizationHeaderMalformed:
+		"InvalidToken", "ExpiredToken", "InvalidSecurity", minio.AuthorizationHeaderMalformed,
+		"XAdminUserNotFound": // versitygw, for an unknown access key
 		return true
 	}
 	return resp.StatusCode == http.StatusForbidden || resp.StatusCode == http.StatusUnauthorized

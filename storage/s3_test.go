@@ -61,6 +61,7 @@ func TestOpenS3(t *testing.T) {
 						if err == nil {
 							t.Fatal("OpenS3 with wrong credentials succeeded")
 						}
+						t.Logf("OpenS3 with wrong credentials: %v", err)
 						if msg := err.Error(); !strings.Contains(msg, "refused the credentials") || strings.Contains(msg, "\n") {
 							t.Errorf("OpenS3 with wrong credentials: %q does not say, on one line, that the credentials were refused", msg)
 						}
@@ -124,6 +125,7 @@ func TestOpenS3(t *testing.T) {
 		if got, want := drafts.ErrorCode(err), drafts.EUNAVAILABLE; got != want {
 			t.Fatalf("OpenS3 on a closed port: code %q (%v), want %q", got, err, want)
 		}
+		t.Logf("OpenS3 on a closed port: %v", err)
 		if msg := err.Error(); !strings.Contains(msg, "unreachable after 700ms") || strings.Contains(msg, "\n") {
 			t.Errorf("OpenS3 on a closed port: %q does not say, on one line, that the endpoint is unreachable", msg)
 		}
@@ -228,6 +230,7 @@ func checkUnavailable(tb testing.TB, what string, err error) {
 	if strings.Contains(err.Error(), "\n") {
 		tb.Errorf("%s on a stopped server: error has several lines: %q", what, err)
 	}
+	tb.Logf("%s on a stopped server: %v", what, err)
 }
 
 // closedAddr returns a 127.0.0.1 address on which nothing listens.

@@ -16,7 +16,13 @@
 // EUNAVAILABLE).
 //
 // Keys are slash-separated UTF-8 paths. Both backends accept the same keys;
-// see ValidateKey for the rules.
+// see ValidateKey for the rules. Keys must also never overlap: no key may
+// be a "directory" of another ("documents/d1" and "documents/d1/versions/1"
+// cannot both exist; use "documents/d1/meta" for the first). AWS S3 allows
+// overlapping keys, but versitygw's posix backend and Local refuse them
+// (ECONFLICT), and MinIO stores them and then leaves the lower ones out of
+// listings (minio/minio#19754: "overlapping object names are undefined and
+// not allowed").
 //
 // Open chooses a backend from a Config with a plain switch; there is no
 // registry.

@@ -99,9 +99,9 @@ func StartMinIO(tb testing.TB) *Server {
 // StartVersityGW starts a versitygw server with its posix backend on a
 // temporary directory and an empty bucket, and stops it when tb ends. It
 // skips the test (fails it when CI=true) if the versitygw binary cannot be
-// found. The posix backend keeps ETags and metadata in extended
-// attributes, which the temporary directory's filesystem must support
-// (ext4, xfs, btrfs and tmpfs do).
+// found. The posix backend keeps ETags and metadata in extended attributes
+// where the temporary directory's filesystem supports them (ext4, xfs,
+// btrfs do), and in a sidecar directory otherwise.
 func StartVersityGW(tb testing.TB) *Server {
 	tb.Helper()
 	bin := findBinary(tb, "versitygw", "CHANCERY_VERSITYGW_BIN")
@@ -110,16 +110,24 @@ func StartVersityGW(tb testing.TB) *Server {
 	if err := os.Mkdir(root, 0o755); err != nil {
 		tb.Fatalf("s3test: %v", err)
 	}
+	posix := []string{"posix", root}
+	if !userXattrs(root) {
+		// Keep metadata (ETags among it) in a sidecar directory instead.
+		meta := filepath.Join(dir, "meta")
+		if err := os.Mkdir(meta, 0o755); err != nil {
+			tb.Fatalf("s3test: %v", err)
+		}
+		posix = []string{"posix", "--sidecar", meta, root}
+	}
 	port := freePort(tb)
 	s := newServer(tb, "versitygw", bin)
 	s.Endpoint = net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
-	s.args = []string{
+	s.args = append([]string{
 		"--access", s.AccessKey,
 		"--secret", s.SecretKey,
 		"--port", s.Endpoint,
 		"--quiet",
-		"posix", root,
-	}
+	}, posix...)
 	s.ready = func(ctx context.Context) error {
 		// versitygw has no health endpoint: any S3 answer (403 for an
 		// unsigned request) means it serves.

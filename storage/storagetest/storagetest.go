@@ -24,6 +24,14 @@ import (
 // works under its own key prefix, unique to this run, so subtests never
 // see each other's objects, and a store that outlives a run can be used
 // again.
+//
+// Beyond the letter of drafts.ObjectStore, the suite requires what both
+// backends provide and callers may rely on: List's next is "" exactly when
+// the listing is complete; ETags come without quotes, and a quoted ETag is
+// accepted; Update and Delete refuse an empty or "*" ETag with EINVALID;
+// List refuses a limit below 1 with EINVALID. Overlapping keys ("a/b" and
+// "a/b/c") must be refused with ECONFLICT; a backend that stores them
+// (MinIO) has that subtest skipped, since its listings then omit objects.
 func AcceptanceTest(t *testing.T, newBucket func(t *testing.T) drafts.ObjectStore) {
 	t.Helper()
 	run := "acceptance-" + randomHex(t, 6) + "/"
@@ -40,7 +48,7 @@ func AcceptanceTest(t *testing.T, newBucket func(t *testing.T) drafts.ObjectStor
 		{"Delete", testDelete},
 		{"ListOrderAndPrefix", testListOrderAndPrefix},
 		{"ListPagination", testListPagination},
-		{"KeyUnderAnotherKey", testKeyUnderAnotherKey},
+		{"OverlappingKeys", testOverlappingKeys},
 		{"LargeObject", testLargeObject},
 		{"EmptyObject", testEmptyObject},
 		{"UnicodeKeys", testUnicodeKeys},
@@ -213,7 +221,7 @@ func testListOrderAndPrefix(t *testing.T, s drafts.ObjectStore, prefix string) {
 	ctx := context.Background()
 	// Created out of order. Byte order puts '-' (0x2d) < '/' (0x2f) < '0'
 	// (0x30), which a naive directory walk gets wrong.
-	keys := []string{"p/a0", "p/a/b", "p/a-b", "p/a", "p/b", "q/a", "p/a/c/d", "pa"}
+	keys := []string{"p/a0", "p/a/b", "p/a-b", "p/b", "q/a", "p/a/c/d", "pa"}
 	for _, k := range keys {
 		MustCreate(t, s, prefix+k, []byte(k))
 	}
@@ -221,14 +229,15 @@ func testListOrderAndPrefix(t *testing.T, s drafts.ObjectStore, prefix string) {
 		name, prefix, after string
 		want                []string
 	}{
-		{"All", "", "", []string{"p/a", "p/a-b", "p/a/b", "p/a/c/d", "p/a0", "p/b", "pa", "q/a"}},
-		{"Prefix", "p/", "", []string{"p/a", "p/a-b", "p/a/b", "p/a/c/d", "p/a0", "p/b"}},
-		{"PartialSegment", "p/a", "", []string{"p/a", "p/a-b", "p/a/b", "p/a/c/d", "p/a0"}},
+		{"All", "", "", []string{"p/a-b", "p/a/b", "p/a/c/d", "p/a0", "p/b", "pa", "q/a"}},
+		{"Prefix", "p/", "", []string{"p/a-b", "p/a/b", "p/a/c/d", "p/a0", "p/b"}},
+		{"PartialSegment", "p/a", "", []string{"p/a-b", "p/a/b", "p/a/c/d", "p/a0"}},
 		{"DirectoryPrefix", "p/a/", "", []string{"p/a/b", "p/a/c/d"}},
-		{"BarePrefix", "p", "", []string{"p/a", "p/a-b", "p/a/b", "p/a/c/d", "p/a0", "p/b", "pa"}},
+		{"BarePrefix", "p", "", []string{"p/a-b", "p/a/b", "p/a/c/d", "p/a0", "p/b", "pa"}},
 		{"NoMatch", "p/z", "", nil},
 		{"AfterExisting", "p/", "p/a-b", []string{"p/a/b", "p/a/c/d", "p/a0", "p/b"}},
 		{"AfterAbsent", "p/", "p/a.", []string{"p/a/b", "p/a/c/d", "p/a0", "p/b"}},
+		{"AfterDirectoryName", "p/", "p/a", []string{"p/a-b", "p/a/b", "p/a/c/d", "p/a0", "p/b"}},
 		{"AfterInsideDirectory", "p/", "p/a/b", []string{"p/a/c/d", "p/a0", "p/b"}},
 		{"AfterBeforePrefix", "p/a/", "p/", []string{"p/a/b", "p/a/c/d"}},
 		{"AfterEverything", "p/", "p/z", nil},
@@ -319,22 +328,40 @@ func testListPagination(t *testing.T, s drafts.ObjectStore, prefix string) {
 	})
 }
 
-func testKeyUnderAnotherKey(t *testing.T, s drafts.ObjectStore, prefix string) {
+func testOverlappingKeys(t *testing.T, s drafts.ObjectStore, prefix string) {
 	ctx := context.Background()
 	parent, child := prefix+"documents/d1", prefix+"documents/d1/versions/1"
 	MustCreate(t, s, parent, []byte("parent"))
-	MustCreate(t, s, child, []byte("child"))
+	if _, err := s.Create(ctx, child, []byte("child")); err == nil {
+		t.Skip("this backend stores a key under another key (MinIO does, and then leaves it out of listings): keys must never overlap")
+	} else {
+		checkCode(t, "Create of a key under an object", err, drafts.ECONFLICT)
+	}
+	_, err := s.Get(ctx, child)
+	checkCode(t, "Get of the refused key", err, drafts.ENOTFOUND)
 	if obj := MustGet(t, s, parent); string(obj.Data) != "parent" {
 		t.Errorf("Get(parent) = %q", obj.Data)
 	}
-	if obj := MustGet(t, s, child); string(obj.Data) != "child" {
-		t.Errorf("Get(child) = %q", obj.Data)
+
+	// The other way round: a key that is a "directory" of objects.
+	MustCreate(t, s, prefix+"b/c/d", []byte("d"))
+	_, err = s.Create(ctx, prefix+"b/c", []byte("c"))
+	checkCode(t, "Create of a key above an object", err, drafts.ECONFLICT)
+	_, err = s.Get(ctx, prefix+"b/c")
+	checkCode(t, "Get of a key above an object", err, drafts.ENOTFOUND)
+	err = s.Delete(ctx, prefix+"b/c", "")
+	checkCode(t, "Delete of a key above an object", err, drafts.ENOTFOUND)
+
+	// Once the objects below are gone, the key is free.
+	if err := s.Delete(ctx, prefix+"b/c/d", ""); err != nil {
+		t.Fatalf("Delete: %v", err)
 	}
+	MustCreate(t, s, prefix+"b/c", []byte("c"))
 	infos, _, err := s.List(ctx, prefix, "", 10)
 	if err != nil {
 		t.Fatalf("List: %v", err)
 	}
-	if got, want := keysOf(infos, prefix), []string{"documents/d1", "documents/d1/versions/1"}; !slices.Equal(got, want) {
+	if got, want := keysOf(infos, prefix), []string{"b/c", "documents/d1"}; !slices.Equal(got, want) {
 		t.Errorf("List = %q, want %q", got, want)
 	}
 }
