@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -38,6 +39,19 @@ func bind(c echo.Context, v any) error {
 			return he
 		}
 		return drafts.WrapError(drafts.EMALFORMED, err, "could not read the request body")
+	}
+	if !utf8.Valid(body) {
+		// encoding/json would quietly turn invalid bytes into U+FFFD.
+		at := 0
+		for at < len(body) {
+			r, size := utf8.DecodeRune(body[at:])
+			if r == utf8.RuneError && size <= 1 {
+				break
+			}
+			at += size
+		}
+		return &drafts.Error{Code: drafts.EINVALID, Message: fmt.Sprintf("request body is not valid UTF-8 (byte %d)", at),
+			Fields: []drafts.FieldError{{Message: fmt.Sprintf("invalid UTF-8 at byte %d", at)}}}
 	}
 	if len(bytes.TrimSpace(body)) == 0 {
 		return drafts.Errorf(drafts.EMALFORMED, "request body is empty; send a JSON object")
@@ -195,7 +209,7 @@ type createDocumentRequest struct {
 
 type documentResponse struct {
 	*drafts.Document
-	Version *drafts.Version `json:"version,omitempty"`
+	Version *versionResponse `json:"version,omitempty"`
 }
 
 func (s *Server) createDocument(c echo.Context) error {
@@ -220,7 +234,7 @@ func (s *Server) createDocument(c echo.Context) error {
 	}
 	c.Response().Header().Set(echo.HeaderLocation, "/v1/documents/"+doc.ID)
 	c.Response().Header().Set("ETag", strconv.Quote(doc.ETag))
-	return c.JSON(http.StatusCreated, documentResponse{Document: doc, Version: v})
+	return c.JSON(http.StatusCreated, documentResponse{Document: doc, Version: &versionResponse{Version: v, Text: v.Text()}})
 }
 
 func (s *Server) listDocuments(c echo.Context) error {

@@ -48,15 +48,21 @@ func (s *Service) CreateDocument(ctx context.Context, d *Document, text string) 
 	for i := range t.Provisions {
 		t.Provisions[i].ID = s.NewID()
 	}
+	stored := make([]Provision, len(t.Provisions))
+	copy(stored, t.Provisions)
 	v := &Version{
 		Document: d.ID, Number: 1, Author: u.ID, Delegation: u.Delegation,
 		Message: "Initial text", CreatedAt: now, Merged: []string{},
-		Lead: t.Lead, Provisions: t.Provisions,
+		Lead: t.Lead, Provisions: stored,
 	}
 	v.Hash = HashText(v.Text())
 	if _, err := s.createJSON(ctx, versionKey(d.ID, 1), v); err != nil {
 		return nil, nil, err
 	}
+	for i := range t.Provisions {
+		t.Provisions[i].Status = ProvisionPending
+	}
+	v.Provisions = t.Provisions
 	etag, err := s.createJSON(ctx, documentKey(d.ID), d)
 	if err != nil {
 		return nil, nil, err
@@ -226,7 +232,7 @@ func (s *Service) ListVersions(ctx context.Context, doc string, opt ListOptions)
 		if _, err := s.getJSON(ctx, k, &v); err != nil {
 			return nil, err
 		}
-		v.Provisions, v.Lead = nil, ""
+		v.Provisions, v.Lead = []Provision{}, ""
 		page.Items = append(page.Items, &v)
 	}
 	return page, nil

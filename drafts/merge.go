@@ -438,6 +438,7 @@ func attribute(d *Diff, touched map[string][]*Proposal, all []*Proposal) {
 				c.Delegations = append(c.Delegations, p.Delegation)
 			}
 		}
+		sort.Strings(c.Delegations)
 		for j := range c.Segments {
 			sg := &c.Segments[j]
 			if sg.Op == SegEqual {

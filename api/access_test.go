@@ -1,0 +1,354 @@
+package api_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"chancery/api"
+	"chancery/diffing"
+	"chancery/drafts"
+	"chancery/policy"
+	"chancery/render"
+	"chancery/storage"
+)
+
+// outcome of a request as far as access goes.
+type outcome string
+
+const (
+	allowed outcome = "allowed"
+	denied  outcome = "denied (403)"
+	hidden  outcome = "hidden (404)"
+)
+
+// subject is a user of the access matrix.
+type subject struct {
+	name     string
+	observer bool // an observer, or in an observer delegation
+	member   bool // a delegate of a member delegation
+	owner    bool // of the delegation that owns the proposal (KZ)
+	chair    bool // chair of the documents' body (SWG)
+	sec      bool
+}
+
+// expected is the access rule of DESIGN.md, written independently of the
+// policy file: what each subject may do with each route's action.
+func expected(action string, s subject, membersOnly bool) outcome {
+	docRoute := !strings.HasPrefix(action, "delegation:") && !strings.HasPrefix(action, "user:") &&
+		!strings.HasPrefix(action, "token:") && action != "me:read" && action != "document:list" && action != "document:create"
+	if docRoute && s.observer && membersOnly {
+		return hidden
+	}
+	ok := false
+	switch action {
+	case "me:read", "delegation:list", "document:list", "document:read", "events:verify":
+		ok = true
+	case "delegation:create", "user:create", "user:list", "token:create", "token:revoke":
+		ok = s.sec
+	case "document:create":
+		ok = s.sec || s.chair
+	case "version:create", "provision:status", "proposal:reject", "merge:create", "adoption:open", "adoption:close":
+		ok = s.chair
+	case "proposal:create", "adoption:consent", "adoption:object":
+		ok = s.member
+	case "proposal:withdraw":
+		ok = s.member && s.owner
+	case "proposal:cosponsor":
+		ok = s.member && !s.owner
+	case "proposal:comment":
+		ok = s.member || s.chair
+	}
+	if ok {
+		return allowed
+	}
+	return denied
+}
+
+// TestAccessMatrix sends every route the server registers as every kind
+// of user, on a members-only and an observers-visible document, and checks
+// allow or deny. A new route without a rule, or with a rule that differs
+// from DESIGN.md's table, fails here.
+func TestAccessMatrix(t *testing.T) {
+	e := newEnv(t, backends()["local"](t))
+	e.forum()
+	e.user("soc-chair-2", "chair", "", "SOC")
+	e.user("JPdel", "delegate", "JP", "")
+	e.user("throwaway", "delegate", "KZ", "")
+	var users struct {
+		Items []drafts.User `json:"items"`
+	}
+	e.mustJSON(200, &users, "GET", "/v1/users?limit=500", "secretariat", nil)
+	throwaway := ""
+	for _, u := range users.Items {
+		if u.Name == "throwaway" {
+			throwaway = u.ID
+		}
+	}
+	var tok struct {
+		ID string `json:"id"`
+	}
+	e.mustJSON(201, &tok, "POST", "/v1/users/"+throwaway+"/tokens", "secretariat", nil)
+
+	text := corpus(t, "sample-draft-road-map.txt")
+	docs := map[bool]string{}
+	props := map[bool]string{}
+	provs := map[bool]string{}
+	for _, membersOnly := range []bool{true, false} {
+		vis := "observers"
+		if membersOnly {
+			vis = "members"
+		}
+		id, v := e.document(text, vis)
+		docs[membersOnly] = id
+		provs[membersOnly] = v.Provisions[3].ID
+		props[membersOnly] = e.propose(id, "KZ", 1, replace(v.Provisions[3].ID, "Changed."))
+	}
+
+	subjects := []subject{
+		{name: "secretariat", sec: true},
+		{name: "chair", chair: true},
+		{name: "soc-chair"},
+		{name: "KZ", member: true, owner: true},
+		{name: "KZ2", member: true, owner: true},
+		{name: "IN", member: true},
+		{name: "observer", observer: true},
+		{name: "JPdel", observer: true},
+	}
+	bodies := map[string]any{
+		"POST /v1/delegations":             map[string]string{"id": "XX", "name": "X", "status": "member"},
+		"POST /v1/users":                   map[string]string{"name": "n", "role": "delegate", "delegation": "KZ"},
+		"POST /v1/documents":               map[string]any{"symbol": "S/1", "title": "T", "kind": "other", "body": "SWG", "language": "en", "visibility": "members", "text": "1. A."},
+		"POST /v1/documents/:doc/versions": map[string]any{"base": 1, "text": text + "\n21. More.\n", "message": "m"},
+		"PUT /v1/documents/:doc/versions/:n/provisions/:id/status": map[string]string{"status": "agreed"},
+		"POST /v1/documents/:doc/proposals":                        map[string]any{"base": 1, "operations": []map[string]string{{"op": "delete", "provision": "PROV"}}},
+		"POST /v1/documents/:doc/proposals/:p/comments":            map[string]string{"text": "A comment."},
+		"POST /v1/documents/:doc/proposals/:p/reject":              map[string]string{"reason": "No."},
+		"POST /v1/documents/:doc/merges":                           map[string]any{"base": 1, "proposals": []string{"PROP"}},
+		"POST /v1/documents/:doc/adoption":                         map[string]any{"version": 1, "procedure": "consensus"},
+		"POST /v1/documents/:doc/adoption/objection":               map[string]string{"reason": "No."},
+	}
+	routes := e.srv.RouteActions()
+	if len(routes) < 30 {
+		t.Fatalf("only %d routes registered", len(routes))
+	}
+	for key, action := range routes {
+		method, path, _ := strings.Cut(key, " ")
+		if !strings.HasPrefix(path, "/v1/") || path == "/v1/openapi.json" {
+			continue
+		}
+		if action == "" {
+			t.Errorf("route %s has no policy action", key)
+			continue
+		}
+		if !contains(policy.Actions(), action) {
+			t.Errorf("route %s: action %q is not in the policy", key, action)
+		}
+		for _, membersOnly := range []bool{true, false} {
+			if !strings.Contains(path, ":doc") && !membersOnly {
+				continue
+			}
+			concrete := strings.NewReplacer(":doc", docs[membersOnly], ":p", props[membersOnly], ":n", "1").Replace(path)
+			if strings.HasPrefix(path, "/v1/users/:id") {
+				concrete = strings.Replace(concrete, ":id", throwaway, 1)
+			} else if strings.HasPrefix(path, "/v1/tokens/:id") {
+				concrete = strings.Replace(concrete, ":id", tok.ID, 1)
+			} else {
+				concrete = strings.Replace(concrete, ":id", provs[membersOnly], 1)
+			}
+			body := bodies[key]
+			if raw, err := json.Marshal(body); err == nil && body != nil {
+				raw = bytes.ReplaceAll(raw, []byte("PROV"), []byte(provs[membersOnly]))
+				raw = bytes.ReplaceAll(raw, []byte("PROP"), []byte(props[membersOnly]))
+				body = json.RawMessage(raw)
+			}
+			t.Run(key+"/unauthenticated", func(t *testing.T) {
+				r := e.client.Do(method, concrete, "", body)
+				r.MustStatus(http.StatusUnauthorized)
+				if !strings.HasPrefix(r.Header.Get("WWW-Authenticate"), "Bearer") {
+					t.Fatalf("WWW-Authenticate = %q", r.Header.Get("WWW-Authenticate"))
+				}
+			})
+			for _, s := range subjects {
+				want := expected(action, s, membersOnly)
+				name := key + "/" + s.name
+				if membersOnly {
+					name += "/members-only"
+				}
+				t.Run(name, func(t *testing.T) {
+					r := e.do(method, concrete, s.name, body)
+					var p struct {
+						Detail     string `json:"detail"`
+						Permission string `json:"permission"`
+					}
+					if r.Status >= 400 {
+						r.JSON(&p)
+					}
+					got := allowed
+					switch {
+					case r.Status == 403:
+						got = denied
+						if p.Permission != action || !strings.Contains(p.Detail, action) {
+							t.Errorf("403 does not name the permission %q: %+v", action, p)
+						}
+					case r.Status == 404 && strings.HasPrefix(p.Detail, "no document"):
+						got = hidden
+					case r.Status == 401 || r.Status >= 500:
+						t.Fatalf("status %d: %s", r.Status, r.Body)
+					}
+					if got != want {
+						t.Fatalf("%s %s as %s: %s (status %d %s), want %s", method, concrete, s.name, got, r.Status, p.Detail, want)
+					}
+				})
+			}
+		}
+	}
+}
+
+// TestObserversDoNotSeeMembersOnlyDocuments in lists.
+func TestObserversDoNotSeeMembersOnlyDocuments(t *testing.T) {
+	e := newEnv(t, backends()["local"](t))
+	e.forum()
+	members, _ := e.document("1. Members only.", "members")
+	open, _ := e.document("1. Open.", "observers")
+	var page struct {
+		Items []drafts.Document `json:"items"`
+	}
+	e.mustJSON(200, &page, "GET", "/v1/documents", "observer", nil)
+	if len(page.Items) != 1 || page.Items[0].ID != open {
+		t.Fatalf("observer sees %+v", page.Items)
+	}
+	e.mustJSON(200, &page, "GET", "/v1/documents", "KZ", nil)
+	if len(page.Items) != 2 {
+		t.Fatalf("member sees %d documents", len(page.Items))
+	}
+	e.do("GET", docPath(members, "/versions/1/pdf"), "observer", nil).MustStatus(404)
+}
+
+// TestRevocation takes effect on the next request, on every replica.
+func TestRevocation(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, store drafts.ObjectStore) {
+		e := newEnv(t, store)
+		other := newEnv(t, store) // a second replica on the same bucket
+		e.forum()
+		var me struct {
+			ID string `json:"id"`
+		}
+		e.mustJSON(200, &me, "GET", "/v1/me", "KZ", nil)
+		var tok struct {
+			ID    string `json:"id"`
+			Token string `json:"token"`
+		}
+		e.mustJSON(201, &tok, "POST", "/v1/users/"+me.ID+"/tokens", "secretariat", nil)
+		other.client.Do("GET", "/v1/me", tok.Token, nil).MustStatus(200)
+		e.do("DELETE", "/v1/tokens/"+tok.ID, "secretariat", nil).MustStatus(204)
+		other.client.Do("GET", "/v1/me", tok.Token, nil).MustStatus(401)
+		e.client.Do("GET", "/v1/me", tok.Token, nil).MustStatus(401)
+		e.do("GET", "/v1/me", "KZ", nil).MustStatus(200) // the user's other token still works
+	})
+}
+
+// TestFailedAuthenticationIsRateLimited per client address.
+func TestFailedAuthenticationIsRateLimited(t *testing.T) {
+	e := newEnv(t, backends()["local"](t))
+	saw429 := false
+	for i := 0; i < 40; i++ {
+		r := e.client.Do("GET", "/v1/me", "chy_nosuch_token0123456789", nil)
+		if r.Status == 429 {
+			saw429 = true
+			break
+		}
+		r.MustStatus(401)
+	}
+	if !saw429 {
+		t.Fatal("40 failed authentications from one address were never rate-limited")
+	}
+	// Now even a good token from that address waits.
+	e.do("GET", "/v1/me", "secretariat", nil).MustStatus(429)
+}
+
+// TestNoTokenInStorageOrLogs runs a scenario, then greps the data
+// directory and the logs for every token issued.
+func TestNoTokenInStorageOrLogs(t *testing.T) {
+	dir := t.TempDir()
+	store, err := storage.OpenLocal(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	var logs syncBuffer
+	enforcer, _ := policy.New()
+	svc := drafts.NewService(store, diffing.New(), enforcer)
+	svc.Log = slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	if _, err := svc.Bootstrap(t.Context(), bootstrapToken); err != nil {
+		t.Fatal(err)
+	}
+	srv := api.NewServer(svc, enforcer, render.New(), svc.Log)
+	if err := srv.Open("127.0.0.1:0"); err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close(t.Context())
+	e := &testEnv{t: t, store: store, svc: svc, srv: srv, tokens: map[string]string{"secretariat": bootstrapToken}}
+	e.client = newClient(t, srv)
+	e.forum()
+	doc, v := e.document(corpus(t, "sample-draft-road-map.txt"), "members")
+	p := e.propose(doc, "KZ", 1, replace(v.Provisions[2].ID, "New text."))
+	e.mustJSON(201, nil, "POST", docPath(doc, "/merges"), "chair", map[string]any{"base": 1, "proposals": []string{p}})
+	e.client.Do("GET", "/v1/me", "chy_wrong_secretsecretsecret", nil).MustStatus(401)
+	time.Sleep(50 * time.Millisecond)
+	if len(e.tokens) < 8 {
+		t.Fatalf("only %d tokens issued", len(e.tokens))
+	}
+	var files int
+	err = filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		files++
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		for name, tok := range e.tokens {
+			_, secret, _ := drafts.SplitToken(tok)
+			if bytes.Contains(data, []byte(tok)) || bytes.Contains(data, []byte(secret)) {
+				t.Errorf("%s's token is in %s", name, path)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if files < 20 {
+		t.Fatalf("only %d files in the data directory: the scenario did not run", files)
+	}
+	if logs.String() == "" || !strings.Contains(logs.String(), `"route"`) {
+		t.Fatalf("no request logs captured")
+	}
+	for name, tok := range e.tokens {
+		_, secret, _ := drafts.SplitToken(tok)
+		if strings.Contains(logs.String(), secret) {
+			t.Errorf("%s's token is in the logs", name)
+		}
+	}
+	if strings.Contains(logs.String(), "secretsecretsecret") {
+		t.Error("a wrong token is in the logs")
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
