@@ -6,6 +6,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/jung-kurt/gofpdf"
 	"golang.org/x/image/font"
 	"golang.org/x/image/font/gofont/gobold"
 	"golang.org/x/image/font/gofont/goitalic"
@@ -116,8 +117,11 @@ func loadFonts(fallback []byte) (*fontSet, error) {
 	}
 	if len(fallback) > 0 {
 		m, err := parseMetrics(fallback)
+		if err == nil {
+			err = checkGofpdf(fallback)
+		}
 		if err != nil {
-			return fs, &drafts.Error{Code: drafts.EINVALID, Message: "render: the fallback font is not a TrueType font: " + err.Error(), Err: err}
+			return fs, &drafts.Error{Code: drafts.EINVALID, Message: "render: the fallback font is not a TrueType font the PDF library can embed: " + err.Error(), Err: err}
 		}
 		fs.fallback = m
 		fs.fbTTF = fallback
@@ -189,4 +193,19 @@ func runeName(r rune) string {
 		return fmt.Sprintf("U+%04X %c", r, r)
 	}
 	return fmt.Sprintf("U+%04X", r)
+}
+
+// checkGofpdf makes sure gofpdf can load a font: its parser takes only
+// TrueType outlines (not CFF) and reports failures on standard output
+// rather than as an error, so try it and select the font.
+func checkGofpdf(ttf []byte) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("the PDF library failed on it: %v", p)
+		}
+	}()
+	pdf := gofpdf.New("P", "pt", "A4", "")
+	pdf.AddUTF8FontFromBytes(familyFallback, "", ttf)
+	pdf.SetFont(familyFallback, "", 10)
+	return pdf.Error()
 }

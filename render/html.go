@@ -19,6 +19,9 @@ import (
 // followed by <sup class="delegation">. Structural changes are also said in
 // words in a <p class="change-label">. All text is escaped.
 func (r *Renderer) DiffHTML(w io.Writer, d *drafts.Diff) error {
+	if d == nil {
+		d = &drafts.Diff{}
+	}
 	bw := bufio.NewWriter(w)
 	bw.WriteString(`<div class="diff">` + "\n")
 	if d.Coarse {
@@ -145,6 +148,12 @@ func esc(s string) string { return html.EscapeString(s) }
 // delegations and co-sponsors, with its tracked changes in <ins> and <del>
 // and its justifications. All text is escaped.
 func (r *Renderer) CompilationHTML(w io.Writer, doc *drafts.Document, v *drafts.Version, c *drafts.Compilation) error {
+	if doc == nil || v == nil {
+		return drafts.Errorf(drafts.EINTERNAL, "render: CompilationHTML needs a document and a version")
+	}
+	if c == nil {
+		c = &drafts.Compilation{}
+	}
 	bw := bufio.NewWriter(w)
 	bw.WriteString(`<div class="compilation" data-document="` + esc(doc.ID) + `" data-version="` + strconv.Itoa(v.Number) + `">` + "\n")
 	np, nd := compilationCounts(c)

@@ -96,6 +96,16 @@ func (r *Renderer) creationDate() time.Time {
 	}
 }
 
+// safely runs f, turning a panic of the PDF library into EINTERNAL.
+func safely(f func() error) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = &drafts.Error{Code: drafts.EINTERNAL, Message: "render: the PDF library failed", Err: fmt.Errorf("panic: %v", p)}
+		}
+	}()
+	return f()
+}
+
 // internal wraps an unexpected failure, such as a PDF library error.
 func internal(err error, what string) error {
 	if err == nil {

@@ -21,6 +21,9 @@ import (
 // and a renumbered provision shows both numbers: "3. → 4.". A diff with no
 // change writes "(no changes)".
 func (r *Renderer) DiffText(w io.Writer, d *drafts.Diff) error {
+	if d == nil {
+		d = &drafts.Diff{}
+	}
 	bw := bufio.NewWriter(w)
 	if d.Coarse {
 		bw.WriteString("(coarse diff: the word diff hit its limit; some changes are whole-text replacements)\n\n")

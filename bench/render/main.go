@@ -1,0 +1,278 @@
+// Command render benchmarks package render on a long text made from the
+// corpus road map (repeated under numbered parts, about -pages A4 pages):
+// the agreed text, the tracked changes between two versions of it, and the
+// floor they are measured against, gofpdf writing the same text with one
+// font in one MultiCell and no layout of ours.
+//
+// Each kind runs in a child process of its own, so that the peak memory
+// (the child's maximum resident set) is that kind's alone:
+//
+//	go run ./bench/render -corpus ../shared/corpus/sample-draft-road-map.txt
+//
+// prints, per kind, the pages, the median and fastest time per document,
+// pages per second, bytes and allocations per document, the peak heap and
+// the peak resident set, and the agreed text's time over the floor's.
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/jung-kurt/gofpdf"
+	"golang.org/x/image/font/gofont/goregular"
+
+	"chancery/drafts"
+	"chancery/render"
+)
+
+func main() {
+	if err := run(os.Args[1:], os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "render bench:", err)
+		os.Exit(1)
+	}
+}
+
+// result is what a child reports for one kind.
+type result struct {
+	Kind       string  `json:"kind"`
+	Pages      int     `json:"pages"`
+	Bytes      int     `json:"bytes"`
+	MedianNS   int64   `json:"median_ns"`
+	MinNS      int64   `json:"min_ns"`
+	AllocBytes uint64  `json:"alloc_bytes"` // per document
+	Allocs     uint64  `json:"allocs"`      // per document
+	PeakHeap   uint64  `json:"peak_heap"`
+	MaxRSSKB   int64   `json:"max_rss_kb"`
+	PagesPerS  float64 `json:"pages_per_s"`
+}
+
+func run(args []string, out io.Writer) error {
+	fs := flag.NewFlagSet("render-bench", flag.ContinueOnError)
+	corpus := fs.String("corpus", "../shared/corpus/sample-draft-road-map.txt", "the road map in Chancery's markup")
+	pages := fs.Int("pages", 100, "about how many pages the text has")
+	n := fs.Int("n", 15, "documents per kind")
+	kind := fs.String("kind", "", "run one kind (floor, agreed, changes) in this process and print JSON")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	text, err := os.ReadFile(*corpus)
+	if err != nil {
+		return err
+	}
+	if *kind != "" {
+		res, err := measure(*kind, string(text), *pages, *n)
+		if err != nil {
+			return err
+		}
+		return json.NewEncoder(out).Encode(res)
+	}
+
+	self, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	var results []result
+	for _, k := range []string{"floor", "agreed", "changes"} {
+		cmd := exec.Command(self, "-corpus", *corpus, "-pages", strconv.Itoa(*pages), "-n", strconv.Itoa(*n), "-kind", k)
+		cmd.Stderr = os.Stderr
+		data, err := cmd.Output()
+		if err != nil {
+			return fmt.Errorf("%s: %w", k, err)
+		}
+		var res result
+		if err := json.Unmarshal(data, &res); err != nil {
+			return fmt.Errorf("%s: %w", k, err)
+		}
+		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+			res.MaxRSSKB = ru.Maxrss
+		}
+		results = append(results, res)
+	}
+	fmt.Fprintf(out, "%d documents per kind, GOMAXPROCS=%d, %s\n", *n, runtime.GOMAXPROCS(0), runtime.Version())
+	fmt.Fprintf(out, "%-8s %6s %9s %10s %10s %9s %10s %9s %10s %10s\n", "kind", "pages", "KiB", "median", "fastest", "pages/s", "MiB/doc", "allocs", "peak heap", "peak RSS")
+	for _, r := range results {
+		fmt.Fprintf(out, "%-8s %6d %9d %10s %10s %9.0f %10.1f %9d %8.1fMi %8.1fMi\n", r.Kind, r.Pages, r.Bytes/1024,
+			time.Duration(r.MedianNS).Round(time.Millisecond/10), time.Duration(r.MinNS).Round(time.Millisecond/10), r.PagesPerS,
+			float64(r.AllocBytes)/(1<<20), r.Allocs, float64(r.PeakHeap)/(1<<20), float64(r.MaxRSSKB)/1024)
+	}
+	floor, agreed := results[0], results[1]
+	fmt.Fprintf(out, "agreed / floor: %.2f× by median time, %.2f× per page\n",
+		float64(agreed.MedianNS)/float64(floor.MedianNS),
+		(float64(agreed.MedianNS)/float64(agreed.Pages))/(float64(floor.MedianNS)/float64(floor.Pages)))
+	return nil
+}
+
+// measure renders one kind n times and reports the median and fastest
+// times, the allocations per document and the peak heap.
+func measure(kind, corpus string, pages, n int) (result, error) {
+	doc, v1, v2, diff, err := fixture(corpus, pages)
+	if err != nil {
+		return result{}, err
+	}
+	r := render.New(render.WithDeterministic(true))
+	var buf bytes.Buffer
+	render1 := func() error {
+		buf.Reset()
+		switch kind {
+		case "agreed":
+			return r.AgreedPDF(&buf, doc, v1, nil)
+		case "changes":
+			return r.ChangesPDF(&buf, doc, v1, v2, diff)
+		case "floor":
+			return floor(&buf, v1.Text())
+		}
+		return fmt.Errorf("unknown kind %q", kind)
+	}
+	if err := render1(); err != nil { // warm up
+		return result{}, err
+	}
+	runtime.GC()
+	var before, after, ms runtime.MemStats
+	runtime.ReadMemStats(&before)
+	var peak uint64
+	times := make([]time.Duration, 0, n)
+	for range n {
+		start := time.Now()
+		if err := render1(); err != nil {
+			return result{}, err
+		}
+		times = append(times, time.Since(start))
+		runtime.ReadMemStats(&ms)
+		peak = max(peak, ms.HeapInuse)
+	}
+	runtime.ReadMemStats(&after)
+	slices.Sort(times)
+	res := result{
+		Kind:       kind,
+		Pages:      bytes.Count(buf.Bytes(), []byte("/Type /Page\n")),
+		Bytes:      buf.Len(),
+		MedianNS:   int64(times[len(times)/2]),
+		MinNS:      int64(times[0]),
+		AllocBytes: (after.TotalAlloc - before.TotalAlloc) / uint64(n),
+		Allocs:     (after.Mallocs - before.Mallocs) / uint64(n),
+		PeakHeap:   peak,
+	}
+	res.PagesPerS = float64(res.Pages) / time.Duration(res.MedianNS).Seconds()
+	return res, nil
+}
+
+// floor writes text with gofpdf alone: one font, one MultiCell.
+func floor(w io.Writer, text string) error {
+	pdf := gofpdf.New("P", "pt", "A4", "")
+	pdf.SetCompression(true)
+	pdf.AddUTF8FontFromBytes("go", "", goregular.TTF)
+	pdf.SetMargins(72, 70, 64)
+	pdf.SetAutoPageBreak(true, 66)
+	pdf.AddPage()
+	pdf.SetFont("go", "", 11)
+	pdf.MultiCell(0, 15, text, "", "L", false)
+	return pdf.Output(w)
+}
+
+// fixture builds the long text in two versions and their diff: in version
+// 2 every seventh paragraph is amended, a paragraph is inserted before
+// every 29th and every 31st is deleted, so that numbers change too.
+func fixture(corpus string, pages int) (*drafts.Document, *drafts.Version, *drafts.Version, *drafts.Diff, error) {
+	base, err := drafts.ParseText(corpus, drafts.Limits{})
+	if err != nil {
+		return nil, nil, nil, nil, err
+	}
+	var ps []drafts.Provision
+	for part := 1; len(ps) < pages*20; part++ {
+		for _, p := range base.Provisions {
+			if p.Kind == drafts.KindHeading && len(ps)%len(base.Provisions) == 0 {
+				p.Text = "Part " + strconv.Itoa(part)
+			}
+			p.Gap = "\n\n"
+			ps = append(ps, p)
+		}
+	}
+	for i := range ps {
+		ps[i].ID = "p" + strconv.Itoa(i+1)
+	}
+	renumber(ps)
+	created := time.Date(2024, 3, 11, 9, 0, 0, 0, time.UTC)
+	v1 := &drafts.Version{Document: "d1", Number: 1, CreatedAt: created, Provisions: ps}
+	v1.Hash = drafts.HashText(v1.Text())
+
+	delegations := []string{"KZ", "RU", "CN", "IN", "TR", "MN"}
+	var ps2 []drafts.Provision
+	var changes []drafts.Change
+	for i, p := range ps {
+		who := []string{delegations[i%len(delegations)]}
+		if p.Kind == drafts.KindParagraph && i%31 == 0 {
+			changes = append(changes, drafts.Change{Kind: drafts.ChangeDeleted, Provision: p.ID, ProvisionKind: p.Kind, OldNumber: p.Number, OldText: p.Text, Delegations: who})
+			continue
+		}
+		if p.Kind == drafts.KindParagraph && i%29 == 0 {
+			n := drafts.Provision{ID: "n" + strconv.Itoa(i), Kind: drafts.KindParagraph, Number: "1.", Text: "The Member States shall exchange information on the implementation of this paragraph annually.", Gap: "\n\n"}
+			ps2 = append(ps2, n)
+			c := drafts.Change{Kind: drafts.ChangeInserted, Provision: n.ID, ProvisionKind: n.Kind, Text: n.Text, Delegations: who}
+			if len(ps2) > 1 {
+				c.After = ps2[len(ps2)-2].ID
+			}
+			changes = append(changes, c)
+		}
+		c := drafts.Change{Kind: drafts.ChangeUnchanged, Provision: p.ID, ProvisionKind: p.Kind, OldNumber: p.Number, Text: p.Text}
+		if at := strings.Index(p.Text, " shall "); p.Kind == drafts.KindParagraph && i%7 == 0 && at >= 0 {
+			extra := " This applies mutatis mutandis."
+			c.Kind, c.Modified, c.OldText, c.Delegations = drafts.ChangeModified, true, p.Text, who
+			c.Segments = []drafts.Segment{
+				{Op: drafts.SegEqual, Text: p.Text[:at+1]},
+				{Op: drafts.SegDelete, Text: "shall", Delegation: who[0]},
+				{Op: drafts.SegInsert, Text: "should, as a rule,", Delegation: who[0]},
+				{Op: drafts.SegEqual, Text: p.Text[at+6:]},
+				{Op: drafts.SegInsert, Text: extra, Delegation: who[0]},
+			}
+			p.Text = p.Text[:at] + " should, as a rule, " + p.Text[at+7:] + extra
+			c.Text = p.Text
+		}
+		ps2 = append(ps2, p)
+		changes = append(changes, c)
+	}
+	renumber(ps2)
+	numbers := map[string]string{}
+	for _, p := range ps2 {
+		numbers[p.ID] = p.Number
+	}
+	for i := range changes {
+		c := &changes[i]
+		if c.Kind == drafts.ChangeDeleted {
+			continue
+		}
+		c.Number = numbers[c.Provision]
+		if c.Kind != drafts.ChangeInserted && c.OldNumber != c.Number {
+			c.Renumbered = true
+			if c.Kind == drafts.ChangeUnchanged {
+				c.Kind = drafts.ChangeRenumbered
+			}
+		}
+	}
+	v2 := &drafts.Version{Document: "d1", Number: 2, Parent: 1, CreatedAt: created.Add(48 * time.Hour), Provisions: ps2}
+	v2.Hash = drafts.HashText(v2.Text())
+	doc := &drafts.Document{ID: "d1", Symbol: "CICA/SWG/2024/R.1", Title: "Draft Road Map for the Transformation of the Conference",
+		Kind: "road-map", Body: "SWG", Language: "en", Visibility: drafts.VisibilityMembers, State: drafts.StateNegotiation, Head: 2}
+	return doc, v1, v2, &drafts.Diff{Changes: changes}, nil
+}
+
+// renumber numbers the numbered paragraphs 1., 2., ... in order.
+func renumber(ps []drafts.Provision) {
+	n := 0
+	for i := range ps {
+		if ps[i].Kind == drafts.KindParagraph && ps[i].Number != "" {
+			n++
+			ps[i].Number = strconv.Itoa(n) + "."
+		}
+	}
+}

@@ -1,0 +1,174 @@
+package render
+
+import (
+	"io"
+	"math"
+	"strings"
+
+	"chancery/drafts"
+)
+
+// AgreedPDF writes the clean text of v as a PDF: a masthead with the
+// forum's name, the owning body, the symbol and the date; the title, the
+// version's number, date and short hash, and the adoption line (by
+// consensus or silence procedure, and when) or "Draft, not adopted";
+// then the provisions, headings in bold, paragraphs and items with their
+// numbers in hanging indents, bracketed provisions in [ ]. Every page
+// repeats the header and has the symbol and "Page X of Y" in its footer.
+//
+// It returns EINVALID naming the characters when the text holds some no
+// font can show (or when the fallback font given to New is unusable),
+// and EINTERNAL when the PDF library fails.
+func (r *Renderer) AgreedPDF(w io.Writer, doc *drafts.Document, v *drafts.Version, round *drafts.AdoptionRound) error {
+	return safely(func() error { return r.agreedPDF(w, doc, v, round) })
+}
+
+func (r *Renderer) agreedPDF(w io.Writer, doc *drafts.Document, v *drafts.Version, round *drafts.AdoptionRound) error {
+	if r.err != nil {
+		return r.err
+	}
+	if doc == nil || v == nil {
+		return drafts.Errorf(drafts.EINTERNAL, "render: AgreedPDF needs a document and versions")
+	}
+	d := r.newPDF(doc, doc.Title)
+	d.mastLeft = d.lab.body(doc.Body)
+	d.mastRight = d.lab.date(v.CreatedAt)
+	if v.CreatedAt.IsZero() {
+		d.mastRight = ""
+	}
+	notes := []string{d.lab.version(v)}
+	d.titleBlock(doc.Title, notes, d.lab.adoption(doc, v, round))
+	bracketed := false
+	for _, p := range v.Provisions {
+		if p.Status == drafts.ProvisionBracketed {
+			bracketed = true
+			break
+		}
+	}
+	if bracketed {
+		d.add(&block{
+			spans: []span{span1(d.lab.pick("Text in square brackets is not yet agreed.", "Текст в квадратных скобках ещё не согласован."), style{face: faceItalic, size: smallSize})},
+			align: alignCenter, size: smallSize, after: 6,
+		})
+	}
+	g := d.gutters(v.Provisions)
+	for _, p := range v.Provisions {
+		geo := g.geom(p.Kind, p.Number)
+		base := plain(geo.face, geo.size)
+		spans := []span{span1(p.Text, base)}
+		if p.Status == drafts.ProvisionBracketed {
+			spans = bracket(spans, base)
+		}
+		d.add(geo.block(spans, markerSpans(p.Kind, p.Number, base)))
+	}
+	return d.finish(w)
+}
+
+// titleBlock writes the title of a document (bold, centred), then the
+// notes (small) and the status line (italic) under it.
+func (d *pdfDoc) titleBlock(title string, notes []string, status string) {
+	if strings.TrimSpace(title) != "" {
+		d.add(&block{spans: []span{span1(title, plain(faceBold, 15))}, align: alignCenter, size: 15, leading: 1.25, after: 6})
+	}
+	for _, n := range notes {
+		if n == "" {
+			continue
+		}
+		d.add(&block{spans: []span{span1(n, plain(faceRegular, smallSize))}, align: alignCenter, size: smallSize, after: 2})
+	}
+	if status != "" {
+		d.add(&block{spans: []span{span1(status, plain(faceItalic, 10))}, align: alignCenter, size: 10, before: 2, after: 4})
+	}
+	d.add(&block{spans: nil, size: 6, after: 6}) // a little space before the text
+}
+
+// bracket puts spans in square brackets.
+func bracket(spans []span, st style) []span {
+	st.deco = decoNone
+	st.face = faceBold
+	out := make([]span, 0, len(spans)+2)
+	out = append(out, span{text: "[", st: st})
+	out = append(out, spans...)
+	return append(out, span{text: "]", st: st})
+}
+
+// markerSpans is the printed number of a provision ("3.", "(a)"); headings
+// and unnumbered paragraphs have none.
+func markerSpans(kind, number string, st style) []span {
+	if !numbered(number) {
+		return nil
+	}
+	st.deco = decoNone
+	return []span{span1(number, st)}
+}
+
+// gutters are the indents of numbered provisions: paragraph text starts
+// para points from the margin, item text item points further.
+type gutters struct {
+	para, item float64
+	numbered   bool // some paragraph is numbered
+}
+
+// gutters measures the widest numbers of the provisions.
+func (d *pdfDoc) gutters(lists ...[]drafts.Provision) gutters {
+	var g gutters
+	st := plain(faceRegular, bodySize)
+	for _, ps := range lists {
+		for _, p := range ps {
+			if !numbered(p.Number) {
+				continue
+			}
+			w := d.measure(p.Number, st)
+			if p.Kind == drafts.KindItem {
+				g.item = math.Max(g.item, w)
+			} else {
+				g.para = math.Max(g.para, w)
+				g.numbered = true
+			}
+		}
+	}
+	if g.numbered {
+		g.para = math.Min(math.Max(g.para+numberMinGap, 26), 90)
+	}
+	g.item = math.Min(math.Max(g.item+numberMinGap, 24), 90)
+	return g
+}
+
+// geometry is where and how a provision is printed.
+type geometry struct {
+	x, markerX float64
+	face       face
+	size       float64
+	before     float64
+	after      float64
+	keepNext   bool
+}
+
+// geom places a provision by its kind and number.
+func (g gutters) geom(kind, number string) geometry {
+	switch kind {
+	case drafts.KindHeading:
+		lvl := headingLevel(number)
+		size := 11.5
+		switch lvl {
+		case 1:
+			size = 13
+		case 2:
+			size = 12
+		}
+		return geometry{face: faceBold, size: size, before: 13, after: 3, keepNext: true}
+	case drafts.KindItem:
+		if numbered(number) {
+			return geometry{x: g.para + g.item, markerX: g.para, face: faceRegular, size: bodySize, before: 4, after: 0}
+		}
+	}
+	return geometry{x: g.para, face: faceRegular, size: bodySize, before: 7, after: 0}
+}
+
+// block makes the block of a provision.
+func (geo geometry) block(spans, marker []span) *block {
+	return &block{
+		spans: spans, x: geo.x, marker: marker, markerX: geo.markerX,
+		size: geo.size, before: geo.before, after: geo.after, keepNext: geo.keepNext,
+	}
+}

@@ -1,0 +1,267 @@
+package render
+
+import (
+	"io"
+	"strings"
+
+	"chancery/drafts"
+)
+
+// Styles of tracked changes: words, not colour alone, carry the meaning.
+func insertedStyle(base style) style {
+	base.deco, base.color = decoUnderline, colorInserted
+	return base
+}
+
+func deletedStyle(base style) style {
+	base.deco, base.color = decoStrike, colorDeleted
+	return base
+}
+
+func tagStyle() style { return style{face: faceItalic, size: tagSize, color: colorGrey} }
+
+func labelStyle() style { return style{face: faceItalic, size: smallSize, color: colorBlack} }
+
+// changeBar marks a changed provision in the left margin.
+func changeBar() *bar { return &bar{x: barX, width: 1.4, color: colorBlack} }
+
+// ChangesPDF writes the tracked changes from one version to another as a
+// PDF: the whole new text with deleted provisions where they stood;
+// inserted words underlined, deleted words struck through, each run of
+// changes followed by the delegation that proposed it in italics ("[KZ]");
+// inserted, deleted, moved and renumbered provisions labelled in words
+// ("Inserted", "Deleted", "Moved from after 3", "Renumbered 3. → 4.")
+// and every provision whose words or place changed marked by a bar in
+// the margin. Colour is added but never needed.
+//
+// It returns EINVALID naming the characters when a text holds some no
+// font can show (or when the fallback font given to New is unusable),
+// and EINTERNAL when the PDF library fails.
+func (r *Renderer) ChangesPDF(w io.Writer, doc *drafts.Document, from, to *drafts.Version, diff *drafts.Diff) error {
+	return safely(func() error { return r.changesPDF(w, doc, from, to, diff) })
+}
+
+func (r *Renderer) changesPDF(w io.Writer, doc *drafts.Document, from, to *drafts.Version, diff *drafts.Diff) error {
+	if r.err != nil {
+		return r.err
+	}
+	if doc == nil || from == nil || to == nil {
+		return drafts.Errorf(drafts.EINTERNAL, "render: ChangesPDF needs a document and versions")
+	}
+	if diff == nil {
+		diff = &drafts.Diff{}
+	}
+	d := r.newPDF(doc, doc.Title)
+	l := d.lab
+	d.mastLeft = l.body(doc.Body)
+	if !to.CreatedAt.IsZero() {
+		d.mastRight = l.date(to.CreatedAt)
+	}
+	d.titleBlock(doc.Title, []string{
+		l.pick("Tracked changes from ", "Изменения от ") + l.versionShort(from) + l.pick(" to ", " к ") + l.versionShort(to),
+	}, "")
+	d.legend(diff.Coarse, false)
+
+	status := map[string]string{}
+	for _, p := range from.Provisions {
+		status[p.ID] = p.Status
+	}
+	for _, p := range to.Provisions {
+		status[p.ID] = p.Status
+	}
+	g := d.gutters(from.Provisions, to.Provisions)
+	for i := range diff.Changes {
+		c := &diff.Changes[i]
+		d.change(c, from, g, status[c.Provision] == drafts.ProvisionBracketed)
+	}
+	return d.finish(w)
+}
+
+// legend explains the marks of a tracked-changes text.
+func (d *pdfDoc) legend(coarse, compilation bool) {
+	l := d.lab
+	st := plain(faceRegular, smallSize)
+	spans := []span{
+		span1(l.pick("Inserted text is ", "Вставленный текст "), st),
+		span1(l.pick("underlined", "подчёркнут"), insertedStyle(st)),
+		span1(l.pick(", deleted text is ", ", исключённый текст "), st),
+		span1(l.pick("struck through", "зачёркнут"), deletedStyle(st)),
+		span1(l.pick("; ", "; "), st),
+		span1("[KZ]", tagStyle()),
+	}
+	if compilation {
+		spans = append(spans, span1(l.pick(" names the delegations that proposed a change; a rule in the margin marks each proposal.",
+			" — делегации, предложившие изменение; черта на полях отмечает каждое предложение."), st))
+	} else {
+		spans = append(spans, span1(l.pick(" names the delegation that proposed a change; a bar in the margin marks a changed provision.",
+			" — делегация, предложившая изменение; черта на полях отмечает изменённое положение."), st))
+	}
+	d.add(&block{spans: spans, size: smallSize, leading: 1.4, after: 4})
+	if coarse {
+		d.add(&block{spans: []span{span1(l.pick(
+			"Some changes are shown as whole-text replacements: the word comparison reached its limit.",
+			"Некоторые изменения показаны как замена всего текста: пословное сравнение достигло предела."), labelStyle())},
+			size: smallSize, after: 4})
+	}
+}
+
+// change writes one provision of a tracked-changes text: its label, if
+// any, then its number and text with the changes marked.
+func (d *pdfDoc) change(c *drafts.Change, from *drafts.Version, g gutters, bracketed bool) {
+	l := d.lab
+	geo := g.geom(c.ProvisionKind, c.Number)
+	if c.Kind == drafts.ChangeDeleted {
+		geo = g.geom(c.ProvisionKind, oldNumber(c))
+	}
+	base := plain(geo.face, geo.size)
+	moved := c.Moved || c.Kind == drafts.ChangeMoved
+	renumbered := (c.Renumbered || c.Kind == drafts.ChangeRenumbered) && oldNumber(c) != c.Number
+	modified := c.Modified || c.Kind == drafts.ChangeModified
+
+	var label []string
+	var spans, marker []span
+	switch c.Kind {
+	case drafts.ChangeUnchanged:
+		spans = []span{span1(c.Text, base)}
+		marker = markerSpans(c.ProvisionKind, c.Number, base)
+	case drafts.ChangeInserted:
+		label = append(label, l.pick("Inserted", "Вставлено"))
+		spans = []span{span1(c.Text, insertedStyle(base))}
+		marker = markerSpans(c.ProvisionKind, c.Number, insertedStyle(base))
+	case drafts.ChangeDeleted:
+		label = append(label, l.pick("Deleted", "Исключено"))
+		spans = []span{span1(c.OldText, deletedStyle(base))}
+		marker = markerSpans(c.ProvisionKind, oldNumber(c), deletedStyle(base))
+	default:
+		if moved {
+			label = append(label, d.movedFrom(c, from))
+		}
+		if renumbered {
+			label = append(label, l.pick("Renumbered ", "Перенумеровано ")+oldNumber(c)+" → "+c.Number)
+		}
+		if modified {
+			spans = segmentSpans(modifiedSegments(c), base, func(s drafts.Segment) string { return segmentTag(s, c) })
+		} else {
+			spans = []span{span1(c.Text, base)}
+		}
+		marker = markerSpans(c.ProvisionKind, c.Number, base)
+	}
+	if bracketed {
+		spans = bracket(spans, base)
+	}
+	// Renumbering alone is said by the label; the bar marks changes of
+	// the text or of its place.
+	changed := c.Kind != drafts.ChangeUnchanged && (modified || moved || c.Kind == drafts.ChangeInserted || c.Kind == drafts.ChangeDeleted)
+	if len(label) > 0 {
+		ls := []span{span1(strings.Join(label, "; "), labelStyle())}
+		if dl := changeDelegations(c); len(dl) > 0 {
+			ls = append(ls, span1(" ["+strings.Join(dl, ", ")+"]", tagStyle()))
+		}
+		lb := &block{spans: ls, x: geo.markerX, size: smallSize, before: geo.before + 2, after: 1, keepNext: true}
+		if changed {
+			lb.bar = changeBar()
+		}
+		d.add(lb)
+		geo.before = 0
+	}
+	b := geo.block(spans, marker)
+	if changed {
+		b.bar = changeBar()
+	}
+	d.add(b)
+}
+
+// movedFrom says where a moved provision stood: "Moved from after 3".
+func (d *pdfDoc) movedFrom(c *drafts.Change, from *drafts.Version) string {
+	l := d.lab
+	_, i := from.Provision(c.Provision)
+	switch {
+	case i < 0:
+		return l.pick("Moved", "Перемещено")
+	case i == 0:
+		return l.pick("Moved from the start", "Перемещено из начала текста")
+	}
+	p := from.Provisions[i-1]
+	return l.pick("Moved from after ", "Перемещено; ранее после ") + l.ref(p.Kind, p.Number, p.Text)
+}
+
+// segmentSpans makes spans of tracked segments: insertions underlined,
+// deletions struck through, and after each run of changes a tag naming
+// who proposed it. A tag never cuts a word: after a change inside a word
+// ("organi[s→z]ation") it waits for the word's end.
+func segmentSpans(segs []drafts.Segment, base style, tag func(drafts.Segment) string) []span {
+	var out []span
+	pending := ""
+	emitTag := func() {
+		if pending != "" {
+			// A no-break space keeps the tag with the word it follows.
+			out = append(out, span1("\u00a0["+pending+"]", tagStyle()))
+			pending = ""
+		}
+	}
+	runs := segmentRuns(segs, tag)
+	for ri, run := range runs {
+		if !run.changed {
+			text := run.segs[0].Text
+			if pending != "" {
+				i := strings.IndexAny(text, " \n\t")
+				if i < 0 {
+					out = append(out, span1(text, base))
+					continue
+				}
+				out = append(out, span1(text[:i], base))
+				emitTag()
+				text = text[i:]
+			}
+			out = append(out, span1(text, base))
+			continue
+		}
+		emitTag()
+		// Whole words replaced ("shall [-prepare-][+draft+] the") get a
+		// space between the struck and the underlined words; letters
+		// changed inside a word do not.
+		wholeWords := (ri == 0 || endsWithSpace(runs[ri-1].segs[len(runs[ri-1].segs)-1].Text)) &&
+			(ri+1 == len(runs) || startsWithSpace(runs[ri+1].segs[0].Text))
+		var trail string
+		prevOp := ""
+		for si, s := range run.segs {
+			text := s.Text
+			if si == len(run.segs)-1 {
+				trimmed := strings.TrimRight(text, " \n\t")
+				trail = text[len(trimmed):]
+				text = trimmed
+			}
+			if text == "" {
+				continue
+			}
+			if wholeWords && prevOp != "" && prevOp != s.Op && !startsWithSpace(text) && !endsWithSpace(out[len(out)-1].text) {
+				out = append(out, span{text: " ", st: base})
+			}
+			prevOp = s.Op
+			switch s.Op {
+			case drafts.SegInsert:
+				out = append(out, span1(text, insertedStyle(base)))
+			case drafts.SegDelete:
+				out = append(out, span1(text, deletedStyle(base)))
+			}
+		}
+		pending = run.tag
+		midWord := trail == "" && ri+1 < len(runs) && !startsWithSpace(runs[ri+1].segs[0].Text)
+		if !midWord {
+			emitTag()
+		}
+		if trail != "" {
+			out = append(out, span1(trail, base))
+		}
+	}
+	emitTag()
+	return out
+}
+
+func endsWithSpace(s string) bool {
+	return s == "" || s[len(s)-1] == ' ' || s[len(s)-1] == '\n' || s[len(s)-1] == '\t'
+}
+
+func startsWithSpace(s string) bool {
+	return s == "" || s[0] == ' ' || s[0] == '\n' || s[0] == '\t'
+}

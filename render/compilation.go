@@ -1,0 +1,142 @@
+package render
+
+import (
+	"io"
+	"strconv"
+	"strings"
+
+	"chancery/drafts"
+)
+
+// CompilationPDF writes the compilation of v as a PDF: each provision in
+// document order, followed by every compiled proposal on it: what it does
+// (amendment, insertion, deletion, move), the delegations that proposed
+// it and its co-sponsors, its tracked changes (insertions underlined,
+// deletions struck through) and the justifications given.
+//
+// It returns EINVALID naming the characters when a text holds some no
+// font can show (or when the fallback font given to New is unusable),
+// and EINTERNAL when the PDF library fails.
+func (r *Renderer) CompilationPDF(w io.Writer, doc *drafts.Document, v *drafts.Version, c *drafts.Compilation) error {
+	return safely(func() error { return r.compilationPDF(w, doc, v, c) })
+}
+
+func (r *Renderer) compilationPDF(w io.Writer, doc *drafts.Document, v *drafts.Version, c *drafts.Compilation) error {
+	if r.err != nil {
+		return r.err
+	}
+	if doc == nil || v == nil {
+		return drafts.Errorf(drafts.EINTERNAL, "render: CompilationPDF needs a document and versions")
+	}
+	if c == nil {
+		c = &drafts.Compilation{}
+	}
+	d := r.newPDF(doc, doc.Title)
+	l := d.lab
+	d.mastLeft = l.body(doc.Body)
+	d.mastRight = l.date(r.creationDate())
+	np, nd := compilationCounts(c)
+	d.titleBlock(doc.Title, []string{
+		l.pick("Compilation of proposals on ", "Подборка предложений к ") + l.versionShort(v),
+		l.pick(plural(np, "open proposal", "open proposals")+" by "+plural(nd, "delegation", "delegations"),
+			"открытых предложений: "+strconv.Itoa(np)+"; делегаций: "+strconv.Itoa(nd)),
+	}, "")
+	d.legend(false, true)
+
+	var all []drafts.Provision
+	for _, e := range c.Entries {
+		all = append(all, e.Provision)
+	}
+	g := d.gutters(all)
+	for i := range c.Entries {
+		e := &c.Entries[i]
+		p := e.Provision
+		var b *block
+		if p.ID == "" {
+			b = &block{spans: []span{span1(l.pick("At the start of the text", "В начале текста"), labelStyle())}, size: smallSize, before: 8}
+		} else {
+			geo := g.geom(p.Kind, p.Number)
+			base := plain(geo.face, geo.size)
+			spans := []span{span1(p.Text, base)}
+			if p.Status == drafts.ProvisionBracketed {
+				spans = bracket(spans, base)
+			}
+			b = geo.block(spans, markerSpans(p.Kind, p.Number, base))
+		}
+		if len(e.Proposals) > 0 {
+			b.keepNext = true
+		}
+		d.add(b)
+		for j := range e.Proposals {
+			d.proposal(v, e, &e.Proposals[j], g)
+		}
+	}
+	return d.finish(w)
+}
+
+// proposal writes one compiled proposal under its provision, indented,
+// with a rule in the margin beside it.
+func (d *pdfDoc) proposal(v *drafts.Version, e *drafts.CompilationEntry, cp *drafts.CompiledProposal, g gutters) {
+	l := d.lab
+	x := g.para
+	if x == 0 {
+		x = 18
+	}
+	rule := &bar{x: marginLeft + x - 8, width: 0.8, color: colorGrey}
+	by := plain(faceBold, smallSize)
+	head := []span{
+		span1(d.opPhrase(v, e, cp), by),
+		span1(l.pick(" — proposed by ", " — предлагает: "), plain(faceRegular, smallSize)),
+		span1(strings.Join(cp.Delegations, ", "), by),
+	}
+	if len(cp.Cosponsors) > 0 {
+		head = append(head,
+			span1(l.pick("; co-sponsored by ", "; соавторы: "), plain(faceRegular, smallSize)),
+			span1(strings.Join(cp.Cosponsors, ", "), by))
+	}
+	d.add(&block{spans: head, x: x, size: smallSize, before: 6, after: 2, keepNext: true, bar: rule})
+
+	segs := proposalSegments(e, cp)
+	tag := strings.Join(cp.Delegations, ", ")
+	if len(segs) > 0 {
+		base := plain(faceRegular, 10)
+		spans := segmentSpans(segs, base, func(drafts.Segment) string { return tag })
+		d.add(&block{spans: spans, x: x, size: 10, leading: 1.4, bar: rule})
+	}
+	for i, j := range cp.Justifications {
+		if strings.TrimSpace(j) == "" {
+			continue
+		}
+		var spans []span
+		if who := justificationBy(cp, i); who != "" {
+			spans = append(spans, span1(who+": ", plain(faceBold, smallSize)))
+		}
+		spans = append(spans, span1(j, style{face: faceItalic, size: smallSize, color: colorBlack}))
+		d.add(&block{spans: spans, x: x, size: smallSize, before: 2, bar: rule})
+	}
+}
+
+// opPhrase says what a compiled proposal does, in the document's language.
+func (d *pdfDoc) opPhrase(v *drafts.Version, e *drafts.CompilationEntry, cp *drafts.CompiledProposal) string {
+	l := d.lab
+	switch cp.Op {
+	case drafts.OpReplace:
+		return l.pick("Amendment", "Поправка")
+	case drafts.OpInsert:
+		if e.Provision.ID == "" {
+			return l.pick("Insertion at the start", "Вставка в начале")
+		}
+		return l.pick("Insertion after ", "Вставка после ") + l.ref(e.Provision.Kind, e.Provision.Number, e.Provision.Text)
+	case drafts.OpDelete:
+		return l.pick("Deletion", "Исключение")
+	case drafts.OpMove:
+		if cp.After == "" {
+			return l.pick("Move to the start", "Перемещение в начало")
+		}
+		if p, i := v.Provision(cp.After); i >= 0 {
+			return l.pick("Move after ", "Перемещение после ") + l.ref(p.Kind, p.Number, p.Text)
+		}
+		return l.pick("Move", "Перемещение")
+	}
+	return cp.Op
+}
