@@ -23,11 +23,8 @@ func (s *Service) OpenAdoption(ctx context.Context, doc string, in AdoptionInput
 	if err != nil {
 		return nil, err
 	}
-	d, err := s.loadDocument(ctx, doc)
+	d, err := s.changeableDocument(ctx, doc, false)
 	if err != nil {
-		return nil, err
-	}
-	if err := s.checkChangeable(ctx, d); err != nil {
 		return nil, err
 	}
 	if d.State == StateAdoption {

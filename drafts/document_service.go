@@ -246,14 +246,8 @@ func (s *Service) CreateVersion(ctx context.Context, doc string, base int, text,
 	if err != nil {
 		return nil, err
 	}
-	d, err := s.loadDocument(ctx, doc)
+	d, err := s.changeableDocument(ctx, doc, true)
 	if err != nil {
-		return nil, err
-	}
-	if err := s.checkChangeable(ctx, d); err != nil {
-		return nil, err
-	}
-	if err := checkNotInAdoption(d); err != nil {
 		return nil, err
 	}
 	if base != d.Head {
@@ -357,6 +351,24 @@ func (s *Service) checkChangeable(ctx context.Context, d *Document) error {
 	return nil
 }
 
+// changeableDocument loads a document whose text may still change: not
+// adopted or withdrawn, and, when frozen is true, with no adoption round open.
+func (s *Service) changeableDocument(ctx context.Context, doc string, frozen bool) (*Document, error) {
+	d, err := s.loadDocument(ctx, doc)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.checkChangeable(ctx, d); err != nil {
+		return nil, err
+	}
+	if frozen {
+		if err := checkNotInAdoption(d); err != nil {
+			return nil, err
+		}
+	}
+	return d, nil
+}
+
 // checkNotInAdoption refuses new versions while an adoption round is open
 // on the head: the text under adoption must not move.
 func checkNotInAdoption(d *Document) error {
@@ -375,11 +387,7 @@ func (s *Service) SetProvisionStatus(ctx context.Context, doc string, n int, id,
 		return nil, &Error{Code: EINVALID, Message: `status must be "pending", "bracketed", "agreed-ad-ref" or "agreed"`,
 			Fields: []FieldError{{Field: "status", Message: "unknown status"}}}
 	}
-	d, err := s.loadDocument(ctx, doc)
-	if err != nil {
-		return nil, err
-	}
-	if err := s.checkChangeable(ctx, d); err != nil {
+	if _, err := s.changeableDocument(ctx, doc, false); err != nil {
 		return nil, err
 	}
 	v, err := s.GetVersion(ctx, doc, n)

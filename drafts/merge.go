@@ -246,14 +246,8 @@ func (s *Service) Merge(ctx context.Context, doc string, in MergeInput) (*MergeR
 	if err != nil {
 		return nil, err
 	}
-	d, err := s.loadDocument(ctx, doc)
+	d, err := s.changeableDocument(ctx, doc, true)
 	if err != nil {
-		return nil, err
-	}
-	if err := s.checkChangeable(ctx, d); err != nil {
-		return nil, err
-	}
-	if err := checkNotInAdoption(d); err != nil {
 		return nil, err
 	}
 	if len(in.Proposals) == 0 {

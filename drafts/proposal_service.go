@@ -30,11 +30,8 @@ func (s *Service) CreateProposal(ctx context.Context, doc string, in ProposalInp
 	if err := ValidateProposalInput(in.Justification, in.Operations, in.Text); err != nil {
 		return nil, err
 	}
-	d, err := s.loadDocument(ctx, doc)
+	d, err := s.changeableDocument(ctx, doc, false)
 	if err != nil {
-		return nil, err
-	}
-	if err := s.checkChangeable(ctx, d); err != nil {
 		return nil, err
 	}
 	if in.Base < 1 || in.Base > d.Head {

@@ -234,3 +234,57 @@ func TestConfigErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestGracefulShutdown: a request in flight when shutdown starts finishes;
+// new connections are refused.
+func TestGracefulShutdown(t *testing.T) {
+	const token = "chy_shutdown_0123456789abcdefghij"
+	stdout, stderr := &syncBuffer{}, &syncBuffer{}
+	m := NewMain(stdout, stderr)
+	env := map[string]string{"CHANCERY_ADDR": "127.0.0.1:0", "CHANCERY_METRICS_ADDR": "off", "CHANCERY_DATA_DIR": t.TempDir(), "CHANCERY_BOOTSTRAP_TOKEN": token}
+	if err := m.ParseFlags(nil, func(k string) string { return env[k] }); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	if err := m.Open(ctx); err != nil {
+		t.Fatal(err)
+	}
+	url := "http://" + m.Addr()
+	pr, pw := io.Pipe()
+	req, _ := http.NewRequest("POST", url+"/v1/delegations", pr)
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Content-Type", "application/json")
+	result := make(chan int, 1)
+	go func() {
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Errorf("in-flight request: %v", err)
+			result <- 0
+			return
+		}
+		resp.Body.Close()
+		result <- resp.StatusCode
+	}()
+	io.WriteString(pw, `{"id": "KZ", "name": `)
+	time.Sleep(200 * time.Millisecond) // the handler is now reading the body
+	closed := make(chan error, 1)
+	go func() { cancel(); closed <- m.Close() }()
+	time.Sleep(200 * time.Millisecond)
+	select {
+	case err := <-closed:
+		t.Fatalf("shutdown finished (%v) before the request in flight", err)
+	default:
+	}
+	if _, err := http.Get(url + "/healthz"); err == nil {
+		t.Error("a new connection was accepted during shutdown")
+	}
+	io.WriteString(pw, `"Kazakhstan", "status": "member"}`)
+	pw.Close()
+	if got, want := <-result, 201; got != want {
+		t.Fatalf("in-flight request status = %d, want %d", got, want)
+	}
+	if err := <-closed; err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+}
