@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -37,6 +38,8 @@ type Config struct {
 	TrustedProxies []*net.IPNet
 	MaxTextBytes   int
 	LogLevel       slog.Level
+	// FallbackFont is a TrueType file for characters the Go fonts lack.
+	FallbackFont string
 }
 
 // Main runs the server: ParseFlags, Run, Close.
@@ -90,6 +93,7 @@ func (m *Main) ParseFlags(args []string, getenv func(string) string) error {
 	fs.BoolVar(&c.Demo, "demo", false, "load demo delegations, users and a document, and print their tokens")
 	proxies := fs.String("trusted-proxies", env("CHANCERY_TRUSTED_PROXIES", ""), "comma-separated CIDRs whose X-Forwarded-For is trusted (CHANCERY_TRUSTED_PROXIES)")
 	maxText := fs.String("max-text-bytes", env("CHANCERY_MAX_TEXT_BYTES", strconv.Itoa(drafts.DefaultMaxTextBytes)), "largest text accepted (CHANCERY_MAX_TEXT_BYTES)")
+	fs.StringVar(&c.FallbackFont, "pdf-fallback-font", env("CHANCERY_PDF_FALLBACK_FONT", ""), "TrueType font for characters the built-in fonts lack, e.g. CJK (CHANCERY_PDF_FALLBACK_FONT)")
 	level := fs.String("log-level", env("CHANCERY_LOG_LEVEL", "info"), "debug, info, warn or error (CHANCERY_LOG_LEVEL)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -192,7 +196,11 @@ func (m *Main) Open(ctx context.Context) error {
 		}
 	}
 
-	m.server = api.NewServer(svc, enforcer, render.New(), m.log)
+	renderer, err := newRenderer(c.FallbackFont)
+	if err != nil {
+		return err
+	}
+	m.server = api.NewServer(svc, enforcer, renderer, m.log)
 	m.server.Metrics = metrics
 	m.server.TrustedProxies = c.TrustedProxies
 	m.server.BodyLimit = fmt.Sprintf("%dK", (c.MaxTextBytes*2+1023)/1024+64)
@@ -275,4 +283,21 @@ func (m *Main) Close() error {
 		errs = append(errs, m.bucket.Close())
 	}
 	return errors.Join(errs...)
+}
+
+// newRenderer returns the PDF renderer, with the fallback font file if one
+// is configured.
+func newRenderer(fallback string) (*render.Renderer, error) {
+	if fallback == "" {
+		return render.New(), nil
+	}
+	ttf, err := os.ReadFile(fallback)
+	if err != nil {
+		return nil, usagef("CHANCERY_PDF_FALLBACK_FONT / --pdf-fallback-font: %v", err)
+	}
+	r := render.New(render.WithFallbackFont(ttf))
+	if err := r.Err(); err != nil {
+		return nil, usagef("CHANCERY_PDF_FALLBACK_FONT / --pdf-fallback-font: %s", drafts.ErrorMessage(err))
+	}
+	return r, nil
 }

@@ -113,6 +113,7 @@ func runRender(args []string, stdout io.Writer) error {
 	out := fs.String("o", "", "output PDF file")
 	against := fs.String("against", "", "older text: print the tracked changes from it")
 	symbol := fs.String("symbol", "", "document symbol for the header")
+	fallback := fs.String("fallback-font", "", "TrueType font for characters the built-in fonts lack")
 	title := fs.String("title", "", "document title for the header")
 	files, err := parseArgs(fs, args)
 	if err != nil {
@@ -126,7 +127,10 @@ func runRender(args []string, stdout io.Writer) error {
 		doc.Title = files[0]
 	}
 	now := time.Now().UTC()
-	r := render.New()
+	r, err := newRenderer(*fallback)
+	if err != nil {
+		return err
+	}
 	var buf bytes.Buffer
 	if *against == "" {
 		t, err := readText(files[0])

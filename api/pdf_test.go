@@ -1,0 +1,54 @@
+package api_test
+
+import (
+	"bytes"
+	"net/http"
+	"strings"
+	"testing"
+
+	"chancery/drafts"
+)
+
+// TestPDF: the agreed text downloads with a file name and an ETag, is made
+// once and then served from storage, and a text the fonts cannot show is a
+// 422 naming the characters.
+func TestPDF(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, store drafts.ObjectStore) {
+		e := newEnv(t, store)
+		e.forum()
+		doc, _ := e.document(corpus(t, "sample-draft-road-map.ru.txt"), "members")
+		r := e.do("GET", docPath(doc, "/versions/1/pdf"), "KZ", nil)
+		r.MustStatus(200)
+		if !bytes.HasPrefix(r.Body, []byte("%PDF-")) {
+			t.Fatalf("not a PDF: %q", r.Body[:20])
+		}
+		if got, want := r.Header.Get("Content-Disposition"), `attachment; filename="CICA-SWG-2026-R.1-v1.pdf"`; got != want {
+			t.Errorf("Content-Disposition = %q, want %q", got, want)
+		}
+		etag := r.Header.Get("ETag")
+		if etag == "" {
+			t.Fatal("no ETag")
+		}
+		cached, _, err := store.List(t.Context(), "cache/pdf/", "", 10)
+		if err != nil || len(cached) != 1 {
+			t.Fatalf("cached PDFs = %v (%v), want 1", cached, err)
+		}
+		again := e.do("GET", docPath(doc, "/versions/1/pdf"), "IN", nil)
+		if again.Header.Get("ETag") != etag || !bytes.Equal(again.Body, r.Body) {
+			t.Fatal("second download differs from the first")
+		}
+		e.do("GET", docPath(doc, "/versions/1/pdf"), "IN", nil, "If-None-Match", etag).MustStatus(http.StatusNotModified)
+
+		cjk, _ := e.document("1. 中文文本 and Latin.\n", "members")
+		var p struct {
+			Detail string `json:"detail"`
+		}
+		e.mustJSON(http.StatusUnprocessableEntity, &p, "GET", docPath(cjk, "/versions/1/pdf"), "KZ", nil)
+		if !strings.Contains(p.Detail, "U+4E2D") {
+			t.Fatalf("detail %q does not name U+4E2D", p.Detail)
+		}
+		if cached, _, _ := store.List(t.Context(), "cache/pdf/", "", 10); len(cached) != 1 {
+			t.Fatalf("a refused PDF was stored: %v", cached)
+		}
+	})
+}

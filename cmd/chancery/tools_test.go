@@ -1,0 +1,97 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func writeFile(t *testing.T, name, text string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestDiffCommand(t *testing.T) {
+	old := writeFile(t, "old.txt", "# Title\n\n1. The review shall take place every four years.\n\n2. Unchanged.\n")
+	nw := writeFile(t, "new.txt", "# Title\n\n1. The review shall take place every five years.\n\n2. Unchanged.\n\n3. Added.\n")
+	tests := []struct {
+		format string
+		want   []string
+	}{
+		{"text", []string{"[-four-]", "[+five+]", "Added."}},
+		{"json", []string{`"kind": "modified"`, `"kind": "inserted"`}},
+		{"html", []string{"<del", "four", "<ins", "five"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.format, func(t *testing.T) {
+			var out, errs bytes.Buffer
+			if code := run(context.Background(), []string{"diff", "--format", tt.format, old, nw}, &out, &errs); code != 0 {
+				t.Fatalf("exit %d: %s", code, errs.String())
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(out.String(), w) {
+					t.Errorf("output lacks %q:\n%s", w, out.String())
+				}
+			}
+		})
+	}
+	t.Run("usage", func(t *testing.T) {
+		var errs bytes.Buffer
+		if code := run(context.Background(), []string{"diff", old}, io.Discard, &errs); code != 2 {
+			t.Fatalf("exit %d, want 2", code)
+		}
+	})
+	t.Run("bad file", func(t *testing.T) {
+		bad := writeFile(t, "bad.txt", "1. \x00")
+		var errs bytes.Buffer
+		if code := run(context.Background(), []string{"diff", old, bad}, io.Discard, &errs); code != 1 || !strings.Contains(errs.String(), "NUL") {
+			t.Fatalf("exit %d: %s", code, errs.String())
+		}
+	})
+}
+
+func TestRenderCommand(t *testing.T) {
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("pdftotext not installed (./test.sh installs poppler-utils)")
+		}
+		t.Skip("pdftotext not installed; run ./test.sh")
+	}
+	old := writeFile(t, "old.txt", "1. Государства-члены согласовывают настоящую Дорожную карту.\n")
+	nw := writeFile(t, "new.txt", "1. Государства-члены одобряют настоящую Дорожную карту.\n")
+	dir := t.TempDir()
+	for _, tt := range []struct {
+		name string
+		args []string
+		want []string
+	}{
+		{"agreed", []string{"render", nw, "-o", filepath.Join(dir, "agreed.pdf")}, []string{"одобряют"}},
+		{"changes", []string{"render", "--against", old, nw, "-o", filepath.Join(dir, "changes.pdf")}, []string{"согласовывают", "одобряют"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var errs bytes.Buffer
+			if code := run(context.Background(), tt.args, io.Discard, &errs); code != 0 {
+				t.Fatalf("exit %d: %s", code, errs.String())
+			}
+			out := tt.args[len(tt.args)-1]
+			text, err := exec.Command("pdftotext", out, "-").Output()
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(string(text), w) {
+					t.Errorf("PDF text lacks %q:\n%s", w, text)
+				}
+			}
+		})
+	}
+}
