@@ -39,6 +39,18 @@ func TestPDF(t *testing.T) {
 		}
 		e.do("GET", docPath(doc, "/versions/1/pdf"), "IN", nil, "If-None-Match", etag).MustStatus(http.StatusNotModified)
 
+		// Tracked changes and the compilation download too.
+		var v version
+		e.mustJSON(200, &v, "GET", docPath(doc, "/versions/1"), "KZ", nil)
+		pr := e.propose(doc, "KZ", 1, replace(v.Provisions[1].ID, "Новый текст."))
+		e.do("GET", docPath(doc, "/compilation"), "IN", nil, "Accept", "application/pdf").MustStatus(200)
+		e.mustJSON(201, nil, "POST", docPath(doc, "/merges"), "chair", map[string]any{"base": 1, "proposals": []string{pr}})
+		ch := e.do("GET", docPath(doc, "/versions/2/pdf?against=1"), "IN", nil)
+		ch.MustStatus(200)
+		if got, want := ch.Header.Get("Content-Disposition"), `attachment; filename="CICA-SWG-2026-R.1-v2-changes-from-v1.pdf"`; got != want {
+			t.Errorf("Content-Disposition = %q, want %q", got, want)
+		}
+
 		cjk, _ := e.document("1. 中文文本 and Latin.\n", "members")
 		var p struct {
 			Detail string `json:"detail"`
@@ -47,7 +59,7 @@ func TestPDF(t *testing.T) {
 		if !strings.Contains(p.Detail, "U+4E2D") {
 			t.Fatalf("detail %q does not name U+4E2D", p.Detail)
 		}
-		if cached, _, _ := store.List(t.Context(), "cache/pdf/", "", 10); len(cached) != 1 {
+		if cached, _, _ := store.List(t.Context(), "cache/pdf/", "", 10); len(cached) != 3 {
 			t.Fatalf("a refused PDF was stored: %v", cached)
 		}
 	})
