@@ -1,9 +1,13 @@
 package diffing
 
 import (
+	"hash/maphash"
+	"runtime"
 	"slices"
 	"sort"
-	"strings"
+	"sync"
+	"unicode"
+	"unicode/utf8"
 
 	"chancery/drafts"
 )
@@ -13,9 +17,16 @@ const (
 	// alignWindow is how many unmatched base provisions, nearest the
 	// expected place, an edited provision is compared with.
 	alignWindow = 32
-	// alignRare is the most unmatched base provisions a word may occur in
-	// and still propose candidates from anywhere in the text.
-	alignRare = 16
+	// alignExhaustive is the most comparisons of edited provisions with no
+	// candidate near with every unmatched base provision; past it,
+	// candidates from anywhere are found by their rarest words.
+	alignExhaustive = 1 << 20
+	// alignRarest is how many of its rarest words (those in the fewest
+	// unmatched base provisions) propose candidates for an edited
+	// provision, and alignPostings the most provisions a word may be in
+	// and still propose them.
+	alignRarest   = 6
+	alignPostings = 256
 	// alignFar is how many candidates from anywhere in the text (sharing
 	// the most rare words) an edited provision is compared with.
 	alignFar = 8
@@ -29,80 +40,147 @@ const (
 // provision it continues, or -1 for a new one. No base index is returned
 // twice.
 //
-// Equal provisions are matched first, by hashing, wherever they stand: same
-// markup, then same text (a renumbered provision), first where the markup
-// or text occurs once on each side, then the remaining repeats in order.
+// Equal provisions are matched first: those in the same place by walking
+// both lists together, then the others by hashing, wherever they stand:
+// same markup, then same text (a renumbered provision), first where the
+// markup or text occurs once on each side, then the remaining repeats in
+// order.
+//
 // Each remaining edited provision is then compared with the unmatched base
-// provisions near its expected place (between the equal provisions around
-// it) and with those anywhere that share its rarer words; the most similar
-// pair (the Jaccard index of their sets of words, with a bonus for the
-// expected place) is matched first, down to AlignThreshold. The cost is
-// near linear in the size of the texts.
+// provisions nearest its expected place (between the matched provisions
+// around it), and if none of those is similar enough, with those anywhere:
+// all of them, or when that would make too many comparisons, the few that
+// share the most of its rarest words. Similarity is the Jaccard index of
+// the two sets of words (case folded); of all pairs at or above
+// AlignThreshold the most similar is matched first, with a bonus of 0.1 for
+// a pair in the expected place, so that of two alike candidates the one in
+// place wins. The cost is near linear in the size of the texts: an edited
+// provision is compared with at most 32 base provisions near it and, if
+// none is similar, 8 far from it (or all, when the unmatched provisions
+// are few).
 func (d *Differ) Align(base, edited []drafts.Provision) []int {
 	res := make([]int, len(edited))
 	for i := range res {
 		res[i] = -1
 	}
 	taken := make([]bool, len(base))
-	markup := func(p drafts.Provision) string { return p.Markup() }
-	text := func(p drafts.Provision) string { return p.Text }
-	matchUnique(base, edited, res, taken, markup)
-	matchUnique(base, edited, res, taken, text)
-	matchInOrder(base, edited, res, taken, markup)
-	matchInOrder(base, edited, res, taken, text)
+	sameMarkup := func(j, i int) bool { return base[j].Number == edited[i].Number && base[j].Text == edited[i].Text }
+	sameText := func(j, i int) bool { return base[j].Text == edited[i].Text }
+	if matchInPlace(len(base), len(edited), res, taken, sameMarkup) == len(edited) {
+		return res
+	}
+	seed := maphash.MakeSeed()
+	bt, bm := provisionHashes(seed, base, taken)
+	et, em := provisionHashes(seed, edited, matched(res))
+	matchUnique(bm, em, res, taken, sameMarkup)
+	matchUnique(bt, et, res, taken, sameText)
+	matchInOrder(bm, em, res, taken, sameMarkup)
+	matchInOrder(bt, et, res, taken, sameText)
 	d.matchSimilar(base, edited, res, taken)
 	return res
 }
 
-// matchUnique matches the unmatched provisions whose key occurs once among
-// the unmatched provisions of each side.
-func matchUnique(base, edited []drafts.Provision, res []int, taken []bool, key func(drafts.Provision) string) {
+// matchInPlace matches equal provisions that stand in the same place: it
+// walks both lists together, matching equal provisions, and past a
+// difference looks one provision ahead for a changed, inserted or deleted
+// one. It returns how many it matched. The provisions it passes over are
+// left to the other passes, so it only saves them work.
+func matchInPlace(nb, ne int, res []int, taken []bool, same func(j, i int) bool) int {
+	n := 0
+	for i, j := 0, 0; i < ne && j < nb; {
+		switch {
+		case same(j, i):
+			res[i] = j
+			taken[j] = true
+			n++
+			i++
+			j++
+		case i+1 < ne && j+1 < nb && same(j+1, i+1): // changed
+			i++
+			j++
+		case i+1 < ne && same(j, i+1): // inserted
+			i++
+		case j+1 < nb && same(j+1, i): // deleted
+			j++
+		default:
+			i++
+			j++
+		}
+	}
+	return n
+}
+
+// matched returns which of res are matched.
+func matched(res []int) []bool {
+	m := make([]bool, len(res))
+	for i, j := range res {
+		m[i] = j >= 0
+	}
+	return m
+}
+
+// provisionHashes returns the hashes of the texts and of the markups
+// (number and text) of the provisions not yet matched (skip).
+func provisionHashes(seed maphash.Seed, ps []drafts.Provision, skip []bool) (text, markup []uint64) {
+	text, markup = make([]uint64, len(ps)), make([]uint64, len(ps))
+	for i, p := range ps {
+		if skip[i] {
+			continue
+		}
+		text[i] = maphash.String(seed, p.Text)
+		n := maphash.String(seed, p.Number)
+		markup[i] = text[i] ^ (n + 0x9e3779b97f4a7c15 + text[i]<<6 + text[i]>>2)
+	}
+	return text, markup
+}
+
+// matchUnique matches the unmatched provisions whose hash occurs once among
+// the unmatched provisions of each side, if they are the same (by same).
+func matchUnique(hb, he []uint64, res []int, taken []bool, same func(j, i int) bool) {
 	type seen struct{ at, n int }
-	bk := make(map[string]seen, len(base))
-	for j, p := range base {
-		if taken[j] {
-			continue
+	bk := make(map[uint64]seen, len(hb))
+	for j, h := range hb {
+		if !taken[j] {
+			s := bk[h]
+			bk[h] = seen{at: j, n: s.n + 1}
 		}
-		k := key(p)
-		s := bk[k]
-		bk[k] = seen{at: j, n: s.n + 1}
 	}
-	ek := make(map[string]seen, len(edited))
-	for i, p := range edited {
-		if res[i] >= 0 {
-			continue
+	ek := make(map[uint64]seen, len(he))
+	for i, h := range he {
+		if res[i] < 0 {
+			s := ek[h]
+			ek[h] = seen{at: i, n: s.n + 1}
 		}
-		k := key(p)
-		s := ek[k]
-		ek[k] = seen{at: i, n: s.n + 1}
 	}
-	for k, e := range ek {
-		if b, ok := bk[k]; ok && e.n == 1 && b.n == 1 {
+	for h, e := range ek {
+		if b, ok := bk[h]; ok && e.n == 1 && b.n == 1 && same(b.at, e.at) {
 			res[e.at] = b.at
 			taken[b.at] = true
 		}
 	}
 }
 
-// matchInOrder matches the unmatched provisions of equal keys in the order
-// they come on each side.
-func matchInOrder(base, edited []drafts.Provision, res []int, taken []bool, key func(drafts.Provision) string) {
-	bk := make(map[string][]int)
-	for j, p := range base {
+// matchInOrder matches the unmatched provisions that are the same (by
+// hash, then by same) in the order they come on each side.
+func matchInOrder(hb, he []uint64, res []int, taken []bool, same func(j, i int) bool) {
+	bk := make(map[uint64][]int)
+	for j, h := range hb {
 		if !taken[j] {
-			k := key(p)
-			bk[k] = append(bk[k], j)
+			bk[h] = append(bk[h], j)
 		}
 	}
-	for i, p := range edited {
+	for i, h := range he {
 		if res[i] >= 0 {
 			continue
 		}
-		k := key(p)
-		if js := bk[k]; len(js) > 0 {
-			res[i] = js[0]
-			taken[js[0]] = true
-			bk[k] = js[1:]
+		js := bk[h]
+		for k, j := range js {
+			if same(j, i) {
+				res[i] = j
+				taken[j] = true
+				bk[h] = slices.Delete(js, k, k+1)
+				break
+			}
 		}
 	}
 }
@@ -133,121 +211,167 @@ func (d *Differ) matchSimilar(base, edited []drafts.Provision, res []int, taken 
 
 	// The skeleton: matched pairs in a longest run of the same order. An
 	// edited provision is expected between the base provisions of the
-	// skeleton pairs around it.
+	// skeleton pairs around it, at the same distance in proportion.
 	kept := lisMask(res)
-	lo := make([]int, len(edited)) // base index of the skeleton pair before, or -1
-	loE := make([]int, len(edited))
+	lo, hi, exp := make([]int, len(edited)), make([]int, len(edited)), make([]int, len(edited))
 	last, lastE := -1, -1
 	for i := range edited {
 		if kept[i] {
 			last, lastE = res[i], i
 		}
-		lo[i], loE[i] = last, lastE
+		lo[i], exp[i] = last, lastE // exp holds the edited index of lo for now
 	}
-	hi := make([]int, len(edited)) // base index of the skeleton pair after, or len(base)
-	hiE := make([]int, len(edited))
 	next, nextE := len(base), len(edited)
 	for i := len(edited) - 1; i >= 0; i-- {
 		if kept[i] {
 			next, nextE = res[i], i
+			hi[i], exp[i] = next, next
+			continue
 		}
-		hi[i], hiE[i] = next, nextE
+		hi[i] = next
+		exp[i] = lo[i] + (i-exp[i])*(hi[i]-lo[i])/(nextE-exp[i])
 	}
 
-	// Word sets of the unmatched provisions.
-	words := newWordSets()
-	setB := make(map[int][]int32, len(freeB))
-	df := make(map[int32][]int) // word → unmatched base provisions
-	for _, j := range freeB {
-		s := words.set(base[j].Text)
-		setB[j] = s
-		for _, w := range s {
-			df[w] = append(df[w], j)
+	// Word sets, of all the free provisions at once and in parallel when
+	// there are many, else of base provisions when first needed.
+	sets := make([][]uint64, len(base))
+	setsE := make([][]uint64, len(edited))
+	if workers := min(runtime.GOMAXPROCS(0), (len(freeB)+len(freeE))/parallelSets); workers > 1 {
+		wordSets(base, freeB, sets, workers)
+		wordSets(edited, freeE, setsE, workers)
+	}
+	var scratch, current hashSet
+	var hashes []uint64
+	setOf := func(j int) []uint64 {
+		if sets[j] == nil {
+			hashes = wordHashes(base[j].Text, hashes[:0])
+			sets[j] = scratch.unique(hashes)
 		}
+		return sets[j]
+	}
+	setOfE := func(i int) []uint64 {
+		if setsE[i] == nil {
+			hashes = wordHashes(edited[i].Text, hashes[:0])
+			setsE[i] = scratch.unique(hashes)
+		}
+		return setsE[i]
 	}
 
 	threshold := d.alignThreshold()
 	var cands []candidate
 	seen := make(map[int]bool)
-	shared := make(map[int]int)
+	// consider compares edited i (whose set is in current) with base j.
+	consider := func(i, j int, best *float64) {
+		if seen[j] {
+			return
+		}
+		seen[j] = true
+		s := current.jaccard(len(setsE[i]), setOf(j))
+		if s < threshold {
+			return
+		}
+		*best = max(*best, s)
+		if lo[i] < j && j < hi[i] {
+			s += alignInPlace
+		}
+		dist := j - exp[i]
+		if dist < 0 {
+			dist = -dist
+		}
+		cands = append(cands, candidate{e: i, b: j, score: s, dist: dist})
+	}
+
+	// Near: the free base provisions between lo and hi nearest the
+	// expected place.
+	var far []int // edited provisions with no candidate near
 	for _, i := range freeE {
-		se := words.set(edited[i].Text)
-		if len(se) == 0 {
+		if len(setOfE(i)) == 0 {
 			continue
 		}
+		current.fill(setsE[i])
 		clear(seen)
-		// Expected place: between lo and hi, in proportion.
-		l, h := lo[i], hi[i]
-		exp := l + 1
-		if span := hiE[i] - loE[i]; span > 0 {
-			exp = l + (i-loE[i])*(h-l)/span
-		}
-		consider := func(j int, inPlace bool) {
-			if seen[j] {
-				return
-			}
-			seen[j] = true
-			s := jaccard(se, setB[j])
-			if s < threshold {
-				return
-			}
-			if inPlace {
-				s += alignInPlace
-			}
-			dist := j - exp
-			if dist < 0 {
-				dist = -dist
-			}
-			cands = append(cands, candidate{e: i, b: j, score: s, dist: dist})
-		}
-		// Near: the unmatched base provisions between l and h nearest exp.
-		at := sort.SearchInts(freeB, exp)
+		best := 0.0
+		at := sort.SearchInts(freeB, exp[i])
 		left, right := at-1, at
 		for n := 0; n < alignWindow; n++ {
-			useLeft := left >= 0 && freeB[left] > l
-			useRight := right < len(freeB) && freeB[right] < h
+			useLeft := left >= 0 && freeB[left] > lo[i]
+			useRight := right < len(freeB) && freeB[right] < hi[i]
+			if !useLeft && !useRight {
+				break
+			}
 			if useLeft && useRight {
-				if exp-freeB[left] <= freeB[right]-exp {
+				if exp[i]-freeB[left] <= freeB[right]-exp[i] {
 					useRight = false
 				} else {
 					useLeft = false
 				}
 			}
-			switch {
-			case useLeft:
-				consider(freeB[left], true)
+			if useLeft {
+				consider(i, freeB[left], &best)
 				left--
-			case useRight:
-				consider(freeB[right], true)
+			} else {
+				consider(i, freeB[right], &best)
 				right++
 			}
-			if !useLeft && !useRight {
-				break
+		}
+		if best == 0 {
+			far = append(far, i) // no candidate near
+		}
+	}
+
+	// Far: the free base provisions anywhere, all of them if that is not
+	// too many comparisons, else those that share the most of the edited
+	// provision's rarest words.
+	var index map[uint64][]int // word → free base provisions
+	var rarest []uint64
+	shared := make(map[int]int)
+	exhaustive := len(far)*len(freeB) <= alignExhaustive
+	if !exhaustive && len(far) > 0 {
+		index = make(map[uint64][]int)
+		for _, j := range freeB {
+			for _, w := range setOf(j) {
+				index[w] = append(index[w], j)
 			}
 		}
-		// Far: those sharing the most rare words.
+	}
+	for _, i := range far {
+		current.fill(setsE[i])
+		clear(seen)
+		best := 0.0
+		if exhaustive {
+			for _, j := range freeB {
+				consider(i, j, &best)
+			}
+			continue
+		}
+		rarest = rarest[:0]
+		for _, w := range setsE[i] {
+			if n := len(index[w]); n > 0 && n <= alignPostings {
+				rarest = append(rarest, w)
+			}
+		}
+		sort.Slice(rarest, func(a, b int) bool {
+			na, nb := len(index[rarest[a]]), len(index[rarest[b]])
+			return na < nb || na == nb && rarest[a] < rarest[b]
+		})
 		clear(shared)
-		for _, w := range se {
-			if js := df[w]; len(js) <= alignRare {
-				for _, j := range js {
-					shared[j]++
-				}
+		for _, w := range rarest[:min(len(rarest), alignRarest)] {
+			for _, j := range index[w] {
+				shared[j]++
 			}
 		}
-		if len(shared) > 0 {
-			far := make([]int, 0, len(shared))
-			for j := range shared {
-				far = append(far, j)
+		byShared := make([]int, 0, len(shared))
+		for j := range shared {
+			byShared = append(byShared, j)
+		}
+		sort.Slice(byShared, func(a, b int) bool {
+			if shared[byShared[a]] != shared[byShared[b]] {
+				return shared[byShared[a]] > shared[byShared[b]]
 			}
-			sort.Slice(far, func(a, b int) bool {
-				if shared[far[a]] != shared[far[b]] {
-					return shared[far[a]] > shared[far[b]]
-				}
-				return far[a] < far[b]
-			})
-			for _, j := range far[:min(len(far), alignFar)] {
-				consider(j, l < j && j < h)
-			}
+			return byShared[a] < byShared[b]
+		})
+		for _, j := range byShared[:min(len(byShared), alignFar)] {
+			consider(i, j, &best)
 		}
 	}
 
@@ -271,54 +395,152 @@ func (d *Differ) matchSimilar(base, edited []drafts.Provision, res []int, taken 
 	}
 }
 
-// wordSets gives each distinct word (case folded) a number.
-type wordSets struct {
-	ids  map[string]int32
-	toks []string
-}
-
-func newWordSets() *wordSets {
-	return &wordSets{ids: make(map[string]int32)}
-}
-
-// set returns the sorted set of the words of s.
-func (w *wordSets) set(s string) []int32 {
-	w.toks = tokenize(s, w.toks[:0])
-	out := make([]int32, 0, len(w.toks)/2+1)
-	for _, t := range w.toks {
-		r, _ := decode(t, 0)
-		if !isWordRune(r) {
-			continue
+// wordHashes appends to dst the hashes (FNV-1a, 64 bits, never 0) of the
+// words of s, case folded.
+func wordHashes(s string, dst []uint64) []uint64 {
+	const offset, prime = 14695981039346656037, 1099511628211
+	h, in := uint64(offset), false
+	for i := 0; i < len(s); {
+		var r rune
+		if c := s[i]; c < utf8.RuneSelf {
+			i++
+			if asciiClass[c] == 'w' {
+				if 'A' <= c && c <= 'Z' {
+					c += 'a' - 'A'
+				}
+				h = (h ^ uint64(c)) * prime
+				in = true
+				continue
+			}
+			r = rune(c)
+		} else {
+			var size int
+			r, size = utf8.DecodeRuneInString(s[i:])
+			i += size
+			if isWordRune(r) && !isUnspaced(r) {
+				for r := unicode.ToLower(r); r > 0; r >>= 8 {
+					h = (h ^ uint64(r&0xff)) * prime
+				}
+				in = true
+				continue
+			}
 		}
-		k := strings.ToLower(t)
-		id, ok := w.ids[k]
-		if !ok {
-			id = int32(len(w.ids))
-			w.ids[k] = id
+		if in {
+			dst = append(dst, h|1)
+			h, in = offset, false
 		}
-		out = append(out, id)
+		if isUnspaced(r) {
+			dst = append(dst, ((uint64(offset)^uint64(r))*prime)|1)
+		}
 	}
-	slices.Sort(out)
-	return slices.Compact(out)
+	if in {
+		dst = append(dst, h|1)
+	}
+	return dst
 }
 
-// jaccard returns |a∩b| / |a∪b| of two sorted sets.
-func jaccard(a, b []int32) float64 {
-	if len(a) == 0 || len(b) == 0 {
+// parallelSets is the least number of word sets made per goroutine.
+const parallelSets = 256
+
+// wordSets makes the word sets of the provisions ps[at] into sets[at], on
+// the given number of goroutines.
+func wordSets(ps []drafts.Provision, at []int, sets [][]uint64, workers int) {
+	var wg sync.WaitGroup
+	per := (len(at) + workers - 1) / workers
+	for from := 0; from < len(at); from += per {
+		part := at[from:min(from+per, len(at))]
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var t hashSet
+			var hashes []uint64
+			for _, k := range part {
+				hashes = wordHashes(ps[k].Text, hashes[:0])
+				sets[k] = t.unique(hashes)
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// hashSet is a set of non-zero hashes in an open-addressed table, reused
+// from one set to the next.
+type hashSet struct {
+	slots []uint64 // 0 is empty
+	used  []int
+}
+
+// reset empties the set and makes room for n values.
+func (t *hashSet) reset(n int) {
+	for _, i := range t.used {
+		t.slots[i] = 0
+	}
+	t.used = t.used[:0]
+	if len(t.slots) < 2*n {
+		size := 64
+		for size < 2*n {
+			size *= 2
+		}
+		t.slots = make([]uint64, size)
+	}
+}
+
+// fill empties the set and fills it with the distinct values hs.
+func (t *hashSet) fill(hs []uint64) {
+	t.reset(len(hs))
+	mask := len(t.slots) - 1
+	for _, h := range hs {
+		i := int(h>>7) & mask
+		for t.slots[i] != 0 {
+			i = (i + 1) & mask
+		}
+		t.slots[i] = h
+		t.used = append(t.used, i)
+	}
+}
+
+// unique empties the set, fills it with hs, and returns the distinct
+// values of hs in a new slice.
+func (t *hashSet) unique(hs []uint64) []uint64 {
+	t.reset(len(hs))
+	out := make([]uint64, 0, len(hs))
+	mask := len(t.slots) - 1
+	for _, h := range hs {
+		i := int(h>>7) & mask
+		for t.slots[i] != 0 && t.slots[i] != h {
+			i = (i + 1) & mask
+		}
+		if t.slots[i] == 0 {
+			t.slots[i] = h
+			t.used = append(t.used, i)
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+// has reports whether h is in the set.
+func (t *hashSet) has(h uint64) bool {
+	mask := len(t.slots) - 1
+	for i := int(h>>7) & mask; t.slots[i] != 0; i = (i + 1) & mask {
+		if t.slots[i] == h {
+			return true
+		}
+	}
+	return false
+}
+
+// jaccard returns |a∩b| / |a∪b| of the set a in t (of n elements) and the
+// distinct values b.
+func (t *hashSet) jaccard(n int, b []uint64) float64 {
+	if n == 0 || len(b) == 0 {
 		return 0
 	}
 	inter := 0
-	for i, j := 0, 0; i < len(a) && j < len(b); {
-		switch {
-		case a[i] < b[j]:
-			i++
-		case a[i] > b[j]:
-			j++
-		default:
+	for _, h := range b {
+		if t.has(h) {
 			inter++
-			i++
-			j++
 		}
 	}
-	return float64(inter) / float64(len(a)+len(b)-inter)
+	return float64(inter) / float64(n+len(b)-inter)
 }

@@ -3,17 +3,22 @@
 // stable id, alignment of an edited text to its base, and a three-way merge
 // over words.
 //
-// Texts are split into tokens (words, runs of white space, single
-// punctuation characters), each distinct token is mapped to one rune, and
-// go-diff's Myers diff runs over those runes, so that every change starts and
-// ends on a token boundary. A replacement of one word by a close spelling
+// Texts are split into tokens: words (runs of letters, digits and combining
+// marks, in any script), runs of white space, and single punctuation or
+// symbol characters; in scripts written without spaces (Han, Kana, Thai,
+// Lao, Khmer, Myanmar) each character is a token. Each distinct token is
+// mapped to one rune (above Latin-1, skipping the surrogates), go-diff's
+// Myers diff runs over those runes, and go-diff's semantic cleanup merges
+// changes split by short equalities, so that every change starts and ends
+// on a token boundary. A replacement of one word by a close spelling of it
 // ("organisation" → "organization") is shown character by character unless
 // Differ.WholeWords is set.
 //
 // go-diff gives up silently when its time runs out and returns a coarse
 // diff; this package measures the time itself and reports such a diff as
-// coarse, never as a word-level one. It never uses go-diff's Patch
-// functions.
+// coarse, never as a word-level one, and it caps the size of a diff
+// (Differ.MaxTokens). It never uses go-diff's Patch functions, which panic
+// or go wrong on multi-byte text.
 package diffing
 
 import (

@@ -7,10 +7,10 @@ import (
 )
 
 // hunk is one change of a token diff: the base tokens [start, end) become
-// text.
+// the tokens ins.
 type hunk struct {
 	start, end int
-	text       string
+	ins        []string
 }
 
 // Merge3 merges two edits (ours, theirs) of one base text word by word, in
@@ -86,7 +86,7 @@ func apply(b *strings.Builder, tb []string, start, end int, hs []hunk) {
 	pos := start
 	for _, h := range hs {
 		writeTokens(b, tb[pos:h.start])
-		b.WriteString(h.text)
+		writeTokens(b, h.ins)
 		pos = h.end
 	}
 	writeTokens(b, tb[pos:end])
@@ -100,31 +100,53 @@ func writeTokens(b *strings.Builder, toks []string) {
 
 // hunks returns the changes from base (tokens tb) to edit, in order. A
 // coarse diff gives coarse hunks, which collide more, never wrongly.
+//
+// A pure insertion or deletion that could stand at several places (the
+// insertion of "and update " after "review " or of " and update" after
+// "review") is put at the first of them, so that the same change made on
+// both sides is found at the same place.
 func (w *wordDiffer) hunks(base, edit string, tb []string) []hunk {
 	te := tokenize(edit, nil)
 	spans, _ := w.diff(base, edit, tb, te)
 	var hs []hunk
 	pos := 0
-	var cur *hunk
+	open := false
 	for _, s := range spans {
-		switch s.op {
-		case dmp.DiffEqual:
-			cur = nil
+		if s.op == dmp.DiffEqual {
+			open = false
 			pos += s.n
-		case dmp.DiffDelete:
-			if cur == nil {
-				hs = append(hs, hunk{start: pos, end: pos})
-				cur = &hs[len(hs)-1]
-			}
-			pos += s.n
-			cur.end = pos
-		case dmp.DiffInsert:
-			if cur == nil {
-				hs = append(hs, hunk{start: pos, end: pos})
-				cur = &hs[len(hs)-1]
-			}
-			cur.text += s.text
+			continue
 		}
+		if !open {
+			hs = append(hs, hunk{start: pos, end: pos})
+			open = true
+		}
+		h := &hs[len(hs)-1]
+		if s.op == dmp.DiffDelete {
+			pos += s.n
+			h.end = pos
+		} else {
+			h.ins = tokenize(s.text, h.ins)
+		}
+	}
+	prevEnd := -1
+	for i := range hs {
+		h := &hs[i]
+		switch {
+		case h.start == h.end:
+			for h.start-1 > prevEnd && h.ins[len(h.ins)-1] == tb[h.start-1] {
+				copy(h.ins[1:], h.ins[:len(h.ins)-1])
+				h.ins[0] = tb[h.start-1]
+				h.start--
+				h.end--
+			}
+		case len(h.ins) == 0:
+			for h.start-1 > prevEnd && tb[h.start-1] == tb[h.end-1] {
+				h.start--
+				h.end--
+			}
+		}
+		prevEnd = h.end
 	}
 	return hs
 }

@@ -1,7 +1,11 @@
 package diffing
 
 import (
+	"runtime"
+	"slices"
 	"sort"
+	"sync"
+	"sync/atomic"
 
 	"chancery/drafts"
 )
@@ -24,8 +28,9 @@ import (
 // OldNumber is set when the number changed, OldText when the text changed,
 // and both for a deleted provision.
 //
-// The word diffs of one call share DiffTimeout; Coarse is set when any of
-// them was coarse.
+// The word diffs of one call share DiffTimeout, and run on up to GOMAXPROCS
+// goroutines when there are many; Coarse is set when any of them was
+// coarse.
 func (d *Differ) Provisions(old, new []drafts.Provision) *drafts.Diff {
 	oldAt := make(map[string]int, len(old))
 	for i, p := range old {
@@ -45,7 +50,7 @@ func (d *Differ) Provisions(old, new []drafts.Provision) *drafts.Diff {
 	kept := lisMask(match)
 
 	diff := &drafts.Diff{Changes: make([]drafts.Change, 0, len(new)+len(old)/8)}
-	var w *wordDiffer
+	var modified []int // changes to word-diff
 	nextOld := 0
 	deletedUpTo := func(end int) {
 		for ; nextOld < end; nextOld++ {
@@ -81,12 +86,7 @@ func (d *Differ) Provisions(old, new []drafts.Provision) *drafts.Diff {
 			if o.Text != p.Text {
 				c.Modified = true
 				c.OldText = o.Text
-				if w == nil {
-					w = d.newWordDiffer()
-				}
-				var coarse bool
-				c.Segments, coarse = w.words(o.Text, p.Text)
-				diff.Coarse = diff.Coarse || coarse
+				modified = append(modified, len(diff.Changes))
 			}
 			switch {
 			case c.Moved:
@@ -103,8 +103,56 @@ func (d *Differ) Provisions(old, new []drafts.Provision) *drafts.Diff {
 		prev = p.ID
 	}
 	deletedUpTo(len(old))
+	diff.Coarse = d.wordDiffs(diff.Changes, modified)
 	return diff
 }
+
+// wordDiffs fills the Segments of the changes at the indexes given, from
+// their OldText and Text, on as many goroutines as GOMAXPROCS when there
+// are many, and reports whether any diff was coarse.
+func (d *Differ) wordDiffs(changes []drafts.Change, at []int) (coarse bool) {
+	if len(at) == 0 {
+		return false
+	}
+	b := d.newBudget()
+	run := func(next func() (int, bool)) bool {
+		w := &wordDiffer{d: d, enc: newEncoder(), budget: b}
+		anyCoarse := false
+		for k, ok := next(); ok; k, ok = next() {
+			c := &changes[at[k]]
+			var cs bool
+			c.Segments, cs = w.words(c.OldText, c.Text)
+			anyCoarse = anyCoarse || cs
+			if len(w.enc.codes) > maxCodes/2 {
+				w.enc = newEncoder()
+			}
+		}
+		return anyCoarse
+	}
+	workers := min(runtime.GOMAXPROCS(0), len(at)/parallelWords)
+	if workers <= 1 {
+		k := 0
+		return run(func() (int, bool) { k++; return k - 1, k <= len(at) })
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	results := make([]bool, workers)
+	for i := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			results[i] = run(func() (int, bool) {
+				k := int(next.Add(1)) - 1
+				return k, k < len(at)
+			})
+		}()
+	}
+	wg.Wait()
+	return slices.Contains(results, true)
+}
+
+// parallelWords is the least number of word diffs per goroutine.
+const parallelWords = 64
 
 // lisMask marks the entries of seq (ignoring those below zero) that form a
 // longest strictly increasing subsequence, in O(n log n).

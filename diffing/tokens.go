@@ -17,29 +17,31 @@ import (
 //     that follow it, or one byte of invalid UTF-8.
 func tokenize(s string, dst []string) []string {
 	for i := 0; i < len(s); {
-		r, size := decode(s, i)
-		j := i + size
+		j := i + 1
+		if c := s[i]; c < utf8.RuneSelf {
+			switch asciiClass[c] {
+			case 'w':
+				j = wordEnd(s, j)
+			case 's':
+				j = spaceEnd(s, j)
+			default:
+				j = skipMarks(s, j)
+			}
+			dst = append(dst, s[i:j])
+			i = j
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		j = i + size
 		switch {
 		case r == utf8.RuneError && size == 1:
 			// An invalid byte is a token of its own.
-		case isSpace(r):
-			for j < len(s) {
-				r2, sz := decode(s, j)
-				if !isSpace(r2) {
-					break
-				}
-				j += sz
-			}
+		case unicode.IsSpace(r):
+			j = spaceEnd(s, j)
 		case isUnspaced(r):
 			j = skipMarks(s, j)
 		case isWordRune(r):
-			for j < len(s) {
-				r2, sz := decode(s, j)
-				if !isWordRune(r2) || isUnspaced(r2) {
-					break
-				}
-				j += sz
-			}
+			j = wordEnd(s, j)
 		default:
 			j = skipMarks(s, j)
 		}
@@ -47,6 +49,50 @@ func tokenize(s string, dst []string) []string {
 		i = j
 	}
 	return dst
+}
+
+// asciiClass classes the ASCII characters: w for a word character, s for
+// white space, p for anything else.
+const asciiClass = "pppppppppsssssppppppppppppppppppspppppppppppppppwwwwwwwwwwpppppppwwwwwwwwwwwwwwwwwwwwwwwwwwppppppwwwwwwwwwwwwwwwwwwwwwwwwwwppppp"
+
+// wordEnd returns the end of the word that goes on at j.
+func wordEnd(s string, j int) int {
+	for j < len(s) {
+		c := s[j]
+		if c < utf8.RuneSelf {
+			if asciiClass[c] != 'w' {
+				break
+			}
+			j++
+			continue
+		}
+		r, sz := utf8.DecodeRuneInString(s[j:])
+		if !isWordRune(r) || isUnspaced(r) {
+			break
+		}
+		j += sz
+	}
+	return j
+}
+
+// spaceEnd returns the end of the white space that goes on at j.
+func spaceEnd(s string, j int) int {
+	for j < len(s) {
+		c := s[j]
+		if c < utf8.RuneSelf {
+			if asciiClass[c] != 's' {
+				break
+			}
+			j++
+			continue
+		}
+		r, sz := utf8.DecodeRuneInString(s[j:])
+		if !unicode.IsSpace(r) {
+			break
+		}
+		j += sz
+	}
+	return j
 }
 
 func decode(s string, i int) (rune, int) {
@@ -67,16 +113,9 @@ func skipMarks(s string, j int) int {
 	return j
 }
 
-func isSpace(r rune) bool {
-	if r < utf8.RuneSelf {
-		return r == ' ' || r == '\n' || r == '\t' || r == '\r' || r == '\v' || r == '\f'
-	}
-	return unicode.IsSpace(r)
-}
-
 func isWordRune(r rune) bool {
 	if r < utf8.RuneSelf {
-		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
+		return asciiClass[r] == 'w'
 	}
 	return unicode.IsLetter(r) || unicode.IsNumber(r) || unicode.IsMark(r)
 }
@@ -84,7 +123,11 @@ func isWordRune(r rune) bool {
 // isUnspaced reports whether r is a character (not a mark) of a script
 // written without spaces between words.
 func isUnspaced(r rune) bool {
-	if r < 0x0E00 || unicode.IsMark(r) {
+	return r >= 0x0E00 && isUnspacedSlow(r)
+}
+
+func isUnspacedSlow(r rune) bool {
+	if unicode.IsMark(r) {
 		return false
 	}
 	return unicode.Is(unicode.Han, r) || unicode.Is(unicode.Hiragana, r) ||
@@ -120,7 +163,6 @@ const (
 // every text of one call so that equal tokens get equal runes.
 type encoder struct {
 	codes map[string]rune
-	toks  []string
 }
 
 func newEncoder() *encoder {
@@ -133,7 +175,7 @@ func (e *encoder) encode(toks []string, dst []rune) (out []rune, ok bool) {
 	for _, t := range toks {
 		c, found := e.codes[t]
 		if !found {
-			n := len(e.toks)
+			n := len(e.codes)
 			if n >= maxCodes {
 				return dst, false
 			}
@@ -142,17 +184,8 @@ func (e *encoder) encode(toks []string, dst []rune) (out []rune, ok bool) {
 				c += surrogateHigh - surrogateLow
 			}
 			e.codes[t] = c
-			e.toks = append(e.toks, t)
 		}
 		dst = append(dst, c)
 	}
 	return dst, true
-}
-
-// token returns the token of a rune made by encode.
-func (e *encoder) token(c rune) string {
-	if c >= surrogateHigh {
-		c -= surrogateHigh - surrogateLow
-	}
-	return e.toks[c-firstCode]
 }

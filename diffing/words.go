@@ -4,6 +4,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	dmp "github.com/sergi/go-diff/diffmatchpatch"
 
@@ -50,17 +51,62 @@ func (d *Differ) newWordDiffer() *wordDiffer {
 }
 
 func (w *wordDiffer) words(old, new string) ([]drafts.Segment, bool) {
-	w.ta = tokenize(old, w.ta[:0])
-	w.tb = tokenize(new, w.tb[:0])
-	spans, coarse := w.diff(old, new, w.ta, w.tb)
+	// Set aside the common beginning and end, cut at token boundaries, so
+	// that only the changed middle is tokenised.
+	pre, suf := commonEnds(old, new)
+	oldMid, newMid := old[pre:len(old)-suf], new[pre:len(new)-suf]
+	w.ta = tokenize(oldMid, w.ta[:0])
+	w.tb = tokenize(newMid, w.tb[:0])
+	spans, coarse := w.diff(oldMid, newMid, w.ta, w.tb)
 	if !w.d.WholeWords {
 		spans = refineWords(spans)
 	}
-	return segments(spans), coarse
+	segs := make([]drafts.Segment, 0, len(spans)+2)
+	if pre > 0 {
+		segs = append(segs, drafts.Segment{Op: drafts.SegEqual, Text: old[:pre]})
+	}
+	segs = appendSegments(segs, spans)
+	if suf > 0 {
+		segs = appendSegments(segs, []span{{op: dmp.DiffEqual, text: old[len(old)-suf:]}})
+	}
+	return segs, coarse
 }
 
-// diff diffs the tokens a of old and b of new, and returns the runs of the
-// diff, after go-diff's semantic cleanup over tokens.
+// commonEnds returns the lengths in bytes of a common beginning and a
+// common end of a and b that do not overlap and end (and start) at token
+// boundaries of both: just after a run of white space, before a character
+// that is not white space.
+func commonEnds(a, b string) (pre, suf int) {
+	n := min(len(a), len(b))
+	p := 0
+	for p < n && a[p] == b[p] {
+		p++
+	}
+	// A boundary q < p: a[q-1] is ASCII white space, a[q] is not.
+	for q := p - 1; q > 0 && q >= p-64; q-- {
+		if a[q-1] < utf8.RuneSelf && asciiClass[a[q-1]] == 's' && a[q] < utf8.RuneSelf && asciiClass[a[q]] != 's' {
+			pre = q
+			break
+		}
+	}
+	k := 0
+	for k < n-pre && a[len(a)-1-k] == b[len(b)-1-k] {
+		k++
+	}
+	// A boundary t > len(a)-k within the common end, as above.
+	r := len(a) - k
+	for t := r + 1; t < len(a) && t <= r+64; t++ {
+		if a[t-1] < utf8.RuneSelf && asciiClass[a[t-1]] == 's' && a[t] < utf8.RuneSelf && asciiClass[a[t]] != 's' {
+			suf = len(a) - t
+			break
+		}
+	}
+	return pre, suf
+}
+
+// diff diffs the tokens a of old and b of new with go-diff, and returns the
+// runs of the diff after a semantic cleanup over tokens (go-diff's, or
+// cleanupLinear for a diff of many runs).
 func (w *wordDiffer) diff(old, new string, a, b []string) (spans []span, coarse bool) {
 	// Common leading and trailing tokens.
 	pre, preBytes := 0, 0
@@ -112,24 +158,155 @@ func (w *wordDiffer) diff(old, new string, a, b []string) (spans []span, coarse 
 		if time.Since(start) >= left {
 			coarse = true
 		}
-		diffs = m.DiffCleanupSemantic(diffs)
-		var sb strings.Builder
-		for _, df := range diffs {
-			sb.Reset()
-			n := 0
-			for _, c := range df.Text {
-				sb.WriteString(w.enc.token(c))
-				n++
-			}
-			if n > 0 {
-				spans = append(spans, span{op: df.Type, text: sb.String(), n: n})
-			}
+		// go-diff's semantic cleanup is quadratic in the number of runs
+		// (every merge splices the slice and scans back); past a limit, a
+		// linear cleanup of the same rule does.
+		big := len(diffs) > cleanupLimit
+		if !big {
+			diffs = m.DiffCleanupSemantic(diffs)
 		}
+		mid, ok := w.decode(diffs, am, bm, oldMid, newMid)
+		if !ok {
+			// go-diff's runs do not rebuild the two token lists: never
+			// seen, but a diff that does not rebuild its texts is worse
+			// than a coarse one.
+			whole()
+			coarse = true
+			break
+		}
+		if big {
+			mid = cleanupLinear(mid)
+		}
+		spans = append(spans, mid...)
 	}
 	if suf > 0 {
 		spans = append(spans, span{op: dmp.DiffEqual, text: old[len(old)-sufBytes:], n: suf})
 	}
 	return spans, coarse
+}
+
+// decode turns go-diff's runs over the runes of the tokens a and b (of the
+// texts old and new) into spans that slice old and new. ok is false if the
+// runs do not rebuild a and b.
+func (w *wordDiffer) decode(diffs []dmp.Diff, a, b []string, old, new string) (spans []span, ok bool) {
+	spans = make([]span, 0, len(diffs))
+	ia, ib, oa, ob := 0, 0, 0, 0 // next token and byte of a and b
+	bytes := func(toks []string) int {
+		n := 0
+		for _, t := range toks {
+			n += len(t)
+		}
+		return n
+	}
+	for _, df := range diffs {
+		n := utf8.RuneCountInString(df.Text)
+		if n == 0 {
+			continue
+		}
+		s := span{op: df.Type, n: n}
+		switch df.Type {
+		case dmp.DiffEqual:
+			if ia+n > len(a) || ib+n > len(b) {
+				return nil, false
+			}
+			l := bytes(a[ia : ia+n])
+			s.text = old[oa : oa+l]
+			if new[ob:ob+bytes(b[ib:ib+n])] != s.text {
+				return nil, false
+			}
+			ia, ib, oa, ob = ia+n, ib+n, oa+l, ob+l
+		case dmp.DiffDelete:
+			if ia+n > len(a) {
+				return nil, false
+			}
+			l := bytes(a[ia : ia+n])
+			s.text = old[oa : oa+l]
+			ia, oa = ia+n, oa+l
+		case dmp.DiffInsert:
+			if ib+n > len(b) {
+				return nil, false
+			}
+			l := bytes(b[ib : ib+n])
+			s.text = new[ob : ob+l]
+			ib, ob = ib+n, ob+l
+		}
+		spans = append(spans, s)
+	}
+	return spans, ia == len(a) && ib == len(b)
+}
+
+// cleanupLimit is the most runs of a token diff given to go-diff's
+// semantic cleanup.
+const cleanupLimit = 2000
+
+// cleanupLinear applies the rule of go-diff's semantic cleanup in linear
+// time: an equality no longer (in tokens) than the changes on either side
+// of it (the longer of deletion and insertion) becomes part of one change
+// with them, and so on leftwards as changes grow. It does not shift or
+// split changes as go-diff's does.
+func cleanupLinear(spans []span) []span {
+	// A group is a run of spans [from, to) that is one change; groups are
+	// separated by equalities.
+	type group struct{ from, to, del, ins int }
+	var groups []group
+	var eqs []int // index of the equality after each group but the last
+	cur := group{}
+	push := func(g group) {
+		groups = append(groups, g)
+		for len(eqs) > 0 {
+			l, r, e := groups[len(groups)-2], groups[len(groups)-1], spans[eqs[len(eqs)-1]].n
+			if e > max(l.del, l.ins) || e > max(r.del, r.ins) {
+				break
+			}
+			groups = groups[:len(groups)-2]
+			eqs = eqs[:len(eqs)-1]
+			groups = append(groups, group{from: l.from, to: r.to, del: l.del + e + r.del, ins: l.ins + e + r.ins})
+		}
+	}
+	for i, s := range spans {
+		switch s.op {
+		case dmp.DiffEqual:
+			cur.to = i
+			push(cur)
+			eqs = append(eqs, i)
+			cur = group{from: i + 1}
+		case dmp.DiffDelete:
+			cur.del += s.n
+		case dmp.DiffInsert:
+			cur.ins += s.n
+		}
+	}
+	cur.to = len(spans)
+	push(cur)
+
+	out := make([]span, 0, len(spans))
+	var del, ins strings.Builder
+	for k, g := range groups {
+		if g.to-g.from == 1 || g.from == g.to {
+			out = append(out, spans[g.from:g.to]...)
+		} else {
+			del.Reset()
+			ins.Reset()
+			for _, s := range spans[g.from:g.to] {
+				if s.op != dmp.DiffInsert {
+					del.WriteString(s.text)
+				}
+				if s.op != dmp.DiffDelete {
+					ins.WriteString(s.text)
+				}
+			}
+			if g.del > 0 {
+				out = append(out, span{op: dmp.DiffDelete, text: del.String(), n: g.del})
+			}
+			if g.ins > 0 {
+				out = append(out, span{op: dmp.DiffInsert, text: ins.String(), n: g.ins})
+			}
+		}
+		if k < len(eqs) {
+			out = append(out, spans[eqs[k]])
+		}
+	}
+	return out
 }
 
 // refineWords shows the replacement of one word by a close spelling of it
@@ -212,9 +389,9 @@ func refinePair(del, ins string) []span {
 	return parts
 }
 
-// segments turns spans into segments, joining neighbours of one operation.
-func segments(spans []span) []drafts.Segment {
-	segs := make([]drafts.Segment, 0, len(spans))
+// appendSegments appends spans to segs as segments, joining neighbours of
+// one operation.
+func appendSegments(segs []drafts.Segment, spans []span) []drafts.Segment {
 	for _, s := range spans {
 		if s.text == "" {
 			continue

@@ -2,6 +2,7 @@ package diffing_test
 
 import (
 	"flag"
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -219,7 +220,7 @@ func corpus(tb testing.TB) map[string]string {
 	}
 	files, _ := filepath.Glob(filepath.Join(dir, "*.txt"))
 	if len(files) == 0 {
-		tb.Skipf("no corpus texts in %s", dir)
+		tb.Fatalf("no corpus texts in %s", dir)
 	}
 	texts := make(map[string]string, len(files))
 	for _, f := range files {
@@ -288,7 +289,7 @@ func TestWordsGolden(t *testing.T) {
 	base := texts["sample-draft-road-map.txt"]
 	ru := texts["sample-draft-road-map.ru.txt"]
 	if base == "" || ru == "" {
-		t.Skip("no sample draft in the corpus")
+		t.Fatal("no sample draft in the corpus")
 	}
 	para := func(s string, n int) string { return strings.Split(s, "\n\n")[n] }
 	cases := []struct{ name, old, new string }{
@@ -351,4 +352,76 @@ func FuzzWords(f *testing.F) {
 			}
 		}
 	})
+}
+
+// newRand returns a random source seeded from a name.
+func newRand(name string) *rand.Rand {
+	var h uint64 = 14695981039346656037
+	for i := 0; i < len(name); i++ {
+		h = (h ^ uint64(name[i])) * 1099511628211
+	}
+	return rand.New(rand.NewPCG(h, 1))
+}
+
+// TestWordsManyRuns checks the cleanup of diffs of many runs, beyond what
+// is given to go-diff's quadratic cleanup: words separated by single spaces,
+// all replaced, are one change, as they are in a small diff.
+func TestWordsManyRuns(t *testing.T) {
+	d := diffing.New()
+	d.DiffTimeout = 10 * time.Minute // this tests the cleanup, not the time limit
+	for _, n := range []int{10, 300, 2500} {
+		t.Run(fmt.Sprint(n), func(t *testing.T) {
+			var o, w []string
+			for i := 0; i < n; i++ {
+				o = append(o, fmt.Sprintf("old%d", i))
+				w = append(w, fmt.Sprintf("new%d", i))
+			}
+			old := "Keep. " + strings.Join(o, " ") + " Keep."
+			new := "Keep. " + strings.Join(w, " ") + " Keep."
+			segs, coarse := d.Words(old, new)
+			checkSegments(t, segs, old, new)
+			if coarse {
+				t.Fatal("coarse")
+			}
+			if got, want := len(segs), 4; got != want {
+				t.Fatalf("%d segments, want %d (equal, delete, insert, equal): %.200s", got, want, render(segs))
+			}
+		})
+	}
+	// Alternate changes and equalities longer than them stay apart.
+	var o, w strings.Builder
+	for i := 0; i < 3000; i++ {
+		fmt.Fprintf(&o, "same words here old%d ", i)
+		fmt.Fprintf(&w, "same words here new%d ", i)
+	}
+	segs, coarse := d.Words(o.String(), w.String())
+	checkSegments(t, segs, o.String(), w.String())
+	if got, want := len(segs), 1+3*3000; got != want || coarse {
+		t.Errorf("%d segments (coarse %v), want %d", got, coarse, want)
+	}
+}
+
+// TestWordsManyDistinctTokens diffs texts of more distinct tokens than
+// there are runes below the surrogates (U+D800), which the token encoding
+// must skip.
+func TestWordsManyDistinctTokens(t *testing.T) {
+	words := make([]string, 60000)
+	for i := range words {
+		words[i] = fmt.Sprintf("w%d", i)
+	}
+	body := strings.Join(words, " ")
+	old, new := "Alpha "+body+" Omega", "Beta "+body+" Psi"
+	d := diffing.New()
+	d.MaxTokens = 1 << 20 // 240,004 tokens
+	segs, coarse := d.Words(old, new)
+	checkSegments(t, segs, old, new)
+	if coarse {
+		t.Fatal("coarse")
+	}
+	if got, want := len(segs), 5; got != want {
+		t.Fatalf("%d segments, want %d", got, want)
+	}
+	if got, want := render([]drafts.Segment{segs[0], segs[1], segs[3], segs[4]}), "[-Alpha-]{+Beta+}[-Omega-]{+Psi+}"; got != want {
+		t.Errorf("changes %s, want %s", got, want)
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Document kinds.
@@ -58,7 +59,7 @@ type Agreement struct {
 }
 
 var (
-	symbolPattern   = regexp.MustCompile(`^[\p{L}\p{N}][\p{L}\p{N}/.\-() ]{0,99}$`)
+	symbolPattern   = regexp.MustCompile(`^[\p{L}\p{N}][\p{L}\p{N}/.\-() ]*$`) // and at most 100 characters
 	bodyPattern     = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9-]{0,31}$`)
 	languagePattern = regexp.MustCompile(`^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$`)
 )
@@ -66,7 +67,7 @@ var (
 // Validate checks the document's metadata fields.
 func (d *Document) Validate() error {
 	var fields []FieldError
-	if !symbolPattern.MatchString(d.Symbol) {
+	if !symbolPattern.MatchString(d.Symbol) || utf8.RuneCountInString(d.Symbol) > 100 {
 		fields = append(fields, FieldError{Field: "symbol", Message: "1 to 100 letters, digits, '/', '.', '-', '(', ')' or spaces, e.g. CICA/SWG/2024/R.1"})
 	}
 	if strings.TrimSpace(d.Title) == "" || len(d.Title) > 500 {

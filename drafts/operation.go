@@ -1,6 +1,9 @@
 package drafts
 
-import "fmt"
+import (
+	"errors"
+	"fmt"
+)
 
 // Operation kinds of a proposal.
 const (
@@ -13,17 +16,18 @@ const (
 // Operation is one change a proposal makes to a text.
 //
 //   - replace: Provision's text becomes Text (its words, without the marker);
-//     Number, when set, gives it a new marker.
+//     Number, when present, gives it a new marker ("" for none), and the
+//     kind that marker implies.
 //   - insert: Text (markup of one or more provisions) goes after the
 //     provision After ("" for the start of the text).
 //   - delete: Provision goes.
 //   - move: Provision goes after After ("" for the start).
 type Operation struct {
-	Op        string `json:"op"`
-	Provision string `json:"provision,omitempty"`
-	After     string `json:"after,omitempty"`
-	Text      string `json:"text,omitempty"`
-	Number    string `json:"number,omitempty"`
+	Op        string  `json:"op"`
+	Provision string  `json:"provision,omitempty"`
+	After     string  `json:"after,omitempty"`
+	Text      string  `json:"text,omitempty"`
+	Number    *string `json:"number,omitempty"`
 	// ID, on an insert of one provision, is the id the new provision takes
 	// (the derived operations of a diff keep the ids of the new text).
 	ID string `json:"id,omitempty"`
@@ -101,8 +105,12 @@ func ApplyOperations(ps []Provision, ops []Operation, newID func() string, lim L
 				return nil, fail("%s", ErrorMessage(err))
 			}
 			out[i].Text = o.Text
-			if o.Number != "" {
-				out[i].Number = o.Number
+			if o.Number != nil {
+				if err := checkMarker(*o.Number, out[i].Text); err != nil {
+					return nil, fail("%s", err)
+				}
+				out[i].Number = *o.Number
+				out[i].Kind = kindOf(*o.Number)
 			}
 		case OpInsert:
 			news, err := ParseProvisions(o.Text, lim)
@@ -180,10 +188,35 @@ func (d *Diff) Operations() []Operation {
 				ops = append(ops, Operation{Op: OpMove, Provision: c.Provision, After: prev})
 			}
 			if c.Modified || c.Renumbered {
-				ops = append(ops, Operation{Op: OpReplace, Provision: c.Provision, Text: c.Text, Number: c.Number})
+				op := Operation{Op: OpReplace, Provision: c.Provision, Text: c.Text}
+				if c.Number != c.OldNumber {
+					number := c.Number
+					op.Number = &number
+				}
+				ops = append(ops, op)
 			}
 		}
 		prev = c.Provision
 	}
 	return ops
+}
+
+// kindOf returns the kind of provision a marker makes.
+func kindOf(number string) string {
+	return classify(number + " x").Kind
+}
+
+// checkMarker refuses a marker that would not read back as one: the
+// provision must print and parse to the same number.
+func checkMarker(number, text string) error {
+	if number == "" {
+		if p := classify(text); p.Number != "" {
+			return errors.New("without a number, the text would begin with a marker")
+		}
+		return nil
+	}
+	if p := classify(number + " " + text); p.Number != number {
+		return fmt.Errorf("%q is not a marker (like 12., (a) or #)", number)
+	}
+	return nil
 }

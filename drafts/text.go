@@ -78,6 +78,10 @@ func CheckText(s string, lim Limits) error {
 	}
 	line, col := 1, 1
 	for i := 0; i < len(s); {
+		if c := s[i]; c >= 0x20 && c < 0x7f { // printable ASCII: the common case
+			i, col = i+1, col+1
+			continue
+		}
 		r, size := utf8.DecodeRuneInString(s[i:])
 		switch {
 		case r == utf8.RuneError && size <= 1:
@@ -137,8 +141,9 @@ func ParseText(s string, lim Limits) (*Text, error) {
 			end = e
 		}
 		body := s[start:end]
-		// Trailing "\r" of a CRLF line belongs to the gap.
-		if strings.HasSuffix(body, "\r") {
+		// The "\r" of a CRLF line break belongs to the gap; a "\r" at the
+		// very end of the text stays in the provision.
+		if strings.HasSuffix(body, "\r") && end < len(s) {
 			body = body[:len(body)-1]
 			end--
 		}

@@ -143,7 +143,8 @@ func TestApplyOperations(t *testing.T) {
 		want string
 	}{
 		{"replace", []drafts.Operation{{Op: "replace", Provision: "b", Text: "Deux."}}, "1. One.\n\n2. Deux.\n\n3. Three.\n"},
-		{"replace with number", []drafts.Operation{{Op: "replace", Provision: "b", Text: "Two.", Number: "2 bis."}}, "1. One.\n\n2 bis. Two.\n\n3. Three.\n"},
+		{"replace with number", []drafts.Operation{{Op: "replace", Provision: "b", Text: "Two.", Number: ptr("(b)")}}, "1. One.\n\n(b) Two.\n\n3. Three.\n"},
+		{"remove number", []drafts.Operation{{Op: "replace", Provision: "b", Text: "Two.", Number: ptr("")}}, "1. One.\n\nTwo.\n\n3. Three.\n"},
 		{"insert at start", []drafts.Operation{{Op: "insert", Text: "# Preamble"}}, "# Preamble\n\n1. One.\n\n2. Two.\n\n3. Three.\n"},
 		{"insert at end", []drafts.Operation{{Op: "insert", After: "c", Text: "4. Four."}}, "1. One.\n\n2. Two.\n\n3. Three.\n\n4. Four.\n"},
 		{"insert two", []drafts.Operation{{Op: "insert", After: "a", Text: "(a) x;\n\n(b) y."}}, "1. One.\n\n(a) x;\n\n(b) y.\n\n2. Two.\n\n3. Three.\n"},
@@ -176,3 +177,5 @@ func TestApplyOperations(t *testing.T) {
 		t.Fatalf("ApplyOperations changed its input: %q", got)
 	}
 }
+
+func ptr(s string) *string { return &s }
