@@ -52,13 +52,18 @@ func readText(path string) (*drafts.Text, error) {
 // diffFiles aligns NEW to OLD, as the server does with a whole edited
 // text, and diffs them provision by provision.
 func diffFiles(differ *diffing.Differ, oldPath, newPath string) (*drafts.Text, *drafts.Text, *drafts.Diff, error) {
+	// Parse both files at once: on large texts parsing is half the work.
+	var nw *drafts.Text
+	var nerr error
+	done := make(chan struct{})
+	go func() { nw, nerr = readText(newPath); close(done) }()
 	old, err := readText(oldPath)
+	<-done
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	nw, err := readText(newPath)
-	if err != nil {
-		return nil, nil, nil, err
+	if nerr != nil {
+		return nil, nil, nil, nerr
 	}
 	match := differ.Align(old.Provisions, nw.Provisions)
 	next := len(old.Provisions)
