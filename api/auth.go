@@ -44,7 +44,15 @@ func (f *failureLimiter) isBlocked(ip string) bool {
 func (f *failureLimiter) fail(ip string) {
 	if ok, _ := f.store.Allow(ip); !ok {
 		f.mu.Lock()
-		f.blocked[ip] = time.Now().Add(f.window)
+		now := time.Now()
+		if len(f.blocked) > 10000 { // forget expired blocks so the map stays small
+			for k, until := range f.blocked {
+				if now.After(until) {
+					delete(f.blocked, k)
+				}
+			}
+		}
+		f.blocked[ip] = now.Add(f.window)
 		f.mu.Unlock()
 	}
 }
