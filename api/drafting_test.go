@@ -170,9 +170,17 @@ func TestDraftingScenario(t *testing.T) {
 			if len(p.Cosponsors) != 1 || p.Cosponsors[0] != "CN" {
 				t.Fatalf("cosponsors = %v", p.Cosponsors)
 			}
-			e.mustJSON(201, &p, "POST", docPath(doc, "/proposals/", in.ID, "/comments"), "RU", map[string]string{"text": "We could agree."})
+			r := e.mustJSON(201, &p, "POST", docPath(doc, "/proposals/", in.ID, "/comments"), "RU", map[string]string{"text": "We could agree."})
 			if len(p.Comments) != 1 || p.Comments[0].Delegation != "RU" {
 				t.Fatalf("comments = %+v", p.Comments)
+			}
+			// A change sent with a stale ETag is refused and changes nothing.
+			etag := r.Header.Get("ETag")
+			e.mustJSON(201, nil, "POST", docPath(doc, "/proposals/", in.ID, "/comments"), "TR", map[string]string{"text": "So could we."}, "If-Match", etag)
+			e.do("POST", docPath(doc, "/proposals/", in.ID, "/comments"), "KZ", map[string]string{"text": "Late."}, "If-Match", etag).MustStatus(http.StatusPreconditionFailed)
+			e.mustJSON(200, &p, "GET", docPath(doc, "/proposals/", in.ID), "KZ", nil)
+			if len(p.Comments) != 2 {
+				t.Fatalf("comments = %+v, want RU's and TR's", p.Comments)
 			}
 		})
 	})

@@ -547,7 +547,7 @@ func (s *Server) withdrawProposal(c echo.Context) error {
 }
 
 func (s *Server) cosponsorProposal(c echo.Context) error {
-	p, err := s.Service.CosponsorProposal(c.Request().Context(), c.Param("doc"), c.Param("p"))
+	p, err := s.Service.CosponsorProposal(c.Request().Context(), c.Param("doc"), c.Param("p"), ifMatch(c))
 	if err != nil {
 		return err
 	}
@@ -564,7 +564,7 @@ func (s *Server) commentProposal(c echo.Context) error {
 	if err := bind(c, &req); err != nil {
 		return err
 	}
-	p, err := s.Service.CommentProposal(c.Request().Context(), c.Param("doc"), c.Param("p"), req.Text)
+	p, err := s.Service.CommentProposal(c.Request().Context(), c.Param("doc"), c.Param("p"), req.Text, ifMatch(c))
 	if err != nil {
 		return err
 	}
@@ -576,7 +576,7 @@ func (s *Server) rejectProposal(c echo.Context) error {
 	if err := bind(c, &req); err != nil {
 		return err
 	}
-	p, err := s.Service.RejectProposal(c.Request().Context(), c.Param("doc"), c.Param("p"), req.Reason)
+	p, err := s.Service.RejectProposal(c.Request().Context(), c.Param("doc"), c.Param("p"), req.Reason, ifMatch(c))
 	if err != nil {
 		return err
 	}

@@ -212,13 +212,14 @@ func (s *Service) WithdrawProposal(ctx context.Context, doc, id, ifMatch string)
 }
 
 // CosponsorProposal adds the caller's delegation to an open proposal's
-// co-sponsors.
-func (s *Service) CosponsorProposal(ctx context.Context, doc, id string) (*Proposal, error) {
+// co-sponsors. ifMatch, when not "", is the proposal's ETag as the client
+// read it (EPRECONDITION if it changed since); so for the methods below.
+func (s *Service) CosponsorProposal(ctx context.Context, doc, id, ifMatch string) (*Proposal, error) {
 	u, err := actor(ctx)
 	if err != nil {
 		return nil, err
 	}
-	p, err := s.updateProposal(ctx, doc, id, "", func(p *Proposal) error {
+	p, err := s.updateProposal(ctx, doc, id, ifMatch, func(p *Proposal) error {
 		if err := p.mustBeOpen(); err != nil {
 			return err
 		}
@@ -239,7 +240,7 @@ func (s *Service) CosponsorProposal(ctx context.Context, doc, id string) (*Propo
 }
 
 // CommentProposal adds a comment to a proposal.
-func (s *Service) CommentProposal(ctx context.Context, doc, id, text string) (*Proposal, error) {
+func (s *Service) CommentProposal(ctx context.Context, doc, id, text, ifMatch string) (*Proposal, error) {
 	u, err := actor(ctx)
 	if err != nil {
 		return nil, err
@@ -250,7 +251,7 @@ func (s *Service) CommentProposal(ctx context.Context, doc, id, text string) (*P
 	if err := CheckText(text, s.Limits); err != nil {
 		return nil, err
 	}
-	p, err := s.updateProposal(ctx, doc, id, "", func(p *Proposal) error {
+	p, err := s.updateProposal(ctx, doc, id, ifMatch, func(p *Proposal) error {
 		p.Comments = append(p.Comments, Comment{Author: u.ID, Delegation: u.Delegation, Text: text, At: s.now()})
 		return nil
 	})
@@ -262,11 +263,11 @@ func (s *Service) CommentProposal(ctx context.Context, doc, id, text string) (*P
 }
 
 // RejectProposal rejects an open proposal with a reason.
-func (s *Service) RejectProposal(ctx context.Context, doc, id, reason string) (*Proposal, error) {
+func (s *Service) RejectProposal(ctx context.Context, doc, id, reason, ifMatch string) (*Proposal, error) {
 	if strings.TrimSpace(reason) == "" || len(reason) > 20000 {
 		return nil, &Error{Code: EINVALID, Message: "reason: required, at most 20000 bytes", Fields: []FieldError{{Field: "reason", Message: "required"}}}
 	}
-	p, err := s.updateProposal(ctx, doc, id, "", func(p *Proposal) error {
+	p, err := s.updateProposal(ctx, doc, id, ifMatch, func(p *Proposal) error {
 		if err := p.mustBeOpen(); err != nil {
 			return err
 		}
