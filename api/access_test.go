@@ -129,6 +129,7 @@ func TestAccessMatrix(t *testing.T) {
 		"POST /v1/documents/:doc/versions": map[string]any{"base": 1, "text": text + "\n21. More.\n", "message": "m"},
 		"PUT /v1/documents/:doc/versions/:n/provisions/:id/status": map[string]string{"status": "agreed"},
 		"POST /v1/documents/:doc/proposals":                        map[string]any{"base": 1, "operations": []map[string]string{{"op": "delete", "provision": "PROV"}}},
+		"PUT /v1/documents/:doc/proposals/:p":                      map[string]any{"base": 1, "operations": []map[string]string{{"op": "delete", "provision": "PROV"}}},
 		"POST /v1/documents/:doc/proposals/:p/comments":            map[string]string{"text": "A comment."},
 		"POST /v1/documents/:doc/proposals/:p/reject":              map[string]string{"reason": "No."},
 		"POST /v1/documents/:doc/merges":                           map[string]any{"base": 1, "proposals": []string{"PROP"}},

@@ -236,6 +236,8 @@ func TestBadInput(t *testing.T) {
 	}{
 		{"invalid UTF-8", "POST", docPath(doc, "/versions"), "chair", []byte("{\"base\": 1, \"text\": \"1. ok\xff\"}"), 422},
 		{"NUL", "POST", docPath(doc, "/versions"), "chair", map[string]any{"base": 1, "text": "1. a\x00b"}, 422},
+		{"text over 2 MiB", "POST", docPath(doc, "/versions"), "chair", map[string]any{"base": 1, "text": "1. " + strings.Repeat("word ", 420000)}, 422},
+		{"body over the limit", "POST", docPath(doc, "/versions"), "chair", map[string]any{"base": 1, "text": "1. " + strings.Repeat("word ", 2000000)}, 413},
 		{"empty text", "POST", docPath(doc, "/versions"), "chair", map[string]any{"base": 1, "text": "\n\n"}, 422},
 		{"not JSON", "POST", docPath(doc, "/versions"), "chair", "{not json", 400},
 		{"wrong type", "POST", docPath(doc, "/versions"), "chair", map[string]any{"base": "one"}, 400},
@@ -306,4 +308,25 @@ func equalKeysIgnoringEvents(a, b []string) bool {
 		}
 	}
 	return true
+}
+
+// TestEditProposal: any delegate of the owning delegation edits an open
+// proposal; other delegations cannot; a stale ETag is a 412.
+func TestEditProposal(t *testing.T) {
+	e := newEnv(t, backends()["local"](t))
+	e.forum()
+	doc, v := e.document(corpus(t, "sample-draft-road-map.txt"), "members")
+	id := e.propose(doc, "KZ", 1, replace(v.Provisions[2].ID, "First idea."))
+	var p drafts.Proposal
+	r := e.mustJSON(200, &p, "GET", docPath(doc, "/proposals/", id), "KZ", nil)
+	etag := r.Header.Get("ETag")
+	edit := map[string]any{"base": 1, "justification": "Better.", "operations": []map[string]string{replace(v.Provisions[2].ID, "Second idea.")}}
+	e.do("PUT", docPath(doc, "/proposals/", id), "IN", edit).MustStatus(http.StatusForbidden)
+	e.mustJSON(200, &p, "PUT", docPath(doc, "/proposals/", id), "KZ2", edit, "If-Match", etag)
+	if p.Justification != "Better." || p.Operations[0].Text != "Second idea." || p.Delegation != "KZ" {
+		t.Fatalf("edited proposal = %+v", p)
+	}
+	e.do("PUT", docPath(doc, "/proposals/", id), "KZ", edit, "If-Match", etag).MustStatus(http.StatusPreconditionFailed)
+	e.mustJSON(200, nil, "POST", docPath(doc, "/proposals/", id, "/withdraw"), "KZ", nil)
+	e.do("PUT", docPath(doc, "/proposals/", id), "KZ", edit).MustStatus(http.StatusConflict)
 }

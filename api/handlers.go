@@ -488,6 +488,20 @@ func (s *Server) createProposal(c echo.Context) error {
 	return s.sendProposal(c, http.StatusCreated, p)
 }
 
+func (s *Server) editProposal(c echo.Context) error {
+	var req proposalRequest
+	if err := bind(c, &req); err != nil {
+		return err
+	}
+	p, err := s.Service.EditProposal(c.Request().Context(), c.Param("doc"), c.Param("p"), drafts.ProposalInput{
+		Base: req.Base, Justification: req.Justification, Operations: req.Operations, Text: req.Text,
+	}, ifMatch(c))
+	if err != nil {
+		return err
+	}
+	return s.sendProposal(c, http.StatusOK, p)
+}
+
 func (s *Server) sendProposal(c echo.Context, status int, p *drafts.Proposal) error {
 	c.Response().Header().Set("ETag", strconv.Quote(p.ETag))
 	return c.JSON(status, p)

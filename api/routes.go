@@ -38,6 +38,8 @@ func (s *Server) apiRoutes() []route {
 		{method: get, path: doc + "/proposals", action: drafts.ActDocumentRead, handler: s.listProposals},
 		{method: get, path: prop, action: drafts.ActDocumentRead, handler: s.getProposal},
 		{method: get, path: prop + "/diff", action: drafts.ActDocumentRead, handler: s.proposalDiff},
+		// Editing needs the same permission as withdrawing: the proposal's own delegation.
+		{method: put, path: prop, action: drafts.ActProposalWithdraw, handler: s.editProposal},
 		{method: post, path: prop + "/withdraw", action: drafts.ActProposalWithdraw, handler: s.withdrawProposal},
 		{method: post, path: prop + "/cosponsor", action: drafts.ActProposalCosponsor, handler: s.cosponsorProposal},
 		{method: post, path: prop + "/comments", action: drafts.ActProposalComment, handler: s.commentProposal},

@@ -156,7 +156,7 @@ func ApplyOperations(ps []Provision, ops []Operation, newID func() string, lim L
 		return nil, Errorf(EINVALID, "the operations delete every provision")
 	}
 	if len(out) > lim.orDefault().MaxProvisions {
-		return nil, Errorf(ETOOLARGE, "the text would have more than %d provisions", lim.orDefault().MaxProvisions)
+		return nil, Errorf(EINVALID, "the text would have more than %d provisions", lim.orDefault().MaxProvisions)
 	}
 	FixGaps(out, ending)
 	return out, nil

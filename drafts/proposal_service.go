@@ -27,41 +27,8 @@ func (s *Service) CreateProposal(ctx context.Context, doc string, in ProposalInp
 	if u.Delegation == "" {
 		return nil, Errorf(EFORBIDDEN, "only a delegation can make a proposal")
 	}
-	if err := ValidateProposalInput(in.Justification, in.Operations, in.Text); err != nil {
-		return nil, err
-	}
-	d, err := s.changeableDocument(ctx, doc, false)
+	d, ops, err := s.proposalOperations(ctx, doc, in)
 	if err != nil {
-		return nil, err
-	}
-	if in.Base < 1 || in.Base > d.Head {
-		return nil, &Error{Code: EINVALID, Message: fmt.Sprintf("base: no version %d (the head is %d)", in.Base, d.Head),
-			Fields: []FieldError{{Field: "base", Message: "no such version"}}}
-	}
-	base, err := s.GetVersion(ctx, doc, in.Base)
-	if err != nil {
-		return nil, err
-	}
-	ops := in.Operations
-	if in.Text != "" {
-		t, err := ParseText(in.Text, s.Limits)
-		if err != nil {
-			return nil, err
-		}
-		s.alignIDs(base.Provisions, t.Provisions)
-		ops = s.Differ.Provisions(base.Provisions, t.Provisions).Operations()
-		if len(ops) == 0 {
-			return nil, &Error{Code: EINVALID, Message: "the edited text is the same as the base version",
-				Fields: []FieldError{{Field: "text", Message: "no change"}}}
-		}
-	}
-	// New provisions get their ids now, one insert each, so that every
-	// application of the proposal gives the same ids.
-	ops, err = s.splitInserts(ops)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := ApplyOperations(base.Provisions, ops, s.NewID, s.Limits); err != nil {
 		return nil, err
 	}
 	now := s.now()
@@ -86,6 +53,74 @@ func (s *Service) CreateProposal(ctx context.Context, doc string, in ProposalInp
 		}
 	}
 	s.record(ctx, doc, "proposal.create", p.ID, fmt.Sprintf("base %d, %d operations", p.Base, len(p.Operations)))
+	return p, nil
+}
+
+// proposalOperations checks a proposal's input against its document and
+// base version and returns the operations it makes (derived from a whole
+// edited text if one was sent), every inserted provision with its id.
+func (s *Service) proposalOperations(ctx context.Context, doc string, in ProposalInput) (*Document, []Operation, error) {
+	if err := ValidateProposalInput(in.Justification, in.Operations, in.Text); err != nil {
+		return nil, nil, err
+	}
+	d, err := s.changeableDocument(ctx, doc, false)
+	if err != nil {
+		return nil, nil, err
+	}
+	if in.Base < 1 || in.Base > d.Head {
+		return nil, nil, &Error{Code: EINVALID, Message: fmt.Sprintf("base: no version %d (the head is %d)", in.Base, d.Head),
+			Fields: []FieldError{{Field: "base", Message: "no such version"}}}
+	}
+	base, err := s.GetVersion(ctx, doc, in.Base)
+	if err != nil {
+		return nil, nil, err
+	}
+	ops := in.Operations
+	if in.Text != "" {
+		t, err := ParseText(in.Text, s.Limits)
+		if err != nil {
+			return nil, nil, err
+		}
+		s.alignIDs(base.Provisions, t.Provisions)
+		ops = s.Differ.Provisions(base.Provisions, t.Provisions).Operations()
+		if len(ops) == 0 {
+			return nil, nil, &Error{Code: EINVALID, Message: "the edited text is the same as the base version",
+				Fields: []FieldError{{Field: "text", Message: "no change"}}}
+		}
+	}
+	// New provisions get their ids now, one insert each, so that every
+	// application of the proposal gives the same ids.
+	if ops, err = s.splitInserts(ops); err != nil {
+		return nil, nil, err
+	}
+	if _, err := ApplyOperations(base.Provisions, ops, s.NewID, s.Limits); err != nil {
+		return nil, nil, err
+	}
+	return d, ops, nil
+}
+
+// EditProposal replaces an open proposal's base, justification and
+// operations (or edited text); its co-sponsors and comments stay. The
+// policy has checked that the caller's delegation owns it.
+func (s *Service) EditProposal(ctx context.Context, doc, id string, in ProposalInput, ifMatch string) (*Proposal, error) {
+	if _, err := actor(ctx); err != nil {
+		return nil, err
+	}
+	_, ops, err := s.proposalOperations(ctx, doc, in)
+	if err != nil {
+		return nil, err
+	}
+	p, err := s.updateProposal(ctx, doc, id, ifMatch, func(p *Proposal) error {
+		if err := p.mustBeOpen(); err != nil {
+			return err
+		}
+		p.Base, p.Justification, p.Operations, p.Text = in.Base, in.Justification, ops, in.Text
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.record(ctx, doc, "proposal.edit", id, fmt.Sprintf("base %d, %d operations", p.Base, len(p.Operations)))
 	return p, nil
 }
 

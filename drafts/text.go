@@ -70,11 +70,12 @@ func (l Limits) orDefault() Limits {
 // CheckText reports, as an EINVALID error naming line and column, the first
 // problem that makes s unacceptable as a text: invalid UTF-8, NUL or another
 // control character (tab, line feed and carriage return are allowed), or a
-// size over the limit (ETOOLARGE).
+// size over the limit (also EINVALID: the request was fine, the text is not).
 func CheckText(s string, lim Limits) error {
 	lim = lim.orDefault()
 	if len(s) > lim.MaxBytes {
-		return &Error{Code: ETOOLARGE, Message: fmt.Sprintf("text is %d bytes; the limit is %d", len(s), lim.MaxBytes)}
+		msg := fmt.Sprintf("text is %d bytes; the limit is %d", len(s), lim.MaxBytes)
+		return &Error{Code: EINVALID, Message: msg, Fields: []FieldError{{Field: "text", Message: msg}}}
 	}
 	line, col := 1, 1
 	for i := 0; i < len(s); {
@@ -164,7 +165,8 @@ func ParseText(s string, lim Limits) (*Text, error) {
 		p.Gap = s[end:g]
 		t.Provisions = append(t.Provisions, p)
 		if len(t.Provisions) > lim.MaxProvisions {
-			return nil, &Error{Code: ETOOLARGE, Message: fmt.Sprintf("text has more than %d provisions", lim.MaxProvisions)}
+			line := 1 + strings.Count(s[:pos], "\n")
+			return nil, textError(line, 1, fmt.Sprintf("text has more than %d provisions", lim.MaxProvisions))
 		}
 		pos = g
 	}

@@ -83,8 +83,8 @@ func TestParseRefuses(t *testing.T) {
 		{"NUL", "1. a\x00b", drafts.EINVALID, "line 1, column 5"},
 		{"control", "1. a\x07b", drafts.EINVALID, "U+0007"},
 		{"empty", "\n  \n", drafts.EINVALID, "empty"},
-		{"too large", strings.Repeat("a", 101), drafts.ETOOLARGE, "limit is 100"},
-		{"too many provisions", "1. a\n\n2. b\n\n3. c", drafts.ETOOLARGE, "more than 2"},
+		{"too large", strings.Repeat("a", 101), drafts.EINVALID, "limit is 100"},
+		{"too many provisions", "1. a\n\n2. b\n\n3. c", drafts.EINVALID, "line 5, column 1: text has more than 2"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
