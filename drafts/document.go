@@ -43,9 +43,10 @@ type Document struct {
 	AdoptedBy string     `json:"adopted_by,omitempty"` // "consensus" or "silence"
 	Agreement *Agreement `json:"agreement,omitempty"`
 	// Round is the current or last adoption round.
-	Round      string `json:"round,omitempty"`
-	ETag       string `json:"-"`
-	ProposalsN int    `json:"open_proposals,omitempty"`
+	Round string `json:"round,omitempty"`
+	ETag  string `json:"-"`
+	// storedHead is the head as stored, before versions past it were found.
+	storedHead int
 }
 
 // Agreement is how much of the head version is agreed.
@@ -111,6 +112,10 @@ type Version struct {
 	Resolutions []string `json:"resolutions,omitempty"`
 	// Attribution says which merged proposal changed which provision.
 	Attribution []Attribution `json:"attribution,omitempty"`
+	// AcceptedModified lists the merged proposals whose text a resolution
+	// replaced; Obsolete the proposals the merge found impossible.
+	AcceptedModified []string          `json:"accepted_modified,omitempty"`
+	Obsolete         map[string]string `json:"obsolete,omitempty"`
 }
 
 // Text returns the version's text, as printed from its provisions.

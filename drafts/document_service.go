@@ -2,6 +2,7 @@ package drafts
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 )
@@ -98,9 +99,33 @@ func (s *Service) GetDocument(ctx context.Context, id string) (*Document, error)
 	return d, nil
 }
 
-// loadDocument reads a document and settles its head: a version created by
-// a request that failed before it moved the head pointer still counts.
+// loadDocument reads a document and settles its head. A version whose
+// creation was not followed through (the request failed after the
+// create-only write that made it) is completed now: its proposals settled
+// and the document's head moved.
 func (s *Service) loadDocument(ctx context.Context, id string) (*Document, error) {
+	d, err := s.readDocument(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if d.Head == d.storedHead {
+		return d, nil
+	}
+	for n := d.storedHead + 1; n <= d.Head; n++ {
+		v, err := s.GetVersion(ctx, id, n)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := s.completeVersion(ctx, v); err != nil {
+			return nil, err
+		}
+	}
+	return s.readDocument(ctx, id)
+}
+
+// readDocument reads a document as stored, with its head probed: versions
+// past the stored head count.
+func (s *Service) readDocument(ctx context.Context, id string) (*Document, error) {
 	if !validID(id) {
 		return nil, Errorf(ENOTFOUND, "no document %q", id)
 	}
@@ -112,7 +137,7 @@ func (s *Service) loadDocument(ctx context.Context, id string) (*Document, error
 		}
 		return nil, err
 	}
-	d.ETag = etag
+	d.ETag, d.storedHead = etag, d.Head
 	for {
 		_, err := s.Store.Get(ctx, versionKey(id, d.Head+1))
 		if IsCode(err, ENOTFOUND) {
@@ -132,10 +157,13 @@ func (s *Service) updateDocument(ctx context.Context, id string, f func(d *Docum
 	var d *Document
 	err := retry(func() error {
 		var err error
-		if d, err = s.loadDocument(ctx, id); err != nil {
+		if d, err = s.readDocument(ctx, id); err != nil {
 			return err
 		}
 		if err := f(d); err != nil {
+			if errors.Is(err, errUnchanged) {
+				return nil
+			}
 			return err
 		}
 		d.UpdatedAt = s.now()
@@ -196,7 +224,9 @@ func (s *Service) GetVersion(ctx context.Context, doc string, n int) (*Version, 
 		return nil, err
 	}
 	for i := range v.Provisions {
-		v.Provisions[i].Status = ProvisionPending
+		if v.Provisions[i].Status == "" {
+			v.Provisions[i].Status = ProvisionPending // as stored: carried over when the version was made
+		}
 		if x, ok := st.Statuses[v.Provisions[i].ID]; ok {
 			v.Provisions[i].Status = x
 		}
@@ -273,6 +303,9 @@ func (s *Service) CreateVersion(ctx context.Context, doc string, base int, text,
 		return nil, err
 	}
 	s.record(ctx, doc, "version.create", fmt.Sprint(v.Number), v.Hash)
+	if _, err := s.completeVersion(ctx, v); err != nil {
+		return nil, err
+	}
 	return v, nil
 }
 
@@ -292,14 +325,28 @@ func (s *Service) alignIDs(base, edited []Provision) {
 }
 
 // storeVersion writes v (create-only, so of two concurrent writers of one
-// number only one succeeds), carries provision statuses over from base for
-// unchanged provisions, and moves the document's head.
+// number only one succeeds) with the provision statuses carried over from
+// base for unchanged provisions. The create-only write is the commit point:
+// the caller then calls completeVersion, which is done again by the next
+// reader of the document if the request fails on the way.
 func (s *Service) storeVersion(ctx context.Context, d *Document, base, v *Version) error {
 	v.Hash = HashText(v.Text())
+	old := map[string]Provision{}
+	for _, p := range base.Provisions {
+		old[p.ID] = p
+	}
 	stored := *v
 	stored.Provisions = make([]Provision, len(v.Provisions))
 	for i, p := range v.Provisions {
-		p.Status = ""
+		status := ProvisionPending
+		if o, ok := old[p.ID]; ok && o.Text == p.Text && o.Status != "" {
+			status = o.Status
+		}
+		v.Provisions[i].Status = status
+		p.Status = status
+		if status == ProvisionPending {
+			p.Status = ""
+		}
 		stored.Provisions[i] = p
 	}
 	if _, err := s.createJSON(ctx, versionKey(d.ID, v.Number), &stored); err != nil {
@@ -308,34 +355,81 @@ func (s *Service) storeVersion(ctx context.Context, d *Document, base, v *Versio
 		}
 		return err
 	}
-	// Statuses of unchanged provisions carry over; changed ones are pending.
-	old := map[string]Provision{}
-	for _, p := range base.Provisions {
-		old[p.ID] = p
+	return nil
+}
+
+// completeVersion does what follows the creation of a version, so that it
+// can be done again after a failure: the proposals it merged become
+// accepted (or accepted-modified), those it made impossible obsolete, with
+// open proposals on provisions it deleted; the document's head moves to it.
+// Each step changes only what is not done yet. It returns the obsolete
+// proposals with the reasons.
+func (s *Service) completeVersion(ctx context.Context, v *Version) (map[string]string, error) {
+	doc := v.Document
+	obsolete := map[string]string{}
+	for id, why := range v.Obsolete {
+		obsolete[id] = why
 	}
-	st := &provisionStatuses{Statuses: map[string]string{}}
-	for i, p := range v.Provisions {
-		status := ProvisionPending
-		if o, ok := old[p.ID]; ok && o.Text == p.Text && o.Status != "" {
-			status = o.Status
+	if open, err := s.allProposals(ctx, doc, ProposalFilter{Status: ProposalOpen}); err == nil {
+		for _, p := range open {
+			if contains(v.Merged, p.ID) {
+				continue
+			}
+			for _, id := range p.Touches() {
+				if _, i := v.Provision(id); i < 0 {
+					obsolete[p.ID] = fmt.Sprintf("provision %s was deleted by version %d", id, v.Number)
+					break
+				}
+			}
 		}
-		v.Provisions[i].Status = status
-		if status != ProvisionPending {
-			st.Statuses[p.ID] = status
-		}
+	} else {
+		return nil, err
 	}
-	if len(st.Statuses) > 0 {
-		if _, err := s.createJSON(ctx, statusKey(d.ID, v.Number), st); err != nil && !IsCode(err, ECONFLICT) {
+	settle := func(id, status, reason string) error {
+		changed := false
+		_, err := s.updateProposal(ctx, doc, id, "", func(p *Proposal) error {
+			if p.Status != ProposalOpen {
+				return errUnchanged
+			}
+			changed = true
+			p.Status, p.Reason, p.ClosedAt = status, reason, &v.CreatedAt
+			if status != ProposalObsolete {
+				p.MergedInto = v.Number
+			}
+			return nil
+		})
+		if err != nil {
 			return err
 		}
+		if changed {
+			s.record(ctx, doc, "proposal."+status, id, reason)
+		}
+		return nil
 	}
-	_, err := s.updateDocument(ctx, d.ID, func(d *Document) error {
+	for _, id := range v.Merged {
+		status := ProposalAccepted
+		if contains(v.AcceptedModified, id) {
+			status = ProposalAcceptedModified
+		}
+		if err := settle(id, status, ""); err != nil {
+			return nil, err
+		}
+	}
+	for id, why := range obsolete {
+		if err := settle(id, ProposalObsolete, why); err != nil {
+			return nil, err
+		}
+	}
+	_, err := s.updateDocument(ctx, doc, func(d *Document) error {
+		if d.Head == d.storedHead && d.State != StateDrafting {
+			return errUnchanged
+		}
 		if d.State == StateDrafting {
 			d.State = StateNegotiation
 		}
 		return nil
 	})
-	return err
+	return obsolete, err
 }
 
 // checkChangeable refuses changes to an adopted or withdrawn document, and

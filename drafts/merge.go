@@ -329,6 +329,7 @@ func (s *Service) Merge(ctx context.Context, doc string, in MergeInput) (*MergeR
 	}
 	sort.Strings(v.Resolutions)
 	v.Attribution = attributions(rb.Touched)
+	v.AcceptedModified, v.Obsolete = out.Modified, rb.Obsolete
 	if len(v.Merged) == 0 {
 		return nil, Errorf(ECONFLICT, "none of the proposals can be merged: %s", describeObsolete(rb.Obsolete))
 	}
@@ -336,44 +337,8 @@ func (s *Service) Merge(ctx context.Context, doc string, in MergeInput) (*MergeR
 		return nil, err
 	}
 	s.record(ctx, doc, "merge", fmt.Sprint(v.Number), strings.Join(v.Merged, ","))
-	now := s.now()
-	settle := func(id, status, reason string) {
-		_, err := s.updateProposal(ctx, doc, id, "", func(p *Proposal) error {
-			if p.Status != ProposalOpen {
-				return nil
-			}
-			p.Status, p.Reason, p.ClosedAt = status, reason, &now
-			if status != ProposalObsolete {
-				p.MergedInto = v.Number
-			}
-			return nil
-		})
-		if err != nil {
-			s.Log.Error("proposal status not updated after merge", "document", doc, "proposal", id, "err", err)
-			return
-		}
-		s.record(ctx, doc, "proposal."+status, id, reason)
-	}
-	for _, id := range out.Accepted {
-		settle(id, ProposalAccepted, "")
-	}
-	for _, id := range out.Modified {
-		settle(id, ProposalAcceptedModified, "")
-	}
-	for id, why := range rb.Obsolete {
-		settle(id, ProposalObsolete, why)
-	}
-	// Other open proposals whose provisions this version deleted are obsolete.
-	if open, err := s.allProposals(ctx, doc, ProposalFilter{Status: ProposalOpen}); err == nil {
-		for _, p := range open {
-			for _, id := range p.Touches() {
-				if _, i := v.Provision(id); i < 0 {
-					out.Obsolete[p.ID] = fmt.Sprintf("provision %s was deleted by version %d", id, v.Number)
-					settle(p.ID, ProposalObsolete, out.Obsolete[p.ID])
-					break
-				}
-			}
-		}
+	if out.Obsolete, err = s.completeVersion(ctx, v); err != nil {
+		return nil, err
 	}
 	out.Version = v
 	return out, nil

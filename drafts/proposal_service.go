@@ -2,6 +2,7 @@ package drafts
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 )
@@ -149,7 +150,7 @@ type ProposalFilter struct {
 
 // ListProposals returns one page of a document's proposals.
 func (s *Service) ListProposals(ctx context.Context, doc string, f ProposalFilter, opt ListOptions) (*Page[*Proposal], error) {
-	if _, err := s.loadDocument(ctx, doc); err != nil {
+	if _, err := s.readDocument(ctx, doc); err != nil {
 		return nil, err
 	}
 	page := &Page[*Proposal]{Items: []*Proposal{}}
@@ -205,6 +206,9 @@ func (s *Service) updateProposal(ctx context.Context, doc, id, ifMatch string, f
 			return &Error{Code: EPRECONDITION, Message: "the proposal changed since it was read", Err: errClientPrecondition}
 		}
 		if err := f(p); err != nil {
+			if errors.Is(err, errUnchanged) {
+				return nil
+			}
 			return err
 		}
 		p.UpdatedAt = s.now()

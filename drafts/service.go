@@ -3,6 +3,7 @@ package drafts
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -121,6 +122,10 @@ func (s *Service) listKeys(ctx context.Context, prefix string, opt ListOptions) 
 	}
 	return keys, next, nil
 }
+
+// errUnchanged, returned by the function of a read-modify-write, means
+// there is nothing to write.
+var errUnchanged = errors.New("unchanged")
 
 // retry runs f until it returns something other than EPRECONDITION, a few
 // times: read-modify-write cycles that lost a race start over.

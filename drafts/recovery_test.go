@@ -1,0 +1,111 @@
+package drafts_test
+
+import (
+	"context"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"chancery/diffing"
+	"chancery/drafts"
+	"chancery/storage"
+)
+
+// crashingStore fails every write after the first create of a version, as
+// a server would that died right after the commit point of a merge.
+type crashingStore struct {
+	drafts.ObjectStore
+	crashed atomic.Bool
+}
+
+func (s *crashingStore) Create(ctx context.Context, key string, data []byte) (string, error) {
+	if s.crashed.Load() {
+		return "", drafts.Errorf(drafts.EUNAVAILABLE, "crashed")
+	}
+	etag, err := s.ObjectStore.Create(ctx, key, data)
+	if err == nil && strings.Contains(key, "/versions/") && !strings.HasSuffix(key, "00000001.json") {
+		s.crashed.Store(true)
+	}
+	return etag, err
+}
+
+func (s *crashingStore) Update(ctx context.Context, key string, data []byte, ifMatch string) (string, error) {
+	if s.crashed.Load() {
+		return "", drafts.Errorf(drafts.EUNAVAILABLE, "crashed")
+	}
+	return s.ObjectStore.Update(ctx, key, data, ifMatch)
+}
+
+// TestMergeCompletedAfterCrash: a merge whose request died after it
+// created the new version is completed by the next reader: the proposal
+// becomes accepted and the document's head moves, once.
+func TestMergeCompletedAfterCrash(t *testing.T) {
+	local, err := storage.OpenLocal(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer local.Close()
+	crashing := &crashingStore{ObjectStore: local}
+	svc := drafts.NewService(crashing, diffing.New(), nil)
+	chair := drafts.NewContextWithUser(context.Background(), &drafts.User{ID: "chair", Role: drafts.RoleChair, Body: "SWG"})
+	kz := drafts.NewContextWithUser(context.Background(), &drafts.User{ID: "kz", Role: drafts.RoleDelegate, Delegation: "KZ"})
+	d, v, err := svc.CreateDocument(chair, &drafts.Document{Symbol: "S/1", Title: "T", Kind: "other", Body: "SWG", Language: "en", Visibility: "members"}, "1. One.\n\n2. Two.\n\n3. Three.\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := svc.CreateProposal(kz, d.ID, drafts.ProposalInput{Base: 1, Operations: []drafts.Operation{{Op: "replace", Provision: v.Provisions[1].ID, Text: "Deux."}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	doomed, err := svc.CreateProposal(kz, d.ID, drafts.ProposalInput{Base: 1, Operations: []drafts.Operation{{Op: "replace", Provision: v.Provisions[2].ID, Text: "Trois."}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Merge(chair, d.ID, drafts.MergeInput{Base: 1, Proposals: []string{p.ID}}); drafts.ErrorCode(err) != drafts.EUNAVAILABLE {
+		t.Fatalf("merge err = %v, want the crash", err)
+	}
+
+	// After the "restart": a service on the healthy store.
+	svc2 := drafts.NewService(local, diffing.New(), nil)
+	raw, err := local.Get(context.Background(), "documents/"+d.ID+".json")
+	if err != nil || !strings.Contains(string(raw.Data), `"head":1`) {
+		t.Fatalf("stored document before recovery: %s (%v)", raw.Data, err)
+	}
+	got, err := svc2.GetDocument(kz, d.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Head != 2 {
+		t.Fatalf("head = %d, want 2", got.Head)
+	}
+	for id, want := range map[string]string{p.ID: drafts.ProposalAccepted, doomed.ID: drafts.ProposalOpen} {
+		pr, err := svc2.GetProposal(kz, d.ID, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if pr.Status != want {
+			t.Errorf("proposal %s: %s, want %s", id, pr.Status, want)
+		}
+	}
+	raw, _ = local.Get(context.Background(), "documents/"+d.ID+".json")
+	if !strings.Contains(string(raw.Data), `"head":2`) {
+		t.Fatalf("stored document after recovery: %s", raw.Data)
+	}
+	// Completing again changes nothing: one acceptance in the trail.
+	if _, err := svc2.GetDocument(kz, d.ID); err != nil {
+		t.Fatal(err)
+	}
+	events, err := svc2.ListEvents(kz, d.ID, drafts.ListOptions{Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	accepted := 0
+	for _, e := range events.Items {
+		if e.Action == "proposal.accepted" {
+			accepted++
+		}
+	}
+	if accepted != 1 {
+		t.Fatalf("acceptances recorded: %d, want 1", accepted)
+	}
+}
