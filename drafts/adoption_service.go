@@ -125,10 +125,32 @@ func (s *Service) settle(ctx context.Context, doc, id string) (*AdoptionRound, e
 	if err != nil {
 		return nil, err
 	}
-	if r.State != RoundOpen || r.Procedure != ProcedureSilence || r.Deadline == nil || s.now().Before(*r.Deadline) {
+	if r.State != RoundOpen {
+		// Ended: make sure the document followed (a request may have died
+		// between the round's update and the document's).
+		return r, s.applyRound(ctx, r)
+	}
+	if r.Procedure != ProcedureSilence || r.Deadline == nil || s.now().Before(*r.Deadline) {
 		return r, nil
 	}
 	return s.finish(ctx, r, RoundAdopted, *r.Deadline)
+}
+
+// applyRound moves the document on after its round ended; it does nothing
+// when that is done already.
+func (s *Service) applyRound(ctx context.Context, r *AdoptionRound) error {
+	_, err := s.updateDocument(ctx, r.Document, func(d *Document) error {
+		if d.Round != r.ID || d.State != StateAdoption || r.State == RoundOpen {
+			return errUnchanged
+		}
+		if r.State == RoundAdopted {
+			d.State, d.Adopted, d.AdoptedAt, d.AdoptedBy = StateAdopted, r.Version, r.ClosedAt, r.Procedure
+		} else {
+			d.State = StateNegotiation
+		}
+		return nil
+	})
+	return err
 }
 
 // finish ends a round as adopted or failed and moves the document on.
@@ -144,23 +166,13 @@ func (s *Service) finish(ctx context.Context, r *AdoptionRound, state string, at
 		if cur.State == RoundOpen {
 			return nil, Errorf(ECONFLICT, "the round changed meanwhile; try again")
 		}
-		return cur, nil
+		return cur, s.applyRound(ctx, cur)
 	}
 	if err != nil {
 		return nil, err
 	}
 	r.ETag = etag
-	if _, err := s.updateDocument(ctx, r.Document, func(d *Document) error {
-		if d.Round != r.ID || d.State != StateAdoption {
-			return nil
-		}
-		if state == RoundAdopted {
-			d.State, d.Adopted, d.AdoptedAt, d.AdoptedBy = StateAdopted, r.Version, &at, r.Procedure
-		} else {
-			d.State = StateNegotiation
-		}
-		return nil
-	}); err != nil {
+	if err := s.applyRound(ctx, r); err != nil {
 		return nil, err
 	}
 	action := "adoption.failed"
