@@ -143,6 +143,19 @@ func TestDraftingScenario(t *testing.T) {
 				t.Fatalf("inserted %d, modified %d; want 1, 0: %+v", inserted, modified, d.Changes)
 			}
 		})
+		t.Run("versions list", func(t *testing.T) {
+			var page struct {
+				Items []version `json:"items"`
+			}
+			e.mustJSON(200, &page, "GET", docPath(doc, "/versions"), "IN", nil)
+			if len(page.Items) != 2 || page.Items[0].Number != 1 || page.Items[1].Number != 2 || page.Items[1].Hash != v2.Hash {
+				t.Fatalf("versions = %+v", page.Items)
+			}
+			e.mustJSON(200, &page, "GET", docPath(doc, "/versions?limit=1"), "IN", nil)
+			if len(page.Items) != 1 {
+				t.Fatalf("limit=1 gave %d", len(page.Items))
+			}
+		})
 		t.Run("stale base is a 409", func(t *testing.T) {
 			r := e.do("POST", docPath(doc, "/versions"), "chair", map[string]any{"base": 1, "text": text, "message": "stale"})
 			r.MustStatus(http.StatusConflict)

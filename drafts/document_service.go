@@ -10,6 +10,7 @@ import (
 func documentKey(id string) string        { return "documents/" + id + ".json" }
 func versionKey(doc string, n int) string { return fmt.Sprintf("texts/%s/versions/%08d.json", doc, n) }
 func statusKey(doc string, n int) string  { return fmt.Sprintf("texts/%s/status/%08d.json", doc, n) }
+func summaryKey(doc string, n int) string { return fmt.Sprintf("texts/%s/summaries/%08d.json", doc, n) }
 func validID(id string) bool {
 	if id == "" || len(id) > 64 {
 		return false
@@ -64,6 +65,9 @@ func (s *Service) CreateDocument(ctx context.Context, d *Document, text string) 
 		t.Provisions[i].Status = ProvisionPending
 	}
 	v.Provisions = t.Provisions
+	if err := s.storeSummary(ctx, v); err != nil {
+		return nil, nil, err
+	}
 	etag, err := s.createJSON(ctx, documentKey(d.ID), d)
 	if err != nil {
 		return nil, nil, err
@@ -252,7 +256,9 @@ func (s *Service) ListVersions(ctx context.Context, doc string, opt ListOptions)
 	if _, err := s.loadDocument(ctx, doc); err != nil {
 		return nil, err
 	}
-	keys, next, err := s.listKeys(ctx, "texts/"+doc+"/versions/", opt)
+	// Summaries, not the versions: a page of 50 versions of a long text
+	// would otherwise read megabytes.
+	keys, next, err := s.listKeys(ctx, "texts/"+doc+"/summaries/", opt)
 	if err != nil {
 		return nil, err
 	}
@@ -262,10 +268,20 @@ func (s *Service) ListVersions(ctx context.Context, doc string, opt ListOptions)
 		if _, err := s.getJSON(ctx, k, &v); err != nil {
 			return nil, err
 		}
-		v.Provisions, v.Lead = []Provision{}, ""
+		v.Provisions = []Provision{}
 		page.Items = append(page.Items, &v)
 	}
 	return page, nil
+}
+
+// storeSummary writes the version's summary (no text) for listings, once.
+func (s *Service) storeSummary(ctx context.Context, v *Version) error {
+	sum := *v
+	sum.Provisions, sum.Lead, sum.Attribution, sum.Obsolete = nil, "", nil, nil
+	if _, err := s.createJSON(ctx, summaryKey(v.Document, v.Number), &sum); err != nil && !IsCode(err, ECONFLICT) {
+		return err
+	}
+	return nil
 }
 
 // CreateVersion stores the chair's revised text as the new head. ECONFLICT
@@ -366,6 +382,9 @@ func (s *Service) storeVersion(ctx context.Context, d *Document, base, v *Versio
 // proposals with the reasons.
 func (s *Service) completeVersion(ctx context.Context, v *Version) (map[string]string, error) {
 	doc := v.Document
+	if err := s.storeSummary(ctx, v); err != nil {
+		return nil, err
+	}
 	obsolete := map[string]string{}
 	for id, why := range v.Obsolete {
 		obsolete[id] = why
