@@ -75,7 +75,7 @@ func newEnv(t *testing.T, store drafts.ObjectStore) *testEnv {
 		t.Fatal(err)
 	}
 	svc := drafts.NewService(store, diffing.New(), enforcer)
-	svc.SilenceMin = time.Second
+	svc.SilenceMin = 200 * time.Millisecond
 	if _, err := svc.Bootstrap(context.Background(), bootstrapToken); err != nil {
 		t.Fatal(err)
 	}

@@ -374,9 +374,11 @@ func TestSilenceProcedure(t *testing.T) {
 				e := newEnv(t, store)
 				e.forum()
 				doc, _ := e.document(corpus(t, "sample-draft-road-map.txt"), "members")
-				deadline := time.Now().Add(1500 * time.Millisecond).UTC()
+				// A deadline shorter than the minimum is refused.
+				e.do("POST", docPath(doc, "/adoption"), "chair", map[string]any{"version": 1, "procedure": "silence", "deadline": time.Now().Add(100 * time.Millisecond).UTC()}).MustStatus(http.StatusUnprocessableEntity)
+				deadline := time.Now().Add(2500 * time.Millisecond).UTC()
 				e.mustJSON(201, nil, "POST", docPath(doc, "/adoption"), "chair", map[string]any{"version": 1, "procedure": "silence", "deadline": deadline})
-				// Too short a deadline is refused.
+				// An observer cannot break silence on a members-only text: it does not see it.
 				if broken {
 					e.do("POST", docPath(doc, "/adoption/objection"), "observer", map[string]string{"reason": "x"}).MustStatus(http.StatusNotFound)
 				}
@@ -421,7 +423,7 @@ func TestSilenceSettledOnce(t *testing.T) {
 		e := newEnv(t, store)
 		e.forum()
 		doc, _ := e.document(corpus(t, "sample-draft-road-map.txt"), "members")
-		deadline := time.Now().Add(1100 * time.Millisecond).UTC()
+		deadline := time.Now().Add(time.Second).UTC()
 		e.mustJSON(201, nil, "POST", docPath(doc, "/adoption"), "chair", map[string]any{"procedure": "silence", "deadline": deadline})
 		time.Sleep(time.Until(deadline) + 100*time.Millisecond)
 		replicas := make([]*testEnv, 4)
