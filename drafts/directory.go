@@ -41,7 +41,7 @@ type User struct {
 	ID         string    `json:"id"`
 	Name       string    `json:"name"`
 	Role       string    `json:"role"`
-	Delegation string    `json:"delegation,omitempty"`
+	Delegation string    `json:"delegation"`
 	Body       string    `json:"body,omitempty"`
 	CreatedAt  time.Time `json:"created_at"`
 

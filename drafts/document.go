@@ -100,7 +100,7 @@ type Version struct {
 	Number     int         `json:"number"`
 	Parent     int         `json:"parent,omitempty"`
 	Author     string      `json:"author"`
-	Delegation string      `json:"delegation,omitempty"`
+	Delegation string      `json:"delegation"`
 	Message    string      `json:"message"`
 	CreatedAt  time.Time   `json:"created_at"`
 	Hash       string      `json:"hash"` // hex sha-256 of the text

@@ -79,7 +79,7 @@ type Event struct {
 	Seq        int64     `json:"seq"`
 	At         time.Time `json:"at"`
 	Actor      string    `json:"actor"`
-	Delegation string    `json:"delegation,omitempty"`
+	Delegation string    `json:"delegation"`
 	Action     string    `json:"action"`
 	Ref        string    `json:"ref"`
 	Detail     string    `json:"detail,omitempty"`
