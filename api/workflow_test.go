@@ -541,3 +541,75 @@ func pad(n int) string {
 	s := itoa(n)
 	return strings.Repeat("0", 12-len(s)) + s
 }
+
+// TestProposalEdgeCases: inserts of several provisions, ids sent by
+// clients, replacement texts that would smuggle in provisions, stray
+// resolutions, and a proposal too large to apply.
+func TestProposalEdgeCases(t *testing.T) {
+	e := newEnv(t, backends()["local"](t))
+	e.forum()
+	doc, v := e.document(corpus(t, "sample-draft-road-map.txt"), "members")
+	p4 := v.provision(t, "The Charter shall define")
+	p9 := v.provision(t, "reviewed every four years")
+
+	t.Run("an insert of several provisions survives an unrelated merge and shows whole in the compilation", func(t *testing.T) {
+		kz := e.propose(doc, "KZ", 1, map[string]string{"op": "insert", "after": p4.ID, "text": "(e) one;\n\n(f) two."})
+		in := e.propose(doc, "IN", 1, replace(p9.ID, "The Catalogue shall be reviewed every five years."))
+		var c drafts.Compilation
+		e.mustJSON(200, &c, "GET", docPath(doc, "/compilation"), "KZ", nil)
+		var texts []string
+		for _, entry := range c.Entries {
+			if entry.Provision.ID == p4.ID {
+				for _, cp := range entry.Proposals {
+					texts = append(texts, cp.Text)
+				}
+			}
+		}
+		if strings.Join(texts, "|") != "(e) one;|(f) two." {
+			t.Fatalf("compilation under provision 4: %q", texts)
+		}
+		var m mergeResult
+		e.mustJSON(201, &m, "POST", docPath(doc, "/merges"), "chair", map[string]any{"base": 1, "proposals": []string{in}})
+		if len(m.Obsolete) != 0 {
+			t.Fatalf("unrelated merge made proposals obsolete: %v", m.Obsolete)
+		}
+		var p drafts.Proposal
+		e.mustJSON(200, &p, "GET", docPath(doc, "/proposals/", kz), "KZ", nil)
+		if p.Status != "open" {
+			t.Fatalf("KZ's proposal is %s", p.Status)
+		}
+	})
+	t.Run("clients do not choose provision ids", func(t *testing.T) {
+		var p drafts.Proposal
+		e.mustJSON(201, &p, "POST", docPath(doc, "/proposals"), "CN", map[string]any{
+			"base": 2, "operations": []map[string]string{{"op": "insert", "after": p9.ID, "text": "9 bis.", "id": p4.ID}},
+		})
+		if p.Operations[0].ID == p4.ID || p.Operations[0].ID == "" {
+			t.Fatalf("insert id = %q", p.Operations[0].ID)
+		}
+	})
+	t.Run("a replacement is one provision", func(t *testing.T) {
+		for _, text := range []string{"Alpha.\n\n7. Injected paragraph.", "", "Alpha.\r\n\r\n# Heading", "   "} {
+			e.do("POST", docPath(doc, "/proposals"), "CN", map[string]any{"base": 2, "operations": []map[string]string{replace(p9.ID, text)}}).MustStatus(http.StatusUnprocessableEntity)
+		}
+	})
+	t.Run("a resolution for a provision no merged proposal changes is refused", func(t *testing.T) {
+		tr := e.propose(doc, "TR", 2, replace(p9.ID, "The Catalogue shall be reviewed every six years."))
+		e.do("POST", docPath(doc, "/merges"), "chair", map[string]any{"base": 2, "proposals": []string{tr}, "resolutions": map[string]string{p4.ID: "Something else."}}).MustStatus(http.StatusUnprocessableEntity)
+	})
+	t.Run("a proposal too large is refused quickly", func(t *testing.T) {
+		var b strings.Builder
+		for i := 0; i < 20000; i++ {
+			b.WriteString("(x) item.\n\n")
+		}
+		start := time.Now()
+		ops := []map[string]string{}
+		for i := 0; i < 4; i++ {
+			ops = append(ops, map[string]string{"op": "insert", "after": p4.ID, "text": b.String()})
+		}
+		e.do("POST", docPath(doc, "/proposals"), "CN", map[string]any{"base": 2, "operations": ops}).MustStatus(http.StatusUnprocessableEntity)
+		if d := time.Since(start); d > 10*time.Second {
+			t.Fatalf("took %s", d)
+		}
+	})
+}

@@ -195,7 +195,7 @@ func randomEdit(r *rand.Rand, old []drafts.Provision, next *int) []drafts.Provis
 		case 0, 1: // edit words
 			if len(new) > 0 {
 				i := r.IntN(len(new))
-				if t := editWords(r, new[i].Text, 1+r.IntN(4)); t != "" && !strings.Contains(t, "\n\n") {
+				if t := editWords(r, new[i].Text, 1+r.IntN(4)); t != "" && reparses(new[i].Number, t) {
 					new[i].Text = t
 				}
 			}

@@ -48,6 +48,18 @@ func (s *Service) Compile(ctx context.Context, doc string, n int) (*Compilation,
 			}
 		}
 		diff := s.Differ.Provisions(from, result)
+		// A run of inserted provisions goes under the provision the run
+		// follows, not under the new provision before each.
+		inserted := map[string]string{}
+		for _, c := range diff.Changes {
+			if c.Kind == ChangeInserted {
+				anchor := c.After
+				if a, ok := inserted[anchor]; ok {
+					anchor = a
+				}
+				inserted[c.Provision] = anchor
+			}
+		}
 		for _, c := range diff.Changes {
 			if c.Kind == ChangeUnchanged {
 				continue
@@ -56,7 +68,7 @@ func (s *Service) Compile(ctx context.Context, doc string, n int) (*Compilation,
 			key := c.Provision
 			switch {
 			case c.Kind == ChangeInserted:
-				cp.Op, cp.Segments, key = OpInsert, nil, c.After
+				cp.Op, cp.Segments, key = OpInsert, nil, inserted[c.Provision]
 				cp.Text = (Provision{Number: c.Number, Text: c.Text}).Markup()
 			case c.Kind == ChangeDeleted:
 				cp.Op, cp.Text = OpDelete, ""

@@ -261,16 +261,17 @@ func (s *Service) Merge(ctx context.Context, doc string, in MergeInput) (*MergeR
 		return nil, err
 	}
 	for id, text := range in.Resolutions {
-		if _, i := head.Provision(id); i < 0 {
+		p, i := head.Provision(id)
+		if i < 0 {
 			return nil, &Error{Code: EINVALID, Message: fmt.Sprintf("resolutions: no provision %q in the head", id),
 				Fields: []FieldError{{Field: "resolutions." + id, Message: "no such provision"}}}
 		}
-		if err := CheckText(text, s.Limits); err != nil {
-			return nil, err
+		if strings.TrimSpace(text) == "" {
+			continue // the compromise is to delete the provision
 		}
-		if strings.Contains(text, "\n\n") {
-			return nil, &Error{Code: EINVALID, Message: "resolutions: a compromise text is one provision, without blank lines",
-				Fields: []FieldError{{Field: "resolutions." + id, Message: "blank line"}}}
+		if err := CheckProvisionText(p.Number, text, s.Limits); err != nil {
+			return nil, &Error{Code: EINVALID, Message: "resolutions." + id + ": " + ErrorMessage(err),
+				Fields: []FieldError{{Field: "resolutions." + id, Message: ErrorMessage(err)}}}
 		}
 	}
 	bases := map[int]*Version{d.Head: head}
@@ -305,6 +306,12 @@ func (s *Service) Merge(ctx context.Context, doc string, in MergeInput) (*MergeR
 		items = append(items, rebaseItem{p: p, base: base.Provisions, result: result})
 	}
 	rb := s.rebase(head.Provisions, items, in.Resolutions)
+	for id := range in.Resolutions {
+		if _, touched := rb.Touched[id]; !touched && len(rb.Collisions) == 0 {
+			return nil, &Error{Code: EINVALID, Message: fmt.Sprintf("resolutions: no proposal being merged changes provision %q", id),
+				Fields: []FieldError{{Field: "resolutions." + id, Message: "not changed by the merged proposals"}}}
+		}
+	}
 	if len(rb.Collisions) > 0 {
 		return nil, &Error{Code: ECONFLICT, Message: fmt.Sprintf("%d provision(s) have colliding changes; send resolutions with a compromise text for each", len(rb.Collisions)), Collisions: rb.Collisions}
 	}

@@ -3,6 +3,7 @@ package drafts
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Operation kinds of a proposal.
@@ -101,17 +102,17 @@ func ApplyOperations(ps []Provision, ops []Operation, newID func() string, lim L
 			if i < 0 {
 				return nil, fail("no provision %q", o.Provision)
 			}
-			if err := CheckText(o.Text, lim); err != nil {
-				return nil, fail("%s", ErrorMessage(err))
-			}
-			out[i].Text = o.Text
+			number := out[i].Number
 			if o.Number != nil {
-				if err := checkMarker(*o.Number, out[i].Text); err != nil {
+				if err := checkMarker(*o.Number, o.Text); err != nil {
 					return nil, fail("%s", err)
 				}
-				out[i].Number = *o.Number
-				out[i].Kind = kindOf(*o.Number)
+				number = *o.Number
 			}
+			if err := CheckProvisionText(number, o.Text, lim); err != nil {
+				return nil, fail("%s", ErrorMessage(err))
+			}
+			out[i].Text, out[i].Number, out[i].Kind = o.Text, number, kindOf(number)
 		case OpInsert:
 			news, err := ParseProvisions(o.Text, lim)
 			if err != nil {
@@ -129,6 +130,9 @@ func ApplyOperations(ps []Provision, ops []Operation, newID func() string, lim L
 					return nil, fail("provision %q exists already", o.ID)
 				}
 				news[0].ID = o.ID
+			}
+			if len(out)+len(news) > lim.orDefault().MaxProvisions {
+				return nil, fail("the text would have more than %d provisions", lim.orDefault().MaxProvisions)
 			}
 			at := after + 1
 			out = append(out[:at], append(news, out[at:]...)...)
@@ -217,6 +221,25 @@ func checkMarker(number, text string) error {
 	}
 	if p := classify(number + " " + text); p.Number != number {
 		return fmt.Errorf("%q is not a marker (like 12., (a) or #)", number)
+	}
+	return nil
+}
+
+// CheckProvisionText checks that text can be the words of one provision
+// with the given marker: not empty, valid, and printing and parsing back as
+// that one provision (no blank line inside, no marker at its start when
+// the provision has none).
+func CheckProvisionText(number, text string, lim Limits) error {
+	if strings.TrimSpace(text) == "" {
+		return Errorf(EINVALID, "the text is empty (a delete operation removes a provision)")
+	}
+	if err := CheckText(text, lim); err != nil {
+		return err
+	}
+	p := Provision{Number: number, Text: text}
+	ps, err := ParseProvisions(p.Markup(), lim)
+	if err != nil || len(ps) != 1 || ps[0].Number != number || ps[0].Text != text {
+		return Errorf(EINVALID, "the text must be one provision: no blank line inside, and no marker such as 7. or (a) at its start unless the provision has one")
 	}
 	return nil
 }

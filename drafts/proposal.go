@@ -6,6 +6,10 @@ import (
 	"time"
 )
 
+// MaxOperations bounds the changes of one proposal, counting each inserted
+// provision.
+const MaxOperations = 1000
+
 // Proposal statuses.
 const (
 	ProposalOpen             = "open"
@@ -58,11 +62,17 @@ func (p *Proposal) Resource(d *Document) Resource {
 	return r
 }
 
-// Touches returns the ids of the base provisions the proposal changes, in
-// the order its operations name them.
+// Touches returns the ids of the base provisions the proposal changes, or
+// inserts after, in the order its operations name them. Provisions the
+// proposal inserts itself are not among them.
 func (p *Proposal) Touches() []string {
 	var ids []string
 	seen := map[string]bool{}
+	for _, o := range p.Operations {
+		if o.Op == OpInsert && o.ID != "" {
+			seen[o.ID] = true // its own
+		}
+	}
 	add := func(id string) {
 		if id != "" && !seen[id] {
 			seen[id] = true
@@ -72,6 +82,9 @@ func (p *Proposal) Touches() []string {
 	for _, o := range p.Operations {
 		switch o.Op {
 		case OpInsert:
+			add(o.After)
+		case OpMove:
+			add(o.Provision)
 			add(o.After)
 		default:
 			add(o.Provision)
@@ -91,8 +104,8 @@ func ValidateProposalInput(justification string, ops []Operation, text string) e
 		fields = append(fields, FieldError{Field: "operations", Message: "give operations or a whole edited text"})
 	case len(ops) > 0 && text != "":
 		fields = append(fields, FieldError{Field: "text", Message: "give operations or a whole edited text, not both"})
-	case len(ops) > 1000:
-		fields = append(fields, FieldError{Field: "operations", Message: "at most 1000 operations"})
+	case len(ops) > MaxOperations:
+		fields = append(fields, FieldError{Field: "operations", Message: "at most " + strconv.Itoa(MaxOperations) + " operations"})
 	}
 	for i, o := range ops {
 		if err := o.Validate(); err != nil {

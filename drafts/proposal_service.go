@@ -76,7 +76,12 @@ func (s *Service) proposalOperations(ctx context.Context, doc string, in Proposa
 	if err != nil {
 		return nil, nil, err
 	}
-	ops := in.Operations
+	// Ids of new provisions are the server's to give, never the client's.
+	ops := make([]Operation, len(in.Operations))
+	for i, o := range in.Operations {
+		o.ID = ""
+		ops[i] = o
+	}
 	if in.Text != "" {
 		t, err := ParseText(in.Text, s.Limits)
 		if err != nil {
@@ -93,6 +98,10 @@ func (s *Service) proposalOperations(ctx context.Context, doc string, in Proposa
 	// application of the proposal gives the same ids.
 	if ops, err = s.splitInserts(ops); err != nil {
 		return nil, nil, err
+	}
+	if len(ops) > MaxOperations {
+		return nil, nil, &Error{Code: EINVALID, Message: fmt.Sprintf("the proposal makes %d changes; the limit is %d (each inserted provision counts)", len(ops), MaxOperations),
+			Fields: []FieldError{{Field: "operations", Message: "too many"}}}
 	}
 	if _, err := ApplyOperations(base.Provisions, ops, s.NewID, s.Limits); err != nil {
 		return nil, nil, err
