@@ -256,6 +256,17 @@ func TestRevocation(t *testing.T) {
 	})
 }
 
+// TestMalformedCredentials are 401s and 404s, never another error.
+func TestMalformedCredentials(t *testing.T) {
+	e := newEnv(t, backends()["local"](t))
+	for _, tok := range []string{"chy_a\tb_x", "chy_\xff\xfe_secret", "chy__x", "chy_abc", "chy_abc_", "Basic abc", "chy_../../x_y"} {
+		e.client.Do("GET", "/v1/me", tok, nil).MustStatus(http.StatusUnauthorized)
+	}
+	e.do("POST", "/v1/users/a%09b/tokens", "secretariat", nil).MustStatus(http.StatusNotFound)
+	e.do("DELETE", "/v1/tokens/a%09b", "secretariat", nil).MustStatus(http.StatusNotFound)
+	e.do("DELETE", "/v1/tokens/..", "secretariat", nil).MustStatus(http.StatusNotFound)
+}
+
 // TestFailedAuthenticationIsRateLimited per client address.
 func TestFailedAuthenticationIsRateLimited(t *testing.T) {
 	e := newEnv(t, backends()["local"](t))

@@ -546,10 +546,11 @@ func ifMatch(c echo.Context) string {
 	if v == "*" {
 		return ""
 	}
+	v = strings.TrimPrefix(v, "W/")
 	if u, err := strconv.Unquote(v); err == nil {
 		return u
 	}
-	return strings.TrimPrefix(v, "W/")
+	return v
 }
 
 func (s *Server) withdrawProposal(c echo.Context) error {

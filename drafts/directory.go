@@ -104,8 +104,13 @@ func SplitToken(plain string) (id, secret string, ok bool) {
 		return "", "", false
 	}
 	id, secret, found = strings.Cut(rest, "_")
-	if !found || id == "" || secret == "" || len(plain) > 200 {
+	if !found || !validID(id) || secret == "" || len(plain) > 200 {
 		return "", "", false
+	}
+	for _, c := range secret {
+		if c <= ' ' || c >= 0x7f {
+			return "", "", false
+		}
 	}
 	return id, secret, true
 }

@@ -2,7 +2,6 @@ package drafts
 
 import (
 	"context"
-	"strings"
 )
 
 func delegationKey(id string) string { return "directory/delegations/" + id + ".json" }
@@ -83,7 +82,7 @@ func (s *Service) CreateUser(ctx context.Context, u *User) (plain string, err er
 // GetUser returns a user. ENOTFOUND if there is none.
 func (s *Service) GetUser(ctx context.Context, id string) (*User, error) {
 	var u User
-	if strings.ContainsAny(id, "/.") || id == "" {
+	if !validID(id) {
 		return nil, Errorf(ENOTFOUND, "no user %q", id)
 	}
 	if _, err := s.getJSON(ctx, userObjectKey(id), &u); err != nil {
@@ -128,7 +127,7 @@ func (s *Service) IssueToken(ctx context.Context, userID string) (*Token, string
 // RevokeToken revokes a token; it stops working at once on every replica,
 // since every request reads the token from storage.
 func (s *Service) RevokeToken(ctx context.Context, id string) (*Token, error) {
-	if strings.ContainsAny(id, "/.") || id == "" {
+	if !validID(id) {
 		return nil, Errorf(ENOTFOUND, "no token %q", id)
 	}
 	var t Token
@@ -160,7 +159,7 @@ func (s *Service) RevokeToken(ctx context.Context, id string) (*Token, error) {
 func (s *Service) Authenticate(ctx context.Context, plain string) (*User, error) {
 	bad := Errorf(EUNAUTHORIZED, "invalid or revoked token")
 	id, secret, ok := SplitToken(plain)
-	if !ok || strings.ContainsAny(id, "/.") {
+	if !ok {
 		return nil, bad
 	}
 	var t Token
@@ -215,7 +214,7 @@ func (s *Service) Bootstrap(ctx context.Context, given string) (string, error) {
 		return plain, err
 	}
 	id, secret, ok := SplitToken(given)
-	if !ok || strings.ContainsAny(id, "/.") || len(secret) < 16 {
+	if !ok || len(secret) < 16 {
 		return "", Errorf(EINVALID, "bootstrap token must look like chy_<id>_<secret> with a secret of 16 characters or more")
 	}
 	t := &Token{ID: id, User: u.ID, Hash: HashSecret(secret), CreatedAt: s.now()}

@@ -187,8 +187,12 @@ func (s *Service) ListDocuments(ctx context.Context, opt ListOptions) (*Page[*Do
 		return nil, err
 	}
 	page := &Page[*Document]{Items: []*Document{}}
+	want := opt.limit()
 	for {
-		keys, next, err := s.listKeys(ctx, "documents/", opt)
+		// Ask only for what is missing, so a page never exceeds the limit.
+		o := opt
+		o.Limit = want - len(page.Items)
+		keys, next, err := s.listKeys(ctx, "documents/", o)
 		if err != nil {
 			return nil, err
 		}
@@ -204,7 +208,7 @@ func (s *Service) ListDocuments(ctx context.Context, opt ListOptions) (*Page[*Do
 		}
 		page.NextCursor = next
 		// Keep filling the page while invisible documents thinned it out.
-		if next == "" || len(page.Items) >= opt.limit() {
+		if next == "" || len(page.Items) >= want {
 			return page, nil
 		}
 		opt.Cursor = next

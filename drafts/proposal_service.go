@@ -163,8 +163,12 @@ func (s *Service) ListProposals(ctx context.Context, doc string, f ProposalFilte
 		return nil, err
 	}
 	page := &Page[*Proposal]{Items: []*Proposal{}}
+	want := opt.limit()
 	for {
-		keys, next, err := s.listKeys(ctx, "texts/"+doc+"/proposals/", opt)
+		// Ask only for what is missing, so a page never exceeds the limit.
+		o := opt
+		o.Limit = want - len(page.Items)
+		keys, next, err := s.listKeys(ctx, "texts/"+doc+"/proposals/", o)
 		if err != nil {
 			return nil, err
 		}
@@ -178,7 +182,7 @@ func (s *Service) ListProposals(ctx context.Context, doc string, f ProposalFilte
 			}
 		}
 		page.NextCursor = next
-		if next == "" || len(page.Items) >= opt.limit() {
+		if next == "" || len(page.Items) >= want {
 			return page, nil
 		}
 		opt.Cursor = next

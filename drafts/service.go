@@ -132,7 +132,8 @@ var errUnchanged = errors.New("unchanged")
 func retry(f func() error) error {
 	var err error
 	for i := 0; i < 16; i++ {
-		if err = f(); ErrorCode(err) != EPRECONDITION {
+		// A client's own stale If-Match is its answer, not a lost race.
+		if err = f(); ErrorCode(err) != EPRECONDITION || errors.Is(err, errClientPrecondition) {
 			return err
 		}
 	}
