@@ -82,6 +82,7 @@ func (s *Service) OpenAdoption(ctx context.Context, doc string, in AdoptionInput
 		d.State, d.Round = StateAdoption, r.ID
 		return nil
 	}); err != nil {
+		s.discard(ctx, roundKey(doc, r.ID)) // nothing refers to it: leave storage as it was
 		return nil, err
 	}
 	detail := r.Procedure
@@ -155,6 +156,18 @@ func (s *Service) applyRound(ctx context.Context, r *AdoptionRound) error {
 
 // finish ends a round as adopted or failed and moves the document on.
 func (s *Service) finish(ctx context.Context, r *AdoptionRound, state string, at time.Time) (*AdoptionRound, error) {
+	if state == RoundAdopted {
+		// A version created in a race with the round's opening means the
+		// text under adoption is not the head: it cannot be adopted.
+		d, err := s.readDocument(ctx, r.Document)
+		if err != nil {
+			return nil, err
+		}
+		if d.Head != r.Version {
+			state = RoundFailed
+			s.record(ctx, r.Document, "adoption.superseded", fmt.Sprint(r.Version), fmt.Sprintf("version %d was created during the round", d.Head))
+		}
+	}
 	r.State, r.ClosedAt = state, &at
 	etag, err := s.updateJSON(ctx, roundKey(r.Document, r.ID), r, r.ETag)
 	if IsCode(err, EPRECONDITION) {

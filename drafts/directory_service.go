@@ -75,8 +75,11 @@ func (s *Service) CreateUser(ctx context.Context, u *User) (plain string, err er
 	if _, err := s.createJSON(ctx, userObjectKey(u.ID), u); err != nil {
 		return "", err
 	}
-	_, plain, err = s.IssueToken(ctx, u.ID)
-	return plain, err
+	if _, plain, err = s.IssueToken(ctx, u.ID); err != nil {
+		s.discard(ctx, userObjectKey(u.ID))
+		return "", err
+	}
+	return plain, nil
 }
 
 // GetUser returns a user. ENOTFOUND if there is none.

@@ -65,11 +65,13 @@ func (s *Service) CreateDocument(ctx context.Context, d *Document, text string) 
 		t.Provisions[i].Status = ProvisionPending
 	}
 	v.Provisions = t.Provisions
-	if err := s.storeSummary(ctx, v); err != nil {
-		return nil, nil, err
+	etag, err := "", s.storeSummary(ctx, v)
+	if err == nil {
+		etag, err = s.createJSON(ctx, documentKey(d.ID), d)
 	}
-	etag, err := s.createJSON(ctx, documentKey(d.ID), d)
 	if err != nil {
+		s.discard(ctx, summaryKey(d.ID, 1))
+		s.discard(ctx, versionKey(d.ID, 1))
 		return nil, nil, err
 	}
 	d.ETag = etag

@@ -38,11 +38,8 @@ func (s *Service) CreateProposal(ctx context.Context, doc string, in ProposalInp
 		Justification: in.Justification, Operations: ops, Text: in.Text, Status: ProposalOpen,
 		Cosponsors: []string{}, Comments: []Comment{}, CreatedAt: now, UpdatedAt: now,
 	}
-	etag, err := s.createJSON(ctx, proposalKey(doc, p.ID), p)
-	if err != nil {
-		return nil, err
-	}
-	p.ETag = etag
+	// The first proposal opens the negotiation; this goes first, so that a
+	// failure leaves no proposal behind.
 	if d.State == StateDrafting {
 		if _, err := s.updateDocument(ctx, doc, func(d *Document) error {
 			if d.State == StateDrafting {
@@ -53,6 +50,11 @@ func (s *Service) CreateProposal(ctx context.Context, doc string, in ProposalInp
 			return nil, err
 		}
 	}
+	etag, err := s.createJSON(ctx, proposalKey(doc, p.ID), p)
+	if err != nil {
+		return nil, err
+	}
+	p.ETag = etag
 	s.record(ctx, doc, "proposal.create", p.ID, fmt.Sprintf("base %d, %d operations", p.Base, len(p.Operations)))
 	return p, nil
 }

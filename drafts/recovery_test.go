@@ -109,3 +109,65 @@ func TestMergeCompletedAfterCrash(t *testing.T) {
 		t.Fatalf("acceptances recorded: %d, want 1", accepted)
 	}
 }
+
+// blockingStore holds the create of one key until released.
+type blockingStore struct {
+	drafts.ObjectStore
+	key      string
+	reached  chan struct{}
+	released chan struct{}
+}
+
+func (s *blockingStore) Create(ctx context.Context, key string, data []byte) (string, error) {
+	if strings.HasSuffix(key, s.key) {
+		close(s.reached)
+		<-s.released
+	}
+	return s.ObjectStore.Create(ctx, key, data)
+}
+
+// TestRevisionRacingAdoption: a version created in a race with the opening
+// of an adoption round on the version before it cannot be adopted: the
+// round fails instead of adopting a text that is no longer the head.
+func TestRevisionRacingAdoption(t *testing.T) {
+	local, err := storage.OpenLocal(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer local.Close()
+	blocking := &blockingStore{ObjectStore: local, key: "/versions/00000002.json", reached: make(chan struct{}), released: make(chan struct{})}
+	svc := drafts.NewService(blocking, diffing.New(), nil)
+	chair := drafts.NewContextWithUser(context.Background(), &drafts.User{ID: "chair", Role: drafts.RoleChair, Body: "SWG"})
+	kz := drafts.NewContextWithUser(context.Background(), &drafts.User{ID: "kz", Role: drafts.RoleDelegate, Delegation: "KZ"})
+	d, _, err := svc.CreateDocument(chair, &drafts.Document{Symbol: "S/1", Title: "T", Kind: "other", Body: "SWG", Language: "en", Visibility: "members"}, "1. One.\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		_, err := svc.CreateVersion(chair, d.ID, 1, "1. Changed.\n", "racing")
+		done <- err
+	}()
+	<-blocking.reached
+	if _, err := svc.OpenAdoption(chair, d.ID, drafts.AdoptionInput{Version: 1, Procedure: drafts.ProcedureConsensus}); err != nil {
+		t.Fatal(err)
+	}
+	close(blocking.released)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Consent(kz, d.ID); err != nil {
+		t.Fatal(err)
+	}
+	r, err := svc.CloseAdoption(chair, d.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := svc.GetDocument(kz, d.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.State != drafts.RoundFailed || got.State == drafts.StateAdopted || got.Adopted != 0 {
+		t.Fatalf("round %s, document %s adopted %d; want a failed round and no adoption", r.State, got.State, got.Adopted)
+	}
+}

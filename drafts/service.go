@@ -123,6 +123,14 @@ func (s *Service) listKeys(ctx context.Context, prefix string, opt ListOptions) 
 	return keys, next, nil
 }
 
+// discard removes an object a failed request created and nothing refers
+// to, so that the request leaves storage as it was; a failure is logged.
+func (s *Service) discard(ctx context.Context, key string) {
+	if err := s.Store.Delete(context.WithoutCancel(ctx), key, ""); err != nil && !IsCode(err, ENOTFOUND) {
+		s.Log.Error("leftover object of a failed request", "key", key, "err", err)
+	}
+}
+
 // errUnchanged, returned by the function of a read-modify-write, means
 // there is nothing to write.
 var errUnchanged = errors.New("unchanged")
