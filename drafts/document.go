@@ -116,6 +116,9 @@ type Version struct {
 	// replaced; Obsolete the proposals the merge found impossible.
 	AcceptedModified []string          `json:"accepted_modified,omitempty"`
 	Obsolete         map[string]string `json:"obsolete,omitempty"`
+	// MergedETags are the merged proposals' ETags as the merge read them,
+	// to tell a proposal edited while the merge ran.
+	MergedETags map[string]string `json:"merged_etags,omitempty"`
 }
 
 // Text returns the version's text, as printed from its provisions.

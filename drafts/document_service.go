@@ -283,7 +283,7 @@ func (s *Service) ListVersions(ctx context.Context, doc string, opt ListOptions)
 // storeSummary writes the version's summary (no text) for listings, once.
 func (s *Service) storeSummary(ctx context.Context, v *Version) error {
 	sum := *v
-	sum.Provisions, sum.Lead, sum.Attribution, sum.Obsolete = nil, "", nil, nil
+	sum.Provisions, sum.Lead, sum.Attribution, sum.Obsolete, sum.MergedETags = nil, "", nil, nil, nil
 	if _, err := s.createJSON(ctx, summaryKey(v.Document, v.Number), &sum); err != nil && !IsCode(err, ECONFLICT) {
 		return err
 	}
@@ -417,6 +417,11 @@ func (s *Service) completeVersion(ctx context.Context, v *Version) (map[string]s
 				return errUnchanged
 			}
 			changed = true
+			if read, ok := v.MergedETags[id]; ok && read != p.ETag && status != ProposalObsolete {
+				// Edited while the merge ran: the version holds it as it was read.
+				status = ProposalAcceptedModified
+				reason = fmt.Sprintf("edited while being merged; version %d holds the proposal as it was before the edit", v.Number)
+			}
 			p.Status, p.Reason, p.ClosedAt = status, reason, &v.CreatedAt
 			if status != ProposalObsolete {
 				p.MergedInto = v.Number

@@ -319,12 +319,14 @@ func (s *Service) Merge(ctx context.Context, doc string, in MergeInput) (*MergeR
 	v := &Version{
 		Document: doc, Number: head.Number + 1, Parent: head.Number, Author: u.ID, Delegation: u.Delegation,
 		Message: in.Message, CreatedAt: s.now(), Merged: []string{}, Lead: head.Lead, Provisions: rb.Provisions,
+		MergedETags: map[string]string{},
 	}
 	for _, it := range items {
 		if _, gone := rb.Obsolete[it.p.ID]; gone {
 			continue
 		}
 		v.Merged = append(v.Merged, it.p.ID)
+		v.MergedETags[it.p.ID] = it.p.ETag
 		if rb.Modified[it.p.ID] {
 			out.Modified = append(out.Modified, it.p.ID)
 		} else {

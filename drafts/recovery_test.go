@@ -171,3 +171,45 @@ func TestRevisionRacingAdoption(t *testing.T) {
 		t.Fatalf("round %s, document %s adopted %d; want a failed round and no adoption", r.State, got.State, got.Adopted)
 	}
 }
+
+// TestEditDuringMerge: a proposal edited while a merge of it runs is not
+// reported as accepted as edited: the version holds it as it was read.
+func TestEditDuringMerge(t *testing.T) {
+	local, err := storage.OpenLocal(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer local.Close()
+	blocking := &blockingStore{ObjectStore: local, key: "/versions/00000002.json", reached: make(chan struct{}), released: make(chan struct{})}
+	svc := drafts.NewService(blocking, diffing.New(), nil)
+	chair := drafts.NewContextWithUser(context.Background(), &drafts.User{ID: "chair", Role: drafts.RoleChair, Body: "SWG"})
+	kz := drafts.NewContextWithUser(context.Background(), &drafts.User{ID: "kz", Role: drafts.RoleDelegate, Delegation: "KZ"})
+	d, v, err := svc.CreateDocument(chair, &drafts.Document{Symbol: "S/1", Title: "T", Kind: "other", Body: "SWG", Language: "en", Visibility: "members"}, "1. One.\n\n2. Two.\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := svc.CreateProposal(kz, d.ID, drafts.ProposalInput{Base: 1, Operations: []drafts.Operation{{Op: "replace", Provision: v.Provisions[0].ID, Text: "Old idea."}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		_, err := svc.Merge(chair, d.ID, drafts.MergeInput{Base: 1, Proposals: []string{p.ID}})
+		done <- err
+	}()
+	<-blocking.reached
+	if _, err := svc.EditProposal(kz, d.ID, p.ID, drafts.ProposalInput{Base: 1, Operations: []drafts.Operation{{Op: "replace", Provision: v.Provisions[0].ID, Text: "New idea."}}}, ""); err != nil {
+		t.Fatal(err)
+	}
+	close(blocking.released)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	got, err := svc.GetProposal(kz, d.ID, p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Status != drafts.ProposalAcceptedModified || !strings.Contains(got.Reason, "edited while being merged") {
+		t.Fatalf("status %s (%q), want accepted-modified saying why", got.Status, got.Reason)
+	}
+}
