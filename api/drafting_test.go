@@ -254,6 +254,8 @@ func TestBadInput(t *testing.T) {
 		{"empty text", "POST", docPath(doc, "/versions"), "chair", map[string]any{"base": 1, "text": "\n\n"}, 422},
 		{"not JSON", "POST", docPath(doc, "/versions"), "chair", "{not json", 400},
 		{"wrong type", "POST", docPath(doc, "/versions"), "chair", map[string]any{"base": "one"}, 400},
+		{"control character in a justification", "POST", docPath(doc, "/proposals"), "KZ", map[string]any{"base": 1, "justification": "a\u0007b", "text": "1. x"}, 422},
+		{"message too long", "POST", docPath(doc, "/merges"), "chair", map[string]any{"base": 1, "proposals": []string{"x"}, "message": strings.Repeat("m", 2001)}, 422},
 		{"unknown op", "POST", docPath(doc, "/proposals"), "KZ", map[string]any{"base": 1, "operations": []map[string]string{{"op": "explode"}}}, 422},
 		{"unknown provision", "POST", docPath(doc, "/proposals"), "KZ", map[string]any{"base": 1, "operations": []map[string]string{{"op": "delete", "provision": "nope"}}}, 422},
 		{"base out of range", "POST", docPath(doc, "/proposals"), "KZ", map[string]any{"base": 7, "operations": []map[string]string{{"op": "delete", "provision": "x"}}}, 422},

@@ -3,7 +3,6 @@ package drafts
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 )
 
@@ -209,8 +208,10 @@ func (s *Service) respond(ctx context.Context, doc string, objection bool, reaso
 	if u.Delegation == "" {
 		return nil, Errorf(EFORBIDDEN, "only a member delegation can consent or object")
 	}
-	if objection && (strings.TrimSpace(reason) == "" || len(reason) > 20000) {
-		return nil, &Error{Code: EINVALID, Message: "reason: an objection needs one (at most 20000 bytes)", Fields: []FieldError{{Field: "reason", Message: "required"}}}
+	if objection {
+		if err := CheckNote("reason", reason, 20000, true); err != nil {
+			return nil, err
+		}
 	}
 	d, err := s.loadDocument(ctx, doc)
 	if err != nil {

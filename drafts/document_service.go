@@ -305,8 +305,8 @@ func (s *Service) CreateVersion(ctx context.Context, doc string, base int, text,
 	if base != d.Head {
 		return nil, Errorf(ECONFLICT, "base version %d is not the head (version %d); start again from the head", base, d.Head)
 	}
-	if len(message) > 2000 {
-		return nil, &Error{Code: EINVALID, Message: "message: at most 2000 bytes", Fields: []FieldError{{Field: "message", Message: "at most 2000 bytes"}}}
+	if err := CheckNote("message", message, 2000, false); err != nil {
+		return nil, err
 	}
 	baseV, err := s.GetVersion(ctx, doc, base)
 	if err != nil {

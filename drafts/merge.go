@@ -250,6 +250,9 @@ func (s *Service) Merge(ctx context.Context, doc string, in MergeInput) (*MergeR
 	if err != nil {
 		return nil, err
 	}
+	if err := CheckNote("message", in.Message, 2000, false); err != nil {
+		return nil, err
+	}
 	if len(in.Proposals) == 0 {
 		return nil, &Error{Code: EINVALID, Message: "proposals: name at least one proposal", Fields: []FieldError{{Field: "proposals", Message: "required"}}}
 	}

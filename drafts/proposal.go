@@ -96,8 +96,8 @@ func (p *Proposal) Touches() []string {
 // ValidateProposalInput checks the parts of a new proposal a client sends.
 func ValidateProposalInput(justification string, ops []Operation, text string) error {
 	var fields []FieldError
-	if len(justification) > 20000 {
-		fields = append(fields, FieldError{Field: "justification", Message: "at most 20000 bytes"})
+	if err := CheckNote("justification", justification, 20000, false); err != nil {
+		fields = append(fields, AsError(err).Fields...)
 	}
 	switch {
 	case len(ops) == 0 && strings.TrimSpace(text) == "":

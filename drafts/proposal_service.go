@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 )
 
 func proposalKey(doc, id string) string { return "texts/" + doc + "/proposals/" + id + ".json" }
@@ -299,10 +298,7 @@ func (s *Service) CommentProposal(ctx context.Context, doc, id, text, ifMatch st
 	if err != nil {
 		return nil, err
 	}
-	if strings.TrimSpace(text) == "" || len(text) > 20000 {
-		return nil, &Error{Code: EINVALID, Message: "text: required, at most 20000 bytes", Fields: []FieldError{{Field: "text", Message: "required, at most 20000 bytes"}}}
-	}
-	if err := CheckText(text, s.Limits); err != nil {
+	if err := CheckNote("text", text, 20000, true); err != nil {
 		return nil, err
 	}
 	p, err := s.updateProposal(ctx, doc, id, ifMatch, func(p *Proposal) error {
@@ -318,8 +314,8 @@ func (s *Service) CommentProposal(ctx context.Context, doc, id, text, ifMatch st
 
 // RejectProposal rejects an open proposal with a reason.
 func (s *Service) RejectProposal(ctx context.Context, doc, id, reason, ifMatch string) (*Proposal, error) {
-	if strings.TrimSpace(reason) == "" || len(reason) > 20000 {
-		return nil, &Error{Code: EINVALID, Message: "reason: required, at most 20000 bytes", Fields: []FieldError{{Field: "reason", Message: "required"}}}
+	if err := CheckNote("reason", reason, 20000, true); err != nil {
+		return nil, err
 	}
 	p, err := s.updateProposal(ctx, doc, id, ifMatch, func(p *Proposal) error {
 		if err := p.mustBeOpen(); err != nil {

@@ -316,3 +316,22 @@ func FixGaps(ps []Provision, ending string) {
 		}
 	}
 }
+
+// CheckNote checks a short free text (a justification, reason, comment or
+// message): at most max bytes, valid UTF-8 without control characters other
+// than tab and line breaks, and not blank when required.
+func CheckNote(field, s string, max int, required bool) error {
+	fail := func(msg string) error {
+		return &Error{Code: EINVALID, Message: field + ": " + msg, Fields: []FieldError{{Field: field, Message: msg}}}
+	}
+	if required && strings.TrimSpace(s) == "" {
+		return fail("required")
+	}
+	if len(s) > max {
+		return fail(fmt.Sprintf("at most %d bytes", max))
+	}
+	if err := CheckText(s, Limits{MaxBytes: max + 1}); err != nil {
+		return fail(strings.TrimPrefix(ErrorMessage(err), "text: "))
+	}
+	return nil
+}
