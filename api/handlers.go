@@ -302,7 +302,7 @@ func (s *Server) getVersion(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	c.Response().Header().Set("ETag", strconv.Quote(v.Hash))
+	c.Response().Header().Set("ETag", strconv.Quote(v.ETag))
 	if preferred(c, echo.MIMEApplicationJSON, echo.MIMETextPlain) == echo.MIMETextPlain {
 		return c.Blob(http.StatusOK, echo.MIMETextPlainCharsetUTF8, []byte(v.Text()))
 	}
@@ -460,10 +460,11 @@ func (s *Server) setStatus(c echo.Context) error {
 	if err := bind(c, &req); err != nil {
 		return err
 	}
-	p, err := s.Service.SetProvisionStatus(c.Request().Context(), c.Param("doc"), n, c.Param("id"), req.Status)
+	p, etag, err := s.Service.SetProvisionStatus(c.Request().Context(), c.Param("doc"), n, c.Param("id"), req.Status, ifMatch(c))
 	if err != nil {
 		return err
 	}
+	c.Response().Header().Set("ETag", strconv.Quote(etag))
 	return c.JSON(http.StatusOK, p)
 }
 

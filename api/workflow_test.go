@@ -213,9 +213,18 @@ func TestProvisionStatus(t *testing.T) {
 	e := newEnv(t, backends()["local"](t))
 	e.forum()
 	doc, v1 := e.document("# Title\n\n1. First paragraph.\n\n2. Second paragraph here.\n", "members")
+	etag := e.mustJSON(200, nil, "GET", docPath(doc, "/versions/1"), "chair", nil).Header.Get("ETag")
 	for _, p := range v1.Provisions[:2] {
-		e.mustJSON(200, nil, "PUT", docPath(doc, "/versions/1/provisions/", p.ID, "/status"), "chair", map[string]string{"status": "agreed"})
+		r := e.mustJSON(200, nil, "PUT", docPath(doc, "/versions/1/provisions/", p.ID, "/status"), "chair", map[string]string{"status": "agreed"}, "If-Match", etag)
+		etag = r.Header.Get("ETag")
 	}
+	// A chair working from a stale copy is refused.
+	stale := e.mustJSON(200, nil, "GET", docPath(doc, "/versions/1"), "chair", nil).Header.Get("ETag")
+	if stale != etag {
+		t.Fatalf("GET gives ETag %s, PUT gave %s", stale, etag)
+	}
+	e.mustJSON(200, nil, "PUT", docPath(doc, "/versions/1/provisions/", v1.Provisions[2].ID, "/status"), "chair", map[string]string{"status": "bracketed"})
+	e.do("PUT", docPath(doc, "/versions/1/provisions/", v1.Provisions[1].ID, "/status"), "chair", map[string]string{"status": "pending"}, "If-Match", stale).MustStatus(http.StatusPreconditionFailed)
 	e.mustJSON(200, nil, "PUT", docPath(doc, "/versions/1/provisions/", v1.Provisions[2].ID, "/status"), "chair", map[string]string{"status": "bracketed"})
 	var d drafts.Document
 	e.mustJSON(200, &d, "GET", docPath(doc), "KZ", nil)

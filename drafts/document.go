@@ -119,6 +119,8 @@ type Version struct {
 	// MergedETags are the merged proposals' ETags as the merge read them,
 	// to tell a proposal edited while the merge ran.
 	MergedETags map[string]string `json:"merged_etags,omitempty"`
+	// ETag changes with the text and with the provisions' statuses.
+	ETag string `json:"-"`
 }
 
 // Text returns the version's text, as printed from its provisions.

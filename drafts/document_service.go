@@ -229,10 +229,11 @@ func (s *Service) GetVersion(ctx context.Context, doc string, n int) (*Version, 
 		}
 		return nil, err
 	}
-	st, _, err := s.statuses(ctx, doc, n)
+	st, stETag, err := s.statuses(ctx, doc, n)
 	if err != nil {
 		return nil, err
 	}
+	v.ETag = statusTag(v.Hash, stETag)
 	for i := range v.Provisions {
 		if v.Provisions[i].Status == "" {
 			v.Provisions[i].Status = ProvisionPending // as stored: carried over when the version was made
@@ -242,6 +243,15 @@ func (s *Service) GetVersion(ctx context.Context, doc string, n int) (*Version, 
 		}
 	}
 	return &v, nil
+}
+
+// statusTag is a version's ETag: its text's hash and its statuses' ETag,
+// since statuses change and the text does not.
+func statusTag(hash, statusETag string) string {
+	if statusETag == "" {
+		return hash
+	}
+	return HashText(hash + ":" + statusETag)
 }
 
 func (s *Service) statuses(ctx context.Context, doc string, n int) (*provisionStatuses, string, error) {
@@ -503,47 +513,54 @@ func checkNotInAdoption(d *Document) error {
 }
 
 // SetProvisionStatus sets the status of one provision of version n.
-func (s *Service) SetProvisionStatus(ctx context.Context, doc string, n int, id, status string) (*Provision, error) {
+//
+// ifMatch, when not "", is the version's ETag as the client read it:
+// EPRECONDITION if a status of the version changed since.
+func (s *Service) SetProvisionStatus(ctx context.Context, doc string, n int, id, status, ifMatch string) (*Provision, string, error) {
 	if _, err := actor(ctx); err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	if !ValidProvisionStatus(status) {
-		return nil, &Error{Code: EINVALID, Message: `status must be "pending", "bracketed", "agreed-ad-ref" or "agreed"`,
+		return nil, "", &Error{Code: EINVALID, Message: `status must be "pending", "bracketed", "agreed-ad-ref" or "agreed"`,
 			Fields: []FieldError{{Field: "status", Message: "unknown status"}}}
 	}
 	if _, err := s.changeableDocument(ctx, doc, false); err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	v, err := s.GetVersion(ctx, doc, n)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	p, i := v.Provision(id)
 	if i < 0 {
-		return nil, Errorf(ENOTFOUND, "no provision %q in version %d", id, n)
+		return nil, "", Errorf(ENOTFOUND, "no provision %q in version %d", id, n)
 	}
+	newETag := ""
 	err = retry(func() error {
 		st, etag, err := s.statuses(ctx, doc, n)
 		if err != nil {
 			return err
 		}
+		if ifMatch != "" && ifMatch != statusTag(v.Hash, etag) {
+			return &Error{Code: EPRECONDITION, Message: "the version's statuses changed since they were read", Err: errClientPrecondition}
+		}
 		st.Statuses[id] = status
 		if etag == "" {
-			_, err = s.createJSON(ctx, statusKey(doc, n), st)
+			newETag, err = s.createJSON(ctx, statusKey(doc, n), st)
 			if IsCode(err, ECONFLICT) {
 				return Errorf(EPRECONDITION, "status changed meanwhile")
 			}
 			return err
 		}
-		_, err = s.updateJSON(ctx, statusKey(doc, n), st, etag)
+		newETag, err = s.updateJSON(ctx, statusKey(doc, n), st, etag)
 		return err
 	})
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	p.Status = status
 	s.record(ctx, doc, "provision.status", fmt.Sprintf("%d/%s", n, id), status)
-	return &p, nil
+	return &p, statusTag(v.Hash, newETag), nil
 }
 
 // agreement counts the agreed share of a version.
