@@ -40,38 +40,29 @@ func (s *crashingStore) Update(ctx context.Context, key string, data []byte, ifM
 // created the new version is completed by the next reader: the proposal
 // becomes accepted and the document's head moves, once.
 func TestMergeCompletedAfterCrash(t *testing.T) {
-	local, err := storage.OpenLocal(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer local.Close()
+	local := MustOpenLocal(t)
 	crashing := &crashingStore{ObjectStore: local}
-	svc := drafts.NewService(crashing, diffing.New(), nil)
-	chair := drafts.NewContextWithUser(context.Background(), &drafts.User{ID: "chair", Role: drafts.RoleChair, Body: "SWG"})
-	kz := drafts.NewContextWithUser(context.Background(), &drafts.User{ID: "kz", Role: drafts.RoleDelegate, Delegation: "KZ"})
-	d, v, err := svc.CreateDocument(chair, &drafts.Document{Symbol: "S/1", Title: "T", Kind: "other", Body: "SWG", Language: "en", Visibility: "members"}, "1. One.\n\n2. Two.\n\n3. Three.\n")
+	f := MustFixture(t, crashing, "1. One.\n\n2. Two.\n\n3. Three.\n")
+	svc, chair, kz, v := f.svc, f.chair, f.kz, f.v
+	p, err := svc.CreateProposal(kz, f.doc, drafts.ProposalInput{Base: 1, Operations: []drafts.Operation{{Op: "replace", Provision: v.Provisions[1].ID, Text: "Deux."}}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := svc.CreateProposal(kz, d.ID, drafts.ProposalInput{Base: 1, Operations: []drafts.Operation{{Op: "replace", Provision: v.Provisions[1].ID, Text: "Deux."}}})
+	doomed, err := svc.CreateProposal(kz, f.doc, drafts.ProposalInput{Base: 1, Operations: []drafts.Operation{{Op: "replace", Provision: v.Provisions[2].ID, Text: "Trois."}}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	doomed, err := svc.CreateProposal(kz, d.ID, drafts.ProposalInput{Base: 1, Operations: []drafts.Operation{{Op: "replace", Provision: v.Provisions[2].ID, Text: "Trois."}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := svc.Merge(chair, d.ID, drafts.MergeInput{Base: 1, Proposals: []string{p.ID}}); drafts.ErrorCode(err) != drafts.EUNAVAILABLE {
+	if _, err := svc.Merge(chair, f.doc, drafts.MergeInput{Base: 1, Proposals: []string{p.ID}}); drafts.ErrorCode(err) != drafts.EUNAVAILABLE {
 		t.Fatalf("merge err = %v, want the crash", err)
 	}
 
 	// After the "restart": a service on the healthy store.
 	svc2 := drafts.NewService(local, diffing.New(), nil)
-	raw, err := local.Get(context.Background(), "documents/"+d.ID+".json")
+	raw, err := local.Get(context.Background(), "documents/"+f.doc+".json")
 	if err != nil || !strings.Contains(string(raw.Data), `"head":1`) {
 		t.Fatalf("stored document before recovery: %s (%v)", raw.Data, err)
 	}
-	got, err := svc2.GetDocument(kz, d.ID)
+	got, err := svc2.GetDocument(kz, f.doc)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,7 +70,7 @@ func TestMergeCompletedAfterCrash(t *testing.T) {
 		t.Fatalf("head = %d, want 2", got.Head)
 	}
 	for id, want := range map[string]string{p.ID: drafts.ProposalAccepted, doomed.ID: drafts.ProposalOpen} {
-		pr, err := svc2.GetProposal(kz, d.ID, id)
+		pr, err := svc2.GetProposal(kz, f.doc, id)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -87,15 +78,15 @@ func TestMergeCompletedAfterCrash(t *testing.T) {
 			t.Errorf("proposal %s: %s, want %s", id, pr.Status, want)
 		}
 	}
-	raw, _ = local.Get(context.Background(), "documents/"+d.ID+".json")
+	raw, _ = local.Get(context.Background(), "documents/"+f.doc+".json")
 	if !strings.Contains(string(raw.Data), `"head":2`) {
 		t.Fatalf("stored document after recovery: %s", raw.Data)
 	}
 	// Completing again changes nothing: one acceptance in the trail.
-	if _, err := svc2.GetDocument(kz, d.ID); err != nil {
+	if _, err := svc2.GetDocument(kz, f.doc); err != nil {
 		t.Fatal(err)
 	}
-	events, err := svc2.ListEvents(kz, d.ID, drafts.ListOptions{Limit: 100})
+	events, err := svc2.ListEvents(kz, f.doc, drafts.ListOptions{Limit: 100})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -130,40 +121,30 @@ func (s *blockingStore) Create(ctx context.Context, key string, data []byte) (st
 // of an adoption round on the version before it cannot be adopted: the
 // round fails instead of adopting a text that is no longer the head.
 func TestRevisionRacingAdoption(t *testing.T) {
-	local, err := storage.OpenLocal(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer local.Close()
-	blocking := &blockingStore{ObjectStore: local, key: "/versions/00000002.json", reached: make(chan struct{}), released: make(chan struct{})}
-	svc := drafts.NewService(blocking, diffing.New(), nil)
-	chair := drafts.NewContextWithUser(context.Background(), &drafts.User{ID: "chair", Role: drafts.RoleChair, Body: "SWG"})
-	kz := drafts.NewContextWithUser(context.Background(), &drafts.User{ID: "kz", Role: drafts.RoleDelegate, Delegation: "KZ"})
-	d, _, err := svc.CreateDocument(chair, &drafts.Document{Symbol: "S/1", Title: "T", Kind: "other", Body: "SWG", Language: "en", Visibility: "members"}, "1. One.\n")
-	if err != nil {
-		t.Fatal(err)
-	}
+	blocking := &blockingStore{ObjectStore: MustOpenLocal(t), key: "/versions/00000002.json", reached: make(chan struct{}), released: make(chan struct{})}
+	f := MustFixture(t, blocking, "1. One.\n")
+	svc, chair, kz := f.svc, f.chair, f.kz
 	done := make(chan error, 1)
 	go func() {
-		_, err := svc.CreateVersion(chair, d.ID, 1, "1. Changed.\n", "racing")
+		_, err := svc.CreateVersion(chair, f.doc, 1, "1. Changed.\n", "racing")
 		done <- err
 	}()
 	<-blocking.reached
-	if _, err := svc.OpenAdoption(chair, d.ID, drafts.AdoptionInput{Version: 1, Procedure: drafts.ProcedureConsensus}); err != nil {
+	if _, err := svc.OpenAdoption(chair, f.doc, drafts.AdoptionInput{Version: 1, Procedure: drafts.ProcedureConsensus}); err != nil {
 		t.Fatal(err)
 	}
 	close(blocking.released)
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc.Consent(kz, d.ID); err != nil {
+	if _, err := svc.Consent(kz, f.doc); err != nil {
 		t.Fatal(err)
 	}
-	r, err := svc.CloseAdoption(chair, d.ID)
+	r, err := svc.CloseAdoption(chair, f.doc)
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := svc.GetDocument(kz, d.ID)
+	got, err := svc.GetDocument(kz, f.doc)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -175,41 +156,68 @@ func TestRevisionRacingAdoption(t *testing.T) {
 // TestEditDuringMerge: a proposal edited while a merge of it runs is not
 // reported as accepted as edited: the version holds it as it was read.
 func TestEditDuringMerge(t *testing.T) {
-	local, err := storage.OpenLocal(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer local.Close()
-	blocking := &blockingStore{ObjectStore: local, key: "/versions/00000002.json", reached: make(chan struct{}), released: make(chan struct{})}
-	svc := drafts.NewService(blocking, diffing.New(), nil)
-	chair := drafts.NewContextWithUser(context.Background(), &drafts.User{ID: "chair", Role: drafts.RoleChair, Body: "SWG"})
-	kz := drafts.NewContextWithUser(context.Background(), &drafts.User{ID: "kz", Role: drafts.RoleDelegate, Delegation: "KZ"})
-	d, v, err := svc.CreateDocument(chair, &drafts.Document{Symbol: "S/1", Title: "T", Kind: "other", Body: "SWG", Language: "en", Visibility: "members"}, "1. One.\n\n2. Two.\n")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := svc.CreateProposal(kz, d.ID, drafts.ProposalInput{Base: 1, Operations: []drafts.Operation{{Op: "replace", Provision: v.Provisions[0].ID, Text: "Old idea."}}})
+	blocking := &blockingStore{ObjectStore: MustOpenLocal(t), key: "/versions/00000002.json", reached: make(chan struct{}), released: make(chan struct{})}
+	f := MustFixture(t, blocking, "1. One.\n\n2. Two.\n")
+	svc, chair, kz := f.svc, f.chair, f.kz
+	v := f.v
+	p, err := svc.CreateProposal(kz, f.doc, drafts.ProposalInput{Base: 1, Operations: []drafts.Operation{{Op: "replace", Provision: v.Provisions[0].ID, Text: "Old idea."}}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	done := make(chan error, 1)
 	go func() {
-		_, err := svc.Merge(chair, d.ID, drafts.MergeInput{Base: 1, Proposals: []string{p.ID}})
+		_, err := svc.Merge(chair, f.doc, drafts.MergeInput{Base: 1, Proposals: []string{p.ID}})
 		done <- err
 	}()
 	<-blocking.reached
-	if _, err := svc.EditProposal(kz, d.ID, p.ID, drafts.ProposalInput{Base: 1, Operations: []drafts.Operation{{Op: "replace", Provision: v.Provisions[0].ID, Text: "New idea."}}}, ""); err != nil {
+	if _, err := svc.EditProposal(kz, f.doc, p.ID, drafts.ProposalInput{Base: 1, Operations: []drafts.Operation{{Op: "replace", Provision: v.Provisions[0].ID, Text: "New idea."}}}, ""); err != nil {
 		t.Fatal(err)
 	}
 	close(blocking.released)
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
-	got, err := svc.GetProposal(kz, d.ID, p.ID)
+	got, err := svc.GetProposal(kz, f.doc, p.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got.Status != drafts.ProposalAcceptedModified || !strings.Contains(got.Reason, "edited while being merged") {
 		t.Fatalf("status %s (%q), want accepted-modified saying why", got.Status, got.Reason)
 	}
+}
+
+// MustOpenLocal opens a local store in a temporary directory, closed when
+// tb ends.
+func MustOpenLocal(tb testing.TB) *storage.Local {
+	tb.Helper()
+	local, err := storage.OpenLocal(tb.TempDir())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { local.Close() })
+	return local
+}
+
+// fixture is a service with a chair of SWG, a delegate of KZ and one document.
+type fixture struct {
+	svc       *drafts.Service
+	chair, kz context.Context
+	doc       string
+	v         *drafts.Version
+}
+
+// MustFixture makes a document of text on store.
+func MustFixture(tb testing.TB, store drafts.ObjectStore, text string) *fixture {
+	tb.Helper()
+	f := &fixture{
+		svc:   drafts.NewService(store, diffing.New(), nil),
+		chair: drafts.NewContextWithUser(context.Background(), &drafts.User{ID: "chair", Role: drafts.RoleChair, Body: "SWG"}),
+		kz:    drafts.NewContextWithUser(context.Background(), &drafts.User{ID: "kz", Role: drafts.RoleDelegate, Delegation: "KZ"}),
+	}
+	d, v, err := f.svc.CreateDocument(f.chair, &drafts.Document{Symbol: "S/1", Title: "T", Kind: "other", Body: "SWG", Language: "en", Visibility: "members"}, text)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	f.doc, f.v = d.ID, v
+	return f
 }
