@@ -421,8 +421,16 @@ func (s *Service) completeVersion(ctx context.Context, v *Version) (map[string]s
 		return nil, err
 	}
 	settle := func(id, status, reason string) error {
-		changed := false
+		changed, action := false, ""
 		_, err := s.updateProposal(ctx, doc, id, "", func(p *Proposal) error {
+			if p.Status == ProposalWithdrawn && status != ProposalObsolete && p.MergedInto == 0 {
+				// Withdrawn while the merge ran: it stays withdrawn, but says
+				// that the version holds its text.
+				changed, action = true, "proposal.merged-while-withdrawn"
+				reason = fmt.Sprintf("withdrawn while being merged; version %d holds its text", v.Number)
+				p.Reason, p.MergedInto = reason, v.Number
+				return nil
+			}
 			if p.Status != ProposalOpen {
 				return errUnchanged
 			}
@@ -442,7 +450,10 @@ func (s *Service) completeVersion(ctx context.Context, v *Version) (map[string]s
 			return err
 		}
 		if changed {
-			s.record(ctx, doc, "proposal."+status, id, reason)
+			if action == "" {
+				action = "proposal." + status
+			}
+			s.record(ctx, doc, action, id, reason)
 		}
 		return nil
 	}

@@ -221,3 +221,34 @@ func MustFixture(tb testing.TB, store drafts.ObjectStore, text string) *fixture 
 	f.doc, f.v = d.ID, v
 	return f
 }
+
+// TestWithdrawalDuringMerge: a proposal withdrawn while a merge of it runs
+// stays withdrawn and says that the version holds its text.
+func TestWithdrawalDuringMerge(t *testing.T) {
+	blocking := &blockingStore{ObjectStore: MustOpenLocal(t), key: "/versions/00000002.json", reached: make(chan struct{}), released: make(chan struct{})}
+	f := MustFixture(t, blocking, "1. One.\n\n2. Two.\n")
+	p, err := f.svc.CreateProposal(f.kz, f.doc, drafts.ProposalInput{Base: 1, Operations: []drafts.Operation{{Op: "replace", Provision: f.v.Provisions[0].ID, Text: "Idea."}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		_, err := f.svc.Merge(f.chair, f.doc, drafts.MergeInput{Base: 1, Proposals: []string{p.ID}})
+		done <- err
+	}()
+	<-blocking.reached
+	if _, err := f.svc.WithdrawProposal(f.kz, f.doc, p.ID, ""); err != nil {
+		t.Fatal(err)
+	}
+	close(blocking.released)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	got, err := f.svc.GetProposal(f.kz, f.doc, p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Status != drafts.ProposalWithdrawn || got.MergedInto != 2 || !strings.Contains(got.Reason, "withdrawn while being merged") {
+		t.Fatalf("proposal = %s, merged into %d, %q", got.Status, got.MergedInto, got.Reason)
+	}
+}
