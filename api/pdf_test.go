@@ -43,6 +43,10 @@ func TestPDF(t *testing.T) {
 		var v version
 		e.mustJSON(200, &v, "GET", docPath(doc, "/versions/1"), "KZ", nil)
 		pr := e.propose(doc, "KZ", 1, replace(v.Provisions[1].ID, "Новый текст."))
+		// A justification the fonts cannot show does not stop the compilation.
+		e.mustJSON(201, nil, "POST", docPath(doc, "/proposals"), "CN", map[string]any{
+			"base": 1, "justification": "理由: 中文", "operations": []map[string]string{replace(v.Provisions[2].ID, "Другой текст.")},
+		})
 		e.do("GET", docPath(doc, "/compilation"), "IN", nil, "Accept", "application/pdf").MustStatus(200)
 		e.mustJSON(201, nil, "POST", docPath(doc, "/merges"), "chair", map[string]any{"base": 1, "proposals": []string{pr}})
 		ch := e.do("GET", docPath(doc, "/versions/2/pdf?against=1"), "IN", nil)

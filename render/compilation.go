@@ -111,7 +111,9 @@ func (d *pdfDoc) proposal(v *drafts.Version, e *drafts.CompilationEntry, cp *dra
 		if who := justificationBy(cp, i); who != "" {
 			spans = append(spans, span1(who+": ", plain(faceBold, smallSize)))
 		}
-		spans = append(spans, span1(j, style{face: faceItalic, size: smallSize, color: colorBlack}))
+		// A justification in a script the fonts lack must not keep the
+		// whole compilation from printing: such characters show as [U+…].
+		spans = append(spans, span1(d.r.fonts.showable(j, faceItalic), style{face: faceItalic, size: smallSize, color: colorBlack}))
 		d.add(&block{spans: spans, x: x, size: smallSize, before: 2, bar: rule})
 	}
 }

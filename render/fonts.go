@@ -136,6 +136,24 @@ func invisible(r rune) bool {
 	return unicode.Is(unicode.Cf, r)
 }
 
+// showable returns s with each character the fonts cannot show written
+// as "[U+4E2D]". It is for side texts, such as a justification in a
+// compilation, that should not stop a whole document from printing; the
+// text of provisions is never altered this way.
+func (fs *fontSet) showable(s string, f face) string {
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r == ' ' || r == '\n' || r == '\u00ad' || invisible(r),
+			fs.main[f].has(r), fs.fallback != nil && fs.fallback.has(r):
+			b.WriteRune(r)
+		default:
+			fmt.Fprintf(&b, "[U+%04X]", r)
+		}
+	}
+	return b.String()
+}
+
 // missingRunes collects the characters of a text that no font can show, in
 // the order they first appear.
 type missingRunes struct {
