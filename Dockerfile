@@ -4,10 +4,14 @@ WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
-RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /out/chancery ./cmd/chancery
+RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /out/chancery ./cmd/chancery \
+ && mkdir /out/data
 
 FROM gcr.io/distroless/static-debian12:nonroot
 COPY --from=build /out/chancery /usr/local/bin/chancery
+# The data directory belongs to the image's non-root user (65532), so a new
+# volume mounted there is writable.
+COPY --from=build --chown=65532:65532 /out/data /data
 # Local storage lives in /data; mount a volume there (or use S3).
 VOLUME ["/data"]
 ENV CHANCERY_ADDR=0.0.0.0:8080 \
