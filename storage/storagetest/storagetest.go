@@ -490,8 +490,24 @@ func testInvalidArguments(t *testing.T, s drafts.ObjectStore, prefix string) {
 }
 
 func testRaceCreate(t *testing.T, s drafts.ObjectStore, prefix string) {
-	ctx := context.Background()
 	key := prefix + "documents/d1/versions/7"
+	race(t, s, key, "Creates", drafts.ECONFLICT, func(data []byte) (string, error) {
+		return s.Create(context.Background(), key, data)
+	})
+}
+
+func testRaceUpdate(t *testing.T, s drafts.ObjectStore, prefix string) {
+	key := prefix + "documents/d1/head"
+	base := MustCreate(t, s, key, []byte("head: version 6"))
+	race(t, s, key, "Updates with one ETag", drafts.EPRECONDITION, func(data []byte) (string, error) {
+		return s.Update(context.Background(), key, data, base)
+	})
+}
+
+// race starts raceWriters goroutines that write key at once with write,
+// and checks that exactly one wins, the others lose with lostCode, and the
+// object holds the winner's data and ETag. what names the writes.
+func race(t *testing.T, s drafts.ObjectStore, key, what, lostCode string, write func(data []byte) (string, error)) {
 	type result struct {
 		data []byte
 		etag string
@@ -504,7 +520,7 @@ func testRaceCreate(t *testing.T, s drafts.ObjectStore, prefix string) {
 		wg.Go(func() {
 			data := fmt.Appendf(nil, "version 7 by writer %d", i)
 			<-start
-			etag, err := s.Create(ctx, key, data)
+			etag, err := write(data)
 			results[i] = result{data, etag, err}
 		})
 	}
@@ -517,61 +533,16 @@ func testRaceCreate(t *testing.T, s drafts.ObjectStore, prefix string) {
 		switch drafts.ErrorCode(r.err) {
 		case "":
 			if winner != nil {
-				t.Errorf("two Creates succeeded: %q and %q", winner.data, r.data)
+				t.Errorf("two %s succeeded: %q and %q", what, winner.data, r.data)
 			}
 			winner = r
-		case drafts.ECONFLICT:
+		case lostCode:
 		default:
-			t.Errorf("writer %d: %v, want success or %s", i, r.err, drafts.ECONFLICT)
+			t.Errorf("writer %d: %v, want success or %s", i, r.err, lostCode)
 		}
 	}
 	if winner == nil {
-		t.Fatalf("no Create succeeded")
-	}
-	if obj := MustGet(t, s, key); !bytes.Equal(obj.Data, winner.data) || obj.ETag != winner.etag {
-		t.Errorf("Get = %q (ETag %q), want the winner's %q (ETag %q)", obj.Data, obj.ETag, winner.data, winner.etag)
-	}
-}
-
-func testRaceUpdate(t *testing.T, s drafts.ObjectStore, prefix string) {
-	ctx := context.Background()
-	key := prefix + "documents/d1/head"
-	base := MustCreate(t, s, key, []byte("head: version 6"))
-	type result struct {
-		data []byte
-		etag string
-		err  error
-	}
-	results := make([]result, raceWriters)
-	start := make(chan struct{})
-	var wg sync.WaitGroup
-	for i := range raceWriters {
-		wg.Go(func() {
-			data := fmt.Appendf(nil, "head: version 7 by writer %d", i)
-			<-start
-			etag, err := s.Update(ctx, key, data, base)
-			results[i] = result{data, etag, err}
-		})
-	}
-	close(start)
-	wg.Wait()
-
-	var winner *result
-	for i := range results {
-		r := &results[i]
-		switch drafts.ErrorCode(r.err) {
-		case "":
-			if winner != nil {
-				t.Errorf("two Updates with one ETag succeeded: %q and %q", winner.data, r.data)
-			}
-			winner = r
-		case drafts.EPRECONDITION:
-		default:
-			t.Errorf("writer %d: %v, want success or %s", i, r.err, drafts.EPRECONDITION)
-		}
-	}
-	if winner == nil {
-		t.Fatalf("no Update succeeded")
+		t.Fatalf("none of the %s succeeded", what)
 	}
 	if obj := MustGet(t, s, key); !bytes.Equal(obj.Data, winner.data) || obj.ETag != winner.etag {
 		t.Errorf("Get = %q (ETag %q), want the winner's %q (ETag %q)", obj.Data, obj.ETag, winner.data, winner.etag)
