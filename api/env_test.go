@@ -2,11 +2,10 @@ package api_test
 
 import (
 	"bytes"
+	fixtures "chancery/internal/corpus"
 	"context"
 	"fmt"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -186,14 +185,10 @@ func (v version) provision(t *testing.T, s string) drafts.Provision {
 	return drafts.Provision{}
 }
 
-// corpus reads a file of ../shared/corpus.
+// corpus reads a file of the test corpus.
 func corpus(t testing.TB, name string) string {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join("..", "..", "shared", "corpus", name))
-	if err != nil {
-		t.Fatalf("corpus: %v", err)
-	}
-	return string(data)
+	return fixtures.Must(t, name)
 }
 
 func docPath(doc string, rest ...string) string {

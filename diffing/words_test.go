@@ -1,6 +1,7 @@
 package diffing_test
 
 import (
+	fixtures "chancery/internal/corpus"
 	"flag"
 	"fmt"
 	"math/rand/v2"
@@ -210,27 +211,10 @@ func scramble(n int, seed uint64) string {
 	return strings.Join(words, " ")
 }
 
-// corpus returns the texts of /work/shared/corpus (or CHANCERY_CORPUS),
-// by file name; the test is skipped if there are none.
+// corpus returns the texts of the test corpus by file name.
 func corpus(tb testing.TB) map[string]string {
 	tb.Helper()
-	dir := os.Getenv("CHANCERY_CORPUS")
-	if dir == "" {
-		dir = "../../shared/corpus"
-	}
-	files, _ := filepath.Glob(filepath.Join(dir, "*.txt"))
-	if len(files) == 0 {
-		tb.Fatalf("no corpus texts in %s", dir)
-	}
-	texts := make(map[string]string, len(files))
-	for _, f := range files {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			tb.Fatal(err)
-		}
-		texts[filepath.Base(f)] = string(b)
-	}
-	return texts
+	return fixtures.All()
 }
 
 // editWords makes n random word edits (replace, insert, delete) to s.

@@ -1,8 +1,7 @@
 package drafts_test
 
 import (
-	"os"
-	"path/filepath"
+	"chancery/internal/corpus"
 	"strings"
 	"testing"
 
@@ -11,19 +10,7 @@ import (
 
 func corpusFiles(tb testing.TB) map[string]string {
 	tb.Helper()
-	paths, err := filepath.Glob(filepath.Join("..", "..", "shared", "corpus", "*.txt"))
-	if err != nil || len(paths) == 0 {
-		tb.Fatalf("no corpus files (%v)", err)
-	}
-	out := map[string]string{}
-	for _, p := range paths {
-		data, err := os.ReadFile(p)
-		if err != nil {
-			tb.Fatal(err)
-		}
-		out[filepath.Base(p)] = string(data)
-	}
-	return out
+	return corpus.All()
 }
 
 func TestRoundTripCorpus(t *testing.T) {

@@ -2,6 +2,7 @@ package render_test
 
 import (
 	"bytes"
+	"chancery/internal/corpus"
 	"flag"
 	"fmt"
 	"os"
@@ -32,17 +33,10 @@ func MustRenderer(tb testing.TB, opts ...render.Option) *render.Renderer {
 	return r
 }
 
-// MustCorpus reads a text of ../../shared/corpus.
+// MustCorpus reads a text of the test corpus.
 func MustCorpus(tb testing.TB, name string) string {
 	tb.Helper()
-	data, err := os.ReadFile(filepath.Join("..", "..", "shared", "corpus", name))
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			tb.Fatalf("corpus: %v", err)
-		}
-		tb.Skipf("corpus: %v", err)
-	}
-	return string(data)
+	return corpus.Must(tb, name)
 }
 
 // MustTestdata reads a file of testdata.

@@ -7,7 +7,7 @@
 // Each kind runs in a child process of its own, so that the peak memory
 // (the child's maximum resident set) is that kind's alone:
 //
-//	go run ./bench/render -corpus ../shared/corpus/sample-draft-road-map.txt
+//	go run ./bench/render -corpus internal/corpus/sample-draft-road-map.txt
 //
 // prints, per kind, the pages, the median and fastest time per document,
 // pages per second, bytes and allocations per document, the peak heap and
@@ -59,7 +59,7 @@ type result struct {
 
 func run(args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("render-bench", flag.ContinueOnError)
-	corpus := fs.String("corpus", "../shared/corpus/sample-draft-road-map.txt", "the road map in Chancery's markup")
+	corpus := fs.String("corpus", "internal/corpus/sample-draft-road-map.txt", "the road map in Chancery's markup")
 	pages := fs.Int("pages", 100, "about how many pages the text has")
 	n := fs.Int("n", 15, "documents per kind")
 	kind := fs.String("kind", "", "run one kind (floor, agreed, changes) in this process and print JSON")

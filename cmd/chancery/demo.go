@@ -9,7 +9,7 @@ import (
 	"chancery/drafts"
 )
 
-// demoRoadMap is the sample draft of ../shared/corpus, embedded so that a
+// demoRoadMap is the sample draft of internal/corpus, embedded so that a
 // fresh machine can load the demo without the corpus beside it.
 //
 //go:embed demo/road-map.txt
