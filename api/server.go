@@ -117,11 +117,19 @@ func (s *Server) build() {
 // Open listens on addr ("127.0.0.1:0" picks a port) and serves in the
 // background until Close.
 func (s *Server) Open(addr string) error {
-	h := s.Handler()
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return err
 	}
+	s.Serve(ln)
+	return nil
+}
+
+// Serve serves on a listener the caller opened (so that a command can
+// claim its address before it touches storage), in the background until
+// Close.
+func (s *Server) Serve(ln net.Listener) {
+	h := s.Handler()
 	s.ln = ln
 	s.echo.Server.Handler = h
 	s.echo.Server.ReadTimeout = s.ReadTimeout
@@ -133,7 +141,6 @@ func (s *Server) Open(addr string) error {
 			s.Log.Error("http server stopped", "err", err)
 		}
 	}()
-	return nil
 }
 
 // Addr returns the address the server listens on.

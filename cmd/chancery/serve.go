@@ -12,6 +12,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"chancery/api"
@@ -52,6 +53,9 @@ type Main struct {
 	server         *api.Server
 	metricsSrv     *http.Server
 	metricsLn      net.Listener
+	// apiLn is the API listener, claimed before storage is opened and
+	// handed to the server once it is built.
+	apiLn net.Listener
 
 	// ready is closed once the server listens (for tests).
 	ready chan struct{}
@@ -163,6 +167,20 @@ func (m *Main) ParseFlags(args []string, getenv func(string) string) error {
 func (m *Main) Open(ctx context.Context) error {
 	c := m.Config
 	m.log = slog.New(slog.NewJSONHandler(m.stderr, &slog.HandlerOptions{Level: c.LogLevel}))
+	// Claim the addresses first: a server that cannot listen must not
+	// create a data directory or print a token it will never serve.
+	apiLn, err := net.Listen("tcp", c.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %v", c.Addr, listenError(err))
+	}
+	m.apiLn = apiLn
+	if c.MetricsAddr != "" && c.MetricsAddr != "off" {
+		ln, err := net.Listen("tcp", c.MetricsAddr)
+		if err != nil {
+			return fmt.Errorf("metrics: listen on %s: %v", c.MetricsAddr, listenError(err))
+		}
+		m.metricsLn = ln
+	}
 	bucket, err := storage.Open(ctx, c.Storage)
 	if err != nil {
 		return fmt.Errorf("storage: %s", drafts.ErrorMessage(err))
@@ -204,19 +222,13 @@ func (m *Main) Open(ctx context.Context) error {
 	m.server.Metrics = metrics
 	m.server.TrustedProxies = c.TrustedProxies
 	m.server.BodyLimit = fmt.Sprintf("%dK", (c.MaxTextBytes*2+1023)/1024+64)
-	if err := m.server.Open(c.Addr); err != nil {
-		return fmt.Errorf("listen on %s: %v", c.Addr, err)
-	}
-	if c.MetricsAddr != "" && c.MetricsAddr != "off" {
-		ln, err := net.Listen("tcp", c.MetricsAddr)
-		if err != nil {
-			return fmt.Errorf("metrics: listen on %s: %v", c.MetricsAddr, err)
-		}
+	m.server.Serve(m.apiLn)
+	m.apiLn = nil // the server owns it now
+	if m.metricsLn != nil {
 		mux := http.NewServeMux()
 		mux.Handle("/metrics", metrics.Handler())
-		m.metricsLn = ln
 		m.metricsSrv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
-		go func() { _ = m.metricsSrv.Serve(ln) }()
+		go func() { _ = m.metricsSrv.Serve(m.metricsLn) }()
 	}
 	// Silence procedures end by time: every replica looks for due ones.
 	go m.settleLoop(ctx, svc)
@@ -278,6 +290,11 @@ func (m *Main) Close() error {
 	}
 	if m.metricsSrv != nil {
 		errs = append(errs, m.metricsSrv.Shutdown(ctx))
+	} else if m.metricsLn != nil {
+		m.metricsLn.Close()
+	}
+	if m.apiLn != nil {
+		m.apiLn.Close()
 	}
 	if m.bucket != nil {
 		errs = append(errs, m.bucket.Close())
@@ -300,4 +317,13 @@ func newRenderer(fallback string) (*render.Renderer, error) {
 		return nil, usagef("CHANCERY_PDF_FALLBACK_FONT / --pdf-fallback-font: %s", drafts.ErrorMessage(err))
 	}
 	return r, nil
+}
+
+// listenError words a listen failure for an operator: the common case is
+// another process on the port.
+func listenError(err error) string {
+	if errors.Is(err, syscall.EADDRINUSE) {
+		return "the address is in use by another process (stop it, or choose another address)"
+	}
+	return err.Error()
 }
