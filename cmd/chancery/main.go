@@ -1,6 +1,7 @@
 // Command chancery is the Chancery server and its command-line tools:
 //
 //	chancery serve [flags]             run the HTTP server
+//	chancery admin token --user ID     a new token, directly on the storage
 //	chancery diff OLD.txt NEW.txt      tracked diff of two texts
 //	chancery render TEXT.txt -o OUT.pdf [--against OLD.txt]
 //
@@ -32,6 +33,7 @@ func usagef(format string, args ...any) error { return &usageError{fmt.Sprintf(f
 
 const usage = `usage:
   chancery serve [flags]                       run the server (chancery serve -h for flags)
+  chancery admin token --user ID [flags]       issue a new token directly on the storage (chancery admin -h)
   chancery diff [--format text|json|html] OLD.txt NEW.txt
   chancery render [--against OLD.txt] TEXT.txt -o OUT.pdf
 `
@@ -53,6 +55,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 				err = cerr
 			}
 		}
+	case "admin":
+		err = runAdmin(ctx, args[1:], os.Getenv, stdout, stderr)
 	case "diff":
 		err = runDiff(args[1:], stdout)
 	case "render":
@@ -61,7 +65,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprint(stdout, usage)
 		return 0
 	default:
-		err = usagef("unknown command %q (serve, diff or render)", args[0])
+		err = usagef("unknown command %q (serve, admin, diff or render)", args[0])
 	}
 	if err == nil || errors.Is(err, errHelp) {
 		return 0

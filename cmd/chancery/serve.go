@@ -80,16 +80,7 @@ func (m *Main) ParseFlags(args []string, getenv func(string) string) error {
 	c := &m.Config
 	fs.StringVar(&c.Addr, "addr", env("CHANCERY_ADDR", "127.0.0.1:8080"), "listen address (CHANCERY_ADDR)")
 	fs.StringVar(&c.MetricsAddr, "metrics-addr", env("CHANCERY_METRICS_ADDR", "127.0.0.1:9464"), "Prometheus /metrics listen address, \"off\" to disable (CHANCERY_METRICS_ADDR)")
-	fs.StringVar(&c.Storage.Type, "storage", env("CHANCERY_STORAGE", "local"), "storage backend: local or s3 (CHANCERY_STORAGE)")
-	fs.StringVar(&c.Storage.DataDir, "data-dir", env("CHANCERY_DATA_DIR", "./data"), "local storage directory (CHANCERY_DATA_DIR)")
-	fs.StringVar(&c.Storage.S3Endpoint, "s3-endpoint", env("CHANCERY_S3_ENDPOINT", ""), "S3 endpoint host:port or URL (CHANCERY_S3_ENDPOINT)")
-	fs.StringVar(&c.Storage.S3Bucket, "s3-bucket", env("CHANCERY_S3_BUCKET", "chancery"), "S3 bucket (CHANCERY_S3_BUCKET)")
-	fs.StringVar(&c.Storage.S3Region, "s3-region", env("CHANCERY_S3_REGION", ""), "S3 region (CHANCERY_S3_REGION)")
-	fs.StringVar(&c.Storage.S3AccessKey, "s3-access-key", env("CHANCERY_S3_ACCESS_KEY", ""), "S3 access key (CHANCERY_S3_ACCESS_KEY)")
-	fs.StringVar(&c.Storage.S3SecretKey, "s3-secret-key", env("CHANCERY_S3_SECRET_KEY", ""), "S3 secret key (CHANCERY_S3_SECRET_KEY)")
-	tls := fs.String("s3-tls", env("CHANCERY_S3_TLS", "false"), "use HTTPS for S3: true or false (CHANCERY_S3_TLS)")
-	create := fs.String("s3-create-bucket", env("CHANCERY_S3_CREATE_BUCKET", "false"), "create the bucket if missing (CHANCERY_S3_CREATE_BUCKET)")
-	wait := fs.String("s3-startup-wait", env("CHANCERY_S3_STARTUP_WAIT", "10s"), "how long to wait for S3 at start (CHANCERY_S3_STARTUP_WAIT)")
+	checkStorage := storageFlags(fs, env, &c.Storage)
 	fs.StringVar(&c.PolicyModel, "policy-model", env("CHANCERY_POLICY_MODEL", ""), "casbin model file; empty for the embedded default (CHANCERY_POLICY_MODEL)")
 	fs.StringVar(&c.PolicyFile, "policy", env("CHANCERY_POLICY", ""), "casbin policy file; empty for the embedded default (CHANCERY_POLICY)")
 	silence := fs.String("silence-min", env("CHANCERY_SILENCE_MIN", "72h"), "shortest silence procedure (CHANCERY_SILENCE_MIN)")
@@ -108,16 +99,10 @@ func (m *Main) ParseFlags(args []string, getenv func(string) string) error {
 	if fs.NArg() > 0 {
 		return usagef("unexpected argument %q", fs.Arg(0))
 	}
+	if err := checkStorage(); err != nil {
+		return err
+	}
 	var err error
-	if c.Storage.S3TLS, err = strconv.ParseBool(*tls); err != nil {
-		return usagef("CHANCERY_S3_TLS / --s3-tls: %q is not true or false", *tls)
-	}
-	if c.Storage.S3CreateBucket, err = strconv.ParseBool(*create); err != nil {
-		return usagef("CHANCERY_S3_CREATE_BUCKET / --s3-create-bucket: %q is not true or false", *create)
-	}
-	if c.Storage.S3StartupWait, err = time.ParseDuration(*wait); err != nil || c.Storage.S3StartupWait < 0 {
-		return usagef("CHANCERY_S3_STARTUP_WAIT / --s3-startup-wait: %q is not a duration such as 10s", *wait)
-	}
 	if c.SilenceMin, err = time.ParseDuration(*silence); err != nil || c.SilenceMin < 0 {
 		return usagef("CHANCERY_SILENCE_MIN / --silence-min: %q is not a duration such as 72h", *silence)
 	}
@@ -136,21 +121,6 @@ func (m *Main) ParseFlags(args []string, getenv func(string) string) error {
 			return usagef("CHANCERY_TRUSTED_PROXIES / --trusted-proxies: %q is not a CIDR such as 10.0.0.0/8", p)
 		}
 		c.TrustedProxies = append(c.TrustedProxies, n)
-	}
-	switch c.Storage.Type {
-	case storage.TypeLocal:
-		if c.Storage.DataDir == "" {
-			return usagef("CHANCERY_DATA_DIR / --data-dir: empty")
-		}
-	case storage.TypeS3:
-		if c.Storage.S3Endpoint == "" || c.Storage.S3Bucket == "" {
-			return usagef("storage s3 needs CHANCERY_S3_ENDPOINT and CHANCERY_S3_BUCKET (or --s3-endpoint, --s3-bucket)")
-		}
-		if c.Storage.S3AccessKey == "" || c.Storage.S3SecretKey == "" {
-			return usagef("storage s3 needs CHANCERY_S3_ACCESS_KEY and CHANCERY_S3_SECRET_KEY")
-		}
-	default:
-		return usagef("CHANCERY_STORAGE / --storage: unknown storage type %q (local or s3)", c.Storage.Type)
 	}
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
 		return usagef("CHANCERY_ADDR / --addr: %q is not host:port", c.Addr)
@@ -207,6 +177,13 @@ func (m *Main) Open(ctx context.Context) error {
 	}
 	if token != "" && c.BootstrapToken == "" {
 		fmt.Fprintf(m.stdout, "Created the first secretariat user. Its token, shown once:\n  %s\n", token)
+	}
+	if token == "" && c.BootstrapToken != "" {
+		// The store has users already. A token that still works (the same
+		// one given at every start) is in place; any other was ignored.
+		if _, err := svc.Authenticate(ctx, c.BootstrapToken); drafts.IsCode(err, drafts.EUNAUTHORIZED) {
+			fmt.Fprintln(m.stderr, "chancery: --bootstrap-token / CHANCERY_BOOTSTRAP_TOKEN ignored: the storage has users already and the token is not one of theirs; to get a new secretariat token, run: chancery admin token --user secretariat")
+		}
 	}
 	if c.Demo {
 		if err := loadDemo(ctx, svc, m.stdout); err != nil {

@@ -1,0 +1,181 @@
+package drafts
+
+import (
+	"context"
+	"fmt"
+	"strings"
+)
+
+// The directory's audit trail: events that belong to no document (access
+// recovered from the command line), hash-chained like a document's trail.
+const directoryEventPrefix = "directory/events/"
+
+func directoryEventKey(seq int64) string {
+	return fmt.Sprintf("%s%012d.json", directoryEventPrefix, seq)
+}
+
+// RecoverAccessInput says whose access to restore and who restores it.
+type RecoverAccessInput struct {
+	// User is the id of the user who gets a new token ("secretariat" is
+	// the first secretariat user).
+	User string
+	// Operator names who ran the recovery (an operating-system user and
+	// host), recorded in the audit event.
+	Operator string
+	// RevokeOthers revokes every other token of the user, for a token that
+	// was lost where someone else may find it.
+	RevokeOthers bool
+}
+
+// RecoverAccessResult is the new token, shown once, and what was recorded.
+type RecoverAccessResult struct {
+	Token   *Token
+	Plain   string
+	Revoked []string // ids of the tokens revoked
+	Event   *Event   // the directory audit event
+}
+
+// RecoverAccess issues a new token to a user without an authenticated
+// caller: it is for an operator with direct access to the storage, when the
+// only secretariat token is lost. It records an event in the directory's
+// audit trail; if that fails, the token is discarded and the error
+// returned, so no token exists without its record. ENOTFOUND if the user
+// does not exist.
+func (s *Service) RecoverAccess(ctx context.Context, in RecoverAccessInput) (*RecoverAccessResult, error) {
+	u, err := s.GetUser(ctx, in.User)
+	if err != nil {
+		return nil, err
+	}
+	id, plain, hash := NewTokenSecret()
+	t := &Token{ID: id, User: u.ID, Hash: hash, CreatedAt: s.now()}
+	if _, err := s.createJSON(ctx, tokenKey(id), t); err != nil {
+		return nil, err
+	}
+	res := &RecoverAccessResult{Token: t, Plain: plain}
+	if in.RevokeOthers {
+		if res.Revoked, err = s.revokeTokensOf(ctx, u.ID, id); err != nil {
+			s.discard(ctx, tokenKey(id))
+			return nil, err
+		}
+	}
+	detail := "new token issued from the command line"
+	if in.Operator != "" {
+		detail += " by " + in.Operator
+	}
+	if len(res.Revoked) > 0 {
+		detail += "; revoked " + strings.Join(res.Revoked, ",")
+	}
+	e := &Event{Actor: "admin", Action: "token.recover", Ref: u.ID + "/" + id, Detail: detail}
+	if err := s.appendDirectoryEvent(ctx, e); err != nil {
+		s.discard(ctx, tokenKey(id))
+		return nil, fmt.Errorf("recording the audit event: %w", err)
+	}
+	res.Event = e
+	return res, nil
+}
+
+// revokeTokensOf revokes every token of user except keep, and returns the
+// ids it revoked.
+func (s *Service) revokeTokensOf(ctx context.Context, user, keep string) ([]string, error) {
+	var revoked []string
+	after := ""
+	for {
+		objs, next, err := s.Store.List(ctx, "directory/tokens/", after, 500)
+		if err != nil {
+			return nil, err
+		}
+		for _, o := range objs {
+			var t Token
+			if _, err := s.getJSON(ctx, o.Key, &t); err != nil {
+				return nil, err
+			}
+			if t.User != user || t.ID == keep || t.RevokedAt != nil {
+				continue
+			}
+			if _, err := s.RevokeToken(ctx, t.ID); err != nil {
+				return nil, err
+			}
+			revoked = append(revoked, t.ID)
+		}
+		if next == "" {
+			return revoked, nil
+		}
+		after = next
+	}
+}
+
+// appendDirectoryEvent adds e at the end of the directory's audit trail.
+// Of two concurrent appends one gets the sequence number, the other moves
+// on to the next.
+func (s *Service) appendDirectoryEvent(ctx context.Context, e *Event) error {
+	var prev Event
+	last, after := "", ""
+	for {
+		objs, next, err := s.Store.List(ctx, directoryEventPrefix, after, 500)
+		if err != nil {
+			return err
+		}
+		if len(objs) > 0 {
+			last = objs[len(objs)-1].Key
+		}
+		if next == "" {
+			break
+		}
+		after = next
+	}
+	if last != "" {
+		if _, err := s.getJSON(ctx, last, &prev); err != nil {
+			return err
+		}
+	}
+	e.At = s.now()
+	for tries := 0; tries < 1000; tries++ {
+		e.Seq, e.PrevHash = prev.Seq+1, prev.Hash
+		e.Hash = e.hash()
+		_, err := s.createJSON(ctx, directoryEventKey(e.Seq), e)
+		if err == nil {
+			return nil
+		}
+		if !IsCode(err, ECONFLICT) {
+			return err
+		}
+		if _, err := s.getJSON(ctx, directoryEventKey(e.Seq), &prev); err != nil {
+			return err
+		}
+	}
+	return Errorf(EUNAVAILABLE, "the directory's audit trail is too busy")
+}
+
+// DirectoryEvents returns the directory's audit trail, oldest first, with
+// the result of checking its hash chain. It has no authenticated caller
+// either: it is read by an operator with access to the storage.
+func (s *Service) DirectoryEvents(ctx context.Context) ([]*Event, *Verification, error) {
+	var events []*Event
+	res := &Verification{OK: true}
+	prev, after := "", ""
+	for {
+		objs, next, err := s.Store.List(ctx, directoryEventPrefix, after, 500)
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, o := range objs {
+			var e Event
+			if _, err := s.getJSON(ctx, o.Key, &e); err != nil {
+				return nil, nil, err
+			}
+			want := int64(len(events)) + 1
+			if res.OK && (e.Seq != want || o.Key != directoryEventKey(e.Seq) || e.PrevHash != prev || e.hash() != e.Hash) {
+				res.OK, res.FirstBad, res.Problem = false, &want, fmt.Sprintf("event %d is missing, out of order or altered", want)
+			}
+			prev = e.Hash
+			events = append(events, &e)
+			if res.OK {
+				res.Checked++
+			}
+		}
+		if next == "" {
+			return events, res, nil
+		}
+		after = next
+	}
+}

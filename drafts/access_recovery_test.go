@@ -1,0 +1,91 @@
+package drafts_test
+
+import (
+	"bytes"
+	"context"
+	"testing"
+
+	"chancery/diffing"
+	"chancery/drafts"
+)
+
+// TestRecoverAccess: a recovered token authenticates as the user, the
+// recovery is in the directory's hash-chained audit trail, other tokens are
+// revoked only when asked, and a tampered trail is reported.
+func TestRecoverAccess(t *testing.T) {
+	ctx := context.Background()
+	local := MustOpenLocal(t)
+	svc := drafts.NewService(local, diffing.New(), nil)
+	first, err := svc.Bootstrap(ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	t.Run("unknown user", func(t *testing.T) {
+		_, err := svc.RecoverAccess(ctx, drafts.RecoverAccessInput{User: "nobody"})
+		if !drafts.IsCode(err, drafts.ENOTFOUND) {
+			t.Fatalf("err = %v, want ENOTFOUND", err)
+		}
+	})
+
+	keep, err := svc.RecoverAccess(ctx, drafts.RecoverAccessInput{User: "secretariat", Operator: "ops@host"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tok := range []string{first, keep.Plain} {
+		u, err := svc.Authenticate(ctx, tok)
+		if err != nil || u.ID != "secretariat" {
+			t.Fatalf("Authenticate = %+v, %v; want the secretariat (both tokens work)", u, err)
+		}
+	}
+	revoke, err := svc.RecoverAccess(ctx, drafts.RecoverAccessInput{User: "secretariat", Operator: "ops@host", RevokeOthers: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := len(revoke.Revoked), 2; got != want {
+		t.Errorf("revoked %d tokens, want %d", got, want)
+	}
+	for _, tok := range []string{first, keep.Plain} {
+		if _, err := svc.Authenticate(ctx, tok); !drafts.IsCode(err, drafts.EUNAUTHORIZED) {
+			t.Errorf("an old token still authenticates after --revoke-others (err %v)", err)
+		}
+	}
+	if _, err := svc.Authenticate(ctx, revoke.Plain); err != nil {
+		t.Errorf("the new token does not authenticate: %v", err)
+	}
+
+	events, check, err := svc.DirectoryEvents(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !check.OK || check.Checked != 2 || len(events) != 2 {
+		t.Fatalf("trail = %d events, check %+v; want 2, intact", len(events), check)
+	}
+	for i, e := range events {
+		if e.Action != "token.recover" || e.Actor != "admin" || !bytes.Contains([]byte(e.Detail), []byte("ops@host")) {
+			t.Errorf("event %d = %+v, want token.recover by admin naming the operator", i+1, e)
+		}
+	}
+	if events[1].PrevHash != events[0].Hash {
+		t.Errorf("event 2 does not chain to event 1")
+	}
+
+	t.Run("tampered", func(t *testing.T) {
+		key := "directory/events/000000000001.json"
+		obj, err := local.Get(ctx, key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		altered := bytes.Replace(obj.Data, []byte("ops@host"), []byte("someone"), 1)
+		if _, err := local.Update(ctx, key, altered, obj.ETag); err != nil {
+			t.Fatal(err)
+		}
+		_, check, err := svc.DirectoryEvents(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if check.OK || check.FirstBad == nil || *check.FirstBad != 1 {
+			t.Errorf("check = %+v, want damaged at event 1", check)
+		}
+	})
+}
