@@ -36,6 +36,15 @@ if ! command -v pdftotext >/dev/null || ! command -v pdffonts >/dev/null || ! co
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq poppler-utils qpdf >/dev/null
 fi
 
+# Chromium (Debian's package) opens the API reference page /v1/docs in the tests.
+if ! command -v chromium >/dev/null && [ -z "${CHANCERY_CHROMIUM:-}" ]; then
+  echo "test.sh: installing chromium"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null
+fi
+
 unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))
 if [ -n "$unformatted" ]; then
   echo "test.sh: gofmt would change:" $unformatted >&2

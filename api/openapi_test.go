@@ -22,7 +22,7 @@ import (
 )
 
 // serviceRoutes are registered outside the /v1 policy table: no action.
-var serviceRoutes = []string{"GET /healthz", "GET /readyz", "GET /v1/openapi.json"}
+var serviceRoutes = []string{"GET /healthz", "GET /readyz", "GET /v1/openapi.json", "GET /v1/docs", "GET /v1/docs/:file"}
 
 // echoParam matches an Echo path parameter (":doc").
 var echoParam = regexp.MustCompile(`:([A-Za-z0-9_]+)`)

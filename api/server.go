@@ -104,6 +104,7 @@ func (s *Server) build() {
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)
 	e.GET("/v1/openapi.json", s.openapi)
+	s.registerDocs(e)
 
 	s.routes = map[string]route{}
 	for _, r := range s.apiRoutes() {
