@@ -2,18 +2,16 @@ package main
 
 import (
 	"context"
-	_ "embed"
 	"fmt"
 	"io"
 
 	"chancery/drafts"
+	"chancery/internal/corpus"
 )
 
-// demoRoadMap is the sample draft of internal/corpus, embedded so that a
-// fresh machine can load the demo without the corpus beside it.
-//
-//go:embed demo/road-map.txt
-var demoRoadMap string
+// demoText is the demo document's text: the sample draft road map of
+// internal/corpus, which the README and docs/text-format.md show.
+const demoText = "sample-draft-road-map.txt"
 
 // demoDelegations are the forum's member states and some observers, from
 // public sources (CICA's membership; check before production use).
@@ -82,12 +80,16 @@ func loadDemo(ctx context.Context, svc *drafts.Service, out io.Writer) error {
 		}
 		tokens[i] = t
 	}
+	text, err := corpus.Text(demoText)
+	if err != nil {
+		return err
+	}
 	chair := users[0]
 	cctx := drafts.NewContextWithUser(ctx, &chair)
 	doc, _, err := svc.CreateDocument(cctx, &drafts.Document{
 		Symbol: "CICA/SWG/2026/R.1", Title: "Draft Road Map for the Transformation of the Conference",
 		Kind: "road-map", Body: "SWG", Language: "en", Visibility: drafts.VisibilityObservers,
-	}, demoRoadMap)
+	}, text)
 	if err != nil {
 		return err
 	}
