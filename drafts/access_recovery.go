@@ -35,22 +35,33 @@ type RecoverAccessResult struct {
 	Event   *Event   // the directory audit event
 }
 
-// RecoverAccess issues a new token to a user without an authenticated
-// caller: it is for an operator with direct access to the storage, when the
-// only secretariat token is lost. It records an event in the directory's
+// RecoverAccess issues a new token to a user for a trusted caller (the
+// command line, acting with NewSystemContext): it is for an operator with
+// direct access to the storage, when the only secretariat token is lost.
+// The caller needs the token:create permission (and token:revoke for
+// RevokeOthers). It records an event in the directory's
 // audit trail; if that fails, the token is discarded and the error
 // returned, so no token exists without its record. ENOTFOUND if the user
 // does not exist.
 func (s *Service) RecoverAccess(ctx context.Context, in RecoverAccessInput) (*RecoverAccessResult, error) {
-	u, err := s.GetUser(ctx, in.User)
+	caller, err := s.directoryFor(ctx, ActTokenCreate)
 	if err != nil {
 		return nil, err
 	}
-	id, plain, hash := NewTokenSecret()
-	t := &Token{ID: id, User: u.ID, Hash: hash, CreatedAt: s.now()}
-	if _, err := s.createJSON(ctx, tokenKey(id), t); err != nil {
+	if in.RevokeOthers {
+		if _, err := s.directoryFor(ctx, ActTokenRevoke); err != nil {
+			return nil, err
+		}
+	}
+	u, err := s.holder(ctx, in.User)
+	if err != nil {
 		return nil, err
 	}
+	t, plain, err := s.storeToken(ctx, u)
+	if err != nil {
+		return nil, err
+	}
+	id := t.ID
 	res := &RecoverAccessResult{Token: t, Plain: plain}
 	if in.RevokeOthers {
 		if res.Revoked, err = s.revokeTokensOf(ctx, u.ID, id); err != nil {
@@ -65,7 +76,7 @@ func (s *Service) RecoverAccess(ctx context.Context, in RecoverAccessInput) (*Re
 	if len(res.Revoked) > 0 {
 		detail += "; revoked " + strings.Join(res.Revoked, ",")
 	}
-	e := &Event{Actor: "admin", Action: "token.recover", Ref: u.ID + "/" + id, Detail: detail}
+	e := &Event{Actor: caller.ID, Delegation: caller.Delegation, Action: "token.recover", Ref: u.ID + "/" + id, Detail: detail}
 	if err := s.appendDirectoryEvent(ctx, e); err != nil {
 		s.discard(ctx, tokenKey(id))
 		return nil, fmt.Errorf("recording the audit event: %w", err)
@@ -147,9 +158,12 @@ func (s *Service) appendDirectoryEvent(ctx context.Context, e *Event) error {
 }
 
 // DirectoryEvents returns the directory's audit trail, oldest first, with
-// the result of checking its hash chain. It has no authenticated caller
-// either: it is read by an operator with access to the storage.
+// the result of checking its hash chain. The caller needs the user:list
+// permission (the secretariat, or the command line's system context).
 func (s *Service) DirectoryEvents(ctx context.Context) ([]*Event, *Verification, error) {
+	if _, err := s.directoryFor(ctx, ActUserList); err != nil {
+		return nil, nil, err
+	}
 	var events []*Event
 	res := &Verification{OK: true}
 	prev, after := "", ""

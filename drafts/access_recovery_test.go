@@ -13,9 +13,9 @@ import (
 // recovery is in the directory's hash-chained audit trail, other tokens are
 // revoked only when asked, and a tampered trail is reported.
 func TestRecoverAccess(t *testing.T) {
-	ctx := context.Background()
+	ctx := drafts.NewSystemContext(context.Background())
 	local := MustOpenLocal(t)
-	svc := drafts.NewService(local, diffing.New(), nil)
+	svc := drafts.NewService(local, diffing.New(), MustPolicy(t))
 	first, err := svc.Bootstrap(ctx, "")
 	if err != nil {
 		t.Fatal(err)
@@ -62,13 +62,23 @@ func TestRecoverAccess(t *testing.T) {
 		t.Fatalf("trail = %d events, check %+v; want 2, intact", len(events), check)
 	}
 	for i, e := range events {
-		if e.Action != "token.recover" || e.Actor != "admin" || !bytes.Contains([]byte(e.Detail), []byte("ops@host")) {
-			t.Errorf("event %d = %+v, want token.recover by admin naming the operator", i+1, e)
+		if e.Action != "token.recover" || e.Actor != "system" || !bytes.Contains([]byte(e.Detail), []byte("ops@host")) {
+			t.Errorf("event %d = %+v, want token.recover by the system naming the operator", i+1, e)
 		}
 	}
 	if events[1].PrevHash != events[0].Hash {
 		t.Errorf("event 2 does not chain to event 1")
 	}
+
+	t.Run("needs the permission", func(t *testing.T) {
+		kz := drafts.NewContextWithUser(context.Background(), &drafts.User{ID: "kz", Role: drafts.RoleDelegate, Delegation: "KZ", DelegationStatus: drafts.StatusMember})
+		if _, err := svc.RecoverAccess(kz, drafts.RecoverAccessInput{User: "secretariat"}); !drafts.IsCode(err, drafts.EFORBIDDEN) {
+			t.Errorf("a delegate recovering access: err = %v, want EFORBIDDEN", err)
+		}
+		if _, err := svc.RecoverAccess(context.Background(), drafts.RecoverAccessInput{User: "secretariat"}); !drafts.IsCode(err, drafts.EUNAUTHORIZED) {
+			t.Errorf("nobody recovering access: err = %v, want EUNAUTHORIZED", err)
+		}
+	})
 
 	t.Run("tampered", func(t *testing.T) {
 		key := "directory/events/000000000001.json"

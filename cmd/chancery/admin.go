@@ -71,6 +71,8 @@ func runAdmin(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	defer closeStore()
+	// The operator holds the storage: the command acts as the system.
+	ctx = drafts.NewSystemContext(ctx)
 	if args[0] == "events" {
 		return printDirectoryEvents(ctx, svc, stdout)
 	}
