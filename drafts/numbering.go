@@ -394,6 +394,13 @@ func OpeningWords(text string) int {
 			return e2
 		}
 		return 0
+	case first == "будучи" && end < len(text) && text[end] == ' ':
+		// "будучи убеждены", "будучи глубоко обеспокоены"
+		e := wordEnd(text, end+1)
+		if strings.HasSuffix(text[end+1:e], "о") && e < len(text) && text[e] == ' ' {
+			e = wordEnd(text, e+1)
+		}
+		return e
 	case participle(first):
 		return end
 	}

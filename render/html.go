@@ -131,13 +131,10 @@ func numberHTML(number string) string {
 	return `<span class="number">` + esc(number) + "</span> "
 }
 
-// headingLevel is the level of a heading marker: "#" is 1, "##" 2.
+// headingLevel is the level of a heading marker: "#" is 1, "##" 2; a
+// numbered heading's from its word (Part 1, Chapter 2, Rule 4).
 func headingLevel(number string) int {
-	n := strings.Count(number, "#")
-	if n < 1 {
-		return 1
-	}
-	return n
+	return max(drafts.HeadingLevel(number), 1)
 }
 
 func esc(s string) string { return html.EscapeString(s) }
