@@ -350,10 +350,15 @@ func NumberDepth(number string) int {
 	return 0
 }
 
+// MaxDepth is the deepest level Nesting reports and Renumber renumbers: a
+// decimal number of more parts (1.1.1.1.1.1.1) is printed at this depth
+// and keeps its number.
+const MaxDepth = 6
+
 // Nesting follows a text's provisions in order and tells how deep each is:
 // headings 0; paragraphs (and preambular paragraphs) 1, or the depth of
-// their decimal number; items one deeper than the paragraph they follow.
-// The zero value is ready at the start of a text.
+// their decimal number (at most MaxDepth); items one deeper than the
+// paragraph they follow. The zero value is ready at the start of a text.
 type Nesting struct {
 	para int
 }
@@ -365,12 +370,9 @@ func (n *Nesting) Depth(kind, number string) int {
 		n.para = 0
 		return 0
 	case KindItem:
-		return max(n.para, 1) + 1
+		return min(max(n.para, 1)+1, MaxDepth+1)
 	}
-	d := NumberDepth(number)
-	if d == 0 {
-		d = 1
-	}
+	d := min(max(NumberDepth(number), 1), MaxDepth)
 	n.para = d
 	return d
 }

@@ -175,6 +175,14 @@ func TestDepthsAndLevels(t *testing.T) {
 	if want := "[0 1 2 3 3 2 3 3 4 4 1 2 2 1 2]"; fmt.Sprint(got) != want {
 		t.Fatalf("depths %v, want %s", got, want)
 	}
+	deep := strings.Repeat("1.", 1000) + " x\n\n(a) y"
+	got = nil
+	for _, p := range mustParse(t, deep) {
+		got = append(got, nest.Depth(p.Kind, p.Number))
+	}
+	if want := fmt.Sprint([]int{drafts.MaxDepth, drafts.MaxDepth + 1}); fmt.Sprint(got) != want {
+		t.Fatalf("depths of a 1000-part number and its item: %v, want %s", got, want)
+	}
 }
 
 func TestOpeningWords(t *testing.T) {

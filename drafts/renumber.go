@@ -19,8 +19,9 @@ import (
 // Chapter, Глава ...), each in its own style (12, XII, L, Twelve,
 // двенадцатая) with its punctuation. A sequence starts again at 1 where
 // the text started it again: a number 1 (I, A, One) after a heading of a
-// higher level. Items ((a), (b)) and numbered headings with a decimal
-// number ("Section 3.1") keep their numbers.
+// higher level. Items ((a), (b)), numbered headings with a decimal
+// number ("Section 3.1") and decimal numbers deeper than MaxDepth keep
+// their numbers.
 func Renumber(ps []Provision) ([]Provision, int) {
 	out := make([]Provision, len(ps))
 	copy(out, ps)
@@ -84,20 +85,23 @@ func Renumber(ps []Provision) ([]Provision, int) {
 			headingAt[level] = i
 		case p.Kind == KindParagraph && p.Number != "":
 			num, n := paragraphNumber(p.Number + " ")
-			if n != len(p.Number) {
+			if n != len(p.Number) || len(num.parts) > MaxDepth {
 				continue
 			}
 			d := len(num.parts)
 			parent := num.parts[:d-1]
 			if d > 1 {
-				if len(stack) >= d-1 && stack[d-2].old == joinInts(parent) {
+				if len(stack) >= d-1 && stack[d-2].old == firstParts(num.token, d-1) {
 					parent = stack[d-2].new
 				} else {
 					// No parent in the text: the decimal number stands
 					// under its number as written.
 					stack = stack[:0]
+					end := 0
 					for k := 1; k < d; k++ {
-						stack = append(stack, frame{old: joinInts(num.parts[:k]), new: num.parts[:k], at: i})
+						end += strings.IndexByte(num.token[end:], '.')
+						stack = append(stack, frame{old: num.token[:end], new: num.parts[:k], at: i})
+						end++
 					}
 				}
 			}
@@ -110,7 +114,7 @@ func Renumber(ps []Provision) ([]Provision, int) {
 				}
 			}
 			np := append(append([]int{}, parent...), nv)
-			stack = append(stack[:d-1], frame{old: joinInts(num.parts) + num.suffix, new: np, at: i})
+			stack = append(stack[:d-1], frame{old: num.token + num.suffix, new: np, at: i})
 			if s := joinInts(np) + num.punct; s != p.Number {
 				p.Number = s
 				changed++
@@ -196,4 +200,18 @@ func joinInts(parts []int) string {
 		b.WriteString(strconv.Itoa(v))
 	}
 	return b.String()
+}
+
+// firstParts returns the first k parts of a decimal number as written:
+// "3.2" of "3.2.1".
+func firstParts(token string, k int) string {
+	end := 0
+	for ; k > 0; k-- {
+		i := strings.IndexByte(token[end:], '.')
+		if i < 0 {
+			return token
+		}
+		end += i + 1
+	}
+	return token[:end-1]
 }

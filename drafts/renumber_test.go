@@ -49,6 +49,7 @@ func TestRenumber(t *testing.T) {
 		{"capitals stay", "PART ONE\na\n\nPART THREE\nb", "PART ONE|PART TWO", 1},
 		{"punctuation stays", "Article 1: a\n\nArticle 1 bis: b\n\nArticle 2 — c", "Article 1:|Article 2:|Article 3", 2},
 		{"keywords are separate sequences", "Rule 1. a\n\nArticle 4. b\n\nRule 3. c", "Rule 1.|Article 4.|Rule 2.", 1},
+		{"deeper than MaxDepth stays", "1.1.1.1.1.1.1 a\n\n1.1.1.1.1.1.1 b", "1.1.1.1.1.1.1|1.1.1.1.1.1.1", 0},
 		{"items and unnumbered stay", "Noting,\n\n1. a\n\n(a) x\n\n(a) y\n\nmore\n\n3. b", "-|1.|(a)|(a)|-|2.", 1},
 	}
 	for _, tt := range tests {
