@@ -16,16 +16,14 @@ type RenumberInput struct {
 // a clean sequence (see Renumber): the chair's last step before adoption,
 // which turns "6 bis" into 7 and moves the numbers after it. Texts, ids
 // and statuses stay, so the diff between the two versions shows
-// renumbering only. ECONFLICT if base is not the head (or another version
+// renumbering only. EFORBIDDEN unless the user may publish versions of
+// the document (its body's chair); ECONFLICT if base is not the head (or another version
 // was created meanwhile), if the document is adopted, withdrawn or under
 // adoption, or if its numbering is already clean; EINVALID for a message
 // that is too long.
 func (s *Service) RenumberVersion(ctx context.Context, doc string, in RenumberInput) (*Version, error) {
-	u, err := actor(ctx)
-	if err != nil {
-		return nil, err
-	}
-	d, err := s.changeableDocument(ctx, doc, true)
+	// Renumbering publishes a version: the permission to publish one.
+	u, d, err := s.changeableDocument(ctx, doc, ActVersionCreate, true)
 	if err != nil {
 		return nil, err
 	}
@@ -35,7 +33,7 @@ func (s *Service) RenumberVersion(ctx context.Context, doc string, in RenumberIn
 	if err := CheckNote("message", in.Message, 2000, false); err != nil {
 		return nil, err
 	}
-	head, err := s.GetVersion(ctx, doc, d.Head)
+	head, err := s.getVersion(ctx, doc, d.Head)
 	if err != nil {
 		return nil, err
 	}

@@ -121,7 +121,10 @@ func TestRenumberVersion(t *testing.T) {
 	if _, _, err := f.svc.SetProvisionStatus(f.chair, f.doc, 2, two.ID, drafts.ProvisionAgreed, ""); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.svc.RenumberVersion(f.kz, f.doc, drafts.RenumberInput{Base: 1}); drafts.ErrorCode(err) != drafts.ECONFLICT {
+	if _, err := f.svc.RenumberVersion(f.kz, f.doc, drafts.RenumberInput{Base: 2}); drafts.ErrorCode(err) != drafts.EFORBIDDEN {
+		t.Fatalf("a delegate renumbering: %v", err)
+	}
+	if _, err := f.svc.RenumberVersion(f.chair, f.doc, drafts.RenumberInput{Base: 1}); drafts.ErrorCode(err) != drafts.ECONFLICT {
 		t.Fatalf("renumbering an old base: %v", err)
 	}
 	v3, err := f.svc.RenumberVersion(f.chair, f.doc, drafts.RenumberInput{Base: 2, Message: "Renumbered before adoption"})
