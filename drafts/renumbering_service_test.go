@@ -1,11 +1,15 @@
 package drafts_test
 
 import (
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"chancery/drafts"
 	"chancery/internal/corpus"
+	"chancery/render"
 )
 
 // onlyRenumbered fails unless every change of d is a renumbering or no
@@ -101,6 +105,45 @@ func TestNewRule2(t *testing.T) {
 	if !found {
 		t.Fatalf("the proposal is not in the compilation: %+v", comp.Entries)
 	}
+
+	// The compilation's PDF prints the proposal under "Rule 4. Consensus".
+	f.svc.Renderer = render.New(render.WithDeterministic(true))
+	pdf, err := f.svc.CompilationPDF(f.kz, f.doc, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	printed := pdfText(t, pdf.Data)
+	at := strings.Index(printed, "Rule 4. Consensus")
+	prop4 := strings.Index(printed, "Consensus and voting")
+	next := strings.Index(printed, "Rule 5. Silence procedure")
+	if at < 0 || !(at < prop4 && prop4 < next) {
+		t.Fatalf("the proposal is not under Rule 4 in the compilation PDF (at %d, %d, %d):\n%s", at, prop4, next, printed)
+	}
+}
+
+// pdfText returns the text of a PDF, laid out, by pdftotext: the test fails
+// without it under CI=true and is skipped elsewhere.
+func pdfText(t *testing.T, data []byte) string {
+	t.Helper()
+	tool, err := exec.LookPath("pdftotext")
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("pdftotext is not installed (apt-get install -y poppler-utils)")
+		}
+		t.Skip("pdftotext is not installed")
+	}
+	path := filepath.Join(t.TempDir(), "out.pdf")
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if dir := os.Getenv("RENDER_OUT"); dir != "" {
+		os.WriteFile(filepath.Join(dir, t.Name()+".pdf"), data, 0o644)
+	}
+	out, err := exec.Command(tool, "-layout", "-enc", "UTF-8", path, "-").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(out)
 }
 
 // TestRenumberVersion: a bis paragraph inserted by a merged proposal, then
