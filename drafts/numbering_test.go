@@ -345,6 +345,20 @@ func TestApplyOperationsKeepsKinds(t *testing.T) {
 			}
 		})
 	}
+	t.Run("a heading may be its number alone", func(t *testing.T) {
+		rules := mustParse(t, "Rule 5\n\nText.")
+		rules[0].ID, rules[1].ID = "r", "t"
+		out, err := drafts.ApplyOperations(rules, []drafts.Operation{{Op: "replace", Provision: "r", Text: "", Number: ptr("Rule 6")}}, newID, drafts.Limits{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := drafts.PrintProvisions(out); got != "Rule 6\n\nText." {
+			t.Fatalf("got %q", got)
+		}
+		if _, err := drafts.ApplyOperations(ps, []drafts.Operation{{Op: "replace", Provision: "p1", Text: ""}}, newID, drafts.Limits{}); drafts.ErrorCode(err) != drafts.EINVALID {
+			t.Fatalf("a paragraph emptied: %v", err)
+		}
+	})
 	t.Run("a heading number needs a title it can print with", func(t *testing.T) {
 		_, err := drafts.ApplyOperations(ps, []drafts.Operation{{Op: "replace", Provision: "p0", Text: "Sessions", Number: ptr("Chapter I x")}}, newID, drafts.Limits{})
 		if drafts.ErrorCode(err) != drafts.EINVALID {
