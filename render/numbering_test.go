@@ -100,3 +100,22 @@ func TestPreambleItalics(t *testing.T) {
 		}
 	}
 }
+
+// TestDiffHTMLDepth: the HTML of a diff of a catalogue marks decimal
+// paragraphs and the items under them with their depth, for the page to
+// indent them.
+func TestDiffHTMLDepth(t *testing.T) {
+	r := MustRenderer(t)
+	from := MustVersion(t, MustCorpus(t, "catalogue-decimal.txt"), 1)
+	to := MustVersion(t, MustCorpus(t, "catalogue-decimal.txt"), 2)
+	var buf bytes.Buffer
+	if err := r.DiffHTML(&buf, MustDiff(t, from, to, Edit{})); err != nil {
+		t.Fatal(err)
+	}
+	html := buf.String()
+	for _, want := range []string{`class="provision paragraph unchanged depth-3" data-provision="p4"`, `class="provision item unchanged depth-4"`, `class="provision paragraph unchanged" data-provision="p2"`} {
+		if !strings.Contains(html, want) {
+			t.Errorf("no %s in\n%s", want, html)
+		}
+	}
+}
