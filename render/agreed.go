@@ -192,7 +192,15 @@ func (geo geometry) block(spans, marker []span) *block {
 		if len(spans) > 0 && strings.HasPrefix(spans[0].text, "\n") {
 			sep = ""
 		}
-		spans = append(append(marker[:len(marker):len(marker)], span{text: sep, st: marker[len(marker)-1].st}), spans...)
+		marker = append([]span(nil), marker...)
+		if len(spans) > 0 && spans[0].st.color == marker[0].st.color {
+			// An inserted or deleted heading: its number underlined or
+			// struck through like its title.
+			for i := range marker {
+				marker[i].st.deco = spans[0].st.deco
+			}
+		}
+		spans = append(append(marker, span{text: sep, st: marker[len(marker)-1].st}), spans...)
 		marker = nil
 	}
 	return &block{
