@@ -170,6 +170,12 @@ func TestRenumberVersion(t *testing.T) {
 	if _, err := f.svc.RenumberVersion(f.chair, f.doc, drafts.RenumberInput{Base: 1}); drafts.ErrorCode(err) != drafts.ECONFLICT {
 		t.Fatalf("renumbering an old base: %v", err)
 	}
+	three := f.v.Provisions[4]
+	open, err := f.svc.CreateProposal(f.kz, f.doc, drafts.ProposalInput{Base: 2, Justification: "Plainer.",
+		Operations: []drafts.Operation{{Op: "replace", Provision: three.ID, Text: "Three, plainly."}}})
+	if err != nil {
+		t.Fatal(err)
+	}
 	v3, err := f.svc.RenumberVersion(f.chair, f.doc, drafts.RenumberInput{Base: 2, Message: "Renumbered before adoption"})
 	if err != nil {
 		t.Fatal(err)
@@ -189,6 +195,21 @@ func TestRenumberVersion(t *testing.T) {
 	}
 	if p, _ := v3.Provision(two.ID); p.Status != drafts.ProvisionAgreed {
 		t.Fatalf("status of paragraph 2 after renumbering: %q", p.Status)
+	}
+	// The compilation of the renumbered head lists the open proposal under
+	// the new number 4., with its own words only.
+	comp, _, err := f.svc.Compile(f.kz, f.doc, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var listed []string
+	for _, e := range comp.Entries {
+		for _, cp := range e.Proposals {
+			listed = append(listed, e.Provision.Number+" "+cp.Op+" "+cp.Text+" "+strings.Join(cp.Proposals, ","))
+		}
+	}
+	if got, want := strings.Join(listed, " | "), "4. replace Three, plainly. "+open.ID; got != want {
+		t.Fatalf("compilation %q, want %q", got, want)
 	}
 	_, err = f.svc.RenumberVersion(f.chair, f.doc, drafts.RenumberInput{Base: 3})
 	if drafts.ErrorCode(err) != drafts.ECONFLICT || !strings.Contains(drafts.ErrorMessage(err), "nothing to renumber") {
