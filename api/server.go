@@ -82,6 +82,9 @@ func (s *Server) build() {
 	if s.Metrics == nil {
 		s.Metrics = NewMetrics()
 	}
+	if s.Service != nil {
+		s.Metrics.ObserveCache(s.Service.CacheStats)
+	}
 	s.failures = newFailureLimiter(rate.Limit(float64(s.AuthFailures)/60), s.AuthFailures)
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true

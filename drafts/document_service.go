@@ -249,8 +249,8 @@ func (s *Service) getVersion(ctx context.Context, doc string, n int) (*Version, 
 	if !validID(doc) || n < 1 {
 		return nil, Errorf(ENOTFOUND, "no version %d of document %q", n, doc)
 	}
-	var v Version
-	if _, err := s.getJSON(ctx, versionKey(doc, n), &v); err != nil {
+	v, err := getImmutable(ctx, s, versionKey(doc, n), (*Version).clone)
+	if err != nil {
 		if IsCode(err, ENOTFOUND) {
 			return nil, Errorf(ENOTFOUND, "no version %d of document %q", n, doc)
 		}
@@ -269,7 +269,7 @@ func (s *Service) getVersion(ctx context.Context, doc string, n int) (*Version, 
 			v.Provisions[i].Status = x
 		}
 	}
-	return &v, nil
+	return v, nil
 }
 
 // statusTag is a version's ETag: its text's hash and its statuses' ETag,
@@ -307,12 +307,12 @@ func (s *Service) ListVersions(ctx context.Context, doc string, opt ListOptions)
 	}
 	page := &Page[*Version]{Items: []*Version{}, NextCursor: next}
 	for _, k := range keys {
-		var v Version
-		if _, err := s.getJSON(ctx, k, &v); err != nil {
+		v, err := getImmutable(ctx, s, k, (*Version).clone)
+		if err != nil {
 			return nil, err
 		}
 		v.Provisions = []Provision{}
-		page.Items = append(page.Items, &v)
+		page.Items = append(page.Items, v)
 	}
 	return page, nil
 }

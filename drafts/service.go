@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 )
 
@@ -33,6 +34,14 @@ type Service struct {
 	SilenceMin time.Duration
 	// Log receives failures that do not fail the request.
 	Log *slog.Logger
+	// CacheBytes bounds the in-process cache of immutable objects
+	// (versions, version summaries, written events), in stored bytes:
+	// DefaultCacheBytes when zero, no cache when negative. Set it before
+	// the first call.
+	CacheBytes int64
+
+	cacheOnce sync.Once
+	cache     *lru
 }
 
 // NewService returns a Service with the default clock, ids and limits.
