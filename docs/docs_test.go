@@ -192,5 +192,17 @@ func TestTextFormatExamples(t *testing.T) {
 				t.Errorf("Russian example = %q, want %q", kinds, want)
 			}
 		}
+		if i == 2 {
+			want := []string{"preamble ", "preamble ", "preamble ", "heading Chapter II", "heading Rule 3.", "paragraph 1.", "paragraph 1 bis.", "item (a)"}
+			if !slices.Equal(kinds, want) {
+				t.Errorf("rules example = %q, want %q", kinds, want)
+			}
+		}
+		if i == 3 {
+			want := []string{"heading Глава II", "heading Правило 3.", "paragraph 1.", "paragraph 1-бис."}
+			if !slices.Equal(kinds, want) {
+				t.Errorf("Russian rules example = %q, want %q", kinds, want)
+			}
+		}
 	}
 }
