@@ -1,7 +1,6 @@
 package diffing
 
 import (
-	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -44,6 +43,8 @@ type wordDiffer struct {
 	budget *budget
 	ta, tb []string
 	ra, rb []rune
+	ia, ib []int // indices of the tokens that are not white space
+	sa, sb []string
 }
 
 func (d *Differ) newWordDiffer() *wordDiffer {
@@ -104,9 +105,9 @@ func commonEnds(a, b string) (pre, suf int) {
 	return pre, suf
 }
 
-// diff diffs the tokens a of old and b of new with go-diff, and returns the
-// runs of the diff after a semantic cleanup over tokens (go-diff's, or
-// cleanupLinear for a diff of many runs).
+// diff diffs the tokens a of old and b of new with go-diff's Myers diff
+// over runes (one a token), and returns the runs of the diff once tidied
+// (see tidy): a minimal diff, in which no unchanged token is marked.
 func (w *wordDiffer) diff(old, new string, a, b []string) (spans []span, coarse bool) {
 	// Common leading and trailing tokens.
 	pre, preBytes := 0, 0
@@ -140,9 +141,15 @@ func (w *wordDiffer) diff(old, new string, a, b []string) (spans []span, coarse 
 		whole()
 		coarse = true
 	default:
+		// Only words and punctuation are diffed: white space, in a text
+		// where nearly every other token is a space, would otherwise let a
+		// minimal diff trade a word for a space ("Council) is" → "is Việt"
+		// as "[-Council) is-]{+is Việt+}").
+		w.ia, w.sa = nonSpace(am, w.ia[:0], w.sa[:0])
+		w.ib, w.sb = nonSpace(bm, w.ib[:0], w.sb[:0])
 		var ok1, ok2 bool
-		w.ra, ok1 = w.enc.encode(am, w.ra[:0])
-		w.rb, ok2 = w.enc.encode(bm, w.rb[:0])
+		w.ra, ok1 = w.enc.encode(w.sa, w.ra[:0])
+		w.rb, ok2 = w.enc.encode(w.sb, w.rb[:0])
 		left := w.budget.left()
 		if !ok1 || !ok2 || left <= 0 {
 			whole()
@@ -158,14 +165,7 @@ func (w *wordDiffer) diff(old, new string, a, b []string) (spans []span, coarse 
 		if time.Since(start) >= left {
 			coarse = true
 		}
-		// go-diff's semantic cleanup is quadratic in the number of runs
-		// (every merge splices the slice and scans back); past a limit, a
-		// linear cleanup of the same rule does.
-		big := len(diffs) > cleanupLimit
-		if !big {
-			diffs = m.DiffCleanupSemantic(diffs)
-		}
-		mid, ok := w.decode(diffs, am, bm, oldMid, newMid)
+		changes, ok := changesOf(diffs, w.ia, w.ib, am, bm)
 		if !ok {
 			// go-diff's runs do not rebuild the two token lists: never
 			// seen, but a diff that does not rebuild its texts is worse
@@ -174,10 +174,8 @@ func (w *wordDiffer) diff(old, new string, a, b []string) (spans []span, coarse 
 			coarse = true
 			break
 		}
-		if big {
-			mid = cleanupLinear(mid)
-		}
-		spans = append(spans, mid...)
+		changes = tidy(changes, am, bm)
+		spans = appendSpans(spans, changes, am, bm, oldMid, newMid)
 	}
 	if suf > 0 {
 		spans = append(spans, span{op: dmp.DiffEqual, text: old[len(old)-sufBytes:], n: suf})
@@ -185,128 +183,194 @@ func (w *wordDiffer) diff(old, new string, a, b []string) (spans []span, coarse 
 	return spans, coarse
 }
 
-// decode turns go-diff's runs over the runes of the tokens a and b (of the
-// texts old and new) into spans that slice old and new. ok is false if the
-// runs do not rebuild a and b.
-func (w *wordDiffer) decode(diffs []dmp.Diff, a, b []string, old, new string) (spans []span, ok bool) {
-	spans = make([]span, 0, len(diffs))
-	ia, ib, oa, ob := 0, 0, 0, 0 // next token and byte of a and b
-	bytes := func(toks []string) int {
+// change is one change of a token diff: the tokens a[a0:a1] of the old text
+// become b[b0:b1] of the new. Between two changes (and before the first and
+// after the last) the tokens are equal.
+type change struct{ a0, a1, b0, b1 int }
+
+// nonSpace appends to idx the indices of the tokens that are not white
+// space, and to toks those tokens.
+func nonSpace(all []string, idx []int, toks []string) ([]int, []string) {
+	for i, t := range all {
+		if !isSpaceToken(t) {
+			idx = append(idx, i)
+			toks = append(toks, t)
+		}
+	}
+	return idx, toks
+}
+
+// changesOf reads go-diff's runs over the runes of the tokens of a and b
+// that are not white space (at indices ia of a and ib of b) as changes of
+// a and b: every pair of tokens the runs find equal is kept, and what lies
+// between two such pairs, less the tokens its two sides begin or end with
+// alike, is a change. ok is false if the runs do not rebuild the tokens.
+func changesOf(diffs []dmp.Diff, ia, ib []int, a, b []string) (cs []change, ok bool) {
+	pa, pb := 0, 0 // tokens of a and b up to the last pair kept
+	gap := func(a1, b1 int) {
+		a0, b0 := pa, pb
+		for a0 < a1 && b0 < b1 && a[a0] == b[b0] {
+			a0, b0 = a0+1, b0+1
+		}
+		for a1 > a0 && b1 > b0 && a[a1-1] == b[b1-1] {
+			a1, b1 = a1-1, b1-1
+		}
+		if a0 < a1 || b0 < b1 {
+			cs = append(cs, change{a0, a1, b0, b1})
+		}
+	}
+	i, j := 0, 0 // next non-space token of a and b
+	for _, df := range diffs {
+		n := utf8.RuneCountInString(df.Text)
+		switch df.Type {
+		case dmp.DiffEqual:
+			if i+n > len(ia) || j+n > len(ib) {
+				return nil, false
+			}
+			for k := 0; k < n; k++ {
+				x, y := ia[i+k], ib[j+k]
+				if a[x] != b[y] {
+					return nil, false
+				}
+				gap(x, y)
+				pa, pb = x+1, y+1
+			}
+			i, j = i+n, j+n
+		case dmp.DiffDelete:
+			i += n
+		case dmp.DiffInsert:
+			j += n
+		}
+	}
+	if i != len(ia) || j != len(ib) {
+		return nil, false
+	}
+	gap(len(a), len(b))
+	return cs, true
+}
+
+// tidy makes a minimal token diff read as a person would mark it, without
+// ever marking an unchanged word:
+//
+//   - a pure insertion or deletion that could stand at several places is
+//     put at the first of them that does not start with white space
+//     ("shall {+promptly +}prepare", not "shall{+ promptly+} prepare");
+//   - two changes separated by white space alone become one change
+//     ("[-silence procedure-]{+written notice+}", not
+//     "[-silence-]{+written+} [-procedure-]{+notice+}"), and so do two
+//     changes inside one run of non-space characters, separated by
+//     punctuation alone ("[-seventy-two-]{+forty-eight+}", not
+//     "[-seventy-]{+forty+}-[-two-]{+eight+}"): the word between spaces is
+//     changed either way.
+//
+// Unlike go-diff's semantic cleanup, which also swallows short equalities
+// between changes, an equality holding a word or a punctuation mark always
+// stays an equality: "reaffirm" → "again reaffirm strong" is
+// "{+again +}reaffirm{+ strong+}", never "[-reaffirm-]{+again reaffirm
+// strong+}". It runs in linear time.
+func tidy(cs []change, a, b []string) []change {
+	for i := range cs {
+		c := &cs[i]
+		prevA, prevB := 0, 0
+		if i > 0 {
+			prevA, prevB = cs[i-1].a1, cs[i-1].b1
+		}
+		nextA := len(a)
+		if i+1 < len(cs) {
+			nextA = cs[i+1].a0
+		}
+		switch {
+		case c.a0 == c.a1: // pure insertion
+			for c.a0 > prevA && b[c.b1-1] == b[c.b0-1] {
+				c.a0, c.a1, c.b0, c.b1 = c.a0-1, c.a1-1, c.b0-1, c.b1-1
+			}
+			for c.a1 < nextA && isSpaceToken(b[c.b0]) && b[c.b0] == b[c.b1] {
+				c.a0, c.a1, c.b0, c.b1 = c.a0+1, c.a1+1, c.b0+1, c.b1+1
+			}
+		case c.b0 == c.b1: // pure deletion
+			for c.b0 > prevB && a[c.a1-1] == a[c.a0-1] {
+				c.a0, c.a1, c.b0, c.b1 = c.a0-1, c.a1-1, c.b0-1, c.b1-1
+			}
+			for c.a1 < nextA && isSpaceToken(a[c.a0]) && a[c.a0] == a[c.a1] {
+				c.a0, c.a1, c.b0, c.b1 = c.a0+1, c.a1+1, c.b0+1, c.b1+1
+			}
+		}
+	}
+	out := cs[:0]
+	for _, c := range cs {
+		if n := len(out); n > 0 && joins(a[out[n-1].a1:c.a0]) {
+			out[n-1].a1, out[n-1].b1 = c.a1, c.b1
+			continue
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// isSpaceToken reports whether a token is white space.
+func isSpaceToken(t string) bool {
+	r, _ := utf8.DecodeRuneInString(t)
+	return unicode.IsSpace(r)
+}
+
+// joins reports whether an equality between two changes is to be made part
+// of one change with them: it holds no word, and is either white space
+// alone or has no white space at all (true for none).
+func joins(toks []string) bool {
+	space, other := false, false
+	for _, t := range toks {
+		switch {
+		case isSpaceToken(t):
+			space = true
+		case isWordToken(t):
+			return false
+		default:
+			other = true
+		}
+	}
+	return !(space && other)
+}
+
+// isWordToken reports whether a token is a word (in a script written
+// without spaces, one character).
+func isWordToken(t string) bool {
+	r, _ := utf8.DecodeRuneInString(t)
+	return isWordRune(r) || isUnspaced(r)
+}
+
+// appendSpans appends to spans the equalities and changes cs of the tokens
+// a of old and b of new, as slices of old and new.
+func appendSpans(spans []span, cs []change, a, b []string, old, new string) []span {
+	ia, oa, ob := 0, 0, 0 // next token of a, next bytes of old and new
+	size := func(toks []string) int {
 		n := 0
 		for _, t := range toks {
 			n += len(t)
 		}
 		return n
 	}
-	for _, df := range diffs {
-		n := utf8.RuneCountInString(df.Text)
-		if n == 0 {
-			continue
+	for _, c := range cs {
+		if c.a0 > ia {
+			l := size(a[ia:c.a0])
+			spans = append(spans, span{op: dmp.DiffEqual, text: old[oa : oa+l], n: c.a0 - ia})
+			oa, ob = oa+l, ob+l
 		}
-		s := span{op: df.Type, n: n}
-		switch df.Type {
-		case dmp.DiffEqual:
-			if ia+n > len(a) || ib+n > len(b) {
-				return nil, false
-			}
-			l := bytes(a[ia : ia+n])
-			s.text = old[oa : oa+l]
-			if new[ob:ob+bytes(b[ib:ib+n])] != s.text {
-				return nil, false
-			}
-			ia, ib, oa, ob = ia+n, ib+n, oa+l, ob+l
-		case dmp.DiffDelete:
-			if ia+n > len(a) {
-				return nil, false
-			}
-			l := bytes(a[ia : ia+n])
-			s.text = old[oa : oa+l]
-			ia, oa = ia+n, oa+l
-		case dmp.DiffInsert:
-			if ib+n > len(b) {
-				return nil, false
-			}
-			l := bytes(b[ib : ib+n])
-			s.text = new[ob : ob+l]
-			ib, ob = ib+n, ob+l
+		if c.a1 > c.a0 {
+			l := size(a[c.a0:c.a1])
+			spans = append(spans, span{op: dmp.DiffDelete, text: old[oa : oa+l], n: c.a1 - c.a0})
+			oa += l
 		}
-		spans = append(spans, s)
+		if c.b1 > c.b0 {
+			l := size(b[c.b0:c.b1])
+			spans = append(spans, span{op: dmp.DiffInsert, text: new[ob : ob+l], n: c.b1 - c.b0})
+			ob += l
+		}
+		ia = c.a1
 	}
-	return spans, ia == len(a) && ib == len(b)
-}
-
-// cleanupLimit is the most runs of a token diff given to go-diff's
-// semantic cleanup.
-const cleanupLimit = 2000
-
-// cleanupLinear applies the rule of go-diff's semantic cleanup in linear
-// time: an equality no longer (in tokens) than the changes on either side
-// of it (the longer of deletion and insertion) becomes part of one change
-// with them, and so on leftwards as changes grow. It does not shift or
-// split changes as go-diff's does.
-func cleanupLinear(spans []span) []span {
-	// A group is a run of spans [from, to) that is one change; groups are
-	// separated by equalities.
-	type group struct{ from, to, del, ins int }
-	var groups []group
-	var eqs []int // index of the equality after each group but the last
-	cur := group{}
-	push := func(g group) {
-		groups = append(groups, g)
-		for len(eqs) > 0 {
-			l, r, e := groups[len(groups)-2], groups[len(groups)-1], spans[eqs[len(eqs)-1]].n
-			if e > max(l.del, l.ins) || e > max(r.del, r.ins) {
-				break
-			}
-			groups = groups[:len(groups)-2]
-			eqs = eqs[:len(eqs)-1]
-			groups = append(groups, group{from: l.from, to: r.to, del: l.del + e + r.del, ins: l.ins + e + r.ins})
-		}
+	if ia < len(a) {
+		spans = append(spans, span{op: dmp.DiffEqual, text: old[oa:], n: len(a) - ia})
 	}
-	for i, s := range spans {
-		switch s.op {
-		case dmp.DiffEqual:
-			cur.to = i
-			push(cur)
-			eqs = append(eqs, i)
-			cur = group{from: i + 1}
-		case dmp.DiffDelete:
-			cur.del += s.n
-		case dmp.DiffInsert:
-			cur.ins += s.n
-		}
-	}
-	cur.to = len(spans)
-	push(cur)
-
-	out := make([]span, 0, len(spans))
-	var del, ins strings.Builder
-	for k, g := range groups {
-		if g.to-g.from == 1 || g.from == g.to {
-			out = append(out, spans[g.from:g.to]...)
-		} else {
-			del.Reset()
-			ins.Reset()
-			for _, s := range spans[g.from:g.to] {
-				if s.op != dmp.DiffInsert {
-					del.WriteString(s.text)
-				}
-				if s.op != dmp.DiffDelete {
-					ins.WriteString(s.text)
-				}
-			}
-			if g.del > 0 {
-				out = append(out, span{op: dmp.DiffDelete, text: del.String(), n: g.del})
-			}
-			if g.ins > 0 {
-				out = append(out, span{op: dmp.DiffInsert, text: ins.String(), n: g.ins})
-			}
-		}
-		if k < len(eqs) {
-			out = append(out, spans[eqs[k]])
-		}
-	}
-	return out
+	return spans
 }
 
 // refineWords shows the replacement of one word by a close spelling of it
