@@ -52,7 +52,10 @@ func (r *Renderer) agreedPDF(w io.Writer, doc *drafts.Document, v *drafts.Versio
 		})
 	}
 	g := d.gutters(v.Provisions)
-	for _, p := range v.Provisions {
+	for i, p := range v.Provisions {
+		if i == 0 && repeatsTitle(p, doc.Title) {
+			continue // the title is printed above
+		}
 		geo := g.geom(p.Kind, p.Number)
 		base := plain(geo.face, geo.size)
 		spans := []span{span1(p.Text, base)}
@@ -171,4 +174,19 @@ func (geo geometry) block(spans, marker []span) *block {
 		spans: spans, x: geo.x, marker: marker, markerX: geo.markerX,
 		size: geo.size, before: geo.before, after: geo.after, keepNext: geo.keepNext,
 	}
+}
+
+// repeatsTitle reports whether a provision is a heading that says the
+// document's title again (ignoring case, spacing and a final full stop),
+// so that a text whose first line is its title does not print it twice.
+// A heading in square brackets (not yet agreed) is never left out.
+func repeatsTitle(p drafts.Provision, title string) bool {
+	if p.Kind != drafts.KindHeading || p.Status == drafts.ProvisionBracketed {
+		return false
+	}
+	norm := func(s string) string {
+		return strings.TrimRight(strings.ToLower(strings.Join(strings.Fields(s), " ")), ".")
+	}
+	t := norm(title)
+	return t != "" && norm(p.Text) == t
 }

@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/jung-kurt/gofpdf"
-	"golang.org/x/image/font/gofont/goregular"
+	"chancery/render"
 
 	"chancery/drafts"
 )
@@ -99,7 +99,7 @@ func BenchmarkFloorMultiCell(b *testing.B) {
 		buf.Reset()
 		pdf := gofpdf.New("P", "pt", "A4", "")
 		pdf.SetCompression(true)
-		pdf.AddUTF8FontFromBytes("go", "", goregular.TTF)
+		pdf.AddUTF8FontFromBytes("go", "", render.DocumentFont(0))
 		pdf.SetMargins(72, 70, 64)
 		pdf.SetAutoPageBreak(true, 66)
 		pdf.AddPage()

@@ -359,6 +359,12 @@ func (d *pdfDoc) drawLine(lay *layout, i int, x, y, size, lh float64) {
 		case decoStrike:
 			ly := baseline - 0.29*st.size
 			d.rule(x+x1, ly, x+x2, ly, 0.07*st.size, st.color)
+		case decoStrikeMark:
+			ly := baseline - 0.29*st.size
+			d.rule(x+x1, ly, x+x2, ly, 0.07*st.size, st.color)
+			ext := 0.12 * st.size
+			ly = baseline - 0.07*st.size
+			d.rule(x+x1-ext, ly, x+x2+ext, ly, 0.08*st.size, st.color)
 		}
 		j = k
 	}

@@ -123,7 +123,7 @@ func TestChangesPDF(t *testing.T) {
 		"shall prepare draft [KZ] the elements",
 		"All decisions shall continue to [RU] be taken",
 		"consensus. consensus, without a vote. [RU]",
-		"mobilisze [TR] voluntary",
+		"mobilise mobilize [TR] voluntary",
 		// structural changes in words
 		"Inserted [RU]", "twice a year & report <in writing>",
 		"Deleted [CN]", "The Catalogue of Confidence Building Measures shall be reviewed",

@@ -1,8 +1,8 @@
 // Package render writes texts, tracked diffs and compilations for people:
 // plain text and HTML fragments, and PDF files with embedded Unicode fonts
-// (the Go fonts, which cover Latin, Greek and Cyrillic, and an optional
-// fallback font for other scripts). It implements drafts.Renderer with
-// github.com/jung-kurt/gofpdf.
+// (Noto Serif, which covers Latin, Greek and Cyrillic with their extended
+// letters, subset into each PDF, and an optional fallback font for other
+// scripts). It implements drafts.Renderer with github.com/jung-kurt/gofpdf.
 //
 // The PDFs are legible in black and white: insertions are underlined,
 // deletions struck through, changed provisions carry a bar in the margin and
@@ -48,7 +48,7 @@ func WithForum(name string) Option {
 }
 
 // WithFallbackFont gives a TrueType font (the bytes of a .ttf file) used
-// for characters the Go fonts cannot show, such as Chinese or Arabic
+// for characters the document fonts cannot show, such as Chinese or Arabic
 // letters. It is used for every style (regular, bold, italic). Only
 // characters of the Basic Multilingual Plane (up to U+FFFF) can be printed.
 func WithFallbackFont(ttf []byte) Option {
