@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/jung-kurt/gofpdf"
 	"chancery/render"
+	"github.com/jung-kurt/gofpdf"
 
 	"chancery/drafts"
 )
