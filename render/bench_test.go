@@ -6,10 +6,10 @@ import (
 	"strings"
 	"testing"
 
-	"chancery/render"
 	"github.com/jung-kurt/gofpdf"
 
 	"chancery/drafts"
+	"chancery/render"
 )
 
 // benchPages is the length of the benchmarks' text, in A4 pages.
