@@ -12,6 +12,7 @@ package render
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"chancery/drafts"
@@ -70,14 +71,48 @@ func WithDeterministic(on bool) Option {
 }
 
 // New returns a Renderer with the given options. A fallback font that
-// cannot be parsed makes every PDF method fail; Err reports it at once.
+// cannot be parsed, or a forum name the fonts cannot print (or longer than
+// 300 bytes, or on several lines), makes every PDF method fail; Err
+// reports it at once.
 func New(opts ...Option) *Renderer {
 	r := &Renderer{forum: DefaultForum}
 	for _, o := range opts {
 		o(r)
 	}
 	r.fonts, r.err = loadFonts(r.fallbackBytes)
+	if r.err == nil && r.forumSet {
+		r.err = r.checkForum()
+	}
 	return r
+}
+
+// maxForum is the longest forum name, in bytes.
+const maxForum = 300
+
+// checkForum refuses a forum name that would make every PDF fail or
+// overflow its header: too long, on several lines, or with characters no
+// font can show.
+func (r *Renderer) checkForum() error {
+	bad := func(why string) error {
+		return &drafts.Error{Code: drafts.EINVALID, Message: "the forum name " + why}
+	}
+	if len(r.forum) > maxForum {
+		return bad(fmt.Sprintf("is longer than %d bytes", maxForum))
+	}
+	var miss missingRunes
+	for _, c := range cleanText(r.forum) {
+		switch {
+		case c == '\n':
+			return bad("is on several lines")
+		case c == ' ' || invisible(c) || r.fonts.main[faceBold].has(c) || (r.fonts.fallback != nil && r.fonts.fallback.has(c)):
+		default:
+			miss.add(c)
+		}
+	}
+	if err := miss.err(r.fonts.fallback != nil); err != nil {
+		return bad("holds characters the PDF fonts cannot show: " + strings.TrimPrefix(drafts.ErrorMessage(err), "the text holds characters "))
+	}
+	return nil
 }
 
 // Err returns the error of a fallback font that could not be loaded (an
