@@ -330,3 +330,52 @@ func TestAgreedPDFEdgeCases(t *testing.T) {
 		t.Errorf("the long word is not all there:\n%s", text)
 	}
 }
+
+// TestChangeMarks checks how changes are drawn: a changed word whole, the
+// old struck and the new underlined, with a space between; no underline
+// or strike on the space before a change; a deleted full stop bold with
+// its second stroke.
+func TestChangeMarks(t *testing.T) {
+	seg := func(op, text string) drafts.Segment { return drafts.Segment{Op: op, Text: text} }
+	show := func(spans []render.MarkedSpan) string {
+		var b strings.Builder
+		for _, s := range spans {
+			switch s.Mark {
+			case "underline":
+				b.WriteString("_" + s.Text + "_")
+			case "strike":
+				b.WriteString("~" + s.Text + "~")
+			case "strike-mark":
+				b.WriteString("~~" + s.Text + "~~")
+			default:
+				b.WriteString(s.Text)
+			}
+			if s.Bold && s.Mark != "" {
+				b.WriteString("(bold)")
+			}
+		}
+		return b.String()
+	}
+	for _, tt := range []struct {
+		name string
+		segs []drafts.Segment
+		want string
+	}{
+		{"letters inside a word", []drafts.Segment{seg("equal", "по принцип"), seg("delete", "у"), seg("insert", "ам"), seg("equal", " равенства")},
+			"по ~принципу~ _принципам_ равенства"},
+		{"insertion after a space", []drafts.Segment{seg("equal", "The Member States"), seg("insert", " again"), seg("equal", " reaffirm")},
+			"The Member States _again_ reaffirm"},
+		{"insertion with its space after", []drafts.Segment{seg("equal", "shall "), seg("insert", "promptly "), seg("equal", "meet")},
+			"shall _promptly_ meet"},
+		{"deleted full stop", []drafts.Segment{seg("equal", "principles"), seg("delete", "."), seg("equal", " They")},
+			"principles~~.~~(bold) They"},
+		{"replaced comma", []drafts.Segment{seg("equal", "States"), seg("delete", ","), seg("insert", ";"), seg("equal", " the")},
+			"States~~,~~(bold)_;_ the"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := show(render.SegmentSpans(tt.segs)); got != tt.want {
+				t.Errorf("got  %s\nwant %s", got, tt.want)
+			}
+		})
+	}
+}
