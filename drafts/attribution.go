@@ -106,6 +106,14 @@ func (s *Service) attributeVersions(ctx context.Context, d *Diff, versions []*Ve
 		steps[i] = st
 	}
 
+	// The provisions' texts in each version, by id.
+	texts := make([]map[string]string, len(versions))
+	for i, v := range versions {
+		texts[i] = make(map[string]string, len(v.Provisions))
+		for _, p := range v.Provisions {
+			texts[i][p.ID] = p.Text
+		}
+	}
 	for i := range d.Changes {
 		c := &d.Changes[i]
 		if c.Kind == ChangeUnchanged {
@@ -122,7 +130,7 @@ func (s *Service) attributeVersions(ctx context.Context, d *Diff, versions []*Ve
 		}
 		var credited []author
 		if len(c.Segments) > 0 && (c.Modified || c.Kind == ChangeModified) {
-			c.Segments, credited = s.blame(c, versions, steps, chair, all)
+			c.Segments, credited = s.blame(c, texts, steps, chair, all)
 		}
 		if len(credited) == 0 || c.Moved || c.Renumbered || c.Kind != ChangeModified {
 			for _, a := range all {
@@ -161,18 +169,19 @@ func containsAuthor(list []author, a author) bool {
 	return false
 }
 
-// blame follows a modified provision's text through the versions and
+// blame follows a modified provision's text through the versions (its
+// texts by provision id in each) and
 // splits its segments by the step that inserted or deleted each part,
 // attributing each part to that step's author. It returns the segments and
 // the authors credited.
-func (s *Service) blame(c *Change, versions []*Version, steps []*versionStep, chair string, all []author) ([]Segment, []author) {
-	texts := make([]string, len(versions))
-	for i, v := range versions {
-		p, at := v.Provision(c.Provision)
-		if at < 0 {
+func (s *Service) blame(c *Change, byVersion []map[string]string, steps []*versionStep, chair string, all []author) ([]Segment, []author) {
+	texts := make([]string, len(byVersion))
+	for i, m := range byVersion {
+		text, ok := m[c.Provision]
+		if !ok {
 			return c.Segments, nil // gone on the way: nothing to follow
 		}
-		texts[i] = p.Text
+		texts[i] = text
 	}
 	base := texts[0]
 	// origin[b]: the step (1-based) that inserted byte b of the current
