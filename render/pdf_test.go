@@ -170,7 +170,7 @@ func TestCompilationPDF(t *testing.T) {
 
 func TestUnsupportedCharacters(t *testing.T) {
 	r := MustRenderer(t)
-	v := MustVersion(t, "1. The Conference (中文: 亚信会议) meets.\n\n2. 😀 Done.\n", 1)
+	v := MustVersion(t, "1. The Conference (中文: 亚信会议) meets in Qatar (قطر).\n\n2. 😀 Done.\n", 1)
 	for name, fn := range map[string]func() error{
 		"agreed": func() error { return r.AgreedPDF(&bytes.Buffer{}, FixtureDoc("en"), v, nil) },
 		"changes": func() error {
@@ -187,7 +187,7 @@ func TestUnsupportedCharacters(t *testing.T) {
 			if !errors.As(err, &e) || e.Code != drafts.EINVALID {
 				t.Fatalf("got %v, want an EINVALID error", err)
 			}
-			for _, want := range []string{"U+4E2D 中", "U+6587 文", "U+4E9A 亚"} {
+			for _, want := range []string{"U+4E2D 中", "U+6587 文", "U+4E9A 亚", "U+0642 ق"} {
 				if !strings.Contains(e.Message, want) {
 					t.Errorf("the message %q does not name %q", e.Message, want)
 				}
