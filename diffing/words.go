@@ -1,6 +1,7 @@
 package diffing
 
 import (
+	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -58,19 +59,104 @@ func (w *wordDiffer) words(old, new string) ([]drafts.Segment, bool) {
 	oldMid, newMid := old[pre:len(old)-suf], new[pre:len(new)-suf]
 	w.ta = tokenize(oldMid, w.ta[:0])
 	w.tb = tokenize(newMid, w.tb[:0])
-	spans, coarse := w.diff(oldMid, newMid, w.ta, w.tb)
+	mid, coarse := w.diff(oldMid, newMid, w.ta, w.tb)
+	spans := make([]span, 0, len(mid)+2)
+	if pre > 0 {
+		spans = append(spans, span{op: dmp.DiffEqual, text: old[:pre]})
+	}
+	for _, s := range mid {
+		if n := len(spans); n > 0 && s.op == dmp.DiffEqual && spans[n-1].op == dmp.DiffEqual {
+			spans[n-1].text += s.text
+			continue
+		}
+		spans = append(spans, s)
+	}
+	if suf > 0 {
+		if n := len(spans); n > 0 && spans[n-1].op == dmp.DiffEqual {
+			spans[n-1].text += old[len(old)-suf:]
+		} else {
+			spans = append(spans, span{op: dmp.DiffEqual, text: old[len(old)-suf:]})
+		}
+	}
+	if !coarse {
+		spans = placeChanges(spans)
+	}
 	if !w.d.WholeWords {
 		spans = refineWords(spans)
 	}
-	segs := make([]drafts.Segment, 0, len(spans)+2)
-	if pre > 0 {
-		segs = append(segs, drafts.Segment{Op: drafts.SegEqual, Text: old[:pre]})
+	return appendSegments(make([]drafts.Segment, 0, len(spans)), spans), coarse
+}
+
+// placeChanges moves each pure insertion or deletion standing between two
+// equalities to where it reads best (see bestShift), now that the common
+// beginning and end set aside before the diff are back around it: "collaboration,
+// exchange, and" → "collaboration, and" deletes "exchange, ", not ",
+// exchange", which would touch "collaboration,". An equality between two
+// changes keeps at least one token.
+func placeChanges(spans []span) []span {
+	moved := false
+	for i := range spans {
+		s := &spans[i]
+		if s.op == dmp.DiffEqual || (i > 0 && spans[i-1].op != dmp.DiffEqual) || (i+1 < len(spans) && spans[i+1].op != dmp.DiffEqual) {
+			continue
+		}
+		var prev, next *span
+		if i > 0 {
+			prev = &spans[i-1]
+		}
+		if i+1 < len(spans) {
+			next = &spans[i+1]
+		}
+		var tp, tn []string
+		if prev != nil {
+			tp = tokenize(prev.text, nil)
+		}
+		if next != nil {
+			tn = tokenize(next.text, nil)
+		}
+		tc := tokenize(s.text, nil)
+		t := make([]string, 0, len(tp)+len(tc)+len(tn))
+		t = append(append(append(t, tp...), tc...), tn...)
+		maxLeft, maxRight := len(tp), len(tn)
+		if i > 1 {
+			maxLeft-- // a change before the equality
+		}
+		if i+2 < len(spans) {
+			maxRight-- // a change after it
+		}
+		// Moving needs an equality on the side the change moves away
+		// from, to take the tokens it leaves.
+		if next == nil {
+			maxLeft = 0
+		}
+		if prev == nil {
+			maxRight = 0
+		}
+		x0 := len(tp)
+		k := bestShift(t, x0, x0+len(tc), max(maxLeft, 0), max(maxRight, 0))
+		if k == 0 {
+			continue
+		}
+		moved = true
+		join := func(toks []string) string { return strings.Join(toks, "") }
+		if prev != nil {
+			prev.text, prev.n = join(t[:x0+k]), x0+k
+		}
+		s.text = join(t[x0+k : x0+k+len(tc)])
+		if next != nil {
+			next.text, next.n = join(t[x0+k+len(tc):]), len(t)-(x0+k+len(tc))
+		}
 	}
-	segs = appendSegments(segs, spans)
-	if suf > 0 {
-		segs = appendSegments(segs, []span{{op: dmp.DiffEqual, text: old[len(old)-suf:]}})
+	if !moved {
+		return spans
 	}
-	return segs, coarse
+	out := spans[:0]
+	for _, s := range spans {
+		if s.text != "" {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // commonEnds returns the lengths in bytes of a common beginning and a
@@ -253,8 +339,8 @@ func changesOf(diffs []dmp.Diff, ia, ib []int, a, b []string) (cs []change, ok b
 // ever marking an unchanged word:
 //
 //   - a pure insertion or deletion that could stand at several places is
-//     put at the first of them that does not start with white space
-//     ("shall {+promptly +}prepare", not "shall{+ promptly+} prepare");
+//     put where it begins a word (see bestShift: "shall {+promptly
+//     +}prepare", not "shall{+ promptly+} prepare");
 //   - two changes separated by white space alone become one change
 //     ("[-silence procedure-]{+written notice+}", not
 //     "[-silence-]{+written+} [-procedure-]{+notice+}"), and so do two
@@ -279,26 +365,18 @@ func tidy(cs []change, a, b []string) []change {
 		if i+1 < len(cs) {
 			nextA = cs[i+1].a0
 		}
+		k := 0
 		switch {
 		case c.a0 == c.a1: // pure insertion
-			for c.a0 > prevA && b[c.b1-1] == b[c.b0-1] {
-				c.a0, c.a1, c.b0, c.b1 = c.a0-1, c.a1-1, c.b0-1, c.b1-1
-			}
-			for c.a1 < nextA && isSpaceToken(b[c.b0]) && b[c.b0] == b[c.b1] {
-				c.a0, c.a1, c.b0, c.b1 = c.a0+1, c.a1+1, c.b0+1, c.b1+1
-			}
+			k = bestShift(b, c.b0, c.b1, c.a0-prevA, nextA-c.a1)
 		case c.b0 == c.b1: // pure deletion
-			for c.b0 > prevB && a[c.a1-1] == a[c.a0-1] {
-				c.a0, c.a1, c.b0, c.b1 = c.a0-1, c.a1-1, c.b0-1, c.b1-1
-			}
-			for c.a1 < nextA && isSpaceToken(a[c.a0]) && a[c.a0] == a[c.a1] {
-				c.a0, c.a1, c.b0, c.b1 = c.a0+1, c.a1+1, c.b0+1, c.b1+1
-			}
+			k = bestShift(a, c.a0, c.a1, c.b0-prevB, nextA-c.a1)
 		}
+		c.a0, c.a1, c.b0, c.b1 = c.a0+k, c.a1+k, c.b0+k, c.b1+k
 	}
 	out := cs[:0]
 	for _, c := range cs {
-		if n := len(out); n > 0 && joins(a[out[n-1].a1:c.a0]) {
+		if n := len(out); n > 0 && joins(a, b, out[n-1], c) {
 			out[n-1].a1, out[n-1].b1 = c.a1, c.b1
 			continue
 		}
@@ -307,18 +385,55 @@ func tidy(cs []change, a, b []string) []change {
 	return out
 }
 
+// bestShift returns how far to move the run t[x0:x1] of a pure insertion
+// (in the new text) or deletion (in the old one), at most maxLeft tokens
+// left and maxRight right over the equal tokens around it, to where it
+// reads best: the leftmost place that begins a word (after white space or
+// at the start) with a word rather than a space, else the leftmost that
+// begins a word, else the leftmost. "corridors, agriculture, finance" →
+// "corridors, finance" deletes "agriculture, ", not ", agriculture", which
+// would touch "corridors,".
+func bestShift(t []string, x0, x1, maxLeft, maxRight int) int {
+	n := x1 - x0
+	l := 0
+	for l < maxLeft && t[x1-1-l] == t[x0-1-l] {
+		l++
+	}
+	score := func(p int) int {
+		sc := 0
+		if p == 0 || isSpaceToken(t[p-1]) {
+			sc += 2
+		}
+		if !isSpaceToken(t[p]) {
+			sc++
+		}
+		return sc
+	}
+	best, bestScore := x0-l, score(x0-l)
+	for p := x0 - l; p-x0 < maxRight && t[p] == t[p+n]; {
+		p++
+		if sc := score(p); sc > bestScore {
+			best, bestScore = p, sc
+		}
+	}
+	return best - x0
+}
+
 // isSpaceToken reports whether a token is white space.
 func isSpaceToken(t string) bool {
 	r, _ := utf8.DecodeRuneInString(t)
 	return unicode.IsSpace(r)
 }
 
-// joins reports whether an equality between two changes is to be made part
-// of one change with them: it holds no word, and is either white space
-// alone or has no white space at all (true for none).
-func joins(toks []string) bool {
+// joins reports whether the equality between two changes p and c is to be
+// made part of one change with them: it is white space alone, or it is
+// punctuation alone (no word, no space) standing between non-space
+// characters in one of the texts, as the hyphen of "seventy-two" →
+// "forty-eight" does.
+func joins(a, b []string, p, c change) bool {
+	eq := a[p.a1:c.a0]
 	space, other := false, false
-	for _, t := range toks {
+	for _, t := range eq {
 		switch {
 		case isSpaceToken(t):
 			space = true
@@ -328,7 +443,16 @@ func joins(toks []string) bool {
 			other = true
 		}
 	}
-	return !(space && other)
+	if !other {
+		return true
+	}
+	if space {
+		return false
+	}
+	glued := func(t []string, x0, x1 int) bool {
+		return x0 > 0 && x1 < len(t) && !isSpaceToken(t[x0-1]) && !isSpaceToken(t[x1])
+	}
+	return glued(a, p.a1, c.a0) || glued(b, p.b1, c.b0)
 }
 
 // isWordToken reports whether a token is a word (in a script written

@@ -99,6 +99,9 @@ func run(seed uint64, rounds int, gitBin string) error {
 		chancery += n
 		if n > p.real {
 			worse++
+			if worse <= 3 {
+				fmt.Fprintf(os.Stderr, "marks %d words for %d changed:\n  %s\n", n, p.real, show(segs))
+			}
 		}
 	}
 
@@ -263,4 +266,20 @@ func countRuns(rs []wordRun) int {
 		n++
 	}
 	return n
+}
+
+// show writes segments as [-deleted-]{+inserted+}.
+func show(segs []drafts.Segment) string {
+	var b strings.Builder
+	for _, s := range segs {
+		switch s.Op {
+		case drafts.SegDelete:
+			b.WriteString("[-" + s.Text + "-]")
+		case drafts.SegInsert:
+			b.WriteString("{+" + s.Text + "+}")
+		default:
+			b.WriteString(s.Text)
+		}
+	}
+	return b.String()
 }
