@@ -110,11 +110,14 @@ func markerSpans(kind, number string, st style) []span {
 type gutters struct {
 	para, item float64
 	numbered   bool // some paragraph is numbered
+	// items follows the items in order, for their level: (i) under (a)
+	// is indented one item gutter more.
+	items *itemNesting
 }
 
 // gutters measures the widest numbers of the provisions.
 func (d *pdfDoc) gutters(lists ...[]drafts.Provision) gutters {
-	var g gutters
+	g := gutters{items: &itemNesting{}}
 	st := plain(faceRegular, bodySize)
 	for _, ps := range lists {
 		for _, p := range ps {
@@ -147,8 +150,12 @@ type geometry struct {
 	keepNext   bool
 }
 
-// geom places a provision by its kind and number.
+// geom places a provision by its kind and number; it is called once for
+// each provision, in order, so that items nest (see itemNesting).
 func (g gutters) geom(kind, number string) geometry {
+	if g.items != nil && kind != drafts.KindItem {
+		g.items.reset()
+	}
 	switch kind {
 	case drafts.KindHeading:
 		lvl := headingLevel(number)
@@ -162,7 +169,11 @@ func (g gutters) geom(kind, number string) geometry {
 		return geometry{face: faceBold, size: size, before: 13, after: 3, keepNext: true}
 	case drafts.KindItem:
 		if numbered(number) {
-			return geometry{x: g.para + g.item, markerX: g.para, face: faceRegular, size: bodySize, before: 4, after: 0}
+			at := g.para
+			if g.items != nil {
+				at += g.item * float64(g.items.level(number)-1)
+			}
+			return geometry{x: at + g.item, markerX: at, face: faceRegular, size: bodySize, before: 4, after: 0}
 		}
 	}
 	return geometry{x: g.para, face: faceRegular, size: bodySize, before: 7, after: 0}

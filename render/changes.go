@@ -113,10 +113,11 @@ func (d *pdfDoc) legend(coarse, compilation bool) {
 // any, then its number and text with the changes marked.
 func (d *pdfDoc) change(c *drafts.Change, from *drafts.Version, g gutters, bracketed bool) {
 	l := d.lab
-	geo := g.geom(c.ProvisionKind, c.Number)
+	number := c.Number
 	if c.Kind == drafts.ChangeDeleted {
-		geo = g.geom(c.ProvisionKind, oldNumber(c))
+		number = oldNumber(c)
 	}
+	geo := g.geom(c.ProvisionKind, number)
 	base := plain(geo.face, geo.size)
 	moved := c.Moved || c.Kind == drafts.ChangeMoved
 	renumbered := (c.Renumbered || c.Kind == drafts.ChangeRenumbered) && oldNumber(c) != c.Number

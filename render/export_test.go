@@ -48,3 +48,18 @@ func SegmentSpans(segs []drafts.Segment) []MarkedSpan {
 	}
 	return out
 }
+
+// ItemLevels returns the level itemNesting gives each provision of a text
+// in order (kinds[i], markers[i]); 0 for a provision that is not an item.
+func ItemLevels(kinds, markers []string) []int {
+	var n itemNesting
+	out := make([]int, len(kinds))
+	for i, k := range kinds {
+		if k != drafts.KindItem {
+			n.reset()
+			continue
+		}
+		out[i] = n.level(markers[i])
+	}
+	return out
+}
