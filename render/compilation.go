@@ -51,6 +51,9 @@ func (r *Renderer) compilationPDF(w io.Writer, doc *drafts.Document, v *drafts.V
 	for i := range c.Entries {
 		e := &c.Entries[i]
 		p := e.Provision
+		if i == 0 && len(e.Proposals) == 0 && repeatsTitle(p, doc.Title) {
+			continue // the title is printed above
+		}
 		var b *block
 		if p.ID == "" {
 			b = &block{spans: []span{span1(l.pick("At the start of the text", "В начале текста"), labelStyle())}, size: smallSize, before: 8}
