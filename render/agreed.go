@@ -47,7 +47,7 @@ func (r *Renderer) agreedPDF(w io.Writer, doc *drafts.Document, v *drafts.Versio
 	}
 	if bracketed {
 		d.add(&block{
-			spans: []span{span1(d.lab.pick("Text in square brackets is not yet agreed.", "Текст в квадратных скобках ещё не согласован."), style{face: faceItalic, size: smallSize})},
+			spans: []span{span1(d.lab.pick("Text in square brackets is not yet agreed.", "Текст в квадратных скобках ещё не согласован."), style{face: faceSansItalic, size: smallSize})},
 			align: alignCenter, size: smallSize, after: 6,
 		})
 	}
@@ -77,10 +77,10 @@ func (d *pdfDoc) titleBlock(title string, notes []string, status string) {
 		if n == "" {
 			continue
 		}
-		d.add(&block{spans: []span{span1(n, plain(faceRegular, smallSize))}, align: alignCenter, size: smallSize, after: 2})
+		d.add(&block{spans: []span{span1(n, plain(faceSans, smallSize))}, align: alignCenter, size: smallSize, after: 2})
 	}
 	if status != "" {
-		d.add(&block{spans: []span{span1(status, plain(faceItalic, 10))}, align: alignCenter, size: 10, before: 2, after: 4})
+		d.add(&block{spans: []span{span1(status, plain(faceSansItalic, 10))}, align: alignCenter, size: 10, before: 2, after: 4})
 	}
 	d.add(&block{spans: nil, size: 6, after: 6}) // a little space before the text
 }

@@ -18,9 +18,9 @@ func deletedStyle(base style) style {
 	return base
 }
 
-func tagStyle() style { return style{face: faceItalic, size: tagSize, color: colorGrey} }
+func tagStyle() style { return style{face: faceSansItalic, size: tagSize, color: colorGrey} }
 
-func labelStyle() style { return style{face: faceItalic, size: smallSize, color: colorBlack} }
+func labelStyle() style { return style{face: faceSansItalic, size: smallSize, color: colorBlack} }
 
 // changeBar marks a changed provision in the left margin.
 func changeBar() *bar { return &bar{x: barX, width: 1.4, color: colorBlack} }
@@ -84,7 +84,7 @@ func (r *Renderer) changesPDF(w io.Writer, doc *drafts.Document, from, to *draft
 // legend explains the marks of a tracked-changes text.
 func (d *pdfDoc) legend(coarse, compilation bool) {
 	l := d.lab
-	st := plain(faceRegular, smallSize)
+	st := plain(faceSans, smallSize)
 	spans := []span{
 		span1(l.pick("Inserted text is ", "Вставленный текст "), st),
 		span1(l.pick("underlined", "подчёркнут"), insertedStyle(st)),

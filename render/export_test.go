@@ -3,7 +3,7 @@ package render
 import "chancery/drafts"
 
 // Width returns the advance of r in thousandths of an em in the face
-// (0 regular, 1 bold, 2 italic) as the line breaker measures it, or -1 when
+// (as DocumentFont numbers them) as the line breaker measures it, or -1 when
 // the document font has no glyph for it.
 func (r *Renderer) Width(face int, ru rune) int {
 	m := r.fonts.main[face]
@@ -13,8 +13,8 @@ func (r *Renderer) Width(face int, ru rune) int {
 	return m.width(ru)
 }
 
-// DocumentFont returns the TrueType bytes of the document font in a face
-// (0 regular, 1 bold, 2 italic).
+// DocumentFont returns the TrueType bytes of a document font: Noto Serif
+// regular, bold, italic (0-2), Noto Sans regular, bold, italic (3-5).
 func DocumentFont(face int) []byte { return loadedFonts().mainTTF[face] }
 
 func loadedFonts() *fontSet {

@@ -15,29 +15,43 @@ import (
 	"chancery/drafts"
 )
 
-// face is a style of the text font.
+// face is a font and style: Noto Serif, for the text, or Noto Sans, for
+// the page headers and footers, labels, tags and notes around it; each
+// regular, bold or italic.
 type face uint8
 
 const (
 	faceRegular face = iota
 	faceBold
 	faceItalic
+	faceSans
+	faceSansBold
+	faceSansItalic
 	nFaces
 )
 
+// sans returns the Noto Sans face of the same style.
+func sans(f face) face {
+	if f < faceSans {
+		return f + faceSans
+	}
+	return f
+}
+
 // Font family names registered with gofpdf.
 const (
-	familyMain     = "NotoSerif"
+	familySerif    = "NotoSerif"
+	familySans     = "NotoSans"
 	familyFallback = "fallback"
 )
 
-// The document fonts: Noto Serif in three faces, subset to Latin (with its
-// extended letters: Vietnamese, Turkish, Azerbaijani...), Greek, Cyrillic
-// (with its supplement: Kazakh, Kyrgyz, Tajik, Mongolian...), punctuation
-// (no-break space and hyphen, dashes, quotes), letterlike symbols (№) and
-// arrows. fonts/subset.py makes them from Debian's fonts-noto-core, and
-// fonts/OFL.txt is their licence (SIL Open Font License 1.1). Each PDF
-// embeds only the glyphs it uses.
+// The document fonts: Noto Serif and Noto Sans in three faces each, subset
+// to Latin (with its extended letters: Vietnamese, Turkish,
+// Azerbaijani...), Greek, Cyrillic (with its supplement: Kazakh, Kyrgyz,
+// Tajik, Mongolian...), punctuation (no-break space and hyphen, dashes,
+// quotes), letterlike symbols (№) and arrows. fonts/subset.py makes them
+// from Debian's fonts-noto-core, and fonts/OFL.txt is their licence (SIL
+// Open Font License 1.1). Each PDF embeds only the glyphs it uses.
 var (
 	//go:embed fonts/NotoSerif-Regular.ttf
 	notoSerifRegular []byte
@@ -45,14 +59,28 @@ var (
 	notoSerifBold []byte
 	//go:embed fonts/NotoSerif-Italic.ttf
 	notoSerifItalic []byte
+	//go:embed fonts/NotoSans-Regular.ttf
+	notoSansRegular []byte
+	//go:embed fonts/NotoSans-Bold.ttf
+	notoSansBold []byte
+	//go:embed fonts/NotoSans-Italic.ttf
+	notoSansItalic []byte
 )
+
+// family is the gofpdf family name of a face.
+func (f face) family() string {
+	if f >= faceSans {
+		return familySans
+	}
+	return familySerif
+}
 
 // gofpdfStyle is the gofpdf style string of a face.
 func (f face) gofpdfStyle() string {
 	switch f {
-	case faceBold:
+	case faceBold, faceSansBold:
 		return "B"
-	case faceItalic:
+	case faceItalic, faceSansItalic:
 		return "I"
 	}
 	return ""
@@ -110,7 +138,7 @@ func parseMetrics(ttf []byte) (*fontMetrics, error) {
 	return m, nil
 }
 
-// fontSet is the text fonts of a Renderer: the document fonts in three
+// fontSet is the text fonts of a Renderer: the document fonts in six
 // faces and an optional fallback font used for every face.
 type fontSet struct {
 	mainTTF  [nFaces][]byte
@@ -121,7 +149,7 @@ type fontSet struct {
 
 // loadFonts parses the document fonts and the fallback font, if any.
 func loadFonts(fallback []byte) (*fontSet, error) {
-	fs := &fontSet{mainTTF: [nFaces][]byte{notoSerifRegular, notoSerifBold, notoSerifItalic}}
+	fs := &fontSet{mainTTF: [nFaces][]byte{notoSerifRegular, notoSerifBold, notoSerifItalic, notoSansRegular, notoSansBold, notoSansItalic}}
 	for i, ttf := range fs.mainTTF {
 		m, err := parseMetrics(ttf)
 		if err != nil {
@@ -204,7 +232,7 @@ func (m *missingRunes) err(hasFallback bool) error {
 	}
 	what := "the PDF fonts"
 	if !hasFallback {
-		what = "the PDF fonts (Noto Serif: Latin, Greek, Cyrillic; no fallback font is configured)"
+		what = "the PDF fonts (Noto Serif and Noto Sans: Latin, Greek, Cyrillic; no fallback font is configured)"
 	}
 	return &drafts.Error{
 		Code:    drafts.EINVALID,

@@ -17,7 +17,7 @@ import (
 func TestWidthsAgreeWithGofpdf(t *testing.T) {
 	r := MustRenderer(t)
 	sample := "The Member States, guided by the principles — «Государства-члены» № 5, ёЁ; Ωμέγα 0123456789 ()[]{}&<>…’“” Қазақстан Việt Nam Co\u2011Chairs Azərbaycan Türkiye Тоҷикистон Монгол Улс Кыргызстан „“ \u00a0–→"
-	for face := 0; face < 3; face++ {
+	for face := 0; face < 6; face++ {
 		pdf := gofpdf.New("P", "pt", "A4", "")
 		pdf.AddUTF8FontFromBytes("doc", "", render.DocumentFont(face))
 		pdf.SetFont("doc", "", 1000) // widths in thousandths of an em
@@ -56,8 +56,8 @@ func TestForumScripts(t *testing.T) {
 	}
 	path := WritePDF(t, "forum-scripts.pdf", buf.Bytes())
 	CheckPDF(t, path)
-	if fonts := run(t, "pdffonts", path); !strings.Contains(fonts, "notoserif") {
-		t.Errorf("pdffonts does not list Noto Serif:\n%s", fonts)
+	if fonts := run(t, "pdffonts", path); !strings.Contains(fonts, "notoserif") || !strings.Contains(fonts, "notosans") {
+		t.Errorf("pdffonts does not list Noto Serif and Noto Sans:\n%s", fonts)
 	}
 	got := PDFText(t, path, 0, 0)
 	for _, l := range lines {

@@ -20,5 +20,5 @@ func (r *Renderer) Identity() string {
 
 // layoutVersion changes whenever the same inputs print differently (fonts,
 // layout, marks of changes), so that PDFs cached by an older release are
-// not served: 2 is Noto Serif and whole-word changes.
+// not served: 2 is Noto Serif and Sans and whole-word changes.
 const layoutVersion = "2"

@@ -1,8 +1,8 @@
 // Package render writes texts, tracked diffs and compilations for people:
 // plain text and HTML fragments, and PDF files with embedded Unicode fonts
-// (Noto Serif, which covers Latin, Greek and Cyrillic with their extended
-// letters, subset into each PDF, and an optional fallback font for other
-// scripts). It implements drafts.Renderer with github.com/jung-kurt/gofpdf.
+// (Noto Serif for the text and Noto Sans around it, which cover Latin,
+// Greek and Cyrillic with their extended letters, subset into each PDF,
+// and an optional fallback font for other scripts). It implements drafts.Renderer with github.com/jung-kurt/gofpdf.
 //
 // The PDFs are legible in black and white: insertions are underlined,
 // deletions struck through, changed provisions carry a bar in the margin and
@@ -104,7 +104,7 @@ func (r *Renderer) checkForum() error {
 		switch {
 		case c == '\n':
 			return bad("is on several lines")
-		case c == ' ' || invisible(c) || r.fonts.main[faceBold].has(c) || (r.fonts.fallback != nil && r.fonts.fallback.has(c)):
+		case c == ' ' || invisible(c) || r.fonts.main[faceSansBold].has(c) || (r.fonts.fallback != nil && r.fonts.fallback.has(c)):
 		default:
 			miss.add(c)
 		}

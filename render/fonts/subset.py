@@ -4,15 +4,15 @@
     apt-get install fonts-noto-core python3-fonttools
     /usr/bin/python3 render/fonts/subset.py   # from the repository root
 
-Noto Serif (regular, bold, italic; Noto Project, SIL Open Font License 1.1,
-see OFL.txt) subset with fontTools to the characters negotiated texts use:
+Noto Serif, for the text, and Noto Sans, for page headers, labels and
+tags (each regular, bold, italic; Noto Project, SIL Open Font License 1.1,
+see OFL.txt), subset with fontTools to the characters negotiated texts use:
 Latin with Latin-1, Extended-A and -B and Extended Additional (Vietnamese,
 Turkish, Azerbaijani...), combining marks, Greek, Cyrillic with its
 Supplement (Kazakh, Kyrgyz, Tajik, Mongolian...), general punctuation (no-break
 hyphen U+2011, dashes, quotes; not the invisible formatting characters,
 which are never printed), currency signs, letterlike symbols (№), and
-the arrows U+2190-U+2193, which Noto Serif lacks, copied from Noto Sans
-Math. Hinting and OpenType layout tables are dropped: the PDF library
+the arrows U+2190-U+2193, which both lack, copied from Noto Sans Math. Hinting and OpenType layout tables are dropped: the PDF library
 neither hints nor shapes. gofpdf subsets each PDF further to the glyphs it
 uses.
 """
@@ -29,14 +29,14 @@ UNICODES = ("U+0020-007E,U+00A0-024F,U+0259,U+02B9-02DD,U+0300-036F,"
 ARROWS = range(0x2190, 0x2194)
 
 
-def make(face):
+def make(family, face):
     opts = subset.Options()
     opts.hinting = False
     opts.layout_features = []
     opts.name_IDs = ["*"]
     opts.name_languages = ["*"]
     opts.drop_tables += ["GSUB", "GPOS", "GDEF", "DSIG"]
-    font = TTFont(f"{NOTO}/NotoSerif-{face}.ttf")
+    font = TTFont(f"{NOTO}/{family}-{face}.ttf", recalcTimestamp=False)
     sub = subset.Subsetter(opts)
     sub.populate(unicodes=subset.parse_unicodes(UNICODES))
     sub.subset(font)
@@ -58,8 +58,9 @@ def make(face):
     font.setGlyphOrder(order)
     font["maxp"].numGlyphs = len(order)
     font["post"].formatType = 3.0  # no glyph names
-    font.save(f"{OUT}/NotoSerif-{face}.ttf")
+    font.save(f"{OUT}/{family}-{face}.ttf")
 
 
-for face in ("Regular", "Bold", "Italic"):
-    make(face)
+for family in ("NotoSerif", "NotoSans"):
+    for face in ("Regular", "Bold", "Italic"):
+        make(family, face)
