@@ -341,11 +341,12 @@ func (s *Service) Merge(ctx context.Context, doc string, in MergeInput) (*MergeR
 	if len(v.Merged) == 0 {
 		return nil, Errorf(ECONFLICT, "none of the proposals can be merged: %s", describeObsolete(rb.Obsolete))
 	}
-	if err := s.storeVersion(ctx, d, head, v); err != nil {
+	nd, err := s.storeVersion(ctx, d, head, v)
+	if err != nil {
 		return nil, err
 	}
 	s.record(ctx, doc, "merge", fmt.Sprint(v.Number), strings.Join(v.Merged, ","))
-	if out.Obsolete, err = s.completeVersion(ctx, v); err != nil {
+	if _, out.Obsolete, err = s.completeVersion(ctx, v, nd); err != nil {
 		return nil, err
 	}
 	out.Version = v

@@ -40,7 +40,7 @@ func (s *Service) CreateProposal(ctx context.Context, doc string, in ProposalInp
 	// The first proposal opens the negotiation; this goes first, so that a
 	// failure leaves no proposal behind.
 	if d.State == StateDrafting {
-		if _, err := s.updateDocument(ctx, doc, func(d *Document) error {
+		if _, err := s.updateDocumentFrom(ctx, d, func(d *Document) error {
 			if d.State == StateDrafting {
 				d.State = StateNegotiation
 			}
@@ -225,13 +225,17 @@ func (s *Service) listProposals(ctx context.Context, doc string, f ProposalFilte
 		if err != nil {
 			return nil, err
 		}
-		for _, k := range keys {
-			var p Proposal
-			if _, err := s.getJSON(ctx, k, &p); err != nil {
-				return nil, err
+		ps, etags, err := readAll[Proposal](ctx, s, keys)
+		if err != nil {
+			return nil, err
+		}
+		for i, p := range ps {
+			if p == nil {
+				continue
 			}
+			p.ETag = etags[i]
 			if (f.Status == "" || p.Status == f.Status) && (f.Delegation == "" || p.Delegation == f.Delegation) {
-				page.Items = append(page.Items, &p)
+				page.Items = append(page.Items, p)
 			}
 		}
 		page.NextCursor = next
