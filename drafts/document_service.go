@@ -257,14 +257,29 @@ func (s *Service) ListDocuments(ctx context.Context, opt ListOptions) (*Page[*Do
 
 // GetVersion returns version n of a document with its provisions' statuses.
 func (s *Service) GetVersion(ctx context.Context, doc string, n int) (*Version, error) {
-	if _, _, err := s.documentFor(ctx, doc, ActDocumentRead); err != nil {
+	// The version and its statuses are read while the document is, and
+	// dropped unless the document is there for the caller.
+	var v *Version
+	var verr error = Errorf(ENOTFOUND, "no version %d of document %q", n, doc)
+	done := make(chan struct{})
+	if validID(doc) && n >= 1 {
+		go func() {
+			defer close(done)
+			v, verr = s.getVersion(ctx, doc, n)
+		}()
+	} else {
+		close(done)
+	}
+	_, _, err := s.documentFor(ctx, doc, ActDocumentRead)
+	<-done
+	if err != nil {
 		return nil, err
 	}
-	return s.getVersion(ctx, doc, n)
+	return v, verr
 }
 
-// getVersion reads version n with its provisions' statuses.
-func (s *Service) getVersion(ctx context.Context, doc string, n int) (*Version, error) {
+// rawVersion reads version n as stored: the statuses it was made with.
+func (s *Service) rawVersion(ctx context.Context, doc string, n int) (*Version, error) {
 	if !validID(doc) || n < 1 {
 		return nil, Errorf(ENOTFOUND, "no version %d of document %q", n, doc)
 	}
@@ -273,6 +288,15 @@ func (s *Service) getVersion(ctx context.Context, doc string, n int) (*Version, 
 		if IsCode(err, ENOTFOUND) {
 			return nil, Errorf(ENOTFOUND, "no version %d of document %q", n, doc)
 		}
+		return nil, err
+	}
+	return v, nil
+}
+
+// getVersion reads version n with its provisions' statuses.
+func (s *Service) getVersion(ctx context.Context, doc string, n int) (*Version, error) {
+	v, err := s.rawVersion(ctx, doc, n)
+	if err != nil {
 		return nil, err
 	}
 	st, stETag, err := s.statuses(ctx, doc, n)

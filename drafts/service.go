@@ -176,7 +176,7 @@ func actor(ctx context.Context) (*User, error) {
 
 // DefaultReadParallelism is how many objects a list reads at once when
 // Service.ReadParallelism is zero.
-const DefaultReadParallelism = 32
+const DefaultReadParallelism = 64
 
 // readAll reads and decodes the objects at keys, several at a time, in
 // order; an object gone since it was listed is left out (nil). It returns
