@@ -107,7 +107,7 @@ func (s *Service) documentView(ctx context.Context, d *Document) (*Document, err
 	id := d.ID
 	if d.State == StateAdoption && d.Round != "" {
 		// A silence procedure past its deadline is adopted by whoever looks first.
-		if r, err := s.settle(ctx, id, d.Round); err != nil {
+		if r, err := s.settle(ctx, id, d.Round, d); err != nil {
 			return nil, err
 		} else if r.State != RoundOpen {
 			if d, err = s.loadDocument(ctx, id); err != nil {
@@ -140,7 +140,7 @@ func (s *Service) loadDocument(ctx context.Context, id string) (*Document, error
 	v, err := getImmutable(ctx, s, versionKey(id, d.pending), (*Version).clone)
 	switch {
 	case err == nil:
-		nd, _, err := s.completeVersion(ctx, v, d)
+		nd, _, err := s.completeVersion(ctx, v, d, nil)
 		return nd, err
 	case !IsCode(err, ENOTFOUND):
 		return nil, err
@@ -402,7 +402,7 @@ func (s *Service) CreateVersion(ctx context.Context, doc string, base int, text,
 		return nil, err
 	}
 	s.record(ctx, doc, "version.create", fmt.Sprint(v.Number), v.Hash)
-	if _, _, err := s.completeVersion(ctx, v, nd); err != nil {
+	if _, _, err := s.completeVersion(ctx, v, nd, nil); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -471,7 +471,7 @@ func (s *Service) storeVersion(ctx context.Context, d *Document, base, v *Versio
 			// Made by a request that did not complete it: complete it
 			// now, so the next attempt starts from it.
 			if other, err := getImmutable(ctx, s, versionKey(d.ID, v.Number), (*Version).clone); err == nil {
-				if _, _, err := s.completeVersion(ctx, other, nil); err != nil {
+				if _, _, err := s.completeVersion(ctx, other, nil, nil); err != nil {
 					s.Log.Error("completing a version found in the way", "document", d.ID, "version", v.Number, "err", err)
 				}
 			}
@@ -489,7 +489,7 @@ func (s *Service) storeVersion(ctx context.Context, d *Document, base, v *Versio
 // Each step changes only what is not done yet. d, when not nil, is the
 // document as this request last read or wrote it. It returns the document
 // and the obsolete proposals with the reasons.
-func (s *Service) completeVersion(ctx context.Context, v *Version, d *Document) (*Document, map[string]string, error) {
+func (s *Service) completeVersion(ctx context.Context, v *Version, d *Document, known map[string]*Proposal) (*Document, map[string]string, error) {
 	doc := v.Document
 	if err := s.storeSummary(ctx, v); err != nil {
 		return nil, nil, err
@@ -501,7 +501,7 @@ func (s *Service) completeVersion(ctx context.Context, v *Version, d *Document) 
 	// The open proposals, read once: to find those the version makes
 	// obsolete, and as the first attempt of settling the merged ones.
 	openByID := map[string]*Proposal{}
-	if open, err := s.allProposals(ctx, doc, ProposalFilter{Status: ProposalOpen}); err == nil {
+	if open, err := s.allProposalsKnown(ctx, doc, ProposalFilter{Status: ProposalOpen}, known); err == nil {
 		for _, p := range open {
 			openByID[p.ID] = p
 			if contains(v.Merged, p.ID) {
@@ -649,7 +649,7 @@ func (s *Service) SetProvisionStatus(ctx context.Context, doc string, n int, id,
 		return nil, "", &Error{Code: EINVALID, Message: `status must be "pending", "bracketed", "agreed-ad-ref" or "agreed"`,
 			Fields: []FieldError{{Field: "status", Message: "unknown status"}}}
 	}
-	v, err := s.getVersion(ctx, doc, n)
+	v, err := s.rawVersion(ctx, doc, n) // its statuses are read below
 	if err != nil {
 		return nil, "", err
 	}

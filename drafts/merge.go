@@ -356,7 +356,13 @@ func (s *Service) Merge(ctx context.Context, doc string, in MergeInput) (*MergeR
 		return nil, err
 	}
 	s.record(ctx, doc, "merge", fmt.Sprint(v.Number), strings.Join(v.Merged, ","))
-	if _, out.Obsolete, err = s.completeVersion(ctx, v, nd); err != nil {
+	// The merged proposals as read: completing the version reads no
+	// proposal twice (a write with a stale copy fails and reads again).
+	known := map[string]*Proposal{}
+	for _, it := range items {
+		known[it.p.ID] = it.p
+	}
+	if _, out.Obsolete, err = s.completeVersion(ctx, v, nd, known); err != nil {
 		return nil, err
 	}
 	out.Version = v
