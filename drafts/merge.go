@@ -461,18 +461,20 @@ func (p *Proposal) proposedText(id string) (string, bool) {
 // chair's revised version or compromise (see attributeVersions).
 // EINVALID if m < 1 (version 1 against its predecessor).
 func (s *Service) VersionDiff(ctx context.Context, doc string, n, m int) (*Diff, *Version, *Version, error) {
-	if _, _, err := s.documentFor(ctx, doc, ActDocumentRead); err != nil {
+	_, d, err := s.documentFor(ctx, doc, ActDocumentRead)
+	if err != nil {
 		return nil, nil, nil, err
 	}
 	if m < 1 {
 		return nil, nil, nil, &Error{Code: EINVALID, Message: fmt.Sprintf("against: version %d has no predecessor; give ?against=", n),
 			Fields: []FieldError{{Field: "against", Message: "required"}}}
 	}
-	return s.versionDiff(ctx, doc, n, m)
+	return s.versionDiff(ctx, d, n, m)
 }
 
-// versionDiff is VersionDiff on a document already checked.
-func (s *Service) versionDiff(ctx context.Context, doc string, n, m int) (*Diff, *Version, *Version, error) {
+// versionDiff is VersionDiff on a document already checked and read.
+func (s *Service) versionDiff(ctx context.Context, dd *Document, n, m int) (*Diff, *Version, *Version, error) {
+	doc := dd.ID
 	to, err := s.getVersion(ctx, doc, n)
 	if err != nil {
 		return nil, nil, nil, err
@@ -492,11 +494,7 @@ func (s *Service) versionDiff(ctx context.Context, doc string, n, m int) (*Diff,
 			versions = append(versions, v)
 		}
 		versions = append(versions, to)
-		body := ""
-		if dd, err := s.readDocument(ctx, doc); err == nil {
-			body = dd.Body
-		}
-		s.attributeVersions(ctx, d, versions, body)
+		s.attributeVersions(ctx, d, versions, dd.Body)
 	}
 	return d, from, to, nil
 }
