@@ -95,8 +95,8 @@ func bracket(spans []span, st style) []span {
 	return append(out, span{text: "]", st: st})
 }
 
-// markerSpans is the printed number of a provision ("3.", "(a)"); headings
-// and unnumbered paragraphs have none.
+// markerSpans is the printed number of a provision ("3.", "(a)", "Rule
+// 3."); "#" headings and unnumbered paragraphs have none.
 func markerSpans(kind, number string, st style) []span {
 	if !numbered(number) {
 		return nil
@@ -106,10 +106,13 @@ func markerSpans(kind, number string, st style) []span {
 }
 
 // gutters are the indents of numbered provisions: paragraph text starts
-// para points from the margin, item text item points further.
+// para points from the margin (and para more for each level of a decimal
+// number), item text item points further than its paragraph's.
 type gutters struct {
 	para, item float64
 	numbered   bool // some paragraph is numbered
+	// nest follows the provisions in order, for their depth.
+	nest *drafts.Nesting
 	// items follows the items in order, for their level: (i) under (a)
 	// is indented one item gutter more.
 	items *itemNesting
@@ -117,11 +120,11 @@ type gutters struct {
 
 // gutters measures the widest numbers of the provisions.
 func (d *pdfDoc) gutters(lists ...[]drafts.Provision) gutters {
-	g := gutters{items: &itemNesting{}}
+	g := gutters{nest: &drafts.Nesting{}, items: &itemNesting{}}
 	st := plain(faceRegular, bodySize)
 	for _, ps := range lists {
 		for _, p := range ps {
-			if !numbered(p.Number) {
+			if !numbered(p.Number) || p.Kind == drafts.KindHeading {
 				continue
 			}
 			w := d.measure(p.Number, st)
@@ -148,13 +151,23 @@ type geometry struct {
 	before     float64
 	after      float64
 	keepNext   bool
+	// inline prints the number before the text, as in "Rule 3. Consensus".
+	inline bool
+	// preamble prints the opening participle in italics.
+	preamble bool
 }
 
-// geom places a provision by its kind and number; it is called once for
-// each provision, in order, so that items nest (see itemNesting).
+// geom places a provision by its kind and number, called once for each
+// provision in order: a decimal paragraph is indented by its depth (3.2.1
+// under 3.2), an item under the paragraph it follows, and an item under an
+// item one item gutter further ((i) under (a), see itemNesting).
 func (g gutters) geom(kind, number string) geometry {
 	if g.items != nil && kind != drafts.KindItem {
 		g.items.reset()
+	}
+	depth := 1
+	if g.nest != nil {
+		depth = g.nest.Depth(kind, number)
 	}
 	switch kind {
 	case drafts.KindHeading:
@@ -166,21 +179,43 @@ func (g gutters) geom(kind, number string) geometry {
 		case 2:
 			size = 12
 		}
-		return geometry{face: faceBold, size: size, before: 13, after: 3, keepNext: true}
+		return geometry{face: faceBold, size: size, before: 13, after: 3, keepNext: true, inline: numbered(number)}
 	case drafts.KindItem:
 		if numbered(number) {
-			at := g.para
+			at := g.para * float64(max(depth-1, 1))
 			if g.items != nil {
 				at += g.item * float64(g.items.level(number)-1)
 			}
 			return geometry{x: at + g.item, markerX: at, face: faceRegular, size: bodySize, before: 4, after: 0}
 		}
+	case drafts.KindPreamble:
+		return geometry{x: g.para, face: faceRegular, size: bodySize, before: 7, after: 0, preamble: true}
 	}
-	return geometry{x: g.para, face: faceRegular, size: bodySize, before: 7, after: 0}
+	at := g.para * float64(max(depth-1, 0))
+	return geometry{x: at + g.para, markerX: at, face: faceRegular, size: bodySize, before: 7, after: 0}
 }
 
 // block makes the block of a provision.
 func (geo geometry) block(spans, marker []span) *block {
+	if geo.preamble {
+		spans = italicOpening(spans)
+	}
+	if geo.inline && len(marker) > 0 {
+		sep := " "
+		if len(spans) > 0 && strings.HasPrefix(spans[0].text, "\n") {
+			sep = ""
+		}
+		marker = append([]span(nil), marker...)
+		if len(spans) > 0 && spans[0].st.color == marker[0].st.color {
+			// An inserted or deleted heading: its number underlined or
+			// struck through like its title.
+			for i := range marker {
+				marker[i].st.deco = spans[0].st.deco
+			}
+		}
+		spans = append(append(marker, span{text: sep, st: marker[len(marker)-1].st}), spans...)
+		marker = nil
+	}
 	return &block{
 		spans: spans, x: geo.x, marker: marker, markerX: geo.markerX,
 		size: geo.size, before: geo.before, after: geo.after, keepNext: geo.keepNext,
@@ -200,4 +235,30 @@ func repeatsTitle(p drafts.Provision, title string) bool {
 	}
 	t := norm(title)
 	return t != "" && norm(p.Text) == t
+}
+
+// italicOpening prints the opening participle of a preambular paragraph
+// ("Recognizing", "Deeply concerned") in italics.
+func italicOpening(spans []span) []span {
+	i := 0
+	if len(spans) > 1 && spans[0].text == "[" {
+		i = 1 // bracketed
+	}
+	if i >= len(spans) {
+		return spans
+	}
+	n := drafts.OpeningWords(spans[i].text)
+	if n == 0 {
+		return spans
+	}
+	first, rest := spans[i], spans[i]
+	first.text, rest.text = first.text[:n], rest.text[n:]
+	first.st.face = faceItalic
+	out := make([]span, 0, len(spans)+1)
+	out = append(out, spans[:i]...)
+	out = append(out, first)
+	if rest.text != "" {
+		out = append(out, rest)
+	}
+	return append(out, spans[i+1:]...)
 }
