@@ -276,19 +276,29 @@ func (s *Service) Merge(ctx context.Context, doc string, in MergeInput) (*MergeR
 	}
 	bases := map[int]*Version{d.Head: head}
 	var items []rebaseItem
+	// The proposals, read together.
+	var ids, keys []string
 	seen := map[string]bool{}
 	for _, id := range in.Proposals {
 		if seen[id] {
 			continue
 		}
 		seen[id] = true
-		p, err := s.readProposal(ctx, doc, id)
-		if err != nil {
-			if IsCode(err, ENOTFOUND) {
-				return nil, &Error{Code: EINVALID, Message: fmt.Sprintf("proposals: no proposal %q", id), Fields: []FieldError{{Field: "proposals", Message: "no proposal " + id}}}
-			}
-			return nil, err
+		if !validID(id) {
+			return nil, &Error{Code: EINVALID, Message: fmt.Sprintf("proposals: no proposal %q", id), Fields: []FieldError{{Field: "proposals", Message: "no proposal " + id}}}
 		}
+		ids, keys = append(ids, id), append(keys, proposalKey(doc, id))
+	}
+	read, etags, err := readAll[Proposal](ctx, s, keys)
+	if err != nil {
+		return nil, err
+	}
+	for i, id := range ids {
+		p := read[i]
+		if p == nil {
+			return nil, &Error{Code: EINVALID, Message: fmt.Sprintf("proposals: no proposal %q", id), Fields: []FieldError{{Field: "proposals", Message: "no proposal " + id}}}
+		}
+		p.ETag = etags[i]
 		if err := p.mustBeOpen(); err != nil {
 			return nil, err
 		}
@@ -342,11 +352,18 @@ func (s *Service) Merge(ctx context.Context, doc string, in MergeInput) (*MergeR
 	if len(v.Merged) == 0 {
 		return nil, Errorf(ECONFLICT, "none of the proposals can be merged: %s", describeObsolete(rb.Obsolete))
 	}
-	if err := s.storeVersion(ctx, d, head, v); err != nil {
+	nd, err := s.storeVersion(ctx, d, head, v)
+	if err != nil {
 		return nil, err
 	}
 	s.record(ctx, doc, "merge", fmt.Sprint(v.Number), strings.Join(v.Merged, ","))
-	if out.Obsolete, err = s.completeVersion(ctx, v); err != nil {
+	// The merged proposals as read: completing the version reads no
+	// proposal twice (a write with a stale copy fails and reads again).
+	known := map[string]*Proposal{}
+	for _, it := range items {
+		known[it.p.ID] = it.p
+	}
+	if _, out.Obsolete, err = s.completeVersion(ctx, v, nd, known); err != nil {
 		return nil, err
 	}
 	out.Version = v
@@ -440,21 +457,25 @@ func (p *Proposal) proposedText(id string) (string, bool) {
 }
 
 // VersionDiff returns the tracked diff from version m to version n of a
-// document, each change attributed to the proposals merged in between.
+// document, each change attributed to whoever made it in between: the
+// delegation whose merged proposal made it, or the chair (ChairName) for a
+// chair's revised version or compromise (see attributeVersions).
 // EINVALID if m < 1 (version 1 against its predecessor).
 func (s *Service) VersionDiff(ctx context.Context, doc string, n, m int) (*Diff, *Version, *Version, error) {
-	if _, _, err := s.documentFor(ctx, doc, ActDocumentRead); err != nil {
+	_, d, err := s.documentFor(ctx, doc, ActDocumentRead)
+	if err != nil {
 		return nil, nil, nil, err
 	}
 	if m < 1 {
 		return nil, nil, nil, &Error{Code: EINVALID, Message: fmt.Sprintf("against: version %d has no predecessor; give ?against=", n),
 			Fields: []FieldError{{Field: "against", Message: "required"}}}
 	}
-	return s.versionDiff(ctx, doc, n, m)
+	return s.versionDiff(ctx, d, n, m)
 }
 
-// versionDiff is VersionDiff on a document already checked.
-func (s *Service) versionDiff(ctx context.Context, doc string, n, m int) (*Diff, *Version, *Version, error) {
+// versionDiff is VersionDiff on a document already checked and read.
+func (s *Service) versionDiff(ctx context.Context, dd *Document, n, m int) (*Diff, *Version, *Version, error) {
+	doc := dd.ID
 	to, err := s.getVersion(ctx, doc, n)
 	if err != nil {
 		return nil, nil, nil, err
@@ -464,24 +485,17 @@ func (s *Service) versionDiff(ctx context.Context, doc string, n, m int) (*Diff,
 		return nil, nil, nil, err
 	}
 	d := s.Differ.Provisions(from.Provisions, to.Provisions)
-	touched := map[string][]*Proposal{}
 	if m < n {
-		for k := m + 1; k <= n; k++ {
-			v := to
-			if k != n {
-				if v, err = s.getVersion(ctx, doc, k); err != nil {
-					return nil, nil, nil, err
-				}
+		versions := []*Version{from}
+		for k := m + 1; k < n; k++ {
+			v, err := s.getVersion(ctx, doc, k)
+			if err != nil {
+				return nil, nil, nil, err
 			}
-			for _, a := range v.Attribution {
-				p, err := s.readProposal(ctx, doc, a.Proposal)
-				if err != nil {
-					p = &Proposal{ID: a.Proposal, Delegation: a.Delegation}
-				}
-				touched[a.Provision] = append(touched[a.Provision], p)
-			}
+			versions = append(versions, v)
 		}
+		versions = append(versions, to)
+		s.attributeVersions(ctx, d, versions, dd.Body)
 	}
-	attribute(d, touched, nil)
 	return d, from, to, nil
 }
