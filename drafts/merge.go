@@ -226,6 +226,9 @@ type MergeInput struct {
 	Proposals   []string
 	Resolutions map[string]string
 	Message     string
+	// Preview checks the merge and returns the version it would make,
+	// without storing anything or changing any proposal.
+	Preview bool
 }
 
 // MergeResult is the new version and what happened to each proposal.
@@ -344,6 +347,10 @@ func (s *Service) Merge(ctx context.Context, doc string, in MergeInput) (*MergeR
 	v.AcceptedModified, v.Obsolete = out.Modified, rb.Obsolete
 	if len(v.Merged) == 0 {
 		return nil, Errorf(ECONFLICT, "none of the proposals can be merged: %s", describeObsolete(rb.Obsolete))
+	}
+	if in.Preview {
+		out.Version = v
+		return out, nil
 	}
 	if err := s.storeVersion(ctx, d, head, v); err != nil {
 		return nil, err

@@ -20,6 +20,7 @@ import (
 	"chancery/policy"
 	"chancery/render"
 	"chancery/storage"
+	"chancery/web"
 )
 
 // errHelp is returned when -h was asked for: not a failure.
@@ -50,6 +51,8 @@ type Main struct {
 	log            *slog.Logger
 	bucket         storage.Bucket
 	server         *api.Server
+	httpSrv        *http.Server
+	ln             net.Listener
 	metricsSrv     *http.Server
 	metricsLn      net.Listener
 
@@ -204,7 +207,11 @@ func (m *Main) Open(ctx context.Context) error {
 	m.server.Metrics = metrics
 	m.server.TrustedProxies = c.TrustedProxies
 	m.server.BodyLimit = fmt.Sprintf("%dK", (c.MaxTextBytes*2+1023)/1024+64)
-	if err := m.server.Open(c.Addr); err != nil {
+	// The web workspace is served at /, the API keeps /v1.
+	ws := web.New(svc, enforcer, renderer, m.log)
+	ws.BodyLimit = m.server.BodyLimit
+	ws.API = m.server.Handler()
+	if err := m.listen(c.Addr, ws.Handler()); err != nil {
 		return fmt.Errorf("listen on %s: %v", c.Addr, err)
 	}
 	if c.MetricsAddr != "" && c.MetricsAddr != "off" {
@@ -220,8 +227,8 @@ func (m *Main) Open(ctx context.Context) error {
 	}
 	// Silence procedures end by time: every replica looks for due ones.
 	go m.settleLoop(ctx, svc)
-	m.log.Info("chancery listening", "addr", m.server.Addr(), "storage", c.Storage.Type, "metrics", m.MetricsAddr())
-	fmt.Fprintf(m.stdout, "Chancery listening on http://%s (storage: %s)\n", m.server.Addr(), c.Storage.Type)
+	m.log.Info("chancery listening", "addr", m.Addr(), "storage", c.Storage.Type, "metrics", m.MetricsAddr())
+	fmt.Fprintf(m.stdout, "Chancery listening on http://%s (storage: %s)\n", m.Addr(), c.Storage.Type)
 	close(m.ready)
 	return nil
 }
@@ -252,12 +259,30 @@ func (m *Main) Run(ctx context.Context) error {
 	return nil
 }
 
-// Addr returns the API's listen address.
+// listen serves h (the web workspace, which hands /v1 to the API) on addr
+// with the API's timeouts.
+func (m *Main) listen(addr string, h http.Handler) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	m.ln = ln
+	m.httpSrv = &http.Server{Handler: h, ReadTimeout: m.server.ReadTimeout, ReadHeaderTimeout: 10 * time.Second,
+		WriteTimeout: m.server.WriteTimeout, IdleTimeout: 2 * time.Minute}
+	go func() {
+		if err := m.httpSrv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			m.log.Error("http server stopped", "err", err)
+		}
+	}()
+	return nil
+}
+
+// Addr returns the listen address of the API and the web workspace.
 func (m *Main) Addr() string {
-	if m.server == nil {
+	if m.ln == nil {
 		return ""
 	}
-	return m.server.Addr()
+	return m.ln.Addr().String()
 }
 
 // MetricsAddr returns the metrics listen address, "" if off.
@@ -273,8 +298,8 @@ func (m *Main) Close() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	var errs []error
-	if m.server != nil {
-		errs = append(errs, m.server.Close(ctx))
+	if m.httpSrv != nil {
+		errs = append(errs, m.httpSrv.Shutdown(ctx))
 	}
 	if m.metricsSrv != nil {
 		errs = append(errs, m.metricsSrv.Shutdown(ctx))

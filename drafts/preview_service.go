@@ -1,0 +1,30 @@
+package drafts
+
+import "context"
+
+// PreviewProposal checks a proposal as CreateProposal would and returns the
+// tracked diff it would make against its base, attributed to the caller's
+// delegation, without storing anything. The web workspace shows it before
+// the delegation submits.
+func (s *Service) PreviewProposal(ctx context.Context, doc string, in ProposalInput) (*Diff, error) {
+	u, err := actor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	_, ops, err := s.proposalOperations(ctx, doc, in)
+	if err != nil {
+		return nil, err
+	}
+	base, err := s.GetVersion(ctx, doc, in.Base)
+	if err != nil {
+		return nil, err
+	}
+	result, err := ApplyOperations(base.Provisions, ops, s.NewID, s.Limits)
+	if err != nil {
+		return nil, err
+	}
+	diff := s.Differ.Provisions(base.Provisions, result)
+	p := &Proposal{ID: "preview", Delegation: u.Delegation, Operations: ops}
+	attribute(diff, map[string][]*Proposal{}, []*Proposal{p})
+	return diff, nil
+}

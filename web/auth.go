@@ -1,0 +1,117 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"chancery/drafts"
+)
+
+func (s *Server) home(c echo.Context) error {
+	if user(c) == nil {
+		return c.Redirect(http.StatusSeeOther, "/signin")
+	}
+	return c.Redirect(http.StatusSeeOther, "/documents")
+}
+
+func (s *Server) signinPage(c echo.Context) error {
+	d := s.data(c, "Sign in")
+	d.Form["next"] = localPath(c.QueryParam("next"))
+	if c.QueryParam("expired") != "" || c.Get(keyExpired) != nil {
+		d.Notice = d.L.T("Your session has ended; sign in again.")
+	}
+	return s.render(c, http.StatusOK, "signin", d)
+}
+
+// startSession signs the user of the request's context in: a new session
+// and its cookie; the pre-session CSRF cookie is dropped.
+func (s *Server) startSession(c echo.Context, u *drafts.User, next string) error {
+	rctx := drafts.NewContextWithUser(ctx(c), u)
+	_, plain, err := s.Service.CreateSession(rctx, s.SessionTTL)
+	if err != nil {
+		return err
+	}
+	s.setCookie(c, sessionCookie, plain, int(s.SessionTTL.Seconds()))
+	s.setCookie(c, preCSRFCookie, "", -1)
+	return c.Redirect(http.StatusSeeOther, localPath(next))
+}
+
+func (s *Server) signin(c echo.Context) error {
+	token := strings.TrimSpace(c.FormValue("token"))
+	next := c.FormValue("next")
+	u, err := s.Service.Authenticate(ctx(c), token)
+	if err == nil {
+		err = s.startSession(c, u, next)
+	}
+	if err != nil {
+		d := s.data(c, "Sign in")
+		d.Error = err
+		d.Form["next"] = localPath(next) // the token is not kept: a secret
+		return s.render(c, httpStatus(err), "signin", d)
+	}
+	return nil
+}
+
+func (s *Server) linkPage(c echo.Context) error {
+	d := s.data(c, "Sign-in link")
+	d.Form["link"] = c.QueryParam("t")
+	return s.render(c, http.StatusOK, "signin-link", d)
+}
+
+func (s *Server) redeemLink(c echo.Context) error {
+	u, err := s.Service.RedeemSignInLink(ctx(c), c.FormValue("link"))
+	if err == nil {
+		// The delegation's status comes with authentication; a sign-in
+		// link names the user, so read it again.
+		err = s.startSession(c, u, "/documents")
+	}
+	if err != nil {
+		d := s.data(c, "Sign-in link")
+		d.Error = err
+		return s.render(c, httpStatus(err), "signin-link", d)
+	}
+	return nil
+}
+
+func (s *Server) signout(c echo.Context) error {
+	if ck, err := c.Cookie(sessionCookie); err == nil {
+		if err := s.Service.DeleteSession(ctx(c), ck.Value); err != nil {
+			return err
+		}
+	}
+	s.setCookie(c, sessionCookie, "", -1)
+	return c.Redirect(http.StatusSeeOther, "/signin")
+}
+
+// authorize asks the policy whether the user may perform action on res.
+// (Until the service checks the policy inside every method, the pages ask
+// the same Authorizer the API's middleware asks.)
+func (s *Server) authorize(c echo.Context, action string, res drafts.Resource) error {
+	u := user(c)
+	if u == nil {
+		return drafts.Errorf(drafts.EUNAUTHORIZED, "authentication required")
+	}
+	return s.Auth.Authorize(u.Subject(), action, res)
+}
+
+// may reports whether the user may perform action on res, to decide which
+// forms a page shows.
+func (s *Server) may(c echo.Context, action string, res drafts.Resource) bool {
+	return s.authorize(c, action, res) == nil
+}
+
+// document returns the document of the route if the user may read it; a
+// document they may not read does not exist for them.
+func (s *Server) doc(c echo.Context) (*drafts.Document, error) {
+	id := c.Param("doc")
+	d, err := s.Service.DocumentResource(ctx(c), id)
+	if err != nil {
+		return nil, err
+	}
+	if s.authorize(c, drafts.ActDocumentRead, d.Resource()) != nil {
+		return nil, drafts.Errorf(drafts.ENOTFOUND, "no document %q", id)
+	}
+	return s.Service.GetDocument(ctx(c), id)
+}

@@ -1,0 +1,448 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"chancery/drafts"
+)
+
+// startMarker is the "after" choice meaning the start of the text.
+const startMarker = "^start"
+
+type proposeData struct {
+	Head    *drafts.Version
+	Preview *diffView
+	Links   docLinks
+	Edit    *drafts.Proposal // the proposal being edited, if any
+}
+
+func (s *Server) proposeForm(c echo.Context) error {
+	p, d, err := s.docPage(c, "Propose an amendment")
+	if err != nil {
+		return err
+	}
+	head, err := s.Service.GetVersion(ctx(c), d.ID, d.Head)
+	if err != nil {
+		return err
+	}
+	p.Form["base"] = strconv.Itoa(head.Number)
+	p.Form["op"] = drafts.OpReplace
+	if id := c.QueryParam("provision"); id != "" {
+		if pr, i := head.Provision(id); i >= 0 {
+			p.Form["provision"] = id
+			p.Form["text"] = pr.Text
+		}
+	}
+	if op := c.QueryParam("op"); op != "" {
+		p.Form["op"] = op
+	}
+	p.Form["whole"] = head.Text()
+	p.Data = &proposeData{Head: head, Links: s.links(c, d)}
+	return s.render(c, http.StatusOK, "propose", p)
+}
+
+// proposalInput reads the proposal form: one operation, or a whole text.
+func proposalInput(c echo.Context, form map[string]string) (drafts.ProposalInput, error) {
+	for _, k := range []string{"base", "mode", "op", "provision", "after", "text", "whole", "justification"} {
+		form[k] = c.FormValue(k)
+	}
+	in := drafts.ProposalInput{Justification: form["justification"]}
+	b, err := strconv.Atoi(form["base"])
+	if err != nil || b < 1 {
+		return in, &drafts.Error{Code: drafts.EINVALID, Message: "base: a version number", Fields: []drafts.FieldError{{Field: "base", Message: "a version number"}}}
+	}
+	in.Base = b
+	if form["mode"] == "whole" {
+		in.Text = form["whole"]
+		return in, nil
+	}
+	op := drafts.Operation{Op: form["op"], Provision: form["provision"]}
+	after := form["after"]
+	if after == startMarker {
+		after = ""
+	}
+	switch op.Op {
+	case drafts.OpReplace:
+		op.Text = form["text"]
+	case drafts.OpInsert:
+		op.Text, op.After, op.Provision = form["text"], after, ""
+	case drafts.OpMove:
+		op.After = after
+	}
+	in.Operations = []drafts.Operation{op}
+	return in, nil
+}
+
+func (s *Server) propose(c echo.Context) error {
+	p, d, err := s.docPage(c, "Propose an amendment")
+	if err != nil {
+		return err
+	}
+	head, err := s.Service.GetVersion(ctx(c), d.ID, d.Head)
+	if err != nil {
+		return err
+	}
+	pd := &proposeData{Head: head, Links: s.links(c, d)}
+	p.Data = pd
+	in, err := proposalInput(c, p.Form)
+	if err == nil {
+		err = s.authorize(c, drafts.ActProposalCreate, d.Resource())
+	}
+	if err == nil && c.FormValue("action") == "preview" {
+		var diff *drafts.Diff
+		if diff, err = s.Service.PreviewProposal(ctx(c), d.ID, in); err == nil {
+			pd.Preview = &diffView{Diff: diff, Numbers: numbers(head)}
+			return s.render(c, http.StatusOK, "propose", p)
+		}
+	}
+	if err == nil {
+		var pr *drafts.Proposal
+		if pr, err = s.Service.CreateProposal(ctx(c), d.ID, in); err == nil {
+			return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/documents/%s/proposals/%s", d.ID, pr.ID))
+		}
+	}
+	p.Error = err
+	return s.render(c, httpStatus(err), "propose", p)
+}
+
+type proposalData struct {
+	Proposal                  *drafts.Proposal
+	AgainstBase, AgainstHead  *diffView
+	HeadError                 error
+	Withdraw, Cosponsor, Note bool
+	Reject                    bool
+	Links                     docLinks
+}
+
+func (s *Server) proposalPage(c echo.Context, p *Page, d *drafts.Document, status int) error {
+	pr, err := s.Service.GetProposal(ctx(c), d.ID, c.Param("p"))
+	if err != nil {
+		return err
+	}
+	res := pr.Resource(d)
+	pd := &proposalData{Proposal: pr, Links: s.links(c, d)}
+	open := pr.Status == drafts.ProposalOpen
+	pd.Withdraw = open && s.may(c, drafts.ActProposalWithdraw, res)
+	pd.Cosponsor = open && s.may(c, drafts.ActProposalCosponsor, res)
+	pd.Note = s.may(c, drafts.ActProposalComment, res)
+	pd.Reject = open && s.may(c, drafts.ActProposalReject, res)
+	base, err := s.Service.GetVersion(ctx(c), d.ID, pr.Base)
+	if err != nil {
+		return err
+	}
+	diff, err := s.Service.ProposalDiff(ctx(c), d.ID, pr.ID, "base")
+	if err != nil {
+		return err
+	}
+	pd.AgainstBase = &diffView{Diff: diff, Numbers: numbers(base)}
+	if open {
+		if hd, err := s.Service.ProposalDiff(ctx(c), d.ID, pr.ID, "head"); err == nil {
+			pd.AgainstHead = &diffView{Diff: hd, Numbers: numbers(base)}
+		} else if drafts.IsCode(err, drafts.ECONFLICT) {
+			pd.HeadError = err
+		} else {
+			return err
+		}
+	}
+	p.Title = p.L.T("Proposal") + " " + pr.ID
+	p.Data = pd
+	return s.render(c, status, "proposal", p)
+}
+
+func (s *Server) proposal(c echo.Context) error {
+	p, d, err := s.docPage(c, "Proposal")
+	if err != nil {
+		return err
+	}
+	return s.proposalPage(c, p, d, http.StatusOK)
+}
+
+// proposalAction runs a form's action on a proposal, after asking the
+// policy, and goes back to the proposal; a failure shows the proposal page
+// with the error and what was typed.
+func (s *Server) proposalAction(c echo.Context, action string, fields []string, f func(doc, id string) error) error {
+	p, d, err := s.docPage(c, "Proposal")
+	if err != nil {
+		return err
+	}
+	for _, k := range fields {
+		p.Form[k] = c.FormValue(k)
+	}
+	pr, err := s.Service.GetProposal(ctx(c), d.ID, c.Param("p"))
+	if err != nil {
+		return err
+	}
+	if err = s.authorize(c, action, pr.Resource(d)); err == nil {
+		err = f(d.ID, pr.ID)
+	}
+	if err != nil {
+		p.Error = err
+		return s.proposalPage(c, p, d, httpStatus(err))
+	}
+	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/documents/%s/proposals/%s", d.ID, pr.ID))
+}
+
+func (s *Server) withdraw(c echo.Context) error {
+	return s.proposalAction(c, drafts.ActProposalWithdraw, nil, func(doc, id string) error {
+		_, err := s.Service.WithdrawProposal(ctx(c), doc, id, "")
+		return err
+	})
+}
+
+func (s *Server) cosponsor(c echo.Context) error {
+	return s.proposalAction(c, drafts.ActProposalCosponsor, nil, func(doc, id string) error {
+		_, err := s.Service.CosponsorProposal(ctx(c), doc, id, "")
+		return err
+	})
+}
+
+func (s *Server) comment(c echo.Context) error {
+	return s.proposalAction(c, drafts.ActProposalComment, []string{"comment"}, func(doc, id string) error {
+		_, err := s.Service.CommentProposal(ctx(c), doc, id, c.FormValue("comment"), "")
+		return err
+	})
+}
+
+func (s *Server) reject(c echo.Context) error {
+	return s.proposalAction(c, drafts.ActProposalReject, []string{"reason"}, func(doc, id string) error {
+		_, err := s.Service.RejectProposal(ctx(c), doc, id, c.FormValue("reason"), "")
+		return err
+	})
+}
+
+type mergeData struct {
+	Head       *drafts.Version
+	Proposals  []*drafts.Proposal
+	Picked     map[string]bool
+	Collisions []drafts.Collision
+	// Resolutions are the compromise texts typed so far, by provision.
+	Resolutions map[string]string
+	Preview     *diffView
+	Links       docLinks
+	Numbers     map[string]string
+}
+
+func (s *Server) mergeData(c echo.Context, d *drafts.Document) (*mergeData, error) {
+	head, err := s.Service.GetVersion(ctx(c), d.ID, d.Head)
+	if err != nil {
+		return nil, err
+	}
+	props, err := s.Service.ListProposals(ctx(c), d.ID, drafts.ProposalFilter{Status: drafts.ProposalOpen}, drafts.ListOptions{Limit: 500})
+	if err != nil {
+		return nil, err
+	}
+	return &mergeData{Head: head, Proposals: props.Items, Picked: map[string]bool{}, Resolutions: map[string]string{},
+		Links: s.links(c, d), Numbers: numbers(head)}, nil
+}
+
+func (s *Server) mergeDesk(c echo.Context) error {
+	p, d, err := s.docPage(c, "Merge desk")
+	if err != nil {
+		return err
+	}
+	if err := s.authorize(c, drafts.ActMerge, d.Resource()); err != nil {
+		return err
+	}
+	md, err := s.mergeData(c, d)
+	if err != nil {
+		return err
+	}
+	p.Form["base"] = strconv.Itoa(md.Head.Number)
+	p.Data = md
+	return s.render(c, http.StatusOK, "merge", p)
+}
+
+func (s *Server) merge(c echo.Context) error {
+	p, d, err := s.docPage(c, "Merge desk")
+	if err != nil {
+		return err
+	}
+	if err := s.authorize(c, drafts.ActMerge, d.Resource()); err != nil {
+		return err
+	}
+	md, err := s.mergeData(c, d)
+	if err != nil {
+		return err
+	}
+	p.Data = md
+	form, err := c.FormParams()
+	if err != nil {
+		return drafts.Errorf(drafts.EMALFORMED, "could not read the form")
+	}
+	p.Form["base"], p.Form["message"] = form.Get("base"), form.Get("message")
+	in := drafts.MergeInput{Message: form.Get("message"), Preview: form.Get("action") == "preview", Resolutions: map[string]string{}}
+	for _, id := range form["proposals"] {
+		md.Picked[id] = true
+		in.Proposals = append(in.Proposals, id)
+	}
+	for _, id := range form["resolve"] {
+		if _, i := md.Head.Provision(id); i >= 0 {
+			in.Resolutions[id] = form.Get("res." + id)
+			md.Resolutions[id] = form.Get("res." + id)
+		}
+	}
+	in.Base, err = strconv.Atoi(form.Get("base"))
+	if err != nil {
+		err = &drafts.Error{Code: drafts.EINVALID, Message: "base: a version number", Fields: []drafts.FieldError{{Field: "base", Message: "a version number"}}}
+	}
+	var res *drafts.MergeResult
+	if err == nil {
+		res, err = s.Service.Merge(ctx(c), d.ID, in)
+	}
+	if err != nil {
+		if e := drafts.AsError(err); e != nil {
+			md.Collisions = e.Collisions
+			for _, col := range e.Collisions {
+				if _, ok := md.Resolutions[col.Provision]; !ok {
+					md.Resolutions[col.Provision] = col.HeadText
+				}
+			}
+		}
+		p.Error = err
+		return s.render(c, httpStatus(err), "merge", p)
+	}
+	if in.Preview {
+		md.Preview = &diffView{Diff: s.Service.Differ.Provisions(md.Head.Provisions, res.Version.Provisions), Numbers: md.Numbers}
+		return s.render(c, http.StatusOK, "merge", p)
+	}
+	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/documents/%s/versions/%d/diff?against=%d", d.ID, res.Version.Number, md.Head.Number))
+}
+
+type adoptionData struct {
+	Round                  *drafts.AdoptionRound
+	TimeLeft               string
+	Open, Respond, Close   bool
+	Links                  docLinks
+	Procedures             []string
+	Responded, HasDeadline bool
+}
+
+func (s *Server) adoptionPage(c echo.Context, p *Page, d *drafts.Document, status int) error {
+	r, err := s.Service.GetAdoption(ctx(c), d.ID)
+	if err != nil && !drafts.IsCode(err, drafts.ENOTFOUND) {
+		return err
+	}
+	res := d.Resource()
+	ad := &adoptionData{Round: r, Links: s.links(c, d), Procedures: []string{drafts.ProcedureConsensus, drafts.ProcedureSilence}}
+	roundOpen := r != nil && r.State == drafts.RoundOpen
+	ad.Open = !roundOpen && d.State != drafts.StateAdopted && d.State != drafts.StateWithdrawn && s.may(c, drafts.ActAdoptionOpen, res)
+	ad.Respond = roundOpen && s.may(c, drafts.ActAdoptionConsent, res)
+	ad.Close = roundOpen && r.Procedure == drafts.ProcedureConsensus && s.may(c, drafts.ActAdoptionClose, res)
+	if roundOpen && r.Deadline != nil {
+		ad.HasDeadline = true
+		ad.TimeLeft = timeLeft(p.L, r.Deadline.Sub(s.Service.Now()))
+	}
+	if u := user(c); r != nil && u != nil && u.Delegation != "" {
+		for _, x := range append(append([]drafts.Response{}, r.Consents...), r.Objections...) {
+			if x.Delegation == u.Delegation {
+				ad.Responded = true
+			}
+		}
+	}
+	if p.Form["version"] == "" {
+		p.Form["version"] = strconv.Itoa(d.Head)
+		p.Form["procedure"] = drafts.ProcedureConsensus
+	}
+	p.Data = ad
+	return s.render(c, status, "adoption", p)
+}
+
+// timeLeft says how long until a deadline, in days, hours and minutes.
+func timeLeft(l Lang, d time.Duration) string {
+	if d <= 0 {
+		return l.T("ended")
+	}
+	d = d.Round(time.Minute)
+	days, hours, mins := int(d.Hours())/24, int(d.Hours())%24, int(d.Minutes())%60
+	if l == "ru" {
+		return fmt.Sprintf("%d д %d ч %d мин", days, hours, mins)
+	}
+	return fmt.Sprintf("%dd %dh %dm", days, hours, mins)
+}
+
+func (s *Server) adoption(c echo.Context) error {
+	p, d, err := s.docPage(c, "Adoption")
+	if err != nil {
+		return err
+	}
+	return s.adoptionPage(c, p, d, http.StatusOK)
+}
+
+// adoptionAction runs an adoption form after asking the policy and goes
+// back to the adoption page; a failure shows it with the error.
+func (s *Server) adoptionAction(c echo.Context, action string, fields []string, f func(doc string) error) error {
+	p, d, err := s.docPage(c, "Adoption")
+	if err != nil {
+		return err
+	}
+	for _, k := range fields {
+		p.Form[k] = c.FormValue(k)
+	}
+	if err = s.authorize(c, action, d.Resource()); err == nil {
+		err = f(d.ID)
+	}
+	if err != nil {
+		p.Error = err
+		return s.adoptionPage(c, p, d, httpStatus(err))
+	}
+	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/documents/%s/adoption", d.ID))
+}
+
+func (s *Server) openAdoption(c echo.Context) error {
+	return s.adoptionAction(c, drafts.ActAdoptionOpen, []string{"version", "procedure", "deadline"}, func(doc string) error {
+		in := drafts.AdoptionInput{Procedure: c.FormValue("procedure")}
+		n, err := strconv.Atoi(c.FormValue("version"))
+		if err != nil {
+			return &drafts.Error{Code: drafts.EINVALID, Message: "version: a version number", Fields: []drafts.FieldError{{Field: "version", Message: "a version number"}}}
+		}
+		in.Version = n
+		if dl := strings.TrimSpace(c.FormValue("deadline")); dl != "" {
+			t, err := time.Parse("2006-01-02T15:04", dl)
+			if err != nil {
+				return &drafts.Error{Code: drafts.EINVALID, Message: "deadline: a date and time such as 2026-12-01T17:00 (UTC)",
+					Fields: []drafts.FieldError{{Field: "deadline", Message: "a date and time"}}}
+			}
+			in.Deadline = &t
+		}
+		_, err = s.Service.OpenAdoption(ctx(c), doc, in)
+		return err
+	})
+}
+
+func (s *Server) consent(c echo.Context) error {
+	return s.adoptionAction(c, drafts.ActAdoptionConsent, nil, func(doc string) error {
+		_, err := s.Service.Consent(ctx(c), doc)
+		return err
+	})
+}
+
+func (s *Server) object(c echo.Context) error {
+	return s.adoptionAction(c, drafts.ActAdoptionObject, []string{"reason"}, func(doc string) error {
+		_, err := s.Service.Object(ctx(c), doc, c.FormValue("reason"))
+		return err
+	})
+}
+
+func (s *Server) closeAdoption(c echo.Context) error {
+	return s.adoptionAction(c, drafts.ActAdoptionClose, nil, func(doc string) error {
+		_, err := s.Service.CloseAdoption(ctx(c), doc)
+		return err
+	})
+}
+
+// sortedKeys returns a map's keys in order (for stable pages).
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
