@@ -55,6 +55,7 @@ type tab struct {
 	axe   string
 	shots string // folder for screenshots of every page, "" for none
 	lang  string
+	seq   int
 	// Pages lists the pages visited (paths), for the screenshot pass.
 	Pages []string
 }
@@ -104,8 +105,8 @@ func newTab(t *testing.T, e *env) *tab {
 		_ = os.MkdirAll(dir, 0o755)
 		sctx, c := context.WithTimeout(ctx, 10*time.Second)
 		defer c()
-		if buf, err := chromedp.Run(sctx, chromedp.FullScreenshot(90)); err == nil {
-			name := filepath.Join(dir, safeName(t.Name())+".jpg")
+		if buf, err := chromedp.Run(sctx, chromedp.FullScreenshot(100)); err == nil {
+			name := filepath.Join(dir, safeName(t.Name())+".png")
 			if err := os.WriteFile(name, buf, 0o644); err == nil {
 				t.Logf("screenshot of the failing page: %s", name)
 			}
@@ -197,12 +198,13 @@ func (b *tab) shot(name string) {
 	_ = os.MkdirAll(b.shots, 0o755)
 	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
 	defer cancel()
-	buf, err := chromedp.Run(ctx, chromedp.FullScreenshot(80))
+	buf, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 	if err != nil {
 		b.t.Logf("screenshot %s: %v", name, err)
 		return
 	}
-	file := filepath.Join(b.shots, fmt.Sprintf("%s-%s-%s.jpg", safeName(b.t.Name()), b.lang, safeName(strings.TrimPrefix(name, "/"))))
+	b.seq++
+	file := filepath.Join(b.shots, fmt.Sprintf("%s-%s-%03d-%s.png", safeName(b.t.Name()), b.lang, b.seq, safeName(strings.TrimPrefix(name, "/"))))
 	_ = os.WriteFile(file, buf, 0o644)
 }
 
@@ -439,25 +441,60 @@ func TestNegotiation(t *testing.T) {
 	b.mustContain(".notice", "intact")
 
 	if b.shots != "" {
-		screenshotPass(t, b)
+		screenshotPass(t, b, kz)
 	}
 }
 
-// screenshotPass shows every page the chair visited, and the
-// secretariat's, in English and in Russian.
-func screenshotPass(t *testing.T, b *tab) {
-	pages := append([]string{}, b.Pages...)
-	seen := map[string]bool{}
+// screenshotPass shows every page, as the chair and the secretariat, in
+// English and in Russian, including a merge with a collision.
+func screenshotPass(t *testing.T, b *tab, kz string) {
+	d := "/documents/" + b.e.Members.ID
+	pages := []string{"/documents", d, d + "/versions", d + "/versions/1", d + "/versions/2/diff?against=1",
+		d + "/versions/2/diff?against=1&view=side", d + "/versions/2/statuses", d + "/compilation?version=1",
+		d + "/proposals/" + kz, d + "/adoption", d + "/events?verify=1"}
 	for _, lang := range []string{"en", "ru"} {
 		b.lang = lang
 		b.run(chromedp.Navigate(b.e.URL + "/lang?to=" + lang + "&next=/documents"))
-		for _, p := range append(pages, "/documents?state=adopted") {
-			if seen[lang+p] || strings.HasPrefix(p, "/signin") {
-				continue
-			}
-			seen[lang+p] = true
+		for _, p := range pages {
 			b.visit(p)
 		}
+	}
+	// Proposals that collide, on the other document: the compilation,
+	// the merge desk with its collision, a proposal's preview.
+	o := "/documents/" + b.e.Open.ID
+	v, err := b.e.svc.GetVersion(b.e.as("chair"), b.e.Open.ID, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, who := range []string{"KZ", "IN"} {
+		p, err := b.e.svc.CreateProposal(b.e.as(who), b.e.Open.ID, drafts.ProposalInput{Base: 1, Justification: "Wording of " + who,
+			Operations: []drafts.Operation{{Op: "replace", Provision: v.Provisions[0].ID, Text: "The Working Group of " + who + " met in Astana."}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, p.ID)
+	}
+	for _, lang := range []string{"en", "ru"} {
+		b.lang = lang
+		b.run(chromedp.Navigate(b.e.URL + "/lang?to=" + lang + "&next=/documents"))
+		b.visit(o + "/compilation")
+		b.visit(o + "/merges/new")
+		for _, id := range ids {
+			b.run(chromedp.Click(chromedp.CSS("#pick-" + id)))
+		}
+		b.submit(`button[value=merge]`)
+	}
+	b.signOut()
+	b.signIn("KZ")
+	for _, lang := range []string{"en", "ru"} {
+		b.lang = lang
+		b.run(chromedp.Navigate(b.e.URL + "/lang?to=" + lang + "&next=/documents"))
+		b.visit(o)
+		b.visit(o + "/proposals/new?provision=" + v.Provisions[1].ID)
+		b.set("#text", "Observers attended and spoke.")
+		b.submit(`button[value=preview]`)
+		b.visit(o + "/proposals/" + ids[1])
 	}
 	b.signOut()
 	for _, lang := range []string{"en", "ru"} {
@@ -622,4 +659,30 @@ func TestAxeCatchesViolations(t *testing.T) {
 	if found["image-alt"] != "critical" || found["label"] != "critical" {
 		t.Fatalf("axe found %v; want image-alt and label, critical", found)
 	}
+}
+
+// TestSignInLink: the secretariat issues a one-time sign-in link; it signs
+// its user in once, and never again.
+func TestSignInLink(t *testing.T) {
+	e := newEnv(t)
+	b := newTab(t, e)
+	b.signIn("secretariat")
+	b.visit("/secretariat")
+	b.submit(fmt.Sprintf(`form[action="/secretariat/users/%s/signin-links"] button`, e.users["IN"].ID))
+	link := strings.TrimSpace(b.text("#secret"))
+	if !strings.HasPrefix(link, e.URL+"/signin/link?t=lnk_") {
+		t.Fatalf("sign-in link %q", link)
+	}
+	b.signOut()
+	b.load("the sign-in link", chromedp.Navigate(link))
+	if st := b.submit("main form button[type=submit]"); st != 200 {
+		t.Fatalf("using the link: status %d: %s", st, b.text("main"))
+	}
+	b.mustContain("header", "Delegate of India")
+	b.signOut()
+	b.load("the sign-in link again", chromedp.Navigate(link))
+	if st := b.submit("main form button[type=submit]"); st != 401 {
+		t.Fatalf("using the link twice: status %d, want 401", st)
+	}
+	b.mustContain(".error", "not valid")
 }

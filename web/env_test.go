@@ -87,7 +87,7 @@ func newEnv(t testing.TB) *env {
 		if err != nil {
 			t.Fatal(err)
 		}
-		e.tokens[name] = tok
+		e.tokens[name], e.users[name] = tok, u
 	}
 	chair := e.as("chair")
 	text := corpus.Must(t, "sample-draft-road-map.txt")

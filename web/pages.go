@@ -23,10 +23,12 @@ type docLinks struct {
 
 func (s *Server) links(c echo.Context, d *drafts.Document) docLinks {
 	r := d.Resource()
+	// An adopted or withdrawn text changes no more: no forms that would fail.
+	open := d.State != drafts.StateAdopted && d.State != drafts.StateWithdrawn
 	return docLinks{
-		Propose:   s.may(c, drafts.ActProposalCreate, r),
-		Merge:     s.may(c, drafts.ActMerge, r),
-		Status:    s.may(c, drafts.ActStatusSet, r),
+		Propose:   open && s.may(c, drafts.ActProposalCreate, r),
+		Merge:     open && s.may(c, drafts.ActMerge, r),
+		Status:    open && s.may(c, drafts.ActStatusSet, r),
 		OpenRound: s.may(c, drafts.ActAdoptionOpen, r),
 		Verify:    s.may(c, drafts.ActEventsVerify, r),
 	}
