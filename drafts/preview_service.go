@@ -7,15 +7,18 @@ import "context"
 // delegation, without storing anything. The web workspace shows it before
 // the delegation submits.
 func (s *Service) PreviewProposal(ctx context.Context, doc string, in ProposalInput) (*Diff, error) {
-	u, err := actor(ctx)
+	u, d, err := s.changeableDocument(ctx, doc, ActProposalCreate, false)
 	if err != nil {
 		return nil, err
 	}
-	_, ops, err := s.proposalOperations(ctx, doc, in)
+	if u.Delegation == "" {
+		return nil, &Error{Code: EFORBIDDEN, Message: "only a delegation can make a proposal", Permission: ActProposalCreate}
+	}
+	ops, err := s.proposalOperations(ctx, d, in)
 	if err != nil {
 		return nil, err
 	}
-	base, err := s.GetVersion(ctx, doc, in.Base)
+	base, err := s.getVersion(ctx, doc, in.Base)
 	if err != nil {
 		return nil, err
 	}

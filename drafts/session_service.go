@@ -86,7 +86,7 @@ func (s *Service) CreateSession(ctx context.Context, ttl time.Duration) (*Sessio
 }
 
 // GetSession returns the session of a plain session secret and its user
-// (with its delegation's status). EUNAUTHORIZED for an unknown, malformed
+// (with its delegation's status); it needs no user in ctx. EUNAUTHORIZED for an unknown, malformed
 // or expired session; an expired one is removed.
 func (s *Service) GetSession(ctx context.Context, plain string) (*Session, *User, error) {
 	bad := Errorf(EUNAUTHORIZED, "your session has ended; sign in again")
@@ -108,21 +108,12 @@ func (s *Service) GetSession(ctx context.Context, plain string) (*Session, *User
 		s.discard(ctx, sessionKey(id))
 		return nil, nil, bad
 	}
-	u, err := s.GetUser(ctx, ses.User)
+	u, err := s.holder(ctx, ses.User)
 	if err != nil {
 		if IsCode(err, ENOTFOUND) {
 			return nil, nil, bad
 		}
 		return nil, nil, err
-	}
-	if u.Delegation != "" {
-		d, err := s.GetDelegation(ctx, u.Delegation)
-		if err != nil && !IsCode(err, ENOTFOUND) {
-			return nil, nil, err
-		}
-		if d != nil {
-			u.DelegationStatus = d.Status
-		}
 	}
 	return &ses, u, nil
 }
@@ -151,14 +142,15 @@ func (s *Service) DeleteSession(ctx context.Context, plain string) error {
 }
 
 // CreateSignInLink issues a one-time sign-in secret for a user, valid for
-// ttl, and returns the plain secret (shown once) and when it expires. The
-// caller (the secretariat) is recorded as its issuer.
+// ttl, and returns the plain secret (shown once) and when it expires. Who
+// may issue tokens may issue links (the secretariat); the caller is
+// recorded as its issuer.
 func (s *Service) CreateSignInLink(ctx context.Context, userID string, ttl time.Duration) (string, time.Time, error) {
-	u, err := actor(ctx)
+	u, err := s.directoryFor(ctx, ActTokenCreate)
 	if err != nil {
 		return "", time.Time{}, err
 	}
-	if _, err := s.GetUser(ctx, userID); err != nil {
+	if _, err := s.getUser(ctx, userID); err != nil {
 		return "", time.Time{}, err
 	}
 	if ttl <= 0 || ttl > 30*24*time.Hour {
@@ -173,8 +165,9 @@ func (s *Service) CreateSignInLink(ctx context.Context, userID string, ttl time.
 	return linkPrefix + id + "_" + secret, l.ExpiresAt, nil
 }
 
-// RedeemSignInLink uses a one-time sign-in secret: it returns the user it
-// was issued for and removes it, so that of any number of concurrent
+// RedeemSignInLink uses a one-time sign-in secret (it needs no user in
+// ctx): it returns the user it was issued for, with its delegation's
+// status, and removes it, so that of any number of concurrent
 // redemptions exactly one succeeds. EUNAUTHORIZED for an unknown, used or
 // expired link.
 func (s *Service) RedeemSignInLink(ctx context.Context, plain string) (*User, error) {
@@ -204,7 +197,7 @@ func (s *Service) RedeemSignInLink(ctx context.Context, plain string) (*User, er
 	if !s.now().Before(l.ExpiresAt) {
 		return nil, bad
 	}
-	u, err := s.GetUser(ctx, l.User)
+	u, err := s.holder(ctx, l.User)
 	if err != nil {
 		if IsCode(err, ENOTFOUND) {
 			return nil, bad

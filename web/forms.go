@@ -92,9 +92,6 @@ func (s *Server) propose(c echo.Context) error {
 	pd := &proposeData{Head: head, Links: s.links(c, d)}
 	p.Data = pd
 	in, err := proposalInput(c, p.Form)
-	if err == nil {
-		err = s.authorize(c, drafts.ActProposalCreate, d.Resource())
-	}
 	if err == nil && c.FormValue("action") == "preview" {
 		var diff *drafts.Diff
 		if diff, err = s.Service.PreviewProposal(ctx(c), d.ID, in); err == nil {
@@ -167,7 +164,7 @@ func (s *Server) proposal(c echo.Context) error {
 // proposalAction runs a form's action on a proposal, after asking the
 // policy, and goes back to the proposal; a failure shows the proposal page
 // with the error and what was typed.
-func (s *Server) proposalAction(c echo.Context, action string, fields []string, f func(doc, id string) error) error {
+func (s *Server) proposalAction(c echo.Context, fields []string, f func(doc, id string) error) error {
 	p, d, err := s.docPage(c, "Proposal")
 	if err != nil {
 		return err
@@ -179,10 +176,7 @@ func (s *Server) proposalAction(c echo.Context, action string, fields []string, 
 	if err != nil {
 		return err
 	}
-	if err = s.authorize(c, action, pr.Resource(d)); err == nil {
-		err = f(d.ID, pr.ID)
-	}
-	if err != nil {
+	if err := f(d.ID, pr.ID); err != nil {
 		p.Error = err
 		return s.proposalPage(c, p, d, httpStatus(err))
 	}
@@ -190,28 +184,28 @@ func (s *Server) proposalAction(c echo.Context, action string, fields []string, 
 }
 
 func (s *Server) withdraw(c echo.Context) error {
-	return s.proposalAction(c, drafts.ActProposalWithdraw, nil, func(doc, id string) error {
+	return s.proposalAction(c, nil, func(doc, id string) error {
 		_, err := s.Service.WithdrawProposal(ctx(c), doc, id, "")
 		return err
 	})
 }
 
 func (s *Server) cosponsor(c echo.Context) error {
-	return s.proposalAction(c, drafts.ActProposalCosponsor, nil, func(doc, id string) error {
+	return s.proposalAction(c, nil, func(doc, id string) error {
 		_, err := s.Service.CosponsorProposal(ctx(c), doc, id, "")
 		return err
 	})
 }
 
 func (s *Server) comment(c echo.Context) error {
-	return s.proposalAction(c, drafts.ActProposalComment, []string{"comment"}, func(doc, id string) error {
+	return s.proposalAction(c, []string{"comment"}, func(doc, id string) error {
 		_, err := s.Service.CommentProposal(ctx(c), doc, id, c.FormValue("comment"), "")
 		return err
 	})
 }
 
 func (s *Server) reject(c echo.Context) error {
-	return s.proposalAction(c, drafts.ActProposalReject, []string{"reason"}, func(doc, id string) error {
+	return s.proposalAction(c, []string{"reason"}, func(doc, id string) error {
 		_, err := s.Service.RejectProposal(ctx(c), doc, id, c.FormValue("reason"), "")
 		return err
 	})
@@ -247,7 +241,7 @@ func (s *Server) mergeDesk(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := s.authorize(c, drafts.ActMerge, d.Resource()); err != nil {
+	if err := chairOnly(d, p.Links.Merge, "merge proposals"); err != nil {
 		return err
 	}
 	md, err := s.mergeData(c, d)
@@ -262,9 +256,6 @@ func (s *Server) mergeDesk(c echo.Context) error {
 func (s *Server) merge(c echo.Context) error {
 	p, d, err := s.docPage(c, "Merge desk")
 	if err != nil {
-		return err
-	}
-	if err := s.authorize(c, drafts.ActMerge, d.Resource()); err != nil {
 		return err
 	}
 	md, err := s.mergeData(c, d)
@@ -377,7 +368,7 @@ func (s *Server) adoption(c echo.Context) error {
 
 // adoptionAction runs an adoption form after asking the policy and goes
 // back to the adoption page; a failure shows it with the error.
-func (s *Server) adoptionAction(c echo.Context, action string, fields []string, f func(doc string) error) error {
+func (s *Server) adoptionAction(c echo.Context, fields []string, f func(doc string) error) error {
 	p, d, err := s.docPage(c, "Adoption")
 	if err != nil {
 		return err
@@ -385,10 +376,7 @@ func (s *Server) adoptionAction(c echo.Context, action string, fields []string, 
 	for _, k := range fields {
 		p.Form[k] = c.FormValue(k)
 	}
-	if err = s.authorize(c, action, d.Resource()); err == nil {
-		err = f(d.ID)
-	}
-	if err != nil {
+	if err := f(d.ID); err != nil {
 		p.Error = err
 		return s.adoptionPage(c, p, d, httpStatus(err))
 	}
@@ -396,7 +384,7 @@ func (s *Server) adoptionAction(c echo.Context, action string, fields []string, 
 }
 
 func (s *Server) openAdoption(c echo.Context) error {
-	return s.adoptionAction(c, drafts.ActAdoptionOpen, []string{"version", "procedure", "deadline"}, func(doc string) error {
+	return s.adoptionAction(c, []string{"version", "procedure", "deadline"}, func(doc string) error {
 		in := drafts.AdoptionInput{Procedure: c.FormValue("procedure")}
 		n, err := strconv.Atoi(c.FormValue("version"))
 		if err != nil {
@@ -417,21 +405,21 @@ func (s *Server) openAdoption(c echo.Context) error {
 }
 
 func (s *Server) consent(c echo.Context) error {
-	return s.adoptionAction(c, drafts.ActAdoptionConsent, nil, func(doc string) error {
+	return s.adoptionAction(c, nil, func(doc string) error {
 		_, err := s.Service.Consent(ctx(c), doc)
 		return err
 	})
 }
 
 func (s *Server) object(c echo.Context) error {
-	return s.adoptionAction(c, drafts.ActAdoptionObject, []string{"reason"}, func(doc string) error {
+	return s.adoptionAction(c, []string{"reason"}, func(doc string) error {
 		_, err := s.Service.Object(ctx(c), doc, c.FormValue("reason"))
 		return err
 	})
 }
 
 func (s *Server) closeAdoption(c echo.Context) error {
-	return s.adoptionAction(c, drafts.ActAdoptionClose, nil, func(doc string) error {
+	return s.adoptionAction(c, nil, func(doc string) error {
 		_, err := s.Service.CloseAdoption(ctx(c), doc)
 		return err
 	})

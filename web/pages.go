@@ -1,12 +1,8 @@
 package web
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -61,9 +57,6 @@ type documentsData struct {
 }
 
 func (s *Server) documents(c echo.Context) error {
-	if err := s.authorize(c, drafts.ActDocumentList, drafts.Resource{Type: "directory"}); err != nil {
-		return err
-	}
 	p := s.data(c, "Documents")
 	dd := &documentsData{State: c.QueryParam("state"), Body: c.QueryParam("body"),
 		States: []string{drafts.StateDrafting, drafts.StateNegotiation, drafts.StateAdoption, drafts.StateAdopted, drafts.StateWithdrawn}}
@@ -279,79 +272,28 @@ func excerpt(s string, n int) string {
 	return s
 }
 
-var unsafeFilename = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
-
-func pdfName(symbol string, n int, suffix string) string {
-	name := strings.Trim(unsafeFilename.ReplaceAllString(symbol, "-"), "-")
-	if name == "" {
-		name = "document"
-	}
-	return fmt.Sprintf("%s-v%d%s.pdf", name, n, suffix)
-}
-
-// sendPDF serves a PDF made once and kept by the service under key.
-func (s *Server) sendPDF(c echo.Context, key, filename string, make func(w io.Writer) error) error {
-	data, _, err := s.Service.CachedBlob(ctx(c), key, func() ([]byte, error) {
-		var buf bytes.Buffer
-		if err := make(&buf); err != nil {
-			return nil, err
-		}
-		return buf.Bytes(), nil
-	})
-	if err != nil {
-		return err
-	}
-	c.Response().Header().Set(echo.HeaderContentDisposition, fmt.Sprintf("attachment; filename=%q", filename))
-	return c.Blob(http.StatusOK, "application/pdf", data)
+// sendPDF serves a PDF the service printed (and keeps).
+func sendPDF(c echo.Context, pdf *drafts.PDF) error {
+	c.Response().Header().Set(echo.HeaderContentDisposition, fmt.Sprintf("attachment; filename=%q", pdf.Filename))
+	return c.Blob(http.StatusOK, "application/pdf", pdf.Data)
 }
 
 func (s *Server) versionPDF(c echo.Context) error {
-	d, err := s.doc(c)
-	if err != nil {
-		return err
-	}
 	n, err := versionNumber(c.Param("n"), "version")
 	if err != nil {
 		return err
 	}
+	against := 0
 	if a := c.QueryParam("against"); a != "" {
-		m, err := versionNumber(a, "against")
-		if err != nil {
+		if against, err = versionNumber(a, "against"); err != nil {
 			return err
 		}
-		diff, from, to, err := s.Service.VersionDiff(ctx(c), d.ID, n, m)
-		if err != nil {
-			return err
-		}
-		var attr strings.Builder
-		for _, ch := range diff.Changes {
-			attr.WriteString(strings.Join(ch.Delegations, ",") + ";")
-		}
-		key := fmt.Sprintf("pdf/changes-%s-%s-%s.pdf", from.Hash[:16], to.Hash[:16], drafts.HashText(attr.String())[:12])
-		return s.sendPDF(c, key, pdfName(d.Symbol, n, fmt.Sprintf("-changes-from-v%d", m)), func(w io.Writer) error {
-			return s.Renderer.ChangesPDF(w, d, from, to, diff)
-		})
 	}
-	v, err := s.Service.GetVersion(ctx(c), d.ID, n)
+	pdf, err := s.Service.VersionPDF(ctx(c), c.Param("doc"), n, against)
 	if err != nil {
 		return err
 	}
-	var round *drafts.AdoptionRound
-	state := "draft"
-	if d.Adopted == n {
-		if round, err = s.Service.GetAdoption(ctx(c), d.ID); err != nil {
-			return err
-		}
-		state = "adopted-" + round.ID
-	}
-	var st strings.Builder
-	for _, p := range v.Provisions {
-		st.WriteString(p.ID + p.Status)
-	}
-	key := fmt.Sprintf("pdf/agreed-%s-%s-%s.pdf", v.Hash[:16], drafts.HashText(st.String())[:12], state)
-	return s.sendPDF(c, key, pdfName(d.Symbol, n, ""), func(w io.Writer) error {
-		return s.Renderer.AgreedPDF(w, d, v, round)
-	})
+	return sendPDF(c, pdf)
 }
 
 type statusData struct {
@@ -362,12 +304,24 @@ type statusData struct {
 
 var provisionStatuses = []string{drafts.ProvisionPending, drafts.ProvisionBracketed, drafts.ProvisionAgreedAdRef, drafts.ProvisionAgreed}
 
+// chairOnly refuses a chair's page (allowed false) before the user fills in
+// a form the service would refuse, saying why.
+func chairOnly(d *drafts.Document, allowed bool, what string) error {
+	switch {
+	case allowed:
+		return nil
+	case d.State == drafts.StateAdopted || d.State == drafts.StateWithdrawn:
+		return drafts.Errorf(drafts.ECONFLICT, "the document is %s; its text changes no more", d.State)
+	}
+	return drafts.Errorf(drafts.EFORBIDDEN, "only the chair of the document's body may %s", what)
+}
+
 func (s *Server) statusPage(c echo.Context) error {
 	p, d, err := s.docPage(c, "Provision status")
 	if err != nil {
 		return err
 	}
-	if err := s.authorize(c, drafts.ActStatusSet, d.Resource()); err != nil {
+	if err := chairOnly(d, p.Links.Status, "set provision statuses"); err != nil {
 		return err
 	}
 	n, err := versionNumber(c.Param("n"), "version")
@@ -385,9 +339,6 @@ func (s *Server) statusPage(c echo.Context) error {
 func (s *Server) setStatuses(c echo.Context) error {
 	p, d, err := s.docPage(c, "Provision status")
 	if err != nil {
-		return err
-	}
-	if err := s.authorize(c, drafts.ActStatusSet, d.Resource()); err != nil {
 		return err
 	}
 	n, err := versionNumber(c.Param("n"), "version")
@@ -468,19 +419,18 @@ func (s *Server) compilation(c echo.Context) error {
 }
 
 func (s *Server) compilationPDF(c echo.Context) error {
-	d, err := s.doc(c)
+	n := 0
+	if q := c.QueryParam("version"); q != "" {
+		var err error
+		if n, err = versionNumber(q, "version"); err != nil {
+			return err
+		}
+	}
+	pdf, err := s.Service.CompilationPDF(ctx(c), c.Param("doc"), n)
 	if err != nil {
 		return err
 	}
-	comp, v, err := s.compile(c, d)
-	if err != nil {
-		return err
-	}
-	raw, _ := json.Marshal(comp)
-	key := fmt.Sprintf("pdf/compilation-%s-%s.pdf", v.Hash[:16], drafts.HashText(string(raw))[:16])
-	return s.sendPDF(c, key, pdfName(d.Symbol, v.Number, "-compilation"), func(w io.Writer) error {
-		return s.Renderer.CompilationPDF(w, d, v, comp)
-	})
+	return sendPDF(c, pdf)
 }
 
 type eventsData struct {
@@ -505,9 +455,6 @@ func (s *Server) events(c echo.Context) error {
 	}
 	ed := &eventsData{Items: page.Items, Next: page.NextCursor, Links: s.links(c, d)}
 	if c.QueryParam("verify") != "" {
-		if err := s.authorize(c, drafts.ActEventsVerify, d.Resource()); err != nil {
-			return err
-		}
 		if ed.Verify, err = s.Service.VerifyEvents(ctx(c), d.ID); err != nil {
 			return err
 		}

@@ -63,8 +63,11 @@ type Server struct {
 	pages map[string]*template.Template
 }
 
-// New returns a Server with defaults.
+// New returns a Server with defaults. The service prints PDFs with renderer if it has no renderer yet.
 func New(svc *drafts.Service, auth drafts.Authorizer, renderer drafts.Renderer, log *slog.Logger) *Server {
+	if svc != nil && svc.Renderer == nil {
+		svc.Renderer = renderer
+	}
 	return &Server{Service: svc, Auth: auth, Renderer: renderer, Log: log,
 		SessionTTL: 12 * time.Hour, SignInLinkTTL: 72 * time.Hour, BodyLimit: "8M"}
 }
