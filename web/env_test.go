@@ -44,6 +44,8 @@ func (c *clock) Advance(d time.Duration) {
 type env struct {
 	t      testing.TB
 	svc    *drafts.Service
+	// Handler is the workspace, for in-process requests.
+	Handler http.Handler
 	clock  *clock
 	URL    string
 	tokens map[string]string // "secretariat", "chair", "KZ", "IN", "JP"
@@ -107,7 +109,8 @@ func newEnv(t testing.TB) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := &http.Server{Handler: ws.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	e.Handler = ws.Handler()
+	srv := &http.Server{Handler: e.Handler, ReadHeaderTimeout: 10 * time.Second}
 	go func() {
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			t.Error(err)
