@@ -42,14 +42,14 @@ func (c *clock) Advance(d time.Duration) {
 // forum: delegations KZ and IN (members) and JP (observer), a chair of
 // SWG, their tokens, and two documents.
 type env struct {
-	t      testing.TB
-	svc    *drafts.Service
+	t   testing.TB
+	svc *drafts.Service
 	// Handler is the workspace, for in-process requests.
 	Handler http.Handler
-	clock  *clock
-	URL    string
-	tokens map[string]string // "secretariat", "chair", "KZ", "IN", "JP"
-	users  map[string]*drafts.User
+	clock   *clock
+	URL     string
+	tokens  map[string]string // "secretariat", "chair", "KZ", "IN", "JP"
+	users   map[string]*drafts.User
 	// Members is a members-only document; Open one observers may read.
 	Members, Open *drafts.Document
 }
