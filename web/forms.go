@@ -81,27 +81,52 @@ func proposalInput(c echo.Context, form map[string]string) (drafts.ProposalInput
 }
 
 func (s *Server) propose(c echo.Context) error {
+	return s.proposeOrEdit(c, "")
+}
+
+func (s *Server) editProposal(c echo.Context) error {
+	return s.proposeOrEdit(c, c.Param("p"))
+}
+
+// proposeOrEdit previews or submits a new proposal, or the new content of
+// proposal id.
+func (s *Server) proposeOrEdit(c echo.Context, id string) error {
 	p, d, err := s.docPage(c, "Propose an amendment")
 	if err != nil {
 		return err
 	}
-	head, err := s.Service.GetVersion(ctx(c), d.ID, d.Head)
-	if err != nil {
+	pd := &proposeData{Links: s.links(c, d)}
+	p.Data = pd
+	in, inErr := proposalInput(c, p.Form)
+	n := d.Head
+	if id != "" {
+		if pd.Edit, err = s.Service.GetProposal(ctx(c), d.ID, id); err != nil {
+			return err
+		}
+		n = pd.Edit.Base
+	}
+	if in.Base > 0 && in.Base <= d.Head {
+		n = in.Base
+	}
+	if pd.Head, err = s.Service.GetVersion(ctx(c), d.ID, n); err != nil {
 		return err
 	}
-	pd := &proposeData{Head: head, Links: s.links(c, d)}
-	p.Data = pd
-	in, err := proposalInput(c, p.Form)
+	err = inErr
 	if err == nil && c.FormValue("action") == "preview" {
 		var diff *drafts.Diff
 		if diff, err = s.Service.PreviewProposal(ctx(c), d.ID, in); err == nil {
-			pd.Preview = &diffView{Diff: diff, Numbers: numbers(head)}
+			pd.Preview = &diffView{Diff: diff, Numbers: numbers(pd.Head)}
 			return s.render(c, http.StatusOK, "propose", p)
 		}
 	}
 	if err == nil {
 		var pr *drafts.Proposal
-		if pr, err = s.Service.CreateProposal(ctx(c), d.ID, in); err == nil {
+		if id == "" {
+			pr, err = s.Service.CreateProposal(ctx(c), d.ID, in)
+		} else {
+			pr, err = s.Service.EditProposal(ctx(c), d.ID, id, in, "")
+		}
+		if err == nil {
 			return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/documents/%s/proposals/%s", d.ID, pr.ID))
 		}
 	}
@@ -109,11 +134,51 @@ func (s *Server) propose(c echo.Context) error {
 	return s.render(c, httpStatus(err), "propose", p)
 }
 
+// editForm shows the propose form filled with a proposal's content: its
+// one operation, or its edited text (made from its operations if it had
+// several).
+func (s *Server) editForm(c echo.Context) error {
+	p, d, err := s.docPage(c, "Edit")
+	if err != nil {
+		return err
+	}
+	pr, err := s.Service.GetProposal(ctx(c), d.ID, c.Param("p"))
+	if err != nil {
+		return err
+	}
+	base, err := s.Service.GetVersion(ctx(c), d.ID, pr.Base)
+	if err != nil {
+		return err
+	}
+	f := p.Form
+	f["base"], f["justification"], f["op"], f["mode"] = strconv.Itoa(pr.Base), pr.Justification, drafts.OpReplace, "one"
+	result, err := drafts.ApplyOperations(base.Provisions, pr.Operations, s.Service.NewID, s.Service.Limits)
+	if err != nil {
+		return err
+	}
+	f["whole"] = drafts.PrintProvisions(result)
+	switch {
+	case pr.Text != "":
+		f["mode"], f["whole"] = "whole", pr.Text
+	case len(pr.Operations) == 1:
+		o := pr.Operations[0]
+		f["op"], f["provision"], f["after"], f["text"] = o.Op, o.Provision, o.After, o.Text
+		if (o.Op == drafts.OpInsert || o.Op == drafts.OpMove) && o.After == "" {
+			f["after"] = startMarker
+		}
+	default:
+		f["mode"] = "whole"
+	}
+	p.Data = &proposeData{Head: base, Links: s.links(c, d), Edit: pr}
+	return s.render(c, http.StatusOK, "propose", p)
+}
+
 type proposalData struct {
 	Proposal                  *drafts.Proposal
 	AgainstBase, AgainstHead  *diffView
 	HeadError                 error
 	Withdraw, Cosponsor, Note bool
+	Edit                      bool
 	Reject                    bool
 	Links                     docLinks
 }
@@ -127,6 +192,7 @@ func (s *Server) proposalPage(c echo.Context, p *Page, d *drafts.Document, statu
 	pd := &proposalData{Proposal: pr, Links: s.links(c, d)}
 	open := pr.Status == drafts.ProposalOpen
 	pd.Withdraw = open && s.may(c, drafts.ActProposalWithdraw, res)
+	pd.Edit = pd.Withdraw
 	pd.Cosponsor = open && s.may(c, drafts.ActProposalCosponsor, res)
 	pd.Note = s.may(c, drafts.ActProposalComment, res)
 	pd.Reject = open && s.may(c, drafts.ActProposalReject, res)

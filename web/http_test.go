@@ -17,6 +17,8 @@ type client struct {
 	e    *env
 	http *http.Client
 	csrf string
+	// last is the path of the last page, after redirects.
+	last string
 }
 
 var csrfField = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
@@ -46,6 +48,7 @@ func (c *client) do(req *http.Request) (int, string) {
 		c.t.Fatal(err)
 	}
 	defer resp.Body.Close()
+	c.last = resp.Request.URL.Path
 	b, _ := io.ReadAll(resp.Body)
 	if csp := resp.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "script-src 'self'") || strings.Contains(csp, "unsafe-inline") {
 		c.t.Errorf("%s %s: Content-Security-Policy %q", req.Method, req.URL.Path, csp)

@@ -54,10 +54,19 @@ type documentsData struct {
 	State, Body string
 	States      []string
 	Bodies      []string
+	// Create: the user may create documents (of Kinds).
+	Create bool
+	Kinds  []string
 }
 
+// documentKinds are the kinds of documents (DESIGN.md).
+var documentKinds = []string{"road-map", "catalogue", "rules-of-procedure", "statement", "decision", "regulation", "other"}
+
 func (s *Server) documents(c echo.Context) error {
-	p := s.data(c, "Documents")
+	return s.documentsPage(c, s.data(c, "Documents"), http.StatusOK)
+}
+
+func (s *Server) documentsPage(c echo.Context, p *Page, status int) error {
 	dd := &documentsData{State: c.QueryParam("state"), Body: c.QueryParam("body"),
 		States: []string{drafts.StateDrafting, drafts.StateNegotiation, drafts.StateAdoption, drafts.StateAdopted, drafts.StateWithdrawn}}
 	bodies := map[string]bool{}
@@ -81,8 +90,29 @@ func (s *Server) documents(c echo.Context) error {
 		}
 		opt.Cursor = page.NextCursor
 	}
+	u := user(c)
+	dd.Create = s.may(c, drafts.ActDocumentCreate, drafts.Resource{Type: "document", Body: u.Body, Visibility: drafts.VisibilityMembers})
+	dd.Kinds = documentKinds
+	if p.Form["body"] == "" {
+		p.Form["body"], p.Form["language"], p.Form["visibility"] = u.Body, "en", drafts.VisibilityMembers
+	}
 	p.Data = dd
-	return s.render(c, http.StatusOK, "documents", p)
+	return s.render(c, status, "documents", p)
+}
+
+func (s *Server) createDocument(c echo.Context) error {
+	p := s.data(c, "Documents")
+	for _, k := range []string{"symbol", "title", "kind", "body", "language", "visibility", "text"} {
+		p.Form[k] = c.FormValue(k)
+	}
+	d := &drafts.Document{Symbol: strings.TrimSpace(p.Form["symbol"]), Title: strings.TrimSpace(p.Form["title"]), Kind: p.Form["kind"],
+		Body: strings.TrimSpace(p.Form["body"]), Language: strings.TrimSpace(p.Form["language"]), Visibility: p.Form["visibility"]}
+	doc, _, err := s.Service.CreateDocument(ctx(c), d, p.Form["text"])
+	if err != nil {
+		p.Error = err
+		return s.documentsPage(c, p, httpStatus(err))
+	}
+	return c.Redirect(http.StatusSeeOther, "/documents/"+doc.ID)
 }
 
 // sinceVisit is what changed in a document since the user's last visit.
@@ -157,6 +187,8 @@ func (s *Server) document(c echo.Context) error {
 type versionsData struct {
 	Items []*drafts.Version
 	Links docLinks
+	// Revise: the user may publish a revised text.
+	Revise bool
 }
 
 func (s *Server) versions(c echo.Context) error {
@@ -164,6 +196,10 @@ func (s *Server) versions(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	return s.versionsPage(c, p, d, http.StatusOK)
+}
+
+func (s *Server) versionsPage(c echo.Context, p *Page, d *drafts.Document, status int) error {
 	var all []*drafts.Version
 	opt := drafts.ListOptions{Limit: 500}
 	for i := 0; i < 20; i++ {
@@ -177,8 +213,41 @@ func (s *Server) versions(c echo.Context) error {
 		}
 		opt.Cursor = page.NextCursor
 	}
-	p.Data = &versionsData{Items: all, Links: s.links(c, d)}
-	return s.render(c, http.StatusOK, "versions", p)
+	vd := &versionsData{Items: all, Links: s.links(c, d)}
+	vd.Revise = vd.Links.Merge && s.may(c, drafts.ActVersionCreate, d.Resource())
+	if vd.Revise && p.Form["text"] == "" {
+		head, err := s.Service.GetVersion(ctx(c), d.ID, d.Head)
+		if err != nil {
+			return err
+		}
+		p.Form["text"], p.Form["base"] = head.Text(), strconv.Itoa(d.Head)
+	}
+	p.Data = vd
+	return s.render(c, status, "versions", p)
+}
+
+// createVersion publishes the chair's revised text.
+func (s *Server) createVersion(c echo.Context) error {
+	p, d, err := s.docPage(c, "Versions")
+	if err != nil {
+		return err
+	}
+	for _, k := range []string{"base", "text", "message"} {
+		p.Form[k] = c.FormValue(k)
+	}
+	base, err := strconv.Atoi(p.Form["base"])
+	if err != nil {
+		err = &drafts.Error{Code: drafts.EINVALID, Message: "base: a version number", Fields: []drafts.FieldError{{Field: "base", Message: "a version number"}}}
+	}
+	var v *drafts.Version
+	if err == nil {
+		v, err = s.Service.CreateVersion(ctx(c), d.ID, base, p.Form["text"], p.Form["message"])
+	}
+	if err != nil {
+		p.Error = err
+		return s.versionsPage(c, p, d, httpStatus(err))
+	}
+	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/documents/%s/versions/%d/diff?against=%d", d.ID, v.Number, base))
 }
 
 type versionData struct {

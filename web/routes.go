@@ -16,6 +16,10 @@ func (s *Server) routes(e *echo.Echo) {
 
 	g := e.Group("", s.signedIn, s.checkCSRF)
 	g.GET("/documents", s.documents)
+	g.POST("/documents", s.createDocument)
+	g.POST("/documents/:doc/versions", s.createVersion)
+	g.GET("/documents/:doc/proposals/:p/edit", s.editForm)
+	g.POST("/documents/:doc/proposals/:p", s.editProposal)
 	g.GET("/documents/:doc", s.document)
 	g.GET("/documents/:doc/versions", s.versions)
 	g.GET("/documents/:doc/versions/:n", s.version)

@@ -1,0 +1,108 @@
+package web_test
+
+import (
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"chancery/drafts"
+)
+
+// TestDraftingForms: the chair creates a document and publishes a revised
+// text; a delegation proposes a whole edited text (with a preview) and
+// edits its proposal; the compilation lists it.
+func TestDraftingForms(t *testing.T) {
+	e := newEnv(t)
+	chair := newClient(t, e, "chair")
+	st, body := chair.post("/documents", url.Values{"symbol": {"CICA/SWG/2026/R.9"}, "title": {"Statement on <dialogue>"}, "kind": {"statement"},
+		"body": {"SWG"}, "language": {"en"}, "visibility": {"members"}, "text": {"1. The Member States met.\n\n2. They agreed.\n"}})
+	if st != 200 || !strings.HasPrefix(chair.last, "/documents/") || !strings.Contains(body, "Statement on &lt;dialogue&gt;") {
+		t.Fatalf("creating a document: %d at %s", st, chair.last)
+	}
+	doc := chair.last
+	// A bad symbol: the service's words, what was typed kept.
+	st, body = chair.post("/documents", url.Values{"symbol": {"!!"}, "title": {"Kept title"}, "kind": {"statement"}, "body": {"SWG"},
+		"language": {"en"}, "visibility": {"members"}, "text": {"1. Kept text."}})
+	if st != 422 || !strings.Contains(body, "symbol") || !strings.Contains(body, "Kept title") || !strings.Contains(body, "1. Kept text.") {
+		t.Errorf("bad symbol: %d", st)
+	}
+	st, _ = chair.post(doc+"/versions", url.Values{"base": {"1"}, "text": {"1. The Member States met in Astana.\n\n2. They agreed.\n"}, "message": {"Chair's revision"}})
+	if st != 200 || !strings.Contains(chair.last, "/versions/2/diff") {
+		t.Fatalf("chair's revised text: %d at %s", st, chair.last)
+	}
+	// A stale base: the API's conflict message.
+	st, body = chair.post(doc+"/versions", url.Values{"base": {"1"}, "text": {"1. Other.\n"}, "message": {""}})
+	if st != 409 || !strings.Contains(body, "not the head") {
+		t.Errorf("stale base: %d", st)
+	}
+
+	kz := newClient(t, e, "KZ")
+	whole := "1. The Member States met in Astana and Almaty.\n\n2. They agreed.\n\n3. They will meet again.\n"
+	st, body = kz.post(doc+"/proposals", url.Values{"base": {"2"}, "mode": {"whole"}, "whole": {whole}, "justification": {"Both cities."}, "action": {"preview"}})
+	if st != 200 || !strings.Contains(body, "<ins>and Almaty</ins>") && !strings.Contains(body, "Almaty</ins>") {
+		t.Fatalf("preview of a whole text: %d\n%s", st, excerpt(body))
+	}
+	if !strings.Contains(body, "They will meet again.") || !strings.Contains(body, "Inserted") {
+		t.Errorf("the preview lacks the inserted provision")
+	}
+	st, _ = kz.post(doc+"/proposals", url.Values{"base": {"2"}, "mode": {"whole"}, "whole": {whole}, "justification": {"Both cities."}, "action": {"submit"}})
+	if st != 200 || !strings.Contains(kz.last, "/proposals/") {
+		t.Fatalf("submitting a whole text: %d at %s", st, kz.last)
+	}
+	prop := kz.last
+	st, body = kz.get(prop + "/edit")
+	if st != 200 || !strings.Contains(body, "Almaty") {
+		t.Fatalf("edit form: %d", st)
+	}
+	st, body = kz.post(prop, url.Values{"base": {"2"}, "mode": {"whole"}, "whole": {strings.Replace(whole, "Almaty", "Shymkent", 1)}, "justification": {"Three cities."}, "action": {"submit"}})
+	if st != 200 || !strings.Contains(body, "Shymkent") || !strings.Contains(body, "Three cities.") {
+		t.Fatalf("editing: %d\n%s", st, excerpt(body))
+	}
+	// Another delegation may not edit it: the service refuses, in words.
+	in := newClient(t, e, "IN")
+	st, body = in.post(prop, url.Values{"base": {"2"}, "mode": {"whole"}, "whole": {"1. Mine.\n"}, "justification": {"x"}, "action": {"submit"}})
+	if st != 403 || !strings.Contains(body, "only the delegation") {
+		t.Errorf("another delegation editing: %d", st)
+	}
+	_, body = chair.get(doc + "/compilation")
+	if !strings.Contains(body, "Shymkent") || !strings.Contains(body, "KZ") {
+		t.Errorf("the compilation lacks the edited proposal")
+	}
+}
+
+// TestSilenceProcedure: the chair opens a silence procedure with a
+// deadline; the page shows the time left; a member breaks silence with a
+// reason.
+func TestSilenceProcedure(t *testing.T) {
+	e := newEnv(t)
+	e.svc.SilenceMin = time.Hour
+	chair := newClient(t, e, "chair")
+	doc := "/documents/" + e.Members.ID
+	deadline := e.clock.Now().Add(50 * time.Hour).Format("2006-01-02T15:04")
+	st, body := chair.post(doc+"/adoption", url.Values{"version": {"1"}, "procedure": {"silence"}, "deadline": {deadline}})
+	if st != 200 || !strings.Contains(body, "2d 2h 0m") {
+		t.Fatalf("opening a silence procedure: %d\n%s", st, excerpt(body))
+	}
+	st, body = chair.post(doc+"/adoption", url.Values{"version": {"1"}, "procedure": {"silence"}, "deadline": {"tomorrow"}})
+	if st != 422 && st != 409 {
+		t.Errorf("a second round with a bad deadline: %d", st)
+	}
+	e.clock.Advance(26 * time.Hour)
+	kz := newClient(t, e, "KZ")
+	_, body = kz.get(doc + "/adoption")
+	if !strings.Contains(body, "1d 0h 0m") || !strings.Contains(body, "Break silence") {
+		t.Fatalf("the delegate's adoption page:\n%s", excerpt(body))
+	}
+	st, body = kz.post(doc+"/adoption/objection", url.Values{"reason": {"Paragraph 1 needs <more> work."}})
+	if st != 200 || !strings.Contains(body, "Paragraph 1 needs &lt;more&gt; work.") || !strings.Contains(body, "failed") {
+		t.Fatalf("breaking silence: %d\n%s", st, excerpt(body))
+	}
+	r, err := e.svc.GetAdoption(e.as("chair"), e.Members.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.State != drafts.RoundFailed || len(r.Objections) != 1 {
+		t.Errorf("round %s with %d objections", r.State, len(r.Objections))
+	}
+}
