@@ -538,6 +538,9 @@ func TestObserver(t *testing.T) {
 	if n := b.count(`a[href$="/proposals/new"]`); n != 0 {
 		t.Errorf("an observer is offered to propose (%d links)", n)
 	}
+	if st := b.visit("/documents/" + e.Open.ID + "/proposals/new"); st != 403 {
+		t.Errorf("the propose form for an observer: status %d, want 403", st)
+	}
 }
 
 // TestCSRF: a form sent without its CSRF token, or with another session's,

@@ -28,6 +28,9 @@ func (s *Server) proposeForm(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := refuse(d, p.Links.Propose, "only delegates of member delegations may propose amendments"); err != nil {
+		return err
+	}
 	head, err := s.Service.GetVersion(ctx(c), d.ID, d.Head)
 	if err != nil {
 		return err

@@ -373,16 +373,21 @@ type statusData struct {
 
 var provisionStatuses = []string{drafts.ProvisionPending, drafts.ProvisionBracketed, drafts.ProvisionAgreedAdRef, drafts.ProvisionAgreed}
 
-// chairOnly refuses a chair's page (allowed false) before the user fills in
+// refuse refuses a page of forms (allowed false) before the user fills in
 // a form the service would refuse, saying why.
-func chairOnly(d *drafts.Document, allowed bool, what string) error {
+func refuse(d *drafts.Document, allowed bool, why string) error {
 	switch {
 	case allowed:
 		return nil
 	case d.State == drafts.StateAdopted || d.State == drafts.StateWithdrawn:
 		return drafts.Errorf(drafts.ECONFLICT, "the document is %s; its text changes no more", d.State)
 	}
-	return drafts.Errorf(drafts.EFORBIDDEN, "only the chair of the document's body may %s", what)
+	return drafts.Errorf(drafts.EFORBIDDEN, "%s", why)
+}
+
+// chairOnly refuses a chair's page to others.
+func chairOnly(d *drafts.Document, allowed bool, what string) error {
+	return refuse(d, allowed, "only the chair of the document's body may "+what)
 }
 
 func (s *Server) statusPage(c echo.Context) error {
