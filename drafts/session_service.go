@@ -10,10 +10,13 @@ import (
 // secret, only its hash. Sessions live in object storage so that every
 // replica honours them.
 type Session struct {
-	ID        string    `json:"id"`
-	User      string    `json:"user"`
-	Hash      string    `json:"hash"`
-	CSRF      string    `json:"csrf"` // the token every form of the session carries
+	ID   string `json:"id"`
+	User string `json:"user"`
+	Hash string `json:"hash"`
+	CSRF string `json:"csrf"` // the token every form of the session carries
+	// Token is the id of the API token the user signed in with ("" for a
+	// sign-in link): revoking it ends the session.
+	Token     string    `json:"token,omitempty"`
 	CreatedAt time.Time `json:"created_at"`
 	ExpiresAt time.Time `json:"expires_at"`
 }
@@ -68,7 +71,9 @@ func splitSecret(prefix, plain string) (id, secret string, ok bool) {
 
 // CreateSession starts a session for the user of ctx lasting ttl, and
 // returns it with the plain session secret to set as a cookie (shown once).
-func (s *Service) CreateSession(ctx context.Context, ttl time.Duration) (*Session, string, error) {
+// tokenID names the API token the user signed in with ("" for none): the
+// session ends when it is revoked.
+func (s *Service) CreateSession(ctx context.Context, tokenID string, ttl time.Duration) (*Session, string, error) {
 	u, err := actor(ctx)
 	if err != nil {
 		return nil, "", err
@@ -78,7 +83,7 @@ func (s *Service) CreateSession(ctx context.Context, ttl time.Duration) (*Sessio
 	}
 	id, secret := RandomID(16), RandomID(32)
 	now := s.now()
-	ses := &Session{ID: id, User: u.ID, Hash: HashSecret(secret), CSRF: RandomID(32), CreatedAt: now, ExpiresAt: now.Add(ttl)}
+	ses := &Session{ID: id, User: u.ID, Hash: HashSecret(secret), CSRF: RandomID(32), Token: tokenID, CreatedAt: now, ExpiresAt: now.Add(ttl)}
 	if _, err := s.createJSON(ctx, sessionKey(id), ses); err != nil {
 		return nil, "", err
 	}
@@ -107,6 +112,15 @@ func (s *Service) GetSession(ctx context.Context, plain string) (*Session, *User
 	if !s.now().Before(ses.ExpiresAt) {
 		s.discard(ctx, sessionKey(id))
 		return nil, nil, bad
+	}
+	if ses.Token != "" {
+		var t Token
+		if _, err := s.getJSON(ctx, tokenKey(ses.Token), &t); err != nil && !IsCode(err, ENOTFOUND) {
+			return nil, nil, err
+		} else if err != nil || t.RevokedAt != nil || t.User != ses.User {
+			s.discard(ctx, sessionKey(id))
+			return nil, nil, bad
+		}
 	}
 	u, err := s.holder(ctx, ses.User)
 	if err != nil {

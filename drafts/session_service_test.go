@@ -19,6 +19,7 @@ type sessionFixture struct {
 	mu       sync.Mutex
 	sec, kz  context.Context
 	kzUserID string
+	kzToken  string
 }
 
 func newSessionFixture(t *testing.T) *sessionFixture {
@@ -52,7 +53,7 @@ func newSessionFixture(t *testing.T) *sessionFixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.kz, f.kzUserID = drafts.NewContextWithUser(context.Background(), ku), ku.ID
+	f.kz, f.kzUserID, f.kzToken = drafts.NewContextWithUser(context.Background(), ku), ku.ID, ktok
 	return f
 }
 
@@ -64,7 +65,7 @@ func (f *sessionFixture) advance(d time.Duration) {
 
 func TestSessions(t *testing.T) {
 	f := newSessionFixture(t)
-	ses, plain, err := f.svc.CreateSession(f.kz, time.Hour)
+	ses, plain, err := f.svc.CreateSession(f.kz, "", time.Hour)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,7 +87,7 @@ func TestSessions(t *testing.T) {
 	if _, _, err := f.svc.GetSession(context.Background(), plain); drafts.ErrorCode(err) != drafts.EUNAUTHORIZED {
 		t.Errorf("expired session: %v", err)
 	}
-	_, plain2, err := f.svc.CreateSession(f.kz, time.Hour)
+	_, plain2, err := f.svc.CreateSession(f.kz, "", time.Hour)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,8 +97,28 @@ func TestSessions(t *testing.T) {
 	if _, _, err := f.svc.GetSession(context.Background(), plain2); drafts.ErrorCode(err) != drafts.EUNAUTHORIZED {
 		t.Errorf("signed-out session: %v", err)
 	}
-	if _, _, err := f.svc.CreateSession(context.Background(), time.Hour); drafts.ErrorCode(err) != drafts.EUNAUTHORIZED {
+	if _, _, err := f.svc.CreateSession(context.Background(), "", time.Hour); drafts.ErrorCode(err) != drafts.EUNAUTHORIZED {
 		t.Errorf("a session for nobody: %v", err)
+	}
+}
+
+// TestSessionEndsWithItsToken: revoking the token a user signed in with
+// ends the session on every replica.
+func TestSessionEndsWithItsToken(t *testing.T) {
+	f := newSessionFixture(t)
+	tokenID, _, _ := drafts.SplitToken(f.kzToken)
+	_, plain, err := f.svc.CreateSession(f.kz, tokenID, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := f.svc.GetSession(context.Background(), plain); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.RevokeToken(f.sec, tokenID); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := f.svc.GetSession(context.Background(), plain); drafts.ErrorCode(err) != drafts.EUNAUTHORIZED {
+		t.Errorf("session after its token was revoked: %v", err)
 	}
 }
 

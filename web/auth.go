@@ -25,11 +25,12 @@ func (s *Server) signinPage(c echo.Context) error {
 	return s.render(c, http.StatusOK, "signin", d)
 }
 
-// startSession signs the user of the request's context in: a new session
-// and its cookie; the pre-session CSRF cookie is dropped.
-func (s *Server) startSession(c echo.Context, u *drafts.User, next string) error {
+// startSession signs u in (with the API token tokenID, "" for a sign-in
+// link): a new session and its cookie; the pre-session CSRF cookie is
+// dropped.
+func (s *Server) startSession(c echo.Context, u *drafts.User, tokenID, next string) error {
 	rctx := drafts.NewContextWithUser(ctx(c), u)
-	_, plain, err := s.Service.CreateSession(rctx, s.SessionTTL)
+	_, plain, err := s.Service.CreateSession(rctx, tokenID, s.SessionTTL)
 	if err != nil {
 		return err
 	}
@@ -43,7 +44,8 @@ func (s *Server) signin(c echo.Context) error {
 	next := c.FormValue("next")
 	u, err := s.Service.Authenticate(ctx(c), token)
 	if err == nil {
-		err = s.startSession(c, u, next)
+		id, _, _ := drafts.SplitToken(token)
+		err = s.startSession(c, u, id, next)
 	}
 	if err != nil {
 		d := s.data(c, "Sign in")
@@ -65,7 +67,7 @@ func (s *Server) redeemLink(c echo.Context) error {
 	if err == nil {
 		// The delegation's status comes with authentication; a sign-in
 		// link names the user, so read it again.
-		err = s.startSession(c, u, "/documents")
+		err = s.startSession(c, u, "", "/documents")
 	}
 	if err != nil {
 		d := s.data(c, "Sign-in link")

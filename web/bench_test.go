@@ -65,7 +65,7 @@ func newBigFixture(tb testing.TB) *bigFixture {
 			tb.Fatal(err)
 		}
 	}
-	ses, plain, err := e.svc.CreateSession(chair, time.Hour)
+	ses, plain, err := e.svc.CreateSession(chair, "", time.Hour)
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -106,3 +106,19 @@ func TestSilenceProcedure(t *testing.T) {
 		t.Errorf("round %s with %d objections", r.State, len(r.Objections))
 	}
 }
+
+// TestRevokedTokenEndsSession: the secretariat revokes a token on its page;
+// the browser signed in with it is sent back to sign in.
+func TestRevokedTokenEndsSession(t *testing.T) {
+	e := newEnv(t)
+	kz := newClient(t, e, "KZ")
+	sec := newClient(t, e, "secretariat")
+	id, _, _ := drafts.SplitToken(e.tokens["KZ"])
+	if st, _ := sec.post("/secretariat/tokens/revoke", url.Values{"token": {id}}); st != 200 {
+		t.Fatalf("revoking: %d", st)
+	}
+	st, body := kz.get("/documents")
+	if st != 200 || !strings.HasPrefix(kz.last, "/signin") || !strings.Contains(body, "session has ended") {
+		t.Errorf("after the revocation: %d at %s", st, kz.last)
+	}
+}
