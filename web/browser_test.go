@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
@@ -458,6 +459,8 @@ func screenshotPass(t *testing.T, b *tab, kz string) {
 		for _, p := range pages {
 			b.visit(p)
 		}
+		b.visit(d + "/versions/2/diff?against=1")
+		b.printShot("diff")
 	}
 	// Proposals that collide, on the other document: the compilation,
 	// the merge desk with its collision, a proposal's preview.
@@ -534,6 +537,18 @@ func TestObserver(t *testing.T) {
 	}
 	if st := b.visit("/documents/" + e.Open.ID); st != 200 {
 		t.Errorf("observers' document: status %d", st)
+	}
+	// Keyboard: the first Tab reaches the skip link, with a visible focus
+	// ring; Enter on it moves to the main content.
+	b.run(chromedp.KeyEvent("\t"))
+	focus, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](`(() => { const a = document.activeElement; const s = getComputedStyle(a);
+		return a.className + '|' + s.outlineStyle + '|' + s.outlineWidth })()`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("focus after Tab: %s", focus)
+	if parts := strings.Split(focus, "|"); parts[0] != "skip" || parts[1] == "none" || parts[2] == "0px" {
+		t.Errorf("after Tab: focus %q, want the skip link with a visible outline", focus)
 	}
 	if n := b.count(`a[href$="/proposals/new"]`); n != 0 {
 		t.Errorf("an observer is offered to propose (%d links)", n)
@@ -638,6 +653,22 @@ func (e *env) firstParagraph(t *testing.T) string {
 	}
 	t.Fatal("no numbered paragraph")
 	return ""
+}
+
+// printShot saves a screenshot of the page as printed (print style sheet).
+func (b *tab) printShot(name string) {
+	if b.shots == "" {
+		return
+	}
+	b.run(chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+		_, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"})
+		return err
+	}))
+	b.shot(name + "-print")
+	b.run(chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+		_, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: ""})
+		return err
+	}))
 }
 
 // TestAxeCatchesViolations shows that the accessibility check can fail: a
