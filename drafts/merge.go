@@ -278,19 +278,29 @@ func (s *Service) Merge(ctx context.Context, doc string, in MergeInput) (*MergeR
 	}
 	bases := map[int]*Version{d.Head: head}
 	var items []rebaseItem
+	// The proposals, read together.
+	var ids, keys []string
 	seen := map[string]bool{}
 	for _, id := range in.Proposals {
 		if seen[id] {
 			continue
 		}
 		seen[id] = true
-		p, err := s.readProposal(ctx, doc, id)
-		if err != nil {
-			if IsCode(err, ENOTFOUND) {
-				return nil, &Error{Code: EINVALID, Message: fmt.Sprintf("proposals: no proposal %q", id), Fields: []FieldError{{Field: "proposals", Message: "no proposal " + id}}}
-			}
-			return nil, err
+		if !validID(id) {
+			return nil, &Error{Code: EINVALID, Message: fmt.Sprintf("proposals: no proposal %q", id), Fields: []FieldError{{Field: "proposals", Message: "no proposal " + id}}}
 		}
+		ids, keys = append(ids, id), append(keys, proposalKey(doc, id))
+	}
+	read, etags, err := readAll[Proposal](ctx, s, keys)
+	if err != nil {
+		return nil, err
+	}
+	for i, id := range ids {
+		p := read[i]
+		if p == nil {
+			return nil, &Error{Code: EINVALID, Message: fmt.Sprintf("proposals: no proposal %q", id), Fields: []FieldError{{Field: "proposals", Message: "no proposal " + id}}}
+		}
+		p.ETag = etags[i]
 		if err := p.mustBeOpen(); err != nil {
 			return nil, err
 		}
@@ -348,11 +358,12 @@ func (s *Service) Merge(ctx context.Context, doc string, in MergeInput) (*MergeR
 		out.Version = v
 		return out, nil
 	}
-	if err := s.storeVersion(ctx, d, head, v); err != nil {
+	nd, err := s.storeVersion(ctx, d, head, v)
+	if err != nil {
 		return nil, err
 	}
 	s.record(ctx, doc, "merge", fmt.Sprint(v.Number), strings.Join(v.Merged, ","))
-	if out.Obsolete, err = s.completeVersion(ctx, v); err != nil {
+	if _, out.Obsolete, err = s.completeVersion(ctx, v, nd); err != nil {
 		return nil, err
 	}
 	out.Version = v

@@ -40,7 +40,7 @@ func (s *Service) CreateProposal(ctx context.Context, doc string, in ProposalInp
 	// The first proposal opens the negotiation; this goes first, so that a
 	// failure leaves no proposal behind.
 	if d.State == StateDrafting {
-		if _, err := s.updateDocument(ctx, doc, func(d *Document) error {
+		if _, err := s.updateDocumentFrom(ctx, d, func(d *Document) error {
 			if d.State == StateDrafting {
 				d.State = StateNegotiation
 			}
@@ -70,7 +70,7 @@ func (s *Service) proposalOperations(ctx context.Context, d *Document, in Propos
 		return nil, &Error{Code: EINVALID, Message: fmt.Sprintf("base: no version %d (the head is %d)", in.Base, d.Head),
 			Fields: []FieldError{{Field: "base", Message: "no such version"}}}
 	}
-	base, err := s.getVersion(ctx, doc, in.Base)
+	base, err := s.rawVersion(ctx, doc, in.Base) // statuses play no part
 	if err != nil {
 		return nil, err
 	}
@@ -207,31 +207,66 @@ type ProposalFilter struct {
 
 // ListProposals returns one page of a document's proposals.
 func (s *Service) ListProposals(ctx context.Context, doc string, f ProposalFilter, opt ListOptions) (*Page[*Proposal], error) {
-	if _, _, err := s.documentFor(ctx, doc, ActDocumentRead); err != nil {
+	if !validID(doc) {
+		return nil, Errorf(ENOTFOUND, "no document %q", doc)
+	}
+	// The first listing runs while the document is read, and is dropped
+	// unless the document is there for the caller.
+	first := make(chan keyPage, 1)
+	go func() {
+		keys, next, err := s.listKeys(ctx, "texts/"+doc+"/proposals/", opt)
+		first <- keyPage{keys, next, err}
+	}()
+	_, _, err := s.documentFor(ctx, doc, ActDocumentRead)
+	kp := <-first
+	if err != nil {
 		return nil, err
 	}
-	return s.listProposals(ctx, doc, f, opt)
+	return s.listProposalsFrom(ctx, doc, f, opt, &kp)
+}
+
+// keyPage is one page of a listing of keys.
+type keyPage struct {
+	keys []string
+	next string
+	err  error
 }
 
 // listProposals returns one page of a document's proposals.
 func (s *Service) listProposals(ctx context.Context, doc string, f ProposalFilter, opt ListOptions) (*Page[*Proposal], error) {
+	return s.listProposalsFrom(ctx, doc, f, opt, nil)
+}
+
+// listProposalsFrom is listProposals with its first listing done (if
+// first is not nil).
+func (s *Service) listProposalsFrom(ctx context.Context, doc string, f ProposalFilter, opt ListOptions, first *keyPage) (*Page[*Proposal], error) {
 	page := &Page[*Proposal]{Items: []*Proposal{}}
 	want := opt.limit()
 	for {
 		// Ask only for what is missing, so a page never exceeds the limit.
 		o := opt
 		o.Limit = want - len(page.Items)
-		keys, next, err := s.listKeys(ctx, "texts/"+doc+"/proposals/", o)
+		var kp keyPage
+		if first != nil {
+			kp, first = *first, nil
+		} else {
+			kp.keys, kp.next, kp.err = s.listKeys(ctx, "texts/"+doc+"/proposals/", o)
+		}
+		keys, next, err := kp.keys, kp.next, kp.err
 		if err != nil {
 			return nil, err
 		}
-		for _, k := range keys {
-			var p Proposal
-			if _, err := s.getJSON(ctx, k, &p); err != nil {
-				return nil, err
+		ps, etags, err := readAll[Proposal](ctx, s, keys)
+		if err != nil {
+			return nil, err
+		}
+		for i, p := range ps {
+			if p == nil {
+				continue
 			}
+			p.ETag = etags[i]
 			if (f.Status == "" || p.Status == f.Status) && (f.Delegation == "" || p.Delegation == f.Delegation) {
-				page.Items = append(page.Items, &p)
+				page.Items = append(page.Items, p)
 			}
 		}
 		page.NextCursor = next
