@@ -208,7 +208,7 @@ func (s *Server) proposalPage(c echo.Context, p *Page, d *drafts.Document, statu
 		return err
 	}
 	pd.AgainstBase = &diffView{Diff: diff, Numbers: numbers(base)}
-	if open {
+	if open && pr.Base != d.Head {
 		if hd, err := s.Service.ProposalDiff(ctx(c), d.ID, pr.ID, "head"); err == nil {
 			pd.AgainstHead = &diffView{Diff: hd, Numbers: numbers(base)}
 		} else if drafts.IsCode(err, drafts.ECONFLICT) {

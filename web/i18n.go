@@ -32,6 +32,43 @@ func (l Lang) T(key string, args ...any) string {
 	return s
 }
 
+// actions names the audit trail's actions in words, in English and
+// Russian; an action not listed is shown as recorded.
+var actions = map[string][2]string{
+	"document.create":                 {"Document created", "Документ создан"},
+	"version.create":                  {"New version", "Новая редакция"},
+	"merge":                           {"Proposals merged into a new version", "Поправки включены в новую редакцию"},
+	"provision.status":                {"Provision status set", "Установлен статус положения"},
+	"proposal.create":                 {"New proposal", "Новая поправка"},
+	"proposal.edit":                   {"Proposal edited", "Поправка изменена"},
+	"proposal.withdraw":               {"Proposal withdrawn", "Поправка отозвана"},
+	"proposal.cosponsor":              {"Proposal co-sponsored", "К поправке присоединился соавтор"},
+	"proposal.comment":                {"Comment on a proposal", "Комментарий к поправке"},
+	"proposal.reject":                 {"Proposal rejected", "Поправка отклонена"},
+	"proposal.accepted":               {"Proposal accepted", "Поправка принята"},
+	"proposal.accepted-modified":      {"Proposal accepted with changes", "Поправка принята с изменениями"},
+	"proposal.obsolete":               {"Proposal obsolete", "Поправка устарела"},
+	"proposal.merged-while-withdrawn": {"Proposal withdrawn while being merged", "Поправка отозвана во время включения"},
+	"adoption.open":                   {"Adoption round opened", "Открыта процедура принятия"},
+	"adoption:consent":                {"Joined consensus", "Присоединение к консенсусу"},
+	"adoption:object":                 {"Objection", "Возражение"},
+	"adoption.adopted":                {"Text adopted", "Текст принят"},
+	"adoption.failed":                 {"Adoption round failed", "Процедура принятия не состоялась"},
+	"adoption.superseded":             {"Adoption round superseded by a new version", "Процедура принятия прервана новой редакцией"},
+	"refused.adopted":                 {"Refused: the text is adopted", "Отказано: текст принят"},
+}
+
+// Action names an audit action in words.
+func (l Lang) Action(a string) string {
+	if t, ok := actions[a]; ok {
+		if l == "ru" {
+			return t[1]
+		}
+		return t[0]
+	}
+	return a
+}
+
 // Code is the language code, for the lang attribute.
 func (l Lang) Code() string { return string(l) }
 
