@@ -42,7 +42,13 @@ func (s *Server) startSession(c echo.Context, u *drafts.User, tokenID, next stri
 func (s *Server) signin(c echo.Context) error {
 	token := strings.TrimSpace(c.FormValue("token"))
 	next := c.FormValue("next")
-	u, err := s.Service.Authenticate(ctx(c), token)
+	var u *drafts.User
+	var err error = errTooMany
+	if !s.failures.blocked(c.RealIP()) {
+		if u, err = s.Service.Authenticate(ctx(c), token); drafts.IsCode(err, drafts.EUNAUTHORIZED) {
+			s.failures.fail(c.RealIP())
+		}
+	}
 	if err == nil {
 		id, _, _ := drafts.SplitToken(token)
 		err = s.startSession(c, u, id, next)
@@ -63,7 +69,13 @@ func (s *Server) linkPage(c echo.Context) error {
 }
 
 func (s *Server) redeemLink(c echo.Context) error {
-	u, err := s.Service.RedeemSignInLink(ctx(c), c.FormValue("link"))
+	var u *drafts.User
+	var err error = errTooMany
+	if !s.failures.blocked(c.RealIP()) {
+		if u, err = s.Service.RedeemSignInLink(ctx(c), c.FormValue("link")); drafts.IsCode(err, drafts.EUNAUTHORIZED) {
+			s.failures.fail(c.RealIP())
+		}
+	}
 	if err == nil {
 		// The delegation's status comes with authentication; a sign-in
 		// link names the user, so read it again.

@@ -56,6 +56,12 @@ type env struct {
 
 func newEnv(t testing.TB) *env {
 	t.Helper()
+	return newEnvWith(t, nil)
+}
+
+// newEnvWith is newEnv with the workspace's settings changed by set.
+func newEnvWith(t testing.TB, set func(*web.Server)) *env {
+	t.Helper()
 	store, err := storage.OpenLocal(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
@@ -105,6 +111,10 @@ func newEnv(t testing.TB) *env {
 	}
 
 	ws := web.New(svc, enforcer, render.New(), nil)
+	ws.SignInFailures = 1000 // the hostile input test fails many sign-ins
+	if set != nil {
+		set(ws)
+	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

@@ -15,10 +15,12 @@ import (
 	"html/template"
 	"io/fs"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -58,9 +60,16 @@ type Server struct {
 	SessionTTL, SignInLinkTTL time.Duration
 	// BodyLimit bounds form bodies (Echo's syntax, "4M").
 	BodyLimit string
+	// TrustedProxies are the networks whose X-Forwarded-For is believed;
+	// with none, the peer address is the client address.
+	TrustedProxies []*net.IPNet
+	// SignInFailures is how many failed sign-ins an address may make per
+	// minute before it is told to wait.
+	SignInFailures int
 
-	echo  *echo.Echo
-	pages map[string]*template.Template
+	echo     *echo.Echo
+	pages    map[string]*template.Template
+	failures *failures
 }
 
 // New returns a Server with defaults. The service prints PDFs with renderer if it has no renderer yet.
@@ -69,7 +78,7 @@ func New(svc *drafts.Service, auth drafts.Authorizer, renderer drafts.Renderer, 
 		svc.Renderer = renderer
 	}
 	return &Server{Service: svc, Auth: auth, Renderer: renderer, Log: log,
-		SessionTTL: 12 * time.Hour, SignInLinkTTL: 72 * time.Hour, BodyLimit: "8M"}
+		SessionTTL: 12 * time.Hour, SignInLinkTTL: 72 * time.Hour, BodyLimit: "8M", SignInFailures: 20}
 }
 
 // Handler returns the workspace as an http.Handler; requests for /v1,
@@ -97,6 +106,15 @@ func (s *Server) build() {
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError
 	e.IPExtractor = echo.ExtractIPDirect()
+	if len(s.TrustedProxies) > 0 {
+		var opts []echo.TrustOption
+		for _, n := range s.TrustedProxies {
+			opts = append(opts, echo.TrustIPRange(n))
+		}
+		opts = append(opts, echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false))
+		e.IPExtractor = echo.ExtractIPFromXFFHeader(opts...)
+	}
+	s.failures = newFailures(s.SignInFailures, time.Minute)
 	e.Use(s.recoverPanics)
 	e.Use(s.secureHeaders)
 	e.Use(middleware.BodyLimit(s.BodyLimit))
@@ -288,3 +306,59 @@ func (s *Server) handleError(err error, c echo.Context) {
 
 // ctx returns the request's context.
 func ctx(c echo.Context) context.Context { return c.Request().Context() }
+
+// failures counts failed sign-ins per client address in a fixed window: an
+// address that used up its budget is refused until the window ends, so
+// that tokens and links cannot be guessed through the sign-in form.
+type failures struct {
+	mu     sync.Mutex
+	max    int
+	window time.Duration
+	seen   map[string]*failureCount
+}
+
+type failureCount struct {
+	n     int
+	since time.Time
+}
+
+func newFailures(max int, window time.Duration) *failures {
+	return &failures{max: max, window: window, seen: map[string]*failureCount{}}
+}
+
+// blocked reports whether ip used up its failures.
+func (f *failures) blocked(ip string) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	c, ok := f.seen[ip]
+	if !ok {
+		return false
+	}
+	if time.Since(c.since) > f.window {
+		delete(f.seen, ip)
+		return false
+	}
+	return c.n >= f.max
+}
+
+// fail counts one failure of ip.
+func (f *failures) fail(ip string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	now := time.Now()
+	if len(f.seen) > 10000 { // forget old windows so the map stays small
+		for k, c := range f.seen {
+			if now.Sub(c.since) > f.window {
+				delete(f.seen, k)
+			}
+		}
+	}
+	c, ok := f.seen[ip]
+	if !ok || now.Sub(c.since) > f.window {
+		c = &failureCount{since: now}
+		f.seen[ip] = c
+	}
+	c.n++
+}
+
+var errTooMany = drafts.Errorf(drafts.ETOOMANY, "too many failed sign-ins from this address; wait a minute")

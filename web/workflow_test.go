@@ -1,12 +1,15 @@
 package web_test
 
 import (
+	"net/http"
+	"net/http/cookiejar"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
 
 	"chancery/drafts"
+	"chancery/web"
 )
 
 // TestDraftingForms: the chair creates a document and publishes a revised
@@ -120,5 +123,28 @@ func TestRevokedTokenEndsSession(t *testing.T) {
 	st, body := kz.get("/documents")
 	if st != 200 || !strings.HasPrefix(kz.last, "/signin") || !strings.Contains(body, "session has ended") {
 		t.Errorf("after the revocation: %d at %s", st, kz.last)
+	}
+}
+
+// TestSignInFailuresLimited: an address that fails to sign in too often is
+// told to wait, even with a good token; other pages still answer.
+func TestSignInFailuresLimited(t *testing.T) {
+	e := newEnvWith(t, func(ws *web.Server) { ws.SignInFailures = 3 })
+	c := &client{t: t, e: e, http: &http.Client{}}
+	jar, _ := cookiejar.New(nil)
+	c.http.Jar = jar
+	_, body := c.get("/signin")
+	c.csrf = csrfField.FindStringSubmatch(body)[1]
+	for i := 0; i < 3; i++ {
+		if st, _ := c.post("/signin", url.Values{"token": {"chy_abcdefghij_wrongwrongwrongwrong"}}); st != 401 {
+			t.Fatalf("failed sign-in %d: status %d, want 401", i, st)
+		}
+	}
+	st, body := c.post("/signin", url.Values{"token": {e.tokens["KZ"]}})
+	if st != 429 || !strings.Contains(body, "wait a minute") {
+		t.Fatalf("sign-in after 3 failures: status %d, want 429", st)
+	}
+	if st, _ := c.get("/signin"); st != 200 {
+		t.Errorf("the sign-in page itself: %d", st)
 	}
 }

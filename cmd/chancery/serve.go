@@ -220,6 +220,7 @@ func (m *Main) Open(ctx context.Context) error {
 	// The web workspace is served at /, the API keeps /v1.
 	ws := web.New(svc, enforcer, renderer, m.log)
 	ws.BodyLimit = m.server.BodyLimit
+	ws.TrustedProxies = c.TrustedProxies
 	ws.API = m.server.Handler()
 	if err := m.listen(c.Addr, ws.Handler()); err != nil {
 		return fmt.Errorf("listen on %s: %v", c.Addr, err)
