@@ -24,13 +24,21 @@ func (s *Service) compile(ctx context.Context, d *Document, n int) (*Compilation
 	if n == 0 {
 		n = d.Head
 	}
+	// The version and the open proposals are read side by side.
+	var open []*Proposal
+	var openErr error
+	listed := make(chan struct{})
+	go func() {
+		defer close(listed)
+		open, openErr = s.allProposals(ctx, doc, ProposalFilter{Status: ProposalOpen})
+	}()
 	v, err := s.getVersion(ctx, doc, n)
+	<-listed
 	if err != nil {
 		return nil, nil, err
 	}
-	open, err := s.allProposals(ctx, doc, ProposalFilter{Status: ProposalOpen})
-	if err != nil {
-		return nil, nil, err
+	if openErr != nil {
+		return nil, nil, openErr
 	}
 	sort.SliceStable(open, func(i, j int) bool { return open[i].CreatedAt.Before(open[j].CreatedAt) })
 	byProvision := map[string][]CompiledProposal{}
@@ -38,7 +46,8 @@ func (s *Service) compile(ctx context.Context, d *Document, n int) (*Compilation
 	for _, p := range open {
 		base, ok := bases[p.Base]
 		if !ok {
-			if base, err = s.getVersion(ctx, doc, p.Base); err != nil {
+			// Its text only: a base's statuses play no part.
+			if base, err = s.rawVersion(ctx, doc, p.Base); err != nil {
 				return nil, nil, err
 			}
 			bases[p.Base] = base
