@@ -33,7 +33,9 @@ func TestCompileProposals(t *testing.T) {
 	prop := func(id, delegation string, base int, ops ...drafts.Operation) *drafts.Proposal {
 		return &drafts.Proposal{ID: id, Delegation: delegation, Base: base, Operations: ops, Justification: "by " + delegation}
 	}
-	replace := func(p, text string) drafts.Operation { return drafts.Operation{Op: "replace", Provision: p, Text: text} }
+	replace := func(p, text string) drafts.Operation {
+		return drafts.Operation{Op: "replace", Provision: p, Text: text}
+	}
 	tests := []struct {
 		name string
 		v    *drafts.Version
