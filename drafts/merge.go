@@ -212,6 +212,7 @@ func rebase(differ Differ, head []Provision, items []rebaseItem, resolutions map
 		}
 	}
 	FixGaps(out, ending)
+	setKinds(out)
 	res.Provisions = out
 	return res
 }
