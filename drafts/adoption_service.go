@@ -113,7 +113,7 @@ func (s *Service) GetAdoption(ctx context.Context, doc string) (*AdoptionRound, 
 	if d.Round == "" {
 		return nil, Errorf(ENOTFOUND, "no adoption round on document %s", d.Symbol)
 	}
-	return s.settle(ctx, doc, d.Round)
+	return s.settle(ctx, doc, d.Round, d)
 }
 
 // loadRound reads a round.
@@ -129,8 +129,9 @@ func (s *Service) loadRound(ctx context.Context, doc, id string) (*AdoptionRound
 
 // settle adopts a silence procedure whose deadline passed unbroken. The
 // round's update carries its ETag, so of several replicas settling at once
-// exactly one records the adoption.
-func (s *Service) settle(ctx context.Context, doc, id string) (*AdoptionRound, error) {
+// exactly one records the adoption. d, when not nil, is the document as
+// this request read it (writes to it stay conditional).
+func (s *Service) settle(ctx context.Context, doc, id string, d *Document) (*AdoptionRound, error) {
 	r, err := s.loadRound(ctx, doc, id)
 	if err != nil {
 		return nil, err
@@ -138,18 +139,22 @@ func (s *Service) settle(ctx context.Context, doc, id string) (*AdoptionRound, e
 	if r.State != RoundOpen {
 		// Ended: make sure the document followed (a request may have died
 		// between the round's update and the document's).
-		return r, s.applyRound(ctx, r)
+		return r, s.applyRound(ctx, r, d)
 	}
 	if r.Procedure != ProcedureSilence || r.Deadline == nil || s.now().Before(*r.Deadline) {
 		return r, nil
 	}
-	return s.finish(ctx, r, RoundAdopted, *r.Deadline)
+	return s.finish(ctx, r, RoundAdopted, *r.Deadline, d)
 }
 
 // applyRound moves the document on after its round ended; it does nothing
-// when that is done already.
-func (s *Service) applyRound(ctx context.Context, r *AdoptionRound) error {
-	_, err := s.updateDocument(ctx, r.Document, func(d *Document) error {
+// when that is done already. d, when not nil, is the document as read: if
+// it has moved on from the round, it has for good, and nothing is read.
+func (s *Service) applyRound(ctx context.Context, r *AdoptionRound, d *Document) error {
+	if r.State == RoundOpen || d != nil && (d.Round != r.ID || d.State != StateAdoption) {
+		return nil
+	}
+	apply := func(d *Document) error {
 		if d.Round != r.ID || d.State != StateAdoption || r.State == RoundOpen {
 			return errUnchanged
 		}
@@ -159,18 +164,28 @@ func (s *Service) applyRound(ctx context.Context, r *AdoptionRound) error {
 			d.State = StateNegotiation
 		}
 		return nil
-	})
+	}
+	var err error
+	if d != nil {
+		_, err = s.updateDocumentFrom(ctx, d, apply)
+	} else {
+		_, err = s.updateDocument(ctx, r.Document, apply)
+	}
 	return err
 }
 
 // finish ends a round as adopted or failed and moves the document on.
-func (s *Service) finish(ctx context.Context, r *AdoptionRound, state string, at time.Time) (*AdoptionRound, error) {
+func (s *Service) finish(ctx context.Context, r *AdoptionRound, state string, at time.Time, d *Document) (*AdoptionRound, error) {
 	if state == RoundAdopted {
 		// A version created in a race with the round's opening means the
-		// text under adoption is not the head: it cannot be adopted.
-		d, err := s.loadDocument(ctx, r.Document)
-		if err != nil {
-			return nil, err
+		// text under adoption is not the head: it cannot be adopted. (No
+		// version can be recorded while the round is open, so the document
+		// as this request read it tells.)
+		if d == nil {
+			var err error
+			if d, err = s.loadDocument(ctx, r.Document); err != nil {
+				return nil, err
+			}
 		}
 		if d.Head != r.Version {
 			state = RoundFailed
@@ -188,7 +203,7 @@ func (s *Service) finish(ctx context.Context, r *AdoptionRound, state string, at
 		if cur.State == RoundOpen {
 			return nil, Errorf(ECONFLICT, "the round changed meanwhile; try again")
 		}
-		return cur, s.applyRound(ctx, cur)
+		return cur, s.applyRound(ctx, cur, nil)
 	}
 	if err != nil {
 		return nil, err
@@ -197,7 +212,7 @@ func (s *Service) finish(ctx context.Context, r *AdoptionRound, state string, at
 	if r.Procedure == ProcedureSilence && r.Deadline != nil {
 		s.discard(ctx, dueKey(r)) // the sweep would remove it at the deadline anyway
 	}
-	if err := s.applyRound(ctx, r); err != nil {
+	if err := s.applyRound(ctx, r, d); err != nil {
 		return nil, err
 	}
 	action := "adoption.failed"
@@ -235,7 +250,7 @@ func (s *Service) respond(ctx context.Context, doc string, objection bool, reaso
 	}
 	var out *AdoptionRound
 	err = retry(func() error {
-		r, err := s.settle(ctx, doc, d.Round)
+		r, err := s.settle(ctx, doc, d.Round, d)
 		if err != nil {
 			return err
 		}
@@ -249,7 +264,7 @@ func (s *Service) respond(ctx context.Context, doc string, objection bool, reaso
 				return Errorf(ECONFLICT, "a silence procedure needs no consent: silence is consent")
 			}
 			r.Objections = append(r.Objections, resp)
-			out, err = s.finish(ctx, r, RoundFailed, now)
+			out, err = s.finish(ctx, r, RoundFailed, now, d)
 			return err
 		}
 		r.Consents = dropDelegation(r.Consents, u.Delegation)
@@ -306,7 +321,7 @@ func (s *Service) CloseAdoption(ctx context.Context, doc string) (*AdoptionRound
 	if d.Round == "" || d.State != StateAdoption {
 		return nil, Errorf(ECONFLICT, "no adoption round is open")
 	}
-	r, err := s.settle(ctx, doc, d.Round)
+	r, err := s.settle(ctx, doc, d.Round, d)
 	if err != nil {
 		return nil, err
 	}
@@ -320,7 +335,7 @@ func (s *Service) CloseAdoption(ctx context.Context, doc string) (*AdoptionRound
 	if len(r.Objections) > 0 {
 		state = RoundFailed
 	}
-	return s.finish(ctx, r, state, s.now())
+	return s.finish(ctx, r, state, s.now(), d)
 }
 
 // dueKey is the key of the marker of an open silence procedure, under the
@@ -373,7 +388,7 @@ func (s *Service) SettleDue(ctx context.Context) error {
 			if deadline.After(now) {
 				return nil
 			}
-			r, err := s.settle(ctx, doc, round)
+			r, err := s.settle(ctx, doc, round, nil)
 			if err != nil && !IsCode(err, ENOTFOUND) {
 				s.Log.Error("settling adoption round", "document", doc, "err", err)
 				continue

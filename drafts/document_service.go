@@ -4,7 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -107,7 +110,7 @@ func (s *Service) documentView(ctx context.Context, d *Document) (*Document, err
 	id := d.ID
 	if d.State == StateAdoption && d.Round != "" {
 		// A silence procedure past its deadline is adopted by whoever looks first.
-		if r, err := s.settle(ctx, id, d.Round); err != nil {
+		if r, err := s.settle(ctx, id, d.Round, d); err != nil {
 			return nil, err
 		} else if r.State != RoundOpen {
 			if d, err = s.loadDocument(ctx, id); err != nil {
@@ -140,7 +143,7 @@ func (s *Service) loadDocument(ctx context.Context, id string) (*Document, error
 	v, err := getImmutable(ctx, s, versionKey(id, d.pending), (*Version).clone)
 	switch {
 	case err == nil:
-		nd, _, err := s.completeVersion(ctx, v, d)
+		nd, _, err := s.completeVersion(ctx, v, d, nil)
 		return nd, err
 	case !IsCode(err, ENOTFOUND):
 		return nil, err
@@ -402,7 +405,7 @@ func (s *Service) CreateVersion(ctx context.Context, doc string, base int, text,
 		return nil, err
 	}
 	s.record(ctx, doc, "version.create", fmt.Sprint(v.Number), v.Hash)
-	if _, _, err := s.completeVersion(ctx, v, nd); err != nil {
+	if _, _, err := s.completeVersion(ctx, v, nd, nil); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -471,7 +474,7 @@ func (s *Service) storeVersion(ctx context.Context, d *Document, base, v *Versio
 			// Made by a request that did not complete it: complete it
 			// now, so the next attempt starts from it.
 			if other, err := getImmutable(ctx, s, versionKey(d.ID, v.Number), (*Version).clone); err == nil {
-				if _, _, err := s.completeVersion(ctx, other, nil); err != nil {
+				if _, _, err := s.completeVersion(ctx, other, nil, nil); err != nil {
 					s.Log.Error("completing a version found in the way", "document", d.ID, "version", v.Number, "err", err)
 				}
 			}
@@ -489,7 +492,7 @@ func (s *Service) storeVersion(ctx context.Context, d *Document, base, v *Versio
 // Each step changes only what is not done yet. d, when not nil, is the
 // document as this request last read or wrote it. It returns the document
 // and the obsolete proposals with the reasons.
-func (s *Service) completeVersion(ctx context.Context, v *Version, d *Document) (*Document, map[string]string, error) {
+func (s *Service) completeVersion(ctx context.Context, v *Version, d *Document, known map[string]*Proposal) (*Document, map[string]string, error) {
 	doc := v.Document
 	if err := s.storeSummary(ctx, v); err != nil {
 		return nil, nil, err
@@ -501,7 +504,7 @@ func (s *Service) completeVersion(ctx context.Context, v *Version, d *Document) 
 	// The open proposals, read once: to find those the version makes
 	// obsolete, and as the first attempt of settling the merged ones.
 	openByID := map[string]*Proposal{}
-	if open, err := s.allProposals(ctx, doc, ProposalFilter{Status: ProposalOpen}); err == nil {
+	if open, err := s.allProposalsKnown(ctx, doc, ProposalFilter{Status: ProposalOpen}, known); err == nil {
 		for _, p := range open {
 			openByID[p.ID] = p
 			if contains(v.Merged, p.ID) {
@@ -517,7 +520,7 @@ func (s *Service) completeVersion(ctx context.Context, v *Version, d *Document) 
 	} else {
 		return nil, nil, err
 	}
-	settle := func(id, status, reason string) error {
+	settle := func(id, status, reason string) (*Event, error) {
 		changed, action := false, ""
 		_, err := s.rmwProposal(ctx, doc, id, openByID[id], nil, "", func(p *Proposal) error {
 			if p.Status == ProposalWithdrawn && status != ProposalObsolete && p.MergedInto == 0 {
@@ -543,28 +546,51 @@ func (s *Service) completeVersion(ctx context.Context, v *Version, d *Document) 
 			}
 			return nil
 		})
-		if err != nil {
-			return err
+		if err != nil || !changed {
+			return nil, err
 		}
-		if changed {
-			if action == "" {
-				action = "proposal." + status
-			}
-			s.record(ctx, doc, action, id, reason)
+		if action == "" {
+			action = "proposal." + status
 		}
-		return nil
+		return &Event{Action: action, Ref: id, Detail: reason}, nil
 	}
+	// The proposals settle side by side (each is its own object); their
+	// events are then appended in order, in one pass over the trail.
+	type job struct{ id, status, reason string }
+	var jobs []job
 	for _, id := range v.Merged {
 		status := ProposalAccepted
 		if contains(v.AcceptedModified, id) {
 			status = ProposalAcceptedModified
 		}
-		if err := settle(id, status, ""); err != nil {
-			return nil, nil, err
+		jobs = append(jobs, job{id, status, ""})
+	}
+	for _, id := range slices.Sorted(maps.Keys(obsolete)) {
+		jobs = append(jobs, job{id, ProposalObsolete, obsolete[id]})
+	}
+	events := make([]*Event, len(jobs))
+	errs := make([]error, len(jobs))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 16)
+	for i, j := range jobs {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			events[i], errs[i] = settle(j.id, j.status, j.reason)
+		}()
+	}
+	wg.Wait()
+	var done []*Event
+	for _, e := range events {
+		if e != nil {
+			done = append(done, e)
 		}
 	}
-	for id, why := range obsolete {
-		if err := settle(id, ProposalObsolete, why); err != nil {
+	s.recordAll(ctx, doc, done)
+	for _, err := range errs {
+		if err != nil {
 			return nil, nil, err
 		}
 	}
@@ -649,7 +675,7 @@ func (s *Service) SetProvisionStatus(ctx context.Context, doc string, n int, id,
 		return nil, "", &Error{Code: EINVALID, Message: `status must be "pending", "bracketed", "agreed-ad-ref" or "agreed"`,
 			Fields: []FieldError{{Field: "status", Message: "unknown status"}}}
 	}
-	v, err := s.getVersion(ctx, doc, n)
+	v, err := s.rawVersion(ctx, doc, n) // its statuses are read below
 	if err != nil {
 		return nil, "", err
 	}

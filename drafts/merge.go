@@ -47,6 +47,11 @@ type side struct {
 // provision they follow in the proposal, or the nearest one before it that
 // still exists.
 func (s *Service) rebase(head []Provision, items []rebaseItem, resolutions map[string]string) *rebaseResult {
+	return rebase(s.Differ, head, items, resolutions)
+}
+
+// rebase is Service.rebase with its Differ: a pure function.
+func rebase(differ Differ, head []Provision, items []rebaseItem, resolutions map[string]string) *rebaseResult {
 	res := &rebaseResult{Obsolete: map[string]string{}, Modified: map[string]bool{}, Touched: map[string][]*Proposal{}}
 	acc := make([]Provision, len(head))
 	copy(acc, head)
@@ -66,7 +71,7 @@ func (s *Service) rebase(head []Provision, items []rebaseItem, resolutions map[s
 	var order []string
 	sides := map[string][]side{}
 	for i, it := range items {
-		diffs[i] = s.Differ.Provisions(it.base, it.result)
+		diffs[i] = differ.Provisions(it.base, it.result)
 		for _, c := range diffs[i].Changes {
 			if c.Kind == ChangeDeleted || c.Modified || c.Renumbered {
 				if _, ok := sides[c.Provision]; !ok {
@@ -130,7 +135,7 @@ func (s *Service) rebase(head []Provision, items []rebaseItem, resolutions map[s
 				ok = false
 			default:
 				if c.Modified {
-					merged, clean := s.Differ.Merge3(c.OldText, text, c.Text)
+					merged, clean := differ.Merge3(c.OldText, text, c.Text)
 					if !clean {
 						ok = false
 					} else {
@@ -364,7 +369,13 @@ func (s *Service) Merge(ctx context.Context, doc string, in MergeInput) (*MergeR
 		return nil, err
 	}
 	s.record(ctx, doc, "merge", fmt.Sprint(v.Number), strings.Join(v.Merged, ","))
-	if _, out.Obsolete, err = s.completeVersion(ctx, v, nd); err != nil {
+	// The merged proposals as read: completing the version reads no
+	// proposal twice (a write with a stale copy fails and reads again).
+	known := map[string]*Proposal{}
+	for _, it := range items {
+		known[it.p.ID] = it.p
+	}
+	if _, out.Obsolete, err = s.completeVersion(ctx, v, nd, known); err != nil {
 		return nil, err
 	}
 	out.Version = v

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 )
 
 func proposalKey(doc, id string) string { return "texts/" + doc + "/proposals/" + id + ".json" }
@@ -240,6 +241,12 @@ func (s *Service) listProposals(ctx context.Context, doc string, f ProposalFilte
 // listProposalsFrom is listProposals with its first listing done (if
 // first is not nil).
 func (s *Service) listProposalsFrom(ctx context.Context, doc string, f ProposalFilter, opt ListOptions, first *keyPage) (*Page[*Proposal], error) {
+	return s.listProposalsKnown(ctx, doc, f, opt, first, nil)
+}
+
+// listProposalsKnown is listProposalsFrom taking the proposals of known
+// (read already by this request) as they are instead of reading them.
+func (s *Service) listProposalsKnown(ctx context.Context, doc string, f ProposalFilter, opt ListOptions, first *keyPage, known map[string]*Proposal) (*Page[*Proposal], error) {
 	page := &Page[*Proposal]{Items: []*Proposal{}}
 	want := opt.limit()
 	for {
@@ -256,15 +263,34 @@ func (s *Service) listProposalsFrom(ctx context.Context, doc string, f ProposalF
 		if err != nil {
 			return nil, err
 		}
-		ps, etags, err := readAll[Proposal](ctx, s, keys)
+		var unknown []string
+		for _, k := range keys {
+			if known[proposalIDOf(k)] == nil {
+				unknown = append(unknown, k)
+			}
+		}
+		read, etags, err := readAll[Proposal](ctx, s, unknown)
 		if err != nil {
 			return nil, err
 		}
-		for i, p := range ps {
+		ps := make([]*Proposal, 0, len(keys))
+		for i, p := range read {
+			if p != nil {
+				p.ETag = etags[i]
+			}
+		}
+		for _, k := range keys {
+			if p := known[proposalIDOf(k)]; p != nil {
+				ps = append(ps, p)
+			} else {
+				ps = append(ps, read[0])
+				read = read[1:]
+			}
+		}
+		for _, p := range ps {
 			if p == nil {
 				continue
 			}
-			p.ETag = etags[i]
 			if (f.Status == "" || p.Status == f.Status) && (f.Delegation == "" || p.Delegation == f.Delegation) {
 				page.Items = append(page.Items, p)
 			}
@@ -277,12 +303,23 @@ func (s *Service) listProposalsFrom(ctx context.Context, doc string, f ProposalF
 	}
 }
 
+// proposalIDOf returns the id of a proposal's key.
+func proposalIDOf(key string) string {
+	return strings.TrimSuffix(key[strings.LastIndexByte(key, '/')+1:], ".json")
+}
+
 // allProposals returns every proposal of a document.
 func (s *Service) allProposals(ctx context.Context, doc string, f ProposalFilter) ([]*Proposal, error) {
+	return s.allProposalsKnown(ctx, doc, f, nil)
+}
+
+// allProposalsKnown is allProposals taking the proposals of known as they
+// are instead of reading them again.
+func (s *Service) allProposalsKnown(ctx context.Context, doc string, f ProposalFilter, known map[string]*Proposal) ([]*Proposal, error) {
 	var all []*Proposal
 	opt := ListOptions{Limit: 500}
 	for {
-		page, err := s.listProposals(ctx, doc, f, opt)
+		page, err := s.listProposalsKnown(ctx, doc, f, opt, nil, known)
 		if err != nil {
 			return nil, err
 		}
@@ -482,9 +519,11 @@ func (s *Service) ProposalDiff(ctx context.Context, doc, id, against string) (*D
 	case "", "base":
 		from = base.Provisions
 	case "head":
-		head, err := s.getVersion(ctx, doc, d.Head)
-		if err != nil {
-			return nil, err
+		head := base
+		if d.Head != base.Number {
+			if head, err = s.getVersion(ctx, doc, d.Head); err != nil {
+				return nil, err
+			}
 		}
 		from = head.Provisions
 		if head.Number != base.Number {
