@@ -536,3 +536,25 @@ func (s *Server) events(c echo.Context) error {
 	p.Data = ed
 	return s.render(c, http.StatusOK, "events", p)
 }
+
+// renumber publishes the head with clean numbers (the chair's last step
+// before adoption).
+func (s *Server) renumber(c echo.Context) error {
+	p, d, err := s.docPage(c, "Versions")
+	if err != nil {
+		return err
+	}
+	base, err := strconv.Atoi(c.FormValue("base"))
+	if err != nil {
+		err = &drafts.Error{Code: drafts.EINVALID, Message: "base: a version number", Fields: []drafts.FieldError{{Field: "base", Message: "a version number"}}}
+	}
+	var v *drafts.Version
+	if err == nil {
+		v, err = s.Service.RenumberVersion(ctx(c), d.ID, drafts.RenumberInput{Base: base, Message: c.FormValue("message")})
+	}
+	if err != nil {
+		p.Error = err
+		return s.versionsPage(c, p, d, httpStatus(err))
+	}
+	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/documents/%s/versions/%d/diff?against=%d", d.ID, v.Number, base))
+}

@@ -146,15 +146,18 @@ var funcs = template.FuncMap{
 		return false
 	},
 	"numbered": func(n string) bool { return n != "" && !strings.HasPrefix(n, "#") },
-	"headingLevel": func(n string) int {
-		l := strings.Count(n, "#") + 1
-		if l > 6 {
-			l = 6
+	// headingLevel is the HTML level of a heading: h2 for the top level
+	// ("#", "Part One"), h3, then h4 for all deeper ones.
+	"headingLevel": func(n string) int { return min(max(drafts.HeadingLevel(n), 1), 3) + 1 },
+	// depths maps each provision's id to its depth (drafts.Nesting), for
+	// indenting decimal paragraphs and items.
+	"depths": func(ps []drafts.Provision) map[string]int {
+		var n drafts.Nesting
+		m := make(map[string]int, len(ps))
+		for _, p := range ps {
+			m[p.ID] = n.Depth(p.Kind, p.Number)
 		}
-		if l < 2 {
-			l = 2
-		}
-		return l
+		return m
 	},
 	"dict": func(kv ...any) map[string]any {
 		m := map[string]any{}

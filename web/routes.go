@@ -18,6 +18,7 @@ func (s *Server) routes(e *echo.Echo) {
 	g.GET("/documents", s.documents)
 	g.POST("/documents", s.createDocument)
 	g.POST("/documents/:doc/versions", s.createVersion)
+	g.POST("/documents/:doc/renumbering", s.renumber)
 	g.GET("/documents/:doc/proposals/:p/edit", s.editForm)
 	g.POST("/documents/:doc/proposals/:p", s.editProposal)
 	g.GET("/documents/:doc", s.document)

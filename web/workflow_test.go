@@ -40,6 +40,12 @@ func TestDraftingForms(t *testing.T) {
 		t.Errorf("stale base: %d", st)
 	}
 
+	// Renumbering a clean text is refused in the service's words.
+	st, body = chair.post(doc+"/renumbering", url.Values{"base": {"2"}})
+	if st != 409 || !strings.Contains(body, "nothing to renumber") {
+		t.Errorf("renumbering a clean text: %d", st)
+	}
+
 	kz := newClient(t, e, "KZ")
 	whole := "1. The Member States met in Astana and Almaty.\n\n2. They agreed.\n\n3. They will meet again.\n"
 	st, body = kz.post(doc+"/proposals", url.Values{"base": {"2"}, "mode": {"whole"}, "whole": {whole}, "justification": {"Both cities."}, "action": {"preview"}})
@@ -146,5 +152,21 @@ func TestSignInFailuresLimited(t *testing.T) {
 	}
 	if st, _ := c.get("/signin"); st != 200 {
 		t.Errorf("the sign-in page itself: %d", st)
+	}
+}
+
+// TestRenumbering: the chair renumbers a text with "1 bis" in it.
+func TestRenumbering(t *testing.T) {
+	e := newEnv(t)
+	chair := newClient(t, e, "chair")
+	st, _ := chair.post("/documents", url.Values{"symbol": {"CICA/SWG/2026/R.10"}, "title": {"Numbers"}, "kind": {"decision"},
+		"body": {"SWG"}, "language": {"en"}, "visibility": {"members"}, "text": {"1. First.\n\n1 bis. Inserted.\n\n2. Second.\n"}})
+	if st != 200 {
+		t.Fatalf("creating: %d", st)
+	}
+	doc := chair.last
+	st, body := chair.post(doc+"/renumbering", url.Values{"base": {"1"}})
+	if st != 200 || !strings.Contains(chair.last, "/versions/2/diff") || !strings.Contains(body, "Renumbered from 1 bis.") {
+		t.Fatalf("renumbering: %d at %s\n%s", st, chair.last, excerpt(body))
 	}
 }
