@@ -315,6 +315,10 @@ func TestNegotiation(t *testing.T) {
 			t.Fatalf("document page: %d", st)
 		}
 		b.mustContain("main", "CICA/SWG/2026/R.1")
+		indent, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](`getComputedStyle(document.querySelector('.prov.item p')).marginLeft`))
+		if err != nil || indent == "0px" {
+			t.Errorf("items are not indented: margin-left %q, %v", indent, err)
+		}
 		b.visit("/documents/" + doc + "/proposals/new")
 		b.set("#op", "replace")
 		b.set("#provision", target)
@@ -482,6 +486,7 @@ func screenshotPass(t *testing.T, b *tab, kz string) {
 		b.lang = lang
 		b.run(chromedp.Navigate(b.e.URL + "/lang?to=" + lang + "&next=/documents"))
 		b.visit(o + "/compilation")
+		b.visit(o + "/versions/1/statuses")
 		b.visit(o + "/merges/new")
 		for _, id := range ids {
 			b.run(chromedp.Click(chromedp.CSS("#pick-" + id)))
