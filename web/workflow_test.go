@@ -170,3 +170,45 @@ func TestRenumbering(t *testing.T) {
 		t.Fatalf("renumbering: %d at %s\n%s", st, chair.last, excerpt(body))
 	}
 }
+
+// TestProposalActions: another delegation co-sponsors and comments, the
+// proposing delegation may not co-sponsor its own, withdraws one proposal,
+// and the chair rejects another with a reason.
+func TestProposalActions(t *testing.T) {
+	e := newEnv(t)
+	doc := "/documents/" + e.Members.ID
+	para := e.firstParagraph(t)
+	kz := newClient(t, e, "KZ")
+	propose := func(text string) string {
+		st, _ := kz.post(doc+"/proposals", url.Values{"base": {"1"}, "mode": {"one"}, "op": {"replace"}, "provision": {para},
+			"text": {text}, "justification": {"j"}, "action": {"submit"}})
+		if st != 200 || !strings.Contains(kz.last, "/proposals/") {
+			t.Fatalf("proposing: %d at %s", st, kz.last)
+		}
+		return kz.last
+	}
+	p1, p2 := propose("First wording."), propose("Second wording.")
+	if st, body := kz.post(p1+"/cosponsor", url.Values{}); st != 403 || !strings.Contains(body, `class="error"`) {
+		t.Errorf("co-sponsoring one's own proposal: %d", st)
+	}
+	in := newClient(t, e, "IN")
+	if st, body := in.post(p1+"/cosponsor", url.Values{}); st != 200 || !strings.Contains(body, "<dd>IN</dd>") {
+		t.Errorf("co-sponsoring: %d", st)
+	}
+	if st, body := in.post(p1+"/comments", url.Values{"comment": {"We support <this>."}}); st != 200 || !strings.Contains(body, "We support &lt;this&gt;.") {
+		t.Errorf("commenting: %d", st)
+	}
+	if st, body := in.post(p1+"/comments", url.Values{"comment": {""}}); st != 422 || !strings.Contains(body, "comment") && !strings.Contains(body, "text") {
+		t.Errorf("an empty comment: %d", st)
+	}
+	if st, body := kz.post(p1+"/withdraw", url.Values{}); st != 200 || !strings.Contains(body, "withdrawn") {
+		t.Errorf("withdrawing: %d", st)
+	}
+	chair := newClient(t, e, "chair")
+	if st, body := chair.post(p2+"/reject", url.Values{"reason": {"Out of scope."}}); st != 200 || !strings.Contains(body, "rejected") || !strings.Contains(body, "Out of scope.") {
+		t.Errorf("rejecting: %d", st)
+	}
+	if st, _ := in.post(p2+"/reject", url.Values{"reason": {"No."}}); st != 403 && st != 409 {
+		t.Errorf("a delegate rejecting: %d", st)
+	}
+}
