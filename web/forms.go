@@ -3,7 +3,7 @@ package web
 import (
 	"fmt"
 	"net/http"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -369,7 +369,20 @@ func (s *Server) merge(c echo.Context) error {
 		return s.render(c, httpStatus(err), "merge", p)
 	}
 	if in.Preview {
-		md.Preview = &diffView{Diff: s.Service.Differ.Provisions(md.Head.Provisions, res.Version.Provisions), Numbers: md.Numbers}
+		diff := s.Service.Differ.Provisions(md.Head.Provisions, res.Version.Provisions)
+		// Say whose proposal made each change, as the merged version will.
+		by := map[string][]string{}
+		for _, a := range res.Version.Attribution {
+			if !slices.Contains(by[a.Provision], a.Delegation) {
+				by[a.Provision] = append(by[a.Provision], a.Delegation)
+			}
+		}
+		for i := range diff.Changes {
+			if ds := by[diff.Changes[i].Provision]; len(ds) > 0 && len(diff.Changes[i].Delegations) == 0 {
+				diff.Changes[i].Delegations = ds
+			}
+		}
+		md.Preview = &diffView{Diff: diff, Numbers: md.Numbers}
 		return s.render(c, http.StatusOK, "merge", p)
 	}
 	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/documents/%s/versions/%d/diff?against=%d", d.ID, res.Version.Number, md.Head.Number))
@@ -492,14 +505,4 @@ func (s *Server) closeAdoption(c echo.Context) error {
 		_, err := s.Service.CloseAdoption(ctx(c), doc)
 		return err
 	})
-}
-
-// sortedKeys returns a map's keys in order (for stable pages).
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
