@@ -2,7 +2,8 @@
 # Runs every test of Chancery. It first installs what the tests need, pinned,
 # reusing what is already there: MinIO and versitygw (built with `go install`
 # into a cache folder, minutes the first time) and poppler-utils and qpdf
-# (Debian packages, for checking PDFs). Then gofmt, go vet and
+# (Debian packages, for checking PDFs), chromium and axe-core (for the web
+# workspace's browser tests). Then gofmt, go vet and
 # go test -race ./... .
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -36,14 +37,25 @@ if ! command -v pdftotext >/dev/null || ! command -v pdffonts >/dev/null || ! co
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq poppler-utils qpdf >/dev/null
 fi
 
-# Chromium (Debian's package) opens the API reference page /v1/docs in the tests.
-if ! command -v chromium >/dev/null && [ -z "${CHANCERY_CHROMIUM:-}" ]; then
-  echo "test.sh: installing chromium"
+# Browser tests of the web workspace and of the API reference page /v1/docs:
+# Debian's chromium, and axe-core (pinned) from npm into a cache folder,
+# never into the repository.
+AXE_VERSION=4.11.1
+if ! command -v chromium >/dev/null || ! command -v npm >/dev/null; then
+  echo "test.sh: installing chromium and npm"
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
   $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium npm >/dev/null
 fi
+CHANCERY_NPM_DIR="${XDG_CACHE_HOME:-$HOME/.cache}/chancery/npm"
+if [ "$(cat "$CHANCERY_NPM_DIR/.axe-core.version" 2>/dev/null)" != "$AXE_VERSION" ] || [ ! -f "$CHANCERY_NPM_DIR/node_modules/axe-core/axe.min.js" ]; then
+  echo "test.sh: installing axe-core $AXE_VERSION into $CHANCERY_NPM_DIR"
+  mkdir -p "$CHANCERY_NPM_DIR"
+  npm install --prefix "$CHANCERY_NPM_DIR" --no-audit --no-fund --silent "axe-core@$AXE_VERSION"
+  echo "$AXE_VERSION" >"$CHANCERY_NPM_DIR/.axe-core.version"
+fi
+export CHANCERY_AXE="$CHANCERY_NPM_DIR/node_modules/axe-core/axe.min.js"
 
 unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))
 if [ -n "$unformatted" ]; then

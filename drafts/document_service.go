@@ -4,7 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -517,7 +520,7 @@ func (s *Service) completeVersion(ctx context.Context, v *Version, d *Document, 
 	} else {
 		return nil, nil, err
 	}
-	settle := func(id, status, reason string) error {
+	settle := func(id, status, reason string) (*Event, error) {
 		changed, action := false, ""
 		_, err := s.rmwProposal(ctx, doc, id, openByID[id], nil, "", func(p *Proposal) error {
 			if p.Status == ProposalWithdrawn && status != ProposalObsolete && p.MergedInto == 0 {
@@ -543,28 +546,51 @@ func (s *Service) completeVersion(ctx context.Context, v *Version, d *Document, 
 			}
 			return nil
 		})
-		if err != nil {
-			return err
+		if err != nil || !changed {
+			return nil, err
 		}
-		if changed {
-			if action == "" {
-				action = "proposal." + status
-			}
-			s.record(ctx, doc, action, id, reason)
+		if action == "" {
+			action = "proposal." + status
 		}
-		return nil
+		return &Event{Action: action, Ref: id, Detail: reason}, nil
 	}
+	// The proposals settle side by side (each is its own object); their
+	// events are then appended in order, in one pass over the trail.
+	type job struct{ id, status, reason string }
+	var jobs []job
 	for _, id := range v.Merged {
 		status := ProposalAccepted
 		if contains(v.AcceptedModified, id) {
 			status = ProposalAcceptedModified
 		}
-		if err := settle(id, status, ""); err != nil {
-			return nil, nil, err
+		jobs = append(jobs, job{id, status, ""})
+	}
+	for _, id := range slices.Sorted(maps.Keys(obsolete)) {
+		jobs = append(jobs, job{id, ProposalObsolete, obsolete[id]})
+	}
+	events := make([]*Event, len(jobs))
+	errs := make([]error, len(jobs))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 16)
+	for i, j := range jobs {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			events[i], errs[i] = settle(j.id, j.status, j.reason)
+		}()
+	}
+	wg.Wait()
+	var done []*Event
+	for _, e := range events {
+		if e != nil {
+			done = append(done, e)
 		}
 	}
-	for id, why := range obsolete {
-		if err := settle(id, ProposalObsolete, why); err != nil {
+	s.recordAll(ctx, doc, done)
+	for _, err := range errs {
+		if err != nil {
 			return nil, nil, err
 		}
 	}

@@ -38,26 +38,58 @@ func (e *Event) hash() string {
 // record appends an event by the user of ctx and logs a failure: the change
 // it records has happened already.
 func (s *Service) record(ctx context.Context, doc, action, ref, detail string) {
-	e := &Event{Action: action, Ref: ref, Detail: detail}
-	if u := UserFromContext(ctx); u != nil {
-		e.Actor, e.Delegation = u.ID, u.Delegation
-	} else {
-		e.Actor = "system"
+	s.recordAll(ctx, doc, []*Event{{Action: action, Ref: ref, Detail: detail}})
+}
+
+// recordAll appends events by the user of ctx, in order, reading and
+// writing the trail's head hint once for all of them; it logs a failure.
+func (s *Service) recordAll(ctx context.Context, doc string, es []*Event) {
+	if len(es) == 0 {
+		return
+	}
+	for _, e := range es {
+		if u := UserFromContext(ctx); u != nil {
+			e.Actor, e.Delegation = u.ID, u.Delegation
+		} else {
+			e.Actor = "system"
+		}
 	}
 	// The change happened: record it even if the client has gone.
-	if err := s.appendEvent(context.WithoutCancel(ctx), doc, e); err != nil && s.Log != nil {
-		s.Log.Error("audit event not recorded", "document", doc, "action", action, "err", err)
+	if err := s.appendEvents(context.WithoutCancel(ctx), doc, es); err != nil && s.Log != nil {
+		s.Log.Error("audit events not recorded", "document", doc, "action", es[0].Action, "events", len(es), "err", err)
 	}
 }
 
-// appendEvent adds e at the end of the document's chain. Of two concurrent
-// appends one gets the sequence number, the other moves on to the next.
-func (s *Service) appendEvent(ctx context.Context, doc string, e *Event) error {
+// appendEvents adds es at the end of the document's chain, in order. Of
+// two concurrent appends one gets the sequence number, the other moves on
+// to the next.
+func (s *Service) appendEvents(ctx context.Context, doc string, es []*Event) error {
 	var head eventHead
 	headETag, err := s.getJSON(ctx, eventHeadKey(doc), &head)
 	if err != nil && !IsCode(err, ENOTFOUND) {
 		return err
 	}
+	for _, e := range es {
+		if err := s.appendAfter(ctx, doc, &head, e); err != nil {
+			return err
+		}
+	}
+	next := head
+	if headETag == "" {
+		_, err = s.createJSON(ctx, eventHeadKey(doc), next)
+	} else {
+		_, err = s.updateJSON(ctx, eventHeadKey(doc), next, headETag)
+	}
+	// A lost race on the hint is harmless: readers follow the chain.
+	if err != nil && !IsCode(err, ECONFLICT) && !IsCode(err, EPRECONDITION) {
+		return err
+	}
+	return nil
+}
+
+// appendAfter writes e after head, following the chain past events others
+// wrote meanwhile, and moves head to e.
+func (s *Service) appendAfter(ctx context.Context, doc string, head *eventHead, e *Event) error {
 	e.At = s.now()
 	for tries := 0; tries < 10000; tries++ {
 		e.Seq, e.PrevHash = head.Seq+1, head.Hash
@@ -74,18 +106,9 @@ func (s *Service) appendEvent(ctx context.Context, doc string, e *Event) error {
 		if err != nil {
 			return err
 		}
-		head = eventHead{Seq: other.Seq, Hash: other.Hash}
+		*head = eventHead{Seq: other.Seq, Hash: other.Hash}
 	}
-	next := eventHead{Seq: e.Seq, Hash: e.Hash}
-	if headETag == "" {
-		_, err = s.createJSON(ctx, eventHeadKey(doc), next)
-	} else {
-		_, err = s.updateJSON(ctx, eventHeadKey(doc), next, headETag)
-	}
-	// A lost race on the hint is harmless: readers follow the chain.
-	if err != nil && !IsCode(err, ECONFLICT) && !IsCode(err, EPRECONDITION) {
-		return err
-	}
+	*head = eventHead{Seq: e.Seq, Hash: e.Hash}
 	return nil
 }
 

@@ -47,6 +47,11 @@ type side struct {
 // provision they follow in the proposal, or the nearest one before it that
 // still exists.
 func (s *Service) rebase(head []Provision, items []rebaseItem, resolutions map[string]string) *rebaseResult {
+	return rebase(s.Differ, head, items, resolutions)
+}
+
+// rebase is Service.rebase with its Differ: a pure function.
+func rebase(differ Differ, head []Provision, items []rebaseItem, resolutions map[string]string) *rebaseResult {
 	res := &rebaseResult{Obsolete: map[string]string{}, Modified: map[string]bool{}, Touched: map[string][]*Proposal{}}
 	acc := make([]Provision, len(head))
 	copy(acc, head)
@@ -66,7 +71,7 @@ func (s *Service) rebase(head []Provision, items []rebaseItem, resolutions map[s
 	var order []string
 	sides := map[string][]side{}
 	for i, it := range items {
-		diffs[i] = s.Differ.Provisions(it.base, it.result)
+		diffs[i] = differ.Provisions(it.base, it.result)
 		for _, c := range diffs[i].Changes {
 			if c.Kind == ChangeDeleted || c.Modified || c.Renumbered {
 				if _, ok := sides[c.Provision]; !ok {
@@ -130,7 +135,7 @@ func (s *Service) rebase(head []Provision, items []rebaseItem, resolutions map[s
 				ok = false
 			default:
 				if c.Modified {
-					merged, clean := s.Differ.Merge3(c.OldText, text, c.Text)
+					merged, clean := differ.Merge3(c.OldText, text, c.Text)
 					if !clean {
 						ok = false
 					} else {
@@ -227,6 +232,9 @@ type MergeInput struct {
 	Proposals   []string
 	Resolutions map[string]string
 	Message     string
+	// Preview checks the merge and returns the version it would make,
+	// without storing anything or changing any proposal.
+	Preview bool
 }
 
 // MergeResult is the new version and what happened to each proposal.
@@ -351,6 +359,10 @@ func (s *Service) Merge(ctx context.Context, doc string, in MergeInput) (*MergeR
 	v.AcceptedModified, v.Obsolete = out.Modified, rb.Obsolete
 	if len(v.Merged) == 0 {
 		return nil, Errorf(ECONFLICT, "none of the proposals can be merged: %s", describeObsolete(rb.Obsolete))
+	}
+	if in.Preview {
+		out.Version = v
+		return out, nil
 	}
 	nd, err := s.storeVersion(ctx, d, head, v)
 	if err != nil {

@@ -21,6 +21,7 @@ import (
 	"chancery/policy"
 	"chancery/render"
 	"chancery/storage"
+	"chancery/web"
 )
 
 // errHelp is returned when -h was asked for: not a failure.
@@ -57,6 +58,8 @@ type Main struct {
 	log            *slog.Logger
 	bucket         storage.Bucket
 	server         *api.Server
+	httpSrv        *http.Server
+	ln             net.Listener
 	metricsSrv     *http.Server
 	metricsLn      net.Listener
 	// apiLn is the API listener, claimed before storage is opened and
@@ -214,8 +217,13 @@ func (m *Main) Open(ctx context.Context) error {
 	m.server.Metrics = metrics
 	m.server.TrustedProxies = c.TrustedProxies
 	m.server.BodyLimit = fmt.Sprintf("%dK", (c.MaxTextBytes*2+1023)/1024+64)
-	m.server.Serve(m.apiLn)
-	m.apiLn = nil // the server owns it now
+	// The web workspace is served at /, the API keeps /v1.
+	ws := web.New(svc, enforcer, renderer, m.log)
+	ws.BodyLimit = m.server.BodyLimit
+	ws.TrustedProxies = c.TrustedProxies
+	ws.API = m.server.Handler()
+	m.serve(m.apiLn, ws.Handler())
+	m.apiLn = nil // the HTTP server owns it now
 	if m.metricsLn != nil {
 		mux := http.NewServeMux()
 		mux.Handle("/metrics", metrics.Handler())
@@ -224,8 +232,8 @@ func (m *Main) Open(ctx context.Context) error {
 	}
 	// Silence procedures end by time: every replica looks for due ones.
 	go m.settleLoop(ctx, svc)
-	m.log.Info("chancery listening", "addr", m.server.Addr(), "storage", c.Storage.Type, "metrics", m.MetricsAddr())
-	fmt.Fprintf(m.stdout, "Chancery listening on http://%s (storage: %s)\n", m.server.Addr(), c.Storage.Type)
+	m.log.Info("chancery listening", "addr", m.Addr(), "storage", c.Storage.Type, "metrics", m.MetricsAddr())
+	fmt.Fprintf(m.stdout, "Chancery listening on http://%s (storage: %s)\n", m.Addr(), c.Storage.Type)
 	close(m.ready)
 	return nil
 }
@@ -256,12 +264,25 @@ func (m *Main) Run(ctx context.Context) error {
 	return nil
 }
 
-// Addr returns the API's listen address.
+// serve serves h (the web workspace, which hands /v1 to the API) on the
+// listener Open claimed first, with the API's timeouts.
+func (m *Main) serve(ln net.Listener, h http.Handler) {
+	m.ln = ln
+	m.httpSrv = &http.Server{Handler: h, ReadTimeout: m.server.ReadTimeout, ReadHeaderTimeout: 10 * time.Second,
+		WriteTimeout: m.server.WriteTimeout, IdleTimeout: 2 * time.Minute}
+	go func() {
+		if err := m.httpSrv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			m.log.Error("http server stopped", "err", err)
+		}
+	}()
+}
+
+// Addr returns the listen address of the API and the web workspace.
 func (m *Main) Addr() string {
-	if m.server == nil {
+	if m.ln == nil {
 		return ""
 	}
-	return m.server.Addr()
+	return m.ln.Addr().String()
 }
 
 // MetricsAddr returns the metrics listen address, "" if off.
@@ -277,8 +298,8 @@ func (m *Main) Close() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	var errs []error
-	if m.server != nil {
-		errs = append(errs, m.server.Close(ctx))
+	if m.httpSrv != nil {
+		errs = append(errs, m.httpSrv.Shutdown(ctx))
 	}
 	if m.metricsSrv != nil {
 		errs = append(errs, m.metricsSrv.Shutdown(ctx))
