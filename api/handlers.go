@@ -656,7 +656,11 @@ func (s *Server) listEvents(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	page, err := s.Service.ListEvents(c.Request().Context(), c.Param("doc"), opt)
+	since, err := sinceParam(c.QueryParam("since"))
+	if err != nil {
+		return err
+	}
+	page, err := s.Service.ListEventsSince(c.Request().Context(), c.Param("doc"), since, opt)
 	if err != nil {
 		return err
 	}

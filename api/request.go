@@ -259,3 +259,20 @@ func versionParam(c echo.Context, name, v string) (int, error) {
 	}
 	return n, nil
 }
+
+// sinceParam reads ?since=: a sequence number (canonical decimal) or an
+// RFC 3339 time.
+func sinceParam(v string) (drafts.EventsSince, error) {
+	if v == "" {
+		return drafts.EventsSince{}, nil
+	}
+	if n, err := strconv.ParseInt(v, 10, 64); err == nil && n >= 0 && strconv.FormatInt(n, 10) == v {
+		return drafts.EventsSince{Seq: n}, nil
+	}
+	if t, err := time.Parse(time.RFC3339Nano, v); err == nil {
+		return drafts.EventsSince{Time: t}, nil
+	}
+	return drafts.EventsSince{}, &drafts.Error{Code: drafts.EINVALID,
+		Message: "since: an event's sequence number (e.g. 42) or an RFC 3339 time (e.g. 2026-12-01T17:00:00Z)",
+		Fields:  []drafts.FieldError{{Field: "since", Message: "a sequence number or an RFC 3339 time"}}}
+}

@@ -49,6 +49,10 @@ func (s *Service) OpenAdoption(ctx context.Context, doc string, in AdoptionInput
 			return nil, &Error{Code: EINVALID, Message: fmt.Sprintf("deadline: a silence procedure lasts at least %s", s.SilenceMin),
 				Fields: []FieldError{{Field: "deadline", Message: "too early"}}}
 		}
+		if s.SilenceMax > 0 && in.Deadline.Sub(now) > s.SilenceMax {
+			return nil, &Error{Code: EINVALID, Message: fmt.Sprintf("deadline: a silence procedure lasts at most %s", days(s.SilenceMax)),
+				Fields: []FieldError{{Field: "deadline", Message: "too late"}}}
+		}
 	default:
 		return nil, &Error{Code: EINVALID, Message: `procedure: "consensus" or "silence"`, Fields: []FieldError{{Field: "procedure", Message: `"consensus" or "silence"`}}}
 	}
@@ -92,6 +96,14 @@ func (s *Service) OpenAdoption(ctx context.Context, doc string, in AdoptionInput
 	return r, nil
 }
 
+// days says a duration in days when it is whole days.
+func days(d time.Duration) string {
+	if d%(24*time.Hour) == 0 {
+		return fmt.Sprintf("%d days", d/(24*time.Hour))
+	}
+	return d.String()
+}
+
 // GetAdoption returns the document's current (or last) adoption round,
 // settling a silence procedure whose deadline has passed. ENOTFOUND if no
 // round was ever opened.
@@ -133,7 +145,7 @@ func (s *Service) settle(ctx context.Context, doc, id string) (*AdoptionRound, e
 	if r.Procedure != ProcedureSilence || r.Deadline == nil || s.now().Before(*r.Deadline) {
 		return r, nil
 	}
-	return s.finish(ctx, r, RoundAdopted, *r.Deadline)
+	return s.finish(ctx, r, RoundAdopted, *r.Deadline, nil)
 }
 
 // applyRound moves the document on after its round ended; it does nothing
@@ -153,8 +165,14 @@ func (s *Service) applyRound(ctx context.Context, r *AdoptionRound) error {
 	return err
 }
 
-// finish ends a round as adopted or failed and moves the document on.
-func (s *Service) finish(ctx context.Context, r *AdoptionRound, state string, at time.Time) (*AdoptionRound, error) {
+// cause is the event of the response that ends a round, recorded before
+// the round's own end.
+type cause struct{ action, ref, detail string }
+
+// finish ends a round as adopted or failed and moves the document on. If
+// it ends the round itself (not another request), it records first the
+// event of what caused the end, if any, then the end.
+func (s *Service) finish(ctx context.Context, r *AdoptionRound, state string, at time.Time, why *cause) (*AdoptionRound, error) {
 	if state == RoundAdopted {
 		// A version created in a race with the round's opening means the
 		// text under adoption is not the head: it cannot be adopted.
@@ -191,6 +209,9 @@ func (s *Service) finish(ctx context.Context, r *AdoptionRound, state string, at
 	if state == RoundAdopted {
 		action = "adoption.adopted"
 	}
+	if why != nil {
+		s.record(ctx, r.Document, why.action, why.ref, why.detail)
+	}
 	ctx2 := ctx
 	if r.Procedure == ProcedureSilence && state == RoundAdopted {
 		ctx2 = NewContextWithUser(ctx, &User{ID: "system"})
@@ -221,6 +242,7 @@ func (s *Service) respond(ctx context.Context, doc string, objection bool, reaso
 		return nil, Errorf(ECONFLICT, "no adoption round is open")
 	}
 	var out *AdoptionRound
+	recorded := false // the event went with the round's end
 	err = retry(func() error {
 		r, err := s.settle(ctx, doc, d.Round)
 		if err != nil {
@@ -235,9 +257,22 @@ func (s *Service) respond(ctx context.Context, doc string, objection bool, reaso
 			if !objection {
 				return Errorf(ECONFLICT, "a silence procedure needs no consent: silence is consent")
 			}
+			if r.Deadline != nil && !now.Before(*r.Deadline) {
+				// The deadline passed since the round was read: settle it.
+				return Errorf(EPRECONDITION, "the deadline passed meanwhile")
+			}
 			r.Objections = append(r.Objections, resp)
-			out, err = s.finish(ctx, r, RoundFailed, now)
-			return err
+			out, err = s.finish(ctx, r, RoundFailed, now, &cause{"adoption.objection", fmt.Sprint(r.Version), reason})
+			if err != nil {
+				return err
+			}
+			if !hasResponse(out.Objections, resp) {
+				// Another request ended the round first (the deadline's
+				// settlement): the objection is not in it.
+				return Errorf(ECONFLICT, "the adoption round ended (%s) before the objection was recorded", out.State)
+			}
+			recorded = true
+			return nil
 		}
 		r.Consents = dropDelegation(r.Consents, u.Delegation)
 		r.Objections = dropDelegation(r.Objections, u.Delegation)
@@ -254,12 +289,25 @@ func (s *Service) respond(ctx context.Context, doc string, objection bool, reaso
 	if err != nil {
 		return nil, err
 	}
+	if recorded {
+		return out, nil
+	}
 	action := "adoption.consent"
 	if objection {
 		action = "adoption.objection"
 	}
 	s.record(ctx, doc, action, fmt.Sprint(out.Version), reason)
 	return out, nil
+}
+
+// hasResponse reports whether rs holds resp (same delegation, author and time).
+func hasResponse(rs []Response, resp Response) bool {
+	for _, r := range rs {
+		if r.Delegation == resp.Delegation && r.Author == resp.Author && r.At.Equal(resp.At) {
+			return true
+		}
+	}
+	return false
 }
 
 func dropDelegation(rs []Response, delegation string) []Response {
@@ -307,7 +355,7 @@ func (s *Service) CloseAdoption(ctx context.Context, doc string) (*AdoptionRound
 	if len(r.Objections) > 0 {
 		state = RoundFailed
 	}
-	return s.finish(ctx, r, state, s.now())
+	return s.finish(ctx, r, state, s.now(), nil)
 }
 
 // SettleDue adopts every silence procedure whose deadline has passed. Each

@@ -535,12 +535,17 @@ func (s *Service) SetProvisionStatus(ctx context.Context, doc string, n int, id,
 		return nil, "", &Error{Code: EINVALID, Message: `status must be "pending", "bracketed", "agreed-ad-ref" or "agreed"`,
 			Fields: []FieldError{{Field: "status", Message: "unknown status"}}}
 	}
-	if _, err := s.changeableDocument(ctx, doc, false); err != nil {
+	d, err := s.changeableDocument(ctx, doc, false)
+	if err != nil {
 		return nil, "", err
 	}
 	v, err := s.GetVersion(ctx, doc, n)
 	if err != nil {
 		return nil, "", err
+	}
+	if n != d.Head {
+		// A superseded version is a record: its statuses stay as they were.
+		return nil, "", Errorf(ECONFLICT, "version %d is superseded by version %d; only the statuses of the head version can change", n, d.Head)
 	}
 	p, i := v.Provision(id)
 	if i < 0 {

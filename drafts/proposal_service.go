@@ -104,10 +104,29 @@ func (s *Service) proposalOperations(ctx context.Context, doc string, in Proposa
 		return nil, nil, &Error{Code: EINVALID, Message: fmt.Sprintf("the proposal makes %d changes; the limit is %d (each inserted provision counts)", len(ops), MaxOperations),
 			Fields: []FieldError{{Field: "operations", Message: "too many"}}}
 	}
-	if _, err := ApplyOperations(base.Provisions, ops, s.NewID, s.Limits); err != nil {
+	after, err := ApplyOperations(base.Provisions, ops, s.NewID, s.Limits)
+	if err != nil {
 		return nil, nil, err
 	}
+	if sameProvisions(base.Provisions, after) {
+		return nil, nil, &Error{Code: EINVALID, Message: "the proposal changes nothing: applied to the base version, its operations give the same text",
+			Fields: []FieldError{{Field: "operations", Message: "no change"}}}
+	}
 	return d, ops, nil
+}
+
+// sameProvisions reports whether two provision lists read the same: the
+// same provisions, in the same order, with the same markers and texts.
+func sameProvisions(a, b []Provision) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i].ID != b[i].ID || a[i].Number != b[i].Number || a[i].Text != b[i].Text || a[i].Kind != b[i].Kind {
+			return false
+		}
+	}
+	return true
 }
 
 // EditProposal replaces an open proposal's base, justification and

@@ -29,9 +29,15 @@ type Service struct {
 	Limits Limits
 	// SilenceMin is the shortest silence procedure allowed.
 	SilenceMin time.Duration
+	// SilenceMax is the furthest deadline a silence procedure may have;
+	// zero means no limit.
+	SilenceMax time.Duration
 	// Log receives failures that do not fail the request.
 	Log *slog.Logger
 }
+
+// DefaultSilenceMax is the furthest silence deadline allowed by default.
+const DefaultSilenceMax = 90 * 24 * time.Hour
 
 // NewService returns a Service with the default clock, ids and limits.
 func NewService(store ObjectStore, differ Differ, auth Authorizer) *Service {
@@ -42,6 +48,7 @@ func NewService(store ObjectStore, differ Differ, auth Authorizer) *Service {
 		Now:        func() time.Time { return time.Now().UTC() },
 		NewID:      func() string { return RandomID(10) },
 		SilenceMin: 72 * time.Hour,
+		SilenceMax: DefaultSilenceMax,
 		Log:        slog.New(slog.DiscardHandler),
 	}
 }
