@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -239,24 +240,44 @@ func (s *Server) getVersion(c echo.Context) error {
 
 // writeDiff answers with d in the format the client accepts.
 func (s *Server) writeDiff(c echo.Context, d *drafts.Diff, meta map[string]any) error {
+	format := preferred(c, echo.MIMEApplicationJSON, echo.MIMETextHTML, echo.MIMETextPlain)
+	body, err := s.renderDiff(format, d, meta)
+	if err != nil {
+		return err
+	}
+	return c.Blob(http.StatusOK, diffContentType(format), body)
+}
+
+// renderDiff encodes d in format (a media type writeDiff offers).
+func (s *Server) renderDiff(format string, d *drafts.Diff, meta map[string]any) ([]byte, error) {
 	var buf bytes.Buffer
-	switch preferred(c, echo.MIMEApplicationJSON, echo.MIMETextHTML, echo.MIMETextPlain) {
+	switch format {
 	case echo.MIMETextHTML:
 		if err := s.Renderer.DiffHTML(&buf, d); err != nil {
-			return err
+			return nil, err
 		}
-		return c.Blob(http.StatusOK, echo.MIMETextHTMLCharsetUTF8, buf.Bytes())
+		return buf.Bytes(), nil
 	case echo.MIMETextPlain:
 		if err := s.Renderer.DiffText(&buf, d); err != nil {
-			return err
+			return nil, err
 		}
-		return c.Blob(http.StatusOK, echo.MIMETextPlainCharsetUTF8, buf.Bytes())
+		return buf.Bytes(), nil
 	}
 	body := map[string]any{"changes": d.Changes, "coarse": d.Coarse}
 	for k, v := range meta {
 		body[k] = v
 	}
-	return c.JSON(http.StatusOK, body)
+	return json.Marshal(body)
+}
+
+func diffContentType(format string) string {
+	switch format {
+	case echo.MIMETextHTML:
+		return echo.MIMETextHTMLCharsetUTF8
+	case echo.MIMETextPlain:
+		return echo.MIMETextPlainCharsetUTF8
+	}
+	return echo.MIMEApplicationJSON
 }
 
 func (s *Server) versionDiff(c echo.Context) error {
@@ -273,11 +294,22 @@ func (s *Server) versionDiff(c echo.Context) error {
 	if m < 1 {
 		return &drafts.Error{Code: drafts.EINVALID, Message: "against: version 1 has no predecessor; give ?against=", Fields: []drafts.FieldError{{Field: "against", Message: "required"}}}
 	}
-	d, _, _, err := s.Service.VersionDiff(c.Request().Context(), c.Param("doc"), n, m)
+	// Versions are immutable, and so is their diff: it is made once.
+	ctx, doc := c.Request().Context(), c.Param("doc")
+	format := preferred(c, echo.MIMEApplicationJSON, echo.MIMETextHTML, echo.MIMETextPlain)
+	key := fmt.Sprintf("diff/%s/%d/%d/%s", doc, n, m, format)
+	body, _, err := s.derived(ctx, key, func(ctx context.Context) ([]byte, string, error) {
+		d, _, _, err := s.Service.VersionDiff(ctx, doc, n, m)
+		if err != nil {
+			return nil, "", err
+		}
+		body, err := s.renderDiff(format, d, map[string]any{"from": m, "to": n})
+		return body, "", err
+	})
 	if err != nil {
 		return err
 	}
-	return s.writeDiff(c, d, map[string]any{"from": m, "to": n})
+	return c.Blob(http.StatusOK, diffContentType(format), body)
 }
 
 var unsafeFilename = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
@@ -291,14 +323,17 @@ func pdfName(symbol string, n int, suffix string) string {
 	return fmt.Sprintf("%s-v%d%s.pdf", name, n, suffix)
 }
 
-// sendPDF serves a PDF made once and kept in storage under key.
+// sendPDF serves a PDF made once and kept in storage under key (and in
+// memory while it is asked for).
 func (s *Server) sendPDF(c echo.Context, key, filename string, make func(w io.Writer) error) error {
-	data, etag, err := s.Service.CachedBlob(c.Request().Context(), key, func() ([]byte, error) {
-		var buf bytes.Buffer
-		if err := make(&buf); err != nil {
-			return nil, err
-		}
-		return buf.Bytes(), nil
+	data, etag, err := s.derived(c.Request().Context(), "pdf/"+key, func(ctx context.Context) ([]byte, string, error) {
+		return s.Service.CachedBlob(ctx, key, func() ([]byte, error) {
+			var buf bytes.Buffer
+			if err := make(&buf); err != nil {
+				return nil, err
+			}
+			return buf.Bytes(), nil
+		})
 	})
 	if err != nil {
 		return err
@@ -327,7 +362,12 @@ func (s *Server) versionPDF(c echo.Context) error {
 		if err != nil {
 			return err
 		}
+		release, err := s.work.acquire(ctx)
+		if err != nil {
+			return err
+		}
 		d, from, to, err := s.Service.VersionDiff(ctx, doc.ID, n, m)
+		release()
 		if err != nil {
 			return err
 		}
@@ -459,6 +499,11 @@ func (s *Server) getProposal(c echo.Context) error {
 
 func (s *Server) proposalDiff(c echo.Context) error {
 	against := c.QueryParam("against")
+	release, err := s.work.acquire(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	defer release()
 	d, err := s.Service.ProposalDiff(c.Request().Context(), c.Param("doc"), c.Param("p"), against)
 	if err != nil {
 		return err
@@ -536,7 +581,12 @@ func (s *Server) compilation(c echo.Context) error {
 			return err
 		}
 	}
+	release, err := s.work.acquire(ctx)
+	if err != nil {
+		return err
+	}
 	comp, v, err := s.Service.Compile(ctx, c.Param("doc"), n)
+	release()
 	if err != nil {
 		return err
 	}
@@ -546,6 +596,11 @@ func (s *Server) compilation(c echo.Context) error {
 		if err != nil {
 			return err
 		}
+		release, err := s.work.acquire(ctx)
+		if err != nil {
+			return err
+		}
+		defer release()
 		var buf bytes.Buffer
 		if err := s.Renderer.CompilationHTML(&buf, doc, v, comp); err != nil {
 			return err

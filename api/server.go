@@ -41,11 +41,22 @@ type Server struct {
 	// Now is the clock of the failed-authentication budget; nil is
 	// time.Now.
 	Now func() time.Time
+	// WorkSlots is how many requests may diff or render at once (default:
+	// one per CPU, at least 2); WorkQueue how many more may wait, each at
+	// most WorkWait, before a 503 with Retry-After.
+	WorkSlots, WorkQueue int
+	WorkWait             time.Duration
+	// CacheBytes bounds the memory cache of rendered PDFs and diffs of
+	// immutable versions (0 disables it).
+	CacheBytes int
 
 	echo     *echo.Echo
 	ln       net.Listener
 	routes   map[string]route // "METHOD path" → route
 	failures *failureLimiter
+	work     *workLimiter
+	flight   flight
+	cache    *byteCache
 }
 
 // route is one API route with the action the policy decides on.
@@ -64,6 +75,8 @@ func NewServer(svc *drafts.Service, auth drafts.Authorizer, renderer drafts.Rend
 		Service: svc, Auth: auth, Renderer: renderer, Log: log,
 		BodyLimit: "8M", ReadTimeout: 30 * time.Second, WriteTimeout: 120 * time.Second,
 		AuthFailures: 20,
+		WorkSlots:    defaultWorkSlots(), WorkQueue: 64, WorkWait: 20 * time.Second,
+		CacheBytes: 64 << 20,
 	}
 	return s
 }
@@ -83,6 +96,8 @@ func (s *Server) build() {
 	if s.Metrics == nil {
 		s.Metrics = NewMetrics()
 	}
+	s.work = newWorkLimiter(s.WorkSlots, s.WorkQueue, s.WorkWait)
+	s.cache = newByteCache(s.CacheBytes)
 	s.failures = newFailureLimiter(rate.Limit(float64(s.AuthFailures)/60), s.AuthFailures, s.Now)
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
