@@ -34,7 +34,7 @@ func offersOf(path string) []string {
 
 // acceptable refuses, with a 406 naming what the route offers, a request
 // whose Accept header admits none of the route's media types. It runs after
-// authorization, so that it tells nothing to whom may not know.
+// authentication, and tells nothing about any document.
 func acceptable(path string) echo.MiddlewareFunc {
 	offers := offersOf(path)
 	return func(next echo.HandlerFunc) echo.HandlerFunc {

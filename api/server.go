@@ -1,5 +1,6 @@
 // Package api is Chancery's HTTP interface: the Echo routes of the /v1 API,
-// authentication and authorization middleware, the problem+json error
+// authentication middleware (the service authorizes every call itself),
+// the problem+json error
 // handler, health, metrics and the OpenAPI document. It is the only package
 // that imports Echo.
 package api
@@ -41,42 +42,31 @@ type Server struct {
 	// Now is the clock of the failed-authentication budget; nil is
 	// time.Now.
 	Now func() time.Time
-	// WorkSlots is how many requests may diff or render at once (default:
-	// one per CPU, at least 2); WorkQueue how many more may wait, each at
-	// most WorkWait, before a 503 with Retry-After.
-	WorkSlots, WorkQueue int
-	WorkWait             time.Duration
-	// CacheBytes bounds the memory cache of rendered PDFs and diffs of
-	// immutable versions (0 disables it).
-	CacheBytes int
 
 	echo     *echo.Echo
 	ln       net.Listener
 	routes   map[string]route // "METHOD path" → route
 	failures *failureLimiter
-	work     *workLimiter
-	flight   flight
-	cache    *byteCache
 }
 
-// route is one API route with the action the policy decides on.
+// route is one API route with the action the policy decides on (the
+// service it calls asks the policy; the action documents the route and
+// lets tests check that every route has a rule).
 type route struct {
 	method, path string
 	action       string
-	// deferred: the handler authorizes itself, because the resource is
-	// only known from the request body.
-	deferred bool
-	handler  echo.HandlerFunc
+	handler      echo.HandlerFunc
 }
 
 // NewServer returns a Server with defaults.
 func NewServer(svc *drafts.Service, auth drafts.Authorizer, renderer drafts.Renderer, log *slog.Logger) *Server {
+	if svc != nil && svc.Renderer == nil {
+		svc.Renderer = renderer
+	}
 	s := &Server{
 		Service: svc, Auth: auth, Renderer: renderer, Log: log,
 		BodyLimit: "8M", ReadTimeout: 30 * time.Second, WriteTimeout: 120 * time.Second,
 		AuthFailures: 20,
-		WorkSlots:    defaultWorkSlots(), WorkQueue: 64, WorkWait: 20 * time.Second,
-		CacheBytes: 64 << 20,
 	}
 	return s
 }
@@ -96,8 +86,9 @@ func (s *Server) build() {
 	if s.Metrics == nil {
 		s.Metrics = NewMetrics()
 	}
-	s.work = newWorkLimiter(s.WorkSlots, s.WorkQueue, s.WorkWait)
-	s.cache = newByteCache(s.CacheBytes)
+	if s.Service != nil {
+		s.Metrics.ObserveCache(s.Service.CacheStats)
+	}
 	s.failures = newFailureLimiter(rate.Limit(float64(s.AuthFailures)/60), s.AuthFailures, s.Now)
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
@@ -128,10 +119,10 @@ func (s *Server) build() {
 	for _, r := range s.apiRoutes() {
 		r := r
 		s.routes[r.method+" "+r.path] = r
-		e.Add(r.method, r.path, r.handler, s.authenticate, s.authorize(r), acceptable(r.path))
+		e.Add(r.method, r.path, r.handler, s.authenticate, acceptable(r.path))
 		if r.method == http.MethodGet {
 			// HEAD answers as GET; net/http drops the body.
-			e.Add(http.MethodHead, r.path, r.handler, s.authenticate, s.authorize(r), acceptable(r.path))
+			e.Add(http.MethodHead, r.path, r.handler, s.authenticate, acceptable(r.path))
 		}
 	}
 	e.HEAD("/healthz", s.healthz)

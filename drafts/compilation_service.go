@@ -10,14 +10,21 @@ import (
 // under the provision it touches in document order, identical changes by
 // several delegations grouped into one entry.
 func (s *Service) Compile(ctx context.Context, doc string, n int) (*Compilation, *Version, error) {
-	d, err := s.loadDocument(ctx, doc)
+	_, d, err := s.documentFor(ctx, doc, ActDocumentRead)
 	if err != nil {
 		return nil, nil, err
 	}
+	return s.compile(ctx, d, n)
+}
+
+// compile is Compile on a document already checked.
+func (s *Service) compile(ctx context.Context, d *Document, n int) (*Compilation, *Version, error) {
+	doc := d.ID
+	var err error
 	if n == 0 {
 		n = d.Head
 	}
-	v, err := s.GetVersion(ctx, doc, n)
+	v, err := s.getVersion(ctx, doc, n)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -28,57 +35,63 @@ func (s *Service) Compile(ctx context.Context, doc string, n int) (*Compilation,
 	sort.SliceStable(open, func(i, j int) bool { return open[i].CreatedAt.Before(open[j].CreatedAt) })
 	byProvision := map[string][]CompiledProposal{}
 	bases := map[int]*Version{n: v}
-	for _, p := range open {
-		base, ok := bases[p.Base]
-		if !ok {
-			if base, err = s.GetVersion(ctx, doc, p.Base); err != nil {
-				return nil, nil, err
-			}
-			bases[p.Base] = base
-		}
-		result, err := ApplyOperations(base.Provisions, p.Operations, s.NewID, s.Limits)
-		if err != nil {
-			continue // cannot happen for a stored proposal; leave it out rather than fail the whole compilation
-		}
-		from := base.Provisions
-		if p.Base != n {
-			rb := s.rebase(v.Provisions, []rebaseItem{{p: p, base: base.Provisions, result: result}}, nil)
-			if len(rb.Collisions) == 0 && len(rb.Obsolete) == 0 {
-				from, result = v.Provisions, rb.Provisions
-			}
-		}
-		diff := s.Differ.Provisions(from, result)
-		// A run of inserted provisions goes under the provision the run
-		// follows, not under the new provision before each.
-		inserted := map[string]string{}
-		for _, c := range diff.Changes {
-			if c.Kind == ChangeInserted {
-				anchor := c.After
-				if a, ok := inserted[anchor]; ok {
-					anchor = a
+	// The diffs of every open proposal are the heavy part: inside the work limit.
+	if err := s.heavy(ctx, func() error {
+		for _, p := range open {
+			base, ok := bases[p.Base]
+			if !ok {
+				if base, err = s.getVersion(ctx, doc, p.Base); err != nil {
+					return err
 				}
-				inserted[c.Provision] = anchor
+				bases[p.Base] = base
+			}
+			result, err := ApplyOperations(base.Provisions, p.Operations, s.NewID, s.Limits)
+			if err != nil {
+				continue // cannot happen for a stored proposal; leave it out rather than fail the whole compilation
+			}
+			from := base.Provisions
+			if p.Base != n {
+				rb := s.rebase(v.Provisions, []rebaseItem{{p: p, base: base.Provisions, result: result}}, nil)
+				if len(rb.Collisions) == 0 && len(rb.Obsolete) == 0 {
+					from, result = v.Provisions, rb.Provisions
+				}
+			}
+			diff := s.Differ.Provisions(from, result)
+			// A run of inserted provisions goes under the provision the run
+			// follows, not under the new provision before each.
+			inserted := map[string]string{}
+			for _, c := range diff.Changes {
+				if c.Kind == ChangeInserted {
+					anchor := c.After
+					if a, ok := inserted[anchor]; ok {
+						anchor = a
+					}
+					inserted[c.Provision] = anchor
+				}
+			}
+			for _, c := range diff.Changes {
+				if c.Kind == ChangeUnchanged {
+					continue
+				}
+				cp := CompiledProposal{Op: OpReplace, Text: c.Text, Segments: c.Segments}
+				key := c.Provision
+				switch {
+				case c.Kind == ChangeInserted:
+					cp.Op, cp.Segments, key = OpInsert, nil, inserted[c.Provision]
+					cp.Text = (Provision{Number: c.Number, Text: c.Text}).Markup()
+				case c.Kind == ChangeDeleted:
+					cp.Op, cp.Text = OpDelete, ""
+				case c.Moved && !c.Modified:
+					cp.Op, cp.After, cp.Text, cp.Segments = OpMove, c.After, "", nil
+				case c.Renumbered && !c.Modified:
+					cp.Text = (Provision{Number: c.Number, Text: c.Text}).Markup()
+				}
+				group(byProvision, key, cp, p)
 			}
 		}
-		for _, c := range diff.Changes {
-			if c.Kind == ChangeUnchanged {
-				continue
-			}
-			cp := CompiledProposal{Op: OpReplace, Text: c.Text, Segments: c.Segments}
-			key := c.Provision
-			switch {
-			case c.Kind == ChangeInserted:
-				cp.Op, cp.Segments, key = OpInsert, nil, inserted[c.Provision]
-				cp.Text = (Provision{Number: c.Number, Text: c.Text}).Markup()
-			case c.Kind == ChangeDeleted:
-				cp.Op, cp.Text = OpDelete, ""
-			case c.Moved && !c.Modified:
-				cp.Op, cp.After, cp.Text, cp.Segments = OpMove, c.After, "", nil
-			case c.Renumbered && !c.Modified:
-				cp.Text = (Provision{Number: c.Number, Text: c.Text}).Markup()
-			}
-			group(byProvision, key, cp, p)
-		}
+		return nil
+	}); err != nil {
+		return nil, nil, err
 	}
 	comp := &Compilation{Document: doc, Version: n, Entries: []CompilationEntry{}}
 	if ps := byProvision[""]; len(ps) > 0 {

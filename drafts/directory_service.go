@@ -8,8 +8,16 @@ func delegationKey(id string) string { return "directory/delegations/" + id + ".
 func userObjectKey(id string) string { return "directory/users/" + id + ".json" }
 func tokenKey(id string) string      { return "directory/tokens/" + id + ".json" }
 
+// Me returns the user of ctx.
+func (s *Service) Me(ctx context.Context) (*User, error) {
+	return s.directoryFor(ctx, ActMeRead)
+}
+
 // CreateDelegation adds a delegation. ECONFLICT if the id is taken.
 func (s *Service) CreateDelegation(ctx context.Context, d *Delegation) error {
+	if _, err := s.directoryFor(ctx, ActDelegationCreate); err != nil {
+		return err
+	}
 	if err := d.Validate(); err != nil {
 		return err
 	}
@@ -24,6 +32,13 @@ func (s *Service) CreateDelegation(ctx context.Context, d *Delegation) error {
 
 // GetDelegation returns a delegation. ENOTFOUND if there is none.
 func (s *Service) GetDelegation(ctx context.Context, id string) (*Delegation, error) {
+	if _, err := s.directoryFor(ctx, ActDelegationList); err != nil {
+		return nil, err
+	}
+	return s.getDelegation(ctx, id)
+}
+
+func (s *Service) getDelegation(ctx context.Context, id string) (*Delegation, error) {
 	if !delegationIDPattern.MatchString(id) {
 		return nil, Errorf(ENOTFOUND, "no delegation %q", id)
 	}
@@ -39,6 +54,9 @@ func (s *Service) GetDelegation(ctx context.Context, id string) (*Delegation, er
 
 // ListDelegations returns one page of delegations, by id.
 func (s *Service) ListDelegations(ctx context.Context, opt ListOptions) (*Page[*Delegation], error) {
+	if _, err := s.directoryFor(ctx, ActDelegationList); err != nil {
+		return nil, err
+	}
 	keys, next, err := s.listKeys(ctx, "directory/delegations/", opt)
 	if err != nil {
 		return nil, err
@@ -57,25 +75,31 @@ func (s *Service) ListDelegations(ctx context.Context, opt ListOptions) (*Page[*
 // CreateUser adds a user and issues its first token, returned in plain text
 // once. The delegation must exist for delegates and observers.
 func (s *Service) CreateUser(ctx context.Context, u *User) (plain string, err error) {
+	if _, err := s.directoryFor(ctx, ActUserCreate); err != nil {
+		return "", err
+	}
 	u.ID = s.NewID()
 	u.CreatedAt = s.now()
 	u.DelegationStatus = ""
 	if err := u.Validate(); err != nil {
 		return "", err
 	}
+	holder := *u
 	if u.Delegation != "" {
-		if _, err := s.GetDelegation(ctx, u.Delegation); err != nil {
+		d, err := s.getDelegation(ctx, u.Delegation)
+		if err != nil {
 			if IsCode(err, ENOTFOUND) {
 				return "", &Error{Code: EINVALID, Message: "no delegation " + u.Delegation,
 					Fields: []FieldError{{Field: "delegation", Message: "no such delegation"}}}
 			}
 			return "", err
 		}
+		holder.DelegationStatus = d.Status
 	}
 	if _, err := s.createJSON(ctx, userObjectKey(u.ID), u); err != nil {
 		return "", err
 	}
-	if _, plain, err = s.IssueToken(ctx, u.ID); err != nil {
+	if _, plain, err = s.storeToken(ctx, &holder); err != nil {
 		s.discard(ctx, userObjectKey(u.ID))
 		return "", err
 	}
@@ -84,6 +108,13 @@ func (s *Service) CreateUser(ctx context.Context, u *User) (plain string, err er
 
 // GetUser returns a user. ENOTFOUND if there is none.
 func (s *Service) GetUser(ctx context.Context, id string) (*User, error) {
+	if _, err := s.directoryFor(ctx, ActUserList); err != nil {
+		return nil, err
+	}
+	return s.getUser(ctx, id)
+}
+
+func (s *Service) getUser(ctx context.Context, id string) (*User, error) {
 	var u User
 	if !validID(id) {
 		return nil, Errorf(ENOTFOUND, "no user %q", id)
@@ -99,6 +130,9 @@ func (s *Service) GetUser(ctx context.Context, id string) (*User, error) {
 
 // ListUsers returns one page of users.
 func (s *Service) ListUsers(ctx context.Context, opt ListOptions) (*Page[*User], error) {
+	if _, err := s.directoryFor(ctx, ActUserList); err != nil {
+		return nil, err
+	}
 	keys, next, err := s.listKeys(ctx, "directory/users/", opt)
 	if err != nil {
 		return nil, err
@@ -116,20 +150,54 @@ func (s *Service) ListUsers(ctx context.Context, opt ListOptions) (*Page[*User],
 
 // IssueToken issues a new token for a user; only its hash is stored.
 func (s *Service) IssueToken(ctx context.Context, userID string) (*Token, string, error) {
-	if _, err := s.GetUser(ctx, userID); err != nil {
+	if _, err := s.directoryFor(ctx, ActTokenCreate); err != nil {
 		return nil, "", err
 	}
+	return s.issueToken(ctx, userID)
+}
+
+func (s *Service) issueToken(ctx context.Context, userID string) (*Token, string, error) {
+	u, err := s.holder(ctx, userID)
+	if err != nil {
+		return nil, "", err
+	}
+	return s.storeToken(ctx, u)
+}
+
+// storeToken stores a new token for u, u as its holder.
+func (s *Service) storeToken(ctx context.Context, u *User) (*Token, string, error) {
 	id, plain, hash := NewTokenSecret()
-	t := &Token{ID: id, User: userID, Hash: hash, CreatedAt: s.now()}
+	t := &Token{ID: id, User: u.ID, Hash: hash, CreatedAt: s.now(), Holder: u}
 	if _, err := s.createJSON(ctx, tokenKey(id), t); err != nil {
 		return nil, "", err
 	}
 	return t, plain, nil
 }
 
+// holder reads a user with its delegation's status.
+func (s *Service) holder(ctx context.Context, userID string) (*User, error) {
+	u, err := s.getUser(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	if u.Delegation != "" {
+		d, err := s.getDelegation(ctx, u.Delegation)
+		if err != nil && !IsCode(err, ENOTFOUND) {
+			return nil, err
+		}
+		if d != nil {
+			u.DelegationStatus = d.Status
+		}
+	}
+	return u, nil
+}
+
 // RevokeToken revokes a token; it stops working at once on every replica,
-// since every request reads the token from storage.
+// since every request reads the token from storage (never from a cache).
 func (s *Service) RevokeToken(ctx context.Context, id string) (*Token, error) {
+	if _, err := s.directoryFor(ctx, ActTokenRevoke); err != nil {
+		return nil, err
+	}
 	if !validID(id) {
 		return nil, Errorf(ENOTFOUND, "no token %q", id)
 	}
@@ -157,8 +225,10 @@ func (s *Service) RevokeToken(ctx context.Context, id string) (*Token, error) {
 }
 
 // Authenticate returns the user holding a plain token, with its
-// delegation's status. EUNAUTHORIZED for an unknown, malformed or revoked
-// token; the message never repeats the token.
+// delegation's status: one storage read, the token's record, which carries
+// its holder. The record is read on every call, never cached, so that a
+// revocation takes effect at once on every replica. EUNAUTHORIZED for an
+// unknown, malformed or revoked token; the message never repeats the token.
 func (s *Service) Authenticate(ctx context.Context, plain string) (*User, error) {
 	bad := Errorf(EUNAUTHORIZED, "invalid or revoked token")
 	id, secret, ok := SplitToken(plain)
@@ -166,7 +236,8 @@ func (s *Service) Authenticate(ctx context.Context, plain string) (*User, error)
 		return nil, bad
 	}
 	var t Token
-	if _, err := s.getJSON(ctx, tokenKey(id), &t); err != nil {
+	etag, err := s.getJSON(ctx, tokenKey(id), &t)
+	if err != nil {
 		if IsCode(err, ENOTFOUND) {
 			return nil, bad
 		}
@@ -175,21 +246,21 @@ func (s *Service) Authenticate(ctx context.Context, plain string) (*User, error)
 	if !VerifySecret(secret, t.Hash) || t.RevokedAt != nil {
 		return nil, bad
 	}
-	u, err := s.GetUser(ctx, t.User)
+	if t.Holder != nil && t.Holder.ID == t.User {
+		return t.Holder, nil
+	}
+	// A token stored before records carried their holder.
+	u, err := s.holder(ctx, t.User)
 	if err != nil {
 		if IsCode(err, ENOTFOUND) {
 			return nil, bad
 		}
 		return nil, err
 	}
-	if u.Delegation != "" {
-		d, err := s.GetDelegation(ctx, u.Delegation)
-		if err != nil && !IsCode(err, ENOTFOUND) {
-			return nil, err
-		}
-		if d != nil {
-			u.DelegationStatus = d.Status
-		}
+	t.Holder = u
+	// Best effort: a lost race (a revocation meanwhile) keeps the stored record.
+	if _, err := s.updateJSON(ctx, tokenKey(id), &t, etag); err != nil && !IsCode(err, EPRECONDITION) {
+		s.Log.Warn("could not add the holder to a token's record", "token", id, "err", err)
 	}
 	return u, nil
 }
@@ -213,14 +284,14 @@ func (s *Service) Bootstrap(ctx context.Context, given string) (string, error) {
 		return "", err
 	}
 	if given == "" {
-		_, plain, err := s.IssueToken(ctx, u.ID)
+		_, plain, err := s.storeToken(ctx, u)
 		return plain, err
 	}
 	id, secret, ok := SplitToken(given)
 	if !ok || len(secret) < 16 {
 		return "", Errorf(EINVALID, "bootstrap token must look like chy_<id>_<secret> with a secret of 16 characters or more")
 	}
-	t := &Token{ID: id, User: u.ID, Hash: HashSecret(secret), CreatedAt: s.now()}
+	t := &Token{ID: id, User: u.ID, Hash: HashSecret(secret), CreatedAt: s.now(), Holder: u}
 	if _, err := s.createJSON(ctx, tokenKey(id), t); err != nil {
 		return "", err
 	}

@@ -70,8 +70,8 @@ func (s *Service) appendEvent(ctx context.Context, doc string, e *Event) error {
 			return err
 		}
 		// Someone else took this number: follow the chain.
-		var other Event
-		if _, err := s.getJSON(ctx, eventKey(doc, e.Seq), &other); err != nil {
+		other, err := getImmutable(ctx, s, eventKey(doc, e.Seq), (*Event).clone)
+		if err != nil {
 			return err
 		}
 		head = eventHead{Seq: other.Seq, Hash: other.Hash}
@@ -91,7 +91,7 @@ func (s *Service) appendEvent(ctx context.Context, doc string, e *Event) error {
 
 // ListEvents returns one page of a document's audit trail, oldest first.
 func (s *Service) ListEvents(ctx context.Context, doc string, opt ListOptions) (*Page[*Event], error) {
-	if _, err := s.loadDocument(ctx, doc); err != nil {
+	if _, _, err := s.documentFor(ctx, doc, ActDocumentRead); err != nil {
 		return nil, err
 	}
 	keys, next, err := s.listKeys(ctx, "texts/"+doc+"/events/", opt)
@@ -100,11 +100,11 @@ func (s *Service) ListEvents(ctx context.Context, doc string, opt ListOptions) (
 	}
 	page := &Page[*Event]{Items: []*Event{}, NextCursor: next}
 	for _, k := range keys {
-		var e Event
-		if _, err := s.getJSON(ctx, k, &e); err != nil {
+		e, err := getImmutable(ctx, s, k, (*Event).clone)
+		if err != nil {
 			return nil, err
 		}
-		page.Items = append(page.Items, &e)
+		page.Items = append(page.Items, e)
 	}
 	return page, nil
 }
@@ -112,7 +112,7 @@ func (s *Service) ListEvents(ctx context.Context, doc string, opt ListOptions) (
 // VerifyEvents recomputes a document's hash chain and names the first
 // event that is damaged, missing, out of order or altered.
 func (s *Service) VerifyEvents(ctx context.Context, doc string) (*Verification, error) {
-	if _, err := s.loadDocument(ctx, doc); err != nil {
+	if _, _, err := s.documentFor(ctx, doc, ActEventsVerify); err != nil {
 		return nil, err
 	}
 	res := &Verification{OK: true}

@@ -28,7 +28,7 @@ func (s *Service) ListEventsSince(ctx context.Context, doc string, since EventsS
 	if opt.Cursor == "" {
 		after := since.Seq
 		if !since.Time.IsZero() {
-			if _, err := s.loadDocument(ctx, doc); err != nil {
+			if _, _, err := s.documentFor(ctx, doc, ActDocumentRead); err != nil {
 				return nil, err
 			}
 			var err error

@@ -242,11 +242,7 @@ type MergeResult struct {
 // the collisions, and nothing changes. Of concurrent merges onto one head
 // exactly one succeeds; the others are ECONFLICT.
 func (s *Service) Merge(ctx context.Context, doc string, in MergeInput) (*MergeResult, error) {
-	u, err := actor(ctx)
-	if err != nil {
-		return nil, err
-	}
-	d, err := s.changeableDocument(ctx, doc, true)
+	u, d, err := s.changeableDocument(ctx, doc, ActMerge, true)
 	if err != nil {
 		return nil, err
 	}
@@ -259,7 +255,7 @@ func (s *Service) Merge(ctx context.Context, doc string, in MergeInput) (*MergeR
 	if in.Base != d.Head {
 		return nil, Errorf(ECONFLICT, "base version %d is not the head (version %d); start again from the head", in.Base, d.Head)
 	}
-	head, err := s.GetVersion(ctx, doc, d.Head)
+	head, err := s.getVersion(ctx, doc, d.Head)
 	if err != nil {
 		return nil, err
 	}
@@ -285,7 +281,7 @@ func (s *Service) Merge(ctx context.Context, doc string, in MergeInput) (*MergeR
 			continue
 		}
 		seen[id] = true
-		p, err := s.GetProposal(ctx, doc, id)
+		p, err := s.readProposal(ctx, doc, id)
 		if err != nil {
 			if IsCode(err, ENOTFOUND) {
 				return nil, &Error{Code: EINVALID, Message: fmt.Sprintf("proposals: no proposal %q", id), Fields: []FieldError{{Field: "proposals", Message: "no proposal " + id}}}
@@ -297,7 +293,7 @@ func (s *Service) Merge(ctx context.Context, doc string, in MergeInput) (*MergeR
 		}
 		base, ok := bases[p.Base]
 		if !ok {
-			if base, err = s.GetVersion(ctx, doc, p.Base); err != nil {
+			if base, err = s.getVersion(ctx, doc, p.Base); err != nil {
 				return nil, err
 			}
 			bases[p.Base] = base
@@ -444,34 +440,84 @@ func (p *Proposal) proposedText(id string) (string, bool) {
 
 // VersionDiff returns the tracked diff from version m to version n of a
 // document, each change attributed to the proposals merged in between.
+// EINVALID if m < 1 (version 1 against its predecessor).
 func (s *Service) VersionDiff(ctx context.Context, doc string, n, m int) (*Diff, *Version, *Version, error) {
-	to, err := s.GetVersion(ctx, doc, n)
+	if _, _, err := s.documentFor(ctx, doc, ActDocumentRead); err != nil {
+		return nil, nil, nil, err
+	}
+	if m < 1 {
+		return nil, nil, nil, &Error{Code: EINVALID, Message: fmt.Sprintf("against: version %d has no predecessor; give ?against=", n),
+			Fields: []FieldError{{Field: "against", Message: "required"}}}
+	}
+	return s.versionDiff(ctx, doc, n, m)
+}
+
+// versionDiff is VersionDiff on a document already checked. Versions are
+// immutable, and so is their diff: it is computed once per process (one
+// computation for concurrent callers, inside the work limit) and kept in
+// the cache of immutable objects. The diff returned is shared: read only.
+func (s *Service) versionDiff(ctx context.Context, doc string, n, m int) (*Diff, *Version, *Version, error) {
+	to, err := s.getVersion(ctx, doc, n)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	from, err := s.GetVersion(ctx, doc, m)
+	from, err := s.getVersion(ctx, doc, m)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	d := s.Differ.Provisions(from.Provisions, to.Provisions)
+	key := fmt.Sprintf("diff/%s/%d/%d", doc, n, m)
+	if d, ok := s.immutable().get(key); ok {
+		return d.(*Diff), from, to, nil
+	}
+	d, err := s.flights.do(ctx, key, func() (any, error) {
+		if d, ok := s.immutable().get(key); ok {
+			return d, nil
+		}
+		d, err := s.computeVersionDiff(ctx, doc, from, to)
+		if err != nil {
+			return nil, err
+		}
+		s.immutable().add(key, d, diffSize(d))
+		return d, nil
+	})
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return d.(*Diff), from, to, nil
+}
+
+// computeVersionDiff diffs two versions and attributes each change to the
+// proposals merged between them.
+func (s *Service) computeVersionDiff(ctx context.Context, doc string, from, to *Version) (*Diff, error) {
+	var d *Diff
+	if err := s.heavy(ctx, func() error {
+		d = s.Differ.Provisions(from.Provisions, to.Provisions)
+		return nil
+	}); err != nil {
+		return nil, err
+	}
 	touched := map[string][]*Proposal{}
+	m, n := from.Number, to.Number
 	if m < n {
 		for k := m + 1; k <= n; k++ {
 			v := to
 			if k != n {
-				if v, err = s.GetVersion(ctx, doc, k); err != nil {
-					return nil, nil, nil, err
+				var err error
+				if v, err = s.getVersion(ctx, doc, k); err != nil {
+					return nil, err
 				}
 			}
 			for _, a := range v.Attribution {
-				p, err := s.GetProposal(ctx, doc, a.Proposal)
-				if err != nil {
+				p, err := s.readProposal(ctx, doc, a.Proposal)
+				if IsCode(err, ENOTFOUND) {
 					p = &Proposal{ID: a.Proposal, Delegation: a.Delegation}
+				} else if err != nil {
+					return nil, err // not cached: the next request tries again
 				}
 				touched[a.Provision] = append(touched[a.Provision], p)
 			}
 		}
 	}
 	attribute(d, touched, nil)
-	return d, from, to, nil
+	return d, nil
 }
