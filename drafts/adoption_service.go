@@ -88,7 +88,7 @@ func (s *Service) OpenAdoption(ctx context.Context, doc string, in AdoptionInput
 	if r.Deadline != nil {
 		detail += " until " + r.Deadline.Format(time.RFC3339)
 	}
-	s.record(ctx, doc, "adoption.open", fmt.Sprint(r.Version), detail)
+	s.recordChange(ctx, doc, "round/"+r.ID, "adoption.open", fmt.Sprint(r.Version), detail)
 	return r, nil
 }
 
@@ -212,7 +212,7 @@ func (s *Service) finish(ctx context.Context, r *AdoptionRound, state string, at
 	if r.Procedure == ProcedureSilence && state == RoundAdopted {
 		ctx2 = NewContextWithUser(ctx, &User{ID: "system"})
 	}
-	s.record(ctx2, r.Document, action, fmt.Sprint(r.Version), r.Procedure)
+	s.recordChange(ctx2, r.Document, "round/"+r.ID+"/end", action, fmt.Sprint(r.Version), r.Procedure)
 	return r, nil
 }
 

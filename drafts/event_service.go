@@ -26,27 +26,41 @@ type eventHead struct {
 func (e *Event) hash() string {
 	h := sha256.New()
 	// Length-prefixed fields, so no two events share an encoding.
-	for _, f := range []string{
+	fields := []string{
 		strconv.FormatInt(e.Seq, 10), e.At.UTC().Format("2006-01-02T15:04:05.000Z07:00"),
 		e.Actor, e.Delegation, e.Action, e.Ref, e.Detail, e.PrevHash,
-	} {
+	}
+	if e.Change != "" {
+		// Only then: events recorded before changes were named keep their hashes.
+		fields = append(fields, "change", e.Change)
+	}
+	for _, f := range fields {
 		fmt.Fprintf(h, "%d:%s;", len(f), f)
 	}
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// record appends an event by the user of ctx and logs a failure: the change
-// it records has happened already.
+// record appends an event by the user of ctx that names no stored change.
 func (s *Service) record(ctx context.Context, doc, action, ref, detail string) {
-	e := &Event{Action: action, Ref: ref, Detail: detail}
+	s.recordChange(ctx, doc, "", action, ref, detail)
+}
+
+// recordChange appends the event of a stored change by the user of ctx.
+// The change has happened: if the event cannot be written now (storage
+// down), it is kept and written by RetryEvents, and whatever a crash loses
+// CompleteEvents writes from the stored change; verification names a
+// change that still has none.
+func (s *Service) recordChange(ctx context.Context, doc, change, action, ref, detail string) {
+	e := &Event{Action: action, Ref: ref, Detail: detail, Change: change}
 	if u := UserFromContext(ctx); u != nil {
 		e.Actor, e.Delegation = u.ID, u.Delegation
 	} else {
 		e.Actor = "system"
 	}
-	// The change happened: record it even if the client has gone.
-	if err := s.appendEvent(context.WithoutCancel(ctx), doc, e); err != nil && s.Log != nil {
-		s.Log.Error("audit event not recorded", "document", doc, "action", action, "err", err)
+	// Record it even if the client has gone.
+	if err := s.appendEvent(context.WithoutCancel(ctx), doc, e); err != nil {
+		s.Log.Error("audit event not recorded yet; kept to retry", "document", doc, "action", action, "err", err)
+		s.pending.add(doc, e)
 	}
 }
 
@@ -73,6 +87,10 @@ func (s *Service) appendEvent(ctx context.Context, doc string, e *Event) error {
 		other, err := getImmutable(ctx, s, eventKey(doc, e.Seq), (*Event).clone)
 		if err != nil {
 			return err
+		}
+		if e.Change != "" && other.Change == e.Change {
+			*e = *other
+			return nil // the change's event is there already (written by a retry or a completion)
 		}
 		head = eventHead{Seq: other.Seq, Hash: other.Hash}
 	}
@@ -121,6 +139,12 @@ func (s *Service) VerifyEvents(ctx context.Context, doc string) (*Verification, 
 	after := ""
 	bad := func(seq int64, problem string) (*Verification, error) {
 		res.OK, res.FirstBad, res.Problem = false, &seq, problem
+		// Name the changes the broken chain no longer records, too.
+		if missing, _, err := s.missingEvents(ctx, doc); err == nil {
+			for _, m := range missing {
+				res.Unrecorded = append(res.Unrecorded, m.change)
+			}
+		}
 		return res, nil
 	}
 	for {
@@ -166,6 +190,18 @@ func (s *Service) VerifyEvents(ctx context.Context, doc string) (*Verification, 
 		if _, err := s.Store.Get(ctx, eventKey(doc, want)); IsCode(err, ENOTFOUND) {
 			return bad(want, fmt.Sprintf("events after %d are missing", want-1))
 		}
+	}
+	// Complete: every stored change has its event.
+	missing, _, err := s.missingEvents(ctx, doc)
+	if err != nil {
+		return nil, err
+	}
+	if len(missing) > 0 {
+		res.OK = false
+		for _, m := range missing {
+			res.Unrecorded = append(res.Unrecorded, m.change)
+		}
+		res.Problem = fmt.Sprintf("%d stored changes have no event, first %s", len(missing), missing[0].change)
 	}
 	return res, nil
 }

@@ -344,7 +344,7 @@ func (s *Service) Merge(ctx context.Context, doc string, in MergeInput) (*MergeR
 	if err := s.storeVersion(ctx, d, head, v); err != nil {
 		return nil, err
 	}
-	s.record(ctx, doc, "merge", fmt.Sprint(v.Number), strings.Join(v.Merged, ","))
+	s.recordChange(ctx, doc, fmt.Sprintf("version/%d", v.Number), "merge", fmt.Sprint(v.Number), strings.Join(v.Merged, ","))
 	if out.Obsolete, err = s.completeVersion(ctx, v); err != nil {
 		return nil, err
 	}

@@ -54,7 +54,7 @@ func (s *Service) CreateProposal(ctx context.Context, doc string, in ProposalInp
 		return nil, err
 	}
 	p.ETag = etag
-	s.record(ctx, doc, "proposal.create", p.ID, fmt.Sprintf("base %d, %d operations", p.Base, len(p.Operations)))
+	s.recordChange(ctx, doc, "proposal/"+p.ID, "proposal.create", p.ID, fmt.Sprintf("base %d, %d operations", p.Base, len(p.Operations)))
 	return p, nil
 }
 

@@ -55,6 +55,7 @@ type Service struct {
 	workOnce  sync.Once
 	workLimit *workLimit
 	flights   flights
+	pending   pendingEvents
 }
 
 // DefaultSilenceMax is the furthest silence deadline allowed by default.

@@ -247,6 +247,13 @@ func (m *Main) Open(ctx context.Context) error {
 }
 
 func (m *Main) settleLoop(ctx context.Context, svc *drafts.Service) {
+	// Events a crash kept from being written are written from the stored
+	// changes, once, at start.
+	if n, err := svc.CompleteAllEvents(ctx); err != nil && ctx.Err() == nil {
+		m.log.Error("completing the audit trails", "err", err, "written", n)
+	} else if n > 0 {
+		m.log.Warn("audit events recorded late", "count", n)
+	}
 	t := time.NewTicker(time.Second)
 	defer t.Stop()
 	for {
@@ -256,6 +263,12 @@ func (m *Main) settleLoop(ctx context.Context, svc *drafts.Service) {
 		case <-t.C:
 			if err := svc.SettleDue(ctx); err != nil && ctx.Err() == nil {
 				m.log.Warn("settling silence procedures", "err", err)
+			}
+			// Events that could not be written when storage was down.
+			if svc.PendingEvents() > 0 {
+				if err := svc.RetryEvents(ctx); err != nil && ctx.Err() == nil {
+					m.log.Warn("audit events still waiting for storage", "pending", svc.PendingEvents(), "err", err)
+				}
 			}
 		}
 	}
