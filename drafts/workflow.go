@@ -88,7 +88,7 @@ type Event struct {
 	// once per change: verification checks every stored change has one.
 	Change   string `json:"change,omitempty"`
 	PrevHash string `json:"prev_hash"`
-	Hash       string    `json:"hash"`
+	Hash     string `json:"hash"`
 }
 
 // Verification is the result of recomputing a document's event chain.
