@@ -1,9 +1,12 @@
 package api_test
 
 import (
+	"context"
 	"net/http"
 	"net/url"
+	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -214,4 +217,64 @@ func TestEventsSince(t *testing.T) {
 			}
 		}
 	})
+}
+
+// listCounter is a real store that counts its listings.
+type listCounter struct {
+	drafts.ObjectStore
+	lists atomic.Int64
+}
+
+func (s *listCounter) List(ctx context.Context, prefix, after string, limit int) ([]drafts.ObjectInfo, string, error) {
+	s.lists.Add(1)
+	return s.ObjectStore.List(ctx, prefix, after, limit)
+}
+
+// TestFilteredListCost: a filtered page costs listings in proportion to
+// the proposals read, not one listing per proposal, and paging through a
+// filter gives each match once.
+func TestFilteredListCost(t *testing.T) {
+	store := &listCounter{ObjectStore: backends()["local"](t)}
+	e := startOn(t, store, map[string]string{"secretariat": bootstrapToken})
+	e.forum()
+	doc, v1 := e.document(corpus(t, "sample-draft-road-map.txt"), "members")
+	var withdrawn []string
+	for i := 0; i < 60; i++ {
+		p := e.propose(doc, "KZ", 1, replace(v1.Provisions[i%10].ID, "Text "+itoa(i)+"."))
+		if i%20 == 7 {
+			e.mustJSON(http.StatusOK, nil, "POST", docPath(doc, "/proposals/", p, "/withdraw"), "KZ", nil)
+			withdrawn = append(withdrawn, p)
+		}
+	}
+	var got []string
+	cursor := ""
+	before := store.lists.Load()
+	for pages := 0; ; pages++ {
+		var page struct {
+			Items      []drafts.Proposal `json:"items"`
+			NextCursor string            `json:"next_cursor"`
+		}
+		e.mustJSON(http.StatusOK, &page, "GET", docPath(doc, "/proposals?status=withdrawn&limit=1&cursor="+cursor), "IN", nil)
+		for _, p := range page.Items {
+			got = append(got, p.ID)
+		}
+		if cursor = page.NextCursor; cursor == "" {
+			break
+		}
+		if pages > 10 {
+			t.Fatal("paging does not end")
+		}
+	}
+	lists := store.lists.Load() - before
+	slices.Sort(got)
+	slices.Sort(withdrawn)
+	if !slices.Equal(got, withdrawn) {
+		t.Fatalf("paged %v, want %v", got, withdrawn)
+	}
+	// Each request lists at most twice (its batch, and its document's
+	// checks), whatever the number of proposals it reads.
+	if max := int64(2 * (len(withdrawn) + 1)); lists > max {
+		t.Fatalf("%d listings for %d pages", lists, len(withdrawn)+1)
+	}
+	t.Logf("%d listings for %d pages over 60 proposals", lists, len(withdrawn)+1)
 }

@@ -236,21 +236,37 @@ func (s *Service) ListProposals(ctx context.Context, doc string, f ProposalFilte
 func (s *Service) listProposals(ctx context.Context, doc string, f ProposalFilter, opt ListOptions) (*Page[*Proposal], error) {
 	page := &Page[*Proposal]{Items: []*Proposal{}}
 	want := opt.limit()
+	filtered := f.Status != "" || f.Delegation != ""
+	prefix := "texts/" + doc + "/proposals/"
 	for {
-		// Ask only for what is missing, so a page never exceeds the limit.
+		// Unfiltered, ask only for what is missing, so a page never exceeds
+		// the limit. Filtered, list in batches whatever the limit: a page
+		// of one withdrawn proposal among thousands costs one listing per
+		// batch, not one per proposal; the next cursor is the last
+		// proposal read.
 		o := opt
 		o.Limit = want - len(page.Items)
-		keys, next, err := s.listKeys(ctx, "texts/"+doc+"/proposals/", o)
+		if filtered {
+			o.Limit = 500
+		}
+		keys, next, err := s.listKeys(ctx, prefix, o)
 		if err != nil {
 			return nil, err
 		}
-		for _, k := range keys {
+		for i, k := range keys {
+			if err := ctx.Err(); err != nil {
+				return nil, WrapError(EUNAVAILABLE, err, "the request ended")
+			}
 			var p Proposal
 			if _, err := s.getJSON(ctx, k, &p); err != nil {
 				return nil, err
 			}
 			if (f.Status == "" || p.Status == f.Status) && (f.Delegation == "" || p.Delegation == f.Delegation) {
 				page.Items = append(page.Items, &p)
+				if len(page.Items) >= want && i < len(keys)-1 {
+					page.NextCursor = k[len(prefix):]
+					return page, nil
+				}
 			}
 		}
 		page.NextCursor = next
