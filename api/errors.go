@@ -38,7 +38,7 @@ var statusOf = map[string]int{
 // leak matches what must never reach a client: a storage key (the
 // top-level prefixes of the bucket's layout) or a network endpoint (the S3
 // service's URL or address).
-var leak = regexp.MustCompile(`\b(documents|texts|directory|cache)/` + // a storage key
+var leak = regexp.MustCompile(`\b(documents|texts|directory|cache|rounds-due)/` + // a storage key
 	`|(?i:https?://|\bs3\b|\bminio\b|\blocalhost:\d+|\.amazonaws\.com)` + // an endpoint, or words about one
 	`|\b\d{1,3}(\.\d{1,3}){3}(:\d+)?\b|\b[a-z0-9-]+(\.[a-z0-9-]+)+:\d{2,5}\b`) // an address
 

@@ -80,7 +80,8 @@ func (s *Service) RetryEvents(ctx context.Context) error {
 	for _, p := range s.pending.take() {
 		err := func() error {
 			if p.e.Change == "" {
-				return s.appendEvent(ctx, p.doc, p.e)
+				_, err := s.appendEvents(ctx, p.doc, []*Event{p.e})
+				return err
 			}
 			sc, ok := scans[p.doc]
 			if !ok {
@@ -144,7 +145,7 @@ func (s *Service) scanChain(ctx context.Context, doc string) (*chainScan, error)
 			switch e.Action {
 			case "proposal.create":
 				sc.changes["proposal/"+e.Ref] = true
-			case "version.create", "merge":
+			case "version.create", "merge", "version.renumber":
 				sc.changes["version/"+e.Ref] = true
 			default:
 				sc.legacy[e.Action+" "+e.Ref]++

@@ -62,12 +62,14 @@ func (s *Service) ListDelegations(ctx context.Context, opt ListOptions) (*Page[*
 		return nil, err
 	}
 	page := &Page[*Delegation]{Items: []*Delegation{}, NextCursor: next}
-	for _, k := range keys {
-		var d Delegation
-		if _, err := s.getJSON(ctx, k, &d); err != nil {
-			return nil, err
+	ds, _, err := readAll[Delegation](ctx, s, keys)
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range ds {
+		if d != nil {
+			page.Items = append(page.Items, d)
 		}
-		page.Items = append(page.Items, &d)
 	}
 	return page, nil
 }
@@ -138,12 +140,14 @@ func (s *Service) ListUsers(ctx context.Context, opt ListOptions) (*Page[*User],
 		return nil, err
 	}
 	page := &Page[*User]{Items: []*User{}, NextCursor: next}
-	for _, k := range keys {
-		var u User
-		if _, err := s.getJSON(ctx, k, &u); err != nil {
-			return nil, err
+	us, _, err := readAll[User](ctx, s, keys)
+	if err != nil {
+		return nil, err
+	}
+	for _, u := range us {
+		if u != nil {
+			page.Items = append(page.Items, u)
 		}
-		page.Items = append(page.Items, &u)
 	}
 	return page, nil
 }

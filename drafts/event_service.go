@@ -42,36 +42,74 @@ func (e *Event) hash() string {
 
 // record appends an event by the user of ctx that names no stored change.
 func (s *Service) record(ctx context.Context, doc, action, ref, detail string) {
-	s.recordChange(ctx, doc, "", action, ref, detail)
+	s.recordAll(ctx, doc, []*Event{{Action: action, Ref: ref, Detail: detail}})
 }
 
-// recordChange appends the event of a stored change by the user of ctx.
-// The change has happened: if the event cannot be written now (storage
-// down), it is kept and written by RetryEvents, and whatever a crash loses
-// CompleteEvents writes from the stored change; verification names a
-// change that still has none.
+// recordChange appends the event of a stored change (see audit.go) by the
+// user of ctx.
 func (s *Service) recordChange(ctx context.Context, doc, change, action, ref, detail string) {
-	e := &Event{Action: action, Ref: ref, Detail: detail, Change: change}
-	if u := UserFromContext(ctx); u != nil {
-		e.Actor, e.Delegation = u.ID, u.Delegation
-	} else {
-		e.Actor = "system"
+	s.recordAll(ctx, doc, []*Event{{Action: action, Ref: ref, Detail: detail, Change: change}})
+}
+
+// recordAll appends events by the user of ctx, in order, reading and
+// writing the trail's head hint once for all of them. The changes they
+// record have happened: events that cannot be written now (storage down)
+// are kept and written by RetryEvents; whatever a crash loses,
+// CompleteEvents writes from the stored changes; verification names a
+// change that still has none.
+func (s *Service) recordAll(ctx context.Context, doc string, es []*Event) {
+	if len(es) == 0 {
+		return
 	}
-	// Record it even if the client has gone.
-	if err := s.appendEvent(context.WithoutCancel(ctx), doc, e); err != nil {
-		s.Log.Error("audit event not recorded yet; kept to retry", "document", doc, "action", action, "err", err)
-		s.pending.add(doc, e)
+	for _, e := range es {
+		if u := UserFromContext(ctx); u != nil {
+			e.Actor, e.Delegation = u.ID, u.Delegation
+		} else {
+			e.Actor = "system"
+		}
+	}
+	// The change happened: record it even if the client has gone.
+	written, err := s.appendEvents(context.WithoutCancel(ctx), doc, es)
+	if err != nil {
+		s.Log.Error("audit events not recorded yet; kept to retry", "document", doc, "action", es[written].Action, "events", len(es)-written, "err", err)
+		for _, e := range es[written:] {
+			s.pending.add(doc, e)
+		}
 	}
 }
 
-// appendEvent adds e at the end of the document's chain. Of two concurrent
-// appends one gets the sequence number, the other moves on to the next.
-func (s *Service) appendEvent(ctx context.Context, doc string, e *Event) error {
+// appendEvents adds es at the end of the document's chain, in order. Of
+// two concurrent appends one gets the sequence number, the other moves on
+// to the next.
+// It returns how many it wrote.
+func (s *Service) appendEvents(ctx context.Context, doc string, es []*Event) (int, error) {
 	var head eventHead
 	headETag, err := s.getJSON(ctx, eventHeadKey(doc), &head)
 	if err != nil && !IsCode(err, ENOTFOUND) {
-		return err
+		return 0, err
 	}
+	for i, e := range es {
+		if err := s.appendAfter(ctx, doc, &head, e); err != nil {
+			return i, err
+		}
+	}
+	next := head
+	if headETag == "" {
+		_, err = s.createJSON(ctx, eventHeadKey(doc), next)
+	} else {
+		_, err = s.updateJSON(ctx, eventHeadKey(doc), next, headETag)
+	}
+	// A lost race on the hint is harmless: readers follow the chain; and
+	// the events are written.
+	if err != nil && !IsCode(err, ECONFLICT) && !IsCode(err, EPRECONDITION) {
+		s.Log.Warn("event trail hint not updated", "document", doc, "err", err)
+	}
+	return len(es), nil
+}
+
+// appendAfter writes e after head, following the chain past events others
+// wrote meanwhile, and moves head to e.
+func (s *Service) appendAfter(ctx context.Context, doc string, head *eventHead, e *Event) error {
 	e.At = s.now()
 	for tries := 0; tries < 10000; tries++ {
 		e.Seq, e.PrevHash = head.Seq+1, head.Hash
@@ -88,22 +126,13 @@ func (s *Service) appendEvent(ctx context.Context, doc string, e *Event) error {
 		if err != nil {
 			return err
 		}
+		*head = eventHead{Seq: other.Seq, Hash: other.Hash}
 		if e.Change != "" && other.Change == e.Change {
 			*e = *other
 			return nil // the change's event is there already (written by a retry or a completion)
 		}
-		head = eventHead{Seq: other.Seq, Hash: other.Hash}
 	}
-	next := eventHead{Seq: e.Seq, Hash: e.Hash}
-	if headETag == "" {
-		_, err = s.createJSON(ctx, eventHeadKey(doc), next)
-	} else {
-		_, err = s.updateJSON(ctx, eventHeadKey(doc), next, headETag)
-	}
-	// A lost race on the hint is harmless: readers follow the chain.
-	if err != nil && !IsCode(err, ECONFLICT) && !IsCode(err, EPRECONDITION) {
-		return err
-	}
+	*head = eventHead{Seq: e.Seq, Hash: e.Hash}
 	return nil
 }
 

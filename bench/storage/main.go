@@ -26,10 +26,13 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/pprof"
 	"sort"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/labstack/echo/v4"
 
 	"chancery/api"
 	"chancery/diffing"
@@ -42,12 +45,15 @@ import (
 const bootstrap = "chy_bootstrap_0123456789abcdefghijklmnop"
 
 var (
-	backend   = flag.String("backend", "local", "local or minio")
-	latency   = flag.Duration("latency", 5*time.Millisecond, "latency added each way between server and MinIO")
-	reps      = flag.Int("reps", 9, "requests per row (median latency, mean operations)")
-	proposals = flag.Int("proposals", 200, "open proposals on the big document")
-	docs      = flag.Int("documents", 51, "documents in the store for the idle replica row")
-	only      = flag.String("only", "", "comma-separated rows to run (default all)")
+	backend    = flag.String("backend", "local", "local or minio")
+	latency    = flag.Duration("latency", 5*time.Millisecond, "latency added each way between server and MinIO")
+	reps       = flag.Int("reps", 9, "requests per row (median latency, mean operations)")
+	proposals  = flag.Int("proposals", 200, "open proposals on the big document")
+	docs       = flag.Int("documents", 51, "documents in the store for the idle replica row")
+	only       = flag.String("only", "", "comma-separated rows to run (default all)")
+	wrk        = flag.Duration("wrk", 0, "instead of the rows: run wrk this long against an authenticated GET of a version and a bare Echo handler serving the same bytes")
+	conns      = flag.Int("connections", 64, "wrk connections")
+	cpuprofile = flag.String("cpuprofile", "", "write a CPU profile of the wrk run to this file")
 )
 
 func main() {
@@ -69,6 +75,16 @@ func main() {
 	defer srv.Close(ctx)
 	b := &bench{base: "http://" + srv.Addr(), metrics: metrics, svc: svc, tokens: map[string]string{"sec": bootstrap}}
 
+	if *wrk > 0 {
+		if *cpuprofile != "" {
+			f, err := os.Create(*cpuprofile)
+			check(err)
+			check(pprof.StartCPUProfile(f))
+			defer pprof.StopCPUProfile()
+		}
+		b.throughput()
+		return
+	}
 	b.setup()
 	rows := []struct {
 		name string
@@ -78,6 +94,7 @@ func main() {
 		{"GET document", b.getDocument},
 		{"POST proposal", b.postProposal},
 		{fmt.Sprintf("list 100 of %d proposals", *proposals), b.listProposals},
+		{fmt.Sprintf("list 50 of %d documents", *docs+3), b.listDocuments},
 		{fmt.Sprintf("compilation, %d open proposals", *proposals), b.compilation},
 		{"merge of 28 proposals", b.merge},
 		{fmt.Sprintf("idle replica, %d documents (ops/s)", *docs), b.idle},
@@ -95,6 +112,50 @@ func main() {
 		ops, ms := r.run()
 		fmt.Printf("%-42s %10.1f %12.1f\n", r.name, ops, ms)
 	}
+}
+
+// throughput runs wrk against GET version (authenticated, through the
+// whole server) and against a bare Echo handler serving the same bytes.
+func (b *bench) throughput() {
+	*proposals, *docs = 0, 0
+	b.setup()
+	path := "/v1/documents/" + b.small + "/versions/1"
+	req, err := http.NewRequest("GET", b.base+path, nil)
+	check(err)
+	req.Header.Set("Authorization", "Bearer "+b.tokens["KZ"])
+	resp, err := b.client.Do(req)
+	check(err)
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	ctype := resp.Header.Get("Content-Type")
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.GET("/bare", func(c echo.Context) error { return c.Blob(http.StatusOK, ctype, body) })
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	check(err)
+	go http.Serve(ln, e)
+	run := func(name, url string, headers ...string) {
+		args := []string{"-t2", fmt.Sprintf("-c%d", *conns), "-d" + wrk.String(), "--latency"}
+		for _, h := range headers {
+			args = append(args, "-H", h)
+		}
+		out, err := exec.Command("wrk", append(args, url)...).CombinedOutput()
+		check(err)
+		rps, p99 := "", ""
+		for _, line := range strings.Split(string(out), "\n") {
+			f := strings.Fields(line)
+			if len(f) >= 2 && f[0] == "Requests/sec:" {
+				rps = f[1]
+			}
+			if len(f) >= 2 && f[0] == "99%" {
+				p99 = f[1]
+			}
+		}
+		fmt.Printf("%-40s %12s req/s   p99 %s\n", name, rps, p99)
+	}
+	fmt.Printf("wrk %s, %d connections, %d-byte body\n", *wrk, *conns, len(body))
+	run("bare Echo handler, same bytes", "http://"+ln.Addr().String()+"/bare")
+	run("GET version (authenticated, "+*backend+")", b.base+path, "Authorization: Bearer "+b.tokens["KZ"])
 }
 
 func check(err error) {
@@ -314,6 +375,9 @@ func (b *bench) setup() {
 	}
 	b.small, b.smallProv = b.document("small", 30)
 	b.big, b.bigProv = b.document("big", 60)
+	if *proposals == 0 {
+		return
+	}
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, 8)
 	var mu sync.Mutex
@@ -356,6 +420,10 @@ func (b *bench) listProposals() (float64, float64) {
 	return b.measure(*reps, func(int) { b.do("GET", "/v1/documents/"+b.big+"/proposals?limit=100", "KZ", nil, 200, nil) })
 }
 
+func (b *bench) listDocuments() (float64, float64) {
+	return b.measure(*reps, func(int) { b.do("GET", "/v1/documents?limit=50", "KZ", nil, 200, nil) })
+}
+
 func (b *bench) compilation() (float64, float64) {
 	return b.measure(*reps, func(int) { b.do("GET", "/v1/documents/"+b.big+"/compilation", "KZ", nil, 200, nil) })
 }
@@ -383,5 +451,6 @@ func (b *bench) merge() (float64, float64) {
 // a second on every replica, so this is the idle replica's ops per second.
 func (b *bench) idle() (float64, float64) {
 	ctx := context.Background()
-	return b.measure(3, func(int) { check(b.svc.SettleDue(ctx)) })
+	check(b.svc.SettleDue(ctx)) // a process's first sweep may do more
+	return b.measure(5, func(int) { check(b.svc.SettleDue(ctx)) })
 }
