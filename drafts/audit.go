@@ -122,7 +122,7 @@ type chainScan struct {
 
 // scanChain reads a document's chain from the start to its end.
 func (s *Service) scanChain(ctx context.Context, doc string) (*chainScan, error) {
-	sc := &chainScan{changes: map[string]bool{}, legacy: map[string]int{}}
+	sc := newChainScan()
 	prefix := "texts/" + doc + "/events/"
 	after := ""
 	for {
@@ -135,26 +135,35 @@ func (s *Service) scanChain(ctx context.Context, doc string) (*chainScan, error)
 			if err != nil {
 				return nil, err
 			}
-			if e.Seq > sc.head.Seq {
-				sc.head = eventHead{Seq: e.Seq, Hash: e.Hash}
-			}
-			if e.Change != "" {
-				sc.changes[e.Change] = true
-				continue
-			}
-			switch e.Action {
-			case "proposal.create":
-				sc.changes["proposal/"+e.Ref] = true
-			case "version.create", "merge", "version.renumber":
-				sc.changes["version/"+e.Ref] = true
-			default:
-				sc.legacy[e.Action+" "+e.Ref]++
-			}
+			sc.note(e)
 		}
 		if next == "" {
 			return sc, nil
 		}
 		after = next
+	}
+}
+
+func newChainScan() *chainScan {
+	return &chainScan{changes: map[string]bool{}, legacy: map[string]int{}}
+}
+
+// note takes in one event of the chain, in order.
+func (sc *chainScan) note(e *Event) {
+	if e.Seq > sc.head.Seq {
+		sc.head = eventHead{Seq: e.Seq, Hash: e.Hash}
+	}
+	if e.Change != "" {
+		sc.changes[e.Change] = true
+		return
+	}
+	switch e.Action {
+	case "proposal.create":
+		sc.changes["proposal/"+e.Ref] = true
+	case "version.create", "merge", "version.renumber":
+		sc.changes["version/"+e.Ref] = true
+	default:
+		sc.legacy[e.Action+" "+e.Ref]++
 	}
 }
 
@@ -215,7 +224,7 @@ func (s *Service) storedChanges(ctx context.Context, doc string, sc *chainScan) 
 		if err != nil {
 			continue
 		}
-		v, err := s.getVersion(ctx, doc, n)
+		v, err := s.rawVersion(ctx, doc, n) // the version as stored: its statuses are read below
 		if err != nil {
 			return nil, err
 		}
@@ -329,9 +338,16 @@ func (s *Service) missingEvents(ctx context.Context, doc string) ([]changeRecord
 	if err != nil {
 		return nil, nil, err
 	}
+	missing, err := s.unrecorded(ctx, doc, sc)
+	return missing, sc, err
+}
+
+// unrecorded returns the stored changes of a document that no event of
+// the scanned chain records.
+func (s *Service) unrecorded(ctx context.Context, doc string, sc *chainScan) ([]changeRecord, error) {
 	recs, err := s.storedChanges(ctx, doc, sc)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	var missing []changeRecord
 	for _, r := range recs {
@@ -339,7 +355,7 @@ func (s *Service) missingEvents(ctx context.Context, doc string) ([]changeRecord
 			missing = append(missing, r)
 		}
 	}
-	return missing, sc, nil
+	return missing, nil
 }
 
 // CompleteEvents writes the events of a document's stored changes that

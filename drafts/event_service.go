@@ -166,6 +166,7 @@ func (s *Service) VerifyEvents(ctx context.Context, doc string) (*Verification, 
 	prefix := "texts/" + doc + "/events/"
 	prev, want := "", int64(1)
 	after := ""
+	sc := newChainScan() // the changes the events record, for completeness
 	bad := func(seq int64, problem string) (*Verification, error) {
 		res.OK, res.FirstBad, res.Problem = false, &seq, problem
 		// Name the changes the broken chain no longer records, too.
@@ -206,6 +207,7 @@ func (s *Service) VerifyEvents(ctx context.Context, doc string) (*Verification, 
 			prev = e.Hash
 			want++
 			res.Checked++
+			sc.note(&e)
 		}
 		if next == "" {
 			break
@@ -221,7 +223,7 @@ func (s *Service) VerifyEvents(ctx context.Context, doc string) (*Verification, 
 		}
 	}
 	// Complete: every stored change has its event.
-	missing, _, err := s.missingEvents(ctx, doc)
+	missing, err := s.unrecorded(ctx, doc, sc)
 	if err != nil {
 		return nil, err
 	}
