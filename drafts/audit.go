@@ -64,17 +64,76 @@ func (p *pendingEvents) take() []pendingEvent {
 	return out
 }
 
-// PendingEvents returns how many events wait to be written.
+// uncertainDocs are documents where a write failed without saying whether
+// it happened (storage unreachable mid-request): a change may be stored
+// whose request failed, so recorded no event. RetryEvents completes them.
+type uncertainDocs struct {
+	mu   sync.Mutex
+	docs map[string]bool
+}
+
+// noteUncertain marks the document of key when a write to it failed in a
+// way that leaves unknown whether it happened.
+func (s *Service) noteUncertain(key string, err error) {
+	if err == nil || !IsCode(err, EUNAVAILABLE) {
+		return
+	}
+	doc := ""
+	switch {
+	case strings.HasPrefix(key, "texts/"):
+		doc, _, _ = strings.Cut(strings.TrimPrefix(key, "texts/"), "/")
+	case strings.HasPrefix(key, "documents/"):
+		doc = strings.TrimSuffix(strings.TrimPrefix(key, "documents/"), ".json")
+	}
+	if !validID(doc) {
+		return
+	}
+	s.uncertain.mu.Lock()
+	defer s.uncertain.mu.Unlock()
+	if s.uncertain.docs == nil {
+		s.uncertain.docs = map[string]bool{}
+	}
+	s.uncertain.docs[doc] = true
+}
+
+// PendingEvents returns how many events wait to be written, counting a
+// document whose writes failed uncertainly as one.
 func (s *Service) PendingEvents() int {
 	s.pending.mu.Lock()
-	defer s.pending.mu.Unlock()
-	return len(s.pending.events)
+	n := len(s.pending.events)
+	s.pending.mu.Unlock()
+	s.uncertain.mu.Lock()
+	defer s.uncertain.mu.Unlock()
+	return n + len(s.uncertain.docs)
 }
 
 // RetryEvents writes the events that could not be written when their
-// change was made, in the order of their changes; those that still fail
-// wait for the next call.
+// change was made, in the order of their changes, and completes the
+// documents whose writes failed uncertainly; what still fails waits for the
+// next call.
 func (s *Service) RetryEvents(ctx context.Context) error {
+	first := s.retryEvents(ctx)
+	s.uncertain.mu.Lock()
+	docs := s.uncertain.docs
+	s.uncertain.docs = nil
+	s.uncertain.mu.Unlock()
+	for doc := range docs {
+		if _, err := s.CompleteEvents(ctx, doc); err != nil {
+			s.uncertain.mu.Lock()
+			if s.uncertain.docs == nil {
+				s.uncertain.docs = map[string]bool{}
+			}
+			s.uncertain.docs[doc] = true
+			s.uncertain.mu.Unlock()
+			if first == nil {
+				first = err
+			}
+		}
+	}
+	return first
+}
+
+func (s *Service) retryEvents(ctx context.Context) error {
 	var first error
 	scans := map[string]*chainScan{}
 	for _, p := range s.pending.take() {

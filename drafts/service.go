@@ -60,6 +60,7 @@ type Service struct {
 	workLimit *workLimit
 	flights   flights
 	pending   pendingEvents
+	uncertain uncertainDocs
 	// sweptAll is set once SettleDue has looked through every document.
 	sweptAll atomic.Bool
 }
@@ -126,7 +127,9 @@ func (s *Service) createJSON(ctx context.Context, key string, v any) (string, er
 	if err != nil {
 		return "", WrapError(EINTERNAL, err, "encoding %s", key)
 	}
-	return s.Store.Create(ctx, key, data)
+	etag, err := s.Store.Create(ctx, key, data)
+	s.noteUncertain(key, err)
+	return etag, err
 }
 
 // updateJSON stores v at key if it is still at etag.
@@ -135,7 +138,9 @@ func (s *Service) updateJSON(ctx context.Context, key string, v any, etag string
 	if err != nil {
 		return "", WrapError(EINTERNAL, err, "encoding %s", key)
 	}
-	return s.Store.Update(ctx, key, data, etag)
+	etag, err = s.Store.Update(ctx, key, data, etag)
+	s.noteUncertain(key, err)
+	return etag, err
 }
 
 // listKeys lists the keys under prefix, one page.
