@@ -462,24 +462,29 @@ func (p *Proposal) proposedText(id string) (string, bool) {
 }
 
 // VersionDiff returns the tracked diff from version m to version n of a
-// document, each change attributed to the proposals merged in between.
+// document, each change attributed to whoever made it in between: the
+// delegation whose merged proposal made it, or the chair (ChairName) for a
+// chair's revised version or compromise (see attributeVersions).
 // EINVALID if m < 1 (version 1 against its predecessor).
 func (s *Service) VersionDiff(ctx context.Context, doc string, n, m int) (*Diff, *Version, *Version, error) {
-	if _, _, err := s.documentFor(ctx, doc, ActDocumentRead); err != nil {
+	_, d, err := s.documentFor(ctx, doc, ActDocumentRead)
+	if err != nil {
 		return nil, nil, nil, err
 	}
 	if m < 1 {
 		return nil, nil, nil, &Error{Code: EINVALID, Message: fmt.Sprintf("against: version %d has no predecessor; give ?against=", n),
 			Fields: []FieldError{{Field: "against", Message: "required"}}}
 	}
-	return s.versionDiff(ctx, doc, n, m)
+	return s.versionDiff(ctx, d, n, m)
 }
 
-// versionDiff is VersionDiff on a document already checked. Versions are
-// immutable, and so is their diff: it is computed once per process (one
-// computation for concurrent callers, inside the work limit) and kept in
-// the cache of immutable objects. The diff returned is shared: read only.
-func (s *Service) versionDiff(ctx context.Context, doc string, n, m int) (*Diff, *Version, *Version, error) {
+// versionDiff is VersionDiff on a document already checked and read.
+// Versions are immutable, and so is their diff: it is computed once per
+// process (one computation for concurrent callers, inside the work limit)
+// and kept in the cache of immutable objects. The diff returned is shared:
+// read only.
+func (s *Service) versionDiff(ctx context.Context, dd *Document, n, m int) (*Diff, *Version, *Version, error) {
+	doc := dd.ID
 	to, err := s.getVersion(ctx, doc, n)
 	if err != nil {
 		return nil, nil, nil, err
@@ -496,7 +501,7 @@ func (s *Service) versionDiff(ctx context.Context, doc string, n, m int) (*Diff,
 		if d, ok := s.immutable().get(key); ok {
 			return d, nil
 		}
-		d, err := s.computeVersionDiff(ctx, doc, from, to)
+		d, err := s.computeVersionDiff(ctx, dd, from, to)
 		if err != nil {
 			return nil, err
 		}
@@ -511,7 +516,7 @@ func (s *Service) versionDiff(ctx context.Context, doc string, n, m int) (*Diff,
 
 // computeVersionDiff diffs two versions and attributes each change to the
 // proposals merged between them.
-func (s *Service) computeVersionDiff(ctx context.Context, doc string, from, to *Version) (*Diff, error) {
+func (s *Service) computeVersionDiff(ctx context.Context, dd *Document, from, to *Version) (*Diff, error) {
 	var d *Diff
 	if err := s.heavy(ctx, func() error {
 		d = s.Differ.Provisions(from.Provisions, to.Provisions)
@@ -519,28 +524,17 @@ func (s *Service) computeVersionDiff(ctx context.Context, doc string, from, to *
 	}); err != nil {
 		return nil, err
 	}
-	touched := map[string][]*Proposal{}
-	m, n := from.Number, to.Number
-	if m < n {
-		for k := m + 1; k <= n; k++ {
-			v := to
-			if k != n {
-				var err error
-				if v, err = s.getVersion(ctx, doc, k); err != nil {
-					return nil, err
-				}
+	if m, n := from.Number, to.Number; m < n {
+		versions := []*Version{from}
+		for k := m + 1; k < n; k++ {
+			v, err := s.getVersion(ctx, dd.ID, k)
+			if err != nil {
+				return nil, err
 			}
-			for _, a := range v.Attribution {
-				p, err := s.readProposal(ctx, doc, a.Proposal)
-				if IsCode(err, ENOTFOUND) {
-					p = &Proposal{ID: a.Proposal, Delegation: a.Delegation}
-				} else if err != nil {
-					return nil, err // not cached: the next request tries again
-				}
-				touched[a.Provision] = append(touched[a.Provision], p)
-			}
+			versions = append(versions, v)
 		}
+		versions = append(versions, to)
+		s.attributeVersions(ctx, d, versions, dd.Body)
 	}
-	attribute(d, touched, nil)
 	return d, nil
 }
