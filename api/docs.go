@@ -79,6 +79,9 @@ const docsInit = `"use strict";
 func (s *Server) registerDocs(e *echo.Echo) {
 	e.GET("/v1/docs", s.docsPage)
 	e.GET("/v1/docs/:file", s.docsAsset)
+	// HEAD answers as GET; net/http drops the body.
+	e.HEAD("/v1/docs", s.docsPage)
+	e.HEAD("/v1/docs/:file", s.docsAsset)
 }
 
 func (s *Server) docsPage(c echo.Context) error {

@@ -107,6 +107,17 @@ func TestDocsPage(t *testing.T) {
 			t.Errorf("%s with If-None-Match %q = %d, want 304", src[1], etag, resp.StatusCode)
 		}
 	}
+	for _, path := range []string{"/v1/docs", "/v1/docs/init.js"} {
+		req, _ := http.NewRequest("HEAD", base+path, nil)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 200 || resp.ContentLength <= 0 {
+			t.Errorf("HEAD %s = %d (length %d), want 200 as GET", path, resp.StatusCode, resp.ContentLength)
+		}
+	}
 	resp, body := mustGet(t, base+"/v1/docs/secrets.txt")
 	if resp.StatusCode != 404 || resp.Header.Get("Content-Type") != "application/problem+json" {
 		t.Errorf("unknown file = %d %s %s, want a 404 problem", resp.StatusCode, resp.Header.Get("Content-Type"), body)
