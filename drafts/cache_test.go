@@ -90,3 +90,66 @@ func TestCachedVersionIsTheCallersOwn(t *testing.T) {
 		t.Fatalf("the cache kept a caller's change: %+v", again)
 	}
 }
+
+// TestDecodedMutableObjectsNeverStale: the decodings kept of mutable
+// objects (tokens, documents, statuses) save only the decoding, never the
+// read: a change another replica makes is seen at the next read, and what
+// a caller does to what it got is not seen by the next caller.
+func TestDecodedMutableObjectsNeverStale(t *testing.T) {
+	store := MustOpenLocal(t)
+	a := MustFixture(t, store, "1. One.\n\n2. Two.\n")
+	b := drafts.NewService(store, diffing.New(), MustPolicy(t)) // a second replica
+
+	// Document: a caller scribbles on what it got (the second read is
+	// decoded already), then the head moves on replica a.
+	for i := 0; i < 3; i++ {
+		d, err := b.GetDocument(a.kz, a.doc)
+		if err != nil || d.Head != 1 || d.Title != "T" {
+			t.Fatalf("read %d: %+v, %v", i, d, err)
+		}
+		d.Title, d.Head = "Scribbled", 7
+	}
+	if _, err := a.svc.CreateVersion(a.chair, a.doc, 1, "1. One.\n\n2. Two, changed.\n", "m"); err != nil {
+		t.Fatal(err)
+	}
+	if d, err := b.GetDocument(a.kz, a.doc); err != nil || d.Head != 2 || d.Title != "T" {
+		t.Fatalf("replica b after a new head: %+v, %v", d, err)
+	}
+
+	// Statuses: a provision agreed on replica a.
+	v, err := b.GetVersion(a.kz, a.doc, 2)
+	if err != nil || v.Provisions[0].Status != drafts.ProvisionPending {
+		t.Fatal(v, err)
+	}
+	if _, _, err := a.svc.SetProvisionStatus(a.chair, a.doc, 2, v.Provisions[0].ID, drafts.ProvisionAgreed, ""); err != nil {
+		t.Fatal(err)
+	}
+	if v, err = b.GetVersion(a.kz, a.doc, 2); err != nil || v.Provisions[0].Status != drafts.ProvisionAgreed {
+		t.Fatalf("replica b after a status change: %+v, %v", v, err)
+	}
+
+	// Token: revoked on replica a.
+	plain, err := a.svc.Bootstrap(context.Background(), "")
+	if err != nil || plain == "" {
+		t.Fatal(plain, err)
+	}
+	u, err := b.Authenticate(context.Background(), plain)
+	if err != nil {
+		t.Fatal(err)
+	}
+	role := u.Role
+	for i := 0; i < 3; i++ {
+		u.Role = drafts.RoleDelegate
+		if u, err = b.Authenticate(context.Background(), plain); err != nil || u.Role != role {
+			t.Fatalf("authentication %d on b: %+v, %v (a caller's change kept?)", i, u, err)
+		}
+	}
+	id, _, _ := drafts.SplitToken(plain)
+	sec := drafts.NewContextWithUser(context.Background(), u)
+	if _, err := a.svc.RevokeToken(sec, id); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Authenticate(context.Background(), plain); !drafts.IsCode(err, drafts.EUNAUTHORIZED) {
+		t.Fatalf("revoked token on replica b: %v, want EUNAUTHORIZED", err)
+	}
+}

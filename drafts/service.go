@@ -46,6 +46,9 @@ type Service struct {
 
 	cacheOnce sync.Once
 	cache     *lru
+	// decodings keeps the last decoding of hot mutable objects (tokens,
+	// documents, statuses) with the bytes it was decoded from.
+	decodings *lru
 	// sweptAll is set once SettleDue has looked through every document.
 	sweptAll atomic.Bool
 }
