@@ -52,7 +52,15 @@ func (s *Service) compile(ctx context.Context, d *Document, n int) (*Compilation
 			bases[p.Base] = base
 		}
 	}
-	return CompileProposals(s.Differ, s.Limits, s.NewID, v, bases, open), v, nil
+	// The diffs of every open proposal are the heavy part: inside the work limit.
+	var comp *Compilation
+	if err := s.heavy(ctx, func() error {
+		comp = CompileProposals(s.Differ, s.Limits, s.NewID, v, bases, open)
+		return nil
+	}); err != nil {
+		return nil, nil, err
+	}
+	return comp, v, nil
 }
 
 // CompileProposals is the compilation of version v, with no storage: the

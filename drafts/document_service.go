@@ -44,6 +44,19 @@ func validID(id string) bool {
 // provisionStatuses is the mutable status object of one version.
 type provisionStatuses struct {
 	Statuses map[string]string `json:"statuses"`
+	// Rev counts the changes; Log holds each, so that each has its event.
+	Rev int            `json:"rev,omitempty"`
+	Log []statusChange `json:"log,omitempty"`
+}
+
+// statusChange is one change of a provision's status.
+type statusChange struct {
+	Rev        int       `json:"rev"`
+	Provision  string    `json:"provision"`
+	Status     string    `json:"status"`
+	Actor      string    `json:"actor"`
+	Delegation string    `json:"delegation,omitempty"`
+	At         time.Time `json:"at"`
 }
 
 // CreateDocument creates a document and its version 1 from text.
@@ -104,7 +117,7 @@ func (s *Service) CreateDocument(ctx context.Context, d *Document, text string) 
 	}
 	d.ETag = etag
 	s.record(ctx, d.ID, "document.create", d.Symbol, "")
-	s.record(ctx, d.ID, "version.create", "1", v.Hash)
+	s.recordChange(ctx, d.ID, "version/1", "version.create", "1", v.Hash)
 	return d, v, nil
 }
 
@@ -422,7 +435,7 @@ func (s *Service) CreateVersion(ctx context.Context, doc string, base int, text,
 	if err != nil {
 		return nil, err
 	}
-	s.record(ctx, doc, "version.create", fmt.Sprint(v.Number), v.Hash)
+	s.recordChange(ctx, doc, fmt.Sprintf("version/%d", v.Number), "version.create", fmt.Sprint(v.Number), v.Hash)
 	if _, _, err := s.completeVersion(ctx, v, nd, nil); err != nil {
 		return nil, err
 	}
@@ -686,7 +699,8 @@ func checkNotInAdoption(d *Document) error {
 // ifMatch, when not "", is the version's ETag as the client read it:
 // EPRECONDITION if a status of the version changed since.
 func (s *Service) SetProvisionStatus(ctx context.Context, doc string, n int, id, status, ifMatch string) (*Provision, string, error) {
-	if _, _, err := s.changeableDocument(ctx, doc, ActStatusSet, false); err != nil {
+	u, d, err := s.changeableDocument(ctx, doc, ActStatusSet, false)
+	if err != nil {
 		return nil, "", err
 	}
 	if !ValidProvisionStatus(status) {
@@ -697,11 +711,15 @@ func (s *Service) SetProvisionStatus(ctx context.Context, doc string, n int, id,
 	if err != nil {
 		return nil, "", err
 	}
+	if n != d.Head {
+		// A superseded version is a record: its statuses stay as they were.
+		return nil, "", Errorf(ECONFLICT, "version %d is superseded by version %d; only the statuses of the head version can change", n, d.Head)
+	}
 	p, i := v.Provision(id)
 	if i < 0 {
 		return nil, "", Errorf(ENOTFOUND, "no provision %q in version %d", id, n)
 	}
-	newETag := ""
+	newETag, rev := "", 0
 	err = retry(func() error {
 		st, etag, err := s.statuses(ctx, doc, n)
 		if err != nil {
@@ -711,6 +729,9 @@ func (s *Service) SetProvisionStatus(ctx context.Context, doc string, n int, id,
 			return &Error{Code: EPRECONDITION, Message: "the version's statuses changed since they were read", Err: errClientPrecondition}
 		}
 		st.Statuses[id] = status
+		st.Rev++
+		rev = st.Rev
+		st.Log = append(st.Log, statusChange{Rev: st.Rev, Provision: id, Status: status, Actor: u.ID, Delegation: u.Delegation, At: s.now()})
 		if etag == "" {
 			newETag, err = s.createJSON(ctx, statusKey(doc, n), st)
 			if IsCode(err, ECONFLICT) {
@@ -725,7 +746,7 @@ func (s *Service) SetProvisionStatus(ctx context.Context, doc string, n int, id,
 		return nil, "", err
 	}
 	p.Status = status
-	s.record(ctx, doc, "provision.status", fmt.Sprintf("%d/%s", n, id), status)
+	s.recordChange(ctx, doc, fmt.Sprintf("status/%d/%d", n, rev), "provision.status", fmt.Sprintf("%d/%s", n, id), status)
 	return &p, statusTag(v.Hash, newETag), nil
 }
 

@@ -368,7 +368,7 @@ func (s *Service) Merge(ctx context.Context, doc string, in MergeInput) (*MergeR
 	if err != nil {
 		return nil, err
 	}
-	s.record(ctx, doc, "merge", fmt.Sprint(v.Number), strings.Join(v.Merged, ","))
+	s.recordChange(ctx, doc, fmt.Sprintf("version/%d", v.Number), "merge", fmt.Sprint(v.Number), strings.Join(v.Merged, ","))
 	// The merged proposals as read: completing the version reads no
 	// proposal twice (a write with a stale copy fails and reads again).
 	known := map[string]*Proposal{}
@@ -486,6 +486,10 @@ func (s *Service) VersionDiff(ctx context.Context, doc string, n, m int) (*Diff,
 }
 
 // versionDiff is VersionDiff on a document already checked and read.
+// Versions are immutable, and so is their diff: it is computed once per
+// process (one computation for concurrent callers, inside the work limit)
+// and kept in the cache of immutable objects. The diff returned is shared:
+// read only.
 func (s *Service) versionDiff(ctx context.Context, dd *Document, n, m int) (*Diff, *Version, *Version, error) {
 	doc := dd.ID
 	to, err := s.getVersion(ctx, doc, n)
@@ -496,18 +500,48 @@ func (s *Service) versionDiff(ctx context.Context, dd *Document, n, m int) (*Dif
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	d := s.Differ.Provisions(from.Provisions, to.Provisions)
-	if m < n {
+	key := fmt.Sprintf("diff/%s/%d/%d", doc, n, m)
+	if d, ok := s.immutable().get(key); ok {
+		return d.(*Diff), from, to, nil
+	}
+	d, err := s.flights.do(ctx, key, func() (any, error) {
+		if d, ok := s.immutable().get(key); ok {
+			return d, nil
+		}
+		d, err := s.computeVersionDiff(ctx, dd, from, to)
+		if err != nil {
+			return nil, err
+		}
+		s.immutable().add(key, d, diffSize(d))
+		return d, nil
+	})
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return d.(*Diff), from, to, nil
+}
+
+// computeVersionDiff diffs two versions and attributes each change to the
+// proposals merged between them.
+func (s *Service) computeVersionDiff(ctx context.Context, dd *Document, from, to *Version) (*Diff, error) {
+	var d *Diff
+	if err := s.heavy(ctx, func() error {
+		d = s.Differ.Provisions(from.Provisions, to.Provisions)
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	if m, n := from.Number, to.Number; m < n {
 		versions := []*Version{from}
 		for k := m + 1; k < n; k++ {
-			v, err := s.getVersion(ctx, doc, k)
+			v, err := s.getVersion(ctx, dd.ID, k)
 			if err != nil {
-				return nil, nil, nil, err
+				return nil, err
 			}
 			versions = append(versions, v)
 		}
 		versions = append(versions, to)
 		s.attributeVersions(ctx, d, versions, dd.Body)
 	}
-	return d, from, to, nil
+	return d, nil
 }

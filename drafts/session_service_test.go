@@ -2,6 +2,7 @@ package drafts_test
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -77,7 +78,7 @@ func TestSessions(t *testing.T) {
 		t.Fatalf("session %+v, user %+v", got, u)
 	}
 	for name, bad := range map[string]string{
-		"empty": "", "token": "chy_abc_def", "wrong secret": plain[:len(plain)-1] + "x", "malformed": "ses_../../x_0123456789abcdefghij",
+		"empty": "", "token": "chy_abc_def", "wrong secret": otherLast(plain), "malformed": "ses_../../x_0123456789abcdefghij",
 	} {
 		if _, _, err := f.svc.GetSession(context.Background(), bad); drafts.ErrorCode(err) != drafts.EUNAUTHORIZED {
 			t.Errorf("%s: %v, want unauthorized", name, err)
@@ -190,4 +191,12 @@ func TestVisits(t *testing.T) {
 	if _, err := f.svc.LastVisit(f.kz, "../x"); drafts.ErrorCode(err) != drafts.ENOTFOUND {
 		t.Errorf("bad document id: %v", err)
 	}
+}
+
+// otherLast returns s with its last character replaced by a different one.
+func otherLast(s string) string {
+	if strings.HasSuffix(s, "x") {
+		return s[:len(s)-1] + "y"
+	}
+	return s[:len(s)-1] + "x"
 }

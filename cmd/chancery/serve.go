@@ -28,12 +28,14 @@ var errHelp = flag.ErrHelp
 
 // Config is the server's configuration, from flags and the environment.
 type Config struct {
-	Addr           string
-	MetricsAddr    string
-	Storage        storage.Config
-	PolicyModel    string
-	PolicyFile     string
-	SilenceMin     time.Duration
+	Addr        string
+	MetricsAddr string
+	Storage     storage.Config
+	PolicyModel string
+	PolicyFile  string
+	SilenceMin  time.Duration
+	// SilenceMax is the furthest deadline a silence procedure may have.
+	SilenceMax     time.Duration
 	BootstrapToken string
 	Demo           bool
 	TrustedProxies []*net.IPNet
@@ -98,6 +100,7 @@ func (m *Main) ParseFlags(args []string, getenv func(string) string) error {
 	fs.StringVar(&c.PolicyModel, "policy-model", env("CHANCERY_POLICY_MODEL", ""), "casbin model file; empty for the embedded default (CHANCERY_POLICY_MODEL)")
 	fs.StringVar(&c.PolicyFile, "policy", env("CHANCERY_POLICY", ""), "casbin policy file; empty for the embedded default (CHANCERY_POLICY)")
 	silence := fs.String("silence-min", env("CHANCERY_SILENCE_MIN", "72h"), "shortest silence procedure (CHANCERY_SILENCE_MIN)")
+	silenceMax := fs.String("silence-max", env("CHANCERY_SILENCE_MAX", "90d"), "longest silence procedure, e.g. 90d or 720h (CHANCERY_SILENCE_MAX)")
 	fs.StringVar(&c.BootstrapToken, "bootstrap-token", env("CHANCERY_BOOTSTRAP_TOKEN", ""), "token of the first secretariat user (CHANCERY_BOOTSTRAP_TOKEN)")
 	fs.BoolVar(&c.Demo, "demo", false, "load demo delegations, users and a document, and print their tokens")
 	proxies := fs.String("trusted-proxies", env("CHANCERY_TRUSTED_PROXIES", ""), "comma-separated CIDRs whose X-Forwarded-For is trusted (CHANCERY_TRUSTED_PROXIES)")
@@ -127,6 +130,12 @@ func (m *Main) ParseFlags(args []string, getenv func(string) string) error {
 	}
 	if c.SilenceMin, err = time.ParseDuration(*silence); err != nil || c.SilenceMin < 0 {
 		return usagef("CHANCERY_SILENCE_MIN / --silence-min: %q is not a duration such as 72h", *silence)
+	}
+	if c.SilenceMax, err = parseDays(*silenceMax); err != nil || c.SilenceMax <= 0 {
+		return usagef("CHANCERY_SILENCE_MAX / --silence-max: %q is not a duration such as 90d or 720h", *silenceMax)
+	}
+	if c.SilenceMax < c.SilenceMin {
+		return usagef("CHANCERY_SILENCE_MAX / --silence-max: %s is shorter than the shortest silence procedure (%s)", *silenceMax, *silence)
 	}
 	if c.MaxTextBytes, err = strconv.Atoi(*maxText); err != nil || c.MaxTextBytes < 1 {
 		return usagef("CHANCERY_MAX_TEXT_BYTES / --max-text-bytes: %q is not a positive number", *maxText)
@@ -194,6 +203,7 @@ func (m *Main) Open(ctx context.Context) error {
 	metrics := api.NewMetrics()
 	svc := drafts.NewService(metrics.InstrumentStore(bucket), diffing.New(), enforcer)
 	svc.SilenceMin = c.SilenceMin
+	svc.SilenceMax = c.SilenceMax
 	svc.Limits = drafts.Limits{MaxBytes: c.MaxTextBytes}
 	svc.CacheBytes = int64(c.CacheMB) << 20
 	if c.CacheMB == 0 {
@@ -250,6 +260,13 @@ func (m *Main) Open(ctx context.Context) error {
 }
 
 func (m *Main) settleLoop(ctx context.Context, svc *drafts.Service) {
+	// Events a crash kept from being written are written from the stored
+	// changes, once, at start.
+	if n, err := svc.CompleteAllEvents(ctx); err != nil && ctx.Err() == nil {
+		m.log.Error("completing the audit trails", "err", err, "written", n)
+	} else if n > 0 {
+		m.log.Warn("audit events recorded late", "count", n)
+	}
 	t := time.NewTicker(time.Second)
 	defer t.Stop()
 	for {
@@ -259,6 +276,12 @@ func (m *Main) settleLoop(ctx context.Context, svc *drafts.Service) {
 		case <-t.C:
 			if err := svc.SettleDue(ctx); err != nil && ctx.Err() == nil {
 				m.log.Warn("settling silence procedures", "err", err)
+			}
+			// Events that could not be written when storage was down.
+			if svc.PendingEvents() > 0 {
+				if err := svc.RetryEvents(ctx); err != nil && ctx.Err() == nil {
+					m.log.Warn("audit events still waiting for storage", "pending", svc.PendingEvents(), "err", err)
+				}
 			}
 		}
 	}
@@ -349,4 +372,17 @@ func newRenderer(fallback, forum string) (*render.Renderer, error) {
 		return nil, usagef("CHANCERY_FORUM_NAME / --forum-name: %s", drafts.ErrorMessage(err))
 	}
 	return r, nil
+}
+
+// parseDays parses a duration as time.ParseDuration does, and also a whole
+// number of days ("90d").
+func parseDays(s string) (time.Duration, error) {
+	if n, ok := strings.CutSuffix(s, "d"); ok {
+		days, err := strconv.Atoi(n)
+		if err != nil || days < 0 || days > 100000 {
+			return 0, fmt.Errorf("%q is not a number of days", s)
+		}
+		return time.Duration(days) * 24 * time.Hour, nil
+	}
+	return time.ParseDuration(s)
 }
