@@ -188,7 +188,8 @@ func (t *Token) clone() *Token {
 
 func (d *storedDocument) clone() *storedDocument {
 	if d.Document == nil {
-		return &storedDocument{Pending: d.Pending}
+		c := *d
+		return &c
 	}
 	c := *d.Document
 	if d.AdoptedAt != nil {
@@ -199,11 +200,16 @@ func (d *storedDocument) clone() *storedDocument {
 		a := *d.Agreement
 		c.Agreement = &a
 	}
-	return &storedDocument{Document: &c, Pending: d.Pending}
+	sd := *d
+	sd.Document = &c
+	return &sd
 }
 
 func (st *provisionStatuses) clone() *provisionStatuses {
-	return &provisionStatuses{Statuses: maps.Clone(st.Statuses)}
+	c := *st
+	c.Statuses = maps.Clone(st.Statuses)
+	c.Log = slices.Clone(st.Log)
+	return &c
 }
 
 // clone returns a copy of v whose slices and maps are its own.
