@@ -3,8 +3,10 @@ package drafts_test
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"chancery/diffing"
 	"chancery/drafts"
@@ -151,5 +153,75 @@ func TestDecodedMutableObjectsNeverStale(t *testing.T) {
 	}
 	if _, err := b.Authenticate(context.Background(), plain); !drafts.IsCode(err, drafts.EUNAUTHORIZED) {
 		t.Fatalf("revoked token on replica b: %v, want EUNAUTHORIZED", err)
+	}
+}
+
+// TestDecodedCopiesWholeAndOwn: the copy a cache hands out of a decoded
+// record has every exported field of the original (a field added later
+// and forgotten in clone fails here), and shares nothing with it: filling
+// the copy with other values leaves the original as it was.
+func TestDecodedCopiesWholeAndOwn(t *testing.T) {
+	for name, r := range drafts.DecodedRecords {
+		t.Run(name, func(t *testing.T) {
+			orig, want := r.New(), r.New()
+			fill(reflect.ValueOf(orig), 1)
+			fill(reflect.ValueOf(want), 1)
+			c := r.Clone(orig)
+			if !reflect.DeepEqual(c, orig) {
+				t.Fatalf("copy %+v differs from the original %+v", c, orig)
+			}
+			fill(reflect.ValueOf(c), 2)
+			if !reflect.DeepEqual(orig, want) {
+				t.Fatalf("changing the copy changed the original: %+v", orig)
+			}
+		})
+	}
+}
+
+// fill sets every exported field reachable from v to a value made from
+// seed, in place: through pointers, slice elements and map entries that
+// are there already, making them when they are not.
+func fill(v reflect.Value, seed int) {
+	switch v.Kind() {
+	case reflect.Pointer:
+		if v.IsNil() {
+			v.Set(reflect.New(v.Type().Elem()))
+		}
+		fill(v.Elem(), seed)
+	case reflect.Struct:
+		if v.Type() == reflect.TypeOf(time.Time{}) {
+			v.Set(reflect.ValueOf(time.Unix(int64(seed), 0).UTC()))
+			return
+		}
+		for i := 0; i < v.NumField(); i++ {
+			if v.Type().Field(i).IsExported() {
+				fill(v.Field(i), seed)
+			}
+		}
+	case reflect.Slice:
+		if v.Len() == 0 {
+			v.Set(reflect.MakeSlice(v.Type(), 1, 1))
+		}
+		for i := 0; i < v.Len(); i++ {
+			fill(v.Index(i), seed)
+		}
+	case reflect.Map:
+		if v.IsNil() {
+			v.Set(reflect.MakeMap(v.Type()))
+		}
+		k, e := reflect.New(v.Type().Key()).Elem(), reflect.New(v.Type().Elem()).Elem()
+		fill(k, 0)
+		fill(e, seed)
+		v.SetMapIndex(k, e)
+	case reflect.String:
+		v.SetString(fmt.Sprint("s", seed))
+	case reflect.Int, reflect.Int64, reflect.Int32:
+		v.SetInt(int64(seed))
+	case reflect.Uint, reflect.Uint64, reflect.Uint32:
+		v.SetUint(uint64(seed))
+	case reflect.Float64, reflect.Float32:
+		v.SetFloat(float64(seed) + 0.5)
+	case reflect.Bool:
+		v.SetBool(seed%2 == 1)
 	}
 }
