@@ -1,0 +1,100 @@
+package docx_test
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"chancery/docx"
+	"chancery/drafts"
+	"chancery/internal/corpus"
+)
+
+// version parses markup into a version whose provisions have ids p1, p2...
+func version(tb testing.TB, n int, text string) *drafts.Version {
+	tb.Helper()
+	t, err := drafts.ParseText(text, drafts.Limits{})
+	if err != nil {
+		tb.Fatalf("parse: %v", err)
+	}
+	for i := range t.Provisions {
+		t.Provisions[i].ID = fmt.Sprintf("p%d", i+1)
+	}
+	return &drafts.Version{Number: n, Lead: t.Lead, Provisions: t.Provisions, CreatedAt: time.Date(2024, 3, 12, 0, 0, 0, 0, time.UTC)}
+}
+
+// canonical prints the provisions of text with one blank line between them.
+func canonical(tb testing.TB, text string) string {
+	tb.Helper()
+	t, err := drafts.ParseText(text, drafts.Limits{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var parts []string
+	for _, p := range t.Provisions {
+		parts = append(parts, p.Markup())
+	}
+	return strings.Join(parts, "\n\n") + "\n"
+}
+
+func testDocument(lang string) *drafts.Document {
+	return &drafts.Document{ID: "d1", Symbol: "CICA/SWG/2024/R.1", Title: "Draft road map", Kind: "road-map", Body: "SWG", Language: lang, Visibility: "members"}
+}
+
+func exportText(tb testing.TB, w *docx.Word, d *drafts.Document, v *drafts.Version) []byte {
+	tb.Helper()
+	var buf bytes.Buffer
+	if err := w.TextWord(&buf, d, v, nil); err != nil {
+		tb.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// TestRoundTripCorpus: every text of the corpus, exported and read back,
+// is the same text, provision by provision, with its ids.
+func TestRoundTripCorpus(t *testing.T) {
+	w := docx.New()
+	for name, text := range corpus.All() {
+		t.Run(name, func(t *testing.T) {
+			lang := "en"
+			if strings.Contains(name, ".ru.") {
+				lang = "ru"
+			}
+			v := version(t, 1, text)
+			f, err := w.ReadWord(exportText(t, w, testDocument(lang), v))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, want := f.Text(), canonical(t, text); got != want {
+				i := 0
+				for i < len(got) && i < len(want) && got[i] == want[i] {
+					i++
+				}
+				t.Errorf("text differs at byte %d:\n got %q\nwant %q", i, clip(got[max(i-40, 0):]), clip(want[max(i-40, 0):]))
+			}
+			if f.Tracked {
+				t.Error("a clean export reads as tracked")
+			}
+			if got, want := f.Title, "Draft road map"; got != want {
+				t.Errorf("title = %q, want %q", got, want)
+			}
+			if len(f.Original) != len(v.Provisions) {
+				t.Fatalf("%d paragraphs, want %d", len(f.Original), len(v.Provisions))
+			}
+			for i, p := range f.Original {
+				if p.ID != v.Provisions[i].ID {
+					t.Errorf("paragraph %d has id %q, want %q", i+1, p.ID, v.Provisions[i].ID)
+				}
+			}
+		})
+	}
+}
+
+func clip(s string) string {
+	if len(s) > 400 {
+		return s[:400] + "..."
+	}
+	return s
+}
