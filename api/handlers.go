@@ -8,7 +8,6 @@ import (
 	"io"
 	"mime"
 	"net/http"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -123,7 +122,11 @@ func preferred(c echo.Context, offers ...string) string {
 }
 
 func (s *Server) me(c echo.Context) error {
-	return c.JSON(http.StatusOK, drafts.UserFromContext(c.Request().Context()))
+	u, err := s.Service.Me(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, u)
 }
 
 func (s *Server) createDelegation(c echo.Context) error {
@@ -218,16 +221,6 @@ func (s *Server) createDocument(c echo.Context) error {
 		return err
 	}
 	d := req.Document
-	if d.Visibility == "" {
-		d.Visibility = drafts.VisibilityMembers
-	}
-	if d.Language == "" {
-		d.Language = "en"
-	}
-	// The resource is known only now: a chair may create documents of its own body.
-	if err := s.check(c, drafts.ActDocumentCreate, d.Resource()); err != nil {
-		return err
-	}
 	doc, v, err := s.Service.CreateDocument(c.Request().Context(), &d, req.Text)
 	if err != nil {
 		return err
@@ -342,9 +335,6 @@ func (s *Server) versionDiff(c echo.Context) error {
 			return err
 		}
 	}
-	if m < 1 {
-		return &drafts.Error{Code: drafts.EINVALID, Message: "against: version 1 has no predecessor; give ?against=", Fields: []drafts.FieldError{{Field: "against", Message: "required"}}}
-	}
 	d, _, _, err := s.Service.VersionDiff(c.Request().Context(), c.Param("doc"), n, m)
 	if err != nil {
 		return err
@@ -352,99 +342,33 @@ func (s *Server) versionDiff(c echo.Context) error {
 	return s.writeDiff(c, d, map[string]any{"from": m, "to": n})
 }
 
-var unsafeFilename = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
-
-// pdfName builds a download file name from a symbol and version.
-func pdfName(symbol string, n int, suffix string) string {
-	name := strings.Trim(unsafeFilename.ReplaceAllString(symbol, "-"), "-")
-	if name == "" {
-		name = "document"
-	}
-	return fmt.Sprintf("%s-v%d%s.pdf", name, n, suffix)
-}
-
-// sendPDF serves a PDF made once and kept in storage under key.
-func (s *Server) sendPDF(c echo.Context, key, filename string, make func(w io.Writer) error) error {
-	data, etag, err := s.Service.CachedBlob(c.Request().Context(), key, func() ([]byte, error) {
-		var buf bytes.Buffer
-		if err := make(&buf); err != nil {
-			return nil, err
-		}
-		return buf.Bytes(), nil
-	})
-	if err != nil {
-		return err
-	}
-	tag := strconv.Quote(etag)
+// sendPDF serves a print, or 304 when the client has it already.
+func sendPDF(c echo.Context, p *drafts.PDF) error {
+	tag := strconv.Quote(p.ETag)
 	c.Response().Header().Set("ETag", tag)
-	c.Response().Header().Set(echo.HeaderContentDisposition, fmt.Sprintf("attachment; filename=%q", filename))
+	c.Response().Header().Set(echo.HeaderContentDisposition, fmt.Sprintf("attachment; filename=%q", p.Filename))
 	if c.Request().Header.Get("If-None-Match") == tag {
 		return c.NoContent(http.StatusNotModified)
 	}
-	return c.Blob(http.StatusOK, "application/pdf", data)
+	return c.Blob(http.StatusOK, "application/pdf", p.Data)
 }
 
 func (s *Server) versionPDF(c echo.Context) error {
-	ctx := c.Request().Context()
 	n, err := versionParam(c, "version", c.Param("n"))
 	if err != nil {
 		return err
 	}
-	doc, err := s.Service.GetDocument(ctx, c.Param("doc"))
-	if err != nil {
-		return err
-	}
+	m := 0
 	if a := c.QueryParam("against"); a != "" {
-		m, err := versionParam(c, "against", a)
-		if err != nil {
+		if m, err = versionParam(c, "against", a); err != nil {
 			return err
 		}
-		d, from, to, err := s.Service.VersionDiff(ctx, doc.ID, n, m)
-		if err != nil {
-			return err
-		}
-		key := fmt.Sprintf("pdf/changes-%s-%s.pdf", from.Hash[:16], to.Hash[:16]+attributionKey(d))
-		return s.sendPDF(c, key, pdfName(doc.Symbol, n, fmt.Sprintf("-changes-from-v%d", m)), func(w io.Writer) error {
-			return s.Renderer.ChangesPDF(w, doc, from, to, d)
-		})
 	}
-	v, err := s.Service.GetVersion(ctx, doc.ID, n)
+	p, err := s.Service.VersionPDF(c.Request().Context(), c.Param("doc"), n, m)
 	if err != nil {
 		return err
 	}
-	var round *drafts.AdoptionRound
-	state := "draft"
-	if doc.Adopted == n {
-		if round, err = s.Service.GetAdoption(ctx, doc.ID); err != nil {
-			return err
-		}
-		state = "adopted-" + round.ID
-	}
-	key := fmt.Sprintf("pdf/agreed-%s-%s-%s.pdf", v.Hash[:16], statusKey(v), state)
-	return s.sendPDF(c, key, pdfName(doc.Symbol, n, ""), func(w io.Writer) error {
-		return s.Renderer.AgreedPDF(w, doc, v, round)
-	})
-}
-
-// statusKey condenses the provision statuses (which change the print: a
-// bracketed provision is in [ ]) into the cache key.
-func statusKey(v *drafts.Version) string {
-	var b strings.Builder
-	for _, p := range v.Provisions {
-		b.WriteString(p.ID)
-		b.WriteString(p.Status)
-	}
-	return drafts.HashText(b.String())[:12]
-}
-
-// attributionKey condenses a diff's attribution into the cache key.
-func attributionKey(d *drafts.Diff) string {
-	var b strings.Builder
-	for _, ch := range d.Changes {
-		b.WriteString(strings.Join(ch.Delegations, ","))
-		b.WriteString(";")
-	}
-	return "-" + drafts.HashText(b.String())[:12]
+	return sendPDF(c, p)
 }
 
 type statusRequest struct {
@@ -608,31 +532,23 @@ func (s *Server) compilation(c echo.Context) error {
 			return err
 		}
 	}
-	comp, v, err := s.Service.Compile(ctx, c.Param("doc"), n)
-	if err != nil {
-		return err
-	}
 	switch preferred(c, echo.MIMEApplicationJSON, echo.MIMETextHTML, "application/pdf") {
 	case echo.MIMETextHTML:
-		doc, err := s.Service.GetDocument(ctx, c.Param("doc"))
+		html, err := s.Service.CompilationHTML(ctx, c.Param("doc"), n)
 		if err != nil {
 			return err
 		}
-		var buf bytes.Buffer
-		if err := s.Renderer.CompilationHTML(&buf, doc, v, comp); err != nil {
-			return err
-		}
-		return c.Blob(http.StatusOK, echo.MIMETextHTMLCharsetUTF8, buf.Bytes())
+		return c.Blob(http.StatusOK, echo.MIMETextHTMLCharsetUTF8, html)
 	case "application/pdf":
-		doc, err := s.Service.GetDocument(ctx, c.Param("doc"))
+		p, err := s.Service.CompilationPDF(ctx, c.Param("doc"), n)
 		if err != nil {
 			return err
 		}
-		raw, _ := json.Marshal(comp)
-		key := fmt.Sprintf("pdf/compilation-%s-%s.pdf", v.Hash[:16], drafts.HashText(string(raw))[:16])
-		return s.sendPDF(c, key, pdfName(doc.Symbol, v.Number, "-compilation"), func(w io.Writer) error {
-			return s.Renderer.CompilationPDF(w, doc, v, comp)
-		})
+		return sendPDF(c, p)
+	}
+	comp, _, err := s.Service.Compile(ctx, c.Param("doc"), n)
+	if err != nil {
+		return err
 	}
 	return c.JSON(http.StatusOK, comp)
 }

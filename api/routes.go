@@ -24,7 +24,7 @@ func (s *Server) apiRoutes() []route {
 		{method: post, path: "/v1/users/:id/tokens", action: drafts.ActTokenCreate, handler: s.issueToken},
 		{method: del, path: "/v1/tokens/:id", action: drafts.ActTokenRevoke, handler: s.revokeToken},
 
-		{method: post, path: "/v1/documents", action: drafts.ActDocumentCreate, deferred: true, handler: s.createDocument},
+		{method: post, path: "/v1/documents", action: drafts.ActDocumentCreate, handler: s.createDocument},
 		{method: get, path: "/v1/documents", action: drafts.ActDocumentList, handler: s.listDocuments},
 		{method: get, path: doc, action: drafts.ActDocumentRead, handler: s.getDocument},
 		{method: get, path: doc + "/versions", action: drafts.ActDocumentRead, handler: s.listVersions},

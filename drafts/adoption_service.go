@@ -18,11 +18,7 @@ type AdoptionInput struct {
 // OpenAdoption opens an adoption round on a version (the head). Open
 // proposals on it do not prevent the round; the round lists them.
 func (s *Service) OpenAdoption(ctx context.Context, doc string, in AdoptionInput) (*AdoptionRound, error) {
-	u, err := actor(ctx)
-	if err != nil {
-		return nil, err
-	}
-	d, err := s.changeableDocument(ctx, doc, false)
+	u, d, err := s.changeableDocument(ctx, doc, ActAdoptionOpen, false)
 	if err != nil {
 		return nil, err
 	}
@@ -96,7 +92,7 @@ func (s *Service) OpenAdoption(ctx context.Context, doc string, in AdoptionInput
 // settling a silence procedure whose deadline has passed. ENOTFOUND if no
 // round was ever opened.
 func (s *Service) GetAdoption(ctx context.Context, doc string) (*AdoptionRound, error) {
-	d, err := s.loadDocument(ctx, doc)
+	_, d, err := s.documentFor(ctx, doc, ActDocumentRead)
 	if err != nil {
 		return nil, err
 	}
@@ -201,21 +197,21 @@ func (s *Service) finish(ctx context.Context, r *AdoptionRound, state string, at
 
 // respond records a delegation's consent or objection in the open round.
 func (s *Service) respond(ctx context.Context, doc string, objection bool, reason string) (*AdoptionRound, error) {
-	u, err := actor(ctx)
+	action := ActAdoptionConsent
+	if objection {
+		action = ActAdoptionObject
+	}
+	u, d, err := s.documentFor(ctx, doc, action)
 	if err != nil {
 		return nil, err
 	}
 	if u.Delegation == "" {
-		return nil, Errorf(EFORBIDDEN, "only a member delegation can consent or object")
+		return nil, &Error{Code: EFORBIDDEN, Message: "only a member delegation can consent or object", Permission: action}
 	}
 	if objection {
 		if err := CheckNote("reason", reason, 20000, true); err != nil {
 			return nil, err
 		}
-	}
-	d, err := s.loadDocument(ctx, doc)
-	if err != nil {
-		return nil, err
 	}
 	if d.Round == "" {
 		return nil, Errorf(ECONFLICT, "no adoption round is open")
@@ -254,11 +250,11 @@ func (s *Service) respond(ctx context.Context, doc string, objection bool, reaso
 	if err != nil {
 		return nil, err
 	}
-	action := "adoption.consent"
+	event := "adoption.consent"
 	if objection {
-		action = "adoption.objection"
+		event = "adoption.objection"
 	}
-	s.record(ctx, doc, action, fmt.Sprint(out.Version), reason)
+	s.record(ctx, doc, event, fmt.Sprint(out.Version), reason)
 	return out, nil
 }
 
@@ -286,7 +282,7 @@ func (s *Service) Object(ctx context.Context, doc, reason string) (*AdoptionRoun
 // CloseAdoption closes a consensus round: adopted if no delegation
 // objects, failed otherwise.
 func (s *Service) CloseAdoption(ctx context.Context, doc string) (*AdoptionRound, error) {
-	d, err := s.loadDocument(ctx, doc)
+	_, d, err := s.documentFor(ctx, doc, ActAdoptionClose)
 	if err != nil {
 		return nil, err
 	}

@@ -10,14 +10,21 @@ import (
 // under the provision it touches in document order, identical changes by
 // several delegations grouped into one entry.
 func (s *Service) Compile(ctx context.Context, doc string, n int) (*Compilation, *Version, error) {
-	d, err := s.loadDocument(ctx, doc)
+	_, d, err := s.documentFor(ctx, doc, ActDocumentRead)
 	if err != nil {
 		return nil, nil, err
 	}
+	return s.compile(ctx, d, n)
+}
+
+// compile is Compile on a document already checked.
+func (s *Service) compile(ctx context.Context, d *Document, n int) (*Compilation, *Version, error) {
+	doc := d.ID
+	var err error
 	if n == 0 {
 		n = d.Head
 	}
-	v, err := s.GetVersion(ctx, doc, n)
+	v, err := s.getVersion(ctx, doc, n)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -31,7 +38,7 @@ func (s *Service) Compile(ctx context.Context, doc string, n int) (*Compilation,
 	for _, p := range open {
 		base, ok := bases[p.Base]
 		if !ok {
-			if base, err = s.GetVersion(ctx, doc, p.Base); err != nil {
+			if base, err = s.getVersion(ctx, doc, p.Base); err != nil {
 				return nil, nil, err
 			}
 			bases[p.Base] = base

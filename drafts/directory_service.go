@@ -8,8 +8,16 @@ func delegationKey(id string) string { return "directory/delegations/" + id + ".
 func userObjectKey(id string) string { return "directory/users/" + id + ".json" }
 func tokenKey(id string) string      { return "directory/tokens/" + id + ".json" }
 
+// Me returns the user of ctx.
+func (s *Service) Me(ctx context.Context) (*User, error) {
+	return s.directoryFor(ctx, ActMeRead)
+}
+
 // CreateDelegation adds a delegation. ECONFLICT if the id is taken.
 func (s *Service) CreateDelegation(ctx context.Context, d *Delegation) error {
+	if _, err := s.directoryFor(ctx, ActDelegationCreate); err != nil {
+		return err
+	}
 	if err := d.Validate(); err != nil {
 		return err
 	}
@@ -24,6 +32,13 @@ func (s *Service) CreateDelegation(ctx context.Context, d *Delegation) error {
 
 // GetDelegation returns a delegation. ENOTFOUND if there is none.
 func (s *Service) GetDelegation(ctx context.Context, id string) (*Delegation, error) {
+	if _, err := s.directoryFor(ctx, ActDelegationList); err != nil {
+		return nil, err
+	}
+	return s.getDelegation(ctx, id)
+}
+
+func (s *Service) getDelegation(ctx context.Context, id string) (*Delegation, error) {
 	if !delegationIDPattern.MatchString(id) {
 		return nil, Errorf(ENOTFOUND, "no delegation %q", id)
 	}
@@ -39,6 +54,9 @@ func (s *Service) GetDelegation(ctx context.Context, id string) (*Delegation, er
 
 // ListDelegations returns one page of delegations, by id.
 func (s *Service) ListDelegations(ctx context.Context, opt ListOptions) (*Page[*Delegation], error) {
+	if _, err := s.directoryFor(ctx, ActDelegationList); err != nil {
+		return nil, err
+	}
 	keys, next, err := s.listKeys(ctx, "directory/delegations/", opt)
 	if err != nil {
 		return nil, err
@@ -57,6 +75,9 @@ func (s *Service) ListDelegations(ctx context.Context, opt ListOptions) (*Page[*
 // CreateUser adds a user and issues its first token, returned in plain text
 // once. The delegation must exist for delegates and observers.
 func (s *Service) CreateUser(ctx context.Context, u *User) (plain string, err error) {
+	if _, err := s.directoryFor(ctx, ActUserCreate); err != nil {
+		return "", err
+	}
 	u.ID = s.NewID()
 	u.CreatedAt = s.now()
 	u.DelegationStatus = ""
@@ -64,7 +85,7 @@ func (s *Service) CreateUser(ctx context.Context, u *User) (plain string, err er
 		return "", err
 	}
 	if u.Delegation != "" {
-		if _, err := s.GetDelegation(ctx, u.Delegation); err != nil {
+		if _, err := s.getDelegation(ctx, u.Delegation); err != nil {
 			if IsCode(err, ENOTFOUND) {
 				return "", &Error{Code: EINVALID, Message: "no delegation " + u.Delegation,
 					Fields: []FieldError{{Field: "delegation", Message: "no such delegation"}}}
@@ -75,7 +96,7 @@ func (s *Service) CreateUser(ctx context.Context, u *User) (plain string, err er
 	if _, err := s.createJSON(ctx, userObjectKey(u.ID), u); err != nil {
 		return "", err
 	}
-	if _, plain, err = s.IssueToken(ctx, u.ID); err != nil {
+	if _, plain, err = s.issueToken(ctx, u.ID); err != nil {
 		s.discard(ctx, userObjectKey(u.ID))
 		return "", err
 	}
@@ -84,6 +105,13 @@ func (s *Service) CreateUser(ctx context.Context, u *User) (plain string, err er
 
 // GetUser returns a user. ENOTFOUND if there is none.
 func (s *Service) GetUser(ctx context.Context, id string) (*User, error) {
+	if _, err := s.directoryFor(ctx, ActUserList); err != nil {
+		return nil, err
+	}
+	return s.getUser(ctx, id)
+}
+
+func (s *Service) getUser(ctx context.Context, id string) (*User, error) {
 	var u User
 	if !validID(id) {
 		return nil, Errorf(ENOTFOUND, "no user %q", id)
@@ -99,6 +127,9 @@ func (s *Service) GetUser(ctx context.Context, id string) (*User, error) {
 
 // ListUsers returns one page of users.
 func (s *Service) ListUsers(ctx context.Context, opt ListOptions) (*Page[*User], error) {
+	if _, err := s.directoryFor(ctx, ActUserList); err != nil {
+		return nil, err
+	}
 	keys, next, err := s.listKeys(ctx, "directory/users/", opt)
 	if err != nil {
 		return nil, err
@@ -116,7 +147,14 @@ func (s *Service) ListUsers(ctx context.Context, opt ListOptions) (*Page[*User],
 
 // IssueToken issues a new token for a user; only its hash is stored.
 func (s *Service) IssueToken(ctx context.Context, userID string) (*Token, string, error) {
-	if _, err := s.GetUser(ctx, userID); err != nil {
+	if _, err := s.directoryFor(ctx, ActTokenCreate); err != nil {
+		return nil, "", err
+	}
+	return s.issueToken(ctx, userID)
+}
+
+func (s *Service) issueToken(ctx context.Context, userID string) (*Token, string, error) {
+	if _, err := s.getUser(ctx, userID); err != nil {
 		return nil, "", err
 	}
 	id, plain, hash := NewTokenSecret()
@@ -130,6 +168,9 @@ func (s *Service) IssueToken(ctx context.Context, userID string) (*Token, string
 // RevokeToken revokes a token; it stops working at once on every replica,
 // since every request reads the token from storage.
 func (s *Service) RevokeToken(ctx context.Context, id string) (*Token, error) {
+	if _, err := s.directoryFor(ctx, ActTokenRevoke); err != nil {
+		return nil, err
+	}
 	if !validID(id) {
 		return nil, Errorf(ENOTFOUND, "no token %q", id)
 	}
@@ -175,7 +216,7 @@ func (s *Service) Authenticate(ctx context.Context, plain string) (*User, error)
 	if !VerifySecret(secret, t.Hash) || t.RevokedAt != nil {
 		return nil, bad
 	}
-	u, err := s.GetUser(ctx, t.User)
+	u, err := s.getUser(ctx, t.User)
 	if err != nil {
 		if IsCode(err, ENOTFOUND) {
 			return nil, bad
@@ -183,7 +224,7 @@ func (s *Service) Authenticate(ctx context.Context, plain string) (*User, error)
 		return nil, err
 	}
 	if u.Delegation != "" {
-		d, err := s.GetDelegation(ctx, u.Delegation)
+		d, err := s.getDelegation(ctx, u.Delegation)
 		if err != nil && !IsCode(err, ENOTFOUND) {
 			return nil, err
 		}
@@ -213,7 +254,7 @@ func (s *Service) Bootstrap(ctx context.Context, given string) (string, error) {
 		return "", err
 	}
 	if given == "" {
-		_, plain, err := s.IssueToken(ctx, u.ID)
+		_, plain, err := s.issueToken(ctx, u.ID)
 		return plain, err
 	}
 	id, secret, ok := SplitToken(given)

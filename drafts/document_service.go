@@ -34,6 +34,16 @@ func (s *Service) CreateDocument(ctx context.Context, d *Document, text string) 
 	if err != nil {
 		return nil, nil, err
 	}
+	if d.Visibility == "" {
+		d.Visibility = VisibilityMembers
+	}
+	if d.Language == "" {
+		d.Language = "en"
+	}
+	// A chair may create documents of its own body only.
+	if err := s.authorize(u, ActDocumentCreate, d.Resource()); err != nil {
+		return nil, nil, err
+	}
 	if err := d.Validate(); err != nil {
 		return nil, nil, err
 	}
@@ -83,10 +93,17 @@ func (s *Service) CreateDocument(ctx context.Context, d *Document, text string) 
 // GetDocument returns a document with its current head and agreement share.
 // ENOTFOUND if there is none.
 func (s *Service) GetDocument(ctx context.Context, id string) (*Document, error) {
-	d, err := s.loadDocument(ctx, id)
+	_, d, err := s.documentFor(ctx, id, ActDocumentRead)
 	if err != nil {
 		return nil, err
 	}
+	return s.documentView(ctx, d)
+}
+
+// documentView completes a loaded document for its readers: a silence
+// procedure past its deadline settled, the agreed share of its head.
+func (s *Service) documentView(ctx context.Context, d *Document) (*Document, error) {
+	id := d.ID
 	if d.State == StateAdoption && d.Round != "" {
 		// A silence procedure past its deadline is adopted by whoever looks first.
 		if r, err := s.settle(ctx, id, d.Round); err != nil {
@@ -97,7 +114,7 @@ func (s *Service) GetDocument(ctx context.Context, id string) (*Document, error)
 			}
 		}
 	}
-	if head, err := s.GetVersion(ctx, id, d.Head); err == nil {
+	if head, err := s.getVersion(ctx, id, d.Head); err == nil {
 		d.Agreement = agreement(head)
 	} else {
 		return nil, err
@@ -118,7 +135,7 @@ func (s *Service) loadDocument(ctx context.Context, id string) (*Document, error
 		return d, nil
 	}
 	for n := d.storedHead + 1; n <= d.Head; n++ {
-		v, err := s.GetVersion(ctx, id, n)
+		v, err := s.getVersion(ctx, id, n)
 		if err != nil {
 			return nil, err
 		}
@@ -184,7 +201,7 @@ func (s *Service) updateDocument(ctx context.Context, id string, f func(d *Docum
 
 // ListDocuments returns one page of documents that the user may see.
 func (s *Service) ListDocuments(ctx context.Context, opt ListOptions) (*Page[*Document], error) {
-	u, err := actor(ctx)
+	u, err := s.directoryFor(ctx, ActDocumentList)
 	if err != nil {
 		return nil, err
 	}
@@ -203,7 +220,9 @@ func (s *Service) ListDocuments(ctx context.Context, opt ListOptions) (*Page[*Do
 			if _, err := s.getJSON(ctx, k, &d); err != nil {
 				return nil, err
 			}
-			if s.Auth != nil && s.Auth.Authorize(u.Subject(), ActDocumentRead, d.Resource()) != nil {
+			if ok, err := s.canSee(u, &d); err != nil {
+				return nil, err
+			} else if !ok {
 				continue
 			}
 			page.Items = append(page.Items, &d)
@@ -219,6 +238,14 @@ func (s *Service) ListDocuments(ctx context.Context, opt ListOptions) (*Page[*Do
 
 // GetVersion returns version n of a document with its provisions' statuses.
 func (s *Service) GetVersion(ctx context.Context, doc string, n int) (*Version, error) {
+	if _, _, err := s.documentFor(ctx, doc, ActDocumentRead); err != nil {
+		return nil, err
+	}
+	return s.getVersion(ctx, doc, n)
+}
+
+// getVersion reads version n with its provisions' statuses.
+func (s *Service) getVersion(ctx context.Context, doc string, n int) (*Version, error) {
 	if !validID(doc) || n < 1 {
 		return nil, Errorf(ENOTFOUND, "no version %d of document %q", n, doc)
 	}
@@ -269,7 +296,7 @@ func (s *Service) statuses(ctx context.Context, doc string, n int) (*provisionSt
 // ListVersions returns one page of a document's versions, oldest first,
 // without their provisions.
 func (s *Service) ListVersions(ctx context.Context, doc string, opt ListOptions) (*Page[*Version], error) {
-	if _, err := s.loadDocument(ctx, doc); err != nil {
+	if _, _, err := s.documentFor(ctx, doc, ActDocumentRead); err != nil {
 		return nil, err
 	}
 	// Summaries, not the versions: a page of 50 versions of a long text
@@ -304,11 +331,7 @@ func (s *Service) storeSummary(ctx context.Context, v *Version) error {
 // if base is not the head (or another version was created meanwhile), or
 // the document is adopted.
 func (s *Service) CreateVersion(ctx context.Context, doc string, base int, text, message string) (*Version, error) {
-	u, err := actor(ctx)
-	if err != nil {
-		return nil, err
-	}
-	d, err := s.changeableDocument(ctx, doc, true)
+	u, d, err := s.changeableDocument(ctx, doc, ActVersionCreate, true)
 	if err != nil {
 		return nil, err
 	}
@@ -318,7 +341,7 @@ func (s *Service) CreateVersion(ctx context.Context, doc string, base int, text,
 	if err := CheckNote("message", message, 2000, false); err != nil {
 		return nil, err
 	}
-	baseV, err := s.GetVersion(ctx, doc, base)
+	baseV, err := s.getVersion(ctx, doc, base)
 	if err != nil {
 		return nil, err
 	}
@@ -496,22 +519,23 @@ func (s *Service) checkChangeable(ctx context.Context, d *Document) error {
 	return nil
 }
 
-// changeableDocument loads a document whose text may still change: not
-// adopted or withdrawn, and, when frozen is true, with no adoption round open.
-func (s *Service) changeableDocument(ctx context.Context, doc string, frozen bool) (*Document, error) {
-	d, err := s.loadDocument(ctx, doc)
+// changeableDocument loads a document on which the user of ctx performs
+// action and whose text may still change: not adopted or withdrawn, and,
+// when frozen is true, with no adoption round open.
+func (s *Service) changeableDocument(ctx context.Context, doc, action string, frozen bool) (*User, *Document, error) {
+	u, d, err := s.documentFor(ctx, doc, action)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if err := s.checkChangeable(ctx, d); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if frozen {
 		if err := checkNotInAdoption(d); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
-	return d, nil
+	return u, d, nil
 }
 
 // checkNotInAdoption refuses new versions while an adoption round is open
@@ -528,17 +552,14 @@ func checkNotInAdoption(d *Document) error {
 // ifMatch, when not "", is the version's ETag as the client read it:
 // EPRECONDITION if a status of the version changed since.
 func (s *Service) SetProvisionStatus(ctx context.Context, doc string, n int, id, status, ifMatch string) (*Provision, string, error) {
-	if _, err := actor(ctx); err != nil {
+	if _, _, err := s.changeableDocument(ctx, doc, ActStatusSet, false); err != nil {
 		return nil, "", err
 	}
 	if !ValidProvisionStatus(status) {
 		return nil, "", &Error{Code: EINVALID, Message: `status must be "pending", "bracketed", "agreed-ad-ref" or "agreed"`,
 			Fields: []FieldError{{Field: "status", Message: "unknown status"}}}
 	}
-	if _, err := s.changeableDocument(ctx, doc, false); err != nil {
-		return nil, "", err
-	}
-	v, err := s.GetVersion(ctx, doc, n)
+	v, err := s.getVersion(ctx, doc, n)
 	if err != nil {
 		return nil, "", err
 	}
@@ -593,20 +614,4 @@ func agreement(v *Version) *Agreement {
 		a.CleanShareWords = float64(a.AgreedWords) / float64(a.Words)
 	}
 	return a
-}
-
-// DocumentResource returns a document's metadata as stored, for the policy
-// (without settling its head or agreement). ENOTFOUND if there is none.
-func (s *Service) DocumentResource(ctx context.Context, id string) (*Document, error) {
-	if !validID(id) {
-		return nil, Errorf(ENOTFOUND, "no document %q", id)
-	}
-	var d Document
-	if _, err := s.getJSON(ctx, documentKey(id), &d); err != nil {
-		if IsCode(err, ENOTFOUND) {
-			return nil, Errorf(ENOTFOUND, "no document %q", id)
-		}
-		return nil, err
-	}
-	return &d, nil
 }

@@ -91,7 +91,7 @@ func (s *Service) appendEvent(ctx context.Context, doc string, e *Event) error {
 
 // ListEvents returns one page of a document's audit trail, oldest first.
 func (s *Service) ListEvents(ctx context.Context, doc string, opt ListOptions) (*Page[*Event], error) {
-	if _, err := s.loadDocument(ctx, doc); err != nil {
+	if _, _, err := s.documentFor(ctx, doc, ActDocumentRead); err != nil {
 		return nil, err
 	}
 	keys, next, err := s.listKeys(ctx, "texts/"+doc+"/events/", opt)
@@ -112,7 +112,7 @@ func (s *Service) ListEvents(ctx context.Context, doc string, opt ListOptions) (
 // VerifyEvents recomputes a document's hash chain and names the first
 // event that is damaged, missing, out of order or altered.
 func (s *Service) VerifyEvents(ctx context.Context, doc string) (*Verification, error) {
-	if _, err := s.loadDocument(ctx, doc); err != nil {
+	if _, _, err := s.documentFor(ctx, doc, ActEventsVerify); err != nil {
 		return nil, err
 	}
 	res := &Verification{OK: true}

@@ -242,11 +242,7 @@ type MergeResult struct {
 // the collisions, and nothing changes. Of concurrent merges onto one head
 // exactly one succeeds; the others are ECONFLICT.
 func (s *Service) Merge(ctx context.Context, doc string, in MergeInput) (*MergeResult, error) {
-	u, err := actor(ctx)
-	if err != nil {
-		return nil, err
-	}
-	d, err := s.changeableDocument(ctx, doc, true)
+	u, d, err := s.changeableDocument(ctx, doc, ActMerge, true)
 	if err != nil {
 		return nil, err
 	}
@@ -259,7 +255,7 @@ func (s *Service) Merge(ctx context.Context, doc string, in MergeInput) (*MergeR
 	if in.Base != d.Head {
 		return nil, Errorf(ECONFLICT, "base version %d is not the head (version %d); start again from the head", in.Base, d.Head)
 	}
-	head, err := s.GetVersion(ctx, doc, d.Head)
+	head, err := s.getVersion(ctx, doc, d.Head)
 	if err != nil {
 		return nil, err
 	}
@@ -285,7 +281,7 @@ func (s *Service) Merge(ctx context.Context, doc string, in MergeInput) (*MergeR
 			continue
 		}
 		seen[id] = true
-		p, err := s.GetProposal(ctx, doc, id)
+		p, err := s.readProposal(ctx, doc, id)
 		if err != nil {
 			if IsCode(err, ENOTFOUND) {
 				return nil, &Error{Code: EINVALID, Message: fmt.Sprintf("proposals: no proposal %q", id), Fields: []FieldError{{Field: "proposals", Message: "no proposal " + id}}}
@@ -297,7 +293,7 @@ func (s *Service) Merge(ctx context.Context, doc string, in MergeInput) (*MergeR
 		}
 		base, ok := bases[p.Base]
 		if !ok {
-			if base, err = s.GetVersion(ctx, doc, p.Base); err != nil {
+			if base, err = s.getVersion(ctx, doc, p.Base); err != nil {
 				return nil, err
 			}
 			bases[p.Base] = base
@@ -444,12 +440,25 @@ func (p *Proposal) proposedText(id string) (string, bool) {
 
 // VersionDiff returns the tracked diff from version m to version n of a
 // document, each change attributed to the proposals merged in between.
+// EINVALID if m < 1 (version 1 against its predecessor).
 func (s *Service) VersionDiff(ctx context.Context, doc string, n, m int) (*Diff, *Version, *Version, error) {
-	to, err := s.GetVersion(ctx, doc, n)
+	if _, _, err := s.documentFor(ctx, doc, ActDocumentRead); err != nil {
+		return nil, nil, nil, err
+	}
+	if m < 1 {
+		return nil, nil, nil, &Error{Code: EINVALID, Message: fmt.Sprintf("against: version %d has no predecessor; give ?against=", n),
+			Fields: []FieldError{{Field: "against", Message: "required"}}}
+	}
+	return s.versionDiff(ctx, doc, n, m)
+}
+
+// versionDiff is VersionDiff on a document already checked.
+func (s *Service) versionDiff(ctx context.Context, doc string, n, m int) (*Diff, *Version, *Version, error) {
+	to, err := s.getVersion(ctx, doc, n)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	from, err := s.GetVersion(ctx, doc, m)
+	from, err := s.getVersion(ctx, doc, m)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -459,12 +468,12 @@ func (s *Service) VersionDiff(ctx context.Context, doc string, n, m int) (*Diff,
 		for k := m + 1; k <= n; k++ {
 			v := to
 			if k != n {
-				if v, err = s.GetVersion(ctx, doc, k); err != nil {
+				if v, err = s.getVersion(ctx, doc, k); err != nil {
 					return nil, nil, nil, err
 				}
 			}
 			for _, a := range v.Attribution {
-				p, err := s.GetProposal(ctx, doc, a.Proposal)
+				p, err := s.readProposal(ctx, doc, a.Proposal)
 				if err != nil {
 					p = &Proposal{ID: a.Proposal, Delegation: a.Delegation}
 				}

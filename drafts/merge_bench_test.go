@@ -46,7 +46,7 @@ func newMergeFixture(tb testing.TB) *mergeFixture {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { store.Close() })
-	svc := drafts.NewService(store, diffing.New(), nil)
+	svc := drafts.NewService(store, diffing.New(), MustPolicy(tb))
 	chair := drafts.NewContextWithUser(context.Background(), &drafts.User{ID: "chair", Role: drafts.RoleChair, Body: "SWG"})
 	d, v, err := svc.CreateDocument(chair, &drafts.Document{Symbol: "B/1", Title: "Bench", Kind: "other", Body: "SWG", Language: "en", Visibility: "members"}, generatedText(300))
 	if err != nil {
@@ -60,7 +60,7 @@ func newMergeFixture(tb testing.TB) *mergeFixture {
 		}
 	}
 	for k := 0; k < 28; k++ {
-		del := drafts.NewContextWithUser(context.Background(), &drafts.User{ID: fmt.Sprintf("u%d", k), Role: drafts.RoleDelegate, Delegation: fmt.Sprintf("D%02d", k)})
+		del := drafts.NewContextWithUser(context.Background(), &drafts.User{ID: fmt.Sprintf("u%d", k), Role: drafts.RoleDelegate, Delegation: fmt.Sprintf("D%02d", k), DelegationStatus: drafts.StatusMember})
 		var ops []drafts.Operation
 		for j := 0; j < 5; j++ {
 			// Delegations 0-3 all touch the first words of provision 0: collisions.

@@ -20,14 +20,14 @@ type ProposalInput struct {
 // CreateProposal records a proposal by the caller's delegation against a
 // base version. The operations must apply to the base.
 func (s *Service) CreateProposal(ctx context.Context, doc string, in ProposalInput) (*Proposal, error) {
-	u, err := actor(ctx)
+	u, d, err := s.changeableDocument(ctx, doc, ActProposalCreate, false)
 	if err != nil {
 		return nil, err
 	}
 	if u.Delegation == "" {
-		return nil, Errorf(EFORBIDDEN, "only a delegation can make a proposal")
+		return nil, &Error{Code: EFORBIDDEN, Message: "only a delegation can make a proposal", Permission: ActProposalCreate}
 	}
-	d, ops, err := s.proposalOperations(ctx, doc, in)
+	ops, err := s.proposalOperations(ctx, d, in)
 	if err != nil {
 		return nil, err
 	}
@@ -61,21 +61,18 @@ func (s *Service) CreateProposal(ctx context.Context, doc string, in ProposalInp
 // proposalOperations checks a proposal's input against its document and
 // base version and returns the operations it makes (derived from a whole
 // edited text if one was sent), every inserted provision with its id.
-func (s *Service) proposalOperations(ctx context.Context, doc string, in ProposalInput) (*Document, []Operation, error) {
+func (s *Service) proposalOperations(ctx context.Context, d *Document, in ProposalInput) ([]Operation, error) {
+	doc := d.ID
 	if err := ValidateProposalInput(in.Justification, in.Operations, in.Text); err != nil {
-		return nil, nil, err
-	}
-	d, err := s.changeableDocument(ctx, doc, false)
-	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	if in.Base < 1 || in.Base > d.Head {
-		return nil, nil, &Error{Code: EINVALID, Message: fmt.Sprintf("base: no version %d (the head is %d)", in.Base, d.Head),
+		return nil, &Error{Code: EINVALID, Message: fmt.Sprintf("base: no version %d (the head is %d)", in.Base, d.Head),
 			Fields: []FieldError{{Field: "base", Message: "no such version"}}}
 	}
-	base, err := s.GetVersion(ctx, doc, in.Base)
+	base, err := s.getVersion(ctx, doc, in.Base)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	// Ids of new provisions are the server's to give, never the client's.
 	ops := make([]Operation, len(in.Operations))
@@ -86,42 +83,52 @@ func (s *Service) proposalOperations(ctx context.Context, doc string, in Proposa
 	if in.Text != "" {
 		t, err := ParseText(in.Text, s.Limits)
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		s.alignIDs(base.Provisions, t.Provisions)
 		ops = s.Differ.Provisions(base.Provisions, t.Provisions).Operations()
 		if len(ops) == 0 {
-			return nil, nil, &Error{Code: EINVALID, Message: "the edited text is the same as the base version",
+			return nil, &Error{Code: EINVALID, Message: "the edited text is the same as the base version",
 				Fields: []FieldError{{Field: "text", Message: "no change"}}}
 		}
 	}
 	// New provisions get their ids now, one insert each, so that every
 	// application of the proposal gives the same ids.
 	if ops, err = s.splitInserts(ops); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	if len(ops) > MaxOperations {
-		return nil, nil, &Error{Code: EINVALID, Message: fmt.Sprintf("the proposal makes %d changes; the limit is %d (each inserted provision counts)", len(ops), MaxOperations),
+		return nil, &Error{Code: EINVALID, Message: fmt.Sprintf("the proposal makes %d changes; the limit is %d (each inserted provision counts)", len(ops), MaxOperations),
 			Fields: []FieldError{{Field: "operations", Message: "too many"}}}
 	}
 	if _, err := ApplyOperations(base.Provisions, ops, s.NewID, s.Limits); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	return d, ops, nil
+	return ops, nil
 }
 
 // EditProposal replaces an open proposal's base, justification and
 // operations (or edited text); its co-sponsors and comments stay. The
 // policy has checked that the caller's delegation owns it.
 func (s *Service) EditProposal(ctx context.Context, doc, id string, in ProposalInput, ifMatch string) (*Proposal, error) {
-	if _, err := actor(ctx); err != nil {
-		return nil, err
-	}
-	_, ops, err := s.proposalOperations(ctx, doc, in)
+	u, d, err := s.documentFor(ctx, doc, ActDocumentRead)
 	if err != nil {
 		return nil, err
 	}
-	p, err := s.updateProposal(ctx, doc, id, ifMatch, func(p *Proposal) error {
+	// The proposal is read (and the right to edit it checked) before the
+	// input, so that a stranger learns nothing from validation errors.
+	first, err := s.proposalFor(ctx, u, d, id, ActProposalWithdraw)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.checkChangeable(ctx, d); err != nil {
+		return nil, err
+	}
+	ops, err := s.proposalOperations(ctx, d, in)
+	if err != nil {
+		return nil, err
+	}
+	p, err := s.updateProposalAs(ctx, u, d, first, ActProposalWithdraw, ifMatch, func(p *Proposal) error {
 		if err := p.mustBeOpen(); err != nil {
 			return err
 		}
@@ -137,6 +144,46 @@ func (s *Service) EditProposal(ctx context.Context, doc, id string, in ProposalI
 
 // GetProposal returns a proposal. ENOTFOUND if there is none.
 func (s *Service) GetProposal(ctx context.Context, doc, id string) (*Proposal, error) {
+	u, d, err := s.documentFor(ctx, doc, ActDocumentRead)
+	if err != nil {
+		return nil, err
+	}
+	return s.proposalFor(ctx, u, d, id, ActDocumentRead)
+}
+
+// proposalFor reads a proposal of the visible document d on which u
+// performs action, and checks the policy with it.
+func (s *Service) proposalFor(ctx context.Context, u *User, d *Document, id, action string) (*Proposal, error) {
+	p, err := s.readProposal(ctx, d.ID, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.authorizeProposal(u, d, p, action); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// authorizeProposal checks action on p, refusing in words that fit.
+func (s *Service) authorizeProposal(u *User, d *Document, p *Proposal, action string) error {
+	if action == ActDocumentRead {
+		return nil // d is visible: so are its proposals
+	}
+	msg := ""
+	switch action {
+	case ActProposalWithdraw:
+		msg = "only the delegation that made this proposal may edit or withdraw it"
+	case ActProposalCosponsor:
+		msg = "only another member delegation may co-sponsor this proposal"
+	}
+	if msg == "" {
+		return s.authorize(u, action, p.Resource(d))
+	}
+	return s.authorizeSaying(u, action, p.Resource(d), msg)
+}
+
+// readProposal reads a proposal as stored.
+func (s *Service) readProposal(ctx context.Context, doc, id string) (*Proposal, error) {
 	if !validID(doc) || !validID(id) {
 		return nil, Errorf(ENOTFOUND, "no proposal %q", id)
 	}
@@ -160,9 +207,14 @@ type ProposalFilter struct {
 
 // ListProposals returns one page of a document's proposals.
 func (s *Service) ListProposals(ctx context.Context, doc string, f ProposalFilter, opt ListOptions) (*Page[*Proposal], error) {
-	if _, err := s.readDocument(ctx, doc); err != nil {
+	if _, _, err := s.documentFor(ctx, doc, ActDocumentRead); err != nil {
 		return nil, err
 	}
+	return s.listProposals(ctx, doc, f, opt)
+}
+
+// listProposals returns one page of a document's proposals.
+func (s *Service) listProposals(ctx context.Context, doc string, f ProposalFilter, opt ListOptions) (*Page[*Proposal], error) {
 	page := &Page[*Proposal]{Items: []*Proposal{}}
 	want := opt.limit()
 	for {
@@ -195,7 +247,7 @@ func (s *Service) allProposals(ctx context.Context, doc string, f ProposalFilter
 	var all []*Proposal
 	opt := ListOptions{Limit: 500}
 	for {
-		page, err := s.ListProposals(ctx, doc, f, opt)
+		page, err := s.listProposals(ctx, doc, f, opt)
 		if err != nil {
 			return nil, err
 		}
@@ -208,13 +260,34 @@ func (s *Service) allProposals(ctx context.Context, doc string, f ProposalFilter
 }
 
 // updateProposal applies f to the stored proposal and writes it back with
-// its ETag; ifMatch, when set, must be the ETag the client read.
+// its ETag; ifMatch, when set, must be the ETag the client read. first,
+// when not nil, is the proposal as just read, used for the first attempt;
+// every attempt checks that u may perform action on the proposal it read.
+func (s *Service) updateProposalAs(ctx context.Context, u *User, d *Document, first *Proposal, action, ifMatch string, f func(p *Proposal) error) (*Proposal, error) {
+	return s.rmwProposal(ctx, d.ID, first.ID, first, func(p *Proposal) error { return s.authorizeProposal(u, d, p, action) }, ifMatch, f)
+}
+
+// updateProposal is updateProposalAs for the service's own follow-ups,
+// which the policy has allowed already (settling proposals after a merge).
 func (s *Service) updateProposal(ctx context.Context, doc, id, ifMatch string, f func(p *Proposal) error) (*Proposal, error) {
+	return s.rmwProposal(ctx, doc, id, nil, nil, ifMatch, f)
+}
+
+// rmwProposal reads (or takes first), checks, changes and writes back a
+// proposal, starting over when another request changed it meanwhile.
+func (s *Service) rmwProposal(ctx context.Context, doc, id string, first *Proposal, check func(p *Proposal) error, ifMatch string, f func(p *Proposal) error) (*Proposal, error) {
 	var p *Proposal
 	err := retry(func() error {
 		var err error
-		if p, err = s.GetProposal(ctx, doc, id); err != nil {
+		if first != nil {
+			p, first = first, nil
+		} else if p, err = s.readProposal(ctx, doc, id); err != nil {
 			return err
+		}
+		if check != nil {
+			if err := check(p); err != nil {
+				return err
+			}
 		}
 		if ifMatch != "" && ifMatch != p.ETag {
 			return &Error{Code: EPRECONDITION, Message: "the proposal changed since it was read", Err: errClientPrecondition}
@@ -235,6 +308,20 @@ func (s *Service) updateProposal(ctx context.Context, doc, id, ifMatch string, f
 	return p, err
 }
 
+// changeProposal loads the visible document and the proposal, checks that
+// the user of ctx may perform action on it, and applies f.
+func (s *Service) changeProposal(ctx context.Context, doc, id, action, ifMatch string, f func(u *User, p *Proposal) error) (*Proposal, error) {
+	u, d, err := s.documentFor(ctx, doc, ActDocumentRead)
+	if err != nil {
+		return nil, err
+	}
+	first, err := s.proposalFor(ctx, u, d, id, action)
+	if err != nil {
+		return nil, err
+	}
+	return s.updateProposalAs(ctx, u, d, first, action, ifMatch, func(p *Proposal) error { return f(u, p) })
+}
+
 // errClientPrecondition marks a failed If-Match of the client's, which is
 // not retried.
 var errClientPrecondition = fmt.Errorf("client precondition failed")
@@ -249,7 +336,7 @@ func (p *Proposal) mustBeOpen() error {
 // WithdrawProposal withdraws an open proposal (the policy has checked that
 // the caller's delegation owns it).
 func (s *Service) WithdrawProposal(ctx context.Context, doc, id, ifMatch string) (*Proposal, error) {
-	p, err := s.updateProposal(ctx, doc, id, ifMatch, func(p *Proposal) error {
+	p, err := s.changeProposal(ctx, doc, id, ActProposalWithdraw, ifMatch, func(u *User, p *Proposal) error {
 		if err := p.mustBeOpen(); err != nil {
 			return err
 		}
@@ -268,11 +355,9 @@ func (s *Service) WithdrawProposal(ctx context.Context, doc, id, ifMatch string)
 // co-sponsors. ifMatch, when not "", is the proposal's ETag as the client
 // read it (EPRECONDITION if it changed since); so for the methods below.
 func (s *Service) CosponsorProposal(ctx context.Context, doc, id, ifMatch string) (*Proposal, error) {
-	u, err := actor(ctx)
-	if err != nil {
-		return nil, err
-	}
-	p, err := s.updateProposal(ctx, doc, id, ifMatch, func(p *Proposal) error {
+	var by string
+	p, err := s.changeProposal(ctx, doc, id, ActProposalCosponsor, ifMatch, func(u *User, p *Proposal) error {
+		by = u.Delegation
 		if err := p.mustBeOpen(); err != nil {
 			return err
 		}
@@ -288,20 +373,16 @@ func (s *Service) CosponsorProposal(ctx context.Context, doc, id, ifMatch string
 	if err != nil {
 		return nil, err
 	}
-	s.record(ctx, doc, "proposal.cosponsor", id, u.Delegation)
+	s.record(ctx, doc, "proposal.cosponsor", id, by)
 	return p, nil
 }
 
 // CommentProposal adds a comment to a proposal.
 func (s *Service) CommentProposal(ctx context.Context, doc, id, text, ifMatch string) (*Proposal, error) {
-	u, err := actor(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if err := CheckNote("text", text, 20000, true); err != nil {
-		return nil, err
-	}
-	p, err := s.updateProposal(ctx, doc, id, ifMatch, func(p *Proposal) error {
+	p, err := s.changeProposal(ctx, doc, id, ActProposalComment, ifMatch, func(u *User, p *Proposal) error {
+		if err := CheckNote("text", text, 20000, true); err != nil {
+			return err
+		}
 		p.Comments = append(p.Comments, Comment{Author: u.ID, Delegation: u.Delegation, Text: text, At: s.now()})
 		return nil
 	})
@@ -314,10 +395,10 @@ func (s *Service) CommentProposal(ctx context.Context, doc, id, text, ifMatch st
 
 // RejectProposal rejects an open proposal with a reason.
 func (s *Service) RejectProposal(ctx context.Context, doc, id, reason, ifMatch string) (*Proposal, error) {
-	if err := CheckNote("reason", reason, 20000, true); err != nil {
-		return nil, err
-	}
-	p, err := s.updateProposal(ctx, doc, id, ifMatch, func(p *Proposal) error {
+	p, err := s.changeProposal(ctx, doc, id, ActProposalReject, ifMatch, func(u *User, p *Proposal) error {
+		if err := CheckNote("reason", reason, 20000, true); err != nil {
+			return err
+		}
 		if err := p.mustBeOpen(); err != nil {
 			return err
 		}
@@ -334,7 +415,7 @@ func (s *Service) RejectProposal(ctx context.Context, doc, id, reason, ifMatch s
 
 // proposedText applies a proposal to its base version.
 func (s *Service) proposedText(ctx context.Context, p *Proposal) (base *Version, result []Provision, err error) {
-	base, err = s.GetVersion(ctx, p.Document, p.Base)
+	base, err = s.getVersion(ctx, p.Document, p.Base)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -349,7 +430,11 @@ func (s *Service) proposedText(ctx context.Context, p *Proposal) (base *Version,
 // ("base") or against the current head ("head", the proposal rebased onto
 // it), attributed to its delegation.
 func (s *Service) ProposalDiff(ctx context.Context, doc, id, against string) (*Diff, error) {
-	p, err := s.GetProposal(ctx, doc, id)
+	_, d, err := s.documentFor(ctx, doc, ActDocumentRead)
+	if err != nil {
+		return nil, err
+	}
+	p, err := s.readProposal(ctx, doc, id)
 	if err != nil {
 		return nil, err
 	}
@@ -362,11 +447,7 @@ func (s *Service) ProposalDiff(ctx context.Context, doc, id, against string) (*D
 	case "", "base":
 		from = base.Provisions
 	case "head":
-		d, err := s.loadDocument(ctx, doc)
-		if err != nil {
-			return nil, err
-		}
-		head, err := s.GetVersion(ctx, doc, d.Head)
+		head, err := s.getVersion(ctx, doc, d.Head)
 		if err != nil {
 			return nil, err
 		}

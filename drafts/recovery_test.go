@@ -8,6 +8,7 @@ import (
 
 	"chancery/diffing"
 	"chancery/drafts"
+	"chancery/policy"
 	"chancery/storage"
 )
 
@@ -57,7 +58,7 @@ func TestMergeCompletedAfterCrash(t *testing.T) {
 	}
 
 	// After the "restart": a service on the healthy store.
-	svc2 := drafts.NewService(local, diffing.New(), nil)
+	svc2 := drafts.NewService(local, diffing.New(), MustPolicy(t))
 	raw, err := local.Get(context.Background(), "documents/"+f.doc+".json")
 	if err != nil || !strings.Contains(string(raw.Data), `"head":1`) {
 		t.Fatalf("stored document before recovery: %s (%v)", raw.Data, err)
@@ -210,9 +211,9 @@ type fixture struct {
 func MustFixture(tb testing.TB, store drafts.ObjectStore, text string) *fixture {
 	tb.Helper()
 	f := &fixture{
-		svc:   drafts.NewService(store, diffing.New(), nil),
+		svc:   drafts.NewService(store, diffing.New(), MustPolicy(tb)),
 		chair: drafts.NewContextWithUser(context.Background(), &drafts.User{ID: "chair", Role: drafts.RoleChair, Body: "SWG"}),
-		kz:    drafts.NewContextWithUser(context.Background(), &drafts.User{ID: "kz", Role: drafts.RoleDelegate, Delegation: "KZ"}),
+		kz:    drafts.NewContextWithUser(context.Background(), &drafts.User{ID: "kz", Role: drafts.RoleDelegate, Delegation: "KZ", DelegationStatus: drafts.StatusMember}),
 	}
 	d, v, err := f.svc.CreateDocument(f.chair, &drafts.Document{Symbol: "S/1", Title: "T", Kind: "other", Body: "SWG", Language: "en", Visibility: "members"}, text)
 	if err != nil {
@@ -251,4 +252,14 @@ func TestWithdrawalDuringMerge(t *testing.T) {
 	if got.Status != drafts.ProposalWithdrawn || got.MergedInto != 2 || !strings.Contains(got.Reason, "withdrawn while being merged") {
 		t.Fatalf("proposal = %s, merged into %d, %q", got.Status, got.MergedInto, got.Reason)
 	}
+}
+
+// MustPolicy returns the default role policy.
+func MustPolicy(tb testing.TB) *policy.Enforcer {
+	tb.Helper()
+	e, err := policy.New()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return e
 }

@@ -14,13 +14,15 @@ import (
 // state of its own, so any number of replicas can share one bucket: every
 // creation is a create-only write and every update carries the ETag it read.
 //
-// Authorization is the caller's job (the HTTP package asks the Authorizer
-// before calling); methods take the acting user from the context.
+// Every method takes the acting user from the context and asks the
+// Authorizer itself (see the service interfaces in services.go).
 type Service struct {
 	Store  ObjectStore
 	Differ Differ
-	// Auth filters lists by visibility.
+	// Auth decides every action; without it nothing is allowed.
 	Auth Authorizer
+	// Renderer prints PDFs and HTML (the Publishing service).
+	Renderer Renderer
 	// Now is the clock.
 	Now func() time.Time
 	// NewID returns new ids for documents, proposals, provisions and rounds.
@@ -155,31 +157,4 @@ func actor(ctx context.Context) (*User, error) {
 		return nil, Errorf(EUNAUTHORIZED, "authentication required")
 	}
 	return u, nil
-}
-
-// CachedBlob returns the object at key, making and storing it first when
-// there is none (create-only: two makers race harmlessly, both store the
-// same bytes). It is for derived, deterministic content such as PDFs.
-func (s *Service) CachedBlob(ctx context.Context, key string, make func() ([]byte, error)) ([]byte, string, error) {
-	obj, err := s.Store.Get(ctx, "cache/"+key)
-	if err == nil {
-		return obj.Data, obj.ETag, nil
-	}
-	if !IsCode(err, ENOTFOUND) {
-		return nil, "", err
-	}
-	data, err := make()
-	if err != nil {
-		return nil, "", err
-	}
-	etag, err := s.Store.Create(ctx, "cache/"+key, data)
-	if IsCode(err, ECONFLICT) {
-		if obj, err := s.Store.Get(ctx, "cache/"+key); err == nil {
-			return obj.Data, obj.ETag, nil
-		}
-	}
-	if err != nil {
-		return nil, "", err
-	}
-	return data, etag, nil
 }

@@ -14,7 +14,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"embed"
-	"fmt"
 	"os"
 	"slices"
 	"sync"
@@ -212,60 +211,57 @@ func Actions() []string {
 	return slices.Compact(acts)
 }
 
-// denial is the message of a denied action: the missing permission in
-// plain words, never the policy's rows.
+// denial is the message of a denied action: in words, never the policy's
+// rows or the permission's internal name (the problem's "permission"
+// member carries that for programs).
 func denial(action string) string {
-	what := ""
 	switch action {
 	case drafts.ActMeRead:
-		what = "read your own account"
+		return "you may not read your account"
 	case drafts.ActDelegationCreate:
-		what = "create delegations"
+		return "only the secretariat may create delegations"
 	case drafts.ActDelegationList:
-		what = "list delegations"
+		return "you may not list delegations"
 	case drafts.ActUserCreate:
-		what = "create users"
+		return "only the secretariat may create users"
 	case drafts.ActUserList:
-		what = "list users"
+		return "only the secretariat may list users"
 	case drafts.ActTokenCreate:
-		what = "issue tokens"
+		return "only the secretariat may issue tokens"
 	case drafts.ActTokenRevoke:
-		what = "revoke tokens"
+		return "only the secretariat may revoke tokens"
 	case drafts.ActDocumentCreate:
-		what = "create documents of this body"
+		return "only the secretariat or the chair of this body may create its documents"
 	case drafts.ActDocumentList:
-		what = "list documents"
+		return "you may not list documents"
 	case drafts.ActDocumentRead:
-		what = "read this document"
+		return "you may not read this document"
 	case drafts.ActVersionCreate:
-		what = "publish a revised version of this document"
+		return "only the chair of this document's body may publish a revised version"
 	case drafts.ActStatusSet:
-		what = "set the status of provisions of this document"
+		return "only the chair of this document's body may set the status of its provisions"
 	case drafts.ActProposalCreate:
-		what = "submit proposals"
+		return "only a member delegation may submit proposals"
 	case drafts.ActProposalWithdraw:
-		what = "edit or withdraw this proposal"
+		return "only the delegation that made this proposal may edit or withdraw it"
 	case drafts.ActProposalCosponsor:
-		what = "co-sponsor this proposal"
+		return "only another member delegation may co-sponsor this proposal"
 	case drafts.ActProposalComment:
-		what = "comment on proposals to this document"
+		return "only member delegations and the chair may comment on proposals to this document"
 	case drafts.ActProposalReject:
-		what = "reject proposals to this document"
+		return "only the chair of this document's body may reject proposals"
 	case drafts.ActMerge:
-		what = "merge proposals into this document"
+		return "only the chair of this document's body may merge proposals into it"
 	case drafts.ActAdoptionOpen:
-		what = "open the adoption of this document"
+		return "only the chair of this document's body may open its adoption"
 	case drafts.ActAdoptionConsent:
-		what = "join consensus on this document"
+		return "only a member delegation may join consensus on this document"
 	case drafts.ActAdoptionObject:
-		what = "object to this document or break silence"
+		return "only a member delegation may object to this document or break silence"
 	case drafts.ActAdoptionClose:
-		what = "close the adoption of this document"
+		return "only the chair of this document's body may close its adoption"
 	case drafts.ActEventsVerify:
-		what = "verify the audit trail of this document"
+		return "you may not verify the audit trail of this document"
 	}
-	if what == "" {
-		return fmt.Sprintf("permission %q is required", action)
-	}
-	return fmt.Sprintf("permission %q is required to %s", action, what)
+	return "you may not do this"
 }

@@ -1,0 +1,406 @@
+package drafts_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"chancery/diffing"
+	"chancery/drafts"
+	"chancery/render"
+)
+
+// outcome of a call as far as access goes.
+type outcome string
+
+const (
+	allowed outcome = "allowed"
+	denied  outcome = "denied (EFORBIDDEN)"
+	hidden  outcome = "hidden (ENOTFOUND)"
+)
+
+// subject is a user of the access matrix.
+type subject struct {
+	name     string
+	user     drafts.User
+	observer bool // an observer, or in an observer delegation
+	member   bool // a delegate of a member delegation
+	owner    bool // of the delegation that owns the proposal (KZ)
+	chair    bool // chair of the documents' body (SWG)
+	sec      bool
+}
+
+var matrixSubjects = []subject{
+	{name: "secretariat", user: drafts.User{ID: "sec", Role: drafts.RoleSecretariat}, sec: true},
+	{name: "chair", user: drafts.User{ID: "chair", Role: drafts.RoleChair, Body: "SWG"}, chair: true},
+	{name: "soc-chair", user: drafts.User{ID: "soc", Role: drafts.RoleChair, Body: "SOC"}},
+	{name: "KZ (own delegation)", user: drafts.User{ID: "kz", Role: drafts.RoleDelegate, Delegation: "KZ", DelegationStatus: drafts.StatusMember}, member: true, owner: true},
+	{name: "IN (other delegation)", user: drafts.User{ID: "in", Role: drafts.RoleDelegate, Delegation: "IN", DelegationStatus: drafts.StatusMember}, member: true},
+	{name: "observer", user: drafts.User{ID: "obs", Role: drafts.RoleObserver, Delegation: "JP", DelegationStatus: drafts.StatusObserver}, observer: true},
+	{name: "delegate of an observer delegation", user: drafts.User{ID: "jp", Role: drafts.RoleDelegate, Delegation: "JP", DelegationStatus: drafts.StatusObserver}, observer: true},
+}
+
+// expectedAccess is the access rule of DESIGN.md, written independently
+// of the policy file (as in the API's matrix test).
+func expectedAccess(action string, s subject, membersOnly bool) outcome {
+	docAction := !strings.HasPrefix(action, "delegation:") && !strings.HasPrefix(action, "user:") &&
+		!strings.HasPrefix(action, "token:") && action != "me:read" && action != "document:list" && action != "document:create"
+	if docAction && s.observer && membersOnly {
+		return hidden
+	}
+	ok := false
+	switch action {
+	case "me:read", "delegation:list", "document:list", "document:read", "events:verify":
+		ok = true
+	case "delegation:create", "user:create", "user:list", "token:create", "token:revoke":
+		ok = s.sec
+	case "document:create":
+		ok = s.sec || s.chair
+	case "version:create", "provision:status", "proposal:reject", "merge:create", "adoption:open", "adoption:close":
+		ok = s.chair
+	case "proposal:create", "adoption:consent", "adoption:object":
+		ok = s.member
+	case "proposal:withdraw":
+		ok = s.member && s.owner
+	case "proposal:cosponsor":
+		ok = s.member && !s.owner
+	case "proposal:comment":
+		ok = s.member || s.chair
+	}
+	if ok {
+		return allowed
+	}
+	return denied
+}
+
+// matrixDoc is one document of the matrix with a proposal by KZ.
+type matrixDoc struct {
+	id, proposal, provision string
+}
+
+// matrixCall is one service method performing action.
+type matrixCall struct {
+	action string
+	name   string
+	round  bool // needs an open consensus round
+	call   func(ctx context.Context, svc *drafts.Service, d matrixDoc) error
+}
+
+var seq atomic.Int64
+
+func matrixCalls(user, token string) []matrixCall {
+	ops := drafts.ProposalInput{Base: 1, Operations: []drafts.Operation{{Op: "replace", Provision: "PROV", Text: "Other words."}}}
+	withProv := func(d matrixDoc) drafts.ProposalInput {
+		in := ops
+		in.Operations = []drafts.Operation{{Op: "replace", Provision: d.provision, Text: fmt.Sprintf("Other words %d.", seq.Add(1))}}
+		return in
+	}
+	return []matrixCall{
+		{action: drafts.ActMeRead, name: "Me", call: func(ctx context.Context, svc *drafts.Service, d matrixDoc) error { _, err := svc.Me(ctx); return err }},
+		{action: drafts.ActDelegationCreate, name: "CreateDelegation", call: func(ctx context.Context, svc *drafts.Service, d matrixDoc) error {
+			return svc.CreateDelegation(ctx, &drafts.Delegation{ID: fmt.Sprintf("X%d", seq.Add(1)), Name: "X", Status: drafts.StatusMember})
+		}},
+		{action: drafts.ActDelegationList, name: "ListDelegations", call: func(ctx context.Context, svc *drafts.Service, d matrixDoc) error {
+			_, err := svc.ListDelegations(ctx, drafts.ListOptions{})
+			return err
+		}},
+		{action: drafts.ActDelegationList, name: "GetDelegation", call: func(ctx context.Context, svc *drafts.Service, d matrixDoc) error {
+			_, err := svc.GetDelegation(ctx, "KZ")
+			return err
+		}},
+		{action: drafts.ActUserCreate, name: "CreateUser", call: func(ctx context.Context, svc *drafts.Service, d matrixDoc) error {
+			_, err := svc.CreateUser(ctx, &drafts.User{Name: "n", Role: drafts.RoleDelegate, Delegation: "KZ"})
+			return err
+		}},
+		{action: drafts.ActUserList, name: "ListUsers", call: func(ctx context.Context, svc *drafts.Service, d matrixDoc) error {
+			_, err := svc.ListUsers(ctx, drafts.ListOptions{})
+			return err
+		}},
+		{action: drafts.ActUserList, name: "GetUser", call: func(ctx context.Context, svc *drafts.Service, d matrixDoc) error {
+			_, err := svc.GetUser(ctx, user)
+			return err
+		}},
+		{action: drafts.ActTokenCreate, name: "IssueToken", call: func(ctx context.Context, svc *drafts.Service, d matrixDoc) error {
+			_, _, err := svc.IssueToken(ctx, user)
+			return err
+		}},
+		{action: drafts.ActTokenRevoke, name: "RevokeToken", call: func(ctx context.Context, svc *drafts.Service, d matrixDoc) error {
+			_, err := svc.RevokeToken(ctx, token)
+			return err
+		}},
+		{action: drafts.ActDocumentCreate, name: "CreateDocument", call: func(ctx context.Context, svc *drafts.Service, d matrixDoc) error {
+			_, _, err := svc.CreateDocument(ctx, &drafts.Document{Symbol: "S/2", Title: "T", Kind: "other", Body: "SWG", Visibility: drafts.VisibilityMembers}, "1. A.")
+			return err
+		}},
+		{action: drafts.ActDocumentList, name: "ListDocuments", call: func(ctx context.Context, svc *drafts.Service, d matrixDoc) error {
+			_, err := svc.ListDocuments(ctx, drafts.ListOptions{})
+			return err
+		}},
+		{action: drafts.ActDocumentRead, name: "GetDocument", call: func(ctx context.Context, svc *drafts.Service, d matrixDoc) error {
+			_, err := svc.GetDocument(ctx, d.id)
+			return err
+		}},
+		{action: drafts.ActDocumentRead, name: "GetVersion", call: func(ctx context.Context, svc *drafts.Service, d matrixDoc) error {
+			_, err := svc.GetVersion(ctx, d.id, 1)
+			return err
+		}},
+		{action: drafts.ActDocumentRead, name: "GetVersion of a version that does not exist", call: func(ctx context.Context, svc *drafts.Service, d matrixDoc) error {
+			_, err := svc.GetVersion(ctx, d.id, 99)
+			if drafts.IsCode(err, drafts.ENOTFOUND) && !strings.HasPrefix(drafts.ErrorMessage(err), "no document") {
+				return nil // the document is visible: its versions may be missing
+			}
+			return err
+		}},
+		{action: drafts.ActDocumentRead, name: "ListVersions", call: func(ctx context.Context, svc *drafts.Service, d matrixDoc) error {
+			_, err := svc.ListVersions(ctx, d.id, drafts.ListOptions{})
+			return err
+		}},
+		{action: drafts.ActDocumentRead, name: "VersionDiff", call: func(ctx context.Context, svc *drafts.Service, d matrixDoc) error {
+			_, _, _, err := svc.VersionDiff(ctx, d.id, 1, 0)
+			if drafts.IsCode(err, drafts.EINVALID) {
+				return nil // seen, and refused for its input
+			}
+			return err
+		}},
+		{action: drafts.ActDocumentRead, name: "ListProposals", call: func(ctx context.Context, svc *drafts.Service, d matrixDoc) error {
+			_, err := svc.ListProposals(ctx, d.id, drafts.ProposalFilter{}, drafts.ListOptions{})
+			return err
+		}},
+		{action: drafts.ActDocumentRead, name: "GetProposal", call: func(ctx context.Context, svc *drafts.Service, d matrixDoc) error {
+			_, err := svc.GetProposal(ctx, d.id, d.proposal)
+			return err
+		}},
+		{action: drafts.ActDocumentRead, name: "ProposalDiff", call: func(ctx context.Context, svc *drafts.Service, d matrixDoc) error {
+			_, err := svc.ProposalDiff(ctx, d.id, d.proposal, "head")
+			return err
+		}},
+		{action: drafts.ActDocumentRead, name: "Compile", call: func(ctx context.Context, svc *drafts.Service, d matrixDoc) error {
+			_, _, err := svc.Compile(ctx, d.id, 0)
+			return err
+		}},
+		{action: drafts.ActDocumentRead, name: "GetAdoption", round: true, call: func(ctx context.Context, svc *drafts.Service, d matrixDoc) error {
+			_, err := svc.GetAdoption(ctx, d.id)
+			return err
+		}},
+		{action: drafts.ActDocumentRead, name: "ListEvents", call: func(ctx context.Context, svc *drafts.Service, d matrixDoc) error {
+			_, err := svc.ListEvents(ctx, d.id, drafts.ListOptions{})
+			return err
+		}},
+		{action: drafts.ActDocumentRead, name: "VersionPDF", call: func(ctx context.Context, svc *drafts.Service, d matrixDoc) error {
+			_, err := svc.VersionPDF(ctx, d.id, 1, 0)
+			return err
+		}},
+		{action: drafts.ActDocumentRead, name: "VersionPDF of changes", call: func(ctx context.Context, svc *drafts.Service, d matrixDoc) error {
+			_, err := svc.VersionPDF(ctx, d.id, 1, 1)
+			return err
+		}},
+		{action: drafts.ActDocumentRead, name: "CompilationPDF", call: func(ctx context.Context, svc *drafts.Service, d matrixDoc) error {
+			_, err := svc.CompilationPDF(ctx, d.id, 0)
+			return err
+		}},
+		{action: drafts.ActDocumentRead, name: "CompilationHTML", call: func(ctx context.Context, svc *drafts.Service, d matrixDoc) error {
+			_, err := svc.CompilationHTML(ctx, d.id, 0)
+			return err
+		}},
+		{action: drafts.ActVersionCreate, name: "CreateVersion", call: func(ctx context.Context, svc *drafts.Service, d matrixDoc) error {
+			_, err := svc.CreateVersion(ctx, d.id, 1, "1. One.\n\n2. Two.\n\n3. Three.\n", "m")
+			return err
+		}},
+		{action: drafts.ActStatusSet, name: "SetProvisionStatus", call: func(ctx context.Context, svc *drafts.Service, d matrixDoc) error {
+			_, _, err := svc.SetProvisionStatus(ctx, d.id, 1, d.provision, drafts.ProvisionAgreed, "")
+			return err
+		}},
+		{action: drafts.ActProposalCreate, name: "CreateProposal", call: func(ctx context.Context, svc *drafts.Service, d matrixDoc) error {
+			_, err := svc.CreateProposal(ctx, d.id, withProv(d))
+			return err
+		}},
+		{action: drafts.ActProposalWithdraw, name: "EditProposal", call: func(ctx context.Context, svc *drafts.Service, d matrixDoc) error {
+			_, err := svc.EditProposal(ctx, d.id, d.proposal, withProv(d), "")
+			return err
+		}},
+		{action: drafts.ActProposalWithdraw, name: "WithdrawProposal", call: func(ctx context.Context, svc *drafts.Service, d matrixDoc) error {
+			_, err := svc.WithdrawProposal(ctx, d.id, d.proposal, "")
+			return err
+		}},
+		{action: drafts.ActProposalCosponsor, name: "CosponsorProposal", call: func(ctx context.Context, svc *drafts.Service, d matrixDoc) error {
+			_, err := svc.CosponsorProposal(ctx, d.id, d.proposal, "")
+			return err
+		}},
+		{action: drafts.ActProposalComment, name: "CommentProposal", call: func(ctx context.Context, svc *drafts.Service, d matrixDoc) error {
+			_, err := svc.CommentProposal(ctx, d.id, d.proposal, "A comment.", "")
+			return err
+		}},
+		{action: drafts.ActProposalReject, name: "RejectProposal", call: func(ctx context.Context, svc *drafts.Service, d matrixDoc) error {
+			_, err := svc.RejectProposal(ctx, d.id, d.proposal, "No.", "")
+			return err
+		}},
+		{action: drafts.ActMerge, name: "Merge", call: func(ctx context.Context, svc *drafts.Service, d matrixDoc) error {
+			_, err := svc.Merge(ctx, d.id, drafts.MergeInput{Base: 1, Proposals: []string{d.proposal}})
+			return err
+		}},
+		{action: drafts.ActAdoptionOpen, name: "OpenAdoption", call: func(ctx context.Context, svc *drafts.Service, d matrixDoc) error {
+			_, err := svc.OpenAdoption(ctx, d.id, drafts.AdoptionInput{Version: 1, Procedure: drafts.ProcedureConsensus})
+			return err
+		}},
+		{action: drafts.ActAdoptionConsent, name: "Consent", round: true, call: func(ctx context.Context, svc *drafts.Service, d matrixDoc) error {
+			_, err := svc.Consent(ctx, d.id)
+			return err
+		}},
+		{action: drafts.ActAdoptionObject, name: "Object", round: true, call: func(ctx context.Context, svc *drafts.Service, d matrixDoc) error {
+			_, err := svc.Object(ctx, d.id, "No.")
+			return err
+		}},
+		{action: drafts.ActAdoptionClose, name: "CloseAdoption", round: true, call: func(ctx context.Context, svc *drafts.Service, d matrixDoc) error {
+			_, err := svc.CloseAdoption(ctx, d.id)
+			return err
+		}},
+		{action: drafts.ActEventsVerify, name: "VerifyEvents", call: func(ctx context.Context, svc *drafts.Service, d matrixDoc) error {
+			_, err := svc.VerifyEvents(ctx, d.id)
+			return err
+		}},
+	}
+}
+
+// TestServiceAccessMatrix calls every service method as every kind of
+// user (role × own or other delegation × member or observer delegation)
+// on a members-only and an observers-visible document, without HTTP: the
+// service checks the policy itself, so every caller passes the same
+// checks. Each case gets a fresh document, so that one subject's change
+// does not decide another's outcome.
+func TestServiceAccessMatrix(t *testing.T) {
+	store := MustOpenLocal(t)
+	svc := drafts.NewService(store, diffing.New(), MustPolicy(t))
+	svc.Renderer = render.New(render.WithDeterministic(true))
+	sys := drafts.NewSystemContext(context.Background())
+	for _, d := range []drafts.Delegation{{ID: "KZ", Name: "Kazakhstan", Status: drafts.StatusMember}, {ID: "IN", Name: "India", Status: drafts.StatusMember}, {ID: "JP", Name: "Japan", Status: drafts.StatusObserver}} {
+		if err := svc.CreateDelegation(sys, &d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	throwaway := &drafts.User{Name: "throwaway", Role: drafts.RoleDelegate, Delegation: "KZ"}
+	if _, err := svc.CreateUser(sys, throwaway); err != nil {
+		t.Fatal(err)
+	}
+	chair := drafts.NewContextWithUser(context.Background(), &matrixSubjects[1].user)
+	kz := drafts.NewContextWithUser(context.Background(), &matrixSubjects[3].user)
+	newDoc := func(t *testing.T, vis string, round bool) matrixDoc {
+		t.Helper()
+		doc, v, err := svc.CreateDocument(chair, &drafts.Document{Symbol: "S/1", Title: "T", Kind: "other", Body: "SWG", Language: "en", Visibility: vis}, "1. One.\n\n2. Two.\n")
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := svc.CreateProposal(kz, doc.ID, drafts.ProposalInput{Base: 1, Operations: []drafts.Operation{{Op: "replace", Provision: v.Provisions[0].ID, Text: "Changed."}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if round {
+			if _, err := svc.OpenAdoption(chair, doc.ID, drafts.AdoptionInput{Procedure: drafts.ProcedureConsensus}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return matrixDoc{id: doc.ID, proposal: p.ID, provision: v.Provisions[1].ID}
+	}
+	actions := map[string]bool{}
+	for _, c := range matrixCalls(throwaway.ID, "") {
+		actions[c.action] = true
+	}
+	for _, want := range []string{drafts.ActMeRead, drafts.ActDelegationCreate, drafts.ActDelegationList, drafts.ActUserCreate, drafts.ActUserList,
+		drafts.ActTokenCreate, drafts.ActTokenRevoke, drafts.ActDocumentCreate, drafts.ActDocumentList, drafts.ActDocumentRead, drafts.ActVersionCreate,
+		drafts.ActStatusSet, drafts.ActProposalCreate, drafts.ActProposalWithdraw, drafts.ActProposalCosponsor, drafts.ActProposalComment,
+		drafts.ActProposalReject, drafts.ActMerge, drafts.ActAdoptionOpen, drafts.ActAdoptionConsent, drafts.ActAdoptionObject,
+		drafts.ActAdoptionClose, drafts.ActEventsVerify} {
+		if !actions[want] {
+			t.Errorf("no call of the matrix performs %s", want)
+		}
+	}
+	for _, membersOnly := range []bool{true, false} {
+		vis := drafts.VisibilityObservers
+		if membersOnly {
+			vis = drafts.VisibilityMembers
+		}
+		for _, c := range matrixCalls(throwaway.ID, "") {
+			name := c.name + "/" + vis
+			t.Run(name, func(t *testing.T) {
+				d := newDoc(t, vis, c.round)
+				if err := c.call(context.Background(), svc, d); !drafts.IsCode(err, drafts.EUNAUTHORIZED) {
+					t.Errorf("without a user: %v, want EUNAUTHORIZED", err)
+				}
+				for _, s := range matrixSubjects {
+					// A token of its own for every revocation.
+					tok, _, err := svc.IssueToken(sys, throwaway.ID)
+					if err != nil {
+						t.Fatal(err)
+					}
+					call := c.call
+					if c.action == drafts.ActTokenRevoke {
+						call = matrixCalls(throwaway.ID, tok.ID)[8].call
+					}
+					ctx := drafts.NewContextWithUser(context.Background(), &s.user)
+					err = call(ctx, svc, d)
+					got := allowed
+					switch {
+					case drafts.IsCode(err, drafts.EFORBIDDEN):
+						got = denied
+						e := drafts.AsError(err)
+						if e.Permission != c.action || strings.Contains(e.Message, c.action) {
+							t.Errorf("%s: refusal %q (permission %q) is not in words or names the wrong permission", s.name, e.Message, e.Permission)
+						}
+					case drafts.IsCode(err, drafts.ENOTFOUND) && strings.HasPrefix(drafts.ErrorMessage(err), "no document"):
+						got = hidden
+					case drafts.IsCode(err, drafts.EUNAUTHORIZED), drafts.IsCode(err, drafts.EINTERNAL), drafts.IsCode(err, drafts.ENOTFOUND):
+						t.Fatalf("%s: %v", s.name, err)
+					}
+					if want := expectedAccess(c.action, s, membersOnly); got != want {
+						t.Errorf("%s as %s: %s (%v), want %s", c.name, s.name, got, err, want)
+					}
+				}
+			})
+		}
+	}
+}
+
+// TestObserversDoNotSeeMembersOnlyDocumentsInLists, through the service.
+func TestObserversDoNotSeeMembersOnlyDocumentsInLists(t *testing.T) {
+	svc := drafts.NewService(MustOpenLocal(t), diffing.New(), MustPolicy(t))
+	chair := drafts.NewContextWithUser(context.Background(), &matrixSubjects[1].user)
+	var open string
+	for i, vis := range []string{drafts.VisibilityMembers, drafts.VisibilityObservers, drafts.VisibilityMembers} {
+		d, _, err := svc.CreateDocument(chair, &drafts.Document{Symbol: fmt.Sprintf("S/%d", i), Title: "T", Kind: "other", Body: "SWG", Visibility: vis}, "1. A.")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if vis == drafts.VisibilityObservers {
+			open = d.ID
+		}
+	}
+	for _, s := range matrixSubjects {
+		ctx := drafts.NewContextWithUser(context.Background(), &s.user)
+		// A page of one still finds the visible document behind hidden ones.
+		page, err := svc.ListDocuments(ctx, drafts.ListOptions{Limit: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var all []*drafts.Document
+		for {
+			all = append(all, page.Items...)
+			if page.NextCursor == "" {
+				break
+			}
+			if page, err = svc.ListDocuments(ctx, drafts.ListOptions{Limit: 1, Cursor: page.NextCursor}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		want := 3
+		if s.observer {
+			want = 1
+			if len(all) != 1 || all[0].ID != open {
+				t.Errorf("%s sees %d documents", s.name, len(all))
+			}
+		}
+		if len(all) != want {
+			t.Errorf("%s sees %d documents, want %d", s.name, len(all), want)
+		}
+	}
+}

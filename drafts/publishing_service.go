@@ -1,0 +1,188 @@
+package drafts
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"regexp"
+	"strings"
+)
+
+// RendererIdentity is implemented by a Renderer whose output depends on its
+// configuration (the forum's name, the fonts): Identity names that
+// configuration, so that cached prints of differently configured replicas
+// never cross.
+type RendererIdentity interface {
+	Identity() string
+}
+
+// VersionPDF prints version n of a document, or with against > 0 the
+// changes from version against to n, each change attributed.
+func (s *Service) VersionPDF(ctx context.Context, doc string, n, against int) (*PDF, error) {
+	_, d, err := s.documentFor(ctx, doc, ActDocumentRead)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.needRenderer(); err != nil {
+		return nil, err
+	}
+	if against > 0 {
+		diff, from, to, err := s.versionDiff(ctx, doc, n, against)
+		if err != nil {
+			return nil, err
+		}
+		name := pdfName(d.Symbol, n, fmt.Sprintf("-changes-from-v%d", against))
+		return s.cachedPDF(ctx, d, "changes", name, []any{from, to, diff}, func(w io.Writer) error {
+			return s.Renderer.ChangesPDF(w, d, from, to, diff)
+		})
+	}
+	v, err := s.getVersion(ctx, doc, n)
+	if err != nil {
+		return nil, err
+	}
+	var round *AdoptionRound
+	if d.Adopted == n && d.Round != "" {
+		if round, err = s.settle(ctx, doc, d.Round); err != nil {
+			return nil, err
+		}
+	}
+	return s.cachedPDF(ctx, d, "agreed", pdfName(d.Symbol, n, ""), []any{v, round}, func(w io.Writer) error {
+		return s.Renderer.AgreedPDF(w, d, v, round)
+	})
+}
+
+// CompilationPDF prints the compilation of version n (0 for the head).
+func (s *Service) CompilationPDF(ctx context.Context, doc string, n int) (*PDF, error) {
+	_, d, err := s.documentFor(ctx, doc, ActDocumentRead)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.needRenderer(); err != nil {
+		return nil, err
+	}
+	comp, v, err := s.compile(ctx, d, n)
+	if err != nil {
+		return nil, err
+	}
+	return s.cachedPDF(ctx, d, "compilation", pdfName(d.Symbol, v.Number, "-compilation"), []any{v, comp}, func(w io.Writer) error {
+		return s.Renderer.CompilationPDF(w, d, v, comp)
+	})
+}
+
+// CompilationHTML writes the compilation of version n as an HTML fragment.
+func (s *Service) CompilationHTML(ctx context.Context, doc string, n int) ([]byte, error) {
+	_, d, err := s.documentFor(ctx, doc, ActDocumentRead)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.needRenderer(); err != nil {
+		return nil, err
+	}
+	comp, v, err := s.compile(ctx, d, n)
+	if err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	if err := s.Renderer.CompilationHTML(&buf, d, v, comp); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+func (s *Service) needRenderer() error {
+	if s.Renderer == nil {
+		return Errorf(EINTERNAL, "the service has no renderer")
+	}
+	return nil
+}
+
+// printedDocument is what of a document a print may show.
+type printedDocument struct {
+	ID, Symbol, Title, Kind, Body, Language, Visibility, State string
+	Adopted                                                    int
+	AdoptedAt                                                  any
+	AdoptedBy, Round                                           string
+}
+
+// pdfKey is the cache key of a print of kind of document d from inputs
+// (the versions with their statuses, the diff, the round, the
+// compilation): it names the document and hashes everything printed and
+// the renderer's configuration, so two documents (or two states of one)
+// never share a print.
+func (s *Service) pdfKey(d *Document, kind string, inputs []any) (string, error) {
+	identity := ""
+	if ri, ok := s.Renderer.(RendererIdentity); ok {
+		identity = ri.Identity()
+	}
+	h := sha256.New()
+	enc := json.NewEncoder(h)
+	doc := printedDocument{ID: d.ID, Symbol: d.Symbol, Title: d.Title, Kind: d.Kind, Body: d.Body, Language: d.Language,
+		Visibility: d.Visibility, State: d.State, Adopted: d.Adopted, AdoptedAt: d.AdoptedAt, AdoptedBy: d.AdoptedBy, Round: d.Round}
+	for _, v := range append([]any{kind, identity, doc}, inputs...) {
+		if err := enc.Encode(v); err != nil {
+			return "", WrapError(EINTERNAL, err, "computing the key of a print")
+		}
+	}
+	return fmt.Sprintf("pdf/%s/%s-%s.pdf", d.ID, kind, hex.EncodeToString(h.Sum(nil))[:40]), nil
+}
+
+// cachedPDF returns the print under its key, making it first if needed.
+func (s *Service) cachedPDF(ctx context.Context, d *Document, kind, filename string, inputs []any, make func(w io.Writer) error) (*PDF, error) {
+	key, err := s.pdfKey(d, kind, inputs)
+	if err != nil {
+		return nil, err
+	}
+	data, etag, err := s.cachedBlob(ctx, key, func() ([]byte, error) {
+		var buf bytes.Buffer
+		if err := make(&buf); err != nil {
+			return nil, err
+		}
+		return buf.Bytes(), nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &PDF{Data: data, ETag: etag, Filename: filename}, nil
+}
+
+var unsafeFilename = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
+
+// pdfName builds a download file name from a symbol and version.
+func pdfName(symbol string, n int, suffix string) string {
+	name := strings.Trim(unsafeFilename.ReplaceAllString(symbol, "-"), "-")
+	if name == "" {
+		name = "document"
+	}
+	return fmt.Sprintf("%s-v%d%s.pdf", name, n, suffix)
+}
+
+// cachedBlob returns the object at cache/key, making and storing it first
+// when there is none (create-only: two makers race harmlessly, both store
+// the same bytes). It is for derived, deterministic content such as PDFs.
+func (s *Service) cachedBlob(ctx context.Context, key string, make func() ([]byte, error)) ([]byte, string, error) {
+	obj, err := s.Store.Get(ctx, "cache/"+key)
+	if err == nil {
+		return obj.Data, obj.ETag, nil
+	}
+	if !IsCode(err, ENOTFOUND) {
+		return nil, "", err
+	}
+	data, err := make()
+	if err != nil {
+		return nil, "", err
+	}
+	etag, err := s.Store.Create(ctx, "cache/"+key, data)
+	if IsCode(err, ECONFLICT) {
+		if obj, err := s.Store.Get(ctx, "cache/"+key); err == nil {
+			return obj.Data, obj.ETag, nil
+		}
+	}
+	if err != nil {
+		return nil, "", err
+	}
+	return data, etag, nil
+}

@@ -1,0 +1,18 @@
+package render
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+)
+
+// Identity implements drafts.RendererIdentity: it names what of the
+// Renderer's configuration shows in a PDF (the forum's name, the fallback
+// font, determinism), so that prints cached by differently configured
+// replicas never cross.
+func (r *Renderer) Identity() string {
+	h := sha256.New()
+	fmt.Fprintf(h, "forum:%d:%s;set:%t;deterministic:%t;", len(r.forum), r.forum, r.forumSet, r.deterministic)
+	h.Write(r.fallbackBytes)
+	return hex.EncodeToString(h.Sum(nil))[:24]
+}
