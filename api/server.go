@@ -25,8 +25,10 @@ type Server struct {
 	Service  *drafts.Service
 	Auth     drafts.Authorizer
 	Renderer drafts.Renderer
-	Log      *slog.Logger
-	Metrics  *Metrics
+	// Word reads and writes .docx files (api/docx.go); nil refuses them.
+	Word    drafts.Word
+	Log     *slog.Logger
+	Metrics *Metrics
 
 	// BodyLimit bounds request bodies ("4M" style, Echo's syntax).
 	BodyLimit string
@@ -112,7 +114,7 @@ func (s *Server) build() {
 	for _, r := range s.apiRoutes() {
 		r := r
 		s.routes[r.method+" "+r.path] = r
-		e.Add(r.method, r.path, r.handler, s.authenticate)
+		e.Add(r.method, r.path, r.handler, s.authenticate, s.word)
 	}
 	s.echo = e
 }

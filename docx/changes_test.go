@@ -46,7 +46,7 @@ New paragraph without number.
 
 // edited aligns the new text to the old, as the service does, with
 // attribution to one delegation per change.
-func changesFixture(t *testing.T) (*drafts.Version, *drafts.Version, *drafts.Diff) {
+func changesFixture(t testing.TB) (*drafts.Version, *drafts.Version, *drafts.Diff) {
 	t.Helper()
 	from := version(t, 1, changesOld)
 	to := version(t, 2, changesNew)

@@ -243,6 +243,12 @@ func wordError(msg string) error {
 	return &Error{Code: EINVALID, Message: "Word file: " + msg, Fields: []FieldError{{Field: "file", Message: msg}}}
 }
 
+// Word reads and writes Word documents. Implemented by package docx.
+type Word interface {
+	WordReader
+	WordWriter
+}
+
 // WordReader reads Word documents. Implemented by package docx.
 type WordReader interface {
 	// ReadWord reads a .docx file. It returns EINVALID naming the problem

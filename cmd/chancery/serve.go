@@ -16,6 +16,7 @@ import (
 
 	"chancery/api"
 	"chancery/diffing"
+	"chancery/docx"
 	"chancery/drafts"
 	"chancery/policy"
 	"chancery/render"
@@ -204,6 +205,7 @@ func (m *Main) Open(ctx context.Context) error {
 	m.server.Metrics = metrics
 	m.server.TrustedProxies = c.TrustedProxies
 	m.server.BodyLimit = fmt.Sprintf("%dK", (c.MaxTextBytes*2+1023)/1024+64)
+	m.server.Word = docx.New(docx.WithTextLimits(svc.Limits), docx.WithLimits(int64(c.MaxTextBytes)*2, 0, 0))
 	if err := m.server.Open(c.Addr); err != nil {
 		return fmt.Errorf("listen on %s: %v", c.Addr, err)
 	}
