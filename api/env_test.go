@@ -14,6 +14,7 @@ import (
 	"chancery/api"
 	"chancery/api/apitest"
 	"chancery/diffing"
+	"chancery/docx"
 	"chancery/drafts"
 	"chancery/policy"
 	"chancery/render"
@@ -79,6 +80,7 @@ func newEnv(t *testing.T, store drafts.ObjectStore) *testEnv {
 		t.Fatal(err)
 	}
 	srv := api.NewServer(svc, enforcer, render.New(), nil)
+	srv.Word = docx.New()
 	if err := srv.Open("127.0.0.1:0"); err != nil {
 		t.Fatal(err)
 	}

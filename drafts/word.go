@@ -72,7 +72,7 @@ func (f *WordFile) CommentNotes() string {
 		for _, c := range p.Comments {
 			where := fmt.Sprintf("Paragraph %d", i+1)
 			if q := classify(firstLine(p.Markup)); q.Number != "" && q.Kind != KindHeading {
-				where = "Paragraph " + q.Number
+				where = "Paragraph " + strings.TrimSuffix(q.Number, ".")
 			}
 			lines = append(lines, where+": "+c)
 		}
