@@ -3,6 +3,7 @@ package docx_test
 import (
 	"archive/zip"
 	"bytes"
+	"flag"
 	"io"
 	"testing"
 )
@@ -76,3 +77,5 @@ func part(tb testing.TB, data []byte, name string) string {
 	tb.Fatalf("no %s", name)
 	return ""
 }
+
+var update = flag.Bool("update", false, "rewrite testdata files made by LibreOffice")
