@@ -120,9 +120,13 @@ func runRender(args []string, stdout io.Writer) error {
 	symbol := fs.String("symbol", "", "document symbol for the header")
 	fallback := fs.String("fallback-font", "", "TrueType font for characters the built-in fonts lack")
 	title := fs.String("title", "", "document title for the header")
+	format := fs.String("format", "pdf", "output format: pdf or docx (Word, tracked changes as revisions)")
 	files, err := parseArgs(fs, args)
 	if err != nil {
 		return err
+	}
+	if *format != "pdf" && *format != "docx" {
+		return usagef("--format: %q is not pdf or docx", *format)
 	}
 	if len(files) != 1 || *out == "" {
 		return usagef("render needs one text and -o: chancery render [--against OLD.txt] TEXT.txt -o OUT.pdf")
@@ -144,7 +148,11 @@ func runRender(args []string, stdout io.Writer) error {
 		}
 		v := &drafts.Version{Number: 1, Lead: t.Lead, Provisions: t.Provisions, CreatedAt: now}
 		v.Hash = drafts.HashText(v.Text())
-		err = r.AgreedPDF(&buf, doc, v, nil)
+		if *format == "docx" {
+			err = wordRenderer().TextWord(&buf, doc, v, nil)
+		} else {
+			err = r.AgreedPDF(&buf, doc, v, nil)
+		}
 		if err != nil {
 			return err
 		}
@@ -156,7 +164,11 @@ func runRender(args []string, stdout io.Writer) error {
 		from := &drafts.Version{Number: 1, Lead: old.Lead, Provisions: old.Provisions, CreatedAt: now}
 		to := &drafts.Version{Number: 2, Parent: 1, Lead: nw.Lead, Provisions: nw.Provisions, CreatedAt: now}
 		from.Hash, to.Hash = drafts.HashText(from.Text()), drafts.HashText(to.Text())
-		if err := r.ChangesPDF(&buf, doc, from, to, d); err != nil {
+		write := r.ChangesPDF
+		if *format == "docx" {
+			write = wordRenderer().ChangesWord
+		}
+		if err := write(&buf, doc, from, to, d); err != nil {
 			return err
 		}
 	}
