@@ -152,7 +152,9 @@ second line
 // numbering changed (pPrChange).
 func TestReadWordTracked(t *testing.T) {
 	const rev = ` w:id="1" w:author="KZ" w:date="2026-01-01T00:00:00Z"`
-	bm := func(id string) string { return `<w:bookmarkStart w:id="9` + id + `" w:name="chy_` + id + `"/><w:bookmarkEnd w:id="9` + id + `"/>` }
+	bm := func(id string) string {
+		return `<w:bookmarkStart w:id="9` + id + `" w:name="chy_` + id + `"/><w:bookmarkEnd w:id="9` + id + `"/>`
+	}
 	body := `<w:p>` + bm("a") + `<w:r><w:t>1. First.</w:t></w:r></w:p>` +
 		// Enter at the end of paragraph 2 and a new paragraph typed.
 		`<w:p><w:pPr><w:rPr><w:ins` + rev + `/></w:rPr></w:pPr>` + bm("b") + `<w:r><w:t>2. Second.</w:t></w:r></w:p>` +
