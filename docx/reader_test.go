@@ -149,7 +149,7 @@ second line
 // Word's own ways of tracking: a new paragraph typed by pressing Enter at
 // the end of one (the old paragraph's mark is the inserted one), words
 // deleted and inserted, a paragraph moved (moveFrom/moveTo ranges), a
-// numbering changed (pPrChange).
+// and a paragraph inserted then deleted by another reviewer.
 func TestReadWordTracked(t *testing.T) {
 	const rev = ` w:id="1" w:author="KZ" w:date="2026-01-01T00:00:00Z"`
 	bm := func(id string) string {
