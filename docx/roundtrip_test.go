@@ -98,3 +98,38 @@ func clip(s string) string {
 	}
 	return s
 }
+
+// TestTextExport: the clean text carries its symbol, title, version and
+// adoption line, page X of Y in the footer, the text's language, and
+// Track Changes on, so that a delegation's edits come back as revisions.
+func TestTextExport(t *testing.T) {
+	at := time.Date(2024, 4, 2, 0, 0, 0, 0, time.UTC)
+	for _, tt := range []struct {
+		lang string
+		want []string
+	}{
+		{"en", []string{"CICA/SWG/2024/R.1", "Draft road map", "Version 1 of 12 March 2024", "Adopted by consensus on 2 April 2024.<", `w:name="chy_p1"`}},
+		{"ru", []string{"Версия 1 от 12 марта 2024 г.", "Принято консенсусом 2 апреля 2024 г.<"}},
+	} {
+		t.Run(tt.lang, func(t *testing.T) {
+			d := testDocument(tt.lang)
+			d.Adopted, d.AdoptedBy, d.AdoptedAt = 1, drafts.ProcedureConsensus, &at
+			data := exportText(t, docx.New(), d, version(t, 1, "1. One.\n\n2. Two.\n"))
+			body := part(t, data, "word/document.xml")
+			for _, w := range tt.want {
+				if !strings.Contains(body, w) {
+					t.Errorf("document.xml lacks %q", w)
+				}
+			}
+			if footer := part(t, data, "word/footer1.xml"); !strings.Contains(footer, `w:instr=" PAGE "`) || !strings.Contains(footer, `w:instr=" NUMPAGES "`) {
+				t.Errorf("footer without page X of Y: %s", footer)
+			}
+			if settings := part(t, data, "word/settings.xml"); !strings.Contains(settings, "<w:trackRevisions/>") {
+				t.Errorf("Track Changes not on: %s", settings)
+			}
+			if styles := part(t, data, "word/styles.xml"); !strings.Contains(styles, `<w:lang w:val="`+tt.lang+`"/>`) {
+				t.Errorf("language not %s", tt.lang)
+			}
+		})
+	}
+}

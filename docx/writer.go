@@ -77,10 +77,10 @@ func (l labels) adoption(d *drafts.Document, v *drafts.Version, round *drafts.Ad
 			if when == nil {
 				return l.pick("Adopted by ", "Принято ") + by + "."
 			}
-			return l.pick("Adopted by ", "Принято ") + by + l.pick(" on ", " ") + l.date(*when) + "."
+			return sentence(l.pick("Adopted by ", "Принято ") + by + l.pick(" on ", " ") + l.date(*when))
 		case drafts.RoundOpen:
 			if round.Procedure == drafts.ProcedureSilence && round.Deadline != nil {
-				return l.pick("Draft under silence procedure until ", "Проект на процедуре умолчания до ") + l.date(*round.Deadline) + "."
+				return sentence(l.pick("Draft under silence procedure until ", "Проект на процедуре умолчания до ") + l.date(*round.Deadline))
 			}
 			return l.pick("Draft under consideration for adoption by consensus.", "Проект на рассмотрении для принятия консенсусом.")
 		}
@@ -94,9 +94,17 @@ func (l labels) adoption(d *drafts.Document, v *drafts.Version, round *drafts.Ad
 		if d.AdoptedAt != nil {
 			s += l.pick(" on ", " ") + l.date(*d.AdoptedAt)
 		}
-		return s + "."
+		return sentence(s)
 	}
 	return l.pick("Draft, not adopted.", "Проект, не принят.")
+}
+
+// sentence ends s with one full stop (a Russian date ends with "г." already).
+func sentence(s string) string {
+	if strings.HasSuffix(s, ".") {
+		return s
+	}
+	return s + "."
 }
 
 func esc(s string) string {
@@ -595,7 +603,7 @@ func stylesXML(lang string) string {
 		`<w:style w:type="paragraph" w:customStyle="1" w:styleId="` + styleSymbol + `"><w:name w:val="Chancery Symbol"/><w:basedOn w:val="Normal"/><w:pPr><w:jc w:val="right"/></w:pPr><w:rPr><w:b/></w:rPr></w:style>` +
 		`<w:style w:type="paragraph" w:customStyle="1" w:styleId="` + styleNote + `"><w:name w:val="Chancery Note"/><w:basedOn w:val="Normal"/><w:pPr><w:jc w:val="center"/></w:pPr><w:rPr><w:i/><w:sz w:val="20"/></w:rPr></w:style>` +
 		hs.String() +
-		`<w:style w:type="paragraph" w:customStyle="1" w:styleId="ChanceryParagraph"><w:name w:val="Chancery Paragraph"/><w:basedOn w:val="Normal"/><w:pPr><w:jc w:val="both"/></w:pPr></w:style>` +
+		`<w:style w:type="paragraph" w:customStyle="1" w:styleId="ChanceryParagraph"><w:name w:val="Chancery Paragraph"/><w:basedOn w:val="Normal"/></w:style>` +
 		`<w:style w:type="paragraph" w:customStyle="1" w:styleId="ChanceryItem"><w:name w:val="Chancery Item"/><w:basedOn w:val="ChanceryParagraph"/><w:pPr><w:ind w:left="709"/></w:pPr></w:style>` +
 		`<w:style w:type="paragraph" w:customStyle="1" w:styleId="ChanceryProposal"><w:name w:val="Chancery Proposal"/><w:basedOn w:val="Normal"/><w:pPr><w:ind w:left="567"/><w:spacing w:after="80"/></w:pPr><w:rPr><w:sz w:val="22"/></w:rPr></w:style>` +
 		`<w:style w:type="paragraph" w:styleId="Footer"><w:name w:val="footer"/><w:basedOn w:val="Normal"/><w:rPr><w:sz w:val="18"/></w:rPr></w:style>` +
