@@ -16,7 +16,7 @@ const changesOld = `# Cluster I. Institutional framework
 
 2. The Secretariat supports the transformation.
 
-3. All decisions shall be taken by consensus.
+3. All decisions shall be taken by full consensus.
 
 (a) the purposes and principles;
 

@@ -423,9 +423,12 @@ func changedRuns(old, np drafts.Provision, c drafts.Change, author string, moved
 		if np.Kind != drafts.KindHeading && np.Number != "" {
 			newMark = np.Number + " "
 		}
-		if oldMark == newMark {
+		switch {
+		case oldMark == newMark:
 			runs = append(runs, run{text: newMark, rev: base, author: author})
-		} else {
+		case moved: // the old number is in the moved-away copy
+			runs = append(runs, run{text: newMark, rev: revIns, author: author})
+		default:
 			runs = append(runs, run{text: oldMark, rev: revDel, author: author}, run{text: newMark, rev: revIns, author: author})
 		}
 	}
@@ -442,6 +445,9 @@ func changedRuns(old, np drafts.Provision, c drafts.Change, author string, moved
 		case drafts.SegInsert:
 			r.rev, r.author = revIns, seg
 		case drafts.SegDelete:
+			if moved { // the deleted words are in the moved-away copy
+				continue
+			}
 			r.rev, r.author = revDel, seg
 		}
 		runs = append(runs, r)
