@@ -129,10 +129,10 @@ func (f *WordFile) Operations(base []Provision, lim Limits) ([]Operation, error)
 
 // OperationsByID returns the operations that turn base into edited, whose
 // provisions carry the ids of the base provisions they continue ("" for a
-// new one): deletions first, then in the edited order inserts (consecutive
-// new provisions in one insert), moves of the provisions out of their
-// relative order (the fewest, by a longest common subsequence) and
-// replacements of changed text or number.
+// new one): deletions first; then, in the edited order, moves of the
+// provisions out of their relative order (the fewest, by a longest common
+// subsequence) and replacements of changed text or number; then each run
+// of new provisions as one insert after the kept provision before it.
 func OperationsByID(base, edited []Provision) []Operation {
 	inEdited := map[string]bool{}
 	for _, p := range edited {
