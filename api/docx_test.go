@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"io"
+	"math/rand/v2"
 	"mime/multipart"
 	"net/http"
 	"net/url"
@@ -272,6 +273,11 @@ func TestWordRefused(t *testing.T) {
 	fw, _ := zw.Create("[Content_Types].xml")
 	fw.Write(bytes.Repeat([]byte{' '}, 20<<20))
 	zw.Close()
+	// A picture of random bytes (incompressible) makes a file over the
+	// 1 MiB limit of the test server's Word reader.
+	noise := make([]byte, 1200<<10)
+	rand.NewChaCha8([32]byte{1}).Read(noise)
+	large := editZip(t, good, func(_, b string) string { return b }, map[string]string{"word/media/image1.png": string(noise)})
 	newDoc := "/v1/documents?symbol=A%2F1&title=T&kind=road-map&body=SWG&language=en&visibility=members"
 	tests := []struct {
 		name, path, who string
@@ -285,6 +291,8 @@ func TestWordRefused(t *testing.T) {
 		{"entity", newDoc, "chair", entity, wordType, 422, "entity declarations"},
 		{"remote template", newDoc, "chair", template, wordType, 422, "remote template"},
 		{"zip bomb", newDoc, "chair", bomb.Bytes(), wordType, 422, "zip bomb"},
+		{"over the size limit", newDoc, "chair", large, wordType, 422, "the limit is 1048576"},
+		{"over the body limit", newDoc, "chair", bytes.Repeat([]byte("x"), 9<<20), wordType, 413, "too large"},
 		{"unknown field", "/v1/documents?colour=red", "chair", good, wordType, 400, "unknown field"},
 		{"tracked against the wrong text", docPath(doc, "/proposals?base=1"), "KZ", untracked, wordType, 422, "Track Changes off"},
 		{"tracked without base", docPath(doc, "/proposals"), "KZ", trackedEdit(t, good), wordType, 422, "base"},
