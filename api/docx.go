@@ -25,11 +25,13 @@ import (
 // itself, through the same service methods as the JSON routes.
 
 // wordFields are the fields each import route takes beside the file,
-// with the JSON routes' names; "base" is a version number.
+// with the JSON routes' names ("base" is a version number); the export
+// routes have none.
 var wordFields = map[string][]string{
 	"/v1/documents":                       {"symbol", "title", "kind", "body", "language", "visibility"},
 	"/v1/documents/:doc/versions":         {"base", "message"},
 	"/v1/documents/:doc/proposals":        {"base", "justification"},
+	"/v1/documents/:doc/proposals/:p":     {"base", "justification"},
 	"/v1/documents/:doc/versions/:n":      nil,
 	"/v1/documents/:doc/versions/:n/diff": nil,
 	"/v1/documents/:doc/compilation":      nil,
@@ -50,7 +52,7 @@ func (s *Server) word(next echo.HandlerFunc) echo.HandlerFunc {
 			return next(c)
 		}
 		switch {
-		case method == http.MethodPost && isWordRequest(c):
+		case (method == http.MethodPost || method == http.MethodPut && path == "/v1/documents/:doc/proposals/:p") && isWordRequest(c):
 			if s.Word == nil {
 				return drafts.Errorf(drafts.EMALFORMED, "this server does not read Word files; send application/json")
 			}
@@ -58,7 +60,7 @@ func (s *Server) word(next echo.HandlerFunc) echo.HandlerFunc {
 				return err
 			}
 			return next(c)
-		case method == http.MethodGet && wantsWord(c, path):
+		case method == http.MethodGet && wordFields[path] == nil && wantsWord(c, path):
 			if s.Word == nil {
 				return echo.NewHTTPError(http.StatusNotAcceptable, "this server does not write Word files")
 			}
@@ -114,13 +116,17 @@ func (s *Server) wordToJSON(c echo.Context, path string) error {
 	}
 	switch path {
 	case "/v1/documents":
+		// A file Chancery exported carries its symbol and title.
 		if _, ok := fields["title"]; !ok && wf.Title != "" {
 			body["title"] = wf.Title
+		}
+		if _, ok := fields["symbol"]; !ok && wf.Symbol != "" {
+			body["symbol"] = wf.Symbol
 		}
 		body["text"] = wf.Text()
 	case "/v1/documents/:doc/versions":
 		body["text"] = wf.Text()
-	case "/v1/documents/:doc/proposals":
+	case "/v1/documents/:doc/proposals", "/v1/documents/:doc/proposals/:p":
 		if notes := wf.CommentNotes(); notes != "" {
 			j := strings.TrimSpace(fields["justification"])
 			if j != "" {

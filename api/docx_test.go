@@ -201,6 +201,31 @@ func TestWord(t *testing.T) {
 		t.Errorf("delegation %q", prop.Delegation)
 	}
 
+	// Kazakhstan replaces its proposal with the same file, another
+	// justification (PUT, raw .docx, fields as query parameters).
+	var edited1 drafts.Proposal
+	e.mustJSON(http.StatusOK, &edited1, "PUT", docPath(doc, "/proposals/", prop.ID, "?base=1&justification=Edited."), "KZ", trackedEdit(t, r.Body), "Content-Type", wordType)
+	if got, want := edited1.Justification, "Edited.\n\nParagraph 2: Consensus of whom? Say it."; got != want {
+		t.Errorf("edited justification %q, want %q", got, want)
+	}
+	if len(edited1.Operations) != 3 {
+		t.Errorf("edited operations %+v", edited1.Operations)
+	}
+	// A proposal is never a .docx: asking for one gets its JSON.
+	if ct := e.do("GET", docPath(doc, "/proposals/", prop.ID), "KZ", nil, "Accept", wordType).MustStatus(http.StatusOK).Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
+		t.Errorf("proposal as %q", ct)
+	}
+
+	// A new document from an exported file takes its symbol and title.
+	var again struct {
+		Symbol string `json:"symbol"`
+		Title  string `json:"title"`
+	}
+	e.mustJSON(http.StatusCreated, &again, "POST", "/v1/documents?kind=road-map&body=SWG&language=en&visibility=members", "chair", r.Body, "Content-Type", wordType)
+	if again.Symbol != "CICA/SWG/2026/R.7" || again.Title != "Draft Road Map" {
+		t.Errorf("symbol %q, title %q from the file", again.Symbol, again.Title)
+	}
+
 	// India sends a clean edited copy, raw, base as a query parameter:
 	// aligned as a whole edited text.
 	edited := strings.Replace(wordText, "supports the transformation", "supports and reports on the transformation", 1)

@@ -72,6 +72,7 @@ func (w *Word) ReadWord(data []byte) (*drafts.WordFile, error) {
 	if edit.title != "" {
 		f.Title = edit.title
 	}
+	f.Symbol = edit.symbol
 	link(paras, orig, edit)
 	f.Original, f.Edited = finish(paras, orig, edit, comments)
 	if len(f.Edited) == 0 {
@@ -373,6 +374,7 @@ type view struct {
 	edited bool
 	groups []*group
 	title  string
+	symbol string
 }
 
 // buildView joins the xparas into the paragraphs of the original (every
@@ -418,6 +420,9 @@ func buildView(paras []*xpara, edited bool, st styles, nb *numbering) *view {
 		}
 		text := cleanText(g.text)
 		if role == roleTitle || role == roleSkip {
+			if styleID == styleSymbol && v.symbol == "" && text != "" {
+				v.symbol = strings.ReplaceAll(text, "\n", " ")
+			}
 			if role == roleTitle && v.title == "" && text != "" {
 				v.title = strings.ReplaceAll(text, "\n", " ")
 			}

@@ -28,6 +28,9 @@ type WordFile struct {
 	// Title is the text of the paragraph in Word's Title style, or the
 	// document's title property, "" if it has none.
 	Title string
+	// Symbol is the text of the symbol line Chancery writes at the top of
+	// an exported text, "" if the file has none.
+	Symbol string
 }
 
 // WordParagraph is one paragraph of a Word file, as the markup of one
