@@ -25,10 +25,8 @@ type Server struct {
 	Service  *drafts.Service
 	Auth     drafts.Authorizer
 	Renderer drafts.Renderer
-	// Word reads and writes .docx files (api/docx.go); nil refuses them.
-	Word    drafts.Word
-	Log     *slog.Logger
-	Metrics *Metrics
+	Log      *slog.Logger
+	Metrics  *Metrics
 
 	// BodyLimit bounds request bodies ("4M" style, Echo's syntax).
 	BodyLimit string
@@ -40,6 +38,9 @@ type Server struct {
 	// AuthFailures is how many failed authentications an address may make
 	// per minute before it gets 429s.
 	AuthFailures int
+
+	// Word reads and writes .docx files (api/docx.go); nil refuses them.
+	Word drafts.Word
 
 	echo     *echo.Echo
 	ln       net.Listener
