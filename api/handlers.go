@@ -248,7 +248,7 @@ func (s *Server) getDocument(c echo.Context) error {
 		return err
 	}
 	c.Response().Header().Set("ETag", strconv.Quote(d.ETag))
-	return c.JSON(http.StatusOK, d)
+	return sendJSON(c, http.StatusOK, d)
 }
 
 func (s *Server) listVersions(c echo.Context) error {
@@ -299,7 +299,34 @@ func (s *Server) getVersion(c echo.Context) error {
 	if preferred(c, echo.MIMEApplicationJSON, echo.MIMETextPlain) == echo.MIMETextPlain {
 		return c.Blob(http.StatusOK, echo.MIMETextPlainCharsetUTF8, []byte(v.Text()))
 	}
-	return c.JSON(http.StatusOK, versionResponse{Version: v, Text: v.Text()})
+	// The encoding is determined by the document, the number and the ETag.
+	key := c.Param("doc") + "/" + strconv.Itoa(n) + "/" + v.ETag
+	if data, ok := s.encoded.get(key); ok {
+		return sendEncoded(c, http.StatusOK, data)
+	}
+	data, err := json.Marshal(versionResponse{Version: v, Text: v.Text()})
+	if err != nil {
+		return err
+	}
+	data = append(data, '\n')
+	s.encoded.add(key, data)
+	return sendEncoded(c, http.StatusOK, data)
+}
+
+// sendEncoded answers with JSON encoded already.
+func sendEncoded(c echo.Context, status int, data []byte) error {
+	c.Response().Header().Set(echo.HeaderContentLength, strconv.Itoa(len(data)))
+	return c.Blob(status, echo.MIMEApplicationJSON, data)
+}
+
+// sendJSON answers with v encoded whole first, so that the response goes
+// out with its length in one write rather than chunked in pieces.
+func sendJSON(c echo.Context, status int, v any) error {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	return sendEncoded(c, status, append(data, '\n'))
 }
 
 // writeDiff answers with d in the format the client accepts.

@@ -59,6 +59,23 @@ func (m *Metrics) Handler() http.Handler {
 	return promhttp.HandlerFor(m.Registry, promhttp.HandlerOpts{})
 }
 
+// ObserveCache publishes the counts of a service's cache of immutable
+// objects: chancery_cache_hits_total, chancery_cache_misses_total and
+// chancery_cache_bytes. Observing a second service on the same Metrics
+// does nothing.
+func (m *Metrics) ObserveCache(stats func() drafts.CacheStats) {
+	for _, c := range []prometheus.Collector{
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "chancery_cache_hits_total", Help: "Reads of immutable objects (versions, summaries, events) served from memory."},
+			func() float64 { return float64(stats().Hits) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "chancery_cache_misses_total", Help: "Reads of immutable objects that went to storage."},
+			func() float64 { return float64(stats().Misses) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "chancery_cache_bytes", Help: "Stored size of the immutable objects held in memory."},
+			func() float64 { return float64(stats().Bytes) }),
+	} {
+		_ = m.Registry.Register(c) // AlreadyRegisteredError: one service per Metrics
+	}
+}
+
 // InstrumentStore wraps an object store so that each operation's latency
 // and failures are measured.
 func (m *Metrics) InstrumentStore(s drafts.ObjectStore) drafts.ObjectStore {

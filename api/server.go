@@ -46,6 +46,7 @@ type Server struct {
 	ln       net.Listener
 	routes   map[string]route // "METHOD path" → route
 	failures *failureLimiter
+	encoded  *encodedCache
 }
 
 // route is one API route with the action the policy decides on (the
@@ -85,6 +86,10 @@ func (s *Server) build() {
 	if s.Metrics == nil {
 		s.Metrics = NewMetrics()
 	}
+	if s.Service != nil {
+		s.Metrics.ObserveCache(s.Service.CacheStats)
+	}
+	s.encoded = newEncodedCache(16 << 20)
 	s.failures = newFailureLimiter(rate.Limit(float64(s.AuthFailures)/60), s.AuthFailures)
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true

@@ -3,6 +3,7 @@ package drafts
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -66,18 +67,31 @@ func (s *Service) OpenAdoption(ctx context.Context, doc string, in AdoptionInput
 	if _, err := s.createJSON(ctx, roundKey(doc, r.ID), r); err != nil {
 		return nil, err
 	}
+	if r.Procedure == ProcedureSilence {
+		if _, err := s.createJSON(ctx, dueKey(r), dueMarker{Document: doc, Round: r.ID}); err != nil {
+			s.discard(ctx, roundKey(doc, r.ID))
+			return nil, err
+		}
+	}
 	// The document moves to adoption only if no other round got there first.
-	if _, err := s.updateDocument(ctx, doc, func(d *Document) error {
+	if _, err := s.updateDocumentFrom(ctx, d, func(d *Document) error {
 		if d.State == StateAdoption {
 			return Errorf(ECONFLICT, "an adoption round is open already (%s)", d.Round)
 		}
 		if d.Head != in.Version {
 			return Errorf(ECONFLICT, "version %d is no longer the head", in.Version)
 		}
+		if d.pending > d.Head {
+			return Errorf(ECONFLICT, "a new version of the document is being made; try again in a moment")
+		}
 		d.State, d.Round = StateAdoption, r.ID
 		return nil
 	}); err != nil {
-		s.discard(ctx, roundKey(doc, r.ID)) // nothing refers to it: leave storage as it was
+		// Nothing refers to them: leave storage as it was.
+		if r.Procedure == ProcedureSilence {
+			s.discard(ctx, dueKey(r))
+		}
+		s.discard(ctx, roundKey(doc, r.ID))
 		return nil, err
 	}
 	detail := r.Procedure
@@ -99,7 +113,7 @@ func (s *Service) GetAdoption(ctx context.Context, doc string) (*AdoptionRound, 
 	if d.Round == "" {
 		return nil, Errorf(ENOTFOUND, "no adoption round on document %s", d.Symbol)
 	}
-	return s.settle(ctx, doc, d.Round)
+	return s.settle(ctx, doc, d.Round, d)
 }
 
 // loadRound reads a round.
@@ -115,8 +129,9 @@ func (s *Service) loadRound(ctx context.Context, doc, id string) (*AdoptionRound
 
 // settle adopts a silence procedure whose deadline passed unbroken. The
 // round's update carries its ETag, so of several replicas settling at once
-// exactly one records the adoption.
-func (s *Service) settle(ctx context.Context, doc, id string) (*AdoptionRound, error) {
+// exactly one records the adoption. d, when not nil, is the document as
+// this request read it (writes to it stay conditional).
+func (s *Service) settle(ctx context.Context, doc, id string, d *Document) (*AdoptionRound, error) {
 	r, err := s.loadRound(ctx, doc, id)
 	if err != nil {
 		return nil, err
@@ -124,18 +139,22 @@ func (s *Service) settle(ctx context.Context, doc, id string) (*AdoptionRound, e
 	if r.State != RoundOpen {
 		// Ended: make sure the document followed (a request may have died
 		// between the round's update and the document's).
-		return r, s.applyRound(ctx, r)
+		return r, s.applyRound(ctx, r, d)
 	}
 	if r.Procedure != ProcedureSilence || r.Deadline == nil || s.now().Before(*r.Deadline) {
 		return r, nil
 	}
-	return s.finish(ctx, r, RoundAdopted, *r.Deadline)
+	return s.finish(ctx, r, RoundAdopted, *r.Deadline, d)
 }
 
 // applyRound moves the document on after its round ended; it does nothing
-// when that is done already.
-func (s *Service) applyRound(ctx context.Context, r *AdoptionRound) error {
-	_, err := s.updateDocument(ctx, r.Document, func(d *Document) error {
+// when that is done already. d, when not nil, is the document as read: if
+// it has moved on from the round, it has for good, and nothing is read.
+func (s *Service) applyRound(ctx context.Context, r *AdoptionRound, d *Document) error {
+	if r.State == RoundOpen || d != nil && (d.Round != r.ID || d.State != StateAdoption) {
+		return nil
+	}
+	apply := func(d *Document) error {
 		if d.Round != r.ID || d.State != StateAdoption || r.State == RoundOpen {
 			return errUnchanged
 		}
@@ -145,18 +164,28 @@ func (s *Service) applyRound(ctx context.Context, r *AdoptionRound) error {
 			d.State = StateNegotiation
 		}
 		return nil
-	})
+	}
+	var err error
+	if d != nil {
+		_, err = s.updateDocumentFrom(ctx, d, apply)
+	} else {
+		_, err = s.updateDocument(ctx, r.Document, apply)
+	}
 	return err
 }
 
 // finish ends a round as adopted or failed and moves the document on.
-func (s *Service) finish(ctx context.Context, r *AdoptionRound, state string, at time.Time) (*AdoptionRound, error) {
+func (s *Service) finish(ctx context.Context, r *AdoptionRound, state string, at time.Time, d *Document) (*AdoptionRound, error) {
 	if state == RoundAdopted {
 		// A version created in a race with the round's opening means the
-		// text under adoption is not the head: it cannot be adopted.
-		d, err := s.readDocument(ctx, r.Document)
-		if err != nil {
-			return nil, err
+		// text under adoption is not the head: it cannot be adopted. (No
+		// version can be recorded while the round is open, so the document
+		// as this request read it tells.)
+		if d == nil {
+			var err error
+			if d, err = s.loadDocument(ctx, r.Document); err != nil {
+				return nil, err
+			}
 		}
 		if d.Head != r.Version {
 			state = RoundFailed
@@ -174,13 +203,16 @@ func (s *Service) finish(ctx context.Context, r *AdoptionRound, state string, at
 		if cur.State == RoundOpen {
 			return nil, Errorf(ECONFLICT, "the round changed meanwhile; try again")
 		}
-		return cur, s.applyRound(ctx, cur)
+		return cur, s.applyRound(ctx, cur, nil)
 	}
 	if err != nil {
 		return nil, err
 	}
 	r.ETag = etag
-	if err := s.applyRound(ctx, r); err != nil {
+	if r.Procedure == ProcedureSilence && r.Deadline != nil {
+		s.discard(ctx, dueKey(r)) // the sweep would remove it at the deadline anyway
+	}
+	if err := s.applyRound(ctx, r, d); err != nil {
 		return nil, err
 	}
 	action := "adoption.failed"
@@ -218,7 +250,7 @@ func (s *Service) respond(ctx context.Context, doc string, objection bool, reaso
 	}
 	var out *AdoptionRound
 	err = retry(func() error {
-		r, err := s.settle(ctx, doc, d.Round)
+		r, err := s.settle(ctx, doc, d.Round, d)
 		if err != nil {
 			return err
 		}
@@ -232,7 +264,7 @@ func (s *Service) respond(ctx context.Context, doc string, objection bool, reaso
 				return Errorf(ECONFLICT, "a silence procedure needs no consent: silence is consent")
 			}
 			r.Objections = append(r.Objections, resp)
-			out, err = s.finish(ctx, r, RoundFailed, now)
+			out, err = s.finish(ctx, r, RoundFailed, now, d)
 			return err
 		}
 		r.Consents = dropDelegation(r.Consents, u.Delegation)
@@ -289,7 +321,7 @@ func (s *Service) CloseAdoption(ctx context.Context, doc string) (*AdoptionRound
 	if d.Round == "" || d.State != StateAdoption {
 		return nil, Errorf(ECONFLICT, "no adoption round is open")
 	}
-	r, err := s.settle(ctx, doc, d.Round)
+	r, err := s.settle(ctx, doc, d.Round, d)
 	if err != nil {
 		return nil, err
 	}
@@ -303,27 +335,104 @@ func (s *Service) CloseAdoption(ctx context.Context, doc string) (*AdoptionRound
 	if len(r.Objections) > 0 {
 		state = RoundFailed
 	}
-	return s.finish(ctx, r, state, s.now())
+	return s.finish(ctx, r, state, s.now(), d)
+}
+
+// dueKey is the key of the marker of an open silence procedure, under the
+// prefix of open rounds keyed by deadline: a sweep lists the prefix from
+// its start and stops at the first deadline still ahead, so it reads no
+// document that has nothing due.
+func dueKey(r *AdoptionRound) string {
+	return fmt.Sprintf("rounds-due/%s_%s_%s.json", r.Deadline.UTC().Format(dueTimeFormat), r.Document, r.ID)
+}
+
+// dueTimeFormat sorts as it reads: fixed width, UTC.
+const dueTimeFormat = "20060102T150405.000Z"
+
+// parseDueKey returns the deadline, document and round of a marker.
+func parseDueKey(key string) (time.Time, string, string, bool) {
+	name := strings.TrimSuffix(strings.TrimPrefix(key, "rounds-due/"), ".json")
+	parts := strings.Split(name, "_")
+	if len(parts) != 3 || !validID(parts[1]) || !validID(parts[2]) {
+		return time.Time{}, "", "", false
+	}
+	t, err := time.Parse(dueTimeFormat, parts[0])
+	return t, parts[1], parts[2], err == nil
 }
 
 // SettleDue adopts every silence procedure whose deadline has passed. Each
 // replica calls it periodically; conditional writes make it safe to run
-// everywhere at once.
+// everywhere at once. It lists the markers of open silence procedures by
+// deadline, so an idle call costs one listing however many documents
+// there are. The first call of a process also looks through every
+// document once, for procedures opened before markers existed.
 func (s *Service) SettleDue(ctx context.Context) error {
+	if !s.sweptAll.Load() {
+		if err := s.markAllDue(ctx); err != nil {
+			return err
+		}
+		s.sweptAll.Store(true)
+	}
+	now := s.now()
+	after := ""
+	for {
+		objs, next, err := s.Store.List(ctx, "rounds-due/", after, 100)
+		if err != nil {
+			return err
+		}
+		for _, o := range objs {
+			deadline, doc, round, ok := parseDueKey(o.Key)
+			if !ok {
+				continue
+			}
+			if deadline.After(now) {
+				return nil
+			}
+			r, err := s.settle(ctx, doc, round, nil)
+			if err != nil && !IsCode(err, ENOTFOUND) {
+				s.Log.Error("settling adoption round", "document", doc, "err", err)
+				continue
+			}
+			if r == nil || r.State != RoundOpen {
+				s.discard(ctx, o.Key)
+			}
+		}
+		if next == "" {
+			return nil
+		}
+		after = next
+	}
+}
+
+// markAllDue gives every open silence procedure its marker: those opened
+// before markers existed.
+func (s *Service) markAllDue(ctx context.Context) error {
 	after := ""
 	for {
 		objs, next, err := s.Store.List(ctx, "documents/", after, 500)
 		if err != nil {
 			return err
 		}
-		for _, o := range objs {
-			var d Document
-			if _, err := s.getJSON(ctx, o.Key, &d); err != nil {
-				return err
+		keys := make([]string, len(objs))
+		for i, o := range objs {
+			keys[i] = o.Key
+		}
+		sds, _, err := readAll[storedDocument](ctx, s, keys)
+		if err != nil {
+			return err
+		}
+		for _, sd := range sds {
+			if sd == nil || sd.Document == nil || sd.State != StateAdoption || sd.Round == "" {
+				continue
 			}
-			if d.State == StateAdoption && d.Round != "" {
-				if _, err := s.settle(ctx, d.ID, d.Round); err != nil {
-					s.Log.Error("settling adoption round", "document", d.ID, "err", err)
+			r, err := s.loadRound(ctx, sd.ID, sd.Round)
+			if err != nil {
+				s.Log.Error("reading adoption round", "document", sd.ID, "err", err)
+				continue
+			}
+			if r.State == RoundOpen && r.Procedure == ProcedureSilence && r.Deadline != nil {
+				if _, err := s.createJSON(ctx, dueKey(r), dueMarker{Document: r.Document, Round: r.ID}); err != nil && !IsCode(err, ECONFLICT) {
+					return err
 				}
 			}
 		}
@@ -332,4 +441,11 @@ func (s *Service) SettleDue(ctx context.Context) error {
 		}
 		after = next
 	}
+}
+
+// dueMarker is the content of a marker (its key says it all; this is for
+// people looking at the bucket).
+type dueMarker struct {
+	Document string `json:"document"`
+	Round    string `json:"round"`
 }

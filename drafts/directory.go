@@ -83,6 +83,12 @@ type Token struct {
 	Hash      string     `json:"hash"` // hex SHA-256 of the secret
 	CreatedAt time.Time  `json:"created_at"`
 	RevokedAt *time.Time `json:"revoked_at,omitempty"`
+	// Holder is the user as a request needs it (role, delegation and its
+	// status, body), written with the token so that authentication is one
+	// read. Users and delegations do not change once created; whatever
+	// changes one must rewrite its users' tokens. Tokens stored before it
+	// existed have none, and get it on their next use.
+	Holder *User `json:"holder,omitempty"`
 }
 
 // tokenPrefix starts every token so that leaked ones are easy to find.

@@ -62,12 +62,14 @@ func (s *Service) ListDelegations(ctx context.Context, opt ListOptions) (*Page[*
 		return nil, err
 	}
 	page := &Page[*Delegation]{Items: []*Delegation{}, NextCursor: next}
-	for _, k := range keys {
-		var d Delegation
-		if _, err := s.getJSON(ctx, k, &d); err != nil {
-			return nil, err
+	ds, _, err := readAll[Delegation](ctx, s, keys)
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range ds {
+		if d != nil {
+			page.Items = append(page.Items, d)
 		}
-		page.Items = append(page.Items, &d)
 	}
 	return page, nil
 }
@@ -84,19 +86,22 @@ func (s *Service) CreateUser(ctx context.Context, u *User) (plain string, err er
 	if err := u.Validate(); err != nil {
 		return "", err
 	}
+	holder := *u
 	if u.Delegation != "" {
-		if _, err := s.getDelegation(ctx, u.Delegation); err != nil {
+		d, err := s.getDelegation(ctx, u.Delegation)
+		if err != nil {
 			if IsCode(err, ENOTFOUND) {
 				return "", &Error{Code: EINVALID, Message: "no delegation " + u.Delegation,
 					Fields: []FieldError{{Field: "delegation", Message: "no such delegation"}}}
 			}
 			return "", err
 		}
+		holder.DelegationStatus = d.Status
 	}
 	if _, err := s.createJSON(ctx, userObjectKey(u.ID), u); err != nil {
 		return "", err
 	}
-	if _, plain, err = s.issueToken(ctx, u.ID); err != nil {
+	if _, plain, err = s.storeToken(ctx, &holder); err != nil {
 		s.discard(ctx, userObjectKey(u.ID))
 		return "", err
 	}
@@ -135,12 +140,14 @@ func (s *Service) ListUsers(ctx context.Context, opt ListOptions) (*Page[*User],
 		return nil, err
 	}
 	page := &Page[*User]{Items: []*User{}, NextCursor: next}
-	for _, k := range keys {
-		var u User
-		if _, err := s.getJSON(ctx, k, &u); err != nil {
-			return nil, err
+	us, _, err := readAll[User](ctx, s, keys)
+	if err != nil {
+		return nil, err
+	}
+	for _, u := range us {
+		if u != nil {
+			page.Items = append(page.Items, u)
 		}
-		page.Items = append(page.Items, &u)
 	}
 	return page, nil
 }
@@ -154,19 +161,43 @@ func (s *Service) IssueToken(ctx context.Context, userID string) (*Token, string
 }
 
 func (s *Service) issueToken(ctx context.Context, userID string) (*Token, string, error) {
-	if _, err := s.getUser(ctx, userID); err != nil {
+	u, err := s.holder(ctx, userID)
+	if err != nil {
 		return nil, "", err
 	}
+	return s.storeToken(ctx, u)
+}
+
+// storeToken stores a new token for u, u as its holder.
+func (s *Service) storeToken(ctx context.Context, u *User) (*Token, string, error) {
 	id, plain, hash := NewTokenSecret()
-	t := &Token{ID: id, User: userID, Hash: hash, CreatedAt: s.now()}
+	t := &Token{ID: id, User: u.ID, Hash: hash, CreatedAt: s.now(), Holder: u}
 	if _, err := s.createJSON(ctx, tokenKey(id), t); err != nil {
 		return nil, "", err
 	}
 	return t, plain, nil
 }
 
+// holder reads a user with its delegation's status.
+func (s *Service) holder(ctx context.Context, userID string) (*User, error) {
+	u, err := s.getUser(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	if u.Delegation != "" {
+		d, err := s.getDelegation(ctx, u.Delegation)
+		if err != nil && !IsCode(err, ENOTFOUND) {
+			return nil, err
+		}
+		if d != nil {
+			u.DelegationStatus = d.Status
+		}
+	}
+	return u, nil
+}
+
 // RevokeToken revokes a token; it stops working at once on every replica,
-// since every request reads the token from storage.
+// since every request reads the token from storage (never from a cache).
 func (s *Service) RevokeToken(ctx context.Context, id string) (*Token, error) {
 	if _, err := s.directoryFor(ctx, ActTokenRevoke); err != nil {
 		return nil, err
@@ -198,8 +229,10 @@ func (s *Service) RevokeToken(ctx context.Context, id string) (*Token, error) {
 }
 
 // Authenticate returns the user holding a plain token, with its
-// delegation's status. EUNAUTHORIZED for an unknown, malformed or revoked
-// token; the message never repeats the token.
+// delegation's status: one storage read, the token's record, which carries
+// its holder. The record is read on every call, never cached, so that a
+// revocation takes effect at once on every replica. EUNAUTHORIZED for an
+// unknown, malformed or revoked token; the message never repeats the token.
 func (s *Service) Authenticate(ctx context.Context, plain string) (*User, error) {
 	bad := Errorf(EUNAUTHORIZED, "invalid or revoked token")
 	id, secret, ok := SplitToken(plain)
@@ -207,7 +240,8 @@ func (s *Service) Authenticate(ctx context.Context, plain string) (*User, error)
 		return nil, bad
 	}
 	var t Token
-	if _, err := s.getJSON(ctx, tokenKey(id), &t); err != nil {
+	etag, err := s.getJSON(ctx, tokenKey(id), &t)
+	if err != nil {
 		if IsCode(err, ENOTFOUND) {
 			return nil, bad
 		}
@@ -216,21 +250,21 @@ func (s *Service) Authenticate(ctx context.Context, plain string) (*User, error)
 	if !VerifySecret(secret, t.Hash) || t.RevokedAt != nil {
 		return nil, bad
 	}
-	u, err := s.getUser(ctx, t.User)
+	if t.Holder != nil && t.Holder.ID == t.User {
+		return t.Holder, nil
+	}
+	// A token stored before records carried their holder.
+	u, err := s.holder(ctx, t.User)
 	if err != nil {
 		if IsCode(err, ENOTFOUND) {
 			return nil, bad
 		}
 		return nil, err
 	}
-	if u.Delegation != "" {
-		d, err := s.getDelegation(ctx, u.Delegation)
-		if err != nil && !IsCode(err, ENOTFOUND) {
-			return nil, err
-		}
-		if d != nil {
-			u.DelegationStatus = d.Status
-		}
+	t.Holder = u
+	// Best effort: a lost race (a revocation meanwhile) keeps the stored record.
+	if _, err := s.updateJSON(ctx, tokenKey(id), &t, etag); err != nil && !IsCode(err, EPRECONDITION) {
+		s.Log.Warn("could not add the holder to a token's record", "token", id, "err", err)
 	}
 	return u, nil
 }
@@ -254,14 +288,14 @@ func (s *Service) Bootstrap(ctx context.Context, given string) (string, error) {
 		return "", err
 	}
 	if given == "" {
-		_, plain, err := s.issueToken(ctx, u.ID)
+		_, plain, err := s.storeToken(ctx, u)
 		return plain, err
 	}
 	id, secret, ok := SplitToken(given)
 	if !ok || len(secret) < 16 {
 		return "", Errorf(EINVALID, "bootstrap token must look like chy_<id>_<secret> with a secret of 16 characters or more")
 	}
-	t := &Token{ID: id, User: u.ID, Hash: HashSecret(secret), CreatedAt: s.now()}
+	t := &Token{ID: id, User: u.ID, Hash: HashSecret(secret), CreatedAt: s.now(), Holder: u}
 	if _, err := s.createJSON(ctx, tokenKey(id), t); err != nil {
 		return "", err
 	}

@@ -45,8 +45,17 @@ type Document struct {
 	// Round is the current or last adoption round.
 	Round string `json:"round,omitempty"`
 	ETag  string `json:"-"`
-	// storedHead is the head as stored, before versions past it were found.
-	storedHead int
+	// pending, when past Head, is a version that a request is creating (or
+	// created and died before completing); kept in storage, never shown.
+	pending int
+}
+
+// storedDocument is a document as stored: with the version a request may
+// be creating past its head, recorded before the create-only write of
+// that version, so that a reader knows when to look for it.
+type storedDocument struct {
+	*Document
+	Pending int `json:"pending,omitempty"`
 }
 
 // Agreement is how much of the head version is agreed.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 )
 
 func documentKey(id string) string        { return "documents/" + id + ".json" }
@@ -77,7 +78,7 @@ func (s *Service) CreateDocument(ctx context.Context, d *Document, text string) 
 	v.Provisions = t.Provisions
 	etag, err := "", s.storeSummary(ctx, v)
 	if err == nil {
-		etag, err = s.createJSON(ctx, documentKey(d.ID), d)
+		etag, err = s.createJSON(ctx, documentKey(d.ID), storedDocument{Document: d})
 	}
 	if err != nil {
 		s.discard(ctx, summaryKey(d.ID, 1))
@@ -106,7 +107,7 @@ func (s *Service) documentView(ctx context.Context, d *Document) (*Document, err
 	id := d.ID
 	if d.State == StateAdoption && d.Round != "" {
 		// A silence procedure past its deadline is adopted by whoever looks first.
-		if r, err := s.settle(ctx, id, d.Round); err != nil {
+		if r, err := s.settle(ctx, id, d.Round, d); err != nil {
 			return nil, err
 		} else if r.State != RoundOpen {
 			if d, err = s.loadDocument(ctx, id); err != nil {
@@ -122,65 +123,80 @@ func (s *Service) documentView(ctx context.Context, d *Document) (*Document, err
 	return d, nil
 }
 
+// pendingTimeout is how long a version recorded as pending may take to
+// appear before readers forget it: far longer than any request runs.
+const pendingTimeout = 10 * time.Minute
+
 // loadDocument reads a document and settles its head. A version whose
 // creation was not followed through (the request failed after the
 // create-only write that made it) is completed now: its proposals settled
-// and the document's head moved.
+// and the document's head moved. Only a document that records a pending
+// version costs more than its one read.
 func (s *Service) loadDocument(ctx context.Context, id string) (*Document, error) {
 	d, err := s.readDocument(ctx, id)
-	if err != nil {
+	if err != nil || d.pending <= d.Head {
+		return d, err
+	}
+	v, err := getImmutable(ctx, s, versionKey(id, d.pending), (*Version).clone)
+	switch {
+	case err == nil:
+		nd, _, err := s.completeVersion(ctx, v, d, nil)
+		return nd, err
+	case !IsCode(err, ENOTFOUND):
 		return nil, err
+	case s.now().Sub(d.UpdatedAt) < pendingTimeout:
+		return d, nil // still being made, most likely
 	}
-	if d.Head == d.storedHead {
-		return d, nil
-	}
-	for n := d.storedHead + 1; n <= d.Head; n++ {
-		v, err := s.getVersion(ctx, id, n)
-		if err != nil {
-			return nil, err
+	// The request that meant to make it died before it did.
+	return s.updateDocumentFrom(ctx, d, func(d *Document) error {
+		if d.pending <= d.Head || s.now().Sub(d.UpdatedAt) < pendingTimeout {
+			return errUnchanged
 		}
-		if _, err := s.completeVersion(ctx, v); err != nil {
-			return nil, err
-		}
-	}
-	return s.readDocument(ctx, id)
+		d.pending = 0
+		return nil
+	})
 }
 
-// readDocument reads a document as stored, with its head probed: versions
-// past the stored head count.
+// readDocument reads a document as stored.
 func (s *Service) readDocument(ctx context.Context, id string) (*Document, error) {
 	if !validID(id) {
 		return nil, Errorf(ENOTFOUND, "no document %q", id)
 	}
-	var d Document
-	etag, err := s.getJSON(ctx, documentKey(id), &d)
+	d := &Document{}
+	sd := storedDocument{Document: d}
+	etag, err := s.getJSON(ctx, documentKey(id), &sd)
 	if err != nil {
 		if IsCode(err, ENOTFOUND) {
 			return nil, Errorf(ENOTFOUND, "no document %q", id)
 		}
 		return nil, err
 	}
-	d.ETag, d.storedHead = etag, d.Head
-	for {
-		_, err := s.Store.Get(ctx, versionKey(id, d.Head+1))
-		if IsCode(err, ENOTFOUND) {
-			break
-		}
-		if err != nil {
-			return nil, err
-		}
-		d.Head++
-	}
-	return &d, nil
+	d.ETag, d.pending = etag, sd.Pending
+	return d, nil
 }
 
 // updateDocument applies f to the stored document and writes it back with
 // its ETag, starting over when another request changed it meanwhile.
 func (s *Service) updateDocument(ctx context.Context, id string, f func(d *Document) error) (*Document, error) {
+	return s.rmwDocument(ctx, id, nil, f)
+}
+
+// updateDocumentFrom is updateDocument starting from first, the document
+// as this request read it: no second read unless another request changed
+// it meanwhile.
+func (s *Service) updateDocumentFrom(ctx context.Context, first *Document, f func(d *Document) error) (*Document, error) {
+	c := *first
+	c.Agreement = nil // shown, not stored
+	return s.rmwDocument(ctx, first.ID, &c, f)
+}
+
+func (s *Service) rmwDocument(ctx context.Context, id string, first *Document, f func(d *Document) error) (*Document, error) {
 	var d *Document
 	err := retry(func() error {
 		var err error
-		if d, err = s.readDocument(ctx, id); err != nil {
+		if first != nil {
+			d, first = first, nil
+		} else if d, err = s.readDocument(ctx, id); err != nil {
 			return err
 		}
 		if err := f(d); err != nil {
@@ -190,7 +206,7 @@ func (s *Service) updateDocument(ctx context.Context, id string, f func(d *Docum
 			return err
 		}
 		d.UpdatedAt = s.now()
-		etag, err := s.updateJSON(ctx, documentKey(id), d, d.ETag)
+		etag, err := s.updateJSON(ctx, documentKey(id), storedDocument{Document: d, Pending: d.pending}, d.ETag)
 		if err == nil {
 			d.ETag = etag
 		}
@@ -215,17 +231,20 @@ func (s *Service) ListDocuments(ctx context.Context, opt ListOptions) (*Page[*Do
 		if err != nil {
 			return nil, err
 		}
-		for _, k := range keys {
-			var d Document
-			if _, err := s.getJSON(ctx, k, &d); err != nil {
-				return nil, err
+		sds, _, err := readAll[storedDocument](ctx, s, keys)
+		if err != nil {
+			return nil, err
+		}
+		for _, sd := range sds {
+			if sd == nil || sd.Document == nil {
+				continue
 			}
-			if ok, err := s.canSee(u, &d); err != nil {
+			if ok, err := s.canSee(u, sd.Document); err != nil {
 				return nil, err
 			} else if !ok {
 				continue
 			}
-			page.Items = append(page.Items, &d)
+			page.Items = append(page.Items, sd.Document)
 		}
 		page.NextCursor = next
 		// Keep filling the page while invisible documents thinned it out.
@@ -238,22 +257,46 @@ func (s *Service) ListDocuments(ctx context.Context, opt ListOptions) (*Page[*Do
 
 // GetVersion returns version n of a document with its provisions' statuses.
 func (s *Service) GetVersion(ctx context.Context, doc string, n int) (*Version, error) {
-	if _, _, err := s.documentFor(ctx, doc, ActDocumentRead); err != nil {
+	// The version and its statuses are read while the document is, and
+	// dropped unless the document is there for the caller.
+	var v *Version
+	var verr error = Errorf(ENOTFOUND, "no version %d of document %q", n, doc)
+	done := make(chan struct{})
+	if validID(doc) && n >= 1 {
+		go func() {
+			defer close(done)
+			v, verr = s.getVersion(ctx, doc, n)
+		}()
+	} else {
+		close(done)
+	}
+	_, _, err := s.documentFor(ctx, doc, ActDocumentRead)
+	<-done
+	if err != nil {
 		return nil, err
 	}
-	return s.getVersion(ctx, doc, n)
+	return v, verr
+}
+
+// rawVersion reads version n as stored: the statuses it was made with.
+func (s *Service) rawVersion(ctx context.Context, doc string, n int) (*Version, error) {
+	if !validID(doc) || n < 1 {
+		return nil, Errorf(ENOTFOUND, "no version %d of document %q", n, doc)
+	}
+	v, err := getImmutable(ctx, s, versionKey(doc, n), (*Version).clone)
+	if err != nil {
+		if IsCode(err, ENOTFOUND) {
+			return nil, Errorf(ENOTFOUND, "no version %d of document %q", n, doc)
+		}
+		return nil, err
+	}
+	return v, nil
 }
 
 // getVersion reads version n with its provisions' statuses.
 func (s *Service) getVersion(ctx context.Context, doc string, n int) (*Version, error) {
-	if !validID(doc) || n < 1 {
-		return nil, Errorf(ENOTFOUND, "no version %d of document %q", n, doc)
-	}
-	var v Version
-	if _, err := s.getJSON(ctx, versionKey(doc, n), &v); err != nil {
-		if IsCode(err, ENOTFOUND) {
-			return nil, Errorf(ENOTFOUND, "no version %d of document %q", n, doc)
-		}
+	v, err := s.rawVersion(ctx, doc, n)
+	if err != nil {
 		return nil, err
 	}
 	st, stETag, err := s.statuses(ctx, doc, n)
@@ -269,7 +312,7 @@ func (s *Service) getVersion(ctx context.Context, doc string, n int) (*Version, 
 			v.Provisions[i].Status = x
 		}
 	}
-	return &v, nil
+	return v, nil
 }
 
 // statusTag is a version's ETag: its text's hash and its statuses' ETag,
@@ -307,12 +350,12 @@ func (s *Service) ListVersions(ctx context.Context, doc string, opt ListOptions)
 	}
 	page := &Page[*Version]{Items: []*Version{}, NextCursor: next}
 	for _, k := range keys {
-		var v Version
-		if _, err := s.getJSON(ctx, k, &v); err != nil {
+		v, err := getImmutable(ctx, s, k, (*Version).clone)
+		if err != nil {
 			return nil, err
 		}
 		v.Provisions = []Provision{}
-		page.Items = append(page.Items, &v)
+		page.Items = append(page.Items, v)
 	}
 	return page, nil
 }
@@ -354,11 +397,12 @@ func (s *Service) CreateVersion(ctx context.Context, doc string, base int, text,
 		Document: doc, Number: base + 1, Parent: base, Author: u.ID, Delegation: u.Delegation,
 		Message: message, CreatedAt: s.now(), Merged: []string{}, Lead: t.Lead, Provisions: t.Provisions,
 	}
-	if err := s.storeVersion(ctx, d, baseV, v); err != nil {
+	nd, err := s.storeVersion(ctx, d, baseV, v)
+	if err != nil {
 		return nil, err
 	}
 	s.record(ctx, doc, "version.create", fmt.Sprint(v.Number), v.Hash)
-	if _, err := s.completeVersion(ctx, v); err != nil {
+	if _, _, err := s.completeVersion(ctx, v, nd, nil); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -381,10 +425,12 @@ func (s *Service) alignIDs(base, edited []Provision) {
 
 // storeVersion writes v (create-only, so of two concurrent writers of one
 // number only one succeeds) with the provision statuses carried over from
-// base for unchanged provisions. The create-only write is the commit point:
-// the caller then calls completeVersion, which is done again by the next
-// reader of the document if the request fails on the way.
-func (s *Service) storeVersion(ctx context.Context, d *Document, base, v *Version) error {
+// base for unchanged provisions. The document records v as pending first,
+// so that readers know to look for it; the create-only write is the commit
+// point: the caller then calls completeVersion, which is done again by the
+// next reader of the document if the request fails on the way. It returns
+// the document as it updated it.
+func (s *Service) storeVersion(ctx context.Context, d *Document, base, v *Version) (*Document, error) {
 	v.Hash = HashText(v.Text())
 	old := map[string]Provision{}
 	for _, p := range base.Provisions {
@@ -404,32 +450,60 @@ func (s *Service) storeVersion(ctx context.Context, d *Document, base, v *Versio
 		}
 		stored.Provisions[i] = p
 	}
+	nd, err := s.updateDocumentFrom(ctx, d, func(d *Document) error {
+		if d.Head != base.Number || d.pending > v.Number {
+			return Errorf(ECONFLICT, "version %d was created meanwhile; start again from the head", d.Head)
+		}
+		if err := checkNotInAdoption(d); err != nil {
+			return err
+		}
+		if d.State == StateAdopted || d.State == StateWithdrawn {
+			return Errorf(ECONFLICT, "document %s is %s", d.Symbol, d.State)
+		}
+		d.pending = v.Number
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
 	if _, err := s.createJSON(ctx, versionKey(d.ID, v.Number), &stored); err != nil {
 		if IsCode(err, ECONFLICT) {
-			return Errorf(ECONFLICT, "version %d was created meanwhile; start again from the head", v.Number)
+			// Made by a request that did not complete it: complete it
+			// now, so the next attempt starts from it.
+			if other, err := getImmutable(ctx, s, versionKey(d.ID, v.Number), (*Version).clone); err == nil {
+				if _, _, err := s.completeVersion(ctx, other, nil, nil); err != nil {
+					s.Log.Error("completing a version found in the way", "document", d.ID, "version", v.Number, "err", err)
+				}
+			}
+			return nil, Errorf(ECONFLICT, "version %d was created meanwhile; start again from the head", v.Number)
 		}
-		return err
+		return nil, err
 	}
-	return nil
+	return nd, nil
 }
 
 // completeVersion does what follows the creation of a version, so that it
 // can be done again after a failure: the proposals it merged become
 // accepted (or accepted-modified), those it made impossible obsolete, with
 // open proposals on provisions it deleted; the document's head moves to it.
-// Each step changes only what is not done yet. It returns the obsolete
-// proposals with the reasons.
-func (s *Service) completeVersion(ctx context.Context, v *Version) (map[string]string, error) {
+// Each step changes only what is not done yet. d, when not nil, is the
+// document as this request last read or wrote it. It returns the document
+// and the obsolete proposals with the reasons.
+func (s *Service) completeVersion(ctx context.Context, v *Version, d *Document, known map[string]*Proposal) (*Document, map[string]string, error) {
 	doc := v.Document
 	if err := s.storeSummary(ctx, v); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	obsolete := map[string]string{}
 	for id, why := range v.Obsolete {
 		obsolete[id] = why
 	}
-	if open, err := s.allProposals(ctx, doc, ProposalFilter{Status: ProposalOpen}); err == nil {
+	// The open proposals, read once: to find those the version makes
+	// obsolete, and as the first attempt of settling the merged ones.
+	openByID := map[string]*Proposal{}
+	if open, err := s.allProposalsKnown(ctx, doc, ProposalFilter{Status: ProposalOpen}, known); err == nil {
 		for _, p := range open {
+			openByID[p.ID] = p
 			if contains(v.Merged, p.ID) {
 				continue
 			}
@@ -441,11 +515,11 @@ func (s *Service) completeVersion(ctx context.Context, v *Version) (map[string]s
 			}
 		}
 	} else {
-		return nil, err
+		return nil, nil, err
 	}
 	settle := func(id, status, reason string) error {
 		changed, action := false, ""
-		_, err := s.updateProposal(ctx, doc, id, "", func(p *Proposal) error {
+		_, err := s.rmwProposal(ctx, doc, id, openByID[id], nil, "", func(p *Proposal) error {
 			if p.Status == ProposalWithdrawn && status != ProposalObsolete && p.MergedInto == 0 {
 				// Withdrawn while the merge ran: it stays withdrawn, but says
 				// that the version holds its text.
@@ -486,24 +560,40 @@ func (s *Service) completeVersion(ctx context.Context, v *Version) (map[string]s
 			status = ProposalAcceptedModified
 		}
 		if err := settle(id, status, ""); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	for id, why := range obsolete {
 		if err := settle(id, ProposalObsolete, why); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
-	_, err := s.updateDocument(ctx, doc, func(d *Document) error {
-		if d.Head == d.storedHead && d.State != StateDrafting {
-			return errUnchanged
+	move := func(d *Document) error {
+		changed := false
+		if d.Head < v.Number {
+			d.Head, changed = v.Number, true
+		}
+		if d.pending != 0 && d.pending <= d.Head {
+			d.pending, changed = 0, true
 		}
 		if d.State == StateDrafting {
-			d.State = StateNegotiation
+			d.State, changed = StateNegotiation, true
+		}
+		if !changed {
+			return errUnchanged
 		}
 		return nil
-	})
-	return obsolete, err
+	}
+	var err error
+	if d != nil {
+		d, err = s.updateDocumentFrom(ctx, d, move)
+	} else {
+		d, err = s.updateDocument(ctx, doc, move)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	return d, obsolete, nil
 }
 
 // checkChangeable refuses changes to an adopted or withdrawn document, and
@@ -559,7 +649,7 @@ func (s *Service) SetProvisionStatus(ctx context.Context, doc string, n int, id,
 		return nil, "", &Error{Code: EINVALID, Message: `status must be "pending", "bracketed", "agreed-ad-ref" or "agreed"`,
 			Fields: []FieldError{{Field: "status", Message: "unknown status"}}}
 	}
-	v, err := s.getVersion(ctx, doc, n)
+	v, err := s.rawVersion(ctx, doc, n) // its statuses are read below
 	if err != nil {
 		return nil, "", err
 	}

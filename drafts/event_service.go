@@ -70,8 +70,8 @@ func (s *Service) appendEvent(ctx context.Context, doc string, e *Event) error {
 			return err
 		}
 		// Someone else took this number: follow the chain.
-		var other Event
-		if _, err := s.getJSON(ctx, eventKey(doc, e.Seq), &other); err != nil {
+		other, err := getImmutable(ctx, s, eventKey(doc, e.Seq), (*Event).clone)
+		if err != nil {
 			return err
 		}
 		head = eventHead{Seq: other.Seq, Hash: other.Hash}
@@ -100,11 +100,11 @@ func (s *Service) ListEvents(ctx context.Context, doc string, opt ListOptions) (
 	}
 	page := &Page[*Event]{Items: []*Event{}, NextCursor: next}
 	for _, k := range keys {
-		var e Event
-		if _, err := s.getJSON(ctx, k, &e); err != nil {
+		e, err := getImmutable(ctx, s, k, (*Event).clone)
+		if err != nil {
 			return nil, err
 		}
-		page.Items = append(page.Items, &e)
+		page.Items = append(page.Items, e)
 	}
 	return page, nil
 }

@@ -275,19 +275,29 @@ func (s *Service) Merge(ctx context.Context, doc string, in MergeInput) (*MergeR
 	}
 	bases := map[int]*Version{d.Head: head}
 	var items []rebaseItem
+	// The proposals, read together.
+	var ids, keys []string
 	seen := map[string]bool{}
 	for _, id := range in.Proposals {
 		if seen[id] {
 			continue
 		}
 		seen[id] = true
-		p, err := s.readProposal(ctx, doc, id)
-		if err != nil {
-			if IsCode(err, ENOTFOUND) {
-				return nil, &Error{Code: EINVALID, Message: fmt.Sprintf("proposals: no proposal %q", id), Fields: []FieldError{{Field: "proposals", Message: "no proposal " + id}}}
-			}
-			return nil, err
+		if !validID(id) {
+			return nil, &Error{Code: EINVALID, Message: fmt.Sprintf("proposals: no proposal %q", id), Fields: []FieldError{{Field: "proposals", Message: "no proposal " + id}}}
 		}
+		ids, keys = append(ids, id), append(keys, proposalKey(doc, id))
+	}
+	read, etags, err := readAll[Proposal](ctx, s, keys)
+	if err != nil {
+		return nil, err
+	}
+	for i, id := range ids {
+		p := read[i]
+		if p == nil {
+			return nil, &Error{Code: EINVALID, Message: fmt.Sprintf("proposals: no proposal %q", id), Fields: []FieldError{{Field: "proposals", Message: "no proposal " + id}}}
+		}
+		p.ETag = etags[i]
 		if err := p.mustBeOpen(); err != nil {
 			return nil, err
 		}
@@ -341,11 +351,18 @@ func (s *Service) Merge(ctx context.Context, doc string, in MergeInput) (*MergeR
 	if len(v.Merged) == 0 {
 		return nil, Errorf(ECONFLICT, "none of the proposals can be merged: %s", describeObsolete(rb.Obsolete))
 	}
-	if err := s.storeVersion(ctx, d, head, v); err != nil {
+	nd, err := s.storeVersion(ctx, d, head, v)
+	if err != nil {
 		return nil, err
 	}
 	s.record(ctx, doc, "merge", fmt.Sprint(v.Number), strings.Join(v.Merged, ","))
-	if out.Obsolete, err = s.completeVersion(ctx, v); err != nil {
+	// The merged proposals as read: completing the version reads no
+	// proposal twice (a write with a stale copy fails and reads again).
+	known := map[string]*Proposal{}
+	for _, it := range items {
+		known[it.p.ID] = it.p
+	}
+	if _, out.Obsolete, err = s.completeVersion(ctx, v, nd, known); err != nil {
 		return nil, err
 	}
 	out.Version = v

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 )
 
 func proposalKey(doc, id string) string { return "texts/" + doc + "/proposals/" + id + ".json" }
@@ -40,7 +41,7 @@ func (s *Service) CreateProposal(ctx context.Context, doc string, in ProposalInp
 	// The first proposal opens the negotiation; this goes first, so that a
 	// failure leaves no proposal behind.
 	if d.State == StateDrafting {
-		if _, err := s.updateDocument(ctx, doc, func(d *Document) error {
+		if _, err := s.updateDocumentFrom(ctx, d, func(d *Document) error {
 			if d.State == StateDrafting {
 				d.State = StateNegotiation
 			}
@@ -70,7 +71,7 @@ func (s *Service) proposalOperations(ctx context.Context, d *Document, in Propos
 		return nil, &Error{Code: EINVALID, Message: fmt.Sprintf("base: no version %d (the head is %d)", in.Base, d.Head),
 			Fields: []FieldError{{Field: "base", Message: "no such version"}}}
 	}
-	base, err := s.getVersion(ctx, doc, in.Base)
+	base, err := s.rawVersion(ctx, doc, in.Base) // statuses play no part
 	if err != nil {
 		return nil, err
 	}
@@ -207,31 +208,91 @@ type ProposalFilter struct {
 
 // ListProposals returns one page of a document's proposals.
 func (s *Service) ListProposals(ctx context.Context, doc string, f ProposalFilter, opt ListOptions) (*Page[*Proposal], error) {
-	if _, _, err := s.documentFor(ctx, doc, ActDocumentRead); err != nil {
+	if !validID(doc) {
+		return nil, Errorf(ENOTFOUND, "no document %q", doc)
+	}
+	// The first listing runs while the document is read, and is dropped
+	// unless the document is there for the caller.
+	first := make(chan keyPage, 1)
+	go func() {
+		keys, next, err := s.listKeys(ctx, "texts/"+doc+"/proposals/", opt)
+		first <- keyPage{keys, next, err}
+	}()
+	_, _, err := s.documentFor(ctx, doc, ActDocumentRead)
+	kp := <-first
+	if err != nil {
 		return nil, err
 	}
-	return s.listProposals(ctx, doc, f, opt)
+	return s.listProposalsFrom(ctx, doc, f, opt, &kp)
+}
+
+// keyPage is one page of a listing of keys.
+type keyPage struct {
+	keys []string
+	next string
+	err  error
 }
 
 // listProposals returns one page of a document's proposals.
 func (s *Service) listProposals(ctx context.Context, doc string, f ProposalFilter, opt ListOptions) (*Page[*Proposal], error) {
+	return s.listProposalsFrom(ctx, doc, f, opt, nil)
+}
+
+// listProposalsFrom is listProposals with its first listing done (if
+// first is not nil).
+func (s *Service) listProposalsFrom(ctx context.Context, doc string, f ProposalFilter, opt ListOptions, first *keyPage) (*Page[*Proposal], error) {
+	return s.listProposalsKnown(ctx, doc, f, opt, first, nil)
+}
+
+// listProposalsKnown is listProposalsFrom taking the proposals of known
+// (read already by this request) as they are instead of reading them.
+func (s *Service) listProposalsKnown(ctx context.Context, doc string, f ProposalFilter, opt ListOptions, first *keyPage, known map[string]*Proposal) (*Page[*Proposal], error) {
 	page := &Page[*Proposal]{Items: []*Proposal{}}
 	want := opt.limit()
 	for {
 		// Ask only for what is missing, so a page never exceeds the limit.
 		o := opt
 		o.Limit = want - len(page.Items)
-		keys, next, err := s.listKeys(ctx, "texts/"+doc+"/proposals/", o)
+		var kp keyPage
+		if first != nil {
+			kp, first = *first, nil
+		} else {
+			kp.keys, kp.next, kp.err = s.listKeys(ctx, "texts/"+doc+"/proposals/", o)
+		}
+		keys, next, err := kp.keys, kp.next, kp.err
 		if err != nil {
 			return nil, err
 		}
+		var unknown []string
 		for _, k := range keys {
-			var p Proposal
-			if _, err := s.getJSON(ctx, k, &p); err != nil {
-				return nil, err
+			if known[proposalIDOf(k)] == nil {
+				unknown = append(unknown, k)
+			}
+		}
+		read, etags, err := readAll[Proposal](ctx, s, unknown)
+		if err != nil {
+			return nil, err
+		}
+		ps := make([]*Proposal, 0, len(keys))
+		for i, p := range read {
+			if p != nil {
+				p.ETag = etags[i]
+			}
+		}
+		for _, k := range keys {
+			if p := known[proposalIDOf(k)]; p != nil {
+				ps = append(ps, p)
+			} else {
+				ps = append(ps, read[0])
+				read = read[1:]
+			}
+		}
+		for _, p := range ps {
+			if p == nil {
+				continue
 			}
 			if (f.Status == "" || p.Status == f.Status) && (f.Delegation == "" || p.Delegation == f.Delegation) {
-				page.Items = append(page.Items, &p)
+				page.Items = append(page.Items, p)
 			}
 		}
 		page.NextCursor = next
@@ -242,12 +303,23 @@ func (s *Service) listProposals(ctx context.Context, doc string, f ProposalFilte
 	}
 }
 
+// proposalIDOf returns the id of a proposal's key.
+func proposalIDOf(key string) string {
+	return strings.TrimSuffix(key[strings.LastIndexByte(key, '/')+1:], ".json")
+}
+
 // allProposals returns every proposal of a document.
 func (s *Service) allProposals(ctx context.Context, doc string, f ProposalFilter) ([]*Proposal, error) {
+	return s.allProposalsKnown(ctx, doc, f, nil)
+}
+
+// allProposalsKnown is allProposals taking the proposals of known as they
+// are instead of reading them again.
+func (s *Service) allProposalsKnown(ctx context.Context, doc string, f ProposalFilter, known map[string]*Proposal) ([]*Proposal, error) {
 	var all []*Proposal
 	opt := ListOptions{Limit: 500}
 	for {
-		page, err := s.listProposals(ctx, doc, f, opt)
+		page, err := s.listProposalsKnown(ctx, doc, f, opt, nil, known)
 		if err != nil {
 			return nil, err
 		}
@@ -447,9 +519,11 @@ func (s *Service) ProposalDiff(ctx context.Context, doc, id, against string) (*D
 	case "", "base":
 		from = base.Provisions
 	case "head":
-		head, err := s.getVersion(ctx, doc, d.Head)
-		if err != nil {
-			return nil, err
+		head := base
+		if d.Head != base.Number {
+			if head, err = s.getVersion(ctx, doc, d.Head); err != nil {
+				return nil, err
+			}
 		}
 		from = head.Provisions
 		if head.Number != base.Number {

@@ -46,7 +46,7 @@ func (s *Service) VersionPDF(ctx context.Context, doc string, n, against int) (*
 	}
 	var round *AdoptionRound
 	if d.Adopted == n && d.Round != "" {
-		if round, err = s.settle(ctx, doc, d.Round); err != nil {
+		if round, err = s.settle(ctx, doc, d.Round, d); err != nil {
 			return nil, err
 		}
 	}

@@ -2,9 +2,11 @@ package drafts_test
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"chancery/diffing"
 	"chancery/drafts"
@@ -118,9 +120,11 @@ func (s *blockingStore) Create(ctx context.Context, key string, data []byte) (st
 	return s.ObjectStore.Create(ctx, key, data)
 }
 
-// TestRevisionRacingAdoption: a version created in a race with the opening
-// of an adoption round on the version before it cannot be adopted: the
-// round fails instead of adopting a text that is no longer the head.
+// TestRevisionRacingAdoption: a version being created while an adoption
+// round is opened on the version before it: the document records the
+// version as pending before writing it, so the round is refused rather
+// than opened on a text that is no longer the head; once the version is
+// there, a round opens on it.
 func TestRevisionRacingAdoption(t *testing.T) {
 	blocking := &blockingStore{ObjectStore: MustOpenLocal(t), key: "/versions/00000002.json", reached: make(chan struct{}), released: make(chan struct{})}
 	f := MustFixture(t, blocking, "1. One.\n")
@@ -131,11 +135,17 @@ func TestRevisionRacingAdoption(t *testing.T) {
 		done <- err
 	}()
 	<-blocking.reached
-	if _, err := svc.OpenAdoption(chair, f.doc, drafts.AdoptionInput{Version: 1, Procedure: drafts.ProcedureConsensus}); err != nil {
-		t.Fatal(err)
+	if _, err := svc.OpenAdoption(chair, f.doc, drafts.AdoptionInput{Version: 1, Procedure: drafts.ProcedureConsensus}); !drafts.IsCode(err, drafts.ECONFLICT) {
+		t.Fatalf("opening a round while version 2 is being made: %v, want ECONFLICT", err)
 	}
 	close(blocking.released)
 	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.OpenAdoption(chair, f.doc, drafts.AdoptionInput{Version: 1, Procedure: drafts.ProcedureConsensus}); !drafts.IsCode(err, drafts.ECONFLICT) {
+		t.Fatalf("opening a round on version 1 after version 2: %v, want ECONFLICT", err)
+	}
+	if _, err := svc.OpenAdoption(chair, f.doc, drafts.AdoptionInput{Version: 2, Procedure: drafts.ProcedureConsensus}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := svc.Consent(kz, f.doc); err != nil {
@@ -149,8 +159,93 @@ func TestRevisionRacingAdoption(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r.State != drafts.RoundFailed || got.State == drafts.StateAdopted || got.Adopted != 0 {
-		t.Fatalf("round %s, document %s adopted %d; want a failed round and no adoption", r.State, got.State, got.Adopted)
+	if r.State != drafts.RoundAdopted || got.Adopted != 2 {
+		t.Fatalf("round %s, document %s adopted %d; want version 2 adopted", r.State, got.State, got.Adopted)
+	}
+}
+
+// TestRoundRacingRevision: the other order: a round opened while a
+// revision has read the document but not yet recorded its version; the
+// revision is refused, the round adopts the head it was opened on.
+func TestRoundRacingRevision(t *testing.T) {
+	local := MustOpenLocal(t)
+	f := MustFixture(t, local, "1. One.\n")
+	// The revision's read of the document happens here; the round opens
+	// before its write.
+	d, err := f.svc.GetDocument(f.chair, f.doc)
+	if err != nil || d.Head != 1 {
+		t.Fatal(d, err)
+	}
+	if _, err := f.svc.OpenAdoption(f.chair, f.doc, drafts.AdoptionInput{Version: 1, Procedure: drafts.ProcedureConsensus}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.CreateVersion(f.chair, f.doc, 1, "1. Changed.\n", "late"); !drafts.IsCode(err, drafts.ECONFLICT) {
+		t.Fatalf("revision during a round: %v, want ECONFLICT", err)
+	}
+	if _, err := local.Get(context.Background(), "texts/"+f.doc+"/versions/00000002.json"); !drafts.IsCode(err, drafts.ENOTFOUND) {
+		t.Fatalf("a refused revision left version 2 behind (%v)", err)
+	}
+}
+
+// TestPendingVersionCostsNothingOnceDone: a document reads in one storage
+// operation when no version is pending; a pending version that never came
+// is forgotten after a while, and one found in the way of the next
+// revision is completed first.
+func TestPendingVersionCostsNothingOnceDone(t *testing.T) {
+	local := MustOpenLocal(t)
+	store := newCountingStore(local)
+	f := MustFixture(t, store, "1. One.\n")
+	if _, err := f.svc.CreateVersion(f.chair, f.doc, 1, "1. Two.\n", "m"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.ListVersions(f.kz, f.doc, drafts.ListOptions{}); err != nil { // the summaries, into the cache
+		t.Fatal(err)
+	}
+	store.take()
+	if _, err := f.svc.ListVersions(f.kz, f.doc, drafts.ListOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if ops := store.take(); ops["get"] != 1 {
+		t.Errorf("listing versions (summaries cached) read %v; want the document alone", ops)
+	}
+
+	// A revision that died after recording its version as pending.
+	now := time.Now()
+	f.svc.Now = func() time.Time { return now }
+	raw, err := local.Get(context.Background(), "documents/"+f.doc+".json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stored map[string]any
+	if err := json.Unmarshal(raw.Data, &stored); err != nil {
+		t.Fatal(err)
+	}
+	stored["pending"] = 3
+	stored["updated_at"] = now.UTC().Format(time.RFC3339Nano)
+	data, _ := json.Marshal(stored)
+	if _, err := local.Update(context.Background(), "documents/"+f.doc+".json", data, raw.ETag); err != nil {
+		t.Fatal(err)
+	}
+	store.take()
+	if d, err := f.svc.GetDocument(f.kz, f.doc); err != nil || d.Head != 2 {
+		t.Fatal(d, err)
+	}
+	if ops := store.take(); ops["get"] < 4 {
+		t.Errorf("with a version pending, reading the document made %v; want it to look for version 3", ops)
+	}
+	f.svc.Now = func() time.Time { return now.Add(time.Hour) }
+	if _, err := f.svc.GetDocument(f.kz, f.doc); err != nil {
+		t.Fatal(err)
+	}
+	store.take()
+	if _, err := f.svc.ListVersions(f.kz, f.doc, drafts.ListOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if ops := store.take(); ops["get"] != 1 {
+		t.Errorf("a pending version that never came is still looked for: %v", ops)
+	}
+	if _, err := f.svc.CreateVersion(f.chair, f.doc, 2, "1. Three.\n", "m"); err != nil {
+		t.Fatal(err)
 	}
 }
 

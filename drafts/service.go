@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -33,6 +35,19 @@ type Service struct {
 	SilenceMin time.Duration
 	// Log receives failures that do not fail the request.
 	Log *slog.Logger
+	// CacheBytes bounds the in-process cache of immutable objects
+	// (versions, version summaries, written events), in stored bytes:
+	// DefaultCacheBytes when zero, no cache when negative. Set it before
+	// the first call.
+	CacheBytes int64
+	// ReadParallelism is how many objects a list or a compilation reads
+	// at once (DefaultReadParallelism when zero).
+	ReadParallelism int
+
+	cacheOnce sync.Once
+	cache     *lru
+	// sweptAll is set once SettleDue has looked through every document.
+	sweptAll atomic.Bool
 }
 
 // NewService returns a Service with the default clock, ids and limits.
@@ -157,4 +172,65 @@ func actor(ctx context.Context) (*User, error) {
 		return nil, Errorf(EUNAUTHORIZED, "authentication required")
 	}
 	return u, nil
+}
+
+// DefaultReadParallelism is how many objects a list reads at once when
+// Service.ReadParallelism is zero.
+const DefaultReadParallelism = 64
+
+// readAll reads and decodes the objects at keys, several at a time, in
+// order; an object gone since it was listed is left out (nil). It returns
+// the objects and their ETags.
+func readAll[T any](ctx context.Context, s *Service, keys []string) ([]*T, []string, error) {
+	out := make([]*T, len(keys))
+	etags := make([]string, len(keys))
+	n := s.ReadParallelism
+	if n <= 0 {
+		n = DefaultReadParallelism
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var (
+		wg       sync.WaitGroup
+		mu       sync.Mutex
+		firstErr error
+		next     = make(chan int)
+	)
+	for w := 0; w < min(n, len(keys)); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				v := new(T)
+				etag, err := s.getJSON(ctx, keys[i], v)
+				if IsCode(err, ENOTFOUND) {
+					continue
+				}
+				if err != nil {
+					mu.Lock()
+					if firstErr == nil {
+						firstErr = err
+						cancel()
+					}
+					mu.Unlock()
+					continue
+				}
+				out[i], etags[i] = v, etag
+			}
+		}()
+	}
+feed:
+	for i := range keys {
+		select {
+		case next <- i:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(next)
+	wg.Wait()
+	if firstErr != nil {
+		return nil, nil, firstErr
+	}
+	return out, etags, ctx.Err()
 }

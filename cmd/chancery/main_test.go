@@ -124,7 +124,7 @@ func TestServeLocal(t *testing.T) {
 		if resp.StatusCode != 200 {
 			t.Fatalf("status = %d", resp.StatusCode)
 		}
-		for _, want := range []string{`chancery_http_requests_total{method="GET",route="/healthz",status="200"}`, "chancery_storage_operation_duration_seconds"} {
+		for _, want := range []string{`chancery_http_requests_total{method="GET",route="/healthz",status="200"}`, "chancery_storage_operation_duration_seconds", "chancery_cache_hits_total", "chancery_cache_misses_total"} {
 			if !bytes.Contains(body, []byte(want)) {
 				t.Errorf("metrics lack %s", want)
 			}

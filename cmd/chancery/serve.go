@@ -38,7 +38,9 @@ type Config struct {
 	Demo           bool
 	TrustedProxies []*net.IPNet
 	MaxTextBytes   int
-	LogLevel       slog.Level
+	// CacheMB bounds the in-process cache of immutable objects; 0 for none.
+	CacheMB  int
+	LogLevel slog.Level
 	// FallbackFont is a TrueType file for characters the Go fonts lack.
 	FallbackFont string
 }
@@ -95,6 +97,7 @@ func (m *Main) ParseFlags(args []string, getenv func(string) string) error {
 	proxies := fs.String("trusted-proxies", env("CHANCERY_TRUSTED_PROXIES", ""), "comma-separated CIDRs whose X-Forwarded-For is trusted (CHANCERY_TRUSTED_PROXIES)")
 	maxText := fs.String("max-text-bytes", env("CHANCERY_MAX_TEXT_BYTES", strconv.Itoa(drafts.DefaultMaxTextBytes)), "largest text accepted (CHANCERY_MAX_TEXT_BYTES)")
 	fs.StringVar(&c.FallbackFont, "pdf-fallback-font", env("CHANCERY_PDF_FALLBACK_FONT", ""), "TrueType font for characters the built-in fonts lack, e.g. CJK (CHANCERY_PDF_FALLBACK_FONT)")
+	cacheMB := fs.String("cache-mb", env("CHANCERY_CACHE_MB", strconv.Itoa(drafts.DefaultCacheBytes>>20)), "megabytes of immutable objects (versions, events) kept in memory; 0 for none (CHANCERY_CACHE_MB)")
 	level := fs.String("log-level", env("CHANCERY_LOG_LEVEL", "info"), "debug, info, warn or error (CHANCERY_LOG_LEVEL)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -120,6 +123,9 @@ func (m *Main) ParseFlags(args []string, getenv func(string) string) error {
 	}
 	if c.MaxTextBytes, err = strconv.Atoi(*maxText); err != nil || c.MaxTextBytes < 1 {
 		return usagef("CHANCERY_MAX_TEXT_BYTES / --max-text-bytes: %q is not a positive number", *maxText)
+	}
+	if c.CacheMB, err = strconv.Atoi(*cacheMB); err != nil || c.CacheMB < 0 {
+		return usagef("CHANCERY_CACHE_MB / --cache-mb: %q is not a number of megabytes", *cacheMB)
 	}
 	if err := c.LogLevel.UnmarshalText([]byte(*level)); err != nil {
 		return usagef("CHANCERY_LOG_LEVEL / --log-level: %q is not debug, info, warn or error", *level)
@@ -182,6 +188,10 @@ func (m *Main) Open(ctx context.Context) error {
 	svc := drafts.NewService(metrics.InstrumentStore(bucket), diffing.New(), enforcer)
 	svc.SilenceMin = c.SilenceMin
 	svc.Limits = drafts.Limits{MaxBytes: c.MaxTextBytes}
+	svc.CacheBytes = int64(c.CacheMB) << 20
+	if c.CacheMB == 0 {
+		svc.CacheBytes = -1
+	}
 	svc.Log = m.log
 
 	token, err := svc.Bootstrap(ctx, c.BootstrapToken)

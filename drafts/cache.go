@@ -1,0 +1,144 @@
+package drafts
+
+import (
+	"container/list"
+	"context"
+	"encoding/json"
+	"maps"
+	"slices"
+	"sync"
+	"sync/atomic"
+)
+
+// DefaultCacheBytes bounds the cache of immutable objects when
+// Service.CacheBytes is zero.
+const DefaultCacheBytes = 64 << 20
+
+// lru is a bounded cache of decoded immutable objects (versions, version
+// summaries, written events), by storage key, least recently used out
+// first. Only objects that are never rewritten once created go in, so it
+// stays correct with any number of replicas on one bucket: no replica can
+// change what another has cached. Absences are never cached.
+type lru struct {
+	mu    sync.Mutex
+	max   int64
+	size  int64
+	ll    *list.List
+	items map[string]*list.Element
+
+	hits, misses atomic.Uint64
+}
+
+type lruEntry struct {
+	key  string
+	val  any
+	size int64
+}
+
+func newLRU(max int64) *lru {
+	return &lru{max: max, ll: list.New(), items: map[string]*list.Element{}}
+}
+
+func (c *lru) get(key string) (any, bool) {
+	if c.max <= 0 {
+		c.misses.Add(1)
+		return nil, false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e, ok := c.items[key]; ok {
+		c.ll.MoveToFront(e)
+		c.hits.Add(1)
+		return e.Value.(*lruEntry).val, true
+	}
+	c.misses.Add(1)
+	return nil, false
+}
+
+// add keeps val, which took size bytes in storage; an object larger than
+// the whole cache is not kept.
+func (c *lru) add(key string, val any, size int64) {
+	if size > c.max {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e, ok := c.items[key]; ok {
+		c.ll.MoveToFront(e)
+		return
+	}
+	c.items[key] = c.ll.PushFront(&lruEntry{key: key, val: val, size: size})
+	c.size += size
+	for c.size > c.max {
+		last := c.ll.Back()
+		ent := last.Value.(*lruEntry)
+		c.ll.Remove(last)
+		delete(c.items, ent.key)
+		c.size -= ent.size
+	}
+}
+
+// CacheStats counts the lookups of the cache of immutable objects.
+type CacheStats struct {
+	Hits, Misses uint64
+	// Bytes is the stored size of what the cache holds; Objects how many.
+	Bytes   int64
+	Objects int
+}
+
+// CacheStats returns the counts of the cache of immutable objects.
+func (s *Service) CacheStats() CacheStats {
+	c := s.immutable()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return CacheStats{Hits: c.hits.Load(), Misses: c.misses.Load(), Bytes: c.size, Objects: len(c.items)}
+}
+
+// immutable returns the cache, made on first use with Service.CacheBytes.
+func (s *Service) immutable() *lru {
+	s.cacheOnce.Do(func() {
+		max := s.CacheBytes
+		if max == 0 {
+			max = DefaultCacheBytes
+		}
+		s.cache = newLRU(max)
+	})
+	return s.cache
+}
+
+// getImmutable reads the object at key into a new T through the cache and
+// returns it; the caller gets its own copy (clone) to change at will.
+func getImmutable[T any](ctx context.Context, s *Service, key string, clone func(*T) *T) (*T, error) {
+	c := s.immutable()
+	if v, ok := c.get(key); ok {
+		return clone(v.(*T)), nil
+	}
+	obj, err := s.Store.Get(ctx, key)
+	if err != nil {
+		return nil, err
+	}
+	v := new(T)
+	if err := json.Unmarshal(obj.Data, v); err != nil {
+		return nil, WrapError(EINTERNAL, err, "stored object %s is damaged", key)
+	}
+	c.add(key, v, int64(len(obj.Data)))
+	return clone(v), nil
+}
+
+// clone returns a copy of v whose slices and maps are its own.
+func (v *Version) clone() *Version {
+	c := *v
+	c.Provisions = slices.Clone(v.Provisions)
+	c.Merged = slices.Clone(v.Merged)
+	c.Resolutions = slices.Clone(v.Resolutions)
+	c.Attribution = slices.Clone(v.Attribution)
+	c.AcceptedModified = slices.Clone(v.AcceptedModified)
+	c.Obsolete = maps.Clone(v.Obsolete)
+	c.MergedETags = maps.Clone(v.MergedETags)
+	return &c
+}
+
+func (e *Event) clone() *Event {
+	c := *e
+	return &c
+}
