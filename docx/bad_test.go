@@ -3,6 +3,7 @@ package docx_test
 import (
 	"archive/zip"
 	"bytes"
+	"encoding/binary"
 	"strings"
 	"testing"
 
@@ -49,6 +50,13 @@ func TestBadInput(t *testing.T) {
 	bomb := func() []byte {
 		return zipOf(t, true, [2]string{"[Content_Types].xml", ct}, [2]string{"word/document.xml", strings.Repeat("\x00", 30<<20)})
 	}
+	// A bomb whose directory claims 100 bytes for 30 MiB of zeros.
+	liar := func() []byte {
+		data := bomb()
+		at := bytes.LastIndex(data, []byte("PK\x01\x02")) // the last central directory entry: document.xml
+		binary.LittleEndian.PutUint32(data[at+24:], 100)
+		return data
+	}
 	many := func() []byte {
 		var es [][2]string
 		for i := 0; i < 1100; i++ {
@@ -77,6 +85,7 @@ func TestBadInput(t *testing.T) {
 		{"billion laughs", rewrite(t, good, map[string]string{"word/styles.xml": `<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]><w:styles>&lol2;</w:styles>`}, nil), nil, "entity declarations"},
 		{"undeclared entity", rewrite(t, good, map[string]string{"word/document.xml": strings.Replace(docXML, "Institutional", "&xxe;", 1)}, nil), nil, "not well-formed XML"},
 		{"zip bomb", bomb(), nil, "zip bomb"},
+		{"zip bomb with lying sizes", liar(), nil, "more than the 100 bytes its header says"},
 		{"too many entries", many(), nil, "entries"},
 		{"over the size limit", good, docx.New(docx.WithLimits(int64(len(good)-1), 0, 0)), "the limit is"},
 		{"over the decompressed limit", good, docx.New(docx.WithLimits(0, 4000, 0)), "zip bomb"},

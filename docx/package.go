@@ -84,6 +84,9 @@ func (w *Word) openPackage(data []byte) (*pkg, error) {
 		if total > w.maxUnzipped {
 			return nil, invalid("the file decompresses to more than %d bytes: refused as a zip bomb", w.maxUnzipped)
 		}
+		if errors.Is(err, zip.ErrFormat) { // archive/zip stops an entry at its declared size
+			return nil, invalid("%s decompresses to more than the %d bytes its header says: refused as a zip bomb", name, f.UncompressedSize64)
+		}
 		if err != nil {
 			return nil, invalid("%s cannot be read: %s", name, zipProblem(err))
 		}
