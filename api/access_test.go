@@ -123,10 +123,11 @@ func TestAccessMatrix(t *testing.T) {
 		{name: "JPdel", observer: true},
 	}
 	bodies := map[string]any{
-		"POST /v1/delegations":             map[string]string{"id": "XX", "name": "X", "status": "member"},
-		"POST /v1/users":                   map[string]string{"name": "n", "role": "delegate", "delegation": "KZ"},
-		"POST /v1/documents":               map[string]any{"symbol": "S/1", "title": "T", "kind": "other", "body": "SWG", "language": "en", "visibility": "members", "text": "1. A."},
-		"POST /v1/documents/:doc/versions": map[string]any{"base": 1, "text": text + "\n21. More.\n", "message": "m"},
+		"POST /v1/delegations":                                     map[string]string{"id": "XX", "name": "X", "status": "member"},
+		"POST /v1/users":                                           map[string]string{"name": "n", "role": "delegate", "delegation": "KZ"},
+		"POST /v1/documents":                                       map[string]any{"symbol": "S/1", "title": "T", "kind": "other", "body": "SWG", "language": "en", "visibility": "members", "text": "1. A."},
+		"POST /v1/documents/:doc/versions":                         map[string]any{"base": 1, "text": text + "\n21. More.\n", "message": "m"},
+		"POST /v1/documents/:doc/renumbering":                      map[string]any{"base": 1},
 		"PUT /v1/documents/:doc/versions/:n/provisions/:id/status": map[string]string{"status": "agreed"},
 		"POST /v1/documents/:doc/proposals":                        map[string]any{"base": 1, "operations": []map[string]string{{"op": "delete", "provision": "PROV"}}},
 		"PUT /v1/documents/:doc/proposals/:p":                      map[string]any{"base": 1, "operations": []map[string]string{{"op": "delete", "provision": "PROV"}}},

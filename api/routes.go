@@ -33,6 +33,8 @@ func (s *Server) apiRoutes() []route {
 		{method: get, path: doc + "/versions/:n/diff", action: drafts.ActDocumentRead, handler: s.versionDiff},
 		{method: get, path: doc + "/versions/:n/pdf", action: drafts.ActDocumentRead, handler: s.versionPDF},
 		{method: put, path: doc + "/versions/:n/provisions/:id/status", action: drafts.ActStatusSet, handler: s.setStatus},
+		// Renumbering publishes a version: the chair's permission to publish one.
+		{method: post, path: doc + "/renumbering", action: drafts.ActVersionCreate, handler: s.renumber},
 
 		{method: post, path: doc + "/proposals", action: drafts.ActProposalCreate, handler: s.createProposal},
 		{method: get, path: doc + "/proposals", action: drafts.ActDocumentRead, handler: s.listProposals},

@@ -208,6 +208,10 @@ func matrixCalls(user, token string) []matrixCall {
 			_, err := svc.CreateVersion(ctx, d.id, 1, "1. One.\n\n2. Two.\n\n3. Three.\n", "m")
 			return err
 		}},
+		{action: drafts.ActVersionCreate, name: "RenumberVersion", call: func(ctx context.Context, svc *drafts.Service, d matrixDoc) error {
+			_, err := svc.RenumberVersion(ctx, d.id, drafts.RenumberInput{Base: 1})
+			return err // ECONFLICT when allowed: the numbers are clean already
+		}},
 		{action: drafts.ActStatusSet, name: "SetProvisionStatus", call: func(ctx context.Context, svc *drafts.Service, d matrixDoc) error {
 			_, _, err := svc.SetProvisionStatus(ctx, d.id, 1, d.provision, drafts.ProvisionAgreed, "")
 			return err

@@ -207,6 +207,7 @@ func (s *Service) rebase(head []Provision, items []rebaseItem, resolutions map[s
 		}
 	}
 	FixGaps(out, ending)
+	setKinds(out)
 	res.Provisions = out
 	return res
 }

@@ -163,6 +163,7 @@ func ApplyOperations(ps []Provision, ops []Operation, newID func() string, lim L
 		return nil, Errorf(EINVALID, "the text would have more than %d provisions", lim.orDefault().MaxProvisions)
 	}
 	FixGaps(out, ending)
+	setKinds(out)
 	return out, nil
 }
 
@@ -182,10 +183,7 @@ func (d *Diff) Operations() []Operation {
 		}
 		switch {
 		case c.Kind == ChangeInserted:
-			markup := c.Text
-			if c.Number != "" {
-				markup = c.Number + " " + c.Text
-			}
+			markup := Markup(c.Number, c.Text)
 			ops = append(ops, Operation{Op: OpInsert, After: prev, Text: markup, ID: c.Provision})
 		default:
 			if c.Moved {
@@ -207,7 +205,7 @@ func (d *Diff) Operations() []Operation {
 
 // kindOf returns the kind of provision a marker makes.
 func kindOf(number string) string {
-	return classify(number + " x").Kind
+	return classify(Markup(number, "")).Kind
 }
 
 // checkMarker refuses a marker that would not read back as one: the
@@ -219,8 +217,8 @@ func checkMarker(number, text string) error {
 		}
 		return nil
 	}
-	if p := classify(number + " " + text); p.Number != number {
-		return fmt.Errorf("%q is not a marker (like 12., (a) or #)", number)
+	if p := classify(Markup(number, text)); p.Number != number {
+		return fmt.Errorf("%q is not a marker (like 12., 3.1, (a), #, or Rule 3. before a title on the same line)", number)
 	}
 	return nil
 }
@@ -230,7 +228,8 @@ func checkMarker(number, text string) error {
 // that one provision (no blank line inside, no marker at its start when
 // the provision has none).
 func CheckProvisionText(number, text string, lim Limits) error {
-	if strings.TrimSpace(text) == "" {
+	if strings.TrimSpace(text) == "" && (text != "" || !isWordNumber(number)) {
+		// A numbered heading may be its number alone ("Rule 5").
 		return Errorf(EINVALID, "the text is empty (a delete operation removes a provision)")
 	}
 	if err := CheckText(text, lim); err != nil {

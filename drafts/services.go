@@ -21,6 +21,7 @@ type DocumentService interface {
 	GetVersion(ctx context.Context, doc string, n int) (*Version, error)
 	ListVersions(ctx context.Context, doc string, opt ListOptions) (*Page[*Version], error)
 	CreateVersion(ctx context.Context, doc string, base int, text, message string) (*Version, error)
+	RenumberVersion(ctx context.Context, doc string, in RenumberInput) (*Version, error)
 	VersionDiff(ctx context.Context, doc string, n, m int) (*Diff, *Version, *Version, error)
 	SetProvisionStatus(ctx context.Context, doc string, n int, id, status, ifMatch string) (*Provision, string, error)
 }

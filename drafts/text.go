@@ -14,17 +14,21 @@ const (
 	KindItem      = "item"      // "(a) the purposes and principles ..."
 )
 
+// (KindPreamble, the fourth kind, is with the numbering styles.)
+
 // Default limits of a text. Service fields override them.
 const (
 	DefaultMaxTextBytes  = 2 << 20
 	DefaultMaxProvisions = 20000
 )
 
-// Provision is one heading, paragraph or sub-item of a text.
+// Provision is one heading, paragraph, preambular paragraph or sub-item of
+// a text.
 //
 // Its ID is stable: it survives edits, moves and renumbering. Number is the
-// marker as written ("12.", "(a)", "#", or "" for an unnumbered paragraph),
-// Text the words after the marker and its single space. Gap is the exact run
+// marker as written ("12.", "3.2.1", "6 bis.", "(a)", "#", "Rule 3.",
+// "Chapter III", or "" for an unnumbered paragraph), Text the words after
+// the marker and its single space (see Markup for numbered headings). Gap is the exact run
 // of line breaks (and blank lines) that follows the provision in the text:
 // "\n\n" between provisions, the text's own ending after the last one.
 type Provision struct {
@@ -37,12 +41,7 @@ type Provision struct {
 }
 
 // Markup returns the provision as written: marker, space, text (no gap).
-func (p Provision) Markup() string {
-	if p.Number == "" {
-		return p.Text
-	}
-	return p.Number + " " + p.Text
-}
+func (p Provision) Markup() string { return Markup(p.Number, p.Text) }
 
 // Text is a parsed text: the provisions in order, and any blank lines before
 // the first one (Lead), so that Print(Parse(s)) == s for every valid s.
@@ -173,6 +172,7 @@ func ParseText(s string, lim Limits) (*Text, error) {
 	if len(t.Provisions) == 0 {
 		return nil, textError(1, 1, "text is empty")
 	}
+	markPreamble(t.Provisions)
 	return t, nil
 }
 
@@ -207,7 +207,10 @@ func classify(body string) Provision {
 	if n := headingMarker(body); n > 0 {
 		return Provision{Kind: KindHeading, Number: body[:n], Text: body[n+1:]}
 	}
-	if n := numberMarker(body); n > 0 {
+	if n, t := wordHeading(body); n > 0 {
+		return Provision{Kind: KindHeading, Number: body[:n], Text: body[t:]}
+	}
+	if _, n := paragraphNumber(body); n > 0 {
 		return Provision{Kind: KindParagraph, Number: body[:n], Text: body[n+1:]}
 	}
 	if n := itemMarker(body); n > 0 {
@@ -226,26 +229,6 @@ func headingMarker(s string) int {
 		return 0
 	}
 	return n
-}
-
-// numberMarker returns the length of "12." or "3.1." followed by a space.
-func numberMarker(s string) int {
-	i, digits := 0, 0
-	for i < len(s) {
-		d := 0
-		for i < len(s) && s[i] >= '0' && s[i] <= '9' && d < 4 {
-			i, d = i+1, d+1
-		}
-		if d == 0 || i >= len(s) || s[i] != '.' {
-			return 0
-		}
-		i++
-		digits += d
-		if i < len(s) && s[i] == ' ' {
-			return i
-		}
-	}
-	return 0
 }
 
 // itemMarker returns the length of "(a)", "(iv)", "(12)" or "(б)" followed by a space.

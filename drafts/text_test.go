@@ -92,7 +92,9 @@ func FuzzRoundTrip(f *testing.F) {
 	for _, text := range corpusFiles(f) {
 		f.Add(text)
 	}
-	for _, s := range []string{"", "\n", "1. a\r\n\r\n2. b\r\n", "\n\n# h\n\n\n(a) x  \n \n", "1.  two spaces", "(a)", "#", "# ", "1.\n", "\t\n1. x\n\t\n"} {
+	for _, s := range []string{"", "\n", "1. a\r\n\r\n2. b\r\n", "\n\n# h\n\n\n(a) x  \n \n", "1.  two spaces", "(a)", "#", "# ", "1.\n", "\t\n1. x\n\t\n",
+		"Rule 3. Consensus\n\nRule 4\r\nQuorum\n\nRule 5", "Chapter III\nSessions", "Rule 3. \nx", "Rule 3 ", "Part One", "Часть первая\n\nСтатья 5-бис. Текст",
+		"3.1 x\n\n3.2.1 y\n\n1.1.1. z", "6 bis. a\n\n6-бис. b", "Recognizing x,\n\n1. y", "Article 5 of the Charter"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -109,6 +111,23 @@ func FuzzRoundTrip(f *testing.F) {
 		again, err := drafts.ParseText(parsed.Print(), drafts.Limits{})
 		if err != nil || len(again.Provisions) != len(parsed.Provisions) {
 			t.Fatalf("second parse: %v", err)
+		}
+		checkAsBefore(t, parsed.Provisions)
+		for _, p := range parsed.Provisions {
+			if got := drafts.Markup(p.Number, p.Text); got != p.Markup() {
+				t.Fatalf("Markup(%q, %q) = %q", p.Number, p.Text, got)
+			}
+		}
+		// Renumbering changes numbers only, into numbers the parser reads back.
+		renumbered, _ := drafts.Renumber(parsed.Provisions)
+		back, err := drafts.ParseText(parsed.Lead+drafts.PrintProvisions(renumbered), drafts.Limits{})
+		if err != nil || len(back.Provisions) != len(renumbered) {
+			t.Fatalf("renumbered text: %v", err)
+		}
+		for i, p := range back.Provisions {
+			if p.Number != renumbered[i].Number || p.Text != parsed.Provisions[i].Text || p.Kind != parsed.Provisions[i].Kind {
+				t.Fatalf("renumbered provision %d reads back as %q %q %q, want %q %q %q", i, p.Kind, p.Number, p.Text, parsed.Provisions[i].Kind, renumbered[i].Number, parsed.Provisions[i].Text)
+			}
 		}
 	})
 }

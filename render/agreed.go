@@ -92,8 +92,8 @@ func bracket(spans []span, st style) []span {
 	return append(out, span{text: "]", st: st})
 }
 
-// markerSpans is the printed number of a provision ("3.", "(a)"); headings
-// and unnumbered paragraphs have none.
+// markerSpans is the printed number of a provision ("3.", "(a)", "Rule
+// 3."); "#" headings and unnumbered paragraphs have none.
 func markerSpans(kind, number string, st style) []span {
 	if !numbered(number) {
 		return nil
@@ -103,19 +103,22 @@ func markerSpans(kind, number string, st style) []span {
 }
 
 // gutters are the indents of numbered provisions: paragraph text starts
-// para points from the margin, item text item points further.
+// para points from the margin (and para more for each level of a decimal
+// number), item text item points further than its paragraph's.
 type gutters struct {
 	para, item float64
 	numbered   bool // some paragraph is numbered
+	// nest follows the provisions in order, for their depth.
+	nest *drafts.Nesting
 }
 
 // gutters measures the widest numbers of the provisions.
 func (d *pdfDoc) gutters(lists ...[]drafts.Provision) gutters {
-	var g gutters
+	g := gutters{nest: &drafts.Nesting{}}
 	st := plain(faceRegular, bodySize)
 	for _, ps := range lists {
 		for _, p := range ps {
-			if !numbered(p.Number) {
+			if !numbered(p.Number) || p.Kind == drafts.KindHeading {
 				continue
 			}
 			w := d.measure(p.Number, st)
@@ -142,10 +145,20 @@ type geometry struct {
 	before     float64
 	after      float64
 	keepNext   bool
+	// inline prints the number before the text, as in "Rule 3. Consensus".
+	inline bool
+	// preamble prints the opening participle in italics.
+	preamble bool
 }
 
-// geom places a provision by its kind and number.
+// geom places a provision by its kind and number, called for each
+// provision in order: a decimal paragraph is indented by its depth (3.2.1
+// under 3.2), an item under the paragraph it follows.
 func (g gutters) geom(kind, number string) geometry {
+	depth := 1
+	if g.nest != nil {
+		depth = g.nest.Depth(kind, number)
+	}
 	switch kind {
 	case drafts.KindHeading:
 		lvl := headingLevel(number)
@@ -156,19 +169,68 @@ func (g gutters) geom(kind, number string) geometry {
 		case 2:
 			size = 12
 		}
-		return geometry{face: faceBold, size: size, before: 13, after: 3, keepNext: true}
+		return geometry{face: faceBold, size: size, before: 13, after: 3, keepNext: true, inline: numbered(number)}
 	case drafts.KindItem:
 		if numbered(number) {
-			return geometry{x: g.para + g.item, markerX: g.para, face: faceRegular, size: bodySize, before: 4, after: 0}
+			at := g.para * float64(max(depth-1, 1))
+			return geometry{x: at + g.item, markerX: at, face: faceRegular, size: bodySize, before: 4, after: 0}
 		}
+	case drafts.KindPreamble:
+		return geometry{x: g.para, face: faceRegular, size: bodySize, before: 7, after: 0, preamble: true}
 	}
-	return geometry{x: g.para, face: faceRegular, size: bodySize, before: 7, after: 0}
+	at := g.para * float64(max(depth-1, 0))
+	return geometry{x: at + g.para, markerX: at, face: faceRegular, size: bodySize, before: 7, after: 0}
 }
 
 // block makes the block of a provision.
 func (geo geometry) block(spans, marker []span) *block {
+	if geo.preamble {
+		spans = italicOpening(spans)
+	}
+	if geo.inline && len(marker) > 0 {
+		sep := " "
+		if len(spans) > 0 && strings.HasPrefix(spans[0].text, "\n") {
+			sep = ""
+		}
+		marker = append([]span(nil), marker...)
+		if len(spans) > 0 && spans[0].st.color == marker[0].st.color {
+			// An inserted or deleted heading: its number underlined or
+			// struck through like its title.
+			for i := range marker {
+				marker[i].st.deco = spans[0].st.deco
+			}
+		}
+		spans = append(append(marker, span{text: sep, st: marker[len(marker)-1].st}), spans...)
+		marker = nil
+	}
 	return &block{
 		spans: spans, x: geo.x, marker: marker, markerX: geo.markerX,
 		size: geo.size, before: geo.before, after: geo.after, keepNext: geo.keepNext,
 	}
+}
+
+// italicOpening prints the opening participle of a preambular paragraph
+// ("Recognizing", "Deeply concerned") in italics.
+func italicOpening(spans []span) []span {
+	i := 0
+	if len(spans) > 1 && spans[0].text == "[" {
+		i = 1 // bracketed
+	}
+	if i >= len(spans) {
+		return spans
+	}
+	n := drafts.OpeningWords(spans[i].text)
+	if n == 0 {
+		return spans
+	}
+	first, rest := spans[i], spans[i]
+	first.text, rest.text = first.text[:n], rest.text[n:]
+	first.st.face = faceItalic
+	out := make([]span, 0, len(spans)+1)
+	out = append(out, spans[:i]...)
+	out = append(out, first)
+	if rest.text != "" {
+		out = append(out, rest)
+	}
+	return append(out, spans[i+1:]...)
 }

@@ -47,6 +47,8 @@ func provisionName(kind, number, text string) string {
 	switch {
 	case numbered(number) && kind == drafts.KindItem:
 		return "item " + number
+	case drafts.IsNumberedHeading(number):
+		return shortNumber(number)
 	case numbered(number):
 		return "provision " + shortNumber(number)
 	case kind == drafts.KindHeading:

@@ -10,3 +10,13 @@ func (r *Renderer) Width(face int, ru rune) int {
 	}
 	return m.width(ru)
 }
+
+// PreambleRuns returns the runs a preambular paragraph's text is printed
+// in, each with whether it is in italics.
+func PreambleRuns(text string) (runs []string, italic []bool) {
+	for _, s := range italicOpening([]span{span1(text, plain(faceRegular, bodySize))}) {
+		runs = append(runs, s.text)
+		italic = append(italic, s.st.face == faceItalic)
+	}
+	return runs, italic
+}

@@ -27,14 +27,15 @@ func (r *Renderer) DiffHTML(w io.Writer, d *drafts.Diff) error {
 	if d.Coarse {
 		bw.WriteString(`<p class="diff-note">The word diff hit its limit; some changes are shown as whole-text replacements.</p>` + "\n")
 	}
+	var nest drafts.Nesting
 	for i := range d.Changes {
-		writeHTMLChange(bw, d, &d.Changes[i])
+		writeHTMLChange(bw, d, &d.Changes[i], &nest)
 	}
 	bw.WriteString("</div>\n")
 	return bw.Flush()
 }
 
-func writeHTMLChange(w *bufio.Writer, d *drafts.Diff, c *drafts.Change) {
+func writeHTMLChange(w *bufio.Writer, d *drafts.Diff, c *drafts.Change, nest *drafts.Nesting) {
 	moved := c.Moved || c.Kind == drafts.ChangeMoved
 	renumbered := (c.Renumbered || c.Kind == drafts.ChangeRenumbered) && oldNumber(c) != c.Number
 	modified := c.Modified || c.Kind == drafts.ChangeModified
@@ -55,6 +56,13 @@ func writeHTMLChange(w *bufio.Writer, d *drafts.Diff, c *drafts.Change) {
 	}
 	if c.ProvisionKind == drafts.KindHeading {
 		classes = append(classes, "level-"+strconv.Itoa(headingLevel(c.Number)))
+	}
+	number := c.Number
+	if c.Kind == drafts.ChangeDeleted {
+		number = c.OldNumber
+	}
+	if dc := depthClass(nest, c.ProvisionKind, number); dc != "" {
+		classes = append(classes, dc)
 	}
 	w.WriteString(`<div class="` + esc(strings.Join(classes, " ")) + `" data-provision="` + esc(c.Provision) + `"`)
 	dels := changeDelegations(c)
@@ -131,13 +139,21 @@ func numberHTML(number string) string {
 	return `<span class="number">` + esc(number) + "</span> "
 }
 
-// headingLevel is the level of a heading marker: "#" is 1, "##" 2.
-func headingLevel(number string) int {
-	n := strings.Count(number, "#")
-	if n < 1 {
-		return 1
+// depthClass is the class "depth-N" of a provision nested deeper than a
+// paragraph (N from 2) or an item under one (N from 3), for the page to
+// indent it; "" for the others. It follows the provisions in order.
+func depthClass(nest *drafts.Nesting, kind, number string) string {
+	d := nest.Depth(kind, number)
+	if kind == drafts.KindHeading || kind == drafts.KindItem && d <= 2 || kind != drafts.KindItem && d <= 1 {
+		return ""
 	}
-	return n
+	return "depth-" + strconv.Itoa(d)
+}
+
+// headingLevel is the level of a heading marker: "#" is 1, "##" 2; a
+// numbered heading's from its word (Part 1, Chapter 2, Rule 4).
+func headingLevel(number string) int {
+	return max(drafts.HeadingLevel(number), 1)
 }
 
 func esc(s string) string { return html.EscapeString(s) }
@@ -159,6 +175,7 @@ func (r *Renderer) CompilationHTML(w io.Writer, doc *drafts.Document, v *drafts.
 	np, nd := compilationCounts(c)
 	bw.WriteString(`<p class="compilation-meta"><span class="symbol">` + esc(doc.Symbol) + `</span> <span class="title">` + esc(doc.Title) + `</span>: ` +
 		esc(proposalsSummary(v.Number, np, nd)) + "</p>\n")
+	var nest drafts.Nesting
 	for i := range c.Entries {
 		e := &c.Entries[i]
 		p := e.Provision
@@ -169,6 +186,9 @@ func (r *Renderer) CompilationHTML(w io.Writer, doc *drafts.Document, v *drafts.
 			classes := "provision " + p.Kind
 			if p.Kind == drafts.KindHeading {
 				classes += " level-" + strconv.Itoa(headingLevel(p.Number))
+			}
+			if dc := depthClass(&nest, p.Kind, p.Number); dc != "" {
+				classes += " " + dc
 			}
 			if p.Status != "" {
 				classes += " " + p.Status

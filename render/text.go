@@ -115,9 +115,4 @@ func writeTextChange(w *bufio.Writer, d *drafts.Diff, c *drafts.Change) {
 }
 
 // markup is a provision as written: marker, space, text.
-func markup(number, text string) string {
-	if number == "" {
-		return text
-	}
-	return number + " " + text
-}
+func markup(number, text string) string { return drafts.Markup(number, text) }

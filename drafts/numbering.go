@@ -1,0 +1,526 @@
+package drafts
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// The numbering styles of the forum's texts, besides "12." and "(a)":
+//
+//   - numbered headings: a word of the list below, a space and a number
+//     ("Rule 12", "Article 5 bis", "Chapter III", "Part One", "Annex A",
+//     "Часть первая"), then "." or ":" or nothing, then the end of the
+//     provision, a line break (the title on the next line), or a space and
+//     the title ("Rule 3. Consensus"). Without "." or ":" a title on the
+//     same line must begin with a dash ("Rule 3 — Consensus"), so that a
+//     sentence such as "Article 5 of the Charter applies." stays a
+//     paragraph;
+//   - decimal numbers: "3.1 ", "3.2.1 ", "1.1.1. ": the depth is the number
+//     of parts; a single number needs its period ("3. ");
+//   - the numbers negotiators add while a text is open: "6 bis.", "6 ter.",
+//     "6 quater.", "3.1 bis", "Rule 6 bis", "6-бис." in Russian texts;
+//   - preambular paragraphs: the unnumbered paragraphs before the first
+//     numbered paragraph or numbered heading (KindPreamble).
+
+// KindPreamble is an unnumbered paragraph before the first numbered
+// paragraph or numbered heading of a text ("Recognizing …,").
+const KindPreamble = "preamble"
+
+// headingWords are the words of numbered headings, with their level: a
+// part or an annex holds chapters, a chapter sections, a section articles
+// or rules.
+var headingWords = []struct {
+	word  string
+	level int
+}{
+	{"Part", 1}, {"Annex", 1}, {"Appendix", 1}, {"Chapter", 2}, {"Section", 3}, {"Article", 4}, {"Rule", 4},
+	{"Часть", 1}, {"Приложение", 1}, {"Глава", 2}, {"Раздел", 3}, {"Статья", 4}, {"Правило", 4},
+}
+
+// suffixes are the words that number a provision put between two others:
+// "6 bis" comes after 6, "6 ter" after 6 bis.
+var suffixes = []string{"bis", "ter", "quater", "quinquies", "sexies", "septies", "octies", "novies", "decies", "бис", "тер", "кватер"}
+
+// Number styles of a numbered heading.
+const (
+	styleArabic = iota
+	styleRoman
+	styleLetter // A, B, C (or А, Б, В)
+	styleWordCardinal
+	styleWordOrdinal
+	styleRuMasculine
+	styleRuFeminine
+	styleRuNeuter
+)
+
+// Letter case of a number written in words.
+const (
+	caseTitle = iota
+	caseLower
+	caseUpper
+)
+
+var (
+	enCardinals = strings.Fields("one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty")
+	enOrdinals  = strings.Fields("first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth")
+	ruStems     = strings.Fields("перв втор трет четвёрт пят шест седьм восьм девят десят одиннадцат двенадцат тринадцат четырнадцат пятнадцат шестнадцат семнадцат восемнадцат девятнадцат двадцат")
+	// ruLetters are the Cyrillic letters used to number annexes (without
+	// Ё, З, Й, О, Ч, Ъ, Ы, Ь, which are easily confused).
+	ruLetters = []rune("АБВГДЕЖИКЛМНПРСТУФХЦШЩЭЮЯ")
+)
+
+// ruOrdinal writes n (1..20) as a Russian ordinal of the given gender style.
+func ruOrdinal(n, style int) string {
+	stem := ruStems[n-1]
+	if n == 3 {
+		return map[int]string{styleRuMasculine: "третий", styleRuFeminine: "третья", styleRuNeuter: "третье"}[style]
+	}
+	switch style {
+	case styleRuFeminine:
+		return stem + "ая"
+	case styleRuNeuter:
+		return stem + "ое"
+	}
+	if n == 2 || n == 6 || n == 7 || n == 8 {
+		return stem + "ой"
+	}
+	return stem + "ый"
+}
+
+// numberWords maps a number written in words (lower case) to its value and style.
+var numberWords = func() map[string][2]int {
+	m := map[string][2]int{}
+	for i := range 20 {
+		m[enCardinals[i]] = [2]int{i + 1, styleWordCardinal}
+		m[enOrdinals[i]] = [2]int{i + 1, styleWordOrdinal}
+		for _, st := range []int{styleRuMasculine, styleRuFeminine, styleRuNeuter} {
+			w := ruOrdinal(i+1, st)
+			m[w] = [2]int{i + 1, st}
+			if strings.Contains(w, "ё") {
+				m[strings.ReplaceAll(w, "ё", "е")] = [2]int{i + 1, st}
+			}
+		}
+	}
+	return m
+}()
+
+// number is a provision's number taken apart: a numbered heading
+// ("Rule 6 bis.") or a paragraph's decimal number ("3.2.1 ").
+type number struct {
+	keyword string // "Rule" as written; "" for a paragraph number
+	level   int    // the keyword's level
+	parts   []int  // the values: [3 2 1] for 3.2.1
+	style   int
+	wcase   int
+	token   string // the number as written, without suffix
+	suffix  string // " bis", "-бис" as written, or ""
+	punct   string // "." or ":" after the number, or ""
+}
+
+// scanWordHeading reads a numbered heading's number at the start of s and
+// returns it with its length in bytes (0 if s does not start with one).
+// It does not look at what follows.
+func scanWordHeading(s string) (number, int) {
+	if len(s) < 6 {
+		return number{}, 0
+	}
+	switch s[0] {
+	case 'P', 'A', 'C', 'S', 'R', 0xd0: // Latin capitals, or the first byte of Cyrillic А-П
+	default:
+		return number{}, 0
+	}
+	var n number
+	i := 0
+	for _, hw := range headingWords {
+		w := hw.word
+		if strings.HasPrefix(s, w) {
+			i = len(w)
+		} else if up := strings.ToUpper(w); strings.HasPrefix(s, up) {
+			i = len(up)
+		} else {
+			continue
+		}
+		n.keyword, n.level = s[:i], hw.level
+		break
+	}
+	if i == 0 || i >= len(s) || s[i] != ' ' {
+		return number{}, 0
+	}
+	i++
+	start := i
+	r, size := utf8.DecodeRuneInString(s[i:])
+	switch {
+	case r >= '0' && r <= '9':
+		parts, end := scanDecimal(s, i)
+		if end == i {
+			return number{}, 0
+		}
+		n.parts, n.style, i = parts, styleArabic, end
+	case unicode.IsLetter(r):
+		end := i + size
+		for end < len(s) {
+			r2, sz := utf8.DecodeRuneInString(s[end:])
+			if !unicode.IsLetter(r2) {
+				break
+			}
+			end += sz
+		}
+		tok := s[i:end]
+		if v, ok := parseRoman(tok); ok && (len(tok) > 1 || tok == "I") {
+			n.parts, n.style = []int{v}, styleRoman
+		} else if end-i == size && unicode.IsUpper(r) {
+			v := letterValue(r)
+			if v == 0 {
+				return number{}, 0
+			}
+			n.parts, n.style = []int{v}, styleLetter
+		} else if w, ok := numberWords[strings.ToLower(tok)]; ok {
+			c, ok := wordCase(tok)
+			if !ok {
+				return number{}, 0
+			}
+			n.parts, n.style, n.wcase = []int{w[0]}, w[1], c
+		} else {
+			return number{}, 0
+		}
+		i = end
+	default:
+		return number{}, 0
+	}
+	n.token = s[start:i]
+	if n.style <= styleLetter {
+		if l := scanSuffix(s, i); l > 0 {
+			n.suffix = s[i : i+l]
+			i += l
+		}
+	}
+	if i < len(s) && (s[i] == '.' || s[i] == ':') {
+		n.punct = s[i : i+1]
+		i++
+	}
+	return n, i
+}
+
+// wordHeading returns the length of the number of a numbered heading at
+// the start of body and where its text starts, or 0, 0.
+func wordHeading(body string) (n, text int) {
+	num, i := scanWordHeading(body)
+	if i == 0 {
+		return 0, 0
+	}
+	switch {
+	case i == len(body):
+		return i, i
+	case body[i] == '\n' || strings.HasPrefix(body[i:], "\r\n"):
+		return i, i // the title on the next line: Text starts with the line break
+	case body[i] != ' ' || i+1 == len(body):
+		return 0, 0
+	}
+	rest := body[i+1:]
+	if rest[0] == '\n' || strings.HasPrefix(rest, "\r\n") {
+		return 0, 0 // "Rule 3. " then a line break would not print back
+	}
+	if num.punct == "" {
+		r, _ := utf8.DecodeRuneInString(rest)
+		if r != '—' && r != '–' && r != '-' {
+			return 0, 0 // "Article 5 of the Charter …" is a sentence
+		}
+	}
+	return i, i + 1
+}
+
+// isWordNumber reports whether number is the whole number of a numbered
+// heading ("Rule 3.", "Chapter III").
+func isWordNumber(number string) bool {
+	_, n := scanWordHeading(number)
+	return n > 0 && n == len(number)
+}
+
+// scanDecimal reads "3", "3.1", "3.2.1" at s[i:] (parts of 1 to 4 digits,
+// a period followed by a digit continuing the number) and returns the
+// values and the end.
+func scanDecimal(s string, i int) ([]int, int) {
+	var parts []int
+	for {
+		v, d := 0, 0
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' && d < 4 {
+			v = v*10 + int(s[i]-'0')
+			i, d = i+1, d+1
+		}
+		if d == 0 {
+			return nil, i
+		}
+		if i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			return nil, i // more than 4 digits
+		}
+		parts = append(parts, v)
+		if i+1 < len(s) && s[i] == '.' && s[i+1] >= '0' && s[i+1] <= '9' {
+			i++
+			continue
+		}
+		return parts, i
+	}
+}
+
+// scanSuffix returns the length of " bis", "-бис" (a suffix word after a
+// space or a hyphen, not followed by a letter) at s[i:], or 0.
+func scanSuffix(s string, i int) int {
+	if i >= len(s) || (s[i] != ' ' && s[i] != '-') {
+		return 0
+	}
+	rest := s[i+1:]
+	for _, w := range suffixes {
+		if strings.HasPrefix(rest, w) {
+			after := rest[len(w):]
+			if r, _ := utf8.DecodeRuneInString(after); after != "" && unicode.IsLetter(r) {
+				continue
+			}
+			return 1 + len(w)
+		}
+	}
+	return 0
+}
+
+// paragraphNumber reads a paragraph's number at the start of s, "12. ",
+// "3.1. ", "3.1 ", "6 bis. ", "3.1-бис ", and returns it with the length of
+// the marker (0 if none). A single number needs its period.
+func paragraphNumber(s string) (number, int) {
+	if s == "" || s[0] < '0' || s[0] > '9' {
+		return number{}, 0
+	}
+	parts, i := scanDecimal(s, 0)
+	if parts == nil {
+		return number{}, 0
+	}
+	n := number{parts: parts, token: s[:i]}
+	if l := scanSuffix(s, i); l > 0 {
+		n.suffix = s[i : i+l]
+		i += l
+	}
+	if i < len(s) && s[i] == '.' {
+		n.punct = "."
+		i++
+	} else if len(parts) == 1 {
+		return number{}, 0
+	}
+	if i >= len(s) || s[i] != ' ' {
+		return number{}, 0
+	}
+	return n, i
+}
+
+// Markup returns a provision as written from its number and text: the
+// number, a space and the text; a numbered heading's number alone when it
+// has no text, or directly followed by a text that begins with a line break.
+func Markup(number, text string) string {
+	if number == "" {
+		return text
+	}
+	if (text == "" || text[0] == '\n' || strings.HasPrefix(text, "\r\n")) && isWordNumber(number) {
+		return number + text
+	}
+	return number + " " + text
+}
+
+// HeadingLevel returns the level of a heading's number: 1 for "#", 2 for
+// "##"; for a numbered heading, 1 for a part or an annex, 2 for a chapter,
+// 3 for a section, 4 for an article or a rule; 0 for other numbers.
+func HeadingLevel(number string) int {
+	if n := headingMarker(number + " "); n > 0 && n == len(number) {
+		return n
+	}
+	if num, n := scanWordHeading(number); n > 0 && n == len(number) {
+		return num.level
+	}
+	return 0
+}
+
+// IsNumberedHeading reports whether number is the number of a numbered
+// heading written in words ("Rule 3.", "Глава III"), which is printed
+// with its heading's text rather than in the margin.
+func IsNumberedHeading(number string) bool { return isWordNumber(number) }
+
+// NumberDepth returns the depth of a paragraph's number: 1 for "3." or
+// "6 bis.", 2 for "3.1", 3 for "3.2.1"; 0 for no number or another kind.
+func NumberDepth(number string) int {
+	if n, l := paragraphNumber(number + " "); l > 0 && l == len(number) {
+		return len(n.parts)
+	}
+	return 0
+}
+
+// MaxDepth is the deepest level Nesting reports and Renumber renumbers: a
+// decimal number of more parts (1.1.1.1.1.1.1) is printed at this depth
+// and keeps its number.
+const MaxDepth = 6
+
+// Nesting follows a text's provisions in order and tells how deep each is:
+// headings 0; paragraphs (and preambular paragraphs) 1, or the depth of
+// their decimal number (at most MaxDepth); items one deeper than the
+// paragraph they follow. The zero value is ready at the start of a text.
+type Nesting struct {
+	para int
+}
+
+// Depth returns the depth of the next provision.
+func (n *Nesting) Depth(kind, number string) int {
+	switch kind {
+	case KindHeading:
+		n.para = 0
+		return 0
+	case KindItem:
+		return min(max(n.para, 1)+1, MaxDepth+1)
+	}
+	d := min(max(NumberDepth(number), 1), MaxDepth)
+	n.para = d
+	return d
+}
+
+// OpeningWords returns the length in bytes of the opening participle of a
+// preambular paragraph ("Recognizing", "Deeply concerned", "Bearing in
+// mind", "Руководствуясь"), which the forum prints in italics, or 0 when
+// the paragraph does not open with one ("The Heads of State …,").
+func OpeningWords(text string) int {
+	end := wordEnd(text, 0)
+	if end == 0 {
+		return 0
+	}
+	first := strings.ToLower(text[:end])
+	switch {
+	case first == "bearing" && strings.HasPrefix(text[end:], " in mind"):
+		return end + len(" in mind")
+	case strings.HasSuffix(first, "ly") && end < len(text) && text[end] == ' ':
+		// "Deeply concerned", "Firmly convinced"
+		if e2 := wordEnd(text, end+1); e2 > end+1 && participle(strings.ToLower(text[end+1:e2])) {
+			return e2
+		}
+		return 0
+	case first == "будучи" && end < len(text) && text[end] == ' ':
+		// "будучи убеждены", "будучи глубоко обеспокоены"
+		e := wordEnd(text, end+1)
+		if strings.HasSuffix(text[end+1:e], "о") && e < len(text) && text[e] == ' ' {
+			e = wordEnd(text, e+1)
+		}
+		return e
+	case participle(first):
+		return end
+	}
+	return 0
+}
+
+// wordEnd returns the end of the word of letters (and hyphens) at s[i:].
+func wordEnd(s string, i int) int {
+	for i < len(s) {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if !unicode.IsLetter(r) && r != '-' {
+			break
+		}
+		i += size
+	}
+	return i
+}
+
+// participle reports whether a word (lower case) looks like the opening
+// participle or adjective of a preambular paragraph.
+func participle(w string) bool {
+	if utf8.RuneCountInString(w) < 4 {
+		return false
+	}
+	for _, s := range []string{"ing", "ed", "ful", "ous", "ware", "ant", "ent", "я", "в", "ясь", "вшись", "будучи"} {
+		if strings.HasSuffix(w, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// setKinds sets the kind of every provision from its number, then marks
+// the preamble (markPreamble): after operations or a merge changed numbers.
+func setKinds(ps []Provision) {
+	for i := range ps {
+		ps[i].Kind = kindOf(ps[i].Number)
+	}
+	markPreamble(ps)
+}
+
+// markPreamble makes the unnumbered paragraphs before the first numbered
+// paragraph or numbered heading preambular, when the text has one; with
+// none, they stay paragraphs.
+func markPreamble(ps []Provision) {
+	for i := range ps {
+		p := &ps[i]
+		if p.Number != "" && (p.Kind == KindParagraph || p.Kind == KindHeading && isWordNumber(p.Number)) {
+			for j := range ps[:i] {
+				if ps[j].Kind == KindParagraph && ps[j].Number == "" {
+					ps[j].Kind = KindPreamble
+				}
+			}
+			return
+		}
+	}
+}
+
+// roman numerals, canonical forms only, 1..3999.
+var romanValues = []struct {
+	s string
+	v int
+}{{"M", 1000}, {"CM", 900}, {"D", 500}, {"CD", 400}, {"C", 100}, {"XC", 90}, {"L", 50}, {"XL", 40}, {"X", 10}, {"IX", 9}, {"V", 5}, {"IV", 4}, {"I", 1}}
+
+func toRoman(v int) string {
+	var b strings.Builder
+	for _, r := range romanValues {
+		for v >= r.v {
+			b.WriteString(r.s)
+			v -= r.v
+		}
+	}
+	return b.String()
+}
+
+// parseRoman reads an upper-case roman numeral in its canonical form.
+func parseRoman(s string) (int, bool) {
+	if s == "" || len(s) > 15 {
+		return 0, false
+	}
+	v, i := 0, 0
+	for _, r := range romanValues {
+		for strings.HasPrefix(s[i:], r.s) {
+			v += r.v
+			i += len(r.s)
+		}
+	}
+	if i != len(s) || v == 0 || v > 3999 || toRoman(v) != s {
+		return 0, false
+	}
+	return v, true
+}
+
+// letterValue is the place of a capital letter in its alphabet (A is 1,
+// Б is 2), or 0.
+func letterValue(r rune) int {
+	if r >= 'A' && r <= 'Z' {
+		return int(r-'A') + 1
+	}
+	for i, l := range ruLetters {
+		if l == r {
+			return i + 1
+		}
+	}
+	return 0
+}
+
+// wordCase tells how a number written in words is capitalised.
+func wordCase(tok string) (int, bool) {
+	switch tok {
+	case strings.ToLower(tok):
+		return caseLower, true
+	case strings.ToUpper(tok):
+		return caseUpper, true
+	}
+	r, size := utf8.DecodeRuneInString(tok)
+	if unicode.IsUpper(r) && tok[size:] == strings.ToLower(tok[size:]) {
+		return caseTitle, true
+	}
+	return 0, false
+}
