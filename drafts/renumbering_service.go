@@ -49,11 +49,12 @@ func (s *Service) RenumberVersion(ctx context.Context, doc string, in RenumberIn
 		Document: doc, Number: head.Number + 1, Parent: head.Number, Author: u.ID, Delegation: u.Delegation,
 		Message: msg, CreatedAt: s.now(), Merged: []string{}, Lead: head.Lead, Provisions: ps,
 	}
-	if err := s.storeVersion(ctx, d, head, v); err != nil {
+	nd, err := s.storeVersion(ctx, d, head, v)
+	if err != nil {
 		return nil, err
 	}
 	s.record(ctx, doc, "version.renumber", fmt.Sprint(v.Number), v.Hash)
-	if _, err := s.completeVersion(ctx, v); err != nil {
+	if _, _, err := s.completeVersion(ctx, v, nd, nil); err != nil {
 		return nil, err
 	}
 	return v, nil

@@ -28,7 +28,7 @@ func TestOperationsByID(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			b := mustParse(t, base, "a", "b", "c", "d")
+			b := parseWithIDs(t, base, "a", "b", "c", "d")
 			var ids []string
 			var parts []string
 			for _, block := range strings.Split(strings.TrimSpace(tt.edited), "\n\n") {
@@ -38,7 +38,7 @@ func TestOperationsByID(t *testing.T) {
 				}
 				ids, parts = append(ids, id), append(parts, text)
 			}
-			edited := mustParse(t, strings.Join(parts, "\n\n")+"\n", ids...)
+			edited := parseWithIDs(t, strings.Join(parts, "\n\n")+"\n", ids...)
 			ops := drafts.OperationsByID(b, edited)
 			moves := 0
 			for _, o := range ops {
@@ -66,7 +66,7 @@ func TestOperationsByID(t *testing.T) {
 	}
 }
 
-func mustParse(t *testing.T, s string, ids ...string) []drafts.Provision {
+func parseWithIDs(t *testing.T, s string, ids ...string) []drafts.Provision {
 	t.Helper()
 	tx, err := drafts.ParseText(s, drafts.Limits{})
 	if err != nil {
