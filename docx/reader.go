@@ -439,9 +439,13 @@ func buildView(paras []*xpara, edited bool, st styles, nb *numbering) *view {
 			if label != "" {
 				text = label + " " + text
 			}
-			g.markup = strings.Repeat("#", lvl) + " " + text
+			if numberedHeading(text) {
+				g.markup = text // "Rule 3. Consensus": the words say it is a heading
+			} else {
+				g.markup = strings.Repeat("#", lvl) + " " + text
+			}
 		case label != "":
-			g.markup = marker(label, format) + " " + text
+			g.markup = withLabel(label, format, text)
 		default:
 			g.markup = normalizeMarker(text)
 		}
@@ -474,13 +478,52 @@ func cleanText(s string) string {
 	return strings.Trim(s, " \t\r\n")
 }
 
-// normalizeMarker makes a typed marker followed by a tab or several
-// spaces ("1.\tThe") the markup's marker and one space.
+// numberedHeading reports whether text reads as a heading numbered in
+// words ("Rule 3. Consensus", "Chapter III", "Статья 5").
+func numberedHeading(text string) bool {
+	p, ok := one(text)
+	return ok && p.Kind == drafts.KindHeading && drafts.IsNumberedHeading(p.Number)
+}
+
+// one parses s as the markup of one provision.
+func one(s string) (drafts.Provision, bool) {
+	ps, err := drafts.ParseProvisions(s, drafts.Limits{})
+	if err != nil || len(ps) != 1 {
+		return drafts.Provision{}, false
+	}
+	return ps[0], true
+}
+
+// normalizeMarker makes a typed number followed by a tab or several
+// spaces ("1.\tThe", "3.1\tThe", "Rule 3.\tConsensus") the markup's
+// number and one space.
 func normalizeMarker(s string) string {
-	if m := typedMarker.FindStringSubmatchIndex(s); m != nil {
-		return s[m[2]:m[3]] + " " + s[m[1]:]
+	i := strings.IndexAny(s, "\t ")
+	if i <= 0 || i > 40 {
+		return s
+	}
+	j := i
+	for j < len(s) && (s[j] == ' ' || s[j] == '\t' || s[j] == '\u00a0') {
+		j++
+	}
+	if j == i+1 && s[i] == ' ' || j >= len(s) {
+		return s
+	}
+	candidate := s[:i] + " " + s[j:]
+	if p, ok := one(candidate); ok && p.Number == s[:i] {
+		return candidate
 	}
 	return s
+}
+
+// withLabel writes a paragraph numbered by Word: its label as the markup's
+// number when Chancery reads it as one ("1.", "3.1", "(a)", "Article 5."),
+// else the nearest marker ("a)" → "(a)", "1)" → "1.").
+func withLabel(label, format, text string) string {
+	if p, ok := one(label + " " + text); ok && p.Number == label {
+		return label + " " + text
+	}
+	return marker(label, format) + " " + text
 }
 
 var labelMarker = regexp.MustCompile(`^\(?([\p{L}\p{N}]{1,5})[.)]?$`)

@@ -84,7 +84,8 @@ func TestReadWordNumbering(t *testing.T) {
 		p("ListParagraph", "1", 2, "first sub-item;") +
 		p("ListParagraph", "1", 1, "the organs.") +
 		p("", "", 0, "") + // an empty paragraph: spacing, not a provision
-		p("Zagolovok2", "", 0, "Section two") +
+		p("Zagolovok2", "", 0, "Meetings") +
+		p("berschrift1", "", 0, "Rule 4. Quorum") + // numbered in words: a heading as it reads
 		p("Numbered", "", 0, "Numbered by its style.") +
 		p("ListParagraph", "1", 1, "again from a.") +
 		p("", "", 0, "12.\tTyped with a tab.") +
@@ -103,7 +104,9 @@ func TestReadWordNumbering(t *testing.T) {
 
 (b) the organs.
 
-## Section two
+## Meetings
+
+Rule 4. Quorum
 
 2. Numbered by its style.
 
@@ -141,7 +144,7 @@ second line
 	for _, p := range tx.Provisions {
 		kinds = append(kinds, p.Kind)
 	}
-	if got, want := strings.Join(kinds, " "), "heading paragraph item item item heading paragraph item paragraph paragraph item paragraph paragraph"; got != want {
+	if got, want := strings.Join(kinds, " "), "heading paragraph item item item heading heading paragraph item paragraph paragraph item paragraph paragraph"; got != want {
 		t.Errorf("kinds %s, want %s", got, want)
 	}
 }

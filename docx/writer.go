@@ -274,8 +274,7 @@ func (d *doc) run(r run) {
 func provisionStyle(p drafts.Provision) string {
 	switch p.Kind {
 	case drafts.KindHeading:
-		n := strings.Count(p.Number, "#")
-		return "Heading" + strconv.Itoa(min(max(n, 1), 6))
+		return "Heading" + strconv.Itoa(min(max(drafts.HeadingLevel(p.Number), 1), 6))
 	case drafts.KindItem:
 		return "ChanceryItem"
 	}
@@ -283,9 +282,11 @@ func provisionStyle(p drafts.Provision) string {
 }
 
 // provisionText is what a provision's paragraph shows: its markup, a
-// heading without its "#" marker (the style says it is a heading).
+// "#" heading without its "#" marker (the style says it is a heading); a
+// numbered heading ("Rule 3. Consensus", "Chapter III" and its title on
+// the next line) keeps its number, which is part of what it says.
 func provisionText(p drafts.Provision) string {
-	if p.Kind == drafts.KindHeading {
+	if p.Kind == drafts.KindHeading && strings.HasPrefix(p.Number, "#") {
 		return p.Text
 	}
 	return p.Markup()
