@@ -439,7 +439,7 @@ func buildView(paras []*xpara, edited bool, st styles, nb *numbering) *view {
 			if label != "" {
 				text = label + " " + text
 			}
-			if numberedHeading(text) {
+			if numberedHeading(text) && !strings.HasPrefix(styleID, styleMarkedHeading) {
 				g.markup = text // "Rule 3. Consensus": the words say it is a heading
 			} else {
 				g.markup = strings.Repeat("#", lvl) + " " + text

@@ -133,3 +133,27 @@ func TestTextExport(t *testing.T) {
 		})
 	}
 }
+
+// TestRoundTripHeadings: # headings, numbered headings, a # heading whose
+// words read as a numbered one, decimal and bis numbers, a preamble.
+func TestRoundTripHeadings(t *testing.T) {
+	const text = "The Ministers,\n\nRecognizing the work done,\n\n# Раздел I\n\nChapter III\nSessions\n\nRule 3. Consensus\n\nRule 12\n\n1. One.\n\n1 bis. One bis.\n\n3.1 Decimal.\n\n3.2.1 Deeper.\n\n(a) Item.\n"
+	w := docx.New()
+	v := version(t, 1, text)
+	f, err := w.ReadWord(exportText(t, w, testDocument("en"), v))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := f.Text(); got != text {
+		t.Errorf("got:\n%q\nwant:\n%q", got, text)
+	}
+	back, err := drafts.ParseText(f.Text(), drafts.Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, p := range back.Provisions {
+		if q := v.Provisions[i]; p.Kind != q.Kind || p.Number != q.Number || p.Text != q.Text {
+			t.Errorf("provision %d: %s %q %q, want %s %q %q", i+1, p.Kind, p.Number, p.Text, q.Kind, q.Number, q.Text)
+		}
+	}
+}

@@ -37,6 +37,9 @@ const (
 const (
 	styleSymbol = "ChancerySymbol"
 	styleNote   = "ChanceryNote"
+	// styleMarkedHeading (+ level) is a "#" heading whose words would
+	// read as a numbered heading ("# Раздел I"): reading keeps the "#".
+	styleMarkedHeading = "ChanceryMarkedHeading"
 )
 
 // role returns what a paragraph of the given style is, and a heading's level.

@@ -149,6 +149,7 @@ type para struct {
 	author   string
 	keepNext bool
 	move     string // the move range's name for a moved paragraph
+	indent   int    // left indent in twips, beyond the style's
 }
 
 func (d *doc) revAttrs(author string) string {
@@ -177,6 +178,9 @@ func (d *doc) para(p para) {
 	}
 	if p.keepNext {
 		b.WriteString(`<w:keepNext/>`)
+	}
+	if p.indent > 0 {
+		fmt.Fprintf(b, `<w:ind w:left="%d"/>`, p.indent)
 	}
 	if p.align != "" {
 		fmt.Fprintf(b, `<w:jc w:val="%s"/>`, p.align)
@@ -274,11 +278,29 @@ func (d *doc) run(r run) {
 func provisionStyle(p drafts.Provision) string {
 	switch p.Kind {
 	case drafts.KindHeading:
-		return "Heading" + strconv.Itoa(min(max(drafts.HeadingLevel(p.Number), 1), 6))
+		level := strconv.Itoa(min(max(drafts.HeadingLevel(p.Number), 1), 6))
+		if strings.HasPrefix(p.Number, "#") && numberedHeading(p.Text) {
+			// "# Раздел I": a # heading whose words read as a numbered
+			// heading; its style says to keep the #.
+			return styleMarkedHeading + level
+		}
+		return "Heading" + level
 	case drafts.KindItem:
 		return "ChanceryItem"
 	}
 	return "ChanceryParagraph"
+}
+
+// provisionIndent indents a decimal paragraph under its parent: 3.2.1
+// under 3.2 under 3. (as the PDF does).
+func provisionIndent(p drafts.Provision) int {
+	if p.Kind != drafts.KindParagraph {
+		return 0
+	}
+	if d := min(drafts.NumberDepth(p.Number), drafts.MaxDepth); d > 1 {
+		return 567 * (d - 1)
+	}
+	return 0
 }
 
 // provisionText is what a provision's paragraph shows: its markup, a
@@ -311,8 +333,13 @@ func (d *doc) header(dc *drafts.Document, notes ...string) {
 func (w *Word) TextWord(out io.Writer, dc *drafts.Document, v *drafts.Version, round *drafts.AdoptionRound) error {
 	d := &doc{lab: labelsFor(dc.Language)}
 	d.header(dc, d.lab.version(v), d.lab.adoption(dc, v, round))
+	var nest drafts.Nesting // items under their paragraph, 3.2.1 under 3.2
 	for _, p := range v.Provisions {
-		d.para(para{style: provisionStyle(p), id: p.ID, runs: []run{{text: provisionText(p)}}, keepNext: p.Kind == drafts.KindHeading})
+		indent := 0
+		if depth := nest.Depth(p.Kind, p.Number); depth > 1 {
+			indent = 567 * (depth - 1)
+		}
+		d.para(para{style: provisionStyle(p), id: p.ID, runs: []run{{text: provisionText(p)}}, keepNext: p.Kind == drafts.KindHeading, indent: indent})
 	}
 	return d.write(out, dc, true)
 }
@@ -354,13 +381,13 @@ func (w *Word) ChangesWord(out io.Writer, dc *drafts.Document, from, to *drafts.
 		op := oldProv[c.Provision]
 		switch c.Kind {
 		case drafts.ChangeInserted:
-			entries = append(entries, entry{para{style: provisionStyle(np), id: c.Provision, mark: revIns, author: a,
+			entries = append(entries, entry{para{style: provisionStyle(np), indent: provisionIndent(np), id: c.Provision, mark: revIns, author: a,
 				runs: []run{{text: provisionText(np), rev: revIns, author: a}}}, c.Provision})
 		case drafts.ChangeDeleted:
-			entries = append(entries, entry{para{style: provisionStyle(op), id: c.Provision, mark: revDel, author: a,
+			entries = append(entries, entry{para{style: provisionStyle(op), indent: provisionIndent(op), id: c.Provision, mark: revDel, author: a,
 				runs: []run{{text: provisionText(op), rev: revDel, author: a}}}, c.Provision})
 		default:
-			p := para{style: provisionStyle(np), id: c.Provision, keepNext: np.Kind == drafts.KindHeading}
+			p := para{style: provisionStyle(np), id: c.Provision, keepNext: np.Kind == drafts.KindHeading, indent: provisionIndent(np)}
 			if c.Moved {
 				moves++
 				p.move, p.mark, p.author = fmt.Sprintf("move%d", moves), revMoveTo, a
@@ -375,7 +402,7 @@ func (w *Word) ChangesWord(out io.Writer, dc *drafts.Document, from, to *drafts.
 	for k, c := range moved {
 		op := oldProv[c.Provision]
 		a := author(c)
-		from := para{style: provisionStyle(op), mark: revMoveFrom, author: a, move: fmt.Sprintf("move%d", k+1),
+		from := para{style: provisionStyle(op), indent: provisionIndent(op), mark: revMoveFrom, author: a, move: fmt.Sprintf("move%d", k+1),
 			runs: []run{{text: provisionText(op), rev: revMoveFrom, author: a}}}
 		at := 0
 		if before := oldPrev[c.Provision]; before != "" {
@@ -601,6 +628,7 @@ func stylesXML(lang string) string {
 	var hs strings.Builder
 	for n := 1; n <= 6; n++ {
 		hs.WriteString(heading(n, max(32-4*n, 22)))
+		fmt.Fprintf(&hs, `<w:style w:type="paragraph" w:customStyle="1" w:styleId="%s%d"><w:name w:val="Chancery Marked Heading %d"/><w:basedOn w:val="Heading%d"/><w:next w:val="ChanceryParagraph"/></w:style>`, styleMarkedHeading, n, n, n)
 	}
 	return xml.Header + `<w:styles xmlns:w="` + nsW + `">` +
 		`<w:docDefaults><w:rPrDefault><w:rPr><w:rFonts w:ascii="Liberation Serif" w:hAnsi="Liberation Serif" w:cs="Liberation Serif" w:eastAsia="Liberation Serif"/>` +
