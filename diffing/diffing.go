@@ -6,13 +6,18 @@
 // Texts are split into tokens: words (runs of letters, digits and combining
 // marks, in any script), runs of white space, and single punctuation or
 // symbol characters; in scripts written without spaces (Han, Kana, Thai,
-// Lao, Khmer, Myanmar) each character is a token. Each distinct token is
-// mapped to one rune (above Latin-1, skipping the surrogates), go-diff's
-// Myers diff runs over those runes, and go-diff's semantic cleanup merges
-// changes split by short equalities, so that every change starts and ends
-// on a token boundary. A replacement of one word by a close spelling of it
-// ("organisation" → "organization") is shown character by character unless
-// Differ.WholeWords is set.
+// Lao, Khmer, Myanmar) each character is a token. Each distinct token that
+// is not white space is mapped to one rune (above Latin-1, skipping the
+// surrogates) and go-diff's Myers diff runs over those runes: a minimal
+// diff of the words and punctuation, in which a word that did not change is
+// never marked changed. White space follows the words it stands between.
+// go-diff's semantic cleanup is not used, since it swallows unchanged words
+// between changes; instead two changes separated by white space alone (or
+// inside one run of non-space characters) are shown as one, and a pure
+// insertion or deletion is placed where it does not begin with a space. A
+// replacement of one word by a close spelling of it ("organisation" →
+// "organization") is shown character by character unless
+// Differ.WholeWords is set; renderers for people show the whole word.
 //
 // go-diff gives up silently when its time runs out and returns a coarse
 // diff; this package measures the time itself and reports such a diff as

@@ -44,6 +44,8 @@ type wordDiffer struct {
 	budget *budget
 	ta, tb []string
 	ra, rb []rune
+	ia, ib []int // indices of the tokens that are not white space
+	sa, sb []string
 }
 
 func (d *Differ) newWordDiffer() *wordDiffer {
@@ -57,19 +59,104 @@ func (w *wordDiffer) words(old, new string) ([]drafts.Segment, bool) {
 	oldMid, newMid := old[pre:len(old)-suf], new[pre:len(new)-suf]
 	w.ta = tokenize(oldMid, w.ta[:0])
 	w.tb = tokenize(newMid, w.tb[:0])
-	spans, coarse := w.diff(oldMid, newMid, w.ta, w.tb)
+	mid, coarse := w.diff(oldMid, newMid, w.ta, w.tb)
+	spans := make([]span, 0, len(mid)+2)
+	if pre > 0 {
+		spans = append(spans, span{op: dmp.DiffEqual, text: old[:pre]})
+	}
+	for _, s := range mid {
+		if n := len(spans); n > 0 && s.op == dmp.DiffEqual && spans[n-1].op == dmp.DiffEqual {
+			spans[n-1].text += s.text
+			continue
+		}
+		spans = append(spans, s)
+	}
+	if suf > 0 {
+		if n := len(spans); n > 0 && spans[n-1].op == dmp.DiffEqual {
+			spans[n-1].text += old[len(old)-suf:]
+		} else {
+			spans = append(spans, span{op: dmp.DiffEqual, text: old[len(old)-suf:]})
+		}
+	}
+	if !coarse {
+		spans = placeChanges(spans)
+	}
 	if !w.d.WholeWords {
 		spans = refineWords(spans)
 	}
-	segs := make([]drafts.Segment, 0, len(spans)+2)
-	if pre > 0 {
-		segs = append(segs, drafts.Segment{Op: drafts.SegEqual, Text: old[:pre]})
+	return appendSegments(make([]drafts.Segment, 0, len(spans)), spans), coarse
+}
+
+// placeChanges moves each pure insertion or deletion standing between two
+// equalities to where it reads best (see bestShift), now that the common
+// beginning and end set aside before the diff are back around it: "collaboration,
+// exchange, and" → "collaboration, and" deletes "exchange, ", not ",
+// exchange", which would touch "collaboration,". An equality between two
+// changes keeps at least one token.
+func placeChanges(spans []span) []span {
+	moved := false
+	for i := range spans {
+		s := &spans[i]
+		if s.op == dmp.DiffEqual || (i > 0 && spans[i-1].op != dmp.DiffEqual) || (i+1 < len(spans) && spans[i+1].op != dmp.DiffEqual) {
+			continue
+		}
+		var prev, next *span
+		if i > 0 {
+			prev = &spans[i-1]
+		}
+		if i+1 < len(spans) {
+			next = &spans[i+1]
+		}
+		var tp, tn []string
+		if prev != nil {
+			tp = tokenize(prev.text, nil)
+		}
+		if next != nil {
+			tn = tokenize(next.text, nil)
+		}
+		tc := tokenize(s.text, nil)
+		t := make([]string, 0, len(tp)+len(tc)+len(tn))
+		t = append(append(append(t, tp...), tc...), tn...)
+		maxLeft, maxRight := len(tp), len(tn)
+		if i > 1 {
+			maxLeft-- // a change before the equality
+		}
+		if i+2 < len(spans) {
+			maxRight-- // a change after it
+		}
+		// Moving needs an equality on the side the change moves away
+		// from, to take the tokens it leaves.
+		if next == nil {
+			maxLeft = 0
+		}
+		if prev == nil {
+			maxRight = 0
+		}
+		x0 := len(tp)
+		k := bestShift(t, x0, x0+len(tc), max(maxLeft, 0), max(maxRight, 0))
+		if k == 0 {
+			continue
+		}
+		moved = true
+		join := func(toks []string) string { return strings.Join(toks, "") }
+		if prev != nil {
+			prev.text, prev.n = join(t[:x0+k]), x0+k
+		}
+		s.text = join(t[x0+k : x0+k+len(tc)])
+		if next != nil {
+			next.text, next.n = join(t[x0+k+len(tc):]), len(t)-(x0+k+len(tc))
+		}
 	}
-	segs = appendSegments(segs, spans)
-	if suf > 0 {
-		segs = appendSegments(segs, []span{{op: dmp.DiffEqual, text: old[len(old)-suf:]}})
+	if !moved {
+		return spans
 	}
-	return segs, coarse
+	out := spans[:0]
+	for _, s := range spans {
+		if s.text != "" {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // commonEnds returns the lengths in bytes of a common beginning and a
@@ -104,9 +191,9 @@ func commonEnds(a, b string) (pre, suf int) {
 	return pre, suf
 }
 
-// diff diffs the tokens a of old and b of new with go-diff, and returns the
-// runs of the diff after a semantic cleanup over tokens (go-diff's, or
-// cleanupLinear for a diff of many runs).
+// diff diffs the tokens a of old and b of new with go-diff's Myers diff
+// over runes (one a token), and returns the runs of the diff once tidied
+// (see tidy): a minimal diff, in which no unchanged token is marked.
 func (w *wordDiffer) diff(old, new string, a, b []string) (spans []span, coarse bool) {
 	// Common leading and trailing tokens.
 	pre, preBytes := 0, 0
@@ -140,9 +227,15 @@ func (w *wordDiffer) diff(old, new string, a, b []string) (spans []span, coarse 
 		whole()
 		coarse = true
 	default:
+		// Only words and punctuation are diffed: white space, in a text
+		// where nearly every other token is a space, would otherwise let a
+		// minimal diff trade a word for a space ("Council) is" → "is Việt"
+		// as "[-Council) is-]{+is Việt+}").
+		w.ia, w.sa = nonSpace(am, w.ia[:0], w.sa[:0])
+		w.ib, w.sb = nonSpace(bm, w.ib[:0], w.sb[:0])
 		var ok1, ok2 bool
-		w.ra, ok1 = w.enc.encode(am, w.ra[:0])
-		w.rb, ok2 = w.enc.encode(bm, w.rb[:0])
+		w.ra, ok1 = w.enc.encode(w.sa, w.ra[:0])
+		w.rb, ok2 = w.enc.encode(w.sb, w.rb[:0])
 		left := w.budget.left()
 		if !ok1 || !ok2 || left <= 0 {
 			whole()
@@ -158,14 +251,7 @@ func (w *wordDiffer) diff(old, new string, a, b []string) (spans []span, coarse 
 		if time.Since(start) >= left {
 			coarse = true
 		}
-		// go-diff's semantic cleanup is quadratic in the number of runs
-		// (every merge splices the slice and scans back); past a limit, a
-		// linear cleanup of the same rule does.
-		big := len(diffs) > cleanupLimit
-		if !big {
-			diffs = m.DiffCleanupSemantic(diffs)
-		}
-		mid, ok := w.decode(diffs, am, bm, oldMid, newMid)
+		changes, ok := changesOf(diffs, w.ia, w.ib, am, bm)
 		if !ok {
 			// go-diff's runs do not rebuild the two token lists: never
 			// seen, but a diff that does not rebuild its texts is worse
@@ -174,10 +260,8 @@ func (w *wordDiffer) diff(old, new string, a, b []string) (spans []span, coarse 
 			coarse = true
 			break
 		}
-		if big {
-			mid = cleanupLinear(mid)
-		}
-		spans = append(spans, mid...)
+		changes = tidy(changes, am, bm)
+		spans = appendSpans(spans, changes, am, bm, oldMid, newMid)
 	}
 	if suf > 0 {
 		spans = append(spans, span{op: dmp.DiffEqual, text: old[len(old)-sufBytes:], n: suf})
@@ -185,128 +269,232 @@ func (w *wordDiffer) diff(old, new string, a, b []string) (spans []span, coarse 
 	return spans, coarse
 }
 
-// decode turns go-diff's runs over the runes of the tokens a and b (of the
-// texts old and new) into spans that slice old and new. ok is false if the
-// runs do not rebuild a and b.
-func (w *wordDiffer) decode(diffs []dmp.Diff, a, b []string, old, new string) (spans []span, ok bool) {
-	spans = make([]span, 0, len(diffs))
-	ia, ib, oa, ob := 0, 0, 0, 0 // next token and byte of a and b
-	bytes := func(toks []string) int {
+// change is one change of a token diff: the tokens a[a0:a1] of the old text
+// become b[b0:b1] of the new. Between two changes (and before the first and
+// after the last) the tokens are equal.
+type change struct{ a0, a1, b0, b1 int }
+
+// nonSpace appends to idx the indices of the tokens that are not white
+// space, and to toks those tokens.
+func nonSpace(all []string, idx []int, toks []string) ([]int, []string) {
+	for i, t := range all {
+		if !isSpaceToken(t) {
+			idx = append(idx, i)
+			toks = append(toks, t)
+		}
+	}
+	return idx, toks
+}
+
+// changesOf reads go-diff's runs over the runes of the tokens of a and b
+// that are not white space (at indices ia of a and ib of b) as changes of
+// a and b: every pair of tokens the runs find equal is kept, and what lies
+// between two such pairs, less the tokens its two sides begin or end with
+// alike, is a change. ok is false if the runs do not rebuild the tokens.
+func changesOf(diffs []dmp.Diff, ia, ib []int, a, b []string) (cs []change, ok bool) {
+	pa, pb := 0, 0 // tokens of a and b up to the last pair kept
+	gap := func(a1, b1 int) {
+		a0, b0 := pa, pb
+		for a0 < a1 && b0 < b1 && a[a0] == b[b0] {
+			a0, b0 = a0+1, b0+1
+		}
+		for a1 > a0 && b1 > b0 && a[a1-1] == b[b1-1] {
+			a1, b1 = a1-1, b1-1
+		}
+		if a0 < a1 || b0 < b1 {
+			cs = append(cs, change{a0, a1, b0, b1})
+		}
+	}
+	i, j := 0, 0 // next non-space token of a and b
+	for _, df := range diffs {
+		n := utf8.RuneCountInString(df.Text)
+		switch df.Type {
+		case dmp.DiffEqual:
+			if i+n > len(ia) || j+n > len(ib) {
+				return nil, false
+			}
+			for k := 0; k < n; k++ {
+				x, y := ia[i+k], ib[j+k]
+				if a[x] != b[y] {
+					return nil, false
+				}
+				gap(x, y)
+				pa, pb = x+1, y+1
+			}
+			i, j = i+n, j+n
+		case dmp.DiffDelete:
+			i += n
+		case dmp.DiffInsert:
+			j += n
+		}
+	}
+	if i != len(ia) || j != len(ib) {
+		return nil, false
+	}
+	gap(len(a), len(b))
+	return cs, true
+}
+
+// tidy makes a minimal token diff read as a person would mark it, without
+// ever marking an unchanged word:
+//
+//   - a pure insertion or deletion that could stand at several places is
+//     put where it begins a word (see bestShift: "shall {+promptly
+//     +}prepare", not "shall{+ promptly+} prepare");
+//   - two changes separated by white space alone become one change
+//     ("[-silence procedure-]{+written notice+}", not
+//     "[-silence-]{+written+} [-procedure-]{+notice+}"), and so do two
+//     changes inside one run of non-space characters, separated by
+//     punctuation alone ("[-seventy-two-]{+forty-eight+}", not
+//     "[-seventy-]{+forty+}-[-two-]{+eight+}"): the word between spaces is
+//     changed either way.
+//
+// Unlike go-diff's semantic cleanup, which also swallows short equalities
+// between changes, an equality holding a word or a punctuation mark always
+// stays an equality: "reaffirm" → "again reaffirm strong" is
+// "{+again +}reaffirm{+ strong+}", never "[-reaffirm-]{+again reaffirm
+// strong+}". It runs in linear time.
+func tidy(cs []change, a, b []string) []change {
+	for i := range cs {
+		c := &cs[i]
+		prevA, prevB := 0, 0
+		if i > 0 {
+			prevA, prevB = cs[i-1].a1, cs[i-1].b1
+		}
+		nextA := len(a)
+		if i+1 < len(cs) {
+			nextA = cs[i+1].a0
+		}
+		k := 0
+		switch {
+		case c.a0 == c.a1: // pure insertion
+			k = bestShift(b, c.b0, c.b1, c.a0-prevA, nextA-c.a1)
+		case c.b0 == c.b1: // pure deletion
+			k = bestShift(a, c.a0, c.a1, c.b0-prevB, nextA-c.a1)
+		}
+		c.a0, c.a1, c.b0, c.b1 = c.a0+k, c.a1+k, c.b0+k, c.b1+k
+	}
+	out := cs[:0]
+	for _, c := range cs {
+		if n := len(out); n > 0 && joins(a, b, out[n-1], c) {
+			out[n-1].a1, out[n-1].b1 = c.a1, c.b1
+			continue
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// bestShift returns how far to move the run t[x0:x1] of a pure insertion
+// (in the new text) or deletion (in the old one), at most maxLeft tokens
+// left and maxRight right over the equal tokens around it, to where it
+// reads best: the leftmost place that begins a word (after white space or
+// at the start) with a word rather than a space, else the leftmost that
+// begins a word, else the leftmost. "corridors, agriculture, finance" →
+// "corridors, finance" deletes "agriculture, ", not ", agriculture", which
+// would touch "corridors,".
+func bestShift(t []string, x0, x1, maxLeft, maxRight int) int {
+	n := x1 - x0
+	l := 0
+	for l < maxLeft && t[x1-1-l] == t[x0-1-l] {
+		l++
+	}
+	score := func(p int) int {
+		sc := 0
+		if p == 0 || isSpaceToken(t[p-1]) {
+			sc += 2
+		}
+		if !isSpaceToken(t[p]) {
+			sc++
+		}
+		return sc
+	}
+	best, bestScore := x0-l, score(x0-l)
+	for p := x0 - l; p-x0 < maxRight && t[p] == t[p+n]; {
+		p++
+		if sc := score(p); sc > bestScore {
+			best, bestScore = p, sc
+		}
+	}
+	return best - x0
+}
+
+// isSpaceToken reports whether a token is white space.
+func isSpaceToken(t string) bool {
+	r, _ := utf8.DecodeRuneInString(t)
+	return unicode.IsSpace(r)
+}
+
+// joins reports whether the equality between two changes p and c is to be
+// made part of one change with them: it is white space alone, or it is
+// punctuation alone (no word, no space) standing between non-space
+// characters in one of the texts, as the hyphen of "seventy-two" →
+// "forty-eight" does.
+func joins(a, b []string, p, c change) bool {
+	eq := a[p.a1:c.a0]
+	space, other := false, false
+	for _, t := range eq {
+		switch {
+		case isSpaceToken(t):
+			space = true
+		case isWordToken(t):
+			return false
+		default:
+			other = true
+		}
+	}
+	if !other {
+		return true
+	}
+	if space {
+		return false
+	}
+	glued := func(t []string, x0, x1 int) bool {
+		return x0 > 0 && x1 < len(t) && !isSpaceToken(t[x0-1]) && !isSpaceToken(t[x1])
+	}
+	return glued(a, p.a1, c.a0) || glued(b, p.b1, c.b0)
+}
+
+// isWordToken reports whether a token is a word (in a script written
+// without spaces, one character).
+func isWordToken(t string) bool {
+	r, _ := utf8.DecodeRuneInString(t)
+	return isWordRune(r) || isUnspaced(r)
+}
+
+// appendSpans appends to spans the equalities and changes cs of the tokens
+// a of old and b of new, as slices of old and new.
+func appendSpans(spans []span, cs []change, a, b []string, old, new string) []span {
+	ia, oa, ob := 0, 0, 0 // next token of a, next bytes of old and new
+	size := func(toks []string) int {
 		n := 0
 		for _, t := range toks {
 			n += len(t)
 		}
 		return n
 	}
-	for _, df := range diffs {
-		n := utf8.RuneCountInString(df.Text)
-		if n == 0 {
-			continue
+	for _, c := range cs {
+		if c.a0 > ia {
+			l := size(a[ia:c.a0])
+			spans = append(spans, span{op: dmp.DiffEqual, text: old[oa : oa+l], n: c.a0 - ia})
+			oa, ob = oa+l, ob+l
 		}
-		s := span{op: df.Type, n: n}
-		switch df.Type {
-		case dmp.DiffEqual:
-			if ia+n > len(a) || ib+n > len(b) {
-				return nil, false
-			}
-			l := bytes(a[ia : ia+n])
-			s.text = old[oa : oa+l]
-			if new[ob:ob+bytes(b[ib:ib+n])] != s.text {
-				return nil, false
-			}
-			ia, ib, oa, ob = ia+n, ib+n, oa+l, ob+l
-		case dmp.DiffDelete:
-			if ia+n > len(a) {
-				return nil, false
-			}
-			l := bytes(a[ia : ia+n])
-			s.text = old[oa : oa+l]
-			ia, oa = ia+n, oa+l
-		case dmp.DiffInsert:
-			if ib+n > len(b) {
-				return nil, false
-			}
-			l := bytes(b[ib : ib+n])
-			s.text = new[ob : ob+l]
-			ib, ob = ib+n, ob+l
+		if c.a1 > c.a0 {
+			l := size(a[c.a0:c.a1])
+			spans = append(spans, span{op: dmp.DiffDelete, text: old[oa : oa+l], n: c.a1 - c.a0})
+			oa += l
 		}
-		spans = append(spans, s)
+		if c.b1 > c.b0 {
+			l := size(b[c.b0:c.b1])
+			spans = append(spans, span{op: dmp.DiffInsert, text: new[ob : ob+l], n: c.b1 - c.b0})
+			ob += l
+		}
+		ia = c.a1
 	}
-	return spans, ia == len(a) && ib == len(b)
-}
-
-// cleanupLimit is the most runs of a token diff given to go-diff's
-// semantic cleanup.
-const cleanupLimit = 2000
-
-// cleanupLinear applies the rule of go-diff's semantic cleanup in linear
-// time: an equality no longer (in tokens) than the changes on either side
-// of it (the longer of deletion and insertion) becomes part of one change
-// with them, and so on leftwards as changes grow. It does not shift or
-// split changes as go-diff's does.
-func cleanupLinear(spans []span) []span {
-	// A group is a run of spans [from, to) that is one change; groups are
-	// separated by equalities.
-	type group struct{ from, to, del, ins int }
-	var groups []group
-	var eqs []int // index of the equality after each group but the last
-	cur := group{}
-	push := func(g group) {
-		groups = append(groups, g)
-		for len(eqs) > 0 {
-			l, r, e := groups[len(groups)-2], groups[len(groups)-1], spans[eqs[len(eqs)-1]].n
-			if e > max(l.del, l.ins) || e > max(r.del, r.ins) {
-				break
-			}
-			groups = groups[:len(groups)-2]
-			eqs = eqs[:len(eqs)-1]
-			groups = append(groups, group{from: l.from, to: r.to, del: l.del + e + r.del, ins: l.ins + e + r.ins})
-		}
+	if ia < len(a) {
+		spans = append(spans, span{op: dmp.DiffEqual, text: old[oa:], n: len(a) - ia})
 	}
-	for i, s := range spans {
-		switch s.op {
-		case dmp.DiffEqual:
-			cur.to = i
-			push(cur)
-			eqs = append(eqs, i)
-			cur = group{from: i + 1}
-		case dmp.DiffDelete:
-			cur.del += s.n
-		case dmp.DiffInsert:
-			cur.ins += s.n
-		}
-	}
-	cur.to = len(spans)
-	push(cur)
-
-	out := make([]span, 0, len(spans))
-	var del, ins strings.Builder
-	for k, g := range groups {
-		if g.to-g.from == 1 || g.from == g.to {
-			out = append(out, spans[g.from:g.to]...)
-		} else {
-			del.Reset()
-			ins.Reset()
-			for _, s := range spans[g.from:g.to] {
-				if s.op != dmp.DiffInsert {
-					del.WriteString(s.text)
-				}
-				if s.op != dmp.DiffDelete {
-					ins.WriteString(s.text)
-				}
-			}
-			if g.del > 0 {
-				out = append(out, span{op: dmp.DiffDelete, text: del.String(), n: g.del})
-			}
-			if g.ins > 0 {
-				out = append(out, span{op: dmp.DiffInsert, text: ins.String(), n: g.ins})
-			}
-		}
-		if k < len(eqs) {
-			out = append(out, spans[eqs[k]])
-		}
-	}
-	return out
+	return spans
 }
 
 // refineWords shows the replacement of one word by a close spelling of it

@@ -115,6 +115,18 @@ func TestWords(t *testing.T) {
 			"会议[-决定-]{+同意+}成立秘书处"},
 		{"line breaks", "first line\nsecond line", "first line\nthird line",
 			"first line\n[-second-]{+third+} line"},
+		{"unchanged word between insertions", "The Member States reaffirm", "The Member States again reaffirm strong",
+			"The Member States {+again +}reaffirm{+ strong+}"},
+		{"unchanged word between replacements", "shall promptly review the text", "should promptly revise the text",
+			"[-shall-]{+should+} promptly [-review-]{+revise+} the text"},
+		{"short word kept between long changes", "the Senior Officials Committee of the Conference", "the Special Working Group of the Summit",
+			"the [-Senior Officials Committee-]{+Special Working Group+} of the [-Conference-]{+Summit+}"},
+		{"hyphenated word", "of seventy-two hours", "of forty-eight hours",
+			"of [-seventy-two-]{+forty-eight+} hours"},
+		{"comma kept between changes", "red, blue", "green, yellow",
+			"[-red-]{+green+}, [-blue-]{+yellow+}"},
+		{"deleted full stop", "the text. It", "the text It",
+			"the text[-.-] It"},
 	}
 	d := diffing.New()
 	for _, tt := range tests {
@@ -266,6 +278,108 @@ func TestWordsCorpus(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestWordsMarkOnlyChangedWords makes scattered word edits, at least one
+// unchanged word apart, in sentences of the corpus, and checks that the
+// diff marks no more words (runs of non-space characters) than the edits
+// changed: a word that did not change is never marked.
+func TestWordsMarkOnlyChangedWords(t *testing.T) {
+	d := diffing.New()
+	for seed := uint64(1); seed <= 20; seed++ {
+		markOnlyChangedWords(t, d, rand.New(rand.NewPCG(seed, seed)))
+	}
+}
+
+func markOnlyChangedWords(t *testing.T, d *diffing.Differ, r *rand.Rand) {
+	t.Helper()
+	vocab := strings.Fields("again strong shall may promptly régional Совещание государств 2024 Việt Қазақстан")
+	texts := corpus(t)
+	for _, name := range fixtures.Names() {
+		text := texts[name]
+		for k, sentence := range strings.Split(text, ". ") {
+			words := strings.Fields(sentence)
+			if len(words) < 6 || k > 40 {
+				continue
+			}
+			old := strings.Join(words, " ")
+			var out []string
+			edits := 0
+			for i := 0; i < len(words); i++ {
+				if i%2 == 1 || r.IntN(3) != 0 {
+					out = append(out, words[i])
+					continue
+				}
+				edits++
+				switch r.IntN(3) {
+				case 0: // replace
+					out = append(out, vocab[r.IntN(len(vocab))])
+				case 1: // insert before
+					out = append(out, vocab[r.IntN(len(vocab))], words[i])
+				default: // delete
+				}
+			}
+			new := strings.Join(out, " ")
+			segs, _ := d.Words(old, new)
+			checkSegments(t, segs, old, new)
+			marked := markedWords(segs)
+			real := changedWords(strings.Fields(old), strings.Fields(new))
+			if marked > real {
+				t.Errorf("%s: %d words marked changed, %d changed:\n%s", name, marked, real, render(segs))
+			}
+		}
+	}
+}
+
+// markedWords counts the words (runs of non-space characters) of the old
+// text touched by a deletion and those of the new text touched by an
+// insertion.
+func markedWords(segs []drafts.Segment) int {
+	count := func(keep string) int {
+		n, in, marked := 0, false, false
+		for _, s := range segs {
+			if s.Op != drafts.SegEqual && s.Op != keep {
+				continue
+			}
+			for _, c := range s.Text {
+				if c == ' ' || c == '\n' {
+					if in && marked {
+						n++
+					}
+					in, marked = false, false
+					continue
+				}
+				in = true
+				marked = marked || s.Op == keep
+			}
+		}
+		if in && marked {
+			n++
+		}
+		return n
+	}
+	return count(drafts.SegDelete) + count(drafts.SegInsert)
+}
+
+// changedWords is the fewest words deleted and inserted to turn a into b:
+// len(a)+len(b) less twice their longest common subsequence.
+func changedWords(a, b []string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for i := range a {
+		for j := range b {
+			switch {
+			case a[i] == b[j]:
+				cur[j+1] = prev[j] + 1
+			case prev[j+1] > cur[j]:
+				cur[j+1] = prev[j+1]
+			default:
+				cur[j+1] = cur[j]
+			}
+		}
+		prev, cur = cur, prev
+	}
+	return len(a) + len(b) - 2*prev[len(b)]
 }
 
 func TestWordsGolden(t *testing.T) {

@@ -457,21 +457,25 @@ func (p *Proposal) proposedText(id string) (string, bool) {
 }
 
 // VersionDiff returns the tracked diff from version m to version n of a
-// document, each change attributed to the proposals merged in between.
+// document, each change attributed to whoever made it in between: the
+// delegation whose merged proposal made it, or the chair (ChairName) for a
+// chair's revised version or compromise (see attributeVersions).
 // EINVALID if m < 1 (version 1 against its predecessor).
 func (s *Service) VersionDiff(ctx context.Context, doc string, n, m int) (*Diff, *Version, *Version, error) {
-	if _, _, err := s.documentFor(ctx, doc, ActDocumentRead); err != nil {
+	_, d, err := s.documentFor(ctx, doc, ActDocumentRead)
+	if err != nil {
 		return nil, nil, nil, err
 	}
 	if m < 1 {
 		return nil, nil, nil, &Error{Code: EINVALID, Message: fmt.Sprintf("against: version %d has no predecessor; give ?against=", n),
 			Fields: []FieldError{{Field: "against", Message: "required"}}}
 	}
-	return s.versionDiff(ctx, doc, n, m)
+	return s.versionDiff(ctx, d, n, m)
 }
 
-// versionDiff is VersionDiff on a document already checked.
-func (s *Service) versionDiff(ctx context.Context, doc string, n, m int) (*Diff, *Version, *Version, error) {
+// versionDiff is VersionDiff on a document already checked and read.
+func (s *Service) versionDiff(ctx context.Context, dd *Document, n, m int) (*Diff, *Version, *Version, error) {
+	doc := dd.ID
 	to, err := s.getVersion(ctx, doc, n)
 	if err != nil {
 		return nil, nil, nil, err
@@ -481,24 +485,17 @@ func (s *Service) versionDiff(ctx context.Context, doc string, n, m int) (*Diff,
 		return nil, nil, nil, err
 	}
 	d := s.Differ.Provisions(from.Provisions, to.Provisions)
-	touched := map[string][]*Proposal{}
 	if m < n {
-		for k := m + 1; k <= n; k++ {
-			v := to
-			if k != n {
-				if v, err = s.getVersion(ctx, doc, k); err != nil {
-					return nil, nil, nil, err
-				}
+		versions := []*Version{from}
+		for k := m + 1; k < n; k++ {
+			v, err := s.getVersion(ctx, doc, k)
+			if err != nil {
+				return nil, nil, nil, err
 			}
-			for _, a := range v.Attribution {
-				p, err := s.readProposal(ctx, doc, a.Proposal)
-				if err != nil {
-					p = &Proposal{ID: a.Proposal, Delegation: a.Delegation}
-				}
-				touched[a.Provision] = append(touched[a.Provision], p)
-			}
+			versions = append(versions, v)
 		}
+		versions = append(versions, to)
+		s.attributeVersions(ctx, d, versions, dd.Body)
 	}
-	attribute(d, touched, nil)
 	return d, from, to, nil
 }

@@ -133,3 +133,44 @@ func TestMergeFixture(t *testing.T) {
 		t.Fatalf("accepted-modified %d, want %d", got, want)
 	}
 }
+
+// BenchmarkVersionDiffAttribution measures the tracked diff from version 1
+// to version 3 of the merge fixture: 28 merged proposals with a
+// compromise (version 2), then a chair's revision of 30 provisions
+// (version 3), every changed word followed through both steps to its
+// author.
+func BenchmarkVersionDiffAttribution(b *testing.B) {
+	f := newMergeFixture(b)
+	res, err := f.svc.Merge(f.chair, f.doc, drafts.MergeInput{Base: 1, Proposals: f.proposals, Resolutions: f.resolutions, Message: "bench"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	text := res.Version.Text()
+	for i := 1; i <= 300; i += 10 {
+		text = strings.Replace(text, fmt.Sprintf("\n%d. the", i), fmt.Sprintf("\n%d. revised the", i), 1)
+	}
+	if _, err := f.svc.CreateVersion(f.chair, f.doc, 2, text, "revision"); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		d, _, _, err := f.svc.VersionDiff(f.chair, f.doc, 3, 1)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if i == 0 {
+			chair := 0
+			for _, c := range d.Changes {
+				for _, del := range c.Delegations {
+					if del == "Chair (SWG)" {
+						chair++
+					}
+				}
+			}
+			if chair < 2 {
+				b.Fatalf("%d changes credited to the chair", chair)
+			}
+		}
+	}
+}

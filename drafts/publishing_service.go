@@ -31,7 +31,7 @@ func (s *Service) VersionPDF(ctx context.Context, doc string, n, against int) (*
 		return nil, err
 	}
 	if against > 0 {
-		diff, from, to, err := s.versionDiff(ctx, doc, n, against)
+		diff, from, to, err := s.versionDiff(ctx, d, n, against)
 		if err != nil {
 			return nil, err
 		}

@@ -47,12 +47,15 @@ func (r *Renderer) agreedPDF(w io.Writer, doc *drafts.Document, v *drafts.Versio
 	}
 	if bracketed {
 		d.add(&block{
-			spans: []span{span1(d.lab.pick("Text in square brackets is not yet agreed.", "Текст в квадратных скобках ещё не согласован."), style{face: faceItalic, size: smallSize})},
+			spans: []span{span1(d.lab.pick("Text in square brackets is not yet agreed.", "Текст в квадратных скобках ещё не согласован."), style{face: faceSansItalic, size: smallSize})},
 			align: alignCenter, size: smallSize, after: 6,
 		})
 	}
 	g := d.gutters(v.Provisions)
-	for _, p := range v.Provisions {
+	for i, p := range v.Provisions {
+		if i == 0 && repeatsTitle(p, doc.Title) {
+			continue // the title is printed above
+		}
 		geo := g.geom(p.Kind, p.Number)
 		base := plain(geo.face, geo.size)
 		spans := []span{span1(p.Text, base)}
@@ -74,10 +77,10 @@ func (d *pdfDoc) titleBlock(title string, notes []string, status string) {
 		if n == "" {
 			continue
 		}
-		d.add(&block{spans: []span{span1(n, plain(faceRegular, smallSize))}, align: alignCenter, size: smallSize, after: 2})
+		d.add(&block{spans: []span{span1(n, plain(faceSans, smallSize))}, align: alignCenter, size: smallSize, after: 2})
 	}
 	if status != "" {
-		d.add(&block{spans: []span{span1(status, plain(faceItalic, 10))}, align: alignCenter, size: 10, before: 2, after: 4})
+		d.add(&block{spans: []span{span1(status, plain(faceSansItalic, 10))}, align: alignCenter, size: 10, before: 2, after: 4})
 	}
 	d.add(&block{spans: nil, size: 6, after: 6}) // a little space before the text
 }
@@ -110,11 +113,14 @@ type gutters struct {
 	numbered   bool // some paragraph is numbered
 	// nest follows the provisions in order, for their depth.
 	nest *drafts.Nesting
+	// items follows the items in order, for their level: (i) under (a)
+	// is indented one item gutter more.
+	items *itemNesting
 }
 
 // gutters measures the widest numbers of the provisions.
 func (d *pdfDoc) gutters(lists ...[]drafts.Provision) gutters {
-	g := gutters{nest: &drafts.Nesting{}}
+	g := gutters{nest: &drafts.Nesting{}, items: &itemNesting{}}
 	st := plain(faceRegular, bodySize)
 	for _, ps := range lists {
 		for _, p := range ps {
@@ -151,10 +157,14 @@ type geometry struct {
 	preamble bool
 }
 
-// geom places a provision by its kind and number, called for each
+// geom places a provision by its kind and number, called once for each
 // provision in order: a decimal paragraph is indented by its depth (3.2.1
-// under 3.2), an item under the paragraph it follows.
+// under 3.2), an item under the paragraph it follows, and an item under an
+// item one item gutter further ((i) under (a), see itemNesting).
 func (g gutters) geom(kind, number string) geometry {
+	if g.items != nil && kind != drafts.KindItem {
+		g.items.reset()
+	}
 	depth := 1
 	if g.nest != nil {
 		depth = g.nest.Depth(kind, number)
@@ -173,6 +183,9 @@ func (g gutters) geom(kind, number string) geometry {
 	case drafts.KindItem:
 		if numbered(number) {
 			at := g.para * float64(max(depth-1, 1))
+			if g.items != nil {
+				at += g.item * float64(g.items.level(number)-1)
+			}
 			return geometry{x: at + g.item, markerX: at, face: faceRegular, size: bodySize, before: 4, after: 0}
 		}
 	case drafts.KindPreamble:
@@ -207,6 +220,21 @@ func (geo geometry) block(spans, marker []span) *block {
 		spans: spans, x: geo.x, marker: marker, markerX: geo.markerX,
 		size: geo.size, before: geo.before, after: geo.after, keepNext: geo.keepNext,
 	}
+}
+
+// repeatsTitle reports whether a provision is a heading that says the
+// document's title again (ignoring case, spacing and a final full stop),
+// so that a text whose first line is its title does not print it twice.
+// A heading in square brackets (not yet agreed) is never left out.
+func repeatsTitle(p drafts.Provision, title string) bool {
+	if p.Kind != drafts.KindHeading || p.Status == drafts.ProvisionBracketed {
+		return false
+	}
+	norm := func(s string) string {
+		return strings.TrimRight(strings.ToLower(strings.Join(strings.Fields(s), " ")), ".")
+	}
+	t := norm(title)
+	return t != "" && norm(p.Text) == t
 }
 
 // italicOpening prints the opening participle of a preambular paragraph

@@ -7,9 +7,9 @@ import (
 	"testing"
 
 	"github.com/jung-kurt/gofpdf"
-	"golang.org/x/image/font/gofont/goregular"
 
 	"chancery/drafts"
+	"chancery/render"
 )
 
 // benchPages is the length of the benchmarks' text, in A4 pages.
@@ -99,7 +99,7 @@ func BenchmarkFloorMultiCell(b *testing.B) {
 		buf.Reset()
 		pdf := gofpdf.New("P", "pt", "A4", "")
 		pdf.SetCompression(true)
-		pdf.AddUTF8FontFromBytes("go", "", goregular.TTF)
+		pdf.AddUTF8FontFromBytes("go", "", render.DocumentFont(0))
 		pdf.SetMargins(72, 70, 64)
 		pdf.SetAutoPageBreak(true, 66)
 		pdf.AddPage()

@@ -18,9 +18,9 @@ func deletedStyle(base style) style {
 	return base
 }
 
-func tagStyle() style { return style{face: faceItalic, size: tagSize, color: colorGrey} }
+func tagStyle() style { return style{face: faceSansItalic, size: tagSize, color: colorGrey} }
 
-func labelStyle() style { return style{face: faceItalic, size: smallSize, color: colorBlack} }
+func labelStyle() style { return style{face: faceSansItalic, size: smallSize, color: colorBlack} }
 
 // changeBar marks a changed provision in the left margin.
 func changeBar() *bar { return &bar{x: barX, width: 1.4, color: colorBlack} }
@@ -72,6 +72,10 @@ func (r *Renderer) changesPDF(w io.Writer, doc *drafts.Document, from, to *draft
 	g := d.gutters(from.Provisions, to.Provisions)
 	for i := range diff.Changes {
 		c := &diff.Changes[i]
+		if i == 0 && c.Kind == drafts.ChangeUnchanged &&
+			repeatsTitle(drafts.Provision{Kind: c.ProvisionKind, Text: c.Text, Status: status[c.Provision]}, doc.Title) {
+			continue // the title is printed above
+		}
 		d.change(c, from, g, status[c.Provision] == drafts.ProvisionBracketed)
 	}
 	return d.finish(w)
@@ -80,7 +84,7 @@ func (r *Renderer) changesPDF(w io.Writer, doc *drafts.Document, from, to *draft
 // legend explains the marks of a tracked-changes text.
 func (d *pdfDoc) legend(coarse, compilation bool) {
 	l := d.lab
-	st := plain(faceRegular, smallSize)
+	st := plain(faceSans, smallSize)
 	spans := []span{
 		span1(l.pick("Inserted text is ", "Вставленный текст "), st),
 		span1(l.pick("underlined", "подчёркнут"), insertedStyle(st)),
@@ -109,10 +113,11 @@ func (d *pdfDoc) legend(coarse, compilation bool) {
 // any, then its number and text with the changes marked.
 func (d *pdfDoc) change(c *drafts.Change, from *drafts.Version, g gutters, bracketed bool) {
 	l := d.lab
-	geo := g.geom(c.ProvisionKind, c.Number)
+	number := c.Number
 	if c.Kind == drafts.ChangeDeleted {
-		geo = g.geom(c.ProvisionKind, oldNumber(c))
+		number = oldNumber(c)
 	}
+	geo := g.geom(c.ProvisionKind, number)
 	base := plain(geo.face, geo.size)
 	moved := c.Moved || c.Kind == drafts.ChangeMoved
 	renumbered := (c.Renumbered || c.Kind == drafts.ChangeRenumbered) && oldNumber(c) != c.Number
@@ -217,15 +222,30 @@ func segmentSpans(segs []drafts.Segment, base style, tag func(drafts.Segment) st
 			continue
 		}
 		emitTag()
-		// Whole words replaced ("shall [-prepare-][+draft+] the") get a
-		// space between the struck and the underlined words; letters
-		// changed inside a word do not.
-		wholeWords := (ri == 0 || endsWithSpace(runs[ri-1].segs[len(runs[ri-1].segs)-1].Text)) &&
-			(ri+1 == len(runs) || startsWithSpace(runs[ri+1].segs[0].Text))
+		// Changes are whole words (see wholeWords): a struck word and the
+		// underlined one that replaces it ("shall [-prepare-][+draft+] the",
+		// "[-organisation-][+organization+].") get a space between them.
+		// A changed punctuation mark, such as a comma in place of a
+		// semicolon, is not a word and gets none.
+		wholeWords := true
+		for _, s := range run.segs {
+			if !hasWordChar(s.Text) {
+				wholeWords = false
+			}
+		}
 		var trail string
 		prevOp := ""
 		for si, s := range run.segs {
 			text := s.Text
+			if si == 0 {
+				// The space before an insertion or deletion is not part of
+				// it on paper: the underline starts at the word.
+				trimmed := strings.TrimLeft(text, " \n\t")
+				if lead := text[:len(text)-len(trimmed)]; lead != "" {
+					out = append(out, span1(lead, base))
+				}
+				text = trimmed
+			}
 			if si == len(run.segs)-1 {
 				trimmed := strings.TrimRight(text, " \n\t")
 				trail = text[len(trimmed):]
@@ -242,7 +262,14 @@ func segmentSpans(segs []drafts.Segment, base style, tag func(drafts.Segment) st
 			case drafts.SegInsert:
 				out = append(out, span1(text, insertedStyle(base)))
 			case drafts.SegDelete:
-				out = append(out, span1(text, deletedStyle(base)))
+				st := deletedStyle(base)
+				if !hasWordChar(text) {
+					// A struck full stop or comma looks like a kept one:
+					// bold, with a second stroke through it at the
+					// baseline.
+					st.face, st.deco = faceBold, decoStrikeMark
+				}
+				out = append(out, span1(text, st))
 			}
 		}
 		pending = run.tag
@@ -264,4 +291,9 @@ func endsWithSpace(s string) bool {
 
 func startsWithSpace(s string) bool {
 	return s == "" || s[0] == ' ' || s[0] == '\n' || s[0] == '\t'
+}
+
+// hasWordChar reports whether s holds a letter or a digit.
+func hasWordChar(s string) bool {
+	return strings.IndexFunc(s, isWordChar) >= 0
 }

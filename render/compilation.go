@@ -51,6 +51,9 @@ func (r *Renderer) compilationPDF(w io.Writer, doc *drafts.Document, v *drafts.V
 	for i := range c.Entries {
 		e := &c.Entries[i]
 		p := e.Provision
+		if i == 0 && len(e.Proposals) == 0 && repeatsTitle(p, doc.Title) {
+			continue // the title is printed above
+		}
 		var b *block
 		if p.ID == "" {
 			b = &block{spans: []span{span1(l.pick("At the start of the text", "В начале текста"), labelStyle())}, size: smallSize, before: 8}
@@ -83,15 +86,15 @@ func (d *pdfDoc) proposal(v *drafts.Version, e *drafts.CompilationEntry, cp *dra
 		x = 18
 	}
 	rule := &bar{x: marginLeft + x - 8, width: 0.8, color: colorGrey}
-	by := plain(faceBold, smallSize)
+	by := plain(faceSansBold, smallSize)
 	head := []span{
 		span1(d.opPhrase(v, e, cp), by),
-		span1(l.pick(" — proposed by ", " — предлагает: "), plain(faceRegular, smallSize)),
+		span1(l.pick(" — proposed by ", " — предлагает: "), plain(faceSans, smallSize)),
 		span1(strings.Join(cp.Delegations, ", "), by),
 	}
 	if len(cp.Cosponsors) > 0 {
 		head = append(head,
-			span1(l.pick("; co-sponsored by ", "; соавторы: "), plain(faceRegular, smallSize)),
+			span1(l.pick("; co-sponsored by ", "; соавторы: "), plain(faceSans, smallSize)),
 			span1(strings.Join(cp.Cosponsors, ", "), by))
 	}
 	d.add(&block{spans: head, x: x, size: smallSize, before: 6, after: 2, keepNext: true, bar: rule})
@@ -109,11 +112,11 @@ func (d *pdfDoc) proposal(v *drafts.Version, e *drafts.CompilationEntry, cp *dra
 		}
 		var spans []span
 		if who := justificationBy(cp, i); who != "" {
-			spans = append(spans, span1(who+": ", plain(faceBold, smallSize)))
+			spans = append(spans, span1(who+": ", plain(faceSansBold, smallSize)))
 		}
 		// A justification in a script the fonts lack must not keep the
 		// whole compilation from printing: such characters show as [U+…].
-		spans = append(spans, span1(d.r.fonts.showable(j, faceItalic), style{face: faceItalic, size: smallSize, color: colorBlack}))
+		spans = append(spans, span1(d.r.fonts.showable(j, faceSansItalic), style{face: faceSansItalic, size: smallSize, color: colorBlack}))
 		d.add(&block{spans: spans, x: x, size: smallSize, before: 2, bar: rule})
 	}
 }

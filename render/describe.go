@@ -2,6 +2,7 @@ package render
 
 import (
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"chancery/drafts"
@@ -148,7 +149,7 @@ func segmentRuns(segs []drafts.Segment, tag func(drafts.Segment) string) []segme
 // for a change without them, the old text deleted and the new inserted.
 func modifiedSegments(c *drafts.Change) []drafts.Segment {
 	if len(c.Segments) > 0 {
-		return c.Segments
+		return wholeWords(c.Segments)
 	}
 	if c.OldText == c.Text || c.OldText == "" {
 		return []drafts.Segment{{Op: drafts.SegEqual, Text: c.Text}}
@@ -165,4 +166,192 @@ func oldNumber(c *drafts.Change) string {
 		return c.OldNumber
 	}
 	return c.Number
+}
+
+// wholeWords returns segments in which every change covers whole words, as
+// people read tracked changes on paper and on screen: a change that begins
+// or ends inside a word (the character detail of a diff, such as
+// "organi[-s-][+z+]ation" or "decision[+s+]") takes in the rest of the
+// word, in both its deleted and its inserted text, so that the old word is
+// struck whole and the new one underlined whole ("[-organisation-]
+// [+organization+]"). A word is a run of letters, digits and combining
+// marks. Changes that meet equal text only at spaces or punctuation are
+// left as they are, so no word that did not change is ever marked. The
+// segments given are not modified.
+func wholeWords(segs []drafts.Segment) []drafts.Segment {
+	// items alternate between equal texts and changes.
+	var items []wordItem
+	for _, s := range segs {
+		if s.Op == drafts.SegEqual {
+			items = append(items, wordItem{eq: true, text: s.Text})
+			continue
+		}
+		if n := len(items); n == 0 || items[n-1].eq {
+			items = append(items, wordItem{})
+		}
+		it := &items[len(items)-1]
+		if s.Op == drafts.SegDelete {
+			it.del = append(it.del, s)
+		} else {
+			it.ins = append(it.ins, s)
+		}
+	}
+	moved := false
+	for i := 0; i < len(items); i++ {
+		it := &items[i]
+		if !it.eq {
+			continue
+		}
+		text := it.text
+		var prev, next *wordItem
+		if i > 0 {
+			prev = &items[i-1]
+		}
+		if i+1 < len(items) {
+			next = &items[i+1]
+		}
+		// The word the equal text starts with belongs to the change
+		// before it if that change ends inside the word, and the word it
+		// ends with to the change after it if that one starts inside it.
+		head, tail := 0, len(text)
+		if prev != nil && prev.endsInWord() {
+			head = wordPrefix(text)
+		}
+		if next != nil && next.startsInWord() {
+			tail = len(text) - wordSuffix(text)
+		}
+		if head == 0 && tail == len(text) {
+			continue
+		}
+		moved = true
+		if prev != nil && next != nil && head == len(text) && tail == 0 {
+			// A single word between two changes makes them one change.
+			prev.appendText(text)
+			prev.del = append(prev.side(drafts.SegDelete), next.del...)
+			prev.ins = append(prev.side(drafts.SegInsert), next.ins...)
+			items = append(items[:i], items[i+2:]...)
+			i -= 2
+			continue
+		}
+		if head > tail {
+			head = tail
+		}
+		if head > 0 {
+			prev.appendText(text[:head])
+		}
+		if tail < len(text) {
+			next.prependText(text[tail:])
+		}
+		it.text = text[head:tail]
+	}
+	if !moved {
+		return segs
+	}
+	out := make([]drafts.Segment, 0, len(segs))
+	add := func(s drafts.Segment) {
+		if s.Text == "" {
+			return
+		}
+		if n := len(out); n > 0 && out[n-1].Op == s.Op && out[n-1].Delegation == s.Delegation && out[n-1].Proposal == s.Proposal {
+			out[n-1].Text += s.Text
+			return
+		}
+		out = append(out, s)
+	}
+	for _, it := range items {
+		if it.eq {
+			add(drafts.Segment{Op: drafts.SegEqual, Text: it.text})
+			continue
+		}
+		for _, s := range it.del {
+			add(s)
+		}
+		for _, s := range it.ins {
+			add(s)
+		}
+	}
+	return out
+}
+
+// wordItem is an equal text, or a change: its deleted and inserted
+// segments, for wholeWords.
+type wordItem struct {
+	eq       bool
+	text     string
+	del, ins []drafts.Segment
+}
+
+// side returns a change's segments of one op, with one made (empty, with
+// the attribution of the other op's first) if there were none.
+func (it *wordItem) side(op string) []drafts.Segment {
+	list, other := &it.del, it.ins
+	if op == drafts.SegInsert {
+		list, other = &it.ins, it.del
+	}
+	if len(*list) == 0 {
+		*list = []drafts.Segment{{Op: op, Delegation: other[0].Delegation, Proposal: other[0].Proposal}}
+	}
+	return *list
+}
+
+// appendText adds equal text at the end of both sides of a change.
+func (it *wordItem) appendText(text string) {
+	d, n := it.side(drafts.SegDelete), it.side(drafts.SegInsert)
+	d[len(d)-1].Text += text
+	n[len(n)-1].Text += text
+}
+
+// prependText adds equal text at the start of both sides of a change.
+func (it *wordItem) prependText(text string) {
+	d, n := it.side(drafts.SegDelete), it.side(drafts.SegInsert)
+	d[0].Text = text + d[0].Text
+	n[0].Text = text + n[0].Text
+}
+
+// endsInWord reports whether a change's deleted or inserted text ends with
+// a word character.
+func (it *wordItem) endsInWord() bool {
+	return (len(it.del) > 0 && lastIsWord(it.del[len(it.del)-1].Text)) ||
+		(len(it.ins) > 0 && lastIsWord(it.ins[len(it.ins)-1].Text))
+}
+
+// startsInWord reports whether a change's deleted or inserted text starts
+// with a word character.
+func (it *wordItem) startsInWord() bool {
+	return (len(it.del) > 0 && firstIsWord(it.del[0].Text)) || (len(it.ins) > 0 && firstIsWord(it.ins[0].Text))
+}
+
+func isWordChar(r rune) bool { return unicode.IsLetter(r) || unicode.IsNumber(r) || unicode.IsMark(r) }
+
+func firstIsWord(s string) bool {
+	r, n := utf8.DecodeRuneInString(s)
+	return n > 0 && isWordChar(r)
+}
+
+func lastIsWord(s string) bool {
+	r, n := utf8.DecodeLastRuneInString(s)
+	return n > 0 && isWordChar(r)
+}
+
+// wordPrefix is the length in bytes of the word characters s starts with.
+func wordPrefix(s string) int {
+	for i, r := range s {
+		if !isWordChar(r) {
+			return i
+		}
+	}
+	return len(s)
+}
+
+// wordSuffix is the length in bytes of the word characters s ends with.
+func wordSuffix(s string) int {
+	n := len(s)
+	for n > 0 {
+		r, size := utf8.DecodeLastRuneInString(s[:n])
+		if !isWordChar(r) {
+			break
+		}
+		n -= size
+	}
+	return len(s) - n
 }

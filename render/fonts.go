@@ -1,6 +1,7 @@
 package render
 
 import (
+	_ "embed" // the document fonts
 	"fmt"
 	"math"
 	"strings"
@@ -8,37 +9,78 @@ import (
 
 	"github.com/jung-kurt/gofpdf"
 	"golang.org/x/image/font"
-	"golang.org/x/image/font/gofont/gobold"
-	"golang.org/x/image/font/gofont/goitalic"
-	"golang.org/x/image/font/gofont/goregular"
 	"golang.org/x/image/font/sfnt"
 	"golang.org/x/image/math/fixed"
 
 	"chancery/drafts"
 )
 
-// face is a style of the text font.
+// face is a font and style: Noto Serif, for the text, or Noto Sans, for
+// the page headers and footers, labels, tags and notes around it; each
+// regular, bold or italic.
 type face uint8
 
 const (
 	faceRegular face = iota
 	faceBold
 	faceItalic
+	faceSans
+	faceSansBold
+	faceSansItalic
 	nFaces
 )
 
+// sans returns the Noto Sans face of the same style.
+func sans(f face) face {
+	if f < faceSans {
+		return f + faceSans
+	}
+	return f
+}
+
 // Font family names registered with gofpdf.
 const (
-	familyMain     = "go"
+	familySerif    = "NotoSerif"
+	familySans     = "NotoSans"
 	familyFallback = "fallback"
 )
+
+// The document fonts: Noto Serif and Noto Sans in three faces each, subset
+// to Latin (with its extended letters: Vietnamese, Turkish,
+// Azerbaijani...), Greek, Cyrillic (with its supplement: Kazakh, Kyrgyz,
+// Tajik, Mongolian...), punctuation (no-break space and hyphen, dashes,
+// quotes), letterlike symbols (№) and arrows. fonts/subset.py makes them
+// from Debian's fonts-noto-core, and fonts/OFL.txt is their licence (SIL
+// Open Font License 1.1). Each PDF embeds only the glyphs it uses.
+var (
+	//go:embed fonts/NotoSerif-Regular.ttf
+	notoSerifRegular []byte
+	//go:embed fonts/NotoSerif-Bold.ttf
+	notoSerifBold []byte
+	//go:embed fonts/NotoSerif-Italic.ttf
+	notoSerifItalic []byte
+	//go:embed fonts/NotoSans-Regular.ttf
+	notoSansRegular []byte
+	//go:embed fonts/NotoSans-Bold.ttf
+	notoSansBold []byte
+	//go:embed fonts/NotoSans-Italic.ttf
+	notoSansItalic []byte
+)
+
+// family is the gofpdf family name of a face.
+func (f face) family() string {
+	if f >= faceSans {
+		return familySans
+	}
+	return familySerif
+}
 
 // gofpdfStyle is the gofpdf style string of a face.
 func (f face) gofpdfStyle() string {
 	switch f {
-	case faceBold:
+	case faceBold, faceSansBold:
 		return "B"
-	case faceItalic:
+	case faceItalic, faceSansItalic:
 		return "I"
 	}
 	return ""
@@ -96,8 +138,8 @@ func parseMetrics(ttf []byte) (*fontMetrics, error) {
 	return m, nil
 }
 
-// fontSet is the text fonts of a Renderer: the Go fonts in three faces and
-// an optional fallback font used for every face.
+// fontSet is the text fonts of a Renderer: the document fonts in six
+// faces and an optional fallback font used for every face.
 type fontSet struct {
 	mainTTF  [nFaces][]byte
 	main     [nFaces]*fontMetrics
@@ -105,13 +147,13 @@ type fontSet struct {
 	fbTTF    []byte
 }
 
-// loadFonts parses the Go fonts and the fallback font, if any.
+// loadFonts parses the document fonts and the fallback font, if any.
 func loadFonts(fallback []byte) (*fontSet, error) {
-	fs := &fontSet{mainTTF: [nFaces][]byte{goregular.TTF, gobold.TTF, goitalic.TTF}}
+	fs := &fontSet{mainTTF: [nFaces][]byte{notoSerifRegular, notoSerifBold, notoSerifItalic, notoSansRegular, notoSansBold, notoSansItalic}}
 	for i, ttf := range fs.mainTTF {
 		m, err := parseMetrics(ttf)
 		if err != nil {
-			return fs, internal(err, "parsing the Go fonts")
+			return fs, internal(err, "parsing the document fonts")
 		}
 		fs.main[i] = m
 	}
@@ -190,7 +232,7 @@ func (m *missingRunes) err(hasFallback bool) error {
 	}
 	what := "the PDF fonts"
 	if !hasFallback {
-		what = "the PDF fonts (the Go fonts: Latin, Greek, Cyrillic; no fallback font is configured)"
+		what = "the PDF fonts (Noto Serif and Noto Sans: Latin, Greek, Cyrillic; no fallback font is configured)"
 	}
 	return &drafts.Error{
 		Code:    drafts.EINVALID,

@@ -321,7 +321,7 @@ func versionRef(v *drafts.Version, id string) string {
 // provision's text deleted (delete). A move has none.
 func proposalSegments(e *drafts.CompilationEntry, cp *drafts.CompiledProposal) []drafts.Segment {
 	if len(cp.Segments) > 0 {
-		return cp.Segments
+		return wholeWords(cp.Segments)
 	}
 	switch cp.Op {
 	case drafts.OpInsert, drafts.OpReplace:

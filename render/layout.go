@@ -31,6 +31,10 @@ const (
 	decoNone deco = iota
 	decoUnderline
 	decoStrike
+	// decoStrikeMark strikes through punctuation: at mid-height, and again
+	// lower through the glyph, a little wider than it, so that a deleted
+	// full stop or comma shows as deleted.
+	decoStrikeMark
 )
 
 // style is how a run of text looks.

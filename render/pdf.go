@@ -93,6 +93,9 @@ type pdfDoc struct {
 	firstTop float64 // content top on the first page, below the masthead
 	chain    []*block
 
+	// added tells the faces registered with gofpdf so far.
+	added [nFaces]bool
+
 	// The state last set in gofpdf, to skip redundant calls.
 	cur struct {
 		fb    bool
@@ -118,9 +121,6 @@ func (r *Renderer) newPDF(doc *drafts.Document, title string) *pdfDoc {
 	pdf.SetCellMargin(0)
 	pdf.SetAutoPageBreak(false, 0)
 	pdf.SetMargins(marginLeft, otherTop, marginRight)
-	for f := face(0); f < nFaces; f++ {
-		pdf.AddUTF8FontFromBytes(familyMain, f.gofpdfStyle(), r.fonts.mainTTF[f])
-	}
 	created := r.creationDate()
 	pdf.SetCreationDate(created)
 	if r.deterministic {
@@ -203,11 +203,11 @@ func (d *pdfDoc) header() {
 	if d.pdf.PageNo() == 1 {
 		// The forum (on up to three lines) and the body on the left, the
 		// symbol and the date on the right.
-		symSt := plain(faceBold, 12)
+		symSt := plain(faceSansBold, 12)
 		symW := math.Min(d.measure(d.symbol, symSt), textWidth/2)
 		d.textAt(d.symbol, symSt, right-symW, 34, symW, alignRight)
-		d.textAt(d.mastRight, plain(faceRegular, smallSize), right-textWidth/2, 51, textWidth/2, alignRight)
-		forumSt := plain(faceBold, 10)
+		d.textAt(d.mastRight, plain(faceSans, smallSize), right-textWidth/2, 51, textWidth/2, alignRight)
+		forumSt := plain(faceSansBold, 10)
 		if d.measure(d.forum, forumSt) > textWidth-symW-24 {
 			forumSt.size = 9 // smaller rather than a word alone on a line
 		}
@@ -218,15 +218,15 @@ func (d *pdfDoc) header() {
 			y += 13
 		}
 		y = math.Max(y+4, 51)
-		d.textAt(d.mastLeft, plain(faceRegular, smallSize), marginLeft, y, textWidth-symW-24, alignLeft)
+		d.textAt(d.mastLeft, plain(faceSans, smallSize), marginLeft, y, textWidth-symW-24, alignLeft)
 		y += 20
 		d.rule(marginLeft, y, right, y, 0.8, colorBlack)
 		d.firstTop = y + 26
 		return
 	}
-	symW := math.Min(d.measure(d.symbol, plain(faceBold, headerSize)), textWidth/2)
-	d.textAt(d.forum, style{face: faceRegular, size: headerSize, color: colorGrey}, marginLeft, 38, right-marginLeft-symW-24, alignLeft)
-	d.textAt(d.symbol, plain(faceBold, headerSize), right-symW, 38, symW, alignRight)
+	symW := math.Min(d.measure(d.symbol, plain(faceSansBold, headerSize)), textWidth/2)
+	d.textAt(d.forum, style{face: faceSans, size: headerSize, color: colorGrey}, marginLeft, 38, right-marginLeft-symW-24, alignLeft)
+	d.textAt(d.symbol, plain(faceSansBold, headerSize), right-symW, 38, symW, alignRight)
 	d.rule(marginLeft, 52, right, 52, 0.4, colorRule)
 }
 
@@ -235,13 +235,13 @@ func (d *pdfDoc) footer() {
 	d.forget()
 	right := pageW - marginRight
 	d.rule(marginLeft, footerRuleY, right, footerRuleY, 0.4, colorRule)
-	st := plain(faceRegular, headerSize)
+	st := plain(faceSans, headerSize)
 	n := d.pdf.PageNo()
 	page := d.lab.page(n, pagesAlias)
 	// The alias is replaced by the page count when the file is written:
 	// measure it as the digits it will likely become.
 	w := d.measure(d.lab.page(n, strings.Repeat("0", len(strconv.Itoa(n)))), st)
-	d.textAt(d.symbol, plain(faceBold, headerSize), marginLeft, footerRuleY+6, textWidth/2, alignLeft)
+	d.textAt(d.symbol, plain(faceSansBold, headerSize), marginLeft, footerRuleY+6, textWidth/2, alignLeft)
 	d.drawSpans([]span{{text: page, st: st}}, right-w, footerRuleY+6, st.size, st.size*1.3)
 }
 
@@ -298,7 +298,13 @@ func (d *pdfDoc) setFont(fb bool, f face, size float64) {
 		d.pdf.SetFont(familyFallback, "", size)
 		return
 	}
-	d.pdf.SetFont(familyMain, f.gofpdfStyle(), size)
+	if !d.added[f] {
+		// Registered at first use, so that a face a PDF does not use is
+		// not embedded in it.
+		d.pdf.AddUTF8FontFromBytes(f.family(), f.gofpdfStyle(), d.r.fonts.mainTTF[f])
+		d.added[f] = true
+	}
+	d.pdf.SetFont(f.family(), f.gofpdfStyle(), size)
 }
 
 func (d *pdfDoc) setText(c rgb) {
@@ -359,6 +365,12 @@ func (d *pdfDoc) drawLine(lay *layout, i int, x, y, size, lh float64) {
 		case decoStrike:
 			ly := baseline - 0.29*st.size
 			d.rule(x+x1, ly, x+x2, ly, 0.07*st.size, st.color)
+		case decoStrikeMark:
+			ly := baseline - 0.29*st.size
+			d.rule(x+x1, ly, x+x2, ly, 0.07*st.size, st.color)
+			ext := 0.12 * st.size
+			ly = baseline - 0.07*st.size
+			d.rule(x+x1-ext, ly, x+x2+ext, ly, 0.08*st.size, st.color)
 		}
 		j = k
 	}

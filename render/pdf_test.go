@@ -123,7 +123,7 @@ func TestChangesPDF(t *testing.T) {
 		"shall prepare draft [KZ] the elements",
 		"All decisions shall continue to [RU] be taken",
 		"consensus. consensus, without a vote. [RU]",
-		"mobilisze [TR] voluntary",
+		"mobilise mobilize [TR] voluntary",
 		// structural changes in words
 		"Inserted [RU]", "twice a year & report <in writing>",
 		"Deleted [CN]", "The Catalogue of Confidence Building Measures shall be reviewed",
@@ -170,7 +170,7 @@ func TestCompilationPDF(t *testing.T) {
 
 func TestUnsupportedCharacters(t *testing.T) {
 	r := MustRenderer(t)
-	v := MustVersion(t, "1. The Conference (中文: 亚信会议) meets.\n\n2. 😀 Done.\n", 1)
+	v := MustVersion(t, "1. The Conference (中文: 亚信会议) meets in Qatar (قطر).\n\n2. 😀 Done.\n", 1)
 	for name, fn := range map[string]func() error{
 		"agreed": func() error { return r.AgreedPDF(&bytes.Buffer{}, FixtureDoc("en"), v, nil) },
 		"changes": func() error {
@@ -187,7 +187,7 @@ func TestUnsupportedCharacters(t *testing.T) {
 			if !errors.As(err, &e) || e.Code != drafts.EINVALID {
 				t.Fatalf("got %v, want an EINVALID error", err)
 			}
-			for _, want := range []string{"U+4E2D 中", "U+6587 文", "U+4E9A 亚"} {
+			for _, want := range []string{"U+4E2D 中", "U+6587 文", "U+4E9A 亚", "U+0642 ق"} {
 				if !strings.Contains(e.Message, want) {
 					t.Errorf("the message %q does not name %q", e.Message, want)
 				}
@@ -328,5 +328,54 @@ func TestAgreedPDFEdgeCases(t *testing.T) {
 	// pdftotext joins a line ending in '-' to the next without the '-'.
 	if noHyphen := func(s string) string { return strings.ReplaceAll(s, "-", "") }; !strings.Contains(noHyphen(strings.Join(Words(text), "")), noHyphen(long)) {
 		t.Errorf("the long word is not all there:\n%s", text)
+	}
+}
+
+// TestChangeMarks checks how changes are drawn: a changed word whole, the
+// old struck and the new underlined, with a space between; no underline
+// or strike on the space before a change; a deleted full stop bold with
+// its second stroke.
+func TestChangeMarks(t *testing.T) {
+	seg := func(op, text string) drafts.Segment { return drafts.Segment{Op: op, Text: text} }
+	show := func(spans []render.MarkedSpan) string {
+		var b strings.Builder
+		for _, s := range spans {
+			switch s.Mark {
+			case "underline":
+				b.WriteString("_" + s.Text + "_")
+			case "strike":
+				b.WriteString("~" + s.Text + "~")
+			case "strike-mark":
+				b.WriteString("~~" + s.Text + "~~")
+			default:
+				b.WriteString(s.Text)
+			}
+			if s.Bold && s.Mark != "" {
+				b.WriteString("(bold)")
+			}
+		}
+		return b.String()
+	}
+	for _, tt := range []struct {
+		name string
+		segs []drafts.Segment
+		want string
+	}{
+		{"letters inside a word", []drafts.Segment{seg("equal", "по принцип"), seg("delete", "у"), seg("insert", "ам"), seg("equal", " равенства")},
+			"по ~принципу~ _принципам_ равенства"},
+		{"insertion after a space", []drafts.Segment{seg("equal", "The Member States"), seg("insert", " again"), seg("equal", " reaffirm")},
+			"The Member States _again_ reaffirm"},
+		{"insertion with its space after", []drafts.Segment{seg("equal", "shall "), seg("insert", "promptly "), seg("equal", "meet")},
+			"shall _promptly_ meet"},
+		{"deleted full stop", []drafts.Segment{seg("equal", "principles"), seg("delete", "."), seg("equal", " They")},
+			"principles~~.~~(bold) They"},
+		{"replaced comma", []drafts.Segment{seg("equal", "States"), seg("delete", ","), seg("insert", ";"), seg("equal", " the")},
+			"States~~,~~(bold)_;_ the"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := show(render.SegmentSpans(tt.segs)); got != tt.want {
+				t.Errorf("got  %s\nwant %s", got, tt.want)
+			}
+		})
 	}
 }

@@ -1,8 +1,8 @@
 // Package render writes texts, tracked diffs and compilations for people:
 // plain text and HTML fragments, and PDF files with embedded Unicode fonts
-// (the Go fonts, which cover Latin, Greek and Cyrillic, and an optional
-// fallback font for other scripts). It implements drafts.Renderer with
-// github.com/jung-kurt/gofpdf.
+// (Noto Serif for the text and Noto Sans around it, which cover Latin,
+// Greek and Cyrillic with their extended letters, subset into each PDF,
+// and an optional fallback font for other scripts). It implements drafts.Renderer with github.com/jung-kurt/gofpdf.
 //
 // The PDFs are legible in black and white: insertions are underlined,
 // deletions struck through, changed provisions carry a bar in the margin and
@@ -12,6 +12,7 @@ package render
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"chancery/drafts"
@@ -48,7 +49,7 @@ func WithForum(name string) Option {
 }
 
 // WithFallbackFont gives a TrueType font (the bytes of a .ttf file) used
-// for characters the Go fonts cannot show, such as Chinese or Arabic
+// for characters the document fonts cannot show, such as Chinese or Arabic
 // letters. It is used for every style (regular, bold, italic). Only
 // characters of the Basic Multilingual Plane (up to U+FFFF) can be printed.
 func WithFallbackFont(ttf []byte) Option {
@@ -70,14 +71,48 @@ func WithDeterministic(on bool) Option {
 }
 
 // New returns a Renderer with the given options. A fallback font that
-// cannot be parsed makes every PDF method fail; Err reports it at once.
+// cannot be parsed, or a forum name the fonts cannot print (or longer than
+// 300 bytes, or on several lines), makes every PDF method fail; Err
+// reports it at once.
 func New(opts ...Option) *Renderer {
 	r := &Renderer{forum: DefaultForum}
 	for _, o := range opts {
 		o(r)
 	}
 	r.fonts, r.err = loadFonts(r.fallbackBytes)
+	if r.err == nil && r.forumSet {
+		r.err = r.checkForum()
+	}
 	return r
+}
+
+// maxForum is the longest forum name, in bytes.
+const maxForum = 300
+
+// checkForum refuses a forum name that would make every PDF fail or
+// overflow its header: too long, on several lines, or with characters no
+// font can show.
+func (r *Renderer) checkForum() error {
+	bad := func(why string) error {
+		return &drafts.Error{Code: drafts.EINVALID, Message: "the forum name " + why}
+	}
+	if len(r.forum) > maxForum {
+		return bad(fmt.Sprintf("is longer than %d bytes", maxForum))
+	}
+	var miss missingRunes
+	for _, c := range cleanText(r.forum) {
+		switch {
+		case c == '\n':
+			return bad("is on several lines")
+		case c == ' ' || invisible(c) || r.fonts.main[faceSansBold].has(c) || (r.fonts.fallback != nil && r.fonts.fallback.has(c)):
+		default:
+			miss.add(c)
+		}
+	}
+	if err := miss.err(r.fonts.fallback != nil); err != nil {
+		return bad("holds characters the PDF fonts cannot show: " + strings.TrimPrefix(drafts.ErrorMessage(err), "the text holds characters "))
+	}
+	return nil
 }
 
 // Err returns the error of a fallback font that could not be loaded (an

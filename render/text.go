@@ -19,7 +19,12 @@ import (
 //	== provision 7 moved after 3 ==
 //
 // and a renumbered provision shows both numbers: "3. → 4.". A diff with no
-// change writes "(no changes)".
+// change writes "(no changes)". A changed word is shown whole: the old word
+// deleted and the new one inserted, never letters inside a word.
+//
+// The texts are escaped so that the markup reads back unambiguously (see
+// escapeChanged and escapeEqual, and docs/diff-format.md): a backslash
+// makes the character after it plain text.
 func (r *Renderer) DiffText(w io.Writer, d *drafts.Diff) error {
 	if d == nil {
 		d = &drafts.Diff{}
@@ -62,13 +67,13 @@ func writeTextChange(w *bufio.Writer, d *drafts.Diff, c *drafts.Change) {
 		}
 		w.WriteString(" ++")
 		attribution()
-		w.WriteString("\n[+" + markup(c.Number, c.Text) + "+]\n")
+		w.WriteString("\n[+" + escapeChanged(markup(c.Number, c.Text)) + "+]\n")
 		return
 	case drafts.ChangeDeleted:
 		old := oldNumber(c)
 		w.WriteString("-- deleted " + provisionName(c.ProvisionKind, old, c.OldText) + " --")
 		attribution()
-		w.WriteString("\n[-" + markup(old, c.OldText) + "-]\n")
+		w.WriteString("\n[-" + escapeChanged(markup(old, c.OldText)) + "-]\n")
 		return
 	}
 	moved := c.Moved || c.Kind == drafts.ChangeMoved
@@ -92,20 +97,22 @@ func writeTextChange(w *bufio.Writer, d *drafts.Diff, c *drafts.Change) {
 		w.WriteString(c.Number + " ")
 	}
 	if !modified {
-		w.WriteString(c.Text + "\n")
+		w.WriteString(escapeEqual(c.Text, c.Number == "") + "\n")
 		return
 	}
 	runs := segmentRuns(modifiedSegments(c), func(s drafts.Segment) string { return segmentTag(s, c) })
+	lineStart := c.Number == ""
 	for _, run := range runs {
 		for _, s := range run.segs {
 			switch s.Op {
 			case drafts.SegInsert:
-				w.WriteString("[+" + s.Text + "+]")
+				w.WriteString("[+" + escapeChanged(s.Text) + "+]")
 			case drafts.SegDelete:
-				w.WriteString("[-" + s.Text + "-]")
+				w.WriteString("[-" + escapeChanged(s.Text) + "-]")
 			default:
-				w.WriteString(s.Text)
+				w.WriteString(escapeEqual(s.Text, lineStart))
 			}
+			lineStart = false
 		}
 		if run.changed && run.tag != "" {
 			w.WriteString("{" + run.tag + "}")
@@ -116,3 +123,49 @@ func writeTextChange(w *bufio.Writer, d *drafts.Diff, c *drafts.Change) {
 
 // markup is a provision as written: marker, space, text.
 func markup(number, text string) string { return drafts.Markup(number, text) }
+
+// escapeChanged escapes the text of an insertion or deletion: a backslash
+// goes before each \, [, ], { and }, so that "[+[+]" (an inserted "[")
+// is written "[+\[+]" and the markup's own brackets are the only bare
+// ones inside a change.
+func escapeChanged(s string) string {
+	if !strings.ContainsAny(s, `\[]{}`) {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		switch r {
+		case '\\', '[', ']', '{', '}':
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// escapeEqual escapes unchanged text, which keeps its square brackets bare
+// (a bracketed, not yet agreed text reads "[text]"): a backslash goes before
+// each \, { and }, and before a [ followed by + or -, which would open a
+// change. At the start of a line (lineStart), a text beginning with "++",
+// "--" or "==", which would read as a structural line, gets a backslash
+// before its first character.
+func escapeEqual(s string, lineStart bool) string {
+	if lineStart && (strings.HasPrefix(s, "++") || strings.HasPrefix(s, "--") || strings.HasPrefix(s, "==")) {
+		return "\\" + s[:1] + escapeEqual(s[1:], false)
+	}
+	if !strings.ContainsAny(s, `\[{}`) {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '\\' || c == '{' || c == '}':
+			b.WriteByte('\\')
+		case c == '[' && i+1 < len(s) && (s[i+1] == '+' || s[i+1] == '-'):
+			b.WriteByte('\\')
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
+}

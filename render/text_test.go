@@ -2,6 +2,7 @@ package render_test
 
 import (
 	"bytes"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -21,7 +22,7 @@ func TestDiffText(t *testing.T) {
 		"++ inserted provision 6 after 5 ++ {RU}",
 		"-- deleted provision 9 -- {CN}",
 		"== provision 12 moved after 11 == {IN}",
-		"mobili[-s-][+z+]{TR}e",
+		"[-mobilise-][+mobilize+]{TR} voluntary",
 		"6. → 7.",
 	} {
 		if !strings.Contains(got, want) {
@@ -29,6 +30,118 @@ func TestDiffText(t *testing.T) {
 		}
 	}
 	Golden(t, "diff.txt.golden", buf.Bytes())
+}
+
+// TestDiffTextReadsBack checks that the escaped markup of the plain-text
+// diff reads back to the old and new texts, whatever markup characters the
+// texts hold, and that a changed word is shown whole.
+func TestDiffTextReadsBack(t *testing.T) {
+	r := MustRenderer(t)
+	tests := []struct {
+		name     string
+		segs     []drafts.Segment
+		want     string // the line written, after the number
+		old, new string
+	}{
+		{"gains square brackets",
+			[]drafts.Segment{{Op: "equal", Text: "the "}, {Op: "insert", Text: "["}, {Op: "equal", Text: "text"}, {Op: "insert", Text: "]"}, {Op: "equal", Text: ";"}},
+			`the [+\[+]text[+\]+];`, "the text;", "the [text];"},
+		{"markup in the text",
+			[]drafts.Segment{{Op: "equal", Text: "a [+b+] {c} \\ "}, {Op: "delete", Text: "[-x-]"}, {Op: "insert", Text: "+]{KZ}"}, {Op: "equal", Text: " [bracketed]"}},
+			`a \[+b+] \{c\} \\ [-\[-x-\]-][++\]\{KZ\}+] [bracketed]`, "a [+b+] {c} \\ [-x-] [bracketed]", "a [+b+] {c} \\ +]{KZ} [bracketed]"},
+		{"letters inside a word shown as the whole word",
+			[]drafts.Segment{{Op: "equal", Text: "принцип"}, {Op: "delete", Text: "у"}, {Op: "insert", Text: "ам"}, {Op: "equal", Text: " равенства"}},
+			`[-принципу-][+принципам+] равенства`, "принципу равенства", "принципам равенства"},
+		{"structural look-alike at the start",
+			[]drafts.Segment{{Op: "equal", Text: "++ not a line "}, {Op: "insert", Text: "x"}},
+			`\++ not a line [+x+]`, "++ not a line ", "++ not a line x"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			number := "1."
+			if strings.HasPrefix(tt.want, `\`) {
+				number = ""
+			}
+			d := &drafts.Diff{Changes: []drafts.Change{{Kind: drafts.ChangeModified, Modified: true, Provision: "p1",
+				ProvisionKind: drafts.KindParagraph, Number: number, OldText: tt.old, Text: tt.new, Segments: tt.segs}}}
+			var buf bytes.Buffer
+			if err := r.DiffText(&buf, d); err != nil {
+				t.Fatal(err)
+			}
+			line := strings.TrimSuffix(buf.String(), "\n")
+			if number != "" {
+				line = strings.TrimPrefix(line, number+" ")
+			}
+			if line != tt.want {
+				t.Errorf("wrote\n%s\nwant\n%s", line, tt.want)
+			}
+			old, new, err := readDiffLine(line)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if old != tt.old || new != tt.new {
+				t.Errorf("reads back as\nold %q\nnew %q\nwant\nold %q\nnew %q", old, new, tt.old, tt.new)
+			}
+		})
+	}
+}
+
+// readDiffLine reads a provision line of the plain-text diff, as
+// docs/diff-format.md describes it, back into the old and new texts:
+// "\x" is x, "[+...+]" inserted, "[-...-]" deleted, "{...}" a tag.
+func readDiffLine(line string) (old, new string, err error) {
+	var o, n strings.Builder
+	mode := byte(0) // '+' or '-' inside a change
+	for i := 0; i < len(line); i++ {
+		c := line[i]
+		next := byte(0)
+		if i+1 < len(line) {
+			next = line[i+1]
+		}
+		switch {
+		case c == '\\':
+			if next == 0 {
+				return "", "", fmt.Errorf("a lone backslash at the end")
+			}
+			i++
+			if mode != '+' {
+				o.WriteByte(next)
+			}
+			if mode != '-' {
+				n.WriteByte(next)
+			}
+			continue
+		case mode == 0 && c == '[' && (next == '+' || next == '-'):
+			mode = next
+			i++
+			continue
+		case mode != 0 && c == mode && next == ']':
+			mode = 0
+			i++
+			continue
+		case mode != 0 && (c == '[' || c == ']' || c == '{' || c == '}'):
+			return "", "", fmt.Errorf("a bare %c inside a change at %d", c, i)
+		case mode == 0 && c == '{':
+			j := strings.IndexByte(line[i:], '}')
+			if j < 0 {
+				return "", "", fmt.Errorf("an unclosed tag at %d", i)
+			}
+			i += j
+			continue
+		case mode == 0 && c == '}':
+			return "", "", fmt.Errorf("a bare } at %d", i)
+		}
+		if mode != '+' {
+			o.WriteByte(c)
+		}
+		if mode != '-' {
+			n.WriteByte(c)
+		}
+	}
+	if mode != 0 {
+		return "", "", fmt.Errorf("an unclosed change")
+	}
+	return o.String(), n.String(), nil
 }
 
 func TestDiffTextEdgeCases(t *testing.T) {

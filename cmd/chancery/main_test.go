@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -286,5 +287,74 @@ func TestGracefulShutdown(t *testing.T) {
 	}
 	if err := <-closed; err != nil {
 		t.Fatalf("Close: %v", err)
+	}
+}
+
+// TestForumName: CHANCERY_FORUM_NAME is printed in the header of the PDFs
+// the server makes, and a name the fonts cannot print stops the start.
+func TestForumName(t *testing.T) {
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("pdftotext not installed (./test.sh installs poppler-utils)")
+		}
+		t.Skip("pdftotext not installed; run ./test.sh")
+	}
+	const token = "chy_forumname_0123456789abcdefghij"
+	const forum = "Forum of Asian States — Қазақстан, Việt Nam"
+	m := MustStartMain(t, map[string]string{"CHANCERY_BOOTSTRAP_TOKEN": token, "CHANCERY_FORUM_NAME": forum})
+	do := func(method, path string, body any) []byte {
+		t.Helper()
+		var r io.Reader
+		if body != nil {
+			b, _ := json.Marshal(body)
+			r = bytes.NewReader(b)
+		}
+		req, _ := http.NewRequest(method, m.URL()+path, r)
+		req.Header.Set("Authorization", "Bearer "+token)
+		if body != nil {
+			req.Header.Set("Content-Type", "application/json")
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		out, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode >= 300 {
+			t.Fatalf("%s %s: %d %s", method, path, resp.StatusCode, out)
+		}
+		return out
+	}
+	var doc struct {
+		ID string `json:"id"`
+	}
+	json.Unmarshal(do("POST", "/v1/documents", map[string]any{
+		"symbol": "CICA/SWG/2026/R.9", "title": "Road Map", "kind": "road-map", "body": "SWG",
+		"language": "ru", "visibility": "members", "text": "1. Текст.\n",
+	}), &doc)
+	pdf := filepath.Join(t.TempDir(), "agreed.pdf")
+	if err := os.WriteFile(pdf, do("GET", "/v1/documents/"+doc.ID+"/versions/1/pdf", nil), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	text, err := exec.Command("pdftotext", pdf, "-").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(text), forum) {
+		t.Errorf("the PDF does not name the configured forum:\n%s", text)
+	}
+
+	bad := NewMain(io.Discard, io.Discard)
+	env := map[string]string{"CHANCERY_ADDR": "127.0.0.1:0", "CHANCERY_METRICS_ADDR": "off", "CHANCERY_DATA_DIR": t.TempDir(), "CHANCERY_FORUM_NAME": "亚信会议"}
+	if err := bad.ParseFlags(nil, func(k string) string { return env[k] }); err != nil {
+		t.Fatal(err)
+	}
+	err = bad.Open(context.Background())
+	if err == nil {
+		bad.Close()
+		t.Fatal("a forum name the fonts cannot print was accepted")
+	}
+	if !strings.Contains(err.Error(), "CHANCERY_FORUM_NAME") {
+		t.Errorf("error %q does not name CHANCERY_FORUM_NAME", err)
 	}
 }

@@ -41,8 +41,12 @@ type Config struct {
 	// CacheMB bounds the in-process cache of immutable objects; 0 for none.
 	CacheMB  int
 	LogLevel slog.Level
-	// FallbackFont is a TrueType file for characters the Go fonts lack.
+	// FallbackFont is a TrueType file for characters the document fonts
+	// lack.
 	FallbackFont string
+	// ForumName is printed in the header of every PDF page; empty for the
+	// forum's name in the document's language.
+	ForumName string
 }
 
 // Main runs the server: ParseFlags, Run, Close.
@@ -97,6 +101,7 @@ func (m *Main) ParseFlags(args []string, getenv func(string) string) error {
 	proxies := fs.String("trusted-proxies", env("CHANCERY_TRUSTED_PROXIES", ""), "comma-separated CIDRs whose X-Forwarded-For is trusted (CHANCERY_TRUSTED_PROXIES)")
 	maxText := fs.String("max-text-bytes", env("CHANCERY_MAX_TEXT_BYTES", strconv.Itoa(drafts.DefaultMaxTextBytes)), "largest text accepted (CHANCERY_MAX_TEXT_BYTES)")
 	fs.StringVar(&c.FallbackFont, "pdf-fallback-font", env("CHANCERY_PDF_FALLBACK_FONT", ""), "TrueType font for characters the built-in fonts lack, e.g. CJK (CHANCERY_PDF_FALLBACK_FONT)")
+	fs.StringVar(&c.ForumName, "forum-name", env("CHANCERY_FORUM_NAME", ""), "forum name in the header of PDF pages; empty for \""+render.DefaultForum+"\" in the document's language (CHANCERY_FORUM_NAME)")
 	cacheMB := fs.String("cache-mb", env("CHANCERY_CACHE_MB", strconv.Itoa(drafts.DefaultCacheBytes>>20)), "megabytes of immutable objects (versions, events) kept in memory; 0 for none (CHANCERY_CACHE_MB)")
 	level := fs.String("log-level", env("CHANCERY_LOG_LEVEL", "info"), "debug, info, warn or error (CHANCERY_LOG_LEVEL)")
 	if err := fs.Parse(args); err != nil {
@@ -207,7 +212,7 @@ func (m *Main) Open(ctx context.Context) error {
 		}
 	}
 
-	renderer, err := newRenderer(c.FallbackFont)
+	renderer, err := newRenderer(c.FallbackFont, c.ForumName)
 	if err != nil {
 		return err
 	}
@@ -298,18 +303,26 @@ func (m *Main) Close() error {
 }
 
 // newRenderer returns the PDF renderer, with the fallback font file if one
-// is configured.
-func newRenderer(fallback string) (*render.Renderer, error) {
-	if fallback == "" {
-		return render.New(), nil
+// is configured and the forum's name if one is given.
+func newRenderer(fallback, forum string) (*render.Renderer, error) {
+	var opts []render.Option
+	if fallback != "" {
+		ttf, err := os.ReadFile(fallback)
+		if err != nil {
+			return nil, usagef("CHANCERY_PDF_FALLBACK_FONT / --pdf-fallback-font: %v", err)
+		}
+		opts = append(opts, render.WithFallbackFont(ttf))
 	}
-	ttf, err := os.ReadFile(fallback)
-	if err != nil {
-		return nil, usagef("CHANCERY_PDF_FALLBACK_FONT / --pdf-fallback-font: %v", err)
-	}
-	r := render.New(render.WithFallbackFont(ttf))
+	r := render.New(opts...)
 	if err := r.Err(); err != nil {
 		return nil, usagef("CHANCERY_PDF_FALLBACK_FONT / --pdf-fallback-font: %s", drafts.ErrorMessage(err))
+	}
+	if forum == "" {
+		return r, nil
+	}
+	r = render.New(append(opts, render.WithForum(forum))...)
+	if err := r.Err(); err != nil {
+		return nil, usagef("CHANCERY_FORUM_NAME / --forum-name: %s", drafts.ErrorMessage(err))
 	}
 	return r, nil
 }

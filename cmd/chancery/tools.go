@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
 	"time"
 
 	"chancery/diffing"
@@ -113,13 +114,19 @@ func runDiff(args []string, stdout io.Writer) error {
 	return err
 }
 
+// languageTag is what --language takes: en, ru, kk, zh-Hans...
+var languageTag = regexp.MustCompile(`^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$`)
+
 func runRender(args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("chancery render", flag.ContinueOnError)
 	out := fs.String("o", "", "output PDF file")
 	against := fs.String("against", "", "older text: print the tracked changes from it")
 	symbol := fs.String("symbol", "", "document symbol for the header")
 	fallback := fs.String("fallback-font", "", "TrueType font for characters the built-in fonts lack")
-	title := fs.String("title", "", "document title for the header")
+	title := fs.String("title", "", "document title (default: the file's name)")
+	language := fs.String("language", "en", "language of the text, for the labels: en or ru (others print in English)")
+	body := fs.String("body", "", "owning body, e.g. SWG, under the forum's name")
+	forum := fs.String("forum-name", os.Getenv("CHANCERY_FORUM_NAME"), "forum name in the page header (CHANCERY_FORUM_NAME; default: the forum's name in the text's language)")
 	format := fs.String("format", "pdf", "output format: pdf or docx (Word, tracked changes as revisions)")
 	files, err := parseArgs(fs, args)
 	if err != nil {
@@ -129,14 +136,17 @@ func runRender(args []string, stdout io.Writer) error {
 		return usagef("--format: %q is not pdf or docx", *format)
 	}
 	if len(files) != 1 || *out == "" {
-		return usagef("render needs one text and -o: chancery render [--against OLD.txt] TEXT.txt -o OUT.pdf")
+		return usagef("render needs one text and -o: chancery render [--against OLD.txt] [--title T] [--symbol S] [--language en|ru] [--format pdf|docx] TEXT.txt -o OUT.pdf")
 	}
-	doc := &drafts.Document{Symbol: *symbol, Title: *title, Body: "", Language: "en", State: drafts.StateDrafting}
+	doc := &drafts.Document{Symbol: *symbol, Title: *title, Body: *body, Language: *language, State: drafts.StateDrafting}
+	if !languageTag.MatchString(doc.Language) {
+		return usagef("--language: %q is not a language tag such as en or ru", doc.Language)
+	}
 	if doc.Title == "" {
 		doc.Title = files[0]
 	}
 	now := time.Now().UTC()
-	r, err := newRenderer(*fallback)
+	r, err := newRenderer(*fallback, *forum)
 	if err != nil {
 		return err
 	}

@@ -76,6 +76,11 @@ func TestRenderCommand(t *testing.T) {
 	}{
 		{"agreed", []string{"render", nw, "-o", filepath.Join(dir, "agreed.pdf")}, []string{"одобряют"}},
 		{"changes", []string{"render", "--against", old, nw, "-o", filepath.Join(dir, "changes.pdf")}, []string{"согласовывают", "одобряют"}},
+		{"russian labels, title, symbol", []string{"render", "--language", "ru", "--title", "Дорожная карта", "--symbol", "CICA/SWG/2026/R.2", "--body", "SWG",
+			"--against", old, nw, "-o", filepath.Join(dir, "ru.pdf")},
+			[]string{"Дорожная карта", "CICA/SWG/2026/R.2", "Изменения от", "Совещание по взаимодействию и мерам доверия в Азии"}},
+		{"forum name", []string{"render", "--forum-name", "Forum of Việt Nam and Қазақстан", nw, "-o", filepath.Join(dir, "forum.pdf")},
+			[]string{"Forum of Việt Nam and Қазақстан"}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			var errs bytes.Buffer
@@ -91,6 +96,26 @@ func TestRenderCommand(t *testing.T) {
 				if !strings.Contains(string(text), w) {
 					t.Errorf("PDF text lacks %q:\n%s", w, text)
 				}
+			}
+		})
+	}
+}
+
+func TestRenderCommandUsage(t *testing.T) {
+	nw := writeFile(t, "new.txt", "1. Text.\n")
+	out := filepath.Join(t.TempDir(), "x.pdf")
+	for _, tt := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"bad language", []string{"render", "--language", "Russian!", nw, "-o", out}, "--language"},
+		{"forum the fonts cannot print", []string{"render", "--forum-name", "亚信会议", nw, "-o", out}, "CHANCERY_FORUM_NAME / --forum-name: the forum name holds characters"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var errs bytes.Buffer
+			if code := run(context.Background(), tt.args, io.Discard, &errs); code != 2 || !strings.Contains(errs.String(), tt.want) {
+				t.Fatalf("exit %d, want 2 with %q: %s", code, tt.want, errs.String())
 			}
 		})
 	}
