@@ -2,8 +2,9 @@
 # Runs every test of Chancery. It first installs what the tests need, pinned,
 # reusing what is already there: MinIO and versitygw (built with `go install`
 # into a cache folder, minutes the first time), poppler-utils and qpdf
-# (Debian packages, for checking PDFs) and libreoffice-writer-nogui (for the
-# Word tests). Then gofmt, go vet and
+# (Debian packages, for checking PDFs), chromium and axe-core (for the web
+# workspace's browser tests) and libreoffice-writer-nogui (for the Word
+# tests). Then gofmt, go vet and
 # go test -race ./... .
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -38,8 +39,9 @@ if ! command -v pdftotext >/dev/null || ! command -v pdffonts >/dev/null || ! co
 fi
 
 # LibreOffice, headless, as an independent reader and writer of .docx
-# (package docx's tests; they fail under CI=true without it). Pinned to Debian 12's LibreOffice 7.4 (its security updates
-# replace the exact version, so the pin is on the release line).
+# (package docx's tests; they fail under CI=true without it). Pinned to
+# Debian 12's LibreOffice 7.4 line: its security updates replace the exact
+# version in the archive, so the pin is on the release line.
 LIBREOFFICE_VERSION='4:7.4.*'
 if ! command -v soffice >/dev/null; then
   echo "test.sh: installing libreoffice-writer-nogui $LIBREOFFICE_VERSION (for the docx tests)"
@@ -48,6 +50,25 @@ if ! command -v soffice >/dev/null; then
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "libreoffice-writer-nogui=$LIBREOFFICE_VERSION" >/dev/null
 fi
+
+# Browser tests of the web workspace: Debian's chromium, and axe-core
+# (pinned) from npm into a cache folder, never into the repository.
+AXE_VERSION=4.11.1
+if ! command -v chromium >/dev/null || ! command -v npm >/dev/null; then
+  echo "test.sh: installing chromium and npm"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium npm >/dev/null
+fi
+CHANCERY_NPM_DIR="${XDG_CACHE_HOME:-$HOME/.cache}/chancery/npm"
+if [ "$(cat "$CHANCERY_NPM_DIR/.axe-core.version" 2>/dev/null)" != "$AXE_VERSION" ] || [ ! -f "$CHANCERY_NPM_DIR/node_modules/axe-core/axe.min.js" ]; then
+  echo "test.sh: installing axe-core $AXE_VERSION into $CHANCERY_NPM_DIR"
+  mkdir -p "$CHANCERY_NPM_DIR"
+  npm install --prefix "$CHANCERY_NPM_DIR" --no-audit --no-fund --silent "axe-core@$AXE_VERSION"
+  echo "$AXE_VERSION" >"$CHANCERY_NPM_DIR/.axe-core.version"
+fi
+export CHANCERY_AXE="$CHANCERY_NPM_DIR/node_modules/axe-core/axe.min.js"
 
 unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))
 if [ -n "$unformatted" ]; then

@@ -60,7 +60,7 @@ func (s *Server) word(next echo.HandlerFunc) echo.HandlerFunc {
 				return err
 			}
 			return next(c)
-		case method == http.MethodGet && wordFields[path] == nil && wantsWord(c, path):
+		case (method == http.MethodGet || method == http.MethodHead) && wordFields[path] == nil && wantsWord(c, path):
 			if s.Word == nil {
 				return echo.NewHTTPError(http.StatusNotAcceptable, "this server does not write Word files")
 			}
@@ -77,16 +77,9 @@ func isWordRequest(c echo.Context) bool {
 }
 
 // wantsWord reports whether the client prefers a .docx to the route's
-// other formats.
+// other formats (api/manners.go lists them).
 func wantsWord(c echo.Context, path string) bool {
-	offers := []string{echo.MIMEApplicationJSON, echo.MIMETextPlain}
-	switch path {
-	case "/v1/documents/:doc/versions/:n/diff":
-		offers = []string{echo.MIMEApplicationJSON, echo.MIMETextHTML, echo.MIMETextPlain}
-	case "/v1/documents/:doc/compilation":
-		offers = []string{echo.MIMEApplicationJSON, echo.MIMETextHTML, "application/pdf"}
-	}
-	return preferred(c, append(offers, drafts.WordMediaType)...) == drafts.WordMediaType
+	return preferred(c, offersOf(path)...) == drafts.WordMediaType
 }
 
 // wordToJSON reads the .docx and its fields and replaces the request body

@@ -253,7 +253,7 @@ func TestBadInput(t *testing.T) {
 		{"body over the limit", "POST", docPath(doc, "/versions"), "chair", map[string]any{"base": 1, "text": "1. " + strings.Repeat("word ", 2000000)}, 413},
 		{"empty text", "POST", docPath(doc, "/versions"), "chair", map[string]any{"base": 1, "text": "\n\n"}, 422},
 		{"not JSON", "POST", docPath(doc, "/versions"), "chair", "{not json", 400},
-		{"wrong type", "POST", docPath(doc, "/versions"), "chair", map[string]any{"base": "one"}, 400},
+		{"wrong type", "POST", docPath(doc, "/versions"), "chair", map[string]any{"base": "one"}, 422},
 		{"control character in a justification", "POST", docPath(doc, "/proposals"), "KZ", map[string]any{"base": 1, "justification": "a\u0007b", "text": "1. x"}, 422},
 		{"message too long", "POST", docPath(doc, "/merges"), "chair", map[string]any{"base": 1, "proposals": []string{"x"}, "message": strings.Repeat("m", 2001)}, 422},
 		{"unknown op", "POST", docPath(doc, "/proposals"), "KZ", map[string]any{"base": 1, "operations": []map[string]string{{"op": "explode"}}}, 422},

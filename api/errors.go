@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"regexp"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"time"
 
@@ -29,6 +31,25 @@ var statusOf = map[string]int{
 	drafts.EINTERNAL:     http.StatusInternalServerError,
 	drafts.EUNAVAILABLE:  http.StatusServiceUnavailable,
 	drafts.ENOTIMPL:      http.StatusNotImplemented,
+	drafts.ENOTALLOWED:   http.StatusMethodNotAllowed,
+	drafts.ENOTACCEPT:    http.StatusNotAcceptable,
+}
+
+// leak matches what must never reach a client: a storage key (the
+// top-level prefixes of the bucket's layout) or a network endpoint (the S3
+// service's URL or address).
+var leak = regexp.MustCompile(`\b(documents|texts|directory|cache|rounds-due)/` + // a storage key
+	`|(?i:https?://|\bs3\b|\bminio\b|\blocalhost:\d+|\.amazonaws\.com)` + // an endpoint, or words about one
+	`|\b\d{1,3}(\.\d{1,3}){3}(:\d+)?\b|\b[a-z0-9-]+(\.[a-z0-9-]+)+:\d{2,5}\b`) // an address
+
+// safeDetail is what a client reads instead of a message that would name
+// a storage key or an endpoint, per code.
+var safeDetail = map[string]string{
+	drafts.ENOTFOUND:     "not found",
+	drafts.ECONFLICT:     "the request conflicts with what is stored; reload and try again",
+	drafts.EPRECONDITION: "it changed since you read it; reload and try again",
+	drafts.EINVALID:      "the request cannot be accepted as given",
+	drafts.EUNAVAILABLE:  "storage is not reachable; try again shortly",
 }
 
 // Problem is an RFC 9457 problem details body.
@@ -65,21 +86,29 @@ func (s *Server) handleError(err error, c echo.Context) {
 		Title:     http.StatusText(status),
 		Status:    status,
 		Detail:    msg,
-		Instance:  c.Request().URL.Path,
 		RequestID: c.Response().Header().Get(echo.HeaderXRequestID),
 		Code:      code,
+	}
+	if p.RequestID != "" {
+		// The occurrence, not the path: a path may hold what the client
+		// sent, and no body may look like it names a storage key.
+		p.Instance = "urn:chancery:request:" + p.RequestID
 	}
 	if e := drafts.AsError(err); e != nil && code != drafts.EINTERNAL {
 		p.Errors, p.Collisions, p.Permission = e.Fields, e.Collisions, e.Permission
 	}
+	s.scrub(&p, err)
 	if status >= 500 {
 		s.Log.Error("request failed", "request_id", p.RequestID, "method", c.Request().Method, "route", c.Path(), "err", err)
 	}
 	if status == http.StatusUnauthorized {
 		c.Response().Header().Set(echo.HeaderWWWAuthenticate, `Bearer realm="chancery"`)
 	}
-	if status == http.StatusServiceUnavailable {
-		c.Response().Header().Set("Retry-After", "5")
+	switch status {
+	case http.StatusServiceUnavailable:
+		c.Response().Header().Set("Retry-After", strconv.Itoa(retryAfterSeconds(err, 5)))
+	case http.StatusTooManyRequests:
+		c.Response().Header().Set("Retry-After", strconv.Itoa(retryAfterSeconds(err, 60)))
 	}
 	body, _ := json.Marshal(p)
 	c.Response().Header().Set(echo.HeaderContentType, "application/problem+json")
@@ -87,6 +116,25 @@ func (s *Server) handleError(err error, c echo.Context) {
 	if c.Request().Method != http.MethodHead {
 		_, _ = c.Response().Write(body)
 	}
+}
+
+// scrub is the last guard before a problem leaves: a detail or a field
+// message naming a storage key or an endpoint is replaced by words that do
+// not, and the original is logged. Collisions carry only texts and ids.
+func (s *Server) scrub(p *Problem, err error) {
+	leaked := leak.MatchString(p.Detail)
+	for _, f := range p.Errors {
+		leaked = leaked || leak.MatchString(f.Message) || leak.MatchString(f.Field)
+	}
+	if !leaked {
+		return
+	}
+	s.Log.Warn("error message withheld: it names storage", "request_id", p.RequestID, "code", p.Code, "err", err)
+	p.Detail = safeDetail[p.Code]
+	if p.Detail == "" {
+		p.Detail = strings.ToLower(p.Title)
+	}
+	p.Errors = nil
 }
 
 // echoCode turns Echo's own errors (no route, wrong method, body too large,
@@ -97,7 +145,7 @@ func echoCode(he *echo.HTTPError) (string, string) {
 	case http.StatusNotFound:
 		return drafts.ENOTFOUND, "no such route"
 	case http.StatusMethodNotAllowed:
-		return drafts.EMALFORMED, "method not allowed on this route"
+		return drafts.ENOTALLOWED, "this method is not allowed on this route; the Allow header lists those that are"
 	case http.StatusRequestEntityTooLarge:
 		return drafts.ETOOLARGE, "request body too large"
 	case http.StatusUnauthorized:

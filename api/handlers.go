@@ -3,72 +3,16 @@ package api
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
-	"mime"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
 	"chancery/drafts"
 )
-
-// bind decodes a JSON body into v: a body that is not JSON of the right
-// shape is a 400 problem saying what is wrong.
-func bind(c echo.Context, v any) error {
-	ct := c.Request().Header.Get(echo.HeaderContentType)
-	if ct != "" {
-		if mt, _, err := mime.ParseMediaType(ct); err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
-			return drafts.Errorf(drafts.EMALFORMED, "send the body as application/json")
-		}
-	}
-	body, err := io.ReadAll(c.Request().Body)
-	if err != nil {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			return drafts.Errorf(drafts.ETOOLARGE, "request body too large")
-		}
-		var he *echo.HTTPError
-		if errors.As(err, &he) {
-			return he
-		}
-		return drafts.WrapError(drafts.EMALFORMED, err, "could not read the request body")
-	}
-	if !utf8.Valid(body) {
-		// encoding/json would quietly turn invalid bytes into U+FFFD.
-		at := 0
-		for at < len(body) {
-			r, size := utf8.DecodeRune(body[at:])
-			if r == utf8.RuneError && size <= 1 {
-				break
-			}
-			at += size
-		}
-		return &drafts.Error{Code: drafts.EINVALID, Message: fmt.Sprintf("request body is not valid UTF-8 (byte %d)", at),
-			Fields: []drafts.FieldError{{Message: fmt.Sprintf("invalid UTF-8 at byte %d", at)}}}
-	}
-	if len(bytes.TrimSpace(body)) == 0 {
-		return drafts.Errorf(drafts.EMALFORMED, "request body is empty; send a JSON object")
-	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	if err := dec.Decode(v); err != nil {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
-			return &drafts.Error{Code: drafts.EMALFORMED, Message: fmt.Sprintf("field %q: expected %s", te.Field, te.Type),
-				Fields: []drafts.FieldError{{Field: te.Field, Message: "expected " + te.Type.String()}}}
-		}
-		return drafts.WrapError(drafts.EMALFORMED, err, "request body is not valid JSON")
-	}
-	if dec.More() {
-		return drafts.Errorf(drafts.EMALFORMED, "request body holds more than one JSON value")
-	}
-	return nil
-}
 
 // listOptions reads ?limit=&cursor=.
 func listOptions(c echo.Context) (drafts.ListOptions, error) {
@@ -85,40 +29,6 @@ func listOptions(c echo.Context) (drafts.ListOptions, error) {
 		return opt, drafts.Errorf(drafts.EMALFORMED, "cursor: not a cursor this server gave")
 	}
 	return opt, nil
-}
-
-// versionParam reads a version number path or query parameter.
-func versionParam(c echo.Context, name, v string) (int, error) {
-	n, err := strconv.Atoi(v)
-	if err != nil || n < 1 {
-		return 0, drafts.Errorf(drafts.ENOTFOUND, "%s: no version %q", name, v)
-	}
-	return n, nil
-}
-
-// preferred returns the first of offers the Accept header admits, or the
-// first offer when it admits none in particular.
-func preferred(c echo.Context, offers ...string) string {
-	accept := c.Request().Header.Get(echo.HeaderAccept)
-	best, bestQ := offers[0], -1.0
-	for _, part := range strings.Split(accept, ",") {
-		mt, params, err := mime.ParseMediaType(strings.TrimSpace(part))
-		if err != nil {
-			continue
-		}
-		q := 1.0
-		if qs, ok := params["q"]; ok {
-			if f, err := strconv.ParseFloat(qs, 64); err == nil {
-				q = f
-			}
-		}
-		for _, o := range offers {
-			if mt == o && q > bestQ {
-				best, bestQ = o, q
-			}
-		}
-	}
-	return best
 }
 
 func (s *Server) me(c echo.Context) error {
@@ -157,11 +67,20 @@ type createUserResponse struct {
 	Token string `json:"token"`
 }
 
+// createUserRequest holds the fields a client may set on a new user.
+type createUserRequest struct {
+	Name       string `json:"name"`
+	Role       string `json:"role"`
+	Delegation string `json:"delegation"`
+	Body       string `json:"body"`
+}
+
 func (s *Server) createUser(c echo.Context) error {
-	var u drafts.User
-	if err := bind(c, &u); err != nil {
+	var req createUserRequest
+	if err := bind(c, &req); err != nil {
 		return err
 	}
+	u := drafts.User{Name: req.Name, Role: req.Role, Delegation: req.Delegation, Body: req.Body}
 	plain, err := s.Service.CreateUser(c.Request().Context(), &u)
 	if err != nil {
 		return err
@@ -205,9 +124,16 @@ func (s *Server) revokeToken(c echo.Context) error {
 	return c.NoContent(http.StatusNoContent)
 }
 
+// createDocumentRequest holds the fields a client may set on a new
+// document; the rest (id, state, head, round...) are the server's.
 type createDocumentRequest struct {
-	drafts.Document
-	Text string `json:"text"`
+	Symbol     string `json:"symbol"`
+	Title      string `json:"title"`
+	Kind       string `json:"kind"`
+	Body       string `json:"body"`
+	Language   string `json:"language"`
+	Visibility string `json:"visibility"`
+	Text       string `json:"text"`
 }
 
 type documentResponse struct {
@@ -220,7 +146,8 @@ func (s *Server) createDocument(c echo.Context) error {
 	if err := bind(c, &req); err != nil {
 		return err
 	}
-	d := req.Document
+	d := drafts.Document{Symbol: req.Symbol, Title: req.Title, Kind: req.Kind, Body: req.Body,
+		Language: req.Language, Visibility: req.Visibility}
 	doc, v, err := s.Service.CreateDocument(c.Request().Context(), &d, req.Text)
 	if err != nil {
 		return err
@@ -671,7 +598,11 @@ func (s *Server) listEvents(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	page, err := s.Service.ListEvents(c.Request().Context(), c.Param("doc"), opt)
+	since, err := sinceParam(c.QueryParam("since"))
+	if err != nil {
+		return err
+	}
+	page, err := s.Service.ListEventsSince(c.Request().Context(), c.Param("doc"), since, opt)
 	if err != nil {
 		return err
 	}

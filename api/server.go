@@ -36,8 +36,12 @@ type Server struct {
 	// with none, the peer address is the client address.
 	TrustedProxies []*net.IPNet
 	// AuthFailures is how many failed authentications an address may make
-	// per minute before it gets 429s.
+	// per minute before its further bad tokens get 429s (its valid tokens
+	// never do).
 	AuthFailures int
+	// Now is the clock of the failed-authentication budget; nil is
+	// time.Now.
+	Now func() time.Time
 
 	// Word reads and writes .docx files (api/docx.go); nil refuses them.
 	Word drafts.Word
@@ -90,7 +94,7 @@ func (s *Server) build() {
 		s.Metrics.ObserveCache(s.Service.CacheStats)
 	}
 	s.encoded = newEncodedCache(16 << 20)
-	s.failures = newFailureLimiter(rate.Limit(float64(s.AuthFailures)/60), s.AuthFailures)
+	s.failures = newFailureLimiter(rate.Limit(float64(s.AuthFailures)/60), s.AuthFailures, s.Now)
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError
@@ -120,8 +124,15 @@ func (s *Server) build() {
 	for _, r := range s.apiRoutes() {
 		r := r
 		s.routes[r.method+" "+r.path] = r
-		e.Add(r.method, r.path, r.handler, s.authenticate, s.word)
+		e.Add(r.method, r.path, r.handler, s.authenticate, acceptable(r.path), s.word)
+		if r.method == http.MethodGet {
+			// HEAD answers as GET; net/http drops the body.
+			e.Add(http.MethodHead, r.path, r.handler, s.authenticate, acceptable(r.path), s.word)
+		}
 	}
+	e.HEAD("/healthz", s.healthz)
+	e.HEAD("/readyz", s.readyz)
+	e.HEAD("/v1/openapi.json", s.openapi)
 	s.echo = e
 }
 
@@ -166,10 +177,14 @@ func (s *Server) Close(ctx context.Context) error {
 
 // RouteActions returns every registered /v1 route ("METHOD path") with the
 // action the policy decides on, for tests that check each route has a rule.
+// HEAD routes are left out: each is its GET route's twin.
 func (s *Server) RouteActions() map[string]string {
 	s.Handler()
 	out := map[string]string{}
 	for _, r := range s.echo.Routes() {
+		if r.Method == http.MethodHead {
+			continue
+		}
 		key := r.Method + " " + r.Path
 		if rt, ok := s.routes[key]; ok {
 			out[key] = rt.action

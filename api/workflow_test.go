@@ -590,9 +590,12 @@ func TestProposalEdgeCases(t *testing.T) {
 		}
 	})
 	t.Run("clients do not choose provision ids", func(t *testing.T) {
+		e.do("POST", docPath(doc, "/proposals"), "CN", map[string]any{
+			"base": 2, "operations": []map[string]string{{"op": "insert", "after": p9.ID, "text": "9 bis.", "id": p4.ID}},
+		}).MustStatus(http.StatusUnprocessableEntity)
 		var p drafts.Proposal
 		e.mustJSON(201, &p, "POST", docPath(doc, "/proposals"), "CN", map[string]any{
-			"base": 2, "operations": []map[string]string{{"op": "insert", "after": p9.ID, "text": "9 bis.", "id": p4.ID}},
+			"base": 2, "operations": []map[string]string{{"op": "insert", "after": p9.ID, "text": "9 bis."}},
 		})
 		if p.Operations[0].ID == p4.ID || p.Operations[0].ID == "" {
 			t.Fatalf("insert id = %q", p.Operations[0].ID)

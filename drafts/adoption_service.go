@@ -46,6 +46,10 @@ func (s *Service) OpenAdoption(ctx context.Context, doc string, in AdoptionInput
 			return nil, &Error{Code: EINVALID, Message: fmt.Sprintf("deadline: a silence procedure lasts at least %s", s.SilenceMin),
 				Fields: []FieldError{{Field: "deadline", Message: "too early"}}}
 		}
+		if s.SilenceMax > 0 && in.Deadline.Sub(now) > s.SilenceMax {
+			return nil, &Error{Code: EINVALID, Message: fmt.Sprintf("deadline: a silence procedure lasts at most %s", days(s.SilenceMax)),
+				Fields: []FieldError{{Field: "deadline", Message: "too late"}}}
+		}
 	default:
 		return nil, &Error{Code: EINVALID, Message: `procedure: "consensus" or "silence"`, Fields: []FieldError{{Field: "procedure", Message: `"consensus" or "silence"`}}}
 	}
@@ -98,8 +102,16 @@ func (s *Service) OpenAdoption(ctx context.Context, doc string, in AdoptionInput
 	if r.Deadline != nil {
 		detail += " until " + r.Deadline.Format(time.RFC3339)
 	}
-	s.record(ctx, doc, "adoption.open", fmt.Sprint(r.Version), detail)
+	s.recordChange(ctx, doc, "round/"+r.ID, "adoption.open", fmt.Sprint(r.Version), detail)
 	return r, nil
+}
+
+// days says a duration in days when it is whole days.
+func days(d time.Duration) string {
+	if d%(24*time.Hour) == 0 {
+		return fmt.Sprintf("%d days", d/(24*time.Hour))
+	}
+	return d.String()
 }
 
 // GetAdoption returns the document's current (or last) adoption round,
@@ -144,7 +156,7 @@ func (s *Service) settle(ctx context.Context, doc, id string, d *Document) (*Ado
 	if r.Procedure != ProcedureSilence || r.Deadline == nil || s.now().Before(*r.Deadline) {
 		return r, nil
 	}
-	return s.finish(ctx, r, RoundAdopted, *r.Deadline, d)
+	return s.finish(ctx, r, RoundAdopted, *r.Deadline, d, nil)
 }
 
 // applyRound moves the document on after its round ended; it does nothing
@@ -174,8 +186,15 @@ func (s *Service) applyRound(ctx context.Context, r *AdoptionRound, d *Document)
 	return err
 }
 
-// finish ends a round as adopted or failed and moves the document on.
-func (s *Service) finish(ctx context.Context, r *AdoptionRound, state string, at time.Time, d *Document) (*AdoptionRound, error) {
+// cause is the event of the response that ends a round, recorded before
+// the round's own end.
+type cause struct{ action, ref, detail string }
+
+// finish ends a round as adopted or failed and moves the document on (d,
+// when not nil, is the document as the request read it). If it ends the
+// round itself (not another request), it records first the event of what
+// caused the end, if any, then the end.
+func (s *Service) finish(ctx context.Context, r *AdoptionRound, state string, at time.Time, d *Document, why *cause) (*AdoptionRound, error) {
 	if state == RoundAdopted {
 		// A version created in a race with the round's opening means the
 		// text under adoption is not the head: it cannot be adopted. (No
@@ -219,11 +238,14 @@ func (s *Service) finish(ctx context.Context, r *AdoptionRound, state string, at
 	if state == RoundAdopted {
 		action = "adoption.adopted"
 	}
+	if why != nil {
+		s.record(ctx, r.Document, why.action, why.ref, why.detail)
+	}
 	ctx2 := ctx
 	if r.Procedure == ProcedureSilence && state == RoundAdopted {
 		ctx2 = NewContextWithUser(ctx, &User{ID: "system"})
 	}
-	s.record(ctx2, r.Document, action, fmt.Sprint(r.Version), r.Procedure)
+	s.recordChange(ctx2, r.Document, "round/"+r.ID+"/end", action, fmt.Sprint(r.Version), r.Procedure)
 	return r, nil
 }
 
@@ -249,6 +271,7 @@ func (s *Service) respond(ctx context.Context, doc string, objection bool, reaso
 		return nil, Errorf(ECONFLICT, "no adoption round is open")
 	}
 	var out *AdoptionRound
+	recorded := false // the event went with the round's end
 	err = retry(func() error {
 		r, err := s.settle(ctx, doc, d.Round, d)
 		if err != nil {
@@ -263,9 +286,22 @@ func (s *Service) respond(ctx context.Context, doc string, objection bool, reaso
 			if !objection {
 				return Errorf(ECONFLICT, "a silence procedure needs no consent: silence is consent")
 			}
+			if r.Deadline != nil && !now.Before(*r.Deadline) {
+				// The deadline passed since the round was read: settle it.
+				return Errorf(EPRECONDITION, "the deadline passed meanwhile")
+			}
 			r.Objections = append(r.Objections, resp)
-			out, err = s.finish(ctx, r, RoundFailed, now, d)
-			return err
+			out, err = s.finish(ctx, r, RoundFailed, now, d, &cause{"adoption.objection", fmt.Sprint(r.Version), reason})
+			if err != nil {
+				return err
+			}
+			if !hasResponse(out.Objections, resp) {
+				// Another request ended the round first (the deadline's
+				// settlement): the objection is not in it.
+				return Errorf(ECONFLICT, "the adoption round ended (%s) before the objection was recorded", out.State)
+			}
+			recorded = true
+			return nil
 		}
 		r.Consents = dropDelegation(r.Consents, u.Delegation)
 		r.Objections = dropDelegation(r.Objections, u.Delegation)
@@ -282,12 +318,25 @@ func (s *Service) respond(ctx context.Context, doc string, objection bool, reaso
 	if err != nil {
 		return nil, err
 	}
+	if recorded {
+		return out, nil
+	}
 	event := "adoption.consent"
 	if objection {
 		event = "adoption.objection"
 	}
 	s.record(ctx, doc, event, fmt.Sprint(out.Version), reason)
 	return out, nil
+}
+
+// hasResponse reports whether rs holds resp (same delegation, author and time).
+func hasResponse(rs []Response, resp Response) bool {
+	for _, r := range rs {
+		if r.Delegation == resp.Delegation && r.Author == resp.Author && r.At.Equal(resp.At) {
+			return true
+		}
+	}
+	return false
 }
 
 func dropDelegation(rs []Response, delegation string) []Response {
@@ -335,7 +384,7 @@ func (s *Service) CloseAdoption(ctx context.Context, doc string) (*AdoptionRound
 	if len(r.Objections) > 0 {
 		state = RoundFailed
 	}
-	return s.finish(ctx, r, state, s.now(), d)
+	return s.finish(ctx, r, state, s.now(), d, nil)
 }
 
 // dueKey is the key of the marker of an open silence procedure, under the

@@ -24,37 +24,71 @@ func (s *Service) compile(ctx context.Context, d *Document, n int) (*Compilation
 	if n == 0 {
 		n = d.Head
 	}
+	// The version and the open proposals are read side by side.
+	var open []*Proposal
+	var openErr error
+	listed := make(chan struct{})
+	go func() {
+		defer close(listed)
+		open, openErr = s.allProposals(ctx, doc, ProposalFilter{Status: ProposalOpen})
+	}()
 	v, err := s.getVersion(ctx, doc, n)
+	<-listed
 	if err != nil {
 		return nil, nil, err
 	}
-	open, err := s.allProposals(ctx, doc, ProposalFilter{Status: ProposalOpen})
-	if err != nil {
-		return nil, nil, err
+	if openErr != nil {
+		return nil, nil, openErr
 	}
 	sort.SliceStable(open, func(i, j int) bool { return open[i].CreatedAt.Before(open[j].CreatedAt) })
-	byProvision := map[string][]CompiledProposal{}
 	bases := map[int]*Version{n: v}
 	for _, p := range open {
-		base, ok := bases[p.Base]
-		if !ok {
-			if base, err = s.getVersion(ctx, doc, p.Base); err != nil {
+		if _, ok := bases[p.Base]; !ok {
+			// Its text only: a base's statuses play no part.
+			base, err := s.rawVersion(ctx, doc, p.Base)
+			if err != nil {
 				return nil, nil, err
 			}
 			bases[p.Base] = base
 		}
-		result, err := ApplyOperations(base.Provisions, p.Operations, s.NewID, s.Limits)
+	}
+	// The diffs of every open proposal are the heavy part: inside the work limit.
+	var comp *Compilation
+	if err := s.heavy(ctx, func() error {
+		comp = CompileProposals(s.Differ, s.Limits, s.NewID, v, bases, open)
+		return nil
+	}); err != nil {
+		return nil, nil, err
+	}
+	return comp, v, nil
+}
+
+// CompileProposals is the compilation of version v, with no storage: the
+// proposals open, each rebased onto v from its base in bases where it was
+// made on another version (a proposal whose base is missing, or that no
+// longer applies to it, is left out), grouped under the provision each
+// change touches in document order, identical changes by several
+// delegations in one entry. open should be in the order the proposals
+// were made.
+func CompileProposals(differ Differ, limits Limits, newID func() string, v *Version, bases map[int]*Version, open []*Proposal) *Compilation {
+	byProvision := map[string][]CompiledProposal{}
+	for _, p := range open {
+		base, ok := bases[p.Base]
+		if !ok {
+			continue
+		}
+		result, err := ApplyOperations(base.Provisions, p.Operations, newID, limits)
 		if err != nil {
 			continue // cannot happen for a stored proposal; leave it out rather than fail the whole compilation
 		}
 		from := base.Provisions
-		if p.Base != n {
-			rb := s.rebase(v.Provisions, []rebaseItem{{p: p, base: base.Provisions, result: result}}, nil)
+		if p.Base != v.Number {
+			rb := rebase(differ, v.Provisions, []rebaseItem{{p: p, base: base.Provisions, result: result}}, nil)
 			if len(rb.Collisions) == 0 && len(rb.Obsolete) == 0 {
 				from, result = v.Provisions, rb.Provisions
 			}
 		}
-		diff := s.Differ.Provisions(from, result)
+		diff := differ.Provisions(from, result)
 		// A run of inserted provisions goes under the provision the run
 		// follows, not under the new provision before each.
 		inserted := map[string]string{}
@@ -87,7 +121,7 @@ func (s *Service) compile(ctx context.Context, d *Document, n int) (*Compilation
 			group(byProvision, key, cp, p)
 		}
 	}
-	comp := &Compilation{Document: doc, Version: n, Entries: []CompilationEntry{}}
+	comp := &Compilation{Document: v.Document, Version: v.Number, Entries: []CompilationEntry{}}
 	if ps := byProvision[""]; len(ps) > 0 {
 		comp.Entries = append(comp.Entries, CompilationEntry{Proposals: ps})
 	}
@@ -98,7 +132,7 @@ func (s *Service) compile(ctx context.Context, d *Document, n int) (*Compilation
 		}
 		comp.Entries = append(comp.Entries, CompilationEntry{Provision: p, Proposals: ps})
 	}
-	return comp, v, nil
+	return comp
 }
 
 // group adds p's change cp under key, joining an identical change.

@@ -4,7 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -27,6 +30,19 @@ func validID(id string) bool {
 // provisionStatuses is the mutable status object of one version.
 type provisionStatuses struct {
 	Statuses map[string]string `json:"statuses"`
+	// Rev counts the changes; Log holds each, so that each has its event.
+	Rev int            `json:"rev,omitempty"`
+	Log []statusChange `json:"log,omitempty"`
+}
+
+// statusChange is one change of a provision's status.
+type statusChange struct {
+	Rev        int       `json:"rev"`
+	Provision  string    `json:"provision"`
+	Status     string    `json:"status"`
+	Actor      string    `json:"actor"`
+	Delegation string    `json:"delegation,omitempty"`
+	At         time.Time `json:"at"`
 }
 
 // CreateDocument creates a document and its version 1 from text.
@@ -87,7 +103,7 @@ func (s *Service) CreateDocument(ctx context.Context, d *Document, text string) 
 	}
 	d.ETag = etag
 	s.record(ctx, d.ID, "document.create", d.Symbol, "")
-	s.record(ctx, d.ID, "version.create", "1", v.Hash)
+	s.recordChange(ctx, d.ID, "version/1", "version.create", "1", v.Hash)
 	return d, v, nil
 }
 
@@ -401,7 +417,7 @@ func (s *Service) CreateVersion(ctx context.Context, doc string, base int, text,
 	if err != nil {
 		return nil, err
 	}
-	s.record(ctx, doc, "version.create", fmt.Sprint(v.Number), v.Hash)
+	s.recordChange(ctx, doc, fmt.Sprintf("version/%d", v.Number), "version.create", fmt.Sprint(v.Number), v.Hash)
 	if _, _, err := s.completeVersion(ctx, v, nd, nil); err != nil {
 		return nil, err
 	}
@@ -517,7 +533,7 @@ func (s *Service) completeVersion(ctx context.Context, v *Version, d *Document, 
 	} else {
 		return nil, nil, err
 	}
-	settle := func(id, status, reason string) error {
+	settle := func(id, status, reason string) (*Event, error) {
 		changed, action := false, ""
 		_, err := s.rmwProposal(ctx, doc, id, openByID[id], nil, "", func(p *Proposal) error {
 			if p.Status == ProposalWithdrawn && status != ProposalObsolete && p.MergedInto == 0 {
@@ -543,28 +559,51 @@ func (s *Service) completeVersion(ctx context.Context, v *Version, d *Document, 
 			}
 			return nil
 		})
-		if err != nil {
-			return err
+		if err != nil || !changed {
+			return nil, err
 		}
-		if changed {
-			if action == "" {
-				action = "proposal." + status
-			}
-			s.record(ctx, doc, action, id, reason)
+		if action == "" {
+			action = "proposal." + status
 		}
-		return nil
+		return &Event{Action: action, Ref: id, Detail: reason}, nil
 	}
+	// The proposals settle side by side (each is its own object); their
+	// events are then appended in order, in one pass over the trail.
+	type job struct{ id, status, reason string }
+	var jobs []job
 	for _, id := range v.Merged {
 		status := ProposalAccepted
 		if contains(v.AcceptedModified, id) {
 			status = ProposalAcceptedModified
 		}
-		if err := settle(id, status, ""); err != nil {
-			return nil, nil, err
+		jobs = append(jobs, job{id, status, ""})
+	}
+	for _, id := range slices.Sorted(maps.Keys(obsolete)) {
+		jobs = append(jobs, job{id, ProposalObsolete, obsolete[id]})
+	}
+	events := make([]*Event, len(jobs))
+	errs := make([]error, len(jobs))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 16)
+	for i, j := range jobs {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			events[i], errs[i] = settle(j.id, j.status, j.reason)
+		}()
+	}
+	wg.Wait()
+	var done []*Event
+	for _, e := range events {
+		if e != nil {
+			done = append(done, e)
 		}
 	}
-	for id, why := range obsolete {
-		if err := settle(id, ProposalObsolete, why); err != nil {
+	s.recordAll(ctx, doc, done)
+	for _, err := range errs {
+		if err != nil {
 			return nil, nil, err
 		}
 	}
@@ -642,7 +681,8 @@ func checkNotInAdoption(d *Document) error {
 // ifMatch, when not "", is the version's ETag as the client read it:
 // EPRECONDITION if a status of the version changed since.
 func (s *Service) SetProvisionStatus(ctx context.Context, doc string, n int, id, status, ifMatch string) (*Provision, string, error) {
-	if _, _, err := s.changeableDocument(ctx, doc, ActStatusSet, false); err != nil {
+	u, d, err := s.changeableDocument(ctx, doc, ActStatusSet, false)
+	if err != nil {
 		return nil, "", err
 	}
 	if !ValidProvisionStatus(status) {
@@ -653,11 +693,15 @@ func (s *Service) SetProvisionStatus(ctx context.Context, doc string, n int, id,
 	if err != nil {
 		return nil, "", err
 	}
+	if n != d.Head {
+		// A superseded version is a record: its statuses stay as they were.
+		return nil, "", Errorf(ECONFLICT, "version %d is superseded by version %d; only the statuses of the head version can change", n, d.Head)
+	}
 	p, i := v.Provision(id)
 	if i < 0 {
 		return nil, "", Errorf(ENOTFOUND, "no provision %q in version %d", id, n)
 	}
-	newETag := ""
+	newETag, rev := "", 0
 	err = retry(func() error {
 		st, etag, err := s.statuses(ctx, doc, n)
 		if err != nil {
@@ -667,6 +711,9 @@ func (s *Service) SetProvisionStatus(ctx context.Context, doc string, n int, id,
 			return &Error{Code: EPRECONDITION, Message: "the version's statuses changed since they were read", Err: errClientPrecondition}
 		}
 		st.Statuses[id] = status
+		st.Rev++
+		rev = st.Rev
+		st.Log = append(st.Log, statusChange{Rev: st.Rev, Provision: id, Status: status, Actor: u.ID, Delegation: u.Delegation, At: s.now()})
 		if etag == "" {
 			newETag, err = s.createJSON(ctx, statusKey(doc, n), st)
 			if IsCode(err, ECONFLICT) {
@@ -681,7 +728,7 @@ func (s *Service) SetProvisionStatus(ctx context.Context, doc string, n int, id,
 		return nil, "", err
 	}
 	p.Status = status
-	s.record(ctx, doc, "provision.status", fmt.Sprintf("%d/%s", n, id), status)
+	s.recordChange(ctx, doc, fmt.Sprintf("status/%d/%d", n, rev), "provision.status", fmt.Sprintf("%d/%s", n, id), status)
 	return &p, statusTag(v.Hash, newETag), nil
 }
 

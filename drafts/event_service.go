@@ -26,38 +26,90 @@ type eventHead struct {
 func (e *Event) hash() string {
 	h := sha256.New()
 	// Length-prefixed fields, so no two events share an encoding.
-	for _, f := range []string{
+	fields := []string{
 		strconv.FormatInt(e.Seq, 10), e.At.UTC().Format("2006-01-02T15:04:05.000Z07:00"),
 		e.Actor, e.Delegation, e.Action, e.Ref, e.Detail, e.PrevHash,
-	} {
+	}
+	if e.Change != "" {
+		// Only then: events recorded before changes were named keep their hashes.
+		fields = append(fields, "change", e.Change)
+	}
+	for _, f := range fields {
 		fmt.Fprintf(h, "%d:%s;", len(f), f)
 	}
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// record appends an event by the user of ctx and logs a failure: the change
-// it records has happened already.
+// record appends an event by the user of ctx that names no stored change.
 func (s *Service) record(ctx context.Context, doc, action, ref, detail string) {
-	e := &Event{Action: action, Ref: ref, Detail: detail}
-	if u := UserFromContext(ctx); u != nil {
-		e.Actor, e.Delegation = u.ID, u.Delegation
-	} else {
-		e.Actor = "system"
+	s.recordAll(ctx, doc, []*Event{{Action: action, Ref: ref, Detail: detail}})
+}
+
+// recordChange appends the event of a stored change (see audit.go) by the
+// user of ctx.
+func (s *Service) recordChange(ctx context.Context, doc, change, action, ref, detail string) {
+	s.recordAll(ctx, doc, []*Event{{Action: action, Ref: ref, Detail: detail, Change: change}})
+}
+
+// recordAll appends events by the user of ctx, in order, reading and
+// writing the trail's head hint once for all of them. The changes they
+// record have happened: events that cannot be written now (storage down)
+// are kept and written by RetryEvents; whatever a crash loses,
+// CompleteEvents writes from the stored changes; verification names a
+// change that still has none.
+func (s *Service) recordAll(ctx context.Context, doc string, es []*Event) {
+	if len(es) == 0 {
+		return
+	}
+	for _, e := range es {
+		if u := UserFromContext(ctx); u != nil {
+			e.Actor, e.Delegation = u.ID, u.Delegation
+		} else {
+			e.Actor = "system"
+		}
 	}
 	// The change happened: record it even if the client has gone.
-	if err := s.appendEvent(context.WithoutCancel(ctx), doc, e); err != nil && s.Log != nil {
-		s.Log.Error("audit event not recorded", "document", doc, "action", action, "err", err)
+	written, err := s.appendEvents(context.WithoutCancel(ctx), doc, es)
+	if err != nil {
+		s.Log.Error("audit events not recorded yet; kept to retry", "document", doc, "action", es[written].Action, "events", len(es)-written, "err", err)
+		for _, e := range es[written:] {
+			s.pending.add(doc, e)
+		}
 	}
 }
 
-// appendEvent adds e at the end of the document's chain. Of two concurrent
-// appends one gets the sequence number, the other moves on to the next.
-func (s *Service) appendEvent(ctx context.Context, doc string, e *Event) error {
+// appendEvents adds es at the end of the document's chain, in order. Of
+// two concurrent appends one gets the sequence number, the other moves on
+// to the next.
+// It returns how many it wrote.
+func (s *Service) appendEvents(ctx context.Context, doc string, es []*Event) (int, error) {
 	var head eventHead
 	headETag, err := s.getJSON(ctx, eventHeadKey(doc), &head)
 	if err != nil && !IsCode(err, ENOTFOUND) {
-		return err
+		return 0, err
 	}
+	for i, e := range es {
+		if err := s.appendAfter(ctx, doc, &head, e); err != nil {
+			return i, err
+		}
+	}
+	next := head
+	if headETag == "" {
+		_, err = s.createJSON(ctx, eventHeadKey(doc), next)
+	} else {
+		_, err = s.updateJSON(ctx, eventHeadKey(doc), next, headETag)
+	}
+	// A lost race on the hint is harmless: readers follow the chain; and
+	// the events are written.
+	if err != nil && !IsCode(err, ECONFLICT) && !IsCode(err, EPRECONDITION) {
+		s.Log.Warn("event trail hint not updated", "document", doc, "err", err)
+	}
+	return len(es), nil
+}
+
+// appendAfter writes e after head, following the chain past events others
+// wrote meanwhile, and moves head to e.
+func (s *Service) appendAfter(ctx context.Context, doc string, head *eventHead, e *Event) error {
 	e.At = s.now()
 	for tries := 0; tries < 10000; tries++ {
 		e.Seq, e.PrevHash = head.Seq+1, head.Hash
@@ -74,18 +126,13 @@ func (s *Service) appendEvent(ctx context.Context, doc string, e *Event) error {
 		if err != nil {
 			return err
 		}
-		head = eventHead{Seq: other.Seq, Hash: other.Hash}
+		*head = eventHead{Seq: other.Seq, Hash: other.Hash}
+		if e.Change != "" && other.Change == e.Change {
+			*e = *other
+			return nil // the change's event is there already (written by a retry or a completion)
+		}
 	}
-	next := eventHead{Seq: e.Seq, Hash: e.Hash}
-	if headETag == "" {
-		_, err = s.createJSON(ctx, eventHeadKey(doc), next)
-	} else {
-		_, err = s.updateJSON(ctx, eventHeadKey(doc), next, headETag)
-	}
-	// A lost race on the hint is harmless: readers follow the chain.
-	if err != nil && !IsCode(err, ECONFLICT) && !IsCode(err, EPRECONDITION) {
-		return err
-	}
+	*head = eventHead{Seq: e.Seq, Hash: e.Hash}
 	return nil
 }
 
@@ -119,8 +166,15 @@ func (s *Service) VerifyEvents(ctx context.Context, doc string) (*Verification, 
 	prefix := "texts/" + doc + "/events/"
 	prev, want := "", int64(1)
 	after := ""
+	sc := newChainScan() // the changes the events record, for completeness
 	bad := func(seq int64, problem string) (*Verification, error) {
 		res.OK, res.FirstBad, res.Problem = false, &seq, problem
+		// Name the changes the broken chain no longer records, too.
+		if missing, _, err := s.missingEvents(ctx, doc); err == nil {
+			for _, m := range missing {
+				res.Unrecorded = append(res.Unrecorded, m.change)
+			}
+		}
 		return res, nil
 	}
 	for {
@@ -153,6 +207,7 @@ func (s *Service) VerifyEvents(ctx context.Context, doc string) (*Verification, 
 			prev = e.Hash
 			want++
 			res.Checked++
+			sc.note(&e)
 		}
 		if next == "" {
 			break
@@ -166,6 +221,18 @@ func (s *Service) VerifyEvents(ctx context.Context, doc string) (*Verification, 
 		if _, err := s.Store.Get(ctx, eventKey(doc, want)); IsCode(err, ENOTFOUND) {
 			return bad(want, fmt.Sprintf("events after %d are missing", want-1))
 		}
+	}
+	// Complete: every stored change has its event.
+	missing, err := s.unrecorded(ctx, doc, sc)
+	if err != nil {
+		return nil, err
+	}
+	if len(missing) > 0 {
+		res.OK = false
+		for _, m := range missing {
+			res.Unrecorded = append(res.Unrecorded, m.change)
+		}
+		res.Problem = fmt.Sprintf("%d stored changes have no event, first %s", len(missing), missing[0].change)
 	}
 	return res, nil
 }

@@ -47,6 +47,11 @@ type side struct {
 // provision they follow in the proposal, or the nearest one before it that
 // still exists.
 func (s *Service) rebase(head []Provision, items []rebaseItem, resolutions map[string]string) *rebaseResult {
+	return rebase(s.Differ, head, items, resolutions)
+}
+
+// rebase is Service.rebase with its Differ: a pure function.
+func rebase(differ Differ, head []Provision, items []rebaseItem, resolutions map[string]string) *rebaseResult {
 	res := &rebaseResult{Obsolete: map[string]string{}, Modified: map[string]bool{}, Touched: map[string][]*Proposal{}}
 	acc := make([]Provision, len(head))
 	copy(acc, head)
@@ -66,7 +71,7 @@ func (s *Service) rebase(head []Provision, items []rebaseItem, resolutions map[s
 	var order []string
 	sides := map[string][]side{}
 	for i, it := range items {
-		diffs[i] = s.Differ.Provisions(it.base, it.result)
+		diffs[i] = differ.Provisions(it.base, it.result)
 		for _, c := range diffs[i].Changes {
 			if c.Kind == ChangeDeleted || c.Modified || c.Renumbered {
 				if _, ok := sides[c.Provision]; !ok {
@@ -130,7 +135,7 @@ func (s *Service) rebase(head []Provision, items []rebaseItem, resolutions map[s
 				ok = false
 			default:
 				if c.Modified {
-					merged, clean := s.Differ.Merge3(c.OldText, text, c.Text)
+					merged, clean := differ.Merge3(c.OldText, text, c.Text)
 					if !clean {
 						ok = false
 					} else {
@@ -227,6 +232,9 @@ type MergeInput struct {
 	Proposals   []string
 	Resolutions map[string]string
 	Message     string
+	// Preview checks the merge and returns the version it would make,
+	// without storing anything or changing any proposal.
+	Preview bool
 }
 
 // MergeResult is the new version and what happened to each proposal.
@@ -352,11 +360,15 @@ func (s *Service) Merge(ctx context.Context, doc string, in MergeInput) (*MergeR
 	if len(v.Merged) == 0 {
 		return nil, Errorf(ECONFLICT, "none of the proposals can be merged: %s", describeObsolete(rb.Obsolete))
 	}
+	if in.Preview {
+		out.Version = v
+		return out, nil
+	}
 	nd, err := s.storeVersion(ctx, d, head, v)
 	if err != nil {
 		return nil, err
 	}
-	s.record(ctx, doc, "merge", fmt.Sprint(v.Number), strings.Join(v.Merged, ","))
+	s.recordChange(ctx, doc, fmt.Sprintf("version/%d", v.Number), "merge", fmt.Sprint(v.Number), strings.Join(v.Merged, ","))
 	// The merged proposals as read: completing the version reads no
 	// proposal twice (a write with a stale copy fails and reads again).
 	known := map[string]*Proposal{}
@@ -474,6 +486,10 @@ func (s *Service) VersionDiff(ctx context.Context, doc string, n, m int) (*Diff,
 }
 
 // versionDiff is VersionDiff on a document already checked and read.
+// Versions are immutable, and so is their diff: it is computed once per
+// process (one computation for concurrent callers, inside the work limit)
+// and kept in the cache of immutable objects. The diff returned is shared:
+// read only.
 func (s *Service) versionDiff(ctx context.Context, dd *Document, n, m int) (*Diff, *Version, *Version, error) {
 	doc := dd.ID
 	to, err := s.getVersion(ctx, doc, n)
@@ -484,18 +500,48 @@ func (s *Service) versionDiff(ctx context.Context, dd *Document, n, m int) (*Dif
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	d := s.Differ.Provisions(from.Provisions, to.Provisions)
-	if m < n {
+	key := fmt.Sprintf("diff/%s/%d/%d", doc, n, m)
+	if d, ok := s.immutable().get(key); ok {
+		return d.(*Diff), from, to, nil
+	}
+	d, err := s.flights.do(ctx, key, func() (any, error) {
+		if d, ok := s.immutable().get(key); ok {
+			return d, nil
+		}
+		d, err := s.computeVersionDiff(ctx, dd, from, to)
+		if err != nil {
+			return nil, err
+		}
+		s.immutable().add(key, d, diffSize(d))
+		return d, nil
+	})
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return d.(*Diff), from, to, nil
+}
+
+// computeVersionDiff diffs two versions and attributes each change to the
+// proposals merged between them.
+func (s *Service) computeVersionDiff(ctx context.Context, dd *Document, from, to *Version) (*Diff, error) {
+	var d *Diff
+	if err := s.heavy(ctx, func() error {
+		d = s.Differ.Provisions(from.Provisions, to.Provisions)
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	if m, n := from.Number, to.Number; m < n {
 		versions := []*Version{from}
 		for k := m + 1; k < n; k++ {
-			v, err := s.getVersion(ctx, doc, k)
+			v, err := s.getVersion(ctx, dd.ID, k)
 			if err != nil {
-				return nil, nil, nil, err
+				return nil, err
 			}
 			versions = append(versions, v)
 		}
 		versions = append(versions, to)
 		s.attributeVersions(ctx, d, versions, dd.Body)
 	}
-	return d, from, to, nil
+	return d, nil
 }

@@ -55,7 +55,7 @@ func (s *Service) CreateProposal(ctx context.Context, doc string, in ProposalInp
 		return nil, err
 	}
 	p.ETag = etag
-	s.record(ctx, doc, "proposal.create", p.ID, fmt.Sprintf("base %d, %d operations", p.Base, len(p.Operations)))
+	s.recordChange(ctx, doc, "proposal/"+p.ID, "proposal.create", p.ID, fmt.Sprintf("base %d, %d operations", p.Base, len(p.Operations)))
 	return p, nil
 }
 
@@ -102,10 +102,29 @@ func (s *Service) proposalOperations(ctx context.Context, d *Document, in Propos
 		return nil, &Error{Code: EINVALID, Message: fmt.Sprintf("the proposal makes %d changes; the limit is %d (each inserted provision counts)", len(ops), MaxOperations),
 			Fields: []FieldError{{Field: "operations", Message: "too many"}}}
 	}
-	if _, err := ApplyOperations(base.Provisions, ops, s.NewID, s.Limits); err != nil {
+	after, err := ApplyOperations(base.Provisions, ops, s.NewID, s.Limits)
+	if err != nil {
 		return nil, err
 	}
+	if sameProvisions(base.Provisions, after) {
+		return nil, &Error{Code: EINVALID, Message: "the proposal changes nothing: applied to the base version, its operations give the same text",
+			Fields: []FieldError{{Field: "operations", Message: "no change"}}}
+	}
 	return ops, nil
+}
+
+// sameProvisions reports whether two provision lists read the same: the
+// same provisions, in the same order, with the same markers and texts.
+func sameProvisions(a, b []Provision) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i].ID != b[i].ID || a[i].Number != b[i].Number || a[i].Text != b[i].Text || a[i].Kind != b[i].Kind {
+			return false
+		}
+	}
+	return true
 }
 
 // EditProposal replaces an open proposal's base, justification and
@@ -249,15 +268,27 @@ func (s *Service) listProposalsFrom(ctx context.Context, doc string, f ProposalF
 func (s *Service) listProposalsKnown(ctx context.Context, doc string, f ProposalFilter, opt ListOptions, first *keyPage, known map[string]*Proposal) (*Page[*Proposal], error) {
 	page := &Page[*Proposal]{Items: []*Proposal{}}
 	want := opt.limit()
+	filtered := f.Status != "" || f.Delegation != ""
+	prefix := "texts/" + doc + "/proposals/"
 	for {
-		// Ask only for what is missing, so a page never exceeds the limit.
+		if err := ctx.Err(); err != nil {
+			return nil, WrapError(EUNAVAILABLE, err, "the request ended")
+		}
+		// Unfiltered, ask only for what is missing, so a page never exceeds
+		// the limit. Filtered, read in batches whatever the limit: a page
+		// of one withdrawn proposal among thousands costs one listing per
+		// batch, not one per proposal; the next cursor is then the last
+		// proposal read.
 		o := opt
 		o.Limit = want - len(page.Items)
+		if filtered {
+			o.Limit = 500
+		}
 		var kp keyPage
 		if first != nil {
 			kp, first = *first, nil
 		} else {
-			kp.keys, kp.next, kp.err = s.listKeys(ctx, "texts/"+doc+"/proposals/", o)
+			kp.keys, kp.next, kp.err = s.listKeys(ctx, prefix, o)
 		}
 		keys, next, err := kp.keys, kp.next, kp.err
 		if err != nil {
@@ -287,12 +318,16 @@ func (s *Service) listProposalsKnown(ctx context.Context, doc string, f Proposal
 				read = read[1:]
 			}
 		}
-		for _, p := range ps {
+		for i, p := range ps {
 			if p == nil {
 				continue
 			}
 			if (f.Status == "" || p.Status == f.Status) && (f.Delegation == "" || p.Delegation == f.Delegation) {
 				page.Items = append(page.Items, p)
+				if len(page.Items) >= want && i < len(keys)-1 {
+					page.NextCursor = keys[i][len(prefix):]
+					return page, nil
+				}
 			}
 		}
 		page.NextCursor = next
@@ -539,7 +574,13 @@ func (s *Service) ProposalDiff(ctx context.Context, doc, id, against string) (*D
 	default:
 		return nil, &Error{Code: EINVALID, Message: `against must be "base" or "head"`, Fields: []FieldError{{Field: "against", Message: `"base" or "head"`}}}
 	}
-	diff := s.Differ.Provisions(from, result)
+	var diff *Diff
+	if err := s.heavy(ctx, func() error {
+		diff = s.Differ.Provisions(from, result)
+		return nil
+	}); err != nil {
+		return nil, err
+	}
 	attribute(diff, map[string][]*Proposal{}, []*Proposal{p})
 	return diff, nil
 }

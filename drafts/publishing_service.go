@@ -36,7 +36,11 @@ func (s *Service) VersionPDF(ctx context.Context, doc string, n, against int) (*
 			return nil, err
 		}
 		name := pdfName(d.Symbol, n, fmt.Sprintf("-changes-from-v%d", against))
-		return s.cachedPDF(ctx, d, "changes", name, []any{from, to, diff}, func(w io.Writer) error {
+		digest, err := s.diffDigest(doc, n, against, diff)
+		if err != nil {
+			return nil, err
+		}
+		return s.cachedPDF(ctx, d, "changes", name, []any{from, to, digest}, func(w io.Writer) error {
 			return s.Renderer.ChangesPDF(w, d, from, to, diff)
 		})
 	}
@@ -123,11 +127,50 @@ func (s *Service) pdfKey(d *Document, kind string, inputs []any) (string, error)
 	doc := printedDocument{ID: d.ID, Symbol: d.Symbol, Title: d.Title, Kind: d.Kind, Body: d.Body, Language: d.Language,
 		Visibility: d.Visibility, State: d.State, Adopted: d.Adopted, AdoptedAt: d.AdoptedAt, AdoptedBy: d.AdoptedBy, Round: d.Round}
 	for _, v := range append([]any{kind, identity, doc}, inputs...) {
+		if ver, ok := v.(*Version); ok {
+			v = printedVersion(ver)
+		}
 		if err := enc.Encode(v); err != nil {
 			return "", WrapError(EINTERNAL, err, "computing the key of a print")
 		}
 	}
 	return fmt.Sprintf("pdf/%s/%s-%s.pdf", d.ID, kind, hex.EncodeToString(h.Sum(nil))[:40]), nil
+}
+
+// printedVersion is what of a version a key must name: everything but the
+// text of its provisions, which its hash names (encoding a 2 MB text for
+// every request's key would cost what the cache saves), and each
+// provision's kind and status.
+func printedVersion(v *Version) any {
+	c := *v
+	var b strings.Builder
+	for _, p := range v.Provisions {
+		b.WriteString(p.Kind)
+		b.WriteByte(':')
+		b.WriteString(p.Status)
+		b.WriteByte(';')
+	}
+	c.Provisions, c.Lead = nil, ""
+	return struct {
+		Version  *Version
+		Statuses string
+	}{&c, b.String()}
+}
+
+// diffDigest returns the hash of the diff of versions n and m of doc,
+// computed once: the diff never changes.
+func (s *Service) diffDigest(doc string, n, m int, d *Diff) (string, error) {
+	key := fmt.Sprintf("diff/%s/%d/%d/digest", doc, n, m)
+	if v, ok := s.immutable().get(key); ok {
+		return v.(string), nil
+	}
+	h := sha256.New()
+	if err := json.NewEncoder(h).Encode(d); err != nil {
+		return "", WrapError(EINTERNAL, err, "computing the key of a print")
+	}
+	digest := hex.EncodeToString(h.Sum(nil))
+	s.immutable().add(key, digest, int64(len(key)+len(digest)))
+	return digest, nil
 }
 
 // cachedPDF returns the print under its key, making it first if needed.
@@ -136,17 +179,40 @@ func (s *Service) cachedPDF(ctx context.Context, d *Document, kind, filename str
 	if err != nil {
 		return nil, err
 	}
-	data, etag, err := s.cachedBlob(ctx, key, func() ([]byte, error) {
-		var buf bytes.Buffer
-		if err := make(&buf); err != nil {
+	// One print per key: from memory, or made once for concurrent callers
+	// (all authorized already; the key names the document and everything
+	// printed), inside the work limit, and kept in storage and memory.
+	if b, ok := s.immutable().get("cache/" + key); ok {
+		return &PDF{Data: b.(*printed).data, ETag: b.(*printed).etag, Filename: filename}, nil
+	}
+	b, err := s.flights.do(ctx, "cache/"+key, func() (any, error) {
+		if b, ok := s.immutable().get("cache/" + key); ok {
+			return b, nil
+		}
+		data, etag, err := s.cachedBlob(ctx, key, func() ([]byte, error) {
+			var buf bytes.Buffer
+			if err := s.heavy(ctx, func() error { return make(&buf) }); err != nil {
+				return nil, err
+			}
+			return buf.Bytes(), nil
+		})
+		if err != nil {
 			return nil, err
 		}
-		return buf.Bytes(), nil
+		p := &printed{data: data, etag: etag}
+		s.immutable().add("cache/"+key, p, int64(len(data)))
+		return p, nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	return &PDF{Data: data, ETag: etag, Filename: filename}, nil
+	return &PDF{Data: b.(*printed).data, ETag: b.(*printed).etag, Filename: filename}, nil
+}
+
+// printed is a print kept in memory; its bytes are shared: read only.
+type printed struct {
+	data []byte
+	etag string
 }
 
 var unsafeFilename = regexp.MustCompile(`[^A-Za-z0-9._-]+`)

@@ -33,6 +33,9 @@ type Service struct {
 	Limits Limits
 	// SilenceMin is the shortest silence procedure allowed.
 	SilenceMin time.Duration
+	// SilenceMax is the furthest deadline a silence procedure may have;
+	// zero means no limit.
+	SilenceMax time.Duration
 	// Log receives failures that do not fail the request.
 	Log *slog.Logger
 	// CacheBytes bounds the in-process cache of immutable objects
@@ -44,11 +47,26 @@ type Service struct {
 	// at once (DefaultReadParallelism when zero).
 	ReadParallelism int
 
+	// WorkSlots is how many heavy computations (diffs, compilations,
+	// prints) run at once: one per CPU, at least 2, when zero. WorkQueue
+	// (DefaultWorkQueue when zero, none when negative) more wait, each at
+	// most WorkWait (DefaultWorkWait when zero); others get EUNAVAILABLE.
+	WorkSlots, WorkQueue int
+	WorkWait             time.Duration
+
 	cacheOnce sync.Once
 	cache     *lru
+	workOnce  sync.Once
+	workLimit *workLimit
+	flights   flights
+	pending   pendingEvents
+	uncertain uncertainDocs
 	// sweptAll is set once SettleDue has looked through every document.
 	sweptAll atomic.Bool
 }
+
+// DefaultSilenceMax is the furthest silence deadline allowed by default.
+const DefaultSilenceMax = 90 * 24 * time.Hour
 
 // NewService returns a Service with the default clock, ids and limits.
 func NewService(store ObjectStore, differ Differ, auth Authorizer) *Service {
@@ -59,6 +77,7 @@ func NewService(store ObjectStore, differ Differ, auth Authorizer) *Service {
 		Now:        func() time.Time { return time.Now().UTC() },
 		NewID:      func() string { return RandomID(10) },
 		SilenceMin: 72 * time.Hour,
+		SilenceMax: DefaultSilenceMax,
 		Log:        slog.New(slog.DiscardHandler),
 	}
 }
@@ -108,7 +127,9 @@ func (s *Service) createJSON(ctx context.Context, key string, v any) (string, er
 	if err != nil {
 		return "", WrapError(EINTERNAL, err, "encoding %s", key)
 	}
-	return s.Store.Create(ctx, key, data)
+	etag, err := s.Store.Create(ctx, key, data)
+	s.noteUncertain(key, err)
+	return etag, err
 }
 
 // updateJSON stores v at key if it is still at etag.
@@ -117,7 +138,9 @@ func (s *Service) updateJSON(ctx context.Context, key string, v any, etag string
 	if err != nil {
 		return "", WrapError(EINTERNAL, err, "encoding %s", key)
 	}
-	return s.Store.Update(ctx, key, data, etag)
+	etag, err = s.Store.Update(ctx, key, data, etag)
+	s.noteUncertain(key, err)
+	return etag, err
 }
 
 // listKeys lists the keys under prefix, one page.

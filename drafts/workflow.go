@@ -83,8 +83,12 @@ type Event struct {
 	Action     string    `json:"action"`
 	Ref        string    `json:"ref"`
 	Detail     string    `json:"detail,omitempty"`
-	PrevHash   string    `json:"prev_hash"`
-	Hash       string    `json:"hash"`
+	// Change names the stored change the event records ("proposal/<id>",
+	// "version/<n>", "round/<id>", "round/<id>/end", "status/<n>/<rev>"),
+	// once per change: verification checks every stored change has one.
+	Change   string `json:"change,omitempty"`
+	PrevHash string `json:"prev_hash"`
+	Hash     string `json:"hash"`
 }
 
 // Verification is the result of recomputing a document's event chain.
@@ -93,6 +97,9 @@ type Verification struct {
 	Checked  int64  `json:"checked"`
 	FirstBad *int64 `json:"first_bad"`
 	Problem  string `json:"problem,omitempty"`
+	// Unrecorded names the stored changes that no event records
+	// ("proposal/<id>", "version/<n>", "round/<id>", "status/<n>/<rev>").
+	Unrecorded []string `json:"unrecorded,omitempty"`
 }
 
 // Renderer writes texts, tracked diffs and compilations for people: plain

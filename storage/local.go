@@ -129,7 +129,44 @@ func OpenLocal(dir string) (*Local, error) {
 		_ = lock.Close()
 		return nil, drafts.WrapError(drafts.EUNAVAILABLE, err, "data directory %s cannot be synced", abs)
 	}
+	if err := l.removeLeftovers(); err != nil {
+		_ = lock.Close()
+		return nil, drafts.WrapError(drafts.EUNAVAILABLE, err, "data directory %s: crash leftovers cannot be removed", abs)
+	}
 	return l, nil
+}
+
+// removeLeftovers deletes the temporary files ("%tmp-*") a crash left
+// behind. It runs at open, under the directory's lock, so no write of this
+// or another process can be using them. No key segment can start with
+// "%tmp-" ('%' is escaped), so nothing else matches.
+func (l *Local) removeLeftovers() error {
+	dirs := map[string]bool{}
+	err := filepath.WalkDir(l.root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return nil
+			}
+			return err
+		}
+		if d.IsDir() || !strings.HasPrefix(d.Name(), localTempPrefix) {
+			return nil
+		}
+		if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+		dirs[filepath.Dir(path)] = true
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for dir := range dirs {
+		if err := syncDir(dir); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Dir returns the absolute path of the data directory.

@@ -180,6 +180,50 @@ func TestLocal_IgnoresForeignFiles(t *testing.T) {
 	}
 }
 
+// TestLocal_RemovesCrashLeftovers: temporary files a crash left behind are
+// deleted when the store is opened again; objects and foreign files stay.
+func TestLocal_RemovesCrashLeftovers(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	dir := t.TempDir()
+	l := MustOpenLocal(t, dir)
+	storagetest.MustCreate(t, l, "docs/one", []byte("1"))
+	storagetest.MustCreate(t, l, "docs/deep/two", []byte("2"))
+	if err := l.Close(); err != nil {
+		t.Fatal(err)
+	}
+	leftovers := []string{
+		filepath.Join(dir, "objects", "docs", "%tmp-123"),
+		filepath.Join(dir, "objects", "docs", "deep", "%tmp-abc"),
+		filepath.Join(dir, "objects", "%tmp-root"),
+	}
+	for _, p := range leftovers {
+		if err := os.WriteFile(p, []byte("half a write"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	foreign := filepath.Join(dir, "objects", "docs", "bad%escape")
+	if err := os.WriteFile(foreign, []byte("x"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	l = MustOpenLocal(t, dir)
+	for _, p := range leftovers {
+		if _, err := os.Stat(p); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("%s is still there (%v)", p, err)
+		}
+	}
+	if _, err := os.Stat(foreign); err != nil {
+		t.Errorf("a file that is not a leftover was removed: %v", err)
+	}
+	for key, want := range map[string]string{"docs/one": "1", "docs/deep/two": "2"} {
+		obj, err := l.Get(ctx, key)
+		if err != nil || string(obj.Data) != want {
+			t.Errorf("Get %s = %v, %v", key, obj, err)
+		}
+	}
+}
+
 func TestLocal_LongSegment(t *testing.T) {
 	t.Parallel()
 	l := MustOpenLocal(t, t.TempDir())

@@ -207,6 +207,8 @@ func TestConfigErrors(t *testing.T) {
 	}{
 		{"unknown storage", []string{"--storage", "floppy"}, 2, `unknown storage type "floppy"`},
 		{"bad duration", []string{"--silence-min", "soon"}, 2, "CHANCERY_SILENCE_MIN"},
+		{"bad silence maximum", []string{"--silence-max", "forever"}, 2, "CHANCERY_SILENCE_MAX"},
+		{"silence maximum under the minimum", []string{"--silence-min", "96h", "--silence-max", "3d"}, 2, "CHANCERY_SILENCE_MAX"},
 		{"bad address", []string{"--addr", "nowhere"}, 2, "CHANCERY_ADDR"},
 		{"s3 without endpoint", []string{"--storage", "s3"}, 2, "CHANCERY_S3_ENDPOINT"},
 		{"unwritable data dir", []string{"--data-dir", filepath.Join(notDir, "data")}, 1, "storage:"},
@@ -287,6 +289,29 @@ func TestGracefulShutdown(t *testing.T) {
 	}
 	if err := <-closed; err != nil {
 		t.Fatalf("Close: %v", err)
+	}
+}
+
+// TestSilenceMaxConfig: the maximum silence deadline is 90 days unless the
+// flag or the environment says otherwise, in days or as a Go duration.
+func TestSilenceMaxConfig(t *testing.T) {
+	tests := []struct {
+		env  map[string]string
+		args []string
+		want time.Duration
+	}{
+		{nil, nil, 90 * 24 * time.Hour},
+		{map[string]string{"CHANCERY_SILENCE_MAX": "30d"}, nil, 30 * 24 * time.Hour},
+		{map[string]string{"CHANCERY_SILENCE_MAX": "30d"}, []string{"--silence-max", "240h"}, 240 * time.Hour},
+	}
+	for _, tt := range tests {
+		m := NewMain(io.Discard, io.Discard)
+		if err := m.ParseFlags(tt.args, func(k string) string { return tt.env[k] }); err != nil {
+			t.Fatal(err)
+		}
+		if m.Config.SilenceMax != tt.want {
+			t.Errorf("env %v args %v: SilenceMax %s, want %s", tt.env, tt.args, m.Config.SilenceMax, tt.want)
+		}
 	}
 }
 

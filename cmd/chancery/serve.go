@@ -21,6 +21,7 @@ import (
 	"chancery/policy"
 	"chancery/render"
 	"chancery/storage"
+	"chancery/web"
 )
 
 // errHelp is returned when -h was asked for: not a failure.
@@ -28,12 +29,14 @@ var errHelp = flag.ErrHelp
 
 // Config is the server's configuration, from flags and the environment.
 type Config struct {
-	Addr           string
-	MetricsAddr    string
-	Storage        storage.Config
-	PolicyModel    string
-	PolicyFile     string
-	SilenceMin     time.Duration
+	Addr        string
+	MetricsAddr string
+	Storage     storage.Config
+	PolicyModel string
+	PolicyFile  string
+	SilenceMin  time.Duration
+	// SilenceMax is the furthest deadline a silence procedure may have.
+	SilenceMax     time.Duration
 	BootstrapToken string
 	Demo           bool
 	TrustedProxies []*net.IPNet
@@ -57,6 +60,8 @@ type Main struct {
 	log            *slog.Logger
 	bucket         storage.Bucket
 	server         *api.Server
+	httpSrv        *http.Server
+	ln             net.Listener
 	metricsSrv     *http.Server
 	metricsLn      net.Listener
 
@@ -96,6 +101,7 @@ func (m *Main) ParseFlags(args []string, getenv func(string) string) error {
 	fs.StringVar(&c.PolicyModel, "policy-model", env("CHANCERY_POLICY_MODEL", ""), "casbin model file; empty for the embedded default (CHANCERY_POLICY_MODEL)")
 	fs.StringVar(&c.PolicyFile, "policy", env("CHANCERY_POLICY", ""), "casbin policy file; empty for the embedded default (CHANCERY_POLICY)")
 	silence := fs.String("silence-min", env("CHANCERY_SILENCE_MIN", "72h"), "shortest silence procedure (CHANCERY_SILENCE_MIN)")
+	silenceMax := fs.String("silence-max", env("CHANCERY_SILENCE_MAX", "90d"), "longest silence procedure, e.g. 90d or 720h (CHANCERY_SILENCE_MAX)")
 	fs.StringVar(&c.BootstrapToken, "bootstrap-token", env("CHANCERY_BOOTSTRAP_TOKEN", ""), "token of the first secretariat user (CHANCERY_BOOTSTRAP_TOKEN)")
 	fs.BoolVar(&c.Demo, "demo", false, "load demo delegations, users and a document, and print their tokens")
 	proxies := fs.String("trusted-proxies", env("CHANCERY_TRUSTED_PROXIES", ""), "comma-separated CIDRs whose X-Forwarded-For is trusted (CHANCERY_TRUSTED_PROXIES)")
@@ -125,6 +131,12 @@ func (m *Main) ParseFlags(args []string, getenv func(string) string) error {
 	}
 	if c.SilenceMin, err = time.ParseDuration(*silence); err != nil || c.SilenceMin < 0 {
 		return usagef("CHANCERY_SILENCE_MIN / --silence-min: %q is not a duration such as 72h", *silence)
+	}
+	if c.SilenceMax, err = parseDays(*silenceMax); err != nil || c.SilenceMax <= 0 {
+		return usagef("CHANCERY_SILENCE_MAX / --silence-max: %q is not a duration such as 90d or 720h", *silenceMax)
+	}
+	if c.SilenceMax < c.SilenceMin {
+		return usagef("CHANCERY_SILENCE_MAX / --silence-max: %s is shorter than the shortest silence procedure (%s)", *silenceMax, *silence)
 	}
 	if c.MaxTextBytes, err = strconv.Atoi(*maxText); err != nil || c.MaxTextBytes < 1 {
 		return usagef("CHANCERY_MAX_TEXT_BYTES / --max-text-bytes: %q is not a positive number", *maxText)
@@ -192,6 +204,7 @@ func (m *Main) Open(ctx context.Context) error {
 	metrics := api.NewMetrics()
 	svc := drafts.NewService(metrics.InstrumentStore(bucket), diffing.New(), enforcer)
 	svc.SilenceMin = c.SilenceMin
+	svc.SilenceMax = c.SilenceMax
 	svc.Limits = drafts.Limits{MaxBytes: c.MaxTextBytes}
 	svc.CacheBytes = int64(c.CacheMB) << 20
 	if c.CacheMB == 0 {
@@ -221,7 +234,12 @@ func (m *Main) Open(ctx context.Context) error {
 	m.server.TrustedProxies = c.TrustedProxies
 	m.server.BodyLimit = fmt.Sprintf("%dK", (c.MaxTextBytes*2+1023)/1024+64)
 	m.server.Word = docx.New(docx.WithTextLimits(svc.Limits), docx.WithLimits(int64(c.MaxTextBytes)*2, 0, 0))
-	if err := m.server.Open(c.Addr); err != nil {
+	// The web workspace is served at /, the API keeps /v1.
+	ws := web.New(svc, enforcer, renderer, m.log)
+	ws.BodyLimit = m.server.BodyLimit
+	ws.TrustedProxies = c.TrustedProxies
+	ws.API = m.server.Handler()
+	if err := m.listen(c.Addr, ws.Handler()); err != nil {
 		return fmt.Errorf("listen on %s: %v", c.Addr, err)
 	}
 	if c.MetricsAddr != "" && c.MetricsAddr != "off" {
@@ -237,13 +255,20 @@ func (m *Main) Open(ctx context.Context) error {
 	}
 	// Silence procedures end by time: every replica looks for due ones.
 	go m.settleLoop(ctx, svc)
-	m.log.Info("chancery listening", "addr", m.server.Addr(), "storage", c.Storage.Type, "metrics", m.MetricsAddr())
-	fmt.Fprintf(m.stdout, "Chancery listening on http://%s (storage: %s)\n", m.server.Addr(), c.Storage.Type)
+	m.log.Info("chancery listening", "addr", m.Addr(), "storage", c.Storage.Type, "metrics", m.MetricsAddr())
+	fmt.Fprintf(m.stdout, "Chancery listening on http://%s (storage: %s)\n", m.Addr(), c.Storage.Type)
 	close(m.ready)
 	return nil
 }
 
 func (m *Main) settleLoop(ctx context.Context, svc *drafts.Service) {
+	// Events a crash kept from being written are written from the stored
+	// changes, once, at start.
+	if n, err := svc.CompleteAllEvents(ctx); err != nil && ctx.Err() == nil {
+		m.log.Error("completing the audit trails", "err", err, "written", n)
+	} else if n > 0 {
+		m.log.Warn("audit events recorded late", "count", n)
+	}
 	t := time.NewTicker(time.Second)
 	defer t.Stop()
 	for {
@@ -253,6 +278,12 @@ func (m *Main) settleLoop(ctx context.Context, svc *drafts.Service) {
 		case <-t.C:
 			if err := svc.SettleDue(ctx); err != nil && ctx.Err() == nil {
 				m.log.Warn("settling silence procedures", "err", err)
+			}
+			// Events that could not be written when storage was down.
+			if svc.PendingEvents() > 0 {
+				if err := svc.RetryEvents(ctx); err != nil && ctx.Err() == nil {
+					m.log.Warn("audit events still waiting for storage", "pending", svc.PendingEvents(), "err", err)
+				}
 			}
 		}
 	}
@@ -269,12 +300,30 @@ func (m *Main) Run(ctx context.Context) error {
 	return nil
 }
 
-// Addr returns the API's listen address.
+// listen serves h (the web workspace, which hands /v1 to the API) on addr
+// with the API's timeouts.
+func (m *Main) listen(addr string, h http.Handler) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	m.ln = ln
+	m.httpSrv = &http.Server{Handler: h, ReadTimeout: m.server.ReadTimeout, ReadHeaderTimeout: 10 * time.Second,
+		WriteTimeout: m.server.WriteTimeout, IdleTimeout: 2 * time.Minute}
+	go func() {
+		if err := m.httpSrv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			m.log.Error("http server stopped", "err", err)
+		}
+	}()
+	return nil
+}
+
+// Addr returns the listen address of the API and the web workspace.
 func (m *Main) Addr() string {
-	if m.server == nil {
+	if m.ln == nil {
 		return ""
 	}
-	return m.server.Addr()
+	return m.ln.Addr().String()
 }
 
 // MetricsAddr returns the metrics listen address, "" if off.
@@ -290,8 +339,8 @@ func (m *Main) Close() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	var errs []error
-	if m.server != nil {
-		errs = append(errs, m.server.Close(ctx))
+	if m.httpSrv != nil {
+		errs = append(errs, m.httpSrv.Shutdown(ctx))
 	}
 	if m.metricsSrv != nil {
 		errs = append(errs, m.metricsSrv.Shutdown(ctx))
@@ -325,4 +374,17 @@ func newRenderer(fallback, forum string) (*render.Renderer, error) {
 		return nil, usagef("CHANCERY_FORUM_NAME / --forum-name: %s", drafts.ErrorMessage(err))
 	}
 	return r, nil
+}
+
+// parseDays parses a duration as time.ParseDuration does, and also a whole
+// number of days ("90d").
+func parseDays(s string) (time.Duration, error) {
+	if n, ok := strings.CutSuffix(s, "d"); ok {
+		days, err := strconv.Atoi(n)
+		if err != nil || days < 0 || days > 100000 {
+			return 0, fmt.Errorf("%q is not a number of days", s)
+		}
+		return time.Duration(days) * 24 * time.Hour, nil
+	}
+	return time.ParseDuration(s)
 }

@@ -90,7 +90,21 @@ func StartMinIO(tb testing.TB) *Server {
 		"MINIO_UPDATE=off",
 	}
 	s.ready = func(ctx context.Context) error {
-		return httpReady(ctx, "http://"+s.Endpoint+"/minio/health/live", true)
+		if err := httpReady(ctx, "http://"+s.Endpoint+"/minio/health/live", true); err != nil {
+			return err
+		}
+		// MinIO reports itself live before its object layer is up and then
+		// answers "Server not initialized yet" for a moment: wait for a
+		// real S3 answer.
+		client, err := minio.New(s.Endpoint, &minio.Options{
+			Creds:  credentials.NewStaticV4(s.AccessKey, s.SecretKey, ""),
+			Region: storage.DefaultS3Region,
+		})
+		if err != nil {
+			return err
+		}
+		_, err = client.ListBuckets(ctx)
+		return err
 	}
 	s.launch()
 	return s

@@ -1,0 +1,281 @@
+// Command memory measures the peak memory (VmHWM, from /proc) of a real
+// chancery server process under concurrent load on one long text: 32
+// clients asking at once for the PDF of a 2 MB text, for its tracked
+// changes against a rewritten version, and for the document's metadata.
+// Each scenario runs in a fresh server process (VmHWM is a high-water
+// mark), over a local data directory prepared once, and counts the
+// answers: every one must be a 200, or a 503 that says when to retry.
+//
+//	go run ./bench/memory                    # builds ./cmd/chancery
+//	go run ./bench/memory -clients 64 -bytes 2000000
+//
+// Linux only (it reads /proc/PID/status).
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+)
+
+const bootstrap = "chy_bootstrap_0123456789abcdefghijklmnop"
+
+var (
+	bin     = flag.String("bin", "", "chancery binary (default: build ./cmd/chancery)")
+	clients = flag.Int("clients", 32, "concurrent requests per scenario")
+	size    = flag.Int("bytes", 2_000_000, "size of the text")
+	rounds  = flag.Int("rounds", 1, "times each client repeats its request")
+	only    = flag.String("only", "", "comma-separated scenarios to run (default all)")
+)
+
+func main() {
+	flag.Parse()
+	log.SetFlags(0)
+	tmp, err := os.MkdirTemp("", "chancery-memory-")
+	check(err)
+	defer os.RemoveAll(tmp)
+	if *bin == "" {
+		*bin = filepath.Join(tmp, "chancery")
+		cmd := exec.Command("go", "build", "-o", *bin, "./cmd/chancery")
+		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+		check(cmd.Run())
+	}
+	data := filepath.Join(tmp, "data")
+
+	// Prepare: a document with a 2 MB text and a second version that
+	// rewrites a word in every tenth provision.
+	srv := start(data)
+	c := &client{base: srv.base, token: bootstrap}
+	c.must("POST", "/v1/delegations", map[string]string{"id": "KZ", "name": "Kazakhstan", "status": "member"}, nil)
+	var chair struct{ Token string }
+	c.must("POST", "/v1/users", map[string]string{"name": "Chair", "role": "chair", "body": "SWG"}, &chair)
+	var reader struct{ Token string }
+	c.must("POST", "/v1/users", map[string]string{"name": "Reader", "role": "delegate", "delegation": "KZ"}, &reader)
+	text1, text2 := texts(*size)
+	cc := &client{base: srv.base, token: chair.Token}
+	var doc struct{ ID string }
+	cc.must("POST", "/v1/documents", map[string]any{"symbol": "BENCH/1", "title": "A long text", "kind": "other", "body": "SWG",
+		"language": "en", "visibility": "members", "text": text1}, &doc)
+	cc.must("POST", "/v1/documents/"+doc.ID+"/versions", map[string]any{"base": 1, "text": text2, "message": "rewritten"}, nil)
+	srv.stop()
+	fmt.Printf("text: %d bytes, %d provisions; %d clients x %d rounds; GOMAXPROCS of this machine %d\n\n",
+		len(text1), strings.Count(text1, "\n\n")+1, *clients, *rounds, runtime.NumCPU())
+
+	scenarios := []struct{ name, path string }{
+		{"idle (started, no request)", ""},
+		{"GET document (metadata)", "/v1/documents/" + doc.ID},
+		{"GET version 2 (JSON)", "/v1/documents/" + doc.ID + "/versions/2"},
+		{"PDF of version 1", "/v1/documents/" + doc.ID + "/versions/1/pdf"},
+		{"PDF changes 1->2", "/v1/documents/" + doc.ID + "/versions/2/pdf?against=1"},
+		{"diff 1->2 (JSON)", "/v1/documents/" + doc.ID + "/versions/2/diff?against=1"},
+	}
+	fmt.Printf("%-28s %10s %10s %6s %6s %6s %9s\n", "scenario", "VmHWM MB", "start MB", "200", "503", "other", "seconds")
+	for _, sc := range scenarios {
+		if !selected(sc.name) {
+			continue
+		}
+		srv := start(data)
+		startKB := vm(srv.pid, "VmHWM")
+		ok, busy, other := 0, 0, map[int]int{}
+		t0 := time.Now()
+		if sc.path != "" {
+			var mu sync.Mutex
+			var wg sync.WaitGroup
+			rc := &client{base: srv.base, token: reader.Token}
+			for i := 0; i < *clients; i++ {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					for r := 0; r < *rounds; r++ {
+						status, retry := rc.drain(sc.path)
+						mu.Lock()
+						switch {
+						case status == 200:
+							ok++
+						case status == 503 && retry != "":
+							busy++
+						default:
+							other[status]++
+						}
+						mu.Unlock()
+					}
+				}()
+			}
+			wg.Wait()
+		} else {
+			time.Sleep(time.Second)
+		}
+		hwm := vm(srv.pid, "VmHWM")
+		srv.stop()
+		n := 0
+		for _, v := range other {
+			n += v
+		}
+		fmt.Printf("%-28s %10.1f %10.1f %6d %6d %6d %9.2f\n", sc.name, float64(hwm)/1024, float64(startKB)/1024, ok, busy, n, time.Since(t0).Seconds())
+		if n > 0 {
+			fmt.Printf("  other statuses: %v\n", other)
+		}
+	}
+}
+
+// selected reports whether -only names the scenario (by a part of its name).
+func selected(name string) bool {
+	if *only == "" {
+		return true
+	}
+	for _, part := range strings.Split(*only, ",") {
+		if part != "" && strings.Contains(name, part) {
+			return true
+		}
+	}
+	return false
+}
+
+// texts returns a text of about n bytes (provisions of about 400 bytes)
+// and a version of it with one word changed in every tenth provision.
+func texts(n int) (string, string) {
+	r := rand.New(rand.NewPCG(1, 2))
+	words := strings.Fields("the member states shall cooperate consult inform each other on matters of common security confidence building measures in the economic environmental humanitarian and military political dimensions through regular meetings of experts and senior officials")
+	var a, b strings.Builder
+	for i := 1; a.Len() < n-500; i++ {
+		var p strings.Builder
+		fmt.Fprintf(&p, "%d. ", i)
+		for p.Len() < 400 {
+			p.WriteString(words[r.IntN(len(words))])
+			p.WriteByte(' ')
+		}
+		para := strings.TrimSpace(p.String()) + "."
+		if i > 1 {
+			a.WriteString("\n\n")
+			b.WriteString("\n\n")
+		}
+		a.WriteString(para)
+		if i%10 == 0 {
+			para = strings.Replace(para, " shall ", " should ", 1)
+			para = strings.Replace(para, " the ", " all the ", 1)
+		}
+		b.WriteString(para)
+	}
+	return a.String(), b.String()
+}
+
+// server is a running chancery process.
+type server struct {
+	cmd  *exec.Cmd
+	pid  int
+	base string
+}
+
+func start(data string) *server {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	check(err)
+	addr := ln.Addr().String()
+	ln.Close()
+	cmd := exec.Command(*bin, "serve", "--addr", addr, "--metrics-addr", "off", "--data-dir", data,
+		"--bootstrap-token", bootstrap, "--log-level", "error")
+	cmd.Stdout, cmd.Stderr = io.Discard, os.Stderr
+	check(cmd.Start())
+	s := &server{cmd: cmd, pid: cmd.Process.Pid, base: "http://" + addr}
+	for i := 0; ; i++ {
+		if resp, err := http.Get(s.base + "/readyz"); err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				return s
+			}
+		}
+		if i > 300 {
+			log.Fatal("the server did not start")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func (s *server) stop() {
+	_ = s.cmd.Process.Signal(os.Interrupt)
+	done := make(chan struct{})
+	go func() { s.cmd.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(30 * time.Second):
+		s.cmd.Process.Kill()
+		<-done
+	}
+}
+
+// vm reads a field of /proc/PID/status, in kB.
+func vm(pid int, field string) int {
+	f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
+	check(err)
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if rest, ok := strings.CutPrefix(sc.Text(), field+":"); ok {
+			var kb int
+			fmt.Sscanf(strings.TrimSpace(rest), "%d", &kb)
+			return kb
+		}
+	}
+	log.Fatalf("no %s in /proc/%d/status", field, pid)
+	return 0
+}
+
+// client speaks JSON to the server as one user.
+type client struct {
+	base, token string
+	http        http.Client
+}
+
+func (c *client) must(method, path string, body, out any) {
+	data, err := json.Marshal(body)
+	check(err)
+	req, err := http.NewRequestWithContext(context.Background(), method, c.base+path, bytes.NewReader(data))
+	check(err)
+	req.Header.Set("Authorization", "Bearer "+c.token)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := c.http.Do(req)
+	check(err)
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode >= 300 {
+		log.Fatalf("%s %s: %d %s", method, path, resp.StatusCode, raw)
+	}
+	if out != nil {
+		check(json.Unmarshal(raw, out))
+	}
+}
+
+// drain GETs path, reads the body to the end and returns the status and
+// the Retry-After header.
+func (c *client) drain(path string) (int, string) {
+	req, err := http.NewRequest("GET", c.base+path, nil)
+	check(err)
+	req.Header.Set("Authorization", "Bearer "+c.token)
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return -1, ""
+	}
+	defer resp.Body.Close()
+	io.Copy(io.Discard, resp.Body)
+	return resp.StatusCode, resp.Header.Get("Retry-After")
+}
+
+func check(err error) {
+	if err != nil {
+		log.Fatal(err)
+	}
+}

@@ -1,0 +1,462 @@
+package drafts
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Every stored change (a proposal, a version, a status change, a round
+// and its end) names its audit event, and the event names the change
+// (Event.Change). The change is written first, then its event; the two
+// cannot drift apart unnoticed or for long:
+//
+//   - an event that cannot be written (storage down) is kept in memory and
+//     written by RetryEvents, which serve runs every few seconds;
+//   - an event lost with the process (a crash between the change and its
+//     event) is written by CompleteEvents from the stored change, which
+//     serve runs at start over every document;
+//   - VerifyEvents checks not only the chain's hashes but that every
+//     stored change has its event, and names those that have none.
+//
+// An event is written once per change: appending walks every event after
+// the point it read and stops if the change's event is among them.
+
+// changeRecord is a stored change and the event that records it.
+type changeRecord struct {
+	change string
+	event  func() *Event
+}
+
+// pendingEvents are events that could not be written yet.
+type pendingEvents struct {
+	mu     sync.Mutex
+	events []pendingEvent
+}
+
+type pendingEvent struct {
+	doc string
+	e   *Event
+}
+
+// maxPending bounds the events kept for retry; past it the oldest are
+// left to CompleteEvents.
+const maxPending = 10000
+
+func (p *pendingEvents) add(doc string, e *Event) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if len(p.events) >= maxPending {
+		p.events = p.events[1:]
+	}
+	p.events = append(p.events, pendingEvent{doc, e})
+}
+
+func (p *pendingEvents) take() []pendingEvent {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	out := p.events
+	p.events = nil
+	return out
+}
+
+// uncertainDocs are documents where a write failed without saying whether
+// it happened (storage unreachable mid-request): a change may be stored
+// whose request failed, so recorded no event. RetryEvents completes them.
+type uncertainDocs struct {
+	mu   sync.Mutex
+	docs map[string]bool
+}
+
+// noteUncertain marks the document of key when a write to it failed in a
+// way that leaves unknown whether it happened.
+func (s *Service) noteUncertain(key string, err error) {
+	if err == nil || !IsCode(err, EUNAVAILABLE) {
+		return
+	}
+	doc := ""
+	switch {
+	case strings.HasPrefix(key, "texts/"):
+		doc, _, _ = strings.Cut(strings.TrimPrefix(key, "texts/"), "/")
+	case strings.HasPrefix(key, "documents/"):
+		doc = strings.TrimSuffix(strings.TrimPrefix(key, "documents/"), ".json")
+	}
+	if !validID(doc) {
+		return
+	}
+	s.uncertain.mu.Lock()
+	defer s.uncertain.mu.Unlock()
+	if s.uncertain.docs == nil {
+		s.uncertain.docs = map[string]bool{}
+	}
+	s.uncertain.docs[doc] = true
+}
+
+// PendingEvents returns how many events wait to be written, counting a
+// document whose writes failed uncertainly as one.
+func (s *Service) PendingEvents() int {
+	s.pending.mu.Lock()
+	n := len(s.pending.events)
+	s.pending.mu.Unlock()
+	s.uncertain.mu.Lock()
+	defer s.uncertain.mu.Unlock()
+	return n + len(s.uncertain.docs)
+}
+
+// RetryEvents writes the events that could not be written when their
+// change was made, in the order of their changes, and completes the
+// documents whose writes failed uncertainly; what still fails waits for the
+// next call.
+func (s *Service) RetryEvents(ctx context.Context) error {
+	first := s.retryEvents(ctx)
+	s.uncertain.mu.Lock()
+	docs := s.uncertain.docs
+	s.uncertain.docs = nil
+	s.uncertain.mu.Unlock()
+	for doc := range docs {
+		if _, err := s.CompleteEvents(ctx, doc); err != nil {
+			s.uncertain.mu.Lock()
+			if s.uncertain.docs == nil {
+				s.uncertain.docs = map[string]bool{}
+			}
+			s.uncertain.docs[doc] = true
+			s.uncertain.mu.Unlock()
+			if first == nil {
+				first = err
+			}
+		}
+	}
+	return first
+}
+
+func (s *Service) retryEvents(ctx context.Context) error {
+	var first error
+	scans := map[string]*chainScan{}
+	for _, p := range s.pending.take() {
+		err := func() error {
+			if p.e.Change == "" {
+				_, err := s.appendEvents(ctx, p.doc, []*Event{p.e})
+				return err
+			}
+			sc, ok := scans[p.doc]
+			if !ok {
+				var err error
+				if sc, err = s.scanChain(ctx, p.doc); err != nil {
+					return err
+				}
+				scans[p.doc] = sc
+			}
+			if sc.changes[p.e.Change] {
+				return nil
+			}
+			if err := s.appendFrom(ctx, p.doc, p.e, sc.head); err != nil {
+				delete(scans, p.doc)
+				return err
+			}
+			sc.changes[p.e.Change], sc.head = true, eventHead{Seq: p.e.Seq, Hash: p.e.Hash}
+			return nil
+		}()
+		if err != nil {
+			s.pending.add(p.doc, p.e)
+			if first == nil {
+				first = err
+			}
+		}
+	}
+	return first
+}
+
+// chainScan is what a reading of a document's whole chain found.
+type chainScan struct {
+	head    eventHead
+	changes map[string]bool
+	// legacy counts events recorded before changes were named, by
+	// action and ref.
+	legacy map[string]int
+}
+
+// scanChain reads a document's chain from the start to its end.
+func (s *Service) scanChain(ctx context.Context, doc string) (*chainScan, error) {
+	sc := newChainScan()
+	prefix := "texts/" + doc + "/events/"
+	after := ""
+	for {
+		objs, next, err := s.Store.List(ctx, prefix, after, 1000)
+		if err != nil {
+			return nil, err
+		}
+		for _, o := range objs {
+			e, err := getImmutable(ctx, s, o.Key, (*Event).clone)
+			if err != nil {
+				return nil, err
+			}
+			sc.note(e)
+		}
+		if next == "" {
+			return sc, nil
+		}
+		after = next
+	}
+}
+
+func newChainScan() *chainScan {
+	return &chainScan{changes: map[string]bool{}, legacy: map[string]int{}}
+}
+
+// note takes in one event of the chain, in order.
+func (sc *chainScan) note(e *Event) {
+	if e.Seq > sc.head.Seq {
+		sc.head = eventHead{Seq: e.Seq, Hash: e.Hash}
+	}
+	if e.Change != "" {
+		sc.changes[e.Change] = true
+		return
+	}
+	switch e.Action {
+	case "proposal.create":
+		sc.changes["proposal/"+e.Ref] = true
+	case "version.create", "merge", "version.renumber":
+		sc.changes["version/"+e.Ref] = true
+	default:
+		sc.legacy[e.Action+" "+e.Ref]++
+	}
+}
+
+// appendFrom appends e after head, walking past every event written
+// since; if one of them records e's change, e is not written again.
+func (s *Service) appendFrom(ctx context.Context, doc string, e *Event, head eventHead) error {
+	e.At = s.now()
+	for {
+		e.Seq, e.PrevHash = head.Seq+1, head.Hash
+		e.Hash = e.hash()
+		_, err := s.createJSON(ctx, eventKey(doc, e.Seq), e)
+		if err == nil {
+			break
+		}
+		if !IsCode(err, ECONFLICT) {
+			return err
+		}
+		other, err := getImmutable(ctx, s, eventKey(doc, e.Seq), (*Event).clone)
+		if err != nil {
+			return err
+		}
+		if other.Change == e.Change {
+			*e = *other
+			return nil
+		}
+		head = eventHead{Seq: other.Seq, Hash: other.Hash}
+	}
+	// Move the hint on if it is behind; a lost race is harmless.
+	var hint eventHead
+	etag, err := s.getJSON(ctx, eventHeadKey(doc), &hint)
+	switch {
+	case IsCode(err, ENOTFOUND):
+		_, err = s.createJSON(ctx, eventHeadKey(doc), eventHead{Seq: e.Seq, Hash: e.Hash})
+	case err == nil && hint.Seq < e.Seq:
+		_, err = s.updateJSON(ctx, eventHeadKey(doc), eventHead{Seq: e.Seq, Hash: e.Hash}, etag)
+	}
+	if err != nil && !IsCode(err, ECONFLICT) && !IsCode(err, EPRECONDITION) {
+		return err
+	}
+	return nil
+}
+
+// storedChanges lists every stored change of a document with the event
+// that records it, in the order the changes were made (as far as stored
+// times tell).
+func (s *Service) storedChanges(ctx context.Context, doc string, sc *chainScan) ([]changeRecord, error) {
+	type dated struct {
+		at time.Time
+		changeRecord
+	}
+	var out []dated
+	keys, err := s.allKeys(ctx, "texts/"+doc+"/versions/")
+	if err != nil {
+		return nil, err
+	}
+	for _, k := range keys {
+		n, err := strconv.Atoi(strings.TrimSuffix(k[strings.LastIndex(k, "/")+1:], ".json"))
+		if err != nil {
+			continue
+		}
+		v, err := s.rawVersion(ctx, doc, n) // the version as stored: its statuses are read below
+		if err != nil {
+			return nil, err
+		}
+		action, detail := "version.create", v.Hash
+		if len(v.Merged) > 0 {
+			action, detail = "merge", strings.Join(v.Merged, ",")
+		}
+		out = append(out, dated{v.CreatedAt, changeRecord{fmt.Sprintf("version/%d", n), func() *Event {
+			return &Event{Actor: v.Author, Delegation: v.Delegation, Action: action, Ref: fmt.Sprint(n), Detail: detail}
+		}}})
+	}
+	keys, err = s.allKeys(ctx, "texts/"+doc+"/proposals/")
+	if err != nil {
+		return nil, err
+	}
+	for _, k := range keys {
+		id := strings.TrimSuffix(k[strings.LastIndex(k, "/")+1:], ".json")
+		p, err := s.readProposal(ctx, doc, id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, dated{p.CreatedAt, changeRecord{"proposal/" + p.ID, func() *Event {
+			return &Event{Actor: p.Author, Delegation: p.Delegation, Action: "proposal.create", Ref: p.ID,
+				Detail: fmt.Sprintf("base %d, %d operations", p.Base, len(p.Operations))}
+		}}})
+	}
+	keys, err = s.allKeys(ctx, "texts/"+doc+"/rounds/")
+	if err != nil {
+		return nil, err
+	}
+	legacyOpen := map[string]int{}
+	for _, k := range keys {
+		id := strings.TrimSuffix(k[strings.LastIndex(k, "/")+1:], ".json")
+		r, err := s.loadRound(ctx, doc, id)
+		if err != nil {
+			return nil, err
+		}
+		ref := fmt.Sprint(r.Version)
+		// A round opened before changes were named has a legacy event.
+		if legacyOpen[ref] < sc.legacy["adoption.open "+ref] {
+			legacyOpen[ref]++
+			continue
+		}
+		out = append(out, dated{r.OpenedAt, changeRecord{"round/" + r.ID, func() *Event {
+			detail := r.Procedure
+			if r.Deadline != nil {
+				detail += " until " + r.Deadline.Format(time.RFC3339)
+			}
+			return &Event{Actor: r.OpenedBy, Action: "adoption.open", Ref: ref, Detail: detail}
+		}}})
+		if r.State != RoundOpen && r.ClosedAt != nil {
+			out = append(out, dated{*r.ClosedAt, changeRecord{"round/" + r.ID + "/end", func() *Event {
+				action := "adoption.failed"
+				if r.State == RoundAdopted {
+					action = "adoption.adopted"
+				}
+				return &Event{Actor: "system", Action: action, Ref: ref, Detail: r.Procedure}
+			}}})
+		}
+	}
+	keys, err = s.allKeys(ctx, "texts/"+doc+"/status/")
+	if err != nil {
+		return nil, err
+	}
+	for _, k := range keys {
+		n, err := strconv.Atoi(strings.TrimSuffix(k[strings.LastIndex(k, "/")+1:], ".json"))
+		if err != nil {
+			continue
+		}
+		st, _, err := s.statuses(ctx, doc, n)
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range st.Log {
+			out = append(out, dated{c.At, changeRecord{fmt.Sprintf("status/%d/%d", n, c.Rev), func() *Event {
+				return &Event{Actor: c.Actor, Delegation: c.Delegation, Action: "provision.status", Ref: fmt.Sprintf("%d/%s", n, c.Provision), Detail: c.Status}
+			}}})
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].at.Before(out[j].at) })
+	recs := make([]changeRecord, len(out))
+	for i, d := range out {
+		recs[i] = d.changeRecord
+	}
+	return recs, nil
+}
+
+// allKeys lists every key under prefix.
+func (s *Service) allKeys(ctx context.Context, prefix string) ([]string, error) {
+	var keys []string
+	after := ""
+	for {
+		objs, next, err := s.Store.List(ctx, prefix, after, 1000)
+		if err != nil {
+			return nil, err
+		}
+		for _, o := range objs {
+			keys = append(keys, o.Key)
+		}
+		if next == "" {
+			return keys, nil
+		}
+		after = next
+	}
+}
+
+// missingEvents returns the stored changes of a document that no event
+// records.
+func (s *Service) missingEvents(ctx context.Context, doc string) ([]changeRecord, *chainScan, error) {
+	sc, err := s.scanChain(ctx, doc)
+	if err != nil {
+		return nil, nil, err
+	}
+	missing, err := s.unrecorded(ctx, doc, sc)
+	return missing, sc, err
+}
+
+// unrecorded returns the stored changes of a document that no event of
+// the scanned chain records.
+func (s *Service) unrecorded(ctx context.Context, doc string, sc *chainScan) ([]changeRecord, error) {
+	recs, err := s.storedChanges(ctx, doc, sc)
+	if err != nil {
+		return nil, err
+	}
+	var missing []changeRecord
+	for _, r := range recs {
+		if !sc.changes[r.change] {
+			missing = append(missing, r)
+		}
+	}
+	return missing, nil
+}
+
+// CompleteEvents writes the events of a document's stored changes that
+// have none (a crash came between the change and its event), each by the
+// change's author, marked as recorded late, and returns how many it wrote.
+func (s *Service) CompleteEvents(ctx context.Context, doc string) (int, error) {
+	missing, sc, err := s.missingEvents(ctx, doc)
+	if err != nil {
+		return 0, err
+	}
+	head := sc.head
+	for i, r := range missing {
+		e := r.event()
+		e.Change = r.change
+		if e.Detail != "" {
+			e.Detail += " "
+		}
+		e.Detail += "(recorded late: the change was stored before the process stopped)"
+		if err := s.appendFrom(ctx, doc, e, head); err != nil {
+			return i, err
+		}
+		head = eventHead{Seq: e.Seq, Hash: e.Hash}
+		s.Log.Warn("audit event recorded late", "document", doc, "change", r.change)
+	}
+	return len(missing), nil
+}
+
+// CompleteAllEvents runs CompleteEvents on every document and returns how
+// many events it wrote. serve runs it at start.
+func (s *Service) CompleteAllEvents(ctx context.Context) (int, error) {
+	keys, err := s.allKeys(ctx, "documents/")
+	if err != nil {
+		return 0, err
+	}
+	total := 0
+	for _, k := range keys {
+		id := strings.TrimSuffix(strings.TrimPrefix(k, "documents/"), ".json")
+		n, err := s.CompleteEvents(ctx, id)
+		total += n
+		if err != nil {
+			return total, err
+		}
+	}
+	return total, nil
+}

@@ -1,0 +1,271 @@
+package drafts
+
+import (
+	"context"
+	"strings"
+	"time"
+)
+
+// Session is a signed-in browser of the web workspace, as stored: never the
+// secret, only its hash. Sessions live in object storage so that every
+// replica honours them.
+type Session struct {
+	ID   string `json:"id"`
+	User string `json:"user"`
+	Hash string `json:"hash"`
+	CSRF string `json:"csrf"` // the token every form of the session carries
+	// Token is the id of the API token the user signed in with ("" for a
+	// sign-in link): revoking it ends the session.
+	Token     string    `json:"token,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
+	ExpiresAt time.Time `json:"expires_at"`
+}
+
+// SignInLink is a one-time sign-in link the secretariat issues for a user,
+// as stored (only the hash of its secret).
+type SignInLink struct {
+	ID        string    `json:"id"`
+	User      string    `json:"user"`
+	Hash      string    `json:"hash"`
+	IssuedBy  string    `json:"issued_by"`
+	CreatedAt time.Time `json:"created_at"`
+	ExpiresAt time.Time `json:"expires_at"`
+}
+
+// Visit is what a user last saw of a document: the head version and the
+// last audit event.
+type Visit struct {
+	At      time.Time `json:"at"`
+	Head    int       `json:"head"`
+	LastSeq int64     `json:"last_seq"`
+}
+
+const (
+	sessionPrefix = "ses_"
+	linkPrefix    = "lnk_"
+)
+
+func sessionKey(id string) string { return "sessions/" + id + ".json" }
+func linkKey(id string) string    { return "signin-links/" + id + ".json" }
+func visitKey(user, doc string) string {
+	return "visits/" + user + "/" + doc + ".json"
+}
+
+// splitSecret splits "<prefix><id>_<secret>" like SplitToken.
+func splitSecret(prefix, plain string) (id, secret string, ok bool) {
+	rest, found := strings.CutPrefix(plain, prefix)
+	if !found || len(plain) > 200 {
+		return "", "", false
+	}
+	id, secret, found = strings.Cut(rest, "_")
+	if !found || !validID(id) || len(secret) < 16 {
+		return "", "", false
+	}
+	for _, c := range secret {
+		if c <= ' ' || c >= 0x7f {
+			return "", "", false
+		}
+	}
+	return id, secret, true
+}
+
+// CreateSession starts a session for the user of ctx lasting ttl, and
+// returns it with the plain session secret to set as a cookie (shown once).
+// tokenID names the API token the user signed in with ("" for none): the
+// session ends when it is revoked.
+func (s *Service) CreateSession(ctx context.Context, tokenID string, ttl time.Duration) (*Session, string, error) {
+	u, err := actor(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	if ttl <= 0 {
+		return nil, "", Errorf(EINVALID, "a session must last some time")
+	}
+	id, secret := RandomID(16), RandomID(32)
+	now := s.now()
+	ses := &Session{ID: id, User: u.ID, Hash: HashSecret(secret), CSRF: RandomID(32), Token: tokenID, CreatedAt: now, ExpiresAt: now.Add(ttl)}
+	if _, err := s.createJSON(ctx, sessionKey(id), ses); err != nil {
+		return nil, "", err
+	}
+	return ses, sessionPrefix + id + "_" + secret, nil
+}
+
+// GetSession returns the session of a plain session secret and its user
+// (with its delegation's status); it needs no user in ctx. EUNAUTHORIZED for an unknown, malformed
+// or expired session; an expired one is removed.
+func (s *Service) GetSession(ctx context.Context, plain string) (*Session, *User, error) {
+	bad := Errorf(EUNAUTHORIZED, "your session has ended; sign in again")
+	id, secret, ok := splitSecret(sessionPrefix, plain)
+	if !ok {
+		return nil, nil, bad
+	}
+	var ses Session
+	if _, err := s.getJSON(ctx, sessionKey(id), &ses); err != nil {
+		if IsCode(err, ENOTFOUND) {
+			return nil, nil, bad
+		}
+		return nil, nil, err
+	}
+	if !VerifySecret(secret, ses.Hash) {
+		return nil, nil, bad
+	}
+	if !s.now().Before(ses.ExpiresAt) {
+		s.discard(ctx, sessionKey(id))
+		return nil, nil, bad
+	}
+	if ses.Token != "" {
+		var t Token
+		if _, err := s.getJSON(ctx, tokenKey(ses.Token), &t); err != nil && !IsCode(err, ENOTFOUND) {
+			return nil, nil, err
+		} else if err != nil || t.RevokedAt != nil || t.User != ses.User {
+			s.discard(ctx, sessionKey(id))
+			return nil, nil, bad
+		}
+	}
+	u, err := s.holder(ctx, ses.User)
+	if err != nil {
+		if IsCode(err, ENOTFOUND) {
+			return nil, nil, bad
+		}
+		return nil, nil, err
+	}
+	return &ses, u, nil
+}
+
+// DeleteSession ends a session (signing out). Ending a session that is
+// gone already is not an error.
+func (s *Service) DeleteSession(ctx context.Context, plain string) error {
+	id, secret, ok := splitSecret(sessionPrefix, plain)
+	if !ok {
+		return nil
+	}
+	var ses Session
+	if _, err := s.getJSON(ctx, sessionKey(id), &ses); err != nil {
+		if IsCode(err, ENOTFOUND) {
+			return nil
+		}
+		return err
+	}
+	if !VerifySecret(secret, ses.Hash) {
+		return nil
+	}
+	if err := s.Store.Delete(ctx, sessionKey(id), ""); err != nil && !IsCode(err, ENOTFOUND) {
+		return err
+	}
+	return nil
+}
+
+// CreateSignInLink issues a one-time sign-in secret for a user, valid for
+// ttl, and returns the plain secret (shown once) and when it expires. Who
+// may issue tokens may issue links (the secretariat); the caller is
+// recorded as its issuer.
+func (s *Service) CreateSignInLink(ctx context.Context, userID string, ttl time.Duration) (string, time.Time, error) {
+	u, err := s.directoryFor(ctx, ActTokenCreate)
+	if err != nil {
+		return "", time.Time{}, err
+	}
+	if _, err := s.getUser(ctx, userID); err != nil {
+		return "", time.Time{}, err
+	}
+	if ttl <= 0 || ttl > 30*24*time.Hour {
+		return "", time.Time{}, Errorf(EINVALID, "a sign-in link lasts from a minute to 30 days")
+	}
+	id, secret := RandomID(16), RandomID(32)
+	now := s.now()
+	l := &SignInLink{ID: id, User: userID, Hash: HashSecret(secret), IssuedBy: u.ID, CreatedAt: now, ExpiresAt: now.Add(ttl)}
+	if _, err := s.createJSON(ctx, linkKey(id), l); err != nil {
+		return "", time.Time{}, err
+	}
+	return linkPrefix + id + "_" + secret, l.ExpiresAt, nil
+}
+
+// RedeemSignInLink uses a one-time sign-in secret (it needs no user in
+// ctx): it returns the user it was issued for, with its delegation's
+// status, and removes it, so that of any number of concurrent
+// redemptions exactly one succeeds. EUNAUTHORIZED for an unknown, used or
+// expired link.
+func (s *Service) RedeemSignInLink(ctx context.Context, plain string) (*User, error) {
+	bad := Errorf(EUNAUTHORIZED, "this sign-in link is not valid: it was used already, has expired or was mistyped")
+	id, secret, ok := splitSecret(linkPrefix, plain)
+	if !ok {
+		return nil, bad
+	}
+	var l SignInLink
+	etag, err := s.getJSON(ctx, linkKey(id), &l)
+	if err != nil {
+		if IsCode(err, ENOTFOUND) {
+			return nil, bad
+		}
+		return nil, err
+	}
+	if !VerifySecret(secret, l.Hash) {
+		return nil, bad
+	}
+	// Deleting at the ETag read makes the link single-use across replicas.
+	if err := s.Store.Delete(ctx, linkKey(id), etag); err != nil {
+		if IsCode(err, ENOTFOUND) || IsCode(err, EPRECONDITION) {
+			return nil, bad
+		}
+		return nil, err
+	}
+	if !s.now().Before(l.ExpiresAt) {
+		return nil, bad
+	}
+	u, err := s.holder(ctx, l.User)
+	if err != nil {
+		if IsCode(err, ENOTFOUND) {
+			return nil, bad
+		}
+		return nil, err
+	}
+	return u, nil
+}
+
+// LastVisit returns what the user of ctx last saw of a document; a zero
+// Visit if they never opened it.
+func (s *Service) LastVisit(ctx context.Context, doc string) (*Visit, error) {
+	u, err := actor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !validID(doc) || !validID(u.ID) {
+		return nil, Errorf(ENOTFOUND, "no document %q", doc)
+	}
+	var v Visit
+	if _, err := s.getJSON(ctx, visitKey(u.ID, doc), &v); err != nil {
+		if IsCode(err, ENOTFOUND) {
+			return &Visit{}, nil
+		}
+		return nil, err
+	}
+	return &v, nil
+}
+
+// RecordVisit remembers that the user of ctx has seen a document up to its
+// head version head and audit event lastSeq.
+func (s *Service) RecordVisit(ctx context.Context, doc string, head int, lastSeq int64) error {
+	u, err := actor(ctx)
+	if err != nil {
+		return err
+	}
+	if !validID(doc) || !validID(u.ID) {
+		return Errorf(ENOTFOUND, "no document %q", doc)
+	}
+	v := &Visit{At: s.now(), Head: head, LastSeq: lastSeq}
+	return retry(func() error {
+		var old Visit
+		etag, err := s.getJSON(ctx, visitKey(u.ID, doc), &old)
+		switch {
+		case IsCode(err, ENOTFOUND):
+			_, err = s.createJSON(ctx, visitKey(u.ID, doc), v)
+			if IsCode(err, ECONFLICT) {
+				return Errorf(EPRECONDITION, "raced")
+			}
+			return err
+		case err != nil:
+			return err
+		}
+		_, err = s.updateJSON(ctx, visitKey(u.ID, doc), v, etag)
+		return err
+	})
+}

@@ -1,0 +1,202 @@
+package drafts_test
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"chancery/diffing"
+	"chancery/drafts"
+	"chancery/storage"
+)
+
+// sessionFixture is a service on the local directory with a settable clock,
+// the secretariat and one delegate.
+type sessionFixture struct {
+	svc      *drafts.Service
+	now      time.Time
+	mu       sync.Mutex
+	sec, kz  context.Context
+	kzUserID string
+	kzToken  string
+}
+
+func newSessionFixture(t *testing.T) *sessionFixture {
+	t.Helper()
+	store, err := storage.OpenLocal(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	f := &sessionFixture{now: time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)}
+	f.svc = drafts.NewService(store, diffing.New(), MustPolicy(t))
+	f.svc.Now = func() time.Time { f.mu.Lock(); defer f.mu.Unlock(); return f.now }
+	tok, err := f.svc.Bootstrap(context.Background(), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := f.svc.Authenticate(context.Background(), tok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.sec = drafts.NewContextWithUser(context.Background(), u)
+	if err := f.svc.CreateDelegation(f.sec, &drafts.Delegation{ID: "KZ", Name: "Kazakhstan", Status: "member"}); err != nil {
+		t.Fatal(err)
+	}
+	kz := &drafts.User{Name: "Delegate", Role: drafts.RoleDelegate, Delegation: "KZ"}
+	ktok, err := f.svc.CreateUser(f.sec, kz)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ku, err := f.svc.Authenticate(context.Background(), ktok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.kz, f.kzUserID, f.kzToken = drafts.NewContextWithUser(context.Background(), ku), ku.ID, ktok
+	return f
+}
+
+func (f *sessionFixture) advance(d time.Duration) {
+	f.mu.Lock()
+	f.now = f.now.Add(d)
+	f.mu.Unlock()
+}
+
+func TestSessions(t *testing.T) {
+	f := newSessionFixture(t)
+	ses, plain, err := f.svc.CreateSession(f.kz, "", time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, u, err := f.svc.GetSession(context.Background(), plain)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.ID != ses.ID || got.CSRF == "" || u.ID != f.kzUserID || u.DelegationStatus != drafts.StatusMember {
+		t.Fatalf("session %+v, user %+v", got, u)
+	}
+	for name, bad := range map[string]string{
+		"empty": "", "token": "chy_abc_def", "wrong secret": otherLast(plain), "malformed": "ses_../../x_0123456789abcdefghij",
+	} {
+		if _, _, err := f.svc.GetSession(context.Background(), bad); drafts.ErrorCode(err) != drafts.EUNAUTHORIZED {
+			t.Errorf("%s: %v, want unauthorized", name, err)
+		}
+	}
+	f.advance(time.Hour)
+	if _, _, err := f.svc.GetSession(context.Background(), plain); drafts.ErrorCode(err) != drafts.EUNAUTHORIZED {
+		t.Errorf("expired session: %v", err)
+	}
+	_, plain2, err := f.svc.CreateSession(f.kz, "", time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.svc.DeleteSession(context.Background(), plain2); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := f.svc.GetSession(context.Background(), plain2); drafts.ErrorCode(err) != drafts.EUNAUTHORIZED {
+		t.Errorf("signed-out session: %v", err)
+	}
+	if _, _, err := f.svc.CreateSession(context.Background(), "", time.Hour); drafts.ErrorCode(err) != drafts.EUNAUTHORIZED {
+		t.Errorf("a session for nobody: %v", err)
+	}
+}
+
+// TestSessionEndsWithItsToken: revoking the token a user signed in with
+// ends the session on every replica.
+func TestSessionEndsWithItsToken(t *testing.T) {
+	f := newSessionFixture(t)
+	tokenID, _, _ := drafts.SplitToken(f.kzToken)
+	_, plain, err := f.svc.CreateSession(f.kz, tokenID, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := f.svc.GetSession(context.Background(), plain); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.RevokeToken(f.sec, tokenID); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := f.svc.GetSession(context.Background(), plain); drafts.ErrorCode(err) != drafts.EUNAUTHORIZED {
+		t.Errorf("session after its token was revoked: %v", err)
+	}
+}
+
+func TestSignInLinks(t *testing.T) {
+	f := newSessionFixture(t)
+	if _, _, err := f.svc.CreateSignInLink(f.kz, f.kzUserID, time.Hour); drafts.ErrorCode(err) != drafts.EFORBIDDEN {
+		t.Errorf("a delegate issuing a link: %v", err)
+	}
+	if _, _, err := f.svc.CreateSignInLink(f.sec, "nobody", time.Hour); drafts.ErrorCode(err) != drafts.ENOTFOUND {
+		t.Errorf("a link for nobody: %v", err)
+	}
+	plain, _, err := f.svc.CreateSignInLink(f.sec, f.kzUserID, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Of concurrent redemptions exactly one succeeds.
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	ok := 0
+	for i := 0; i < 8; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			u, err := f.svc.RedeemSignInLink(context.Background(), plain)
+			if err == nil && u.ID == f.kzUserID {
+				mu.Lock()
+				ok++
+				mu.Unlock()
+			} else if drafts.ErrorCode(err) != drafts.EUNAUTHORIZED {
+				t.Errorf("redeeming: %v", err)
+			}
+		}()
+	}
+	wg.Wait()
+	if ok != 1 {
+		t.Fatalf("%d redemptions succeeded, want 1", ok)
+	}
+	late, _, err := f.svc.CreateSignInLink(f.sec, f.kzUserID, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.advance(2 * time.Hour)
+	if _, err := f.svc.RedeemSignInLink(context.Background(), late); drafts.ErrorCode(err) != drafts.EUNAUTHORIZED {
+		t.Errorf("expired link: %v", err)
+	}
+}
+
+func TestVisits(t *testing.T) {
+	f := newSessionFixture(t)
+	v, err := f.svc.LastVisit(f.kz, "doc1")
+	if err != nil || !v.At.IsZero() {
+		t.Fatalf("first visit: %+v, %v", v, err)
+	}
+	if err := f.svc.RecordVisit(f.kz, "doc1", 3, 17); err != nil {
+		t.Fatal(err)
+	}
+	f.advance(time.Minute)
+	if err := f.svc.RecordVisit(f.kz, "doc1", 4, 20); err != nil {
+		t.Fatal(err)
+	}
+	v, err = f.svc.LastVisit(f.kz, "doc1")
+	if err != nil || v.Head != 4 || v.LastSeq != 20 {
+		t.Fatalf("last visit %+v, %v", v, err)
+	}
+	// Each user has their own.
+	if v, err := f.svc.LastVisit(f.sec, "doc1"); err != nil || !v.At.IsZero() {
+		t.Errorf("another user's visit: %+v, %v", v, err)
+	}
+	if _, err := f.svc.LastVisit(f.kz, "../x"); drafts.ErrorCode(err) != drafts.ENOTFOUND {
+		t.Errorf("bad document id: %v", err)
+	}
+}
+
+// otherLast returns s with its last character replaced by a different one.
+func otherLast(s string) string {
+	if strings.HasSuffix(s, "x") {
+		return s[:len(s)-1] + "y"
+	}
+	return s[:len(s)-1] + "x"
+}

@@ -1,0 +1,156 @@
+package drafts
+
+import (
+	"context"
+	"errors"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Default bounds of the heavy work (diffing, compiling, rendering) when the
+// Service's fields are zero.
+const (
+	// DefaultWorkQueue is how many heavy requests may wait for a slot.
+	DefaultWorkQueue = 64
+	// DefaultWorkWait is how long one waits at most.
+	DefaultWorkWait = 20 * time.Second
+)
+
+// workLimit bounds the heavy work in progress: at most cap(slots) run, at
+// most queue more wait, each for at most wait; any other is refused at
+// once with EUNAVAILABLE (a 503 that says when to come back). A request
+// whose client went away stops waiting.
+type workLimit struct {
+	slots   chan struct{}
+	queue   int64
+	waiting atomic.Int64
+	wait    time.Duration
+}
+
+// work returns the limit, made on first use from the Service's fields.
+func (s *Service) work() *workLimit {
+	s.workOnce.Do(func() {
+		slots, queue, wait := s.WorkSlots, s.WorkQueue, s.WorkWait
+		if slots <= 0 {
+			slots = max(2, runtime.GOMAXPROCS(0))
+		}
+		if queue == 0 {
+			queue = DefaultWorkQueue
+		}
+		if wait <= 0 {
+			wait = DefaultWorkWait
+		}
+		s.workLimit = &workLimit{slots: make(chan struct{}, slots), queue: int64(max(queue, 0)), wait: wait}
+	})
+	return s.workLimit
+}
+
+// errBusy is the refusal of a server whose heavy work is full.
+func errBusy() error {
+	return Errorf(EUNAVAILABLE, "the server is busy diffing and rendering for others; try again in a few seconds")
+}
+
+// heavy runs f inside the work limit. Calls must not nest.
+func (s *Service) heavy(ctx context.Context, f func() error) error {
+	w := s.work()
+	select {
+	case w.slots <- struct{}{}:
+	default:
+		if w.waiting.Add(1) > w.queue {
+			w.waiting.Add(-1)
+			return errBusy()
+		}
+		t := time.NewTimer(w.wait)
+		select {
+		case w.slots <- struct{}{}:
+			t.Stop()
+			w.waiting.Add(-1)
+		case <-t.C:
+			w.waiting.Add(-1)
+			return errBusy()
+		case <-ctx.Done():
+			t.Stop()
+			w.waiting.Add(-1)
+			return WrapError(EUNAVAILABLE, ctx.Err(), "the request ended while it waited")
+		}
+	}
+	defer func() { <-w.slots }()
+	return f()
+}
+
+// flights runs one computation per key at a time: callers asking for a
+// key being computed wait for that result instead of computing it again.
+// Only results every caller may see (the callers were authorized before)
+// go through it.
+type flights struct {
+	mu    sync.Mutex
+	calls map[string]*flightCall
+}
+
+type flightCall struct {
+	done chan struct{}
+	val  any
+	err  error
+}
+
+// do returns f's result for key, running f once for concurrent callers. A
+// caller whose computation was cut short by another caller's canceled
+// request computes again.
+func (g *flights) do(ctx context.Context, key string, f func() (any, error)) (any, error) {
+	for {
+		g.mu.Lock()
+		if g.calls == nil {
+			g.calls = map[string]*flightCall{}
+		}
+		if c, ok := g.calls[key]; ok {
+			g.mu.Unlock()
+			select {
+			case <-c.done:
+			case <-ctx.Done():
+				return nil, WrapError(EUNAVAILABLE, ctx.Err(), "the request ended while it waited")
+			}
+			if c.err != nil && ctx.Err() == nil && (errors.Is(c.err, context.Canceled) || errors.Is(c.err, context.DeadlineExceeded)) {
+				continue
+			}
+			return c.val, c.err
+		}
+		c := &flightCall{done: make(chan struct{})}
+		g.calls[key] = c
+		g.mu.Unlock()
+		func() {
+			defer func() {
+				g.mu.Lock()
+				delete(g.calls, key)
+				g.mu.Unlock()
+				close(c.done)
+			}()
+			c.val, c.err = f()
+		}()
+		return c.val, c.err
+	}
+}
+
+// diffSize estimates the memory a diff holds, for the cache's bound.
+func diffSize(d *Diff) int64 {
+	n := int64(64)
+	for _, c := range d.Changes {
+		n += int64(len(c.OldText)+len(c.Text)) + 128
+		for _, sg := range c.Segments {
+			n += int64(len(sg.Text)) + 32
+		}
+	}
+	return n
+}
+
+// WorkStats says how many heavy computations run and how many wait.
+type WorkStats struct {
+	Running, Waiting int
+}
+
+// WorkStats returns the current state of the work limit.
+func (s *Service) WorkStats() WorkStats {
+	w := s.work()
+	return WorkStats{Running: len(w.slots), Waiting: int(w.waiting.Load())}
+}

@@ -1,0 +1,121 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"chancery/drafts"
+)
+
+type secretariatData struct {
+	Delegations []*drafts.Delegation
+	Users       []*drafts.User
+	// Secret is a token or sign-in link just issued, shown once.
+	Secret, SecretFor, SecretKind, SecretUntil string
+	Roles                                      []string
+}
+
+func (s *Server) secretariatPage(c echo.Context, p *Page, status int, sd *secretariatData) error {
+	dels, err := s.Service.ListDelegations(ctx(c), drafts.ListOptions{Limit: 500})
+	if err != nil {
+		return err
+	}
+	users, err := s.Service.ListUsers(ctx(c), drafts.ListOptions{Limit: 500})
+	if err != nil {
+		return err
+	}
+	if sd == nil {
+		sd = &secretariatData{}
+	}
+	sd.Delegations, sd.Users = dels.Items, users.Items
+	sd.Roles = []string{drafts.RoleDelegate, drafts.RoleObserver, drafts.RoleChair, drafts.RoleSecretariat}
+	p.Data = sd
+	return s.render(c, status, "secretariat", p)
+}
+
+func (s *Server) secretariat(c echo.Context) error {
+	return s.secretariatPage(c, s.data(c, "Secretariat"), http.StatusOK, nil)
+}
+
+// adminAction runs a secretariat form after asking the policy and shows the
+// page again, with the secret it made (shown once) or the error.
+func (s *Server) adminAction(c echo.Context, fields []string, f func(sd *secretariatData) error) error {
+	p := s.data(c, "Secretariat")
+	for _, k := range fields {
+		p.Form[k] = c.FormValue(k)
+	}
+	sd := &secretariatData{}
+	err := f(sd)
+	status := http.StatusOK
+	if err != nil {
+		p.Error, status = err, httpStatus(err)
+	} else {
+		p.Form = map[string]string{}
+	}
+	return s.secretariatPage(c, p, status, sd)
+}
+
+func (s *Server) createDelegation(c echo.Context) error {
+	return s.adminAction(c, []string{"id", "name", "status"}, func(sd *secretariatData) error {
+		d := &drafts.Delegation{ID: strings.TrimSpace(c.FormValue("id")), Name: strings.TrimSpace(c.FormValue("name")), Status: c.FormValue("status")}
+		return s.Service.CreateDelegation(ctx(c), d)
+	})
+}
+
+func (s *Server) createUser(c echo.Context) error {
+	return s.adminAction(c, []string{"name", "role", "delegation", "body"}, func(sd *secretariatData) error {
+		u := &drafts.User{Name: strings.TrimSpace(c.FormValue("name")), Role: c.FormValue("role"),
+			Delegation: c.FormValue("delegation"), Body: strings.TrimSpace(c.FormValue("body"))}
+		plain, err := s.Service.CreateUser(ctx(c), u)
+		if err != nil {
+			return err
+		}
+		sd.Secret, sd.SecretFor, sd.SecretKind = plain, u.Name, "token"
+		return nil
+	})
+}
+
+func (s *Server) issueToken(c echo.Context) error {
+	return s.adminAction(c, nil, func(sd *secretariatData) error {
+		u, err := s.Service.GetUser(ctx(c), c.Param("id"))
+		if err != nil {
+			return err
+		}
+		_, plain, err := s.Service.IssueToken(ctx(c), u.ID)
+		if err != nil {
+			return err
+		}
+		sd.Secret, sd.SecretFor, sd.SecretKind = plain, u.Name, "token"
+		return nil
+	})
+}
+
+func (s *Server) issueLink(c echo.Context) error {
+	return s.adminAction(c, nil, func(sd *secretariatData) error {
+		u, err := s.Service.GetUser(ctx(c), c.Param("id"))
+		if err != nil {
+			return err
+		}
+		plain, until, err := s.Service.CreateSignInLink(ctx(c), u.ID, s.SignInLinkTTL)
+		if err != nil {
+			return err
+		}
+		scheme := "http"
+		if secure(c) {
+			scheme = "https"
+		}
+		sd.Secret = scheme + "://" + c.Request().Host + "/signin/link?t=" + url.QueryEscape(plain)
+		sd.SecretFor, sd.SecretKind, sd.SecretUntil = u.Name, "link", until.UTC().Format("2006-01-02 15:04 UTC")
+		return nil
+	})
+}
+
+func (s *Server) revokeToken(c echo.Context) error {
+	return s.adminAction(c, []string{"token"}, func(sd *secretariatData) error {
+		_, err := s.Service.RevokeToken(ctx(c), strings.TrimSpace(c.FormValue("token")))
+		return err
+	})
+}

@@ -1,0 +1,114 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"chancery/drafts"
+)
+
+func (s *Server) home(c echo.Context) error {
+	if user(c) == nil {
+		return c.Redirect(http.StatusSeeOther, "/signin")
+	}
+	return c.Redirect(http.StatusSeeOther, "/documents")
+}
+
+func (s *Server) signinPage(c echo.Context) error {
+	d := s.data(c, "Sign in")
+	d.Form["next"] = localPath(c.QueryParam("next"))
+	if c.QueryParam("expired") != "" || c.Get(keyExpired) != nil {
+		d.Notice = d.L.T("Your session has ended; sign in again.")
+	}
+	return s.render(c, http.StatusOK, "signin", d)
+}
+
+// startSession signs u in (with the API token tokenID, "" for a sign-in
+// link): a new session and its cookie; the pre-session CSRF cookie is
+// dropped.
+func (s *Server) startSession(c echo.Context, u *drafts.User, tokenID, next string) error {
+	rctx := drafts.NewContextWithUser(ctx(c), u)
+	_, plain, err := s.Service.CreateSession(rctx, tokenID, s.SessionTTL)
+	if err != nil {
+		return err
+	}
+	s.setCookie(c, sessionCookie, plain, int(s.SessionTTL.Seconds()))
+	s.setCookie(c, preCSRFCookie, "", -1)
+	return c.Redirect(http.StatusSeeOther, localPath(next))
+}
+
+func (s *Server) signin(c echo.Context) error {
+	token := strings.TrimSpace(c.FormValue("token"))
+	next := c.FormValue("next")
+	var u *drafts.User
+	var err error = errTooMany
+	if !s.failures.blocked(c.RealIP()) {
+		if u, err = s.Service.Authenticate(ctx(c), token); drafts.IsCode(err, drafts.EUNAUTHORIZED) {
+			s.failures.fail(c.RealIP())
+		}
+	}
+	if err == nil {
+		id, _, _ := drafts.SplitToken(token)
+		err = s.startSession(c, u, id, next)
+	}
+	if err != nil {
+		d := s.data(c, "Sign in")
+		d.Error = err
+		d.Form["next"] = localPath(next) // the token is not kept: a secret
+		return s.render(c, httpStatus(err), "signin", d)
+	}
+	return nil
+}
+
+func (s *Server) linkPage(c echo.Context) error {
+	d := s.data(c, "Sign-in link")
+	d.Form["link"] = c.QueryParam("t")
+	return s.render(c, http.StatusOK, "signin-link", d)
+}
+
+func (s *Server) redeemLink(c echo.Context) error {
+	var u *drafts.User
+	var err error = errTooMany
+	if !s.failures.blocked(c.RealIP()) {
+		if u, err = s.Service.RedeemSignInLink(ctx(c), c.FormValue("link")); drafts.IsCode(err, drafts.EUNAUTHORIZED) {
+			s.failures.fail(c.RealIP())
+		}
+	}
+	if err == nil {
+		// The delegation's status comes with authentication; a sign-in
+		// link names the user, so read it again.
+		err = s.startSession(c, u, "", "/documents")
+	}
+	if err != nil {
+		d := s.data(c, "Sign-in link")
+		d.Error = err
+		return s.render(c, httpStatus(err), "signin-link", d)
+	}
+	return nil
+}
+
+func (s *Server) signout(c echo.Context) error {
+	if ck, err := c.Cookie(sessionCookie); err == nil {
+		if err := s.Service.DeleteSession(ctx(c), ck.Value); err != nil {
+			return err
+		}
+	}
+	s.setCookie(c, sessionCookie, "", -1)
+	return c.Redirect(http.StatusSeeOther, "/signin")
+}
+
+// may reports whether the user may perform action on res, to decide which
+// links and forms a page shows. It is a hint for the page only: the
+// service checks the policy itself in every method.
+func (s *Server) may(c echo.Context, action string, res drafts.Resource) bool {
+	u := user(c)
+	return u != nil && s.Auth != nil && s.Auth.Authorize(u.Subject(), action, res) == nil
+}
+
+// doc returns the document of the route; one the user may not read does
+// not exist for them (the service answers ENOTFOUND).
+func (s *Server) doc(c echo.Context) (*drafts.Document, error) {
+	return s.Service.GetDocument(ctx(c), c.Param("doc"))
+}

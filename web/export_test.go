@@ -1,0 +1,4 @@
+package web
+
+// Russian is the Russian dictionary, for tests.
+var Russian = russian

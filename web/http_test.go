@@ -1,0 +1,170 @@
+package web_test
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// client is a plain HTTP client with cookies, signed in as one user.
+type client struct {
+	t    *testing.T
+	e    *env
+	http *http.Client
+	csrf string
+	// last is the path of the last page, after redirects.
+	last string
+}
+
+var csrfField = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
+
+func newClient(t *testing.T, e *env, who string) *client {
+	t.Helper()
+	jar, _ := cookiejar.New(nil)
+	c := &client{t: t, e: e, http: &http.Client{Jar: jar}}
+	st, body := c.get("/signin")
+	if st != 200 {
+		t.Fatalf("sign-in page: %d", st)
+	}
+	c.csrf = csrfField.FindStringSubmatch(body)[1]
+	if st, body := c.post("/signin", url.Values{"token": {e.tokens[who]}}); st != 200 || !strings.Contains(body, "Documents") {
+		t.Fatalf("signing in as %s: %d", who, st)
+	}
+	_, body = c.get("/documents")
+	c.csrf = csrfField.FindStringSubmatch(body)[1]
+	return c
+}
+
+func (c *client) do(req *http.Request) (int, string) {
+	c.t.Helper()
+	req.Header.Set("Accept-Language", "en")
+	resp, err := c.http.Do(req)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	c.last = resp.Request.URL.Path
+	b, _ := io.ReadAll(resp.Body)
+	if csp := resp.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "script-src 'self'") || strings.Contains(csp, "unsafe-inline") {
+		c.t.Errorf("%s %s: Content-Security-Policy %q", req.Method, req.URL.Path, csp)
+	}
+	return resp.StatusCode, string(b)
+}
+
+func (c *client) get(path string) (int, string) {
+	c.t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, c.e.URL+path, nil)
+	return c.do(req)
+}
+
+// post sends a form with the session's CSRF token.
+func (c *client) post(path string, form url.Values) (int, string) {
+	c.t.Helper()
+	if form.Get("csrf") == "" {
+		form.Set("csrf", c.csrf)
+	}
+	req, _ := http.NewRequest(http.MethodPost, c.e.URL+path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return c.do(req)
+}
+
+var inlineScript = regexp.MustCompile(`(?i)<script(?:\s[^>]*)?>\s*[^<\s]|\son[a-z]+\s*=|\sstyle\s*=|javascript:`)
+
+// TestHostileInput sends every form odd values (empty, huge, invalid
+// UTF-8, markup, unknown ids) and odd paths: nothing makes a 500, every page
+// escapes what it shows, and no page carries inline script or style.
+func TestHostileInput(t *testing.T) {
+	e := newEnv(t)
+	doc := "/documents/" + e.Members.ID
+	para := e.firstParagraph(t)
+	values := []string{"", " ", "<script>alert(1)</script>", "\xff\xfe", strings.Repeat("x", 300000), "0", "-1", "99999999999999999999",
+		"../../etc/passwd", "^start", para, "\x00", "replace", "insert", "delete", "move", "silence", "2026-13-45T99:99"}
+	forms := map[string][]string{
+		doc + "/proposals":                     {"base", "mode", "op", "provision", "after", "text", "whole", "justification", "action"},
+		doc + "/merges":                        {"base", "proposals", "resolve", "res." + para, "message", "action"},
+		doc + "/adoption":                      {"version", "procedure", "deadline"},
+		doc + "/adoption/objection":            {"reason"},
+		doc + "/versions/1/statuses":           {"status." + para},
+		doc + "/proposals/nope/comments":       {"comment"},
+		"/secretariat/delegations":             {"id", "name", "status"},
+		"/secretariat/users":                   {"name", "role", "delegation", "body"},
+		"/secretariat/tokens/revoke":           {"token"},
+		"/secretariat/users/nope/signin-links": {},
+		"/signin":                              {"token", "next"},
+		"/signin/link":                         {"link"},
+	}
+	statuses := map[int]int{}
+	for _, who := range []string{"KZ", "chair", "secretariat", "JP"} {
+		c := newClient(t, e, who)
+		for path, fields := range forms {
+			for i, v := range values {
+				form := url.Values{}
+				for j, f := range fields {
+					form.Set(f, values[(i+j)%len(values)])
+				}
+				if len(fields) > 0 {
+					form.Set(fields[0], v)
+				}
+				st, body := c.post(path, form)
+				statuses[st]++
+				if st >= 500 {
+					t.Errorf("%s: POST %s with %q: status %d", who, path, excerpt(v), st)
+				}
+				if strings.Contains(body, "<script>alert(1)</script>") || inlineScript.MatchString(body) {
+					t.Errorf("%s: POST %s: unescaped markup or inline script in the page", who, path)
+				}
+			}
+		}
+		for _, p := range []string{"/", "/documents?state=<b>&body=%ff", doc + "/versions/0", doc + "/versions/x/diff?against=y",
+			doc + "/versions/1/diff?against=1", doc + "/versions/1/diff", doc + "/versions/1/pdf?against=abc", doc + "/compilation?version=-3",
+			doc + "/events?cursor=../x", doc + "/events?verify=1", doc + "/proposals/%3Cb%3E", "/documents/%2e%2e", "/nope", "/static/nope.css",
+			"/lang?to=xx&next=//evil.example", doc + "/proposals/new?provision=<x>&op=<y>", doc + "/merges/new", "/secretariat"} {
+			st, body := c.get(p)
+			if st >= 500 {
+				t.Errorf("%s: GET %s: status %d", who, p, st)
+			}
+			if inlineScript.MatchString(body) {
+				t.Errorf("%s: GET %s: inline script or style in the page", who, p)
+			}
+		}
+	}
+	// The forms reached their handlers: not everything was refused.
+	if statuses[422] == 0 || statuses[200] == 0 {
+		t.Errorf("statuses %v: the forms never got past the CSRF check or the policy", statuses)
+	}
+	t.Logf("statuses: %v", statuses)
+}
+
+// TestFailedFormKeepsInput: a refused proposal shows the service's message
+// and keeps every field the delegate typed.
+func TestFailedFormKeepsInput(t *testing.T) {
+	e := newEnv(t)
+	c := newClient(t, e, "KZ")
+	doc := "/documents/" + e.Members.ID
+	st, body := c.post(doc+"/proposals", url.Values{"base": {"1"}, "mode": {"one"}, "op": {"replace"}, "provision": {"no-such-provision"},
+		"text": {"Text the delegate typed & kept"}, "justification": {"Because <reasons>"}, "action": {"submit"}})
+	if st != 422 && st != 404 {
+		t.Fatalf("status %d, want 422", st)
+	}
+	for _, want := range []string{"Text the delegate typed &amp; kept", "Because &lt;reasons&gt;", `class="error"`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the failed form lacks %q", want)
+		}
+	}
+	// The same message as the API's.
+	if !strings.Contains(body, "no-such-provision") {
+		t.Errorf("the error does not name the provision:\n%s", excerpt(body))
+	}
+	// A justification over the limit: the API's words for it.
+	st, body = c.post(doc+"/proposals", url.Values{"base": {"1"}, "mode": {"one"}, "op": {"replace"}, "provision": {e.firstParagraph(t)},
+		"text": {"New words"}, "justification": {strings.Repeat("j", 20001)}, "action": {"preview"}})
+	if st != 422 || !strings.Contains(body, "justification") {
+		t.Errorf("long justification: status %d", st)
+	}
+	fmt.Fprint(io.Discard, body)
+}

@@ -1,0 +1,98 @@
+package web_test
+
+import (
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"chancery/drafts"
+	"chancery/web"
+)
+
+// TestRussianComplete: every interface string of the templates and the Go
+// code, and every state, role and status shown, has its Russian.
+func TestRussianComplete(t *testing.T) {
+	keys := map[string]bool{}
+	lit := regexp.MustCompile(`\.T "((?:[^"\\]|\\.)*)"`)
+	goLit := regexp.MustCompile(`\.T\("((?:[^"\\]|\\.)*)"`)
+	files, _ := filepath.Glob("templates/*.html")
+	gofiles, _ := filepath.Glob("*.go")
+	for _, f := range append(files, gofiles...) {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, re := range []*regexp.Regexp{lit, goLit} {
+			for _, m := range re.FindAllStringSubmatch(string(b), -1) {
+				keys[m[1]] = true
+			}
+		}
+	}
+	for _, k := range []string{drafts.StateDrafting, drafts.StateNegotiation, drafts.StateAdoption, drafts.StateAdopted, drafts.StateWithdrawn,
+		drafts.RoleSecretariat, drafts.RoleChair, drafts.RoleDelegate, drafts.RoleObserver, drafts.StatusMember, drafts.StatusObserver,
+		drafts.ProvisionPending, drafts.ProvisionBracketed, drafts.ProvisionAgreedAdRef, drafts.ProvisionAgreed,
+		drafts.ProposalOpen, drafts.ProposalAccepted, drafts.ProposalAcceptedModified, drafts.ProposalRejected, drafts.ProposalWithdrawn, drafts.ProposalObsolete,
+		drafts.ProcedureConsensus, drafts.ProcedureSilence, drafts.RoundOpen, drafts.RoundAdopted, drafts.RoundFailed,
+		"Documents", "Sign in", "Secretariat", "Document", "Versions", "Compilation", "Proposal", "Merge desk", "Adoption", "Audit trail",
+		"Propose an amendment", "Provision status", "Tracked changes", "Version", "Error", "Sign-in link"} {
+		keys[k] = true
+	}
+	if len(keys) < 100 {
+		t.Fatalf("found only %d interface strings; the pattern misses them", len(keys))
+	}
+	t.Logf("%d interface strings", len(keys))
+	for k := range keys {
+		if _, ok := web.Russian[k]; !ok {
+			t.Errorf("no Russian for %q", k)
+		}
+	}
+}
+
+// TestLanguage: the interface follows Accept-Language until the user
+// chooses, and the choice sticks.
+func TestLanguage(t *testing.T) {
+	e := newEnv(t)
+	for _, tc := range []struct{ accept, want string }{
+		{"ru-RU,ru;q=0.9,en;q=0.8", `lang="ru"`},
+		{"en-GB,en;q=0.9", `lang="en"`},
+		{"fr-FR, ru;q=0.5, en;q=0.4", `lang="ru"`},
+		{"de", `lang="en"`},
+		{"", `lang="en"`},
+	} {
+		req, _ := http.NewRequest(http.MethodGet, e.URL+"/signin", nil)
+		req.Header.Set("Accept-Language", tc.accept)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b := make([]byte, 400)
+		n, _ := resp.Body.Read(b)
+		resp.Body.Close()
+		if !strings.Contains(string(b[:n]), tc.want) {
+			t.Errorf("Accept-Language %q: want %s in %q", tc.accept, tc.want, b[:n])
+		}
+	}
+	c := newClient(t, e, "KZ")
+	if _, body := c.get("/lang?to=ru&next=/documents"); !strings.Contains(body, `lang="ru"`) || !strings.Contains(body, "Документы") {
+		t.Error("choosing Russian does not give a Russian page")
+	}
+	if _, body := c.get("/documents/" + e.Members.ID); !strings.Contains(body, "С вашего последнего посещения") {
+		t.Error("the choice of Russian does not stick (the client sends Accept-Language: en)")
+	}
+	// The language switch never sends anyone off the site.
+	req, _ := http.NewRequest(http.MethodGet, e.URL+"/lang?to=en&next=//evil.example/x", nil)
+	resp, err := (&http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}).Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if loc := resp.Header.Get("Location"); loc != "/documents" {
+		t.Errorf("open redirect: Location %q", loc)
+	}
+}

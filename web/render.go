@@ -1,0 +1,203 @@
+package web
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"net/http"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"chancery/drafts"
+)
+
+// Page is what every template gets: the user, the language, the CSRF token
+// of its forms, and the page's own data in fields or Data.
+type Page struct {
+	Title string
+	L     Lang
+	User  *drafts.User
+	CSRF  string
+	Path  string // the request URI, for the language switch
+	// Error is the failure to show above the form, with its field errors.
+	Error  error
+	Notice string
+	Doc    *drafts.Document
+	// Links says which sections of Doc the user may use.
+	Links docLinks
+	Data  any
+	// Form holds what the user typed, so a failed form keeps it.
+	Form map[string]string
+	Now  time.Time
+}
+
+// Field returns what the user typed into a field.
+func (p *Page) Field(name string) string { return p.Form[name] }
+
+// ErrorMessage is the error's message, in the service's words.
+func (p *Page) ErrorMessage() string {
+	if p.Error == nil {
+		return ""
+	}
+	return drafts.ErrorMessage(p.Error)
+}
+
+// ErrorMessageOf is another error's message, in the service's words.
+func (p *Page) ErrorMessageOf(err error) string { return drafts.ErrorMessage(err) }
+
+// FieldErrors are the error's per-field problems.
+func (p *Page) FieldErrors() []drafts.FieldError {
+	if e := drafts.AsError(p.Error); e != nil && e.Code != drafts.EINTERNAL {
+		return e.Fields
+	}
+	return nil
+}
+
+// FieldError is the problem with one field, "" if none.
+func (p *Page) FieldError(name string) string {
+	for _, f := range p.FieldErrors() {
+		if f.Field == name || strings.HasPrefix(f.Field, name+".") || strings.HasPrefix(f.Field, name+"[") {
+			return f.Message
+		}
+	}
+	return ""
+}
+
+func (s *Server) data(c echo.Context, title string) *Page {
+	p := &Page{Title: title, L: lang(c), User: user(c), Path: c.Request().URL.RequestURI(), Form: map[string]string{}, Now: s.Service.Now()}
+	if ses := session(c); ses != nil {
+		p.CSRF = ses.CSRF
+	} else {
+		p.CSRF = s.preCSRF(c)
+	}
+	return p
+}
+
+// preCSRF returns the pre-session CSRF token, setting its cookie first.
+func (s *Server) preCSRF(c echo.Context) string {
+	if ck, err := c.Cookie(preCSRFCookie); err == nil && len(ck.Value) == 32 {
+		return ck.Value
+	}
+	v := drafts.RandomID(32)
+	s.setCookie(c, preCSRFCookie, v, 0)
+	// Also for this request, so that two forms on one page agree.
+	c.Request().AddCookie(&http.Cookie{Name: preCSRFCookie, Value: v})
+	return v
+}
+
+func (s *Server) render(c echo.Context, status int, name string, p *Page) error {
+	t, ok := s.pages[name]
+	if !ok {
+		return drafts.Errorf(drafts.EINTERNAL, "no template %s", name)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
+		return drafts.WrapError(drafts.EINTERNAL, err, "rendering %s", name)
+	}
+	return c.HTMLBlob(status, buf.Bytes())
+}
+
+var funcs = template.FuncMap{
+	"join": strings.Join,
+	"deref": func(p *int64) int64 {
+		if p == nil {
+			return 0
+		}
+		return *p
+	},
+	"add":  func(a, b int) int { return a + b },
+	"sub":  func(a, b int) int { return a - b },
+	"pct":  func(f float64) string { return fmt.Sprintf("%.0f%%", f*100) },
+	"date": func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
+	"datep": func(t *time.Time) string {
+		if t == nil {
+			return ""
+		}
+		return t.UTC().Format("2006-01-02 15:04 UTC")
+	},
+	"isoLocal": func(t *time.Time) string {
+		if t == nil {
+			return ""
+		}
+		return t.UTC().Format("2006-01-02T15:04")
+	},
+	"short": func(s string) string {
+		if len(s) > 12 {
+			return s[:12]
+		}
+		return s
+	},
+	"excerpt": func(s string, n int) string {
+		r := []rune(s)
+		if len(r) > n {
+			return string(r[:n]) + "…"
+		}
+		return s
+	},
+	"contains": func(list []string, s string) bool {
+		for _, x := range list {
+			if x == s {
+				return true
+			}
+		}
+		return false
+	},
+	"numbered": func(n string) bool { return n != "" && !strings.HasPrefix(n, "#") },
+	// headingLevel is the HTML level of a heading: h2 for the top level
+	// ("#", "Part One"), h3, then h4 for all deeper ones.
+	"headingLevel": func(n string) int { return min(max(drafts.HeadingLevel(n), 1), 3) + 1 },
+	// depths maps each provision's id to its depth (drafts.Nesting), for
+	// indenting decimal paragraphs and items.
+	"depths": func(ps []drafts.Provision) map[string]int {
+		var n drafts.Nesting
+		m := make(map[string]int, len(ps))
+		for _, p := range ps {
+			m[p.ID] = n.Depth(p.Kind, p.Number)
+		}
+		return m
+	},
+	"dict": func(kv ...any) map[string]any {
+		m := map[string]any{}
+		for i := 0; i+1 < len(kv); i += 2 {
+			m[fmt.Sprint(kv[i])] = kv[i+1]
+		}
+		return m
+	},
+	"oldSide": func(segs []drafts.Segment) []drafts.Segment { return side(segs, drafts.SegDelete) },
+	"newSide": func(segs []drafts.Segment) []drafts.Segment { return side(segs, drafts.SegInsert) },
+}
+
+// side keeps the equal segments and those of one kind: one column of a
+// side-by-side diff.
+func side(segs []drafts.Segment, keep string) []drafts.Segment {
+	var out []drafts.Segment
+	for _, s := range segs {
+		if s.Op == drafts.SegEqual || s.Op == keep {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// parsePages parses every page template with the layout and the shared
+// parts.
+func parsePages() map[string]*template.Template {
+	names, err := templateFS.ReadDir("templates")
+	if err != nil {
+		panic(err)
+	}
+	base := template.Must(template.New("").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/parts.html"))
+	pages := map[string]*template.Template{}
+	for _, n := range names {
+		name := strings.TrimSuffix(n.Name(), ".html")
+		if name == "layout" || name == "parts" {
+			continue
+		}
+		t := template.Must(template.Must(base.Clone()).ParseFS(templateFS, path.Join("templates", n.Name())))
+		pages[name] = t
+	}
+	return pages
+}
