@@ -211,9 +211,11 @@ func TestWord(t *testing.T) {
 	if len(edited1.Operations) != 3 {
 		t.Errorf("edited operations %+v", edited1.Operations)
 	}
-	// A proposal is never a .docx: asking for one gets its JSON.
-	if ct := e.do("GET", docPath(doc, "/proposals/", prop.ID), "KZ", nil, "Accept", wordType).MustStatus(http.StatusOK).Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
-		t.Errorf("proposal as %q", ct)
+	// A proposal is never a .docx: asking for one only is 406.
+	e.do("GET", docPath(doc, "/proposals/", prop.ID), "KZ", nil, "Accept", wordType).MustStatus(http.StatusNotAcceptable)
+	// HEAD of a version as .docx answers as GET would, without a body.
+	if ct := e.do("HEAD", docPath(doc, "/versions/1"), "KZ", nil, "Accept", wordType).MustStatus(http.StatusOK).Header.Get("Content-Type"); ct != wordType {
+		t.Errorf("HEAD as %q", ct)
 	}
 
 	// A new document from an exported file takes its symbol and title.
