@@ -204,6 +204,19 @@ func (s *Service) blame(c *Change, byVersion []map[string]string, steps []*versi
 	for b := range pos {
 		pos[b] = b
 	}
+	if len(texts) == 2 {
+		// One step (a version against its parent, a merge preview): every
+		// word the diff inserts or deletes is that step's, with no second
+		// word diff.
+		origin = make([]int, len(texts[1]))
+		for b := range origin {
+			origin[b] = 1
+		}
+		for b := range gone {
+			gone[b] = 1
+		}
+		texts = texts[:1]
+	}
 	for k := 1; k < len(texts); k++ {
 		prev, cur := texts[k-1], texts[k]
 		if prev == cur {
