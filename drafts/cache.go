@@ -1,6 +1,7 @@
 package drafts
 
 import (
+	"bytes"
 	"container/list"
 	"context"
 	"encoding/json"
@@ -78,6 +79,21 @@ func (c *lru) add(key string, val any, size int64) {
 	}
 }
 
+// put keeps val for key, replacing what the key held.
+func (c *lru) put(key string, val any, size int64) {
+	if size > c.max {
+		return
+	}
+	c.mu.Lock()
+	if e, ok := c.items[key]; ok {
+		c.ll.Remove(e)
+		delete(c.items, key)
+		c.size -= e.Value.(*lruEntry).size
+	}
+	c.mu.Unlock()
+	c.add(key, val, size)
+}
+
 // CacheStats counts the lookups of the cache of immutable objects.
 type CacheStats struct {
 	Hits, Misses uint64
@@ -102,6 +118,7 @@ func (s *Service) immutable() *lru {
 			max = DefaultCacheBytes
 		}
 		s.cache = newLRU(max)
+		s.decodings = newLRU(max / 8)
 	})
 	return s.cache
 }
@@ -123,6 +140,76 @@ func getImmutable[T any](ctx context.Context, s *Service, key string, clone func
 	}
 	c.add(key, v, int64(len(obj.Data)))
 	return clone(v), nil
+}
+
+// decoding is a mutable object decoded from data.
+type decoding struct {
+	data []byte
+	val  any
+}
+
+// getMutable reads the object at key, every time, into a new T and returns
+// it with its ETag. The read is never skipped (another replica may have
+// changed the object), only its decoding: when the bytes read are the
+// bytes decoded last time, the caller gets a copy (clone) of that
+// decoding. Equal bytes decode equal, so this cannot serve a stale object.
+func getMutable[T any](ctx context.Context, s *Service, key string, clone func(*T) *T) (*T, string, error) {
+	obj, err := s.Store.Get(ctx, key)
+	if err != nil {
+		return nil, "", err
+	}
+	s.immutable() // makes s.decodings
+	c := s.decodings
+	if e, ok := c.get(key); ok {
+		if d := e.(*decoding); bytes.Equal(d.data, obj.Data) {
+			return clone(d.val.(*T)), obj.ETag, nil
+		}
+	}
+	v := new(T)
+	if err := json.Unmarshal(obj.Data, v); err != nil {
+		return nil, "", WrapError(EINTERNAL, err, "stored object %s is damaged", key)
+	}
+	c.put(key, &decoding{data: obj.Data, val: clone(v)}, int64(len(obj.Data)))
+	return v, obj.ETag, nil
+}
+
+func (t *Token) clone() *Token {
+	c := *t
+	if t.RevokedAt != nil {
+		r := *t.RevokedAt
+		c.RevokedAt = &r
+	}
+	if t.Holder != nil {
+		h := *t.Holder
+		c.Holder = &h
+	}
+	return &c
+}
+
+func (d *storedDocument) clone() *storedDocument {
+	if d.Document == nil {
+		c := *d
+		return &c
+	}
+	c := *d.Document
+	if d.AdoptedAt != nil {
+		a := *d.AdoptedAt
+		c.AdoptedAt = &a
+	}
+	if d.Agreement != nil {
+		a := *d.Agreement
+		c.Agreement = &a
+	}
+	sd := *d
+	sd.Document = &c
+	return &sd
+}
+
+func (st *provisionStatuses) clone() *provisionStatuses {
+	c := *st
+	c.Statuses = maps.Clone(st.Statuses)
+	c.Log = slices.Clone(st.Log)
+	return &c
 }
 
 // clone returns a copy of v whose slices and maps are its own.

@@ -239,8 +239,7 @@ func (s *Service) Authenticate(ctx context.Context, plain string) (*User, error)
 	if !ok {
 		return nil, bad
 	}
-	var t Token
-	etag, err := s.getJSON(ctx, tokenKey(id), &t)
+	t, etag, err := getMutable(ctx, s, tokenKey(id), (*Token).clone)
 	if err != nil {
 		if IsCode(err, ENOTFOUND) {
 			return nil, bad
@@ -263,7 +262,7 @@ func (s *Service) Authenticate(ctx context.Context, plain string) (*User, error)
 	}
 	t.Holder = u
 	// Best effort: a lost race (a revocation meanwhile) keeps the stored record.
-	if _, err := s.updateJSON(ctx, tokenKey(id), &t, etag); err != nil && !IsCode(err, EPRECONDITION) {
+	if _, err := s.updateJSON(ctx, tokenKey(id), t, etag); err != nil && !IsCode(err, EPRECONDITION) {
 		s.Log.Warn("could not add the holder to a token's record", "token", id, "err", err)
 	}
 	return u, nil

@@ -6,15 +6,29 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
 )
 
 func documentKey(id string) string        { return "documents/" + id + ".json" }
-func versionKey(doc string, n int) string { return fmt.Sprintf("texts/%s/versions/%08d.json", doc, n) }
-func statusKey(doc string, n int) string  { return fmt.Sprintf("texts/%s/status/%08d.json", doc, n) }
-func summaryKey(doc string, n int) string { return fmt.Sprintf("texts/%s/summaries/%08d.json", doc, n) }
+func versionKey(doc string, n int) string { return "texts/" + doc + "/versions/" + pad8(n) + ".json" }
+func statusKey(doc string, n int) string  { return "texts/" + doc + "/status/" + pad8(n) + ".json" }
+func summaryKey(doc string, n int) string { return "texts/" + doc + "/summaries/" + pad8(n) + ".json" }
+
+// pad8 is fmt.Sprintf("%08d", n) for n >= 0, without fmt: version keys
+// are made on every read of a version.
+func pad8(n int) string {
+	if n < 0 {
+		return fmt.Sprintf("%08d", n)
+	}
+	s := strconv.Itoa(n)
+	if len(s) < 8 {
+		s = "00000000"[len(s):] + s
+	}
+	return s
+}
 func validID(id string) bool {
 	if id == "" || len(id) > 64 {
 		return false
@@ -178,14 +192,16 @@ func (s *Service) readDocument(ctx context.Context, id string) (*Document, error
 	if !validID(id) {
 		return nil, Errorf(ENOTFOUND, "no document %q", id)
 	}
-	d := &Document{}
-	sd := storedDocument{Document: d}
-	etag, err := s.getJSON(ctx, documentKey(id), &sd)
+	sd, etag, err := getMutable(ctx, s, documentKey(id), (*storedDocument).clone)
 	if err != nil {
 		if IsCode(err, ENOTFOUND) {
 			return nil, Errorf(ENOTFOUND, "no document %q", id)
 		}
 		return nil, err
+	}
+	d := sd.Document
+	if d == nil { // "null" as stored
+		return nil, Errorf(EINTERNAL, "stored object %s is damaged", documentKey(id))
 	}
 	d.ETag, d.pending = etag, sd.Pending
 	return d, nil
@@ -341,10 +357,12 @@ func statusTag(hash, statusETag string) string {
 }
 
 func (s *Service) statuses(ctx context.Context, doc string, n int) (*provisionStatuses, string, error) {
-	st := &provisionStatuses{}
-	etag, err := s.getJSON(ctx, statusKey(doc, n), st)
+	st, etag, err := getMutable(ctx, s, statusKey(doc, n), (*provisionStatuses).clone)
 	if err != nil && !IsCode(err, ENOTFOUND) {
 		return nil, "", err
+	}
+	if st == nil {
+		st = &provisionStatuses{}
 	}
 	if st.Statuses == nil {
 		st.Statuses = map[string]string{}

@@ -56,6 +56,9 @@ type Service struct {
 
 	cacheOnce sync.Once
 	cache     *lru
+	// decodings keeps the last decoding of hot mutable objects (tokens,
+	// documents, statuses) with the bytes it was decoded from.
+	decodings *lru
 	workOnce  sync.Once
 	workLimit *workLimit
 	flights   flights

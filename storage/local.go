@@ -1,7 +1,6 @@
 package storage
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -190,18 +189,11 @@ func (l *Local) Get(ctx context.Context, key string) (*drafts.Object, error) {
 	if err != nil {
 		return nil, err
 	}
-	f, fi, err := openObject(p)
+	data, mod, err := readObject(p)
 	if err != nil {
 		return nil, l.fsError(err, "read", key)
 	}
-	defer f.Close()
-	var buf bytes.Buffer
-	buf.Grow(int(fi.Size()) + bytes.MinRead)
-	if _, err := buf.ReadFrom(f); err != nil {
-		return nil, l.fsError(err, "read", key)
-	}
-	data := buf.Bytes()
-	return &drafts.Object{Key: key, Data: data, ETag: contentETag(data), ModTime: fi.ModTime()}, nil
+	return &drafts.Object{Key: key, Data: data, ETag: contentETag(data), ModTime: mod}, nil
 }
 
 // Create stores data at key if no object is there, and returns its ETag.

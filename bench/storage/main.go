@@ -28,6 +28,7 @@ import (
 	"path/filepath"
 	"runtime/pprof"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -54,6 +55,7 @@ var (
 	wrk        = flag.Duration("wrk", 0, "instead of the rows: run wrk this long against an authenticated GET of a version and a bare Echo handler serving the same bytes")
 	conns      = flag.Int("connections", 64, "wrk connections")
 	cpuprofile = flag.String("cpuprofile", "", "write a CPU profile of the wrk run to this file")
+	rounds     = flag.Int("rounds", 1, "with -wrk: alternate the two wrk runs this many times, each -wrk long, and print the median ratio (the machine's load moves between runs)")
 )
 
 func main() {
@@ -134,7 +136,7 @@ func (b *bench) throughput() {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	check(err)
 	go http.Serve(ln, e)
-	run := func(name, url string, headers ...string) {
+	run := func(name, url string, headers ...string) float64 {
 		args := []string{"-t2", fmt.Sprintf("-c%d", *conns), "-d" + wrk.String(), "--latency"}
 		for _, h := range headers {
 			args = append(args, "-H", h)
@@ -152,10 +154,20 @@ func (b *bench) throughput() {
 			}
 		}
 		fmt.Printf("%-40s %12s req/s   p99 %s\n", name, rps, p99)
+		f, _ := strconv.ParseFloat(rps, 64)
+		return f
 	}
 	fmt.Printf("wrk %s, %d connections, %d-byte body\n", *wrk, *conns, len(body))
-	run("bare Echo handler, same bytes", "http://"+ln.Addr().String()+"/bare")
-	run("GET version (authenticated, "+*backend+")", b.base+path, "Authorization: Bearer "+b.tokens["KZ"])
+	var ratios []float64
+	for r := 0; r < *rounds; r++ {
+		bare := run("bare Echo handler, same bytes", "http://"+ln.Addr().String()+"/bare")
+		auth := run("GET version (authenticated, "+*backend+")", b.base+path, "Authorization: Bearer "+b.tokens["KZ"])
+		ratios = append(ratios, auth/bare)
+	}
+	if *rounds > 1 {
+		sort.Float64s(ratios)
+		fmt.Printf("ratio authenticated/bare by round %.2f, median %.2f\n", ratios, ratios[len(ratios)/2])
+	}
 }
 
 func check(err error) {
