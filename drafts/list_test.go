@@ -58,3 +58,35 @@ func TestPaginationStableWhileProposalsArrive(t *testing.T) {
 		}
 	}
 }
+
+// TestListProposalsStatusFilter: a known status filters the list; a
+// mistyped one is refused with a 422 naming the field, rather than an
+// empty list that reads as "no proposals".
+func TestListProposalsStatusFilter(t *testing.T) {
+	f := MustFixture(t, MustOpenLocal(t), "1. One.\n\n2. Two.\n")
+	if _, err := f.svc.CreateProposal(f.kz, f.doc, drafts.ProposalInput{Base: 1, Operations: []drafts.Operation{{Op: "replace", Provision: f.v.Provisions[0].ID, Text: "Uno."}}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		status string
+		want   int    // proposals listed
+		code   string // error code, "" for none
+	}{
+		{"", 1, ""},
+		{drafts.ProposalOpen, 1, ""},
+		{drafts.ProposalWithdrawn, 0, ""},
+		{drafts.ProposalAcceptedModified, 0, ""},
+		{"opn", 0, drafts.EINVALID},
+		{"Open", 0, drafts.EINVALID},
+		{"open ", 0, drafts.EINVALID},
+	} {
+		page, err := f.svc.ListProposals(f.kz, f.doc, drafts.ProposalFilter{Status: tc.status}, drafts.ListOptions{})
+		if got := drafts.ErrorCode(err); got != tc.code {
+			t.Errorf("status %q: error code %q (%v), want %q", tc.status, got, err, tc.code)
+			continue
+		}
+		if err == nil && len(page.Items) != tc.want {
+			t.Errorf("status %q: %d proposals, want %d", tc.status, len(page.Items), tc.want)
+		}
+	}
+}

@@ -230,6 +230,15 @@ func (s *Service) ListProposals(ctx context.Context, doc string, f ProposalFilte
 	if !validID(doc) {
 		return nil, Errorf(ENOTFOUND, "no document %q", doc)
 	}
+	switch f.Status {
+	case "", ProposalOpen, ProposalAccepted, ProposalAcceptedModified, ProposalRejected, ProposalWithdrawn, ProposalObsolete:
+	default:
+		// A mistyped filter would otherwise list nothing, which reads as
+		// "no proposals".
+		return nil, &Error{Code: EINVALID,
+			Message: fmt.Sprintf("status: no proposal status %q (open, accepted, accepted-modified, rejected, withdrawn or obsolete)", f.Status),
+			Fields:  []FieldError{{Field: "status", Message: "unknown status"}}}
+	}
 	// The first listing runs while the document is read, and is dropped
 	// unless the document is there for the caller.
 	first := make(chan keyPage, 1)
