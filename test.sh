@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Runs every test of Chancery. It first installs what the tests need, pinned,
 # reusing what is already there: MinIO and versitygw (built with `go install`
-# into a cache folder, minutes the first time) and poppler-utils and qpdf
+# into a cache folder, minutes the first time), poppler-utils and qpdf
 # (Debian packages, for checking PDFs), chromium and axe-core (for the web
-# workspace's browser tests). Then gofmt, go vet and
+# workspace's browser tests) and libreoffice-writer-nogui (for the Word
+# tests). Then gofmt, go vet and
 # go test -race ./... .
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -35,6 +36,19 @@ if ! command -v pdftotext >/dev/null || ! command -v pdffonts >/dev/null || ! co
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq poppler-utils qpdf >/dev/null
+fi
+
+# LibreOffice, headless, as an independent reader and writer of .docx
+# (package docx's tests; they fail under CI=true without it). Pinned to
+# Debian 12's LibreOffice 7.4 line: its security updates replace the exact
+# version in the archive, so the pin is on the release line.
+LIBREOFFICE_VERSION='4:7.4.*'
+if ! command -v soffice >/dev/null; then
+  echo "test.sh: installing libreoffice-writer-nogui $LIBREOFFICE_VERSION (for the docx tests)"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "libreoffice-writer-nogui=$LIBREOFFICE_VERSION" >/dev/null
 fi
 
 # Browser tests of the web workspace: Debian's chromium, and axe-core

@@ -14,6 +14,7 @@ import (
 	"chancery/api"
 	"chancery/api/apitest"
 	"chancery/diffing"
+	"chancery/docx"
 	"chancery/drafts"
 	"chancery/policy"
 	"chancery/render"
@@ -79,6 +80,7 @@ func newEnv(t *testing.T, store drafts.ObjectStore) *testEnv {
 		t.Fatal(err)
 	}
 	srv := api.NewServer(svc, enforcer, render.New(), nil)
+	srv.Word = docx.New(docx.WithLimits(1<<20, 0, 0)) // a .docx over 1 MiB is refused (422), below the body limit (413)
 	if err := srv.Open("127.0.0.1:0"); err != nil {
 		t.Fatal(err)
 	}

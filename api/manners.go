@@ -17,10 +17,10 @@ import (
 // A route that learns a new representation must be listed here, or an
 // Accept asking for it gets 406.
 var produces = map[string][]string{
-	"/v1/documents/:doc/versions/:n":       {echo.MIMEApplicationJSON, echo.MIMETextPlain},
-	"/v1/documents/:doc/versions/:n/diff":  {echo.MIMEApplicationJSON, echo.MIMETextHTML, echo.MIMETextPlain},
+	"/v1/documents/:doc/versions/:n":       {echo.MIMEApplicationJSON, echo.MIMETextPlain, drafts.WordMediaType},
+	"/v1/documents/:doc/versions/:n/diff":  {echo.MIMEApplicationJSON, echo.MIMETextHTML, echo.MIMETextPlain, drafts.WordMediaType},
 	"/v1/documents/:doc/proposals/:p/diff": {echo.MIMEApplicationJSON, echo.MIMETextHTML, echo.MIMETextPlain},
-	"/v1/documents/:doc/compilation":       {echo.MIMEApplicationJSON, echo.MIMETextHTML, "application/pdf"},
+	"/v1/documents/:doc/compilation":       {echo.MIMEApplicationJSON, echo.MIMETextHTML, "application/pdf", drafts.WordMediaType},
 	"/v1/documents/:doc/versions/:n/pdf":   {"application/pdf"},
 }
 

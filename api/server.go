@@ -43,6 +43,9 @@ type Server struct {
 	// time.Now.
 	Now func() time.Time
 
+	// Word reads and writes .docx files (api/docx.go); nil refuses them.
+	Word drafts.Word
+
 	echo     *echo.Echo
 	ln       net.Listener
 	routes   map[string]route // "METHOD path" → route
@@ -121,10 +124,10 @@ func (s *Server) build() {
 	for _, r := range s.apiRoutes() {
 		r := r
 		s.routes[r.method+" "+r.path] = r
-		e.Add(r.method, r.path, r.handler, s.authenticate, acceptable(r.path))
+		e.Add(r.method, r.path, r.handler, s.authenticate, acceptable(r.path), s.word)
 		if r.method == http.MethodGet {
 			// HEAD answers as GET; net/http drops the body.
-			e.Add(http.MethodHead, r.path, r.handler, s.authenticate, acceptable(r.path))
+			e.Add(http.MethodHead, r.path, r.handler, s.authenticate, acceptable(r.path), s.word)
 		}
 	}
 	e.HEAD("/healthz", s.healthz)

@@ -73,10 +73,15 @@ func (st *versionStep) pick(chair, id, text string, del bool) []author {
 // chair wrote them: a revised version, or a compromise resolving a merge.
 // A compromise is never credited to the delegations whose proposals it
 // replaced, and across several merges each change keeps its own author.
-func (s *Service) attributeVersions(ctx context.Context, d *Diff, versions []*Version, body string) {
+// Proposals already read may be given in known (by id): they are not read
+// again.
+func (s *Service) attributeVersions(ctx context.Context, d *Diff, versions []*Version, body string, known map[string]*Proposal) {
 	chair := ChairName(body)
 	doc := versions[0].Document
-	proposals := map[string]*Proposal{}
+	proposals := make(map[string]*Proposal, len(known))
+	for id, p := range known {
+		proposals[id] = p
+	}
 	steps := make([]*versionStep, len(versions)-1)
 	for i := range steps {
 		prev, v := versions[i], versions[i+1]
@@ -93,6 +98,11 @@ func (s *Service) attributeVersions(ctx context.Context, d *Diff, versions []*Ve
 			st.chairChanged[id] = true
 		}
 		for _, a := range v.Attribution {
+			if a.Proposal == "" {
+				// The chair's compromise (v.Resolutions says so too).
+				st.chairChanged[a.Provision] = true
+				continue
+			}
 			p, ok := proposals[a.Proposal]
 			if !ok {
 				var err error
@@ -193,6 +203,19 @@ func (s *Service) blame(c *Change, byVersion []map[string]string, steps []*versi
 	gone := make([]int, len(base))
 	for b := range pos {
 		pos[b] = b
+	}
+	if len(texts) == 2 {
+		// One step (a version against its parent, a merge preview): every
+		// word the diff inserts or deletes is that step's, with no second
+		// word diff.
+		origin = make([]int, len(texts[1]))
+		for b := range origin {
+			origin[b] = 1
+		}
+		for b := range gone {
+			gone[b] = 1
+		}
+		texts = texts[:1]
 	}
 	for k := 1; k < len(texts); k++ {
 		prev, cur := texts[k-1], texts[k]

@@ -3,12 +3,16 @@ package drafts
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 )
 
-// Attribution says which proposal (and delegation) changed a provision in
-// a version.
+// Attribution says who changed a provision in a version: a merged
+// proposal and its delegation, or, for a compromise the chair set when
+// merging (Version.Resolutions), the chair: Proposal "" and Delegation
+// ChairName(body). A compromise is never credited to the delegations
+// whose proposals it replaced.
 type Attribution struct {
 	Provision  string `json:"provision"`
 	Proposal   string `json:"proposal"`
@@ -243,6 +247,11 @@ type MergeResult struct {
 	Accepted []string          `json:"accepted"`
 	Modified []string          `json:"accepted_modified"`
 	Obsolete map[string]string `json:"obsolete"`
+	// Diff, for a preview only, is the tracked diff from the head to the
+	// version the merge would make, attributed as the version's own diff
+	// will be (VersionDiff): each change to the delegation whose proposal
+	// made it, a compromise to the chair.
+	Diff *Diff `json:"diff,omitempty"`
 }
 
 // Merge merges open proposals onto the head (which must be in.Base) as a
@@ -355,13 +364,24 @@ func (s *Service) Merge(ctx context.Context, doc string, in MergeInput) (*MergeR
 		v.Resolutions = append(v.Resolutions, id)
 	}
 	sort.Strings(v.Resolutions)
-	v.Attribution = attributions(rb.Touched)
+	v.Attribution = attributions(rb.Touched, v.Resolutions, ChairName(d.Body))
 	v.AcceptedModified, v.Obsolete = out.Modified, rb.Obsolete
 	if len(v.Merged) == 0 {
 		return nil, Errorf(ECONFLICT, "none of the proposals can be merged: %s", describeObsolete(rb.Obsolete))
 	}
 	if in.Preview {
 		out.Version = v
+		known := map[string]*Proposal{}
+		for _, it := range items {
+			known[it.p.ID] = it.p
+		}
+		if err := s.heavy(ctx, func() error {
+			out.Diff = s.Differ.Provisions(head.Provisions, v.Provisions)
+			return nil
+		}); err != nil {
+			return nil, err
+		}
+		s.attributeVersions(ctx, out.Diff, []*Version{head, v}, d.Body, known)
 		return out, nil
 	}
 	nd, err := s.storeVersion(ctx, d, head, v)
@@ -391,9 +411,16 @@ func describeObsolete(m map[string]string) string {
 	return strings.Join(parts, "; ")
 }
 
-func attributions(touched map[string][]*Proposal) []Attribution {
+// attributions lists who changed each provision: the proposals that
+// touched it, or the chair (named chair) for a provision whose text the
+// chair resolved.
+func attributions(touched map[string][]*Proposal, resolved []string, chair string) []Attribution {
 	var out []Attribution
 	for id, ps := range touched {
+		if slices.Contains(resolved, id) {
+			out = append(out, Attribution{Provision: id, Delegation: chair})
+			continue
+		}
 		seen := map[string]bool{}
 		for _, p := range ps {
 			if !seen[p.ID] {
@@ -541,7 +568,7 @@ func (s *Service) computeVersionDiff(ctx context.Context, dd *Document, from, to
 			versions = append(versions, v)
 		}
 		versions = append(versions, to)
-		s.attributeVersions(ctx, d, versions, dd.Body)
+		s.attributeVersions(ctx, d, versions, dd.Body, nil)
 	}
 	return d, nil
 }

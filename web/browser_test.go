@@ -367,6 +367,16 @@ func TestNegotiation(t *testing.T) {
 		t.Fatalf("merge preview: status %d: %s", st, excerpt(b.text("main")))
 	}
 	b.mustContain(".preview ins", "Compromise-wording")
+	// The compromise is the chair's, in the preview as in the merged
+	// version's diff: never the delegations whose texts it replaced.
+	credit := func(where string) {
+		t.Helper()
+		tag := b.text(fmt.Sprintf(`%s [data-provision=%q] .tag`, where, target))
+		if tag != "[Chair (SWG)]" {
+			t.Errorf("%s: the compromise is credited to %q, want [Chair (SWG)]", where, tag)
+		}
+	}
+	credit(".preview")
 	if st := b.submit(`button[value=merge]`); st != 200 {
 		t.Fatalf("merge: status %d: %s", st, excerpt(b.text("main")))
 	}
@@ -374,6 +384,7 @@ func TestNegotiation(t *testing.T) {
 		t.Fatalf("after merging: at %s", loc)
 	}
 	b.mustContain("main ins", "Compromise-wording")
+	credit("main")
 	b.visit("/documents/" + doc + "/versions/2/diff?against=1&view=side")
 	b.mustContain("table.sbs", "Compromise-wording")
 

@@ -3,7 +3,6 @@ package web
 import (
 	"fmt"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -369,19 +368,9 @@ func (s *Server) merge(c echo.Context) error {
 		return s.render(c, httpStatus(err), "merge", p)
 	}
 	if in.Preview {
-		diff := s.Service.Differ.Provisions(md.Head.Provisions, res.Version.Provisions)
-		// Say whose proposal made each change, as the merged version will.
-		by := map[string][]string{}
-		for _, a := range res.Version.Attribution {
-			if !slices.Contains(by[a.Provision], a.Delegation) {
-				by[a.Provision] = append(by[a.Provision], a.Delegation)
-			}
-		}
-		for i := range diff.Changes {
-			if ds := by[diff.Changes[i].Provision]; len(ds) > 0 && len(diff.Changes[i].Delegations) == 0 {
-				diff.Changes[i].Delegations = ds
-			}
-		}
+		// The service's diff, attributed as the merged version's will be:
+		// a compromise credited to the chair.
+		diff := res.Diff
 		md.Preview = &diffView{Diff: diff, Numbers: md.Numbers}
 		return s.render(c, http.StatusOK, "merge", p)
 	}

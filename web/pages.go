@@ -130,8 +130,6 @@ type documentData struct {
 	Links     docLinks
 }
 
-func eventCursor(seq int64) string { return fmt.Sprintf("%012d.json", seq) }
-
 func (s *Server) document(c echo.Context) error {
 	p, d, err := s.docPage(c, "Document")
 	if err != nil {
@@ -153,12 +151,12 @@ func (s *Server) document(c echo.Context) error {
 	dd.Since.Visit = visit
 	dd.Since.First = visit.At.IsZero()
 	last := visit.LastSeq
+	// The events after the last one seen, by the service's own option
+	// (the cursors it returns then take over, page by page).
+	since := drafts.EventsSince{Seq: visit.LastSeq}
 	opt := drafts.ListOptions{Limit: 500}
-	if visit.LastSeq > 0 {
-		opt.Cursor = eventCursor(visit.LastSeq)
-	}
 	for i := 0; i < 20; i++ {
-		page, err := s.Service.ListEvents(ctx(c), d.ID, opt)
+		page, err := s.Service.ListEventsSince(ctx(c), d.ID, since, opt)
 		if err != nil {
 			return err
 		}

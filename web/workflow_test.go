@@ -212,3 +212,40 @@ func TestProposalActions(t *testing.T) {
 		t.Errorf("a delegate rejecting: %d", st)
 	}
 }
+
+// TestSinceLastVisit: the document page lists what happened since the
+// user's last visit, and only that: nothing on a first visit, then the
+// one proposal made in between, then nothing new.
+func TestSinceLastVisit(t *testing.T) {
+	e := newEnv(t)
+	doc := "/documents/" + e.Members.ID
+	in := newClient(t, e, "IN")
+	since := func() string {
+		t.Helper()
+		st, body := in.get(doc)
+		if st != 200 {
+			t.Fatalf("document page: %d", st)
+		}
+		i := strings.Index(body, `<section class="since"`)
+		j := strings.Index(body[max(i, 0):], "</section>")
+		if i < 0 || j < 0 {
+			t.Fatalf("no since section:\n%s", excerpt(body))
+		}
+		return body[i : i+j]
+	}
+	if got := since(); !strings.Contains(got, "first visit") {
+		t.Errorf("first visit:\n%s", got)
+	}
+	p, err := e.svc.CreateProposal(e.as("KZ"), e.Members.ID, drafts.ProposalInput{Base: 1,
+		Operations: []drafts.Operation{{Op: "replace", Provision: e.firstParagraph(t), Text: "New words."}}, Justification: "j"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := since()
+	if n := strings.Count(got, "<li>"); n != 1 || !strings.Contains(got, doc+"/proposals/"+p.ID) || !strings.Contains(got, "(KZ)") {
+		t.Errorf("after KZ's proposal: %d events listed, want that one:\n%s", n, got)
+	}
+	if got := since(); !strings.Contains(got, "Nothing has changed") {
+		t.Errorf("a visit with nothing new:\n%s", got)
+	}
+}

@@ -2,7 +2,8 @@
 //
 //	chancery serve [flags]             run the HTTP server
 //	chancery diff OLD.txt NEW.txt      tracked diff of two texts
-//	chancery render TEXT.txt -o OUT.pdf [--against OLD.txt]
+//	chancery render TEXT.txt -o OUT.pdf [--against OLD.txt] [--format docx]
+//	chancery import FILE.docx          print a Word file's text as markup
 //
 // Configuration comes from flags and CHANCERY_* environment variables.
 package main
@@ -36,7 +37,8 @@ func usagef(format string, args ...any) error { return &usageError{fmt.Sprintf(f
 const usage = `usage:
   chancery serve [flags]                       run the server (chancery serve -h for flags)
   chancery diff [--format text|json|html] OLD.txt NEW.txt
-  chancery render [--against OLD.txt] TEXT.txt -o OUT.pdf
+  chancery render [--against OLD.txt] [--format pdf|docx] TEXT.txt -o OUT.pdf
+  chancery import [--original] FILE.docx      print a Word file's text as markup
 `
 
 // run executes one command and returns the process exit code: 0, 1 for a
@@ -60,11 +62,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = runDiff(args[1:], stdout)
 	case "render":
 		err = runRender(args[1:], stdout)
+	case "import":
+		err = runImport(args[1:], stdout, stderr)
 	case "-h", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return 0
 	default:
-		err = usagef("unknown command %q (serve, diff or render)", args[0])
+		err = usagef("unknown command %q (serve, diff, render or import)", args[0])
 	}
 	if err == nil || errors.Is(err, errHelp) {
 		return 0

@@ -16,6 +16,7 @@ import (
 
 	"chancery/api"
 	"chancery/diffing"
+	"chancery/docx"
 	"chancery/drafts"
 	"chancery/policy"
 	"chancery/render"
@@ -232,6 +233,7 @@ func (m *Main) Open(ctx context.Context) error {
 	m.server.Metrics = metrics
 	m.server.TrustedProxies = c.TrustedProxies
 	m.server.BodyLimit = fmt.Sprintf("%dK", (c.MaxTextBytes*2+1023)/1024+64)
+	m.server.Word = docx.New(docx.WithTextLimits(svc.Limits), docx.WithLimits(int64(c.MaxTextBytes)*2, 0, 0))
 	// The web workspace is served at /, the API keeps /v1.
 	ws := web.New(svc, enforcer, renderer, m.log)
 	ws.BodyLimit = m.server.BodyLimit

@@ -127,12 +127,16 @@ func runRender(args []string, stdout io.Writer) error {
 	language := fs.String("language", "en", "language of the text, for the labels: en or ru (others print in English)")
 	body := fs.String("body", "", "owning body, e.g. SWG, under the forum's name")
 	forum := fs.String("forum-name", os.Getenv("CHANCERY_FORUM_NAME"), "forum name in the page header (CHANCERY_FORUM_NAME; default: the forum's name in the text's language)")
+	format := fs.String("format", "pdf", "output format: pdf or docx (Word, tracked changes as revisions)")
 	files, err := parseArgs(fs, args)
 	if err != nil {
 		return err
 	}
+	if *format != "pdf" && *format != "docx" {
+		return usagef("--format: %q is not pdf or docx", *format)
+	}
 	if len(files) != 1 || *out == "" {
-		return usagef("render needs one text and -o: chancery render [--against OLD.txt] [--title T] [--symbol S] [--language en|ru] TEXT.txt -o OUT.pdf")
+		return usagef("render needs one text and -o: chancery render [--against OLD.txt] [--title T] [--symbol S] [--language en|ru] [--format pdf|docx] TEXT.txt -o OUT.pdf")
 	}
 	doc := &drafts.Document{Symbol: *symbol, Title: *title, Body: *body, Language: *language, State: drafts.StateDrafting}
 	if !languageTag.MatchString(doc.Language) {
@@ -154,7 +158,11 @@ func runRender(args []string, stdout io.Writer) error {
 		}
 		v := &drafts.Version{Number: 1, Lead: t.Lead, Provisions: t.Provisions, CreatedAt: now}
 		v.Hash = drafts.HashText(v.Text())
-		err = r.AgreedPDF(&buf, doc, v, nil)
+		if *format == "docx" {
+			err = wordRenderer().TextWord(&buf, doc, v, nil)
+		} else {
+			err = r.AgreedPDF(&buf, doc, v, nil)
+		}
 		if err != nil {
 			return err
 		}
@@ -166,7 +174,11 @@ func runRender(args []string, stdout io.Writer) error {
 		from := &drafts.Version{Number: 1, Lead: old.Lead, Provisions: old.Provisions, CreatedAt: now}
 		to := &drafts.Version{Number: 2, Parent: 1, Lead: nw.Lead, Provisions: nw.Provisions, CreatedAt: now}
 		from.Hash, to.Hash = drafts.HashText(from.Text()), drafts.HashText(to.Text())
-		if err := r.ChangesPDF(&buf, doc, from, to, d); err != nil {
+		write := r.ChangesPDF
+		if *format == "docx" {
+			write = wordRenderer().ChangesWord
+		}
+		if err := write(&buf, doc, from, to, d); err != nil {
 			return err
 		}
 	}

@@ -1,0 +1,361 @@
+package api
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"mime/multipart"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"chancery/drafts"
+)
+
+// Word files on the API: a .docx is accepted as the text of a new
+// document, a new version or a proposal, and versions, tracked changes and
+// compilations are offered as .docx. The word middleware turns a .docx
+// request into the JSON request of the same route (so the handlers and the
+// service see nothing new), and answers a request that prefers a .docx
+// itself, through the same service methods as the JSON routes.
+
+// wordFields are the fields each import route takes beside the file,
+// with the JSON routes' names ("base" is a version number); the export
+// routes have none.
+var wordFields = map[string][]string{
+	"/v1/documents":                       {"symbol", "title", "kind", "body", "language", "visibility"},
+	"/v1/documents/:doc/versions":         {"base", "message"},
+	"/v1/documents/:doc/proposals":        {"base", "justification"},
+	"/v1/documents/:doc/proposals/:p":     {"base", "justification"},
+	"/v1/documents/:doc/versions/:n":      nil,
+	"/v1/documents/:doc/versions/:n/diff": nil,
+	"/v1/documents/:doc/compilation":      nil,
+}
+
+// maxWordFields bounds the form fields of a multipart request, and
+// maxWordField the bytes of one.
+const (
+	maxWordFields = 20
+	maxWordField  = 64 << 10
+)
+
+// word is the route middleware for Word files.
+func (s *Server) word(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		method, path := c.Request().Method, c.Path()
+		if _, ok := wordFields[path]; !ok {
+			return next(c)
+		}
+		switch {
+		case (method == http.MethodPost || method == http.MethodPut && path == "/v1/documents/:doc/proposals/:p") && isWordRequest(c):
+			if s.Word == nil {
+				return drafts.Errorf(drafts.EMALFORMED, "this server does not read Word files; send application/json")
+			}
+			if err := s.wordToJSON(c, path); err != nil {
+				return err
+			}
+			return next(c)
+		case (method == http.MethodGet || method == http.MethodHead) && wordFields[path] == nil && wantsWord(c, path):
+			if s.Word == nil {
+				return echo.NewHTTPError(http.StatusNotAcceptable, "this server does not write Word files")
+			}
+			return s.exportWord(c, path)
+		}
+		return next(c)
+	}
+}
+
+// isWordRequest reports whether the body is a .docx, raw or in a form.
+func isWordRequest(c echo.Context) bool {
+	mt, _, err := mime.ParseMediaType(c.Request().Header.Get(echo.HeaderContentType))
+	return err == nil && (mt == drafts.WordMediaType || mt == echo.MIMEMultipartForm)
+}
+
+// wantsWord reports whether the client prefers a .docx to the route's
+// other formats (api/manners.go lists them).
+func wantsWord(c echo.Context, path string) bool {
+	return preferred(c, offersOf(path)...) == drafts.WordMediaType
+}
+
+// wordToJSON reads the .docx and its fields and replaces the request body
+// with the JSON the route takes.
+func (s *Server) wordToJSON(c echo.Context, path string) error {
+	file, fields, err := readWordRequest(c, wordFields[path])
+	if err != nil {
+		return err
+	}
+	wf, err := s.Word.ReadWord(file)
+	if err != nil {
+		return err
+	}
+	body := map[string]any{}
+	for k, v := range fields {
+		body[k] = v
+	}
+	base := 0
+	if b, ok := fields["base"]; ok {
+		n, err := strconv.Atoi(strings.TrimSpace(b))
+		if err != nil {
+			return &drafts.Error{Code: drafts.EMALFORMED, Message: "base: a version number",
+				Fields: []drafts.FieldError{{Field: "base", Message: "a whole number"}}}
+		}
+		base = n
+		body["base"] = n
+	}
+	switch path {
+	case "/v1/documents":
+		// A file Chancery exported carries its symbol and title.
+		if _, ok := fields["title"]; !ok && wf.Title != "" {
+			body["title"] = wf.Title
+		}
+		if _, ok := fields["symbol"]; !ok && wf.Symbol != "" {
+			body["symbol"] = wf.Symbol
+		}
+		body["text"] = wf.Text()
+	case "/v1/documents/:doc/versions":
+		body["text"] = wf.Text()
+	case "/v1/documents/:doc/proposals", "/v1/documents/:doc/proposals/:p":
+		if notes := wf.CommentNotes(); notes != "" {
+			j := strings.TrimSpace(fields["justification"])
+			if j != "" {
+				j += "\n\n"
+			}
+			body["justification"] = j + notes
+		}
+		if !wf.Tracked {
+			body["text"] = wf.Text()
+			break
+		}
+		// Tracked changes: exactly those operations, by provision id,
+		// against the base version the file was made from.
+		if base < 1 {
+			return &drafts.Error{Code: drafts.EINVALID, Message: "base: the version the Word file was exported from is required",
+				Fields: []drafts.FieldError{{Field: "base", Message: "required"}}}
+		}
+		v, err := s.Service.GetVersion(c.Request().Context(), c.Param("doc"), base)
+		if err != nil {
+			if drafts.IsCode(err, drafts.ENOTFOUND) {
+				return &drafts.Error{Code: drafts.EINVALID, Message: fmt.Sprintf("base: no version %d", base),
+					Fields: []drafts.FieldError{{Field: "base", Message: "no such version"}}}
+			}
+			return err
+		}
+		ops, err := wf.Operations(v.Provisions, drafts.Limits{})
+		if err != nil {
+			return err
+		}
+		body["operations"] = ops
+	}
+	data, err := json.Marshal(body)
+	if err != nil {
+		return err
+	}
+	r := c.Request()
+	r.Body = io.NopCloser(bytes.NewReader(data))
+	r.ContentLength = int64(len(data))
+	r.Header.Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
+	return nil
+}
+
+// readWordRequest returns the .docx and the fields of a request: a
+// multipart form with the file in a part named "file" and the fields in
+// the others, or the raw file with the fields as query parameters.
+func readWordRequest(c echo.Context, allowed []string) ([]byte, map[string]string, error) {
+	r := c.Request()
+	fields := map[string]string{}
+	check := func(name string) error {
+		for _, a := range allowed {
+			if a == name {
+				return nil
+			}
+		}
+		return &drafts.Error{Code: drafts.EMALFORMED, Message: fmt.Sprintf("unknown field %q (this route takes file, %s)", name, strings.Join(allowed, ", ")),
+			Fields: []drafts.FieldError{{Field: name, Message: "unknown"}}}
+	}
+	mt, params, _ := mime.ParseMediaType(r.Header.Get(echo.HeaderContentType))
+	if mt == drafts.WordMediaType {
+		for name, vals := range r.URL.Query() {
+			if err := check(name); err != nil {
+				return nil, nil, err
+			}
+			fields[name] = vals[0]
+		}
+		data, err := readAllBody(r.Body)
+		return data, fields, err
+	}
+	if params["boundary"] == "" {
+		return nil, nil, drafts.Errorf(drafts.EMALFORMED, "multipart/form-data without a boundary")
+	}
+	mr := multipart.NewReader(r.Body, params["boundary"])
+	var file []byte
+	for n := 0; ; n++ {
+		part, err := mr.NextPart()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			if e := bodyError(err); e != nil {
+				return nil, nil, e
+			}
+			return nil, nil, drafts.WrapError(drafts.EMALFORMED, err, "the multipart form is malformed")
+		}
+		if n >= maxWordFields {
+			return nil, nil, drafts.Errorf(drafts.EMALFORMED, "the form has more than %d parts", maxWordFields)
+		}
+		name := part.FormName()
+		if name == "file" {
+			if file != nil {
+				return nil, nil, drafts.Errorf(drafts.EMALFORMED, "the form holds more than one file")
+			}
+			if file, err = readAllBody(part); err != nil {
+				return nil, nil, err
+			}
+			continue
+		}
+		if err := check(name); err != nil {
+			return nil, nil, err
+		}
+		v, err := io.ReadAll(io.LimitReader(part, maxWordField+1))
+		if err != nil {
+			if e := bodyError(err); e != nil {
+				return nil, nil, e
+			}
+			return nil, nil, drafts.WrapError(drafts.EMALFORMED, err, "the multipart form is malformed")
+		}
+		if len(v) > maxWordField {
+			return nil, nil, &drafts.Error{Code: drafts.EINVALID, Message: fmt.Sprintf("%s: at most %d bytes", name, maxWordField),
+				Fields: []drafts.FieldError{{Field: name, Message: "too long"}}}
+		}
+		fields[name] = string(v)
+	}
+	if file == nil {
+		return nil, nil, &drafts.Error{Code: drafts.EMALFORMED, Message: `the form has no "file" part holding the .docx`,
+			Fields: []drafts.FieldError{{Field: "file", Message: "required"}}}
+	}
+	return file, fields, nil
+}
+
+func readAllBody(r io.Reader) ([]byte, error) {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		if e := bodyError(err); e != nil {
+			return nil, e
+		}
+		return nil, drafts.WrapError(drafts.EMALFORMED, err, "could not read the request body")
+	}
+	return data, nil
+}
+
+// bodyError maps a body over the size limit to ETOOLARGE.
+func bodyError(err error) error {
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) {
+		return drafts.Errorf(drafts.ETOOLARGE, "request body too large")
+	}
+	var he *echo.HTTPError
+	if errors.As(err, &he) {
+		return he
+	}
+	return nil
+}
+
+// exportWord answers a GET with a .docx.
+func (s *Server) exportWord(c echo.Context, path string) error {
+	ctx := c.Request().Context()
+	doc, err := s.Service.GetDocument(ctx, c.Param("doc"))
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	var name string
+	switch path {
+	case "/v1/documents/:doc/versions/:n":
+		n, err := versionParam(c, "version", c.Param("n"))
+		if err != nil {
+			return err
+		}
+		v, err := s.Service.GetVersion(ctx, doc.ID, n)
+		if err != nil {
+			return err
+		}
+		var round *drafts.AdoptionRound
+		if doc.Round != "" {
+			if r, err := s.Service.GetAdoption(ctx, doc.ID); err == nil && r.Version == n {
+				round = r
+			}
+		}
+		if err := s.Word.TextWord(&buf, doc, v, round); err != nil {
+			return err
+		}
+		name = fileName(doc.Symbol, n, "")
+	case "/v1/documents/:doc/versions/:n/diff":
+		n, err := versionParam(c, "version", c.Param("n"))
+		if err != nil {
+			return err
+		}
+		m := n - 1
+		if a := c.QueryParam("against"); a != "" {
+			if m, err = versionParam(c, "against", a); err != nil {
+				return err
+			}
+		}
+		if m < 1 {
+			return &drafts.Error{Code: drafts.EINVALID, Message: "against: version 1 has no predecessor; give ?against=", Fields: []drafts.FieldError{{Field: "against", Message: "required"}}}
+		}
+		d, from, to, err := s.Service.VersionDiff(ctx, doc.ID, n, m)
+		if err != nil {
+			return err
+		}
+		if err := s.Word.ChangesWord(&buf, doc, from, to, d); err != nil {
+			return err
+		}
+		name = fileName(doc.Symbol, n, fmt.Sprintf("-changes-from-v%d", m))
+	default:
+		n := 0
+		if q := c.QueryParam("version"); q != "" {
+			if n, err = versionParam(c, "version", q); err != nil {
+				return err
+			}
+		}
+		comp, v, err := s.Service.Compile(ctx, doc.ID, n)
+		if err != nil {
+			return err
+		}
+		if err := s.Word.CompilationWord(&buf, doc, v, comp); err != nil {
+			return err
+		}
+		name = fileName(doc.Symbol, v.Number, "-compilation")
+	}
+	c.Response().Header().Set(echo.HeaderContentDisposition, fmt.Sprintf("attachment; filename=%q", name))
+	c.Response().Header().Set("Vary", "Accept")
+	return c.Blob(http.StatusOK, drafts.WordMediaType, buf.Bytes())
+}
+
+// fileName builds a .docx download name from a symbol and version.
+func fileName(symbol string, n int, suffix string) string {
+	name := strings.Trim(unsafeName(symbol), "-")
+	if name == "" {
+		name = "document"
+	}
+	return fmt.Sprintf("%s-v%d%s.docx", name, n, suffix)
+}
+
+func unsafeName(s string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range s {
+		if r < 128 && (r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '_' || r == '-') {
+			b.WriteRune(r)
+			dash = false
+		} else if !dash {
+			b.WriteByte('-')
+			dash = true
+		}
+	}
+	return b.String()
+}

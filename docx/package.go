@@ -1,0 +1,251 @@
+package docx
+
+import (
+	"archive/zip"
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"path"
+	"strings"
+)
+
+// Relationship types and content types the reader looks for.
+const (
+	relOfficeDocument = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
+	relStrictOffice   = "http://purl.oclc.org/ooxml/officeDocument/relationships/officeDocument"
+	macroContentType  = "macroEnabled"
+	mainContentType   = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+	templateMainType  = "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml"
+)
+
+// pkg is a .docx opened and checked: its XML parts by name.
+type pkg struct {
+	parts map[string][]byte
+	main  string // name of the main document part, e.g. "word/document.xml"
+}
+
+// rel is one relationship of a .rels part.
+type rel struct {
+	ID         string `xml:"Id,attr"`
+	Type       string `xml:"Type,attr"`
+	Target     string `xml:"Target,attr"`
+	TargetMode string `xml:"TargetMode,attr"`
+}
+
+// openPackage checks data as a .docx and reads its XML parts, refusing
+// what a .docx must not hold.
+func (w *Word) openPackage(data []byte) (*pkg, error) {
+	if int64(len(data)) > w.maxFile {
+		return nil, invalid("the file is %d bytes; the limit is %d", len(data), w.maxFile)
+	}
+	if len(data) == 0 {
+		return nil, invalid("the file is empty")
+	}
+	if bytes.HasPrefix(data, []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}) {
+		return nil, invalid("this is an old-style .doc or a password-protected file, not a .docx; save it as a Word Document (.docx) without a password")
+	}
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return nil, invalid("not a .docx (it is not a zip archive: %s)", zipProblem(err))
+	}
+	if len(zr.File) > w.maxEntries {
+		return nil, invalid("the file holds %d entries; the limit is %d", len(zr.File), w.maxEntries)
+	}
+	p := &pkg{parts: map[string][]byte{}}
+	var total int64
+	for _, f := range zr.File {
+		name := strings.TrimPrefix(f.Name, "/")
+		lower := strings.ToLower(name)
+		if strings.HasSuffix(lower, "vbaproject.bin") || strings.HasSuffix(lower, "vbadata.xml") {
+			return nil, invalid("the file is macro-enabled (it holds %s); save it as a Word Document (.docx) without macros", path.Base(name))
+		}
+		if f.UncompressedSize64 > uint64(w.maxUnzipped) ||
+			(f.UncompressedSize64 > 1<<20 && f.UncompressedSize64/max(f.CompressedSize64, 1) > maxRatio) {
+			return nil, invalid("%s decompresses to %d bytes from %d: refused as a zip bomb", name, f.UncompressedSize64, f.CompressedSize64)
+		}
+		if f.FileInfo().IsDir() {
+			continue
+		}
+		rc, err := f.Open()
+		if err != nil {
+			return nil, invalid("%s cannot be read: %s", name, zipProblem(err))
+		}
+		keep := strings.HasSuffix(lower, ".xml") || strings.HasSuffix(lower, ".rels")
+		var buf bytes.Buffer
+		var dst io.Writer = io.Discard
+		if keep {
+			dst = &buf
+		}
+		n, err := io.Copy(dst, io.LimitReader(rc, w.maxUnzipped-total+1))
+		rc.Close()
+		total += n
+		if total > w.maxUnzipped {
+			return nil, invalid("the file decompresses to more than %d bytes: refused as a zip bomb", w.maxUnzipped)
+		}
+		if errors.Is(err, zip.ErrFormat) { // archive/zip stops an entry at its declared size
+			return nil, invalid("%s decompresses to more than the %d bytes its header says: refused as a zip bomb", name, f.UncompressedSize64)
+		}
+		if err != nil {
+			return nil, invalid("%s cannot be read: %s", name, zipProblem(err))
+		}
+		if keep {
+			if err := checkXML(name, buf.Bytes()); err != nil {
+				return nil, err
+			}
+			p.parts[name] = buf.Bytes()
+		}
+	}
+	ct, ok := p.parts["[Content_Types].xml"]
+	if !ok {
+		return nil, invalid("not a .docx (a zip archive without [Content_Types].xml)")
+	}
+	if bytes.Contains(ct, []byte(macroContentType)) {
+		return nil, invalid("the file is macro-enabled (.docm or .dotm); save it as a Word Document (.docx) without macros")
+	}
+	// Every relationship must stay inside the file, hyperlinks excepted
+	// (they are never followed).
+	for name, data := range p.parts {
+		if !strings.HasSuffix(name, ".rels") {
+			continue
+		}
+		rels, err := parseRels(name, data)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rels {
+			if !strings.EqualFold(r.TargetMode, "External") {
+				continue
+			}
+			kind := r.Type[strings.LastIndex(r.Type, "/")+1:]
+			if kind == "hyperlink" {
+				continue
+			}
+			what := "an external " + kind
+			switch kind {
+			case "attachedTemplate":
+				what = "a remote template (attachedTemplate)"
+			case "image":
+				what = "a linked image"
+			case "oleObject":
+				what = "a linked object"
+			case "frame", "subDocument":
+				what = "a linked " + kind
+			}
+			// The target (a URL) is not repeated: it is the sender's, and
+			// error details never carry addresses.
+			return nil, invalid("the file refers to %s outside itself (in %s); such files are refused, and nothing in them is ever fetched", what, name)
+		}
+	}
+	rels, err := parseRels("_rels/.rels", p.parts["_rels/.rels"])
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range rels {
+		if r.Type == relOfficeDocument || r.Type == relStrictOffice {
+			p.main = strings.TrimPrefix(path.Clean("/"+r.Target), "/")
+		}
+	}
+	if p.main == "" {
+		return nil, invalid("not a .docx (the package names no main document)")
+	}
+	if _, ok := p.parts[p.main]; !ok {
+		return nil, invalid("not a .docx (the main document %s is missing)", p.main)
+	}
+	if !bytes.Contains(ct, []byte(mainContentType)) && !bytes.Contains(ct, []byte(templateMainType)) {
+		return nil, invalid("not a Word document (the package is another kind of Office file)")
+	}
+	return p, nil
+}
+
+// partRels returns the relationships of a part (word/document.xml →
+// word/_rels/document.xml.rels), by id, with targets resolved to part names.
+func (p *pkg) partRels(part string) (map[string]rel, error) {
+	dir, file := path.Split(part)
+	name := dir + "_rels/" + file + ".rels"
+	rels, err := parseRels(name, p.parts[name])
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]rel{}
+	for _, r := range rels {
+		if !strings.EqualFold(r.TargetMode, "External") {
+			if strings.HasPrefix(r.Target, "/") {
+				r.Target = strings.TrimPrefix(path.Clean(r.Target), "/")
+			} else {
+				r.Target = strings.TrimPrefix(path.Clean("/"+dir+r.Target), "/")
+			}
+		}
+		out[r.ID] = r
+	}
+	return out, nil
+}
+
+func parseRels(name string, data []byte) ([]rel, error) {
+	if data == nil {
+		return nil, nil
+	}
+	var doc struct {
+		Rels []rel `xml:"Relationship"`
+	}
+	if err := xml.Unmarshal(data, &doc); err != nil {
+		return nil, invalid("%s is not well-formed XML: %s", name, xmlProblem(err))
+	}
+	return doc.Rels, nil
+}
+
+// checkXML refuses a part holding a DOCTYPE (and so entity declarations):
+// OOXML never has one, and entity expansion is a classic attack.
+func checkXML(name string, data []byte) error {
+	dec := xml.NewDecoder(bytes.NewReader(data))
+	depth := 0
+	for {
+		tok, err := dec.RawToken()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return invalid("%s is not well-formed XML: %s", name, xmlProblem(err))
+		}
+		switch t := tok.(type) {
+		case xml.Directive:
+			what := "a DOCTYPE"
+			if bytes.Contains(bytes.ToUpper(t), []byte("ENTITY")) {
+				what = "entity declarations"
+			}
+			return invalid("%s holds %s, which a .docx never has: refused", name, what)
+		case xml.StartElement:
+			if depth++; depth > maxDepth {
+				return invalid("%s nests elements more than %d deep", name, maxDepth)
+			}
+		case xml.EndElement:
+			depth--
+		}
+	}
+}
+
+// maxDepth bounds the nesting of XML elements.
+const maxDepth = 256
+
+func zipProblem(err error) string {
+	switch {
+	case errors.Is(err, zip.ErrFormat):
+		return "not a valid zip file"
+	case errors.Is(err, zip.ErrAlgorithm):
+		return "unsupported compression method"
+	case errors.Is(err, zip.ErrChecksum):
+		return "checksum error: the file is damaged"
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return "the file is truncated"
+	}
+	return "damaged"
+}
+
+func xmlProblem(err error) string {
+	var se *xml.SyntaxError
+	if errors.As(err, &se) {
+		return fmt.Sprintf("line %d: %s", se.Line, se.Msg)
+	}
+	return "malformed"
+}
