@@ -339,7 +339,7 @@ func (s *Service) listProposalsKnown(ctx context.Context, doc string, f Proposal
 			if (f.Status == "" || p.Status == f.Status) && (f.Delegation == "" || p.Delegation == f.Delegation) {
 				page.Items = append(page.Items, p)
 				if len(page.Items) >= want && i < len(keys)-1 {
-					page.NextCursor = keys[i][len(prefix):]
+					page.NextCursor = cursorOf(keys[i][len(prefix):])
 					return page, nil
 				}
 			}
