@@ -1,6 +1,7 @@
 package api
 
 import (
+	"chancery/internal/httpstatus"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -15,25 +16,6 @@ import (
 
 	"chancery/drafts"
 )
-
-// statusOf maps each domain error code to its HTTP status: the one place
-// where that happens.
-var statusOf = map[string]int{
-	drafts.EMALFORMED:    http.StatusBadRequest,
-	drafts.EUNAUTHORIZED: http.StatusUnauthorized,
-	drafts.EFORBIDDEN:    http.StatusForbidden,
-	drafts.ENOTFOUND:     http.StatusNotFound,
-	drafts.ECONFLICT:     http.StatusConflict,
-	drafts.EPRECONDITION: http.StatusPreconditionFailed,
-	drafts.ETOOLARGE:     http.StatusRequestEntityTooLarge,
-	drafts.EINVALID:      http.StatusUnprocessableEntity,
-	drafts.ETOOMANY:      http.StatusTooManyRequests,
-	drafts.EINTERNAL:     http.StatusInternalServerError,
-	drafts.EUNAVAILABLE:  http.StatusServiceUnavailable,
-	drafts.ENOTIMPL:      http.StatusNotImplemented,
-	drafts.ENOTALLOWED:   http.StatusMethodNotAllowed,
-	drafts.ENOTACCEPT:    http.StatusNotAcceptable,
-}
 
 // leak matches what must never reach a client: a storage key (the
 // top-level prefixes of the bucket's layout) or a network endpoint (the S3
@@ -77,7 +59,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 	if errors.As(err, &he) {
 		code, msg = echoCode(he)
 	}
-	status, ok := statusOf[code]
+	status, ok := httpstatus.Of(code)
 	if !ok {
 		status = http.StatusInternalServerError
 	}

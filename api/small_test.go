@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -260,6 +261,9 @@ func TestFilteredListCost(t *testing.T) {
 		}
 		if cursor = page.NextCursor; cursor == "" {
 			break
+		}
+		if strings.Contains(cursor, ".json") || strings.Contains(cursor, "/") {
+			t.Fatalf("next_cursor %q shows a storage key", cursor)
 		}
 		if pages > 10 {
 			t.Fatal("paging does not end")

@@ -37,7 +37,7 @@ func (s *Service) ListEventsSince(ctx context.Context, doc string, since EventsS
 			}
 		}
 		if after > 0 {
-			opt.Cursor = fmt.Sprintf("%012d.json", after)
+			opt.Cursor = cursorOf(fmt.Sprintf("%012d.json", after))
 		}
 	}
 	page, err := s.ListEvents(ctx, doc, opt)

@@ -67,6 +67,11 @@ func (s *Service) proposalOperations(ctx context.Context, d *Document, in Propos
 	if err := ValidateProposalInput(in.Justification, in.Operations, in.Text); err != nil {
 		return nil, err
 	}
+	if in.Base == 0 {
+		// JSON without "base" arrives as 0: say what is missing.
+		return nil, &Error{Code: EINVALID, Message: fmt.Sprintf("base: required: the number of the version the proposal amends (the head is %d)", d.Head),
+			Fields: []FieldError{{Field: "base", Message: "required"}}}
+	}
 	if in.Base < 1 || in.Base > d.Head {
 		return nil, &Error{Code: EINVALID, Message: fmt.Sprintf("base: no version %d (the head is %d)", in.Base, d.Head),
 			Fields: []FieldError{{Field: "base", Message: "no such version"}}}
@@ -230,6 +235,15 @@ func (s *Service) ListProposals(ctx context.Context, doc string, f ProposalFilte
 	if !validID(doc) {
 		return nil, Errorf(ENOTFOUND, "no document %q", doc)
 	}
+	switch f.Status {
+	case "", ProposalOpen, ProposalAccepted, ProposalAcceptedModified, ProposalRejected, ProposalWithdrawn, ProposalObsolete:
+	default:
+		// A mistyped filter would otherwise list nothing, which reads as
+		// "no proposals".
+		return nil, &Error{Code: EINVALID,
+			Message: fmt.Sprintf("status: no proposal status %q (open, accepted, accepted-modified, rejected, withdrawn or obsolete)", f.Status),
+			Fields:  []FieldError{{Field: "status", Message: "unknown status"}}}
+	}
 	// The first listing runs while the document is read, and is dropped
 	// unless the document is there for the caller.
 	first := make(chan keyPage, 1)
@@ -325,7 +339,7 @@ func (s *Service) listProposalsKnown(ctx context.Context, doc string, f Proposal
 			if (f.Status == "" || p.Status == f.Status) && (f.Delegation == "" || p.Delegation == f.Delegation) {
 				page.Items = append(page.Items, p)
 				if len(page.Items) >= want && i < len(keys)-1 {
-					page.NextCursor = keys[i][len(prefix):]
+					page.NextCursor = cursorOf(keys[i][len(prefix):])
 					return page, nil
 				}
 			}
@@ -463,6 +477,7 @@ func (s *Service) WithdrawProposal(ctx context.Context, doc, id, ifMatch string)
 // read it (EPRECONDITION if it changed since); so for the methods below.
 func (s *Service) CosponsorProposal(ctx context.Context, doc, id, ifMatch string) (*Proposal, error) {
 	var by string
+	already := false
 	p, err := s.changeProposal(ctx, doc, id, ActProposalCosponsor, ifMatch, func(u *User, p *Proposal) error {
 		by = u.Delegation
 		if err := p.mustBeOpen(); err != nil {
@@ -471,14 +486,19 @@ func (s *Service) CosponsorProposal(ctx context.Context, doc, id, ifMatch string
 		if u.Delegation == "" || u.Delegation == p.Delegation {
 			return Errorf(ECONFLICT, "a delegation cannot co-sponsor its own proposal")
 		}
-		if contains(p.Cosponsors, u.Delegation) {
-			return nil
+		// Co-sponsoring twice changes nothing: no write, no second event.
+		already = contains(p.Cosponsors, u.Delegation)
+		if already {
+			return errUnchanged
 		}
 		p.Cosponsors = append(p.Cosponsors, u.Delegation)
 		return nil
 	})
 	if err != nil {
 		return nil, err
+	}
+	if already {
+		return p, nil
 	}
 	s.record(ctx, doc, "proposal.cosponsor", id, by)
 	return p, nil

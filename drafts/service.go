@@ -2,10 +2,12 @@ package drafts
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -150,7 +152,11 @@ func (s *Service) updateJSON(ctx context.Context, key string, v any, etag string
 func (s *Service) listKeys(ctx context.Context, prefix string, opt ListOptions) ([]string, string, error) {
 	after := ""
 	if opt.Cursor != "" {
-		after = prefix + opt.Cursor
+		suffix, err := keyOfCursor(opt.Cursor)
+		if err != nil {
+			return nil, "", err
+		}
+		after = prefix + suffix
 	}
 	objs, next, err := s.Store.List(ctx, prefix, after, opt.limit())
 	if err != nil {
@@ -161,9 +167,24 @@ func (s *Service) listKeys(ctx context.Context, prefix string, opt ListOptions) 
 		keys[i] = o.Key
 	}
 	if next != "" {
-		next = next[len(prefix):]
+		next = cursorOf(next[len(prefix):])
 	}
 	return keys, next, nil
+}
+
+// cursorOf makes the opaque cursor a client sends back for the page after
+// the key suffix k: clients never see storage keys, not even their ends.
+func cursorOf(k string) string { return base64.RawURLEncoding.EncodeToString([]byte(k)) }
+
+// keyOfCursor is the key suffix of a cursor cursorOf made; anything else is
+// EMALFORMED.
+func keyOfCursor(c string) (string, error) {
+	k, err := base64.RawURLEncoding.DecodeString(c)
+	if err != nil || len(c) > 200 || len(k) == 0 || strings.Contains(string(k), "/") || strings.Contains(string(k), "..") {
+		return "", &Error{Code: EMALFORMED, Message: "cursor: not a cursor this server gave",
+			Fields: []FieldError{{Field: "cursor", Message: "invalid"}}}
+	}
+	return string(k), nil
 }
 
 // discard removes an object a failed request created and nothing refers

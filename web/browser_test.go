@@ -451,8 +451,16 @@ func TestNegotiation(t *testing.T) {
 		t.Fatalf("the download is not a PDF (%d bytes)", len(pdf))
 	}
 
-	// The audit trail verifies.
+	// The audit trail names every action in words (consent included),
+	// keeps event numbers on one line, and verifies.
 	b.visit("/documents/" + doc + "/events")
+	b.mustContain("table.events", "Joined consensus")
+	if raw := b.text("table.events"); strings.Contains(raw, "adoption.") {
+		t.Errorf("the audit trail shows a raw action key: %s", excerpt(raw))
+	}
+	if ws, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](`getComputedStyle(document.querySelector('table.events tbody td')).whiteSpace`)); err != nil || ws != "nowrap" {
+		t.Errorf("event numbers may wrap (\"1\" over \"0\"): white-space %q, %v", ws, err)
+	}
 	b.submit(`main form button`)
 	b.mustContain(".notice", "intact")
 

@@ -2,3 +2,6 @@ package web
 
 // Russian is the Russian dictionary, for tests.
 var Russian = russian
+
+// Actions names the audit trail's actions, for tests.
+var Actions = actions

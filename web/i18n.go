@@ -37,6 +37,7 @@ func (l Lang) T(key string, args ...any) string {
 var actions = map[string][2]string{
 	"document.create":                 {"Document created", "Документ создан"},
 	"version.create":                  {"New version", "Новая редакция"},
+	"version.renumber":                {"Provisions renumbered", "Положения перенумерованы"},
 	"merge":                           {"Proposals merged into a new version", "Поправки включены в новую редакцию"},
 	"provision.status":                {"Provision status set", "Установлен статус положения"},
 	"proposal.create":                 {"New proposal", "Новая поправка"},
@@ -50,8 +51,8 @@ var actions = map[string][2]string{
 	"proposal.obsolete":               {"Proposal obsolete", "Поправка устарела"},
 	"proposal.merged-while-withdrawn": {"Proposal withdrawn while being merged", "Поправка отозвана во время включения"},
 	"adoption.open":                   {"Adoption round opened", "Открыта процедура принятия"},
-	"adoption:consent":                {"Joined consensus", "Присоединение к консенсусу"},
-	"adoption:object":                 {"Objection", "Возражение"},
+	"adoption.consent":                {"Joined consensus", "Присоединение к консенсусу"},
+	"adoption.objection":              {"Objection", "Возражение"},
 	"adoption.adopted":                {"Text adopted", "Текст принят"},
 	"adoption.failed":                 {"Adoption round failed", "Процедура принятия не состоялась"},
 	"adoption.superseded":             {"Adoption round superseded by a new version", "Процедура принятия прервана новой редакцией"},

@@ -96,3 +96,41 @@ func TestLanguage(t *testing.T) {
 		t.Errorf("open redirect: Location %q", loc)
 	}
 }
+
+// TestActionsNamed: every action the domain records in the audit trail has
+// words in English and Russian, so the audit trail page never shows a raw
+// key such as "adoption.consent". The actions are read from the drafts
+// package's source, where each is a literal.
+func TestActionsNamed(t *testing.T) {
+	files, _ := filepath.Glob("../drafts/*.go")
+	lit := regexp.MustCompile(`"((?:document|version|provision|proposal|adoption|refused)\.[a-z-]+)"`)
+	found := map[string]bool{"merge": true}
+	// Settling a merged proposal records "proposal." + its new status.
+	for _, st := range []string{drafts.ProposalAccepted, drafts.ProposalAcceptedModified, drafts.ProposalObsolete} {
+		found["proposal."+st] = true
+	}
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range lit.FindAllStringSubmatch(string(b), -1) {
+			found[m[1]] = true
+		}
+	}
+	if len(found) < 20 {
+		t.Fatalf("found only %d actions in ../drafts; the pattern misses them", len(found))
+	}
+	for a := range found {
+		words, ok := web.Actions[a]
+		if !ok || words[0] == "" || words[1] == "" {
+			t.Errorf("audit action %q has no words in English and Russian", a)
+		}
+		if web.Lang("en").Action(a) == a || web.Lang("ru").Action(a) == a {
+			t.Errorf("audit action %q is shown as its raw key", a)
+		}
+	}
+}

@@ -7,6 +7,7 @@
 package web
 
 import (
+	"chancery/internal/httpstatus"
 	"context"
 	"crypto/subtle"
 	"embed"
@@ -251,28 +252,7 @@ func (s *Server) checkCSRF(next echo.HandlerFunc) echo.HandlerFunc {
 
 var errCSRF = drafts.Errorf(drafts.EFORBIDDEN, "this form has expired or did not come from this site; reload the page and send it again")
 
-// statusOf maps each domain error code to its HTTP status.
-var statusOf = map[string]int{
-	drafts.EMALFORMED:    http.StatusBadRequest,
-	drafts.EUNAUTHORIZED: http.StatusUnauthorized,
-	drafts.EFORBIDDEN:    http.StatusForbidden,
-	drafts.ENOTFOUND:     http.StatusNotFound,
-	drafts.ECONFLICT:     http.StatusConflict,
-	drafts.EPRECONDITION: http.StatusPreconditionFailed,
-	drafts.ETOOLARGE:     http.StatusRequestEntityTooLarge,
-	drafts.EINVALID:      http.StatusUnprocessableEntity,
-	drafts.ETOOMANY:      http.StatusTooManyRequests,
-	drafts.EINTERNAL:     http.StatusInternalServerError,
-	drafts.EUNAVAILABLE:  http.StatusServiceUnavailable,
-	drafts.ENOTIMPL:      http.StatusNotImplemented,
-}
-
-func httpStatus(err error) int {
-	if st, ok := statusOf[drafts.ErrorCode(err)]; ok {
-		return st
-	}
-	return http.StatusInternalServerError
-}
+func httpStatus(err error) int { return httpstatus.FromError(err) }
 
 // handleError shows an error page in the user's language with the
 // service's message (the same words as the API).

@@ -16,7 +16,10 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
+
+	"chancery/drafts"
 )
 
 func main() {
@@ -83,7 +86,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 }
 
 func oneLine(err error) string {
-	b := []byte(err.Error())
+	msg := err.Error()
+	// A domain error prints as "chancery: <code>: <message>"; the line
+	// already starts with "chancery: ", so keep only its message.
+	if e := drafts.AsError(err); e != nil && e.Code != drafts.EINTERNAL {
+		msg = strings.Replace(msg, e.Error(), drafts.ErrorMessage(e), 1)
+	}
+	b := []byte(msg)
 	for i, c := range b {
 		if c == '\n' || c == '\r' {
 			b[i] = ' '

@@ -120,3 +120,17 @@ func TestRenderCommandUsage(t *testing.T) {
 		})
 	}
 }
+
+// TestToolErrorsSayChanceryOnce: a refusal from the domain (here a text the
+// PDF fonts cannot print) is one line that starts with "chancery: " once
+// and then says what is wrong, without the error code.
+func TestToolErrorsSayChanceryOnce(t *testing.T) {
+	cjk := writeFile(t, "cjk.txt", "1. 中文文本.\n")
+	out := filepath.Join(t.TempDir(), "x.pdf")
+	var errs bytes.Buffer
+	code := run(context.Background(), []string{"render", cjk, "-o", out}, io.Discard, &errs)
+	const want = "chancery: the text holds characters"
+	if code != 1 || !strings.HasPrefix(errs.String(), want) || strings.Count(errs.String(), "\n") != 1 {
+		t.Fatalf("exit %d, want 1 and one line starting %q: %q", code, want, errs.String())
+	}
+}
