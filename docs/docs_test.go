@@ -128,8 +128,8 @@ func TestLinksStayInTheRepository(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if strings.Contains(string(b), "../shared") {
-			t.Errorf("%s mentions ../shared, which a clone does not have", f)
+		if outside := filepath.Join("..", "shared"); strings.Contains(string(b), outside) {
+			t.Errorf("%s mentions %s, which a clone does not have", f, outside)
 		}
 		for _, m := range markdownLink.FindAllStringSubmatch(string(b), -1) {
 			target := m[1]
