@@ -229,26 +229,8 @@ func (sc *chainScan) note(e *Event) {
 // appendFrom appends e after head, walking past every event written
 // since; if one of them records e's change, e is not written again.
 func (s *Service) appendFrom(ctx context.Context, doc string, e *Event, head eventHead) error {
-	e.At = s.now()
-	for {
-		e.Seq, e.PrevHash = head.Seq+1, head.Hash
-		e.Hash = e.hash()
-		_, err := s.createJSON(ctx, eventKey(doc, e.Seq), e)
-		if err == nil {
-			break
-		}
-		if !IsCode(err, ECONFLICT) {
-			return err
-		}
-		other, err := getImmutable(ctx, s, eventKey(doc, e.Seq), (*Event).clone)
-		if err != nil {
-			return err
-		}
-		if other.Change == e.Change {
-			*e = *other
-			return nil
-		}
-		head = eventHead{Seq: other.Seq, Hash: other.Hash}
+	if err := s.appendAfter(ctx, doc, &head, e); err != nil {
+		return err
 	}
 	// Move the hint on if it is behind; a lost race is harmless.
 	var hint eventHead
