@@ -43,7 +43,7 @@ func (s *Service) OpenAdoption(ctx context.Context, doc string, in AdoptionInput
 			return nil, &Error{Code: EINVALID, Message: "deadline: a silence procedure needs one", Fields: []FieldError{{Field: "deadline", Message: "required"}}}
 		}
 		if in.Deadline.Sub(now) < s.SilenceMin {
-			return nil, &Error{Code: EINVALID, Message: fmt.Sprintf("deadline: a silence procedure lasts at least %s", s.SilenceMin),
+			return nil, &Error{Code: EINVALID, Message: fmt.Sprintf("deadline: a silence procedure lasts at least %s", days(s.SilenceMin)),
 				Fields: []FieldError{{Field: "deadline", Message: "too early"}}}
 		}
 		if s.SilenceMax > 0 && in.Deadline.Sub(now) > s.SilenceMax {
@@ -108,8 +108,17 @@ func (s *Service) OpenAdoption(ctx context.Context, doc string, in AdoptionInput
 
 // days says a duration in days when it is whole days.
 func days(d time.Duration) string {
-	if d%(24*time.Hour) == 0 {
+	switch {
+	case d == 24*time.Hour:
+		return "1 day"
+	case d%(24*time.Hour) == 0:
 		return fmt.Sprintf("%d days", d/(24*time.Hour))
+	case d == time.Hour:
+		return "1 hour"
+	case d%time.Hour == 0:
+		return fmt.Sprintf("%d hours", d/time.Hour)
+	case d%time.Minute == 0:
+		return fmt.Sprintf("%d minutes", d/time.Minute)
 	}
 	return d.String()
 }
