@@ -68,7 +68,9 @@ func (l Limits) orDefault() Limits {
 
 // CheckText reports, as an EINVALID error naming line and column, the first
 // problem that makes s unacceptable as a text: invalid UTF-8, NUL or another
-// control character (tab, line feed and carriage return are allowed), or a
+// control character (tab, line feed and carriage return are allowed), a
+// bidirectional embedding, override or isolate (U+202A–U+202E,
+// U+2066–U+2069), or a
 // size over the limit (also EINVALID: the request was fine, the text is not).
 func CheckText(s string, lim Limits) error {
 	lim = lim.orDefault()
@@ -93,6 +95,12 @@ func CheckText(s string, lim Limits) error {
 			return textError(line, col, "NUL character")
 		case unicode.IsControl(r):
 			return textError(line, col, fmt.Sprintf("control character U+%04X", r))
+		case r >= 0x202A && r <= 0x202E, r >= 0x2066 && r <= 0x2069:
+			// Explicit embeddings, overrides and isolates make the words
+			// shown differ in order from the words stored: a negotiated
+			// text must read as it is. Right-to-left scripts need none of
+			// them (marks such as U+200F stay allowed).
+			return textError(line, col, fmt.Sprintf("direction control character U+%04X (it would make the text display in another order than it is stored)", r))
 		}
 		i += size
 		col++

@@ -69,6 +69,8 @@ func TestParseRefuses(t *testing.T) {
 		{"invalid UTF-8", "1. ok\n\n2. bad \xff byte", drafts.EINVALID, "line 3, column 8"},
 		{"NUL", "1. a\x00b", drafts.EINVALID, "line 1, column 5"},
 		{"control", "1. a\x07b", drafts.EINVALID, "U+0007"},
+		{"right-to-left override", "1. pay \u202eSU 001\u202c now", drafts.EINVALID, "U+202E"},
+		{"isolate", "1. a\u2066b\u2069", drafts.EINVALID, "U+2066"},
 		{"empty", "\n  \n", drafts.EINVALID, "empty"},
 		{"too large", strings.Repeat("a", 101), drafts.EINVALID, "limit is 100"},
 		{"too many provisions", "1. a\n\n2. b\n\n3. c", drafts.EINVALID, "line 5, column 1: text has more than 2"},
