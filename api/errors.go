@@ -135,7 +135,7 @@ func echoCode(he *echo.HTTPError) (string, string) {
 	case http.StatusTooManyRequests:
 		return drafts.ETOOMANY, "too many requests"
 	case http.StatusUnsupportedMediaType:
-		return drafts.EMALFORMED, "unsupported content type; send application/json"
+		return drafts.EMEDIATYPE, "unsupported content type; send application/json"
 	}
 	if he.Code >= 400 && he.Code < 500 {
 		return drafts.EMALFORMED, msg

@@ -21,15 +21,15 @@ import (
 )
 
 // bind decodes a JSON body into v, a pointer to a struct of the request's
-// fields. It is strict: a body that is not JSON is a 400; a field the
-// request does not define, or one the server manages, is a 422 naming it; a
-// value of the wrong kind (a date that is not a date, text for a number) is
-// a 422 naming its field.
+// fields. It is strict: a body sent as another type is a 415, one that is
+// not JSON a 400; a field the request does not define, or one the server
+// manages, is a 422 naming it; a value of the wrong kind (a date that is not
+// a date, text for a number) is a 422 naming its field.
 func bind(c echo.Context, v any) error {
 	ct := c.Request().Header.Get(echo.HeaderContentType)
 	if ct != "" {
 		if mt, _, err := mime.ParseMediaType(ct); err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
-			return drafts.Errorf(drafts.EMALFORMED, "send the body as application/json")
+			return drafts.Errorf(drafts.EMEDIATYPE, "send the body as application/json (Content-Type: application/json)")
 		}
 	}
 	body, err := io.ReadAll(c.Request().Body)

@@ -20,8 +20,9 @@ const (
 	EUNAVAILABLE  = "unavailable"  // storage or another dependency is down (503)
 	ETOOMANY      = "too_many"     // rate limited (429)
 	ENOTIMPL      = "not_implemented"
-	ENOTALLOWED   = "method_not_allowed" // the route exists, not with this method (405)
-	ENOTACCEPT    = "not_acceptable"     // no representation the Accept header admits (406)
+	ENOTALLOWED   = "method_not_allowed"     // the route exists, not with this method (405)
+	ENOTACCEPT    = "not_acceptable"         // no representation the Accept header admits (406)
+	EMEDIATYPE    = "unsupported_media_type" // a body in a format the route does not take (415)
 )
 
 // Error is the domain's error type. Code is machine readable, Message is

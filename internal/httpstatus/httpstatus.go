@@ -24,6 +24,7 @@ var statusOf = map[string]int{
 	drafts.ENOTIMPL:      http.StatusNotImplemented,
 	drafts.ENOTALLOWED:   http.StatusMethodNotAllowed,
 	drafts.ENOTACCEPT:    http.StatusNotAcceptable,
+	drafts.EMEDIATYPE:    http.StatusUnsupportedMediaType,
 }
 
 // Of returns the HTTP status of an error code, and false for a code it
