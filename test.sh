@@ -55,13 +55,17 @@ fi
 # Debian's chromium, and axe-core (pinned) from npm into a cache folder,
 # never into the repository.
 AXE_VERSION=4.11.1
-if ! command -v chromium >/dev/null || ! command -v npm >/dev/null; then
-  echo "test.sh: installing chromium and npm"
-  sudo=""
-  [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium npm >/dev/null
-fi
+# npm is installed only where there is none: a machine whose Node.js comes
+# from NodeSource has its npm already, and Debian's npm conflicts with it.
+for pkg in chromium npm; do
+  if ! command -v "$pkg" >/dev/null; then
+    echo "test.sh: installing $pkg"
+    sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$pkg" >/dev/null
+  fi
+done
 CHANCERY_NPM_DIR="${XDG_CACHE_HOME:-$HOME/.cache}/chancery/npm"
 if [ "$(cat "$CHANCERY_NPM_DIR/.axe-core.version" 2>/dev/null)" != "$AXE_VERSION" ] || [ ! -f "$CHANCERY_NPM_DIR/node_modules/axe-core/axe.min.js" ]; then
   echo "test.sh: installing axe-core $AXE_VERSION into $CHANCERY_NPM_DIR"
