@@ -2,6 +2,7 @@ package docx
 
 import (
 	"archive/zip"
+	"chancery/internal/wording"
 	"encoding/xml"
 	"fmt"
 	"io"
@@ -26,85 +27,8 @@ type doc struct {
 	b         strings.Builder
 	bookmark  int // next bookmark id
 	revision  int // next revision id
-	lab       labels
+	lab       wording.Labels
 	hasFooter bool
-}
-
-// labels are the fixed words of a file, in English or Russian.
-type labels struct{ ru bool }
-
-func labelsFor(lang string) labels {
-	return labels{ru: lang == "ru" || strings.HasPrefix(lang, "ru-")}
-}
-
-func (l labels) pick(en, ru string) string {
-	if l.ru {
-		return ru
-	}
-	return en
-}
-
-func (l labels) date(t time.Time) string {
-	t = t.UTC()
-	if l.ru {
-		months := [...]string{"января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября", "ноября", "декабря"}
-		return fmt.Sprintf("%d %s %d г.", t.Day(), months[t.Month()-1], t.Year())
-	}
-	return t.Format("2 January 2006")
-}
-
-func (l labels) version(v *drafts.Version) string {
-	s := l.pick("Version ", "Версия ") + strconv.Itoa(v.Number)
-	if !v.CreatedAt.IsZero() {
-		s += l.pick(" of ", " от ") + l.date(v.CreatedAt)
-	}
-	return s
-}
-
-// adoption is the adoption line of a version.
-func (l labels) adoption(d *drafts.Document, v *drafts.Version, round *drafts.AdoptionRound) string {
-	if round != nil && round.Version == v.Number {
-		when := round.ClosedAt
-		if when == nil {
-			when = round.Deadline
-		}
-		switch round.State {
-		case drafts.RoundAdopted:
-			by := l.pick("consensus", "консенсусом")
-			if round.Procedure == drafts.ProcedureSilence {
-				by = l.pick("silence procedure", "по процедуре умолчания")
-			}
-			if when == nil {
-				return l.pick("Adopted by ", "Принято ") + by + "."
-			}
-			return sentence(l.pick("Adopted by ", "Принято ") + by + l.pick(" on ", " ") + l.date(*when))
-		case drafts.RoundOpen:
-			if round.Procedure == drafts.ProcedureSilence && round.Deadline != nil {
-				return sentence(l.pick("Draft under silence procedure until ", "Проект на процедуре умолчания до ") + l.date(*round.Deadline))
-			}
-			return l.pick("Draft under consideration for adoption by consensus.", "Проект на рассмотрении для принятия консенсусом.")
-		}
-	}
-	if d.Adopted != 0 && d.Adopted == v.Number {
-		by := l.pick("consensus", "консенсусом")
-		if d.AdoptedBy == drafts.ProcedureSilence {
-			by = l.pick("silence procedure", "по процедуре умолчания")
-		}
-		s := l.pick("Adopted by ", "Принято ") + by
-		if d.AdoptedAt != nil {
-			s += l.pick(" on ", " ") + l.date(*d.AdoptedAt)
-		}
-		return sentence(s)
-	}
-	return l.pick("Draft, not adopted.", "Проект, не принят.")
-}
-
-// sentence ends s with one full stop (a Russian date ends with "г." already).
-func sentence(s string) string {
-	if strings.HasSuffix(s, ".") {
-		return s
-	}
-	return s + "."
 }
 
 func esc(s string) string {
@@ -331,8 +255,8 @@ func (d *doc) header(dc *drafts.Document, notes ...string) {
 
 // TextWord implements drafts.WordWriter.
 func (w *Word) TextWord(out io.Writer, dc *drafts.Document, v *drafts.Version, round *drafts.AdoptionRound) error {
-	d := &doc{lab: labelsFor(dc.Language)}
-	d.header(dc, d.lab.version(v), d.lab.adoption(dc, v, round))
+	d := &doc{lab: wording.For(dc.Language)}
+	d.header(dc, d.lab.VersionDate(v), d.lab.Adoption(dc, v, round))
 	var nest drafts.Nesting // items under their paragraph, 3.2.1 under 3.2
 	for _, p := range v.Provisions {
 		indent := 0
@@ -349,9 +273,9 @@ func (w *Word) TextWord(out io.Writer, dc *drafts.Document, v *drafts.Version, r
 // no proposal is known), moved provisions are Word moves, so that Accept
 // All gives the new version and Reject All the old one.
 func (w *Word) ChangesWord(out io.Writer, dc *drafts.Document, from, to *drafts.Version, diff *drafts.Diff) error {
-	d := &doc{lab: labelsFor(dc.Language)}
-	d.header(dc, d.lab.pick("Changes from ", "Изменения: ")+d.lab.version(from)+d.lab.pick(" to ", " → ")+d.lab.version(to))
-	chair := d.lab.pick("Chair", "Председатель")
+	d := &doc{lab: wording.For(dc.Language)}
+	d.header(dc, d.lab.Pick("Changes from ", "Изменения: ")+d.lab.VersionDate(from)+d.lab.Pick(" to ", " → ")+d.lab.VersionDate(to))
+	chair := d.lab.Pick("Chair", "Председатель")
 	author := func(c drafts.Change) string {
 		if len(c.Delegations) == 0 {
 			return chair
@@ -488,24 +412,24 @@ func changedRuns(old, np drafts.Provision, c drafts.Change, author string, moved
 // struck through (formatting, not revisions: a compilation is read, not
 // accepted), with the delegations and their justifications.
 func (w *Word) CompilationWord(out io.Writer, dc *drafts.Document, v *drafts.Version, c *drafts.Compilation) error {
-	d := &doc{lab: labelsFor(dc.Language)}
-	d.header(dc, d.lab.pick("Compilation of proposals on ", "Сборник предложений к ")+strings.ToLower(d.lab.version(v)[:1])+d.lab.version(v)[1:])
+	d := &doc{lab: wording.For(dc.Language)}
+	d.header(dc, d.lab.Pick("Compilation of proposals on ", "Сборник предложений к ")+strings.ToLower(d.lab.VersionDate(v)[:1])+d.lab.VersionDate(v)[1:])
 	opName := map[string]string{
-		drafts.OpReplace: d.lab.pick("amend", "изменить"),
-		drafts.OpInsert:  d.lab.pick("insert after", "вставить после"),
-		drafts.OpDelete:  d.lab.pick("delete", "исключить"),
-		drafts.OpMove:    d.lab.pick("move", "перенести"),
+		drafts.OpReplace: d.lab.Pick("amend", "изменить"),
+		drafts.OpInsert:  d.lab.Pick("insert after", "вставить после"),
+		drafts.OpDelete:  d.lab.Pick("delete", "исключить"),
+		drafts.OpMove:    d.lab.Pick("move", "перенести"),
 	}
 	for _, e := range c.Entries {
 		if e.Provision.ID != "" {
 			d.para(para{style: provisionStyle(e.Provision), runs: []run{{text: provisionText(e.Provision)}}, keepNext: len(e.Proposals) > 0})
 		} else if len(e.Proposals) > 0 {
-			d.para(para{style: styleNote, runs: []run{{text: d.lab.pick("At the start of the text", "В начале текста"), italic: true}}})
+			d.para(para{style: styleNote, runs: []run{{text: d.lab.Pick("At the start of the text", "В начале текста"), italic: true}}})
 		}
 		for _, p := range e.Proposals {
 			who := strings.Join(p.Delegations, ", ")
 			if len(p.Cosponsors) > 0 {
-				who += d.lab.pick(" (co-sponsored by ", " (соавторы: ") + strings.Join(p.Cosponsors, ", ") + ")"
+				who += d.lab.Pick(" (co-sponsored by ", " (соавторы: ") + strings.Join(p.Cosponsors, ", ") + ")"
 			}
 			d.para(para{style: "ChanceryProposal", keepNext: true, runs: []run{{text: who + ": ", bold: true}, {text: opName[p.Op], italic: true}}})
 			var runs []run
@@ -578,8 +502,8 @@ func (d *doc) footerXML(dc *drafts.Document) string {
 		sym = `<w:r><w:t xml:space="preserve">` + esc(dc.Symbol) + ` · </w:t></w:r>`
 	}
 	return xml.Header + `<w:ftr xmlns:w="` + nsW + `" xmlns:r="` + nsR + `"><w:p><w:pPr><w:pStyle w:val="Footer"/><w:jc w:val="center"/></w:pPr>` + sym +
-		`<w:r><w:t xml:space="preserve">` + d.lab.pick("Page ", "Страница ") + `</w:t></w:r>` + field("PAGE", "1") +
-		`<w:r><w:t xml:space="preserve">` + d.lab.pick(" of ", " из ") + `</w:t></w:r>` + field("NUMPAGES", "1") + `</w:p></w:ftr>`
+		`<w:r><w:t xml:space="preserve">` + d.lab.Pick("Page ", "Страница ") + `</w:t></w:r>` + field("PAGE", "1") +
+		`<w:r><w:t xml:space="preserve">` + d.lab.Pick(" of ", " из ") + `</w:t></w:r>` + field("NUMPAGES", "1") + `</w:p></w:ftr>`
 }
 
 func coreXML(dc *drafts.Document) string {

@@ -32,12 +32,12 @@ func (r *Renderer) agreedPDF(w io.Writer, doc *drafts.Document, v *drafts.Versio
 	}
 	d := r.newPDF(doc, doc.Title)
 	d.mastLeft = d.lab.body(doc.Body)
-	d.mastRight = d.lab.date(v.CreatedAt)
+	d.mastRight = d.lab.Date(v.CreatedAt)
 	if v.CreatedAt.IsZero() {
 		d.mastRight = ""
 	}
 	notes := []string{d.lab.version(v)}
-	d.titleBlock(doc.Title, notes, d.lab.adoption(doc, v, round))
+	d.titleBlock(doc.Title, notes, d.lab.Adoption(doc, v, round))
 	bracketed := false
 	for _, p := range v.Provisions {
 		if p.Status == drafts.ProvisionBracketed {
@@ -47,7 +47,7 @@ func (r *Renderer) agreedPDF(w io.Writer, doc *drafts.Document, v *drafts.Versio
 	}
 	if bracketed {
 		d.add(&block{
-			spans: []span{span1(d.lab.pick("Text in square brackets is not yet agreed.", "Текст в квадратных скобках ещё не согласован."), style{face: faceSansItalic, size: smallSize})},
+			spans: []span{span1(d.lab.Pick("Text in square brackets is not yet agreed.", "Текст в квадратных скобках ещё не согласован."), style{face: faceSansItalic, size: smallSize})},
 			align: alignCenter, size: smallSize, after: 6,
 		})
 	}

@@ -55,10 +55,10 @@ func (r *Renderer) changesPDF(w io.Writer, doc *drafts.Document, from, to *draft
 	l := d.lab
 	d.mastLeft = l.body(doc.Body)
 	if !to.CreatedAt.IsZero() {
-		d.mastRight = l.date(to.CreatedAt)
+		d.mastRight = l.Date(to.CreatedAt)
 	}
 	d.titleBlock(doc.Title, []string{
-		l.pick("Tracked changes from ", "Изменения от ") + l.versionShort(from) + l.pick(" to ", " к ") + l.versionShort(to),
+		l.Pick("Tracked changes from ", "Изменения от ") + l.versionShort(from) + l.Pick(" to ", " к ") + l.versionShort(to),
 	}, "")
 	d.legend(diff.Coarse, false)
 
@@ -86,23 +86,23 @@ func (d *pdfDoc) legend(coarse, compilation bool) {
 	l := d.lab
 	st := plain(faceSans, smallSize)
 	spans := []span{
-		span1(l.pick("Inserted text is ", "Вставленный текст "), st),
-		span1(l.pick("underlined", "подчёркнут"), insertedStyle(st)),
-		span1(l.pick(", deleted text is ", ", исключённый текст "), st),
-		span1(l.pick("struck through", "зачёркнут"), deletedStyle(st)),
-		span1(l.pick("; ", "; "), st),
+		span1(l.Pick("Inserted text is ", "Вставленный текст "), st),
+		span1(l.Pick("underlined", "подчёркнут"), insertedStyle(st)),
+		span1(l.Pick(", deleted text is ", ", исключённый текст "), st),
+		span1(l.Pick("struck through", "зачёркнут"), deletedStyle(st)),
+		span1(l.Pick("; ", "; "), st),
 		span1("[KZ]", tagStyle()),
 	}
 	if compilation {
-		spans = append(spans, span1(l.pick(" names the delegations that proposed a change; a rule in the margin marks each proposal.",
+		spans = append(spans, span1(l.Pick(" names the delegations that proposed a change; a rule in the margin marks each proposal.",
 			" — делегации, предложившие изменение; черта на полях отмечает каждое предложение."), st))
 	} else {
-		spans = append(spans, span1(l.pick(" names the delegation that proposed a change; a bar in the margin marks a changed provision.",
+		spans = append(spans, span1(l.Pick(" names the delegation that proposed a change; a bar in the margin marks a changed provision.",
 			" — делегация, предложившая изменение; черта на полях отмечает изменённое положение."), st))
 	}
 	d.add(&block{spans: spans, size: smallSize, leading: 1.4, after: 4})
 	if coarse {
-		d.add(&block{spans: []span{span1(l.pick(
+		d.add(&block{spans: []span{span1(l.Pick(
 			"Some changes are shown as whole-text replacements: the word comparison reached its limit.",
 			"Некоторые изменения показаны как замена всего текста: пословное сравнение достигло предела."), labelStyle())},
 			size: smallSize, after: 4})
@@ -130,11 +130,11 @@ func (d *pdfDoc) change(c *drafts.Change, from *drafts.Version, g gutters, brack
 		spans = []span{span1(c.Text, base)}
 		marker = markerSpans(c.ProvisionKind, c.Number, base)
 	case drafts.ChangeInserted:
-		label = append(label, l.pick("Inserted", "Вставлено"))
+		label = append(label, l.Pick("Inserted", "Вставлено"))
 		spans = []span{span1(c.Text, insertedStyle(base))}
 		marker = markerSpans(c.ProvisionKind, c.Number, insertedStyle(base))
 	case drafts.ChangeDeleted:
-		label = append(label, l.pick("Deleted", "Исключено"))
+		label = append(label, l.Pick("Deleted", "Исключено"))
 		spans = []span{span1(c.OldText, deletedStyle(base))}
 		marker = markerSpans(c.ProvisionKind, oldNumber(c), deletedStyle(base))
 	default:
@@ -142,7 +142,7 @@ func (d *pdfDoc) change(c *drafts.Change, from *drafts.Version, g gutters, brack
 			label = append(label, d.movedFrom(c, from))
 		}
 		if renumbered {
-			label = append(label, l.pick("Renumbered ", "Перенумеровано ")+oldNumber(c)+" → "+c.Number)
+			label = append(label, l.Pick("Renumbered ", "Перенумеровано ")+oldNumber(c)+" → "+c.Number)
 		}
 		if modified {
 			spans = segmentSpans(modifiedSegments(c), base, func(s drafts.Segment) string { return segmentTag(s, c) })
@@ -182,12 +182,12 @@ func (d *pdfDoc) movedFrom(c *drafts.Change, from *drafts.Version) string {
 	_, i := from.Provision(c.Provision)
 	switch {
 	case i < 0:
-		return l.pick("Moved", "Перемещено")
+		return l.Pick("Moved", "Перемещено")
 	case i == 0:
-		return l.pick("Moved from the start", "Перемещено из начала текста")
+		return l.Pick("Moved from the start", "Перемещено из начала текста")
 	}
 	p := from.Provisions[i-1]
-	return l.pick("Moved from after ", "Перемещено; ранее после ") + l.ref(p.Kind, p.Number, p.Text)
+	return l.Pick("Moved from after ", "Перемещено; ранее после ") + l.ref(p.Kind, p.Number, p.Text)
 }
 
 // segmentSpans makes spans of tracked segments: insertions underlined,

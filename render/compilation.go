@@ -34,11 +34,11 @@ func (r *Renderer) compilationPDF(w io.Writer, doc *drafts.Document, v *drafts.V
 	d := r.newPDF(doc, doc.Title)
 	l := d.lab
 	d.mastLeft = l.body(doc.Body)
-	d.mastRight = l.date(r.creationDate())
+	d.mastRight = l.Date(r.creationDate())
 	np, nd := compilationCounts(c)
 	d.titleBlock(doc.Title, []string{
-		l.pick("Compilation of proposals on ", "Подборка предложений к ") + l.versionShort(v),
-		l.pick(plural(np, "open proposal", "open proposals")+" by "+plural(nd, "delegation", "delegations"),
+		l.Pick("Compilation of proposals on ", "Подборка предложений к ") + l.versionShort(v),
+		l.Pick(plural(np, "open proposal", "open proposals")+" by "+plural(nd, "delegation", "delegations"),
 			"открытых предложений: "+strconv.Itoa(np)+"; делегаций: "+strconv.Itoa(nd)),
 	}, "")
 	d.legend(false, true)
@@ -56,7 +56,7 @@ func (r *Renderer) compilationPDF(w io.Writer, doc *drafts.Document, v *drafts.V
 		}
 		var b *block
 		if p.ID == "" {
-			b = &block{spans: []span{span1(l.pick("At the start of the text", "В начале текста"), labelStyle())}, size: smallSize, before: 8}
+			b = &block{spans: []span{span1(l.Pick("At the start of the text", "В начале текста"), labelStyle())}, size: smallSize, before: 8}
 		} else {
 			geo := g.geom(p.Kind, p.Number)
 			base := plain(geo.face, geo.size)
@@ -89,12 +89,12 @@ func (d *pdfDoc) proposal(v *drafts.Version, e *drafts.CompilationEntry, cp *dra
 	by := plain(faceSansBold, smallSize)
 	head := []span{
 		span1(d.opPhrase(v, e, cp), by),
-		span1(l.pick(" — proposed by ", " — предлагает: "), plain(faceSans, smallSize)),
+		span1(l.Pick(" — proposed by ", " — предлагает: "), plain(faceSans, smallSize)),
 		span1(strings.Join(cp.Delegations, ", "), by),
 	}
 	if len(cp.Cosponsors) > 0 {
 		head = append(head,
-			span1(l.pick("; co-sponsored by ", "; соавторы: "), plain(faceSans, smallSize)),
+			span1(l.Pick("; co-sponsored by ", "; соавторы: "), plain(faceSans, smallSize)),
 			span1(strings.Join(cp.Cosponsors, ", "), by))
 	}
 	d.add(&block{spans: head, x: x, size: smallSize, before: 6, after: 2, keepNext: true, bar: rule})
@@ -126,22 +126,22 @@ func (d *pdfDoc) opPhrase(v *drafts.Version, e *drafts.CompilationEntry, cp *dra
 	l := d.lab
 	switch cp.Op {
 	case drafts.OpReplace:
-		return l.pick("Amendment", "Поправка")
+		return l.Pick("Amendment", "Поправка")
 	case drafts.OpInsert:
 		if e.Provision.ID == "" {
-			return l.pick("Insertion at the start", "Вставка в начале")
+			return l.Pick("Insertion at the start", "Вставка в начале")
 		}
-		return l.pick("Insertion after ", "Вставка после ") + l.ref(e.Provision.Kind, e.Provision.Number, e.Provision.Text)
+		return l.Pick("Insertion after ", "Вставка после ") + l.ref(e.Provision.Kind, e.Provision.Number, e.Provision.Text)
 	case drafts.OpDelete:
-		return l.pick("Deletion", "Исключение")
+		return l.Pick("Deletion", "Исключение")
 	case drafts.OpMove:
 		if cp.After == "" {
-			return l.pick("Move to the start", "Перемещение в начало")
+			return l.Pick("Move to the start", "Перемещение в начало")
 		}
 		if p, i := v.Provision(cp.After); i >= 0 {
-			return l.pick("Move after ", "Перемещение после ") + l.ref(p.Kind, p.Number, p.Text)
+			return l.Pick("Move after ", "Перемещение после ") + l.ref(p.Kind, p.Number, p.Text)
 		}
-		return l.pick("Move", "Перемещение")
+		return l.Pick("Move", "Перемещение")
 	}
 	return cp.Op
 }
