@@ -41,6 +41,15 @@ func (s *Server) docPage(c echo.Context, title string) (*Page, *drafts.Document,
 	return p, d, nil
 }
 
+// pathVersion reads the version the path names (:n) of document d.
+func (s *Server) pathVersion(c echo.Context, d *drafts.Document) (*drafts.Version, error) {
+	n, err := versionNumber(c.Param("n"), "version")
+	if err != nil {
+		return nil, err
+	}
+	return s.Service.GetVersion(ctx(c), d.ID, n)
+}
+
 func versionNumber(v, name string) (int, error) {
 	n, err := strconv.Atoi(v)
 	if err != nil || n < 1 {
@@ -258,11 +267,7 @@ func (s *Server) version(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	n, err := versionNumber(c.Param("n"), "version")
-	if err != nil {
-		return err
-	}
-	v, err := s.Service.GetVersion(ctx(c), d.ID, n)
+	v, err := s.pathVersion(c, d)
 	if err != nil {
 		return err
 	}
@@ -396,11 +401,7 @@ func (s *Server) statusPage(c echo.Context) error {
 	if err := chairOnly(d, p.Links.Status, "set provision statuses"); err != nil {
 		return err
 	}
-	n, err := versionNumber(c.Param("n"), "version")
-	if err != nil {
-		return err
-	}
-	v, err := s.Service.GetVersion(ctx(c), d.ID, n)
+	v, err := s.pathVersion(c, d)
 	if err != nil {
 		return err
 	}
@@ -413,11 +414,7 @@ func (s *Server) setStatuses(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	n, err := versionNumber(c.Param("n"), "version")
-	if err != nil {
-		return err
-	}
-	v, err := s.Service.GetVersion(ctx(c), d.ID, n)
+	v, err := s.pathVersion(c, d)
 	if err != nil {
 		return err
 	}
@@ -431,7 +428,7 @@ func (s *Server) setStatuses(c echo.Context) error {
 		if want == "" || want == cur {
 			continue
 		}
-		if _, _, err := s.Service.SetProvisionStatus(ctx(c), d.ID, n, pr.ID, want, ""); err != nil {
+		if _, _, err := s.Service.SetProvisionStatus(ctx(c), d.ID, v.Number, pr.ID, want, ""); err != nil {
 			failed = err
 			p.Form["status."+pr.ID] = want
 			continue
@@ -443,7 +440,7 @@ func (s *Server) setStatuses(c echo.Context) error {
 		p.Data = &statusData{Version: v, Links: s.links(c, d), Statuses: provisionStatuses}
 		return s.render(c, httpStatus(failed), "statuses", p)
 	}
-	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/documents/%s/versions/%d", d.ID, n))
+	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/documents/%s/versions/%d", d.ID, v.Number))
 }
 
 type compilationData struct {
