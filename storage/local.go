@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
-	"hash/fnv"
 	"io"
 	"io/fs"
 	"os"
@@ -68,6 +67,19 @@ const (
 // refuses to open a directory that another process (or another OpenLocal in
 // this one) holds. Several replicas therefore need the S3 backend.
 //
+// Cache: because every change goes through this one Local, it keeps the
+// content and ETag of recently read objects in memory, up to 64 KiB each
+// and 16 MiB in all, least recently used out first, and Get answers from
+// there without touching the disk or hashing the content again (see
+// localCache for why a Get can never see bytes older than the last
+// change). The directory must therefore not be changed behind a running
+// server's back: an object edited, replaced or removed by hand may go on
+// being served as it was until the server restarts. The S3 backend has no
+// such cache, since several replicas share its bucket. Every Get is still
+// one storage operation to the callers that count them (the server's
+// chancery_storage_operation_duration_seconds wraps the store from
+// outside), however it is answered.
+//
 // Keys are stored as given: on filesystems that fold case or normalize
 // Unicode (macOS by default) distinct keys may collide.
 type Local struct {
@@ -76,10 +88,16 @@ type Local struct {
 	lock    *os.File
 	stripes [localStripes]sync.Mutex
 	closed  atomic.Bool
+	cache   *localCache
 
 	// testHookCAS, if set, runs in Update and Delete between the ETag
 	// comparison and the change, so tests can widen that window.
 	testHookCAS func()
+	// testHookRead, if set, runs in Get between reading a file and
+	// offering it to the cache; testHookChanged in Update and Delete
+	// between changing the file and telling the cache the write has
+	// ended. Tests use them to order a Get against a change.
+	testHookRead, testHookChanged func(key string)
 }
 
 // OpenLocal opens the local store in dir, creating the directory if
@@ -119,7 +137,7 @@ func OpenLocal(dir string) (*Local, error) {
 		return nil, drafts.WrapError(drafts.EUNAVAILABLE, err, "data directory %s cannot be locked", abs)
 	}
 
-	l := &Local{dir: abs, root: filepath.Join(abs, localObjectsDir), lock: lock}
+	l := &Local{dir: abs, root: filepath.Join(abs, localObjectsDir), lock: lock, cache: newLocalCache(localCacheBytes, localCacheObject)}
 	if err := os.MkdirAll(l.root, 0o750); err != nil {
 		_ = lock.Close()
 		return nil, drafts.WrapError(drafts.EUNAVAILABLE, err, "data directory %s cannot be initialized", abs)
@@ -185,7 +203,15 @@ func (l *Local) Close() error {
 // Get returns the object at key. ENOTFOUND if there is none, EINVALID for
 // a bad key, EUNAVAILABLE if the file cannot be read.
 func (l *Local) Get(ctx context.Context, key string) (*drafts.Object, error) {
-	p, err := l.begin(ctx, key)
+	if err := l.ready(ctx); err != nil {
+		return nil, err
+	}
+	// Only valid keys are ever cached: a hit needs no check of the key.
+	obj, gen := l.cache.lookup(key)
+	if obj != nil {
+		return obj, nil
+	}
+	p, err := l.objectPath(key)
 	if err != nil {
 		return nil, err
 	}
@@ -193,7 +219,12 @@ func (l *Local) Get(ctx context.Context, key string) (*drafts.Object, error) {
 	if err != nil {
 		return nil, l.fsError(err, "read", key)
 	}
-	return &drafts.Object{Key: key, Data: data, ETag: contentETag(data), ModTime: mod}, nil
+	obj = &drafts.Object{Key: key, Data: data, ETag: contentETag(data), ModTime: mod}
+	if l.testHookRead != nil {
+		l.testHookRead(key)
+	}
+	l.cache.fill(obj, gen)
+	return obj, nil
 }
 
 // Create stores data at key if no object is there, and returns its ETag.
@@ -206,6 +237,8 @@ func (l *Local) Create(ctx context.Context, key string, data []byte) (string, er
 		return "", err
 	}
 	dir := filepath.Dir(p)
+	l.cache.beginWrite(key)
+	defer l.cache.endWrite(key)
 	for range localCreateAttempts {
 		err := l.mkdirAll(dir)
 		if err == nil {
@@ -321,7 +354,13 @@ func (l *Local) Update(ctx context.Context, key string, data []byte, ifMatch str
 	if l.testHookCAS != nil {
 		l.testHookCAS()
 	}
-	if err := os.Rename(tmp, p); err != nil {
+	l.cache.beginWrite(key)
+	err = os.Rename(tmp, p)
+	if l.testHookChanged != nil {
+		l.testHookChanged(key)
+	}
+	l.cache.endWrite(key)
+	if err != nil {
 		return "", l.fsError(err, "update", key)
 	}
 	renamed = true
@@ -364,7 +403,13 @@ func (l *Local) Delete(ctx context.Context, key, ifMatch string) error {
 	if l.testHookCAS != nil {
 		l.testHookCAS()
 	}
-	if err := os.Remove(p); err != nil {
+	l.cache.beginWrite(key)
+	err = os.Remove(p)
+	if l.testHookChanged != nil {
+		l.testHookChanged(key)
+	}
+	l.cache.endWrite(key)
+	if err != nil {
 		return l.fsError(err, "delete", key)
 	}
 	if err := l.removeEmptyDirs(filepath.Dir(p)); err != nil {
@@ -490,9 +535,19 @@ func (l *Local) objectPath(key string) (string, error) {
 
 // stripe returns the mutex that serializes compare-and-swap on key.
 func (l *Local) stripe(key string) *sync.Mutex {
-	h := fnv.New32a()
-	_, _ = io.WriteString(h, key)
-	return &l.stripes[h.Sum32()%localStripes]
+	return &l.stripes[stripeIndex(key)]
+}
+
+// stripeIndex returns the stripe of key: its 32-bit FNV-1a hash modulo
+// localStripes.
+func stripeIndex(key string) int {
+	const offset32, prime32 = 2166136261, 16777619
+	h := uint32(offset32)
+	for i := 0; i < len(key); i++ {
+		h ^= uint32(key[i])
+		h *= prime32
+	}
+	return int(h % localStripes)
 }
 
 // mkdirAll creates dir, a directory under the objects root, and fsyncs the

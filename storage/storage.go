@@ -24,6 +24,12 @@
 // listings (minio/minio#19754: "overlapping object names are undefined and
 // not allowed").
 //
+// Local keeps recently read objects in memory and answers Get from there
+// (see Local): it can, because it alone writes to its directory, which it
+// holds under an exclusive lock. The directory must not be changed behind
+// a running server's back. S3 has no such cache: replicas share its bucket,
+// and each of them must see the others' changes at once.
+//
 // Open chooses a backend from a Config with a plain switch; there is no
 // registry.
 package storage

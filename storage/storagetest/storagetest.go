@@ -56,6 +56,9 @@ func AcceptanceTest(t *testing.T, newBucket func(t *testing.T) drafts.ObjectStor
 		{"InvalidArguments", testInvalidArguments},
 		{"RaceCreate", testRaceCreate},
 		{"RaceUpdate", testRaceUpdate},
+		{"ReadsFollowWrites", testReadsFollowWrites},
+		{"GetReturnsCopy", testGetReturnsCopy},
+		{"MonotonicReads", testMonotonicReads},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -215,6 +218,127 @@ func testDelete(t *testing.T, s drafts.ObjectStore, prefix string) {
 			t.Fatalf("Get = %q, want %q", obj.Data, "new")
 		}
 	})
+}
+
+// testReadsFollowWrites: an object read, then changed, is read as changed,
+// however often it was read before (a backend may keep what it read).
+func testReadsFollowWrites(t *testing.T, s drafts.ObjectStore, prefix string) {
+	ctx := context.Background()
+	key := prefix + "tokens/t1"
+	readTwice := func() *drafts.Object {
+		t.Helper()
+		MustGet(t, s, key)
+		return MustGet(t, s, key)
+	}
+	etag := MustCreate(t, s, key, []byte("issued"))
+	readTwice()
+	etag, err := s.Update(ctx, key, []byte("revoked"), etag)
+	if err != nil {
+		t.Fatalf("Update: %v", err)
+	}
+	if obj := readTwice(); string(obj.Data) != "revoked" || obj.ETag != etag {
+		t.Fatalf("Get after Update = %q (ETag %q), want %q (ETag %q)", obj.Data, obj.ETag, "revoked", etag)
+	}
+	if err := s.Delete(ctx, key, etag); err != nil {
+		t.Fatalf("Delete: %v", err)
+	}
+	for range 2 {
+		_, err = s.Get(ctx, key)
+		checkCode(t, "Get after Delete", err, drafts.ENOTFOUND)
+	}
+	etag = MustCreate(t, s, key, []byte("issued again"))
+	if obj := readTwice(); string(obj.Data) != "issued again" || obj.ETag != etag {
+		t.Fatalf("Get after Delete and Create = %q (ETag %q), want %q (ETag %q)", obj.Data, obj.ETag, "issued again", etag)
+	}
+	if err := s.Delete(ctx, key, ""); err != nil {
+		t.Fatalf("unconditional Delete: %v", err)
+	}
+	_, err = s.Get(ctx, key)
+	checkCode(t, "Get after unconditional Delete", err, drafts.ENOTFOUND)
+}
+
+// testGetReturnsCopy: the bytes Get returns are the caller's; changing them
+// changes neither the object nor what the next Get returns.
+func testGetReturnsCopy(t *testing.T, s drafts.ObjectStore, prefix string) {
+	key := prefix + "documents/d1/meta"
+	MustCreate(t, s, key, []byte("head 1"))
+	for range 2 {
+		obj := MustGet(t, s, key)
+		if string(obj.Data) != "head 1" {
+			t.Fatalf("Get = %q, want %q", obj.Data, "head 1")
+		}
+		copy(obj.Data, "XXXX")
+	}
+}
+
+// testMonotonicReads: while one writer updates an object again and again,
+// concurrent readers each see its versions in order, never an older one
+// after a newer, and every object read carries an ETag that belongs to its
+// bytes; once the writer is done, a Get returns the last version.
+func testMonotonicReads(t *testing.T, s drafts.ObjectStore, prefix string) {
+	ctx := context.Background()
+	key := prefix + "statuses/d1"
+	const updates, readers = 30, 4
+	etag := MustCreate(t, s, key, []byte("0"))
+	var mu sync.Mutex
+	etags := map[string]string{etag: "0"} // ETag → bytes, as written
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	for r := range readers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			last := 0
+			for {
+				select {
+				case <-done:
+					return
+				default:
+				}
+				obj, err := s.Get(ctx, key)
+				if err != nil {
+					t.Errorf("reader %d: Get: %v", r, err)
+					return
+				}
+				var n int
+				if _, err := fmt.Sscan(string(obj.Data), &n); err != nil {
+					t.Errorf("reader %d: Get = %q", r, obj.Data)
+					return
+				}
+				mu.Lock()
+				want, known := etags[obj.ETag]
+				mu.Unlock()
+				// The writer records an ETag after Update returns, so a
+				// reader may see it first; it must not see it with other
+				// bytes.
+				if known && want != string(obj.Data) {
+					t.Errorf("reader %d: Get = %q with the ETag of %q", r, obj.Data, want)
+					return
+				}
+				if n < last {
+					t.Errorf("reader %d: Get returned version %d after version %d", r, n, last)
+					return
+				}
+				last = n
+			}
+		}()
+	}
+	for i := 1; i <= updates; i++ {
+		data := fmt.Sprint(i)
+		var err error
+		if etag, err = s.Update(ctx, key, []byte(data), etag); err != nil {
+			t.Errorf("Update %d: %v", i, err)
+			break
+		}
+		mu.Lock()
+		etags[etag] = data
+		mu.Unlock()
+	}
+	close(done)
+	wg.Wait()
+	if obj := MustGet(t, s, key); string(obj.Data) != fmt.Sprint(updates) || obj.ETag != etag {
+		t.Errorf("Get after the Updates = %q (ETag %q), want %d (ETag %q)", obj.Data, obj.ETag, updates, etag)
+	}
 }
 
 func testListOrderAndPrefix(t *testing.T, s drafts.ObjectStore, prefix string) {

@@ -1,0 +1,276 @@
+package storage_test
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"testing"
+
+	"chancery/drafts"
+	"chancery/storage"
+	"chancery/storage/storagetest"
+)
+
+// TestLocalCache_ServesFromMemory shows that the cache is used at all: once
+// read, an object is served as it was even if its file is changed behind
+// the store's back (which the package documentation forbids for that
+// reason), and the caller gets its own copy of the bytes.
+func TestLocalCache_ServesFromMemory(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	dir := t.TempDir()
+	l := MustOpenLocal(t, dir)
+	etag := storagetest.MustCreate(t, l, "tokens/t1", []byte("one"))
+	if storage.LocalCached(l, "tokens/t1") {
+		t.Fatal("Create filled the cache; only Get should")
+	}
+	first := storagetest.MustGet(t, l, "tokens/t1")
+	if !storage.LocalCached(l, "tokens/t1") {
+		t.Fatal("Get did not fill the cache")
+	}
+	first.Data[0] = 'X' // the caller's copy
+	if err := os.WriteFile(filepath.Join(dir, "objects", "tokens", "t1"), []byte("behind its back"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	obj, err := l.Get(ctx, "tokens/t1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(obj.Data) != "one" || obj.ETag != etag || !obj.ModTime.Equal(first.ModTime) {
+		t.Errorf("cached Get = %q (ETag %q, %v), want %q (ETag %q, %v)", obj.Data, obj.ETag, obj.ModTime, "one", etag, first.ModTime)
+	}
+}
+
+// TestLocalCache_Coherence orders a Get that read a file before a change
+// against that change, with hooks, and checks that the bytes it read never
+// reach a later Get.
+func TestLocalCache_Coherence(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	tests := []struct {
+		name string
+		// change changes key, whose content is "old", and returns what a
+		// Get must see afterwards ("" for ENOTFOUND).
+		change func(t *testing.T, l *storage.Local, key, etag string) string
+	}{
+		{"Update", func(t *testing.T, l *storage.Local, key, etag string) string {
+			if _, err := l.Update(ctx, key, []byte("new"), etag); err != nil {
+				t.Fatalf("Update: %v", err)
+			}
+			return "new"
+		}},
+		{"Delete", func(t *testing.T, l *storage.Local, key, etag string) string {
+			if err := l.Delete(ctx, key, etag); err != nil {
+				t.Fatalf("Delete: %v", err)
+			}
+			return ""
+		}},
+		{"UnconditionalDelete", func(t *testing.T, l *storage.Local, key, _ string) string {
+			if err := l.Delete(ctx, key, ""); err != nil {
+				t.Fatalf("Delete: %v", err)
+			}
+			return ""
+		}},
+		{"DeleteThenCreate", func(t *testing.T, l *storage.Local, key, _ string) string {
+			if err := l.Delete(ctx, key, ""); err != nil {
+				t.Fatalf("Delete: %v", err)
+			}
+			storagetest.MustCreate(t, l, key, []byte("created again"))
+			return "created again"
+		}},
+	}
+	check := func(t *testing.T, l *storage.Local, key, want string) {
+		t.Helper()
+		for range 2 { // the first may read the file, the second the cache
+			obj, err := l.Get(ctx, key)
+			switch {
+			case want == "":
+				if !drafts.IsCode(err, drafts.ENOTFOUND) {
+					t.Fatalf("Get after the change = %v, %v; want ENOTFOUND", obj, err)
+				}
+			case err != nil:
+				t.Fatalf("Get after the change: %v", err)
+			case string(obj.Data) != want || obj.ETag != sha(obj.Data):
+				t.Fatalf("Get after the change = %q (ETag %q), want %q", obj.Data, obj.ETag, want)
+			}
+		}
+	}
+
+	for _, tt := range tests {
+		// A Get reads the file, the change happens whole, then the Get
+		// offers what it read to the cache.
+		t.Run(tt.name+"/AfterRead", func(t *testing.T) {
+			t.Parallel()
+			l := MustOpenLocal(t, t.TempDir())
+			etag := storagetest.MustCreate(t, l, "documents/d1", []byte("old"))
+			read, resume := make(chan struct{}), make(chan struct{})
+			var once sync.Once
+			storage.SetLocalReadHook(l, func(string) {
+				once.Do(func() { close(read); <-resume })
+			})
+			got := make(chan string)
+			go func() {
+				obj, err := l.Get(ctx, "documents/d1")
+				if err != nil {
+					got <- err.Error()
+					return
+				}
+				got <- string(obj.Data)
+			}()
+			<-read
+			want := tt.change(t, l, "documents/d1", etag)
+			close(resume)
+			if g := <-got; g != "old" {
+				t.Fatalf("the Get that read before the change returned %q, want %q", g, "old")
+			}
+			check(t, l, "documents/d1", want)
+		})
+		// A Get reads the file; the change replaces or removes it; before
+		// the change has ended, the Get offers what it read to the cache
+		// and another Get reads the file: no later Get may go back to the
+		// old bytes.
+		t.Run(tt.name+"/DuringChange", func(t *testing.T) {
+			t.Parallel()
+			l := MustOpenLocal(t, t.TempDir())
+			etag := storagetest.MustCreate(t, l, "documents/d1", []byte("old"))
+			read, resume := make(chan struct{}), make(chan struct{})
+			oldGet := make(chan string)
+			var readOnce, changedOnce sync.Once
+			storage.SetLocalReadHook(l, func(string) {
+				readOnce.Do(func() { close(read); <-resume })
+			})
+			storage.SetLocalChangedHook(l, func(key string) {
+				changedOnce.Do(func() {
+					close(resume)
+					if g := <-oldGet; g != "old" {
+						t.Errorf("the Get that read before the change returned %q, want %q", g, "old")
+					}
+					if obj, err := l.Get(ctx, key); err == nil && string(obj.Data) == "old" {
+						t.Errorf("a Get after the file changed returned the old bytes")
+					}
+				})
+			})
+			go func() {
+				obj, err := l.Get(ctx, "documents/d1")
+				if err != nil {
+					oldGet <- err.Error()
+					return
+				}
+				oldGet <- string(obj.Data)
+			}()
+			<-read
+			want := tt.change(t, l, "documents/d1", etag)
+			check(t, l, "documents/d1", want)
+		})
+	}
+}
+
+// TestLocalCache_ConcurrentUpdates runs Gets against a stream of Updates:
+// every Get returns bytes and the ETag of those bytes, never older than
+// what an earlier Get of the same reader returned, and the last Update's
+// bytes once the Updates are done. Run it with -race.
+func TestLocalCache_ConcurrentUpdates(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	l := MustOpenLocal(t, t.TempDir())
+	const updates, readers = 200, 4
+	etag := storagetest.MustCreate(t, l, "statuses/d1", []byte("0"))
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	for r := range readers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			last := 0
+			for {
+				select {
+				case <-done:
+					return
+				default:
+				}
+				obj, err := l.Get(ctx, "statuses/d1")
+				if err != nil {
+					t.Errorf("reader %d: Get: %v", r, err)
+					return
+				}
+				n, err := strconv.Atoi(string(obj.Data))
+				if err != nil || obj.ETag != sha(obj.Data) {
+					t.Errorf("reader %d: Get = %q (ETag %q)", r, obj.Data, obj.ETag)
+					return
+				}
+				if n < last {
+					t.Errorf("reader %d: Get returned %d after %d", r, n, last)
+					return
+				}
+				last = n
+			}
+		}()
+	}
+	for i := 1; i <= updates; i++ {
+		var err error
+		etag, err = l.Update(ctx, "statuses/d1", []byte(strconv.Itoa(i)), etag)
+		if err != nil {
+			t.Fatalf("Update %d: %v", i, err)
+		}
+	}
+	close(done)
+	wg.Wait()
+	if obj := storagetest.MustGet(t, l, "statuses/d1"); string(obj.Data) != strconv.Itoa(updates) || obj.ETag != etag {
+		t.Errorf("Get after the Updates = %q (ETag %q), want %d (ETag %q)", obj.Data, obj.ETag, updates, etag)
+	}
+}
+
+// TestLocalCache_Bounds: objects above the per-object bound are not kept,
+// and the whole cache stays under its bound, least recently used out first.
+func TestLocalCache_Bounds(t *testing.T) {
+	t.Parallel()
+	const maxBytes, maxObject = 2000, 300
+	l := MustOpenLocal(t, t.TempDir())
+	storage.SetLocalCacheLimits(l, maxBytes, maxObject)
+
+	storagetest.MustCreate(t, l, "big", make([]byte, maxObject+1))
+	storagetest.MustGet(t, l, "big")
+	if storage.LocalCached(l, "big") {
+		t.Errorf("an object of %d bytes was cached (bound %d)", maxObject+1, maxObject)
+	}
+	storagetest.MustCreate(t, l, "empty", nil)
+	if obj := storagetest.MustGet(t, l, "empty"); len(obj.Data) != 0 || obj.ETag != sha(nil) {
+		t.Errorf("Get of an empty object = %q (ETag %q)", obj.Data, obj.ETag)
+	}
+	if obj := storagetest.MustGet(t, l, "empty"); len(obj.Data) != 0 || obj.ETag != sha(nil) || !storage.LocalCached(l, "empty") {
+		t.Errorf("cached Get of an empty object = %q (ETag %q)", obj.Data, obj.ETag)
+	}
+
+	keys := make([]string, 20)
+	for i := range keys {
+		keys[i] = fmt.Sprintf("objects/%02d", i)
+		storagetest.MustCreate(t, l, keys[i], make([]byte, maxObject))
+	}
+	storagetest.MustGet(t, l, keys[0])
+	for _, k := range keys[1:] {
+		storagetest.MustGet(t, l, k)
+		storagetest.MustGet(t, l, keys[0]) // kept in use
+		if n, size := storage.LocalCacheStats(l); size > maxBytes || n == 0 {
+			t.Fatalf("after Get %s the cache holds %d objects, %d bytes (bound %d)", k, n, size, maxBytes)
+		}
+	}
+	if !storage.LocalCached(l, keys[0]) {
+		t.Errorf("the object read most often was evicted")
+	}
+	if storage.LocalCached(l, keys[1]) {
+		t.Errorf("the least recently used object is still cached")
+	}
+	if !storage.LocalCached(l, keys[len(keys)-1]) {
+		t.Errorf("the object read last is not cached")
+	}
+}
+
+func sha(data []byte) string {
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:])
+}
