@@ -9,7 +9,7 @@ func SetLocalTestHook(l *Local, f func()) { l.testHookCAS = f }
 // and offering it to the cache.
 func SetLocalReadHook(l *Local, f func(key string)) { l.testHookRead = f }
 
-// SetLocalChangedHook makes l call f in Update and Delete between changing
+// SetLocalChangedHook makes l call f in Create, Update and Delete between changing
 // an object's file and telling the cache that the write has ended.
 func SetLocalChangedHook(l *Local, f func(key string)) { l.testHookChanged = f }
 
@@ -19,9 +19,11 @@ func SetLocalCacheLimits(l *Local, maxBytes int64, maxObject int) {
 	l.cache = newLocalCache(maxBytes, maxObject)
 }
 
-// LocalCacheStats returns how many objects l's cache holds and the memory
-// they cost.
-func LocalCacheStats(l *Local) (objects int, size int64) { return l.cache.stats() }
+// LocalCacheStats returns how many objects and absences l's cache holds and
+// the memory they cost.
+func LocalCacheStats(l *Local) (objects, absences int, size, missing int64) {
+	return l.cache.stats()
+}
 
 // LocalCached reports whether l's cache holds key.
 func LocalCached(l *Local, key string) bool {

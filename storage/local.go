@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -69,7 +70,8 @@ const (
 //
 // Cache: because every change goes through this one Local, it keeps the
 // content and ETag of recently read objects in memory, up to 64 KiB each
-// and 16 MiB in all, least recently used out first, and Get answers from
+// and 16 MiB in all, least recently used out first, and the keys recently
+// found to hold nothing (in 1 MiB of their own), and Get answers from
 // there without touching the disk or hashing the content again (see
 // localCache for why a Get can never see bytes older than the last
 // change). The directory must therefore not be changed behind a running
@@ -94,9 +96,9 @@ type Local struct {
 	// comparison and the change, so tests can widen that window.
 	testHookCAS func()
 	// testHookRead, if set, runs in Get between reading a file and
-	// offering it to the cache; testHookChanged in Update and Delete
-	// between changing the file and telling the cache the write has
-	// ended. Tests use them to order a Get against a change.
+	// offering it (or its absence) to the cache; testHookChanged in
+	// Create, Update and Delete between changing the file and telling the
+	// cache the write has ended. Tests use them to order a Get against a change.
 	testHookRead, testHookChanged func(key string)
 }
 
@@ -207,9 +209,12 @@ func (l *Local) Get(ctx context.Context, key string) (*drafts.Object, error) {
 		return nil, err
 	}
 	// Only valid keys are ever cached: a hit needs no check of the key.
-	obj, gen := l.cache.lookup(key)
-	if obj != nil {
+	obj, absent, gen := l.cache.lookup(key)
+	switch {
+	case obj != nil:
 		return obj, nil
+	case absent:
+		return nil, &drafts.Error{Code: drafts.ENOTFOUND, Message: "object " + strconv.Quote(key) + " not found"}
 	}
 	p, err := l.objectPath(key)
 	if err != nil {
@@ -217,14 +222,31 @@ func (l *Local) Get(ctx context.Context, key string) (*drafts.Object, error) {
 	}
 	data, mod, err := readObject(p)
 	if err != nil {
-		return nil, l.fsError(err, "read", key)
+		err = l.fsError(err, "read", key)
+		if drafts.IsCode(err, drafts.ENOTFOUND) {
+			l.readHook(key)
+			l.cache.fill(key, nil, gen)
+		}
+		return nil, err
 	}
 	obj = &drafts.Object{Key: key, Data: data, ETag: contentETag(data), ModTime: mod}
+	l.readHook(key)
+	l.cache.fill(key, obj, gen)
+	return obj, nil
+}
+
+// readHook calls testHookRead if it is set.
+func (l *Local) readHook(key string) {
 	if l.testHookRead != nil {
 		l.testHookRead(key)
 	}
-	l.cache.fill(obj, gen)
-	return obj, nil
+}
+
+// changedHook calls testHookChanged if it is set.
+func (l *Local) changedHook(key string) {
+	if l.testHookChanged != nil {
+		l.testHookChanged(key)
+	}
 }
 
 // Create stores data at key if no object is there, and returns its ETag.
@@ -246,6 +268,7 @@ func (l *Local) Create(ctx context.Context, key string, data []byte) (string, er
 		}
 		switch {
 		case err == nil:
+			l.changedHook(key)
 			return contentETag(data), nil
 		case errors.Is(err, syscall.ENOTDIR):
 			return "", drafts.WrapError(drafts.ECONFLICT, err, "object key %q lies under an existing object", key)
@@ -356,9 +379,7 @@ func (l *Local) Update(ctx context.Context, key string, data []byte, ifMatch str
 	}
 	l.cache.beginWrite(key)
 	err = os.Rename(tmp, p)
-	if l.testHookChanged != nil {
-		l.testHookChanged(key)
-	}
+	l.changedHook(key)
 	l.cache.endWrite(key)
 	if err != nil {
 		return "", l.fsError(err, "update", key)
@@ -405,9 +426,7 @@ func (l *Local) Delete(ctx context.Context, key, ifMatch string) error {
 	}
 	l.cache.beginWrite(key)
 	err = os.Remove(p)
-	if l.testHookChanged != nil {
-		l.testHookChanged(key)
-	}
+	l.changedHook(key)
 	l.cache.endWrite(key)
 	if err != nil {
 		return l.fsError(err, "delete", key)

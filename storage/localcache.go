@@ -20,6 +20,10 @@ const (
 	localCacheObject = 64 << 10
 	// localCacheOverhead is what one entry costs beside its key and data.
 	localCacheOverhead = 128
+	// localCacheMissingShare is the share of localCacheBytes (1/n) that
+	// absences may take, so that requests for keys that do not exist (a
+	// bad token, say) cannot push the objects out.
+	localCacheMissingShare = 16
 )
 
 // localCache keeps the content of recently read objects of one Local, so
@@ -34,27 +38,33 @@ const (
 // fill refuses if a write to the stripe is under way or has ended since
 // then, so bytes read before a change can never be put back after the
 // change has dropped them. An entry therefore always holds what the file
-// holds. Absences are not cached.
+// holds. Absences are kept the same way (a key's absence, too, changes
+// only by a write to that key), in a list of their own with a smaller
+// bound.
 type localCache struct {
-	mu        sync.Mutex
-	maxBytes  int64
-	maxObject int
-	size      int64
-	ll        list.List // of *localCached, most recently used first
-	items     map[string]*list.Element
+	mu         sync.Mutex
+	maxBytes   int64
+	maxMissing int64
+	maxObject  int
+	size       int64
+	missing    int64
+	ll         list.List // of *localCached with objects, most recently used first
+	nl         list.List // of *localCached of absences, most recently used first
+	items      map[string]*list.Element
 	// gen counts the writes to each stripe's keys that have ended;
 	// writing counts those under way.
 	gen     [localStripes]uint64
 	writing [localStripes]int
 }
 
-// localCached is one cached object. Its data is never changed: Get hands
-// out copies.
+// localCached is one cached object, or the absence of one (absent). Its
+// data is never changed: Get hands out copies.
 type localCached struct {
-	key  string
-	data []byte
-	etag string
-	mod  time.Time
+	key    string
+	absent bool
+	data   []byte
+	etag   string
+	mod    time.Time
 }
 
 func (e *localCached) cost() int64 {
@@ -62,50 +72,67 @@ func (e *localCached) cost() int64 {
 }
 
 func newLocalCache(maxBytes int64, maxObject int) *localCache {
-	return &localCache{maxBytes: maxBytes, maxObject: maxObject, items: map[string]*list.Element{}}
+	return &localCache{
+		maxBytes: maxBytes, maxMissing: maxBytes / localCacheMissingShare, maxObject: maxObject,
+		items: map[string]*list.Element{},
+	}
 }
 
-// lookup returns a copy of the object cached at key. On a miss it returns
-// the generation to pass to fill.
-func (c *localCache) lookup(key string) (obj *drafts.Object, gen uint64) {
+// lookup returns a copy of the object cached at key, or absent if the
+// cache knows there is none. On a miss (nil, false) it returns the
+// generation to pass to fill.
+func (c *localCache) lookup(key string) (obj *drafts.Object, absent bool, gen uint64) {
 	c.mu.Lock()
 	el, ok := c.items[key]
 	if !ok {
 		gen = c.gen[stripeIndex(key)]
 		c.mu.Unlock()
-		return nil, gen
+		return nil, false, gen
+	}
+	e := el.Value.(*localCached)
+	if e.absent {
+		c.nl.MoveToFront(el)
+		c.mu.Unlock()
+		return nil, true, 0
 	}
 	c.ll.MoveToFront(el)
-	e := el.Value.(*localCached)
 	c.mu.Unlock()
-	return &drafts.Object{Key: key, Data: bytes.Clone(e.data), ETag: e.etag, ModTime: e.mod}, 0
+	return &drafts.Object{Key: key, Data: bytes.Clone(e.data), ETag: e.etag, ModTime: e.mod}, false, 0
 }
 
 // fill keeps a copy of obj, read from its file after lookup returned gen,
-// unless a write to its stripe has begun since, or obj is too large.
-func (c *localCache) fill(obj *drafts.Object, gen uint64) {
-	if len(obj.Data) > c.maxObject {
+// or that there is no object at key if obj is nil, unless a write to the
+// key's stripe has begun since, or obj is too large.
+func (c *localCache) fill(key string, obj *drafts.Object, gen uint64) {
+	e := &localCached{key: key, absent: obj == nil}
+	lst, size, max := &c.nl, &c.missing, c.maxMissing
+	if obj != nil {
+		if len(obj.Data) > c.maxObject {
+			return
+		}
+		e.etag, e.mod = obj.ETag, obj.ModTime
+		lst, size, max = &c.ll, &c.size, c.maxBytes
+	}
+	if obj != nil {
+		e.data = bytes.Clone(obj.Data)
+		if e.data == nil {
+			e.data = []byte{}
+		}
+	}
+	if e.cost() > max {
 		return
 	}
-	e := &localCached{key: obj.Key, etag: obj.ETag, mod: obj.ModTime}
-	if e.cost() > c.maxBytes {
-		return
-	}
-	e.data = bytes.Clone(obj.Data)
-	if e.data == nil {
-		e.data = []byte{}
-	}
-	i := stripeIndex(obj.Key)
+	i := stripeIndex(key)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.writing[i] > 0 || c.gen[i] != gen {
 		return
 	}
-	c.remove(obj.Key)
-	c.items[obj.Key] = c.ll.PushFront(e)
-	c.size += e.cost()
-	for c.size > c.maxBytes {
-		c.remove(c.ll.Back().Value.(*localCached).key)
+	c.remove(key)
+	c.items[key] = lst.PushFront(e)
+	*size += e.cost()
+	for *size > max {
+		c.remove(lst.Back().Value.(*localCached).key)
 	}
 }
 
@@ -135,14 +162,20 @@ func (c *localCache) remove(key string) {
 	if !ok {
 		return
 	}
-	c.ll.Remove(el)
 	delete(c.items, key)
-	c.size -= el.Value.(*localCached).cost()
+	if e := el.Value.(*localCached); e.absent {
+		c.nl.Remove(el)
+		c.missing -= e.cost()
+	} else {
+		c.ll.Remove(el)
+		c.size -= e.cost()
+	}
 }
 
-// stats returns how many objects the cache holds and the memory they cost.
-func (c *localCache) stats() (objects int, size int64) {
+// stats returns how many objects and absences the cache holds and the
+// memory they cost.
+func (c *localCache) stats() (objects, absences int, size, missing int64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return len(c.items), c.size
+	return c.ll.Len(), c.nl.Len(), c.size, c.missing
 }

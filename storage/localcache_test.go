@@ -54,35 +54,49 @@ func TestLocalCache_Coherence(t *testing.T) {
 	ctx := context.Background()
 	tests := []struct {
 		name string
-		// change changes key, whose content is "old", and returns what a
-		// Get must see afterwards ("" for ENOTFOUND).
+		// absent starts without the object; otherwise it holds "old".
+		absent bool
+		// change changes key and returns what a Get must see afterwards
+		// ("" for ENOTFOUND); etag is the object's, if there is one.
 		change func(t *testing.T, l *storage.Local, key, etag string) string
 	}{
-		{"Update", func(t *testing.T, l *storage.Local, key, etag string) string {
+		{"Update", false, func(t *testing.T, l *storage.Local, key, etag string) string {
 			if _, err := l.Update(ctx, key, []byte("new"), etag); err != nil {
 				t.Fatalf("Update: %v", err)
 			}
 			return "new"
 		}},
-		{"Delete", func(t *testing.T, l *storage.Local, key, etag string) string {
+		{"Delete", false, func(t *testing.T, l *storage.Local, key, etag string) string {
 			if err := l.Delete(ctx, key, etag); err != nil {
 				t.Fatalf("Delete: %v", err)
 			}
 			return ""
 		}},
-		{"UnconditionalDelete", func(t *testing.T, l *storage.Local, key, _ string) string {
+		{"UnconditionalDelete", false, func(t *testing.T, l *storage.Local, key, _ string) string {
 			if err := l.Delete(ctx, key, ""); err != nil {
 				t.Fatalf("Delete: %v", err)
 			}
 			return ""
 		}},
-		{"DeleteThenCreate", func(t *testing.T, l *storage.Local, key, _ string) string {
+		{"DeleteThenCreate", false, func(t *testing.T, l *storage.Local, key, _ string) string {
 			if err := l.Delete(ctx, key, ""); err != nil {
 				t.Fatalf("Delete: %v", err)
 			}
 			storagetest.MustCreate(t, l, key, []byte("created again"))
 			return "created again"
 		}},
+		{"Create", true, func(t *testing.T, l *storage.Local, key, _ string) string {
+			storagetest.MustCreate(t, l, key, []byte("created"))
+			return "created"
+		}},
+	}
+	// start makes the object "old", or none, and returns its ETag and what
+	// get returns for it.
+	start := func(t *testing.T, l *storage.Local, absent bool) (etag, got string) {
+		if absent {
+			return "", notFound
+		}
+		return storagetest.MustCreate(t, l, "documents/d1", []byte("old")), "old"
 	}
 	check := func(t *testing.T, l *storage.Local, key, want string) {
 		t.Helper()
@@ -107,26 +121,19 @@ func TestLocalCache_Coherence(t *testing.T) {
 		t.Run(tt.name+"/AfterRead", func(t *testing.T) {
 			t.Parallel()
 			l := MustOpenLocal(t, t.TempDir())
-			etag := storagetest.MustCreate(t, l, "documents/d1", []byte("old"))
+			etag, before := start(t, l, tt.absent)
 			read, resume := make(chan struct{}), make(chan struct{})
 			var once sync.Once
 			storage.SetLocalReadHook(l, func(string) {
 				once.Do(func() { close(read); <-resume })
 			})
 			got := make(chan string)
-			go func() {
-				obj, err := l.Get(ctx, "documents/d1")
-				if err != nil {
-					got <- err.Error()
-					return
-				}
-				got <- string(obj.Data)
-			}()
+			go func() { got <- get(l, "documents/d1") }()
 			<-read
 			want := tt.change(t, l, "documents/d1", etag)
 			close(resume)
-			if g := <-got; g != "old" {
-				t.Fatalf("the Get that read before the change returned %q, want %q", g, "old")
+			if g := <-got; g != before {
+				t.Fatalf("the Get that read before the change returned %q, want %q", g, before)
 			}
 			check(t, l, "documents/d1", want)
 		})
@@ -137,7 +144,7 @@ func TestLocalCache_Coherence(t *testing.T) {
 		t.Run(tt.name+"/DuringChange", func(t *testing.T) {
 			t.Parallel()
 			l := MustOpenLocal(t, t.TempDir())
-			etag := storagetest.MustCreate(t, l, "documents/d1", []byte("old"))
+			etag, before := start(t, l, tt.absent)
 			read, resume := make(chan struct{}), make(chan struct{})
 			oldGet := make(chan string)
 			var readOnce, changedOnce sync.Once
@@ -147,22 +154,15 @@ func TestLocalCache_Coherence(t *testing.T) {
 			storage.SetLocalChangedHook(l, func(key string) {
 				changedOnce.Do(func() {
 					close(resume)
-					if g := <-oldGet; g != "old" {
-						t.Errorf("the Get that read before the change returned %q, want %q", g, "old")
+					if g := <-oldGet; g != before {
+						t.Errorf("the Get that read before the change returned %q, want %q", g, before)
 					}
-					if obj, err := l.Get(ctx, key); err == nil && string(obj.Data) == "old" {
-						t.Errorf("a Get after the file changed returned the old bytes")
+					if g := get(l, key); g == before {
+						t.Errorf("a Get after the file changed returned what was there before, %q", g)
 					}
 				})
 			})
-			go func() {
-				obj, err := l.Get(ctx, "documents/d1")
-				if err != nil {
-					oldGet <- err.Error()
-					return
-				}
-				oldGet <- string(obj.Data)
-			}()
+			go func() { oldGet <- get(l, "documents/d1") }()
 			<-read
 			want := tt.change(t, l, "documents/d1", etag)
 			check(t, l, "documents/d1", want)
@@ -229,7 +229,7 @@ func TestLocalCache_ConcurrentUpdates(t *testing.T) {
 // and the whole cache stays under its bound, least recently used out first.
 func TestLocalCache_Bounds(t *testing.T) {
 	t.Parallel()
-	const maxBytes, maxObject = 2000, 300
+	const maxBytes, maxObject = 4000, 300
 	l := MustOpenLocal(t, t.TempDir())
 	storage.SetLocalCacheLimits(l, maxBytes, maxObject)
 
@@ -255,7 +255,7 @@ func TestLocalCache_Bounds(t *testing.T) {
 	for _, k := range keys[1:] {
 		storagetest.MustGet(t, l, k)
 		storagetest.MustGet(t, l, keys[0]) // kept in use
-		if n, size := storage.LocalCacheStats(l); size > maxBytes || n == 0 {
+		if n, _, size, _ := storage.LocalCacheStats(l); size > maxBytes || n == 0 {
 			t.Fatalf("after Get %s the cache holds %d objects, %d bytes (bound %d)", k, n, size, maxBytes)
 		}
 	}
@@ -268,6 +268,38 @@ func TestLocalCache_Bounds(t *testing.T) {
 	if !storage.LocalCached(l, keys[len(keys)-1]) {
 		t.Errorf("the object read last is not cached")
 	}
+
+	// Absences have a share of their own: asking for many keys that do
+	// not exist pushes out older absences, never objects.
+	objects, _, _, _ := storage.LocalCacheStats(l)
+	for i := range 100 {
+		if _, err := l.Get(context.Background(), fmt.Sprintf("tokens/none-%d", i)); !drafts.IsCode(err, drafts.ENOTFOUND) {
+			t.Fatalf("Get of a missing key: %v", err)
+		}
+	}
+	n, absences, _, missing := storage.LocalCacheStats(l)
+	if n != objects || absences == 0 || missing > maxBytes/16 {
+		t.Errorf("after 100 missing keys the cache holds %d objects (was %d) and %d absences, %d bytes (bound %d)", n, objects, absences, missing, maxBytes/16)
+	}
+	if !storage.LocalCached(l, "tokens/none-99") || storage.LocalCached(l, "tokens/none-0") {
+		t.Errorf("absences are not kept least recently used out first")
+	}
+}
+
+// notFound is what get returns for an absent object.
+const notFound = "(not found)"
+
+// get returns the object's bytes as a string, notFound if there is none, or
+// the error.
+func get(l *storage.Local, key string) string {
+	obj, err := l.Get(context.Background(), key)
+	switch {
+	case drafts.IsCode(err, drafts.ENOTFOUND):
+		return notFound
+	case err != nil:
+		return err.Error()
+	}
+	return string(obj.Data)
 }
 
 func sha(data []byte) string {
