@@ -150,7 +150,7 @@ func (s *Server) createDocument(c echo.Context) error {
 		return err
 	}
 	c.Response().Header().Set(echo.HeaderLocation, "/v1/documents/"+doc.ID)
-	c.Response().Header().Set("ETag", strconv.Quote(doc.ETag))
+	c.Response().Header().Set("ETag", quoteETag(doc.ETag))
 	return c.JSON(http.StatusCreated, documentResponse{Document: doc, Version: &versionResponse{Version: v, Text: v.Text()}})
 }
 
@@ -171,7 +171,7 @@ func (s *Server) getDocument(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	c.Response().Header().Set("ETag", strconv.Quote(d.ETag))
+	c.Response().Header().Set("ETag", quoteETag(d.ETag))
 	return sendJSON(c, http.StatusOK, d)
 }
 
@@ -219,7 +219,7 @@ func (s *Server) getVersion(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	c.Response().Header().Set("ETag", strconv.Quote(v.ETag))
+	c.Response().Header().Set("ETag", quoteETag(v.ETag))
 	if preferred(c, echo.MIMEApplicationJSON, echo.MIMETextPlain) == echo.MIMETextPlain {
 		return c.Blob(http.StatusOK, echo.MIMETextPlainCharsetUTF8, []byte(v.Text()))
 	}
@@ -235,6 +235,19 @@ func (s *Server) getVersion(c echo.Context) error {
 	data = append(data, '\n')
 	s.encoded.add(key, data)
 	return sendEncoded(c, http.StatusOK, data)
+}
+
+// quoteETag returns tag as an ETag header's value: in double quotes, and
+// escaped as by strconv.Quote if it holds anything but letters, digits
+// and '-' (the ETags of both storage backends and of the domain never do;
+// the check spares strconv.Quote's rune-by-rune escaping on every GET).
+func quoteETag(tag string) string {
+	for i := 0; i < len(tag); i++ {
+		if c := tag[i]; !('0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || c == '-') {
+			return strconv.Quote(tag)
+		}
+	}
+	return `"` + tag + `"`
 }
 
 // sendEncoded answers with JSON encoded already.
@@ -295,7 +308,7 @@ func (s *Server) versionDiff(c echo.Context) error {
 
 // sendPDF serves a print, or 304 when the client has it already.
 func sendPDF(c echo.Context, p *drafts.PDF) error {
-	tag := strconv.Quote(p.ETag)
+	tag := quoteETag(p.ETag)
 	c.Response().Header().Set("ETag", tag)
 	c.Response().Header().Set(echo.HeaderContentDisposition, fmt.Sprintf("attachment; filename=%q", p.Filename))
 	if c.Request().Header.Get("If-None-Match") == tag {
@@ -339,7 +352,7 @@ func (s *Server) setStatus(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	c.Response().Header().Set("ETag", strconv.Quote(etag))
+	c.Response().Header().Set("ETag", quoteETag(etag))
 	return c.JSON(http.StatusOK, p)
 }
 
@@ -379,7 +392,7 @@ func (s *Server) editProposal(c echo.Context) error {
 }
 
 func (s *Server) sendProposal(c echo.Context, status int, p *drafts.Proposal) error {
-	c.Response().Header().Set("ETag", strconv.Quote(p.ETag))
+	c.Response().Header().Set("ETag", quoteETag(p.ETag))
 	return c.JSON(status, p)
 }
 

@@ -10,7 +10,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -213,8 +212,8 @@ func (l *Local) Get(ctx context.Context, key string) (*drafts.Object, error) {
 	switch {
 	case obj != nil:
 		return obj, nil
-	case absent:
-		return nil, &drafts.Error{Code: drafts.ENOTFOUND, Message: "object " + strconv.Quote(key) + " not found"}
+	case absent != nil:
+		return nil, absent
 	}
 	p, err := l.objectPath(key)
 	if err != nil {
@@ -225,13 +224,13 @@ func (l *Local) Get(ctx context.Context, key string) (*drafts.Object, error) {
 		err = l.fsError(err, "read", key)
 		if drafts.IsCode(err, drafts.ENOTFOUND) {
 			l.readHook(key)
-			l.cache.fill(key, nil, gen)
+			l.cache.fill(key, nil, drafts.ErrorMessage(err), gen)
 		}
 		return nil, err
 	}
 	obj = &drafts.Object{Key: key, Data: data, ETag: contentETag(data), ModTime: mod}
 	l.readHook(key)
-	l.cache.fill(key, obj, gen)
+	l.cache.fill(key, obj, "", gen)
 	return obj, nil
 }
 

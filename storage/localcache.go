@@ -62,13 +62,16 @@ type localCache struct {
 type localCached struct {
 	key    string
 	absent bool
-	data   []byte
-	etag   string
-	mod    time.Time
+	// notFound is the message of the ENOTFOUND an absence answers with,
+	// made once.
+	notFound string
+	data     []byte
+	etag     string
+	mod      time.Time
 }
 
 func (e *localCached) cost() int64 {
-	return int64(len(e.key)+len(e.data)) + localCacheOverhead
+	return int64(len(e.key)+len(e.notFound)+len(e.data)) + localCacheOverhead
 }
 
 func newLocalCache(maxBytes int64, maxObject int) *localCache {
@@ -78,33 +81,34 @@ func newLocalCache(maxBytes int64, maxObject int) *localCache {
 	}
 }
 
-// lookup returns a copy of the object cached at key, or absent if the
-// cache knows there is none. On a miss (nil, false) it returns the
-// generation to pass to fill.
-func (c *localCache) lookup(key string) (obj *drafts.Object, absent bool, gen uint64) {
+// lookup returns a copy of the object cached at key, or the ENOTFOUND
+// error to answer with if the cache knows there is none. On a miss (nil,
+// nil) it returns the generation to pass to fill.
+func (c *localCache) lookup(key string) (obj *drafts.Object, absent error, gen uint64) {
 	c.mu.Lock()
 	el, ok := c.items[key]
 	if !ok {
 		gen = c.gen[stripeIndex(key)]
 		c.mu.Unlock()
-		return nil, false, gen
+		return nil, nil, gen
 	}
 	e := el.Value.(*localCached)
 	if e.absent {
 		c.nl.MoveToFront(el)
 		c.mu.Unlock()
-		return nil, true, 0
+		return nil, &drafts.Error{Code: drafts.ENOTFOUND, Message: e.notFound}, 0
 	}
 	c.ll.MoveToFront(el)
 	c.mu.Unlock()
-	return &drafts.Object{Key: key, Data: bytes.Clone(e.data), ETag: e.etag, ModTime: e.mod}, false, 0
+	return &drafts.Object{Key: key, Data: bytes.Clone(e.data), ETag: e.etag, ModTime: e.mod}, nil, 0
 }
 
 // fill keeps a copy of obj, read from its file after lookup returned gen,
-// or that there is no object at key if obj is nil, unless a write to the
-// key's stripe has begun since, or obj is too large.
-func (c *localCache) fill(key string, obj *drafts.Object, gen uint64) {
-	e := &localCached{key: key, absent: obj == nil}
+// or, if obj is nil, that there is no object at key (notFound is then the
+// message of the error Get answered with), unless a write to the key's
+// stripe has begun since, or obj is too large.
+func (c *localCache) fill(key string, obj *drafts.Object, notFound string, gen uint64) {
+	e := &localCached{key: key, absent: obj == nil, notFound: notFound}
 	lst, size, max := &c.nl, &c.missing, c.maxMissing
 	if obj != nil {
 		if len(obj.Data) > c.maxObject {

@@ -284,6 +284,11 @@ func TestLocalCache_Bounds(t *testing.T) {
 	if !storage.LocalCached(l, "tokens/none-99") || storage.LocalCached(l, "tokens/none-0") {
 		t.Errorf("absences are not kept least recently used out first")
 	}
+	_, first := l.Get(context.Background(), "tokens/other") // from the disk
+	_, again := l.Get(context.Background(), "tokens/other") // from the cache
+	if !storage.LocalCached(l, "tokens/other") || !drafts.IsCode(again, drafts.ENOTFOUND) || drafts.ErrorMessage(again) != drafts.ErrorMessage(first) {
+		t.Errorf("a cached absence answers %v, the first Get %v", again, first)
+	}
 }
 
 // notFound is what get returns for an absent object.
