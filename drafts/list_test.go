@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"chancery/diffing"
 	"chancery/drafts"
 )
 
@@ -150,4 +151,102 @@ func TestCosponsorTwiceRecordsOnce(t *testing.T) {
 	if n != 1 {
 		t.Errorf("%d proposal.cosponsor events, want 1", n)
 	}
+}
+
+// TestListsReadOnlyWhatChanged: a page of proposals, or of documents, is
+// one listing and the document's record once this process has seen the
+// proposals listed; a fresh replica reads each once. Whatever another
+// replica changes (a comment, a withdrawal) is read again, at once,
+// because the listing gives each object's current ETag.
+func TestListsReadOnlyWhatChanged(t *testing.T) {
+	store := newCountingStore(MustOpenLocal(t))
+	f := MustFixture(t, store, "1. One.\n\n2. Two.\n")
+	var ids []string
+	for i := 0; i < 40; i++ {
+		p, err := f.svc.CreateProposal(f.kz, f.doc, drafts.ProposalInput{Base: 1, Operations: []drafts.Operation{{Op: "replace", Provision: f.v.Provisions[i%2].ID, Text: fmt.Sprintf("Text %d.", i)}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, p.ID)
+	}
+	replica := drafts.NewService(store, diffing.New(), MustPolicy(t))
+	listOn := func(svc *drafts.Service, filter drafts.ProposalFilter) []*drafts.Proposal {
+		t.Helper()
+		page, err := svc.ListProposals(f.kz, f.doc, filter, drafts.ListOptions{Limit: 100})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return page.Items
+	}
+	for _, tc := range []struct {
+		name     string
+		svc      *drafts.Service
+		wantGets int // the document's record and the proposals read
+	}{
+		{"on the replica that made them", f.svc, 1},
+		{"on a fresh replica", replica, 1 + 40},
+		{"on that replica again", replica, 1},
+	} {
+		store.take()
+		if got := listOn(tc.svc, drafts.ProposalFilter{}); len(got) != 40 {
+			t.Fatalf("%s: %d proposals listed", tc.name, len(got))
+		}
+		if ops := store.take(); ops["list"] != 1 || ops["get"] != tc.wantGets || total(ops) != 1+tc.wantGets {
+			t.Errorf("%s: a page of 40 proposals made %v, want 1 list and %d gets", tc.name, ops, tc.wantGets)
+		}
+	}
+
+	// Changed on the first replica: the other reads those two again, and
+	// shows them as they are now.
+	if _, err := f.svc.CommentProposal(f.kz, f.doc, ids[3], "Please consider.", ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.WithdrawProposal(f.kz, f.doc, ids[7], ""); err != nil {
+		t.Fatal(err)
+	}
+	store.take()
+	got := listOn(replica, drafts.ProposalFilter{})
+	if ops := store.take(); ops["get"] != 1+2 {
+		t.Errorf("after two changes elsewhere the list made %v, want 3 gets", ops)
+	}
+	byID := map[string]*drafts.Proposal{}
+	for _, p := range got {
+		byID[p.ID] = p
+	}
+	if p := byID[ids[3]]; p == nil || len(p.Comments) != 1 {
+		t.Errorf("commented proposal listed as %+v", p)
+	}
+	if p := byID[ids[7]]; p == nil || p.Status != drafts.ProposalWithdrawn {
+		t.Errorf("withdrawn proposal listed as %+v", p)
+	}
+	if open := listOn(replica, drafts.ProposalFilter{Status: drafts.ProposalOpen}); len(open) != 39 {
+		t.Errorf("%d open proposals listed, want 39", len(open))
+	}
+	// What a caller does to a listed proposal is its own copy.
+	byID[ids[3]].Comments[0].Text = "changed by the caller"
+	if again := listOn(replica, drafts.ProposalFilter{}); again[0].ID == "" || findComment(again, ids[3]) != "Please consider." {
+		t.Errorf("a caller's change to a listed proposal reached the cache")
+	}
+
+	// Documents: one listing, and no read of a document seen before.
+	sec := drafts.NewContextWithUser(context.Background(), &drafts.User{ID: "sec", Role: drafts.RoleSecretariat})
+	for i, want := range []int{1, 0} {
+		store.take()
+		page, err := replica.ListDocuments(sec, drafts.ListOptions{})
+		if err != nil || len(page.Items) != 1 {
+			t.Fatalf("documents: %v, %v", page, err)
+		}
+		if ops := store.take(); ops["list"] != 1 || ops["get"] != want {
+			t.Errorf("documents page %d made %v, want 1 list and %d gets", i+1, ops, want)
+		}
+	}
+}
+
+func findComment(ps []*drafts.Proposal, id string) string {
+	for _, p := range ps {
+		if p.ID == id && len(p.Comments) > 0 {
+			return p.Comments[0].Text
+		}
+	}
+	return ""
 }

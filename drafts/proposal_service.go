@@ -50,11 +50,12 @@ func (s *Service) CreateProposal(ctx context.Context, doc string, in ProposalInp
 			return nil, err
 		}
 	}
-	etag, err := s.createJSON(ctx, proposalKey(doc, p.ID), p)
+	etag, size, err := s.putJSON(ctx, proposalKey(doc, p.ID), p, true, "")
 	if err != nil {
 		return nil, err
 	}
 	p.ETag = etag
+	rememberListed(s, proposalKey(doc, p.ID), etag, p.clone(), size)
 	s.recordChange(ctx, doc, "proposal/"+p.ID, "proposal.create", p.ID, fmt.Sprintf("base %d, %d operations", p.Base, len(p.Operations)))
 	return p, nil
 }
@@ -248,8 +249,8 @@ func (s *Service) ListProposals(ctx context.Context, doc string, f ProposalFilte
 	// unless the document is there for the caller.
 	first := make(chan keyPage, 1)
 	go func() {
-		keys, next, err := s.listKeys(ctx, "texts/"+doc+"/proposals/", opt)
-		first <- keyPage{keys, next, err}
+		objs, next, err := s.listInfos(ctx, "texts/"+doc+"/proposals/", opt)
+		first <- keyPage{objs, next, err}
 	}()
 	_, _, err := s.documentFor(ctx, doc, ActDocumentRead)
 	kp := <-first
@@ -259,9 +260,9 @@ func (s *Service) ListProposals(ctx context.Context, doc string, f ProposalFilte
 	return s.listProposalsFrom(ctx, doc, f, opt, &kp)
 }
 
-// keyPage is one page of a listing of keys.
+// keyPage is one page of a listing.
 type keyPage struct {
-	keys []string
+	objs []ObjectInfo
 	next string
 	err  error
 }
@@ -302,30 +303,30 @@ func (s *Service) listProposalsKnown(ctx context.Context, doc string, f Proposal
 		if first != nil {
 			kp, first = *first, nil
 		} else {
-			kp.keys, kp.next, kp.err = s.listKeys(ctx, prefix, o)
+			kp.objs, kp.next, kp.err = s.listInfos(ctx, prefix, o)
 		}
-		keys, next, err := kp.keys, kp.next, kp.err
+		objs, next, err := kp.objs, kp.next, kp.err
 		if err != nil {
 			return nil, err
 		}
-		var unknown []string
-		for _, k := range keys {
-			if known[proposalIDOf(k)] == nil {
-				unknown = append(unknown, k)
+		var unknown []ObjectInfo
+		for _, o := range objs {
+			if known[proposalIDOf(o.Key)] == nil {
+				unknown = append(unknown, o)
 			}
 		}
-		read, etags, err := readAll[Proposal](ctx, s, unknown)
+		read, etags, err := readListed(ctx, s, unknown, (*Proposal).clone)
 		if err != nil {
 			return nil, err
 		}
-		ps := make([]*Proposal, 0, len(keys))
 		for i, p := range read {
 			if p != nil {
 				p.ETag = etags[i]
 			}
 		}
-		for _, k := range keys {
-			if p := known[proposalIDOf(k)]; p != nil {
+		ps := make([]*Proposal, 0, len(objs))
+		for _, o := range objs {
+			if p := known[proposalIDOf(o.Key)]; p != nil {
 				ps = append(ps, p)
 			} else {
 				ps = append(ps, read[0])
@@ -338,8 +339,8 @@ func (s *Service) listProposalsKnown(ctx context.Context, doc string, f Proposal
 			}
 			if (f.Status == "" || p.Status == f.Status) && (f.Delegation == "" || p.Delegation == f.Delegation) {
 				page.Items = append(page.Items, p)
-				if len(page.Items) >= want && i < len(keys)-1 {
-					page.NextCursor = cursorOf(keys[i][len(prefix):])
+				if len(page.Items) >= want && i < len(objs)-1 {
+					page.NextCursor = cursorOf(objs[i].Key[len(prefix):])
 					return page, nil
 				}
 			}
@@ -420,9 +421,10 @@ func (s *Service) rmwProposal(ctx context.Context, doc, id string, first *Propos
 			return err
 		}
 		p.UpdatedAt = s.now()
-		etag, err := s.updateJSON(ctx, proposalKey(doc, id), p, p.ETag)
+		etag, size, err := s.putJSON(ctx, proposalKey(doc, id), p, false, p.ETag)
 		if err == nil {
 			p.ETag = etag
+			rememberListed(s, proposalKey(doc, id), etag, p.clone(), size)
 		}
 		return err
 	})
