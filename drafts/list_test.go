@@ -250,3 +250,80 @@ func findComment(ps []*drafts.Proposal, id string) string {
 	}
 	return ""
 }
+
+// TestProposalsStoredBeforeFolders: proposals stored where they were kept
+// before ids named a folder are still read, listed once, changed where they
+// are and merged, beside proposals stored in folders.
+func TestProposalsStoredBeforeFolders(t *testing.T) {
+	local := MustOpenLocal(t)
+	f := MustFixture(t, local, "1. One.\n\n2. Two.\n\n3. Three.\n")
+	ctx := context.Background()
+	var ids []string
+	for i := 0; i < 3; i++ {
+		p, err := f.svc.CreateProposal(f.kz, f.doc, drafts.ProposalInput{Base: 1, Operations: []drafts.Operation{{Op: "replace", Provision: f.v.Provisions[i].ID, Text: fmt.Sprintf("Text %d.", i)}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, p.ID)
+	}
+	// The first two as an earlier Chancery stored them.
+	prefix := "texts/" + f.doc + "/proposals/"
+	for _, id := range ids[:2] {
+		key := prefix + id[:1] + "/" + id + ".json"
+		obj, err := local.Get(ctx, key)
+		if err != nil {
+			t.Fatalf("proposal %s is not at %s: %v", id, key, err)
+		}
+		if _, err := local.Create(ctx, prefix+id+".json", obj.Data); err != nil {
+			t.Fatal(err)
+		}
+		if err := local.Delete(ctx, key, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	svc := drafts.NewService(local, diffing.New(), MustPolicy(t)) // nothing cached
+	for _, id := range ids {
+		if p, err := svc.GetProposal(f.kz, f.doc, id); err != nil || p.Status != drafts.ProposalOpen {
+			t.Fatalf("proposal %s: %+v, %v", id, p, err)
+		}
+	}
+	seen := map[string]int{}
+	opt := drafts.ListOptions{Limit: 1}
+	for {
+		page, err := svc.ListProposals(f.kz, f.doc, drafts.ProposalFilter{}, opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range page.Items {
+			seen[p.ID]++
+		}
+		if page.NextCursor == "" {
+			break
+		}
+		opt.Cursor = page.NextCursor
+	}
+	for _, id := range ids {
+		if seen[id] != 1 {
+			t.Errorf("proposal %s listed %d times in pages of one: %v", id, seen[id], seen)
+		}
+	}
+	// Changed in place, merged, and settled in place.
+	if _, err := svc.CommentProposal(f.kz, f.doc, ids[0], "Still here.", ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Merge(f.chair, f.doc, drafts.MergeInput{Base: 1, Proposals: ids[:2], Message: "m"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range ids[:2] {
+		p, err := svc.GetProposal(f.kz, f.doc, id)
+		if err != nil || p.Status != drafts.ProposalAccepted {
+			t.Errorf("merged proposal %s: %+v, %v", id, p, err)
+		}
+		if _, err := local.Get(ctx, prefix+id[:1]+"/"+id+".json"); !drafts.IsCode(err, drafts.ENOTFOUND) {
+			t.Errorf("proposal %s was copied into a folder (%v): it must stay where it is", id, err)
+		}
+	}
+	if p, _ := svc.GetProposal(f.kz, f.doc, ids[0]); p == nil || len(p.Comments) != 1 {
+		t.Errorf("comment on the proposal stored before folders: %+v", p)
+	}
+}

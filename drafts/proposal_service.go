@@ -7,7 +7,26 @@ import (
 	"strings"
 )
 
-func proposalKey(doc, id string) string { return "texts/" + doc + "/proposals/" + id + ".json" }
+// proposalKey is where a proposal is stored: in a folder named by the first
+// character of its id, so that a page listed from a cursor is read from
+// one folder of a few hundred, not one of thousands (MinIO and file
+// systems read a folder whole to list part of it).
+func proposalKey(doc, id string) string {
+	return "texts/" + doc + "/proposals/" + id[:1] + "/" + id + ".json"
+}
+
+// legacyProposalKey is where proposals were stored before they were
+// foldered (November 2026). They are still read there, and written back
+// where they are: a proposal never moves, so lists and cursors stay stable.
+func legacyProposalKey(doc, id string) string { return "texts/" + doc + "/proposals/" + id + ".json" }
+
+// storedAt is the key a proposal was read from or is to be written to.
+func (p *Proposal) storedAt() string {
+	if p.key == "" {
+		return proposalKey(p.Document, p.ID)
+	}
+	return p.key
+}
 
 // ProposalInput is what a delegation sends: operations, or a whole edited
 // text the server aligns to the base.
@@ -50,12 +69,13 @@ func (s *Service) CreateProposal(ctx context.Context, doc string, in ProposalInp
 			return nil, err
 		}
 	}
-	etag, size, err := s.putJSON(ctx, proposalKey(doc, p.ID), p, true, "")
+	p.key = proposalKey(doc, p.ID)
+	etag, size, err := s.putJSON(ctx, p.key, p, true, "")
 	if err != nil {
 		return nil, err
 	}
 	p.ETag = etag
-	rememberListed(s, proposalKey(doc, p.ID), etag, p.clone(), size)
+	rememberListed(s, p.key, etag, p.clone(), size)
 	s.recordChange(ctx, doc, "proposal/"+p.ID, "proposal.create", p.ID, fmt.Sprintf("base %d, %d operations", p.Base, len(p.Operations)))
 	return p, nil
 }
@@ -214,15 +234,60 @@ func (s *Service) readProposal(ctx context.Context, doc, id string) (*Proposal, 
 		return nil, Errorf(ENOTFOUND, "no proposal %q", id)
 	}
 	var p Proposal
-	etag, err := s.getJSON(ctx, proposalKey(doc, id), &p)
+	key := proposalKey(doc, id)
+	etag, err := s.getJSON(ctx, key, &p)
+	if IsCode(err, ENOTFOUND) {
+		key = legacyProposalKey(doc, id)
+		etag, err = s.getJSON(ctx, key, &p)
+	}
 	if err != nil {
 		if IsCode(err, ENOTFOUND) {
 			return nil, Errorf(ENOTFOUND, "no proposal %q", id)
 		}
 		return nil, err
 	}
-	p.ETag = etag
+	p.ETag, p.key = etag, key
 	return &p, nil
+}
+
+// readProposals reads the proposals of doc with ids, several at a time,
+// in order; nil for one there is none of.
+func (s *Service) readProposals(ctx context.Context, doc string, ids []string) ([]*Proposal, error) {
+	keys := make([]string, len(ids))
+	for i, id := range ids {
+		keys[i] = proposalKey(doc, id)
+	}
+	ps, etags, err := readAll[Proposal](ctx, s, keys)
+	if err != nil {
+		return nil, err
+	}
+	var legacy []int
+	for i, p := range ps {
+		if p == nil {
+			legacy = append(legacy, i)
+			keys[i] = legacyProposalKey(doc, ids[i])
+		} else {
+			p.ETag, p.key = etags[i], keys[i]
+		}
+	}
+	if len(legacy) == 0 {
+		return ps, nil
+	}
+	lkeys := make([]string, len(legacy))
+	for j, i := range legacy {
+		lkeys[j] = keys[i]
+	}
+	old, oldETags, err := readAll[Proposal](ctx, s, lkeys)
+	if err != nil {
+		return nil, err
+	}
+	for j, i := range legacy {
+		if p := old[j]; p != nil {
+			p.ETag, p.key = oldETags[j], lkeys[j]
+			ps[i] = p
+		}
+	}
+	return ps, nil
 }
 
 // ProposalFilter selects proposals by status and delegation ("" for any).
@@ -321,7 +386,7 @@ func (s *Service) listProposalsKnown(ctx context.Context, doc string, f Proposal
 		}
 		for i, p := range read {
 			if p != nil {
-				p.ETag = etags[i]
+				p.ETag, p.key = etags[i], unknown[i].Key
 			}
 		}
 		ps := make([]*Proposal, 0, len(objs))
@@ -421,10 +486,10 @@ func (s *Service) rmwProposal(ctx context.Context, doc, id string, first *Propos
 			return err
 		}
 		p.UpdatedAt = s.now()
-		etag, size, err := s.putJSON(ctx, proposalKey(doc, id), p, false, p.ETag)
+		etag, size, err := s.putJSON(ctx, p.storedAt(), p, false, p.ETag)
 		if err == nil {
 			p.ETag = etag
-			rememberListed(s, proposalKey(doc, id), etag, p.clone(), size)
+			rememberListed(s, p.storedAt(), etag, p.clone(), size)
 		}
 		return err
 	})

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 )
 
 // Service is Chancery's application logic: documents, versions, proposals,
@@ -197,7 +198,7 @@ func cursorOf(k string) string { return base64.RawURLEncoding.EncodeToString([]b
 // EMALFORMED.
 func keyOfCursor(c string) (string, error) {
 	k, err := base64.RawURLEncoding.DecodeString(c)
-	if err != nil || len(c) > 200 || len(k) == 0 || strings.Contains(string(k), "/") || strings.Contains(string(k), "..") {
+	if err != nil || len(c) > 200 || len(k) == 0 || strings.HasPrefix(string(k), "/") || strings.Contains(string(k), "..") || !utf8.Valid(k) {
 		return "", &Error{Code: EMALFORMED, Message: "cursor: not a cursor this server gave",
 			Fields: []FieldError{{Field: "cursor", Message: "invalid"}}}
 	}
