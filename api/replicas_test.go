@@ -39,6 +39,17 @@ func TestReplicasNeverServeStale(t *testing.T) {
 			t.Fatalf("before: %s, %d open, compilation %+v", prop.Status, len(page.Items), comp.Entries[0])
 		}
 
+		// Commented on a: the comment is in b's list (the proposal's
+		// status, which the filter reads, has not changed).
+		a.mustJSON(201, nil, "POST", docPath(doc, "/proposals/", p, "/comments"), "KZ", map[string]string{"text": "Seen on a."})
+		var all struct {
+			Items []drafts.Proposal `json:"items"`
+		}
+		b.mustJSON(200, &all, "GET", docPath(doc, "/proposals"), "KZ", nil)
+		if len(all.Items) != 1 || len(all.Items[0].Comments) != 1 {
+			t.Fatalf("after a comment on a, b lists %+v", all.Items)
+		}
+
 		// Withdrawn on a: gone from b's lists and compilation.
 		a.mustJSON(200, nil, "POST", docPath(doc, "/proposals/", p, "/withdraw"), "KZ", nil)
 		warm()

@@ -277,15 +277,17 @@ func (s *Service) storedChanges(ctx context.Context, doc string, sc *chainScan) 
 			return &Event{Actor: v.Author, Delegation: v.Delegation, Action: action, Ref: fmt.Sprint(n), Detail: detail}
 		}}})
 	}
-	keys, err = s.allKeys(ctx, "texts/"+doc+"/proposals/")
+	objs, err := s.allInfos(ctx, "texts/"+doc+"/proposals/")
 	if err != nil {
 		return nil, err
 	}
-	for _, k := range keys {
-		id := strings.TrimSuffix(k[strings.LastIndex(k, "/")+1:], ".json")
-		p, err := s.readProposal(ctx, doc, id)
-		if err != nil {
-			return nil, err
+	ps, _, err := readListed(ctx, s, objs, (*Proposal).clone)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range ps {
+		if p == nil {
+			continue // removed since listed (a failed request's leftover)
 		}
 		out = append(out, dated{p.CreatedAt, changeRecord{"proposal/" + p.ID, func() *Event {
 			return &Event{Actor: p.Author, Delegation: p.Delegation, Action: "proposal.create", Ref: p.ID,
@@ -355,18 +357,29 @@ func (s *Service) storedChanges(ctx context.Context, doc string, sc *chainScan) 
 
 // allKeys lists every key under prefix.
 func (s *Service) allKeys(ctx context.Context, prefix string) ([]string, error) {
-	var keys []string
+	objs, err := s.allInfos(ctx, prefix)
+	if err != nil {
+		return nil, err
+	}
+	keys := make([]string, len(objs))
+	for i, o := range objs {
+		keys[i] = o.Key
+	}
+	return keys, nil
+}
+
+// allInfos lists every object under prefix.
+func (s *Service) allInfos(ctx context.Context, prefix string) ([]ObjectInfo, error) {
+	var all []ObjectInfo
 	after := ""
 	for {
 		objs, next, err := s.Store.List(ctx, prefix, after, 1000)
 		if err != nil {
 			return nil, err
 		}
-		for _, o := range objs {
-			keys = append(keys, o.Key)
-		}
+		all = append(all, objs...)
 		if next == "" {
-			return keys, nil
+			return all, nil
 		}
 		after = next
 	}

@@ -16,10 +16,11 @@ import (
 const DefaultCacheBytes = 64 << 20
 
 // lru is a bounded cache of decoded immutable objects (versions, version
-// summaries, written events), by storage key, least recently used out
-// first. Only objects that are never rewritten once created go in, so it
-// stays correct with any number of replicas on one bucket: no replica can
-// change what another has cached. Absences are never cached.
+// summaries, written events, by storage key; and the contents of mutable
+// objects at one ETag, by key and ETag: see readListed), least recently
+// used out first. Only what is never rewritten goes in, so it stays
+// correct with any number of replicas on one bucket: no replica can change
+// what another has cached. Absences are never cached.
 type lru struct {
 	mu    sync.Mutex
 	max   int64
@@ -173,6 +174,63 @@ func getMutable[T any](ctx context.Context, s *Service, key string, clone func(*
 	return v, obj.ETag, nil
 }
 
+// listedKey is the cache key of the content an object had at an ETag.
+func listedKey(key, etag string) string { return key + "\x00" + etag }
+
+// readListed reads the objects a listing returned, several at a time, in
+// order, into new Ts, and returns them with their ETags; an object gone
+// since it was listed is left out (nil). An object this process has
+// decoded before at the ETag the listing gives is not read again: a key
+// and an ETag name one content (an ETag changes with every write, or
+// If-Match would not work), and the listing is as current as a read, so
+// the decoding is too, whichever replica wrote it. A list page of objects
+// seen before is one listing, not one read per item.
+func readListed[T any](ctx context.Context, s *Service, objs []ObjectInfo, clone func(*T) *T) ([]*T, []string, error) {
+	c := s.immutable()
+	out := make([]*T, len(objs))
+	etags := make([]string, len(objs))
+	var missing []int
+	for i, o := range objs {
+		if o.ETag != "" {
+			if v, ok := c.get(listedKey(o.Key, o.ETag)); ok {
+				out[i], etags[i] = clone(v.(*T)), o.ETag
+				continue
+			}
+		}
+		missing = append(missing, i)
+	}
+	err := s.inParallel(ctx, len(missing), func(ctx context.Context, j int) error {
+		i := missing[j]
+		obj, err := s.Store.Get(ctx, objs[i].Key)
+		if IsCode(err, ENOTFOUND) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		v := new(T)
+		if err := json.Unmarshal(obj.Data, v); err != nil {
+			return WrapError(EINTERNAL, err, "stored object %s is damaged", obj.Key)
+		}
+		rememberListed(s, objs[i].Key, obj.ETag, clone(v), len(obj.Data))
+		out[i], etags[i] = v, obj.ETag
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return out, etags, nil
+}
+
+// rememberListed keeps v, the decoding of the object at key whose content
+// has etag and took size bytes, for readListed; v must not be changed
+// afterwards.
+func rememberListed[T any](s *Service, key, etag string, v *T, size int) {
+	if etag != "" {
+		s.immutable().put(listedKey(key, etag), v, int64(size))
+	}
+}
+
 func (t *Token) clone() *Token {
 	c := *t
 	if t.RevokedAt != nil {
@@ -222,6 +280,34 @@ func (v *Version) clone() *Version {
 	c.AcceptedModified = slices.Clone(v.AcceptedModified)
 	c.Obsolete = maps.Clone(v.Obsolete)
 	c.MergedETags = maps.Clone(v.MergedETags)
+	return &c
+}
+
+func (p *Proposal) clone() *Proposal {
+	c := *p
+	c.Operations = slices.Clone(p.Operations)
+	for i, o := range c.Operations {
+		if o.Number != nil {
+			n := *o.Number
+			c.Operations[i].Number = &n
+		}
+	}
+	c.Cosponsors = slices.Clone(p.Cosponsors)
+	c.Comments = slices.Clone(p.Comments)
+	if p.ClosedAt != nil {
+		t := *p.ClosedAt
+		c.ClosedAt = &t
+	}
+	return &c
+}
+
+func (u *User) clone() *User {
+	c := *u
+	return &c
+}
+
+func (d *Delegation) clone() *Delegation {
+	c := *d
 	return &c
 }
 

@@ -57,12 +57,12 @@ func (s *Service) ListDelegations(ctx context.Context, opt ListOptions) (*Page[*
 	if _, err := s.directoryFor(ctx, ActDelegationList); err != nil {
 		return nil, err
 	}
-	keys, next, err := s.listKeys(ctx, "directory/delegations/", opt)
+	objs, next, err := s.listInfos(ctx, "directory/delegations/", opt)
 	if err != nil {
 		return nil, err
 	}
 	page := &Page[*Delegation]{Items: []*Delegation{}, NextCursor: next}
-	ds, _, err := readAll[Delegation](ctx, s, keys)
+	ds, _, err := readListed(ctx, s, objs, (*Delegation).clone)
 	if err != nil {
 		return nil, err
 	}
@@ -135,12 +135,12 @@ func (s *Service) ListUsers(ctx context.Context, opt ListOptions) (*Page[*User],
 	if _, err := s.directoryFor(ctx, ActUserList); err != nil {
 		return nil, err
 	}
-	keys, next, err := s.listKeys(ctx, "directory/users/", opt)
+	objs, next, err := s.listInfos(ctx, "directory/users/", opt)
 	if err != nil {
 		return nil, err
 	}
 	page := &Page[*User]{Items: []*User{}, NextCursor: next}
-	us, _, err := readAll[User](ctx, s, keys)
+	us, _, err := readListed(ctx, s, objs, (*User).clone)
 	if err != nil {
 		return nil, err
 	}

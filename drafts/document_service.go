@@ -108,7 +108,11 @@ func (s *Service) CreateDocument(ctx context.Context, d *Document, text string) 
 	v.Provisions = t.Provisions
 	etag, err := "", s.storeSummary(ctx, v)
 	if err == nil {
-		etag, err = s.createJSON(ctx, documentKey(d.ID), storedDocument{Document: d})
+		var size int
+		sd := &storedDocument{Document: d}
+		if etag, size, err = s.putJSON(ctx, documentKey(d.ID), sd, true, ""); err == nil {
+			rememberListed(s, documentKey(d.ID), etag, sd.clone(), size)
+		}
 	}
 	if err != nil {
 		s.discard(ctx, summaryKey(d.ID, 1))
@@ -238,9 +242,11 @@ func (s *Service) rmwDocument(ctx context.Context, id string, first *Document, f
 			return err
 		}
 		d.UpdatedAt = s.now()
-		etag, err := s.updateJSON(ctx, documentKey(id), storedDocument{Document: d, Pending: d.pending}, d.ETag)
+		sd := &storedDocument{Document: d, Pending: d.pending}
+		etag, size, err := s.putJSON(ctx, documentKey(id), sd, false, d.ETag)
 		if err == nil {
 			d.ETag = etag
+			rememberListed(s, documentKey(id), etag, sd.clone(), size)
 		}
 		return err
 	})
@@ -259,11 +265,11 @@ func (s *Service) ListDocuments(ctx context.Context, opt ListOptions) (*Page[*Do
 		// Ask only for what is missing, so a page never exceeds the limit.
 		o := opt
 		o.Limit = want - len(page.Items)
-		keys, next, err := s.listKeys(ctx, "documents/", o)
+		objs, next, err := s.listInfos(ctx, "documents/", o)
 		if err != nil {
 			return nil, err
 		}
-		sds, _, err := readAll[storedDocument](ctx, s, keys)
+		sds, _, err := readListed(ctx, s, objs, (*storedDocument).clone)
 		if err != nil {
 			return nil, err
 		}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"chancery/diffing"
 	"chancery/drafts"
 )
 
@@ -149,5 +150,180 @@ func TestCosponsorTwiceRecordsOnce(t *testing.T) {
 	}
 	if n != 1 {
 		t.Errorf("%d proposal.cosponsor events, want 1", n)
+	}
+}
+
+// TestListsReadOnlyWhatChanged: a page of proposals, or of documents, is
+// one listing and the document's record once this process has seen the
+// proposals listed; a fresh replica reads each once. Whatever another
+// replica changes (a comment, a withdrawal) is read again, at once,
+// because the listing gives each object's current ETag.
+func TestListsReadOnlyWhatChanged(t *testing.T) {
+	store := newCountingStore(MustOpenLocal(t))
+	f := MustFixture(t, store, "1. One.\n\n2. Two.\n")
+	var ids []string
+	for i := 0; i < 40; i++ {
+		p, err := f.svc.CreateProposal(f.kz, f.doc, drafts.ProposalInput{Base: 1, Operations: []drafts.Operation{{Op: "replace", Provision: f.v.Provisions[i%2].ID, Text: fmt.Sprintf("Text %d.", i)}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, p.ID)
+	}
+	replica := drafts.NewService(store, diffing.New(), MustPolicy(t))
+	listOn := func(svc *drafts.Service, filter drafts.ProposalFilter) []*drafts.Proposal {
+		t.Helper()
+		page, err := svc.ListProposals(f.kz, f.doc, filter, drafts.ListOptions{Limit: 100})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return page.Items
+	}
+	for _, tc := range []struct {
+		name     string
+		svc      *drafts.Service
+		wantGets int // the document's record and the proposals read
+	}{
+		{"on the replica that made them", f.svc, 1},
+		{"on a fresh replica", replica, 1 + 40},
+		{"on that replica again", replica, 1},
+	} {
+		store.take()
+		if got := listOn(tc.svc, drafts.ProposalFilter{}); len(got) != 40 {
+			t.Fatalf("%s: %d proposals listed", tc.name, len(got))
+		}
+		if ops := store.take(); ops["list"] != 1 || ops["get"] != tc.wantGets || total(ops) != 1+tc.wantGets {
+			t.Errorf("%s: a page of 40 proposals made %v, want 1 list and %d gets", tc.name, ops, tc.wantGets)
+		}
+	}
+
+	// Changed on the first replica: the other reads those two again, and
+	// shows them as they are now.
+	if _, err := f.svc.CommentProposal(f.kz, f.doc, ids[3], "Please consider.", ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.WithdrawProposal(f.kz, f.doc, ids[7], ""); err != nil {
+		t.Fatal(err)
+	}
+	store.take()
+	got := listOn(replica, drafts.ProposalFilter{})
+	if ops := store.take(); ops["get"] != 1+2 {
+		t.Errorf("after two changes elsewhere the list made %v, want 3 gets", ops)
+	}
+	byID := map[string]*drafts.Proposal{}
+	for _, p := range got {
+		byID[p.ID] = p
+	}
+	if p := byID[ids[3]]; p == nil || len(p.Comments) != 1 {
+		t.Errorf("commented proposal listed as %+v", p)
+	}
+	if p := byID[ids[7]]; p == nil || p.Status != drafts.ProposalWithdrawn {
+		t.Errorf("withdrawn proposal listed as %+v", p)
+	}
+	if open := listOn(replica, drafts.ProposalFilter{Status: drafts.ProposalOpen}); len(open) != 39 {
+		t.Errorf("%d open proposals listed, want 39", len(open))
+	}
+	// What a caller does to a listed proposal is its own copy.
+	byID[ids[3]].Comments[0].Text = "changed by the caller"
+	if again := listOn(replica, drafts.ProposalFilter{}); again[0].ID == "" || findComment(again, ids[3]) != "Please consider." {
+		t.Errorf("a caller's change to a listed proposal reached the cache")
+	}
+
+	// Documents: one listing, and no read of a document seen before.
+	sec := drafts.NewContextWithUser(context.Background(), &drafts.User{ID: "sec", Role: drafts.RoleSecretariat})
+	for i, want := range []int{1, 0} {
+		store.take()
+		page, err := replica.ListDocuments(sec, drafts.ListOptions{})
+		if err != nil || len(page.Items) != 1 {
+			t.Fatalf("documents: %v, %v", page, err)
+		}
+		if ops := store.take(); ops["list"] != 1 || ops["get"] != want {
+			t.Errorf("documents page %d made %v, want 1 list and %d gets", i+1, ops, want)
+		}
+	}
+}
+
+func findComment(ps []*drafts.Proposal, id string) string {
+	for _, p := range ps {
+		if p.ID == id && len(p.Comments) > 0 {
+			return p.Comments[0].Text
+		}
+	}
+	return ""
+}
+
+// TestProposalsStoredBeforeFolders: proposals stored where they were kept
+// before ids named a folder are still read, listed once, changed where they
+// are and merged, beside proposals stored in folders.
+func TestProposalsStoredBeforeFolders(t *testing.T) {
+	local := MustOpenLocal(t)
+	f := MustFixture(t, local, "1. One.\n\n2. Two.\n\n3. Three.\n")
+	ctx := context.Background()
+	var ids []string
+	for i := 0; i < 3; i++ {
+		p, err := f.svc.CreateProposal(f.kz, f.doc, drafts.ProposalInput{Base: 1, Operations: []drafts.Operation{{Op: "replace", Provision: f.v.Provisions[i].ID, Text: fmt.Sprintf("Text %d.", i)}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, p.ID)
+	}
+	// The first two as an earlier Chancery stored them.
+	prefix := "texts/" + f.doc + "/proposals/"
+	for _, id := range ids[:2] {
+		key := prefix + id[:1] + "/" + id + ".json"
+		obj, err := local.Get(ctx, key)
+		if err != nil {
+			t.Fatalf("proposal %s is not at %s: %v", id, key, err)
+		}
+		if _, err := local.Create(ctx, prefix+id+".json", obj.Data); err != nil {
+			t.Fatal(err)
+		}
+		if err := local.Delete(ctx, key, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	svc := drafts.NewService(local, diffing.New(), MustPolicy(t)) // nothing cached
+	for _, id := range ids {
+		if p, err := svc.GetProposal(f.kz, f.doc, id); err != nil || p.Status != drafts.ProposalOpen {
+			t.Fatalf("proposal %s: %+v, %v", id, p, err)
+		}
+	}
+	seen := map[string]int{}
+	opt := drafts.ListOptions{Limit: 1}
+	for {
+		page, err := svc.ListProposals(f.kz, f.doc, drafts.ProposalFilter{}, opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range page.Items {
+			seen[p.ID]++
+		}
+		if page.NextCursor == "" {
+			break
+		}
+		opt.Cursor = page.NextCursor
+	}
+	for _, id := range ids {
+		if seen[id] != 1 {
+			t.Errorf("proposal %s listed %d times in pages of one: %v", id, seen[id], seen)
+		}
+	}
+	// Changed in place, merged, and settled in place.
+	if _, err := svc.CommentProposal(f.kz, f.doc, ids[0], "Still here.", ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Merge(f.chair, f.doc, drafts.MergeInput{Base: 1, Proposals: ids[:2], Message: "m"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range ids[:2] {
+		p, err := svc.GetProposal(f.kz, f.doc, id)
+		if err != nil || p.Status != drafts.ProposalAccepted {
+			t.Errorf("merged proposal %s: %+v, %v", id, p, err)
+		}
+		if _, err := local.Get(ctx, prefix+id[:1]+"/"+id+".json"); !drafts.IsCode(err, drafts.ENOTFOUND) {
+			t.Errorf("proposal %s was copied into a folder (%v): it must stay where it is", id, err)
+		}
+	}
+	if p, _ := svc.GetProposal(f.kz, f.doc, ids[0]); p == nil || len(p.Comments) != 1 {
+		t.Errorf("comment on the proposal stored before folders: %+v", p)
 	}
 }

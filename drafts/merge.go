@@ -294,7 +294,7 @@ func (s *Service) Merge(ctx context.Context, doc string, in MergeInput) (*MergeR
 	bases := map[int]*Version{d.Head: head}
 	var items []rebaseItem
 	// The proposals, read together.
-	var ids, keys []string
+	var ids []string
 	seen := map[string]bool{}
 	for _, id := range in.Proposals {
 		if seen[id] {
@@ -304,9 +304,9 @@ func (s *Service) Merge(ctx context.Context, doc string, in MergeInput) (*MergeR
 		if !validID(id) {
 			return nil, &Error{Code: EINVALID, Message: fmt.Sprintf("proposals: no proposal %q", id), Fields: []FieldError{{Field: "proposals", Message: "no proposal " + id}}}
 		}
-		ids, keys = append(ids, id), append(keys, proposalKey(doc, id))
+		ids = append(ids, id)
 	}
-	read, etags, err := readAll[Proposal](ctx, s, keys)
+	read, err := s.readProposals(ctx, doc, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -315,7 +315,6 @@ func (s *Service) Merge(ctx context.Context, doc string, in MergeInput) (*MergeR
 		if p == nil {
 			return nil, &Error{Code: EINVALID, Message: fmt.Sprintf("proposals: no proposal %q", id), Fields: []FieldError{{Field: "proposals", Message: "no proposal " + id}}}
 		}
-		p.ETag = etags[i]
 		if err := p.mustBeOpen(); err != nil {
 			return nil, err
 		}

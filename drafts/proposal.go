@@ -43,6 +43,8 @@ type Proposal struct {
 	// MergedInto is the version that accepted it.
 	MergedInto int    `json:"merged_into,omitempty"`
 	ETag       string `json:"-"`
+
+	key string // where it is stored (see proposalKey)
 }
 
 // Comment is a remark on a proposal by a delegation or the chair.

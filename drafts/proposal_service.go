@@ -7,7 +7,26 @@ import (
 	"strings"
 )
 
-func proposalKey(doc, id string) string { return "texts/" + doc + "/proposals/" + id + ".json" }
+// proposalKey is where a proposal is stored: in a folder named by the first
+// character of its id, so that a page listed from a cursor is read from
+// one folder of a few hundred, not one of thousands (MinIO and file
+// systems read a folder whole to list part of it).
+func proposalKey(doc, id string) string {
+	return "texts/" + doc + "/proposals/" + id[:1] + "/" + id + ".json"
+}
+
+// legacyProposalKey is where proposals were stored before they were
+// foldered (November 2026). They are still read there, and written back
+// where they are: a proposal never moves, so lists and cursors stay stable.
+func legacyProposalKey(doc, id string) string { return "texts/" + doc + "/proposals/" + id + ".json" }
+
+// storedAt is the key a proposal was read from or is to be written to.
+func (p *Proposal) storedAt() string {
+	if p.key == "" {
+		return proposalKey(p.Document, p.ID)
+	}
+	return p.key
+}
 
 // ProposalInput is what a delegation sends: operations, or a whole edited
 // text the server aligns to the base.
@@ -50,11 +69,13 @@ func (s *Service) CreateProposal(ctx context.Context, doc string, in ProposalInp
 			return nil, err
 		}
 	}
-	etag, err := s.createJSON(ctx, proposalKey(doc, p.ID), p)
+	p.key = proposalKey(doc, p.ID)
+	etag, size, err := s.putJSON(ctx, p.key, p, true, "")
 	if err != nil {
 		return nil, err
 	}
 	p.ETag = etag
+	rememberListed(s, p.key, etag, p.clone(), size)
 	s.recordChange(ctx, doc, "proposal/"+p.ID, "proposal.create", p.ID, fmt.Sprintf("base %d, %d operations", p.Base, len(p.Operations)))
 	return p, nil
 }
@@ -213,15 +234,60 @@ func (s *Service) readProposal(ctx context.Context, doc, id string) (*Proposal, 
 		return nil, Errorf(ENOTFOUND, "no proposal %q", id)
 	}
 	var p Proposal
-	etag, err := s.getJSON(ctx, proposalKey(doc, id), &p)
+	key := proposalKey(doc, id)
+	etag, err := s.getJSON(ctx, key, &p)
+	if IsCode(err, ENOTFOUND) {
+		key = legacyProposalKey(doc, id)
+		etag, err = s.getJSON(ctx, key, &p)
+	}
 	if err != nil {
 		if IsCode(err, ENOTFOUND) {
 			return nil, Errorf(ENOTFOUND, "no proposal %q", id)
 		}
 		return nil, err
 	}
-	p.ETag = etag
+	p.ETag, p.key = etag, key
 	return &p, nil
+}
+
+// readProposals reads the proposals of doc with ids, several at a time,
+// in order; nil for one there is none of.
+func (s *Service) readProposals(ctx context.Context, doc string, ids []string) ([]*Proposal, error) {
+	keys := make([]string, len(ids))
+	for i, id := range ids {
+		keys[i] = proposalKey(doc, id)
+	}
+	ps, etags, err := readAll[Proposal](ctx, s, keys)
+	if err != nil {
+		return nil, err
+	}
+	var legacy []int
+	for i, p := range ps {
+		if p == nil {
+			legacy = append(legacy, i)
+			keys[i] = legacyProposalKey(doc, ids[i])
+		} else {
+			p.ETag, p.key = etags[i], keys[i]
+		}
+	}
+	if len(legacy) == 0 {
+		return ps, nil
+	}
+	lkeys := make([]string, len(legacy))
+	for j, i := range legacy {
+		lkeys[j] = keys[i]
+	}
+	old, oldETags, err := readAll[Proposal](ctx, s, lkeys)
+	if err != nil {
+		return nil, err
+	}
+	for j, i := range legacy {
+		if p := old[j]; p != nil {
+			p.ETag, p.key = oldETags[j], lkeys[j]
+			ps[i] = p
+		}
+	}
+	return ps, nil
 }
 
 // ProposalFilter selects proposals by status and delegation ("" for any).
@@ -248,8 +314,8 @@ func (s *Service) ListProposals(ctx context.Context, doc string, f ProposalFilte
 	// unless the document is there for the caller.
 	first := make(chan keyPage, 1)
 	go func() {
-		keys, next, err := s.listKeys(ctx, "texts/"+doc+"/proposals/", opt)
-		first <- keyPage{keys, next, err}
+		objs, next, err := s.listInfos(ctx, "texts/"+doc+"/proposals/", opt)
+		first <- keyPage{objs, next, err}
 	}()
 	_, _, err := s.documentFor(ctx, doc, ActDocumentRead)
 	kp := <-first
@@ -259,9 +325,9 @@ func (s *Service) ListProposals(ctx context.Context, doc string, f ProposalFilte
 	return s.listProposalsFrom(ctx, doc, f, opt, &kp)
 }
 
-// keyPage is one page of a listing of keys.
+// keyPage is one page of a listing.
 type keyPage struct {
-	keys []string
+	objs []ObjectInfo
 	next string
 	err  error
 }
@@ -302,30 +368,30 @@ func (s *Service) listProposalsKnown(ctx context.Context, doc string, f Proposal
 		if first != nil {
 			kp, first = *first, nil
 		} else {
-			kp.keys, kp.next, kp.err = s.listKeys(ctx, prefix, o)
+			kp.objs, kp.next, kp.err = s.listInfos(ctx, prefix, o)
 		}
-		keys, next, err := kp.keys, kp.next, kp.err
+		objs, next, err := kp.objs, kp.next, kp.err
 		if err != nil {
 			return nil, err
 		}
-		var unknown []string
-		for _, k := range keys {
-			if known[proposalIDOf(k)] == nil {
-				unknown = append(unknown, k)
+		var unknown []ObjectInfo
+		for _, o := range objs {
+			if known[proposalIDOf(o.Key)] == nil {
+				unknown = append(unknown, o)
 			}
 		}
-		read, etags, err := readAll[Proposal](ctx, s, unknown)
+		read, etags, err := readListed(ctx, s, unknown, (*Proposal).clone)
 		if err != nil {
 			return nil, err
 		}
-		ps := make([]*Proposal, 0, len(keys))
 		for i, p := range read {
 			if p != nil {
-				p.ETag = etags[i]
+				p.ETag, p.key = etags[i], unknown[i].Key
 			}
 		}
-		for _, k := range keys {
-			if p := known[proposalIDOf(k)]; p != nil {
+		ps := make([]*Proposal, 0, len(objs))
+		for _, o := range objs {
+			if p := known[proposalIDOf(o.Key)]; p != nil {
 				ps = append(ps, p)
 			} else {
 				ps = append(ps, read[0])
@@ -338,8 +404,8 @@ func (s *Service) listProposalsKnown(ctx context.Context, doc string, f Proposal
 			}
 			if (f.Status == "" || p.Status == f.Status) && (f.Delegation == "" || p.Delegation == f.Delegation) {
 				page.Items = append(page.Items, p)
-				if len(page.Items) >= want && i < len(keys)-1 {
-					page.NextCursor = cursorOf(keys[i][len(prefix):])
+				if len(page.Items) >= want && i < len(objs)-1 {
+					page.NextCursor = cursorOf(objs[i].Key[len(prefix):])
 					return page, nil
 				}
 			}
@@ -420,9 +486,10 @@ func (s *Service) rmwProposal(ctx context.Context, doc, id string, first *Propos
 			return err
 		}
 		p.UpdatedAt = s.now()
-		etag, err := s.updateJSON(ctx, proposalKey(doc, id), p, p.ETag)
+		etag, size, err := s.putJSON(ctx, p.storedAt(), p, false, p.ETag)
 		if err == nil {
 			p.ETag = etag
+			rememberListed(s, p.storedAt(), etag, p.clone(), size)
 		}
 		return err
 	})

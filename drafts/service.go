@@ -11,6 +11,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 )
 
 // Service is Chancery's application logic: documents, versions, proposals,
@@ -41,7 +42,8 @@ type Service struct {
 	// Log receives failures that do not fail the request.
 	Log *slog.Logger
 	// CacheBytes bounds the in-process cache of immutable objects
-	// (versions, version summaries, written events), in stored bytes:
+	// (versions, version summaries, written events, and listed proposals,
+	// documents and directory entries at the ETag listed), in stored bytes:
 	// DefaultCacheBytes when zero, no cache when negative. Set it before
 	// the first call.
 	CacheBytes int64
@@ -128,28 +130,48 @@ func (s *Service) getJSON(ctx context.Context, key string, v any) (string, error
 
 // createJSON stores v at key, create-only.
 func (s *Service) createJSON(ctx context.Context, key string, v any) (string, error) {
-	data, err := json.Marshal(v)
-	if err != nil {
-		return "", WrapError(EINTERNAL, err, "encoding %s", key)
-	}
-	etag, err := s.Store.Create(ctx, key, data)
-	s.noteUncertain(key, err)
+	etag, _, err := s.putJSON(ctx, key, v, true, "")
 	return etag, err
 }
 
 // updateJSON stores v at key if it is still at etag.
 func (s *Service) updateJSON(ctx context.Context, key string, v any, etag string) (string, error) {
+	etag, _, err := s.putJSON(ctx, key, v, false, etag)
+	return etag, err
+}
+
+// putJSON stores v at key, create-only or if the object is still at
+// ifMatch, and returns the new ETag and the size stored.
+func (s *Service) putJSON(ctx context.Context, key string, v any, create bool, ifMatch string) (etag string, size int, err error) {
 	data, err := json.Marshal(v)
 	if err != nil {
-		return "", WrapError(EINTERNAL, err, "encoding %s", key)
+		return "", 0, WrapError(EINTERNAL, err, "encoding %s", key)
 	}
-	etag, err = s.Store.Update(ctx, key, data, etag)
+	if create {
+		etag, err = s.Store.Create(ctx, key, data)
+	} else {
+		etag, err = s.Store.Update(ctx, key, data, ifMatch)
+	}
 	s.noteUncertain(key, err)
-	return etag, err
+	return etag, len(data), err
 }
 
 // listKeys lists the keys under prefix, one page.
 func (s *Service) listKeys(ctx context.Context, prefix string, opt ListOptions) ([]string, string, error) {
+	objs, next, err := s.listInfos(ctx, prefix, opt)
+	if err != nil {
+		return nil, "", err
+	}
+	keys := make([]string, len(objs))
+	for i, o := range objs {
+		keys[i] = o.Key
+	}
+	return keys, next, nil
+}
+
+// listInfos is listKeys returning what the listing says of each object
+// (its ETag above all, see readListed).
+func (s *Service) listInfos(ctx context.Context, prefix string, opt ListOptions) ([]ObjectInfo, string, error) {
 	after := ""
 	if opt.Cursor != "" {
 		suffix, err := keyOfCursor(opt.Cursor)
@@ -162,14 +184,10 @@ func (s *Service) listKeys(ctx context.Context, prefix string, opt ListOptions) 
 	if err != nil {
 		return nil, "", err
 	}
-	keys := make([]string, len(objs))
-	for i, o := range objs {
-		keys[i] = o.Key
-	}
 	if next != "" {
 		next = cursorOf(next[len(prefix):])
 	}
-	return keys, next, nil
+	return objs, next, nil
 }
 
 // cursorOf makes the opaque cursor a client sends back for the page after
@@ -180,7 +198,7 @@ func cursorOf(k string) string { return base64.RawURLEncoding.EncodeToString([]b
 // EMALFORMED.
 func keyOfCursor(c string) (string, error) {
 	k, err := base64.RawURLEncoding.DecodeString(c)
-	if err != nil || len(c) > 200 || len(k) == 0 || strings.Contains(string(k), "/") || strings.Contains(string(k), "..") {
+	if err != nil || len(c) > 200 || len(k) == 0 || strings.HasPrefix(string(k), "/") || strings.Contains(string(k), "..") || !utf8.Valid(k) {
 		return "", &Error{Code: EMALFORMED, Message: "cursor: not a cursor this server gave",
 			Fields: []FieldError{{Field: "cursor", Message: "invalid"}}}
 	}
@@ -231,9 +249,31 @@ const DefaultReadParallelism = 64
 func readAll[T any](ctx context.Context, s *Service, keys []string) ([]*T, []string, error) {
 	out := make([]*T, len(keys))
 	etags := make([]string, len(keys))
-	n := s.ReadParallelism
-	if n <= 0 {
-		n = DefaultReadParallelism
+	err := s.inParallel(ctx, len(keys), func(ctx context.Context, i int) error {
+		v := new(T)
+		etag, err := s.getJSON(ctx, keys[i], v)
+		if IsCode(err, ENOTFOUND) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		out[i], etags[i] = v, etag
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return out, etags, nil
+}
+
+// inParallel runs f for 0 to n-1, Service.ReadParallelism at a time, and
+// returns the first error, after which the others' context is cancelled
+// and no more are started.
+func (s *Service) inParallel(ctx context.Context, n int, f func(ctx context.Context, i int) error) error {
+	workers := s.ReadParallelism
+	if workers <= 0 {
+		workers = DefaultReadParallelism
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -243,31 +283,24 @@ func readAll[T any](ctx context.Context, s *Service, keys []string) ([]*T, []str
 		firstErr error
 		next     = make(chan int)
 	)
-	for w := 0; w < min(n, len(keys)); w++ {
+	for w := 0; w < min(workers, n); w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				v := new(T)
-				etag, err := s.getJSON(ctx, keys[i], v)
-				if IsCode(err, ENOTFOUND) {
-					continue
-				}
-				if err != nil {
+				if err := f(ctx, i); err != nil {
 					mu.Lock()
 					if firstErr == nil {
 						firstErr = err
 						cancel()
 					}
 					mu.Unlock()
-					continue
 				}
-				out[i], etags[i] = v, etag
 			}
 		}()
 	}
 feed:
-	for i := range keys {
+	for i := 0; i < n; i++ {
 		select {
 		case next <- i:
 		case <-ctx.Done():
@@ -277,7 +310,7 @@ feed:
 	close(next)
 	wg.Wait()
 	if firstErr != nil {
-		return nil, nil, firstErr
+		return firstErr
 	}
-	return out, etags, ctx.Err()
+	return ctx.Err()
 }

@@ -68,7 +68,8 @@ func main() {
 	metrics := api.NewMetrics()
 	enforcer, err := policy.New()
 	check(err)
-	svc := drafts.NewService(metrics.InstrumentStore(store), diffing.New(), enforcer)
+	instrumented := metrics.InstrumentStore(store)
+	svc := drafts.NewService(instrumented, diffing.New(), enforcer)
 	_, err = svc.Bootstrap(ctx, bootstrap)
 	check(err)
 	srv := api.NewServer(svc, enforcer, render.New(render.WithDeterministic(true)), nil)
@@ -76,6 +77,15 @@ func main() {
 	check(srv.Open("127.0.0.1:0"))
 	defer srv.Close(ctx)
 	b := &bench{base: "http://" + srv.Addr(), metrics: metrics, svc: svc, tokens: map[string]string{"sec": bootstrap}}
+	// replica starts another server on the same store, with nothing
+	// cached: what a request costs on a replica that has not seen the
+	// objects yet.
+	b.replica = func() (string, func()) {
+		rs := api.NewServer(drafts.NewService(instrumented, diffing.New(), enforcer), enforcer, render.New(render.WithDeterministic(true)), nil)
+		rs.Metrics = metrics
+		check(rs.Open("127.0.0.1:0"))
+		return "http://" + rs.Addr(), func() { rs.Close(ctx) }
+	}
 
 	if *wrk > 0 {
 		if *cpuprofile != "" {
@@ -96,6 +106,7 @@ func main() {
 		{"GET document", b.getDocument},
 		{"POST proposal", b.postProposal},
 		{fmt.Sprintf("list 100 of %d proposals", *proposals), b.listProposals},
+		{fmt.Sprintf("list 100 of %d proposals, new replica", *proposals), b.listProposalsNewReplica},
 		{fmt.Sprintf("list 50 of %d documents", *docs+3), b.listDocuments},
 		{fmt.Sprintf("compilation, %d open proposals", *proposals), b.compilation},
 		{"merge of 28 proposals", b.merge},
@@ -263,6 +274,7 @@ func delayed(src, dst net.Conn, delay time.Duration) {
 
 type bench struct {
 	base    string
+	replica func() (base string, stop func())
 	metrics *api.Metrics
 	svc     *drafts.Service
 	tokens  map[string]string
@@ -430,6 +442,23 @@ func (b *bench) postProposal() (float64, float64) {
 
 func (b *bench) listProposals() (float64, float64) {
 	return b.measure(*reps, func(int) { b.do("GET", "/v1/documents/"+b.big+"/proposals?limit=100", "KZ", nil, 200, nil) })
+}
+
+// listProposalsNewReplica is listProposals, each time the first request
+// of a replica just started.
+func (b *bench) listProposalsNewReplica() (float64, float64) {
+	main := b.base
+	defer func() { b.base = main }()
+	bases := make([]string, *reps)
+	for i := range bases {
+		var stop func()
+		bases[i], stop = b.replica()
+		defer stop()
+	}
+	return b.measure(*reps, func(i int) {
+		b.base = bases[i]
+		b.do("GET", "/v1/documents/"+b.big+"/proposals?limit=100", "KZ", nil, 200, nil)
+	})
 }
 
 func (b *bench) listDocuments() (float64, float64) {
