@@ -484,17 +484,32 @@ func (l *Local) List(ctx context.Context, prefix, after string, limit int) ([]dr
 		if err != nil {
 			return nil, "", err
 		}
-		info, err := fileInfo(p)
+		info, err := l.listInfo(k, p)
 		if errors.Is(err, fs.ErrNotExist) {
 			continue // deleted since the walk
 		}
 		if err != nil {
 			return nil, "", l.fsError(err, "list", k)
 		}
-		info.Key = k
 		infos = append(infos, info)
 	}
 	return infos, next, nil
+}
+
+// listInfo returns the size, ETag and modification time of the object at
+// key, whose file is at p, from the cache if it holds the object, else
+// from the file. fs.ErrNotExist if the object is gone.
+func (l *Local) listInfo(key, p string) (drafts.ObjectInfo, error) {
+	info, hit, absent := l.cache.stat(key)
+	switch {
+	case hit:
+		return info, nil
+	case absent:
+		return info, fs.ErrNotExist
+	}
+	info, err := fileInfo(p)
+	info.Key = key
+	return info, err
 }
 
 // Ping checks that the objects directory exists and is writable.

@@ -103,6 +103,24 @@ func (c *localCache) lookup(key string) (obj *drafts.Object, absent error, gen u
 	return &drafts.Object{Key: key, Data: bytes.Clone(e.data), ETag: e.etag, ModTime: e.mod}, nil, 0
 }
 
+// stat returns what List reports of the object cached at key (hit), or
+// absent if the cache knows there is none.
+func (c *localCache) stat(key string) (info drafts.ObjectInfo, hit, absent bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	el, ok := c.items[key]
+	if !ok {
+		return info, false, false
+	}
+	e := el.Value.(*localCached)
+	if e.absent {
+		c.nl.MoveToFront(el)
+		return info, false, true
+	}
+	c.ll.MoveToFront(el)
+	return drafts.ObjectInfo{Key: key, Size: int64(len(e.data)), ETag: e.etag, ModTime: e.mod}, true, false
+}
+
 // fill keeps a copy of obj, read from its file after lookup returned gen,
 // or, if obj is nil, that there is no object at key (notFound is then the
 // message of the error Get answered with), unless a write to the key's

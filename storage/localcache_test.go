@@ -44,6 +44,10 @@ func TestLocalCache_ServesFromMemory(t *testing.T) {
 	if string(obj.Data) != "one" || obj.ETag != etag || !obj.ModTime.Equal(first.ModTime) {
 		t.Errorf("cached Get = %q (ETag %q, %v), want %q (ETag %q, %v)", obj.Data, obj.ETag, obj.ModTime, "one", etag, first.ModTime)
 	}
+	infos, _, err := l.List(ctx, "tokens/", "", 10)
+	if err != nil || len(infos) != 1 || infos[0].ETag != etag || infos[0].Size != 3 {
+		t.Errorf("List of a cached object = %+v, %v; want its cached ETag %q", infos, err, etag)
+	}
 }
 
 // TestLocalCache_Coherence orders a Get that read a file before a change
@@ -112,6 +116,15 @@ func TestLocalCache_Coherence(t *testing.T) {
 			case string(obj.Data) != want || obj.ETag != sha(obj.Data):
 				t.Fatalf("Get after the change = %q (ETag %q), want %q", obj.Data, obj.ETag, want)
 			}
+		}
+		infos, _, err := l.List(ctx, key, "", 10)
+		switch {
+		case err != nil:
+			t.Fatalf("List after the change: %v", err)
+		case want == "" && len(infos) != 0:
+			t.Fatalf("List after the change = %+v, want nothing", infos)
+		case want != "" && (len(infos) != 1 || infos[0].ETag != sha([]byte(want))):
+			t.Fatalf("List after the change = %+v, want the ETag of %q", infos, want)
 		}
 	}
 

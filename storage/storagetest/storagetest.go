@@ -239,6 +239,10 @@ func testReadsFollowWrites(t *testing.T, s drafts.ObjectStore, prefix string) {
 	if obj := readTwice(); string(obj.Data) != "revoked" || obj.ETag != etag {
 		t.Fatalf("Get after Update = %q (ETag %q), want %q (ETag %q)", obj.Data, obj.ETag, "revoked", etag)
 	}
+	infos, _, err := s.List(ctx, key, "", 10)
+	if err != nil || len(infos) != 1 || infos[0].ETag != etag || infos[0].Size != int64(len("revoked")) {
+		t.Fatalf("List after Update = %+v, %v; want one object with ETag %q", infos, err, etag)
+	}
 	if err := s.Delete(ctx, key, etag); err != nil {
 		t.Fatalf("Delete: %v", err)
 	}
