@@ -176,6 +176,9 @@ func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 		d := time.Since(start)
 		s.Metrics.observeRequest(c.Request().Method, route, status, d)
 		level := slogLevel(status)
+		if !s.Log.Enabled(c.Request().Context(), level) {
+			return nil // spares building the line at a higher --log-level
+		}
 		attrs := []any{
 			"request_id", c.Response().Header().Get(echo.HeaderXRequestID),
 			"method", c.Request().Method, "route", route, "status", status,

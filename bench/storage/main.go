@@ -21,6 +21,7 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -55,6 +56,7 @@ var (
 	wrk        = flag.Duration("wrk", 0, "instead of the rows: run wrk this long against an authenticated GET of a version and a bare Echo handler serving the same bytes")
 	conns      = flag.Int("connections", 64, "wrk connections")
 	cpuprofile = flag.String("cpuprofile", "", "write a CPU profile of the wrk run to this file")
+	accessLog  = flag.Bool("log", false, "with -wrk: write the server's JSON log at info level, one line per request, to stderr, as chancery serve does by default (redirect it)")
 	rounds     = flag.Int("rounds", 1, "with -wrk: alternate the two wrk runs this many times, each -wrk long, and print the median ratio (the machine's load moves between runs)")
 )
 
@@ -72,7 +74,11 @@ func main() {
 	svc := drafts.NewService(instrumented, diffing.New(), enforcer)
 	_, err = svc.Bootstrap(ctx, bootstrap)
 	check(err)
-	srv := api.NewServer(svc, enforcer, render.New(render.WithDeterministic(true)), nil)
+	var logger *slog.Logger
+	if *accessLog {
+		logger = slog.New(slog.NewJSONHandler(os.Stderr, nil))
+	}
+	srv := api.NewServer(svc, enforcer, render.New(render.WithDeterministic(true)), logger)
 	srv.Metrics = metrics
 	check(srv.Open("127.0.0.1:0"))
 	defer srv.Close(ctx)
