@@ -468,7 +468,16 @@ func (l *Local) List(ctx context.Context, prefix, after string, limit int) ([]dr
 		return nil, "", err
 	}
 	w := localWalk{ctx: ctx, prefix: prefix, after: after, need: limit + 1}
-	if err := w.walk(l.root, ""); err != nil {
+	// Every key with the prefix is under the folder its last "/" ends:
+	// start there, not at the root (a listing of one document's proposals
+	// need not read the folder of every document).
+	dir, dirKey := l.root, ""
+	if i := strings.LastIndexByte(prefix, '/'); i > 0 {
+		if p, err := l.objectPath(prefix[:i]); err == nil {
+			dir, dirKey = p, prefix[:i+1]
+		}
+	}
+	if err := w.walk(dir, dirKey); err != nil {
 		if ctx.Err() != nil {
 			return nil, "", contextError(ctx.Err())
 		}
@@ -645,8 +654,8 @@ func (w *localWalk) walk(dir, keyPrefix string) error {
 	}
 	des, err := os.ReadDir(dir)
 	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) && keyPrefix != "" {
-			return nil // removed since its parent was read
+		if (errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR)) && keyPrefix != "" {
+			return nil // removed since its parent was read, or not a folder: no keys
 		}
 		return err
 	}

@@ -57,6 +57,7 @@ var (
 	conns      = flag.Int("connections", 64, "wrk connections")
 	cpuprofile = flag.String("cpuprofile", "", "write a CPU profile of the wrk run to this file")
 	accessLog  = flag.Bool("log", false, "with -wrk: write the server's JSON log at info level, one line per request, to stderr, as chancery serve does by default (redirect it)")
+	settle     = flag.Duration("settle", 0, "wait this long after the setup before measuring (lets MinIO finish its background work after a bulk load)")
 	rounds     = flag.Int("rounds", 1, "with -wrk: alternate the two wrk runs this many times, each -wrk long, and print the median ratio (the machine's load moves between runs)")
 )
 
@@ -432,6 +433,13 @@ func (b *bench) setup() {
 		b.document(fmt.Sprintf("filler%d", i), 3)
 	}
 	log.Printf("setup: %s", time.Since(start).Round(time.Millisecond))
+	if *settle > 0 {
+		// A store does not get thousands of objects in the last minute in
+		// use: let MinIO finish what a bulk load leaves it to do (its
+		// scanner, its listing caches) before measuring.
+		log.Printf("settling for %s", *settle)
+		time.Sleep(*settle)
+	}
 }
 
 func (b *bench) getVersion() (float64, float64) {
