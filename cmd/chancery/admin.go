@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -51,11 +50,8 @@ func runAdmin(ctx context.Context, args []string, getenv func(string) string, st
 		fs.StringVar(&userID, "user", "", `id of the user who gets the token ("secretariat" is the first secretariat user)`)
 		fs.BoolVar(&revokeOthers, "revoke-others", false, "revoke every other token of the user (when the lost one may be found by someone else)")
 	}
-	if err := fs.Parse(args[1:]); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return usagef("%v", err)
+	if err := parseFlags(fs, args[1:], stderr); err != nil {
+		return err
 	}
 	if fs.NArg() > 0 {
 		return usagef("unexpected argument %q", fs.Arg(0))

@@ -12,6 +12,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -34,6 +35,25 @@ type usageError struct{ msg string }
 func (e *usageError) Error() string { return e.msg }
 
 func usagef(format string, args ...any) error { return &usageError{fmt.Sprintf(format, args...)} }
+
+// parseFlags parses args with fs. A mistake is one usage error saying how
+// to list the flags (the flag package's own line and flag list would say
+// it twice, far above the line that counts); -h lists them on stderr and
+// returns flag.ErrHelp.
+func parseFlags(fs *flag.FlagSet, args []string, stderr io.Writer) error {
+	fs.SetOutput(io.Discard)
+	err := fs.Parse(args)
+	fs.SetOutput(stderr)
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, flag.ErrHelp):
+		fmt.Fprintf(stderr, "Usage of %s:\n", fs.Name())
+		fs.PrintDefaults()
+		return err
+	}
+	return usagef("%v (%s -h lists the flags)", err, fs.Name())
+}
 
 const usage = `usage:
   chancery serve [flags]                       run the server (chancery serve -h for flags)

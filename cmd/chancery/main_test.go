@@ -206,6 +206,8 @@ func TestConfigErrors(t *testing.T) {
 		want     string
 	}{
 		{"unknown storage", []string{"--storage", "floppy"}, 2, `unknown storage type "floppy"`},
+		{"unknown flag", []string{"--data-dri", "x"}, 2, "flag provided but not defined: -data-dri (chancery serve -h lists the flags)"},
+		{"flag without its value", []string{"--cache-mb"}, 2, "flag needs an argument: -cache-mb"},
 		{"bad duration", []string{"--silence-min", "soon"}, 2, "CHANCERY_SILENCE_MIN"},
 		{"bad silence maximum", []string{"--silence-max", "forever"}, 2, "CHANCERY_SILENCE_MAX"},
 		{"silence maximum under the minimum", []string{"--silence-min", "96h", "--silence-max", "3d"}, 2, "CHANCERY_SILENCE_MAX"},

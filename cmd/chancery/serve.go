@@ -105,11 +105,8 @@ func (m *Main) ParseFlags(args []string, getenv func(string) string) error {
 	fs.StringVar(&c.ForumName, "forum-name", env("CHANCERY_FORUM_NAME", ""), "forum name in the header of PDF pages; empty for \""+render.DefaultForum+"\" in the document's language (CHANCERY_FORUM_NAME)")
 	cacheMB := fs.String("cache-mb", env("CHANCERY_CACHE_MB", strconv.Itoa(drafts.DefaultCacheBytes>>20)), "megabytes of immutable objects (versions, events) kept in memory; 0 for none (CHANCERY_CACHE_MB)")
 	level := fs.String("log-level", env("CHANCERY_LOG_LEVEL", "info"), "debug, info, warn or error (CHANCERY_LOG_LEVEL)")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return usagef("%v", err)
+	if err := parseFlags(fs, args, m.stderr); err != nil {
+		return err
 	}
 	if fs.NArg() > 0 {
 		return usagef("unexpected argument %q", fs.Arg(0))

@@ -20,11 +20,8 @@ import (
 func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
 	var files []string
 	for {
-		if err := fs.Parse(args); err != nil {
-			if err == flag.ErrHelp {
-				return nil, err
-			}
-			return nil, usagef("%v", err)
+		if err := parseFlags(fs, args, os.Stderr); err != nil {
+			return nil, err
 		}
 		if fs.NArg() == 0 {
 			return files, nil
