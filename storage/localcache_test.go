@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
 	"sync"
 	"testing"
 
@@ -180,61 +179,6 @@ func TestLocalCache_Coherence(t *testing.T) {
 			want := tt.change(t, l, "documents/d1", etag)
 			check(t, l, "documents/d1", want)
 		})
-	}
-}
-
-// TestLocalCache_ConcurrentUpdates runs Gets against a stream of Updates:
-// every Get returns bytes and the ETag of those bytes, never older than
-// what an earlier Get of the same reader returned, and the last Update's
-// bytes once the Updates are done. Run it with -race.
-func TestLocalCache_ConcurrentUpdates(t *testing.T) {
-	t.Parallel()
-	ctx := context.Background()
-	l := MustOpenLocal(t, t.TempDir())
-	const updates, readers = 200, 4
-	etag := storagetest.MustCreate(t, l, "statuses/d1", []byte("0"))
-	done := make(chan struct{})
-	var wg sync.WaitGroup
-	for r := range readers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			last := 0
-			for {
-				select {
-				case <-done:
-					return
-				default:
-				}
-				obj, err := l.Get(ctx, "statuses/d1")
-				if err != nil {
-					t.Errorf("reader %d: Get: %v", r, err)
-					return
-				}
-				n, err := strconv.Atoi(string(obj.Data))
-				if err != nil || obj.ETag != sha(obj.Data) {
-					t.Errorf("reader %d: Get = %q (ETag %q)", r, obj.Data, obj.ETag)
-					return
-				}
-				if n < last {
-					t.Errorf("reader %d: Get returned %d after %d", r, n, last)
-					return
-				}
-				last = n
-			}
-		}()
-	}
-	for i := 1; i <= updates; i++ {
-		var err error
-		etag, err = l.Update(ctx, "statuses/d1", []byte(strconv.Itoa(i)), etag)
-		if err != nil {
-			t.Fatalf("Update %d: %v", i, err)
-		}
-	}
-	close(done)
-	wg.Wait()
-	if obj := storagetest.MustGet(t, l, "statuses/d1"); string(obj.Data) != strconv.Itoa(updates) || obj.ETag != etag {
-		t.Errorf("Get after the Updates = %q (ETag %q), want %d (ETag %q)", obj.Data, obj.ETag, updates, etag)
 	}
 }
 
