@@ -218,10 +218,39 @@ func (s *S3) Close() error {
 
 // Get returns the object at key, with the ETag of the content returned.
 // ENOTFOUND if there is none.
+//
+// An ETag that is an MD5 digest (a single PUT's, on AWS, MinIO and
+// versitygw) is checked against the bytes: versitygw's posix backend,
+// read while an Update replaces the object, can answer with the bytes of
+// one version and the ETag of another, and an Update conditional on an
+// ETag that does not belong to the bytes read could lose a change. Such a
+// read is made again. Where ETags are not MD5s of the content (encrypted
+// objects), the check never passes, and two equal reads in a row are
+// taken as the object.
 func (s *S3) Get(ctx context.Context, key string) (*drafts.Object, error) {
 	if err := ValidateKey(key); err != nil {
 		return nil, err
 	}
+	var prev *drafts.Object
+	for range s3GetAttempts {
+		obj, err := s.get(ctx, key)
+		if err != nil || !isMD5(obj.ETag) || md5Hex(obj.Data) == obj.ETag {
+			return obj, err
+		}
+		if prev != nil && prev.ETag == obj.ETag && bytes.Equal(prev.Data, obj.Data) {
+			return obj, nil
+		}
+		prev = obj
+	}
+	return nil, drafts.Errorf(drafts.EUNAVAILABLE, "S3 object %q kept changing while it was read", key)
+}
+
+// s3GetAttempts bounds the reads of an object whose bytes and ETag do not
+// agree (see Get).
+const s3GetAttempts = 5
+
+// get reads the object at key once.
+func (s *S3) get(ctx context.Context, key string) (*drafts.Object, error) {
 	core := minio.Core{Client: s.client}
 	rc, info, _, err := core.GetObject(ctx, s.bucket, key, minio.GetObjectOptions{})
 	if err != nil {
@@ -233,6 +262,25 @@ func (s *S3) Get(ctx context.Context, key string) (*drafts.Object, error) {
 		return nil, s.toError(err, "get", key)
 	}
 	return &drafts.Object{Key: key, Data: buf.Bytes(), ETag: cleanETag(info.ETag), ModTime: info.LastModified}, nil
+}
+
+// isMD5 reports whether etag has the form of an MD5 hex digest.
+func isMD5(etag string) bool {
+	if len(etag) != 2*md5.Size {
+		return false
+	}
+	for _, c := range etag {
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+// md5Hex returns the MD5 hex digest of data.
+func md5Hex(data []byte) string {
+	sum := md5.Sum(data)
+	return hex.EncodeToString(sum[:])
 }
 
 // Create stores data at key with If-None-Match: *, and returns its ETag.
