@@ -218,13 +218,23 @@ func TestWord(t *testing.T) {
 		t.Errorf("HEAD as %q", ct)
 	}
 
-	// A new document from an exported file takes its symbol and title.
+	// A new document from an exported file takes its symbol and title;
+	// the symbol names its document already, so the file alone is refused,
+	// saying so, and is taken with a symbol of its own.
+	fields := "kind=road-map&body=SWG&language=en&visibility=members"
+	var taken struct {
+		Detail string `json:"detail"`
+	}
+	e.do("POST", "/v1/documents?"+fields, "chair", r.Body, "Content-Type", wordType).MustStatus(http.StatusConflict).JSON(&taken)
+	if !strings.Contains(taken.Detail, "CICA/SWG/2026/R.7") {
+		t.Errorf("document from a file whose symbol is taken: %q", taken.Detail)
+	}
 	var again struct {
 		Symbol string `json:"symbol"`
 		Title  string `json:"title"`
 	}
-	e.mustJSON(http.StatusCreated, &again, "POST", "/v1/documents?kind=road-map&body=SWG&language=en&visibility=members", "chair", r.Body, "Content-Type", wordType)
-	if again.Symbol != "CICA/SWG/2026/R.7" || again.Title != "Draft Road Map" {
+	e.mustJSON(http.StatusCreated, &again, "POST", "/v1/documents?symbol=CICA/SWG/2026/R.7/Rev.1&"+fields, "chair", r.Body, "Content-Type", wordType)
+	if again.Symbol != "CICA/SWG/2026/R.7/Rev.1" || again.Title != "Draft Road Map" {
 		t.Errorf("symbol %q, title %q from the file", again.Symbol, again.Title)
 	}
 

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -35,6 +36,8 @@ type testEnv struct {
 	client *apitest.Client
 	tokens map[string]string // name → token; "secretariat" is there from the start
 	clock  *testClock
+	// symbols counts the documents made by document, for their symbols.
+	symbols atomic.Int64
 }
 
 // testClock is a settable clock.
@@ -160,7 +163,7 @@ func (e *testEnv) document(text, visibility string) (string, version) {
 		Version version `json:"version"`
 	}
 	e.mustJSON(http.StatusCreated, &out, "POST", "/v1/documents", "chair", map[string]any{
-		"symbol": "CICA/SWG/2026/R.1", "title": "Draft Road Map", "kind": "road-map", "body": "SWG",
+		"symbol": e.nextSymbol(), "title": "Draft Road Map", "kind": "road-map", "body": "SWG",
 		"language": "en", "visibility": visibility, "text": text,
 	})
 	return out.ID, out.Version
@@ -219,4 +222,10 @@ func (s *syncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
+}
+
+// nextSymbol returns a document symbol that no other document of the
+// environment has (a symbol names one document): R.1 for the first.
+func (e *testEnv) nextSymbol() string {
+	return fmt.Sprintf("CICA/SWG/2026/R.%d", e.symbols.Add(1))
 }

@@ -111,7 +111,7 @@ func matrixCalls(user, token string) []matrixCall {
 			return err
 		}},
 		{action: drafts.ActDocumentCreate, name: "CreateDocument", call: func(ctx context.Context, svc *drafts.Service, d matrixDoc) error {
-			_, _, err := svc.CreateDocument(ctx, &drafts.Document{Symbol: "S/2", Title: "T", Kind: "other", Body: "SWG", Visibility: drafts.VisibilityMembers}, "1. A.")
+			_, _, err := svc.CreateDocument(ctx, &drafts.Document{Symbol: nextSymbol(), Title: "T", Kind: "other", Body: "SWG", Visibility: drafts.VisibilityMembers}, "1. A.")
 			return err
 		}},
 		{action: drafts.ActDocumentList, name: "ListDocuments", call: func(ctx context.Context, svc *drafts.Service, d matrixDoc) error {
@@ -271,7 +271,7 @@ func TestServiceAccessMatrix(t *testing.T) {
 	kz := drafts.NewContextWithUser(context.Background(), &matrixSubjects[3].user)
 	newDoc := func(t *testing.T, vis string, round bool) matrixDoc {
 		t.Helper()
-		doc, v, err := svc.CreateDocument(chair, &drafts.Document{Symbol: "S/1", Title: "T", Kind: "other", Body: "SWG", Language: "en", Visibility: vis}, "1. One.\n\n2. Two.\n")
+		doc, v, err := svc.CreateDocument(chair, &drafts.Document{Symbol: nextSymbol(), Title: "T", Kind: "other", Body: "SWG", Language: "en", Visibility: vis}, "1. One.\n\n2. Two.\n")
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -462,8 +462,9 @@ func (s *Service) SettleDue(ctx context.Context) error {
 	}
 }
 
-// markAllDue gives every open silence procedure its marker: those opened
-// before markers existed.
+// markAllDue gives every open silence procedure its marker, and every
+// document's symbol its claim: those made before markers and claims
+// existed.
 func (s *Service) markAllDue(ctx context.Context) error {
 	after := ""
 	for {
@@ -480,7 +481,13 @@ func (s *Service) markAllDue(ctx context.Context) error {
 			return err
 		}
 		for _, sd := range sds {
-			if sd == nil || sd.Document == nil || sd.State != StateAdoption || sd.Round == "" {
+			if sd == nil || sd.Document == nil {
+				continue
+			}
+			if err := s.claimStoredSymbol(ctx, sd.Document); err != nil {
+				return err
+			}
+			if sd.State != StateAdoption || sd.Round == "" {
 				continue
 			}
 			r, err := s.loadRound(ctx, sd.ID, sd.Round)

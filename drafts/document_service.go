@@ -84,6 +84,10 @@ func (s *Service) CreateDocument(ctx context.Context, d *Document, text string) 
 	}
 	now := s.now()
 	d.ID = s.NewID()
+	d.CreatedAt = now
+	if err := s.claimSymbol(ctx, d); err != nil {
+		return nil, nil, err
+	}
 	d.State = StateDrafting
 	d.Head = 1
 	d.CreatedAt, d.UpdatedAt, d.CreatedBy = now, now, u.ID
@@ -100,6 +104,7 @@ func (s *Service) CreateDocument(ctx context.Context, d *Document, text string) 
 	}
 	v.Hash = HashText(v.Text())
 	if _, err := s.createJSON(ctx, versionKey(d.ID, 1), v); err != nil {
+		s.discard(ctx, symbolKey(d.Symbol))
 		return nil, nil, err
 	}
 	for i := range t.Provisions {
@@ -117,6 +122,7 @@ func (s *Service) CreateDocument(ctx context.Context, d *Document, text string) 
 	if err != nil {
 		s.discard(ctx, summaryKey(d.ID, 1))
 		s.discard(ctx, versionKey(d.ID, 1))
+		s.discard(ctx, symbolKey(d.Symbol))
 		return nil, nil, err
 	}
 	d.ETag = etag

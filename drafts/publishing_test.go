@@ -29,7 +29,7 @@ func TestPrintsNeverCross(t *testing.T) {
 	observer := drafts.NewContextWithUser(context.Background(), &matrixSubjects[5].user)
 	const text = "1. The Parties agree.\n\n2. The Secretariat reports.\n"
 	makeDoc := func(title, vis string) string {
-		d, v, err := svc.CreateDocument(chair, &drafts.Document{Symbol: "S/1", Title: title, Kind: "other", Body: "SWG", Visibility: vis}, text)
+		d, v, err := svc.CreateDocument(chair, &drafts.Document{Symbol: nextSymbol(), Title: title, Kind: "other", Body: "SWG", Visibility: vis}, text)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -3,6 +3,7 @@ package drafts_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -358,3 +359,9 @@ func MustPolicy(tb testing.TB) *policy.Enforcer {
 	}
 	return e
 }
+
+var symbols atomic.Int64
+
+// nextSymbol returns a document symbol no other call returned: a symbol
+// names one document.
+func nextSymbol() string { return fmt.Sprintf("T/%d", symbols.Add(1)) }

@@ -30,6 +30,12 @@ func TestDraftingForms(t *testing.T) {
 	if st != 422 || !strings.Contains(body, "symbol") || !strings.Contains(body, "Kept title") || !strings.Contains(body, "1. Kept text.") {
 		t.Errorf("bad symbol: %d", st)
 	}
+	// A symbol another document has: refused, saying which, what was typed kept.
+	st, body = chair.post("/documents", url.Values{"symbol": {"CICA/SWG/2026/R.9"}, "title": {"Kept title"}, "kind": {"statement"}, "body": {"SWG"},
+		"language": {"en"}, "visibility": {"members"}, "text": {"1. Kept text."}})
+	if st != 409 || !strings.Contains(body, "another document has the symbol CICA/SWG/2026/R.9") || !strings.Contains(body, "Kept title") || !strings.Contains(body, "1. Kept text.") {
+		t.Errorf("symbol taken: %d", st)
+	}
 	st, _ = chair.post(doc+"/versions", url.Values{"base": {"1"}, "text": {"1. The Member States met in Astana.\n\n2. They agreed.\n"}, "message": {"Chair's revision"}})
 	if st != 200 || !strings.Contains(chair.last, "/versions/2/diff") {
 		t.Fatalf("chair's revised text: %d at %s", st, chair.last)

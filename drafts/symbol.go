@@ -1,0 +1,72 @@
+package drafts
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// A document symbol ("CICA/SWG/2026/R.1") names one document: delegations
+// cite it, and two documents under one symbol would be two texts under
+// one name. Each symbol is claimed by a create-only object, so that of two
+// creations with one symbol, even on two replicas, exactly one succeeds.
+
+// symbolClaim records which document holds a symbol.
+type symbolClaim struct {
+	Symbol   string    `json:"symbol"`
+	Document string    `json:"document"`
+	At       time.Time `json:"at"`
+}
+
+// symbolKey is where the claim of a symbol is kept. Symbols that differ
+// only in letter case or spacing are one symbol.
+func symbolKey(symbol string) string {
+	sum := sha256.Sum256([]byte(strings.ToUpper(strings.Join(strings.Fields(symbol), " "))))
+	return "symbols/" + hex.EncodeToString(sum[:]) + ".json"
+}
+
+// claimSymbol claims d's symbol for d. ECONFLICT, naming the field, if
+// another document holds it. A claim whose document was never made (its
+// creation failed and could not take the claim back) is taken over once
+// it is older than any creation takes.
+func (s *Service) claimSymbol(ctx context.Context, d *Document) error {
+	key := symbolKey(d.Symbol)
+	claim := symbolClaim{Symbol: d.Symbol, Document: d.ID, At: d.CreatedAt}
+	return retry(func() error {
+		_, err := s.createJSON(ctx, key, claim)
+		if !IsCode(err, ECONFLICT) {
+			return err
+		}
+		var held symbolClaim
+		etag, err := s.getJSON(ctx, key, &held)
+		switch {
+		case IsCode(err, ENOTFOUND):
+			return Errorf(EPRECONDITION, "the claim of %s was taken back: claim it again", d.Symbol)
+		case err != nil:
+			return err
+		}
+		_, err = s.readDocument(ctx, held.Document)
+		if err == nil || !IsCode(err, ENOTFOUND) || s.now().Sub(held.At) < pendingTimeout {
+			if err != nil && !IsCode(err, ENOTFOUND) {
+				return err
+			}
+			msg := fmt.Sprintf("another document has the symbol %s already", held.Symbol)
+			return &Error{Code: ECONFLICT, Message: "symbol: " + msg, Fields: []FieldError{{Field: "symbol", Message: msg}}}
+		}
+		_, err = s.updateJSON(ctx, key, claim, etag)
+		return err
+	})
+}
+
+// claimStoredSymbol claims the symbol of a document stored before symbols
+// were claimed; a symbol claimed already stays with its holder.
+func (s *Service) claimStoredSymbol(ctx context.Context, d *Document) error {
+	_, err := s.createJSON(ctx, symbolKey(d.Symbol), symbolClaim{Symbol: d.Symbol, Document: d.ID, At: d.CreatedAt})
+	if IsCode(err, ECONFLICT) {
+		return nil
+	}
+	return err
+}
