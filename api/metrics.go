@@ -65,7 +65,7 @@ func (m *Metrics) Handler() http.Handler {
 // does nothing.
 func (m *Metrics) ObserveCache(stats func() drafts.CacheStats) {
 	for _, c := range []prometheus.Collector{
-		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "chancery_cache_hits_total", Help: "Reads of immutable objects (versions, summaries, events) served from memory."},
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "chancery_cache_hits_total", Help: "Reads of immutable objects (versions, summaries, events, listed records at the ETag listed) served from memory."},
 			func() float64 { return float64(stats().Hits) }),
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "chancery_cache_misses_total", Help: "Reads of immutable objects that went to storage."},
 			func() float64 { return float64(stats().Misses) }),

@@ -103,7 +103,7 @@ func (m *Main) ParseFlags(args []string, getenv func(string) string) error {
 	maxText := fs.String("max-text-bytes", env("CHANCERY_MAX_TEXT_BYTES", strconv.Itoa(drafts.DefaultMaxTextBytes)), "largest text accepted (CHANCERY_MAX_TEXT_BYTES)")
 	fs.StringVar(&c.FallbackFont, "pdf-fallback-font", env("CHANCERY_PDF_FALLBACK_FONT", ""), "TrueType font for characters the built-in fonts lack, e.g. CJK (CHANCERY_PDF_FALLBACK_FONT)")
 	fs.StringVar(&c.ForumName, "forum-name", env("CHANCERY_FORUM_NAME", ""), "forum name in the header of PDF pages; empty for \""+render.DefaultForum+"\" in the document's language (CHANCERY_FORUM_NAME)")
-	cacheMB := fs.String("cache-mb", env("CHANCERY_CACHE_MB", strconv.Itoa(drafts.DefaultCacheBytes>>20)), "megabytes of immutable objects (versions, events) kept in memory; 0 for none (CHANCERY_CACHE_MB)")
+	cacheMB := fs.String("cache-mb", env("CHANCERY_CACHE_MB", strconv.Itoa(drafts.DefaultCacheBytes>>20)), "megabytes of immutable objects (versions, events, and listed records at the ETag listed) kept in memory; 0 for none (CHANCERY_CACHE_MB)")
 	level := fs.String("log-level", env("CHANCERY_LOG_LEVEL", "info"), "debug, info, warn or error (CHANCERY_LOG_LEVEL)")
 	if err := parseFlags(fs, args, m.stderr); err != nil {
 		return err
