@@ -56,6 +56,8 @@ func TestHostileRequests(t *testing.T) {
 		{"since that is a path", "GET", docPath(doc, "/events?since=../texts/"), "KZ", nil, nil, 422},
 		{"a token that is a path", "GET", "/v1/me", "", nil, []string{"Authorization", "Bearer chy_../../directory/tokens/x_y"}, 401},
 		{"not JSON", "POST", docPath(doc, "/proposals"), "KZ", "{\"base\": 2, ", nil, 400},
+		{"a field given twice", "POST", docPath(doc, "/proposals"), "KZ", `{"base": 2, "text": "1. X.", "text": "1. Y."}`, nil, 422},
+		{"a field given twice in an operation", "POST", docPath(doc, "/proposals"), "KZ", `{"base": 2, "operations": [{"op": "replace", "provision": "` + p1.ID + `", "text": "Y.", "text": "Z."}]}`, nil, 422},
 		{"two JSON values", "POST", docPath(doc, "/proposals"), "KZ", "{} {}", nil, 400},
 		{"a body of another type", "POST", docPath(doc, "/proposals"), "KZ", "<xml/>", []string{"Content-Type", "application/xml"}, 415},
 		{"JSON sent as plain text", "POST", docPath(doc, "/proposals"), "KZ", `{"base": 2, "text": "1. X."}`, []string{"Content-Type", "text/plain"}, 415},

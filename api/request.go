@@ -23,7 +23,7 @@ import (
 // bind decodes a JSON body into v, a pointer to a struct of the request's
 // fields. It is strict: a body sent as another type is a 415, one that is
 // not JSON a 400; a field the request does not define, or one the server
-// manages, is a 422 naming it; a value of the wrong kind (a date that is not
+// manages, or one given twice, is a 422 naming it; a value of the wrong kind (a date that is not
 // a date, text for a number) is a 422 naming its field.
 func bind(c echo.Context, v any) error {
 	ct := c.Request().Header.Get(echo.HeaderContentType)
@@ -72,7 +72,60 @@ func bind(c echo.Context, v any) error {
 	if dec.More() {
 		return drafts.Errorf(drafts.EMALFORMED, "request body holds more than one JSON value")
 	}
+	if name, ok := duplicateKey(raw, ""); ok {
+		// encoding/json would keep the last quietly: which one the client
+		// meant is anyone's guess.
+		return &drafts.Error{Code: drafts.EINVALID, Message: fmt.Sprintf("field %q is given twice; send it once", name),
+			Fields: []drafts.FieldError{{Field: name, Message: "given twice"}}}
+	}
 	return decodeValue(raw, reflect.ValueOf(v).Elem(), "")
+}
+
+// duplicateKey returns the path ("operations[0].op") of the first key
+// that an object in raw, valid JSON, has twice, if any.
+func duplicateKey(raw json.RawMessage, path string) (string, bool) {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 {
+		return "", false
+	}
+	switch raw[0] {
+	case '{':
+		dec := json.NewDecoder(bytes.NewReader(raw))
+		if _, err := dec.Token(); err != nil {
+			return "", false
+		}
+		seen := map[string]bool{}
+		for dec.More() {
+			t, err := dec.Token()
+			if err != nil {
+				return "", false
+			}
+			k, _ := t.(string)
+			name := joinPath(path, k)
+			if seen[k] {
+				return name, true
+			}
+			seen[k] = true
+			var value json.RawMessage
+			if err := dec.Decode(&value); err != nil {
+				return "", false
+			}
+			if name, ok := duplicateKey(value, name); ok {
+				return name, true
+			}
+		}
+	case '[':
+		var items []json.RawMessage
+		if err := json.Unmarshal(raw, &items); err != nil {
+			return "", false
+		}
+		for i, item := range items {
+			if name, ok := duplicateKey(item, fmt.Sprintf("%s[%d]", path, i)); ok {
+				return name, true
+			}
+		}
+	}
+	return "", false
 }
 
 // serverManaged are the names of fields the server sets: a client sending

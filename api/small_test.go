@@ -129,6 +129,25 @@ func TestProposalThatChangesNothing(t *testing.T) {
 	e.do("PUT", docPath(doc, "/proposals/", prop), "KZ", map[string]any{"base": 1, "operations": []map[string]string{replace(p1.ID, p1.Text)}}).MustStatus(http.StatusUnprocessableEntity)
 }
 
+// TestFieldGivenTwice: a body that gives a field twice, at any depth, is
+// a 422 naming it, not the last value taken quietly.
+func TestFieldGivenTwice(t *testing.T) {
+	e := newEnv(t, backends()["local"](t))
+	e.forum()
+	doc, v1 := e.document("1. One.\n\n2. Two.\n", "members")
+	p := v1.Provisions[0].ID
+	for body, field := range map[string]string{
+		`{"base": 1, "text": "1. Uno.\n\n2. Two.\n", "text": "1. One.\n\n2. Dos.\n"}`:                               "text",
+		`{"base": 1, "operations": [{"op": "replace", "provision": "` + p + `", "text": "Uno.", "text": "Eins."}]}`: "operations[0].text",
+		`{"base": 1, "justification": "a", "operations": [], "justific\u0061tion": "b"}`:                            "justification",
+	} {
+		r := e.do("POST", docPath(doc, "/proposals"), "KZ", body).MustStatus(http.StatusUnprocessableEntity)
+		if pr := problemOf(t, r.Status, r.Header, r.Body); len(pr.fields()) != 1 || pr.fields()[0] != field || !strings.Contains(pr.Detail, "given twice") {
+			t.Errorf("%s: problem %+v, want %q named as given twice", body, pr, field)
+		}
+	}
+}
+
 // TestObjectionEventsInOrder: breaking silence records the objection, then
 // the failure it caused; an objection after the deadline is refused with no
 // event.
