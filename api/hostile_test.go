@@ -36,6 +36,7 @@ func TestHostileRequests(t *testing.T) {
 		{"server-managed round with a path", "POST", "/v1/documents", "chair", with("round", "../../../directory/tokens/boot"), nil, 422},
 		{"server-managed id with a path", "POST", "/v1/documents", "chair", with("id", "../texts/x"), nil, 422},
 		{"server-managed head", "POST", "/v1/documents", "chair", with("head", 99), nil, 422},
+		{"a symbol another document has", "POST", "/v1/documents", "chair", map[string]any{"symbol": "cica/swg/2026/r.1", "title": "T", "kind": "other", "body": "SWG", "language": "en", "visibility": "members", "text": "1. A."}, nil, 409},
 		{"a typo in a field", "POST", docPath(doc, "/proposals"), "KZ", map[string]any{"base": 2, "justfication": "x", "operations": []map[string]string{replace(p1.ID, "Y.")}}, nil, 422},
 		{"a provision id chosen by the client", "POST", docPath(doc, "/proposals"), "KZ", map[string]any{"base": 2, "operations": []map[string]string{{"op": "insert", "after": p1.ID, "text": "New.", "id": "../../directory/x"}}}, nil, 422},
 		{"malformed date", "POST", docPath(doc, "/adoption"), "chair", map[string]any{"version": 2, "procedure": "silence", "deadline": "soon"}, nil, 422},
