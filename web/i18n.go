@@ -161,6 +161,16 @@ func localPath(next string) string {
 }
 
 var russian = map[string]string{
+	"Not accepted: please correct what is named below.":                   "Не принято: исправьте то, что указано ниже.",
+	"Not possible: it exists already, or the state has changed.":          "Невозможно: это уже существует или состояние изменилось.",
+	"Your role does not allow this.":                                      "Ваша роль этого не позволяет.",
+	"Not found, or not open to you.":                                      "Не найдено или вам недоступно.",
+	"It changed since you opened the page: reload it and try again.":      "С тех пор как вы открыли страницу, данные изменились: обновите её и повторите.",
+	"The service is busy or cannot reach its storage: try again shortly.": "Сервис занят или не может обратиться к хранилищу: повторите чуть позже.",
+	"Too large.":                             "Слишком большой объём.",
+	"Please sign in again.":                  "Войдите снова.",
+	"The request could not be read.":         "Запрос не удалось прочитать.",
+	"Something went wrong on the server.":    "На сервере произошла ошибка.",
 	"Chancery":                               "Канцелярия",
 	"Skip to content":                        "Перейти к содержанию",
 	"Documents":                              "Документы",

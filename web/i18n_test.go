@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -94,6 +95,25 @@ func TestLanguage(t *testing.T) {
 	resp.Body.Close()
 	if loc := resp.Header.Get("Location"); loc != "/documents" {
 		t.Errorf("open redirect: Location %q", loc)
+	}
+}
+
+// TestErrorsOnRussianPages: a failure on a Russian page says in Russian
+// what kind of failure it is, and marks the service's English words as
+// English (for screen readers); an English page shows the words alone.
+func TestErrorsOnRussianPages(t *testing.T) {
+	e := newEnv(t)
+	chair := newClient(t, e, "chair")
+	taken := url.Values{"symbol": {e.Members.Symbol}, "title": {"T"}, "kind": {"statement"}, "body": {"SWG"},
+		"language": {"en"}, "visibility": {"members"}, "text": {"1. A."}}
+	st, body := chair.post("/documents", taken)
+	if st != 409 || strings.Contains(body, "Невозможно") || strings.Contains(body, `<span lang="en">`) || !strings.Contains(body, "another document has the symbol") {
+		t.Errorf("English page: %d, want the service's words alone", st)
+	}
+	chair.get("/lang?to=ru&next=/documents")
+	st, body = chair.post("/documents", taken)
+	if st != 409 || !strings.Contains(body, `Невозможно: это уже существует или состояние изменилось. <span lang="en">symbol: another document has the symbol `) || !strings.Contains(body, `<ul lang="en">`) {
+		t.Errorf("Russian page: %d, want a Russian summary and the service's words marked English", st)
 	}
 }
 

@@ -45,6 +45,39 @@ func (p *Page) ErrorMessage() string {
 	return drafts.ErrorMessage(p.Error)
 }
 
+// ErrorSummary says in the page's language what kind of failure the error
+// is; the service's own words (ErrorMessage) are in English.
+func (p *Page) ErrorSummary() string { return p.L.errorSummary(p.Error) }
+
+// English reports whether the page is in English: the service's messages
+// need no summary and no language mark there.
+func (p *Page) English() bool { return p.L != "ru" }
+
+// errorSummary is ErrorSummary for any error.
+func (l Lang) errorSummary(err error) string {
+	switch drafts.ErrorCode(err) {
+	case drafts.EINVALID:
+		return l.T("Not accepted: please correct what is named below.")
+	case drafts.ECONFLICT:
+		return l.T("Not possible: it exists already, or the state has changed.")
+	case drafts.EFORBIDDEN:
+		return l.T("Your role does not allow this.")
+	case drafts.ENOTFOUND:
+		return l.T("Not found, or not open to you.")
+	case drafts.EPRECONDITION:
+		return l.T("It changed since you opened the page: reload it and try again.")
+	case drafts.EUNAVAILABLE, drafts.ETOOMANY:
+		return l.T("The service is busy or cannot reach its storage: try again shortly.")
+	case drafts.ETOOLARGE:
+		return l.T("Too large.")
+	case drafts.EUNAUTHORIZED:
+		return l.T("Please sign in again.")
+	case drafts.EMALFORMED, drafts.EMEDIATYPE:
+		return l.T("The request could not be read.")
+	}
+	return l.T("Something went wrong on the server.")
+}
+
 // ErrorMessageOf is another error's message, in the service's words.
 func (p *Page) ErrorMessageOf(err error) string { return drafts.ErrorMessage(err) }
 
