@@ -112,8 +112,16 @@ func TestErrorsOnRussianPages(t *testing.T) {
 	}
 	chair.get("/lang?to=ru&next=/documents")
 	st, body = chair.post("/documents", taken)
-	if st != 409 || !strings.Contains(body, `Невозможно: это уже существует или состояние изменилось. <span lang="en">symbol: another document has the symbol `) || !strings.Contains(body, `<ul lang="en">`) {
+	if st != 409 || !strings.Contains(body, `Невозможно: это уже существует или состояние изменилось. <span lang="en">symbol: another document has the symbol `) {
 		t.Errorf("Russian page: %d, want a Russian summary and the service's words marked English", st)
+	}
+	if n := strings.Count(body, "another document has the symbol"); n != 1 {
+		t.Errorf("the refusal is said %d times, want once (a list of one field repeating the message is left out)", n)
+	}
+	// A list of fields that says more than the message is kept, marked English.
+	taken.Set("symbol", "!!")
+	if st, body = chair.post("/documents", taken); st != 422 || !strings.Contains(body, `Не принято: исправьте то, что указано ниже. <span lang="en">`) || !strings.Contains(body, `<ul lang="en"><li><code>symbol</code>`) {
+		t.Errorf("Russian page, bad symbol: %d, want the Russian summary and the field list marked English", st)
 	}
 }
 

@@ -89,6 +89,16 @@ func (p *Page) FieldErrors() []drafts.FieldError {
 	return nil
 }
 
+// FieldList is FieldErrors as the error box lists them: none when the
+// one there is says only what the message above it says already.
+func (p *Page) FieldList() []drafts.FieldError {
+	fs := p.FieldErrors()
+	if len(fs) == 1 && fs[0].Line == 0 && fs[0].Field != "" && p.ErrorMessage() == fs[0].Field+": "+fs[0].Message {
+		return nil
+	}
+	return fs
+}
+
 // FieldError is the problem with one field, "" if none.
 func (p *Page) FieldError(name string) string {
 	for _, f := range p.FieldErrors() {
