@@ -253,39 +253,17 @@ func (s *Service) readProposal(ctx context.Context, doc, id string) (*Proposal, 
 // readProposals reads the proposals of doc with ids, several at a time,
 // in order; nil for one there is none of.
 func (s *Service) readProposals(ctx context.Context, doc string, ids []string) ([]*Proposal, error) {
-	keys := make([]string, len(ids))
-	for i, id := range ids {
-		keys[i] = proposalKey(doc, id)
-	}
-	ps, etags, err := readAll[Proposal](ctx, s, keys)
+	ps := make([]*Proposal, len(ids))
+	err := s.inParallel(ctx, len(ids), func(ctx context.Context, i int) error {
+		p, err := s.readProposal(ctx, doc, ids[i])
+		if IsCode(err, ENOTFOUND) {
+			return nil
+		}
+		ps[i] = p
+		return err
+	})
 	if err != nil {
 		return nil, err
-	}
-	var legacy []int
-	for i, p := range ps {
-		if p == nil {
-			legacy = append(legacy, i)
-			keys[i] = legacyProposalKey(doc, ids[i])
-		} else {
-			p.ETag, p.key = etags[i], keys[i]
-		}
-	}
-	if len(legacy) == 0 {
-		return ps, nil
-	}
-	lkeys := make([]string, len(legacy))
-	for j, i := range legacy {
-		lkeys[j] = keys[i]
-	}
-	old, oldETags, err := readAll[Proposal](ctx, s, lkeys)
-	if err != nil {
-		return nil, err
-	}
-	for j, i := range legacy {
-		if p := old[j]; p != nil {
-			p.ETag, p.key = oldETags[j], lkeys[j]
-			ps[i] = p
-		}
 	}
 	return ps, nil
 }
