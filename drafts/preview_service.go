@@ -7,14 +7,7 @@ import "context"
 // delegation, without storing anything. The web workspace shows it before
 // the delegation submits.
 func (s *Service) PreviewProposal(ctx context.Context, doc string, in ProposalInput) (*Diff, error) {
-	u, d, err := s.changeableDocument(ctx, doc, ActProposalCreate, false)
-	if err != nil {
-		return nil, err
-	}
-	if u.Delegation == "" {
-		return nil, &Error{Code: EFORBIDDEN, Message: "only a delegation can make a proposal", Permission: ActProposalCreate}
-	}
-	ops, err := s.proposalOperations(ctx, d, in)
+	u, _, ops, err := s.newProposal(ctx, doc, in)
 	if err != nil {
 		return nil, err
 	}

@@ -37,17 +37,28 @@ type ProposalInput struct {
 	Text          string
 }
 
+// newProposal checks that the caller's delegation may propose on doc and
+// returns the operations it makes of in: what CreateProposal stores and
+// PreviewProposal shows.
+func (s *Service) newProposal(ctx context.Context, doc string, in ProposalInput) (*User, *Document, []Operation, error) {
+	u, d, err := s.changeableDocument(ctx, doc, ActProposalCreate, false)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if u.Delegation == "" {
+		return nil, nil, nil, &Error{Code: EFORBIDDEN, Message: "only a delegation can make a proposal", Permission: ActProposalCreate}
+	}
+	ops, err := s.proposalOperations(ctx, d, in)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return u, d, ops, nil
+}
+
 // CreateProposal records a proposal by the caller's delegation against a
 // base version. The operations must apply to the base.
 func (s *Service) CreateProposal(ctx context.Context, doc string, in ProposalInput) (*Proposal, error) {
-	u, d, err := s.changeableDocument(ctx, doc, ActProposalCreate, false)
-	if err != nil {
-		return nil, err
-	}
-	if u.Delegation == "" {
-		return nil, &Error{Code: EFORBIDDEN, Message: "only a delegation can make a proposal", Permission: ActProposalCreate}
-	}
-	ops, err := s.proposalOperations(ctx, d, in)
+	u, d, ops, err := s.newProposal(ctx, doc, in)
 	if err != nil {
 		return nil, err
 	}
