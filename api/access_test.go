@@ -21,6 +21,7 @@ import (
 	"chancery/drafts"
 	"chancery/policy"
 	"chancery/render"
+	"chancery/service"
 	"chancery/storage"
 )
 
@@ -260,13 +261,14 @@ func TestFailedAuthenticationIsRateLimited(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc := drafts.NewService(store, diffing.New(), enforcer)
+	svc := service.New(store, diffing.New(), enforcer)
+	svc.Renderer = render.New()
 	if _, err := svc.Bootstrap(t.Context(), bootstrapToken); err != nil {
 		t.Fatal(err)
 	}
 	var mu sync.Mutex
 	now := time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
-	srv := api.NewServer(svc, enforcer, render.New(), nil)
+	srv := api.NewServer(svc, enforcer, svc.Renderer, nil)
 	srv.AuthFailures = 20
 	srv.Now = func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
 	if err := srv.Open("127.0.0.1:0"); err != nil {
@@ -316,12 +318,13 @@ func TestNoTokenInStorageOrLogs(t *testing.T) {
 	defer store.Close()
 	var logs syncBuffer
 	enforcer, _ := policy.New()
-	svc := drafts.NewService(store, diffing.New(), enforcer)
+	svc := service.New(store, diffing.New(), enforcer)
+	svc.Renderer = render.New()
 	svc.Log = slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	if _, err := svc.Bootstrap(t.Context(), bootstrapToken); err != nil {
 		t.Fatal(err)
 	}
-	srv := api.NewServer(svc, enforcer, render.New(), svc.Log)
+	srv := api.NewServer(svc, enforcer, svc.Renderer, svc.Log)
 	if err := srv.Open("127.0.0.1:0"); err != nil {
 		t.Fatal(err)
 	}

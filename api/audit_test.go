@@ -14,6 +14,7 @@ import (
 	"chancery/drafts"
 	"chancery/policy"
 	"chancery/render"
+	"chancery/service"
 )
 
 // eventsDown is a real store whose event writes fail while down is set, as
@@ -45,12 +46,13 @@ func startOn(t *testing.T, store drafts.ObjectStore, tokens map[string]string) *
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc := drafts.NewService(store, diffing.New(), enforcer)
+	svc := service.New(store, diffing.New(), enforcer)
+	svc.Renderer = render.New()
 	svc.SilenceMin = 200 * time.Millisecond
 	if _, err := svc.Bootstrap(t.Context(), bootstrapToken); err != nil {
 		t.Fatal(err)
 	}
-	srv := api.NewServer(svc, enforcer, render.New(), nil)
+	srv := api.NewServer(svc, enforcer, svc.Renderer, nil)
 	if err := srv.Open("127.0.0.1:0"); err != nil {
 		t.Fatal(err)
 	}

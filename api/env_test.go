@@ -19,6 +19,7 @@ import (
 	"chancery/drafts"
 	"chancery/policy"
 	"chancery/render"
+	"chancery/service"
 	"chancery/storage"
 	"chancery/storage/s3test"
 )
@@ -31,7 +32,7 @@ const bootstrapToken = "chy_bootstrap_0123456789abcdefghijklmnop"
 type testEnv struct {
 	t      *testing.T
 	store  drafts.ObjectStore
-	svc    *drafts.Service
+	svc    *service.Service
 	srv    *api.Server
 	client *apitest.Client
 	tokens map[string]string // name → token; "secretariat" is there from the start
@@ -77,12 +78,13 @@ func newEnv(t *testing.T, store drafts.ObjectStore) *testEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc := drafts.NewService(store, diffing.New(), enforcer)
+	svc := service.New(store, diffing.New(), enforcer)
+	svc.Renderer = render.New()
 	svc.SilenceMin = 200 * time.Millisecond
 	if _, err := svc.Bootstrap(context.Background(), bootstrapToken); err != nil {
 		t.Fatal(err)
 	}
-	srv := api.NewServer(svc, enforcer, render.New(), nil)
+	srv := api.NewServer(svc, enforcer, svc.Renderer, nil)
 	srv.Word = docx.New(docx.WithLimits(1<<20, 0, 0)) // a .docx over 1 MiB is refused (422), below the body limit (413)
 	if err := srv.Open("127.0.0.1:0"); err != nil {
 		t.Fatal(err)

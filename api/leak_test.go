@@ -12,9 +12,9 @@ import (
 
 	"chancery/api"
 	"chancery/diffing"
-	"chancery/drafts"
 	"chancery/policy"
 	"chancery/render"
+	"chancery/service"
 	"chancery/storage"
 	"chancery/storage/s3test"
 )
@@ -47,12 +47,13 @@ func TestNoStorageKeyInErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc := drafts.NewService(store, diffing.New(), enforcer)
+	svc := service.New(store, diffing.New(), enforcer)
+	svc.Renderer = render.New()
 	if _, err := svc.Bootstrap(t.Context(), bootstrapToken); err != nil {
 		t.Fatal(err)
 	}
 	var logs syncBuffer
-	srv := api.NewServer(svc, enforcer, render.New(), slog.New(slog.NewJSONHandler(&logs, nil)))
+	srv := api.NewServer(svc, enforcer, svc.Renderer, slog.New(slog.NewJSONHandler(&logs, nil)))
 	if err := srv.Open("127.0.0.1:0"); err != nil {
 		t.Fatal(err)
 	}

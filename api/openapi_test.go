@@ -18,6 +18,7 @@ import (
 	"chancery/drafts"
 	"chancery/policy"
 	"chancery/render"
+	"chancery/service"
 	"chancery/storage"
 )
 
@@ -90,11 +91,12 @@ func startOpenAPIServer(t *testing.T) *apitest.Client {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc := drafts.NewService(store, diffing.New(), enforcer)
+	svc := service.New(store, diffing.New(), enforcer)
+	svc.Renderer = render.New()
 	if _, err := svc.Bootstrap(context.Background(), openapiToken); err != nil {
 		t.Fatal(err)
 	}
-	srv := api.NewServer(svc, enforcer, render.New(), nil)
+	srv := api.NewServer(svc, enforcer, svc.Renderer, nil)
 	if err := srv.Open("127.0.0.1:0"); err != nil {
 		t.Fatal(err)
 	}

@@ -22,7 +22,9 @@ import (
 
 // Server serves the API. Set the fields, then call Open.
 type Server struct {
-	Service  *drafts.Service
+	// Service is every service the handlers call (package service
+	// implements it); handlers hold nothing else of the domain.
+	Service  drafts.Service
 	Auth     drafts.Authorizer
 	Renderer drafts.Renderer
 	Log      *slog.Logger
@@ -63,10 +65,7 @@ type route struct {
 }
 
 // NewServer returns a Server with defaults.
-func NewServer(svc *drafts.Service, auth drafts.Authorizer, renderer drafts.Renderer, log *slog.Logger) *Server {
-	if svc != nil && svc.Renderer == nil {
-		svc.Renderer = renderer
-	}
+func NewServer(svc drafts.Service, auth drafts.Authorizer, renderer drafts.Renderer, log *slog.Logger) *Server {
 	s := &Server{
 		Service: svc, Auth: auth, Renderer: renderer, Log: log,
 		BodyLimit: "8M", ReadTimeout: 30 * time.Second, WriteTimeout: 120 * time.Second,

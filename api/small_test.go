@@ -154,7 +154,7 @@ func TestFieldGivenTwice(t *testing.T) {
 func TestObjectionEventsInOrder(t *testing.T) {
 	e := newEnv(t, backends()["local"](t))
 	clock := &settableClock{now: time.Now().UTC()}
-	e.svc.Now = clock.Now
+	e.svc.Clock = clock.Now
 	e.forum()
 	doc, _ := e.document(corpus(t, "sample-draft-road-map.txt"), "members")
 	e.mustJSON(http.StatusCreated, nil, "POST", docPath(doc, "/adoption"), "chair", map[string]any{"version": 1, "procedure": "silence", "deadline": clock.Now().Add(7 * 24 * time.Hour)})
@@ -187,7 +187,7 @@ func TestObjectionEventsInOrder(t *testing.T) {
 func TestEventsSince(t *testing.T) {
 	e := newEnv(t, backends()["local"](t))
 	clock := &settableClock{now: time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)}
-	e.svc.Now = clock.Now
+	e.svc.Clock = clock.Now
 	e.forum()
 	doc, v1 := e.document(corpus(t, "sample-draft-road-map.txt"), "members")
 	var marks []time.Time

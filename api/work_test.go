@@ -15,6 +15,7 @@ import (
 	"chancery/drafts"
 	"chancery/policy"
 	"chancery/render"
+	"chancery/service"
 )
 
 // gatedDiffer is the real differ, whose provision diffs are counted and,
@@ -59,7 +60,7 @@ func newWorkEnv(t *testing.T, slots, queue int) (*testEnv, *gatedDiffer, *counti
 	}
 	g := &gatedDiffer{Differ: diffing.New(), gate: make(chan struct{}), entered: make(chan struct{}, 100)}
 	r := &countingRenderer{Renderer: render.New()}
-	svc := drafts.NewService(store, g, enforcer)
+	svc := service.New(store, g, enforcer)
 	svc.Renderer = r
 	svc.WorkSlots, svc.WorkQueue, svc.WorkWait = slots, queue, time.Minute
 	if _, err := svc.Bootstrap(t.Context(), bootstrapToken); err != nil {

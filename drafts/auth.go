@@ -95,3 +95,15 @@ func UserFromContext(ctx context.Context) *User {
 	u, _ := ctx.Value(userKey{}).(*User)
 	return u
 }
+
+// systemUser is who acts for trusted callers (the command line, the demo
+// loader, timed settlements): the secretariat's powers.
+var systemUser = User{ID: "system", Name: "System", Role: RoleSecretariat}
+
+// NewSystemContext returns a copy of ctx acting as the system: the
+// secretariat's powers, for trusted callers such as the command line and
+// the demo loader. Never use it for a request from outside.
+func NewSystemContext(ctx context.Context) context.Context {
+	u := systemUser
+	return NewContextWithUser(ctx, &u)
+}

@@ -1,67 +1,6 @@
 package drafts
 
-import (
-	"context"
-	"sort"
-)
-
-// Compile returns the compilation of version n (0 for the head): every open
-// proposal, rebased onto that version where it was made on another, grouped
-// under the provision it touches in document order, identical changes by
-// several delegations grouped into one entry.
-func (s *Service) Compile(ctx context.Context, doc string, n int) (*Compilation, *Version, error) {
-	_, d, err := s.documentFor(ctx, doc, ActDocumentRead)
-	if err != nil {
-		return nil, nil, err
-	}
-	return s.compile(ctx, d, n)
-}
-
-// compile is Compile on a document already checked.
-func (s *Service) compile(ctx context.Context, d *Document, n int) (*Compilation, *Version, error) {
-	doc := d.ID
-	var err error
-	if n == 0 {
-		n = d.Head
-	}
-	// The version and the open proposals are read side by side.
-	var open []*Proposal
-	var openErr error
-	listed := make(chan struct{})
-	go func() {
-		defer close(listed)
-		open, openErr = s.allProposals(ctx, doc, ProposalFilter{Status: ProposalOpen})
-	}()
-	v, err := s.getVersion(ctx, doc, n)
-	<-listed
-	if err != nil {
-		return nil, nil, err
-	}
-	if openErr != nil {
-		return nil, nil, openErr
-	}
-	sort.SliceStable(open, func(i, j int) bool { return open[i].CreatedAt.Before(open[j].CreatedAt) })
-	bases := map[int]*Version{n: v}
-	for _, p := range open {
-		if _, ok := bases[p.Base]; !ok {
-			// Its text only: a base's statuses play no part.
-			base, err := s.rawVersion(ctx, doc, p.Base)
-			if err != nil {
-				return nil, nil, err
-			}
-			bases[p.Base] = base
-		}
-	}
-	// The diffs of every open proposal are the heavy part: inside the work limit.
-	var comp *Compilation
-	if err := s.heavy(ctx, func() error {
-		comp = CompileProposals(s.Differ, s.Limits, s.NewID, v, bases, open)
-		return nil
-	}); err != nil {
-		return nil, nil, err
-	}
-	return comp, v, nil
-}
+import "slices"
 
 // CompileProposals is the compilation of version v, with no storage: the
 // proposals open, each rebased onto v from its base in bases where it was
@@ -83,7 +22,7 @@ func CompileProposals(differ Differ, limits Limits, newID func() string, v *Vers
 		}
 		from := base.Provisions
 		if p.Base != v.Number {
-			rb := rebase(differ, v.Provisions, []rebaseItem{{p: p, base: base.Provisions, result: result}}, nil)
+			rb := Rebase(differ, v.Provisions, []RebaseItem{{Proposal: p, Base: base.Provisions, Result: result}}, nil)
 			if len(rb.Collisions) == 0 && len(rb.Obsolete) == 0 {
 				from, result = v.Provisions, rb.Provisions
 			}
@@ -141,15 +80,15 @@ func group(m map[string][]CompiledProposal, key string, cp CompiledProposal, p *
 	for i := range list {
 		e := &list[i]
 		if e.Op == cp.Op && e.Text == cp.Text && e.After == cp.After {
-			if !contains(e.Proposals, p.ID) {
+			if !slices.Contains(e.Proposals, p.ID) {
 				e.Proposals = append(e.Proposals, p.ID)
 				e.Justifications = append(e.Justifications, p.Justification)
 			}
-			if !contains(e.Delegations, p.Delegation) {
+			if !slices.Contains(e.Delegations, p.Delegation) {
 				e.Delegations = append(e.Delegations, p.Delegation)
 			}
 			for _, c := range p.Cosponsors {
-				if !contains(e.Cosponsors, c) {
+				if !slices.Contains(e.Cosponsors, c) {
 					e.Cosponsors = append(e.Cosponsors, c)
 				}
 			}

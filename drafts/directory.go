@@ -21,6 +21,9 @@ type Delegation struct {
 
 var delegationIDPattern = regexp.MustCompile(`^[A-Z][A-Z0-9-]{1,15}$`)
 
+// ValidDelegationID reports whether id can be a delegation's id.
+func ValidDelegationID(id string) bool { return delegationIDPattern.MatchString(id) }
+
 // Validate checks the delegation's fields.
 func (d *Delegation) Validate() error {
 	var fields []FieldError
@@ -110,7 +113,7 @@ func SplitToken(plain string) (id, secret string, ok bool) {
 		return "", "", false
 	}
 	id, secret, found = strings.Cut(rest, "_")
-	if !found || !validID(id) || secret == "" || len(plain) > 200 {
+	if !found || !ValidID(id) || secret == "" || len(plain) > 200 {
 		return "", "", false
 	}
 	for _, c := range secret {
@@ -153,4 +156,39 @@ func fieldsError(msg string, fields []FieldError) error {
 		parts[i] = f.Field + ": " + f.Message
 	}
 	return &Error{Code: EINVALID, Message: msg + ": " + strings.Join(parts, "; "), Fields: fields}
+}
+
+// RecoverAccessInput says whose access to restore and who restores it.
+type RecoverAccessInput struct {
+	// User is the id of the user who gets a new token ("secretariat" is
+	// the first secretariat user).
+	User string
+	// Operator names who ran the recovery (an operating-system user and
+	// host), recorded in the audit event.
+	Operator string
+	// RevokeOthers revokes every other token of the user, for a token that
+	// was lost where someone else may find it.
+	RevokeOthers bool
+}
+
+// RecoverAccessResult is the new token, shown once, and what was recorded.
+type RecoverAccessResult struct {
+	Token   *Token
+	Plain   string
+	Revoked []string // ids of the tokens revoked
+	Event   *Event   // the directory audit event
+}
+
+// ValidID reports whether id can be the id of a document, proposal, user
+// or token: 1 to 64 of a-z, 0-9 and '-'. Anything else names nothing.
+func ValidID(id string) bool {
+	if id == "" || len(id) > 64 {
+		return false
+	}
+	for _, r := range id {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-') {
+			return false
+		}
+	}
+	return true
 }

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -45,17 +46,10 @@ type Document struct {
 	// Round is the current or last adoption round.
 	Round string `json:"round,omitempty"`
 	ETag  string `json:"-"`
-	// pending, when past Head, is a version that a request is creating (or
-	// created and died before completing); kept in storage, never shown.
-	pending int
-}
-
-// storedDocument is a document as stored: with the version a request may
-// be creating past its head, recorded before the create-only write of
-// that version, so that a reader knows when to look for it.
-type storedDocument struct {
-	*Document
-	Pending int `json:"pending,omitempty"`
+	// Pending, when past Head, is a version that a request is creating (or
+	// created and died before completing): the service keeps it in storage
+	// and never shows it.
+	Pending int `json:"-"`
 }
 
 // Agreement is how much of the head version is agreed.
@@ -83,7 +77,7 @@ func (d *Document) Validate() error {
 	if strings.TrimSpace(d.Title) == "" || len(d.Title) > 500 {
 		fields = append(fields, FieldError{Field: "title", Message: "required, at most 500 bytes"})
 	}
-	if !contains(documentKinds, d.Kind) {
+	if !slices.Contains(documentKinds, d.Kind) {
 		fields = append(fields, FieldError{Field: "kind", Message: "one of " + strings.Join(documentKinds, ", ")})
 	}
 	if !bodyPattern.MatchString(d.Body) {
@@ -171,11 +165,9 @@ func ValidProvisionStatus(s string) bool {
 	return false
 }
 
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
+// RenumberInput is a chair's request to renumber the head: Base must be
+// the head, Message is the new version's message ("" for a default one).
+type RenumberInput struct {
+	Base    int    `json:"base"`
+	Message string `json:"message"`
 }

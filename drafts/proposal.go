@@ -43,8 +43,21 @@ type Proposal struct {
 	// MergedInto is the version that accepted it.
 	MergedInto int    `json:"merged_into,omitempty"`
 	ETag       string `json:"-"`
+}
 
-	key string // where it is stored (see proposalKey)
+// ProposalInput is what a delegation sends: operations, or a whole edited
+// text the server aligns to the base.
+type ProposalInput struct {
+	Base          int
+	Justification string
+	Operations    []Operation
+	Text          string
+}
+
+// ProposalFilter selects proposals by status and delegation ("" for any).
+type ProposalFilter struct {
+	Status     string
+	Delegation string
 }
 
 // Comment is a remark on a proposal by a delegation or the chair.
@@ -115,4 +128,25 @@ func ValidateProposalInput(justification string, ops []Operation, text string) e
 		}
 	}
 	return fieldsError("invalid proposal", fields)
+}
+
+// CheckOpen returns ECONFLICT unless the proposal is open: only an open
+// proposal can be edited, withdrawn, co-sponsored, rejected or merged.
+func (p *Proposal) CheckOpen() error {
+	if p.Status != ProposalOpen {
+		return Errorf(ECONFLICT, "proposal %s is %s, no longer open", p.ID, p.Status)
+	}
+	return nil
+}
+
+// ReplacementText returns the text the proposal gives provision id by a
+// replace operation (its last one), and whether it has one.
+func (p *Proposal) ReplacementText(id string) (string, bool) {
+	text, ok := "", false
+	for _, o := range p.Operations {
+		if o.Op == OpReplace && o.Provision == id {
+			text, ok = o.Text, true
+		}
+	}
+	return text, ok
 }

@@ -1,7 +1,11 @@
 package drafts
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
 	"io"
+	"strconv"
 	"time"
 )
 
@@ -91,6 +95,25 @@ type Event struct {
 	Hash     string `json:"hash"`
 }
 
+// ChainHash returns the event's hash over its fields and PrevHash: what
+// Hash must be for the trail's chain to hold.
+func (e *Event) ChainHash() string {
+	h := sha256.New()
+	// Length-prefixed fields, so no two events share an encoding.
+	fields := []string{
+		strconv.FormatInt(e.Seq, 10), e.At.UTC().Format("2006-01-02T15:04:05.000Z07:00"),
+		e.Actor, e.Delegation, e.Action, e.Ref, e.Detail, e.PrevHash,
+	}
+	if e.Change != "" {
+		// Only then: events recorded before changes were named keep their hashes.
+		fields = append(fields, "change", e.Change)
+	}
+	for _, f := range fields {
+		fmt.Fprintf(h, "%d:%s;", len(f), f)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
 // Verification is the result of recomputing a document's event chain.
 type Verification struct {
 	OK       bool   `json:"ok"`
@@ -122,4 +145,29 @@ type Renderer interface {
 	ChangesPDF(w io.Writer, doc *Document, from, to *Version, d *Diff) error
 	// CompilationPDF writes the compilation of v.
 	CompilationPDF(w io.Writer, doc *Document, v *Version, c *Compilation) error
+}
+
+// AdoptionInput opens a round.
+type AdoptionInput struct {
+	Version   int
+	Procedure string
+	Deadline  *time.Time
+}
+
+// EventsSince selects the events a client has not seen: those after a
+// sequence number, or those recorded after a time. The zero value selects
+// them all.
+type EventsSince struct {
+	// Seq, when positive, selects the events numbered after it.
+	Seq int64
+	// Time, when set, selects the events recorded after it.
+	Time time.Time
+}
+
+// RendererIdentity is implemented by a Renderer whose output depends on its
+// configuration (the forum's name, the fonts): Identity names that
+// configuration, so that cached prints of differently configured replicas
+// never cross.
+type RendererIdentity interface {
+	Identity() string
 }

@@ -1,9 +1,11 @@
-package drafts
+package service
 
 import (
 	"context"
 	"fmt"
 	"strings"
+
+	"chancery/drafts"
 )
 
 // The directory's audit trail: events that belong to no document (access
@@ -14,27 +16,6 @@ func directoryEventKey(seq int64) string {
 	return fmt.Sprintf("%s%012d.json", directoryEventPrefix, seq)
 }
 
-// RecoverAccessInput says whose access to restore and who restores it.
-type RecoverAccessInput struct {
-	// User is the id of the user who gets a new token ("secretariat" is
-	// the first secretariat user).
-	User string
-	// Operator names who ran the recovery (an operating-system user and
-	// host), recorded in the audit event.
-	Operator string
-	// RevokeOthers revokes every other token of the user, for a token that
-	// was lost where someone else may find it.
-	RevokeOthers bool
-}
-
-// RecoverAccessResult is the new token, shown once, and what was recorded.
-type RecoverAccessResult struct {
-	Token   *Token
-	Plain   string
-	Revoked []string // ids of the tokens revoked
-	Event   *Event   // the directory audit event
-}
-
 // RecoverAccess issues a new token to a user for a trusted caller (the
 // command line, acting with NewSystemContext): it is for an operator with
 // direct access to the storage, when the only secretariat token is lost.
@@ -43,13 +24,13 @@ type RecoverAccessResult struct {
 // audit trail; if that fails, the token is discarded and the error
 // returned, so no token exists without its record. ENOTFOUND if the user
 // does not exist.
-func (s *Service) RecoverAccess(ctx context.Context, in RecoverAccessInput) (*RecoverAccessResult, error) {
-	caller, err := s.directoryFor(ctx, ActTokenCreate)
+func (s *Service) RecoverAccess(ctx context.Context, in drafts.RecoverAccessInput) (*drafts.RecoverAccessResult, error) {
+	caller, err := s.directoryFor(ctx, drafts.ActTokenCreate)
 	if err != nil {
 		return nil, err
 	}
 	if in.RevokeOthers {
-		if _, err := s.directoryFor(ctx, ActTokenRevoke); err != nil {
+		if _, err := s.directoryFor(ctx, drafts.ActTokenRevoke); err != nil {
 			return nil, err
 		}
 	}
@@ -62,7 +43,7 @@ func (s *Service) RecoverAccess(ctx context.Context, in RecoverAccessInput) (*Re
 		return nil, err
 	}
 	id := t.ID
-	res := &RecoverAccessResult{Token: t, Plain: plain}
+	res := &drafts.RecoverAccessResult{Token: t, Plain: plain}
 	if in.RevokeOthers {
 		if res.Revoked, err = s.revokeTokensOf(ctx, u.ID, id); err != nil {
 			s.discard(ctx, tokenKey(id))
@@ -76,7 +57,7 @@ func (s *Service) RecoverAccess(ctx context.Context, in RecoverAccessInput) (*Re
 	if len(res.Revoked) > 0 {
 		detail += "; revoked " + strings.Join(res.Revoked, ",")
 	}
-	e := &Event{Actor: caller.ID, Delegation: caller.Delegation, Action: "token.recover", Ref: u.ID + "/" + id, Detail: detail}
+	e := &drafts.Event{Actor: caller.ID, Delegation: caller.Delegation, Action: "token.recover", Ref: u.ID + "/" + id, Detail: detail}
 	if err := s.appendDirectoryEvent(ctx, e); err != nil {
 		s.discard(ctx, tokenKey(id))
 		return nil, fmt.Errorf("recording the audit event: %w", err)
@@ -96,7 +77,7 @@ func (s *Service) revokeTokensOf(ctx context.Context, user, keep string) ([]stri
 			return nil, err
 		}
 		for _, o := range objs {
-			var t Token
+			var t drafts.Token
 			if _, err := s.getJSON(ctx, o.Key, &t); err != nil {
 				return nil, err
 			}
@@ -118,8 +99,8 @@ func (s *Service) revokeTokensOf(ctx context.Context, user, keep string) ([]stri
 // appendDirectoryEvent adds e at the end of the directory's audit trail.
 // Of two concurrent appends one gets the sequence number, the other moves
 // on to the next.
-func (s *Service) appendDirectoryEvent(ctx context.Context, e *Event) error {
-	var prev Event
+func (s *Service) appendDirectoryEvent(ctx context.Context, e *drafts.Event) error {
+	var prev drafts.Event
 	last, after := "", ""
 	for {
 		objs, next, err := s.Store.List(ctx, directoryEventPrefix, after, 500)
@@ -142,30 +123,30 @@ func (s *Service) appendDirectoryEvent(ctx context.Context, e *Event) error {
 	e.At = s.now()
 	for tries := 0; tries < 1000; tries++ {
 		e.Seq, e.PrevHash = prev.Seq+1, prev.Hash
-		e.Hash = e.hash()
+		e.Hash = e.ChainHash()
 		_, err := s.createJSON(ctx, directoryEventKey(e.Seq), e)
 		if err == nil {
 			return nil
 		}
-		if !IsCode(err, ECONFLICT) {
+		if !drafts.IsCode(err, drafts.ECONFLICT) {
 			return err
 		}
 		if _, err := s.getJSON(ctx, directoryEventKey(e.Seq), &prev); err != nil {
 			return err
 		}
 	}
-	return Errorf(EUNAVAILABLE, "the directory's audit trail is too busy")
+	return drafts.Errorf(drafts.EUNAVAILABLE, "the directory's audit trail is too busy")
 }
 
 // DirectoryEvents returns the directory's audit trail, oldest first, with
 // the result of checking its hash chain. The caller needs the user:list
 // permission (the secretariat, or the command line's system context).
-func (s *Service) DirectoryEvents(ctx context.Context) ([]*Event, *Verification, error) {
-	if _, err := s.directoryFor(ctx, ActUserList); err != nil {
+func (s *Service) DirectoryEvents(ctx context.Context) ([]*drafts.Event, *drafts.Verification, error) {
+	if _, err := s.directoryFor(ctx, drafts.ActUserList); err != nil {
 		return nil, nil, err
 	}
-	var events []*Event
-	res := &Verification{OK: true}
+	var events []*drafts.Event
+	res := &drafts.Verification{OK: true}
 	prev, after := "", ""
 	for {
 		objs, next, err := s.Store.List(ctx, directoryEventPrefix, after, 500)
@@ -173,12 +154,12 @@ func (s *Service) DirectoryEvents(ctx context.Context) ([]*Event, *Verification,
 			return nil, nil, err
 		}
 		for _, o := range objs {
-			var e Event
+			var e drafts.Event
 			if _, err := s.getJSON(ctx, o.Key, &e); err != nil {
 				return nil, nil, err
 			}
 			want := int64(len(events)) + 1
-			if res.OK && (e.Seq != want || o.Key != directoryEventKey(e.Seq) || e.PrevHash != prev || e.hash() != e.Hash) {
+			if res.OK && (e.Seq != want || o.Key != directoryEventKey(e.Seq) || e.PrevHash != prev || e.ChainHash() != e.Hash) {
 				res.OK, res.FirstBad, res.Problem = false, &want, fmt.Sprintf("event %d is missing, out of order or altered", want)
 			}
 			prev = e.Hash

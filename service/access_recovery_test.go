@@ -1,4 +1,4 @@
-package drafts_test
+package service_test
 
 import (
 	"bytes"
@@ -7,6 +7,7 @@ import (
 
 	"chancery/diffing"
 	"chancery/drafts"
+	"chancery/service"
 )
 
 // TestRecoverAccess: a recovered token authenticates as the user, the
@@ -15,7 +16,7 @@ import (
 func TestRecoverAccess(t *testing.T) {
 	ctx := drafts.NewSystemContext(context.Background())
 	local := MustOpenLocal(t)
-	svc := drafts.NewService(local, diffing.New(), MustPolicy(t))
+	svc := service.New(local, diffing.New(), MustPolicy(t))
 	first, err := svc.Bootstrap(ctx, "")
 	if err != nil {
 		t.Fatal(err)

@@ -1,7 +1,6 @@
-package drafts_test
+package service_test
 
 import (
-	"chancery/internal/accessrule"
 	"context"
 	"fmt"
 	"strings"
@@ -10,7 +9,9 @@ import (
 
 	"chancery/diffing"
 	"chancery/drafts"
+	"chancery/internal/accessrule"
 	"chancery/render"
+	"chancery/service"
 )
 
 // outcome of a call as far as access goes.
@@ -65,7 +66,7 @@ type matrixCall struct {
 	action string
 	name   string
 	round  bool // needs an open consensus round
-	call   func(ctx context.Context, svc *drafts.Service, d matrixDoc) error
+	call   func(ctx context.Context, svc *service.Service, d matrixDoc) error
 }
 
 var seq atomic.Int64
@@ -78,169 +79,169 @@ func matrixCalls(user, token string) []matrixCall {
 		return in
 	}
 	return []matrixCall{
-		{action: drafts.ActMeRead, name: "Me", call: func(ctx context.Context, svc *drafts.Service, d matrixDoc) error { _, err := svc.Me(ctx); return err }},
-		{action: drafts.ActDelegationCreate, name: "CreateDelegation", call: func(ctx context.Context, svc *drafts.Service, d matrixDoc) error {
+		{action: drafts.ActMeRead, name: "Me", call: func(ctx context.Context, svc *service.Service, d matrixDoc) error { _, err := svc.Me(ctx); return err }},
+		{action: drafts.ActDelegationCreate, name: "CreateDelegation", call: func(ctx context.Context, svc *service.Service, d matrixDoc) error {
 			return svc.CreateDelegation(ctx, &drafts.Delegation{ID: fmt.Sprintf("X%d", seq.Add(1)), Name: "X", Status: drafts.StatusMember})
 		}},
-		{action: drafts.ActDelegationList, name: "ListDelegations", call: func(ctx context.Context, svc *drafts.Service, d matrixDoc) error {
+		{action: drafts.ActDelegationList, name: "ListDelegations", call: func(ctx context.Context, svc *service.Service, d matrixDoc) error {
 			_, err := svc.ListDelegations(ctx, drafts.ListOptions{})
 			return err
 		}},
-		{action: drafts.ActDelegationList, name: "GetDelegation", call: func(ctx context.Context, svc *drafts.Service, d matrixDoc) error {
+		{action: drafts.ActDelegationList, name: "GetDelegation", call: func(ctx context.Context, svc *service.Service, d matrixDoc) error {
 			_, err := svc.GetDelegation(ctx, "KZ")
 			return err
 		}},
-		{action: drafts.ActUserCreate, name: "CreateUser", call: func(ctx context.Context, svc *drafts.Service, d matrixDoc) error {
+		{action: drafts.ActUserCreate, name: "CreateUser", call: func(ctx context.Context, svc *service.Service, d matrixDoc) error {
 			_, err := svc.CreateUser(ctx, &drafts.User{Name: "n", Role: drafts.RoleDelegate, Delegation: "KZ"})
 			return err
 		}},
-		{action: drafts.ActUserList, name: "ListUsers", call: func(ctx context.Context, svc *drafts.Service, d matrixDoc) error {
+		{action: drafts.ActUserList, name: "ListUsers", call: func(ctx context.Context, svc *service.Service, d matrixDoc) error {
 			_, err := svc.ListUsers(ctx, drafts.ListOptions{})
 			return err
 		}},
-		{action: drafts.ActUserList, name: "GetUser", call: func(ctx context.Context, svc *drafts.Service, d matrixDoc) error {
+		{action: drafts.ActUserList, name: "GetUser", call: func(ctx context.Context, svc *service.Service, d matrixDoc) error {
 			_, err := svc.GetUser(ctx, user)
 			return err
 		}},
-		{action: drafts.ActTokenCreate, name: "IssueToken", call: func(ctx context.Context, svc *drafts.Service, d matrixDoc) error {
+		{action: drafts.ActTokenCreate, name: "IssueToken", call: func(ctx context.Context, svc *service.Service, d matrixDoc) error {
 			_, _, err := svc.IssueToken(ctx, user)
 			return err
 		}},
-		{action: drafts.ActTokenRevoke, name: "RevokeToken", call: func(ctx context.Context, svc *drafts.Service, d matrixDoc) error {
+		{action: drafts.ActTokenRevoke, name: "RevokeToken", call: func(ctx context.Context, svc *service.Service, d matrixDoc) error {
 			_, err := svc.RevokeToken(ctx, token)
 			return err
 		}},
-		{action: drafts.ActDocumentCreate, name: "CreateDocument", call: func(ctx context.Context, svc *drafts.Service, d matrixDoc) error {
+		{action: drafts.ActDocumentCreate, name: "CreateDocument", call: func(ctx context.Context, svc *service.Service, d matrixDoc) error {
 			_, _, err := svc.CreateDocument(ctx, &drafts.Document{Symbol: nextSymbol(), Title: "T", Kind: "other", Body: "SWG", Visibility: drafts.VisibilityMembers}, "1. A.")
 			return err
 		}},
-		{action: drafts.ActDocumentList, name: "ListDocuments", call: func(ctx context.Context, svc *drafts.Service, d matrixDoc) error {
+		{action: drafts.ActDocumentList, name: "ListDocuments", call: func(ctx context.Context, svc *service.Service, d matrixDoc) error {
 			_, err := svc.ListDocuments(ctx, drafts.ListOptions{})
 			return err
 		}},
-		{action: drafts.ActDocumentRead, name: "GetDocument", call: func(ctx context.Context, svc *drafts.Service, d matrixDoc) error {
+		{action: drafts.ActDocumentRead, name: "GetDocument", call: func(ctx context.Context, svc *service.Service, d matrixDoc) error {
 			_, err := svc.GetDocument(ctx, d.id)
 			return err
 		}},
-		{action: drafts.ActDocumentRead, name: "GetVersion", call: func(ctx context.Context, svc *drafts.Service, d matrixDoc) error {
+		{action: drafts.ActDocumentRead, name: "GetVersion", call: func(ctx context.Context, svc *service.Service, d matrixDoc) error {
 			_, err := svc.GetVersion(ctx, d.id, 1)
 			return err
 		}},
-		{action: drafts.ActDocumentRead, name: "GetVersion of a version that does not exist", call: func(ctx context.Context, svc *drafts.Service, d matrixDoc) error {
+		{action: drafts.ActDocumentRead, name: "GetVersion of a version that does not exist", call: func(ctx context.Context, svc *service.Service, d matrixDoc) error {
 			_, err := svc.GetVersion(ctx, d.id, 99)
 			if drafts.IsCode(err, drafts.ENOTFOUND) && !strings.HasPrefix(drafts.ErrorMessage(err), "no document") {
 				return nil // the document is visible: its versions may be missing
 			}
 			return err
 		}},
-		{action: drafts.ActDocumentRead, name: "ListVersions", call: func(ctx context.Context, svc *drafts.Service, d matrixDoc) error {
+		{action: drafts.ActDocumentRead, name: "ListVersions", call: func(ctx context.Context, svc *service.Service, d matrixDoc) error {
 			_, err := svc.ListVersions(ctx, d.id, drafts.ListOptions{})
 			return err
 		}},
-		{action: drafts.ActDocumentRead, name: "VersionDiff", call: func(ctx context.Context, svc *drafts.Service, d matrixDoc) error {
+		{action: drafts.ActDocumentRead, name: "VersionDiff", call: func(ctx context.Context, svc *service.Service, d matrixDoc) error {
 			_, _, _, err := svc.VersionDiff(ctx, d.id, 1, 0)
 			if drafts.IsCode(err, drafts.EINVALID) {
 				return nil // seen, and refused for its input
 			}
 			return err
 		}},
-		{action: drafts.ActDocumentRead, name: "ListProposals", call: func(ctx context.Context, svc *drafts.Service, d matrixDoc) error {
+		{action: drafts.ActDocumentRead, name: "ListProposals", call: func(ctx context.Context, svc *service.Service, d matrixDoc) error {
 			_, err := svc.ListProposals(ctx, d.id, drafts.ProposalFilter{}, drafts.ListOptions{})
 			return err
 		}},
-		{action: drafts.ActDocumentRead, name: "GetProposal", call: func(ctx context.Context, svc *drafts.Service, d matrixDoc) error {
+		{action: drafts.ActDocumentRead, name: "GetProposal", call: func(ctx context.Context, svc *service.Service, d matrixDoc) error {
 			_, err := svc.GetProposal(ctx, d.id, d.proposal)
 			return err
 		}},
-		{action: drafts.ActDocumentRead, name: "ProposalDiff", call: func(ctx context.Context, svc *drafts.Service, d matrixDoc) error {
+		{action: drafts.ActDocumentRead, name: "ProposalDiff", call: func(ctx context.Context, svc *service.Service, d matrixDoc) error {
 			_, err := svc.ProposalDiff(ctx, d.id, d.proposal, "head")
 			return err
 		}},
-		{action: drafts.ActDocumentRead, name: "Compile", call: func(ctx context.Context, svc *drafts.Service, d matrixDoc) error {
+		{action: drafts.ActDocumentRead, name: "Compile", call: func(ctx context.Context, svc *service.Service, d matrixDoc) error {
 			_, _, err := svc.Compile(ctx, d.id, 0)
 			return err
 		}},
-		{action: drafts.ActDocumentRead, name: "GetAdoption", round: true, call: func(ctx context.Context, svc *drafts.Service, d matrixDoc) error {
+		{action: drafts.ActDocumentRead, name: "GetAdoption", round: true, call: func(ctx context.Context, svc *service.Service, d matrixDoc) error {
 			_, err := svc.GetAdoption(ctx, d.id)
 			return err
 		}},
-		{action: drafts.ActDocumentRead, name: "ListEvents", call: func(ctx context.Context, svc *drafts.Service, d matrixDoc) error {
+		{action: drafts.ActDocumentRead, name: "ListEvents", call: func(ctx context.Context, svc *service.Service, d matrixDoc) error {
 			_, err := svc.ListEvents(ctx, d.id, drafts.ListOptions{})
 			return err
 		}},
-		{action: drafts.ActDocumentRead, name: "VersionPDF", call: func(ctx context.Context, svc *drafts.Service, d matrixDoc) error {
+		{action: drafts.ActDocumentRead, name: "VersionPDF", call: func(ctx context.Context, svc *service.Service, d matrixDoc) error {
 			_, err := svc.VersionPDF(ctx, d.id, 1, 0)
 			return err
 		}},
-		{action: drafts.ActDocumentRead, name: "VersionPDF of changes", call: func(ctx context.Context, svc *drafts.Service, d matrixDoc) error {
+		{action: drafts.ActDocumentRead, name: "VersionPDF of changes", call: func(ctx context.Context, svc *service.Service, d matrixDoc) error {
 			_, err := svc.VersionPDF(ctx, d.id, 1, 1)
 			return err
 		}},
-		{action: drafts.ActDocumentRead, name: "CompilationPDF", call: func(ctx context.Context, svc *drafts.Service, d matrixDoc) error {
+		{action: drafts.ActDocumentRead, name: "CompilationPDF", call: func(ctx context.Context, svc *service.Service, d matrixDoc) error {
 			_, err := svc.CompilationPDF(ctx, d.id, 0)
 			return err
 		}},
-		{action: drafts.ActDocumentRead, name: "CompilationHTML", call: func(ctx context.Context, svc *drafts.Service, d matrixDoc) error {
+		{action: drafts.ActDocumentRead, name: "CompilationHTML", call: func(ctx context.Context, svc *service.Service, d matrixDoc) error {
 			_, err := svc.CompilationHTML(ctx, d.id, 0)
 			return err
 		}},
-		{action: drafts.ActVersionCreate, name: "CreateVersion", call: func(ctx context.Context, svc *drafts.Service, d matrixDoc) error {
+		{action: drafts.ActVersionCreate, name: "CreateVersion", call: func(ctx context.Context, svc *service.Service, d matrixDoc) error {
 			_, err := svc.CreateVersion(ctx, d.id, 1, "1. One.\n\n2. Two.\n\n3. Three.\n", "m")
 			return err
 		}},
-		{action: drafts.ActVersionCreate, name: "RenumberVersion", call: func(ctx context.Context, svc *drafts.Service, d matrixDoc) error {
+		{action: drafts.ActVersionCreate, name: "RenumberVersion", call: func(ctx context.Context, svc *service.Service, d matrixDoc) error {
 			_, err := svc.RenumberVersion(ctx, d.id, drafts.RenumberInput{Base: 1})
 			return err // ECONFLICT when allowed: the numbers are clean already
 		}},
-		{action: drafts.ActStatusSet, name: "SetProvisionStatus", call: func(ctx context.Context, svc *drafts.Service, d matrixDoc) error {
+		{action: drafts.ActStatusSet, name: "SetProvisionStatus", call: func(ctx context.Context, svc *service.Service, d matrixDoc) error {
 			_, _, err := svc.SetProvisionStatus(ctx, d.id, 1, d.provision, drafts.ProvisionAgreed, "")
 			return err
 		}},
-		{action: drafts.ActProposalCreate, name: "CreateProposal", call: func(ctx context.Context, svc *drafts.Service, d matrixDoc) error {
+		{action: drafts.ActProposalCreate, name: "CreateProposal", call: func(ctx context.Context, svc *service.Service, d matrixDoc) error {
 			_, err := svc.CreateProposal(ctx, d.id, withProv(d))
 			return err
 		}},
-		{action: drafts.ActProposalWithdraw, name: "EditProposal", call: func(ctx context.Context, svc *drafts.Service, d matrixDoc) error {
+		{action: drafts.ActProposalWithdraw, name: "EditProposal", call: func(ctx context.Context, svc *service.Service, d matrixDoc) error {
 			_, err := svc.EditProposal(ctx, d.id, d.proposal, withProv(d), "")
 			return err
 		}},
-		{action: drafts.ActProposalWithdraw, name: "WithdrawProposal", call: func(ctx context.Context, svc *drafts.Service, d matrixDoc) error {
+		{action: drafts.ActProposalWithdraw, name: "WithdrawProposal", call: func(ctx context.Context, svc *service.Service, d matrixDoc) error {
 			_, err := svc.WithdrawProposal(ctx, d.id, d.proposal, "")
 			return err
 		}},
-		{action: drafts.ActProposalCosponsor, name: "CosponsorProposal", call: func(ctx context.Context, svc *drafts.Service, d matrixDoc) error {
+		{action: drafts.ActProposalCosponsor, name: "CosponsorProposal", call: func(ctx context.Context, svc *service.Service, d matrixDoc) error {
 			_, err := svc.CosponsorProposal(ctx, d.id, d.proposal, "")
 			return err
 		}},
-		{action: drafts.ActProposalComment, name: "CommentProposal", call: func(ctx context.Context, svc *drafts.Service, d matrixDoc) error {
+		{action: drafts.ActProposalComment, name: "CommentProposal", call: func(ctx context.Context, svc *service.Service, d matrixDoc) error {
 			_, err := svc.CommentProposal(ctx, d.id, d.proposal, "A comment.", "")
 			return err
 		}},
-		{action: drafts.ActProposalReject, name: "RejectProposal", call: func(ctx context.Context, svc *drafts.Service, d matrixDoc) error {
+		{action: drafts.ActProposalReject, name: "RejectProposal", call: func(ctx context.Context, svc *service.Service, d matrixDoc) error {
 			_, err := svc.RejectProposal(ctx, d.id, d.proposal, "No.", "")
 			return err
 		}},
-		{action: drafts.ActMerge, name: "Merge", call: func(ctx context.Context, svc *drafts.Service, d matrixDoc) error {
+		{action: drafts.ActMerge, name: "Merge", call: func(ctx context.Context, svc *service.Service, d matrixDoc) error {
 			_, err := svc.Merge(ctx, d.id, drafts.MergeInput{Base: 1, Proposals: []string{d.proposal}})
 			return err
 		}},
-		{action: drafts.ActAdoptionOpen, name: "OpenAdoption", call: func(ctx context.Context, svc *drafts.Service, d matrixDoc) error {
+		{action: drafts.ActAdoptionOpen, name: "OpenAdoption", call: func(ctx context.Context, svc *service.Service, d matrixDoc) error {
 			_, err := svc.OpenAdoption(ctx, d.id, drafts.AdoptionInput{Version: 1, Procedure: drafts.ProcedureConsensus})
 			return err
 		}},
-		{action: drafts.ActAdoptionConsent, name: "Consent", round: true, call: func(ctx context.Context, svc *drafts.Service, d matrixDoc) error {
+		{action: drafts.ActAdoptionConsent, name: "Consent", round: true, call: func(ctx context.Context, svc *service.Service, d matrixDoc) error {
 			_, err := svc.Consent(ctx, d.id)
 			return err
 		}},
-		{action: drafts.ActAdoptionObject, name: "Object", round: true, call: func(ctx context.Context, svc *drafts.Service, d matrixDoc) error {
+		{action: drafts.ActAdoptionObject, name: "Object", round: true, call: func(ctx context.Context, svc *service.Service, d matrixDoc) error {
 			_, err := svc.Object(ctx, d.id, "No.")
 			return err
 		}},
-		{action: drafts.ActAdoptionClose, name: "CloseAdoption", round: true, call: func(ctx context.Context, svc *drafts.Service, d matrixDoc) error {
+		{action: drafts.ActAdoptionClose, name: "CloseAdoption", round: true, call: func(ctx context.Context, svc *service.Service, d matrixDoc) error {
 			_, err := svc.CloseAdoption(ctx, d.id)
 			return err
 		}},
-		{action: drafts.ActEventsVerify, name: "VerifyEvents", call: func(ctx context.Context, svc *drafts.Service, d matrixDoc) error {
+		{action: drafts.ActEventsVerify, name: "VerifyEvents", call: func(ctx context.Context, svc *service.Service, d matrixDoc) error {
 			_, err := svc.VerifyEvents(ctx, d.id)
 			return err
 		}},
@@ -255,7 +256,7 @@ func matrixCalls(user, token string) []matrixCall {
 // does not decide another's outcome.
 func TestServiceAccessMatrix(t *testing.T) {
 	store := MustOpenLocal(t)
-	svc := drafts.NewService(store, diffing.New(), MustPolicy(t))
+	svc := service.New(store, diffing.New(), MustPolicy(t))
 	svc.Renderer = render.New(render.WithDeterministic(true))
 	sys := drafts.NewSystemContext(context.Background())
 	for _, d := range []drafts.Delegation{{ID: "KZ", Name: "Kazakhstan", Status: drafts.StatusMember}, {ID: "IN", Name: "India", Status: drafts.StatusMember}, {ID: "JP", Name: "Japan", Status: drafts.StatusObserver}} {
@@ -347,7 +348,7 @@ func TestServiceAccessMatrix(t *testing.T) {
 
 // TestObserversDoNotSeeMembersOnlyDocumentsInLists, through the service.
 func TestObserversDoNotSeeMembersOnlyDocumentsInLists(t *testing.T) {
-	svc := drafts.NewService(MustOpenLocal(t), diffing.New(), MustPolicy(t))
+	svc := service.New(MustOpenLocal(t), diffing.New(), MustPolicy(t))
 	chair := drafts.NewContextWithUser(context.Background(), &matrixSubjects[1].user)
 	var open string
 	for i, vis := range []string{drafts.VisibilityMembers, drafts.VisibilityObservers, drafts.VisibilityMembers} {

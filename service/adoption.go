@@ -1,65 +1,60 @@
-package drafts
+package service
 
 import (
 	"context"
 	"fmt"
 	"strings"
 	"time"
+
+	"chancery/drafts"
 )
 
 func roundKey(doc, id string) string { return "texts/" + doc + "/rounds/" + id + ".json" }
 
-// AdoptionInput opens a round.
-type AdoptionInput struct {
-	Version   int
-	Procedure string
-	Deadline  *time.Time
-}
-
 // OpenAdoption opens an adoption round on a version (the head). Open
 // proposals on it do not prevent the round; the round lists them.
-func (s *Service) OpenAdoption(ctx context.Context, doc string, in AdoptionInput) (*AdoptionRound, error) {
-	u, d, err := s.changeableDocument(ctx, doc, ActAdoptionOpen, false)
+func (s *Service) OpenAdoption(ctx context.Context, doc string, in drafts.AdoptionInput) (*drafts.AdoptionRound, error) {
+	u, d, err := s.changeableDocument(ctx, doc, drafts.ActAdoptionOpen, false)
 	if err != nil {
 		return nil, err
 	}
-	if d.State == StateAdoption {
-		return nil, Errorf(ECONFLICT, "an adoption round is open already (%s)", d.Round)
+	if d.State == drafts.StateAdoption {
+		return nil, drafts.Errorf(drafts.ECONFLICT, "an adoption round is open already (%s)", d.Round)
 	}
 	if in.Version == 0 {
 		in.Version = d.Head
 	}
 	if in.Version != d.Head {
-		return nil, &Error{Code: ECONFLICT, Message: fmt.Sprintf("version %d is not the head (version %d); only the head can be adopted", in.Version, d.Head)}
+		return nil, &drafts.Error{Code: drafts.ECONFLICT, Message: fmt.Sprintf("version %d is not the head (version %d); only the head can be adopted", in.Version, d.Head)}
 	}
 	now := s.now()
 	switch in.Procedure {
-	case ProcedureConsensus:
+	case drafts.ProcedureConsensus:
 		if in.Deadline != nil && !in.Deadline.After(now) {
-			return nil, &Error{Code: EINVALID, Message: "deadline: must be in the future", Fields: []FieldError{{Field: "deadline", Message: "in the past"}}}
+			return nil, &drafts.Error{Code: drafts.EINVALID, Message: "deadline: must be in the future", Fields: []drafts.FieldError{{Field: "deadline", Message: "in the past"}}}
 		}
-	case ProcedureSilence:
+	case drafts.ProcedureSilence:
 		if in.Deadline == nil {
-			return nil, &Error{Code: EINVALID, Message: "deadline: a silence procedure needs one", Fields: []FieldError{{Field: "deadline", Message: "required"}}}
+			return nil, &drafts.Error{Code: drafts.EINVALID, Message: "deadline: a silence procedure needs one", Fields: []drafts.FieldError{{Field: "deadline", Message: "required"}}}
 		}
 		if in.Deadline.Sub(now) < s.SilenceMin {
-			return nil, &Error{Code: EINVALID, Message: fmt.Sprintf("deadline: a silence procedure lasts at least %s", days(s.SilenceMin)),
-				Fields: []FieldError{{Field: "deadline", Message: "too early"}}}
+			return nil, &drafts.Error{Code: drafts.EINVALID, Message: fmt.Sprintf("deadline: a silence procedure lasts at least %s", days(s.SilenceMin)),
+				Fields: []drafts.FieldError{{Field: "deadline", Message: "too early"}}}
 		}
 		if s.SilenceMax > 0 && in.Deadline.Sub(now) > s.SilenceMax {
-			return nil, &Error{Code: EINVALID, Message: fmt.Sprintf("deadline: a silence procedure lasts at most %s", days(s.SilenceMax)),
-				Fields: []FieldError{{Field: "deadline", Message: "too late"}}}
+			return nil, &drafts.Error{Code: drafts.EINVALID, Message: fmt.Sprintf("deadline: a silence procedure lasts at most %s", days(s.SilenceMax)),
+				Fields: []drafts.FieldError{{Field: "deadline", Message: "too late"}}}
 		}
 	default:
-		return nil, &Error{Code: EINVALID, Message: `procedure: "consensus" or "silence"`, Fields: []FieldError{{Field: "procedure", Message: `"consensus" or "silence"`}}}
+		return nil, &drafts.Error{Code: drafts.EINVALID, Message: `procedure: "consensus" or "silence"`, Fields: []drafts.FieldError{{Field: "procedure", Message: `"consensus" or "silence"`}}}
 	}
-	open, err := s.allProposals(ctx, doc, ProposalFilter{Status: ProposalOpen})
+	open, err := s.allProposals(ctx, doc, drafts.ProposalFilter{Status: drafts.ProposalOpen})
 	if err != nil {
 		return nil, err
 	}
-	r := &AdoptionRound{
-		ID: s.NewID(), Document: doc, Version: in.Version, Procedure: in.Procedure, State: RoundOpen,
-		OpenedBy: u.ID, OpenedAt: now, Consents: []Response{}, Objections: []Response{},
+	r := &drafts.AdoptionRound{
+		ID: s.NewID(), Document: doc, Version: in.Version, Procedure: in.Procedure, State: drafts.RoundOpen,
+		OpenedBy: u.ID, OpenedAt: now, Consents: []drafts.Response{}, Objections: []drafts.Response{},
 	}
 	if in.Deadline != nil {
 		dl := in.Deadline.UTC().Truncate(time.Millisecond)
@@ -71,28 +66,28 @@ func (s *Service) OpenAdoption(ctx context.Context, doc string, in AdoptionInput
 	if _, err := s.createJSON(ctx, roundKey(doc, r.ID), r); err != nil {
 		return nil, err
 	}
-	if r.Procedure == ProcedureSilence {
+	if r.Procedure == drafts.ProcedureSilence {
 		if _, err := s.createJSON(ctx, dueKey(r), dueMarker{Document: doc, Round: r.ID}); err != nil {
 			s.discard(ctx, roundKey(doc, r.ID))
 			return nil, err
 		}
 	}
 	// The document moves to adoption only if no other round got there first.
-	if _, err := s.updateDocumentFrom(ctx, d, func(d *Document) error {
-		if d.State == StateAdoption {
-			return Errorf(ECONFLICT, "an adoption round is open already (%s)", d.Round)
+	if _, err := s.updateDocumentFrom(ctx, d, func(d *drafts.Document) error {
+		if d.State == drafts.StateAdoption {
+			return drafts.Errorf(drafts.ECONFLICT, "an adoption round is open already (%s)", d.Round)
 		}
 		if d.Head != in.Version {
-			return Errorf(ECONFLICT, "version %d is no longer the head", in.Version)
+			return drafts.Errorf(drafts.ECONFLICT, "version %d is no longer the head", in.Version)
 		}
-		if d.pending > d.Head {
-			return Errorf(ECONFLICT, "a new version of the document is being made; try again in a moment")
+		if d.Pending > d.Head {
+			return drafts.Errorf(drafts.ECONFLICT, "a new version of the document is being made; try again in a moment")
 		}
-		d.State, d.Round = StateAdoption, r.ID
+		d.State, d.Round = drafts.StateAdoption, r.ID
 		return nil
 	}); err != nil {
 		// Nothing refers to them: leave storage as it was.
-		if r.Procedure == ProcedureSilence {
+		if r.Procedure == drafts.ProcedureSilence {
 			s.discard(ctx, dueKey(r))
 		}
 		s.discard(ctx, roundKey(doc, r.ID))
@@ -126,20 +121,20 @@ func days(d time.Duration) string {
 // GetAdoption returns the document's current (or last) adoption round,
 // settling a silence procedure whose deadline has passed. ENOTFOUND if no
 // round was ever opened.
-func (s *Service) GetAdoption(ctx context.Context, doc string) (*AdoptionRound, error) {
-	_, d, err := s.documentFor(ctx, doc, ActDocumentRead)
+func (s *Service) GetAdoption(ctx context.Context, doc string) (*drafts.AdoptionRound, error) {
+	_, d, err := s.documentFor(ctx, doc, drafts.ActDocumentRead)
 	if err != nil {
 		return nil, err
 	}
 	if d.Round == "" {
-		return nil, Errorf(ENOTFOUND, "no adoption round on document %s", d.Symbol)
+		return nil, drafts.Errorf(drafts.ENOTFOUND, "no adoption round on document %s", d.Symbol)
 	}
 	return s.settle(ctx, doc, d.Round, d)
 }
 
 // loadRound reads a round.
-func (s *Service) loadRound(ctx context.Context, doc, id string) (*AdoptionRound, error) {
-	var r AdoptionRound
+func (s *Service) loadRound(ctx context.Context, doc, id string) (*drafts.AdoptionRound, error) {
+	var r drafts.AdoptionRound
 	etag, err := s.getJSON(ctx, roundKey(doc, id), &r)
 	if err != nil {
 		return nil, err
@@ -152,37 +147,37 @@ func (s *Service) loadRound(ctx context.Context, doc, id string) (*AdoptionRound
 // round's update carries its ETag, so of several replicas settling at once
 // exactly one records the adoption. d, when not nil, is the document as
 // this request read it (writes to it stay conditional).
-func (s *Service) settle(ctx context.Context, doc, id string, d *Document) (*AdoptionRound, error) {
+func (s *Service) settle(ctx context.Context, doc, id string, d *drafts.Document) (*drafts.AdoptionRound, error) {
 	r, err := s.loadRound(ctx, doc, id)
 	if err != nil {
 		return nil, err
 	}
-	if r.State != RoundOpen {
+	if r.State != drafts.RoundOpen {
 		// Ended: make sure the document followed (a request may have died
 		// between the round's update and the document's).
 		return r, s.applyRound(ctx, r, d)
 	}
-	if r.Procedure != ProcedureSilence || r.Deadline == nil || s.now().Before(*r.Deadline) {
+	if r.Procedure != drafts.ProcedureSilence || r.Deadline == nil || s.now().Before(*r.Deadline) {
 		return r, nil
 	}
-	return s.finish(ctx, r, RoundAdopted, *r.Deadline, d, nil)
+	return s.finish(ctx, r, drafts.RoundAdopted, *r.Deadline, d, nil)
 }
 
 // applyRound moves the document on after its round ended; it does nothing
 // when that is done already. d, when not nil, is the document as read: if
 // it has moved on from the round, it has for good, and nothing is read.
-func (s *Service) applyRound(ctx context.Context, r *AdoptionRound, d *Document) error {
-	if r.State == RoundOpen || d != nil && (d.Round != r.ID || d.State != StateAdoption) {
+func (s *Service) applyRound(ctx context.Context, r *drafts.AdoptionRound, d *drafts.Document) error {
+	if r.State == drafts.RoundOpen || d != nil && (d.Round != r.ID || d.State != drafts.StateAdoption) {
 		return nil
 	}
-	apply := func(d *Document) error {
-		if d.Round != r.ID || d.State != StateAdoption || r.State == RoundOpen {
+	apply := func(d *drafts.Document) error {
+		if d.Round != r.ID || d.State != drafts.StateAdoption || r.State == drafts.RoundOpen {
 			return errUnchanged
 		}
-		if r.State == RoundAdopted {
-			d.State, d.Adopted, d.AdoptedAt, d.AdoptedBy = StateAdopted, r.Version, r.ClosedAt, r.Procedure
+		if r.State == drafts.RoundAdopted {
+			d.State, d.Adopted, d.AdoptedAt, d.AdoptedBy = drafts.StateAdopted, r.Version, r.ClosedAt, r.Procedure
 		} else {
-			d.State = StateNegotiation
+			d.State = drafts.StateNegotiation
 		}
 		return nil
 	}
@@ -203,8 +198,8 @@ type cause struct{ action, ref, detail string }
 // when not nil, is the document as the request read it). If it ends the
 // round itself (not another request), it records first the event of what
 // caused the end, if any, then the end.
-func (s *Service) finish(ctx context.Context, r *AdoptionRound, state string, at time.Time, d *Document, why *cause) (*AdoptionRound, error) {
-	if state == RoundAdopted {
+func (s *Service) finish(ctx context.Context, r *drafts.AdoptionRound, state string, at time.Time, d *drafts.Document, why *cause) (*drafts.AdoptionRound, error) {
+	if state == drafts.RoundAdopted {
 		// A version created in a race with the round's opening means the
 		// text under adoption is not the head: it cannot be adopted. (No
 		// version can be recorded while the round is open, so the document
@@ -216,20 +211,20 @@ func (s *Service) finish(ctx context.Context, r *AdoptionRound, state string, at
 			}
 		}
 		if d.Head != r.Version {
-			state = RoundFailed
+			state = drafts.RoundFailed
 			s.record(ctx, r.Document, "adoption.superseded", fmt.Sprint(r.Version), fmt.Sprintf("version %d was created during the round", d.Head))
 		}
 	}
 	r.State, r.ClosedAt = state, &at
 	etag, err := s.updateJSON(ctx, roundKey(r.Document, r.ID), r, r.ETag)
-	if IsCode(err, EPRECONDITION) {
+	if drafts.IsCode(err, drafts.EPRECONDITION) {
 		// Another request or replica ended or changed it: report what it did.
 		cur, err := s.loadRound(ctx, r.Document, r.ID)
 		if err != nil {
 			return nil, err
 		}
-		if cur.State == RoundOpen {
-			return nil, Errorf(ECONFLICT, "the round changed meanwhile; try again")
+		if cur.State == drafts.RoundOpen {
+			return nil, drafts.Errorf(drafts.ECONFLICT, "the round changed meanwhile; try again")
 		}
 		return cur, s.applyRound(ctx, cur, nil)
 	}
@@ -237,77 +232,77 @@ func (s *Service) finish(ctx context.Context, r *AdoptionRound, state string, at
 		return nil, err
 	}
 	r.ETag = etag
-	if r.Procedure == ProcedureSilence && r.Deadline != nil {
+	if r.Procedure == drafts.ProcedureSilence && r.Deadline != nil {
 		s.discard(ctx, dueKey(r)) // the sweep would remove it at the deadline anyway
 	}
 	if err := s.applyRound(ctx, r, d); err != nil {
 		return nil, err
 	}
 	action := "adoption.failed"
-	if state == RoundAdopted {
+	if state == drafts.RoundAdopted {
 		action = "adoption.adopted"
 	}
 	if why != nil {
 		s.record(ctx, r.Document, why.action, why.ref, why.detail)
 	}
 	ctx2 := ctx
-	if r.Procedure == ProcedureSilence && state == RoundAdopted {
-		ctx2 = NewContextWithUser(ctx, &User{ID: "system"})
+	if r.Procedure == drafts.ProcedureSilence && state == drafts.RoundAdopted {
+		ctx2 = drafts.NewContextWithUser(ctx, &drafts.User{ID: "system"})
 	}
 	s.recordChange(ctx2, r.Document, "round/"+r.ID+"/end", action, fmt.Sprint(r.Version), r.Procedure)
 	return r, nil
 }
 
 // respond records a delegation's consent or objection in the open round.
-func (s *Service) respond(ctx context.Context, doc string, objection bool, reason string) (*AdoptionRound, error) {
-	action := ActAdoptionConsent
+func (s *Service) respond(ctx context.Context, doc string, objection bool, reason string) (*drafts.AdoptionRound, error) {
+	action := drafts.ActAdoptionConsent
 	if objection {
-		action = ActAdoptionObject
+		action = drafts.ActAdoptionObject
 	}
 	u, d, err := s.documentFor(ctx, doc, action)
 	if err != nil {
 		return nil, err
 	}
 	if u.Delegation == "" {
-		return nil, &Error{Code: EFORBIDDEN, Message: "only a member delegation can consent or object", Permission: action}
+		return nil, &drafts.Error{Code: drafts.EFORBIDDEN, Message: "only a member delegation can consent or object", Permission: action}
 	}
 	if objection {
-		if err := CheckNote("reason", reason, 20000, true); err != nil {
+		if err := drafts.CheckNote("reason", reason, 20000, true); err != nil {
 			return nil, err
 		}
 	}
 	if d.Round == "" {
-		return nil, Errorf(ECONFLICT, "no adoption round is open")
+		return nil, drafts.Errorf(drafts.ECONFLICT, "no adoption round is open")
 	}
-	var out *AdoptionRound
+	var out *drafts.AdoptionRound
 	recorded := false // the event went with the round's end
 	err = retry(func() error {
 		r, err := s.settle(ctx, doc, d.Round, d)
 		if err != nil {
 			return err
 		}
-		if r.State != RoundOpen {
-			return Errorf(ECONFLICT, "the adoption round is closed (%s)", r.State)
+		if r.State != drafts.RoundOpen {
+			return drafts.Errorf(drafts.ECONFLICT, "the adoption round is closed (%s)", r.State)
 		}
 		now := s.now()
-		resp := Response{Delegation: u.Delegation, Author: u.ID, Reason: reason, At: now}
-		if r.Procedure == ProcedureSilence {
+		resp := drafts.Response{Delegation: u.Delegation, Author: u.ID, Reason: reason, At: now}
+		if r.Procedure == drafts.ProcedureSilence {
 			if !objection {
-				return Errorf(ECONFLICT, "a silence procedure needs no consent: silence is consent")
+				return drafts.Errorf(drafts.ECONFLICT, "a silence procedure needs no consent: silence is consent")
 			}
 			if r.Deadline != nil && !now.Before(*r.Deadline) {
 				// The deadline passed since the round was read: settle it.
-				return Errorf(EPRECONDITION, "the deadline passed meanwhile")
+				return drafts.Errorf(drafts.EPRECONDITION, "the deadline passed meanwhile")
 			}
 			r.Objections = append(r.Objections, resp)
-			out, err = s.finish(ctx, r, RoundFailed, now, d, &cause{"adoption.objection", fmt.Sprint(r.Version), reason})
+			out, err = s.finish(ctx, r, drafts.RoundFailed, now, d, &cause{"adoption.objection", fmt.Sprint(r.Version), reason})
 			if err != nil {
 				return err
 			}
 			if !hasResponse(out.Objections, resp) {
 				// Another request ended the round first (the deadline's
 				// settlement): the objection is not in it.
-				return Errorf(ECONFLICT, "the adoption round ended (%s) before the objection was recorded", out.State)
+				return drafts.Errorf(drafts.ECONFLICT, "the adoption round ended (%s) before the objection was recorded", out.State)
 			}
 			recorded = true
 			return nil
@@ -339,7 +334,7 @@ func (s *Service) respond(ctx context.Context, doc string, objection bool, reaso
 }
 
 // hasResponse reports whether rs holds resp (same delegation, author and time).
-func hasResponse(rs []Response, resp Response) bool {
+func hasResponse(rs []drafts.Response, resp drafts.Response) bool {
 	for _, r := range rs {
 		if r.Delegation == resp.Delegation && r.Author == resp.Author && r.At.Equal(resp.At) {
 			return true
@@ -348,7 +343,7 @@ func hasResponse(rs []Response, resp Response) bool {
 	return false
 }
 
-func dropDelegation(rs []Response, delegation string) []Response {
+func dropDelegation(rs []drafts.Response, delegation string) []drafts.Response {
 	out := rs[:0]
 	for _, r := range rs {
 		if r.Delegation != delegation {
@@ -359,39 +354,39 @@ func dropDelegation(rs []Response, delegation string) []Response {
 }
 
 // Consent joins the consensus on the open round for the caller's delegation.
-func (s *Service) Consent(ctx context.Context, doc string) (*AdoptionRound, error) {
+func (s *Service) Consent(ctx context.Context, doc string) (*drafts.AdoptionRound, error) {
 	return s.respond(ctx, doc, false, "")
 }
 
 // Object records the caller's delegation's objection; in a silence
 // procedure before its deadline it breaks silence and ends the round.
-func (s *Service) Object(ctx context.Context, doc, reason string) (*AdoptionRound, error) {
+func (s *Service) Object(ctx context.Context, doc, reason string) (*drafts.AdoptionRound, error) {
 	return s.respond(ctx, doc, true, reason)
 }
 
 // CloseAdoption closes a consensus round: adopted if no delegation
 // objects, failed otherwise.
-func (s *Service) CloseAdoption(ctx context.Context, doc string) (*AdoptionRound, error) {
-	_, d, err := s.documentFor(ctx, doc, ActAdoptionClose)
+func (s *Service) CloseAdoption(ctx context.Context, doc string) (*drafts.AdoptionRound, error) {
+	_, d, err := s.documentFor(ctx, doc, drafts.ActAdoptionClose)
 	if err != nil {
 		return nil, err
 	}
-	if d.Round == "" || d.State != StateAdoption {
-		return nil, Errorf(ECONFLICT, "no adoption round is open")
+	if d.Round == "" || d.State != drafts.StateAdoption {
+		return nil, drafts.Errorf(drafts.ECONFLICT, "no adoption round is open")
 	}
 	r, err := s.settle(ctx, doc, d.Round, d)
 	if err != nil {
 		return nil, err
 	}
-	if r.State != RoundOpen {
-		return nil, Errorf(ECONFLICT, "the adoption round is closed (%s)", r.State)
+	if r.State != drafts.RoundOpen {
+		return nil, drafts.Errorf(drafts.ECONFLICT, "the adoption round is closed (%s)", r.State)
 	}
-	if r.Procedure != ProcedureConsensus {
-		return nil, Errorf(ECONFLICT, "a silence procedure ends at its deadline or when silence is broken")
+	if r.Procedure != drafts.ProcedureConsensus {
+		return nil, drafts.Errorf(drafts.ECONFLICT, "a silence procedure ends at its deadline or when silence is broken")
 	}
-	state := RoundAdopted
+	state := drafts.RoundAdopted
 	if len(r.Objections) > 0 {
-		state = RoundFailed
+		state = drafts.RoundFailed
 	}
 	return s.finish(ctx, r, state, s.now(), d, nil)
 }
@@ -400,7 +395,7 @@ func (s *Service) CloseAdoption(ctx context.Context, doc string) (*AdoptionRound
 // prefix of open rounds keyed by deadline: a sweep lists the prefix from
 // its start and stops at the first deadline still ahead, so it reads no
 // document that has nothing due.
-func dueKey(r *AdoptionRound) string {
+func dueKey(r *drafts.AdoptionRound) string {
 	return fmt.Sprintf("rounds-due/%s_%s_%s.json", r.Deadline.UTC().Format(dueTimeFormat), r.Document, r.ID)
 }
 
@@ -411,7 +406,7 @@ const dueTimeFormat = "20060102T150405.000Z"
 func parseDueKey(key string) (time.Time, string, string, bool) {
 	name := strings.TrimSuffix(strings.TrimPrefix(key, "rounds-due/"), ".json")
 	parts := strings.Split(name, "_")
-	if len(parts) != 3 || !validID(parts[1]) || !validID(parts[2]) {
+	if len(parts) != 3 || !drafts.ValidID(parts[1]) || !drafts.ValidID(parts[2]) {
 		return time.Time{}, "", "", false
 	}
 	t, err := time.Parse(dueTimeFormat, parts[0])
@@ -447,11 +442,11 @@ func (s *Service) SettleDue(ctx context.Context) error {
 				return nil
 			}
 			r, err := s.settle(ctx, doc, round, nil)
-			if err != nil && !IsCode(err, ENOTFOUND) {
+			if err != nil && !drafts.IsCode(err, drafts.ENOTFOUND) {
 				s.Log.Error("settling adoption round", "document", doc, "err", err)
 				continue
 			}
-			if r == nil || r.State != RoundOpen {
+			if r == nil || r.State != drafts.RoundOpen {
 				s.discard(ctx, o.Key)
 			}
 		}
@@ -487,7 +482,7 @@ func (s *Service) markAllDue(ctx context.Context) error {
 			if err := s.claimStoredSymbol(ctx, sd.Document); err != nil {
 				return err
 			}
-			if sd.State != StateAdoption || sd.Round == "" {
+			if sd.State != drafts.StateAdoption || sd.Round == "" {
 				continue
 			}
 			r, err := s.loadRound(ctx, sd.ID, sd.Round)
@@ -495,8 +490,8 @@ func (s *Service) markAllDue(ctx context.Context) error {
 				s.Log.Error("reading adoption round", "document", sd.ID, "err", err)
 				continue
 			}
-			if r.State == RoundOpen && r.Procedure == ProcedureSilence && r.Deadline != nil {
-				if _, err := s.createJSON(ctx, dueKey(r), dueMarker{Document: r.Document, Round: r.ID}); err != nil && !IsCode(err, ECONFLICT) {
+			if r.State == drafts.RoundOpen && r.Procedure == drafts.ProcedureSilence && r.Deadline != nil {
+				if _, err := s.createJSON(ctx, dueKey(r), dueMarker{Document: r.Document, Round: r.ID}); err != nil && !drafts.IsCode(err, drafts.ECONFLICT) {
 					return err
 				}
 			}

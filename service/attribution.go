@@ -1,21 +1,13 @@
-package drafts
+package service
 
 import (
 	"context"
+	"slices"
 	"sort"
 	"strings"
-)
 
-// ChairName names the chair of a body as the author of changes: "Chair
-// (SWG)". A tracked diff credits to it, in place of a delegation, the text
-// of a chair's revised version and of a compromise the chair set when
-// merging (MergeInput.Resolutions).
-func ChairName(body string) string {
-	if body == "" {
-		return "Chair"
-	}
-	return "Chair (" + body + ")"
-}
+	"chancery/drafts"
+)
 
 // author is who made a change: a delegation's proposal, or the chair
 // (proposal "", delegation ChairName).
@@ -26,12 +18,12 @@ type author struct {
 // versionStep is what one version did to the text of the one before it:
 // who changed which provision.
 type versionStep struct {
-	prev, v *Version
+	prev, v *drafts.Version
 	// chairChanged holds the provisions the chair wrote in this step: all
 	// those a revised version changed, or a merge's resolutions.
 	chairChanged map[string]bool
 	// by lists, per provision, the merged proposals that changed it.
-	by map[string][]*Proposal
+	by map[string][]*drafts.Proposal
 }
 
 // authors returns who changed provision id in the step.
@@ -57,7 +49,7 @@ func (st *versionStep) pick(chair, id, text string, del bool) []author {
 	}
 	var out []author
 	for _, p := range st.by[id] {
-		if t, ok := p.proposedText(id); ok && strings.Contains(t, text) != del {
+		if t, ok := p.ReplacementText(id); ok && strings.Contains(t, text) != del {
 			out = append(out, author{delegation: p.Delegation, proposal: p.ID})
 		}
 	}
@@ -75,21 +67,21 @@ func (st *versionStep) pick(chair, id, text string, del bool) []author {
 // replaced, and across several merges each change keeps its own author.
 // Proposals already read may be given in known (by id): they are not read
 // again.
-func (s *Service) attributeVersions(ctx context.Context, d *Diff, versions []*Version, body string, known map[string]*Proposal) {
-	chair := ChairName(body)
+func (s *Service) attributeVersions(ctx context.Context, d *drafts.Diff, versions []*drafts.Version, body string, known map[string]*drafts.Proposal) {
+	chair := drafts.ChairName(body)
 	doc := versions[0].Document
-	proposals := make(map[string]*Proposal, len(known))
+	proposals := make(map[string]*drafts.Proposal, len(known))
 	for id, p := range known {
 		proposals[id] = p
 	}
 	steps := make([]*versionStep, len(versions)-1)
 	for i := range steps {
 		prev, v := versions[i], versions[i+1]
-		st := &versionStep{prev: prev, v: v, chairChanged: map[string]bool{}, by: map[string][]*Proposal{}}
+		st := &versionStep{prev: prev, v: v, chairChanged: map[string]bool{}, by: map[string][]*drafts.Proposal{}}
 		if len(v.Merged) == 0 {
 			// A chair's revised version: every provision it changed.
 			for _, c := range s.Differ.Provisions(prev.Provisions, v.Provisions).Changes {
-				if c.Kind != ChangeUnchanged {
+				if c.Kind != drafts.ChangeUnchanged {
 					st.chairChanged[c.Provision] = true
 				}
 			}
@@ -107,7 +99,7 @@ func (s *Service) attributeVersions(ctx context.Context, d *Diff, versions []*Ve
 			if !ok {
 				var err error
 				if p, err = s.readProposal(ctx, doc, a.Proposal); err != nil {
-					p = &Proposal{ID: a.Proposal, Delegation: a.Delegation}
+					p = &drafts.Proposal{ID: a.Proposal, Delegation: a.Delegation}
 				}
 				proposals[a.Proposal] = p
 			}
@@ -126,7 +118,7 @@ func (s *Service) attributeVersions(ctx context.Context, d *Diff, versions []*Ve
 	}
 	for i := range d.Changes {
 		c := &d.Changes[i]
-		if c.Kind == ChangeUnchanged {
+		if c.Kind == drafts.ChangeUnchanged {
 			continue
 		}
 		// Everyone who changed the provision on the way.
@@ -139,10 +131,10 @@ func (s *Service) attributeVersions(ctx context.Context, d *Diff, versions []*Ve
 			}
 		}
 		var credited []author
-		if len(c.Segments) > 0 && (c.Modified || c.Kind == ChangeModified) {
+		if len(c.Segments) > 0 && (c.Modified || c.Kind == drafts.ChangeModified) {
 			c.Segments, credited = s.blame(c, texts, steps, chair, all)
 		}
-		if len(credited) == 0 || c.Moved || c.Renumbered || c.Kind != ChangeModified {
+		if len(credited) == 0 || c.Moved || c.Renumbered || c.Kind != drafts.ChangeModified {
 			for _, a := range all {
 				if !containsAuthor(credited, a) {
 					credited = append(credited, a)
@@ -151,10 +143,10 @@ func (s *Service) attributeVersions(ctx context.Context, d *Diff, versions []*Ve
 		}
 		c.Delegations, c.Proposals = nil, nil
 		for _, a := range credited {
-			if !contains(c.Delegations, a.delegation) {
+			if !slices.Contains(c.Delegations, a.delegation) {
 				c.Delegations = append(c.Delegations, a.delegation)
 			}
-			if a.proposal != "" && !contains(c.Proposals, a.proposal) {
+			if a.proposal != "" && !slices.Contains(c.Proposals, a.proposal) {
 				c.Proposals = append(c.Proposals, a.proposal)
 			}
 		}
@@ -162,7 +154,7 @@ func (s *Service) attributeVersions(ctx context.Context, d *Diff, versions []*Ve
 		if len(all) == 1 {
 			// One author of every change: each segment says so too.
 			for j := range c.Segments {
-				if sg := &c.Segments[j]; sg.Op != SegEqual && sg.Delegation == "" {
+				if sg := &c.Segments[j]; sg.Op != drafts.SegEqual && sg.Delegation == "" {
 					sg.Delegation, sg.Proposal = all[0].delegation, all[0].proposal
 				}
 			}
@@ -184,7 +176,7 @@ func containsAuthor(list []author, a author) bool {
 // splits its segments by the step that inserted or deleted each part,
 // attributing each part to that step's author. It returns the segments and
 // the authors credited.
-func (s *Service) blame(c *Change, byVersion []map[string]string, steps []*versionStep, chair string, all []author) ([]Segment, []author) {
+func (s *Service) blame(c *drafts.Change, byVersion []map[string]string, steps []*versionStep, chair string, all []author) ([]drafts.Segment, []author) {
 	texts := make([]string, len(byVersion))
 	for i, m := range byVersion {
 		text, ok := m[c.Provision]
@@ -229,18 +221,18 @@ func (s *Service) blame(c *Change, byVersion []map[string]string, steps []*versi
 		for _, sg := range segs {
 			n := len(sg.Text)
 			switch sg.Op {
-			case SegEqual:
+			case drafts.SegEqual:
 				for j := 0; j < n; j++ {
 					moved[po+j] = co + j
 				}
 				next = append(next, origin[po:po+n]...)
 				po, co = po+n, co+n
-			case SegDelete:
+			case drafts.SegDelete:
 				for j := 0; j < n; j++ {
 					moved[po+j] = -1
 				}
 				po += n
-			case SegInsert:
+			case drafts.SegInsert:
 				for j := 0; j < n; j++ {
 					next = append(next, k)
 				}
@@ -261,12 +253,12 @@ func (s *Service) blame(c *Change, byVersion []map[string]string, steps []*versi
 		}
 	}
 
-	var out []Segment
+	var out []drafts.Segment
 	var credited []author
 	add := func(op, text string, step int) {
-		sg := Segment{Op: op, Text: text}
+		sg := drafts.Segment{Op: op, Text: text}
 		if step > 0 {
-			as := steps[step-1].pick(chair, c.Provision, text, op == SegDelete)
+			as := steps[step-1].pick(chair, c.Provision, text, op == drafts.SegDelete)
 			if len(as) > 0 {
 				// A segment names one author; the change names them all.
 				sg.Delegation, sg.Proposal = as[0].delegation, as[0].proposal
@@ -295,17 +287,17 @@ func (s *Service) blame(c *Change, byVersion []map[string]string, steps []*versi
 	for _, sg := range c.Segments {
 		n := len(sg.Text)
 		switch sg.Op {
-		case SegEqual:
+		case drafts.SegEqual:
 			out = append(out, sg)
 			oo, no = oo+n, no+n
-		case SegDelete:
+		case drafts.SegDelete:
 			if oo+n > len(gone) {
 				return c.Segments, nil
 			}
 			o := oo
 			split(sg.Op, sg.Text, func(b int) int { return gone[o+b] })
 			oo += n
-		case SegInsert:
+		case drafts.SegInsert:
 			if no+n > len(origin) {
 				return c.Segments, nil
 			}

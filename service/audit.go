@@ -1,4 +1,4 @@
-package drafts
+package service
 
 import (
 	"context"
@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"chancery/drafts"
 )
 
 // Every stored change (a proposal, a version, a status change, a round
@@ -29,7 +31,7 @@ import (
 // changeRecord is a stored change and the event that records it.
 type changeRecord struct {
 	change string
-	event  func() *Event
+	event  func() *drafts.Event
 }
 
 // pendingEvents are events that could not be written yet.
@@ -40,14 +42,14 @@ type pendingEvents struct {
 
 type pendingEvent struct {
 	doc string
-	e   *Event
+	e   *drafts.Event
 }
 
 // maxPending bounds the events kept for retry; past it the oldest are
 // left to CompleteEvents.
 const maxPending = 10000
 
-func (p *pendingEvents) add(doc string, e *Event) {
+func (p *pendingEvents) add(doc string, e *drafts.Event) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if len(p.events) >= maxPending {
@@ -75,7 +77,7 @@ type uncertainDocs struct {
 // noteUncertain marks the document of key when a write to it failed in a
 // way that leaves unknown whether it happened.
 func (s *Service) noteUncertain(key string, err error) {
-	if err == nil || !IsCode(err, EUNAVAILABLE) {
+	if err == nil || !drafts.IsCode(err, drafts.EUNAVAILABLE) {
 		return
 	}
 	doc := ""
@@ -85,7 +87,7 @@ func (s *Service) noteUncertain(key string, err error) {
 	case strings.HasPrefix(key, "documents/"):
 		doc = strings.TrimSuffix(strings.TrimPrefix(key, "documents/"), ".json")
 	}
-	if !validID(doc) {
+	if !drafts.ValidID(doc) {
 		return
 	}
 	s.uncertain.mu.Lock()
@@ -139,7 +141,7 @@ func (s *Service) retryEvents(ctx context.Context) error {
 	for _, p := range s.pending.take() {
 		err := func() error {
 			if p.e.Change == "" {
-				_, err := s.appendEvents(ctx, p.doc, []*Event{p.e})
+				_, err := s.appendEvents(ctx, p.doc, []*drafts.Event{p.e})
 				return err
 			}
 			sc, ok := scans[p.doc]
@@ -190,7 +192,7 @@ func (s *Service) scanChain(ctx context.Context, doc string) (*chainScan, error)
 			return nil, err
 		}
 		for _, o := range objs {
-			e, err := getImmutable(ctx, s, o.Key, (*Event).clone)
+			e, err := getImmutable(ctx, s, o.Key, cloneEvent)
 			if err != nil {
 				return nil, err
 			}
@@ -208,7 +210,7 @@ func newChainScan() *chainScan {
 }
 
 // note takes in one event of the chain, in order.
-func (sc *chainScan) note(e *Event) {
+func (sc *chainScan) note(e *drafts.Event) {
 	if e.Seq > sc.head.Seq {
 		sc.head = eventHead{Seq: e.Seq, Hash: e.Hash}
 	}
@@ -228,7 +230,7 @@ func (sc *chainScan) note(e *Event) {
 
 // appendFrom appends e after head, walking past every event written
 // since; if one of them records e's change, e is not written again.
-func (s *Service) appendFrom(ctx context.Context, doc string, e *Event, head eventHead) error {
+func (s *Service) appendFrom(ctx context.Context, doc string, e *drafts.Event, head eventHead) error {
 	if err := s.appendAfter(ctx, doc, &head, e); err != nil {
 		return err
 	}
@@ -236,12 +238,12 @@ func (s *Service) appendFrom(ctx context.Context, doc string, e *Event, head eve
 	var hint eventHead
 	etag, err := s.getJSON(ctx, eventHeadKey(doc), &hint)
 	switch {
-	case IsCode(err, ENOTFOUND):
+	case drafts.IsCode(err, drafts.ENOTFOUND):
 		_, err = s.createJSON(ctx, eventHeadKey(doc), eventHead{Seq: e.Seq, Hash: e.Hash})
 	case err == nil && hint.Seq < e.Seq:
 		_, err = s.updateJSON(ctx, eventHeadKey(doc), eventHead{Seq: e.Seq, Hash: e.Hash}, etag)
 	}
-	if err != nil && !IsCode(err, ECONFLICT) && !IsCode(err, EPRECONDITION) {
+	if err != nil && !drafts.IsCode(err, drafts.ECONFLICT) && !drafts.IsCode(err, drafts.EPRECONDITION) {
 		return err
 	}
 	return nil
@@ -273,15 +275,15 @@ func (s *Service) storedChanges(ctx context.Context, doc string, sc *chainScan) 
 		if len(v.Merged) > 0 {
 			action, detail = "merge", strings.Join(v.Merged, ",")
 		}
-		out = append(out, dated{v.CreatedAt, changeRecord{fmt.Sprintf("version/%d", n), func() *Event {
-			return &Event{Actor: v.Author, Delegation: v.Delegation, Action: action, Ref: fmt.Sprint(n), Detail: detail}
+		out = append(out, dated{v.CreatedAt, changeRecord{fmt.Sprintf("version/%d", n), func() *drafts.Event {
+			return &drafts.Event{Actor: v.Author, Delegation: v.Delegation, Action: action, Ref: fmt.Sprint(n), Detail: detail}
 		}}})
 	}
 	objs, err := s.allInfos(ctx, "texts/"+doc+"/proposals/")
 	if err != nil {
 		return nil, err
 	}
-	ps, _, err := readListed(ctx, s, objs, (*Proposal).clone)
+	ps, _, err := readListed(ctx, s, objs, cloneProposal)
 	if err != nil {
 		return nil, err
 	}
@@ -289,8 +291,8 @@ func (s *Service) storedChanges(ctx context.Context, doc string, sc *chainScan) 
 		if p == nil {
 			continue // removed since listed (a failed request's leftover)
 		}
-		out = append(out, dated{p.CreatedAt, changeRecord{"proposal/" + p.ID, func() *Event {
-			return &Event{Actor: p.Author, Delegation: p.Delegation, Action: "proposal.create", Ref: p.ID,
+		out = append(out, dated{p.CreatedAt, changeRecord{"proposal/" + p.ID, func() *drafts.Event {
+			return &drafts.Event{Actor: p.Author, Delegation: p.Delegation, Action: "proposal.create", Ref: p.ID,
 				Detail: fmt.Sprintf("base %d, %d operations", p.Base, len(p.Operations))}
 		}}})
 	}
@@ -311,20 +313,20 @@ func (s *Service) storedChanges(ctx context.Context, doc string, sc *chainScan) 
 			legacyOpen[ref]++
 			continue
 		}
-		out = append(out, dated{r.OpenedAt, changeRecord{"round/" + r.ID, func() *Event {
+		out = append(out, dated{r.OpenedAt, changeRecord{"round/" + r.ID, func() *drafts.Event {
 			detail := r.Procedure
 			if r.Deadline != nil {
 				detail += " until " + r.Deadline.Format(time.RFC3339)
 			}
-			return &Event{Actor: r.OpenedBy, Action: "adoption.open", Ref: ref, Detail: detail}
+			return &drafts.Event{Actor: r.OpenedBy, Action: "adoption.open", Ref: ref, Detail: detail}
 		}}})
-		if r.State != RoundOpen && r.ClosedAt != nil {
-			out = append(out, dated{*r.ClosedAt, changeRecord{"round/" + r.ID + "/end", func() *Event {
+		if r.State != drafts.RoundOpen && r.ClosedAt != nil {
+			out = append(out, dated{*r.ClosedAt, changeRecord{"round/" + r.ID + "/end", func() *drafts.Event {
 				action := "adoption.failed"
-				if r.State == RoundAdopted {
+				if r.State == drafts.RoundAdopted {
 					action = "adoption.adopted"
 				}
-				return &Event{Actor: "system", Action: action, Ref: ref, Detail: r.Procedure}
+				return &drafts.Event{Actor: "system", Action: action, Ref: ref, Detail: r.Procedure}
 			}}})
 		}
 	}
@@ -342,8 +344,8 @@ func (s *Service) storedChanges(ctx context.Context, doc string, sc *chainScan) 
 			return nil, err
 		}
 		for _, c := range st.Log {
-			out = append(out, dated{c.At, changeRecord{fmt.Sprintf("status/%d/%d", n, c.Rev), func() *Event {
-				return &Event{Actor: c.Actor, Delegation: c.Delegation, Action: "provision.status", Ref: fmt.Sprintf("%d/%s", n, c.Provision), Detail: c.Status}
+			out = append(out, dated{c.At, changeRecord{fmt.Sprintf("status/%d/%d", n, c.Rev), func() *drafts.Event {
+				return &drafts.Event{Actor: c.Actor, Delegation: c.Delegation, Action: "provision.status", Ref: fmt.Sprintf("%d/%s", n, c.Provision), Detail: c.Status}
 			}}})
 		}
 	}
@@ -369,8 +371,8 @@ func (s *Service) allKeys(ctx context.Context, prefix string) ([]string, error) 
 }
 
 // allInfos lists every object under prefix.
-func (s *Service) allInfos(ctx context.Context, prefix string) ([]ObjectInfo, error) {
-	var all []ObjectInfo
+func (s *Service) allInfos(ctx context.Context, prefix string) ([]drafts.ObjectInfo, error) {
+	var all []drafts.ObjectInfo
 	after := ""
 	for {
 		objs, next, err := s.Store.List(ctx, prefix, after, 1000)

@@ -1,4 +1,4 @@
-package drafts_test
+package service_test
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 
 	"chancery/diffing"
 	"chancery/drafts"
+	"chancery/service"
 )
 
 // countingStore counts the operations on a store, by kind.
@@ -76,8 +77,8 @@ func total(ops map[string]int) int {
 func TestAuthenticationIsOneRead(t *testing.T) {
 	local := MustOpenLocal(t)
 	store := newCountingStore(local)
-	svc := drafts.NewService(store, diffing.New(), MustPolicy(t))
-	replica := drafts.NewService(store, diffing.New(), MustPolicy(t))
+	svc := service.New(store, diffing.New(), MustPolicy(t))
+	replica := service.New(store, diffing.New(), MustPolicy(t))
 	sys := drafts.NewSystemContext(context.Background())
 	if err := svc.CreateDelegation(sys, &drafts.Delegation{ID: "JP", Name: "Japan", Status: drafts.StatusObserver}); err != nil {
 		t.Fatal(err)

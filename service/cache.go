@@ -1,14 +1,14 @@
-package drafts
+package service
 
 import (
 	"bytes"
 	"container/list"
 	"context"
 	"encoding/json"
-	"maps"
-	"slices"
 	"sync"
 	"sync/atomic"
+
+	"chancery/drafts"
 )
 
 // DefaultCacheBytes bounds the cache of immutable objects when
@@ -95,20 +95,12 @@ func (c *lru) put(key string, val any, size int64) {
 	c.add(key, val, size)
 }
 
-// CacheStats counts the lookups of the cache of immutable objects.
-type CacheStats struct {
-	Hits, Misses uint64
-	// Bytes is the stored size of what the cache holds; Objects how many.
-	Bytes   int64
-	Objects int
-}
-
 // CacheStats returns the counts of the cache of immutable objects.
-func (s *Service) CacheStats() CacheStats {
+func (s *Service) CacheStats() drafts.CacheStats {
 	c := s.immutable()
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return CacheStats{Hits: c.hits.Load(), Misses: c.misses.Load(), Bytes: c.size, Objects: len(c.items)}
+	return drafts.CacheStats{Hits: c.hits.Load(), Misses: c.misses.Load(), Bytes: c.size, Objects: len(c.items)}
 }
 
 // immutable returns the cache, made on first use with Service.CacheBytes.
@@ -137,7 +129,7 @@ func getImmutable[T any](ctx context.Context, s *Service, key string, clone func
 	}
 	v := new(T)
 	if err := json.Unmarshal(obj.Data, v); err != nil {
-		return nil, WrapError(EINTERNAL, err, "stored object %s is damaged", key)
+		return nil, drafts.WrapError(drafts.EINTERNAL, err, "stored object %s is damaged", key)
 	}
 	c.add(key, v, int64(len(obj.Data)))
 	return clone(v), nil
@@ -168,7 +160,7 @@ func getMutable[T any](ctx context.Context, s *Service, key string, clone func(*
 	}
 	v := new(T)
 	if err := json.Unmarshal(obj.Data, v); err != nil {
-		return nil, "", WrapError(EINTERNAL, err, "stored object %s is damaged", key)
+		return nil, "", drafts.WrapError(drafts.EINTERNAL, err, "stored object %s is damaged", key)
 	}
 	c.put(key, &decoding{data: obj.Data, val: clone(v)}, int64(len(obj.Data)))
 	return v, obj.ETag, nil
@@ -185,7 +177,7 @@ func listedKey(key, etag string) string { return key + "\x00" + etag }
 // If-Match would not work), and the listing is as current as a read, so
 // the decoding is too, whichever replica wrote it. A list page of objects
 // seen before is one listing, not one read per item.
-func readListed[T any](ctx context.Context, s *Service, objs []ObjectInfo, clone func(*T) *T) ([]*T, []string, error) {
+func readListed[T any](ctx context.Context, s *Service, objs []drafts.ObjectInfo, clone func(*T) *T) ([]*T, []string, error) {
 	c := s.immutable()
 	out := make([]*T, len(objs))
 	etags := make([]string, len(objs))
@@ -202,7 +194,7 @@ func readListed[T any](ctx context.Context, s *Service, objs []ObjectInfo, clone
 	err := s.inParallel(ctx, len(missing), func(ctx context.Context, j int) error {
 		i := missing[j]
 		obj, err := s.Store.Get(ctx, objs[i].Key)
-		if IsCode(err, ENOTFOUND) {
+		if drafts.IsCode(err, drafts.ENOTFOUND) {
 			return nil
 		}
 		if err != nil {
@@ -210,7 +202,7 @@ func readListed[T any](ctx context.Context, s *Service, objs []ObjectInfo, clone
 		}
 		v := new(T)
 		if err := json.Unmarshal(obj.Data, v); err != nil {
-			return WrapError(EINTERNAL, err, "stored object %s is damaged", obj.Key)
+			return drafts.WrapError(drafts.EINTERNAL, err, "stored object %s is damaged", obj.Key)
 		}
 		rememberListed(s, objs[i].Key, obj.ETag, clone(v), len(obj.Data))
 		out[i], etags[i] = v, obj.ETag
@@ -229,89 +221,4 @@ func rememberListed[T any](s *Service, key, etag string, v *T, size int) {
 	if etag != "" {
 		s.immutable().put(listedKey(key, etag), v, int64(size))
 	}
-}
-
-func (t *Token) clone() *Token {
-	c := *t
-	if t.RevokedAt != nil {
-		r := *t.RevokedAt
-		c.RevokedAt = &r
-	}
-	if t.Holder != nil {
-		h := *t.Holder
-		c.Holder = &h
-	}
-	return &c
-}
-
-func (d *storedDocument) clone() *storedDocument {
-	if d.Document == nil {
-		c := *d
-		return &c
-	}
-	c := *d.Document
-	if d.AdoptedAt != nil {
-		a := *d.AdoptedAt
-		c.AdoptedAt = &a
-	}
-	if d.Agreement != nil {
-		a := *d.Agreement
-		c.Agreement = &a
-	}
-	sd := *d
-	sd.Document = &c
-	return &sd
-}
-
-func (st *provisionStatuses) clone() *provisionStatuses {
-	c := *st
-	c.Statuses = maps.Clone(st.Statuses)
-	c.Log = slices.Clone(st.Log)
-	return &c
-}
-
-// clone returns a copy of v whose slices and maps are its own.
-func (v *Version) clone() *Version {
-	c := *v
-	c.Provisions = slices.Clone(v.Provisions)
-	c.Merged = slices.Clone(v.Merged)
-	c.Resolutions = slices.Clone(v.Resolutions)
-	c.Attribution = slices.Clone(v.Attribution)
-	c.AcceptedModified = slices.Clone(v.AcceptedModified)
-	c.Obsolete = maps.Clone(v.Obsolete)
-	c.MergedETags = maps.Clone(v.MergedETags)
-	return &c
-}
-
-func (p *Proposal) clone() *Proposal {
-	c := *p
-	c.Operations = slices.Clone(p.Operations)
-	for i, o := range c.Operations {
-		if o.Number != nil {
-			n := *o.Number
-			c.Operations[i].Number = &n
-		}
-	}
-	c.Cosponsors = slices.Clone(p.Cosponsors)
-	c.Comments = slices.Clone(p.Comments)
-	if p.ClosedAt != nil {
-		t := *p.ClosedAt
-		c.ClosedAt = &t
-	}
-	return &c
-}
-
-func (u *User) clone() *User {
-	c := *u
-	return &c
-}
-
-func (d *Delegation) clone() *Delegation {
-	c := *d
-	return &c
-}
-
-func (e *Event) clone() *Event {
-	c := *e
-	return &c
 }

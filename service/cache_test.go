@@ -1,4 +1,4 @@
-package drafts_test
+package service_test
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 
 	"chancery/diffing"
 	"chancery/drafts"
+	"chancery/service"
 )
 
 // TestImmutableCache: a version is read from storage once per process;
@@ -26,7 +27,7 @@ func TestImmutableCache(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			store := newCountingStore(MustOpenLocal(t))
-			svc := drafts.NewService(store, diffing.New(), MustPolicy(t))
+			svc := service.New(store, diffing.New(), MustPolicy(t))
 			svc.CacheBytes = tt.bytes
 			chair := drafts.NewContextWithUser(context.Background(), &matrixSubjects[1].user)
 			var docs []string
@@ -100,7 +101,7 @@ func TestCachedVersionIsTheCallersOwn(t *testing.T) {
 func TestDecodedMutableObjectsNeverStale(t *testing.T) {
 	store := MustOpenLocal(t)
 	a := MustFixture(t, store, "1. One.\n\n2. Two.\n")
-	b := drafts.NewService(store, diffing.New(), MustPolicy(t)) // a second replica
+	b := service.New(store, diffing.New(), MustPolicy(t)) // a second replica
 
 	// Document: a caller scribbles on what it got (the second read is
 	// decoded already), then the head moves on replica a.
@@ -161,7 +162,7 @@ func TestDecodedMutableObjectsNeverStale(t *testing.T) {
 // and forgotten in clone fails here), and shares nothing with it: filling
 // the copy with other values leaves the original as it was.
 func TestDecodedCopiesWholeAndOwn(t *testing.T) {
-	for name, r := range drafts.DecodedRecords {
+	for name, r := range service.DecodedRecords {
 		t.Run(name, func(t *testing.T) {
 			orig, want := r.New(), r.New()
 			fill(reflect.ValueOf(orig), 1)

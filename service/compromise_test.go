@@ -1,4 +1,4 @@
-package drafts_test
+package service_test
 
 import (
 	"context"

@@ -1,7 +1,9 @@
-package drafts
+package service
 
 import (
 	"context"
+
+	"chancery/drafts"
 )
 
 func delegationKey(id string) string { return "directory/delegations/" + id + ".json" }
@@ -9,21 +11,21 @@ func userObjectKey(id string) string { return "directory/users/" + id + ".json" 
 func tokenKey(id string) string      { return "directory/tokens/" + id + ".json" }
 
 // Me returns the user of ctx.
-func (s *Service) Me(ctx context.Context) (*User, error) {
-	return s.directoryFor(ctx, ActMeRead)
+func (s *Service) Me(ctx context.Context) (*drafts.User, error) {
+	return s.directoryFor(ctx, drafts.ActMeRead)
 }
 
 // CreateDelegation adds a delegation. ECONFLICT if the id is taken.
-func (s *Service) CreateDelegation(ctx context.Context, d *Delegation) error {
-	if _, err := s.directoryFor(ctx, ActDelegationCreate); err != nil {
+func (s *Service) CreateDelegation(ctx context.Context, d *drafts.Delegation) error {
+	if _, err := s.directoryFor(ctx, drafts.ActDelegationCreate); err != nil {
 		return err
 	}
 	if err := d.Validate(); err != nil {
 		return err
 	}
 	if _, err := s.createJSON(ctx, delegationKey(d.ID), d); err != nil {
-		if IsCode(err, ECONFLICT) {
-			return Errorf(ECONFLICT, "delegation %s exists already", d.ID)
+		if drafts.IsCode(err, drafts.ECONFLICT) {
+			return drafts.Errorf(drafts.ECONFLICT, "delegation %s exists already", d.ID)
 		}
 		return err
 	}
@@ -31,21 +33,21 @@ func (s *Service) CreateDelegation(ctx context.Context, d *Delegation) error {
 }
 
 // GetDelegation returns a delegation. ENOTFOUND if there is none.
-func (s *Service) GetDelegation(ctx context.Context, id string) (*Delegation, error) {
-	if _, err := s.directoryFor(ctx, ActDelegationList); err != nil {
+func (s *Service) GetDelegation(ctx context.Context, id string) (*drafts.Delegation, error) {
+	if _, err := s.directoryFor(ctx, drafts.ActDelegationList); err != nil {
 		return nil, err
 	}
 	return s.getDelegation(ctx, id)
 }
 
-func (s *Service) getDelegation(ctx context.Context, id string) (*Delegation, error) {
-	if !delegationIDPattern.MatchString(id) {
-		return nil, Errorf(ENOTFOUND, "no delegation %q", id)
+func (s *Service) getDelegation(ctx context.Context, id string) (*drafts.Delegation, error) {
+	if !drafts.ValidDelegationID(id) {
+		return nil, drafts.Errorf(drafts.ENOTFOUND, "no delegation %q", id)
 	}
-	var d Delegation
+	var d drafts.Delegation
 	if _, err := s.getJSON(ctx, delegationKey(id), &d); err != nil {
-		if IsCode(err, ENOTFOUND) {
-			return nil, Errorf(ENOTFOUND, "no delegation %q", id)
+		if drafts.IsCode(err, drafts.ENOTFOUND) {
+			return nil, drafts.Errorf(drafts.ENOTFOUND, "no delegation %q", id)
 		}
 		return nil, err
 	}
@@ -53,16 +55,16 @@ func (s *Service) getDelegation(ctx context.Context, id string) (*Delegation, er
 }
 
 // ListDelegations returns one page of delegations, by id.
-func (s *Service) ListDelegations(ctx context.Context, opt ListOptions) (*Page[*Delegation], error) {
-	if _, err := s.directoryFor(ctx, ActDelegationList); err != nil {
+func (s *Service) ListDelegations(ctx context.Context, opt drafts.ListOptions) (*drafts.Page[*drafts.Delegation], error) {
+	if _, err := s.directoryFor(ctx, drafts.ActDelegationList); err != nil {
 		return nil, err
 	}
 	objs, next, err := s.listInfos(ctx, "directory/delegations/", opt)
 	if err != nil {
 		return nil, err
 	}
-	page := &Page[*Delegation]{Items: []*Delegation{}, NextCursor: next}
-	ds, _, err := readListed(ctx, s, objs, (*Delegation).clone)
+	page := &drafts.Page[*drafts.Delegation]{Items: []*drafts.Delegation{}, NextCursor: next}
+	ds, _, err := readListed(ctx, s, objs, cloneDelegation)
 	if err != nil {
 		return nil, err
 	}
@@ -76,8 +78,8 @@ func (s *Service) ListDelegations(ctx context.Context, opt ListOptions) (*Page[*
 
 // CreateUser adds a user and issues its first token, returned in plain text
 // once. The delegation must exist for delegates and observers.
-func (s *Service) CreateUser(ctx context.Context, u *User) (plain string, err error) {
-	if _, err := s.directoryFor(ctx, ActUserCreate); err != nil {
+func (s *Service) CreateUser(ctx context.Context, u *drafts.User) (plain string, err error) {
+	if _, err := s.directoryFor(ctx, drafts.ActUserCreate); err != nil {
 		return "", err
 	}
 	u.ID = s.NewID()
@@ -90,9 +92,9 @@ func (s *Service) CreateUser(ctx context.Context, u *User) (plain string, err er
 	if u.Delegation != "" {
 		d, err := s.getDelegation(ctx, u.Delegation)
 		if err != nil {
-			if IsCode(err, ENOTFOUND) {
-				return "", &Error{Code: EINVALID, Message: "no delegation " + u.Delegation,
-					Fields: []FieldError{{Field: "delegation", Message: "no such delegation"}}}
+			if drafts.IsCode(err, drafts.ENOTFOUND) {
+				return "", &drafts.Error{Code: drafts.EINVALID, Message: "no delegation " + u.Delegation,
+					Fields: []drafts.FieldError{{Field: "delegation", Message: "no such delegation"}}}
 			}
 			return "", err
 		}
@@ -109,21 +111,21 @@ func (s *Service) CreateUser(ctx context.Context, u *User) (plain string, err er
 }
 
 // GetUser returns a user. ENOTFOUND if there is none.
-func (s *Service) GetUser(ctx context.Context, id string) (*User, error) {
-	if _, err := s.directoryFor(ctx, ActUserList); err != nil {
+func (s *Service) GetUser(ctx context.Context, id string) (*drafts.User, error) {
+	if _, err := s.directoryFor(ctx, drafts.ActUserList); err != nil {
 		return nil, err
 	}
 	return s.getUser(ctx, id)
 }
 
-func (s *Service) getUser(ctx context.Context, id string) (*User, error) {
-	var u User
-	if !validID(id) {
-		return nil, Errorf(ENOTFOUND, "no user %q", id)
+func (s *Service) getUser(ctx context.Context, id string) (*drafts.User, error) {
+	var u drafts.User
+	if !drafts.ValidID(id) {
+		return nil, drafts.Errorf(drafts.ENOTFOUND, "no user %q", id)
 	}
 	if _, err := s.getJSON(ctx, userObjectKey(id), &u); err != nil {
-		if IsCode(err, ENOTFOUND) {
-			return nil, Errorf(ENOTFOUND, "no user %q", id)
+		if drafts.IsCode(err, drafts.ENOTFOUND) {
+			return nil, drafts.Errorf(drafts.ENOTFOUND, "no user %q", id)
 		}
 		return nil, err
 	}
@@ -131,16 +133,16 @@ func (s *Service) getUser(ctx context.Context, id string) (*User, error) {
 }
 
 // ListUsers returns one page of users.
-func (s *Service) ListUsers(ctx context.Context, opt ListOptions) (*Page[*User], error) {
-	if _, err := s.directoryFor(ctx, ActUserList); err != nil {
+func (s *Service) ListUsers(ctx context.Context, opt drafts.ListOptions) (*drafts.Page[*drafts.User], error) {
+	if _, err := s.directoryFor(ctx, drafts.ActUserList); err != nil {
 		return nil, err
 	}
 	objs, next, err := s.listInfos(ctx, "directory/users/", opt)
 	if err != nil {
 		return nil, err
 	}
-	page := &Page[*User]{Items: []*User{}, NextCursor: next}
-	us, _, err := readListed(ctx, s, objs, (*User).clone)
+	page := &drafts.Page[*drafts.User]{Items: []*drafts.User{}, NextCursor: next}
+	us, _, err := readListed(ctx, s, objs, cloneUser)
 	if err != nil {
 		return nil, err
 	}
@@ -153,14 +155,14 @@ func (s *Service) ListUsers(ctx context.Context, opt ListOptions) (*Page[*User],
 }
 
 // IssueToken issues a new token for a user; only its hash is stored.
-func (s *Service) IssueToken(ctx context.Context, userID string) (*Token, string, error) {
-	if _, err := s.directoryFor(ctx, ActTokenCreate); err != nil {
+func (s *Service) IssueToken(ctx context.Context, userID string) (*drafts.Token, string, error) {
+	if _, err := s.directoryFor(ctx, drafts.ActTokenCreate); err != nil {
 		return nil, "", err
 	}
 	return s.issueToken(ctx, userID)
 }
 
-func (s *Service) issueToken(ctx context.Context, userID string) (*Token, string, error) {
+func (s *Service) issueToken(ctx context.Context, userID string) (*drafts.Token, string, error) {
 	u, err := s.holder(ctx, userID)
 	if err != nil {
 		return nil, "", err
@@ -169,9 +171,9 @@ func (s *Service) issueToken(ctx context.Context, userID string) (*Token, string
 }
 
 // storeToken stores a new token for u, u as its holder.
-func (s *Service) storeToken(ctx context.Context, u *User) (*Token, string, error) {
-	id, plain, hash := NewTokenSecret()
-	t := &Token{ID: id, User: u.ID, Hash: hash, CreatedAt: s.now(), Holder: u}
+func (s *Service) storeToken(ctx context.Context, u *drafts.User) (*drafts.Token, string, error) {
+	id, plain, hash := drafts.NewTokenSecret()
+	t := &drafts.Token{ID: id, User: u.ID, Hash: hash, CreatedAt: s.now(), Holder: u}
 	if _, err := s.createJSON(ctx, tokenKey(id), t); err != nil {
 		return nil, "", err
 	}
@@ -179,14 +181,14 @@ func (s *Service) storeToken(ctx context.Context, u *User) (*Token, string, erro
 }
 
 // holder reads a user with its delegation's status.
-func (s *Service) holder(ctx context.Context, userID string) (*User, error) {
+func (s *Service) holder(ctx context.Context, userID string) (*drafts.User, error) {
 	u, err := s.getUser(ctx, userID)
 	if err != nil {
 		return nil, err
 	}
 	if u.Delegation != "" {
 		d, err := s.getDelegation(ctx, u.Delegation)
-		if err != nil && !IsCode(err, ENOTFOUND) {
+		if err != nil && !drafts.IsCode(err, drafts.ENOTFOUND) {
 			return nil, err
 		}
 		if d != nil {
@@ -198,19 +200,19 @@ func (s *Service) holder(ctx context.Context, userID string) (*User, error) {
 
 // RevokeToken revokes a token; it stops working at once on every replica,
 // since every request reads the token from storage (never from a cache).
-func (s *Service) RevokeToken(ctx context.Context, id string) (*Token, error) {
-	if _, err := s.directoryFor(ctx, ActTokenRevoke); err != nil {
+func (s *Service) RevokeToken(ctx context.Context, id string) (*drafts.Token, error) {
+	if _, err := s.directoryFor(ctx, drafts.ActTokenRevoke); err != nil {
 		return nil, err
 	}
-	if !validID(id) {
-		return nil, Errorf(ENOTFOUND, "no token %q", id)
+	if !drafts.ValidID(id) {
+		return nil, drafts.Errorf(drafts.ENOTFOUND, "no token %q", id)
 	}
-	var t Token
+	var t drafts.Token
 	err := retry(func() error {
 		etag, err := s.getJSON(ctx, tokenKey(id), &t)
 		if err != nil {
-			if IsCode(err, ENOTFOUND) {
-				return Errorf(ENOTFOUND, "no token %q", id)
+			if drafts.IsCode(err, drafts.ENOTFOUND) {
+				return drafts.Errorf(drafts.ENOTFOUND, "no token %q", id)
 			}
 			return err
 		}
@@ -233,20 +235,20 @@ func (s *Service) RevokeToken(ctx context.Context, id string) (*Token, error) {
 // its holder. The record is read on every call, never cached, so that a
 // revocation takes effect at once on every replica. EUNAUTHORIZED for an
 // unknown, malformed or revoked token; the message never repeats the token.
-func (s *Service) Authenticate(ctx context.Context, plain string) (*User, error) {
-	bad := Errorf(EUNAUTHORIZED, "invalid or revoked token")
-	id, secret, ok := SplitToken(plain)
+func (s *Service) Authenticate(ctx context.Context, plain string) (*drafts.User, error) {
+	bad := drafts.Errorf(drafts.EUNAUTHORIZED, "invalid or revoked token")
+	id, secret, ok := drafts.SplitToken(plain)
 	if !ok {
 		return nil, bad
 	}
-	t, etag, err := getMutable(ctx, s, tokenKey(id), (*Token).clone)
+	t, etag, err := getMutable(ctx, s, tokenKey(id), cloneToken)
 	if err != nil {
-		if IsCode(err, ENOTFOUND) {
+		if drafts.IsCode(err, drafts.ENOTFOUND) {
 			return nil, bad
 		}
 		return nil, err
 	}
-	if !VerifySecret(secret, t.Hash) || t.RevokedAt != nil {
+	if !drafts.VerifySecret(secret, t.Hash) || t.RevokedAt != nil {
 		return nil, bad
 	}
 	if t.Holder != nil && t.Holder.ID == t.User {
@@ -255,14 +257,14 @@ func (s *Service) Authenticate(ctx context.Context, plain string) (*User, error)
 	// A token stored before records carried their holder.
 	u, err := s.holder(ctx, t.User)
 	if err != nil {
-		if IsCode(err, ENOTFOUND) {
+		if drafts.IsCode(err, drafts.ENOTFOUND) {
 			return nil, bad
 		}
 		return nil, err
 	}
 	t.Holder = u
 	// Best effort: a lost race (a revocation meanwhile) keeps the stored record.
-	if _, err := s.updateJSON(ctx, tokenKey(id), t, etag); err != nil && !IsCode(err, EPRECONDITION) {
+	if _, err := s.updateJSON(ctx, tokenKey(id), t, etag); err != nil && !drafts.IsCode(err, drafts.EPRECONDITION) {
 		s.Log.Warn("could not add the holder to a token's record", "token", id, "err", err)
 	}
 	return u, nil
@@ -279,9 +281,9 @@ func (s *Service) Bootstrap(ctx context.Context, given string) (string, error) {
 	if len(objs) > 0 {
 		return "", nil
 	}
-	u := &User{ID: "secretariat", Name: "Secretariat", Role: RoleSecretariat, CreatedAt: s.now()}
+	u := &drafts.User{ID: "secretariat", Name: "Secretariat", Role: drafts.RoleSecretariat, CreatedAt: s.now()}
 	if _, err := s.createJSON(ctx, userObjectKey(u.ID), u); err != nil {
-		if IsCode(err, ECONFLICT) { // another replica bootstrapped
+		if drafts.IsCode(err, drafts.ECONFLICT) { // another replica bootstrapped
 			return "", nil
 		}
 		return "", err
@@ -290,11 +292,11 @@ func (s *Service) Bootstrap(ctx context.Context, given string) (string, error) {
 		_, plain, err := s.storeToken(ctx, u)
 		return plain, err
 	}
-	id, secret, ok := SplitToken(given)
+	id, secret, ok := drafts.SplitToken(given)
 	if !ok || len(secret) < 16 {
-		return "", Errorf(EINVALID, "bootstrap token must look like chy_<id>_<secret> with a secret of 16 characters or more")
+		return "", drafts.Errorf(drafts.EINVALID, "bootstrap token must look like chy_<id>_<secret> with a secret of 16 characters or more")
 	}
-	t := &Token{ID: id, User: u.ID, Hash: HashSecret(secret), CreatedAt: s.now(), Holder: u}
+	t := &drafts.Token{ID: id, User: u.ID, Hash: drafts.HashSecret(secret), CreatedAt: s.now(), Holder: u}
 	if _, err := s.createJSON(ctx, tokenKey(id), t); err != nil {
 		return "", err
 	}

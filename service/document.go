@@ -1,4 +1,4 @@
-package drafts
+package service
 
 import (
 	"context"
@@ -10,6 +10,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"chancery/drafts"
 )
 
 func documentKey(id string) string        { return "documents/" + id + ".json" }
@@ -29,16 +31,13 @@ func pad8(n int) string {
 	}
 	return s
 }
-func validID(id string) bool {
-	if id == "" || len(id) > 64 {
-		return false
-	}
-	for _, r := range id {
-		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-') {
-			return false
-		}
-	}
-	return true
+
+// storedDocument is a document as stored: with the version a request may
+// be creating past its head, recorded before the create-only write of
+// that version, so that a reader knows when to look for it.
+type storedDocument struct {
+	*drafts.Document
+	Pending int `json:"pending,omitempty"`
 }
 
 // provisionStatuses is the mutable status object of one version.
@@ -60,25 +59,25 @@ type statusChange struct {
 }
 
 // CreateDocument creates a document and its version 1 from text.
-func (s *Service) CreateDocument(ctx context.Context, d *Document, text string) (*Document, *Version, error) {
+func (s *Service) CreateDocument(ctx context.Context, d *drafts.Document, text string) (*drafts.Document, *drafts.Version, error) {
 	u, err := actor(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
 	if d.Visibility == "" {
-		d.Visibility = VisibilityMembers
+		d.Visibility = drafts.VisibilityMembers
 	}
 	if d.Language == "" {
 		d.Language = "en"
 	}
 	// A chair may create documents of its own body only.
-	if err := s.authorize(u, ActDocumentCreate, d.Resource()); err != nil {
+	if err := s.authorize(u, drafts.ActDocumentCreate, d.Resource()); err != nil {
 		return nil, nil, err
 	}
 	if err := d.Validate(); err != nil {
 		return nil, nil, err
 	}
-	t, err := ParseText(text, s.Limits)
+	t, err := drafts.ParseText(text, s.TextLimits)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -88,27 +87,27 @@ func (s *Service) CreateDocument(ctx context.Context, d *Document, text string) 
 	if err := s.claimSymbol(ctx, d); err != nil {
 		return nil, nil, err
 	}
-	d.State = StateDrafting
+	d.State = drafts.StateDrafting
 	d.Head = 1
 	d.CreatedAt, d.UpdatedAt, d.CreatedBy = now, now, u.ID
 	d.Adopted, d.AdoptedAt, d.AdoptedBy, d.Agreement = 0, nil, "", nil
 	for i := range t.Provisions {
 		t.Provisions[i].ID = s.NewID()
 	}
-	stored := make([]Provision, len(t.Provisions))
+	stored := make([]drafts.Provision, len(t.Provisions))
 	copy(stored, t.Provisions)
-	v := &Version{
+	v := &drafts.Version{
 		Document: d.ID, Number: 1, Author: u.ID, Delegation: u.Delegation,
 		Message: "Initial text", CreatedAt: now, Merged: []string{},
 		Lead: t.Lead, Provisions: stored,
 	}
-	v.Hash = HashText(v.Text())
+	v.Hash = drafts.HashText(v.Text())
 	if _, err := s.createJSON(ctx, versionKey(d.ID, 1), v); err != nil {
 		s.discard(ctx, symbolKey(d.Symbol))
 		return nil, nil, err
 	}
 	for i := range t.Provisions {
-		t.Provisions[i].Status = ProvisionPending
+		t.Provisions[i].Status = drafts.ProvisionPending
 	}
 	v.Provisions = t.Provisions
 	etag, err := "", s.storeSummary(ctx, v)
@@ -116,7 +115,7 @@ func (s *Service) CreateDocument(ctx context.Context, d *Document, text string) 
 		var size int
 		sd := &storedDocument{Document: d}
 		if etag, size, err = s.putJSON(ctx, documentKey(d.ID), sd, true, ""); err == nil {
-			rememberListed(s, documentKey(d.ID), etag, sd.clone(), size)
+			rememberListed(s, documentKey(d.ID), etag, cloneStoredDocument(sd), size)
 		}
 	}
 	if err != nil {
@@ -133,8 +132,8 @@ func (s *Service) CreateDocument(ctx context.Context, d *Document, text string) 
 
 // GetDocument returns a document with its current head and agreement share.
 // ENOTFOUND if there is none.
-func (s *Service) GetDocument(ctx context.Context, id string) (*Document, error) {
-	_, d, err := s.documentFor(ctx, id, ActDocumentRead)
+func (s *Service) GetDocument(ctx context.Context, id string) (*drafts.Document, error) {
+	_, d, err := s.documentFor(ctx, id, drafts.ActDocumentRead)
 	if err != nil {
 		return nil, err
 	}
@@ -143,13 +142,13 @@ func (s *Service) GetDocument(ctx context.Context, id string) (*Document, error)
 
 // documentView completes a loaded document for its readers: a silence
 // procedure past its deadline settled, the agreed share of its head.
-func (s *Service) documentView(ctx context.Context, d *Document) (*Document, error) {
+func (s *Service) documentView(ctx context.Context, d *drafts.Document) (*drafts.Document, error) {
 	id := d.ID
-	if d.State == StateAdoption && d.Round != "" {
+	if d.State == drafts.StateAdoption && d.Round != "" {
 		// A silence procedure past its deadline is adopted by whoever looks first.
 		if r, err := s.settle(ctx, id, d.Round, d); err != nil {
 			return nil, err
-		} else if r.State != RoundOpen {
+		} else if r.State != drafts.RoundOpen {
 			if d, err = s.loadDocument(ctx, id); err != nil {
 				return nil, err
 			}
@@ -172,68 +171,68 @@ const pendingTimeout = 10 * time.Minute
 // create-only write that made it) is completed now: its proposals settled
 // and the document's head moved. Only a document that records a pending
 // version costs more than its one read.
-func (s *Service) loadDocument(ctx context.Context, id string) (*Document, error) {
+func (s *Service) loadDocument(ctx context.Context, id string) (*drafts.Document, error) {
 	d, err := s.readDocument(ctx, id)
-	if err != nil || d.pending <= d.Head {
+	if err != nil || d.Pending <= d.Head {
 		return d, err
 	}
-	v, err := getImmutable(ctx, s, versionKey(id, d.pending), (*Version).clone)
+	v, err := getImmutable(ctx, s, versionKey(id, d.Pending), cloneVersion)
 	switch {
 	case err == nil:
 		nd, _, err := s.completeVersion(ctx, v, d, nil)
 		return nd, err
-	case !IsCode(err, ENOTFOUND):
+	case !drafts.IsCode(err, drafts.ENOTFOUND):
 		return nil, err
 	case s.now().Sub(d.UpdatedAt) < pendingTimeout:
 		return d, nil // still being made, most likely
 	}
 	// The request that meant to make it died before it did.
-	return s.updateDocumentFrom(ctx, d, func(d *Document) error {
-		if d.pending <= d.Head || s.now().Sub(d.UpdatedAt) < pendingTimeout {
+	return s.updateDocumentFrom(ctx, d, func(d *drafts.Document) error {
+		if d.Pending <= d.Head || s.now().Sub(d.UpdatedAt) < pendingTimeout {
 			return errUnchanged
 		}
-		d.pending = 0
+		d.Pending = 0
 		return nil
 	})
 }
 
 // readDocument reads a document as stored.
-func (s *Service) readDocument(ctx context.Context, id string) (*Document, error) {
-	if !validID(id) {
-		return nil, Errorf(ENOTFOUND, "no document %q", id)
+func (s *Service) readDocument(ctx context.Context, id string) (*drafts.Document, error) {
+	if !drafts.ValidID(id) {
+		return nil, drafts.Errorf(drafts.ENOTFOUND, "no document %q", id)
 	}
-	sd, etag, err := getMutable(ctx, s, documentKey(id), (*storedDocument).clone)
+	sd, etag, err := getMutable(ctx, s, documentKey(id), cloneStoredDocument)
 	if err != nil {
-		if IsCode(err, ENOTFOUND) {
-			return nil, Errorf(ENOTFOUND, "no document %q", id)
+		if drafts.IsCode(err, drafts.ENOTFOUND) {
+			return nil, drafts.Errorf(drafts.ENOTFOUND, "no document %q", id)
 		}
 		return nil, err
 	}
 	d := sd.Document
 	if d == nil { // "null" as stored
-		return nil, Errorf(EINTERNAL, "stored object %s is damaged", documentKey(id))
+		return nil, drafts.Errorf(drafts.EINTERNAL, "stored object %s is damaged", documentKey(id))
 	}
-	d.ETag, d.pending = etag, sd.Pending
+	d.ETag, d.Pending = etag, sd.Pending
 	return d, nil
 }
 
 // updateDocument applies f to the stored document and writes it back with
 // its ETag, starting over when another request changed it meanwhile.
-func (s *Service) updateDocument(ctx context.Context, id string, f func(d *Document) error) (*Document, error) {
+func (s *Service) updateDocument(ctx context.Context, id string, f func(d *drafts.Document) error) (*drafts.Document, error) {
 	return s.rmwDocument(ctx, id, nil, f)
 }
 
 // updateDocumentFrom is updateDocument starting from first, the document
 // as this request read it: no second read unless another request changed
 // it meanwhile.
-func (s *Service) updateDocumentFrom(ctx context.Context, first *Document, f func(d *Document) error) (*Document, error) {
+func (s *Service) updateDocumentFrom(ctx context.Context, first *drafts.Document, f func(d *drafts.Document) error) (*drafts.Document, error) {
 	c := *first
 	c.Agreement = nil // shown, not stored
 	return s.rmwDocument(ctx, first.ID, &c, f)
 }
 
-func (s *Service) rmwDocument(ctx context.Context, id string, first *Document, f func(d *Document) error) (*Document, error) {
-	var d *Document
+func (s *Service) rmwDocument(ctx context.Context, id string, first *drafts.Document, f func(d *drafts.Document) error) (*drafts.Document, error) {
+	var d *drafts.Document
 	err := retry(func() error {
 		var err error
 		if first != nil {
@@ -248,11 +247,11 @@ func (s *Service) rmwDocument(ctx context.Context, id string, first *Document, f
 			return err
 		}
 		d.UpdatedAt = s.now()
-		sd := &storedDocument{Document: d, Pending: d.pending}
+		sd := &storedDocument{Document: d, Pending: d.Pending}
 		etag, size, err := s.putJSON(ctx, documentKey(id), sd, false, d.ETag)
 		if err == nil {
 			d.ETag = etag
-			rememberListed(s, documentKey(id), etag, sd.clone(), size)
+			rememberListed(s, documentKey(id), etag, cloneStoredDocument(sd), size)
 		}
 		return err
 	})
@@ -260,13 +259,13 @@ func (s *Service) rmwDocument(ctx context.Context, id string, first *Document, f
 }
 
 // ListDocuments returns one page of documents that the user may see.
-func (s *Service) ListDocuments(ctx context.Context, opt ListOptions) (*Page[*Document], error) {
-	u, err := s.directoryFor(ctx, ActDocumentList)
+func (s *Service) ListDocuments(ctx context.Context, opt drafts.ListOptions) (*drafts.Page[*drafts.Document], error) {
+	u, err := s.directoryFor(ctx, drafts.ActDocumentList)
 	if err != nil {
 		return nil, err
 	}
-	page := &Page[*Document]{Items: []*Document{}}
-	want := opt.limit()
+	page := &drafts.Page[*drafts.Document]{Items: []*drafts.Document{}}
+	want := pageSize(opt)
 	for {
 		// Ask only for what is missing, so a page never exceeds the limit.
 		o := opt
@@ -275,7 +274,7 @@ func (s *Service) ListDocuments(ctx context.Context, opt ListOptions) (*Page[*Do
 		if err != nil {
 			return nil, err
 		}
-		sds, _, err := readListed(ctx, s, objs, (*storedDocument).clone)
+		sds, _, err := readListed(ctx, s, objs, cloneStoredDocument)
 		if err != nil {
 			return nil, err
 		}
@@ -300,13 +299,13 @@ func (s *Service) ListDocuments(ctx context.Context, opt ListOptions) (*Page[*Do
 }
 
 // GetVersion returns version n of a document with its provisions' statuses.
-func (s *Service) GetVersion(ctx context.Context, doc string, n int) (*Version, error) {
+func (s *Service) GetVersion(ctx context.Context, doc string, n int) (*drafts.Version, error) {
 	// The version and its statuses are read while the document is, and
 	// dropped unless the document is there for the caller.
-	var v *Version
-	var verr error = Errorf(ENOTFOUND, "no version %d of document %q", n, doc)
+	var v *drafts.Version
+	var verr error = drafts.Errorf(drafts.ENOTFOUND, "no version %d of document %q", n, doc)
 	done := make(chan struct{})
-	if validID(doc) && n >= 1 {
+	if drafts.ValidID(doc) && n >= 1 {
 		go func() {
 			defer close(done)
 			v, verr = s.getVersion(ctx, doc, n)
@@ -314,7 +313,7 @@ func (s *Service) GetVersion(ctx context.Context, doc string, n int) (*Version, 
 	} else {
 		close(done)
 	}
-	_, _, err := s.documentFor(ctx, doc, ActDocumentRead)
+	_, _, err := s.documentFor(ctx, doc, drafts.ActDocumentRead)
 	<-done
 	if err != nil {
 		return nil, err
@@ -323,14 +322,14 @@ func (s *Service) GetVersion(ctx context.Context, doc string, n int) (*Version, 
 }
 
 // rawVersion reads version n as stored: the statuses it was made with.
-func (s *Service) rawVersion(ctx context.Context, doc string, n int) (*Version, error) {
-	if !validID(doc) || n < 1 {
-		return nil, Errorf(ENOTFOUND, "no version %d of document %q", n, doc)
+func (s *Service) rawVersion(ctx context.Context, doc string, n int) (*drafts.Version, error) {
+	if !drafts.ValidID(doc) || n < 1 {
+		return nil, drafts.Errorf(drafts.ENOTFOUND, "no version %d of document %q", n, doc)
 	}
-	v, err := getImmutable(ctx, s, versionKey(doc, n), (*Version).clone)
+	v, err := getImmutable(ctx, s, versionKey(doc, n), cloneVersion)
 	if err != nil {
-		if IsCode(err, ENOTFOUND) {
-			return nil, Errorf(ENOTFOUND, "no version %d of document %q", n, doc)
+		if drafts.IsCode(err, drafts.ENOTFOUND) {
+			return nil, drafts.Errorf(drafts.ENOTFOUND, "no version %d of document %q", n, doc)
 		}
 		return nil, err
 	}
@@ -338,7 +337,7 @@ func (s *Service) rawVersion(ctx context.Context, doc string, n int) (*Version, 
 }
 
 // getVersion reads version n with its provisions' statuses.
-func (s *Service) getVersion(ctx context.Context, doc string, n int) (*Version, error) {
+func (s *Service) getVersion(ctx context.Context, doc string, n int) (*drafts.Version, error) {
 	v, err := s.rawVersion(ctx, doc, n)
 	if err != nil {
 		return nil, err
@@ -350,7 +349,7 @@ func (s *Service) getVersion(ctx context.Context, doc string, n int) (*Version, 
 	v.ETag = statusTag(v.Hash, stETag)
 	for i := range v.Provisions {
 		if v.Provisions[i].Status == "" {
-			v.Provisions[i].Status = ProvisionPending // as stored: carried over when the version was made
+			v.Provisions[i].Status = drafts.ProvisionPending // as stored: carried over when the version was made
 		}
 		if x, ok := st.Statuses[v.Provisions[i].ID]; ok {
 			v.Provisions[i].Status = x
@@ -365,12 +364,12 @@ func statusTag(hash, statusETag string) string {
 	if statusETag == "" {
 		return hash
 	}
-	return HashText(hash + ":" + statusETag)
+	return drafts.HashText(hash + ":" + statusETag)
 }
 
 func (s *Service) statuses(ctx context.Context, doc string, n int) (*provisionStatuses, string, error) {
-	st, etag, err := getMutable(ctx, s, statusKey(doc, n), (*provisionStatuses).clone)
-	if err != nil && !IsCode(err, ENOTFOUND) {
+	st, etag, err := getMutable(ctx, s, statusKey(doc, n), cloneProvisionStatuses)
+	if err != nil && !drafts.IsCode(err, drafts.ENOTFOUND) {
 		return nil, "", err
 	}
 	if st == nil {
@@ -384,8 +383,8 @@ func (s *Service) statuses(ctx context.Context, doc string, n int) (*provisionSt
 
 // ListVersions returns one page of a document's versions, oldest first,
 // without their provisions.
-func (s *Service) ListVersions(ctx context.Context, doc string, opt ListOptions) (*Page[*Version], error) {
-	if _, _, err := s.documentFor(ctx, doc, ActDocumentRead); err != nil {
+func (s *Service) ListVersions(ctx context.Context, doc string, opt drafts.ListOptions) (*drafts.Page[*drafts.Version], error) {
+	if _, _, err := s.documentFor(ctx, doc, drafts.ActDocumentRead); err != nil {
 		return nil, err
 	}
 	// Summaries, not the versions: a page of 50 versions of a long text
@@ -394,23 +393,23 @@ func (s *Service) ListVersions(ctx context.Context, doc string, opt ListOptions)
 	if err != nil {
 		return nil, err
 	}
-	page := &Page[*Version]{Items: []*Version{}, NextCursor: next}
+	page := &drafts.Page[*drafts.Version]{Items: []*drafts.Version{}, NextCursor: next}
 	for _, k := range keys {
-		v, err := getImmutable(ctx, s, k, (*Version).clone)
+		v, err := getImmutable(ctx, s, k, cloneVersion)
 		if err != nil {
 			return nil, err
 		}
-		v.Provisions = []Provision{}
+		v.Provisions = []drafts.Provision{}
 		page.Items = append(page.Items, v)
 	}
 	return page, nil
 }
 
 // storeSummary writes the version's summary (no text) for listings, once.
-func (s *Service) storeSummary(ctx context.Context, v *Version) error {
+func (s *Service) storeSummary(ctx context.Context, v *drafts.Version) error {
 	sum := *v
 	sum.Provisions, sum.Lead, sum.Attribution, sum.Obsolete, sum.MergedETags = nil, "", nil, nil, nil
-	if _, err := s.createJSON(ctx, summaryKey(v.Document, v.Number), &sum); err != nil && !IsCode(err, ECONFLICT) {
+	if _, err := s.createJSON(ctx, summaryKey(v.Document, v.Number), &sum); err != nil && !drafts.IsCode(err, drafts.ECONFLICT) {
 		return err
 	}
 	return nil
@@ -419,27 +418,27 @@ func (s *Service) storeSummary(ctx context.Context, v *Version) error {
 // CreateVersion stores the chair's revised text as the new head. ECONFLICT
 // if base is not the head (or another version was created meanwhile), or
 // the document is adopted.
-func (s *Service) CreateVersion(ctx context.Context, doc string, base int, text, message string) (*Version, error) {
-	u, d, err := s.changeableDocument(ctx, doc, ActVersionCreate, true)
+func (s *Service) CreateVersion(ctx context.Context, doc string, base int, text, message string) (*drafts.Version, error) {
+	u, d, err := s.changeableDocument(ctx, doc, drafts.ActVersionCreate, true)
 	if err != nil {
 		return nil, err
 	}
 	if base != d.Head {
-		return nil, Errorf(ECONFLICT, "base version %d is not the head (version %d); start again from the head", base, d.Head)
+		return nil, drafts.Errorf(drafts.ECONFLICT, "base version %d is not the head (version %d); start again from the head", base, d.Head)
 	}
-	if err := CheckNote("message", message, 2000, false); err != nil {
+	if err := drafts.CheckNote("message", message, 2000, false); err != nil {
 		return nil, err
 	}
 	baseV, err := s.getVersion(ctx, doc, base)
 	if err != nil {
 		return nil, err
 	}
-	t, err := ParseText(text, s.Limits)
+	t, err := drafts.ParseText(text, s.TextLimits)
 	if err != nil {
 		return nil, err
 	}
 	s.alignIDs(baseV.Provisions, t.Provisions)
-	v := &Version{
+	v := &drafts.Version{
 		Document: doc, Number: base + 1, Parent: base, Author: u.ID, Delegation: u.Delegation,
 		Message: message, CreatedAt: s.now(), Merged: []string{}, Lead: t.Lead, Provisions: t.Provisions,
 	}
@@ -456,7 +455,7 @@ func (s *Service) CreateVersion(ctx context.Context, doc string, base int, text,
 
 // alignIDs gives edited provisions the ids of the base provisions they
 // continue, and new ids to new ones.
-func (s *Service) alignIDs(base, edited []Provision) {
+func (s *Service) alignIDs(base, edited []drafts.Provision) {
 	match := s.Differ.Align(base, edited)
 	used := map[string]bool{}
 	for i := range edited {
@@ -476,52 +475,52 @@ func (s *Service) alignIDs(base, edited []Provision) {
 // point: the caller then calls completeVersion, which is done again by the
 // next reader of the document if the request fails on the way. It returns
 // the document as it updated it.
-func (s *Service) storeVersion(ctx context.Context, d *Document, base, v *Version) (*Document, error) {
-	v.Hash = HashText(v.Text())
-	old := map[string]Provision{}
+func (s *Service) storeVersion(ctx context.Context, d *drafts.Document, base, v *drafts.Version) (*drafts.Document, error) {
+	v.Hash = drafts.HashText(v.Text())
+	old := map[string]drafts.Provision{}
 	for _, p := range base.Provisions {
 		old[p.ID] = p
 	}
 	stored := *v
-	stored.Provisions = make([]Provision, len(v.Provisions))
+	stored.Provisions = make([]drafts.Provision, len(v.Provisions))
 	for i, p := range v.Provisions {
-		status := ProvisionPending
+		status := drafts.ProvisionPending
 		if o, ok := old[p.ID]; ok && o.Text == p.Text && o.Status != "" {
 			status = o.Status
 		}
 		v.Provisions[i].Status = status
 		p.Status = status
-		if status == ProvisionPending {
+		if status == drafts.ProvisionPending {
 			p.Status = ""
 		}
 		stored.Provisions[i] = p
 	}
-	nd, err := s.updateDocumentFrom(ctx, d, func(d *Document) error {
-		if d.Head != base.Number || d.pending > v.Number {
-			return Errorf(ECONFLICT, "version %d was created meanwhile; start again from the head", d.Head)
+	nd, err := s.updateDocumentFrom(ctx, d, func(d *drafts.Document) error {
+		if d.Head != base.Number || d.Pending > v.Number {
+			return drafts.Errorf(drafts.ECONFLICT, "version %d was created meanwhile; start again from the head", d.Head)
 		}
 		if err := checkNotInAdoption(d); err != nil {
 			return err
 		}
-		if d.State == StateAdopted || d.State == StateWithdrawn {
-			return Errorf(ECONFLICT, "document %s is %s", d.Symbol, d.State)
+		if d.State == drafts.StateAdopted || d.State == drafts.StateWithdrawn {
+			return drafts.Errorf(drafts.ECONFLICT, "document %s is %s", d.Symbol, d.State)
 		}
-		d.pending = v.Number
+		d.Pending = v.Number
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
 	if _, err := s.createJSON(ctx, versionKey(d.ID, v.Number), &stored); err != nil {
-		if IsCode(err, ECONFLICT) {
+		if drafts.IsCode(err, drafts.ECONFLICT) {
 			// Made by a request that did not complete it: complete it
 			// now, so the next attempt starts from it.
-			if other, err := getImmutable(ctx, s, versionKey(d.ID, v.Number), (*Version).clone); err == nil {
+			if other, err := getImmutable(ctx, s, versionKey(d.ID, v.Number), cloneVersion); err == nil {
 				if _, _, err := s.completeVersion(ctx, other, nil, nil); err != nil {
 					s.Log.Error("completing a version found in the way", "document", d.ID, "version", v.Number, "err", err)
 				}
 			}
-			return nil, Errorf(ECONFLICT, "version %d was created meanwhile; start again from the head", v.Number)
+			return nil, drafts.Errorf(drafts.ECONFLICT, "version %d was created meanwhile; start again from the head", v.Number)
 		}
 		return nil, err
 	}
@@ -535,7 +534,7 @@ func (s *Service) storeVersion(ctx context.Context, d *Document, base, v *Versio
 // Each step changes only what is not done yet. d, when not nil, is the
 // document as this request last read or wrote it. It returns the document
 // and the obsolete proposals with the reasons.
-func (s *Service) completeVersion(ctx context.Context, v *Version, d *Document, known map[string]*Proposal) (*Document, map[string]string, error) {
+func (s *Service) completeVersion(ctx context.Context, v *drafts.Version, d *drafts.Document, known map[string]*drafts.Proposal) (*drafts.Document, map[string]string, error) {
 	doc := v.Document
 	if err := s.storeSummary(ctx, v); err != nil {
 		return nil, nil, err
@@ -546,11 +545,11 @@ func (s *Service) completeVersion(ctx context.Context, v *Version, d *Document, 
 	}
 	// The open proposals, read once: to find those the version makes
 	// obsolete, and as the first attempt of settling the merged ones.
-	openByID := map[string]*Proposal{}
-	if open, err := s.allProposalsKnown(ctx, doc, ProposalFilter{Status: ProposalOpen}, known); err == nil {
+	openByID := map[string]*drafts.Proposal{}
+	if open, err := s.allProposalsKnown(ctx, doc, drafts.ProposalFilter{Status: drafts.ProposalOpen}, known); err == nil {
 		for _, p := range open {
 			openByID[p.ID] = p
-			if contains(v.Merged, p.ID) {
+			if slices.Contains(v.Merged, p.ID) {
 				continue
 			}
 			for _, id := range p.Touches() {
@@ -563,10 +562,10 @@ func (s *Service) completeVersion(ctx context.Context, v *Version, d *Document, 
 	} else {
 		return nil, nil, err
 	}
-	settle := func(id, status, reason string) (*Event, error) {
+	settle := func(id, status, reason string) (*drafts.Event, error) {
 		changed, action := false, ""
-		_, err := s.rmwProposal(ctx, doc, id, openByID[id], nil, "", func(p *Proposal) error {
-			if p.Status == ProposalWithdrawn && status != ProposalObsolete && p.MergedInto == 0 {
+		_, err := s.rmwProposal(ctx, doc, id, openByID[id], nil, "", func(p *drafts.Proposal) error {
+			if p.Status == drafts.ProposalWithdrawn && status != drafts.ProposalObsolete && p.MergedInto == 0 {
 				// Withdrawn while the merge ran: it stays withdrawn, but says
 				// that the version holds its text.
 				changed, action = true, "proposal.merged-while-withdrawn"
@@ -574,17 +573,17 @@ func (s *Service) completeVersion(ctx context.Context, v *Version, d *Document, 
 				p.Reason, p.MergedInto = reason, v.Number
 				return nil
 			}
-			if p.Status != ProposalOpen {
+			if p.Status != drafts.ProposalOpen {
 				return errUnchanged
 			}
 			changed = true
-			if read, ok := v.MergedETags[id]; ok && read != p.ETag && status != ProposalObsolete {
+			if read, ok := v.MergedETags[id]; ok && read != p.ETag && status != drafts.ProposalObsolete {
 				// Edited while the merge ran: the version holds it as it was read.
-				status = ProposalAcceptedModified
+				status = drafts.ProposalAcceptedModified
 				reason = fmt.Sprintf("edited while being merged; version %d holds the proposal as it was before the edit", v.Number)
 			}
 			p.Status, p.Reason, p.ClosedAt = status, reason, &v.CreatedAt
-			if status != ProposalObsolete {
+			if status != drafts.ProposalObsolete {
 				p.MergedInto = v.Number
 			}
 			return nil
@@ -595,23 +594,23 @@ func (s *Service) completeVersion(ctx context.Context, v *Version, d *Document, 
 		if action == "" {
 			action = "proposal." + status
 		}
-		return &Event{Action: action, Ref: id, Detail: reason}, nil
+		return &drafts.Event{Action: action, Ref: id, Detail: reason}, nil
 	}
 	// The proposals settle side by side (each is its own object); their
 	// events are then appended in order, in one pass over the trail.
 	type job struct{ id, status, reason string }
 	var jobs []job
 	for _, id := range v.Merged {
-		status := ProposalAccepted
-		if contains(v.AcceptedModified, id) {
-			status = ProposalAcceptedModified
+		status := drafts.ProposalAccepted
+		if slices.Contains(v.AcceptedModified, id) {
+			status = drafts.ProposalAcceptedModified
 		}
 		jobs = append(jobs, job{id, status, ""})
 	}
 	for _, id := range slices.Sorted(maps.Keys(obsolete)) {
-		jobs = append(jobs, job{id, ProposalObsolete, obsolete[id]})
+		jobs = append(jobs, job{id, drafts.ProposalObsolete, obsolete[id]})
 	}
-	events := make([]*Event, len(jobs))
+	events := make([]*drafts.Event, len(jobs))
 	errs := make([]error, len(jobs))
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, 16)
@@ -625,7 +624,7 @@ func (s *Service) completeVersion(ctx context.Context, v *Version, d *Document, 
 		}()
 	}
 	wg.Wait()
-	var done []*Event
+	var done []*drafts.Event
 	for _, e := range events {
 		if e != nil {
 			done = append(done, e)
@@ -637,16 +636,16 @@ func (s *Service) completeVersion(ctx context.Context, v *Version, d *Document, 
 			return nil, nil, err
 		}
 	}
-	move := func(d *Document) error {
+	move := func(d *drafts.Document) error {
 		changed := false
 		if d.Head < v.Number {
 			d.Head, changed = v.Number, true
 		}
-		if d.pending != 0 && d.pending <= d.Head {
-			d.pending, changed = 0, true
+		if d.Pending != 0 && d.Pending <= d.Head {
+			d.Pending, changed = 0, true
 		}
-		if d.State == StateDrafting {
-			d.State, changed = StateNegotiation, true
+		if d.State == drafts.StateDrafting {
+			d.State, changed = drafts.StateNegotiation, true
 		}
 		if !changed {
 			return errUnchanged
@@ -667,13 +666,13 @@ func (s *Service) completeVersion(ctx context.Context, v *Version, d *Document, 
 
 // checkChangeable refuses changes to an adopted or withdrawn document, and
 // records the refused attempt in the audit trail.
-func (s *Service) checkChangeable(ctx context.Context, d *Document) error {
+func (s *Service) checkChangeable(ctx context.Context, d *drafts.Document) error {
 	switch d.State {
-	case StateAdopted:
+	case drafts.StateAdopted:
 		s.record(ctx, d.ID, "refused.adopted", fmt.Sprint(d.Adopted), "attempt to change an adopted text")
-		return Errorf(ECONFLICT, "document %s is adopted (version %d); its text can no longer change", d.Symbol, d.Adopted)
-	case StateWithdrawn:
-		return Errorf(ECONFLICT, "document %s is withdrawn", d.Symbol)
+		return drafts.Errorf(drafts.ECONFLICT, "document %s is adopted (version %d); its text can no longer change", d.Symbol, d.Adopted)
+	case drafts.StateWithdrawn:
+		return drafts.Errorf(drafts.ECONFLICT, "document %s is withdrawn", d.Symbol)
 	}
 	return nil
 }
@@ -681,7 +680,7 @@ func (s *Service) checkChangeable(ctx context.Context, d *Document) error {
 // changeableDocument loads a document on which the user of ctx performs
 // action and whose text may still change: not adopted or withdrawn, and,
 // when frozen is true, with no adoption round open.
-func (s *Service) changeableDocument(ctx context.Context, doc, action string, frozen bool) (*User, *Document, error) {
+func (s *Service) changeableDocument(ctx context.Context, doc, action string, frozen bool) (*drafts.User, *drafts.Document, error) {
 	u, d, err := s.documentFor(ctx, doc, action)
 	if err != nil {
 		return nil, nil, err
@@ -699,9 +698,9 @@ func (s *Service) changeableDocument(ctx context.Context, doc, action string, fr
 
 // checkNotInAdoption refuses new versions while an adoption round is open
 // on the head: the text under adoption must not move.
-func checkNotInAdoption(d *Document) error {
-	if d.State == StateAdoption {
-		return Errorf(ECONFLICT, "an adoption round is open on version %d; it must end before the text changes", d.Head)
+func checkNotInAdoption(d *drafts.Document) error {
+	if d.State == drafts.StateAdoption {
+		return drafts.Errorf(drafts.ECONFLICT, "an adoption round is open on version %d; it must end before the text changes", d.Head)
 	}
 	return nil
 }
@@ -710,14 +709,14 @@ func checkNotInAdoption(d *Document) error {
 //
 // ifMatch, when not "", is the version's ETag as the client read it:
 // EPRECONDITION if a status of the version changed since.
-func (s *Service) SetProvisionStatus(ctx context.Context, doc string, n int, id, status, ifMatch string) (*Provision, string, error) {
-	u, d, err := s.changeableDocument(ctx, doc, ActStatusSet, false)
+func (s *Service) SetProvisionStatus(ctx context.Context, doc string, n int, id, status, ifMatch string) (*drafts.Provision, string, error) {
+	u, d, err := s.changeableDocument(ctx, doc, drafts.ActStatusSet, false)
 	if err != nil {
 		return nil, "", err
 	}
-	if !ValidProvisionStatus(status) {
-		return nil, "", &Error{Code: EINVALID, Message: `status must be "pending", "bracketed", "agreed-ad-ref" or "agreed"`,
-			Fields: []FieldError{{Field: "status", Message: "unknown status"}}}
+	if !drafts.ValidProvisionStatus(status) {
+		return nil, "", &drafts.Error{Code: drafts.EINVALID, Message: `status must be "pending", "bracketed", "agreed-ad-ref" or "agreed"`,
+			Fields: []drafts.FieldError{{Field: "status", Message: "unknown status"}}}
 	}
 	v, err := s.rawVersion(ctx, doc, n) // its statuses are read below
 	if err != nil {
@@ -725,11 +724,11 @@ func (s *Service) SetProvisionStatus(ctx context.Context, doc string, n int, id,
 	}
 	if n != d.Head {
 		// A superseded version is a record: its statuses stay as they were.
-		return nil, "", Errorf(ECONFLICT, "version %d is superseded by version %d; only the statuses of the head version can change", n, d.Head)
+		return nil, "", drafts.Errorf(drafts.ECONFLICT, "version %d is superseded by version %d; only the statuses of the head version can change", n, d.Head)
 	}
 	p, i := v.Provision(id)
 	if i < 0 {
-		return nil, "", Errorf(ENOTFOUND, "no provision %q in version %d", id, n)
+		return nil, "", drafts.Errorf(drafts.ENOTFOUND, "no provision %q in version %d", id, n)
 	}
 	newETag, rev := "", 0
 	err = retry(func() error {
@@ -738,7 +737,7 @@ func (s *Service) SetProvisionStatus(ctx context.Context, doc string, n int, id,
 			return err
 		}
 		if ifMatch != "" && ifMatch != statusTag(v.Hash, etag) {
-			return &Error{Code: EPRECONDITION, Message: "the version's statuses changed since they were read", Err: errClientPrecondition}
+			return &drafts.Error{Code: drafts.EPRECONDITION, Message: "the version's statuses changed since they were read", Err: errClientPrecondition}
 		}
 		st.Statuses[id] = status
 		st.Rev++
@@ -746,8 +745,8 @@ func (s *Service) SetProvisionStatus(ctx context.Context, doc string, n int, id,
 		st.Log = append(st.Log, statusChange{Rev: st.Rev, Provision: id, Status: status, Actor: u.ID, Delegation: u.Delegation, At: s.now()})
 		if etag == "" {
 			newETag, err = s.createJSON(ctx, statusKey(doc, n), st)
-			if IsCode(err, ECONFLICT) {
-				return Errorf(EPRECONDITION, "status changed meanwhile")
+			if drafts.IsCode(err, drafts.ECONFLICT) {
+				return drafts.Errorf(drafts.EPRECONDITION, "status changed meanwhile")
 			}
 			return err
 		}
@@ -763,13 +762,13 @@ func (s *Service) SetProvisionStatus(ctx context.Context, doc string, n int, id,
 }
 
 // agreement counts the agreed share of a version.
-func agreement(v *Version) *Agreement {
-	a := &Agreement{}
+func agreement(v *drafts.Version) *drafts.Agreement {
+	a := &drafts.Agreement{}
 	for _, p := range v.Provisions {
 		words := len(strings.Fields(p.Text))
 		a.Provisions++
 		a.Words += words
-		if p.Status == ProvisionAgreed || p.Status == ProvisionAgreedAdRef {
+		if p.Status == drafts.ProvisionAgreed || p.Status == drafts.ProvisionAgreedAdRef {
 			a.AgreedProvisions++
 			a.AgreedWords += words
 		}

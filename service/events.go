@@ -1,13 +1,13 @@
-package drafts
+package service
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
+
+	"chancery/drafts"
 )
 
 func eventKey(doc string, seq int64) string {
@@ -22,33 +22,15 @@ type eventHead struct {
 	Hash string `json:"hash"`
 }
 
-// hash returns the event's hash over its fields and the previous hash.
-func (e *Event) hash() string {
-	h := sha256.New()
-	// Length-prefixed fields, so no two events share an encoding.
-	fields := []string{
-		strconv.FormatInt(e.Seq, 10), e.At.UTC().Format("2006-01-02T15:04:05.000Z07:00"),
-		e.Actor, e.Delegation, e.Action, e.Ref, e.Detail, e.PrevHash,
-	}
-	if e.Change != "" {
-		// Only then: events recorded before changes were named keep their hashes.
-		fields = append(fields, "change", e.Change)
-	}
-	for _, f := range fields {
-		fmt.Fprintf(h, "%d:%s;", len(f), f)
-	}
-	return hex.EncodeToString(h.Sum(nil))
-}
-
 // record appends an event by the user of ctx that names no stored change.
 func (s *Service) record(ctx context.Context, doc, action, ref, detail string) {
-	s.recordAll(ctx, doc, []*Event{{Action: action, Ref: ref, Detail: detail}})
+	s.recordAll(ctx, doc, []*drafts.Event{{Action: action, Ref: ref, Detail: detail}})
 }
 
 // recordChange appends the event of a stored change (see audit.go) by the
 // user of ctx.
 func (s *Service) recordChange(ctx context.Context, doc, change, action, ref, detail string) {
-	s.recordAll(ctx, doc, []*Event{{Action: action, Ref: ref, Detail: detail, Change: change}})
+	s.recordAll(ctx, doc, []*drafts.Event{{Action: action, Ref: ref, Detail: detail, Change: change}})
 }
 
 // recordAll appends events by the user of ctx, in order, reading and
@@ -57,12 +39,12 @@ func (s *Service) recordChange(ctx context.Context, doc, change, action, ref, de
 // are kept and written by RetryEvents; whatever a crash loses,
 // CompleteEvents writes from the stored changes; verification names a
 // change that still has none.
-func (s *Service) recordAll(ctx context.Context, doc string, es []*Event) {
+func (s *Service) recordAll(ctx context.Context, doc string, es []*drafts.Event) {
 	if len(es) == 0 {
 		return
 	}
 	for _, e := range es {
-		if u := UserFromContext(ctx); u != nil {
+		if u := drafts.UserFromContext(ctx); u != nil {
 			e.Actor, e.Delegation = u.ID, u.Delegation
 		} else {
 			e.Actor = "system"
@@ -82,10 +64,10 @@ func (s *Service) recordAll(ctx context.Context, doc string, es []*Event) {
 // two concurrent appends one gets the sequence number, the other moves on
 // to the next.
 // It returns how many it wrote.
-func (s *Service) appendEvents(ctx context.Context, doc string, es []*Event) (int, error) {
+func (s *Service) appendEvents(ctx context.Context, doc string, es []*drafts.Event) (int, error) {
 	var head eventHead
 	headETag, err := s.getJSON(ctx, eventHeadKey(doc), &head)
-	if err != nil && !IsCode(err, ENOTFOUND) {
+	if err != nil && !drafts.IsCode(err, drafts.ENOTFOUND) {
 		return 0, err
 	}
 	for i, e := range es {
@@ -101,7 +83,7 @@ func (s *Service) appendEvents(ctx context.Context, doc string, es []*Event) (in
 	}
 	// A lost race on the hint is harmless: readers follow the chain; and
 	// the events are written.
-	if err != nil && !IsCode(err, ECONFLICT) && !IsCode(err, EPRECONDITION) {
+	if err != nil && !drafts.IsCode(err, drafts.ECONFLICT) && !drafts.IsCode(err, drafts.EPRECONDITION) {
 		s.Log.Warn("event trail hint not updated", "document", doc, "err", err)
 	}
 	return len(es), nil
@@ -109,20 +91,20 @@ func (s *Service) appendEvents(ctx context.Context, doc string, es []*Event) (in
 
 // appendAfter writes e after head, following the chain past events others
 // wrote meanwhile, and moves head to e.
-func (s *Service) appendAfter(ctx context.Context, doc string, head *eventHead, e *Event) error {
+func (s *Service) appendAfter(ctx context.Context, doc string, head *eventHead, e *drafts.Event) error {
 	e.At = s.now()
 	for tries := 0; tries < 10000; tries++ {
 		e.Seq, e.PrevHash = head.Seq+1, head.Hash
-		e.Hash = e.hash()
+		e.Hash = e.ChainHash()
 		_, err := s.createJSON(ctx, eventKey(doc, e.Seq), e)
 		if err == nil {
 			break
 		}
-		if !IsCode(err, ECONFLICT) {
+		if !drafts.IsCode(err, drafts.ECONFLICT) {
 			return err
 		}
 		// Someone else took this number: follow the chain.
-		other, err := getImmutable(ctx, s, eventKey(doc, e.Seq), (*Event).clone)
+		other, err := getImmutable(ctx, s, eventKey(doc, e.Seq), cloneEvent)
 		if err != nil {
 			return err
 		}
@@ -137,17 +119,17 @@ func (s *Service) appendAfter(ctx context.Context, doc string, head *eventHead, 
 }
 
 // ListEvents returns one page of a document's audit trail, oldest first.
-func (s *Service) ListEvents(ctx context.Context, doc string, opt ListOptions) (*Page[*Event], error) {
-	if _, _, err := s.documentFor(ctx, doc, ActDocumentRead); err != nil {
+func (s *Service) ListEvents(ctx context.Context, doc string, opt drafts.ListOptions) (*drafts.Page[*drafts.Event], error) {
+	if _, _, err := s.documentFor(ctx, doc, drafts.ActDocumentRead); err != nil {
 		return nil, err
 	}
 	keys, next, err := s.listKeys(ctx, "texts/"+doc+"/events/", opt)
 	if err != nil {
 		return nil, err
 	}
-	page := &Page[*Event]{Items: []*Event{}, NextCursor: next}
+	page := &drafts.Page[*drafts.Event]{Items: []*drafts.Event{}, NextCursor: next}
 	for _, k := range keys {
-		e, err := getImmutable(ctx, s, k, (*Event).clone)
+		e, err := getImmutable(ctx, s, k, cloneEvent)
 		if err != nil {
 			return nil, err
 		}
@@ -158,16 +140,16 @@ func (s *Service) ListEvents(ctx context.Context, doc string, opt ListOptions) (
 
 // VerifyEvents recomputes a document's hash chain and names the first
 // event that is damaged, missing, out of order or altered.
-func (s *Service) VerifyEvents(ctx context.Context, doc string) (*Verification, error) {
-	if _, _, err := s.documentFor(ctx, doc, ActEventsVerify); err != nil {
+func (s *Service) VerifyEvents(ctx context.Context, doc string) (*drafts.Verification, error) {
+	if _, _, err := s.documentFor(ctx, doc, drafts.ActEventsVerify); err != nil {
 		return nil, err
 	}
-	res := &Verification{OK: true}
+	res := &drafts.Verification{OK: true}
 	prefix := "texts/" + doc + "/events/"
 	prev, want := "", int64(1)
 	after := ""
 	sc := newChainScan() // the changes the events record, for completeness
-	bad := func(seq int64, problem string) (*Verification, error) {
+	bad := func(seq int64, problem string) (*drafts.Verification, error) {
 		res.OK, res.FirstBad, res.Problem = false, &seq, problem
 		// Name the changes the broken chain no longer records, too.
 		if missing, _, err := s.missingEvents(ctx, doc); err == nil {
@@ -187,7 +169,7 @@ func (s *Service) VerifyEvents(ctx context.Context, doc string) (*Verification, 
 			if err != nil {
 				return nil, err
 			}
-			var e Event
+			var e drafts.Event
 			if err := json.Unmarshal(obj.Data, &e); err != nil {
 				return bad(want, "event is not readable")
 			}
@@ -201,7 +183,7 @@ func (s *Service) VerifyEvents(ctx context.Context, doc string) (*Verification, 
 			if e.PrevHash != prev {
 				return bad(e.Seq, "previous hash does not match the event before")
 			}
-			if e.hash() != e.Hash {
+			if e.ChainHash() != e.Hash {
 				return bad(e.Seq, "event content does not match its hash")
 			}
 			prev = e.Hash
@@ -218,7 +200,7 @@ func (s *Service) VerifyEvents(ctx context.Context, doc string) (*Verification, 
 	var head eventHead
 	if _, err := s.getJSON(ctx, eventHeadKey(doc), &head); err == nil && head.Seq >= want {
 		// Unless the event was appended since the listing.
-		if _, err := s.Store.Get(ctx, eventKey(doc, want)); IsCode(err, ENOTFOUND) {
+		if _, err := s.Store.Get(ctx, eventKey(doc, want)); drafts.IsCode(err, drafts.ENOTFOUND) {
 			return bad(want, fmt.Sprintf("events after %d are missing", want-1))
 		}
 	}

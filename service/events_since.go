@@ -1,34 +1,26 @@
-package drafts
+package service
 
 import (
 	"context"
 	"fmt"
 	"time"
-)
 
-// EventsSince selects the events a client has not seen: those after a
-// sequence number, or those recorded after a time. The zero value selects
-// them all.
-type EventsSince struct {
-	// Seq, when positive, selects the events numbered after it.
-	Seq int64
-	// Time, when set, selects the events recorded after it.
-	Time time.Time
-}
+	"chancery/drafts"
+)
 
 // ListEventsSince returns one page of the events of a document's trail
 // that since selects, oldest first. A time is found by a binary search of
 // the chain (events are numbered in the order they were recorded), so
 // asking what happened since the last visit reads a few events, not the
 // whole trail. A cursor, when given, takes over from since.
-func (s *Service) ListEventsSince(ctx context.Context, doc string, since EventsSince, opt ListOptions) (*Page[*Event], error) {
+func (s *Service) ListEventsSince(ctx context.Context, doc string, since drafts.EventsSince, opt drafts.ListOptions) (*drafts.Page[*drafts.Event], error) {
 	if since.Seq < 0 {
-		return nil, &Error{Code: EINVALID, Message: "since: a sequence number is 0 or more", Fields: []FieldError{{Field: "since", Message: "negative"}}}
+		return nil, &drafts.Error{Code: drafts.EINVALID, Message: "since: a sequence number is 0 or more", Fields: []drafts.FieldError{{Field: "since", Message: "negative"}}}
 	}
 	if opt.Cursor == "" {
 		after := since.Seq
 		if !since.Time.IsZero() {
-			if _, _, err := s.documentFor(ctx, doc, ActDocumentRead); err != nil {
+			if _, _, err := s.documentFor(ctx, doc, drafts.ActDocumentRead); err != nil {
 				return nil, err
 			}
 			var err error
@@ -61,7 +53,7 @@ func (s *Service) ListEventsSince(ctx context.Context, doc string, since EventsS
 func (s *Service) lastEventAtOrBefore(ctx context.Context, doc string, t time.Time) (int64, error) {
 	var head eventHead
 	if _, err := s.getJSON(ctx, eventHeadKey(doc), &head); err != nil {
-		if IsCode(err, ENOTFOUND) {
+		if drafts.IsCode(err, drafts.ENOTFOUND) {
 			return 0, nil
 		}
 		return 0, err
@@ -69,9 +61,9 @@ func (s *Service) lastEventAtOrBefore(ctx context.Context, doc string, t time.Ti
 	lo, hi := int64(0), head.Seq
 	for lo < hi {
 		mid := (lo + hi + 1) / 2
-		var e Event
+		var e drafts.Event
 		if _, err := s.getJSON(ctx, eventKey(doc, mid), &e); err != nil {
-			if !IsCode(err, ENOTFOUND) {
+			if !drafts.IsCode(err, drafts.ENOTFOUND) {
 				return 0, err
 			}
 			// A gap (verification reports it): look at what precedes it.

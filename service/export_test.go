@@ -1,4 +1,6 @@
-package drafts
+package service
+
+import "chancery/drafts"
 
 // DecodedRecord makes a new record of one kind that getMutable keeps
 // decoded, and copies one as getMutable does.
@@ -10,11 +12,11 @@ type DecodedRecord struct {
 // DecodedRecords are the kinds of record getMutable and readListed keep
 // decoded, so a test can check that their copies are whole and their own.
 var DecodedRecords = map[string]DecodedRecord{
-	"token":      {func() any { return new(Token) }, func(v any) any { return v.(*Token).clone() }},
-	"document":   {func() any { return new(storedDocument) }, func(v any) any { return v.(*storedDocument).clone() }},
-	"statuses":   {func() any { return new(provisionStatuses) }, func(v any) any { return v.(*provisionStatuses).clone() }},
-	"version":    {func() any { return new(Version) }, func(v any) any { return v.(*Version).clone() }},
-	"proposal":   {func() any { return new(Proposal) }, func(v any) any { return v.(*Proposal).clone() }},
-	"user":       {func() any { return new(User) }, func(v any) any { return v.(*User).clone() }},
-	"delegation": {func() any { return new(Delegation) }, func(v any) any { return v.(*Delegation).clone() }},
+	"token":      {func() any { return new(drafts.Token) }, func(v any) any { return cloneToken(v.(*drafts.Token)) }},
+	"document":   {func() any { return new(storedDocument) }, func(v any) any { return cloneStoredDocument(v.(*storedDocument)) }},
+	"statuses":   {func() any { return new(provisionStatuses) }, func(v any) any { return cloneProvisionStatuses(v.(*provisionStatuses)) }},
+	"version":    {func() any { return new(drafts.Version) }, func(v any) any { return cloneVersion(v.(*drafts.Version)) }},
+	"proposal":   {func() any { return new(drafts.Proposal) }, func(v any) any { return cloneProposal(v.(*drafts.Proposal)) }},
+	"user":       {func() any { return new(drafts.User) }, func(v any) any { return cloneUser(v.(*drafts.User)) }},
+	"delegation": {func() any { return new(drafts.Delegation) }, func(v any) any { return cloneDelegation(v.(*drafts.Delegation)) }},
 }

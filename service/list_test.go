@@ -1,4 +1,4 @@
-package drafts_test
+package service_test
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 
 	"chancery/diffing"
 	"chancery/drafts"
+	"chancery/service"
 )
 
 // TestPaginationStableWhileProposalsArrive: paging through a document's
@@ -169,8 +170,8 @@ func TestListsReadOnlyWhatChanged(t *testing.T) {
 		}
 		ids = append(ids, p.ID)
 	}
-	replica := drafts.NewService(store, diffing.New(), MustPolicy(t))
-	listOn := func(svc *drafts.Service, filter drafts.ProposalFilter) []*drafts.Proposal {
+	replica := service.New(store, diffing.New(), MustPolicy(t))
+	listOn := func(svc *service.Service, filter drafts.ProposalFilter) []*drafts.Proposal {
 		t.Helper()
 		page, err := svc.ListProposals(f.kz, f.doc, filter, drafts.ListOptions{Limit: 100})
 		if err != nil {
@@ -180,7 +181,7 @@ func TestListsReadOnlyWhatChanged(t *testing.T) {
 	}
 	for _, tc := range []struct {
 		name     string
-		svc      *drafts.Service
+		svc      *service.Service
 		wantGets int // the document's record and the proposals read
 	}{
 		{"on the replica that made them", f.svc, 1},
@@ -281,7 +282,7 @@ func TestProposalsStoredBeforeFolders(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	svc := drafts.NewService(local, diffing.New(), MustPolicy(t)) // nothing cached
+	svc := service.New(local, diffing.New(), MustPolicy(t)) // nothing cached
 	for _, id := range ids {
 		if p, err := svc.GetProposal(f.kz, f.doc, id); err != nil || p.Status != drafts.ProposalOpen {
 			t.Fatalf("proposal %s: %+v, %v", id, p, err)

@@ -1,4 +1,4 @@
-package drafts_test
+package service_test
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 
 	"chancery/diffing"
 	"chancery/drafts"
+	"chancery/service"
 	"chancery/storage"
 )
 
@@ -31,7 +32,7 @@ func generatedText(n int) string {
 // mergeFixture is a 300-provision document with 28 open proposals, one per
 // member delegation, each changing 5 provisions; some collide.
 type mergeFixture struct {
-	svc       *drafts.Service
+	svc       *service.Service
 	chair     context.Context
 	doc       string
 	proposals []string
@@ -46,7 +47,7 @@ func newMergeFixture(tb testing.TB) *mergeFixture {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { store.Close() })
-	svc := drafts.NewService(store, diffing.New(), MustPolicy(tb))
+	svc := service.New(store, diffing.New(), MustPolicy(tb))
 	chair := drafts.NewContextWithUser(context.Background(), &drafts.User{ID: "chair", Role: drafts.RoleChair, Body: "SWG"})
 	d, v, err := svc.CreateDocument(chair, &drafts.Document{Symbol: "B/1", Title: "Bench", Kind: "other", Body: "SWG", Language: "en", Visibility: "members"}, generatedText(300))
 	if err != nil {

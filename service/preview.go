@@ -1,12 +1,16 @@
-package drafts
+package service
 
-import "context"
+import (
+	"context"
+
+	"chancery/drafts"
+)
 
 // PreviewProposal checks a proposal as CreateProposal would and returns the
 // tracked diff it would make against its base, attributed to the caller's
 // delegation, without storing anything. The web workspace shows it before
 // the delegation submits.
-func (s *Service) PreviewProposal(ctx context.Context, doc string, in ProposalInput) (*Diff, error) {
+func (s *Service) PreviewProposal(ctx context.Context, doc string, in drafts.ProposalInput) (*drafts.Diff, error) {
 	u, _, ops, err := s.newProposal(ctx, doc, in)
 	if err != nil {
 		return nil, err
@@ -15,12 +19,12 @@ func (s *Service) PreviewProposal(ctx context.Context, doc string, in ProposalIn
 	if err != nil {
 		return nil, err
 	}
-	result, err := ApplyOperations(base.Provisions, ops, s.NewID, s.Limits)
+	result, err := drafts.ApplyOperations(base.Provisions, ops, s.NewID, s.TextLimits)
 	if err != nil {
 		return nil, err
 	}
 	diff := s.Differ.Provisions(base.Provisions, result)
-	p := &Proposal{ID: "preview", Delegation: u.Delegation, Operations: ops}
-	attribute(diff, map[string][]*Proposal{}, []*Proposal{p})
+	p := &drafts.Proposal{ID: "preview", Delegation: u.Delegation, Operations: ops}
+	attribute(diff, map[string][]*drafts.Proposal{}, []*drafts.Proposal{p})
 	return diff, nil
 }

@@ -1,10 +1,13 @@
-package drafts
+package service
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
+
+	"chancery/drafts"
 )
 
 // proposalKey is where a proposal is stored: in a folder named by the first
@@ -20,33 +23,16 @@ func proposalKey(doc, id string) string {
 // where they are: a proposal never moves, so lists and cursors stay stable.
 func legacyProposalKey(doc, id string) string { return "texts/" + doc + "/proposals/" + id + ".json" }
 
-// storedAt is the key a proposal was read from or is to be written to.
-func (p *Proposal) storedAt() string {
-	if p.key == "" {
-		return proposalKey(p.Document, p.ID)
-	}
-	return p.key
-}
-
-// ProposalInput is what a delegation sends: operations, or a whole edited
-// text the server aligns to the base.
-type ProposalInput struct {
-	Base          int
-	Justification string
-	Operations    []Operation
-	Text          string
-}
-
 // newProposal checks that the caller's delegation may propose on doc and
 // returns the operations it makes of in: what CreateProposal stores and
 // PreviewProposal shows.
-func (s *Service) newProposal(ctx context.Context, doc string, in ProposalInput) (*User, *Document, []Operation, error) {
-	u, d, err := s.changeableDocument(ctx, doc, ActProposalCreate, false)
+func (s *Service) newProposal(ctx context.Context, doc string, in drafts.ProposalInput) (*drafts.User, *drafts.Document, []drafts.Operation, error) {
+	u, d, err := s.changeableDocument(ctx, doc, drafts.ActProposalCreate, false)
 	if err != nil {
 		return nil, nil, nil, err
 	}
 	if u.Delegation == "" {
-		return nil, nil, nil, &Error{Code: EFORBIDDEN, Message: "only a delegation can make a proposal", Permission: ActProposalCreate}
+		return nil, nil, nil, &drafts.Error{Code: drafts.EFORBIDDEN, Message: "only a delegation can make a proposal", Permission: drafts.ActProposalCreate}
 	}
 	ops, err := s.proposalOperations(ctx, d, in)
 	if err != nil {
@@ -57,36 +43,36 @@ func (s *Service) newProposal(ctx context.Context, doc string, in ProposalInput)
 
 // CreateProposal records a proposal by the caller's delegation against a
 // base version. The operations must apply to the base.
-func (s *Service) CreateProposal(ctx context.Context, doc string, in ProposalInput) (*Proposal, error) {
+func (s *Service) CreateProposal(ctx context.Context, doc string, in drafts.ProposalInput) (*drafts.Proposal, error) {
 	u, d, ops, err := s.newProposal(ctx, doc, in)
 	if err != nil {
 		return nil, err
 	}
 	now := s.now()
-	p := &Proposal{
+	p := &drafts.Proposal{
 		ID: s.NewID(), Document: doc, Delegation: u.Delegation, Author: u.ID, Base: in.Base,
-		Justification: in.Justification, Operations: ops, Text: in.Text, Status: ProposalOpen,
-		Cosponsors: []string{}, Comments: []Comment{}, CreatedAt: now, UpdatedAt: now,
+		Justification: in.Justification, Operations: ops, Text: in.Text, Status: drafts.ProposalOpen,
+		Cosponsors: []string{}, Comments: []drafts.Comment{}, CreatedAt: now, UpdatedAt: now,
 	}
 	// The first proposal opens the negotiation; this goes first, so that a
 	// failure leaves no proposal behind.
-	if d.State == StateDrafting {
-		if _, err := s.updateDocumentFrom(ctx, d, func(d *Document) error {
-			if d.State == StateDrafting {
-				d.State = StateNegotiation
+	if d.State == drafts.StateDrafting {
+		if _, err := s.updateDocumentFrom(ctx, d, func(d *drafts.Document) error {
+			if d.State == drafts.StateDrafting {
+				d.State = drafts.StateNegotiation
 			}
 			return nil
 		}); err != nil {
 			return nil, err
 		}
 	}
-	p.key = proposalKey(doc, p.ID)
-	etag, size, err := s.putJSON(ctx, p.key, p, true, "")
+	key := proposalKey(doc, p.ID)
+	etag, size, err := s.putJSON(ctx, key, p, true, "")
 	if err != nil {
 		return nil, err
 	}
 	p.ETag = etag
-	rememberListed(s, p.key, etag, p.clone(), size)
+	rememberListed(s, key, etag, cloneProposal(p), size)
 	s.recordChange(ctx, doc, "proposal/"+p.ID, "proposal.create", p.ID, fmt.Sprintf("base %d, %d operations", p.Base, len(p.Operations)))
 	return p, nil
 }
@@ -94,40 +80,40 @@ func (s *Service) CreateProposal(ctx context.Context, doc string, in ProposalInp
 // proposalOperations checks a proposal's input against its document and
 // base version and returns the operations it makes (derived from a whole
 // edited text if one was sent), every inserted provision with its id.
-func (s *Service) proposalOperations(ctx context.Context, d *Document, in ProposalInput) ([]Operation, error) {
+func (s *Service) proposalOperations(ctx context.Context, d *drafts.Document, in drafts.ProposalInput) ([]drafts.Operation, error) {
 	doc := d.ID
-	if err := ValidateProposalInput(in.Justification, in.Operations, in.Text); err != nil {
+	if err := drafts.ValidateProposalInput(in.Justification, in.Operations, in.Text); err != nil {
 		return nil, err
 	}
 	if in.Base == 0 {
 		// JSON without "base" arrives as 0: say what is missing.
-		return nil, &Error{Code: EINVALID, Message: fmt.Sprintf("base: required: the number of the version the proposal amends (the head is %d)", d.Head),
-			Fields: []FieldError{{Field: "base", Message: "required"}}}
+		return nil, &drafts.Error{Code: drafts.EINVALID, Message: fmt.Sprintf("base: required: the number of the version the proposal amends (the head is %d)", d.Head),
+			Fields: []drafts.FieldError{{Field: "base", Message: "required"}}}
 	}
 	if in.Base < 1 || in.Base > d.Head {
-		return nil, &Error{Code: EINVALID, Message: fmt.Sprintf("base: no version %d (the head is %d)", in.Base, d.Head),
-			Fields: []FieldError{{Field: "base", Message: "no such version"}}}
+		return nil, &drafts.Error{Code: drafts.EINVALID, Message: fmt.Sprintf("base: no version %d (the head is %d)", in.Base, d.Head),
+			Fields: []drafts.FieldError{{Field: "base", Message: "no such version"}}}
 	}
 	base, err := s.rawVersion(ctx, doc, in.Base) // statuses play no part
 	if err != nil {
 		return nil, err
 	}
 	// Ids of new provisions are the server's to give, never the client's.
-	ops := make([]Operation, len(in.Operations))
+	ops := make([]drafts.Operation, len(in.Operations))
 	for i, o := range in.Operations {
 		o.ID = ""
 		ops[i] = o
 	}
 	if in.Text != "" {
-		t, err := ParseText(in.Text, s.Limits)
+		t, err := drafts.ParseText(in.Text, s.TextLimits)
 		if err != nil {
 			return nil, err
 		}
 		s.alignIDs(base.Provisions, t.Provisions)
 		ops = s.Differ.Provisions(base.Provisions, t.Provisions).Operations()
 		if len(ops) == 0 {
-			return nil, &Error{Code: EINVALID, Message: "the edited text is the same as the base version",
-				Fields: []FieldError{{Field: "text", Message: "no change"}}}
+			return nil, &drafts.Error{Code: drafts.EINVALID, Message: "the edited text is the same as the base version",
+				Fields: []drafts.FieldError{{Field: "text", Message: "no change"}}}
 		}
 	}
 	// New provisions get their ids now, one insert each, so that every
@@ -135,24 +121,24 @@ func (s *Service) proposalOperations(ctx context.Context, d *Document, in Propos
 	if ops, err = s.splitInserts(ops); err != nil {
 		return nil, err
 	}
-	if len(ops) > MaxOperations {
-		return nil, &Error{Code: EINVALID, Message: fmt.Sprintf("the proposal makes %d changes; the limit is %d (each inserted provision counts)", len(ops), MaxOperations),
-			Fields: []FieldError{{Field: "operations", Message: "too many"}}}
+	if len(ops) > drafts.MaxOperations {
+		return nil, &drafts.Error{Code: drafts.EINVALID, Message: fmt.Sprintf("the proposal makes %d changes; the limit is %d (each inserted provision counts)", len(ops), drafts.MaxOperations),
+			Fields: []drafts.FieldError{{Field: "operations", Message: "too many"}}}
 	}
-	after, err := ApplyOperations(base.Provisions, ops, s.NewID, s.Limits)
+	after, err := drafts.ApplyOperations(base.Provisions, ops, s.NewID, s.TextLimits)
 	if err != nil {
 		return nil, err
 	}
 	if sameProvisions(base.Provisions, after) {
-		return nil, &Error{Code: EINVALID, Message: "the proposal changes nothing: applied to the base version, its operations give the same text",
-			Fields: []FieldError{{Field: "operations", Message: "no change"}}}
+		return nil, &drafts.Error{Code: drafts.EINVALID, Message: "the proposal changes nothing: applied to the base version, its operations give the same text",
+			Fields: []drafts.FieldError{{Field: "operations", Message: "no change"}}}
 	}
 	return ops, nil
 }
 
 // sameProvisions reports whether two provision lists read the same: the
 // same provisions, in the same order, with the same markers and texts.
-func sameProvisions(a, b []Provision) bool {
+func sameProvisions(a, b []drafts.Provision) bool {
 	if len(a) != len(b) {
 		return false
 	}
@@ -167,14 +153,14 @@ func sameProvisions(a, b []Provision) bool {
 // EditProposal replaces an open proposal's base, justification and
 // operations (or edited text); its co-sponsors and comments stay. The
 // policy has checked that the caller's delegation owns it.
-func (s *Service) EditProposal(ctx context.Context, doc, id string, in ProposalInput, ifMatch string) (*Proposal, error) {
-	u, d, err := s.documentFor(ctx, doc, ActDocumentRead)
+func (s *Service) EditProposal(ctx context.Context, doc, id string, in drafts.ProposalInput, ifMatch string) (*drafts.Proposal, error) {
+	u, d, err := s.documentFor(ctx, doc, drafts.ActDocumentRead)
 	if err != nil {
 		return nil, err
 	}
 	// The proposal is read (and the right to edit it checked) before the
 	// input, so that a stranger learns nothing from validation errors.
-	first, err := s.proposalFor(ctx, u, d, id, ActProposalWithdraw)
+	first, err := s.proposalFor(ctx, u, d, id, drafts.ActProposalWithdraw)
 	if err != nil {
 		return nil, err
 	}
@@ -185,8 +171,8 @@ func (s *Service) EditProposal(ctx context.Context, doc, id string, in ProposalI
 	if err != nil {
 		return nil, err
 	}
-	p, err := s.updateProposalAs(ctx, u, d, first, ActProposalWithdraw, ifMatch, func(p *Proposal) error {
-		if err := p.mustBeOpen(); err != nil {
+	p, err := s.updateProposalAs(ctx, u, d, first, drafts.ActProposalWithdraw, ifMatch, func(p *drafts.Proposal) error {
+		if err := p.CheckOpen(); err != nil {
 			return err
 		}
 		p.Base, p.Justification, p.Operations, p.Text = in.Base, in.Justification, ops, in.Text
@@ -200,17 +186,17 @@ func (s *Service) EditProposal(ctx context.Context, doc, id string, in ProposalI
 }
 
 // GetProposal returns a proposal. ENOTFOUND if there is none.
-func (s *Service) GetProposal(ctx context.Context, doc, id string) (*Proposal, error) {
-	u, d, err := s.documentFor(ctx, doc, ActDocumentRead)
+func (s *Service) GetProposal(ctx context.Context, doc, id string) (*drafts.Proposal, error) {
+	u, d, err := s.documentFor(ctx, doc, drafts.ActDocumentRead)
 	if err != nil {
 		return nil, err
 	}
-	return s.proposalFor(ctx, u, d, id, ActDocumentRead)
+	return s.proposalFor(ctx, u, d, id, drafts.ActDocumentRead)
 }
 
 // proposalFor reads a proposal of the visible document d on which u
 // performs action, and checks the policy with it.
-func (s *Service) proposalFor(ctx context.Context, u *User, d *Document, id, action string) (*Proposal, error) {
+func (s *Service) proposalFor(ctx context.Context, u *drafts.User, d *drafts.Document, id, action string) (*drafts.Proposal, error) {
 	p, err := s.readProposal(ctx, d.ID, id)
 	if err != nil {
 		return nil, err
@@ -222,15 +208,15 @@ func (s *Service) proposalFor(ctx context.Context, u *User, d *Document, id, act
 }
 
 // authorizeProposal checks action on p, refusing in words that fit.
-func (s *Service) authorizeProposal(u *User, d *Document, p *Proposal, action string) error {
-	if action == ActDocumentRead {
+func (s *Service) authorizeProposal(u *drafts.User, d *drafts.Document, p *drafts.Proposal, action string) error {
+	if action == drafts.ActDocumentRead {
 		return nil // d is visible: so are its proposals
 	}
 	msg := ""
 	switch action {
-	case ActProposalWithdraw:
+	case drafts.ActProposalWithdraw:
 		msg = "only the delegation that made this proposal may edit or withdraw it"
-	case ActProposalCosponsor:
+	case drafts.ActProposalCosponsor:
 		msg = "only another member delegation may co-sponsor this proposal"
 	}
 	if msg == "" {
@@ -240,34 +226,34 @@ func (s *Service) authorizeProposal(u *User, d *Document, p *Proposal, action st
 }
 
 // readProposal reads a proposal as stored.
-func (s *Service) readProposal(ctx context.Context, doc, id string) (*Proposal, error) {
-	if !validID(doc) || !validID(id) {
-		return nil, Errorf(ENOTFOUND, "no proposal %q", id)
+func (s *Service) readProposal(ctx context.Context, doc, id string) (*drafts.Proposal, error) {
+	if !drafts.ValidID(doc) || !drafts.ValidID(id) {
+		return nil, drafts.Errorf(drafts.ENOTFOUND, "no proposal %q", id)
 	}
-	var p Proposal
+	var p drafts.Proposal
 	key := proposalKey(doc, id)
 	etag, err := s.getJSON(ctx, key, &p)
-	if IsCode(err, ENOTFOUND) {
+	if drafts.IsCode(err, drafts.ENOTFOUND) {
 		key = legacyProposalKey(doc, id)
 		etag, err = s.getJSON(ctx, key, &p)
 	}
 	if err != nil {
-		if IsCode(err, ENOTFOUND) {
-			return nil, Errorf(ENOTFOUND, "no proposal %q", id)
+		if drafts.IsCode(err, drafts.ENOTFOUND) {
+			return nil, drafts.Errorf(drafts.ENOTFOUND, "no proposal %q", id)
 		}
 		return nil, err
 	}
-	p.ETag, p.key = etag, key
+	p.ETag = etag
 	return &p, nil
 }
 
 // readProposals reads the proposals of doc with ids, several at a time,
 // in order; nil for one there is none of.
-func (s *Service) readProposals(ctx context.Context, doc string, ids []string) ([]*Proposal, error) {
-	ps := make([]*Proposal, len(ids))
+func (s *Service) readProposals(ctx context.Context, doc string, ids []string) ([]*drafts.Proposal, error) {
+	ps := make([]*drafts.Proposal, len(ids))
 	err := s.inParallel(ctx, len(ids), func(ctx context.Context, i int) error {
 		p, err := s.readProposal(ctx, doc, ids[i])
-		if IsCode(err, ENOTFOUND) {
+		if drafts.IsCode(err, drafts.ENOTFOUND) {
 			return nil
 		}
 		ps[i] = p
@@ -279,25 +265,19 @@ func (s *Service) readProposals(ctx context.Context, doc string, ids []string) (
 	return ps, nil
 }
 
-// ProposalFilter selects proposals by status and delegation ("" for any).
-type ProposalFilter struct {
-	Status     string
-	Delegation string
-}
-
 // ListProposals returns one page of a document's proposals.
-func (s *Service) ListProposals(ctx context.Context, doc string, f ProposalFilter, opt ListOptions) (*Page[*Proposal], error) {
-	if !validID(doc) {
-		return nil, Errorf(ENOTFOUND, "no document %q", doc)
+func (s *Service) ListProposals(ctx context.Context, doc string, f drafts.ProposalFilter, opt drafts.ListOptions) (*drafts.Page[*drafts.Proposal], error) {
+	if !drafts.ValidID(doc) {
+		return nil, drafts.Errorf(drafts.ENOTFOUND, "no document %q", doc)
 	}
 	switch f.Status {
-	case "", ProposalOpen, ProposalAccepted, ProposalAcceptedModified, ProposalRejected, ProposalWithdrawn, ProposalObsolete:
+	case "", drafts.ProposalOpen, drafts.ProposalAccepted, drafts.ProposalAcceptedModified, drafts.ProposalRejected, drafts.ProposalWithdrawn, drafts.ProposalObsolete:
 	default:
 		// A mistyped filter would otherwise list nothing, which reads as
 		// "no proposals".
-		return nil, &Error{Code: EINVALID,
+		return nil, &drafts.Error{Code: drafts.EINVALID,
 			Message: fmt.Sprintf("status: no proposal status %q (open, accepted, accepted-modified, rejected, withdrawn or obsolete)", f.Status),
-			Fields:  []FieldError{{Field: "status", Message: "unknown status"}}}
+			Fields:  []drafts.FieldError{{Field: "status", Message: "unknown status"}}}
 	}
 	// The first listing runs while the document is read, and is dropped
 	// unless the document is there for the caller.
@@ -306,7 +286,7 @@ func (s *Service) ListProposals(ctx context.Context, doc string, f ProposalFilte
 		objs, next, err := s.listInfos(ctx, "texts/"+doc+"/proposals/", opt)
 		first <- keyPage{objs, next, err}
 	}()
-	_, _, err := s.documentFor(ctx, doc, ActDocumentRead)
+	_, _, err := s.documentFor(ctx, doc, drafts.ActDocumentRead)
 	kp := <-first
 	if err != nil {
 		return nil, err
@@ -316,32 +296,32 @@ func (s *Service) ListProposals(ctx context.Context, doc string, f ProposalFilte
 
 // keyPage is one page of a listing.
 type keyPage struct {
-	objs []ObjectInfo
+	objs []drafts.ObjectInfo
 	next string
 	err  error
 }
 
 // listProposals returns one page of a document's proposals.
-func (s *Service) listProposals(ctx context.Context, doc string, f ProposalFilter, opt ListOptions) (*Page[*Proposal], error) {
+func (s *Service) listProposals(ctx context.Context, doc string, f drafts.ProposalFilter, opt drafts.ListOptions) (*drafts.Page[*drafts.Proposal], error) {
 	return s.listProposalsFrom(ctx, doc, f, opt, nil)
 }
 
 // listProposalsFrom is listProposals with its first listing done (if
 // first is not nil).
-func (s *Service) listProposalsFrom(ctx context.Context, doc string, f ProposalFilter, opt ListOptions, first *keyPage) (*Page[*Proposal], error) {
+func (s *Service) listProposalsFrom(ctx context.Context, doc string, f drafts.ProposalFilter, opt drafts.ListOptions, first *keyPage) (*drafts.Page[*drafts.Proposal], error) {
 	return s.listProposalsKnown(ctx, doc, f, opt, first, nil)
 }
 
 // listProposalsKnown is listProposalsFrom taking the proposals of known
 // (read already by this request) as they are instead of reading them.
-func (s *Service) listProposalsKnown(ctx context.Context, doc string, f ProposalFilter, opt ListOptions, first *keyPage, known map[string]*Proposal) (*Page[*Proposal], error) {
-	page := &Page[*Proposal]{Items: []*Proposal{}}
-	want := opt.limit()
+func (s *Service) listProposalsKnown(ctx context.Context, doc string, f drafts.ProposalFilter, opt drafts.ListOptions, first *keyPage, known map[string]*drafts.Proposal) (*drafts.Page[*drafts.Proposal], error) {
+	page := &drafts.Page[*drafts.Proposal]{Items: []*drafts.Proposal{}}
+	want := pageSize(opt)
 	filtered := f.Status != "" || f.Delegation != ""
 	prefix := "texts/" + doc + "/proposals/"
 	for {
 		if err := ctx.Err(); err != nil {
-			return nil, WrapError(EUNAVAILABLE, err, "the request ended")
+			return nil, drafts.WrapError(drafts.EUNAVAILABLE, err, "the request ended")
 		}
 		// Unfiltered, ask only for what is missing, so a page never exceeds
 		// the limit. Filtered, read in batches whatever the limit: a page
@@ -363,22 +343,22 @@ func (s *Service) listProposalsKnown(ctx context.Context, doc string, f Proposal
 		if err != nil {
 			return nil, err
 		}
-		var unknown []ObjectInfo
+		var unknown []drafts.ObjectInfo
 		for _, o := range objs {
 			if known[proposalIDOf(o.Key)] == nil {
 				unknown = append(unknown, o)
 			}
 		}
-		read, etags, err := readListed(ctx, s, unknown, (*Proposal).clone)
+		read, etags, err := readListed(ctx, s, unknown, cloneProposal)
 		if err != nil {
 			return nil, err
 		}
 		for i, p := range read {
 			if p != nil {
-				p.ETag, p.key = etags[i], unknown[i].Key
+				p.ETag = etags[i]
 			}
 		}
-		ps := make([]*Proposal, 0, len(objs))
+		ps := make([]*drafts.Proposal, 0, len(objs))
 		for _, o := range objs {
 			if p := known[proposalIDOf(o.Key)]; p != nil {
 				ps = append(ps, p)
@@ -413,15 +393,15 @@ func proposalIDOf(key string) string {
 }
 
 // allProposals returns every proposal of a document.
-func (s *Service) allProposals(ctx context.Context, doc string, f ProposalFilter) ([]*Proposal, error) {
+func (s *Service) allProposals(ctx context.Context, doc string, f drafts.ProposalFilter) ([]*drafts.Proposal, error) {
 	return s.allProposalsKnown(ctx, doc, f, nil)
 }
 
 // allProposalsKnown is allProposals taking the proposals of known as they
 // are instead of reading them again.
-func (s *Service) allProposalsKnown(ctx context.Context, doc string, f ProposalFilter, known map[string]*Proposal) ([]*Proposal, error) {
-	var all []*Proposal
-	opt := ListOptions{Limit: 500}
+func (s *Service) allProposalsKnown(ctx context.Context, doc string, f drafts.ProposalFilter, known map[string]*drafts.Proposal) ([]*drafts.Proposal, error) {
+	var all []*drafts.Proposal
+	opt := drafts.ListOptions{Limit: 500}
 	for {
 		page, err := s.listProposalsKnown(ctx, doc, f, opt, nil, known)
 		if err != nil {
@@ -439,20 +419,20 @@ func (s *Service) allProposalsKnown(ctx context.Context, doc string, f ProposalF
 // its ETag; ifMatch, when set, must be the ETag the client read. first,
 // when not nil, is the proposal as just read, used for the first attempt;
 // every attempt checks that u may perform action on the proposal it read.
-func (s *Service) updateProposalAs(ctx context.Context, u *User, d *Document, first *Proposal, action, ifMatch string, f func(p *Proposal) error) (*Proposal, error) {
-	return s.rmwProposal(ctx, d.ID, first.ID, first, func(p *Proposal) error { return s.authorizeProposal(u, d, p, action) }, ifMatch, f)
+func (s *Service) updateProposalAs(ctx context.Context, u *drafts.User, d *drafts.Document, first *drafts.Proposal, action, ifMatch string, f func(p *drafts.Proposal) error) (*drafts.Proposal, error) {
+	return s.rmwProposal(ctx, d.ID, first.ID, first, func(p *drafts.Proposal) error { return s.authorizeProposal(u, d, p, action) }, ifMatch, f)
 }
 
 // updateProposal is updateProposalAs for the service's own follow-ups,
 // which the policy has allowed already (settling proposals after a merge).
-func (s *Service) updateProposal(ctx context.Context, doc, id, ifMatch string, f func(p *Proposal) error) (*Proposal, error) {
+func (s *Service) updateProposal(ctx context.Context, doc, id, ifMatch string, f func(p *drafts.Proposal) error) (*drafts.Proposal, error) {
 	return s.rmwProposal(ctx, doc, id, nil, nil, ifMatch, f)
 }
 
 // rmwProposal reads (or takes first), checks, changes and writes back a
 // proposal, starting over when another request changed it meanwhile.
-func (s *Service) rmwProposal(ctx context.Context, doc, id string, first *Proposal, check func(p *Proposal) error, ifMatch string, f func(p *Proposal) error) (*Proposal, error) {
-	var p *Proposal
+func (s *Service) rmwProposal(ctx context.Context, doc, id string, first *drafts.Proposal, check func(p *drafts.Proposal) error, ifMatch string, f func(p *drafts.Proposal) error) (*drafts.Proposal, error) {
+	var p *drafts.Proposal
 	err := retry(func() error {
 		var err error
 		if first != nil {
@@ -466,7 +446,7 @@ func (s *Service) rmwProposal(ctx context.Context, doc, id string, first *Propos
 			}
 		}
 		if ifMatch != "" && ifMatch != p.ETag {
-			return &Error{Code: EPRECONDITION, Message: "the proposal changed since it was read", Err: errClientPrecondition}
+			return &drafts.Error{Code: drafts.EPRECONDITION, Message: "the proposal changed since it was read", Err: errClientPrecondition}
 		}
 		if err := f(p); err != nil {
 			if errors.Is(err, errUnchanged) {
@@ -475,20 +455,34 @@ func (s *Service) rmwProposal(ctx context.Context, doc, id string, first *Propos
 			return err
 		}
 		p.UpdatedAt = s.now()
-		etag, size, err := s.putJSON(ctx, p.storedAt(), p, false, p.ETag)
+		etag, key, size, err := s.writeProposal(ctx, doc, p)
 		if err == nil {
 			p.ETag = etag
-			rememberListed(s, p.storedAt(), etag, p.clone(), size)
+			rememberListed(s, key, etag, cloneProposal(p), size)
 		}
 		return err
 	})
 	return p, err
 }
 
+// writeProposal writes p back where it is stored if it is still at
+// p.ETag, and returns the key it wrote: in its folder, or, when there is
+// none there, where proposals were stored before they were foldered
+// (legacyProposalKey): a proposal never moves.
+func (s *Service) writeProposal(ctx context.Context, doc string, p *drafts.Proposal) (etag, key string, size int, err error) {
+	key = proposalKey(doc, p.ID)
+	etag, size, err = s.putJSON(ctx, key, p, false, p.ETag)
+	if drafts.IsCode(err, drafts.ENOTFOUND) {
+		key = legacyProposalKey(doc, p.ID)
+		etag, size, err = s.putJSON(ctx, key, p, false, p.ETag)
+	}
+	return etag, key, size, err
+}
+
 // changeProposal loads the visible document and the proposal, checks that
 // the user of ctx may perform action on it, and applies f.
-func (s *Service) changeProposal(ctx context.Context, doc, id, action, ifMatch string, f func(u *User, p *Proposal) error) (*Proposal, error) {
-	u, d, err := s.documentFor(ctx, doc, ActDocumentRead)
+func (s *Service) changeProposal(ctx context.Context, doc, id, action, ifMatch string, f func(u *drafts.User, p *drafts.Proposal) error) (*drafts.Proposal, error) {
+	u, d, err := s.documentFor(ctx, doc, drafts.ActDocumentRead)
 	if err != nil {
 		return nil, err
 	}
@@ -496,29 +490,22 @@ func (s *Service) changeProposal(ctx context.Context, doc, id, action, ifMatch s
 	if err != nil {
 		return nil, err
 	}
-	return s.updateProposalAs(ctx, u, d, first, action, ifMatch, func(p *Proposal) error { return f(u, p) })
+	return s.updateProposalAs(ctx, u, d, first, action, ifMatch, func(p *drafts.Proposal) error { return f(u, p) })
 }
 
 // errClientPrecondition marks a failed If-Match of the client's, which is
 // not retried.
 var errClientPrecondition = fmt.Errorf("client precondition failed")
 
-func (p *Proposal) mustBeOpen() error {
-	if p.Status != ProposalOpen {
-		return Errorf(ECONFLICT, "proposal %s is %s, no longer open", p.ID, p.Status)
-	}
-	return nil
-}
-
 // WithdrawProposal withdraws an open proposal (the policy has checked that
 // the caller's delegation owns it).
-func (s *Service) WithdrawProposal(ctx context.Context, doc, id, ifMatch string) (*Proposal, error) {
-	p, err := s.changeProposal(ctx, doc, id, ActProposalWithdraw, ifMatch, func(u *User, p *Proposal) error {
-		if err := p.mustBeOpen(); err != nil {
+func (s *Service) WithdrawProposal(ctx context.Context, doc, id, ifMatch string) (*drafts.Proposal, error) {
+	p, err := s.changeProposal(ctx, doc, id, drafts.ActProposalWithdraw, ifMatch, func(u *drafts.User, p *drafts.Proposal) error {
+		if err := p.CheckOpen(); err != nil {
 			return err
 		}
 		now := s.now()
-		p.Status, p.ClosedAt = ProposalWithdrawn, &now
+		p.Status, p.ClosedAt = drafts.ProposalWithdrawn, &now
 		return nil
 	})
 	if err != nil {
@@ -531,19 +518,19 @@ func (s *Service) WithdrawProposal(ctx context.Context, doc, id, ifMatch string)
 // CosponsorProposal adds the caller's delegation to an open proposal's
 // co-sponsors. ifMatch, when not "", is the proposal's ETag as the client
 // read it (EPRECONDITION if it changed since); so for the methods below.
-func (s *Service) CosponsorProposal(ctx context.Context, doc, id, ifMatch string) (*Proposal, error) {
+func (s *Service) CosponsorProposal(ctx context.Context, doc, id, ifMatch string) (*drafts.Proposal, error) {
 	var by string
 	already := false
-	p, err := s.changeProposal(ctx, doc, id, ActProposalCosponsor, ifMatch, func(u *User, p *Proposal) error {
+	p, err := s.changeProposal(ctx, doc, id, drafts.ActProposalCosponsor, ifMatch, func(u *drafts.User, p *drafts.Proposal) error {
 		by = u.Delegation
-		if err := p.mustBeOpen(); err != nil {
+		if err := p.CheckOpen(); err != nil {
 			return err
 		}
 		if u.Delegation == "" || u.Delegation == p.Delegation {
-			return Errorf(ECONFLICT, "a delegation cannot co-sponsor its own proposal")
+			return drafts.Errorf(drafts.ECONFLICT, "a delegation cannot co-sponsor its own proposal")
 		}
 		// Co-sponsoring twice changes nothing: no write, no second event.
-		already = contains(p.Cosponsors, u.Delegation)
+		already = slices.Contains(p.Cosponsors, u.Delegation)
 		if already {
 			return errUnchanged
 		}
@@ -561,12 +548,12 @@ func (s *Service) CosponsorProposal(ctx context.Context, doc, id, ifMatch string
 }
 
 // CommentProposal adds a comment to a proposal.
-func (s *Service) CommentProposal(ctx context.Context, doc, id, text, ifMatch string) (*Proposal, error) {
-	p, err := s.changeProposal(ctx, doc, id, ActProposalComment, ifMatch, func(u *User, p *Proposal) error {
-		if err := CheckNote("text", text, 20000, true); err != nil {
+func (s *Service) CommentProposal(ctx context.Context, doc, id, text, ifMatch string) (*drafts.Proposal, error) {
+	p, err := s.changeProposal(ctx, doc, id, drafts.ActProposalComment, ifMatch, func(u *drafts.User, p *drafts.Proposal) error {
+		if err := drafts.CheckNote("text", text, 20000, true); err != nil {
 			return err
 		}
-		p.Comments = append(p.Comments, Comment{Author: u.ID, Delegation: u.Delegation, Text: text, At: s.now()})
+		p.Comments = append(p.Comments, drafts.Comment{Author: u.ID, Delegation: u.Delegation, Text: text, At: s.now()})
 		return nil
 	})
 	if err != nil {
@@ -577,16 +564,16 @@ func (s *Service) CommentProposal(ctx context.Context, doc, id, text, ifMatch st
 }
 
 // RejectProposal rejects an open proposal with a reason.
-func (s *Service) RejectProposal(ctx context.Context, doc, id, reason, ifMatch string) (*Proposal, error) {
-	p, err := s.changeProposal(ctx, doc, id, ActProposalReject, ifMatch, func(u *User, p *Proposal) error {
-		if err := CheckNote("reason", reason, 20000, true); err != nil {
+func (s *Service) RejectProposal(ctx context.Context, doc, id, reason, ifMatch string) (*drafts.Proposal, error) {
+	p, err := s.changeProposal(ctx, doc, id, drafts.ActProposalReject, ifMatch, func(u *drafts.User, p *drafts.Proposal) error {
+		if err := drafts.CheckNote("reason", reason, 20000, true); err != nil {
 			return err
 		}
-		if err := p.mustBeOpen(); err != nil {
+		if err := p.CheckOpen(); err != nil {
 			return err
 		}
 		now := s.now()
-		p.Status, p.Reason, p.ClosedAt = ProposalRejected, reason, &now
+		p.Status, p.Reason, p.ClosedAt = drafts.ProposalRejected, reason, &now
 		return nil
 	})
 	if err != nil {
@@ -597,12 +584,12 @@ func (s *Service) RejectProposal(ctx context.Context, doc, id, reason, ifMatch s
 }
 
 // proposedText applies a proposal to its base version.
-func (s *Service) proposedText(ctx context.Context, p *Proposal) (base *Version, result []Provision, err error) {
+func (s *Service) proposedText(ctx context.Context, p *drafts.Proposal) (base *drafts.Version, result []drafts.Provision, err error) {
 	base, err = s.getVersion(ctx, p.Document, p.Base)
 	if err != nil {
 		return nil, nil, err
 	}
-	result, err = ApplyOperations(base.Provisions, p.Operations, s.NewID, s.Limits)
+	result, err = drafts.ApplyOperations(base.Provisions, p.Operations, s.NewID, s.TextLimits)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -612,8 +599,8 @@ func (s *Service) proposedText(ctx context.Context, p *Proposal) (base *Version,
 // ProposalDiff returns the tracked diff of a proposal against its base
 // ("base") or against the current head ("head", the proposal rebased onto
 // it), attributed to its delegation.
-func (s *Service) ProposalDiff(ctx context.Context, doc, id, against string) (*Diff, error) {
-	_, d, err := s.documentFor(ctx, doc, ActDocumentRead)
+func (s *Service) ProposalDiff(ctx context.Context, doc, id, against string) (*drafts.Diff, error) {
+	_, d, err := s.documentFor(ctx, doc, drafts.ActDocumentRead)
 	if err != nil {
 		return nil, err
 	}
@@ -625,7 +612,7 @@ func (s *Service) ProposalDiff(ctx context.Context, doc, id, against string) (*D
 	if err != nil {
 		return nil, err
 	}
-	var from []Provision
+	var from []drafts.Provision
 	switch against {
 	case "", "base":
 		from = base.Provisions
@@ -638,47 +625,47 @@ func (s *Service) ProposalDiff(ctx context.Context, doc, id, against string) (*D
 		}
 		from = head.Provisions
 		if head.Number != base.Number {
-			rb := s.rebase(head.Provisions, []rebaseItem{{p: p, base: base.Provisions, result: result}}, nil)
+			rb := drafts.Rebase(s.Differ, head.Provisions, []drafts.RebaseItem{{Proposal: p, Base: base.Provisions, Result: result}}, nil)
 			if len(rb.Collisions) > 0 {
-				return nil, &Error{Code: ECONFLICT, Message: "the proposal collides with the head; see collisions", Collisions: rb.Collisions}
+				return nil, &drafts.Error{Code: drafts.ECONFLICT, Message: "the proposal collides with the head; see collisions", Collisions: rb.Collisions}
 			}
 			if why, gone := rb.Obsolete[p.ID]; gone {
-				return nil, Errorf(ECONFLICT, "the proposal no longer applies to the head: %s", why)
+				return nil, drafts.Errorf(drafts.ECONFLICT, "the proposal no longer applies to the head: %s", why)
 			}
 			result = rb.Provisions
 		}
 	default:
-		return nil, &Error{Code: EINVALID, Message: `against must be "base" or "head"`, Fields: []FieldError{{Field: "against", Message: `"base" or "head"`}}}
+		return nil, &drafts.Error{Code: drafts.EINVALID, Message: `against must be "base" or "head"`, Fields: []drafts.FieldError{{Field: "against", Message: `"base" or "head"`}}}
 	}
-	var diff *Diff
+	var diff *drafts.Diff
 	if err := s.heavy(ctx, func() error {
 		diff = s.Differ.Provisions(from, result)
 		return nil
 	}); err != nil {
 		return nil, err
 	}
-	attribute(diff, map[string][]*Proposal{}, []*Proposal{p})
+	attribute(diff, map[string][]*drafts.Proposal{}, []*drafts.Proposal{p})
 	return diff, nil
 }
 
 // splitInserts gives every inserted provision an id, splitting an insert of
 // several provisions into one insert each.
-func (s *Service) splitInserts(ops []Operation) ([]Operation, error) {
-	out := make([]Operation, 0, len(ops))
+func (s *Service) splitInserts(ops []drafts.Operation) ([]drafts.Operation, error) {
+	out := make([]drafts.Operation, 0, len(ops))
 	for n, o := range ops {
-		if o.Op != OpInsert || o.ID != "" {
+		if o.Op != drafts.OpInsert || o.ID != "" {
 			out = append(out, o)
 			continue
 		}
-		ps, err := ParseProvisions(o.Text, s.Limits)
+		ps, err := drafts.ParseProvisions(o.Text, s.TextLimits)
 		if err != nil {
-			return nil, &Error{Code: EINVALID, Message: fmt.Sprintf("operation %d (insert): %s", n+1, ErrorMessage(err)),
-				Fields: []FieldError{{Field: fmt.Sprintf("operations[%d]", n), Message: ErrorMessage(err)}}}
+			return nil, &drafts.Error{Code: drafts.EINVALID, Message: fmt.Sprintf("operation %d (insert): %s", n+1, drafts.ErrorMessage(err)),
+				Fields: []drafts.FieldError{{Field: fmt.Sprintf("operations[%d]", n), Message: drafts.ErrorMessage(err)}}}
 		}
 		after := o.After
 		for _, p := range ps {
 			id := s.NewID()
-			out = append(out, Operation{Op: OpInsert, After: after, Text: p.Markup(), ID: id})
+			out = append(out, drafts.Operation{Op: drafts.OpInsert, After: after, Text: p.Markup(), ID: id})
 			after = id
 		}
 	}

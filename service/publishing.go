@@ -1,4 +1,4 @@
-package drafts
+package service
 
 import (
 	"bytes"
@@ -10,20 +10,14 @@ import (
 	"io"
 	"regexp"
 	"strings"
-)
 
-// RendererIdentity is implemented by a Renderer whose output depends on its
-// configuration (the forum's name, the fonts): Identity names that
-// configuration, so that cached prints of differently configured replicas
-// never cross.
-type RendererIdentity interface {
-	Identity() string
-}
+	"chancery/drafts"
+)
 
 // VersionPDF prints version n of a document, or with against > 0 the
 // changes from version against to n, each change attributed.
-func (s *Service) VersionPDF(ctx context.Context, doc string, n, against int) (*PDF, error) {
-	_, d, err := s.documentFor(ctx, doc, ActDocumentRead)
+func (s *Service) VersionPDF(ctx context.Context, doc string, n, against int) (*drafts.PDF, error) {
+	_, d, err := s.documentFor(ctx, doc, drafts.ActDocumentRead)
 	if err != nil {
 		return nil, err
 	}
@@ -48,7 +42,7 @@ func (s *Service) VersionPDF(ctx context.Context, doc string, n, against int) (*
 	if err != nil {
 		return nil, err
 	}
-	var round *AdoptionRound
+	var round *drafts.AdoptionRound
 	if d.Adopted == n && d.Round != "" {
 		if round, err = s.settle(ctx, doc, d.Round, d); err != nil {
 			return nil, err
@@ -60,8 +54,8 @@ func (s *Service) VersionPDF(ctx context.Context, doc string, n, against int) (*
 }
 
 // CompilationPDF prints the compilation of version n (0 for the head).
-func (s *Service) CompilationPDF(ctx context.Context, doc string, n int) (*PDF, error) {
-	_, d, err := s.documentFor(ctx, doc, ActDocumentRead)
+func (s *Service) CompilationPDF(ctx context.Context, doc string, n int) (*drafts.PDF, error) {
+	_, d, err := s.documentFor(ctx, doc, drafts.ActDocumentRead)
 	if err != nil {
 		return nil, err
 	}
@@ -79,7 +73,7 @@ func (s *Service) CompilationPDF(ctx context.Context, doc string, n int) (*PDF, 
 
 // CompilationHTML writes the compilation of version n as an HTML fragment.
 func (s *Service) CompilationHTML(ctx context.Context, doc string, n int) ([]byte, error) {
-	_, d, err := s.documentFor(ctx, doc, ActDocumentRead)
+	_, d, err := s.documentFor(ctx, doc, drafts.ActDocumentRead)
 	if err != nil {
 		return nil, err
 	}
@@ -99,7 +93,7 @@ func (s *Service) CompilationHTML(ctx context.Context, doc string, n int) ([]byt
 
 func (s *Service) needRenderer() error {
 	if s.Renderer == nil {
-		return Errorf(EINTERNAL, "the service has no renderer")
+		return drafts.Errorf(drafts.EINTERNAL, "the service has no renderer")
 	}
 	return nil
 }
@@ -117,9 +111,9 @@ type printedDocument struct {
 // compilation): it names the document and hashes everything printed and
 // the renderer's configuration, so two documents (or two states of one)
 // never share a print.
-func (s *Service) pdfKey(d *Document, kind string, inputs []any) (string, error) {
+func (s *Service) pdfKey(d *drafts.Document, kind string, inputs []any) (string, error) {
 	identity := ""
-	if ri, ok := s.Renderer.(RendererIdentity); ok {
+	if ri, ok := s.Renderer.(drafts.RendererIdentity); ok {
 		identity = ri.Identity()
 	}
 	h := sha256.New()
@@ -127,11 +121,11 @@ func (s *Service) pdfKey(d *Document, kind string, inputs []any) (string, error)
 	doc := printedDocument{ID: d.ID, Symbol: d.Symbol, Title: d.Title, Kind: d.Kind, Body: d.Body, Language: d.Language,
 		Visibility: d.Visibility, State: d.State, Adopted: d.Adopted, AdoptedAt: d.AdoptedAt, AdoptedBy: d.AdoptedBy, Round: d.Round}
 	for _, v := range append([]any{kind, identity, doc}, inputs...) {
-		if ver, ok := v.(*Version); ok {
+		if ver, ok := v.(*drafts.Version); ok {
 			v = printedVersion(ver)
 		}
 		if err := enc.Encode(v); err != nil {
-			return "", WrapError(EINTERNAL, err, "computing the key of a print")
+			return "", drafts.WrapError(drafts.EINTERNAL, err, "computing the key of a print")
 		}
 	}
 	return fmt.Sprintf("pdf/%s/%s-%s.pdf", d.ID, kind, hex.EncodeToString(h.Sum(nil))[:40]), nil
@@ -141,7 +135,7 @@ func (s *Service) pdfKey(d *Document, kind string, inputs []any) (string, error)
 // text of its provisions, which its hash names (encoding a 2 MB text for
 // every request's key would cost what the cache saves), and each
 // provision's kind and status.
-func printedVersion(v *Version) any {
+func printedVersion(v *drafts.Version) any {
 	c := *v
 	var b strings.Builder
 	for _, p := range v.Provisions {
@@ -152,21 +146,21 @@ func printedVersion(v *Version) any {
 	}
 	c.Provisions, c.Lead = nil, ""
 	return struct {
-		Version  *Version
+		Version  *drafts.Version
 		Statuses string
 	}{&c, b.String()}
 }
 
 // diffDigest returns the hash of the diff of versions n and m of doc,
 // computed once: the diff never changes.
-func (s *Service) diffDigest(doc string, n, m int, d *Diff) (string, error) {
+func (s *Service) diffDigest(doc string, n, m int, d *drafts.Diff) (string, error) {
 	key := fmt.Sprintf("diff/%s/%d/%d/digest", doc, n, m)
 	if v, ok := s.immutable().get(key); ok {
 		return v.(string), nil
 	}
 	h := sha256.New()
 	if err := json.NewEncoder(h).Encode(d); err != nil {
-		return "", WrapError(EINTERNAL, err, "computing the key of a print")
+		return "", drafts.WrapError(drafts.EINTERNAL, err, "computing the key of a print")
 	}
 	digest := hex.EncodeToString(h.Sum(nil))
 	s.immutable().add(key, digest, int64(len(key)+len(digest)))
@@ -174,7 +168,7 @@ func (s *Service) diffDigest(doc string, n, m int, d *Diff) (string, error) {
 }
 
 // cachedPDF returns the print under its key, making it first if needed.
-func (s *Service) cachedPDF(ctx context.Context, d *Document, kind, filename string, inputs []any, make func(w io.Writer) error) (*PDF, error) {
+func (s *Service) cachedPDF(ctx context.Context, d *drafts.Document, kind, filename string, inputs []any, make func(w io.Writer) error) (*drafts.PDF, error) {
 	key, err := s.pdfKey(d, kind, inputs)
 	if err != nil {
 		return nil, err
@@ -183,7 +177,7 @@ func (s *Service) cachedPDF(ctx context.Context, d *Document, kind, filename str
 	// (all authorized already; the key names the document and everything
 	// printed), inside the work limit, and kept in storage and memory.
 	if b, ok := s.immutable().get("cache/" + key); ok {
-		return &PDF{Data: b.(*printed).data, ETag: b.(*printed).etag, Filename: filename}, nil
+		return &drafts.PDF{Data: b.(*printed).data, ETag: b.(*printed).etag, Filename: filename}, nil
 	}
 	b, err := s.flights.do(ctx, "cache/"+key, func() (any, error) {
 		if b, ok := s.immutable().get("cache/" + key); ok {
@@ -206,7 +200,7 @@ func (s *Service) cachedPDF(ctx context.Context, d *Document, kind, filename str
 	if err != nil {
 		return nil, err
 	}
-	return &PDF{Data: b.(*printed).data, ETag: b.(*printed).etag, Filename: filename}, nil
+	return &drafts.PDF{Data: b.(*printed).data, ETag: b.(*printed).etag, Filename: filename}, nil
 }
 
 // printed is a print kept in memory; its bytes are shared: read only.
@@ -234,7 +228,7 @@ func (s *Service) cachedBlob(ctx context.Context, key string, make func() ([]byt
 	if err == nil {
 		return obj.Data, obj.ETag, nil
 	}
-	if !IsCode(err, ENOTFOUND) {
+	if !drafts.IsCode(err, drafts.ENOTFOUND) {
 		return nil, "", err
 	}
 	data, err := make()
@@ -242,7 +236,7 @@ func (s *Service) cachedBlob(ctx context.Context, key string, make func() ([]byt
 		return nil, "", err
 	}
 	etag, err := s.Store.Create(ctx, "cache/"+key, data)
-	if IsCode(err, ECONFLICT) {
+	if drafts.IsCode(err, drafts.ECONFLICT) {
 		if obj, err := s.Store.Get(ctx, "cache/"+key); err == nil {
 			return obj.Data, obj.ETag, nil
 		}

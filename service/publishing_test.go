@@ -1,4 +1,4 @@
-package drafts_test
+package service_test
 
 import (
 	"bytes"
@@ -9,6 +9,7 @@ import (
 	"chancery/diffing"
 	"chancery/drafts"
 	"chancery/render"
+	"chancery/service"
 )
 
 // TestPrintsNeverCross: two documents with the same text, one members-only,
@@ -18,8 +19,8 @@ import (
 // name, never gets another's print from the cache.
 func TestPrintsNeverCross(t *testing.T) {
 	store := MustOpenLocal(t)
-	newSvc := func(opts ...render.Option) *drafts.Service {
-		svc := drafts.NewService(store, diffing.New(), MustPolicy(t))
+	newSvc := func(opts ...render.Option) *service.Service {
+		svc := service.New(store, diffing.New(), MustPolicy(t))
 		svc.Renderer = render.New(append([]render.Option{render.WithDeterministic(true)}, opts...)...)
 		return svc
 	}
@@ -45,14 +46,14 @@ func TestPrintsNeverCross(t *testing.T) {
 	open := makeDoc("Title", drafts.VisibilityObservers)
 	retitled := makeDoc("Another title", drafts.VisibilityObservers)
 
-	kinds := map[string]func(ctx context.Context, svc *drafts.Service, doc string) (*drafts.PDF, error){
-		"agreed": func(ctx context.Context, svc *drafts.Service, doc string) (*drafts.PDF, error) {
+	kinds := map[string]func(ctx context.Context, svc *service.Service, doc string) (*drafts.PDF, error){
+		"agreed": func(ctx context.Context, svc *service.Service, doc string) (*drafts.PDF, error) {
 			return svc.VersionPDF(ctx, doc, 2, 0)
 		},
-		"changes": func(ctx context.Context, svc *drafts.Service, doc string) (*drafts.PDF, error) {
+		"changes": func(ctx context.Context, svc *service.Service, doc string) (*drafts.PDF, error) {
 			return svc.VersionPDF(ctx, doc, 2, 1)
 		},
-		"compilation": func(ctx context.Context, svc *drafts.Service, doc string) (*drafts.PDF, error) {
+		"compilation": func(ctx context.Context, svc *service.Service, doc string) (*drafts.PDF, error) {
 			return svc.CompilationPDF(ctx, doc, 0)
 		},
 	}

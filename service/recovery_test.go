@@ -1,4 +1,4 @@
-package drafts_test
+package service_test
 
 import (
 	"context"
@@ -12,6 +12,7 @@ import (
 	"chancery/diffing"
 	"chancery/drafts"
 	"chancery/policy"
+	"chancery/service"
 	"chancery/storage"
 )
 
@@ -61,7 +62,7 @@ func TestMergeCompletedAfterCrash(t *testing.T) {
 	}
 
 	// After the "restart": a service on the healthy store.
-	svc2 := drafts.NewService(local, diffing.New(), MustPolicy(t))
+	svc2 := service.New(local, diffing.New(), MustPolicy(t))
 	raw, err := local.Get(context.Background(), "documents/"+f.doc+".json")
 	if err != nil || !strings.Contains(string(raw.Data), `"head":1`) {
 		t.Fatalf("stored document before recovery: %s (%v)", raw.Data, err)
@@ -212,7 +213,7 @@ func TestPendingVersionCostsNothingOnceDone(t *testing.T) {
 
 	// A revision that died after recording its version as pending.
 	now := time.Now()
-	f.svc.Now = func() time.Time { return now }
+	f.svc.Clock = func() time.Time { return now }
 	raw, err := local.Get(context.Background(), "documents/"+f.doc+".json")
 	if err != nil {
 		t.Fatal(err)
@@ -234,7 +235,7 @@ func TestPendingVersionCostsNothingOnceDone(t *testing.T) {
 	if ops := store.take(); ops["get"] < 4 {
 		t.Errorf("with a version pending, reading the document made %v; want it to look for version 3", ops)
 	}
-	f.svc.Now = func() time.Time { return now.Add(time.Hour) }
+	f.svc.Clock = func() time.Time { return now.Add(time.Hour) }
 	if _, err := f.svc.GetDocument(f.kz, f.doc); err != nil {
 		t.Fatal(err)
 	}
@@ -297,7 +298,7 @@ func MustOpenLocal(tb testing.TB) *storage.Local {
 
 // fixture is a service with a chair of SWG, a delegate of KZ and one document.
 type fixture struct {
-	svc       *drafts.Service
+	svc       *service.Service
 	chair, kz context.Context
 	doc       string
 	v         *drafts.Version
@@ -307,7 +308,7 @@ type fixture struct {
 func MustFixture(tb testing.TB, store drafts.ObjectStore, text string) *fixture {
 	tb.Helper()
 	f := &fixture{
-		svc:   drafts.NewService(store, diffing.New(), MustPolicy(tb)),
+		svc:   service.New(store, diffing.New(), MustPolicy(tb)),
 		chair: drafts.NewContextWithUser(context.Background(), &drafts.User{ID: "chair", Role: drafts.RoleChair, Body: "SWG"}),
 		kz:    drafts.NewContextWithUser(context.Background(), &drafts.User{ID: "kz", Role: drafts.RoleDelegate, Delegation: "KZ", DelegationStatus: drafts.StatusMember}),
 	}

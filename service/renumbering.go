@@ -1,16 +1,11 @@
-package drafts
+package service
 
 import (
 	"context"
 	"fmt"
-)
 
-// RenumberInput is a chair's request to renumber the head: Base must be
-// the head, Message is the new version's message ("" for a default one).
-type RenumberInput struct {
-	Base    int    `json:"base"`
-	Message string `json:"message"`
-}
+	"chancery/drafts"
+)
 
 // RenumberVersion stores, as the new head, the head with its numbers made
 // a clean sequence (see Renumber): the chair's last step before adoption,
@@ -21,31 +16,31 @@ type RenumberInput struct {
 // was created meanwhile), if the document is adopted, withdrawn or under
 // adoption, or if its numbering is already clean; EINVALID for a message
 // that is too long.
-func (s *Service) RenumberVersion(ctx context.Context, doc string, in RenumberInput) (*Version, error) {
+func (s *Service) RenumberVersion(ctx context.Context, doc string, in drafts.RenumberInput) (*drafts.Version, error) {
 	// Renumbering publishes a version: the permission to publish one.
-	u, d, err := s.changeableDocument(ctx, doc, ActVersionCreate, true)
+	u, d, err := s.changeableDocument(ctx, doc, drafts.ActVersionCreate, true)
 	if err != nil {
 		return nil, err
 	}
 	if in.Base != d.Head {
-		return nil, Errorf(ECONFLICT, "base version %d is not the head (version %d); start again from the head", in.Base, d.Head)
+		return nil, drafts.Errorf(drafts.ECONFLICT, "base version %d is not the head (version %d); start again from the head", in.Base, d.Head)
 	}
-	if err := CheckNote("message", in.Message, 2000, false); err != nil {
+	if err := drafts.CheckNote("message", in.Message, 2000, false); err != nil {
 		return nil, err
 	}
 	head, err := s.getVersion(ctx, doc, d.Head)
 	if err != nil {
 		return nil, err
 	}
-	ps, n := Renumber(head.Provisions)
+	ps, n := drafts.Renumber(head.Provisions)
 	if n == 0 {
-		return nil, Errorf(ECONFLICT, "the numbers of version %d already follow each other; there is nothing to renumber", head.Number)
+		return nil, drafts.Errorf(drafts.ECONFLICT, "the numbers of version %d already follow each other; there is nothing to renumber", head.Number)
 	}
 	msg := in.Message
 	if msg == "" {
 		msg = fmt.Sprintf("Renumbering: %d numbers changed.", n)
 	}
-	v := &Version{
+	v := &drafts.Version{
 		Document: doc, Number: head.Number + 1, Parent: head.Number, Author: u.ID, Delegation: u.Delegation,
 		Message: msg, CreatedAt: s.now(), Merged: []string{}, Lead: head.Lead, Provisions: ps,
 	}

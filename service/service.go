@@ -1,39 +1,47 @@
-package drafts
+// Package service implements Chancery's services (drafts.Service and the
+// interfaces it is made of) over an object store: the policy checked inside
+// every method, the audit trail, the caches and bounds of heavy work, and
+// every storage key (keys.go). It imports drafts and the standard library
+// only; the command wires it to the storage, diffing and policy adapters.
+//
+// Files follow the aggregates: documents (document.go, version.go,
+// status.go, symbol.go), proposals (proposal*.go), merges (merge.go,
+// rebase onto the head in drafts.Rebase, and completion.go, where merged
+// proposals become accepted), compilation, adoption, directory and
+// sessions, the audit trail (events*.go, audit.go) and publishing.
+package service
 
 import (
 	"context"
-	"encoding/base64"
-	"encoding/json"
-	"errors"
-	"fmt"
 	"log/slog"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
-	"unicode/utf8"
+
+	"chancery/drafts"
 )
 
-// Service is Chancery's application logic: documents, versions, proposals,
-// the directory and the audit trail, kept in an ObjectStore. It holds no
+// Service implements drafts.Service: documents, versions, proposals, the
+// directory and the audit trail, kept in an ObjectStore. It holds no
 // state of its own, so any number of replicas can share one bucket: every
 // creation is a create-only write and every update carries the ETag it read.
 //
 // Every method takes the acting user from the context and asks the
-// Authorizer itself (see the service interfaces in services.go).
+// Authorizer itself. Set the fields before the first call.
 type Service struct {
-	Store  ObjectStore
-	Differ Differ
+	Store  drafts.ObjectStore
+	Differ drafts.Differ
 	// Auth decides every action; without it nothing is allowed.
-	Auth Authorizer
-	// Renderer prints PDFs and HTML (the Publishing service).
-	Renderer Renderer
-	// Now is the clock.
-	Now func() time.Time
-	// NewID returns new ids for documents, proposals, provisions and rounds.
-	NewID func() string
-	// Limits bounds texts.
-	Limits Limits
+	Auth drafts.Authorizer
+	// Renderer prints PDFs and HTML (drafts.PublishingService).
+	Renderer drafts.Renderer
+	// Clock is the clock (Now).
+	Clock func() time.Time
+	// MakeID returns new ids for documents, proposals, provisions and
+	// rounds (NewID).
+	MakeID func() string
+	// TextLimits bounds texts (Limits).
+	TextLimits drafts.Limits
 	// SilenceMin is the shortest silence procedure allowed.
 	SilenceMin time.Duration
 	// SilenceMax is the furthest deadline a silence procedure may have;
@@ -44,8 +52,7 @@ type Service struct {
 	// CacheBytes bounds the in-process cache of immutable objects
 	// (versions, version summaries, written events, and listed proposals,
 	// documents and directory entries at the ETag listed), in stored bytes:
-	// DefaultCacheBytes when zero, no cache when negative. Set it before
-	// the first call.
+	// DefaultCacheBytes when zero, no cache when negative.
 	CacheBytes int64
 	// ReadParallelism is how many objects a list or a compilation reads
 	// at once (DefaultReadParallelism when zero).
@@ -72,245 +79,37 @@ type Service struct {
 	sweptAll atomic.Bool
 }
 
+var _ drafts.Service = (*Service)(nil)
+
 // DefaultSilenceMax is the furthest silence deadline allowed by default.
 const DefaultSilenceMax = 90 * 24 * time.Hour
 
-// NewService returns a Service with the default clock, ids and limits.
-func NewService(store ObjectStore, differ Differ, auth Authorizer) *Service {
+// New returns a Service with the default clock, ids and limits.
+func New(store drafts.ObjectStore, differ drafts.Differ, auth drafts.Authorizer) *Service {
 	return &Service{
 		Store:      store,
 		Differ:     differ,
 		Auth:       auth,
-		Now:        func() time.Time { return time.Now().UTC() },
-		NewID:      func() string { return RandomID(10) },
+		Clock:      func() time.Time { return time.Now().UTC() },
+		MakeID:     func() string { return drafts.RandomID(10) },
 		SilenceMin: 72 * time.Hour,
 		SilenceMax: DefaultSilenceMax,
 		Log:        slog.New(slog.DiscardHandler),
 	}
 }
 
-func (s *Service) now() time.Time { return s.Now().UTC().Truncate(time.Millisecond) }
+// Now returns the time on the service's clock.
+func (s *Service) Now() time.Time { return s.Clock() }
 
-// Page is one page of a list: the items and the cursor of the next page.
-type Page[T any] struct {
-	Items      []T    `json:"items"`
-	NextCursor string `json:"next_cursor"`
-}
+// NewID returns a new id.
+func (s *Service) NewID() string { return s.MakeID() }
 
-// ListOptions pages a list.
-type ListOptions struct {
-	Limit  int
-	Cursor string
-}
+// Limits returns the bounds of texts.
+func (s *Service) Limits() drafts.Limits { return s.TextLimits }
 
-func (o ListOptions) limit() int {
-	switch {
-	case o.Limit <= 0:
-		return 50
-	case o.Limit > 500:
-		return 500
-	}
-	return o.Limit
-}
+// now is the time recorded in what the service stores: UTC, to the
+// millisecond.
+func (s *Service) now() time.Time { return s.Clock().UTC().Truncate(time.Millisecond) }
 
 // Ping checks the storage.
 func (s *Service) Ping(ctx context.Context) error { return s.Store.Ping(ctx) }
-
-// getJSON reads the object at key into v and returns its ETag.
-func (s *Service) getJSON(ctx context.Context, key string, v any) (string, error) {
-	obj, err := s.Store.Get(ctx, key)
-	if err != nil {
-		return "", err
-	}
-	if err := json.Unmarshal(obj.Data, v); err != nil {
-		return "", WrapError(EINTERNAL, err, "stored object %s is damaged", key)
-	}
-	return obj.ETag, nil
-}
-
-// createJSON stores v at key, create-only.
-func (s *Service) createJSON(ctx context.Context, key string, v any) (string, error) {
-	etag, _, err := s.putJSON(ctx, key, v, true, "")
-	return etag, err
-}
-
-// updateJSON stores v at key if it is still at etag.
-func (s *Service) updateJSON(ctx context.Context, key string, v any, etag string) (string, error) {
-	etag, _, err := s.putJSON(ctx, key, v, false, etag)
-	return etag, err
-}
-
-// putJSON stores v at key, create-only or if the object is still at
-// ifMatch, and returns the new ETag and the size stored.
-func (s *Service) putJSON(ctx context.Context, key string, v any, create bool, ifMatch string) (etag string, size int, err error) {
-	data, err := json.Marshal(v)
-	if err != nil {
-		return "", 0, WrapError(EINTERNAL, err, "encoding %s", key)
-	}
-	if create {
-		etag, err = s.Store.Create(ctx, key, data)
-	} else {
-		etag, err = s.Store.Update(ctx, key, data, ifMatch)
-	}
-	s.noteUncertain(key, err)
-	return etag, len(data), err
-}
-
-// listKeys lists the keys under prefix, one page.
-func (s *Service) listKeys(ctx context.Context, prefix string, opt ListOptions) ([]string, string, error) {
-	objs, next, err := s.listInfos(ctx, prefix, opt)
-	if err != nil {
-		return nil, "", err
-	}
-	keys := make([]string, len(objs))
-	for i, o := range objs {
-		keys[i] = o.Key
-	}
-	return keys, next, nil
-}
-
-// listInfos is listKeys returning what the listing says of each object
-// (its ETag above all, see readListed).
-func (s *Service) listInfos(ctx context.Context, prefix string, opt ListOptions) ([]ObjectInfo, string, error) {
-	after := ""
-	if opt.Cursor != "" {
-		suffix, err := keyOfCursor(opt.Cursor)
-		if err != nil {
-			return nil, "", err
-		}
-		after = prefix + suffix
-	}
-	objs, next, err := s.Store.List(ctx, prefix, after, opt.limit())
-	if err != nil {
-		return nil, "", err
-	}
-	if next != "" {
-		next = cursorOf(next[len(prefix):])
-	}
-	return objs, next, nil
-}
-
-// cursorOf makes the opaque cursor a client sends back for the page after
-// the key suffix k: clients never see storage keys, not even their ends.
-func cursorOf(k string) string { return base64.RawURLEncoding.EncodeToString([]byte(k)) }
-
-// keyOfCursor is the key suffix of a cursor cursorOf made; anything else is
-// EMALFORMED.
-func keyOfCursor(c string) (string, error) {
-	k, err := base64.RawURLEncoding.DecodeString(c)
-	if err != nil || len(c) > 200 || len(k) == 0 || strings.HasPrefix(string(k), "/") || strings.Contains(string(k), "..") || !utf8.Valid(k) {
-		return "", &Error{Code: EMALFORMED, Message: "cursor: not a cursor this server gave",
-			Fields: []FieldError{{Field: "cursor", Message: "invalid"}}}
-	}
-	return string(k), nil
-}
-
-// discard removes an object a failed request created and nothing refers
-// to, so that the request leaves storage as it was; a failure is logged.
-func (s *Service) discard(ctx context.Context, key string) {
-	if err := s.Store.Delete(context.WithoutCancel(ctx), key, ""); err != nil && !IsCode(err, ENOTFOUND) {
-		s.Log.Error("leftover object of a failed request", "key", key, "err", err)
-	}
-}
-
-// errUnchanged, returned by the function of a read-modify-write, means
-// there is nothing to write.
-var errUnchanged = errors.New("unchanged")
-
-// retry runs f until it returns something other than EPRECONDITION, a few
-// times: read-modify-write cycles that lost a race start over.
-func retry(f func() error) error {
-	var err error
-	for i := 0; i < 16; i++ {
-		// A client's own stale If-Match is its answer, not a lost race.
-		if err = f(); ErrorCode(err) != EPRECONDITION || errors.Is(err, errClientPrecondition) {
-			return err
-		}
-	}
-	return fmt.Errorf("too much contention: %w", err)
-}
-
-// actor returns the user of ctx, or an EUNAUTHORIZED error.
-func actor(ctx context.Context) (*User, error) {
-	u := UserFromContext(ctx)
-	if u == nil {
-		return nil, Errorf(EUNAUTHORIZED, "authentication required")
-	}
-	return u, nil
-}
-
-// DefaultReadParallelism is how many objects a list reads at once when
-// Service.ReadParallelism is zero.
-const DefaultReadParallelism = 64
-
-// readAll reads and decodes the objects at keys, several at a time, in
-// order; an object gone since it was listed is left out (nil). It returns
-// the objects and their ETags.
-func readAll[T any](ctx context.Context, s *Service, keys []string) ([]*T, []string, error) {
-	out := make([]*T, len(keys))
-	etags := make([]string, len(keys))
-	err := s.inParallel(ctx, len(keys), func(ctx context.Context, i int) error {
-		v := new(T)
-		etag, err := s.getJSON(ctx, keys[i], v)
-		if IsCode(err, ENOTFOUND) {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		out[i], etags[i] = v, etag
-		return nil
-	})
-	if err != nil {
-		return nil, nil, err
-	}
-	return out, etags, nil
-}
-
-// inParallel runs f for 0 to n-1, Service.ReadParallelism at a time, and
-// returns the first error, after which the others' context is cancelled
-// and no more are started.
-func (s *Service) inParallel(ctx context.Context, n int, f func(ctx context.Context, i int) error) error {
-	workers := s.ReadParallelism
-	if workers <= 0 {
-		workers = DefaultReadParallelism
-	}
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	var (
-		wg       sync.WaitGroup
-		mu       sync.Mutex
-		firstErr error
-		next     = make(chan int)
-	)
-	for w := 0; w < min(workers, n); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				if err := f(ctx, i); err != nil {
-					mu.Lock()
-					if firstErr == nil {
-						firstErr = err
-						cancel()
-					}
-					mu.Unlock()
-				}
-			}
-		}()
-	}
-feed:
-	for i := 0; i < n; i++ {
-		select {
-		case next <- i:
-		case <-ctx.Done():
-			break feed
-		}
-	}
-	close(next)
-	wg.Wait()
-	if firstErr != nil {
-		return firstErr
-	}
-	return ctx.Err()
-}

@@ -1,44 +1,12 @@
-package drafts
+package service
 
 import (
 	"context"
 	"strings"
 	"time"
+
+	"chancery/drafts"
 )
-
-// Session is a signed-in browser of the web workspace, as stored: never the
-// secret, only its hash. Sessions live in object storage so that every
-// replica honours them.
-type Session struct {
-	ID   string `json:"id"`
-	User string `json:"user"`
-	Hash string `json:"hash"`
-	CSRF string `json:"csrf"` // the token every form of the session carries
-	// Token is the id of the API token the user signed in with ("" for a
-	// sign-in link): revoking it ends the session.
-	Token     string    `json:"token,omitempty"`
-	CreatedAt time.Time `json:"created_at"`
-	ExpiresAt time.Time `json:"expires_at"`
-}
-
-// SignInLink is a one-time sign-in link the secretariat issues for a user,
-// as stored (only the hash of its secret).
-type SignInLink struct {
-	ID        string    `json:"id"`
-	User      string    `json:"user"`
-	Hash      string    `json:"hash"`
-	IssuedBy  string    `json:"issued_by"`
-	CreatedAt time.Time `json:"created_at"`
-	ExpiresAt time.Time `json:"expires_at"`
-}
-
-// Visit is what a user last saw of a document: the head version and the
-// last audit event.
-type Visit struct {
-	At      time.Time `json:"at"`
-	Head    int       `json:"head"`
-	LastSeq int64     `json:"last_seq"`
-}
 
 const (
 	sessionPrefix = "ses_"
@@ -58,7 +26,7 @@ func splitSecret(prefix, plain string) (id, secret string, ok bool) {
 		return "", "", false
 	}
 	id, secret, found = strings.Cut(rest, "_")
-	if !found || !validID(id) || len(secret) < 16 {
+	if !found || !drafts.ValidID(id) || len(secret) < 16 {
 		return "", "", false
 	}
 	for _, c := range secret {
@@ -73,17 +41,17 @@ func splitSecret(prefix, plain string) (id, secret string, ok bool) {
 // returns it with the plain session secret to set as a cookie (shown once).
 // tokenID names the API token the user signed in with ("" for none): the
 // session ends when it is revoked.
-func (s *Service) CreateSession(ctx context.Context, tokenID string, ttl time.Duration) (*Session, string, error) {
+func (s *Service) CreateSession(ctx context.Context, tokenID string, ttl time.Duration) (*drafts.Session, string, error) {
 	u, err := actor(ctx)
 	if err != nil {
 		return nil, "", err
 	}
 	if ttl <= 0 {
-		return nil, "", Errorf(EINVALID, "a session must last some time")
+		return nil, "", drafts.Errorf(drafts.EINVALID, "a session must last some time")
 	}
-	id, secret := RandomID(16), RandomID(32)
+	id, secret := drafts.RandomID(16), drafts.RandomID(32)
 	now := s.now()
-	ses := &Session{ID: id, User: u.ID, Hash: HashSecret(secret), CSRF: RandomID(32), Token: tokenID, CreatedAt: now, ExpiresAt: now.Add(ttl)}
+	ses := &drafts.Session{ID: id, User: u.ID, Hash: drafts.HashSecret(secret), CSRF: drafts.RandomID(32), Token: tokenID, CreatedAt: now, ExpiresAt: now.Add(ttl)}
 	if _, err := s.createJSON(ctx, sessionKey(id), ses); err != nil {
 		return nil, "", err
 	}
@@ -93,20 +61,20 @@ func (s *Service) CreateSession(ctx context.Context, tokenID string, ttl time.Du
 // GetSession returns the session of a plain session secret and its user
 // (with its delegation's status); it needs no user in ctx. EUNAUTHORIZED for an unknown, malformed
 // or expired session; an expired one is removed.
-func (s *Service) GetSession(ctx context.Context, plain string) (*Session, *User, error) {
-	bad := Errorf(EUNAUTHORIZED, "your session has ended; sign in again")
+func (s *Service) GetSession(ctx context.Context, plain string) (*drafts.Session, *drafts.User, error) {
+	bad := drafts.Errorf(drafts.EUNAUTHORIZED, "your session has ended; sign in again")
 	id, secret, ok := splitSecret(sessionPrefix, plain)
 	if !ok {
 		return nil, nil, bad
 	}
-	var ses Session
+	var ses drafts.Session
 	if _, err := s.getJSON(ctx, sessionKey(id), &ses); err != nil {
-		if IsCode(err, ENOTFOUND) {
+		if drafts.IsCode(err, drafts.ENOTFOUND) {
 			return nil, nil, bad
 		}
 		return nil, nil, err
 	}
-	if !VerifySecret(secret, ses.Hash) {
+	if !drafts.VerifySecret(secret, ses.Hash) {
 		return nil, nil, bad
 	}
 	if !s.now().Before(ses.ExpiresAt) {
@@ -114,8 +82,8 @@ func (s *Service) GetSession(ctx context.Context, plain string) (*Session, *User
 		return nil, nil, bad
 	}
 	if ses.Token != "" {
-		var t Token
-		if _, err := s.getJSON(ctx, tokenKey(ses.Token), &t); err != nil && !IsCode(err, ENOTFOUND) {
+		var t drafts.Token
+		if _, err := s.getJSON(ctx, tokenKey(ses.Token), &t); err != nil && !drafts.IsCode(err, drafts.ENOTFOUND) {
 			return nil, nil, err
 		} else if err != nil || t.RevokedAt != nil || t.User != ses.User {
 			s.discard(ctx, sessionKey(id))
@@ -124,7 +92,7 @@ func (s *Service) GetSession(ctx context.Context, plain string) (*Session, *User
 	}
 	u, err := s.holder(ctx, ses.User)
 	if err != nil {
-		if IsCode(err, ENOTFOUND) {
+		if drafts.IsCode(err, drafts.ENOTFOUND) {
 			return nil, nil, bad
 		}
 		return nil, nil, err
@@ -139,17 +107,17 @@ func (s *Service) DeleteSession(ctx context.Context, plain string) error {
 	if !ok {
 		return nil
 	}
-	var ses Session
+	var ses drafts.Session
 	if _, err := s.getJSON(ctx, sessionKey(id), &ses); err != nil {
-		if IsCode(err, ENOTFOUND) {
+		if drafts.IsCode(err, drafts.ENOTFOUND) {
 			return nil
 		}
 		return err
 	}
-	if !VerifySecret(secret, ses.Hash) {
+	if !drafts.VerifySecret(secret, ses.Hash) {
 		return nil
 	}
-	if err := s.Store.Delete(ctx, sessionKey(id), ""); err != nil && !IsCode(err, ENOTFOUND) {
+	if err := s.Store.Delete(ctx, sessionKey(id), ""); err != nil && !drafts.IsCode(err, drafts.ENOTFOUND) {
 		return err
 	}
 	return nil
@@ -160,7 +128,7 @@ func (s *Service) DeleteSession(ctx context.Context, plain string) error {
 // may issue tokens may issue links (the secretariat); the caller is
 // recorded as its issuer.
 func (s *Service) CreateSignInLink(ctx context.Context, userID string, ttl time.Duration) (string, time.Time, error) {
-	u, err := s.directoryFor(ctx, ActTokenCreate)
+	u, err := s.directoryFor(ctx, drafts.ActTokenCreate)
 	if err != nil {
 		return "", time.Time{}, err
 	}
@@ -168,11 +136,11 @@ func (s *Service) CreateSignInLink(ctx context.Context, userID string, ttl time.
 		return "", time.Time{}, err
 	}
 	if ttl <= 0 || ttl > 30*24*time.Hour {
-		return "", time.Time{}, Errorf(EINVALID, "a sign-in link lasts from a minute to 30 days")
+		return "", time.Time{}, drafts.Errorf(drafts.EINVALID, "a sign-in link lasts from a minute to 30 days")
 	}
-	id, secret := RandomID(16), RandomID(32)
+	id, secret := drafts.RandomID(16), drafts.RandomID(32)
 	now := s.now()
-	l := &SignInLink{ID: id, User: userID, Hash: HashSecret(secret), IssuedBy: u.ID, CreatedAt: now, ExpiresAt: now.Add(ttl)}
+	l := &drafts.SignInLink{ID: id, User: userID, Hash: drafts.HashSecret(secret), IssuedBy: u.ID, CreatedAt: now, ExpiresAt: now.Add(ttl)}
 	if _, err := s.createJSON(ctx, linkKey(id), l); err != nil {
 		return "", time.Time{}, err
 	}
@@ -184,26 +152,26 @@ func (s *Service) CreateSignInLink(ctx context.Context, userID string, ttl time.
 // status, and removes it, so that of any number of concurrent
 // redemptions exactly one succeeds. EUNAUTHORIZED for an unknown, used or
 // expired link.
-func (s *Service) RedeemSignInLink(ctx context.Context, plain string) (*User, error) {
-	bad := Errorf(EUNAUTHORIZED, "this sign-in link is not valid: it was used already, has expired or was mistyped")
+func (s *Service) RedeemSignInLink(ctx context.Context, plain string) (*drafts.User, error) {
+	bad := drafts.Errorf(drafts.EUNAUTHORIZED, "this sign-in link is not valid: it was used already, has expired or was mistyped")
 	id, secret, ok := splitSecret(linkPrefix, plain)
 	if !ok {
 		return nil, bad
 	}
-	var l SignInLink
+	var l drafts.SignInLink
 	etag, err := s.getJSON(ctx, linkKey(id), &l)
 	if err != nil {
-		if IsCode(err, ENOTFOUND) {
+		if drafts.IsCode(err, drafts.ENOTFOUND) {
 			return nil, bad
 		}
 		return nil, err
 	}
-	if !VerifySecret(secret, l.Hash) {
+	if !drafts.VerifySecret(secret, l.Hash) {
 		return nil, bad
 	}
 	// Deleting at the ETag read makes the link single-use across replicas.
 	if err := s.Store.Delete(ctx, linkKey(id), etag); err != nil {
-		if IsCode(err, ENOTFOUND) || IsCode(err, EPRECONDITION) {
+		if drafts.IsCode(err, drafts.ENOTFOUND) || drafts.IsCode(err, drafts.EPRECONDITION) {
 			return nil, bad
 		}
 		return nil, err
@@ -213,7 +181,7 @@ func (s *Service) RedeemSignInLink(ctx context.Context, plain string) (*User, er
 	}
 	u, err := s.holder(ctx, l.User)
 	if err != nil {
-		if IsCode(err, ENOTFOUND) {
+		if drafts.IsCode(err, drafts.ENOTFOUND) {
 			return nil, bad
 		}
 		return nil, err
@@ -223,18 +191,18 @@ func (s *Service) RedeemSignInLink(ctx context.Context, plain string) (*User, er
 
 // LastVisit returns what the user of ctx last saw of a document; a zero
 // Visit if they never opened it.
-func (s *Service) LastVisit(ctx context.Context, doc string) (*Visit, error) {
+func (s *Service) LastVisit(ctx context.Context, doc string) (*drafts.Visit, error) {
 	u, err := actor(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if !validID(doc) || !validID(u.ID) {
-		return nil, Errorf(ENOTFOUND, "no document %q", doc)
+	if !drafts.ValidID(doc) || !drafts.ValidID(u.ID) {
+		return nil, drafts.Errorf(drafts.ENOTFOUND, "no document %q", doc)
 	}
-	var v Visit
+	var v drafts.Visit
 	if _, err := s.getJSON(ctx, visitKey(u.ID, doc), &v); err != nil {
-		if IsCode(err, ENOTFOUND) {
-			return &Visit{}, nil
+		if drafts.IsCode(err, drafts.ENOTFOUND) {
+			return &drafts.Visit{}, nil
 		}
 		return nil, err
 	}
@@ -248,18 +216,18 @@ func (s *Service) RecordVisit(ctx context.Context, doc string, head int, lastSeq
 	if err != nil {
 		return err
 	}
-	if !validID(doc) || !validID(u.ID) {
-		return Errorf(ENOTFOUND, "no document %q", doc)
+	if !drafts.ValidID(doc) || !drafts.ValidID(u.ID) {
+		return drafts.Errorf(drafts.ENOTFOUND, "no document %q", doc)
 	}
-	v := &Visit{At: s.now(), Head: head, LastSeq: lastSeq}
+	v := &drafts.Visit{At: s.now(), Head: head, LastSeq: lastSeq}
 	return retry(func() error {
-		var old Visit
+		var old drafts.Visit
 		etag, err := s.getJSON(ctx, visitKey(u.ID, doc), &old)
 		switch {
-		case IsCode(err, ENOTFOUND):
+		case drafts.IsCode(err, drafts.ENOTFOUND):
 			_, err = s.createJSON(ctx, visitKey(u.ID, doc), v)
-			if IsCode(err, ECONFLICT) {
-				return Errorf(EPRECONDITION, "raced")
+			if drafts.IsCode(err, drafts.ECONFLICT) {
+				return drafts.Errorf(drafts.EPRECONDITION, "raced")
 			}
 			return err
 		case err != nil:

@@ -1,4 +1,4 @@
-package drafts_test
+package service_test
 
 import (
 	"context"
@@ -9,13 +9,14 @@ import (
 
 	"chancery/diffing"
 	"chancery/drafts"
+	"chancery/service"
 	"chancery/storage"
 )
 
 // sessionFixture is a service on the local directory with a settable clock,
 // the secretariat and one delegate.
 type sessionFixture struct {
-	svc      *drafts.Service
+	svc      *service.Service
 	now      time.Time
 	mu       sync.Mutex
 	sec, kz  context.Context
@@ -31,8 +32,8 @@ func newSessionFixture(t *testing.T) *sessionFixture {
 	}
 	t.Cleanup(func() { store.Close() })
 	f := &sessionFixture{now: time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)}
-	f.svc = drafts.NewService(store, diffing.New(), MustPolicy(t))
-	f.svc.Now = func() time.Time { f.mu.Lock(); defer f.mu.Unlock(); return f.now }
+	f.svc = service.New(store, diffing.New(), MustPolicy(t))
+	f.svc.Clock = func() time.Time { f.mu.Lock(); defer f.mu.Unlock(); return f.now }
 	tok, err := f.svc.Bootstrap(context.Background(), "")
 	if err != nil {
 		t.Fatal(err)

@@ -1,4 +1,4 @@
-package drafts_test
+package service_test
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 
 	"chancery/diffing"
 	"chancery/drafts"
+	"chancery/service"
 )
 
 // TestSweepDoesNotGrowWithDocuments: an idle silence sweep costs one
@@ -21,8 +22,8 @@ func TestSweepDoesNotGrowWithDocuments(t *testing.T) {
 			local := MustOpenLocal(t)
 			store := newCountingStore(local)
 			now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-			svc := drafts.NewService(store, diffing.New(), MustPolicy(t))
-			svc.Now = func() time.Time { return now }
+			svc := service.New(store, diffing.New(), MustPolicy(t))
+			svc.Clock = func() time.Time { return now }
 			chair := drafts.NewContextWithUser(context.Background(), &matrixSubjects[1].user)
 			var docs []string
 			for i := 0; i < n; i++ {

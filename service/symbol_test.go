@@ -1,4 +1,4 @@
-package drafts_test
+package service_test
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 
 	"chancery/diffing"
 	"chancery/drafts"
+	"chancery/service"
 )
 
 // TestSymbolNamesOneDocument: a second document under a symbol taken
@@ -39,7 +40,7 @@ func TestSymbolNamesOneDocument(t *testing.T) {
 	}
 
 	// Two replicas, eight creations at once: one document.
-	replica := drafts.NewService(local, diffing.New(), MustPolicy(t))
+	replica := service.New(local, diffing.New(), MustPolicy(t))
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	made := 0
@@ -77,7 +78,7 @@ func TestSymbolClaimsLeftBehind(t *testing.T) {
 	f := MustFixture(t, local, "1. One.\n")
 	ctx := context.Background()
 	now := time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
-	f.svc.Now = func() time.Time { return now }
+	f.svc.Clock = func() time.Time { return now }
 	key := func(symbol string) string {
 		sum := sha256.Sum256([]byte(symbol))
 		return "symbols/" + hex.EncodeToString(sum[:]) + ".json"

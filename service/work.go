@@ -1,4 +1,4 @@
-package drafts
+package service
 
 import (
 	"context"
@@ -7,6 +7,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"chancery/drafts"
 )
 
 // Default bounds of the heavy work (diffing, compiling, rendering) when the
@@ -49,7 +51,7 @@ func (s *Service) work() *workLimit {
 
 // errBusy is the refusal of a server whose heavy work is full.
 func errBusy() error {
-	return Errorf(EUNAVAILABLE, "the server is busy diffing and rendering for others; try again in a few seconds")
+	return drafts.Errorf(drafts.EUNAVAILABLE, "the server is busy diffing and rendering for others; try again in a few seconds")
 }
 
 // heavy runs f inside the work limit. Calls must not nest.
@@ -73,7 +75,7 @@ func (s *Service) heavy(ctx context.Context, f func() error) error {
 		case <-ctx.Done():
 			t.Stop()
 			w.waiting.Add(-1)
-			return WrapError(EUNAVAILABLE, ctx.Err(), "the request ended while it waited")
+			return drafts.WrapError(drafts.EUNAVAILABLE, ctx.Err(), "the request ended while it waited")
 		}
 	}
 	defer func() { <-w.slots }()
@@ -109,7 +111,7 @@ func (g *flights) do(ctx context.Context, key string, f func() (any, error)) (an
 			select {
 			case <-c.done:
 			case <-ctx.Done():
-				return nil, WrapError(EUNAVAILABLE, ctx.Err(), "the request ended while it waited")
+				return nil, drafts.WrapError(drafts.EUNAVAILABLE, ctx.Err(), "the request ended while it waited")
 			}
 			if c.err != nil && ctx.Err() == nil && (errors.Is(c.err, context.Canceled) || errors.Is(c.err, context.DeadlineExceeded)) {
 				continue
@@ -133,7 +135,7 @@ func (g *flights) do(ctx context.Context, key string, f func() (any, error)) (an
 }
 
 // diffSize estimates the memory a diff holds, for the cache's bound.
-func diffSize(d *Diff) int64 {
+func diffSize(d *drafts.Diff) int64 {
 	n := int64(64)
 	for _, c := range d.Changes {
 		n += int64(len(c.OldText)+len(c.Text)) + 128
@@ -144,13 +146,8 @@ func diffSize(d *Diff) int64 {
 	return n
 }
 
-// WorkStats says how many heavy computations run and how many wait.
-type WorkStats struct {
-	Running, Waiting int
-}
-
 // WorkStats returns the current state of the work limit.
-func (s *Service) WorkStats() WorkStats {
+func (s *Service) WorkStats() drafts.WorkStats {
 	w := s.work()
-	return WorkStats{Running: len(w.slots), Waiting: int(w.waiting.Load())}
+	return drafts.WorkStats{Running: len(w.slots), Waiting: int(w.waiting.Load())}
 }

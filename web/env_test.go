@@ -14,6 +14,7 @@ import (
 	"chancery/internal/corpus"
 	"chancery/policy"
 	"chancery/render"
+	"chancery/service"
 	"chancery/storage"
 	"chancery/web"
 )
@@ -43,7 +44,7 @@ func (c *clock) Advance(d time.Duration) {
 // SWG, their tokens, and two documents.
 type env struct {
 	t   testing.TB
-	svc *drafts.Service
+	svc *service.Service
 	// Handler is the workspace, for in-process requests.
 	Handler http.Handler
 	clock   *clock
@@ -72,8 +73,9 @@ func newEnvWith(t testing.TB, set func(*web.Server)) *env {
 		t.Fatal(err)
 	}
 	clk := &clock{now: time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)}
-	svc := drafts.NewService(store, diffing.New(), enforcer)
-	svc.Now = clk.Now
+	svc := service.New(store, diffing.New(), enforcer)
+	svc.Clock = clk.Now
+	svc.Renderer = render.New()
 	e := &env{t: t, svc: svc, clock: clk, tokens: map[string]string{"secretariat": bootstrapToken}, users: map[string]*drafts.User{}}
 	ctx := context.Background()
 	if _, err := svc.Bootstrap(ctx, bootstrapToken); err != nil {
@@ -110,7 +112,7 @@ func newEnvWith(t testing.TB, set func(*web.Server)) *env {
 		t.Fatal(err)
 	}
 
-	ws := web.New(svc, enforcer, render.New(), nil)
+	ws := web.New(svc, enforcer, svc.Renderer, nil)
 	ws.SignInFailures = 1000 // the hostile input test fails many sign-ins
 	if set != nil {
 		set(ws)

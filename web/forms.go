@@ -154,7 +154,7 @@ func (s *Server) editForm(c echo.Context) error {
 	}
 	f := p.Form
 	f["base"], f["justification"], f["op"], f["mode"] = strconv.Itoa(pr.Base), pr.Justification, drafts.OpReplace, "one"
-	result, err := drafts.ApplyOperations(base.Provisions, pr.Operations, s.Service.NewID, s.Service.Limits)
+	result, err := drafts.ApplyOperations(base.Provisions, pr.Operations, s.Service.NewID, s.Service.Limits())
 	if err != nil {
 		return err
 	}

@@ -127,10 +127,10 @@ func TestErrorsOnRussianPages(t *testing.T) {
 
 // TestActionsNamed: every action the domain records in the audit trail has
 // words in English and Russian, so the audit trail page never shows a raw
-// key such as "adoption.consent". The actions are read from the drafts
+// key such as "adoption.consent". The actions are read from the service
 // package's source, where each is a literal.
 func TestActionsNamed(t *testing.T) {
-	files, _ := filepath.Glob("../drafts/*.go")
+	files, _ := filepath.Glob("../service/*.go")
 	lit := regexp.MustCompile(`"((?:document|version|provision|proposal|adoption|refused)\.[a-z-]+)"`)
 	found := map[string]bool{"merge": true}
 	// Settling a merged proposal records "proposal." + its new status.
@@ -150,7 +150,7 @@ func TestActionsNamed(t *testing.T) {
 		}
 	}
 	if len(found) < 20 {
-		t.Fatalf("found only %d actions in ../drafts; the pattern misses them", len(found))
+		t.Fatalf("found only %d actions in ../service; the pattern misses them", len(found))
 	}
 	for a := range found {
 		words, ok := web.Actions[a]

@@ -50,7 +50,9 @@ const csp = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 's
 
 // Server serves the web workspace. Set the fields, then use Handler.
 type Server struct {
-	Service  *drafts.Service
+	// Service is every service the workspace calls (package service
+	// implements it); the pages hold nothing else of the domain.
+	Service  drafts.Service
 	Auth     drafts.Authorizer
 	Renderer drafts.Renderer
 	Log      *slog.Logger
@@ -73,11 +75,8 @@ type Server struct {
 	failures *failures
 }
 
-// New returns a Server with defaults. The service prints PDFs with renderer if it has no renderer yet.
-func New(svc *drafts.Service, auth drafts.Authorizer, renderer drafts.Renderer, log *slog.Logger) *Server {
-	if svc != nil && svc.Renderer == nil {
-		svc.Renderer = renderer
-	}
+// New returns a Server with defaults.
+func New(svc drafts.Service, auth drafts.Authorizer, renderer drafts.Renderer, log *slog.Logger) *Server {
 	return &Server{Service: svc, Auth: auth, Renderer: renderer, Log: log,
 		SessionTTL: 12 * time.Hour, SignInLinkTTL: 72 * time.Hour, BodyLimit: "8M", SignInFailures: 20}
 }

@@ -41,6 +41,7 @@ import (
 	"chancery/drafts"
 	"chancery/policy"
 	"chancery/render"
+	"chancery/service"
 	"chancery/storage"
 )
 
@@ -72,7 +73,8 @@ func main() {
 	enforcer, err := policy.New()
 	check(err)
 	instrumented := metrics.InstrumentStore(store)
-	svc := drafts.NewService(instrumented, diffing.New(), enforcer)
+	svc := service.New(instrumented, diffing.New(), enforcer)
+	svc.Renderer = render.New(render.WithDeterministic(true))
 	_, err = svc.Bootstrap(ctx, bootstrap)
 	check(err)
 	var logger *slog.Logger
@@ -88,7 +90,9 @@ func main() {
 	// cached: what a request costs on a replica that has not seen the
 	// objects yet.
 	b.replica = func() (string, func()) {
-		rs := api.NewServer(drafts.NewService(instrumented, diffing.New(), enforcer), enforcer, render.New(render.WithDeterministic(true)), nil)
+		rsvc := service.New(instrumented, diffing.New(), enforcer)
+		rsvc.Renderer = render.New(render.WithDeterministic(true))
+		rs := api.NewServer(rsvc, enforcer, rsvc.Renderer, nil)
 		rs.Metrics = metrics
 		check(rs.Open("127.0.0.1:0"))
 		return "http://" + rs.Addr(), func() { rs.Close(ctx) }
@@ -298,7 +302,7 @@ type bench struct {
 	base    string
 	replica func() (base string, stop func())
 	metrics *api.Metrics
-	svc     *drafts.Service
+	svc     drafts.Service
 	tokens  map[string]string
 	client  http.Client
 

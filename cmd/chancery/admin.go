@@ -12,6 +12,7 @@ import (
 	"chancery/diffing"
 	"chancery/drafts"
 	"chancery/policy"
+	"chancery/service"
 	"chancery/storage"
 )
 
@@ -89,7 +90,7 @@ func runAdmin(ctx context.Context, args []string, getenv func(string) string, st
 
 // openAdminService opens existing storage: it never creates a data
 // directory or a bucket, since an empty one has no user to recover.
-func openAdminService(ctx context.Context, cfg storage.Config) (*drafts.Service, func(), error) {
+func openAdminService(ctx context.Context, cfg storage.Config) (drafts.DirectoryService, func(), error) {
 	if cfg.Type == storage.TypeLocal {
 		if fi, err := os.Stat(cfg.DataDir); err != nil || !fi.IsDir() {
 			return nil, nil, fmt.Errorf("no data directory at %s (chancery serve creates it; give --data-dir or CHANCERY_DATA_DIR as the server has it)", cfg.DataDir)
@@ -105,12 +106,12 @@ func openAdminService(ctx context.Context, cfg storage.Config) (*drafts.Service,
 		bucket.Close()
 		return nil, nil, err
 	}
-	return drafts.NewService(bucket, diffing.New(), enforcer), func() { bucket.Close() }, nil
+	return service.New(bucket, diffing.New(), enforcer), func() { bucket.Close() }, nil
 }
 
 // printDirectoryEvents prints the directory's audit trail, one JSON event
 // a line, then whether its hash chain is intact; a broken chain is an error.
-func printDirectoryEvents(ctx context.Context, svc *drafts.Service, stdout io.Writer) error {
+func printDirectoryEvents(ctx context.Context, svc drafts.DirectoryService, stdout io.Writer) error {
 	events, check, err := svc.DirectoryEvents(ctx)
 	if err != nil {
 		return fmt.Errorf("admin events: %s", drafts.ErrorMessage(err))

@@ -55,7 +55,7 @@ var demoDelegations = []drafts.Delegation{
 
 // loadDemo adds the demo directory and a sample document, once, and prints
 // the demo users' tokens. On a store that has them already it does nothing.
-func loadDemo(ctx context.Context, svc *drafts.Service, out io.Writer) error {
+func loadDemo(ctx context.Context, svc drafts.Service, out io.Writer) error {
 	// The loader is a trusted caller: it acts as the system (the
 	// secretariat's powers), and the service checks it like any other.
 	ctx = drafts.NewSystemContext(ctx)

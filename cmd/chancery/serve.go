@@ -21,6 +21,7 @@ import (
 	"chancery/drafts"
 	"chancery/policy"
 	"chancery/render"
+	"chancery/service"
 	"chancery/storage"
 	"chancery/web"
 )
@@ -103,7 +104,7 @@ func (m *Main) ParseFlags(args []string, getenv func(string) string) error {
 	maxText := fs.String("max-text-bytes", env("CHANCERY_MAX_TEXT_BYTES", strconv.Itoa(drafts.DefaultMaxTextBytes)), "largest text accepted (CHANCERY_MAX_TEXT_BYTES)")
 	fs.StringVar(&c.FallbackFont, "pdf-fallback-font", env("CHANCERY_PDF_FALLBACK_FONT", ""), "TrueType font for characters the built-in fonts lack, e.g. CJK (CHANCERY_PDF_FALLBACK_FONT)")
 	fs.StringVar(&c.ForumName, "forum-name", env("CHANCERY_FORUM_NAME", ""), "forum name in the header of PDF pages; empty for \""+render.DefaultForum+"\" in the document's language (CHANCERY_FORUM_NAME)")
-	cacheMB := fs.String("cache-mb", env("CHANCERY_CACHE_MB", strconv.Itoa(drafts.DefaultCacheBytes>>20)), "megabytes of immutable objects (versions, events, and listed records at the ETag listed) kept in memory; 0 for none (CHANCERY_CACHE_MB)")
+	cacheMB := fs.String("cache-mb", env("CHANCERY_CACHE_MB", strconv.Itoa(service.DefaultCacheBytes>>20)), "megabytes of immutable objects (versions, events, and listed records at the ETag listed) kept in memory; 0 for none (CHANCERY_CACHE_MB)")
 	level := fs.String("log-level", env("CHANCERY_LOG_LEVEL", "info"), "debug, info, warn or error (CHANCERY_LOG_LEVEL)")
 	if err := parseFlags(fs, args, m.stderr); err != nil {
 		return err
@@ -160,6 +161,34 @@ func (m *Main) Open(ctx context.Context) error {
 	m.log = slog.New(slog.NewJSONHandler(m.stderr, &slog.HandlerOptions{Level: c.LogLevel}))
 	// Claim the addresses first: a server that cannot listen must not
 	// create a data directory or print a token it will never serve.
+	if err := m.listen(); err != nil {
+		return err
+	}
+	metrics := api.NewMetrics()
+	svc, enforcer, err := m.openService(ctx, metrics)
+	if err != nil {
+		return err
+	}
+	if err := m.bootstrap(ctx, svc); err != nil {
+		return err
+	}
+	renderer, err := newRenderer(c.FallbackFont, c.ForumName)
+	if err != nil {
+		return err
+	}
+	svc.Renderer = renderer
+	m.startServers(svc, enforcer, metrics)
+	// Silence procedures end by time: every replica looks for due ones.
+	go m.settleLoop(ctx, svc)
+	m.log.Info("chancery listening", "addr", m.Addr(), "storage", c.Storage.Type, "metrics", m.MetricsAddr())
+	fmt.Fprintf(m.stdout, "Chancery listening on http://%s (storage: %s)\n", m.Addr(), c.Storage.Type)
+	close(m.ready)
+	return nil
+}
+
+// listen claims the API's address and the metrics' (unless off).
+func (m *Main) listen() error {
+	c := m.Config
 	apiLn, err := net.Listen("tcp", c.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %v", c.Addr, listenError(err))
@@ -172,31 +201,44 @@ func (m *Main) Open(ctx context.Context) error {
 		}
 		m.metricsLn = ln
 	}
+	return nil
+}
+
+// openService opens the storage and the policy, and returns the service
+// over them, configured, with the policy.
+func (m *Main) openService(ctx context.Context, metrics *api.Metrics) (*service.Service, *policy.Enforcer, error) {
+	c := m.Config
 	bucket, err := storage.Open(ctx, c.Storage)
 	if err != nil {
-		return fmt.Errorf("storage: %s", drafts.ErrorMessage(err))
+		return nil, nil, fmt.Errorf("storage: %s", drafts.ErrorMessage(err))
 	}
 	m.bucket = bucket
 	enforcer, err := policy.NewFromFiles(c.PolicyModel, c.PolicyFile)
 	if err != nil {
-		return usagef("policy: %v", err)
+		return nil, nil, usagef("policy: %v", err)
 	}
 	if c.PolicyModel != "" || c.PolicyFile != "" {
 		go enforcer.Watch(ctx, 2*time.Second, func(format string, args ...any) {
 			m.log.Warn(fmt.Sprintf(format, args...))
 		})
 	}
-	metrics := api.NewMetrics()
-	svc := drafts.NewService(metrics.InstrumentStore(bucket), diffing.New(), enforcer)
+	svc := service.New(metrics.InstrumentStore(bucket), diffing.New(), enforcer)
 	svc.SilenceMin = c.SilenceMin
 	svc.SilenceMax = c.SilenceMax
-	svc.Limits = drafts.Limits{MaxBytes: c.MaxTextBytes}
+	svc.TextLimits = drafts.Limits{MaxBytes: c.MaxTextBytes}
 	svc.CacheBytes = int64(c.CacheMB) << 20
 	if c.CacheMB == 0 {
 		svc.CacheBytes = -1
 	}
 	svc.Log = m.log
+	return svc, enforcer, nil
+}
 
+// bootstrap creates the first secretariat user of an empty storage,
+// printing its token unless the operator gave one, and loads the demo
+// if asked.
+func (m *Main) bootstrap(ctx context.Context, svc drafts.Service) error {
+	c := m.Config
 	token, err := svc.Bootstrap(ctx, c.BootstrapToken)
 	if err != nil {
 		return fmt.Errorf("bootstrap: %s", drafts.ErrorMessage(err))
@@ -216,18 +258,19 @@ func (m *Main) Open(ctx context.Context) error {
 			return fmt.Errorf("demo: %s", drafts.ErrorMessage(err))
 		}
 	}
+	return nil
+}
 
-	renderer, err := newRenderer(c.FallbackFont, c.ForumName)
-	if err != nil {
-		return err
-	}
-	m.server = api.NewServer(svc, enforcer, renderer, m.log)
+// startServers serves the web workspace at / (handing /v1 to the API) on
+// the API's listener, and the metrics on theirs.
+func (m *Main) startServers(svc *service.Service, enforcer *policy.Enforcer, metrics *api.Metrics) {
+	c := m.Config
+	m.server = api.NewServer(svc, enforcer, svc.Renderer, m.log)
 	m.server.Metrics = metrics
 	m.server.TrustedProxies = c.TrustedProxies
 	m.server.BodyLimit = fmt.Sprintf("%dK", (c.MaxTextBytes*2+1023)/1024+64)
-	m.server.Word = docx.New(docx.WithTextLimits(svc.Limits), docx.WithLimits(int64(c.MaxTextBytes)*2, 0, 0))
-	// The web workspace is served at /, the API keeps /v1.
-	ws := web.New(svc, enforcer, renderer, m.log)
+	m.server.Word = docx.New(docx.WithTextLimits(svc.TextLimits), docx.WithLimits(int64(c.MaxTextBytes)*2, 0, 0))
+	ws := web.New(svc, enforcer, svc.Renderer, m.log)
 	ws.BodyLimit = m.server.BodyLimit
 	ws.TrustedProxies = c.TrustedProxies
 	ws.API = m.server.Handler()
@@ -239,15 +282,9 @@ func (m *Main) Open(ctx context.Context) error {
 		m.metricsSrv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 		go func() { _ = m.metricsSrv.Serve(m.metricsLn) }()
 	}
-	// Silence procedures end by time: every replica looks for due ones.
-	go m.settleLoop(ctx, svc)
-	m.log.Info("chancery listening", "addr", m.Addr(), "storage", c.Storage.Type, "metrics", m.MetricsAddr())
-	fmt.Fprintf(m.stdout, "Chancery listening on http://%s (storage: %s)\n", m.Addr(), c.Storage.Type)
-	close(m.ready)
-	return nil
 }
 
-func (m *Main) settleLoop(ctx context.Context, svc *drafts.Service) {
+func (m *Main) settleLoop(ctx context.Context, svc drafts.MaintenanceService) {
 	// Events a crash kept from being written are written from the stored
 	// changes, once, at start.
 	if n, err := svc.CompleteAllEvents(ctx); err != nil && ctx.Err() == nil {
