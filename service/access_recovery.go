@@ -8,13 +8,9 @@ import (
 	"chancery/drafts"
 )
 
-// The directory's audit trail: events that belong to no document (access
-// recovered from the command line), hash-chained like a document's trail.
-const directoryEventPrefix = "directory/events/"
-
-func directoryEventKey(seq int64) string {
-	return fmt.Sprintf("%s%012d.json", directoryEventPrefix, seq)
-}
+// The directory's audit trail holds events that belong to no document
+// (access recovered from the command line), hash-chained like a
+// document's trail.
 
 // RecoverAccess issues a new token to a user for a trusted caller (the
 // command line, acting with NewSystemContext): it is for an operator with
@@ -72,7 +68,7 @@ func (s *Service) revokeTokensOf(ctx context.Context, user, keep string) ([]stri
 	var revoked []string
 	after := ""
 	for {
-		objs, next, err := s.Store.List(ctx, "directory/tokens/", after, 500)
+		objs, next, err := s.Store.List(ctx, tokensPrefix, after, 500)
 		if err != nil {
 			return nil, err
 		}
@@ -103,7 +99,7 @@ func (s *Service) appendDirectoryEvent(ctx context.Context, e *drafts.Event) err
 	var prev drafts.Event
 	last, after := "", ""
 	for {
-		objs, next, err := s.Store.List(ctx, directoryEventPrefix, after, 500)
+		objs, next, err := s.Store.List(ctx, directoryEventsPrefix, after, 500)
 		if err != nil {
 			return err
 		}
@@ -149,7 +145,7 @@ func (s *Service) DirectoryEvents(ctx context.Context) ([]*drafts.Event, *drafts
 	res := &drafts.Verification{OK: true}
 	prev, after := "", ""
 	for {
-		objs, next, err := s.Store.List(ctx, directoryEventPrefix, after, 500)
+		objs, next, err := s.Store.List(ctx, directoryEventsPrefix, after, 500)
 		if err != nil {
 			return nil, nil, err
 		}

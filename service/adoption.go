@@ -1,15 +1,13 @@
 package service
 
 import (
+	"cmp"
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"chancery/drafts"
 )
-
-func roundKey(doc, id string) string { return "texts/" + doc + "/rounds/" + id + ".json" }
 
 // OpenAdoption opens an adoption round on a version (the head). Open
 // proposals on it do not prevent the round; the round lists them.
@@ -97,7 +95,7 @@ func (s *Service) OpenAdoption(ctx context.Context, doc string, in drafts.Adopti
 	if r.Deadline != nil {
 		detail += " until " + r.Deadline.Format(time.RFC3339)
 	}
-	s.recordChange(ctx, doc, "round/"+r.ID, "adoption.open", fmt.Sprint(r.Version), detail)
+	s.recordChange(ctx, doc, roundChange(r.ID), "adoption.open", fmt.Sprint(r.Version), detail)
 	return r, nil
 }
 
@@ -249,7 +247,7 @@ func (s *Service) finish(ctx context.Context, r *drafts.AdoptionRound, state str
 	if r.Procedure == drafts.ProcedureSilence && state == drafts.RoundAdopted {
 		ctx2 = drafts.NewContextWithUser(ctx, &drafts.User{ID: "system"})
 	}
-	s.recordChange(ctx2, r.Document, "round/"+r.ID+"/end", action, fmt.Sprint(r.Version), r.Procedure)
+	s.recordChange(ctx2, r.Document, roundEndChange(r.ID), action, fmt.Sprint(r.Version), r.Procedure)
 	return r, nil
 }
 
@@ -391,28 +389,6 @@ func (s *Service) CloseAdoption(ctx context.Context, doc string) (*drafts.Adopti
 	return s.finish(ctx, r, state, s.now(), d, nil)
 }
 
-// dueKey is the key of the marker of an open silence procedure, under the
-// prefix of open rounds keyed by deadline: a sweep lists the prefix from
-// its start and stops at the first deadline still ahead, so it reads no
-// document that has nothing due.
-func dueKey(r *drafts.AdoptionRound) string {
-	return fmt.Sprintf("rounds-due/%s_%s_%s.json", r.Deadline.UTC().Format(dueTimeFormat), r.Document, r.ID)
-}
-
-// dueTimeFormat sorts as it reads: fixed width, UTC.
-const dueTimeFormat = "20060102T150405.000Z"
-
-// parseDueKey returns the deadline, document and round of a marker.
-func parseDueKey(key string) (time.Time, string, string, bool) {
-	name := strings.TrimSuffix(strings.TrimPrefix(key, "rounds-due/"), ".json")
-	parts := strings.Split(name, "_")
-	if len(parts) != 3 || !drafts.ValidID(parts[1]) || !drafts.ValidID(parts[2]) {
-		return time.Time{}, "", "", false
-	}
-	t, err := time.Parse(dueTimeFormat, parts[0])
-	return t, parts[1], parts[2], err == nil
-}
-
 // SettleDue adopts every silence procedure whose deadline has passed. Each
 // replica calls it periodically; conditional writes make it safe to run
 // everywhere at once. It lists the markers of open silence procedures by
@@ -428,18 +404,21 @@ func (s *Service) SettleDue(ctx context.Context) error {
 	}
 	now := s.now()
 	after := ""
+	var unreadable error
 	for {
-		objs, next, err := s.Store.List(ctx, "rounds-due/", after, 100)
+		objs, next, err := s.Store.List(ctx, roundsDuePrefix, after, 100)
 		if err != nil {
 			return err
 		}
 		for _, o := range objs {
-			deadline, doc, round, ok := parseDueKey(o.Key)
-			if !ok {
+			deadline, doc, round, err := dueOfKey(o.Key)
+			if err != nil {
+				// One bad object must not stop the sweep: it goes on, and says so.
+				unreadable = cmp.Or(unreadable, err)
 				continue
 			}
 			if deadline.After(now) {
-				return nil
+				return unreadable
 			}
 			r, err := s.settle(ctx, doc, round, nil)
 			if err != nil && !drafts.IsCode(err, drafts.ENOTFOUND) {
@@ -451,7 +430,7 @@ func (s *Service) SettleDue(ctx context.Context) error {
 			}
 		}
 		if next == "" {
-			return nil
+			return unreadable
 		}
 		after = next
 	}
@@ -463,7 +442,7 @@ func (s *Service) SettleDue(ctx context.Context) error {
 func (s *Service) markAllDue(ctx context.Context) error {
 	after := ""
 	for {
-		objs, next, err := s.Store.List(ctx, "documents/", after, 500)
+		objs, next, err := s.Store.List(ctx, documentsPrefix, after, 500)
 		if err != nil {
 			return err
 		}

@@ -80,14 +80,8 @@ func (s *Service) noteUncertain(key string, err error) {
 	if err == nil || !drafts.IsCode(err, drafts.EUNAVAILABLE) {
 		return
 	}
-	doc := ""
-	switch {
-	case strings.HasPrefix(key, "texts/"):
-		doc, _, _ = strings.Cut(strings.TrimPrefix(key, "texts/"), "/")
-	case strings.HasPrefix(key, "documents/"):
-		doc = strings.TrimSuffix(strings.TrimPrefix(key, "documents/"), ".json")
-	}
-	if !drafts.ValidID(doc) {
+	doc, ok := documentOfAnyKey(key)
+	if !ok {
 		return
 	}
 	s.uncertain.mu.Lock()
@@ -184,7 +178,7 @@ type chainScan struct {
 // scanChain reads a document's chain from the start to its end.
 func (s *Service) scanChain(ctx context.Context, doc string) (*chainScan, error) {
 	sc := newChainScan()
-	prefix := "texts/" + doc + "/events/"
+	prefix := eventsPrefix(doc)
 	after := ""
 	for {
 		objs, next, err := s.Store.List(ctx, prefix, after, 1000)
@@ -220,9 +214,9 @@ func (sc *chainScan) note(e *drafts.Event) {
 	}
 	switch e.Action {
 	case "proposal.create":
-		sc.changes["proposal/"+e.Ref] = true
+		sc.changes[proposalChange(e.Ref)] = true
 	case "version.create", "merge", "version.renumber":
-		sc.changes["version/"+e.Ref] = true
+		sc.changes[versionRefChange(e.Ref)] = true
 	default:
 		sc.legacy[e.Action+" "+e.Ref]++
 	}
@@ -249,24 +243,53 @@ func (s *Service) appendFrom(ctx context.Context, doc string, e *drafts.Event, h
 	return nil
 }
 
+// Change names: what Event.Change says of the stored change an event
+// records, once per change.
+
+func versionChange(n int) string         { return versionRefChange(strconv.Itoa(n)) }
+func versionRefChange(ref string) string { return "version/" + ref }
+func proposalChange(id string) string    { return "proposal/" + id }
+func roundChange(id string) string       { return "round/" + id }
+func roundEndChange(id string) string    { return "round/" + id + "/end" }
+func statusChangeOf(n, rev int) string   { return fmt.Sprintf("status/%d/%d", n, rev) }
+
+// datedChange is a stored change with the time it was made.
+type datedChange struct {
+	at time.Time
+	changeRecord
+}
+
 // storedChanges lists every stored change of a document with the event
 // that records it, in the order the changes were made (as far as stored
-// times tell).
+// times tell). A stored key it cannot read is an error: no change may
+// drop out of the audit unnoticed.
 func (s *Service) storedChanges(ctx context.Context, doc string, sc *chainScan) ([]changeRecord, error) {
-	type dated struct {
-		at time.Time
-		changeRecord
+	var out []datedChange
+	for _, list := range []func(context.Context, string, *chainScan) ([]datedChange, error){
+		s.versionChanges, s.proposalChanges, s.roundChanges, s.statusChanges,
+	} {
+		changes, err := list(ctx, doc, sc)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, changes...)
 	}
-	var out []dated
-	keys, err := s.allKeys(ctx, "texts/"+doc+"/versions/")
+	sort.SliceStable(out, func(i, j int) bool { return out[i].at.Before(out[j].at) })
+	recs := make([]changeRecord, len(out))
+	for i, d := range out {
+		recs[i] = d.changeRecord
+	}
+	return recs, nil
+}
+
+// versionChanges lists the stored versions of a document.
+func (s *Service) versionChanges(ctx context.Context, doc string, _ *chainScan) ([]datedChange, error) {
+	numbers, err := s.numbersUnder(ctx, versionsPrefix(doc))
 	if err != nil {
 		return nil, err
 	}
-	for _, k := range keys {
-		n, err := strconv.Atoi(strings.TrimSuffix(k[strings.LastIndex(k, "/")+1:], ".json"))
-		if err != nil {
-			continue
-		}
+	var out []datedChange
+	for _, n := range numbers {
 		v, err := s.rawVersion(ctx, doc, n) // the version as stored: its statuses are read below
 		if err != nil {
 			return nil, err
@@ -275,34 +298,60 @@ func (s *Service) storedChanges(ctx context.Context, doc string, sc *chainScan) 
 		if len(v.Merged) > 0 {
 			action, detail = "merge", strings.Join(v.Merged, ",")
 		}
-		out = append(out, dated{v.CreatedAt, changeRecord{fmt.Sprintf("version/%d", n), func() *drafts.Event {
+		out = append(out, datedChange{v.CreatedAt, changeRecord{versionChange(n), func() *drafts.Event {
 			return &drafts.Event{Actor: v.Author, Delegation: v.Delegation, Action: action, Ref: fmt.Sprint(n), Detail: detail}
 		}}})
 	}
-	objs, err := s.allInfos(ctx, "texts/"+doc+"/proposals/")
+	return out, nil
+}
+
+// proposalChanges lists the stored proposals of a document.
+func (s *Service) proposalChanges(ctx context.Context, doc string, _ *chainScan) ([]datedChange, error) {
+	objs, err := s.allInfos(ctx, proposalsPrefix(doc))
 	if err != nil {
 		return nil, err
+	}
+	for _, o := range objs {
+		if _, err := proposalOfKey(o.Key, proposalsPrefix(doc)); err != nil {
+			return nil, err
+		}
 	}
 	ps, _, err := readListed(ctx, s, objs, cloneProposal)
 	if err != nil {
 		return nil, err
 	}
+	var out []datedChange
 	for _, p := range ps {
 		if p == nil {
 			continue // removed since listed (a failed request's leftover)
 		}
-		out = append(out, dated{p.CreatedAt, changeRecord{"proposal/" + p.ID, func() *drafts.Event {
+		out = append(out, datedChange{p.CreatedAt, changeRecord{proposalChange(p.ID), func() *drafts.Event {
 			return &drafts.Event{Actor: p.Author, Delegation: p.Delegation, Action: "proposal.create", Ref: p.ID,
-				Detail: fmt.Sprintf("base %d, %d operations", p.Base, len(p.Operations))}
+				Detail: proposalDetail(p)}
 		}}})
 	}
-	keys, err = s.allKeys(ctx, "texts/"+doc+"/rounds/")
+	return out, nil
+}
+
+// proposalDetail is the detail of a proposal's creation or edit event.
+func proposalDetail(p *drafts.Proposal) string {
+	return fmt.Sprintf("base %d, %d operations", p.Base, len(p.Operations))
+}
+
+// roundChanges lists the adoption rounds of a document, opened and ended,
+// but for rounds opened before changes were named, whose events sc counts.
+func (s *Service) roundChanges(ctx context.Context, doc string, sc *chainScan) ([]datedChange, error) {
+	keys, err := s.allKeys(ctx, roundsPrefix(doc))
 	if err != nil {
 		return nil, err
 	}
+	var out []datedChange
 	legacyOpen := map[string]int{}
 	for _, k := range keys {
-		id := strings.TrimSuffix(k[strings.LastIndex(k, "/")+1:], ".json")
+		id, err := roundOfKey(k, roundsPrefix(doc))
+		if err != nil {
+			return nil, err
+		}
 		r, err := s.loadRound(ctx, doc, id)
 		if err != nil {
 			return nil, err
@@ -313,48 +362,73 @@ func (s *Service) storedChanges(ctx context.Context, doc string, sc *chainScan) 
 			legacyOpen[ref]++
 			continue
 		}
-		out = append(out, dated{r.OpenedAt, changeRecord{"round/" + r.ID, func() *drafts.Event {
-			detail := r.Procedure
-			if r.Deadline != nil {
-				detail += " until " + r.Deadline.Format(time.RFC3339)
-			}
-			return &drafts.Event{Actor: r.OpenedBy, Action: "adoption.open", Ref: ref, Detail: detail}
+		out = append(out, datedChange{r.OpenedAt, changeRecord{roundChange(r.ID), func() *drafts.Event {
+			return &drafts.Event{Actor: r.OpenedBy, Action: "adoption.open", Ref: ref, Detail: roundDetail(r)}
 		}}})
 		if r.State != drafts.RoundOpen && r.ClosedAt != nil {
-			out = append(out, dated{*r.ClosedAt, changeRecord{"round/" + r.ID + "/end", func() *drafts.Event {
-				action := "adoption.failed"
-				if r.State == drafts.RoundAdopted {
-					action = "adoption.adopted"
-				}
-				return &drafts.Event{Actor: "system", Action: action, Ref: ref, Detail: r.Procedure}
+			out = append(out, datedChange{*r.ClosedAt, changeRecord{roundEndChange(r.ID), func() *drafts.Event {
+				return &drafts.Event{Actor: "system", Action: roundEndAction(r.State), Ref: ref, Detail: r.Procedure}
 			}}})
 		}
 	}
-	keys, err = s.allKeys(ctx, "texts/"+doc+"/status/")
+	return out, nil
+}
+
+// roundDetail is the detail of a round's opening event.
+func roundDetail(r *drafts.AdoptionRound) string {
+	detail := r.Procedure
+	if r.Deadline != nil {
+		detail += " until " + r.Deadline.Format(time.RFC3339)
+	}
+	return detail
+}
+
+// roundEndAction is the action of the event of a round's end.
+func roundEndAction(state string) string {
+	if state == drafts.RoundAdopted {
+		return "adoption.adopted"
+	}
+	return "adoption.failed"
+}
+
+// statusChanges lists the changes of provision statuses of a document.
+func (s *Service) statusChanges(ctx context.Context, doc string, _ *chainScan) ([]datedChange, error) {
+	numbers, err := s.numbersUnder(ctx, statusesPrefix(doc))
 	if err != nil {
 		return nil, err
 	}
-	for _, k := range keys {
-		n, err := strconv.Atoi(strings.TrimSuffix(k[strings.LastIndex(k, "/")+1:], ".json"))
-		if err != nil {
-			continue
-		}
+	var out []datedChange
+	for _, n := range numbers {
 		st, _, err := s.statuses(ctx, doc, n)
 		if err != nil {
 			return nil, err
 		}
 		for _, c := range st.Log {
-			out = append(out, dated{c.At, changeRecord{fmt.Sprintf("status/%d/%d", n, c.Rev), func() *drafts.Event {
-				return &drafts.Event{Actor: c.Actor, Delegation: c.Delegation, Action: "provision.status", Ref: fmt.Sprintf("%d/%s", n, c.Provision), Detail: c.Status}
+			out = append(out, datedChange{c.At, changeRecord{statusChangeOf(n, c.Rev), func() *drafts.Event {
+				return &drafts.Event{Actor: c.Actor, Delegation: c.Delegation, Action: "provision.status", Ref: statusRef(n, c.Provision), Detail: c.Status}
 			}}})
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].at.Before(out[j].at) })
-	recs := make([]changeRecord, len(out))
-	for i, d := range out {
-		recs[i] = d.changeRecord
+	return out, nil
+}
+
+// statusRef is the ref of the event of a status change.
+func statusRef(n int, provision string) string { return fmt.Sprintf("%d/%s", n, provision) }
+
+// numbersUnder returns the version numbers of the objects under prefix
+// (versionsPrefix or statusesPrefix of a document).
+func (s *Service) numbersUnder(ctx context.Context, prefix string) ([]int, error) {
+	keys, err := s.allKeys(ctx, prefix)
+	if err != nil {
+		return nil, err
 	}
-	return recs, nil
+	numbers := make([]int, len(keys))
+	for i, k := range keys {
+		if numbers[i], err = numberOfKey(k, prefix); err != nil {
+			return nil, err
+		}
+	}
+	return numbers, nil
 }
 
 // allKeys lists every key under prefix.
@@ -442,13 +516,16 @@ func (s *Service) CompleteEvents(ctx context.Context, doc string) (int, error) {
 // CompleteAllEvents runs CompleteEvents on every document and returns how
 // many events it wrote. serve runs it at start.
 func (s *Service) CompleteAllEvents(ctx context.Context) (int, error) {
-	keys, err := s.allKeys(ctx, "documents/")
+	keys, err := s.allKeys(ctx, documentsPrefix)
 	if err != nil {
 		return 0, err
 	}
 	total := 0
 	for _, k := range keys {
-		id := strings.TrimSuffix(strings.TrimPrefix(k, "documents/"), ".json")
+		id, err := documentOfKey(k)
+		if err != nil {
+			return total, err
+		}
 		n, err := s.CompleteEvents(ctx, id)
 		total += n
 		if err != nil {

@@ -166,9 +166,6 @@ func getMutable[T any](ctx context.Context, s *Service, key string, clone func(*
 	return v, obj.ETag, nil
 }
 
-// listedKey is the cache key of the content an object had at an ETag.
-func listedKey(key, etag string) string { return key + "\x00" + etag }
-
 // readListed reads the objects a listing returned, several at a time, in
 // order, into new Ts, and returns them with their ETags; an object gone
 // since it was listed is left out (nil). An object this process has

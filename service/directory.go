@@ -6,10 +6,6 @@ import (
 	"chancery/drafts"
 )
 
-func delegationKey(id string) string { return "directory/delegations/" + id + ".json" }
-func userObjectKey(id string) string { return "directory/users/" + id + ".json" }
-func tokenKey(id string) string      { return "directory/tokens/" + id + ".json" }
-
 // Me returns the user of ctx.
 func (s *Service) Me(ctx context.Context) (*drafts.User, error) {
 	return s.directoryFor(ctx, drafts.ActMeRead)
@@ -59,7 +55,7 @@ func (s *Service) ListDelegations(ctx context.Context, opt drafts.ListOptions) (
 	if _, err := s.directoryFor(ctx, drafts.ActDelegationList); err != nil {
 		return nil, err
 	}
-	objs, next, err := s.listInfos(ctx, "directory/delegations/", opt)
+	objs, next, err := s.listInfos(ctx, delegationsPrefix, opt)
 	if err != nil {
 		return nil, err
 	}
@@ -100,11 +96,11 @@ func (s *Service) CreateUser(ctx context.Context, u *drafts.User) (plain string,
 		}
 		holder.DelegationStatus = d.Status
 	}
-	if _, err := s.createJSON(ctx, userObjectKey(u.ID), u); err != nil {
+	if _, err := s.createJSON(ctx, userKey(u.ID), u); err != nil {
 		return "", err
 	}
 	if _, plain, err = s.storeToken(ctx, &holder); err != nil {
-		s.discard(ctx, userObjectKey(u.ID))
+		s.discard(ctx, userKey(u.ID))
 		return "", err
 	}
 	return plain, nil
@@ -123,7 +119,7 @@ func (s *Service) getUser(ctx context.Context, id string) (*drafts.User, error) 
 	if !drafts.ValidID(id) {
 		return nil, drafts.Errorf(drafts.ENOTFOUND, "no user %q", id)
 	}
-	if _, err := s.getJSON(ctx, userObjectKey(id), &u); err != nil {
+	if _, err := s.getJSON(ctx, userKey(id), &u); err != nil {
 		if drafts.IsCode(err, drafts.ENOTFOUND) {
 			return nil, drafts.Errorf(drafts.ENOTFOUND, "no user %q", id)
 		}
@@ -137,7 +133,7 @@ func (s *Service) ListUsers(ctx context.Context, opt drafts.ListOptions) (*draft
 	if _, err := s.directoryFor(ctx, drafts.ActUserList); err != nil {
 		return nil, err
 	}
-	objs, next, err := s.listInfos(ctx, "directory/users/", opt)
+	objs, next, err := s.listInfos(ctx, usersPrefix, opt)
 	if err != nil {
 		return nil, err
 	}
@@ -274,7 +270,7 @@ func (s *Service) Authenticate(ctx context.Context, plain string) (*drafts.User,
 // user yet, and returns its plain token ("" if users exist). A given token
 // (CHANCERY_BOOTSTRAP_TOKEN) is used instead of a random one.
 func (s *Service) Bootstrap(ctx context.Context, given string) (string, error) {
-	objs, _, err := s.Store.List(ctx, "directory/users/", "", 1)
+	objs, _, err := s.Store.List(ctx, usersPrefix, "", 1)
 	if err != nil {
 		return "", err
 	}
@@ -282,7 +278,7 @@ func (s *Service) Bootstrap(ctx context.Context, given string) (string, error) {
 		return "", nil
 	}
 	u := &drafts.User{ID: "secretariat", Name: "Secretariat", Role: drafts.RoleSecretariat, CreatedAt: s.now()}
-	if _, err := s.createJSON(ctx, userObjectKey(u.ID), u); err != nil {
+	if _, err := s.createJSON(ctx, userKey(u.ID), u); err != nil {
 		if drafts.IsCode(err, drafts.ECONFLICT) { // another replica bootstrapped
 			return "", nil
 		}

@@ -6,31 +6,12 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"chancery/drafts"
 )
-
-func documentKey(id string) string        { return "documents/" + id + ".json" }
-func versionKey(doc string, n int) string { return "texts/" + doc + "/versions/" + pad8(n) + ".json" }
-func statusKey(doc string, n int) string  { return "texts/" + doc + "/status/" + pad8(n) + ".json" }
-func summaryKey(doc string, n int) string { return "texts/" + doc + "/summaries/" + pad8(n) + ".json" }
-
-// pad8 is fmt.Sprintf("%08d", n) for n >= 0, without fmt: version keys
-// are made on every read of a version.
-func pad8(n int) string {
-	if n < 0 {
-		return fmt.Sprintf("%08d", n)
-	}
-	s := strconv.Itoa(n)
-	if len(s) < 8 {
-		s = "00000000"[len(s):] + s
-	}
-	return s
-}
 
 // storedDocument is a document as stored: with the version a request may
 // be creating past its head, recorded before the create-only write of
@@ -126,7 +107,7 @@ func (s *Service) CreateDocument(ctx context.Context, d *drafts.Document, text s
 	}
 	d.ETag = etag
 	s.record(ctx, d.ID, "document.create", d.Symbol, "")
-	s.recordChange(ctx, d.ID, "version/1", "version.create", "1", v.Hash)
+	s.recordChange(ctx, d.ID, versionChange(1), "version.create", "1", v.Hash)
 	return d, v, nil
 }
 
@@ -270,7 +251,7 @@ func (s *Service) ListDocuments(ctx context.Context, opt drafts.ListOptions) (*d
 		// Ask only for what is missing, so a page never exceeds the limit.
 		o := opt
 		o.Limit = want - len(page.Items)
-		objs, next, err := s.listInfos(ctx, "documents/", o)
+		objs, next, err := s.listInfos(ctx, documentsPrefix, o)
 		if err != nil {
 			return nil, err
 		}
@@ -389,7 +370,7 @@ func (s *Service) ListVersions(ctx context.Context, doc string, opt drafts.ListO
 	}
 	// Summaries, not the versions: a page of 50 versions of a long text
 	// would otherwise read megabytes.
-	keys, next, err := s.listKeys(ctx, "texts/"+doc+"/summaries/", opt)
+	keys, next, err := s.listKeys(ctx, summariesPrefix(doc), opt)
 	if err != nil {
 		return nil, err
 	}
@@ -446,7 +427,7 @@ func (s *Service) CreateVersion(ctx context.Context, doc string, base int, text,
 	if err != nil {
 		return nil, err
 	}
-	s.recordChange(ctx, doc, fmt.Sprintf("version/%d", v.Number), "version.create", fmt.Sprint(v.Number), v.Hash)
+	s.recordChange(ctx, doc, versionChange(v.Number), "version.create", fmt.Sprint(v.Number), v.Hash)
 	if _, _, err := s.completeVersion(ctx, v, nd, nil); err != nil {
 		return nil, err
 	}
@@ -757,7 +738,7 @@ func (s *Service) SetProvisionStatus(ctx context.Context, doc string, n int, id,
 		return nil, "", err
 	}
 	p.Status = status
-	s.recordChange(ctx, doc, fmt.Sprintf("status/%d/%d", n, rev), "provision.status", fmt.Sprintf("%d/%s", n, id), status)
+	s.recordChange(ctx, doc, statusChangeOf(n, rev), "provision.status", statusRef(n, id), status)
 	return &p, statusTag(v.Hash, newETag), nil
 }
 

@@ -4,16 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strconv"
-	"strings"
 
 	"chancery/drafts"
 )
-
-func eventKey(doc string, seq int64) string {
-	return fmt.Sprintf("texts/%s/events/%012d.json", doc, seq)
-}
-func eventHeadKey(doc string) string { return "texts/" + doc + "/events-head.json" }
 
 // eventHead is a hint of the last event of a document's trail. The trail
 // itself is the create-only chain of events; the hint only saves a listing.
@@ -123,7 +116,7 @@ func (s *Service) ListEvents(ctx context.Context, doc string, opt drafts.ListOpt
 	if _, _, err := s.documentFor(ctx, doc, drafts.ActDocumentRead); err != nil {
 		return nil, err
 	}
-	keys, next, err := s.listKeys(ctx, "texts/"+doc+"/events/", opt)
+	keys, next, err := s.listKeys(ctx, eventsPrefix(doc), opt)
 	if err != nil {
 		return nil, err
 	}
@@ -145,7 +138,7 @@ func (s *Service) VerifyEvents(ctx context.Context, doc string) (*drafts.Verific
 		return nil, err
 	}
 	res := &drafts.Verification{OK: true}
-	prefix := "texts/" + doc + "/events/"
+	prefix := eventsPrefix(doc)
 	prev, want := "", int64(1)
 	after := ""
 	sc := newChainScan() // the changes the events record, for completeness
@@ -173,9 +166,8 @@ func (s *Service) VerifyEvents(ctx context.Context, doc string) (*drafts.Verific
 			if err := json.Unmarshal(obj.Data, &e); err != nil {
 				return bad(want, "event is not readable")
 			}
-			name := strings.TrimSuffix(strings.TrimPrefix(o.Key, prefix), ".json")
-			if seq, err := strconv.ParseInt(name, 10, 64); err != nil || seq != e.Seq {
-				return bad(want, fmt.Sprintf("event stored as %s claims sequence %d", name, e.Seq))
+			if seq, err := eventOfKey(o.Key, prefix); err != nil || seq != e.Seq {
+				return bad(want, fmt.Sprintf("event stored as %s claims sequence %d", nameOf(o.Key, prefix), e.Seq))
 			}
 			if e.Seq != want {
 				return bad(want, fmt.Sprintf("event %d is missing", want))

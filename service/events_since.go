@@ -2,7 +2,6 @@ package service
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"chancery/drafts"
@@ -29,7 +28,7 @@ func (s *Service) ListEventsSince(ctx context.Context, doc string, since drafts.
 			}
 		}
 		if after > 0 {
-			opt.Cursor = cursorOf(fmt.Sprintf("%012d.json", after))
+			opt.Cursor = eventCursor(after)
 		}
 	}
 	page, err := s.ListEvents(ctx, doc, opt)

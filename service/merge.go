@@ -143,7 +143,7 @@ func (s *Service) Merge(ctx context.Context, doc string, in drafts.MergeInput) (
 	if err != nil {
 		return nil, err
 	}
-	s.recordChange(ctx, doc, fmt.Sprintf("version/%d", v.Number), "merge", fmt.Sprint(v.Number), strings.Join(v.Merged, ","))
+	s.recordChange(ctx, doc, versionChange(v.Number), "merge", fmt.Sprint(v.Number), strings.Join(v.Merged, ","))
 	// The merged proposals as read: completing the version reads no
 	// proposal twice (a write with a stale copy fails and reads again).
 	known := map[string]*drafts.Proposal{}
@@ -271,7 +271,7 @@ func (s *Service) versionDiff(ctx context.Context, dd *drafts.Document, n, m int
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	key := fmt.Sprintf("diff/%s/%d/%d", doc, n, m)
+	key := diffCacheKey(doc, n, m)
 	if d, ok := s.immutable().get(key); ok {
 		return d.(*drafts.Diff), from, to, nil
 	}

@@ -5,23 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 
 	"chancery/drafts"
 )
-
-// proposalKey is where a proposal is stored: in a folder named by the first
-// character of its id, so that a page listed from a cursor is read from
-// one folder of a few hundred, not one of thousands (MinIO and file
-// systems read a folder whole to list part of it).
-func proposalKey(doc, id string) string {
-	return "texts/" + doc + "/proposals/" + id[:1] + "/" + id + ".json"
-}
-
-// legacyProposalKey is where proposals were stored before they were
-// foldered (November 2026). They are still read there, and written back
-// where they are: a proposal never moves, so lists and cursors stay stable.
-func legacyProposalKey(doc, id string) string { return "texts/" + doc + "/proposals/" + id + ".json" }
 
 // newProposal checks that the caller's delegation may propose on doc and
 // returns the operations it makes of in: what CreateProposal stores and
@@ -73,7 +59,7 @@ func (s *Service) CreateProposal(ctx context.Context, doc string, in drafts.Prop
 	}
 	p.ETag = etag
 	rememberListed(s, key, etag, cloneProposal(p), size)
-	s.recordChange(ctx, doc, "proposal/"+p.ID, "proposal.create", p.ID, fmt.Sprintf("base %d, %d operations", p.Base, len(p.Operations)))
+	s.recordChange(ctx, doc, proposalChange(p.ID), "proposal.create", p.ID, proposalDetail(p))
 	return p, nil
 }
 
@@ -181,7 +167,7 @@ func (s *Service) EditProposal(ctx context.Context, doc, id string, in drafts.Pr
 	if err != nil {
 		return nil, err
 	}
-	s.record(ctx, doc, "proposal.edit", id, fmt.Sprintf("base %d, %d operations", p.Base, len(p.Operations)))
+	s.record(ctx, doc, "proposal.edit", id, proposalDetail(p))
 	return p, nil
 }
 
@@ -283,7 +269,7 @@ func (s *Service) ListProposals(ctx context.Context, doc string, f drafts.Propos
 	// unless the document is there for the caller.
 	first := make(chan keyPage, 1)
 	go func() {
-		objs, next, err := s.listInfos(ctx, "texts/"+doc+"/proposals/", opt)
+		objs, next, err := s.listInfos(ctx, proposalsPrefix(doc), opt)
 		first <- keyPage{objs, next, err}
 	}()
 	_, _, err := s.documentFor(ctx, doc, drafts.ActDocumentRead)
@@ -318,7 +304,7 @@ func (s *Service) listProposalsKnown(ctx context.Context, doc string, f drafts.P
 	page := &drafts.Page[*drafts.Proposal]{Items: []*drafts.Proposal{}}
 	want := pageSize(opt)
 	filtered := f.Status != "" || f.Delegation != ""
-	prefix := "texts/" + doc + "/proposals/"
+	prefix := proposalsPrefix(doc)
 	for {
 		if err := ctx.Err(); err != nil {
 			return nil, drafts.WrapError(drafts.EUNAVAILABLE, err, "the request ended")
@@ -343,29 +329,9 @@ func (s *Service) listProposalsKnown(ctx context.Context, doc string, f drafts.P
 		if err != nil {
 			return nil, err
 		}
-		var unknown []drafts.ObjectInfo
-		for _, o := range objs {
-			if known[proposalIDOf(o.Key)] == nil {
-				unknown = append(unknown, o)
-			}
-		}
-		read, etags, err := readListed(ctx, s, unknown, cloneProposal)
+		ps, err := s.readListedProposals(ctx, prefix, objs, known)
 		if err != nil {
 			return nil, err
-		}
-		for i, p := range read {
-			if p != nil {
-				p.ETag = etags[i]
-			}
-		}
-		ps := make([]*drafts.Proposal, 0, len(objs))
-		for _, o := range objs {
-			if p := known[proposalIDOf(o.Key)]; p != nil {
-				ps = append(ps, p)
-			} else {
-				ps = append(ps, read[0])
-				read = read[1:]
-			}
 		}
 		for i, p := range ps {
 			if p == nil {
@@ -387,9 +353,33 @@ func (s *Service) listProposalsKnown(ctx context.Context, doc string, f drafts.P
 	}
 }
 
-// proposalIDOf returns the id of a proposal's key.
-func proposalIDOf(key string) string {
-	return strings.TrimSuffix(key[strings.LastIndexByte(key, '/')+1:], ".json")
+// readListedProposals reads the proposals a listing under prefix
+// returned, in order, taking those of known as they are; nil for one gone
+// since it was listed.
+func (s *Service) readListedProposals(ctx context.Context, prefix string, objs []drafts.ObjectInfo, known map[string]*drafts.Proposal) ([]*drafts.Proposal, error) {
+	ps := make([]*drafts.Proposal, len(objs))
+	var unknown []drafts.ObjectInfo
+	var at []int
+	for i, o := range objs {
+		id, err := proposalOfKey(o.Key, prefix)
+		if err != nil {
+			return nil, err
+		}
+		if ps[i] = known[id]; ps[i] == nil {
+			unknown, at = append(unknown, o), append(at, i)
+		}
+	}
+	read, etags, err := readListed(ctx, s, unknown, cloneProposal)
+	if err != nil {
+		return nil, err
+	}
+	for j, p := range read {
+		if p != nil {
+			p.ETag = etags[j]
+		}
+		ps[at[j]] = p
+	}
+	return ps, nil
 }
 
 // allProposals returns every proposal of a document.

@@ -128,7 +128,7 @@ func (s *Service) pdfKey(d *drafts.Document, kind string, inputs []any) (string,
 			return "", drafts.WrapError(drafts.EINTERNAL, err, "computing the key of a print")
 		}
 	}
-	return fmt.Sprintf("pdf/%s/%s-%s.pdf", d.ID, kind, hex.EncodeToString(h.Sum(nil))[:40]), nil
+	return printKey(d.ID, kind, hex.EncodeToString(h.Sum(nil))[:40]), nil
 }
 
 // printedVersion is what of a version a key must name: everything but the
@@ -154,7 +154,7 @@ func printedVersion(v *drafts.Version) any {
 // diffDigest returns the hash of the diff of versions n and m of doc,
 // computed once: the diff never changes.
 func (s *Service) diffDigest(doc string, n, m int, d *drafts.Diff) (string, error) {
-	key := fmt.Sprintf("diff/%s/%d/%d/digest", doc, n, m)
+	key := digestCacheKey(doc, n, m)
 	if v, ok := s.immutable().get(key); ok {
 		return v.(string), nil
 	}
@@ -176,11 +176,11 @@ func (s *Service) cachedPDF(ctx context.Context, d *drafts.Document, kind, filen
 	// One print per key: from memory, or made once for concurrent callers
 	// (all authorized already; the key names the document and everything
 	// printed), inside the work limit, and kept in storage and memory.
-	if b, ok := s.immutable().get("cache/" + key); ok {
+	if b, ok := s.immutable().get(key); ok {
 		return &drafts.PDF{Data: b.(*printed).data, ETag: b.(*printed).etag, Filename: filename}, nil
 	}
-	b, err := s.flights.do(ctx, "cache/"+key, func() (any, error) {
-		if b, ok := s.immutable().get("cache/" + key); ok {
+	b, err := s.flights.do(ctx, key, func() (any, error) {
+		if b, ok := s.immutable().get(key); ok {
 			return b, nil
 		}
 		data, etag, err := s.cachedBlob(ctx, key, func() ([]byte, error) {
@@ -194,7 +194,7 @@ func (s *Service) cachedPDF(ctx context.Context, d *drafts.Document, kind, filen
 			return nil, err
 		}
 		p := &printed{data: data, etag: etag}
-		s.immutable().add("cache/"+key, p, int64(len(data)))
+		s.immutable().add(key, p, int64(len(data)))
 		return p, nil
 	})
 	if err != nil {
@@ -224,7 +224,7 @@ func pdfName(symbol string, n int, suffix string) string {
 // when there is none (create-only: two makers race harmlessly, both store
 // the same bytes). It is for derived, deterministic content such as PDFs.
 func (s *Service) cachedBlob(ctx context.Context, key string, make func() ([]byte, error)) ([]byte, string, error) {
-	obj, err := s.Store.Get(ctx, "cache/"+key)
+	obj, err := s.Store.Get(ctx, key)
 	if err == nil {
 		return obj.Data, obj.ETag, nil
 	}
@@ -235,9 +235,9 @@ func (s *Service) cachedBlob(ctx context.Context, key string, make func() ([]byt
 	if err != nil {
 		return nil, "", err
 	}
-	etag, err := s.Store.Create(ctx, "cache/"+key, data)
+	etag, err := s.Store.Create(ctx, key, data)
 	if drafts.IsCode(err, drafts.ECONFLICT) {
-		if obj, err := s.Store.Get(ctx, "cache/"+key); err == nil {
+		if obj, err := s.Store.Get(ctx, key); err == nil {
 			return obj.Data, obj.ETag, nil
 		}
 	}

@@ -48,7 +48,7 @@ func (s *Service) RenumberVersion(ctx context.Context, doc string, in drafts.Ren
 	if err != nil {
 		return nil, err
 	}
-	s.recordChange(ctx, doc, fmt.Sprintf("version/%d", v.Number), "version.renumber", fmt.Sprint(v.Number), v.Hash)
+	s.recordChange(ctx, doc, versionChange(v.Number), "version.renumber", fmt.Sprint(v.Number), v.Hash)
 	if _, _, err := s.completeVersion(ctx, v, nd, nil); err != nil {
 		return nil, err
 	}

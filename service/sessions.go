@@ -13,12 +13,6 @@ const (
 	linkPrefix    = "lnk_"
 )
 
-func sessionKey(id string) string { return "sessions/" + id + ".json" }
-func linkKey(id string) string    { return "signin-links/" + id + ".json" }
-func visitKey(user, doc string) string {
-	return "visits/" + user + "/" + doc + ".json"
-}
-
 // splitSecret splits "<prefix><id>_<secret>" like SplitToken.
 func splitSecret(prefix, plain string) (id, secret string, ok bool) {
 	rest, found := strings.CutPrefix(plain, prefix)

@@ -2,10 +2,7 @@ package service
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
-	"strings"
 	"time"
 
 	"chancery/drafts"
@@ -21,13 +18,6 @@ type symbolClaim struct {
 	Symbol   string    `json:"symbol"`
 	Document string    `json:"document"`
 	At       time.Time `json:"at"`
-}
-
-// symbolKey is where the claim of a symbol is kept. Symbols that differ
-// only in letter case or spacing are one symbol.
-func symbolKey(symbol string) string {
-	sum := sha256.Sum256([]byte(strings.ToUpper(strings.Join(strings.Fields(symbol), " "))))
-	return "symbols/" + hex.EncodeToString(sum[:]) + ".json"
 }
 
 // claimSymbol claims d's symbol for d. ECONFLICT, naming the field, if
