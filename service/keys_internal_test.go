@@ -63,14 +63,29 @@ func TestUnreadableKeysAreErrors(t *testing.T) {
 		name string
 		err  func() error
 	}{
-		{"version name", func() error { _, err := numberOfKey(versionsPrefix(doc)+"latest.json", versionsPrefix(doc)); return err }},
+		{"version name", func() error {
+			_, err := numberOfKey(versionsPrefix(doc)+"latest.json", versionsPrefix(doc))
+			return err
+		}},
 		{"version unpadded", func() error { _, err := numberOfKey(versionsPrefix(doc)+"7.json", versionsPrefix(doc)); return err }},
 		{"version zero", func() error { _, err := numberOfKey(versionKey(doc, 0), versionsPrefix(doc)); return err }},
-		{"version folder", func() error { _, err := numberOfKey(versionsPrefix(doc)+"a/00000001.json", versionsPrefix(doc)); return err }},
-		{"status not json", func() error { _, err := numberOfKey(statusesPrefix(doc)+"00000001.txt", statusesPrefix(doc)); return err }},
+		{"version folder", func() error {
+			_, err := numberOfKey(versionsPrefix(doc)+"a/00000001.json", versionsPrefix(doc))
+			return err
+		}},
+		{"status not json", func() error {
+			_, err := numberOfKey(statusesPrefix(doc)+"00000001.txt", statusesPrefix(doc))
+			return err
+		}},
 		{"event name", func() error { _, err := eventOfKey(eventsPrefix(doc)+"1.json", eventsPrefix(doc)); return err }},
-		{"proposal folder", func() error { _, err := proposalOfKey(proposalsPrefix(doc)+"q/p1x.json", proposalsPrefix(doc)); return err }},
-		{"proposal id", func() error { _, err := proposalOfKey(proposalsPrefix(doc)+"P!.json", proposalsPrefix(doc)); return err }},
+		{"proposal folder", func() error {
+			_, err := proposalOfKey(proposalsPrefix(doc)+"q/p1x.json", proposalsPrefix(doc))
+			return err
+		}},
+		{"proposal id", func() error {
+			_, err := proposalOfKey(proposalsPrefix(doc)+"P!.json", proposalsPrefix(doc))
+			return err
+		}},
 		{"round", func() error { _, err := roundOfKey(roundsPrefix(doc)+"r9.bak", roundsPrefix(doc)); return err }},
 		{"document", func() error { _, err := documentOfKey(documentsPrefix + "D 1.json"); return err }},
 		{"due", func() error { _, _, _, err := dueOfKey(roundsDuePrefix + "soon_d1_r9.json"); return err }},
