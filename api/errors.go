@@ -81,7 +81,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 	}
 	s.scrub(&p, err)
 	if status >= 500 {
-		s.Log.Error("request failed", "request_id", p.RequestID, "method", c.Request().Method, "route", c.Path(), "err", err)
+		s.Log.Error("request failed", "request_id", p.RequestID, "method", c.Request().Method, "route", c.Path(), "op", drafts.ErrorOp(err), "err", err)
 	}
 	if status == http.StatusUnauthorized {
 		c.Response().Header().Set(echo.HeaderWWWAuthenticate, `Bearer realm="chancery"`)

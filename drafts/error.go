@@ -26,8 +26,13 @@ const (
 )
 
 // Error is the domain's error type. Code is machine readable, Message is
-// for people and is shown to the client (except for EINTERNAL).
+// for people and is shown to the client (except for EINTERNAL). Op names
+// the operation that raised it, for logs.
 type Error struct {
+	// Op is the operation that raised the error ("service.Merge"), set
+	// by E; logs name it (ErrorOp), clients never see it. An Error with
+	// an Op and no Code only marks where the error it wraps came from.
+	Op      string
 	Code    string
 	Message string
 
@@ -50,8 +55,12 @@ type FieldError struct {
 	Message string `json:"message"`
 }
 
-// Error implements the error interface.
+// Error implements the error interface. The operation is not part of the
+// text, which the command line shows; logs add it (ErrorOp).
 func (e *Error) Error() string {
+	if e.Code == "" && e.Err != nil {
+		return e.Err.Error() // an operation's mark only
+	}
 	msg := e.Message
 	if msg == "" && e.Err != nil {
 		msg = e.Err.Error()
@@ -75,14 +84,61 @@ func WrapError(code string, err error, format string, args ...any) *Error {
 	return &Error{Code: code, Message: fmt.Sprintf(format, args...), Err: err}
 }
 
+// E returns err marked with the operation op that raised it: an *Error
+// is copied with Op set, any other error wrapped in an *Error that only
+// marks it. An error that names an operation already keeps it (the first
+// mark is the innermost). Codes, messages and fields stay as they were;
+// E(op, nil) is nil.
+func E(op string, err error) error {
+	if err == nil || ErrorOp(err) != "" {
+		return err
+	}
+	if e, ok := err.(*Error); ok {
+		c := *e
+		c.Op = op
+		return &c
+	}
+	return &Error{Op: op, Err: err}
+}
+
+// ErrorOp returns the operation that raised err (see E), or "".
+func ErrorOp(err error) string {
+	for err != nil {
+		var e *Error
+		if !errors.As(err, &e) {
+			return ""
+		}
+		if e.Op != "" {
+			return e.Op
+		}
+		err = e.Err
+	}
+	return ""
+}
+
+// coded returns the first *Error in err's chain that has a code, passing
+// over marks of operations, or nil.
+func coded(err error) *Error {
+	for err != nil {
+		var e *Error
+		if !errors.As(err, &e) {
+			return nil
+		}
+		if e.Code != "" {
+			return e
+		}
+		err = e.Err
+	}
+	return nil
+}
+
 // ErrorCode returns the code of the first *Error in err's chain, EINTERNAL
 // for any other non-nil error, and "" for nil.
 func ErrorCode(err error) string {
 	if err == nil {
 		return ""
 	}
-	var e *Error
-	if errors.As(err, &e) {
+	if e := coded(err); e != nil {
 		return e.Code
 	}
 	return EINTERNAL
@@ -94,8 +150,7 @@ func ErrorMessage(err error) string {
 	if err == nil {
 		return ""
 	}
-	var e *Error
-	if errors.As(err, &e) && e.Code != EINTERNAL {
+	if e := coded(err); e != nil && e.Code != EINTERNAL {
 		if e.Message != "" {
 			return e.Message
 		}
@@ -106,14 +161,8 @@ func ErrorMessage(err error) string {
 	return "Internal error."
 }
 
-// AsError returns the first *Error in err's chain, or nil.
-func AsError(err error) *Error {
-	var e *Error
-	if errors.As(err, &e) {
-		return e
-	}
-	return nil
-}
+// AsError returns the first *Error in err's chain that has a code, or nil.
+func AsError(err error) *Error { return coded(err) }
 
 // IsCode reports whether err carries the given code.
 func IsCode(err error, code string) bool { return ErrorCode(err) == code }

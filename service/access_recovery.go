@@ -20,7 +20,8 @@ import (
 // audit trail; if that fails, the token is discarded and the error
 // returned, so no token exists without its record. ENOTFOUND if the user
 // does not exist.
-func (s *Service) RecoverAccess(ctx context.Context, in drafts.RecoverAccessInput) (*drafts.RecoverAccessResult, error) {
+func (s *Service) RecoverAccess(ctx context.Context, in drafts.RecoverAccessInput) (_ *drafts.RecoverAccessResult, err error) {
+	defer markOp(&err, "service.RecoverAccess")
 	caller, err := s.directoryFor(ctx, drafts.ActTokenCreate)
 	if err != nil {
 		return nil, err
@@ -137,7 +138,8 @@ func (s *Service) appendDirectoryEvent(ctx context.Context, e *drafts.Event) err
 // DirectoryEvents returns the directory's audit trail, oldest first, with
 // the result of checking its hash chain. The caller needs the user:list
 // permission (the secretariat, or the command line's system context).
-func (s *Service) DirectoryEvents(ctx context.Context) ([]*drafts.Event, *drafts.Verification, error) {
+func (s *Service) DirectoryEvents(ctx context.Context) (_ []*drafts.Event, _ *drafts.Verification, err error) {
+	defer markOp(&err, "service.DirectoryEvents")
 	if _, err := s.directoryFor(ctx, drafts.ActUserList); err != nil {
 		return nil, nil, err
 	}

@@ -11,7 +11,8 @@ import (
 
 // OpenAdoption opens an adoption round on a version (the head). Open
 // proposals on it do not prevent the round; the round lists them.
-func (s *Service) OpenAdoption(ctx context.Context, doc string, in drafts.AdoptionInput) (*drafts.AdoptionRound, error) {
+func (s *Service) OpenAdoption(ctx context.Context, doc string, in drafts.AdoptionInput) (_ *drafts.AdoptionRound, err error) {
+	defer markOp(&err, "service.OpenAdoption")
 	u, d, err := s.changeableDocument(ctx, doc, drafts.ActAdoptionOpen, false)
 	if err != nil {
 		return nil, err
@@ -119,7 +120,8 @@ func days(d time.Duration) string {
 // GetAdoption returns the document's current (or last) adoption round,
 // settling a silence procedure whose deadline has passed. ENOTFOUND if no
 // round was ever opened.
-func (s *Service) GetAdoption(ctx context.Context, doc string) (*drafts.AdoptionRound, error) {
+func (s *Service) GetAdoption(ctx context.Context, doc string) (_ *drafts.AdoptionRound, err error) {
+	defer markOp(&err, "service.GetAdoption")
 	_, d, err := s.documentFor(ctx, doc, drafts.ActDocumentRead)
 	if err != nil {
 		return nil, err
@@ -352,19 +354,22 @@ func dropDelegation(rs []drafts.Response, delegation string) []drafts.Response {
 }
 
 // Consent joins the consensus on the open round for the caller's delegation.
-func (s *Service) Consent(ctx context.Context, doc string) (*drafts.AdoptionRound, error) {
+func (s *Service) Consent(ctx context.Context, doc string) (_ *drafts.AdoptionRound, err error) {
+	defer markOp(&err, "service.Consent")
 	return s.respond(ctx, doc, false, "")
 }
 
 // Object records the caller's delegation's objection; in a silence
 // procedure before its deadline it breaks silence and ends the round.
-func (s *Service) Object(ctx context.Context, doc, reason string) (*drafts.AdoptionRound, error) {
+func (s *Service) Object(ctx context.Context, doc, reason string) (_ *drafts.AdoptionRound, err error) {
+	defer markOp(&err, "service.Object")
 	return s.respond(ctx, doc, true, reason)
 }
 
 // CloseAdoption closes a consensus round: adopted if no delegation
 // objects, failed otherwise.
-func (s *Service) CloseAdoption(ctx context.Context, doc string) (*drafts.AdoptionRound, error) {
+func (s *Service) CloseAdoption(ctx context.Context, doc string) (_ *drafts.AdoptionRound, err error) {
+	defer markOp(&err, "service.CloseAdoption")
 	_, d, err := s.documentFor(ctx, doc, drafts.ActAdoptionClose)
 	if err != nil {
 		return nil, err
@@ -395,7 +400,8 @@ func (s *Service) CloseAdoption(ctx context.Context, doc string) (*drafts.Adopti
 // deadline, so an idle call costs one listing however many documents
 // there are. The first call of a process also looks through every
 // document once, for procedures opened before markers existed.
-func (s *Service) SettleDue(ctx context.Context) error {
+func (s *Service) SettleDue(ctx context.Context) (err error) {
+	defer markOp(&err, "service.SettleDue")
 	if !s.sweptAll.Load() {
 		if err := s.markAllDue(ctx); err != nil {
 			return err

@@ -107,7 +107,8 @@ func (s *Service) PendingEvents() int {
 // change was made, in the order of their changes, and completes the
 // documents whose writes failed uncertainly; what still fails waits for the
 // next call.
-func (s *Service) RetryEvents(ctx context.Context) error {
+func (s *Service) RetryEvents(ctx context.Context) (err error) {
+	defer markOp(&err, "service.RetryEvents")
 	first := s.retryEvents(ctx)
 	s.uncertain.mu.Lock()
 	docs := s.uncertain.docs
@@ -491,7 +492,8 @@ func (s *Service) unrecorded(ctx context.Context, doc string, sc *chainScan) ([]
 // CompleteEvents writes the events of a document's stored changes that
 // have none (a crash came between the change and its event), each by the
 // change's author, marked as recorded late, and returns how many it wrote.
-func (s *Service) CompleteEvents(ctx context.Context, doc string) (int, error) {
+func (s *Service) CompleteEvents(ctx context.Context, doc string) (_ int, err error) {
+	defer markOp(&err, "service.CompleteEvents")
 	missing, sc, err := s.missingEvents(ctx, doc)
 	if err != nil {
 		return 0, err
@@ -515,7 +517,8 @@ func (s *Service) CompleteEvents(ctx context.Context, doc string) (int, error) {
 
 // CompleteAllEvents runs CompleteEvents on every document and returns how
 // many events it wrote. serve runs it at start.
-func (s *Service) CompleteAllEvents(ctx context.Context) (int, error) {
+func (s *Service) CompleteAllEvents(ctx context.Context) (_ int, err error) {
+	defer markOp(&err, "service.CompleteAllEvents")
 	keys, err := s.allKeys(ctx, documentsPrefix)
 	if err != nil {
 		return 0, err

@@ -2,9 +2,12 @@ package service_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 
+	"chancery/diffing"
 	"chancery/drafts"
+	"chancery/service"
 )
 
 // TestUnreadableStoredKeyIsAnError: an object among a document's versions
@@ -36,5 +39,39 @@ func TestUnreadableStoredKeyIsAnError(t *testing.T) {
 	}
 	if v, err := f.svc.VerifyEvents(drafts.NewSystemContext(ctx), f.doc); err != nil || !v.OK {
 		t.Fatalf("after: %+v, %v", v, err)
+	}
+}
+
+// failingStore fails every read with an error of its own, not the
+// domain's.
+type failingStore struct{ drafts.ObjectStore }
+
+func (failingStore) Get(ctx context.Context, key string) (*drafts.Object, error) {
+	return nil, errors.New("read failed on /var/lib/chancery")
+}
+
+// TestErrorsNameTheirOperation: an error of an exported method names the
+// method (Error.Op, for logs), refusals and failures alike, and reads as
+// it did before to whoever sees it.
+func TestErrorsNameTheirOperation(t *testing.T) {
+	f := MustFixture(t, MustOpenLocal(t), "1. One.\n")
+	_, err := f.svc.GetDocument(f.kz, "nope")
+	if got, want := drafts.ErrorOp(err), "service.GetDocument"; got != want {
+		t.Errorf("GetDocument: op %q, want %q", got, want)
+	}
+	if got, want := drafts.ErrorMessage(err), `no document "nope"`; got != want || !drafts.IsCode(err, drafts.ENOTFOUND) {
+		t.Errorf("GetDocument: %q (%s), want %q", got, drafts.ErrorCode(err), want)
+	}
+	_, err = f.svc.Merge(f.chair, f.doc, drafts.MergeInput{Base: 1})
+	if got, want := drafts.ErrorOp(err), "service.Merge"; got != want || !drafts.IsCode(err, drafts.EINVALID) || len(drafts.AsError(err).Fields) != 1 {
+		t.Errorf("Merge: op %q, want %q; %v", got, want, err)
+	}
+	broken := service.New(failingStore{MustOpenLocal(t)}, diffing.New(), MustPolicy(t))
+	_, err = broken.GetProposal(f.kz, f.doc, "p1")
+	if got, want := drafts.ErrorOp(err), "service.GetProposal"; got != want {
+		t.Errorf("GetProposal on a failing store: op %q, want %q", got, want)
+	}
+	if got := drafts.ErrorMessage(err); got != "Internal error." {
+		t.Errorf("GetProposal on a failing store says %q", got)
 	}
 }

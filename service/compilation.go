@@ -11,7 +11,8 @@ import (
 // proposal, rebased onto that version where it was made on another, grouped
 // under the provision it touches in document order, identical changes by
 // several delegations grouped into one entry.
-func (s *Service) Compile(ctx context.Context, doc string, n int) (*drafts.Compilation, *drafts.Version, error) {
+func (s *Service) Compile(ctx context.Context, doc string, n int) (_ *drafts.Compilation, _ *drafts.Version, err error) {
+	defer markOp(&err, "service.Compile")
 	_, d, err := s.documentFor(ctx, doc, drafts.ActDocumentRead)
 	if err != nil {
 		return nil, nil, err

@@ -7,12 +7,14 @@ import (
 )
 
 // Me returns the user of ctx.
-func (s *Service) Me(ctx context.Context) (*drafts.User, error) {
+func (s *Service) Me(ctx context.Context) (_ *drafts.User, err error) {
+	defer markOp(&err, "service.Me")
 	return s.directoryFor(ctx, drafts.ActMeRead)
 }
 
 // CreateDelegation adds a delegation. ECONFLICT if the id is taken.
-func (s *Service) CreateDelegation(ctx context.Context, d *drafts.Delegation) error {
+func (s *Service) CreateDelegation(ctx context.Context, d *drafts.Delegation) (err error) {
+	defer markOp(&err, "service.CreateDelegation")
 	if _, err := s.directoryFor(ctx, drafts.ActDelegationCreate); err != nil {
 		return err
 	}
@@ -29,7 +31,8 @@ func (s *Service) CreateDelegation(ctx context.Context, d *drafts.Delegation) er
 }
 
 // GetDelegation returns a delegation. ENOTFOUND if there is none.
-func (s *Service) GetDelegation(ctx context.Context, id string) (*drafts.Delegation, error) {
+func (s *Service) GetDelegation(ctx context.Context, id string) (_ *drafts.Delegation, err error) {
+	defer markOp(&err, "service.GetDelegation")
 	if _, err := s.directoryFor(ctx, drafts.ActDelegationList); err != nil {
 		return nil, err
 	}
@@ -51,7 +54,8 @@ func (s *Service) getDelegation(ctx context.Context, id string) (*drafts.Delegat
 }
 
 // ListDelegations returns one page of delegations, by id.
-func (s *Service) ListDelegations(ctx context.Context, opt drafts.ListOptions) (*drafts.Page[*drafts.Delegation], error) {
+func (s *Service) ListDelegations(ctx context.Context, opt drafts.ListOptions) (_ *drafts.Page[*drafts.Delegation], err error) {
+	defer markOp(&err, "service.ListDelegations")
 	if _, err := s.directoryFor(ctx, drafts.ActDelegationList); err != nil {
 		return nil, err
 	}
@@ -75,6 +79,7 @@ func (s *Service) ListDelegations(ctx context.Context, opt drafts.ListOptions) (
 // CreateUser adds a user and issues its first token, returned in plain text
 // once. The delegation must exist for delegates and observers.
 func (s *Service) CreateUser(ctx context.Context, u *drafts.User) (plain string, err error) {
+	defer markOp(&err, "service.CreateUser")
 	if _, err := s.directoryFor(ctx, drafts.ActUserCreate); err != nil {
 		return "", err
 	}
@@ -107,7 +112,8 @@ func (s *Service) CreateUser(ctx context.Context, u *drafts.User) (plain string,
 }
 
 // GetUser returns a user. ENOTFOUND if there is none.
-func (s *Service) GetUser(ctx context.Context, id string) (*drafts.User, error) {
+func (s *Service) GetUser(ctx context.Context, id string) (_ *drafts.User, err error) {
+	defer markOp(&err, "service.GetUser")
 	if _, err := s.directoryFor(ctx, drafts.ActUserList); err != nil {
 		return nil, err
 	}
@@ -129,7 +135,8 @@ func (s *Service) getUser(ctx context.Context, id string) (*drafts.User, error) 
 }
 
 // ListUsers returns one page of users.
-func (s *Service) ListUsers(ctx context.Context, opt drafts.ListOptions) (*drafts.Page[*drafts.User], error) {
+func (s *Service) ListUsers(ctx context.Context, opt drafts.ListOptions) (_ *drafts.Page[*drafts.User], err error) {
+	defer markOp(&err, "service.ListUsers")
 	if _, err := s.directoryFor(ctx, drafts.ActUserList); err != nil {
 		return nil, err
 	}
@@ -151,7 +158,8 @@ func (s *Service) ListUsers(ctx context.Context, opt drafts.ListOptions) (*draft
 }
 
 // IssueToken issues a new token for a user; only its hash is stored.
-func (s *Service) IssueToken(ctx context.Context, userID string) (*drafts.Token, string, error) {
+func (s *Service) IssueToken(ctx context.Context, userID string) (_ *drafts.Token, _ string, err error) {
+	defer markOp(&err, "service.IssueToken")
 	if _, err := s.directoryFor(ctx, drafts.ActTokenCreate); err != nil {
 		return nil, "", err
 	}
@@ -196,7 +204,8 @@ func (s *Service) holder(ctx context.Context, userID string) (*drafts.User, erro
 
 // RevokeToken revokes a token; it stops working at once on every replica,
 // since every request reads the token from storage (never from a cache).
-func (s *Service) RevokeToken(ctx context.Context, id string) (*drafts.Token, error) {
+func (s *Service) RevokeToken(ctx context.Context, id string) (_ *drafts.Token, err error) {
+	defer markOp(&err, "service.RevokeToken")
 	if _, err := s.directoryFor(ctx, drafts.ActTokenRevoke); err != nil {
 		return nil, err
 	}
@@ -204,7 +213,7 @@ func (s *Service) RevokeToken(ctx context.Context, id string) (*drafts.Token, er
 		return nil, drafts.Errorf(drafts.ENOTFOUND, "no token %q", id)
 	}
 	var t drafts.Token
-	err := retry(func() error {
+	err = retry(func() error {
 		etag, err := s.getJSON(ctx, tokenKey(id), &t)
 		if err != nil {
 			if drafts.IsCode(err, drafts.ENOTFOUND) {
@@ -231,7 +240,8 @@ func (s *Service) RevokeToken(ctx context.Context, id string) (*drafts.Token, er
 // its holder. The record is read on every call, never cached, so that a
 // revocation takes effect at once on every replica. EUNAUTHORIZED for an
 // unknown, malformed or revoked token; the message never repeats the token.
-func (s *Service) Authenticate(ctx context.Context, plain string) (*drafts.User, error) {
+func (s *Service) Authenticate(ctx context.Context, plain string) (_ *drafts.User, err error) {
+	defer markOp(&err, "service.Authenticate")
 	bad := drafts.Errorf(drafts.EUNAUTHORIZED, "invalid or revoked token")
 	id, secret, ok := drafts.SplitToken(plain)
 	if !ok {
@@ -269,7 +279,8 @@ func (s *Service) Authenticate(ctx context.Context, plain string) (*drafts.User,
 // Bootstrap creates the first secretariat user when the directory has no
 // user yet, and returns its plain token ("" if users exist). A given token
 // (CHANCERY_BOOTSTRAP_TOKEN) is used instead of a random one.
-func (s *Service) Bootstrap(ctx context.Context, given string) (string, error) {
+func (s *Service) Bootstrap(ctx context.Context, given string) (_ string, err error) {
+	defer markOp(&err, "service.Bootstrap")
 	objs, _, err := s.Store.List(ctx, usersPrefix, "", 1)
 	if err != nil {
 		return "", err

@@ -40,7 +40,8 @@ type statusChange struct {
 }
 
 // CreateDocument creates a document and its version 1 from text.
-func (s *Service) CreateDocument(ctx context.Context, d *drafts.Document, text string) (*drafts.Document, *drafts.Version, error) {
+func (s *Service) CreateDocument(ctx context.Context, d *drafts.Document, text string) (_ *drafts.Document, _ *drafts.Version, err error) {
+	defer markOp(&err, "service.CreateDocument")
 	u, err := actor(ctx)
 	if err != nil {
 		return nil, nil, err
@@ -113,7 +114,8 @@ func (s *Service) CreateDocument(ctx context.Context, d *drafts.Document, text s
 
 // GetDocument returns a document with its current head and agreement share.
 // ENOTFOUND if there is none.
-func (s *Service) GetDocument(ctx context.Context, id string) (*drafts.Document, error) {
+func (s *Service) GetDocument(ctx context.Context, id string) (_ *drafts.Document, err error) {
+	defer markOp(&err, "service.GetDocument")
 	_, d, err := s.documentFor(ctx, id, drafts.ActDocumentRead)
 	if err != nil {
 		return nil, err
@@ -240,7 +242,8 @@ func (s *Service) rmwDocument(ctx context.Context, id string, first *drafts.Docu
 }
 
 // ListDocuments returns one page of documents that the user may see.
-func (s *Service) ListDocuments(ctx context.Context, opt drafts.ListOptions) (*drafts.Page[*drafts.Document], error) {
+func (s *Service) ListDocuments(ctx context.Context, opt drafts.ListOptions) (_ *drafts.Page[*drafts.Document], err error) {
+	defer markOp(&err, "service.ListDocuments")
 	u, err := s.directoryFor(ctx, drafts.ActDocumentList)
 	if err != nil {
 		return nil, err
@@ -280,7 +283,8 @@ func (s *Service) ListDocuments(ctx context.Context, opt drafts.ListOptions) (*d
 }
 
 // GetVersion returns version n of a document with its provisions' statuses.
-func (s *Service) GetVersion(ctx context.Context, doc string, n int) (*drafts.Version, error) {
+func (s *Service) GetVersion(ctx context.Context, doc string, n int) (_ *drafts.Version, err error) {
+	defer markOp(&err, "service.GetVersion")
 	// The version and its statuses are read while the document is, and
 	// dropped unless the document is there for the caller.
 	var v *drafts.Version
@@ -294,7 +298,7 @@ func (s *Service) GetVersion(ctx context.Context, doc string, n int) (*drafts.Ve
 	} else {
 		close(done)
 	}
-	_, _, err := s.documentFor(ctx, doc, drafts.ActDocumentRead)
+	_, _, err = s.documentFor(ctx, doc, drafts.ActDocumentRead)
 	<-done
 	if err != nil {
 		return nil, err
@@ -364,7 +368,8 @@ func (s *Service) statuses(ctx context.Context, doc string, n int) (*provisionSt
 
 // ListVersions returns one page of a document's versions, oldest first,
 // without their provisions.
-func (s *Service) ListVersions(ctx context.Context, doc string, opt drafts.ListOptions) (*drafts.Page[*drafts.Version], error) {
+func (s *Service) ListVersions(ctx context.Context, doc string, opt drafts.ListOptions) (_ *drafts.Page[*drafts.Version], err error) {
+	defer markOp(&err, "service.ListVersions")
 	if _, _, err := s.documentFor(ctx, doc, drafts.ActDocumentRead); err != nil {
 		return nil, err
 	}
@@ -399,7 +404,8 @@ func (s *Service) storeSummary(ctx context.Context, v *drafts.Version) error {
 // CreateVersion stores the chair's revised text as the new head. ECONFLICT
 // if base is not the head (or another version was created meanwhile), or
 // the document is adopted.
-func (s *Service) CreateVersion(ctx context.Context, doc string, base int, text, message string) (*drafts.Version, error) {
+func (s *Service) CreateVersion(ctx context.Context, doc string, base int, text, message string) (_ *drafts.Version, err error) {
+	defer markOp(&err, "service.CreateVersion")
 	u, d, err := s.changeableDocument(ctx, doc, drafts.ActVersionCreate, true)
 	if err != nil {
 		return nil, err
@@ -690,7 +696,8 @@ func checkNotInAdoption(d *drafts.Document) error {
 //
 // ifMatch, when not "", is the version's ETag as the client read it:
 // EPRECONDITION if a status of the version changed since.
-func (s *Service) SetProvisionStatus(ctx context.Context, doc string, n int, id, status, ifMatch string) (*drafts.Provision, string, error) {
+func (s *Service) SetProvisionStatus(ctx context.Context, doc string, n int, id, status, ifMatch string) (_ *drafts.Provision, _ string, err error) {
+	defer markOp(&err, "service.SetProvisionStatus")
 	u, d, err := s.changeableDocument(ctx, doc, drafts.ActStatusSet, false)
 	if err != nil {
 		return nil, "", err

@@ -112,7 +112,8 @@ func (s *Service) appendAfter(ctx context.Context, doc string, head *eventHead, 
 }
 
 // ListEvents returns one page of a document's audit trail, oldest first.
-func (s *Service) ListEvents(ctx context.Context, doc string, opt drafts.ListOptions) (*drafts.Page[*drafts.Event], error) {
+func (s *Service) ListEvents(ctx context.Context, doc string, opt drafts.ListOptions) (_ *drafts.Page[*drafts.Event], err error) {
+	defer markOp(&err, "service.ListEvents")
 	if _, _, err := s.documentFor(ctx, doc, drafts.ActDocumentRead); err != nil {
 		return nil, err
 	}
@@ -133,7 +134,8 @@ func (s *Service) ListEvents(ctx context.Context, doc string, opt drafts.ListOpt
 
 // VerifyEvents recomputes a document's hash chain and names the first
 // event that is damaged, missing, out of order or altered.
-func (s *Service) VerifyEvents(ctx context.Context, doc string) (*drafts.Verification, error) {
+func (s *Service) VerifyEvents(ctx context.Context, doc string) (_ *drafts.Verification, err error) {
+	defer markOp(&err, "service.VerifyEvents")
 	if _, _, err := s.documentFor(ctx, doc, drafts.ActEventsVerify); err != nil {
 		return nil, err
 	}

@@ -12,7 +12,8 @@ import (
 // the chain (events are numbered in the order they were recorded), so
 // asking what happened since the last visit reads a few events, not the
 // whole trail. A cursor, when given, takes over from since.
-func (s *Service) ListEventsSince(ctx context.Context, doc string, since drafts.EventsSince, opt drafts.ListOptions) (*drafts.Page[*drafts.Event], error) {
+func (s *Service) ListEventsSince(ctx context.Context, doc string, since drafts.EventsSince, opt drafts.ListOptions) (_ *drafts.Page[*drafts.Event], err error) {
+	defer markOp(&err, "service.ListEventsSince")
 	if since.Seq < 0 {
 		return nil, &drafts.Error{Code: drafts.EINVALID, Message: "since: a sequence number is 0 or more", Fields: []drafts.FieldError{{Field: "since", Message: "negative"}}}
 	}

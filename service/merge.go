@@ -15,7 +15,8 @@ import (
 // Overlapping changes without a resolution are an ECONFLICT error listing
 // the collisions, and nothing changes. Of concurrent merges onto one head
 // exactly one succeeds; the others are ECONFLICT.
-func (s *Service) Merge(ctx context.Context, doc string, in drafts.MergeInput) (*drafts.MergeResult, error) {
+func (s *Service) Merge(ctx context.Context, doc string, in drafts.MergeInput) (_ *drafts.MergeResult, err error) {
+	defer markOp(&err, "service.Merge")
 	u, d, err := s.changeableDocument(ctx, doc, drafts.ActMerge, true)
 	if err != nil {
 		return nil, err
@@ -244,7 +245,8 @@ func attribute(d *drafts.Diff, touched map[string][]*drafts.Proposal, all []*dra
 // delegation whose merged proposal made it, or the chair (ChairName) for a
 // chair's revised version or compromise (see attributeVersions).
 // EINVALID if m < 1 (version 1 against its predecessor).
-func (s *Service) VersionDiff(ctx context.Context, doc string, n, m int) (*drafts.Diff, *drafts.Version, *drafts.Version, error) {
+func (s *Service) VersionDiff(ctx context.Context, doc string, n, m int) (_ *drafts.Diff, _ *drafts.Version, _ *drafts.Version, err error) {
+	defer markOp(&err, "service.VersionDiff")
 	_, d, err := s.documentFor(ctx, doc, drafts.ActDocumentRead)
 	if err != nil {
 		return nil, nil, nil, err

@@ -10,7 +10,8 @@ import (
 // tracked diff it would make against its base, attributed to the caller's
 // delegation, without storing anything. The web workspace shows it before
 // the delegation submits.
-func (s *Service) PreviewProposal(ctx context.Context, doc string, in drafts.ProposalInput) (*drafts.Diff, error) {
+func (s *Service) PreviewProposal(ctx context.Context, doc string, in drafts.ProposalInput) (_ *drafts.Diff, err error) {
+	defer markOp(&err, "service.PreviewProposal")
 	u, _, ops, err := s.newProposal(ctx, doc, in)
 	if err != nil {
 		return nil, err

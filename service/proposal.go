@@ -29,7 +29,8 @@ func (s *Service) newProposal(ctx context.Context, doc string, in drafts.Proposa
 
 // CreateProposal records a proposal by the caller's delegation against a
 // base version. The operations must apply to the base.
-func (s *Service) CreateProposal(ctx context.Context, doc string, in drafts.ProposalInput) (*drafts.Proposal, error) {
+func (s *Service) CreateProposal(ctx context.Context, doc string, in drafts.ProposalInput) (_ *drafts.Proposal, err error) {
+	defer markOp(&err, "service.CreateProposal")
 	u, d, ops, err := s.newProposal(ctx, doc, in)
 	if err != nil {
 		return nil, err
@@ -139,7 +140,8 @@ func sameProvisions(a, b []drafts.Provision) bool {
 // EditProposal replaces an open proposal's base, justification and
 // operations (or edited text); its co-sponsors and comments stay. The
 // policy has checked that the caller's delegation owns it.
-func (s *Service) EditProposal(ctx context.Context, doc, id string, in drafts.ProposalInput, ifMatch string) (*drafts.Proposal, error) {
+func (s *Service) EditProposal(ctx context.Context, doc, id string, in drafts.ProposalInput, ifMatch string) (_ *drafts.Proposal, err error) {
+	defer markOp(&err, "service.EditProposal")
 	u, d, err := s.documentFor(ctx, doc, drafts.ActDocumentRead)
 	if err != nil {
 		return nil, err
@@ -172,7 +174,8 @@ func (s *Service) EditProposal(ctx context.Context, doc, id string, in drafts.Pr
 }
 
 // GetProposal returns a proposal. ENOTFOUND if there is none.
-func (s *Service) GetProposal(ctx context.Context, doc, id string) (*drafts.Proposal, error) {
+func (s *Service) GetProposal(ctx context.Context, doc, id string) (_ *drafts.Proposal, err error) {
+	defer markOp(&err, "service.GetProposal")
 	u, d, err := s.documentFor(ctx, doc, drafts.ActDocumentRead)
 	if err != nil {
 		return nil, err
@@ -252,7 +255,8 @@ func (s *Service) readProposals(ctx context.Context, doc string, ids []string) (
 }
 
 // ListProposals returns one page of a document's proposals.
-func (s *Service) ListProposals(ctx context.Context, doc string, f drafts.ProposalFilter, opt drafts.ListOptions) (*drafts.Page[*drafts.Proposal], error) {
+func (s *Service) ListProposals(ctx context.Context, doc string, f drafts.ProposalFilter, opt drafts.ListOptions) (_ *drafts.Page[*drafts.Proposal], err error) {
+	defer markOp(&err, "service.ListProposals")
 	if !drafts.ValidID(doc) {
 		return nil, drafts.Errorf(drafts.ENOTFOUND, "no document %q", doc)
 	}
@@ -272,7 +276,7 @@ func (s *Service) ListProposals(ctx context.Context, doc string, f drafts.Propos
 		objs, next, err := s.listInfos(ctx, proposalsPrefix(doc), opt)
 		first <- keyPage{objs, next, err}
 	}()
-	_, _, err := s.documentFor(ctx, doc, drafts.ActDocumentRead)
+	_, _, err = s.documentFor(ctx, doc, drafts.ActDocumentRead)
 	kp := <-first
 	if err != nil {
 		return nil, err
@@ -489,7 +493,8 @@ var errClientPrecondition = fmt.Errorf("client precondition failed")
 
 // WithdrawProposal withdraws an open proposal (the policy has checked that
 // the caller's delegation owns it).
-func (s *Service) WithdrawProposal(ctx context.Context, doc, id, ifMatch string) (*drafts.Proposal, error) {
+func (s *Service) WithdrawProposal(ctx context.Context, doc, id, ifMatch string) (_ *drafts.Proposal, err error) {
+	defer markOp(&err, "service.WithdrawProposal")
 	p, err := s.changeProposal(ctx, doc, id, drafts.ActProposalWithdraw, ifMatch, func(u *drafts.User, p *drafts.Proposal) error {
 		if err := p.CheckOpen(); err != nil {
 			return err
@@ -508,7 +513,8 @@ func (s *Service) WithdrawProposal(ctx context.Context, doc, id, ifMatch string)
 // CosponsorProposal adds the caller's delegation to an open proposal's
 // co-sponsors. ifMatch, when not "", is the proposal's ETag as the client
 // read it (EPRECONDITION if it changed since); so for the methods below.
-func (s *Service) CosponsorProposal(ctx context.Context, doc, id, ifMatch string) (*drafts.Proposal, error) {
+func (s *Service) CosponsorProposal(ctx context.Context, doc, id, ifMatch string) (_ *drafts.Proposal, err error) {
+	defer markOp(&err, "service.CosponsorProposal")
 	var by string
 	already := false
 	p, err := s.changeProposal(ctx, doc, id, drafts.ActProposalCosponsor, ifMatch, func(u *drafts.User, p *drafts.Proposal) error {
@@ -538,7 +544,8 @@ func (s *Service) CosponsorProposal(ctx context.Context, doc, id, ifMatch string
 }
 
 // CommentProposal adds a comment to a proposal.
-func (s *Service) CommentProposal(ctx context.Context, doc, id, text, ifMatch string) (*drafts.Proposal, error) {
+func (s *Service) CommentProposal(ctx context.Context, doc, id, text, ifMatch string) (_ *drafts.Proposal, err error) {
+	defer markOp(&err, "service.CommentProposal")
 	p, err := s.changeProposal(ctx, doc, id, drafts.ActProposalComment, ifMatch, func(u *drafts.User, p *drafts.Proposal) error {
 		if err := drafts.CheckNote("text", text, 20000, true); err != nil {
 			return err
@@ -554,7 +561,8 @@ func (s *Service) CommentProposal(ctx context.Context, doc, id, text, ifMatch st
 }
 
 // RejectProposal rejects an open proposal with a reason.
-func (s *Service) RejectProposal(ctx context.Context, doc, id, reason, ifMatch string) (*drafts.Proposal, error) {
+func (s *Service) RejectProposal(ctx context.Context, doc, id, reason, ifMatch string) (_ *drafts.Proposal, err error) {
+	defer markOp(&err, "service.RejectProposal")
 	p, err := s.changeProposal(ctx, doc, id, drafts.ActProposalReject, ifMatch, func(u *drafts.User, p *drafts.Proposal) error {
 		if err := drafts.CheckNote("reason", reason, 20000, true); err != nil {
 			return err
@@ -589,7 +597,8 @@ func (s *Service) proposedText(ctx context.Context, p *drafts.Proposal) (base *d
 // ProposalDiff returns the tracked diff of a proposal against its base
 // ("base") or against the current head ("head", the proposal rebased onto
 // it), attributed to its delegation.
-func (s *Service) ProposalDiff(ctx context.Context, doc, id, against string) (*drafts.Diff, error) {
+func (s *Service) ProposalDiff(ctx context.Context, doc, id, against string) (_ *drafts.Diff, err error) {
+	defer markOp(&err, "service.ProposalDiff")
 	_, d, err := s.documentFor(ctx, doc, drafts.ActDocumentRead)
 	if err != nil {
 		return nil, err

@@ -16,7 +16,8 @@ import (
 
 // VersionPDF prints version n of a document, or with against > 0 the
 // changes from version against to n, each change attributed.
-func (s *Service) VersionPDF(ctx context.Context, doc string, n, against int) (*drafts.PDF, error) {
+func (s *Service) VersionPDF(ctx context.Context, doc string, n, against int) (_ *drafts.PDF, err error) {
+	defer markOp(&err, "service.VersionPDF")
 	_, d, err := s.documentFor(ctx, doc, drafts.ActDocumentRead)
 	if err != nil {
 		return nil, err
@@ -54,7 +55,8 @@ func (s *Service) VersionPDF(ctx context.Context, doc string, n, against int) (*
 }
 
 // CompilationPDF prints the compilation of version n (0 for the head).
-func (s *Service) CompilationPDF(ctx context.Context, doc string, n int) (*drafts.PDF, error) {
+func (s *Service) CompilationPDF(ctx context.Context, doc string, n int) (_ *drafts.PDF, err error) {
+	defer markOp(&err, "service.CompilationPDF")
 	_, d, err := s.documentFor(ctx, doc, drafts.ActDocumentRead)
 	if err != nil {
 		return nil, err
@@ -72,7 +74,8 @@ func (s *Service) CompilationPDF(ctx context.Context, doc string, n int) (*draft
 }
 
 // CompilationHTML writes the compilation of version n as an HTML fragment.
-func (s *Service) CompilationHTML(ctx context.Context, doc string, n int) ([]byte, error) {
+func (s *Service) CompilationHTML(ctx context.Context, doc string, n int) (_ []byte, err error) {
+	defer markOp(&err, "service.CompilationHTML")
 	_, d, err := s.documentFor(ctx, doc, drafts.ActDocumentRead)
 	if err != nil {
 		return nil, err

@@ -16,7 +16,8 @@ import (
 // was created meanwhile), if the document is adopted, withdrawn or under
 // adoption, or if its numbering is already clean; EINVALID for a message
 // that is too long.
-func (s *Service) RenumberVersion(ctx context.Context, doc string, in drafts.RenumberInput) (*drafts.Version, error) {
+func (s *Service) RenumberVersion(ctx context.Context, doc string, in drafts.RenumberInput) (_ *drafts.Version, err error) {
+	defer markOp(&err, "service.RenumberVersion")
 	// Renumbering publishes a version: the permission to publish one.
 	u, d, err := s.changeableDocument(ctx, doc, drafts.ActVersionCreate, true)
 	if err != nil {

@@ -112,4 +112,11 @@ func (s *Service) Limits() drafts.Limits { return s.TextLimits }
 func (s *Service) now() time.Time { return s.Clock().UTC().Truncate(time.Millisecond) }
 
 // Ping checks the storage.
-func (s *Service) Ping(ctx context.Context) error { return s.Store.Ping(ctx) }
+func (s *Service) Ping(ctx context.Context) (err error) {
+	defer markOp(&err, "service.Ping")
+	return s.Store.Ping(ctx)
+}
+
+// markOp marks *err with the operation op that raised it (drafts.E), for
+// logs. Every exported method defers it first.
+func markOp(err *error, op string) { *err = drafts.E(op, *err) }

@@ -35,7 +35,8 @@ func splitSecret(prefix, plain string) (id, secret string, ok bool) {
 // returns it with the plain session secret to set as a cookie (shown once).
 // tokenID names the API token the user signed in with ("" for none): the
 // session ends when it is revoked.
-func (s *Service) CreateSession(ctx context.Context, tokenID string, ttl time.Duration) (*drafts.Session, string, error) {
+func (s *Service) CreateSession(ctx context.Context, tokenID string, ttl time.Duration) (_ *drafts.Session, _ string, err error) {
+	defer markOp(&err, "service.CreateSession")
 	u, err := actor(ctx)
 	if err != nil {
 		return nil, "", err
@@ -55,7 +56,8 @@ func (s *Service) CreateSession(ctx context.Context, tokenID string, ttl time.Du
 // GetSession returns the session of a plain session secret and its user
 // (with its delegation's status); it needs no user in ctx. EUNAUTHORIZED for an unknown, malformed
 // or expired session; an expired one is removed.
-func (s *Service) GetSession(ctx context.Context, plain string) (*drafts.Session, *drafts.User, error) {
+func (s *Service) GetSession(ctx context.Context, plain string) (_ *drafts.Session, _ *drafts.User, err error) {
+	defer markOp(&err, "service.GetSession")
 	bad := drafts.Errorf(drafts.EUNAUTHORIZED, "your session has ended; sign in again")
 	id, secret, ok := splitSecret(sessionPrefix, plain)
 	if !ok {
@@ -96,7 +98,8 @@ func (s *Service) GetSession(ctx context.Context, plain string) (*drafts.Session
 
 // DeleteSession ends a session (signing out). Ending a session that is
 // gone already is not an error.
-func (s *Service) DeleteSession(ctx context.Context, plain string) error {
+func (s *Service) DeleteSession(ctx context.Context, plain string) (err error) {
+	defer markOp(&err, "service.DeleteSession")
 	id, secret, ok := splitSecret(sessionPrefix, plain)
 	if !ok {
 		return nil
@@ -121,7 +124,8 @@ func (s *Service) DeleteSession(ctx context.Context, plain string) error {
 // ttl, and returns the plain secret (shown once) and when it expires. Who
 // may issue tokens may issue links (the secretariat); the caller is
 // recorded as its issuer.
-func (s *Service) CreateSignInLink(ctx context.Context, userID string, ttl time.Duration) (string, time.Time, error) {
+func (s *Service) CreateSignInLink(ctx context.Context, userID string, ttl time.Duration) (_ string, _ time.Time, err error) {
+	defer markOp(&err, "service.CreateSignInLink")
 	u, err := s.directoryFor(ctx, drafts.ActTokenCreate)
 	if err != nil {
 		return "", time.Time{}, err
@@ -146,7 +150,8 @@ func (s *Service) CreateSignInLink(ctx context.Context, userID string, ttl time.
 // status, and removes it, so that of any number of concurrent
 // redemptions exactly one succeeds. EUNAUTHORIZED for an unknown, used or
 // expired link.
-func (s *Service) RedeemSignInLink(ctx context.Context, plain string) (*drafts.User, error) {
+func (s *Service) RedeemSignInLink(ctx context.Context, plain string) (_ *drafts.User, err error) {
+	defer markOp(&err, "service.RedeemSignInLink")
 	bad := drafts.Errorf(drafts.EUNAUTHORIZED, "this sign-in link is not valid: it was used already, has expired or was mistyped")
 	id, secret, ok := splitSecret(linkPrefix, plain)
 	if !ok {
@@ -185,7 +190,8 @@ func (s *Service) RedeemSignInLink(ctx context.Context, plain string) (*drafts.U
 
 // LastVisit returns what the user of ctx last saw of a document; a zero
 // Visit if they never opened it.
-func (s *Service) LastVisit(ctx context.Context, doc string) (*drafts.Visit, error) {
+func (s *Service) LastVisit(ctx context.Context, doc string) (_ *drafts.Visit, err error) {
+	defer markOp(&err, "service.LastVisit")
 	u, err := actor(ctx)
 	if err != nil {
 		return nil, err
@@ -205,7 +211,8 @@ func (s *Service) LastVisit(ctx context.Context, doc string) (*drafts.Visit, err
 
 // RecordVisit remembers that the user of ctx has seen a document up to its
 // head version head and audit event lastSeq.
-func (s *Service) RecordVisit(ctx context.Context, doc string, head int, lastSeq int64) error {
+func (s *Service) RecordVisit(ctx context.Context, doc string, head int, lastSeq int64) (err error) {
+	defer markOp(&err, "service.RecordVisit")
 	u, err := actor(ctx)
 	if err != nil {
 		return err

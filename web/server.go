@@ -274,7 +274,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 	}
 	status := httpStatus(err)
 	if status >= 500 {
-		s.Log.Error("page failed", "method", c.Request().Method, "path", c.Request().URL.Path, "err", err)
+		s.Log.Error("page failed", "method", c.Request().Method, "path", c.Request().URL.Path, "op", drafts.ErrorOp(err), "err", err)
 	}
 	d := s.data(c, "Error")
 	d.Error = err
