@@ -1,7 +1,6 @@
 package service
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"time"
@@ -27,25 +26,8 @@ func (s *Service) OpenAdoption(ctx context.Context, doc string, in drafts.Adopti
 		return nil, &drafts.Error{Code: drafts.ECONFLICT, Message: fmt.Sprintf("version %d is not the head (version %d); only the head can be adopted", in.Version, d.Head)}
 	}
 	now := s.now()
-	switch in.Procedure {
-	case drafts.ProcedureConsensus:
-		if in.Deadline != nil && !in.Deadline.After(now) {
-			return nil, &drafts.Error{Code: drafts.EINVALID, Message: "deadline: must be in the future", Fields: []drafts.FieldError{{Field: "deadline", Message: "in the past"}}}
-		}
-	case drafts.ProcedureSilence:
-		if in.Deadline == nil {
-			return nil, &drafts.Error{Code: drafts.EINVALID, Message: "deadline: a silence procedure needs one", Fields: []drafts.FieldError{{Field: "deadline", Message: "required"}}}
-		}
-		if in.Deadline.Sub(now) < s.SilenceMin {
-			return nil, &drafts.Error{Code: drafts.EINVALID, Message: fmt.Sprintf("deadline: a silence procedure lasts at least %s", days(s.SilenceMin)),
-				Fields: []drafts.FieldError{{Field: "deadline", Message: "too early"}}}
-		}
-		if s.SilenceMax > 0 && in.Deadline.Sub(now) > s.SilenceMax {
-			return nil, &drafts.Error{Code: drafts.EINVALID, Message: fmt.Sprintf("deadline: a silence procedure lasts at most %s", days(s.SilenceMax)),
-				Fields: []drafts.FieldError{{Field: "deadline", Message: "too late"}}}
-		}
-	default:
-		return nil, &drafts.Error{Code: drafts.EINVALID, Message: `procedure: "consensus" or "silence"`, Fields: []drafts.FieldError{{Field: "procedure", Message: `"consensus" or "silence"`}}}
+	if err := s.checkProcedure(in, now); err != nil {
+		return nil, err
 	}
 	open, err := s.allProposals(ctx, doc, drafts.ProposalFilter{Status: drafts.ProposalOpen})
 	if err != nil {
@@ -62,42 +44,74 @@ func (s *Service) OpenAdoption(ctx context.Context, doc string, in drafts.Adopti
 	for _, p := range open {
 		r.OpenProposals = append(r.OpenProposals, p.ID)
 	}
-	if _, err := s.createJSON(ctx, roundKey(doc, r.ID), r); err != nil {
+	if err := s.storeRound(ctx, d, r); err != nil {
 		return nil, err
 	}
+	s.recordChange(ctx, doc, roundChange(r.ID), "adoption.open", fmt.Sprint(r.Version), roundDetail(r))
+	return r, nil
+}
+
+// checkProcedure checks the procedure and deadline of a round opened at
+// now: a consensus may have a deadline in the future, a silence procedure
+// needs one within SilenceMin and SilenceMax.
+func (s *Service) checkProcedure(in drafts.AdoptionInput, now time.Time) error {
+	switch in.Procedure {
+	case drafts.ProcedureConsensus:
+		if in.Deadline != nil && !in.Deadline.After(now) {
+			return &drafts.Error{Code: drafts.EINVALID, Message: "deadline: must be in the future", Fields: []drafts.FieldError{{Field: "deadline", Message: "in the past"}}}
+		}
+	case drafts.ProcedureSilence:
+		if in.Deadline == nil {
+			return &drafts.Error{Code: drafts.EINVALID, Message: "deadline: a silence procedure needs one", Fields: []drafts.FieldError{{Field: "deadline", Message: "required"}}}
+		}
+		if in.Deadline.Sub(now) < s.SilenceMin {
+			return &drafts.Error{Code: drafts.EINVALID, Message: fmt.Sprintf("deadline: a silence procedure lasts at least %s", days(s.SilenceMin)),
+				Fields: []drafts.FieldError{{Field: "deadline", Message: "too early"}}}
+		}
+		if s.SilenceMax > 0 && in.Deadline.Sub(now) > s.SilenceMax {
+			return &drafts.Error{Code: drafts.EINVALID, Message: fmt.Sprintf("deadline: a silence procedure lasts at most %s", days(s.SilenceMax)),
+				Fields: []drafts.FieldError{{Field: "deadline", Message: "too late"}}}
+		}
+	default:
+		return &drafts.Error{Code: drafts.EINVALID, Message: `procedure: "consensus" or "silence"`, Fields: []drafts.FieldError{{Field: "procedure", Message: `"consensus" or "silence"`}}}
+	}
+	return nil
+}
+
+// storeRound stores a new round of d, with the marker of a silence
+// procedure, and moves d to adoption, unless another round got there
+// first or the head moved: then nothing of the round stays.
+func (s *Service) storeRound(ctx context.Context, d *drafts.Document, r *drafts.AdoptionRound) error {
+	if _, err := s.createJSON(ctx, roundKey(d.ID, r.ID), r); err != nil {
+		return err
+	}
 	if r.Procedure == drafts.ProcedureSilence {
-		if _, err := s.createJSON(ctx, dueKey(r), dueMarker{Document: doc, Round: r.ID}); err != nil {
-			s.discard(ctx, roundKey(doc, r.ID))
-			return nil, err
+		if _, err := s.createJSON(ctx, dueKey(r), dueMarker{Document: d.ID, Round: r.ID}); err != nil {
+			s.discard(ctx, roundKey(d.ID, r.ID))
+			return err
 		}
 	}
-	// The document moves to adoption only if no other round got there first.
-	if _, err := s.updateDocumentFrom(ctx, d, func(d *drafts.Document) error {
+	_, err := s.updateDocumentFrom(ctx, d, func(d *drafts.Document) error {
 		if d.State == drafts.StateAdoption {
 			return drafts.Errorf(drafts.ECONFLICT, "an adoption round is open already (%s)", d.Round)
 		}
-		if d.Head != in.Version {
-			return drafts.Errorf(drafts.ECONFLICT, "version %d is no longer the head", in.Version)
+		if d.Head != r.Version {
+			return drafts.Errorf(drafts.ECONFLICT, "version %d is no longer the head", r.Version)
 		}
 		if d.Pending > d.Head {
 			return drafts.Errorf(drafts.ECONFLICT, "a new version of the document is being made; try again in a moment")
 		}
 		d.State, d.Round = drafts.StateAdoption, r.ID
 		return nil
-	}); err != nil {
+	})
+	if err != nil {
 		// Nothing refers to them: leave storage as it was.
 		if r.Procedure == drafts.ProcedureSilence {
 			s.discard(ctx, dueKey(r))
 		}
-		s.discard(ctx, roundKey(doc, r.ID))
-		return nil, err
+		s.discard(ctx, roundKey(d.ID, r.ID))
 	}
-	detail := r.Procedure
-	if r.Deadline != nil {
-		detail += " until " + r.Deadline.Format(time.RFC3339)
-	}
-	s.recordChange(ctx, doc, roundChange(r.ID), "adoption.open", fmt.Sprint(r.Version), detail)
-	return r, nil
+	return err
 }
 
 // days says a duration in days when it is whole days.
@@ -238,10 +252,6 @@ func (s *Service) finish(ctx context.Context, r *drafts.AdoptionRound, state str
 	if err := s.applyRound(ctx, r, d); err != nil {
 		return nil, err
 	}
-	action := "adoption.failed"
-	if state == drafts.RoundAdopted {
-		action = "adoption.adopted"
-	}
 	if why != nil {
 		s.record(ctx, r.Document, why.action, why.ref, why.detail)
 	}
@@ -249,7 +259,7 @@ func (s *Service) finish(ctx context.Context, r *drafts.AdoptionRound, state str
 	if r.Procedure == drafts.ProcedureSilence && state == drafts.RoundAdopted {
 		ctx2 = drafts.NewContextWithUser(ctx, &drafts.User{ID: "system"})
 	}
-	s.recordChange(ctx2, r.Document, roundEndChange(r.ID), action, fmt.Sprint(r.Version), r.Procedure)
+	s.recordChange(ctx2, r.Document, roundEndChange(r.ID), roundEndAction(state), fmt.Sprint(r.Version), r.Procedure)
 	return r, nil
 }
 
@@ -392,105 +402,4 @@ func (s *Service) CloseAdoption(ctx context.Context, doc string) (_ *drafts.Adop
 		state = drafts.RoundFailed
 	}
 	return s.finish(ctx, r, state, s.now(), d, nil)
-}
-
-// SettleDue adopts every silence procedure whose deadline has passed. Each
-// replica calls it periodically; conditional writes make it safe to run
-// everywhere at once. It lists the markers of open silence procedures by
-// deadline, so an idle call costs one listing however many documents
-// there are. The first call of a process also looks through every
-// document once, for procedures opened before markers existed.
-func (s *Service) SettleDue(ctx context.Context) (err error) {
-	defer markOp(&err, "service.SettleDue")
-	if !s.sweptAll.Load() {
-		if err := s.markAllDue(ctx); err != nil {
-			return err
-		}
-		s.sweptAll.Store(true)
-	}
-	now := s.now()
-	after := ""
-	var unreadable error
-	for {
-		objs, next, err := s.Store.List(ctx, roundsDuePrefix, after, 100)
-		if err != nil {
-			return err
-		}
-		for _, o := range objs {
-			deadline, doc, round, err := dueOfKey(o.Key)
-			if err != nil {
-				// One bad object must not stop the sweep: it goes on, and says so.
-				unreadable = cmp.Or(unreadable, err)
-				continue
-			}
-			if deadline.After(now) {
-				return unreadable
-			}
-			r, err := s.settle(ctx, doc, round, nil)
-			if err != nil && !drafts.IsCode(err, drafts.ENOTFOUND) {
-				s.Log.Error("settling adoption round", "document", doc, "err", err)
-				continue
-			}
-			if r == nil || r.State != drafts.RoundOpen {
-				s.discard(ctx, o.Key)
-			}
-		}
-		if next == "" {
-			return unreadable
-		}
-		after = next
-	}
-}
-
-// markAllDue gives every open silence procedure its marker, and every
-// document's symbol its claim: those made before markers and claims
-// existed.
-func (s *Service) markAllDue(ctx context.Context) error {
-	after := ""
-	for {
-		objs, next, err := s.Store.List(ctx, documentsPrefix, after, 500)
-		if err != nil {
-			return err
-		}
-		keys := make([]string, len(objs))
-		for i, o := range objs {
-			keys[i] = o.Key
-		}
-		sds, _, err := readAll[storedDocument](ctx, s, keys)
-		if err != nil {
-			return err
-		}
-		for _, sd := range sds {
-			if sd == nil || sd.Document == nil {
-				continue
-			}
-			if err := s.claimStoredSymbol(ctx, sd.Document); err != nil {
-				return err
-			}
-			if sd.State != drafts.StateAdoption || sd.Round == "" {
-				continue
-			}
-			r, err := s.loadRound(ctx, sd.ID, sd.Round)
-			if err != nil {
-				s.Log.Error("reading adoption round", "document", sd.ID, "err", err)
-				continue
-			}
-			if r.State == drafts.RoundOpen && r.Procedure == drafts.ProcedureSilence && r.Deadline != nil {
-				if _, err := s.createJSON(ctx, dueKey(r), dueMarker{Document: r.Document, Round: r.ID}); err != nil && !drafts.IsCode(err, drafts.ECONFLICT) {
-					return err
-				}
-			}
-		}
-		if next == "" {
-			return nil
-		}
-		after = next
-	}
-}
-
-// dueMarker is the content of a marker (its key says it all; this is for
-// people looking at the bucket).
-type dueMarker struct {
-	Document string `json:"document"`
-	Round    string `json:"round"`
 }

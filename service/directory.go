@@ -59,21 +59,7 @@ func (s *Service) ListDelegations(ctx context.Context, opt drafts.ListOptions) (
 	if _, err := s.directoryFor(ctx, drafts.ActDelegationList); err != nil {
 		return nil, err
 	}
-	objs, next, err := s.listInfos(ctx, delegationsPrefix, opt)
-	if err != nil {
-		return nil, err
-	}
-	page := &drafts.Page[*drafts.Delegation]{Items: []*drafts.Delegation{}, NextCursor: next}
-	ds, _, err := readListed(ctx, s, objs, cloneDelegation)
-	if err != nil {
-		return nil, err
-	}
-	for _, d := range ds {
-		if d != nil {
-			page.Items = append(page.Items, d)
-		}
-	}
-	return page, nil
+	return listDirectory(ctx, s, delegationsPrefix, opt, cloneDelegation)
 }
 
 // CreateUser adds a user and issues its first token, returned in plain text
@@ -140,18 +126,23 @@ func (s *Service) ListUsers(ctx context.Context, opt drafts.ListOptions) (_ *dra
 	if _, err := s.directoryFor(ctx, drafts.ActUserList); err != nil {
 		return nil, err
 	}
-	objs, next, err := s.listInfos(ctx, usersPrefix, opt)
+	return listDirectory(ctx, s, usersPrefix, opt, cloneUser)
+}
+
+// listDirectory returns one page of the directory's records under prefix.
+func listDirectory[T any](ctx context.Context, s *Service, prefix string, opt drafts.ListOptions, clone func(*T) *T) (*drafts.Page[*T], error) {
+	objs, next, err := s.listInfos(ctx, prefix, opt)
 	if err != nil {
 		return nil, err
 	}
-	page := &drafts.Page[*drafts.User]{Items: []*drafts.User{}, NextCursor: next}
-	us, _, err := readListed(ctx, s, objs, cloneUser)
+	read, _, err := readListed(ctx, s, objs, clone)
 	if err != nil {
 		return nil, err
 	}
-	for _, u := range us {
-		if u != nil {
-			page.Items = append(page.Items, u)
+	page := &drafts.Page[*T]{Items: []*T{}, NextCursor: next}
+	for _, v := range read {
+		if v != nil {
+			page.Items = append(page.Items, v)
 		}
 	}
 	return page, nil

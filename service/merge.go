@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -14,70 +15,125 @@ import (
 // new version. A proposal on an older base is rebased per provision.
 // Overlapping changes without a resolution are an ECONFLICT error listing
 // the collisions, and nothing changes. Of concurrent merges onto one head
-// exactly one succeeds; the others are ECONFLICT.
+// exactly one succeeds; the others are ECONFLICT. The merged proposals
+// become accepted in completeVersion (completion.go).
 func (s *Service) Merge(ctx context.Context, doc string, in drafts.MergeInput) (_ *drafts.MergeResult, err error) {
 	defer markOp(&err, "service.Merge")
-	u, d, err := s.changeableDocument(ctx, doc, drafts.ActMerge, true)
+	u, d, head, err := s.mergeStart(ctx, doc, in)
 	if err != nil {
 		return nil, err
 	}
-	if err := drafts.CheckNote("message", in.Message, 2000, false); err != nil {
+	items, err := s.mergeItems(ctx, head, in.Proposals)
+	if err != nil {
 		return nil, err
 	}
+	rb := drafts.Rebase(s.Differ, head.Provisions, items, in.Resolutions)
+	if err := checkRebase(rb, in.Resolutions); err != nil {
+		return nil, err
+	}
+	v, out := s.mergedVersion(u, d, head, items, rb, in)
+	if len(v.Merged) == 0 {
+		return nil, drafts.Errorf(drafts.ECONFLICT, "none of the proposals can be merged: %s", describeObsolete(rb.Obsolete))
+	}
+	// The merged proposals as read: completing the version reads no
+	// proposal twice (a write with a stale copy fails and reads again).
+	known := map[string]*drafts.Proposal{}
+	for _, it := range items {
+		known[it.Proposal.ID] = it.Proposal
+	}
+	if in.Preview {
+		return s.previewMerge(ctx, d, head, v, out, known)
+	}
+	nd, err := s.storeVersion(ctx, d, head, v)
+	if err != nil {
+		return nil, err
+	}
+	s.recordChange(ctx, doc, versionChange(v.Number), "merge", fmt.Sprint(v.Number), strings.Join(v.Merged, ","))
+	if _, out.Obsolete, err = s.completeVersion(ctx, v, nd, known); err != nil {
+		return nil, err
+	}
+	out.Version = v
+	return out, nil
+}
+
+// mergeStart checks a merge request against the document and its head,
+// and returns the chair, the document and the head.
+func (s *Service) mergeStart(ctx context.Context, doc string, in drafts.MergeInput) (*drafts.User, *drafts.Document, *drafts.Version, error) {
+	u, d, err := s.changeableDocument(ctx, doc, drafts.ActMerge, true)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if err := drafts.CheckNote("message", in.Message, 2000, false); err != nil {
+		return nil, nil, nil, err
+	}
 	if len(in.Proposals) == 0 {
-		return nil, &drafts.Error{Code: drafts.EINVALID, Message: "proposals: name at least one proposal", Fields: []drafts.FieldError{{Field: "proposals", Message: "required"}}}
+		return nil, nil, nil, &drafts.Error{Code: drafts.EINVALID, Message: "proposals: name at least one proposal", Fields: []drafts.FieldError{{Field: "proposals", Message: "required"}}}
 	}
 	if in.Base != d.Head {
-		return nil, drafts.Errorf(drafts.ECONFLICT, "base version %d is not the head (version %d); start again from the head", in.Base, d.Head)
+		return nil, nil, nil, drafts.Errorf(drafts.ECONFLICT, "base version %d is not the head (version %d); start again from the head", in.Base, d.Head)
 	}
 	head, err := s.getVersion(ctx, doc, d.Head)
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
-	for id, text := range in.Resolutions {
+	if err := checkResolutions(head, in.Resolutions, s.TextLimits); err != nil {
+		return nil, nil, nil, err
+	}
+	return u, d, head, nil
+}
+
+// checkResolutions checks that each resolution names a provision of the
+// head and gives it a text it may have ("" deletes it).
+func checkResolutions(head *drafts.Version, resolutions map[string]string, lim drafts.Limits) error {
+	for id, text := range resolutions {
 		p, i := head.Provision(id)
 		if i < 0 {
-			return nil, &drafts.Error{Code: drafts.EINVALID, Message: fmt.Sprintf("resolutions: no provision %q in the head", id),
+			return &drafts.Error{Code: drafts.EINVALID, Message: fmt.Sprintf("resolutions: no provision %q in the head", id),
 				Fields: []drafts.FieldError{{Field: "resolutions." + id, Message: "no such provision"}}}
 		}
 		if strings.TrimSpace(text) == "" {
 			continue // the compromise is to delete the provision
 		}
-		if err := drafts.CheckProvisionText(p.Number, text, s.TextLimits); err != nil {
-			return nil, &drafts.Error{Code: drafts.EINVALID, Message: "resolutions." + id + ": " + drafts.ErrorMessage(err),
+		if err := drafts.CheckProvisionText(p.Number, text, lim); err != nil {
+			return &drafts.Error{Code: drafts.EINVALID, Message: "resolutions." + id + ": " + drafts.ErrorMessage(err),
 				Fields: []drafts.FieldError{{Field: "resolutions." + id, Message: drafts.ErrorMessage(err)}}}
 		}
 	}
-	bases := map[int]*drafts.Version{d.Head: head}
-	var items []drafts.RebaseItem
-	// The proposals, read together.
+	return nil
+}
+
+// mergeItems reads the proposals named (each once, together) and returns
+// each with its base text and its result on it; every one must be open.
+func (s *Service) mergeItems(ctx context.Context, head *drafts.Version, names []string) ([]drafts.RebaseItem, error) {
 	var ids []string
 	seen := map[string]bool{}
-	for _, id := range in.Proposals {
+	for _, id := range names {
 		if seen[id] {
 			continue
 		}
 		seen[id] = true
 		if !drafts.ValidID(id) {
-			return nil, &drafts.Error{Code: drafts.EINVALID, Message: fmt.Sprintf("proposals: no proposal %q", id), Fields: []drafts.FieldError{{Field: "proposals", Message: "no proposal " + id}}}
+			return nil, noProposal(id)
 		}
 		ids = append(ids, id)
 	}
-	read, err := s.readProposals(ctx, doc, ids)
+	read, err := s.readProposals(ctx, head.Document, ids)
 	if err != nil {
 		return nil, err
 	}
+	bases := map[int]*drafts.Version{head.Number: head}
+	var items []drafts.RebaseItem
 	for i, id := range ids {
 		p := read[i]
 		if p == nil {
-			return nil, &drafts.Error{Code: drafts.EINVALID, Message: fmt.Sprintf("proposals: no proposal %q", id), Fields: []drafts.FieldError{{Field: "proposals", Message: "no proposal " + id}}}
+			return nil, noProposal(id)
 		}
 		if err := p.CheckOpen(); err != nil {
 			return nil, err
 		}
 		base, ok := bases[p.Base]
 		if !ok {
-			if base, err = s.getVersion(ctx, doc, p.Base); err != nil {
+			if base, err = s.getVersion(ctx, head.Document, p.Base); err != nil {
 				return nil, err
 			}
 			bases[p.Base] = base
@@ -88,76 +144,74 @@ func (s *Service) Merge(ctx context.Context, doc string, in drafts.MergeInput) (
 		}
 		items = append(items, drafts.RebaseItem{Proposal: p, Base: base.Provisions, Result: result})
 	}
-	rb := drafts.Rebase(s.Differ, head.Provisions, items, in.Resolutions)
-	for id := range in.Resolutions {
+	return items, nil
+}
+
+// noProposal refuses a merge of a proposal that is not there.
+func noProposal(id string) error {
+	return &drafts.Error{Code: drafts.EINVALID, Message: fmt.Sprintf("proposals: no proposal %q", id), Fields: []drafts.FieldError{{Field: "proposals", Message: "no proposal " + id}}}
+}
+
+// checkRebase refuses a merge whose resolutions name a provision no
+// merged proposal changes, or whose proposals collide.
+func checkRebase(rb *drafts.RebaseResult, resolutions map[string]string) error {
+	for id := range resolutions {
 		if _, touched := rb.Touched[id]; !touched && len(rb.Collisions) == 0 {
-			return nil, &drafts.Error{Code: drafts.EINVALID, Message: fmt.Sprintf("resolutions: no proposal being merged changes provision %q", id),
+			return &drafts.Error{Code: drafts.EINVALID, Message: fmt.Sprintf("resolutions: no proposal being merged changes provision %q", id),
 				Fields: []drafts.FieldError{{Field: "resolutions." + id, Message: "not changed by the merged proposals"}}}
 		}
 	}
 	if len(rb.Collisions) > 0 {
-		return nil, &drafts.Error{Code: drafts.ECONFLICT, Message: fmt.Sprintf("%d provision(s) have colliding changes; send resolutions with a compromise text for each", len(rb.Collisions)), Collisions: rb.Collisions}
+		return &drafts.Error{Code: drafts.ECONFLICT, Message: fmt.Sprintf("%d provision(s) have colliding changes; send resolutions with a compromise text for each", len(rb.Collisions)), Collisions: rb.Collisions}
 	}
+	return nil
+}
+
+// mergedVersion is the version a merge makes after head, by u, from the
+// rebased items, and the result to report: which proposals it accepts,
+// accepts modified, or finds obsolete.
+func (s *Service) mergedVersion(u *drafts.User, d *drafts.Document, head *drafts.Version, items []drafts.RebaseItem, rb *drafts.RebaseResult, in drafts.MergeInput) (*drafts.Version, *drafts.MergeResult) {
 	out := &drafts.MergeResult{Accepted: []string{}, Modified: []string{}, Obsolete: rb.Obsolete}
 	v := &drafts.Version{
-		Document: doc, Number: head.Number + 1, Parent: head.Number, Author: u.ID, Delegation: u.Delegation,
+		Document: d.ID, Number: head.Number + 1, Parent: head.Number, Author: u.ID, Delegation: u.Delegation,
 		Message: in.Message, CreatedAt: s.now(), Merged: []string{}, Lead: head.Lead, Provisions: rb.Provisions,
 		MergedETags: map[string]string{},
 	}
 	for _, it := range items {
-		if _, gone := rb.Obsolete[it.Proposal.ID]; gone {
+		id := it.Proposal.ID
+		if _, gone := rb.Obsolete[id]; gone {
 			continue
 		}
-		v.Merged = append(v.Merged, it.Proposal.ID)
-		v.MergedETags[it.Proposal.ID] = it.Proposal.ETag
-		if rb.Modified[it.Proposal.ID] {
-			out.Modified = append(out.Modified, it.Proposal.ID)
+		v.Merged = append(v.Merged, id)
+		v.MergedETags[id] = it.Proposal.ETag
+		if rb.Modified[id] {
+			out.Modified = append(out.Modified, id)
 		} else {
-			out.Accepted = append(out.Accepted, it.Proposal.ID)
+			out.Accepted = append(out.Accepted, id)
 		}
 	}
-	for id := range in.Resolutions {
-		v.Resolutions = append(v.Resolutions, id)
-	}
-	sort.Strings(v.Resolutions)
+	v.Resolutions = slices.Sorted(maps.Keys(in.Resolutions))
 	v.Attribution = attributions(rb.Touched, v.Resolutions, drafts.ChairName(d.Body))
 	v.AcceptedModified, v.Obsolete = out.Modified, rb.Obsolete
-	if len(v.Merged) == 0 {
-		return nil, drafts.Errorf(drafts.ECONFLICT, "none of the proposals can be merged: %s", describeObsolete(rb.Obsolete))
-	}
-	if in.Preview {
-		out.Version = v
-		known := map[string]*drafts.Proposal{}
-		for _, it := range items {
-			known[it.Proposal.ID] = it.Proposal
-		}
-		if err := s.heavy(ctx, func() error {
-			out.Diff = s.Differ.Provisions(head.Provisions, v.Provisions)
-			return nil
-		}); err != nil {
-			return nil, err
-		}
-		s.attributeVersions(ctx, out.Diff, []*drafts.Version{head, v}, d.Body, known)
-		return out, nil
-	}
-	nd, err := s.storeVersion(ctx, d, head, v)
-	if err != nil {
-		return nil, err
-	}
-	s.recordChange(ctx, doc, versionChange(v.Number), "merge", fmt.Sprint(v.Number), strings.Join(v.Merged, ","))
-	// The merged proposals as read: completing the version reads no
-	// proposal twice (a write with a stale copy fails and reads again).
-	known := map[string]*drafts.Proposal{}
-	for _, it := range items {
-		known[it.Proposal.ID] = it.Proposal
-	}
-	if _, out.Obsolete, err = s.completeVersion(ctx, v, nd, known); err != nil {
-		return nil, err
-	}
+	return v, out
+}
+
+// previewMerge completes the result of a merge that stores nothing: the
+// version it would make and its diff from the head, attributed as the
+// version's own diff will be.
+func (s *Service) previewMerge(ctx context.Context, d *drafts.Document, head, v *drafts.Version, out *drafts.MergeResult, known map[string]*drafts.Proposal) (*drafts.MergeResult, error) {
 	out.Version = v
+	if err := s.heavy(ctx, func() error {
+		out.Diff = s.Differ.Provisions(head.Provisions, v.Provisions)
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	s.attributeVersions(ctx, out.Diff, []*drafts.Version{head, v}, d.Body, known)
 	return out, nil
 }
 
+// describeObsolete says why each proposal is obsolete.
 func describeObsolete(m map[string]string) string {
 	var parts []string
 	for id, why := range m {
@@ -192,129 +246,4 @@ func attributions(touched map[string][]*drafts.Proposal, resolved []string, chai
 		return out[i].Proposal < out[j].Proposal
 	})
 	return out
-}
-
-// attribute sets the delegations and proposals of each change: from
-// touched (provision id → proposals), or, when all is given, to those
-// proposals for every change.
-func attribute(d *drafts.Diff, touched map[string][]*drafts.Proposal, all []*drafts.Proposal) {
-	for i := range d.Changes {
-		c := &d.Changes[i]
-		if c.Kind == drafts.ChangeUnchanged {
-			continue
-		}
-		ps := touched[c.Provision]
-		if len(all) > 0 {
-			ps = all
-		}
-		if len(ps) == 0 {
-			continue
-		}
-		for _, p := range ps {
-			if !slices.Contains(c.Proposals, p.ID) {
-				c.Proposals = append(c.Proposals, p.ID)
-			}
-			if !slices.Contains(c.Delegations, p.Delegation) {
-				c.Delegations = append(c.Delegations, p.Delegation)
-			}
-		}
-		sort.Strings(c.Delegations)
-		for j := range c.Segments {
-			sg := &c.Segments[j]
-			if sg.Op == drafts.SegEqual {
-				continue
-			}
-			if len(c.Delegations) == 1 {
-				sg.Delegation, sg.Proposal = c.Delegations[0], c.Proposals[0]
-				continue
-			}
-			// Several delegations changed this provision: credit the one whose
-			// proposed text holds the inserted words, or lacks the deleted ones.
-			for _, p := range ps {
-				if text, ok := p.ReplacementText(c.Provision); ok && strings.Contains(text, sg.Text) == (sg.Op == drafts.SegInsert) {
-					sg.Delegation, sg.Proposal = p.Delegation, p.ID
-					break
-				}
-			}
-		}
-	}
-}
-
-// VersionDiff returns the tracked diff from version m to version n of a
-// document, each change attributed to whoever made it in between: the
-// delegation whose merged proposal made it, or the chair (ChairName) for a
-// chair's revised version or compromise (see attributeVersions).
-// EINVALID if m < 1 (version 1 against its predecessor).
-func (s *Service) VersionDiff(ctx context.Context, doc string, n, m int) (_ *drafts.Diff, _ *drafts.Version, _ *drafts.Version, err error) {
-	defer markOp(&err, "service.VersionDiff")
-	_, d, err := s.documentFor(ctx, doc, drafts.ActDocumentRead)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	if m < 1 {
-		return nil, nil, nil, &drafts.Error{Code: drafts.EINVALID, Message: fmt.Sprintf("against: version %d has no predecessor; give ?against=", n),
-			Fields: []drafts.FieldError{{Field: "against", Message: "required"}}}
-	}
-	return s.versionDiff(ctx, d, n, m)
-}
-
-// versionDiff is VersionDiff on a document already checked and read.
-// Versions are immutable, and so is their diff: it is computed once per
-// process (one computation for concurrent callers, inside the work limit)
-// and kept in the cache of immutable objects. The diff returned is shared:
-// read only.
-func (s *Service) versionDiff(ctx context.Context, dd *drafts.Document, n, m int) (*drafts.Diff, *drafts.Version, *drafts.Version, error) {
-	doc := dd.ID
-	to, err := s.getVersion(ctx, doc, n)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	from, err := s.getVersion(ctx, doc, m)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	key := diffCacheKey(doc, n, m)
-	if d, ok := s.immutable().get(key); ok {
-		return d.(*drafts.Diff), from, to, nil
-	}
-	d, err := s.flights.do(ctx, key, func() (any, error) {
-		if d, ok := s.immutable().get(key); ok {
-			return d, nil
-		}
-		d, err := s.computeVersionDiff(ctx, dd, from, to)
-		if err != nil {
-			return nil, err
-		}
-		s.immutable().add(key, d, diffSize(d))
-		return d, nil
-	})
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	return d.(*drafts.Diff), from, to, nil
-}
-
-// computeVersionDiff diffs two versions and attributes each change to the
-// proposals merged between them.
-func (s *Service) computeVersionDiff(ctx context.Context, dd *drafts.Document, from, to *drafts.Version) (*drafts.Diff, error) {
-	var d *drafts.Diff
-	if err := s.heavy(ctx, func() error {
-		d = s.Differ.Provisions(from.Provisions, to.Provisions)
-		return nil
-	}); err != nil {
-		return nil, err
-	}
-	if m, n := from.Number, to.Number; m < n {
-		versions := []*drafts.Version{from}
-		for k := m + 1; k < n; k++ {
-			v, err := s.getVersion(ctx, dd.ID, k)
-			if err != nil {
-				return nil, err
-			}
-			versions = append(versions, v)
-		}
-		versions = append(versions, to)
-		s.attributeVersions(ctx, d, versions, dd.Body, nil)
-	}
-	return d, nil
 }

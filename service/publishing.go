@@ -57,14 +57,7 @@ func (s *Service) VersionPDF(ctx context.Context, doc string, n, against int) (_
 // CompilationPDF prints the compilation of version n (0 for the head).
 func (s *Service) CompilationPDF(ctx context.Context, doc string, n int) (_ *drafts.PDF, err error) {
 	defer markOp(&err, "service.CompilationPDF")
-	_, d, err := s.documentFor(ctx, doc, drafts.ActDocumentRead)
-	if err != nil {
-		return nil, err
-	}
-	if err := s.needRenderer(); err != nil {
-		return nil, err
-	}
-	comp, v, err := s.compile(ctx, d, n)
+	d, comp, v, err := s.compilationToPrint(ctx, doc, n)
 	if err != nil {
 		return nil, err
 	}
@@ -76,14 +69,7 @@ func (s *Service) CompilationPDF(ctx context.Context, doc string, n int) (_ *dra
 // CompilationHTML writes the compilation of version n as an HTML fragment.
 func (s *Service) CompilationHTML(ctx context.Context, doc string, n int) (_ []byte, err error) {
 	defer markOp(&err, "service.CompilationHTML")
-	_, d, err := s.documentFor(ctx, doc, drafts.ActDocumentRead)
-	if err != nil {
-		return nil, err
-	}
-	if err := s.needRenderer(); err != nil {
-		return nil, err
-	}
-	comp, v, err := s.compile(ctx, d, n)
+	d, comp, v, err := s.compilationToPrint(ctx, doc, n)
 	if err != nil {
 		return nil, err
 	}
@@ -94,6 +80,24 @@ func (s *Service) CompilationHTML(ctx context.Context, doc string, n int) (_ []b
 	return buf.Bytes(), nil
 }
 
+// compilationToPrint reads the document and compiles version n of it for
+// a print, checking first that there is a renderer to print it.
+func (s *Service) compilationToPrint(ctx context.Context, doc string, n int) (*drafts.Document, *drafts.Compilation, *drafts.Version, error) {
+	_, d, err := s.documentFor(ctx, doc, drafts.ActDocumentRead)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if err := s.needRenderer(); err != nil {
+		return nil, nil, nil, err
+	}
+	comp, v, err := s.compile(ctx, d, n)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return d, comp, v, nil
+}
+
+// needRenderer refuses to print without a Renderer.
 func (s *Service) needRenderer() error {
 	if s.Renderer == nil {
 		return drafts.Errorf(drafts.EINTERNAL, "the service has no renderer")

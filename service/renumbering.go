@@ -45,12 +45,7 @@ func (s *Service) RenumberVersion(ctx context.Context, doc string, in drafts.Ren
 		Document: doc, Number: head.Number + 1, Parent: head.Number, Author: u.ID, Delegation: u.Delegation,
 		Message: msg, CreatedAt: s.now(), Merged: []string{}, Lead: head.Lead, Provisions: ps,
 	}
-	nd, err := s.storeVersion(ctx, d, head, v)
-	if err != nil {
-		return nil, err
-	}
-	s.recordChange(ctx, doc, versionChange(v.Number), "version.renumber", fmt.Sprint(v.Number), v.Hash)
-	if _, _, err := s.completeVersion(ctx, v, nd, nil); err != nil {
+	if err := s.publishVersion(ctx, d, head, v, "version.renumber"); err != nil {
 		return nil, err
 	}
 	return v, nil

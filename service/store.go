@@ -223,3 +223,33 @@ feed:
 	}
 	return ctx.Err()
 }
+
+// allKeys lists every key under prefix.
+func (s *Service) allKeys(ctx context.Context, prefix string) ([]string, error) {
+	objs, err := s.allInfos(ctx, prefix)
+	if err != nil {
+		return nil, err
+	}
+	keys := make([]string, len(objs))
+	for i, o := range objs {
+		keys[i] = o.Key
+	}
+	return keys, nil
+}
+
+// allInfos lists every object under prefix.
+func (s *Service) allInfos(ctx context.Context, prefix string) ([]drafts.ObjectInfo, error) {
+	var all []drafts.ObjectInfo
+	after := ""
+	for {
+		objs, next, err := s.Store.List(ctx, prefix, after, 1000)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, objs...)
+		if next == "" {
+			return all, nil
+		}
+		after = next
+	}
+}

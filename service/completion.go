@@ -1,0 +1,178 @@
+package service
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+	"sync"
+
+	"chancery/drafts"
+)
+
+// This file is where proposals become accepted, accepted-modified or
+// obsolete: settleMergedProposals, run by completeVersion after every new
+// version (a merge, a chair's revision, a renumbering).
+
+// completeVersion does what follows the creation of a version, so that it
+// can be done again after a failure: the proposals it merged become
+// accepted (or accepted-modified), those it made impossible obsolete, with
+// open proposals on provisions it deleted; the document's head moves to it.
+// Each step changes only what is not done yet. d, when not nil, is the
+// document as this request last read or wrote it; known are proposals
+// this request read already. It returns the document and the obsolete
+// proposals with the reasons.
+func (s *Service) completeVersion(ctx context.Context, v *drafts.Version, d *drafts.Document, known map[string]*drafts.Proposal) (*drafts.Document, map[string]string, error) {
+	if err := s.storeSummary(ctx, v); err != nil {
+		return nil, nil, err
+	}
+	// The open proposals, read once: to find those the version makes
+	// obsolete, and as the first attempt of settling the merged ones.
+	open, err := s.allProposalsKnown(ctx, v.Document, drafts.ProposalFilter{Status: drafts.ProposalOpen}, known)
+	if err != nil {
+		return nil, nil, err
+	}
+	obsolete := obsoletedBy(v, open)
+	if err := s.settleMergedProposals(ctx, v, open, obsolete); err != nil {
+		return nil, nil, err
+	}
+	if d, err = s.moveHead(ctx, v, d); err != nil {
+		return nil, nil, err
+	}
+	return d, obsolete, nil
+}
+
+// obsoletedBy returns the proposals v makes obsolete, with the reasons:
+// those its merge found impossible, and the open proposals it did not
+// merge that touch a provision it no longer has.
+func obsoletedBy(v *drafts.Version, open []*drafts.Proposal) map[string]string {
+	obsolete := maps.Clone(v.Obsolete)
+	if obsolete == nil {
+		obsolete = map[string]string{}
+	}
+	for _, p := range open {
+		if slices.Contains(v.Merged, p.ID) {
+			continue
+		}
+		for _, id := range p.Touches() {
+			if _, i := v.Provision(id); i < 0 {
+				obsolete[p.ID] = fmt.Sprintf("provision %s was deleted by version %d", id, v.Number)
+				break
+			}
+		}
+	}
+	return obsolete
+}
+
+// settlement is what becomes of one proposal when a version is made.
+type settlement struct{ id, status, reason string }
+
+// settleMergedProposals makes the proposals v merged accepted (or
+// accepted-modified, when a resolution replaced their text or they were
+// edited while the merge ran), and those in obsolete obsolete. The
+// proposals settle side by side (each is its own object); their events are
+// then appended in order, in one pass over the trail. open are the open
+// proposals as read, the first attempt of each update.
+func (s *Service) settleMergedProposals(ctx context.Context, v *drafts.Version, open []*drafts.Proposal, obsolete map[string]string) error {
+	var jobs []settlement
+	for _, id := range v.Merged {
+		status := drafts.ProposalAccepted
+		if slices.Contains(v.AcceptedModified, id) {
+			status = drafts.ProposalAcceptedModified
+		}
+		jobs = append(jobs, settlement{id, status, ""})
+	}
+	for _, id := range slices.Sorted(maps.Keys(obsolete)) {
+		jobs = append(jobs, settlement{id, drafts.ProposalObsolete, obsolete[id]})
+	}
+	openByID := map[string]*drafts.Proposal{}
+	for _, p := range open {
+		openByID[p.ID] = p
+	}
+	events := make([]*drafts.Event, len(jobs))
+	errs := make([]error, len(jobs))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 16)
+	for i, j := range jobs {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			events[i], errs[i] = s.settleProposal(ctx, v, openByID[j.id], j)
+		}()
+	}
+	wg.Wait()
+	s.recordAll(ctx, v.Document, slices.DeleteFunc(events, func(e *drafts.Event) bool { return e == nil }))
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// settleProposal gives one proposal its status after version v (first,
+// when not nil, is the proposal as read) and returns the event to record,
+// or nil when it had it already.
+func (s *Service) settleProposal(ctx context.Context, v *drafts.Version, first *drafts.Proposal, j settlement) (*drafts.Event, error) {
+	status, reason := j.status, j.reason
+	changed, action := false, ""
+	_, err := s.rmwProposal(ctx, v.Document, j.id, first, nil, "", func(p *drafts.Proposal) error {
+		if p.Status == drafts.ProposalWithdrawn && status != drafts.ProposalObsolete && p.MergedInto == 0 {
+			// Withdrawn while the merge ran: it stays withdrawn, but says
+			// that the version holds its text.
+			changed, action = true, "proposal.merged-while-withdrawn"
+			reason = fmt.Sprintf("withdrawn while being merged; version %d holds its text", v.Number)
+			p.Reason, p.MergedInto = reason, v.Number
+			return nil
+		}
+		if p.Status != drafts.ProposalOpen {
+			return errUnchanged
+		}
+		changed = true
+		if read, ok := v.MergedETags[j.id]; ok && read != p.ETag && status != drafts.ProposalObsolete {
+			// Edited while the merge ran: the version holds it as it was read.
+			status = drafts.ProposalAcceptedModified
+			reason = fmt.Sprintf("edited while being merged; version %d holds the proposal as it was before the edit", v.Number)
+		}
+		p.Status, p.Reason, p.ClosedAt = status, reason, &v.CreatedAt
+		if status != drafts.ProposalObsolete {
+			p.MergedInto = v.Number
+		}
+		return nil
+	})
+	if err != nil || !changed {
+		return nil, err
+	}
+	if action == "" {
+		action = "proposal." + status
+	}
+	return &drafts.Event{Action: action, Ref: j.id, Detail: reason}, nil
+}
+
+// moveHead moves the document's head to v (and its state from drafting to
+// negotiation) unless it is there already, and forgets v as pending. d,
+// when not nil, is the document as this request last read or wrote it.
+func (s *Service) moveHead(ctx context.Context, v *drafts.Version, d *drafts.Document) (*drafts.Document, error) {
+	move := func(d *drafts.Document) error {
+		changed := false
+		if d.Head < v.Number {
+			d.Head, changed = v.Number, true
+		}
+		if d.Pending != 0 && d.Pending <= d.Head {
+			d.Pending, changed = 0, true
+		}
+		if d.State == drafts.StateDrafting {
+			d.State, changed = drafts.StateNegotiation, true
+		}
+		if !changed {
+			return errUnchanged
+		}
+		return nil
+	}
+	if d != nil {
+		return s.updateDocumentFrom(ctx, d, move)
+	}
+	return s.updateDocument(ctx, v.Document, move)
+}

@@ -1,0 +1,244 @@
+package service
+
+import (
+	"context"
+	"fmt"
+
+	"chancery/drafts"
+)
+
+// GetProposal returns a proposal. ENOTFOUND if there is none.
+func (s *Service) GetProposal(ctx context.Context, doc, id string) (_ *drafts.Proposal, err error) {
+	defer markOp(&err, "service.GetProposal")
+	u, d, err := s.documentFor(ctx, doc, drafts.ActDocumentRead)
+	if err != nil {
+		return nil, err
+	}
+	return s.proposalFor(ctx, u, d, id, drafts.ActDocumentRead)
+}
+
+// proposalFor reads a proposal of the visible document d on which u
+// performs action, and checks the policy with it.
+func (s *Service) proposalFor(ctx context.Context, u *drafts.User, d *drafts.Document, id, action string) (*drafts.Proposal, error) {
+	p, err := s.readProposal(ctx, d.ID, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.authorizeProposal(u, d, p, action); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// authorizeProposal checks action on p, refusing in words that fit.
+func (s *Service) authorizeProposal(u *drafts.User, d *drafts.Document, p *drafts.Proposal, action string) error {
+	if action == drafts.ActDocumentRead {
+		return nil // d is visible: so are its proposals
+	}
+	msg := ""
+	switch action {
+	case drafts.ActProposalWithdraw:
+		msg = "only the delegation that made this proposal may edit or withdraw it"
+	case drafts.ActProposalCosponsor:
+		msg = "only another member delegation may co-sponsor this proposal"
+	}
+	if msg == "" {
+		return s.authorize(u, action, p.Resource(d))
+	}
+	return s.authorizeSaying(u, action, p.Resource(d), msg)
+}
+
+// readProposal reads a proposal as stored.
+func (s *Service) readProposal(ctx context.Context, doc, id string) (*drafts.Proposal, error) {
+	if !drafts.ValidID(doc) || !drafts.ValidID(id) {
+		return nil, drafts.Errorf(drafts.ENOTFOUND, "no proposal %q", id)
+	}
+	var p drafts.Proposal
+	key := proposalKey(doc, id)
+	etag, err := s.getJSON(ctx, key, &p)
+	if drafts.IsCode(err, drafts.ENOTFOUND) {
+		key = legacyProposalKey(doc, id)
+		etag, err = s.getJSON(ctx, key, &p)
+	}
+	if err != nil {
+		if drafts.IsCode(err, drafts.ENOTFOUND) {
+			return nil, drafts.Errorf(drafts.ENOTFOUND, "no proposal %q", id)
+		}
+		return nil, err
+	}
+	p.ETag = etag
+	return &p, nil
+}
+
+// readProposals reads the proposals of doc with ids, several at a time,
+// in order; nil for one there is none of.
+func (s *Service) readProposals(ctx context.Context, doc string, ids []string) ([]*drafts.Proposal, error) {
+	ps := make([]*drafts.Proposal, len(ids))
+	err := s.inParallel(ctx, len(ids), func(ctx context.Context, i int) error {
+		p, err := s.readProposal(ctx, doc, ids[i])
+		if drafts.IsCode(err, drafts.ENOTFOUND) {
+			return nil
+		}
+		ps[i] = p
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return ps, nil
+}
+
+// ListProposals returns one page of a document's proposals.
+func (s *Service) ListProposals(ctx context.Context, doc string, f drafts.ProposalFilter, opt drafts.ListOptions) (_ *drafts.Page[*drafts.Proposal], err error) {
+	defer markOp(&err, "service.ListProposals")
+	if !drafts.ValidID(doc) {
+		return nil, drafts.Errorf(drafts.ENOTFOUND, "no document %q", doc)
+	}
+	switch f.Status {
+	case "", drafts.ProposalOpen, drafts.ProposalAccepted, drafts.ProposalAcceptedModified, drafts.ProposalRejected, drafts.ProposalWithdrawn, drafts.ProposalObsolete:
+	default:
+		// A mistyped filter would otherwise list nothing, which reads as
+		// "no proposals".
+		return nil, &drafts.Error{Code: drafts.EINVALID,
+			Message: fmt.Sprintf("status: no proposal status %q (open, accepted, accepted-modified, rejected, withdrawn or obsolete)", f.Status),
+			Fields:  []drafts.FieldError{{Field: "status", Message: "unknown status"}}}
+	}
+	// The first listing runs while the document is read, and is dropped
+	// unless the document is there for the caller.
+	first := make(chan keyPage, 1)
+	go func() {
+		objs, next, err := s.listInfos(ctx, proposalsPrefix(doc), opt)
+		first <- keyPage{objs, next, err}
+	}()
+	_, _, err = s.documentFor(ctx, doc, drafts.ActDocumentRead)
+	kp := <-first
+	if err != nil {
+		return nil, err
+	}
+	return s.listProposalsFrom(ctx, doc, f, opt, &kp)
+}
+
+// keyPage is one page of a listing.
+type keyPage struct {
+	objs []drafts.ObjectInfo
+	next string
+	err  error
+}
+
+// listProposals returns one page of a document's proposals.
+func (s *Service) listProposals(ctx context.Context, doc string, f drafts.ProposalFilter, opt drafts.ListOptions) (*drafts.Page[*drafts.Proposal], error) {
+	return s.listProposalsFrom(ctx, doc, f, opt, nil)
+}
+
+// listProposalsFrom is listProposals with its first listing done (if
+// first is not nil).
+func (s *Service) listProposalsFrom(ctx context.Context, doc string, f drafts.ProposalFilter, opt drafts.ListOptions, first *keyPage) (*drafts.Page[*drafts.Proposal], error) {
+	return s.listProposalsKnown(ctx, doc, f, opt, first, nil)
+}
+
+// listProposalsKnown is listProposalsFrom taking the proposals of known
+// (read already by this request) as they are instead of reading them.
+func (s *Service) listProposalsKnown(ctx context.Context, doc string, f drafts.ProposalFilter, opt drafts.ListOptions, first *keyPage, known map[string]*drafts.Proposal) (*drafts.Page[*drafts.Proposal], error) {
+	page := &drafts.Page[*drafts.Proposal]{Items: []*drafts.Proposal{}}
+	want := pageSize(opt)
+	filtered := f.Status != "" || f.Delegation != ""
+	prefix := proposalsPrefix(doc)
+	for {
+		if err := ctx.Err(); err != nil {
+			return nil, drafts.WrapError(drafts.EUNAVAILABLE, err, "the request ended")
+		}
+		// Unfiltered, ask only for what is missing, so a page never exceeds
+		// the limit. Filtered, read in batches whatever the limit: a page
+		// of one withdrawn proposal among thousands costs one listing per
+		// batch, not one per proposal; the next cursor is then the last
+		// proposal read.
+		o := opt
+		o.Limit = want - len(page.Items)
+		if filtered {
+			o.Limit = 500
+		}
+		var kp keyPage
+		if first != nil {
+			kp, first = *first, nil
+		} else {
+			kp.objs, kp.next, kp.err = s.listInfos(ctx, prefix, o)
+		}
+		objs, next, err := kp.objs, kp.next, kp.err
+		if err != nil {
+			return nil, err
+		}
+		ps, err := s.readListedProposals(ctx, prefix, objs, known)
+		if err != nil {
+			return nil, err
+		}
+		for i, p := range ps {
+			if p == nil {
+				continue
+			}
+			if (f.Status == "" || p.Status == f.Status) && (f.Delegation == "" || p.Delegation == f.Delegation) {
+				page.Items = append(page.Items, p)
+				if len(page.Items) >= want && i < len(objs)-1 {
+					page.NextCursor = cursorOf(objs[i].Key[len(prefix):])
+					return page, nil
+				}
+			}
+		}
+		page.NextCursor = next
+		if next == "" || len(page.Items) >= want {
+			return page, nil
+		}
+		opt.Cursor = next
+	}
+}
+
+// readListedProposals reads the proposals a listing under prefix
+// returned, in order, taking those of known as they are; nil for one gone
+// since it was listed.
+func (s *Service) readListedProposals(ctx context.Context, prefix string, objs []drafts.ObjectInfo, known map[string]*drafts.Proposal) ([]*drafts.Proposal, error) {
+	ps := make([]*drafts.Proposal, len(objs))
+	var unknown []drafts.ObjectInfo
+	var at []int
+	for i, o := range objs {
+		id, err := proposalOfKey(o.Key, prefix)
+		if err != nil {
+			return nil, err
+		}
+		if ps[i] = known[id]; ps[i] == nil {
+			unknown, at = append(unknown, o), append(at, i)
+		}
+	}
+	read, etags, err := readListed(ctx, s, unknown, cloneProposal)
+	if err != nil {
+		return nil, err
+	}
+	for j, p := range read {
+		if p != nil {
+			p.ETag = etags[j]
+		}
+		ps[at[j]] = p
+	}
+	return ps, nil
+}
+
+// allProposals returns every proposal of a document.
+func (s *Service) allProposals(ctx context.Context, doc string, f drafts.ProposalFilter) ([]*drafts.Proposal, error) {
+	return s.allProposalsKnown(ctx, doc, f, nil)
+}
+
+// allProposalsKnown is allProposals taking the proposals of known as they
+// are instead of reading them again.
+func (s *Service) allProposalsKnown(ctx context.Context, doc string, f drafts.ProposalFilter, known map[string]*drafts.Proposal) ([]*drafts.Proposal, error) {
+	var all []*drafts.Proposal
+	opt := drafts.ListOptions{Limit: 500}
+	for {
+		page, err := s.listProposalsKnown(ctx, doc, f, opt, nil, known)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, page.Items...)
+		if page.NextCursor == "" {
+			return all, nil
+		}
+		opt.Cursor = page.NextCursor
+	}
+}

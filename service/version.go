@@ -1,0 +1,224 @@
+package service
+
+import (
+	"context"
+	"fmt"
+
+	"chancery/drafts"
+)
+
+// GetVersion returns version n of a document with its provisions' statuses.
+func (s *Service) GetVersion(ctx context.Context, doc string, n int) (_ *drafts.Version, err error) {
+	defer markOp(&err, "service.GetVersion")
+	// The version and its statuses are read while the document is, and
+	// dropped unless the document is there for the caller.
+	var v *drafts.Version
+	var verr error = drafts.Errorf(drafts.ENOTFOUND, "no version %d of document %q", n, doc)
+	done := make(chan struct{})
+	if drafts.ValidID(doc) && n >= 1 {
+		go func() {
+			defer close(done)
+			v, verr = s.getVersion(ctx, doc, n)
+		}()
+	} else {
+		close(done)
+	}
+	_, _, err = s.documentFor(ctx, doc, drafts.ActDocumentRead)
+	<-done
+	if err != nil {
+		return nil, err
+	}
+	return v, verr
+}
+
+// rawVersion reads version n as stored: the statuses it was made with.
+func (s *Service) rawVersion(ctx context.Context, doc string, n int) (*drafts.Version, error) {
+	if !drafts.ValidID(doc) || n < 1 {
+		return nil, drafts.Errorf(drafts.ENOTFOUND, "no version %d of document %q", n, doc)
+	}
+	v, err := getImmutable(ctx, s, versionKey(doc, n), cloneVersion)
+	if err != nil {
+		if drafts.IsCode(err, drafts.ENOTFOUND) {
+			return nil, drafts.Errorf(drafts.ENOTFOUND, "no version %d of document %q", n, doc)
+		}
+		return nil, err
+	}
+	return v, nil
+}
+
+// getVersion reads version n with its provisions' statuses.
+func (s *Service) getVersion(ctx context.Context, doc string, n int) (*drafts.Version, error) {
+	v, err := s.rawVersion(ctx, doc, n)
+	if err != nil {
+		return nil, err
+	}
+	st, stETag, err := s.statuses(ctx, doc, n)
+	if err != nil {
+		return nil, err
+	}
+	v.ETag = statusTag(v.Hash, stETag)
+	for i := range v.Provisions {
+		if v.Provisions[i].Status == "" {
+			v.Provisions[i].Status = drafts.ProvisionPending // as stored: carried over when the version was made
+		}
+		if x, ok := st.Statuses[v.Provisions[i].ID]; ok {
+			v.Provisions[i].Status = x
+		}
+	}
+	return v, nil
+}
+
+// ListVersions returns one page of a document's versions, oldest first,
+// without their provisions.
+func (s *Service) ListVersions(ctx context.Context, doc string, opt drafts.ListOptions) (_ *drafts.Page[*drafts.Version], err error) {
+	defer markOp(&err, "service.ListVersions")
+	if _, _, err := s.documentFor(ctx, doc, drafts.ActDocumentRead); err != nil {
+		return nil, err
+	}
+	// Summaries, not the versions: a page of 50 versions of a long text
+	// would otherwise read megabytes.
+	keys, next, err := s.listKeys(ctx, summariesPrefix(doc), opt)
+	if err != nil {
+		return nil, err
+	}
+	page := &drafts.Page[*drafts.Version]{Items: []*drafts.Version{}, NextCursor: next}
+	for _, k := range keys {
+		v, err := getImmutable(ctx, s, k, cloneVersion)
+		if err != nil {
+			return nil, err
+		}
+		v.Provisions = []drafts.Provision{}
+		page.Items = append(page.Items, v)
+	}
+	return page, nil
+}
+
+// storeSummary writes the version's summary (no text) for listings, once.
+func (s *Service) storeSummary(ctx context.Context, v *drafts.Version) error {
+	sum := *v
+	sum.Provisions, sum.Lead, sum.Attribution, sum.Obsolete, sum.MergedETags = nil, "", nil, nil, nil
+	if _, err := s.createJSON(ctx, summaryKey(v.Document, v.Number), &sum); err != nil && !drafts.IsCode(err, drafts.ECONFLICT) {
+		return err
+	}
+	return nil
+}
+
+// CreateVersion stores the chair's revised text as the new head. ECONFLICT
+// if base is not the head (or another version was created meanwhile), or
+// the document is adopted.
+func (s *Service) CreateVersion(ctx context.Context, doc string, base int, text, message string) (_ *drafts.Version, err error) {
+	defer markOp(&err, "service.CreateVersion")
+	u, d, err := s.changeableDocument(ctx, doc, drafts.ActVersionCreate, true)
+	if err != nil {
+		return nil, err
+	}
+	if base != d.Head {
+		return nil, drafts.Errorf(drafts.ECONFLICT, "base version %d is not the head (version %d); start again from the head", base, d.Head)
+	}
+	if err := drafts.CheckNote("message", message, 2000, false); err != nil {
+		return nil, err
+	}
+	baseV, err := s.getVersion(ctx, doc, base)
+	if err != nil {
+		return nil, err
+	}
+	t, err := drafts.ParseText(text, s.TextLimits)
+	if err != nil {
+		return nil, err
+	}
+	s.alignIDs(baseV.Provisions, t.Provisions)
+	v := &drafts.Version{
+		Document: doc, Number: base + 1, Parent: base, Author: u.ID, Delegation: u.Delegation,
+		Message: message, CreatedAt: s.now(), Merged: []string{}, Lead: t.Lead, Provisions: t.Provisions,
+	}
+	if err := s.publishVersion(ctx, d, baseV, v, "version.create"); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// publishVersion stores v, the chair's, after base as the new head of d,
+// records its event (action, with the text's hash) and completes it.
+func (s *Service) publishVersion(ctx context.Context, d *drafts.Document, base, v *drafts.Version, action string) error {
+	nd, err := s.storeVersion(ctx, d, base, v)
+	if err != nil {
+		return err
+	}
+	s.recordChange(ctx, d.ID, versionChange(v.Number), action, fmt.Sprint(v.Number), v.Hash)
+	_, _, err = s.completeVersion(ctx, v, nd, nil)
+	return err
+}
+
+// alignIDs gives edited provisions the ids of the base provisions they
+// continue, and new ids to new ones.
+func (s *Service) alignIDs(base, edited []drafts.Provision) {
+	match := s.Differ.Align(base, edited)
+	used := map[string]bool{}
+	for i := range edited {
+		if j := match[i]; j >= 0 && j < len(base) && !used[base[j].ID] {
+			edited[i].ID = base[j].ID
+			used[base[j].ID] = true
+		} else {
+			edited[i].ID = s.NewID()
+		}
+	}
+}
+
+// storeVersion writes v (create-only, so of two concurrent writers of one
+// number only one succeeds) with the provision statuses carried over from
+// base for unchanged provisions. The document records v as pending first,
+// so that readers know to look for it; the create-only write is the commit
+// point: the caller then calls completeVersion, which is done again by the
+// next reader of the document if the request fails on the way. It returns
+// the document as it updated it.
+func (s *Service) storeVersion(ctx context.Context, d *drafts.Document, base, v *drafts.Version) (*drafts.Document, error) {
+	v.Hash = drafts.HashText(v.Text())
+	old := map[string]drafts.Provision{}
+	for _, p := range base.Provisions {
+		old[p.ID] = p
+	}
+	stored := *v
+	stored.Provisions = make([]drafts.Provision, len(v.Provisions))
+	for i, p := range v.Provisions {
+		status := drafts.ProvisionPending
+		if o, ok := old[p.ID]; ok && o.Text == p.Text && o.Status != "" {
+			status = o.Status
+		}
+		v.Provisions[i].Status = status
+		p.Status = status
+		if status == drafts.ProvisionPending {
+			p.Status = ""
+		}
+		stored.Provisions[i] = p
+	}
+	nd, err := s.updateDocumentFrom(ctx, d, func(d *drafts.Document) error {
+		if d.Head != base.Number || d.Pending > v.Number {
+			return drafts.Errorf(drafts.ECONFLICT, "version %d was created meanwhile; start again from the head", d.Head)
+		}
+		if err := checkNotInAdoption(d); err != nil {
+			return err
+		}
+		if d.State == drafts.StateAdopted || d.State == drafts.StateWithdrawn {
+			return drafts.Errorf(drafts.ECONFLICT, "document %s is %s", d.Symbol, d.State)
+		}
+		d.Pending = v.Number
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.createJSON(ctx, versionKey(d.ID, v.Number), &stored); err != nil {
+		if drafts.IsCode(err, drafts.ECONFLICT) {
+			// Made by a request that did not complete it: complete it
+			// now, so the next attempt starts from it.
+			if other, err := getImmutable(ctx, s, versionKey(d.ID, v.Number), cloneVersion); err == nil {
+				if _, _, err := s.completeVersion(ctx, other, nil, nil); err != nil {
+					s.Log.Error("completing a version found in the way", "document", d.ID, "version", v.Number, "err", err)
+				}
+			}
+			return nil, drafts.Errorf(drafts.ECONFLICT, "version %d was created meanwhile; start again from the head", v.Number)
+		}
+		return nil, err
+	}
+	return nd, nil
+}
