@@ -6,8 +6,9 @@ import (
 	"chancery/drafts"
 )
 
-// proposedText applies a proposal to its base version.
-func (s *Service) proposedText(ctx context.Context, p *drafts.Proposal) (base *drafts.Version, result []drafts.Provision, err error) {
+// applyToBase applies a proposal's operations to its base version, and
+// returns the base (with its statuses) and the provisions that result.
+func (s *Service) applyToBase(ctx context.Context, p *drafts.Proposal) (base *drafts.Version, result []drafts.Provision, err error) {
 	base, err = s.getVersion(ctx, p.Document, p.Base)
 	if err != nil {
 		return nil, nil, err
@@ -32,7 +33,7 @@ func (s *Service) ProposalDiff(ctx context.Context, doc, id, against string) (_ 
 	if err != nil {
 		return nil, err
 	}
-	base, result, err := s.proposedText(ctx, p)
+	base, result, err := s.applyToBase(ctx, p)
 	if err != nil {
 		return nil, err
 	}
@@ -82,16 +83,12 @@ func (s *Service) PreviewProposal(ctx context.Context, doc string, in drafts.Pro
 	if err != nil {
 		return nil, err
 	}
-	base, err := s.getVersion(ctx, doc, in.Base)
-	if err != nil {
-		return nil, err
-	}
-	result, err := drafts.ApplyOperations(base.Provisions, ops, s.NewID, s.TextLimits)
+	p := &drafts.Proposal{ID: "preview", Document: doc, Base: in.Base, Delegation: u.Delegation, Operations: ops}
+	base, result, err := s.applyToBase(ctx, p)
 	if err != nil {
 		return nil, err
 	}
 	diff := s.Differ.Provisions(base.Provisions, result)
-	p := &drafts.Proposal{ID: "preview", Delegation: u.Delegation, Operations: ops}
 	attributeTo(diff, p)
 	return diff, nil
 }
