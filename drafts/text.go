@@ -16,7 +16,7 @@ const (
 
 // (KindPreamble, the fourth kind, is with the numbering styles.)
 
-// Default limits of a text. Service fields override them.
+// Default limits of a text; a Limits of the service overrides them.
 const (
 	DefaultMaxTextBytes  = 2 << 20
 	DefaultMaxProvisions = 20000

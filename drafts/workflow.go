@@ -169,5 +169,6 @@ type EventsSince struct {
 // configuration, so that cached prints of differently configured replicas
 // never cross.
 type RendererIdentity interface {
+	// Identity names the configuration; it never fails.
 	Identity() string
 }

@@ -1,14 +1,30 @@
 // Package service implements Chancery's services (drafts.Service and the
 // interfaces it is made of) over an object store: the policy checked inside
 // every method, the audit trail, the caches and bounds of heavy work, and
-// every storage key (keys.go). It imports drafts and the standard library
-// only; the command wires it to the storage, diffing and policy adapters.
+// every storage key. It imports drafts and the standard library only; the
+// command wires it to the storage, diffing, render and policy adapters.
 //
-// Files follow the aggregates: documents (document.go, version.go,
-// status.go, symbol.go), proposals (proposal*.go), merges (merge.go,
-// rebase onto the head in drafts.Rebase, and completion.go, where merged
-// proposals become accepted), compilation, adoption, directory and
-// sessions, the audit trail (events*.go, audit.go) and publishing.
+// Files follow the aggregates:
+//
+//   - documents: document.go, symbol.go (one document per symbol);
+//   - versions: version.go, renumbering.go, status.go (provision
+//     statuses), version_diff.go (VersionDiff);
+//   - proposals: proposal.go (making one), proposal_read.go,
+//     proposal_change.go (withdraw, co-sponsor, comment, reject),
+//     proposal_diff.go (ProposalDiff, PreviewProposal);
+//   - merges: merge.go, then completion.go, where the merged proposals
+//     become accepted or accepted-modified and others obsolete
+//     (settleMergedProposals), after every new version; attribution.go
+//     credits each change to whoever made it;
+//   - compilation.go; adoption.go and adoption_due.go (silence procedures
+//     ending by time); directory.go and access_recovery.go; sessions.go;
+//     publishing.go (prints);
+//   - the audit trail: events.go (appending and verifying),
+//     events_since.go, changes.go (what each stored change's event is),
+//     audit.go (events written late or again);
+//   - the machinery: access.go (the policy), keys.go (every storage key,
+//     made and read back), store.go, cache.go and clone.go, work.go (the
+//     bound on heavy work).
 package service
 
 import (
