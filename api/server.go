@@ -22,8 +22,8 @@ import (
 
 // Server serves the API. Set the fields, then call Open.
 type Server struct {
-	// Service is every service the handlers call (package service
-	// implements it); handlers hold nothing else of the domain.
+	// Service is every service the handlers call: package service implements
+	// it; a test may give a fake that implements only what it calls.
 	Service  drafts.Service
 	Auth     drafts.Authorizer
 	Renderer drafts.Renderer

@@ -50,8 +50,8 @@ const csp = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 's
 
 // Server serves the web workspace. Set the fields, then use Handler.
 type Server struct {
-	// Service is every service the workspace calls (package service
-	// implements it); the pages hold nothing else of the domain.
+	// Service is every service the workspace calls: package service implements
+	// it; a test may give a fake that implements only what it calls.
 	Service  drafts.Service
 	Auth     drafts.Authorizer
 	Renderer drafts.Renderer
