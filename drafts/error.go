@@ -103,28 +103,25 @@ func E(op string, err error) error {
 
 // ErrorOp returns the operation that raised err (see E), or "".
 func ErrorOp(err error) string {
-	for err != nil {
-		var e *Error
-		if !errors.As(err, &e) {
-			return ""
-		}
-		if e.Op != "" {
-			return e.Op
-		}
-		err = e.Err
+	if e := first(err, func(e *Error) bool { return e.Op != "" }); e != nil {
+		return e.Op
 	}
 	return ""
 }
 
 // coded returns the first *Error in err's chain that has a code, passing
 // over marks of operations, or nil.
-func coded(err error) *Error {
+func coded(err error) *Error { return first(err, func(e *Error) bool { return e.Code != "" }) }
+
+// first returns the first *Error in err's chain for which ok is true, or
+// nil.
+func first(err error, ok func(*Error) bool) *Error {
 	for err != nil {
 		var e *Error
 		if !errors.As(err, &e) {
 			return nil
 		}
-		if e.Code != "" {
+		if ok(e) {
 			return e
 		}
 		err = e.Err
