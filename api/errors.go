@@ -1,7 +1,6 @@
 package api
 
 import (
-	"chancery/internal/httpstatus"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -11,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"chancery/internal/httpstatus"
 
 	"github.com/labstack/echo/v4"
 

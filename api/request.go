@@ -329,3 +329,30 @@ func sinceParam(v string) (drafts.EventsSince, error) {
 		Message: "since: an event's sequence number (e.g. 42) or an RFC 3339 time (e.g. 2026-12-01T17:00:00Z)",
 		Fields:  []drafts.FieldError{{Field: "since", Message: "a sequence number or an RFC 3339 time"}}}
 }
+
+// listOptions reads ?limit=&cursor=.
+func listOptions(c echo.Context) (drafts.ListOptions, error) {
+	opt := drafts.ListOptions{Cursor: c.QueryParam("cursor")}
+	if l := c.QueryParam("limit"); l != "" {
+		n, err := strconv.Atoi(l)
+		if err != nil || n < 1 || n > 500 {
+			return opt, &drafts.Error{Code: drafts.EMALFORMED, Message: "limit: a whole number from 1 to 500",
+				Fields: []drafts.FieldError{{Field: "limit", Message: "1 to 500"}}}
+		}
+		opt.Limit = n
+	}
+	return opt, nil
+}
+
+// ifMatch returns the client's If-Match ETag, unquoted ("" if none).
+func ifMatch(c echo.Context) string {
+	v := strings.TrimSpace(c.Request().Header.Get("If-Match"))
+	if v == "*" {
+		return ""
+	}
+	v = strings.TrimPrefix(v, "W/")
+	if u, err := strconv.Unquote(v); err == nil {
+		return u
+	}
+	return v
+}
