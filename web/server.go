@@ -7,7 +7,6 @@
 package web
 
 import (
-	"chancery/internal/httpstatus"
 	"context"
 	"crypto/subtle"
 	"embed"
@@ -23,6 +22,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"chancery/internal/httpstatus"
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"

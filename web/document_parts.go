@@ -1,0 +1,121 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"chancery/drafts"
+)
+
+// What the pages of one document share: their navigation, the document
+// and version the path names, a tracked diff as shown, and refusals.
+
+// docLinks says which sections of a document the user may use, for the
+// document's navigation.
+type docLinks struct {
+	Propose, Merge, Status, OpenRound, Verify bool
+}
+
+func (s *Server) links(c echo.Context, d *drafts.Document) docLinks {
+	r := d.Resource()
+	// An adopted or withdrawn text changes no more: no forms that would fail.
+	open := d.State != drafts.StateAdopted && d.State != drafts.StateWithdrawn
+	return docLinks{
+		Propose:   open && s.may(c, drafts.ActProposalCreate, r),
+		Merge:     open && s.may(c, drafts.ActMerge, r),
+		Status:    open && s.may(c, drafts.ActStatusSet, r),
+		OpenRound: s.may(c, drafts.ActAdoptionOpen, r),
+		Verify:    s.may(c, drafts.ActEventsVerify, r),
+	}
+}
+
+// docPage starts the data of a page about a document.
+func (s *Server) docPage(c echo.Context, title string) (*Page, *drafts.Document, error) {
+	d, err := s.doc(c)
+	if err != nil {
+		return nil, nil, err
+	}
+	p := s.data(c, title)
+	p.Doc, p.Links = d, s.links(c, d)
+	return p, d, nil
+}
+
+// pathVersion reads the version the path names (:n) of document d.
+func (s *Server) pathVersion(c echo.Context, d *drafts.Document) (*drafts.Version, error) {
+	n, err := versionNumber(c.Param("n"), "version")
+	if err != nil {
+		return nil, err
+	}
+	return s.Service.GetVersion(ctx(c), d.ID, n)
+}
+
+func versionNumber(v, name string) (int, error) {
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 {
+		return 0, drafts.Errorf(drafts.ENOTFOUND, "%s: no version %q", name, v)
+	}
+	return n, nil
+}
+
+// diffView is a tracked diff as the templates show it.
+type diffView struct {
+	Diff     *drafts.Diff
+	Side     bool
+	From, To int
+	Base     string // the URL of the page, for the view switch
+	Numbers  map[string]string
+}
+
+// numbers maps provision ids to their display numbers, to say where an
+// inserted or moved provision went.
+func numbers(vs ...*drafts.Version) map[string]string {
+	m := map[string]string{}
+	for _, v := range vs {
+		if v == nil {
+			continue
+		}
+		for _, p := range v.Provisions {
+			n := p.Number
+			if n == "" || strings.HasPrefix(n, "#") {
+				n = excerpt(p.Text, 40)
+			}
+			m[p.ID] = n
+		}
+	}
+	return m
+}
+
+func excerpt(s string, n int) string {
+	r := []rune(s)
+	if len(r) > n {
+		return string(r[:n]) + "…"
+	}
+	return s
+}
+
+// sendPDF serves a PDF the service printed (and keeps).
+func sendPDF(c echo.Context, pdf *drafts.PDF) error {
+	c.Response().Header().Set(echo.HeaderContentDisposition, fmt.Sprintf("attachment; filename=%q", pdf.Filename))
+	return c.Blob(http.StatusOK, "application/pdf", pdf.Data)
+}
+
+// refuse refuses a page of forms (allowed false) before the user fills in
+// a form the service would refuse, saying why.
+func refuse(d *drafts.Document, allowed bool, why string) error {
+	switch {
+	case allowed:
+		return nil
+	case d.State == drafts.StateAdopted || d.State == drafts.StateWithdrawn:
+		return drafts.Errorf(drafts.ECONFLICT, "the document is %s; its text changes no more", d.State)
+	}
+	return drafts.Errorf(drafts.EFORBIDDEN, "%s", why)
+}
+
+// chairOnly refuses a chair's page to others.
+func chairOnly(d *drafts.Document, allowed bool, what string) error {
+	return refuse(d, allowed, "only the chair of the document's body may "+what)
+}
