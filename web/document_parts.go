@@ -119,3 +119,9 @@ func refuse(d *drafts.Document, allowed bool, why string) error {
 func chairOnly(d *drafts.Document, allowed bool, what string) error {
 	return refuse(d, allowed, "only the chair of the document's body may "+what)
 }
+
+// doc returns the document of the route; one the user may not read does
+// not exist for them (the service answers ENOTFOUND).
+func (s *Server) doc(c echo.Context) (*drafts.Document, error) {
+	return s.Service.GetDocument(ctx(c), c.Param("doc"))
+}

@@ -244,3 +244,11 @@ func parsePages() map[string]*template.Template {
 	}
 	return pages
 }
+
+// may reports whether the user may perform action on res, to decide which
+// links and forms a page shows. It is a hint for the page only: the
+// service checks the policy itself in every method.
+func (s *Server) may(c echo.Context, action string, res drafts.Resource) bool {
+	u := user(c)
+	return u != nil && s.Auth != nil && s.Auth.Authorize(u.Subject(), action, res) == nil
+}

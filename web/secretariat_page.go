@@ -10,6 +10,9 @@ import (
 	"chancery/drafts"
 )
 
+// The secretariat's page (GET /secretariat) and its forms: delegations,
+// users, API tokens, sign-in links, and revoking a token.
+
 type secretariatData struct {
 	Delegations []*drafts.Delegation
 	Users       []*drafts.User
