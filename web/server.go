@@ -23,12 +23,12 @@ import (
 	"sync"
 	"time"
 
-	"chancery/internal/httpstatus"
-
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 
 	"chancery/drafts"
+	"chancery/internal/clientip"
+	"chancery/internal/httpstatus"
 )
 
 //go:embed templates/*.html
@@ -107,15 +107,7 @@ func (s *Server) build() {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError
-	e.IPExtractor = echo.ExtractIPDirect()
-	if len(s.TrustedProxies) > 0 {
-		var opts []echo.TrustOption
-		for _, n := range s.TrustedProxies {
-			opts = append(opts, echo.TrustIPRange(n))
-		}
-		opts = append(opts, echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false))
-		e.IPExtractor = echo.ExtractIPFromXFFHeader(opts...)
-	}
+	e.IPExtractor = clientip.Extractor(s.TrustedProxies)
 	s.failures = newFailures(s.SignInFailures, time.Minute)
 	e.Use(s.recoverPanics)
 	e.Use(s.secureHeaders)
