@@ -25,26 +25,17 @@ func (s *Server) openAdoption(c echo.Context) error {
 	r, err := s.Service.OpenAdoption(c.Request().Context(), c.Param("doc"), drafts.AdoptionInput{
 		Version: req.Version, Procedure: req.Procedure, Deadline: req.Deadline,
 	})
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusCreated, r)
+	return reply(c, http.StatusCreated, r, err)
 }
 
 func (s *Server) getAdoption(c echo.Context) error {
 	r, err := s.Service.GetAdoption(c.Request().Context(), c.Param("doc"))
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, r)
+	return reply(c, http.StatusOK, r, err)
 }
 
 func (s *Server) consent(c echo.Context) error {
 	r, err := s.Service.Consent(c.Request().Context(), c.Param("doc"))
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, r)
+	return reply(c, http.StatusOK, r, err)
 }
 
 func (s *Server) object(c echo.Context) error {
@@ -53,16 +44,10 @@ func (s *Server) object(c echo.Context) error {
 		return err
 	}
 	r, err := s.Service.Object(c.Request().Context(), c.Param("doc"), req.Reason)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, r)
+	return reply(c, http.StatusOK, r, err)
 }
 
 func (s *Server) closeAdoption(c echo.Context) error {
 	r, err := s.Service.CloseAdoption(c.Request().Context(), c.Param("doc"))
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, r)
+	return reply(c, http.StatusOK, r, err)
 }

@@ -11,12 +11,9 @@ import (
 
 func (s *Server) compilation(c echo.Context) error {
 	ctx := c.Request().Context()
-	n := 0
-	if q := c.QueryParam("version"); q != "" {
-		var err error
-		if n, err = versionParam(c, "version", q); err != nil {
-			return err
-		}
+	n, err := queryVersion(c, "version", 0)
+	if err != nil {
+		return err
 	}
 	switch preferred(c, echo.MIMEApplicationJSON, echo.MIMETextHTML, "application/pdf") {
 	case echo.MIMETextHTML:

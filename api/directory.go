@@ -14,10 +14,7 @@ import (
 
 func (s *Server) me(c echo.Context) error {
 	u, err := s.Service.Me(c.Request().Context())
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, u)
+	return reply(c, http.StatusOK, u, err)
 }
 
 func (s *Server) createDelegation(c echo.Context) error {
@@ -25,22 +22,12 @@ func (s *Server) createDelegation(c echo.Context) error {
 	if err := bind(c, &d); err != nil {
 		return err
 	}
-	if err := s.Service.CreateDelegation(c.Request().Context(), &d); err != nil {
-		return err
-	}
-	return c.JSON(http.StatusCreated, d)
+	err := s.Service.CreateDelegation(c.Request().Context(), &d)
+	return reply(c, http.StatusCreated, d, err)
 }
 
 func (s *Server) listDelegations(c echo.Context) error {
-	opt, err := listOptions(c)
-	if err != nil {
-		return err
-	}
-	page, err := s.Service.ListDelegations(c.Request().Context(), opt)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, page)
+	return sendList(c, s.Service.ListDelegations)
 }
 
 type createUserResponse struct {
@@ -71,15 +58,7 @@ func (s *Server) createUser(c echo.Context) error {
 }
 
 func (s *Server) listUsers(c echo.Context) error {
-	opt, err := listOptions(c)
-	if err != nil {
-		return err
-	}
-	page, err := s.Service.ListUsers(c.Request().Context(), opt)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, page)
+	return sendList(c, s.Service.ListUsers)
 }
 
 type tokenResponse struct {

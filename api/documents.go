@@ -10,16 +10,12 @@ import (
 
 // Documents: create one, list them, read one.
 
-// createDocumentRequest holds the fields a client may set on a new
-// document; the rest (id, state, head, round...) are the server's.
+// createDocumentRequest is a new document: the fields of a Document that
+// a client may set (request.go's accepted names them; the others, id,
+// state, head, round..., are the server's) and its first text.
 type createDocumentRequest struct {
-	Symbol     string `json:"symbol"`
-	Title      string `json:"title"`
-	Kind       string `json:"kind"`
-	Body       string `json:"body"`
-	Language   string `json:"language"`
-	Visibility string `json:"visibility"`
-	Text       string `json:"text"`
+	drafts.Document
+	Text string `json:"text"`
 }
 
 type documentResponse struct {
@@ -32,9 +28,7 @@ func (s *Server) createDocument(c echo.Context) error {
 	if err := bind(c, &req); err != nil {
 		return err
 	}
-	d := drafts.Document{Symbol: req.Symbol, Title: req.Title, Kind: req.Kind, Body: req.Body,
-		Language: req.Language, Visibility: req.Visibility}
-	doc, v, err := s.Service.CreateDocument(c.Request().Context(), &d, req.Text)
+	doc, v, err := s.Service.CreateDocument(c.Request().Context(), &req.Document, req.Text)
 	if err != nil {
 		return err
 	}
@@ -44,15 +38,7 @@ func (s *Server) createDocument(c echo.Context) error {
 }
 
 func (s *Server) listDocuments(c echo.Context) error {
-	opt, err := listOptions(c)
-	if err != nil {
-		return err
-	}
-	page, err := s.Service.ListDocuments(c.Request().Context(), opt)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, page)
+	return sendList(c, s.Service.ListDocuments)
 }
 
 func (s *Server) getDocument(c echo.Context) error {

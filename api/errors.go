@@ -11,11 +11,10 @@ import (
 	"strings"
 	"time"
 
-	"chancery/internal/httpstatus"
-
 	"github.com/labstack/echo/v4"
 
 	"chancery/drafts"
+	"chancery/internal/httpstatus"
 )
 
 // leak matches what must never reach a client: a storage key (the

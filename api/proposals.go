@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
@@ -18,18 +19,17 @@ type proposalRequest struct {
 	Text          string             `json:"text"`
 }
 
+func (r *proposalRequest) input() drafts.ProposalInput {
+	return drafts.ProposalInput{Base: r.Base, Justification: r.Justification, Operations: r.Operations, Text: r.Text}
+}
+
 func (s *Server) createProposal(c echo.Context) error {
 	var req proposalRequest
 	if err := bind(c, &req); err != nil {
 		return err
 	}
-	p, err := s.Service.CreateProposal(c.Request().Context(), c.Param("doc"), drafts.ProposalInput{
-		Base: req.Base, Justification: req.Justification, Operations: req.Operations, Text: req.Text,
-	})
-	if err != nil {
-		return err
-	}
-	return s.sendProposal(c, http.StatusCreated, p)
+	p, err := s.Service.CreateProposal(c.Request().Context(), c.Param("doc"), req.input())
+	return s.sendProposal(c, http.StatusCreated, p, err)
 }
 
 func (s *Server) editProposal(c echo.Context) error {
@@ -37,39 +37,30 @@ func (s *Server) editProposal(c echo.Context) error {
 	if err := bind(c, &req); err != nil {
 		return err
 	}
-	p, err := s.Service.EditProposal(c.Request().Context(), c.Param("doc"), c.Param("p"), drafts.ProposalInput{
-		Base: req.Base, Justification: req.Justification, Operations: req.Operations, Text: req.Text,
-	}, ifMatch(c))
+	p, err := s.Service.EditProposal(c.Request().Context(), c.Param("doc"), c.Param("p"), req.input(), ifMatch(c))
+	return s.sendProposal(c, http.StatusOK, p, err)
+}
+
+// sendProposal answers with p and its ETag, or returns err, the failure of
+// the call that was to make p.
+func (s *Server) sendProposal(c echo.Context, status int, p *drafts.Proposal, err error) error {
 	if err != nil {
 		return err
 	}
-	return s.sendProposal(c, http.StatusOK, p)
-}
-
-func (s *Server) sendProposal(c echo.Context, status int, p *drafts.Proposal) error {
 	c.Response().Header().Set("ETag", quoteETag(p.ETag))
 	return c.JSON(status, p)
 }
 
 func (s *Server) listProposals(c echo.Context) error {
-	opt, err := listOptions(c)
-	if err != nil {
-		return err
-	}
-	f := drafts.ProposalFilter{Status: c.QueryParam("status"), Delegation: c.QueryParam("delegation")}
-	page, err := s.Service.ListProposals(c.Request().Context(), c.Param("doc"), f, opt)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, page)
+	return sendList(c, func(ctx context.Context, opt drafts.ListOptions) (*drafts.Page[*drafts.Proposal], error) {
+		f := drafts.ProposalFilter{Status: c.QueryParam("status"), Delegation: c.QueryParam("delegation")}
+		return s.Service.ListProposals(ctx, c.Param("doc"), f, opt)
+	})
 }
 
 func (s *Server) getProposal(c echo.Context) error {
 	p, err := s.Service.GetProposal(c.Request().Context(), c.Param("doc"), c.Param("p"))
-	if err != nil {
-		return err
-	}
-	return s.sendProposal(c, http.StatusOK, p)
+	return s.sendProposal(c, http.StatusOK, p, err)
 }
 
 func (s *Server) proposalDiff(c echo.Context) error {
@@ -86,18 +77,12 @@ func (s *Server) proposalDiff(c echo.Context) error {
 
 func (s *Server) withdrawProposal(c echo.Context) error {
 	p, err := s.Service.WithdrawProposal(c.Request().Context(), c.Param("doc"), c.Param("p"), ifMatch(c))
-	if err != nil {
-		return err
-	}
-	return s.sendProposal(c, http.StatusOK, p)
+	return s.sendProposal(c, http.StatusOK, p, err)
 }
 
 func (s *Server) cosponsorProposal(c echo.Context) error {
 	p, err := s.Service.CosponsorProposal(c.Request().Context(), c.Param("doc"), c.Param("p"), ifMatch(c))
-	if err != nil {
-		return err
-	}
-	return s.sendProposal(c, http.StatusOK, p)
+	return s.sendProposal(c, http.StatusOK, p, err)
 }
 
 type textRequest struct {
@@ -111,10 +96,7 @@ func (s *Server) commentProposal(c echo.Context) error {
 		return err
 	}
 	p, err := s.Service.CommentProposal(c.Request().Context(), c.Param("doc"), c.Param("p"), req.Text, ifMatch(c))
-	if err != nil {
-		return err
-	}
-	return s.sendProposal(c, http.StatusCreated, p)
+	return s.sendProposal(c, http.StatusCreated, p, err)
 }
 
 func (s *Server) rejectProposal(c echo.Context) error {
@@ -123,8 +105,5 @@ func (s *Server) rejectProposal(c echo.Context) error {
 		return err
 	}
 	p, err := s.Service.RejectProposal(c.Request().Context(), c.Param("doc"), c.Param("p"), req.Reason, ifMatch(c))
-	if err != nil {
-		return err
-	}
-	return s.sendProposal(c, http.StatusOK, p)
+	return s.sendProposal(c, http.StatusOK, p, err)
 }

@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -72,4 +73,31 @@ func sendPDF(c echo.Context, p *drafts.PDF) error {
 		return c.NoContent(http.StatusNotModified)
 	}
 	return c.Blob(http.StatusOK, "application/pdf", p.Data)
+}
+
+// reply answers with v as JSON in status, or returns err, the failure of
+// the call that was to make v.
+func reply(c echo.Context, status int, v any, err error) error {
+	if err != nil {
+		return err
+	}
+	return c.JSON(status, v)
+}
+
+// sendList answers a GET of a list with the page that list returns for the
+// request's ?limit=&cursor=.
+func sendList[T any](c echo.Context, list func(context.Context, drafts.ListOptions) (*drafts.Page[T], error)) error {
+	opt, err := listOptions(c)
+	if err != nil {
+		return err
+	}
+	page, err := list(c.Request().Context(), opt)
+	return reply(c, http.StatusOK, page, err)
+}
+
+// sendDocList is sendList for a list of the route's document (:doc).
+func sendDocList[T any](c echo.Context, list func(context.Context, string, drafts.ListOptions) (*drafts.Page[T], error)) error {
+	return sendList(c, func(ctx context.Context, opt drafts.ListOptions) (*drafts.Page[T], error) {
+		return list(ctx, c.Param("doc"), opt)
+	})
 }

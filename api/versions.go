@@ -14,15 +14,7 @@ import (
 // changes and its print; and the statuses of its provisions.
 
 func (s *Server) listVersions(c echo.Context) error {
-	opt, err := listOptions(c)
-	if err != nil {
-		return err
-	}
-	page, err := s.Service.ListVersions(c.Request().Context(), c.Param("doc"), opt)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, page)
+	return sendDocList(c, s.Service.ListVersions)
 }
 
 type createVersionRequest struct {
@@ -37,15 +29,21 @@ func (s *Server) createVersion(c echo.Context) error {
 		return err
 	}
 	v, err := s.Service.CreateVersion(c.Request().Context(), c.Param("doc"), req.Base, req.Text, req.Message)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusCreated, versionResponse{Version: v, Text: v.Text()})
+	return sendVersion(c, http.StatusCreated, v, err)
 }
 
 type versionResponse struct {
 	*drafts.Version
 	Text string `json:"text"`
+}
+
+// sendVersion answers with v and its text, or returns err, the failure of
+// the call that was to make v.
+func sendVersion(c echo.Context, status int, v *drafts.Version, err error) error {
+	if err != nil {
+		return err
+	}
+	return c.JSON(status, versionResponse{Version: v, Text: v.Text()})
 }
 
 func (s *Server) getVersion(c echo.Context) error {
@@ -76,15 +74,9 @@ func (s *Server) getVersion(c echo.Context) error {
 }
 
 func (s *Server) versionDiff(c echo.Context) error {
-	n, err := versionParam(c, "version", c.Param("n"))
+	n, m, err := diffVersions(c)
 	if err != nil {
 		return err
-	}
-	m := n - 1
-	if a := c.QueryParam("against"); a != "" {
-		if m, err = versionParam(c, "against", a); err != nil {
-			return err
-		}
 	}
 	d, _, _, err := s.Service.VersionDiff(c.Request().Context(), c.Param("doc"), n, m)
 	if err != nil {
@@ -98,11 +90,9 @@ func (s *Server) versionPDF(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	m := 0
-	if a := c.QueryParam("against"); a != "" {
-		if m, err = versionParam(c, "against", a); err != nil {
-			return err
-		}
+	m, err := queryVersion(c, "against", 0)
+	if err != nil {
+		return err
 	}
 	p, err := s.Service.VersionPDF(c.Request().Context(), c.Param("doc"), n, m)
 	if err != nil {
