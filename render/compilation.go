@@ -35,7 +35,7 @@ func (r *Renderer) compilationPDF(w io.Writer, doc *drafts.Document, v *drafts.V
 	l := d.lab
 	d.mastLeft = l.body(doc.Body)
 	d.mastRight = l.Date(r.creationDate())
-	np, nd := compilationCounts(c)
+	np, nd := c.Counts()
 	d.titleBlock(doc.Title, []string{
 		l.Pick("Compilation of proposals on ", "Подборка предложений к ") + l.versionShort(v),
 		l.Pick(plural(np, "open proposal", "open proposals")+" by "+plural(nd, "delegation", "delegations"),

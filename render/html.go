@@ -172,7 +172,7 @@ func (r *Renderer) CompilationHTML(w io.Writer, doc *drafts.Document, v *drafts.
 	}
 	bw := bufio.NewWriter(w)
 	bw.WriteString(`<div class="compilation" data-document="` + esc(doc.ID) + `" data-version="` + strconv.Itoa(v.Number) + `">` + "\n")
-	np, nd := compilationCounts(c)
+	np, nd := c.Counts()
 	bw.WriteString(`<p class="compilation-meta"><span class="symbol">` + esc(doc.Symbol) + `</span> <span class="title">` + esc(doc.Title) + `</span>: ` +
 		esc(proposalsSummary(v.Number, np, nd)) + "</p>\n")
 	var nest drafts.Nesting
@@ -256,23 +256,6 @@ func writeHTMLProposal(w *bufio.Writer, v *drafts.Version, e *drafts.Compilation
 		w.WriteString(esc(j) + "</p>")
 	}
 	w.WriteString("</div>\n")
-}
-
-// compilationCounts returns the number of proposals and of delegations in c.
-func compilationCounts(c *drafts.Compilation) (proposals, delegations int) {
-	seenP := map[string]bool{}
-	seenD := map[string]bool{}
-	for _, e := range c.Entries {
-		for _, p := range e.Proposals {
-			for _, id := range p.Proposals {
-				seenP[id] = true
-			}
-			for _, d := range p.Delegations {
-				seenD[d] = true
-			}
-		}
-	}
-	return len(seenP), len(seenD)
 }
 
 func proposalsSummary(version, proposals, delegations int) string {

@@ -19,7 +19,6 @@ type adoptionData struct {
 	Round                  *drafts.AdoptionRound
 	TimeLeft               string
 	Open, Respond, Close   bool
-	Links                  docLinks
 	Procedures             []string
 	Responded, HasDeadline bool
 }
@@ -30,7 +29,7 @@ func (s *Server) adoptionPage(c echo.Context, p *Page, d *drafts.Document, statu
 		return err
 	}
 	res := d.Resource()
-	ad := &adoptionData{Round: r, Links: s.links(c, d), Procedures: []string{drafts.ProcedureConsensus, drafts.ProcedureSilence}}
+	ad := &adoptionData{Round: r, Procedures: []string{drafts.ProcedureConsensus, drafts.ProcedureSilence}}
 	roundOpen := r != nil && r.State == drafts.RoundOpen
 	ad.Open = !roundOpen && d.State != drafts.StateAdopted && d.State != drafts.StateWithdrawn && s.may(c, drafts.ActAdoptionOpen, res)
 	ad.Respond = roundOpen && s.may(c, drafts.ActAdoptionConsent, res)

@@ -17,16 +17,12 @@ type compilationData struct {
 	Numbers map[string]string
 	Count   int
 	Dels    int
-	Links   docLinks
 }
 
 func (s *Server) compile(c echo.Context, d *drafts.Document) (*drafts.Compilation, *drafts.Version, error) {
-	n := 0
-	if q := c.QueryParam("version"); q != "" {
-		var err error
-		if n, err = versionNumber(q, "version"); err != nil {
-			return nil, nil, err
-		}
+	n, err := queryVersion(c, "version", 0)
+	if err != nil {
+		return nil, nil, err
 	}
 	return s.Service.Compile(ctx(c), d.ID, n)
 }
@@ -40,28 +36,15 @@ func (s *Server) compilation(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	props, dels := map[string]bool{}, map[string]bool{}
-	for _, e := range comp.Entries {
-		for _, cp := range e.Proposals {
-			for _, id := range cp.Proposals {
-				props[id] = true
-			}
-			for _, x := range cp.Delegations {
-				dels[x] = true
-			}
-		}
-	}
-	p.Data = &compilationData{Comp: comp, Version: v, Numbers: numbers(v), Count: len(props), Dels: len(dels), Links: s.links(c, d)}
+	props, dels := comp.Counts()
+	p.Data = &compilationData{Comp: comp, Version: v, Numbers: numbers(v), Count: props, Dels: dels}
 	return s.render(c, http.StatusOK, "compilation", p)
 }
 
 func (s *Server) compilationPDF(c echo.Context) error {
-	n := 0
-	if q := c.QueryParam("version"); q != "" {
-		var err error
-		if n, err = versionNumber(q, "version"); err != nil {
-			return err
-		}
+	n, err := queryVersion(c, "version", 0)
+	if err != nil {
+		return err
 	}
 	pdf, err := s.Service.CompilationPDF(ctx(c), c.Param("doc"), n)
 	if err != nil {

@@ -13,9 +13,8 @@ import (
 // (GET /documents/{doc}/versions/{n}/diff?against=).
 
 type diffData struct {
-	View  *diffView
-	Links docLinks
-	Max   int
+	View *diffView
+	Max  int
 }
 
 func (s *Server) versionDiff(c echo.Context) error {
@@ -27,11 +26,9 @@ func (s *Server) versionDiff(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	m := n - 1
-	if a := c.QueryParam("against"); a != "" {
-		if m, err = versionNumber(a, "against"); err != nil {
-			return err
-		}
+	m, err := queryVersion(c, "against", n-1)
+	if err != nil {
+		return err
 	}
 	if m < 1 {
 		return &drafts.Error{Code: drafts.EINVALID, Message: "against: version 1 has no predecessor; give ?against=", Fields: []drafts.FieldError{{Field: "against", Message: "required"}}}
@@ -41,6 +38,6 @@ func (s *Server) versionDiff(c echo.Context) error {
 		return err
 	}
 	p.Data = &diffData{View: &diffView{Diff: diff, Side: c.QueryParam("view") == "side", From: m, To: n,
-		Base: fmt.Sprintf("/documents/%s/versions/%d/diff?against=%d", d.ID, n, m), Numbers: numbers(from)}, Links: s.links(c, d), Max: d.Head}
+		Base: fmt.Sprintf("/documents/%s/versions/%d/diff?against=%d", d.ID, n, m), Numbers: numbers(from)}, Max: d.Head}
 	return s.render(c, http.StatusOK, "diff", p)
 }

@@ -23,7 +23,6 @@ type documentData struct {
 	Head      *drafts.Version
 	Proposals []*drafts.Proposal
 	Since     sinceVisit
-	Links     docLinks
 }
 
 func (s *Server) document(c echo.Context) error {
@@ -31,15 +30,11 @@ func (s *Server) document(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	head, err := s.Service.GetVersion(ctx(c), d.ID, d.Head)
+	head, props, err := s.headAndOpen(c, d)
 	if err != nil {
 		return err
 	}
-	props, err := s.Service.ListProposals(ctx(c), d.ID, drafts.ProposalFilter{Status: drafts.ProposalOpen}, drafts.ListOptions{Limit: 500})
-	if err != nil {
-		return err
-	}
-	dd := &documentData{Head: head, Proposals: props.Items, Links: s.links(c, d)}
+	dd := &documentData{Head: head, Proposals: props}
 	visit, err := s.Service.LastVisit(ctx(c), d.ID)
 	if err != nil {
 		return err
@@ -50,24 +45,19 @@ func (s *Server) document(c echo.Context) error {
 	// The events after the last one seen, by the service's own option
 	// (the cursors it returns then take over, page by page).
 	since := drafts.EventsSince{Seq: visit.LastSeq}
-	opt := drafts.ListOptions{Limit: 500}
-	for i := 0; i < 20; i++ {
-		page, err := s.Service.ListEventsSince(ctx(c), d.ID, since, opt)
-		if err != nil {
-			return err
+	events, err := listAll(func(opt drafts.ListOptions) (*drafts.Page[*drafts.Event], error) {
+		return s.Service.ListEventsSince(ctx(c), d.ID, since, opt)
+	})
+	if err != nil {
+		return err
+	}
+	for _, e := range events {
+		if e.Seq > last {
+			last = e.Seq
 		}
-		for _, e := range page.Items {
-			if e.Seq > last {
-				last = e.Seq
-			}
-			if !dd.Since.First {
-				dd.Since.Events = append(dd.Since.Events, e)
-			}
+		if !dd.Since.First {
+			dd.Since.Events = append(dd.Since.Events, e)
 		}
-		if page.NextCursor == "" {
-			break
-		}
-		opt.Cursor = page.NextCursor
 	}
 	// Seeing the page is a visit; a failure to remember it fails nothing.
 	if err := s.Service.RecordVisit(ctx(c), d.ID, d.Head, last); err != nil {

@@ -61,6 +61,16 @@ func versionNumber(v, name string) (int, error) {
 	return n, nil
 }
 
+// queryVersion reads the version number of the query parameter name, def
+// when the request gives none.
+func queryVersion(c echo.Context, name string, def int) (int, error) {
+	q := c.QueryParam(name)
+	if q == "" {
+		return def, nil
+	}
+	return versionNumber(q, name)
+}
+
 // diffView is a tracked diff as the templates show it.
 type diffView struct {
 	Diff     *drafts.Diff
@@ -115,9 +125,50 @@ func refuse(d *drafts.Document, allowed bool, why string) error {
 	return drafts.Errorf(drafts.EFORBIDDEN, "%s", why)
 }
 
-// chairOnly refuses a chair's page to others.
-func chairOnly(d *drafts.Document, allowed bool, what string) error {
-	return refuse(d, allowed, "only the chair of the document's body may "+what)
+// formsPage starts the data of a page of forms about a document: refused,
+// as refuse says, when allowed (given the page's links) is false.
+func (s *Server) formsPage(c echo.Context, title string, allowed func(docLinks) bool, why string) (*Page, *drafts.Document, error) {
+	p, d, err := s.docPage(c, title)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := refuse(d, allowed(p.Links), why); err != nil {
+		return nil, nil, err
+	}
+	return p, d, nil
+}
+
+// headAndOpen reads document d's head and its open proposals (the first
+// 500).
+func (s *Server) headAndOpen(c echo.Context, d *drafts.Document) (*drafts.Version, []*drafts.Proposal, error) {
+	head, err := s.Service.GetVersion(ctx(c), d.ID, d.Head)
+	if err != nil {
+		return nil, nil, err
+	}
+	props, err := s.Service.ListProposals(ctx(c), d.ID, drafts.ProposalFilter{Status: drafts.ProposalOpen}, drafts.ListOptions{Limit: 500})
+	if err != nil {
+		return nil, nil, err
+	}
+	return head, props.Items, nil
+}
+
+// listAll returns the items of every page of a list that the service
+// pages, as far as 20 pages of 500.
+func listAll[T any](list func(opt drafts.ListOptions) (*drafts.Page[T], error)) ([]T, error) {
+	var all []T
+	opt := drafts.ListOptions{Limit: 500}
+	for i := 0; i < 20; i++ {
+		page, err := list(opt)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, page.Items...)
+		if page.NextCursor == "" {
+			break
+		}
+		opt.Cursor = page.NextCursor
+	}
+	return all, nil
 }
 
 // doc returns the document of the route; one the user may not read does

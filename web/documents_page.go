@@ -22,9 +22,6 @@ type documentsData struct {
 	Kinds  []string
 }
 
-// documentKinds are the kinds of documents (DESIGN.md).
-var documentKinds = []string{"road-map", "catalogue", "rules-of-procedure", "statement", "decision", "regulation", "other"}
-
 func (s *Server) documents(c echo.Context) error {
 	return s.documentsPage(c, s.data(c, "Documents"), http.StatusOK)
 }
@@ -32,30 +29,25 @@ func (s *Server) documents(c echo.Context) error {
 func (s *Server) documentsPage(c echo.Context, p *Page, status int) error {
 	dd := &documentsData{State: c.QueryParam("state"), Body: c.QueryParam("body"),
 		States: []string{drafts.StateDrafting, drafts.StateNegotiation, drafts.StateAdoption, drafts.StateAdopted, drafts.StateWithdrawn}}
+	all, err := listAll(func(opt drafts.ListOptions) (*drafts.Page[*drafts.Document], error) {
+		return s.Service.ListDocuments(ctx(c), opt)
+	})
+	if err != nil {
+		return err
+	}
 	bodies := map[string]bool{}
-	opt := drafts.ListOptions{Limit: 500}
-	for i := 0; i < 20; i++ {
-		page, err := s.Service.ListDocuments(ctx(c), opt)
-		if err != nil {
-			return err
+	for _, d := range all {
+		if !bodies[d.Body] {
+			bodies[d.Body] = true
+			dd.Bodies = append(dd.Bodies, d.Body)
 		}
-		for _, d := range page.Items {
-			if !bodies[d.Body] {
-				bodies[d.Body] = true
-				dd.Bodies = append(dd.Bodies, d.Body)
-			}
-			if (dd.State == "" || d.State == dd.State) && (dd.Body == "" || d.Body == dd.Body) {
-				dd.Items = append(dd.Items, d)
-			}
+		if (dd.State == "" || d.State == dd.State) && (dd.Body == "" || d.Body == dd.Body) {
+			dd.Items = append(dd.Items, d)
 		}
-		if page.NextCursor == "" {
-			break
-		}
-		opt.Cursor = page.NextCursor
 	}
 	u := user(c)
 	dd.Create = s.may(c, drafts.ActDocumentCreate, drafts.Resource{Type: "document", Body: u.Body, Visibility: drafts.VisibilityMembers})
-	dd.Kinds = documentKinds
+	dd.Kinds = drafts.DocumentKinds()
 	if p.Form["body"] == "" {
 		p.Form["body"], p.Form["language"], p.Form["visibility"] = u.Body, "en", drafts.VisibilityMembers
 	}

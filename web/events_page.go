@@ -14,7 +14,6 @@ type eventsData struct {
 	Items  []*drafts.Event
 	Next   string
 	Verify *drafts.Verification
-	Links  docLinks
 }
 
 func (s *Server) events(c echo.Context) error {
@@ -27,7 +26,7 @@ func (s *Server) events(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	ed := &eventsData{Items: page.Items, Next: page.NextCursor, Links: s.links(c, d)}
+	ed := &eventsData{Items: page.Items, Next: page.NextCursor}
 	if c.QueryParam("verify") != "" {
 		if ed.Verify, err = s.Service.VerifyEvents(ctx(c), d.ID); err != nil {
 			return err

@@ -21,29 +21,22 @@ type mergeData struct {
 	// Resolutions are the compromise texts typed so far, by provision.
 	Resolutions map[string]string
 	Preview     *diffView
-	Links       docLinks
 	Numbers     map[string]string
 }
 
 func (s *Server) mergeData(c echo.Context, d *drafts.Document) (*mergeData, error) {
-	head, err := s.Service.GetVersion(ctx(c), d.ID, d.Head)
+	head, props, err := s.headAndOpen(c, d)
 	if err != nil {
 		return nil, err
 	}
-	props, err := s.Service.ListProposals(ctx(c), d.ID, drafts.ProposalFilter{Status: drafts.ProposalOpen}, drafts.ListOptions{Limit: 500})
-	if err != nil {
-		return nil, err
-	}
-	return &mergeData{Head: head, Proposals: props.Items, Picked: map[string]bool{}, Resolutions: map[string]string{},
-		Links: s.links(c, d), Numbers: numbers(head)}, nil
+	return &mergeData{Head: head, Proposals: props, Picked: map[string]bool{}, Resolutions: map[string]string{},
+		Numbers: numbers(head)}, nil
 }
 
 func (s *Server) mergeDesk(c echo.Context) error {
-	p, d, err := s.docPage(c, "Merge desk")
+	p, d, err := s.formsPage(c, "Merge desk", func(l docLinks) bool { return l.Merge },
+		"only the chair of the document's body may merge proposals")
 	if err != nil {
-		return err
-	}
-	if err := chairOnly(d, p.Links.Merge, "merge proposals"); err != nil {
 		return err
 	}
 	md, err := s.mergeData(c, d)

@@ -19,7 +19,6 @@ type proposalData struct {
 	Withdraw, Cosponsor, Note bool
 	Edit                      bool
 	Reject                    bool
-	Links                     docLinks
 }
 
 func (s *Server) proposalPage(c echo.Context, p *Page, d *drafts.Document, status int) error {
@@ -28,7 +27,7 @@ func (s *Server) proposalPage(c echo.Context, p *Page, d *drafts.Document, statu
 		return err
 	}
 	res := pr.Resource(d)
-	pd := &proposalData{Proposal: pr, Links: s.links(c, d)}
+	pd := &proposalData{Proposal: pr}
 	open := pr.Status == drafts.ProposalOpen
 	pd.Withdraw = open && s.may(c, drafts.ActProposalWithdraw, res)
 	pd.Edit = pd.Withdraw

@@ -20,16 +20,13 @@ const startMarker = "^start"
 type proposeData struct {
 	Head    *drafts.Version
 	Preview *diffView
-	Links   docLinks
 	Edit    *drafts.Proposal // the proposal being edited, if any
 }
 
 func (s *Server) proposeForm(c echo.Context) error {
-	p, d, err := s.docPage(c, "Propose an amendment")
+	p, d, err := s.formsPage(c, "Propose an amendment", func(l docLinks) bool { return l.Propose },
+		"only delegates of member delegations may propose amendments")
 	if err != nil {
-		return err
-	}
-	if err := refuse(d, p.Links.Propose, "only delegates of member delegations may propose amendments"); err != nil {
 		return err
 	}
 	head, err := s.Service.GetVersion(ctx(c), d.ID, d.Head)
@@ -48,7 +45,7 @@ func (s *Server) proposeForm(c echo.Context) error {
 		p.Form["op"] = op
 	}
 	p.Form["whole"] = head.Text()
-	p.Data = &proposeData{Head: head, Links: s.links(c, d)}
+	p.Data = &proposeData{Head: head}
 	return s.render(c, http.StatusOK, "propose", p)
 }
 
@@ -99,7 +96,7 @@ func (s *Server) proposeOrEdit(c echo.Context, id string) error {
 	if err != nil {
 		return err
 	}
-	pd := &proposeData{Links: s.links(c, d)}
+	pd := &proposeData{}
 	p.Data = pd
 	in, inErr := proposalInput(c, p.Form)
 	n := d.Head
@@ -173,6 +170,6 @@ func (s *Server) editForm(c echo.Context) error {
 	default:
 		f["mode"] = "whole"
 	}
-	p.Data = &proposeData{Head: base, Links: s.links(c, d), Edit: pr}
+	p.Data = &proposeData{Head: base, Edit: pr}
 	return s.render(c, http.StatusOK, "propose", p)
 }

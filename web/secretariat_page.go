@@ -81,12 +81,19 @@ func (s *Server) createUser(c echo.Context) error {
 	})
 }
 
-func (s *Server) issueToken(c echo.Context) error {
+// userAction is an adminAction on the user the path names (:id).
+func (s *Server) userAction(c echo.Context, f func(sd *secretariatData, u *drafts.User) error) error {
 	return s.adminAction(c, nil, func(sd *secretariatData) error {
 		u, err := s.Service.GetUser(ctx(c), c.Param("id"))
 		if err != nil {
 			return err
 		}
+		return f(sd, u)
+	})
+}
+
+func (s *Server) issueToken(c echo.Context) error {
+	return s.userAction(c, func(sd *secretariatData, u *drafts.User) error {
 		_, plain, err := s.Service.IssueToken(ctx(c), u.ID)
 		if err != nil {
 			return err
@@ -97,11 +104,7 @@ func (s *Server) issueToken(c echo.Context) error {
 }
 
 func (s *Server) issueLink(c echo.Context) error {
-	return s.adminAction(c, nil, func(sd *secretariatData) error {
-		u, err := s.Service.GetUser(ctx(c), c.Param("id"))
-		if err != nil {
-			return err
-		}
+	return s.userAction(c, func(sd *secretariatData, u *drafts.User) error {
 		plain, until, err := s.Service.CreateSignInLink(ctx(c), u.ID, s.SignInLinkTTL)
 		if err != nil {
 			return err

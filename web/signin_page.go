@@ -11,7 +11,7 @@ import (
 
 // Signing in and out: the sign-in page (GET and POST /signin), the page of
 // a one-time sign-in link (GET and POST /signin/link) and POST /signout;
-// the home page (GET /) sends the user to one or the documents.
+// the home page (GET /) sends the user to sign in, or to the documents.
 
 func (s *Server) home(c echo.Context) error {
 	if user(c) == nil {

@@ -14,26 +14,27 @@ import (
 
 type statusData struct {
 	Version  *drafts.Version
-	Links    docLinks
 	Statuses []string
 }
 
 var provisionStatuses = []string{drafts.ProvisionPending, drafts.ProvisionBracketed, drafts.ProvisionAgreedAdRef, drafts.ProvisionAgreed}
 
 func (s *Server) statusPage(c echo.Context) error {
-	p, d, err := s.docPage(c, "Provision status")
+	p, d, err := s.formsPage(c, "Provision status", func(l docLinks) bool { return l.Status },
+		"only the chair of the document's body may set provision statuses")
 	if err != nil {
-		return err
-	}
-	if err := chairOnly(d, p.Links.Status, "set provision statuses"); err != nil {
 		return err
 	}
 	v, err := s.pathVersion(c, d)
 	if err != nil {
 		return err
 	}
-	p.Data = &statusData{Version: v, Links: s.links(c, d), Statuses: provisionStatuses}
-	return s.render(c, http.StatusOK, "statuses", p)
+	return s.statusesPage(c, p, d, v, http.StatusOK)
+}
+
+func (s *Server) statusesPage(c echo.Context, p *Page, d *drafts.Document, v *drafts.Version, status int) error {
+	p.Data = &statusData{Version: v, Statuses: provisionStatuses}
+	return s.render(c, status, "statuses", p)
 }
 
 func (s *Server) setStatuses(c echo.Context) error {
@@ -64,8 +65,7 @@ func (s *Server) setStatuses(c echo.Context) error {
 	}
 	if failed != nil {
 		p.Error = failed
-		p.Data = &statusData{Version: v, Links: s.links(c, d), Statuses: provisionStatuses}
-		return s.render(c, httpStatus(failed), "statuses", p)
+		return s.statusesPage(c, p, d, v, httpStatus(failed))
 	}
 	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/documents/%s/versions/%d", d.ID, v.Number))
 }

@@ -12,7 +12,6 @@ import (
 
 type versionData struct {
 	Version *drafts.Version
-	Links   docLinks
 }
 
 func (s *Server) version(c echo.Context) error {
@@ -24,7 +23,7 @@ func (s *Server) version(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	p.Data = &versionData{Version: v, Links: s.links(c, d)}
+	p.Data = &versionData{Version: v}
 	return s.render(c, http.StatusOK, "version", p)
 }
 
@@ -33,11 +32,9 @@ func (s *Server) versionPDF(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	against := 0
-	if a := c.QueryParam("against"); a != "" {
-		if against, err = versionNumber(a, "against"); err != nil {
-			return err
-		}
+	against, err := queryVersion(c, "against", 0)
+	if err != nil {
+		return err
 	}
 	pdf, err := s.Service.VersionPDF(ctx(c), c.Param("doc"), n, against)
 	if err != nil {

@@ -16,7 +16,6 @@ import (
 
 type versionsData struct {
 	Items []*drafts.Version
-	Links docLinks
 	// Revise: the user may publish a revised text.
 	Revise bool
 }
@@ -30,21 +29,14 @@ func (s *Server) versions(c echo.Context) error {
 }
 
 func (s *Server) versionsPage(c echo.Context, p *Page, d *drafts.Document, status int) error {
-	var all []*drafts.Version
-	opt := drafts.ListOptions{Limit: 500}
-	for i := 0; i < 20; i++ {
-		page, err := s.Service.ListVersions(ctx(c), d.ID, opt)
-		if err != nil {
-			return err
-		}
-		all = append(all, page.Items...)
-		if page.NextCursor == "" {
-			break
-		}
-		opt.Cursor = page.NextCursor
+	all, err := listAll(func(opt drafts.ListOptions) (*drafts.Page[*drafts.Version], error) {
+		return s.Service.ListVersions(ctx(c), d.ID, opt)
+	})
+	if err != nil {
+		return err
 	}
-	vd := &versionsData{Items: all, Links: s.links(c, d)}
-	vd.Revise = vd.Links.Merge && s.may(c, drafts.ActVersionCreate, d.Resource())
+	vd := &versionsData{Items: all}
+	vd.Revise = p.Links.Merge && s.may(c, drafts.ActVersionCreate, d.Resource())
 	if vd.Revise && p.Form["text"] == "" {
 		head, err := s.Service.GetVersion(ctx(c), d.ID, d.Head)
 		if err != nil {
