@@ -99,6 +99,7 @@ func numbers(vs ...*drafts.Version) map[string]string {
 	return m
 }
 
+// excerpt is the first n characters of s, with an ellipsis if it is longer.
 func excerpt(s string, n int) string {
 	r := []rune(s)
 	if len(r) > n {

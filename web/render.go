@@ -169,13 +169,7 @@ var funcs = template.FuncMap{
 		}
 		return s
 	},
-	"excerpt": func(s string, n int) string {
-		r := []rune(s)
-		if len(r) > n {
-			return string(r[:n]) + "…"
-		}
-		return s
-	},
+	"excerpt": excerpt,
 	"contains": func(list []string, s string) bool {
 		for _, x := range list {
 			if x == s {
