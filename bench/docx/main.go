@@ -20,7 +20,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"runtime"
 	"strconv"
 	"time"
@@ -32,12 +31,7 @@ import (
 	"chancery/internal/corpus"
 )
 
-func main() {
-	if err := run(os.Args[1:], os.Stdout); err != nil {
-		fmt.Fprintln(os.Stderr, "docx bench:", err)
-		os.Exit(1)
-	}
-}
+func main() { harness.Main("docx bench", run) }
 
 var kinds = []string{"export-text", "export-changes", "import-text", "import-changes"}
 

@@ -33,12 +33,7 @@ import (
 	"chancery/render"
 )
 
-func main() {
-	if err := run(os.Args[1:], os.Stdout); err != nil {
-		fmt.Fprintln(os.Stderr, "render bench:", err)
-		os.Exit(1)
-	}
-}
+func main() { harness.Main("render bench", run) }
 
 func run(args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("render-bench", flag.ContinueOnError)
