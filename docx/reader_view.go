@@ -30,7 +30,19 @@ type view struct {
 // change rejected) or edited (every change accepted) text, and gives each
 // its markup.
 func buildView(paras []*xpara, edited bool, st styles, nb *numbering) *view {
-	v := &view{edited: edited}
+	v := &view{edited: edited, groups: joinParagraphs(paras, edited)}
+	count := newCounter(nb)
+	for _, g := range v.groups {
+		v.markGroup(g, paras[g.paras[len(g.paras)-1]], st, count)
+	}
+	return v
+}
+
+// joinParagraphs groups the xparas into the paragraphs of a view, each
+// with its text: a paragraph mark inserted (rejected) or deleted
+// (accepted) joins a paragraph to the next.
+func joinParagraphs(paras []*xpara, edited bool) []*group {
+	var groups []*group
 	var g *group
 	var b strings.Builder
 	for i, p := range paras {
@@ -44,65 +56,67 @@ func buildView(paras []*xpara, edited bool, st styles, nb *numbering) *view {
 				b.WriteString(pc.text)
 			}
 		}
-		// A mark inserted (rejected) or deleted (accepted) joins this
-		// paragraph to the next.
 		if (edited && p.markDel) || (!edited && p.markIns) {
 			if i < len(paras)-1 {
 				continue
 			}
 		}
 		g.text = b.String()
-		v.groups = append(v.groups, g)
+		groups = append(groups, g)
 		g = nil
 	}
-	count := newCounter(nb)
-	for _, g := range v.groups {
-		last := paras[g.paras[len(g.paras)-1]]
-		styleID, num := last.style, last.num
-		if !edited && last.hasOld {
-			styleID, num = last.oldStyle, last.oldNum
-		}
-		role, lvl := st.role(styleID)
-		g.role = role
-		if !num.set {
-			num = st.numbering(styleID)
-		}
-		text := cleanText(g.text)
-		if role == roleTitle || role == roleSkip {
-			if styleID == styleSymbol && v.symbol == "" && text != "" {
-				v.symbol = strings.ReplaceAll(text, "\n", " ")
-			}
-			if role == roleTitle && v.title == "" && text != "" {
-				v.title = strings.ReplaceAll(text, "\n", " ")
-			}
-			g.skip = true
-			continue
-		}
-		label, format := count.next(num)
-		if text == "" {
-			g.skip = true
-			continue
-		}
-		switch {
-		case role == roleHeading:
-			if label != "" {
-				text = label + " " + text
-			}
-			if numberedHeading(text) && !strings.HasPrefix(styleID, styleMarkedHeading) {
-				g.markup = text // "Rule 3. Consensus": the words say it is a heading
-			} else {
-				g.markup = strings.Repeat("#", lvl) + " " + text
-			}
-		case label != "":
-			g.markup = withLabel(label, format, text)
-		default:
-			g.markup = normalizeMarker(text)
-		}
-		if g.markup == "" {
-			g.skip = true
-		}
+	return groups
+}
+
+// markGroup gives a paragraph of the view its role and markup from the
+// style and numbering of last, the xpara whose mark ends it (as they were
+// before a change, in the original view), counting its number with count.
+// The document's symbol and title lines, and empty paragraphs, are not
+// provisions: they are skipped.
+func (v *view) markGroup(g *group, last *xpara, st styles, count *counter) {
+	styleID, num := last.style, last.num
+	if !v.edited && last.hasOld {
+		styleID, num = last.oldStyle, last.oldNum
 	}
-	return v
+	role, lvl := st.role(styleID)
+	g.role = role
+	if !num.set {
+		num = st.numbering(styleID)
+	}
+	text := cleanText(g.text)
+	if role == roleTitle || role == roleSkip {
+		if styleID == styleSymbol && v.symbol == "" && text != "" {
+			v.symbol = strings.ReplaceAll(text, "\n", " ")
+		}
+		if role == roleTitle && v.title == "" && text != "" {
+			v.title = strings.ReplaceAll(text, "\n", " ")
+		}
+		g.skip = true
+		return
+	}
+	label, format := count.next(num)
+	if text == "" {
+		g.skip = true
+		return
+	}
+	switch {
+	case role == roleHeading:
+		if label != "" {
+			text = label + " " + text
+		}
+		if numberedHeading(text) && !strings.HasPrefix(styleID, styleMarkedHeading) {
+			g.markup = text // "Rule 3. Consensus": the words say it is a heading
+		} else {
+			g.markup = strings.Repeat("#", lvl) + " " + text
+		}
+	case label != "":
+		g.markup = withLabel(label, format, text)
+	default:
+		g.markup = normalizeMarker(text)
+	}
+	if g.markup == "" {
+		g.skip = true
+	}
 }
 
 var (
