@@ -2,7 +2,6 @@ package api_test
 
 import (
 	"bytes"
-	"chancery/internal/accessrule"
 	"context"
 	"encoding/json"
 	"io/fs"
@@ -15,6 +14,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"chancery/internal/accessrule"
 
 	"chancery/api"
 	"chancery/diffing"

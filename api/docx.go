@@ -3,7 +3,6 @@ package api
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"mime"
@@ -240,30 +239,6 @@ func readWordRequest(c echo.Context, allowed []string) ([]byte, map[string]strin
 	return file, fields, nil
 }
 
-func readAllBody(r io.Reader) ([]byte, error) {
-	data, err := io.ReadAll(r)
-	if err != nil {
-		if e := bodyError(err); e != nil {
-			return nil, e
-		}
-		return nil, drafts.WrapError(drafts.EMALFORMED, err, "could not read the request body")
-	}
-	return data, nil
-}
-
-// bodyError maps a body over the size limit to ETOOLARGE.
-func bodyError(err error) error {
-	var tooLarge *http.MaxBytesError
-	if errors.As(err, &tooLarge) {
-		return drafts.Errorf(drafts.ETOOLARGE, "request body too large")
-	}
-	var he *echo.HTTPError
-	if errors.As(err, &he) {
-		return he
-	}
-	return nil
-}
-
 // exportWord answers a GET with a .docx.
 func (s *Server) exportWord(c echo.Context, path string) error {
 	ctx := c.Request().Context()
@@ -294,15 +269,9 @@ func (s *Server) exportWord(c echo.Context, path string) error {
 		}
 		name = fileName(doc.Symbol, n, "")
 	case "/v1/documents/:doc/versions/:n/diff":
-		n, err := versionParam(c, "version", c.Param("n"))
+		n, m, err := diffVersions(c)
 		if err != nil {
 			return err
-		}
-		m := n - 1
-		if a := c.QueryParam("against"); a != "" {
-			if m, err = versionParam(c, "against", a); err != nil {
-				return err
-			}
 		}
 		if m < 1 {
 			return &drafts.Error{Code: drafts.EINVALID, Message: "against: version 1 has no predecessor; give ?against=", Fields: []drafts.FieldError{{Field: "against", Message: "required"}}}
@@ -316,11 +285,9 @@ func (s *Server) exportWord(c echo.Context, path string) error {
 		}
 		name = fileName(doc.Symbol, n, fmt.Sprintf("-changes-from-v%d", m))
 	default:
-		n := 0
-		if q := c.QueryParam("version"); q != "" {
-			if n, err = versionParam(c, "version", q); err != nil {
-				return err
-			}
+		n, err := queryVersion(c, "version", 0)
+		if err != nil {
+			return err
 		}
 		comp, v, err := s.Service.Compile(ctx, doc.ID, n)
 		if err != nil {

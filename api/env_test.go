@@ -2,7 +2,6 @@ package api_test
 
 import (
 	"bytes"
-	fixtures "chancery/internal/corpus"
 	"context"
 	"fmt"
 	"net/http"
@@ -11,6 +10,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	fixtures "chancery/internal/corpus"
 
 	"chancery/api"
 	"chancery/api/apitest"

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"chancery/internal/httpstatus"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -15,6 +14,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"chancery/drafts"
+	"chancery/internal/httpstatus"
 )
 
 // leak matches what must never reach a client: a storage key (the

@@ -16,8 +16,5 @@ func (s *Server) renumber(c echo.Context) error {
 		return err
 	}
 	v, err := s.Service.RenumberVersion(c.Request().Context(), c.Param("doc"), req)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusCreated, versionResponse{Version: v, Text: v.Text()})
+	return sendVersion(c, http.StatusCreated, v, err)
 }

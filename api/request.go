@@ -32,17 +32,9 @@ func bind(c echo.Context, v any) error {
 			return drafts.Errorf(drafts.EMEDIATYPE, "send the body as application/json (Content-Type: application/json)")
 		}
 	}
-	body, err := io.ReadAll(c.Request().Body)
+	body, err := readAllBody(c.Request().Body)
 	if err != nil {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			return drafts.Errorf(drafts.ETOOLARGE, "request body too large")
-		}
-		var he *echo.HTTPError
-		if errors.As(err, &he) {
-			return he
-		}
-		return drafts.WrapError(drafts.EMALFORMED, err, "could not read the request body")
+		return err
 	}
 	if !utf8.Valid(body) {
 		// encoding/json would quietly turn invalid bytes into U+FFFD.
@@ -143,6 +135,23 @@ var refused = map[reflect.Type]map[string]bool{
 	reflect.TypeFor[drafts.Operation](): {"id": true},
 }
 
+// accepted lists, per request type that embeds a domain type, the only
+// fields clients may send; the others are the server's, and so is any
+// field the domain type gains until it is listed here.
+var accepted = map[reflect.Type]map[string]bool{
+	reflect.TypeFor[createDocumentRequest](): {"symbol": true, "title": true, "kind": true, "body": true,
+		"language": true, "visibility": true, "text": true},
+}
+
+// takes reports whether a request of type t takes the field named key.
+func takes(t reflect.Type, key string) bool {
+	if refused[t][key] {
+		return false
+	}
+	allowed, ok := accepted[t]
+	return !ok || allowed[key]
+}
+
 // decodeValue decodes raw into v, refusing object keys v's struct types do
 // not define, and naming the field (path, e.g. "operations[2].op") of any
 // value that does not fit.
@@ -182,7 +191,7 @@ func decodeValue(raw json.RawMessage, v reflect.Value, path string) error {
 		for _, k := range keys {
 			name := joinPath(path, k)
 			idx, ok := fields[k]
-			if !ok || refused[t][k] {
+			if !ok || !takes(t, k) {
 				return unknownField(name, k)
 			}
 			if err := decodeValue(obj[k], v.FieldByIndex(idx), name); err != nil {
@@ -328,4 +337,75 @@ func sinceParam(v string) (drafts.EventsSince, error) {
 	return drafts.EventsSince{}, &drafts.Error{Code: drafts.EINVALID,
 		Message: "since: an event's sequence number (e.g. 42) or an RFC 3339 time (e.g. 2026-12-01T17:00:00Z)",
 		Fields:  []drafts.FieldError{{Field: "since", Message: "a sequence number or an RFC 3339 time"}}}
+}
+
+// listOptions reads ?limit=&cursor=.
+func listOptions(c echo.Context) (drafts.ListOptions, error) {
+	opt := drafts.ListOptions{Cursor: c.QueryParam("cursor")}
+	if l := c.QueryParam("limit"); l != "" {
+		n, err := strconv.Atoi(l)
+		if err != nil || n < 1 || n > 500 {
+			return opt, &drafts.Error{Code: drafts.EMALFORMED, Message: "limit: a whole number from 1 to 500",
+				Fields: []drafts.FieldError{{Field: "limit", Message: "1 to 500"}}}
+		}
+		opt.Limit = n
+	}
+	return opt, nil
+}
+
+// ifMatch returns the client's If-Match ETag, unquoted ("" if none).
+func ifMatch(c echo.Context) string {
+	v := strings.TrimSpace(c.Request().Header.Get("If-Match"))
+	if v == "*" {
+		return ""
+	}
+	v = strings.TrimPrefix(v, "W/")
+	if u, err := strconv.Unquote(v); err == nil {
+		return u
+	}
+	return v
+}
+
+func readAllBody(r io.Reader) ([]byte, error) {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		if e := bodyError(err); e != nil {
+			return nil, e
+		}
+		return nil, drafts.WrapError(drafts.EMALFORMED, err, "could not read the request body")
+	}
+	return data, nil
+}
+
+// bodyError maps a body over the size limit to ETOOLARGE.
+func bodyError(err error) error {
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) {
+		return drafts.Errorf(drafts.ETOOLARGE, "request body too large")
+	}
+	var he *echo.HTTPError
+	if errors.As(err, &he) {
+		return he
+	}
+	return nil
+}
+
+// queryVersion reads the version number of the query parameter name, def
+// when the request gives none.
+func queryVersion(c echo.Context, name string, def int) (int, error) {
+	q := c.QueryParam(name)
+	if q == "" {
+		return def, nil
+	}
+	return versionParam(c, name, q)
+}
+
+// diffVersions reads the two versions of a diff: the path's (:n) and
+// ?against=, by default the one before it.
+func diffVersions(c echo.Context) (n, against int, err error) {
+	if n, err = versionParam(c, "version", c.Param("n")); err != nil {
+		return 0, 0, err
+	}
+	against, err = queryVersion(c, "against", n-1)
+	return n, against, err
 }

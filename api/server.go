@@ -18,6 +18,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"chancery/drafts"
+	"chancery/internal/clientip"
 )
 
 // Server serves the API. Set the fields, then call Open.
@@ -98,16 +99,7 @@ func (s *Server) build() {
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError
 	// Only trusted proxies may speak for the client's address.
-	if len(s.TrustedProxies) > 0 {
-		var opts []echo.TrustOption
-		for _, n := range s.TrustedProxies {
-			opts = append(opts, echo.TrustIPRange(n))
-		}
-		opts = append(opts, echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false))
-		e.IPExtractor = echo.ExtractIPFromXFFHeader(opts...)
-	} else {
-		e.IPExtractor = echo.ExtractIPDirect()
-	}
+	e.IPExtractor = clientip.Extractor(s.TrustedProxies)
 	e.Use(middleware.RequestIDWithConfig(middleware.RequestIDConfig{
 		Generator: func() string { return drafts.RandomID(16) },
 	}))

@@ -56,38 +56,26 @@ func tokenize(s string, dst []string) []string {
 const asciiClass = "pppppppppsssssppppppppppppppppppspppppppppppppppwwwwwwwwwwpppppppwwwwwwwwwwwwwwwwwwwwwwwwwwppppppwwwwwwwwwwwwwwwwwwwwwwwwwwppppp"
 
 // wordEnd returns the end of the word that goes on at j.
-func wordEnd(s string, j int) int {
-	for j < len(s) {
-		c := s[j]
-		if c < utf8.RuneSelf {
-			if asciiClass[c] != 'w' {
-				break
-			}
-			j++
-			continue
-		}
-		r, sz := utf8.DecodeRuneInString(s[j:])
-		if !isWordRune(r) || isUnspaced(r) {
-			break
-		}
-		j += sz
-	}
-	return j
-}
+func wordEnd(s string, j int) int { return runEnd(s, j, 'w') }
 
 // spaceEnd returns the end of the white space that goes on at j.
-func spaceEnd(s string, j int) int {
+func spaceEnd(s string, j int) int { return runEnd(s, j, 's') }
+
+// runEnd returns the end of the run of one class of characters that goes
+// on at j: word characters (class 'w', not of a script written without
+// spaces) or white space ('s'), as asciiClass classes them.
+func runEnd(s string, j int, class byte) int {
 	for j < len(s) {
 		c := s[j]
 		if c < utf8.RuneSelf {
-			if asciiClass[c] != 's' {
+			if asciiClass[c] != class {
 				break
 			}
 			j++
 			continue
 		}
 		r, sz := utf8.DecodeRuneInString(s[j:])
-		if !unicode.IsSpace(r) {
+		if class == 'w' && (!isWordRune(r) || isUnspaced(r)) || class == 's' && !unicode.IsSpace(r) {
 			break
 		}
 		j += sz

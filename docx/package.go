@@ -37,6 +37,36 @@ type rel struct {
 // openPackage checks data as a .docx and reads its XML parts, refusing
 // what a .docx must not hold.
 func (w *Word) openPackage(data []byte) (*pkg, error) {
+	zr, err := w.openZip(data)
+	if err != nil {
+		return nil, err
+	}
+	p, err := w.readParts(zr)
+	if err != nil {
+		return nil, err
+	}
+	ct, ok := p.parts["[Content_Types].xml"]
+	if !ok {
+		return nil, invalid("not a .docx (a zip archive without [Content_Types].xml)")
+	}
+	if bytes.Contains(ct, []byte(macroContentType)) {
+		return nil, invalid("the file is macro-enabled (.docm or .dotm); save it as a Word Document (.docx) without macros")
+	}
+	if err := p.checkRelsInside(); err != nil {
+		return nil, err
+	}
+	if err := p.findMain(); err != nil {
+		return nil, err
+	}
+	if !bytes.Contains(ct, []byte(mainContentType)) && !bytes.Contains(ct, []byte(templateMainType)) {
+		return nil, invalid("not a Word document (the package is another kind of Office file)")
+	}
+	return p, nil
+}
+
+// openZip checks the file's size and kind and opens it as a zip archive
+// of at most maxEntries entries.
+func (w *Word) openZip(data []byte) (*zip.Reader, error) {
 	if int64(len(data)) > w.maxFile {
 		return nil, invalid("the file is %d bytes; the limit is %d", len(data), w.maxFile)
 	}
@@ -53,6 +83,13 @@ func (w *Word) openPackage(data []byte) (*pkg, error) {
 	if len(zr.File) > w.maxEntries {
 		return nil, invalid("the file holds %d entries; the limit is %d", len(zr.File), w.maxEntries)
 	}
+	return zr, nil
+}
+
+// readParts reads every entry of the archive, within the bounds of the
+// decompressed size, and keeps the XML parts, each checked by checkXML.
+// It refuses macros and entries that decompress like a zip bomb.
+func (w *Word) readParts(zr *zip.Reader) (*pkg, error) {
 	p := &pkg{parts: map[string][]byte{}}
 	var total int64
 	for _, f := range zr.File {
@@ -68,51 +105,59 @@ func (w *Word) openPackage(data []byte) (*pkg, error) {
 		if f.FileInfo().IsDir() {
 			continue
 		}
-		rc, err := f.Open()
-		if err != nil {
-			return nil, invalid("%s cannot be read: %s", name, zipProblem(err))
-		}
 		keep := strings.HasSuffix(lower, ".xml") || strings.HasSuffix(lower, ".rels")
-		var buf bytes.Buffer
-		var dst io.Writer = io.Discard
-		if keep {
-			dst = &buf
-		}
-		n, err := io.Copy(dst, io.LimitReader(rc, w.maxUnzipped-total+1))
-		rc.Close()
-		total += n
-		if total > w.maxUnzipped {
-			return nil, invalid("the file decompresses to more than %d bytes: refused as a zip bomb", w.maxUnzipped)
-		}
-		if errors.Is(err, zip.ErrFormat) { // archive/zip stops an entry at its declared size
-			return nil, invalid("%s decompresses to more than the %d bytes its header says: refused as a zip bomb", name, f.UncompressedSize64)
-		}
+		data, err := w.readEntry(f, name, keep, &total)
 		if err != nil {
-			return nil, invalid("%s cannot be read: %s", name, zipProblem(err))
+			return nil, err
 		}
 		if keep {
-			if err := checkXML(name, buf.Bytes()); err != nil {
+			if err := checkXML(name, data); err != nil {
 				return nil, err
 			}
-			p.parts[name] = buf.Bytes()
+			p.parts[name] = data
 		}
 	}
-	ct, ok := p.parts["[Content_Types].xml"]
-	if !ok {
-		return nil, invalid("not a .docx (a zip archive without [Content_Types].xml)")
+	return p, nil
+}
+
+// readEntry decompresses the entry f (named name), adding its size to
+// total, and returns its bytes if keep is set. It refuses the file when
+// total passes maxUnzipped or the entry is larger than its header says.
+func (w *Word) readEntry(f *zip.File, name string, keep bool, total *int64) ([]byte, error) {
+	rc, err := f.Open()
+	if err != nil {
+		return nil, invalid("%s cannot be read: %s", name, zipProblem(err))
 	}
-	if bytes.Contains(ct, []byte(macroContentType)) {
-		return nil, invalid("the file is macro-enabled (.docm or .dotm); save it as a Word Document (.docx) without macros")
+	var buf bytes.Buffer
+	var dst io.Writer = io.Discard
+	if keep {
+		dst = &buf
 	}
-	// Every relationship must stay inside the file, hyperlinks excepted
-	// (they are never followed).
+	n, err := io.Copy(dst, io.LimitReader(rc, w.maxUnzipped-*total+1))
+	rc.Close()
+	*total += n
+	if *total > w.maxUnzipped {
+		return nil, invalid("the file decompresses to more than %d bytes: refused as a zip bomb", w.maxUnzipped)
+	}
+	if errors.Is(err, zip.ErrFormat) { // archive/zip stops an entry at its declared size
+		return nil, invalid("%s decompresses to more than the %d bytes its header says: refused as a zip bomb", name, f.UncompressedSize64)
+	}
+	if err != nil {
+		return nil, invalid("%s cannot be read: %s", name, zipProblem(err))
+	}
+	return buf.Bytes(), nil
+}
+
+// checkRelsInside refuses a package with a relationship to anything
+// outside the file, hyperlinks excepted (they are never followed).
+func (p *pkg) checkRelsInside() error {
 	for name, data := range p.parts {
 		if !strings.HasSuffix(name, ".rels") {
 			continue
 		}
 		rels, err := parseRels(name, data)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		for _, r := range rels {
 			if !strings.EqualFold(r.TargetMode, "External") {
@@ -122,25 +167,35 @@ func (w *Word) openPackage(data []byte) (*pkg, error) {
 			if kind == "hyperlink" {
 				continue
 			}
-			what := "an external " + kind
-			switch kind {
-			case "attachedTemplate":
-				what = "a remote template (attachedTemplate)"
-			case "image":
-				what = "a linked image"
-			case "oleObject":
-				what = "a linked object"
-			case "frame", "subDocument":
-				what = "a linked " + kind
-			}
 			// The target (a URL) is not repeated: it is the sender's, and
 			// error details never carry addresses.
-			return nil, invalid("the file refers to %s outside itself (in %s); such files are refused, and nothing in them is ever fetched", what, name)
+			return invalid("the file refers to %s outside itself (in %s); such files are refused, and nothing in them is ever fetched", externalKind(kind), name)
 		}
 	}
+	return nil
+}
+
+// externalKind says what an external relationship of a kind refers to.
+func externalKind(kind string) string {
+	switch kind {
+	case "attachedTemplate":
+		return "a remote template (attachedTemplate)"
+	case "image":
+		return "a linked image"
+	case "oleObject":
+		return "a linked object"
+	case "frame", "subDocument":
+		return "a linked " + kind
+	}
+	return "an external " + kind
+}
+
+// findMain sets p.main to the main document part the package's
+// relationships name, and refuses a package without one.
+func (p *pkg) findMain() error {
 	rels, err := parseRels("_rels/.rels", p.parts["_rels/.rels"])
 	if err != nil {
-		return nil, err
+		return err
 	}
 	for _, r := range rels {
 		if r.Type == relOfficeDocument || r.Type == relStrictOffice {
@@ -148,15 +203,12 @@ func (w *Word) openPackage(data []byte) (*pkg, error) {
 		}
 	}
 	if p.main == "" {
-		return nil, invalid("not a .docx (the package names no main document)")
+		return invalid("not a .docx (the package names no main document)")
 	}
 	if _, ok := p.parts[p.main]; !ok {
-		return nil, invalid("not a .docx (the main document %s is missing)", p.main)
+		return invalid("not a .docx (the main document %s is missing)", p.main)
 	}
-	if !bytes.Contains(ct, []byte(mainContentType)) && !bytes.Contains(ct, []byte(templateMainType)) {
-		return nil, invalid("not a Word document (the package is another kind of Office file)")
-	}
-	return p, nil
+	return nil
 }
 
 // partRels returns the relationships of a part (word/document.xml →

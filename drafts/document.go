@@ -13,6 +13,10 @@ import (
 // Document kinds.
 var documentKinds = []string{"road-map", "catalogue", "rules-of-procedure", "statement", "decision", "regulation", "other"}
 
+// DocumentKinds returns the kinds a document may be of, in the order a
+// form offers them.
+func DocumentKinds() []string { return slices.Clone(documentKinds) }
+
 // Document states.
 const (
 	StateDrafting    = "drafting"

@@ -42,69 +42,6 @@ var headingWords = []struct {
 // "6 bis" comes after 6, "6 ter" after 6 bis.
 var suffixes = []string{"bis", "ter", "quater", "quinquies", "sexies", "septies", "octies", "novies", "decies", "бис", "тер", "кватер"}
 
-// Number styles of a numbered heading.
-const (
-	styleArabic = iota
-	styleRoman
-	styleLetter // A, B, C (or А, Б, В)
-	styleWordCardinal
-	styleWordOrdinal
-	styleRuMasculine
-	styleRuFeminine
-	styleRuNeuter
-)
-
-// Letter case of a number written in words.
-const (
-	caseTitle = iota
-	caseLower
-	caseUpper
-)
-
-var (
-	enCardinals = strings.Fields("one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty")
-	enOrdinals  = strings.Fields("first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth")
-	ruStems     = strings.Fields("перв втор трет четвёрт пят шест седьм восьм девят десят одиннадцат двенадцат тринадцат четырнадцат пятнадцат шестнадцат семнадцат восемнадцат девятнадцат двадцат")
-	// ruLetters are the Cyrillic letters used to number annexes (without
-	// Ё, З, Й, О, Ч, Ъ, Ы, Ь, which are easily confused).
-	ruLetters = []rune("АБВГДЕЖИКЛМНПРСТУФХЦШЩЭЮЯ")
-)
-
-// ruOrdinal writes n (1..20) as a Russian ordinal of the given gender style.
-func ruOrdinal(n, style int) string {
-	stem := ruStems[n-1]
-	if n == 3 {
-		return map[int]string{styleRuMasculine: "третий", styleRuFeminine: "третья", styleRuNeuter: "третье"}[style]
-	}
-	switch style {
-	case styleRuFeminine:
-		return stem + "ая"
-	case styleRuNeuter:
-		return stem + "ое"
-	}
-	if n == 2 || n == 6 || n == 7 || n == 8 {
-		return stem + "ой"
-	}
-	return stem + "ый"
-}
-
-// numberWords maps a number written in words (lower case) to its value and style.
-var numberWords = func() map[string][2]int {
-	m := map[string][2]int{}
-	for i := range 20 {
-		m[enCardinals[i]] = [2]int{i + 1, styleWordCardinal}
-		m[enOrdinals[i]] = [2]int{i + 1, styleWordOrdinal}
-		for _, st := range []int{styleRuMasculine, styleRuFeminine, styleRuNeuter} {
-			w := ruOrdinal(i+1, st)
-			m[w] = [2]int{i + 1, st}
-			if strings.Contains(w, "ё") {
-				m[strings.ReplaceAll(w, "ё", "е")] = [2]int{i + 1, st}
-			}
-		}
-	}
-	return m
-}()
-
 // number is a provision's number taken apart: a numbered heading
 // ("Rule 6 bis.") or a paragraph's decimal number ("3.2.1 ").
 type number struct {
@@ -166,22 +103,7 @@ func scanWordHeading(s string) (number, int) {
 			}
 			end += sz
 		}
-		tok := s[i:end]
-		if v, ok := parseRoman(tok); ok && (len(tok) > 1 || tok == "I") {
-			n.parts, n.style = []int{v}, styleRoman
-		} else if end-i == size && unicode.IsUpper(r) {
-			v := letterValue(r)
-			if v == 0 {
-				return number{}, 0
-			}
-			n.parts, n.style = []int{v}, styleLetter
-		} else if w, ok := numberWords[strings.ToLower(tok)]; ok {
-			c, ok := wordCase(tok)
-			if !ok {
-				return number{}, 0
-			}
-			n.parts, n.style, n.wcase = []int{w[0]}, w[1], c
-		} else {
+		if !n.readLetters(s[i:end]) {
 			return number{}, 0
 		}
 		i = end
@@ -200,6 +122,34 @@ func scanWordHeading(s string) (number, int) {
 		i++
 	}
 	return n, i
+}
+
+// readLetters reads a numbered heading's number written in letters: a
+// roman number ("III", "I"), a capital letter ("A", "Б"), or a number in
+// words ("One", "первая"). It reports false for other words.
+func (n *number) readLetters(tok string) bool {
+	r, size := utf8.DecodeRuneInString(tok)
+	if v, ok := parseRoman(tok); ok && (len(tok) > 1 || tok == "I") {
+		n.parts, n.style = []int{v}, styleRoman
+		return true
+	}
+	if len(tok) == size && unicode.IsUpper(r) {
+		v := letterValue(r)
+		if v == 0 {
+			return false
+		}
+		n.parts, n.style = []int{v}, styleLetter
+		return true
+	}
+	if w, ok := numberWords[strings.ToLower(tok)]; ok {
+		c, ok := wordCase(tok)
+		if !ok {
+			return false
+		}
+		n.parts, n.style, n.wcase = []int{w[0]}, w[1], c
+		return true
+	}
+	return false
 }
 
 // wordHeading returns the length of the number of a numbered heading at
@@ -375,152 +325,4 @@ func (n *Nesting) Depth(kind, number string) int {
 	d := min(max(NumberDepth(number), 1), MaxDepth)
 	n.para = d
 	return d
-}
-
-// OpeningWords returns the length in bytes of the opening participle of a
-// preambular paragraph ("Recognizing", "Deeply concerned", "Bearing in
-// mind", "Руководствуясь"), which the forum prints in italics, or 0 when
-// the paragraph does not open with one ("The Heads of State …,").
-func OpeningWords(text string) int {
-	end := wordEnd(text, 0)
-	if end == 0 {
-		return 0
-	}
-	first := strings.ToLower(text[:end])
-	switch {
-	case first == "bearing" && strings.HasPrefix(text[end:], " in mind"):
-		return end + len(" in mind")
-	case strings.HasSuffix(first, "ly") && end < len(text) && text[end] == ' ':
-		// "Deeply concerned", "Firmly convinced"
-		if e2 := wordEnd(text, end+1); e2 > end+1 && participle(strings.ToLower(text[end+1:e2])) {
-			return e2
-		}
-		return 0
-	case first == "будучи" && end < len(text) && text[end] == ' ':
-		// "будучи убеждены", "будучи глубоко обеспокоены"
-		e := wordEnd(text, end+1)
-		if strings.HasSuffix(text[end+1:e], "о") && e < len(text) && text[e] == ' ' {
-			e = wordEnd(text, e+1)
-		}
-		return e
-	case participle(first):
-		return end
-	}
-	return 0
-}
-
-// wordEnd returns the end of the word of letters (and hyphens) at s[i:].
-func wordEnd(s string, i int) int {
-	for i < len(s) {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if !unicode.IsLetter(r) && r != '-' {
-			break
-		}
-		i += size
-	}
-	return i
-}
-
-// participle reports whether a word (lower case) looks like the opening
-// participle or adjective of a preambular paragraph.
-func participle(w string) bool {
-	if utf8.RuneCountInString(w) < 4 {
-		return false
-	}
-	for _, s := range []string{"ing", "ed", "ful", "ous", "ware", "ant", "ent", "я", "в", "ясь", "вшись", "будучи"} {
-		if strings.HasSuffix(w, s) {
-			return true
-		}
-	}
-	return false
-}
-
-// setKinds sets the kind of every provision from its number, then marks
-// the preamble (markPreamble): after operations or a merge changed numbers.
-func setKinds(ps []Provision) {
-	for i := range ps {
-		ps[i].Kind = kindOf(ps[i].Number)
-	}
-	markPreamble(ps)
-}
-
-// markPreamble makes the unnumbered paragraphs before the first numbered
-// paragraph or numbered heading preambular, when the text has one; with
-// none, they stay paragraphs.
-func markPreamble(ps []Provision) {
-	for i := range ps {
-		p := &ps[i]
-		if p.Number != "" && (p.Kind == KindParagraph || p.Kind == KindHeading && isWordNumber(p.Number)) {
-			for j := range ps[:i] {
-				if ps[j].Kind == KindParagraph && ps[j].Number == "" {
-					ps[j].Kind = KindPreamble
-				}
-			}
-			return
-		}
-	}
-}
-
-// roman numerals, canonical forms only, 1..3999.
-var romanValues = []struct {
-	s string
-	v int
-}{{"M", 1000}, {"CM", 900}, {"D", 500}, {"CD", 400}, {"C", 100}, {"XC", 90}, {"L", 50}, {"XL", 40}, {"X", 10}, {"IX", 9}, {"V", 5}, {"IV", 4}, {"I", 1}}
-
-func toRoman(v int) string {
-	var b strings.Builder
-	for _, r := range romanValues {
-		for v >= r.v {
-			b.WriteString(r.s)
-			v -= r.v
-		}
-	}
-	return b.String()
-}
-
-// parseRoman reads an upper-case roman numeral in its canonical form.
-func parseRoman(s string) (int, bool) {
-	if s == "" || len(s) > 15 {
-		return 0, false
-	}
-	v, i := 0, 0
-	for _, r := range romanValues {
-		for strings.HasPrefix(s[i:], r.s) {
-			v += r.v
-			i += len(r.s)
-		}
-	}
-	if i != len(s) || v == 0 || v > 3999 || toRoman(v) != s {
-		return 0, false
-	}
-	return v, true
-}
-
-// letterValue is the place of a capital letter in its alphabet (A is 1,
-// Б is 2), or 0.
-func letterValue(r rune) int {
-	if r >= 'A' && r <= 'Z' {
-		return int(r-'A') + 1
-	}
-	for i, l := range ruLetters {
-		if l == r {
-			return i + 1
-		}
-	}
-	return 0
-}
-
-// wordCase tells how a number written in words is capitalised.
-func wordCase(tok string) (int, bool) {
-	switch tok {
-	case strings.ToLower(tok):
-		return caseLower, true
-	case strings.ToUpper(tok):
-		return caseUpper, true
-	}
-	r, size := utf8.DecodeRuneInString(tok)
-	if unicode.IsUpper(r) && tok[size:] == strings.ToLower(tok[size:]) {
-		return caseTitle, true
-	}
-	return 0, false
 }

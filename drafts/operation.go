@@ -67,95 +67,18 @@ func (o Operation) Validate() error {
 // that point (ENOTFOUND otherwise, as EINVALID naming the operation). The
 // ending of the text is kept and separators are restored with FixGaps.
 func ApplyOperations(ps []Provision, ops []Operation, newID func() string, lim Limits) ([]Provision, error) {
-	out := make([]Provision, len(ps))
-	copy(out, ps)
+	t := &opText{out: make([]Provision, len(ps)), newID: newID, lim: lim}
+	copy(t.out, ps)
 	ending := ""
-	if len(out) > 0 {
-		ending = out[len(out)-1].Gap
-	}
-	index := func(id string) int {
-		for i := range out {
-			if out[i].ID == id {
-				return i
-			}
-		}
-		return -1
+	if len(t.out) > 0 {
+		ending = t.out[len(t.out)-1].Gap
 	}
 	for n, o := range ops {
-		fail := func(format string, args ...any) error {
-			msg := fmt.Sprintf(format, args...)
-			return &Error{Code: EINVALID, Message: fmt.Sprintf("operation %d (%s): %s", n+1, o.Op, msg),
-				Fields: []FieldError{{Field: fmt.Sprintf("operations[%d]", n), Message: msg}}}
-		}
-		if err := o.Validate(); err != nil {
-			return nil, fail("%s", ErrorMessage(err))
-		}
-		after := -1
-		if o.After != "" && (o.Op == OpInsert || o.Op == OpMove) {
-			if after = index(o.After); after < 0 {
-				return nil, fail("no provision %q to insert after", o.After)
-			}
-		}
-		switch o.Op {
-		case OpReplace:
-			i := index(o.Provision)
-			if i < 0 {
-				return nil, fail("no provision %q", o.Provision)
-			}
-			number := out[i].Number
-			if o.Number != nil {
-				if err := checkMarker(*o.Number, o.Text); err != nil {
-					return nil, fail("%s", err)
-				}
-				number = *o.Number
-			}
-			if err := CheckProvisionText(number, o.Text, lim); err != nil {
-				return nil, fail("%s", ErrorMessage(err))
-			}
-			out[i].Text, out[i].Number, out[i].Kind = o.Text, number, kindOf(number)
-		case OpInsert:
-			news, err := ParseProvisions(o.Text, lim)
-			if err != nil {
-				return nil, fail("%s", ErrorMessage(err))
-			}
-			for k := range news {
-				news[k].ID = newID()
-				news[k].Gap = "\n\n"
-			}
-			if o.ID != "" {
-				if len(news) != 1 {
-					return nil, fail("an id can be given to one inserted provision only")
-				}
-				if index(o.ID) >= 0 {
-					return nil, fail("provision %q exists already", o.ID)
-				}
-				news[0].ID = o.ID
-			}
-			if len(out)+len(news) > lim.orDefault().MaxProvisions {
-				return nil, fail("the text would have more than %d provisions", lim.orDefault().MaxProvisions)
-			}
-			at := after + 1
-			out = append(out[:at], append(news, out[at:]...)...)
-		case OpDelete:
-			i := index(o.Provision)
-			if i < 0 {
-				return nil, fail("no provision %q", o.Provision)
-			}
-			out = append(out[:i], out[i+1:]...)
-		case OpMove:
-			i := index(o.Provision)
-			if i < 0 {
-				return nil, fail("no provision %q", o.Provision)
-			}
-			p := out[i]
-			out = append(out[:i], out[i+1:]...)
-			at := 0
-			if o.After != "" {
-				at = index(o.After) + 1
-			}
-			out = append(out[:at], append([]Provision{p}, out[at:]...)...)
+		if err := t.apply(o, operationFailure(n, o)); err != nil {
+			return nil, err
 		}
 	}
+	out := t.out
 	if len(out) == 0 {
 		return nil, Errorf(EINVALID, "the operations delete every provision")
 	}
@@ -165,6 +88,119 @@ func ApplyOperations(ps []Provision, ops []Operation, newID func() string, lim L
 	FixGaps(out, ending)
 	setKinds(out)
 	return out, nil
+}
+
+// failFunc makes the error of an operation that cannot apply, from the
+// reason in words.
+type failFunc func(format string, args ...any) error
+
+// operationFailure returns the failFunc of the n-th operation o (from 0):
+// EINVALID naming the operation, with the reason as the message of the
+// field operations[n].
+func operationFailure(n int, o Operation) failFunc {
+	return func(format string, args ...any) error {
+		msg := fmt.Sprintf(format, args...)
+		return &Error{Code: EINVALID, Message: fmt.Sprintf("operation %d (%s): %s", n+1, o.Op, msg),
+			Fields: []FieldError{{Field: fmt.Sprintf("operations[%d]", n), Message: msg}}}
+	}
+}
+
+// opText is a text being changed by ApplyOperations.
+type opText struct {
+	out   []Provision
+	newID func() string
+	lim   Limits
+}
+
+// index returns the index of the provision id, or -1.
+func (t *opText) index(id string) int {
+	for i := range t.out {
+		if t.out[i].ID == id {
+			return i
+		}
+	}
+	return -1
+}
+
+// apply checks and applies one operation.
+func (t *opText) apply(o Operation, fail failFunc) error {
+	if err := o.Validate(); err != nil {
+		return fail("%s", ErrorMessage(err))
+	}
+	after := -1
+	if o.After != "" && (o.Op == OpInsert || o.Op == OpMove) {
+		if after = t.index(o.After); after < 0 {
+			return fail("no provision %q to insert after", o.After)
+		}
+	}
+	if o.Op == OpInsert {
+		return t.insert(o, after, fail)
+	}
+	i := t.index(o.Provision)
+	if i < 0 {
+		return fail("no provision %q", o.Provision)
+	}
+	switch o.Op {
+	case OpReplace:
+		return t.replace(i, o, fail)
+	case OpDelete:
+		t.out = append(t.out[:i], t.out[i+1:]...)
+	case OpMove:
+		p := t.out[i]
+		t.out = append(t.out[:i], t.out[i+1:]...)
+		at := 0
+		if o.After != "" {
+			at = t.index(o.After) + 1
+		}
+		t.out = append(t.out[:at], append([]Provision{p}, t.out[at:]...)...)
+	}
+	return nil
+}
+
+// replace gives the provision at i the operation's text, and its number
+// if the operation has one.
+func (t *opText) replace(i int, o Operation, fail failFunc) error {
+	number := t.out[i].Number
+	if o.Number != nil {
+		if err := checkMarker(*o.Number, o.Text); err != nil {
+			return fail("%s", err)
+		}
+		number = *o.Number
+	}
+	if err := CheckProvisionText(number, o.Text, t.lim); err != nil {
+		return fail("%s", ErrorMessage(err))
+	}
+	t.out[i].Text, t.out[i].Number, t.out[i].Kind = o.Text, number, kindOf(number)
+	return nil
+}
+
+// insert puts the provisions of the operation's text after the provision
+// at after (-1: at the start), with new ids, or the id the operation gives
+// its one provision.
+func (t *opText) insert(o Operation, after int, fail failFunc) error {
+	news, err := ParseProvisions(o.Text, t.lim)
+	if err != nil {
+		return fail("%s", ErrorMessage(err))
+	}
+	for k := range news {
+		news[k].ID = t.newID()
+		news[k].Gap = "\n\n"
+	}
+	if o.ID != "" {
+		if len(news) != 1 {
+			return fail("an id can be given to one inserted provision only")
+		}
+		if t.index(o.ID) >= 0 {
+			return fail("provision %q exists already", o.ID)
+		}
+		news[0].ID = o.ID
+	}
+	if most := t.lim.orDefault().MaxProvisions; len(t.out)+len(news) > most {
+		return fail("the text would have more than %d provisions", most)
+	}
+	at := after + 1
+	t.out = append(t.out[:at], append(news, t.out[at:]...)...)
+	return nil
 }
 
 // Operations turns a diff into the operations that make its new text from

@@ -25,103 +25,147 @@ import (
 func Renumber(ps []Provision) ([]Provision, int) {
 	out := make([]Provision, len(ps))
 	copy(out, ps)
-	const paraLevel = 7 // below every heading
-	var headingAt [paraLevel]int
-	for i := range headingAt {
-		headingAt[i] = -1
+	rn := &renumberer{seqs: map[string]*headingSeq{}}
+	for i := range rn.headingAt {
+		rn.headingAt[i] = -1
 	}
-	// boundary reports whether a heading of a level above level came after at.
-	boundary := func(level, at int) bool {
-		for l := 1; l < level && l < paraLevel; l++ {
-			if headingAt[l] > at {
-				return true
-			}
-		}
-		return false
-	}
-	type seq struct {
-		last, at, style int
-	}
-	seqs := map[string]*seq{}
-	type frame struct {
-		old string // the old number (parts and suffix) this frame stands for
-		new []int
-		at  int
-	}
-	var stack []frame
-	changed := 0
 	for i := range out {
 		p := &out[i]
 		switch {
 		case p.Kind == KindHeading:
-			level := HeadingLevel(p.Number)
-			if level <= 0 || level >= paraLevel {
-				continue
-			}
-			num, n := scanWordHeading(p.Number)
-			if n > 0 && n == len(p.Number) && len(num.parts) == 1 {
-				key := strings.ToLower(num.keyword)
-				st := seqs[key]
-				v, style := num.parts[0], num.style
-				if st != nil {
-					v, style = reread(num, st.style)
-				}
-				nv := v
-				if st != nil && (!boundary(level, st.at) || v != 1 || num.suffix != "") {
-					nv = st.last + 1
-				}
-				if st == nil {
-					st = &seq{style: style}
-					seqs[key] = st
-				}
-				st.last, st.at = nv, i
-				if text, ok := writeNumber(nv, style, num); ok {
-					if s := num.keyword + " " + text + num.punct; s != p.Number {
-						p.Number = s
-						changed++
-					}
-				}
-			}
-			headingAt[level] = i
+			rn.heading(i, p)
 		case p.Kind == KindParagraph && p.Number != "":
-			num, n := paragraphNumber(p.Number + " ")
-			if n != len(p.Number) || len(num.parts) > MaxDepth {
-				continue
-			}
-			d := len(num.parts)
-			parent := num.parts[:d-1]
-			if d > 1 {
-				if len(stack) >= d-1 && stack[d-2].old == firstParts(num.token, d-1) {
-					parent = stack[d-2].new
-				} else {
-					// No parent in the text: the decimal number stands
-					// under its number as written.
-					stack = stack[:0]
-					end := 0
-					for k := 1; k < d; k++ {
-						end += strings.IndexByte(num.token[end:], '.')
-						stack = append(stack, frame{old: num.token[:end], new: num.parts[:k], at: i})
-						end++
-					}
-				}
-			}
-			v := num.parts[d-1]
-			nv := v
-			if len(stack) >= d {
-				prev := stack[d-1]
-				if !boundary(paraLevel, prev.at) || v != 1 || num.suffix != "" {
-					nv = prev.new[d-1] + 1
-				}
-			}
-			np := append(append([]int{}, parent...), nv)
-			stack = append(stack[:d-1], frame{old: num.token + num.suffix, new: np, at: i})
-			if s := joinInts(np) + num.punct; s != p.Number {
-				p.Number = s
-				changed++
-			}
+			rn.paragraph(i, p)
 		}
 	}
-	return out, changed
+	return out, rn.changed
+}
+
+// renumberParaLevel is the level of paragraphs, below every heading, in
+// renumberer.headingAt.
+const renumberParaLevel = 7
+
+// renumberer follows the sequences of numbers of a text in order, for
+// Renumber.
+type renumberer struct {
+	// headingAt is where the last heading of each level stood.
+	headingAt [renumberParaLevel]int
+	// seqs are the sequences of numbered headings, by keyword (lower case).
+	seqs map[string]*headingSeq
+	// stack holds the paragraph numbers the next decimal numbers stand
+	// under: stack[k] is the last number of depth k+1.
+	stack   []paraFrame
+	changed int // how many numbers changed
+}
+
+// headingSeq is the sequence of one heading word: its last new number,
+// where it stood, and the sequence's number style.
+type headingSeq struct {
+	last, at, style int
+}
+
+// paraFrame is a paragraph number in the renumberer's stack: its old
+// number as written (parts and suffix), its new parts, and where it stood.
+type paraFrame struct {
+	old string
+	new []int
+	at  int
+}
+
+// boundary reports whether a heading of a level above level came after at.
+func (rn *renumberer) boundary(level, at int) bool {
+	for l := 1; l < level && l < renumberParaLevel; l++ {
+		if rn.headingAt[l] > at {
+			return true
+		}
+	}
+	return false
+}
+
+// heading renumbers the heading p, at index i, in the sequence of its
+// word: one more than the last, unless the text starts the sequence again
+// at 1 after a heading of a higher level.
+func (rn *renumberer) heading(i int, p *Provision) {
+	level := HeadingLevel(p.Number)
+	if level <= 0 || level >= renumberParaLevel {
+		return
+	}
+	num, n := scanWordHeading(p.Number)
+	if n > 0 && n == len(p.Number) && len(num.parts) == 1 {
+		key := strings.ToLower(num.keyword)
+		st := rn.seqs[key]
+		v, style := num.parts[0], num.style
+		if st != nil {
+			v, style = reread(num, st.style)
+		}
+		nv := v
+		if st != nil && (!rn.boundary(level, st.at) || v != 1 || num.suffix != "") {
+			nv = st.last + 1
+		}
+		if st == nil {
+			st = &headingSeq{style: style}
+			rn.seqs[key] = st
+		}
+		st.last, st.at = nv, i
+		if text, ok := writeNumber(nv, style, num); ok {
+			rn.set(p, num.keyword+" "+text+num.punct)
+		}
+	}
+	rn.headingAt[level] = i
+}
+
+// paragraph renumbers the numbered paragraph p, at index i: one more than
+// the last of its depth under the same parent, the parent's new number
+// before it, unless the text starts again at 1 after a heading.
+func (rn *renumberer) paragraph(i int, p *Provision) {
+	num, n := paragraphNumber(p.Number + " ")
+	if n != len(p.Number) || len(num.parts) > MaxDepth {
+		return
+	}
+	d := len(num.parts)
+	parent := rn.parent(i, num)
+	v := num.parts[d-1]
+	nv := v
+	if len(rn.stack) >= d {
+		prev := rn.stack[d-1]
+		if !rn.boundary(renumberParaLevel, prev.at) || v != 1 || num.suffix != "" {
+			nv = prev.new[d-1] + 1
+		}
+	}
+	np := append(append([]int{}, parent...), nv)
+	rn.stack = append(rn.stack[:d-1], paraFrame{old: num.token + num.suffix, new: np, at: i})
+	rn.set(p, joinInts(np)+num.punct)
+}
+
+// parent returns the new parts of the number a decimal number num (of the
+// paragraph at i) stands under: its parent's new number when the text
+// has the parent, else its own as written, which the stack then holds.
+func (rn *renumberer) parent(i int, num number) []int {
+	d := len(num.parts)
+	if d == 1 {
+		return num.parts[:0]
+	}
+	if len(rn.stack) >= d-1 && rn.stack[d-2].old == firstParts(num.token, d-1) {
+		return rn.stack[d-2].new
+	}
+	// No parent in the text: the decimal number stands under its number
+	// as written.
+	rn.stack = rn.stack[:0]
+	end := 0
+	for k := 1; k < d; k++ {
+		end += strings.IndexByte(num.token[end:], '.')
+		rn.stack = append(rn.stack, paraFrame{old: num.token[:end], new: num.parts[:k], at: i})
+		end++
+	}
+	return num.parts[:d-1]
+}
+
+// set gives p the number s, counting the change if it is one.
+func (rn *renumberer) set(p *Provision, s string) {
+	if s != p.Number {
+		p.Number = s
+		rn.changed++
+	}
 }
 
 // reread reads a heading's number in the style of its sequence: "V" is 5

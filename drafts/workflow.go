@@ -39,6 +39,24 @@ type CompiledProposal struct {
 	Justifications []string `json:"justifications,omitempty"`
 }
 
+// Counts returns how many proposals, and from how many delegations, the
+// compilation lists.
+func (c *Compilation) Counts() (proposals, delegations int) {
+	seenP := map[string]bool{}
+	seenD := map[string]bool{}
+	for _, e := range c.Entries {
+		for _, p := range e.Proposals {
+			for _, id := range p.Proposals {
+				seenP[id] = true
+			}
+			for _, d := range p.Delegations {
+				seenD[d] = true
+			}
+		}
+	}
+	return len(seenP), len(seenD)
+}
+
 // Adoption procedures and round states.
 const (
 	ProcedureConsensus = "consensus"

@@ -20,18 +20,11 @@ import (
 // font can show (or when the fallback font given to New is unusable),
 // and EINTERNAL when the PDF library fails.
 func (r *Renderer) AgreedPDF(w io.Writer, doc *drafts.Document, v *drafts.Version, round *drafts.AdoptionRound) error {
-	return safely(func() error { return r.agreedPDF(w, doc, v, round) })
+	return r.pdf("AgreedPDF", doc != nil && v != nil, func() error { return r.agreedPDF(w, doc, v, round) })
 }
 
 func (r *Renderer) agreedPDF(w io.Writer, doc *drafts.Document, v *drafts.Version, round *drafts.AdoptionRound) error {
-	if r.err != nil {
-		return r.err
-	}
-	if doc == nil || v == nil {
-		return drafts.Errorf(drafts.EINTERNAL, "render: AgreedPDF needs a document and versions")
-	}
 	d := r.newPDF(doc, doc.Title)
-	d.mastLeft = d.lab.body(doc.Body)
 	d.mastRight = d.lab.Date(v.CreatedAt)
 	if v.CreatedAt.IsZero() {
 		d.mastRight = ""

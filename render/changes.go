@@ -38,22 +38,15 @@ func changeBar() *bar { return &bar{x: barX, width: 1.4, color: colorBlack} }
 // font can show (or when the fallback font given to New is unusable),
 // and EINTERNAL when the PDF library fails.
 func (r *Renderer) ChangesPDF(w io.Writer, doc *drafts.Document, from, to *drafts.Version, diff *drafts.Diff) error {
-	return safely(func() error { return r.changesPDF(w, doc, from, to, diff) })
+	return r.pdf("ChangesPDF", doc != nil && from != nil && to != nil, func() error { return r.changesPDF(w, doc, from, to, diff) })
 }
 
 func (r *Renderer) changesPDF(w io.Writer, doc *drafts.Document, from, to *drafts.Version, diff *drafts.Diff) error {
-	if r.err != nil {
-		return r.err
-	}
-	if doc == nil || from == nil || to == nil {
-		return drafts.Errorf(drafts.EINTERNAL, "render: ChangesPDF needs a document and versions")
-	}
 	if diff == nil {
 		diff = &drafts.Diff{}
 	}
 	d := r.newPDF(doc, doc.Title)
 	l := d.lab
-	d.mastLeft = l.body(doc.Body)
 	if !to.CreatedAt.IsZero() {
 		d.mastRight = l.Date(to.CreatedAt)
 	}
@@ -119,9 +112,8 @@ func (d *pdfDoc) change(c *drafts.Change, from *drafts.Version, g gutters, brack
 	}
 	geo := g.geom(c.ProvisionKind, number)
 	base := plain(geo.face, geo.size)
-	moved := c.Moved || c.Kind == drafts.ChangeMoved
-	renumbered := (c.Renumbered || c.Kind == drafts.ChangeRenumbered) && oldNumber(c) != c.Number
-	modified := c.Modified || c.Kind == drafts.ChangeModified
+	f := facetsOf(c)
+	moved, renumbered, modified := f.moved, f.renumbered, f.modified
 
 	var label []string
 	var spans, marker []span
@@ -195,94 +187,117 @@ func (d *pdfDoc) movedFrom(c *drafts.Change, from *drafts.Version) string {
 // who proposed it. A tag never cuts a word: after a change inside a word
 // ("organi[s→z]ation") it waits for the word's end.
 func segmentSpans(segs []drafts.Segment, base style, tag func(drafts.Segment) string) []span {
-	var out []span
-	pending := ""
-	emitTag := func() {
-		if pending != "" {
-			// A no-break space keeps the tag with the word it follows.
-			out = append(out, span1("\u00a0["+pending+"]", tagStyle()))
-			pending = ""
-		}
-	}
+	sw := &spanWriter{base: base}
 	runs := segmentRuns(segs, tag)
 	for ri, run := range runs {
 		if !run.changed {
-			text := run.segs[0].Text
-			if pending != "" {
-				i := strings.IndexAny(text, " \n\t")
-				if i < 0 {
-					out = append(out, span1(text, base))
-					continue
-				}
-				out = append(out, span1(text[:i], base))
-				emitTag()
-				text = text[i:]
-			}
-			out = append(out, span1(text, base))
+			sw.equal(run.segs[0].Text)
 			continue
 		}
-		emitTag()
-		// Changes are whole words (see wholeWords): a struck word and the
-		// underlined one that replaces it ("shall [-prepare-][+draft+] the",
-		// "[-organisation-][+organization+].") get a space between them.
-		// A changed punctuation mark, such as a comma in place of a
-		// semicolon, is not a word and gets none.
-		wholeWords := true
-		for _, s := range run.segs {
-			if !hasWordChar(s.Text) {
-				wholeWords = false
-			}
-		}
-		var trail string
-		prevOp := ""
-		for si, s := range run.segs {
-			text := s.Text
-			if si == 0 {
-				// The space before an insertion or deletion is not part of
-				// it on paper: the underline starts at the word.
-				trimmed := strings.TrimLeft(text, " \n\t")
-				if lead := text[:len(text)-len(trimmed)]; lead != "" {
-					out = append(out, span1(lead, base))
-				}
-				text = trimmed
-			}
-			if si == len(run.segs)-1 {
-				trimmed := strings.TrimRight(text, " \n\t")
-				trail = text[len(trimmed):]
-				text = trimmed
-			}
-			if text == "" {
-				continue
-			}
-			if wholeWords && prevOp != "" && prevOp != s.Op && !startsWithSpace(text) && !endsWithSpace(out[len(out)-1].text) {
-				out = append(out, span{text: " ", st: base})
-			}
-			prevOp = s.Op
-			switch s.Op {
-			case drafts.SegInsert:
-				out = append(out, span1(text, insertedStyle(base)))
-			case drafts.SegDelete:
-				st := deletedStyle(base)
-				if !hasWordChar(text) {
-					// A struck full stop or comma looks like a kept one:
-					// bold, with a second stroke through it at the
-					// baseline.
-					st.face, st.deco = faceBold, decoStrikeMark
-				}
-				out = append(out, span1(text, st))
-			}
-		}
-		pending = run.tag
+		sw.emitTag()
+		trail := sw.changes(run.segs)
+		sw.pending = run.tag
 		midWord := trail == "" && ri+1 < len(runs) && !startsWithSpace(runs[ri+1].segs[0].Text)
 		if !midWord {
-			emitTag()
+			sw.emitTag()
 		}
 		if trail != "" {
-			out = append(out, span1(trail, base))
+			sw.out = append(sw.out, span1(trail, base))
 		}
 	}
-	emitTag()
-	return out
+	sw.emitTag()
+	return sw.out
+}
+
+// spanWriter makes the spans of segmentSpans.
+type spanWriter struct {
+	base    style
+	out     []span
+	pending string // the tag of the last run of changes, not yet written
+}
+
+// emitTag writes the pending tag, if any.
+func (sw *spanWriter) emitTag() {
+	if sw.pending != "" {
+		// A no-break space keeps the tag with the word it follows.
+		sw.out = append(sw.out, span1("\u00a0["+sw.pending+"]", tagStyle()))
+		sw.pending = ""
+	}
+}
+
+// equal writes unchanged text; a pending tag goes after its first word,
+// which ends the word a change was inside.
+func (sw *spanWriter) equal(text string) {
+	if sw.pending != "" {
+		i := strings.IndexAny(text, " \n\t")
+		if i < 0 {
+			sw.out = append(sw.out, span1(text, sw.base))
+			return
+		}
+		sw.out = append(sw.out, span1(text[:i], sw.base))
+		sw.emitTag()
+		text = text[i:]
+	}
+	sw.out = append(sw.out, span1(text, sw.base))
+}
+
+// changes writes a run of changed segments, without the white space it
+// starts with (written plain) and ends with (returned as trail): the
+// underline starts and stops at the words.
+func (sw *spanWriter) changes(segs []drafts.Segment) (trail string) {
+	base := sw.base
+	// Changes are whole words (see wholeWords): a struck word and the
+	// underlined one that replaces it ("shall [-prepare-][+draft+] the",
+	// "[-organisation-][+organization+].") get a space between them.
+	// A changed punctuation mark, such as a comma in place of a
+	// semicolon, is not a word and gets none.
+	wholeWords := true
+	for _, s := range segs {
+		if !hasWordChar(s.Text) {
+			wholeWords = false
+		}
+	}
+	prevOp := ""
+	for si, s := range segs {
+		text := s.Text
+		if si == 0 {
+			trimmed := strings.TrimLeft(text, " \n\t")
+			if lead := text[:len(text)-len(trimmed)]; lead != "" {
+				sw.out = append(sw.out, span1(lead, base))
+			}
+			text = trimmed
+		}
+		if si == len(segs)-1 {
+			trimmed := strings.TrimRight(text, " \n\t")
+			trail = text[len(trimmed):]
+			text = trimmed
+		}
+		if text == "" {
+			continue
+		}
+		if wholeWords && prevOp != "" && prevOp != s.Op && !startsWithSpace(text) && !endsWithSpace(sw.out[len(sw.out)-1].text) {
+			sw.out = append(sw.out, span{text: " ", st: base})
+		}
+		prevOp = s.Op
+		switch s.Op {
+		case drafts.SegInsert:
+			sw.out = append(sw.out, span1(text, insertedStyle(base)))
+		case drafts.SegDelete:
+			sw.out = append(sw.out, span1(text, changedDeletedStyle(base, text)))
+		}
+	}
+	return trail
+}
+
+// changedDeletedStyle is the style of deleted text: struck through, and a
+// struck full stop or comma, which would look like a kept one, bold, with
+// a second stroke through it at the baseline.
+func changedDeletedStyle(base style, text string) style {
+	st := deletedStyle(base)
+	if !hasWordChar(text) {
+		st.face, st.deco = faceBold, decoStrikeMark
+	}
+	return st
 }
 
 func endsWithSpace(s string) bool {

@@ -18,24 +18,17 @@ import (
 // font can show (or when the fallback font given to New is unusable),
 // and EINTERNAL when the PDF library fails.
 func (r *Renderer) CompilationPDF(w io.Writer, doc *drafts.Document, v *drafts.Version, c *drafts.Compilation) error {
-	return safely(func() error { return r.compilationPDF(w, doc, v, c) })
+	return r.pdf("CompilationPDF", doc != nil && v != nil, func() error { return r.compilationPDF(w, doc, v, c) })
 }
 
 func (r *Renderer) compilationPDF(w io.Writer, doc *drafts.Document, v *drafts.Version, c *drafts.Compilation) error {
-	if r.err != nil {
-		return r.err
-	}
-	if doc == nil || v == nil {
-		return drafts.Errorf(drafts.EINTERNAL, "render: CompilationPDF needs a document and versions")
-	}
 	if c == nil {
 		c = &drafts.Compilation{}
 	}
 	d := r.newPDF(doc, doc.Title)
 	l := d.lab
-	d.mastLeft = l.body(doc.Body)
 	d.mastRight = l.Date(r.creationDate())
-	np, nd := compilationCounts(c)
+	np, nd := c.Counts()
 	d.titleBlock(doc.Title, []string{
 		l.Pick("Compilation of proposals on ", "Подборка предложений к ") + l.versionShort(v),
 		l.Pick(plural(np, "open proposal", "open proposals")+" by "+plural(nd, "delegation", "delegations"),

@@ -1,6 +1,7 @@
 package render
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -90,20 +91,11 @@ func changeDelegations(c *drafts.Change) []string {
 	}
 	var out []string
 	for _, s := range c.Segments {
-		if s.Delegation != "" && !containsString(out, s.Delegation) {
+		if s.Delegation != "" && !slices.Contains(out, s.Delegation) {
 			out = append(out, s.Delegation)
 		}
 	}
 	return out
-}
-
-func containsString(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // segmentTag is the attribution shown after a changed segment: its own
@@ -160,6 +152,18 @@ func modifiedSegments(c *drafts.Change) []drafts.Segment {
 	}
 }
 
+// facets says what a change did to its provision besides its kind, or as
+// its kind: moved it, gave it another number, changed its words.
+type facets struct{ moved, renumbered, modified bool }
+
+func facetsOf(c *drafts.Change) facets {
+	return facets{
+		moved:      c.Moved || c.Kind == drafts.ChangeMoved,
+		renumbered: (c.Renumbered || c.Kind == drafts.ChangeRenumbered) && oldNumber(c) != c.Number,
+		modified:   c.Modified || c.Kind == drafts.ChangeModified,
+	}
+}
+
 // oldNumber is the number a provision had in the old text.
 func oldNumber(c *drafts.Change) string {
 	if c.OldNumber != "" {
@@ -179,7 +183,17 @@ func oldNumber(c *drafts.Change) string {
 // left as they are, so no word that did not change is ever marked. The
 // segments given are not modified.
 func wholeWords(segs []drafts.Segment) []drafts.Segment {
-	// items alternate between equal texts and changes.
+	items := wordItems(segs)
+	items, moved := widenToWords(items)
+	if !moved {
+		return segs
+	}
+	return itemSegments(items, len(segs))
+}
+
+// wordItems groups segments into items that alternate between equal texts
+// and changes.
+func wordItems(segs []drafts.Segment) []wordItem {
 	var items []wordItem
 	for _, s := range segs {
 		if s.Op == drafts.SegEqual {
@@ -196,6 +210,12 @@ func wholeWords(segs []drafts.Segment) []drafts.Segment {
 			it.ins = append(it.ins, s)
 		}
 	}
+	return items
+}
+
+// widenToWords moves into the changes around each equal text the parts of
+// words they begin or end inside of, and reports whether it moved any.
+func widenToWords(items []wordItem) ([]wordItem, bool) {
 	moved := false
 	for i := 0; i < len(items); i++ {
 		it := &items[i]
@@ -244,10 +264,13 @@ func wholeWords(segs []drafts.Segment) []drafts.Segment {
 		}
 		it.text = text[head:tail]
 	}
-	if !moved {
-		return segs
-	}
-	out := make([]drafts.Segment, 0, len(segs))
+	return items, moved
+}
+
+// itemSegments returns the segments of items (about n of them), joining
+// neighbours of one op and attribution and leaving out empty ones.
+func itemSegments(items []wordItem, n int) []drafts.Segment {
+	out := make([]drafts.Segment, 0, n)
 	add := func(s drafts.Segment) {
 		if s.Text == "" {
 			return

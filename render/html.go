@@ -35,22 +35,59 @@ func (r *Renderer) DiffHTML(w io.Writer, d *drafts.Diff) error {
 	return bw.Flush()
 }
 
+// writeHTMLChange writes one provision of DiffHTML: its div, a label
+// saying what happened to it, its number and its text with the changes.
 func writeHTMLChange(w *bufio.Writer, d *drafts.Diff, c *drafts.Change, nest *drafts.Nesting) {
-	moved := c.Moved || c.Kind == drafts.ChangeMoved
-	renumbered := (c.Renumbered || c.Kind == drafts.ChangeRenumbered) && oldNumber(c) != c.Number
-	modified := c.Modified || c.Kind == drafts.ChangeModified
+	f := facetsOf(c)
+	dels := changeDelegations(c)
+	w.WriteString(`<div class="` + esc(strings.Join(htmlClasses(c, f, nest), " ")) + `" data-provision="` + esc(c.Provision) + `"`)
+	by := ""
+	if len(dels) > 0 {
+		w.WriteString(` data-delegations="` + esc(strings.Join(dels, " ")) + `"`)
+		by = ` <span class="delegation">[` + esc(strings.Join(dels, ", ")) + `]</span>`
+	}
+	w.WriteString(">")
+	switch c.Kind {
+	case drafts.ChangeInserted:
+		w.WriteString(`<p class="change-label">Inserted ` + esc(placeAfter(d, c.After, "at the start")) + by + "</p>")
+		w.WriteString("<ins" + proposedBy(strings.Join(dels, ", ")) + ">" + numberHTML(c.Number) + esc(c.Text) + "</ins></div>\n")
+		return
+	case drafts.ChangeDeleted:
+		w.WriteString(`<p class="change-label">Deleted` + by + "</p>")
+		w.WriteString("<del" + proposedBy(strings.Join(dels, ", ")) + ">" + numberHTML(oldNumber(c)) + esc(c.OldText) + "</del></div>\n")
+		return
+	}
+	if f.moved {
+		w.WriteString(`<p class="change-label">Moved ` + esc(placeAfter(d, c.After, "to the start")) + by + "</p>")
+	}
+	if f.renumbered {
+		w.WriteString(`<span class="number"><del class="number-old">` + esc(oldNumber(c)) + `</del> → <ins class="number-new">` + esc(c.Number) + "</ins></span> ")
+	} else {
+		w.WriteString(numberHTML(c.Number))
+	}
+	if !f.modified {
+		w.WriteString(esc(c.Text) + "</div>\n")
+		return
+	}
+	writeHTMLSegments(w, c)
+	w.WriteString("</div>\n")
+}
+
+// htmlClasses are the classes of a provision's div in DiffHTML: its kind,
+// its changes, a heading's level, and its depth.
+func htmlClasses(c *drafts.Change, f facets, nest *drafts.Nesting) []string {
 	classes := []string{"provision", c.ProvisionKind}
 	switch c.Kind {
 	case drafts.ChangeInserted, drafts.ChangeDeleted, drafts.ChangeUnchanged:
 		classes = append(classes, c.Kind)
 	default:
-		if modified {
+		if f.modified {
 			classes = append(classes, drafts.ChangeModified)
 		}
-		if moved {
+		if f.moved {
 			classes = append(classes, drafts.ChangeMoved)
 		}
-		if renumbered {
+		if f.renumbered {
 			classes = append(classes, drafts.ChangeRenumbered)
 		}
 	}
@@ -64,70 +101,52 @@ func writeHTMLChange(w *bufio.Writer, d *drafts.Diff, c *drafts.Change, nest *dr
 	if dc := depthClass(nest, c.ProvisionKind, number); dc != "" {
 		classes = append(classes, dc)
 	}
-	w.WriteString(`<div class="` + esc(strings.Join(classes, " ")) + `" data-provision="` + esc(c.Provision) + `"`)
-	dels := changeDelegations(c)
-	if len(dels) > 0 {
-		w.WriteString(` data-delegations="` + esc(strings.Join(dels, " ")) + `"`)
+	return classes
+}
+
+// placeAfter says where a provision now stands: "after 3", or start when
+// it is first.
+func placeAfter(d *drafts.Diff, after, start string) string {
+	if after == "" {
+		return start
 	}
-	w.WriteString(">")
-	by := ""
-	if len(dels) > 0 {
-		by = ` <span class="delegation">[` + esc(strings.Join(dels, ", ")) + `]</span>`
+	return "after " + diffRef(d, after)
+}
+
+// proposedBy is the attributes of an <ins> or <del> proposed by the
+// delegations del ("" for none).
+func proposedBy(del string) string {
+	if del == "" {
+		return ""
 	}
-	attrs := func(del string) string {
-		if del == "" {
-			return ""
-		}
-		return ` data-delegation="` + esc(del) + `" title="Proposed by ` + esc(del) + `"`
-	}
-	switch c.Kind {
-	case drafts.ChangeInserted:
-		where := "at the start"
-		if c.After != "" {
-			where = "after " + diffRef(d, c.After)
-		}
-		w.WriteString(`<p class="change-label">Inserted ` + esc(where) + by + "</p>")
-		w.WriteString("<ins" + attrs(strings.Join(dels, ", ")) + ">" + numberHTML(c.Number) + esc(c.Text) + "</ins></div>\n")
-		return
-	case drafts.ChangeDeleted:
-		w.WriteString(`<p class="change-label">Deleted` + by + "</p>")
-		w.WriteString("<del" + attrs(strings.Join(dels, ", ")) + ">" + numberHTML(oldNumber(c)) + esc(c.OldText) + "</del></div>\n")
-		return
-	}
-	if moved {
-		where := "to the start"
-		if c.After != "" {
-			where = "after " + diffRef(d, c.After)
-		}
-		w.WriteString(`<p class="change-label">Moved ` + esc(where) + by + "</p>")
-	}
-	switch {
-	case renumbered:
-		w.WriteString(`<span class="number"><del class="number-old">` + esc(oldNumber(c)) + `</del> → <ins class="number-new">` + esc(c.Number) + "</ins></span> ")
-	default:
-		w.WriteString(numberHTML(c.Number))
-	}
-	if !modified {
-		w.WriteString(esc(c.Text) + "</div>\n")
-		return
-	}
-	runs := segmentRuns(modifiedSegments(c), func(s drafts.Segment) string { return segmentTag(s, c) })
-	for _, run := range runs {
-		for _, s := range run.segs {
-			switch s.Op {
-			case drafts.SegInsert:
-				w.WriteString("<ins" + attrs(run.tag) + ">" + esc(s.Text) + "</ins>")
-			case drafts.SegDelete:
-				w.WriteString("<del" + attrs(run.tag) + ">" + esc(s.Text) + "</del>")
-			default:
-				w.WriteString(esc(s.Text))
-			}
-		}
+	return ` data-delegation="` + esc(del) + `" title="Proposed by ` + esc(del) + `"`
+}
+
+// writeHTMLSegments writes a modified provision's words: insertions in
+// <ins>, deletions in <del>, and after each run of changes the
+// delegation that proposed it.
+func writeHTMLSegments(w *bufio.Writer, c *drafts.Change) {
+	for _, run := range segmentRuns(modifiedSegments(c), func(s drafts.Segment) string { return segmentTag(s, c) }) {
+		writeHTMLSegmentList(w, run.segs, proposedBy(run.tag))
 		if run.changed && run.tag != "" {
 			w.WriteString(`<sup class="delegation" title="Proposed by ` + esc(run.tag) + `">` + esc(run.tag) + "</sup>")
 		}
 	}
-	w.WriteString("</div>\n")
+}
+
+// writeHTMLSegmentList writes segments, insertions in <ins> and deletions
+// in <del> with the attributes attrs.
+func writeHTMLSegmentList(w *bufio.Writer, segs []drafts.Segment, attrs string) {
+	for _, s := range segs {
+		switch s.Op {
+		case drafts.SegInsert:
+			w.WriteString("<ins" + attrs + ">" + esc(s.Text) + "</ins>")
+		case drafts.SegDelete:
+			w.WriteString("<del" + attrs + ">" + esc(s.Text) + "</del>")
+		default:
+			w.WriteString(esc(s.Text))
+		}
+	}
 }
 
 // numberHTML is a provision's marker in a span, followed by a space; a
@@ -172,7 +191,7 @@ func (r *Renderer) CompilationHTML(w io.Writer, doc *drafts.Document, v *drafts.
 	}
 	bw := bufio.NewWriter(w)
 	bw.WriteString(`<div class="compilation" data-document="` + esc(doc.ID) + `" data-version="` + strconv.Itoa(v.Number) + `">` + "\n")
-	np, nd := compilationCounts(c)
+	np, nd := c.Counts()
 	bw.WriteString(`<p class="compilation-meta"><span class="symbol">` + esc(doc.Symbol) + `</span> <span class="title">` + esc(doc.Title) + `</span>: ` +
 		esc(proposalsSummary(v.Number, np, nd)) + "</p>\n")
 	var nest drafts.Nesting
@@ -230,19 +249,9 @@ func writeHTMLProposal(w *bufio.Writer, v *drafts.Version, e *drafts.Compilation
 	}
 	w.WriteString("</p>")
 	attrs := ` data-delegation="` + esc(tag) + `" title="Proposed by ` + esc(tag) + `"`
-	segs := proposalSegments(e, cp)
-	if len(segs) > 0 {
+	if segs := proposalSegments(e, cp); len(segs) > 0 {
 		w.WriteString(`<div class="proposal-text">`)
-		for _, s := range segs {
-			switch s.Op {
-			case drafts.SegInsert:
-				w.WriteString("<ins" + attrs + ">" + esc(s.Text) + "</ins>")
-			case drafts.SegDelete:
-				w.WriteString("<del" + attrs + ">" + esc(s.Text) + "</del>")
-			default:
-				w.WriteString(esc(s.Text))
-			}
-		}
+		writeHTMLSegmentList(w, segs, attrs)
 		w.WriteString("</div>")
 	}
 	for i, j := range cp.Justifications {
@@ -256,23 +265,6 @@ func writeHTMLProposal(w *bufio.Writer, v *drafts.Version, e *drafts.Compilation
 		w.WriteString(esc(j) + "</p>")
 	}
 	w.WriteString("</div>\n")
-}
-
-// compilationCounts returns the number of proposals and of delegations in c.
-func compilationCounts(c *drafts.Compilation) (proposals, delegations int) {
-	seenP := map[string]bool{}
-	seenD := map[string]bool{}
-	for _, e := range c.Entries {
-		for _, p := range e.Proposals {
-			for _, id := range p.Proposals {
-				seenP[id] = true
-			}
-			for _, d := range p.Delegations {
-				seenD[d] = true
-			}
-		}
-	}
-	return len(seenP), len(seenD)
 }
 
 func proposalsSummary(version, proposals, delegations int) string {

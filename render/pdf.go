@@ -107,9 +107,11 @@ type pdfDoc struct {
 	}
 }
 
-// newPDF starts a PDF for doc with the given title (its metadata).
+// newPDF starts a PDF for doc with the given title (its metadata), the
+// owning body under the forum's name.
 func (r *Renderer) newPDF(doc *drafts.Document, title string) *pdfDoc {
 	d := &pdfDoc{r: r, lab: labelsFor(doc.Language), symbol: doc.Symbol}
+	d.mastLeft = d.lab.body(doc.Body)
 	d.forum = r.forum
 	if !r.forumSet {
 		d.forum = d.lab.forum()

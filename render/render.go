@@ -131,6 +131,22 @@ func (r *Renderer) creationDate() time.Time {
 	}
 }
 
+// pdf runs write, which makes the PDF the method named method makes, if
+// the renderer is usable (else its error) and the method was given what
+// it needs (ready; else EINTERNAL). A panic of the PDF library becomes
+// EINTERNAL.
+func (r *Renderer) pdf(method string, ready bool, write func() error) error {
+	return safely(func() error {
+		if r.err != nil {
+			return r.err
+		}
+		if !ready {
+			return drafts.Errorf(drafts.EINTERNAL, "render: %s needs a document and versions", method)
+		}
+		return write()
+	})
+}
+
 // safely runs f, turning a panic of the PDF library into EINTERNAL.
 func safely(f func() error) (err error) {
 	defer func() {

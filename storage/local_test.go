@@ -34,8 +34,11 @@ func TestLocal_SharedAcceptance(t *testing.T) {
 	storagetest.AcceptanceTest(t, func(*testing.T) drafts.ObjectStore { return l })
 }
 
+// TestOpenLocal is not parallel: it closes a store and opens it again at
+// once, and a child process that another test starts meanwhile shares the
+// lock's open file description until its program starts, so the store
+// would briefly seem in use.
 func TestOpenLocal(t *testing.T) {
-	t.Parallel()
 	t.Run("InUse", func(t *testing.T) {
 		dir := t.TempDir()
 		first := MustOpenLocal(t, dir)
@@ -182,8 +185,9 @@ func TestLocal_IgnoresForeignFiles(t *testing.T) {
 
 // TestLocal_RemovesCrashLeftovers: temporary files a crash left behind are
 // deleted when the store is opened again; objects and foreign files stay.
+//
+// It is not parallel, for the reason TestOpenLocal gives.
 func TestLocal_RemovesCrashLeftovers(t *testing.T) {
-	t.Parallel()
 	ctx := context.Background()
 	dir := t.TempDir()
 	l := MustOpenLocal(t, dir)

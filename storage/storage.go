@@ -36,6 +36,7 @@ package storage
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"chancery/drafts"
@@ -116,4 +117,13 @@ func Open(ctx context.Context, cfg Config) (Bucket, error) {
 	default:
 		return nil, drafts.Errorf(drafts.EINVALID, "unknown storage type %q (want %q or %q)", cfg.Type, TypeLocal, TypeS3)
 	}
+}
+
+// contextError wraps a context's error as EUNAVAILABLE; errors.Is still
+// finds context.Canceled or context.DeadlineExceeded in it.
+func contextError(err error) error {
+	if errors.Is(err, context.DeadlineExceeded) {
+		return drafts.WrapError(drafts.EUNAVAILABLE, err, "storage request timed out")
+	}
+	return drafts.WrapError(drafts.EUNAVAILABLE, err, "storage request canceled")
 }

@@ -55,25 +55,21 @@ func (p *Page) English() bool { return p.L != "ru" }
 
 // errorSummary is ErrorSummary for any error.
 func (l Lang) errorSummary(err error) string {
-	switch drafts.ErrorCode(err) {
-	case drafts.EINVALID:
-		return l.T("Not accepted: please correct what is named below.")
-	case drafts.ECONFLICT:
-		return l.T("Not possible: it exists already, or the state has changed.")
-	case drafts.EFORBIDDEN:
-		return l.T("Your role does not allow this.")
-	case drafts.ENOTFOUND:
-		return l.T("Not found, or not open to you.")
-	case drafts.EPRECONDITION:
-		return l.T("It changed since you opened the page: reload it and try again.")
-	case drafts.EUNAVAILABLE, drafts.ETOOMANY:
-		return l.T("The service is busy or cannot reach its storage: try again shortly.")
-	case drafts.ETOOLARGE:
-		return l.T("Too large.")
-	case drafts.EUNAUTHORIZED:
-		return l.T("Please sign in again.")
-	case drafts.EMALFORMED, drafts.EMEDIATYPE:
-		return l.T("The request could not be read.")
+	summaries := map[string]string{
+		drafts.EINVALID:      l.T("Not accepted: please correct what is named below."),
+		drafts.ECONFLICT:     l.T("Not possible: it exists already, or the state has changed."),
+		drafts.EFORBIDDEN:    l.T("Your role does not allow this."),
+		drafts.ENOTFOUND:     l.T("Not found, or not open to you."),
+		drafts.EPRECONDITION: l.T("It changed since you opened the page: reload it and try again."),
+		drafts.EUNAVAILABLE:  l.T("The service is busy or cannot reach its storage: try again shortly."),
+		drafts.ETOOMANY:      l.T("The service is busy or cannot reach its storage: try again shortly."),
+		drafts.ETOOLARGE:     l.T("Too large."),
+		drafts.EUNAUTHORIZED: l.T("Please sign in again."),
+		drafts.EMALFORMED:    l.T("The request could not be read."),
+		drafts.EMEDIATYPE:    l.T("The request could not be read."),
+	}
+	if s, ok := summaries[drafts.ErrorCode(err)]; ok {
+		return s
 	}
 	return l.T("Something went wrong on the server.")
 }
@@ -173,13 +169,7 @@ var funcs = template.FuncMap{
 		}
 		return s
 	},
-	"excerpt": func(s string, n int) string {
-		r := []rune(s)
-		if len(r) > n {
-			return string(r[:n]) + "…"
-		}
-		return s
-	},
+	"excerpt": excerpt,
 	"contains": func(list []string, s string) bool {
 		for _, x := range list {
 			if x == s {
@@ -243,4 +233,12 @@ func parsePages() map[string]*template.Template {
 		pages[name] = t
 	}
 	return pages
+}
+
+// may reports whether the user may perform action on res, to decide which
+// links and forms a page shows. It is a hint for the page only: the
+// service checks the policy itself in every method.
+func (s *Server) may(c echo.Context, action string, res drafts.Resource) bool {
+	u := user(c)
+	return u != nil && s.Auth != nil && s.Auth.Authorize(u.Subject(), action, res) == nil
 }

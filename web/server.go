@@ -7,7 +7,6 @@
 package web
 
 import (
-	"chancery/internal/httpstatus"
 	"context"
 	"crypto/subtle"
 	"embed"
@@ -28,6 +27,8 @@ import (
 	"github.com/labstack/echo/v4/middleware"
 
 	"chancery/drafts"
+	"chancery/internal/clientip"
+	"chancery/internal/httpstatus"
 )
 
 //go:embed templates/*.html
@@ -105,15 +106,7 @@ func (s *Server) build() {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError
-	e.IPExtractor = echo.ExtractIPDirect()
-	if len(s.TrustedProxies) > 0 {
-		var opts []echo.TrustOption
-		for _, n := range s.TrustedProxies {
-			opts = append(opts, echo.TrustIPRange(n))
-		}
-		opts = append(opts, echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false))
-		e.IPExtractor = echo.ExtractIPFromXFFHeader(opts...)
-	}
+	e.IPExtractor = clientip.Extractor(s.TrustedProxies)
 	s.failures = newFailures(s.SignInFailures, time.Minute)
 	e.Use(s.recoverPanics)
 	e.Use(s.secureHeaders)

@@ -20,40 +20,18 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"os/exec"
 	"runtime"
-	"runtime/metrics"
-	"slices"
 	"strconv"
-	"strings"
-	"sync/atomic"
-	"syscall"
 	"time"
 
+	"chancery/bench/internal/harness"
 	"chancery/diffing"
 	"chancery/docx"
 	"chancery/drafts"
 	"chancery/internal/corpus"
 )
 
-func main() {
-	if err := run(os.Args[1:], os.Stdout); err != nil {
-		fmt.Fprintln(os.Stderr, "docx bench:", err)
-		os.Exit(1)
-	}
-}
-
-type result struct {
-	Kind       string `json:"kind"`
-	Bytes      int    `json:"bytes"`
-	MedianNS   int64  `json:"median_ns"`
-	MinNS      int64  `json:"min_ns"`
-	AllocBytes uint64 `json:"alloc_bytes"`
-	Allocs     uint64 `json:"allocs"`
-	PeakHeap   uint64 `json:"peak_heap"`
-	MaxRSSKB   int64  `json:"max_rss_kb"`
-}
+func main() { harness.Main("docx bench", run) }
 
 var kinds = []string{"export-text", "export-changes", "import-text", "import-changes"}
 
@@ -72,26 +50,11 @@ func run(args []string, out io.Writer) error {
 		}
 		return json.NewEncoder(out).Encode(res)
 	}
-	self, err := os.Executable()
+	results, err := harness.Children(kinds, func(k string) []string {
+		return []string{"-provisions", strconv.Itoa(*provisions), "-n", strconv.Itoa(*n), "-kind", k}
+	})
 	if err != nil {
 		return err
-	}
-	var results []result
-	for _, k := range kinds {
-		cmd := exec.Command(self, "-provisions", strconv.Itoa(*provisions), "-n", strconv.Itoa(*n), "-kind", k)
-		cmd.Stderr = os.Stderr
-		data, err := cmd.Output()
-		if err != nil {
-			return fmt.Errorf("%s: %w", k, err)
-		}
-		var res result
-		if err := json.Unmarshal(data, &res); err != nil {
-			return fmt.Errorf("%s: %w", k, err)
-		}
-		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-			res.MaxRSSKB = ru.Maxrss
-		}
-		results = append(results, res)
 	}
 	fmt.Fprintf(out, "%d provisions, %d runs per kind, GOMAXPROCS=%d, %s\n", *provisions, *n, runtime.GOMAXPROCS(0), runtime.Version())
 	fmt.Fprintf(out, "%-15s %8s %10s %10s %9s %9s %10s %10s\n", "kind", ".docx KiB", "median", "fastest", "MiB/run", "allocs", "peak heap", "peak RSS")
@@ -103,18 +66,20 @@ func run(args []string, out io.Writer) error {
 	return nil
 }
 
-func measure(kind string, provisions, n int) (result, error) {
+// measure runs one kind n times on the fixture and reports its times, its
+// allocations and the peak live heap, and the size of the .docx.
+func measure(kind string, provisions, n int) (harness.Result, error) {
 	doc, v1, v2, diff, err := fixture(provisions)
 	if err != nil {
-		return result{}, err
+		return harness.Result{}, err
 	}
 	w := docx.New()
 	var clean, tracked bytes.Buffer
 	if err := w.TextWord(&clean, doc, v1, nil); err != nil {
-		return result{}, err
+		return harness.Result{}, err
 	}
 	if err := w.ChangesWord(&tracked, doc, v1, v2, diff); err != nil {
-		return result{}, err
+		return harness.Result{}, err
 	}
 	var buf bytes.Buffer
 	size := 0
@@ -131,67 +96,39 @@ func measure(kind string, provisions, n int) (result, error) {
 			return err
 		case "import-text":
 			size = clean.Len()
-			f, err := w.ReadWord(clean.Bytes())
-			if err == nil && len(f.Edited) != len(v1.Provisions) {
-				err = fmt.Errorf("read %d provisions, want %d", len(f.Edited), len(v1.Provisions))
-			}
-			return err
+			return importText(w, clean.Bytes(), v1)
 		case "import-changes":
 			size = tracked.Len()
-			f, err := w.ReadWord(tracked.Bytes())
-			if err != nil {
-				return err
-			}
-			ops, err := f.Operations(v1.Provisions, drafts.Limits{})
-			if err == nil && len(ops) == 0 {
-				err = fmt.Errorf("no operations")
-			}
-			return err
+			return importChanges(w, tracked.Bytes(), v1)
 		}
 		return fmt.Errorf("unknown kind %q", kind)
 	}
-	if err := once(); err != nil {
-		return result{}, err
+	res, err := harness.Measure(kind, n, once, harness.SampleLiveHeap)
+	res.Bytes = size
+	return res, err
+}
+
+// importText reads the clean .docx of v back.
+func importText(w *docx.Word, data []byte, v *drafts.Version) error {
+	f, err := w.ReadWord(data)
+	if err == nil && len(f.Edited) != len(v.Provisions) {
+		err = fmt.Errorf("read %d provisions, want %d", len(f.Edited), len(v.Provisions))
 	}
-	runtime.GC()
-	var peak atomic.Uint64
-	stop := make(chan struct{})
-	done := make(chan struct{})
-	go func() { // sample the live heap
-		defer close(done)
-		s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
-		for {
-			metrics.Read(s)
-			if v := s[0].Value.Uint64(); v > peak.Load() {
-				peak.Store(v)
-			}
-			select {
-			case <-stop:
-				return
-			case <-time.After(100 * time.Microsecond):
-			}
-		}
-	}()
-	var before, after runtime.MemStats
-	runtime.ReadMemStats(&before)
-	times := make([]time.Duration, 0, n)
-	for range n {
-		start := time.Now()
-		if err := once(); err != nil {
-			return result{}, err
-		}
-		times = append(times, time.Since(start))
+	return err
+}
+
+// importChanges reads the tracked .docx and derives the operations that
+// make its text from v.
+func importChanges(w *docx.Word, data []byte, v *drafts.Version) error {
+	f, err := w.ReadWord(data)
+	if err != nil {
+		return err
 	}
-	runtime.ReadMemStats(&after)
-	close(stop)
-	<-done
-	slices.Sort(times)
-	return result{
-		Kind: kind, Bytes: size, MedianNS: int64(times[len(times)/2]), MinNS: int64(times[0]),
-		AllocBytes: (after.TotalAlloc - before.TotalAlloc) / uint64(n),
-		Allocs:     (after.Mallocs - before.Mallocs) / uint64(n),
-		PeakHeap:   peak.Load(),
-	}, nil
+	ops, err := f.Operations(v.Provisions, drafts.Limits{})
+	if err == nil && len(ops) == 0 {
+		err = fmt.Errorf("no operations")
+	}
+	return err
 }
 
 // fixture builds the text from the corpus road map and a second version:
@@ -222,42 +159,29 @@ func fixture(provisions int) (*drafts.Document, *drafts.Version, *drafts.Version
 	for i := range ps {
 		ps[i].ID = "p" + strconv.Itoa(i+1)
 	}
-	renumber(ps)
+	harness.Renumber(ps)
 	var ps2 []drafts.Provision
 	for i, p := range ps {
 		if p.Kind == drafts.KindParagraph && i%31 == 0 {
 			continue
 		}
 		if p.Kind == drafts.KindParagraph && i%29 == 0 {
-			ps2 = append(ps2, drafts.Provision{ID: "n" + strconv.Itoa(i), Kind: drafts.KindParagraph, Number: "1.", Text: "The Member States shall exchange information on the implementation of this paragraph annually.", Gap: "\n\n"})
+			ps2 = append(ps2, harness.Inserted(i))
 		}
-		if at := strings.Index(p.Text, " shall "); p.Kind == drafts.KindParagraph && i%7 == 0 && at >= 0 {
-			p.Text = p.Text[:at] + " should, as a rule, " + p.Text[at+7:] + " This applies mutatis mutandis."
+		if at := harness.AmendedAt(p, i); at >= 0 {
+			p.Text = harness.Amended(p.Text, at)
 		}
 		ps2 = append(ps2, p)
 	}
-	renumber(ps2)
+	harness.Renumber(ps2)
 	created := time.Date(2024, 3, 11, 9, 0, 0, 0, time.UTC)
 	v1 := &drafts.Version{Document: "d1", Number: 1, CreatedAt: created, Provisions: ps}
 	v2 := &drafts.Version{Document: "d1", Number: 2, Parent: 1, CreatedAt: created.Add(48 * time.Hour), Provisions: ps2}
 	diff := diffing.New().Provisions(v1.Provisions, v2.Provisions)
-	delegations := []string{"KZ", "RU", "CN", "IN", "TR", "MN"}
 	for i := range diff.Changes {
 		if diff.Changes[i].Kind != drafts.ChangeUnchanged {
-			diff.Changes[i].Delegations = []string{delegations[i%len(delegations)]}
+			diff.Changes[i].Delegations = []string{harness.Delegations[i%len(harness.Delegations)]}
 		}
 	}
-	doc := &drafts.Document{ID: "d1", Symbol: "CICA/SWG/2024/R.1", Title: "Draft Road Map for the Transformation of the Conference",
-		Kind: "road-map", Body: "SWG", Language: "en", Visibility: drafts.VisibilityMembers}
-	return doc, v1, v2, diff, nil
-}
-
-func renumber(ps []drafts.Provision) {
-	n := 0
-	for i := range ps {
-		if ps[i].Kind == drafts.KindParagraph && ps[i].Number != "" {
-			n++
-			ps[i].Number = strconv.Itoa(n) + "."
-		}
-	}
+	return harness.RoadMap(), v1, v2, diff, nil
 }

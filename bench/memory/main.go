@@ -31,6 +31,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"chancery/bench/internal/harness"
 )
 
 const bootstrap = "chy_bootstrap_0123456789abcdefghijklmnop"
@@ -47,19 +49,39 @@ func main() {
 	flag.Parse()
 	log.SetFlags(0)
 	tmp, err := os.MkdirTemp("", "chancery-memory-")
-	check(err)
+	harness.Check(err)
 	defer os.RemoveAll(tmp)
 	if *bin == "" {
 		*bin = filepath.Join(tmp, "chancery")
 		cmd := exec.Command("go", "build", "-o", *bin, "./cmd/chancery")
 		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
-		check(cmd.Run())
+		harness.Check(cmd.Run())
 	}
 	data := filepath.Join(tmp, "data")
+	docID, readerToken := prepare(data)
 
-	// Prepare: a document with a 2 MB text and a second version that
-	// rewrites a word in every tenth provision.
+	scenarios := []struct{ name, path string }{
+		{"idle (started, no request)", ""},
+		{"GET document (metadata)", "/v1/documents/" + docID},
+		{"GET version 2 (JSON)", "/v1/documents/" + docID + "/versions/2"},
+		{"PDF of version 1", "/v1/documents/" + docID + "/versions/1/pdf"},
+		{"PDF changes 1->2", "/v1/documents/" + docID + "/versions/2/pdf?against=1"},
+		{"diff 1->2 (JSON)", "/v1/documents/" + docID + "/versions/2/diff?against=1"},
+	}
+	fmt.Printf("%-28s %10s %10s %6s %6s %6s %9s\n", "scenario", "VmHWM MB", "start MB", "200", "503", "other", "seconds")
+	for _, sc := range scenarios {
+		if harness.Selected(*only, sc.name, strings.Contains) {
+			scenario(data, sc.name, sc.path, readerToken)
+		}
+	}
+}
+
+// prepare makes, in a server on the data directory, a document with a
+// text of -bytes and a second version that rewrites a word in every
+// tenth provision, and returns its id and the token of a reader.
+func prepare(data string) (docID, readerToken string) {
 	srv := start(data)
+	defer srv.stop()
 	c := &client{base: srv.base, token: bootstrap}
 	c.must("POST", "/v1/delegations", map[string]string{"id": "KZ", "name": "Kazakhstan", "status": "member"}, nil)
 	var chair struct{ Token string }
@@ -72,78 +94,64 @@ func main() {
 	cc.must("POST", "/v1/documents", map[string]any{"symbol": "BENCH/1", "title": "A long text", "kind": "other", "body": "SWG",
 		"language": "en", "visibility": "members", "text": text1}, &doc)
 	cc.must("POST", "/v1/documents/"+doc.ID+"/versions", map[string]any{"base": 1, "text": text2, "message": "rewritten"}, nil)
-	srv.stop()
 	fmt.Printf("text: %d bytes, %d provisions; %d clients x %d rounds; GOMAXPROCS of this machine %d\n\n",
 		len(text1), strings.Count(text1, "\n\n")+1, *clients, *rounds, runtime.NumCPU())
+	return doc.ID, reader.Token
+}
 
-	scenarios := []struct{ name, path string }{
-		{"idle (started, no request)", ""},
-		{"GET document (metadata)", "/v1/documents/" + doc.ID},
-		{"GET version 2 (JSON)", "/v1/documents/" + doc.ID + "/versions/2"},
-		{"PDF of version 1", "/v1/documents/" + doc.ID + "/versions/1/pdf"},
-		{"PDF changes 1->2", "/v1/documents/" + doc.ID + "/versions/2/pdf?against=1"},
-		{"diff 1->2 (JSON)", "/v1/documents/" + doc.ID + "/versions/2/diff?against=1"},
+// scenario starts a fresh server on the data directory, has -clients
+// readers GET path -rounds times each at once (or, with no path, waits a
+// second), and prints the server's peak memory and the statuses answered.
+func scenario(data, name, path, token string) {
+	srv := start(data)
+	startKB := vm(srv.pid, "VmHWM")
+	t0 := time.Now()
+	var ok, busy int
+	other := map[int]int{}
+	if path != "" {
+		ok, busy, other = load(&client{base: srv.base, token: token}, path)
+	} else {
+		time.Sleep(time.Second)
 	}
-	fmt.Printf("%-28s %10s %10s %6s %6s %6s %9s\n", "scenario", "VmHWM MB", "start MB", "200", "503", "other", "seconds")
-	for _, sc := range scenarios {
-		if !selected(sc.name) {
-			continue
-		}
-		srv := start(data)
-		startKB := vm(srv.pid, "VmHWM")
-		ok, busy, other := 0, 0, map[int]int{}
-		t0 := time.Now()
-		if sc.path != "" {
-			var mu sync.Mutex
-			var wg sync.WaitGroup
-			rc := &client{base: srv.base, token: reader.Token}
-			for i := 0; i < *clients; i++ {
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					for r := 0; r < *rounds; r++ {
-						status, retry := rc.drain(sc.path)
-						mu.Lock()
-						switch {
-						case status == 200:
-							ok++
-						case status == 503 && retry != "":
-							busy++
-						default:
-							other[status]++
-						}
-						mu.Unlock()
-					}
-				}()
-			}
-			wg.Wait()
-		} else {
-			time.Sleep(time.Second)
-		}
-		hwm := vm(srv.pid, "VmHWM")
-		srv.stop()
-		n := 0
-		for _, v := range other {
-			n += v
-		}
-		fmt.Printf("%-28s %10.1f %10.1f %6d %6d %6d %9.2f\n", sc.name, float64(hwm)/1024, float64(startKB)/1024, ok, busy, n, time.Since(t0).Seconds())
-		if n > 0 {
-			fmt.Printf("  other statuses: %v\n", other)
-		}
+	hwm := vm(srv.pid, "VmHWM")
+	srv.stop()
+	n := 0
+	for _, v := range other {
+		n += v
+	}
+	fmt.Printf("%-28s %10.1f %10.1f %6d %6d %6d %9.2f\n", name, float64(hwm)/1024, float64(startKB)/1024, ok, busy, n, time.Since(t0).Seconds())
+	if n > 0 {
+		fmt.Printf("  other statuses: %v\n", other)
 	}
 }
 
-// selected reports whether -only names the scenario (by a part of its name).
-func selected(name string) bool {
-	if *only == "" {
-		return true
+// load has -clients clients GET path -rounds times each, at once, and
+// counts the answers: 200, 503 with Retry-After, and others by status.
+func load(c *client, path string) (ok, busy int, other map[int]int) {
+	other = map[int]int{}
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for i := 0; i < *clients; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for r := 0; r < *rounds; r++ {
+				status, retry := c.drain(path)
+				mu.Lock()
+				switch {
+				case status == 200:
+					ok++
+				case status == 503 && retry != "":
+					busy++
+				default:
+					other[status]++
+				}
+				mu.Unlock()
+			}
+		}()
 	}
-	for _, part := range strings.Split(*only, ",") {
-		if part != "" && strings.Contains(name, part) {
-			return true
-		}
-	}
-	return false
+	wg.Wait()
+	return ok, busy, other
 }
 
 // texts returns a text of about n bytes (provisions of about 400 bytes)
@@ -183,13 +191,13 @@ type server struct {
 
 func start(data string) *server {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	check(err)
+	harness.Check(err)
 	addr := ln.Addr().String()
 	ln.Close()
 	cmd := exec.Command(*bin, "serve", "--addr", addr, "--metrics-addr", "off", "--data-dir", data,
 		"--bootstrap-token", bootstrap, "--log-level", "error")
 	cmd.Stdout, cmd.Stderr = io.Discard, os.Stderr
-	check(cmd.Start())
+	harness.Check(cmd.Start())
 	s := &server{cmd: cmd, pid: cmd.Process.Pid, base: "http://" + addr}
 	for i := 0; ; i++ {
 		if resp, err := http.Get(s.base + "/readyz"); err == nil {
@@ -220,7 +228,7 @@ func (s *server) stop() {
 // vm reads a field of /proc/PID/status, in kB.
 func vm(pid int, field string) int {
 	f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
-	check(err)
+	harness.Check(err)
 	defer f.Close()
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
@@ -242,20 +250,20 @@ type client struct {
 
 func (c *client) must(method, path string, body, out any) {
 	data, err := json.Marshal(body)
-	check(err)
+	harness.Check(err)
 	req, err := http.NewRequestWithContext(context.Background(), method, c.base+path, bytes.NewReader(data))
-	check(err)
+	harness.Check(err)
 	req.Header.Set("Authorization", "Bearer "+c.token)
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := c.http.Do(req)
-	check(err)
+	harness.Check(err)
 	defer resp.Body.Close()
 	raw, _ := io.ReadAll(resp.Body)
 	if resp.StatusCode >= 300 {
 		log.Fatalf("%s %s: %d %s", method, path, resp.StatusCode, raw)
 	}
 	if out != nil {
-		check(json.Unmarshal(raw, out))
+		harness.Check(json.Unmarshal(raw, out))
 	}
 }
 
@@ -263,7 +271,7 @@ func (c *client) must(method, path string, body, out any) {
 // the Retry-After header.
 func (c *client) drain(path string) (int, string) {
 	req, err := http.NewRequest("GET", c.base+path, nil)
-	check(err)
+	harness.Check(err)
 	req.Header.Set("Authorization", "Bearer "+c.token)
 	resp, err := c.http.Do(req)
 	if err != nil {
@@ -272,10 +280,4 @@ func (c *client) drain(path string) (int, string) {
 	defer resp.Body.Close()
 	io.Copy(io.Discard, resp.Body)
 	return resp.StatusCode, resp.Header.Get("Retry-After")
-}
-
-func check(err error) {
-	if err != nil {
-		log.Fatal(err)
-	}
 }

@@ -21,41 +21,19 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"runtime"
-	"slices"
 	"strconv"
-	"strings"
-	"syscall"
 	"time"
 
 	"github.com/jung-kurt/gofpdf"
 	"golang.org/x/image/font/gofont/goregular"
 
+	"chancery/bench/internal/harness"
 	"chancery/drafts"
 	"chancery/render"
 )
 
-func main() {
-	if err := run(os.Args[1:], os.Stdout); err != nil {
-		fmt.Fprintln(os.Stderr, "render bench:", err)
-		os.Exit(1)
-	}
-}
-
-// result is what a child reports for one kind.
-type result struct {
-	Kind       string  `json:"kind"`
-	Pages      int     `json:"pages"`
-	Bytes      int     `json:"bytes"`
-	MedianNS   int64   `json:"median_ns"`
-	MinNS      int64   `json:"min_ns"`
-	AllocBytes uint64  `json:"alloc_bytes"` // per document
-	Allocs     uint64  `json:"allocs"`      // per document
-	PeakHeap   uint64  `json:"peak_heap"`
-	MaxRSSKB   int64   `json:"max_rss_kb"`
-	PagesPerS  float64 `json:"pages_per_s"`
-}
+func main() { harness.Main("render bench", run) }
 
 func run(args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("render-bench", flag.ContinueOnError)
@@ -78,26 +56,11 @@ func run(args []string, out io.Writer) error {
 		return json.NewEncoder(out).Encode(res)
 	}
 
-	self, err := os.Executable()
+	results, err := harness.Children([]string{"floor", "agreed", "changes"}, func(k string) []string {
+		return []string{"-corpus", *corpus, "-pages", strconv.Itoa(*pages), "-n", strconv.Itoa(*n), "-kind", k}
+	})
 	if err != nil {
 		return err
-	}
-	var results []result
-	for _, k := range []string{"floor", "agreed", "changes"} {
-		cmd := exec.Command(self, "-corpus", *corpus, "-pages", strconv.Itoa(*pages), "-n", strconv.Itoa(*n), "-kind", k)
-		cmd.Stderr = os.Stderr
-		data, err := cmd.Output()
-		if err != nil {
-			return fmt.Errorf("%s: %w", k, err)
-		}
-		var res result
-		if err := json.Unmarshal(data, &res); err != nil {
-			return fmt.Errorf("%s: %w", k, err)
-		}
-		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-			res.MaxRSSKB = ru.Maxrss
-		}
-		results = append(results, res)
 	}
 	fmt.Fprintf(out, "%d documents per kind, GOMAXPROCS=%d, %s\n", *n, runtime.GOMAXPROCS(0), runtime.Version())
 	fmt.Fprintf(out, "%-8s %6s %9s %10s %10s %9s %10s %9s %10s %10s\n", "kind", "pages", "KiB", "median", "fastest", "pages/s", "MiB/doc", "allocs", "peak heap", "peak RSS")
@@ -115,10 +78,10 @@ func run(args []string, out io.Writer) error {
 
 // measure renders one kind n times and reports the median and fastest
 // times, the allocations per document and the peak heap.
-func measure(kind, corpus string, pages, n int) (result, error) {
+func measure(kind, corpus string, pages, n int) (harness.Result, error) {
 	doc, v1, v2, diff, err := fixture(corpus, pages)
 	if err != nil {
-		return result{}, err
+		return harness.Result{}, err
 	}
 	r := render.New(render.WithDeterministic(true))
 	var buf bytes.Buffer
@@ -134,35 +97,12 @@ func measure(kind, corpus string, pages, n int) (result, error) {
 		}
 		return fmt.Errorf("unknown kind %q", kind)
 	}
-	if err := render1(); err != nil { // warm up
-		return result{}, err
+	res, err := harness.Measure(kind, n, render1, harness.HeapInUseAfterRuns)
+	if err != nil {
+		return res, err
 	}
-	runtime.GC()
-	var before, after, ms runtime.MemStats
-	runtime.ReadMemStats(&before)
-	var peak uint64
-	times := make([]time.Duration, 0, n)
-	for range n {
-		start := time.Now()
-		if err := render1(); err != nil {
-			return result{}, err
-		}
-		times = append(times, time.Since(start))
-		runtime.ReadMemStats(&ms)
-		peak = max(peak, ms.HeapInuse)
-	}
-	runtime.ReadMemStats(&after)
-	slices.Sort(times)
-	res := result{
-		Kind:       kind,
-		Pages:      bytes.Count(buf.Bytes(), []byte("/Type /Page\n")),
-		Bytes:      buf.Len(),
-		MedianNS:   int64(times[len(times)/2]),
-		MinNS:      int64(times[0]),
-		AllocBytes: (after.TotalAlloc - before.TotalAlloc) / uint64(n),
-		Allocs:     (after.Mallocs - before.Mallocs) / uint64(n),
-		PeakHeap:   peak,
-	}
+	res.Pages = bytes.Count(buf.Bytes(), []byte("/Type /Page\n"))
+	res.Bytes = buf.Len()
 	res.PagesPerS = float64(res.Pages) / time.Duration(res.MedianNS).Seconds()
 	return res, nil
 }
@@ -188,10 +128,27 @@ func fixture(corpus string, pages int) (*drafts.Document, *drafts.Version, *draf
 	if err != nil {
 		return nil, nil, nil, nil, err
 	}
+	ps := longText(base.Provisions, pages)
+	created := time.Date(2024, 3, 11, 9, 0, 0, 0, time.UTC)
+	v1 := &drafts.Version{Document: "d1", Number: 1, CreatedAt: created, Provisions: ps}
+	v1.Hash = drafts.HashText(v1.Text())
+	ps2, changes := edit(ps)
+	harness.Renumber(ps2)
+	renumbered(ps2, changes)
+	v2 := &drafts.Version{Document: "d1", Number: 2, Parent: 1, CreatedAt: created.Add(48 * time.Hour), Provisions: ps2}
+	v2.Hash = drafts.HashText(v2.Text())
+	doc := harness.RoadMap()
+	doc.State, doc.Head = drafts.StateNegotiation, 2
+	return doc, v1, v2, &drafts.Diff{Changes: changes}, nil
+}
+
+// longText repeats the provisions under numbered parts to about pages
+// pages (20 provisions a page), with ids and numbers throughout.
+func longText(base []drafts.Provision, pages int) []drafts.Provision {
 	var ps []drafts.Provision
 	for part := 1; len(ps) < pages*20; part++ {
-		for _, p := range base.Provisions {
-			if p.Kind == drafts.KindHeading && len(ps)%len(base.Provisions) == 0 {
+		for _, p := range base {
+			if p.Kind == drafts.KindHeading && len(ps)%len(base) == 0 {
 				p.Text = "Part " + strconv.Itoa(part)
 			}
 			p.Gap = "\n\n"
@@ -201,22 +158,25 @@ func fixture(corpus string, pages int) (*drafts.Document, *drafts.Version, *draf
 	for i := range ps {
 		ps[i].ID = "p" + strconv.Itoa(i+1)
 	}
-	renumber(ps)
-	created := time.Date(2024, 3, 11, 9, 0, 0, 0, time.UTC)
-	v1 := &drafts.Version{Document: "d1", Number: 1, CreatedAt: created, Provisions: ps}
-	v1.Hash = drafts.HashText(v1.Text())
+	harness.Renumber(ps)
+	return ps
+}
 
-	delegations := []string{"KZ", "RU", "CN", "IN", "TR", "MN"}
+// edit makes the second version's provisions (not yet renumbered) and the
+// changes from ps to them, each by a delegation in turn: every 31st
+// paragraph deleted, a paragraph inserted before every 29th, every
+// seventh amended.
+func edit(ps []drafts.Provision) ([]drafts.Provision, []drafts.Change) {
 	var ps2 []drafts.Provision
 	var changes []drafts.Change
 	for i, p := range ps {
-		who := []string{delegations[i%len(delegations)]}
+		who := []string{harness.Delegations[i%len(harness.Delegations)]}
 		if p.Kind == drafts.KindParagraph && i%31 == 0 {
 			changes = append(changes, drafts.Change{Kind: drafts.ChangeDeleted, Provision: p.ID, ProvisionKind: p.Kind, OldNumber: p.Number, OldText: p.Text, Delegations: who})
 			continue
 		}
 		if p.Kind == drafts.KindParagraph && i%29 == 0 {
-			n := drafts.Provision{ID: "n" + strconv.Itoa(i), Kind: drafts.KindParagraph, Number: "1.", Text: "The Member States shall exchange information on the implementation of this paragraph annually.", Gap: "\n\n"}
+			n := harness.Inserted(i)
 			ps2 = append(ps2, n)
 			c := drafts.Change{Kind: drafts.ChangeInserted, Provision: n.ID, ProvisionKind: n.Kind, Text: n.Text, Delegations: who}
 			if len(ps2) > 1 {
@@ -225,23 +185,27 @@ func fixture(corpus string, pages int) (*drafts.Document, *drafts.Version, *draf
 			changes = append(changes, c)
 		}
 		c := drafts.Change{Kind: drafts.ChangeUnchanged, Provision: p.ID, ProvisionKind: p.Kind, OldNumber: p.Number, Text: p.Text}
-		if at := strings.Index(p.Text, " shall "); p.Kind == drafts.KindParagraph && i%7 == 0 && at >= 0 {
-			extra := " This applies mutatis mutandis."
+		if at := harness.AmendedAt(p, i); at >= 0 {
 			c.Kind, c.Modified, c.OldText, c.Delegations = drafts.ChangeModified, true, p.Text, who
 			c.Segments = []drafts.Segment{
 				{Op: drafts.SegEqual, Text: p.Text[:at+1]},
 				{Op: drafts.SegDelete, Text: "shall", Delegation: who[0]},
 				{Op: drafts.SegInsert, Text: "should, as a rule,", Delegation: who[0]},
 				{Op: drafts.SegEqual, Text: p.Text[at+6:]},
-				{Op: drafts.SegInsert, Text: extra, Delegation: who[0]},
+				{Op: drafts.SegInsert, Text: harness.AmendedTail, Delegation: who[0]},
 			}
-			p.Text = p.Text[:at] + " should, as a rule, " + p.Text[at+7:] + extra
+			p.Text = harness.Amended(p.Text, at)
 			c.Text = p.Text
 		}
 		ps2 = append(ps2, p)
 		changes = append(changes, c)
 	}
-	renumber(ps2)
+	return ps2, changes
+}
+
+// renumbered gives the changes the new numbers of ps2, marking those whose
+// number changed renumbered.
+func renumbered(ps2 []drafts.Provision, changes []drafts.Change) {
 	numbers := map[string]string{}
 	for _, p := range ps2 {
 		numbers[p.ID] = p.Number
@@ -257,22 +221,6 @@ func fixture(corpus string, pages int) (*drafts.Document, *drafts.Version, *draf
 			if c.Kind == drafts.ChangeUnchanged {
 				c.Kind = drafts.ChangeRenumbered
 			}
-		}
-	}
-	v2 := &drafts.Version{Document: "d1", Number: 2, Parent: 1, CreatedAt: created.Add(48 * time.Hour), Provisions: ps2}
-	v2.Hash = drafts.HashText(v2.Text())
-	doc := &drafts.Document{ID: "d1", Symbol: "CICA/SWG/2024/R.1", Title: "Draft Road Map for the Transformation of the Conference",
-		Kind: "road-map", Body: "SWG", Language: "en", Visibility: drafts.VisibilityMembers, State: drafts.StateNegotiation, Head: 2}
-	return doc, v1, v2, &drafts.Diff{Changes: changes}, nil
-}
-
-// renumber numbers the numbered paragraphs 1., 2., ... in order.
-func renumber(ps []drafts.Provision) {
-	n := 0
-	for i := range ps {
-		if ps[i].Kind == drafts.KindParagraph && ps[i].Number != "" {
-			n++
-			ps[i].Number = strconv.Itoa(n) + "."
 		}
 	}
 }

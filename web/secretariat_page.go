@@ -10,6 +10,9 @@ import (
 	"chancery/drafts"
 )
 
+// The secretariat's page (GET /secretariat) and its forms: delegations,
+// users, API tokens, sign-in links, and revoking a token.
+
 type secretariatData struct {
 	Delegations []*drafts.Delegation
 	Users       []*drafts.User
@@ -78,12 +81,19 @@ func (s *Server) createUser(c echo.Context) error {
 	})
 }
 
-func (s *Server) issueToken(c echo.Context) error {
+// userAction is an adminAction on the user the path names (:id).
+func (s *Server) userAction(c echo.Context, f func(sd *secretariatData, u *drafts.User) error) error {
 	return s.adminAction(c, nil, func(sd *secretariatData) error {
 		u, err := s.Service.GetUser(ctx(c), c.Param("id"))
 		if err != nil {
 			return err
 		}
+		return f(sd, u)
+	})
+}
+
+func (s *Server) issueToken(c echo.Context) error {
+	return s.userAction(c, func(sd *secretariatData, u *drafts.User) error {
 		_, plain, err := s.Service.IssueToken(ctx(c), u.ID)
 		if err != nil {
 			return err
@@ -94,11 +104,7 @@ func (s *Server) issueToken(c echo.Context) error {
 }
 
 func (s *Server) issueLink(c echo.Context) error {
-	return s.adminAction(c, nil, func(sd *secretariatData) error {
-		u, err := s.Service.GetUser(ctx(c), c.Param("id"))
-		if err != nil {
-			return err
-		}
+	return s.userAction(c, func(sd *secretariatData, u *drafts.User) error {
 		plain, until, err := s.Service.CreateSignInLink(ctx(c), u.ID, s.SignInLinkTTL)
 		if err != nil {
 			return err

@@ -9,6 +9,10 @@ import (
 	"chancery/drafts"
 )
 
+// Signing in and out: the sign-in page (GET and POST /signin), the page of
+// a one-time sign-in link (GET and POST /signin/link) and POST /signout;
+// the home page (GET /) sends the user to sign in, or to the documents.
+
 func (s *Server) home(c echo.Context) error {
 	if user(c) == nil {
 		return c.Redirect(http.StatusSeeOther, "/signin")
@@ -97,18 +101,4 @@ func (s *Server) signout(c echo.Context) error {
 	}
 	s.setCookie(c, sessionCookie, "", -1)
 	return c.Redirect(http.StatusSeeOther, "/signin")
-}
-
-// may reports whether the user may perform action on res, to decide which
-// links and forms a page shows. It is a hint for the page only: the
-// service checks the policy itself in every method.
-func (s *Server) may(c echo.Context, action string, res drafts.Resource) bool {
-	u := user(c)
-	return u != nil && s.Auth != nil && s.Auth.Authorize(u.Subject(), action, res) == nil
-}
-
-// doc returns the document of the route; one the user may not read does
-// not exist for them (the service answers ENOTFOUND).
-func (s *Server) doc(c echo.Context) (*drafts.Document, error) {
-	return s.Service.GetDocument(ctx(c), c.Param("doc"))
 }

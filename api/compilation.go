@@ -1,0 +1,37 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+)
+
+// The compilation of a document: every open proposal under the provision
+// it touches, as JSON, HTML or PDF.
+
+func (s *Server) compilation(c echo.Context) error {
+	ctx := c.Request().Context()
+	n, err := queryVersion(c, "version", 0)
+	if err != nil {
+		return err
+	}
+	switch preferred(c, echo.MIMEApplicationJSON, echo.MIMETextHTML, "application/pdf") {
+	case echo.MIMETextHTML:
+		html, err := s.Service.CompilationHTML(ctx, c.Param("doc"), n)
+		if err != nil {
+			return err
+		}
+		return c.Blob(http.StatusOK, echo.MIMETextHTMLCharsetUTF8, html)
+	case "application/pdf":
+		p, err := s.Service.CompilationPDF(ctx, c.Param("doc"), n)
+		if err != nil {
+			return err
+		}
+		return sendPDF(c, p)
+	}
+	comp, _, err := s.Service.Compile(ctx, c.Param("doc"), n)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, comp)
+}

@@ -1,0 +1,103 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"chancery/drafts"
+)
+
+// quoteETag returns tag as an ETag header's value: in double quotes, and
+// escaped as by strconv.Quote if it holds anything but letters, digits
+// and '-' (the ETags of both storage backends and of the domain never do;
+// the check spares strconv.Quote's rune-by-rune escaping on every GET).
+func quoteETag(tag string) string {
+	for i := 0; i < len(tag); i++ {
+		if c := tag[i]; !('0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || c == '-') {
+			return strconv.Quote(tag)
+		}
+	}
+	return `"` + tag + `"`
+}
+
+// sendEncoded answers with JSON encoded already.
+func sendEncoded(c echo.Context, status int, data []byte) error {
+	c.Response().Header().Set(echo.HeaderContentLength, strconv.Itoa(len(data)))
+	return c.Blob(status, echo.MIMEApplicationJSON, data)
+}
+
+// sendJSON answers with v encoded whole first, so that the response goes
+// out with its length in one write rather than chunked in pieces.
+func sendJSON(c echo.Context, status int, v any) error {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	return sendEncoded(c, status, append(data, '\n'))
+}
+
+// writeDiff answers with d in the format the client accepts.
+func (s *Server) writeDiff(c echo.Context, d *drafts.Diff, meta map[string]any) error {
+	var buf bytes.Buffer
+	switch preferred(c, echo.MIMEApplicationJSON, echo.MIMETextHTML, echo.MIMETextPlain) {
+	case echo.MIMETextHTML:
+		if err := s.Renderer.DiffHTML(&buf, d); err != nil {
+			return err
+		}
+		return c.Blob(http.StatusOK, echo.MIMETextHTMLCharsetUTF8, buf.Bytes())
+	case echo.MIMETextPlain:
+		if err := s.Renderer.DiffText(&buf, d); err != nil {
+			return err
+		}
+		return c.Blob(http.StatusOK, echo.MIMETextPlainCharsetUTF8, buf.Bytes())
+	}
+	body := map[string]any{"changes": d.Changes, "coarse": d.Coarse}
+	for k, v := range meta {
+		body[k] = v
+	}
+	return c.JSON(http.StatusOK, body)
+}
+
+// sendPDF serves a print, or 304 when the client has it already.
+func sendPDF(c echo.Context, p *drafts.PDF) error {
+	tag := quoteETag(p.ETag)
+	c.Response().Header().Set("ETag", tag)
+	c.Response().Header().Set(echo.HeaderContentDisposition, fmt.Sprintf("attachment; filename=%q", p.Filename))
+	if c.Request().Header.Get("If-None-Match") == tag {
+		return c.NoContent(http.StatusNotModified)
+	}
+	return c.Blob(http.StatusOK, "application/pdf", p.Data)
+}
+
+// reply answers with v as JSON in status, or returns err, the failure of
+// the call that was to make v.
+func reply(c echo.Context, status int, v any, err error) error {
+	if err != nil {
+		return err
+	}
+	return c.JSON(status, v)
+}
+
+// sendList answers a GET of a list with the page that list returns for the
+// request's ?limit=&cursor=.
+func sendList[T any](c echo.Context, list func(context.Context, drafts.ListOptions) (*drafts.Page[T], error)) error {
+	opt, err := listOptions(c)
+	if err != nil {
+		return err
+	}
+	page, err := list(c.Request().Context(), opt)
+	return reply(c, http.StatusOK, page, err)
+}
+
+// sendDocList is sendList for a list of the route's document (:doc).
+func sendDocList[T any](c echo.Context, list func(context.Context, string, drafts.ListOptions) (*drafts.Page[T], error)) error {
+	return sendList(c, func(ctx context.Context, opt drafts.ListOptions) (*drafts.Page[T], error) {
+		return list(ctx, c.Param("doc"), opt)
+	})
+}

@@ -1,0 +1,214 @@
+package docx
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+
+	"chancery/drafts"
+)
+
+// group is one paragraph of a view: the pieces of one or more xparas that
+// the view joins (a deleted paragraph mark joins a paragraph to the next).
+type group struct {
+	paras  []int // indexes of the xparas, the last one's mark ends it
+	text   string
+	markup string
+	role   int
+	skip   bool // not a provision: empty, title, Chancery's own lines
+	origin int  // for an edited group: the original group it continues
+}
+
+type view struct {
+	edited bool
+	groups []*group
+	title  string
+	symbol string
+}
+
+// buildView joins the xparas into the paragraphs of the original (every
+// change rejected) or edited (every change accepted) text, and gives each
+// its markup.
+func buildView(paras []*xpara, edited bool, st styles, nb *numbering) *view {
+	v := &view{edited: edited, groups: joinParagraphs(paras, edited)}
+	count := newCounter(nb)
+	for _, g := range v.groups {
+		v.markGroup(g, paras[g.paras[len(g.paras)-1]], st, count)
+	}
+	return v
+}
+
+// joinParagraphs groups the xparas into the paragraphs of a view, each
+// with its text: a paragraph mark inserted (rejected) or deleted
+// (accepted) joins a paragraph to the next.
+func joinParagraphs(paras []*xpara, edited bool) []*group {
+	var groups []*group
+	var g *group
+	var b strings.Builder
+	for i, p := range paras {
+		if g == nil {
+			g = &group{origin: -1}
+			b.Reset()
+		}
+		g.paras = append(g.paras, i)
+		for _, pc := range p.pieces {
+			if (edited && !pc.del) || (!edited && !pc.ins) {
+				b.WriteString(pc.text)
+			}
+		}
+		if (edited && p.markDel) || (!edited && p.markIns) {
+			if i < len(paras)-1 {
+				continue
+			}
+		}
+		g.text = b.String()
+		groups = append(groups, g)
+		g = nil
+	}
+	return groups
+}
+
+// markGroup gives a paragraph of the view its role and markup from the
+// style and numbering of last, the xpara whose mark ends it (as they were
+// before a change, in the original view), counting its number with count.
+// The document's symbol and title lines, and empty paragraphs, are not
+// provisions: they are skipped.
+func (v *view) markGroup(g *group, last *xpara, st styles, count *counter) {
+	styleID, num := last.style, last.num
+	if !v.edited && last.hasOld {
+		styleID, num = last.oldStyle, last.oldNum
+	}
+	role, lvl := st.role(styleID)
+	g.role = role
+	if !num.set {
+		num = st.numbering(styleID)
+	}
+	text := cleanText(g.text)
+	if role == roleTitle || role == roleSkip {
+		if styleID == styleSymbol && v.symbol == "" && text != "" {
+			v.symbol = strings.ReplaceAll(text, "\n", " ")
+		}
+		if role == roleTitle && v.title == "" && text != "" {
+			v.title = strings.ReplaceAll(text, "\n", " ")
+		}
+		g.skip = true
+		return
+	}
+	label, format := count.next(num)
+	if text == "" {
+		g.skip = true
+		return
+	}
+	switch {
+	case role == roleHeading:
+		if label != "" {
+			text = label + " " + text
+		}
+		if numberedHeading(text) && !strings.HasPrefix(styleID, styleMarkedHeading) {
+			g.markup = text // "Rule 3. Consensus": the words say it is a heading
+		} else {
+			g.markup = strings.Repeat("#", lvl) + " " + text
+		}
+	case label != "":
+		g.markup = withLabel(label, format, text)
+	default:
+		g.markup = normalizeMarker(text)
+	}
+	if g.markup == "" {
+		g.skip = true
+	}
+}
+
+var (
+	blankLines = regexp.MustCompile(`[ \t\r]*\n[ \t\r\n]*`)
+	// A typed number, letter or roman item: "1.", "12.3.", "(a)", "(iv)".
+	typedMarker = regexp.MustCompile(`^(\d{1,4}(?:\.\d{1,4})*\.|\([\p{L}\p{N}]{1,5}\))[ \t\x{a0}]+`)
+)
+
+// cleanText trims a paragraph's text and folds its line breaks so that it
+// stays one provision: no blank line inside, no control characters.
+func cleanText(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if r == '\n' || r == '\t' {
+			return r
+		}
+		if unicode.IsControl(r) || r == '\ufeff' {
+			return -1
+		}
+		return r
+	}, s)
+	s = blankLines.ReplaceAllString(s, "\n")
+	return strings.Trim(s, " \t\r\n")
+}
+
+// numberedHeading reports whether text reads as a heading numbered in
+// words ("Rule 3. Consensus", "Chapter III", "Статья 5").
+func numberedHeading(text string) bool {
+	p, ok := one(text)
+	return ok && p.Kind == drafts.KindHeading && drafts.IsNumberedHeading(p.Number)
+}
+
+// one parses s as the markup of one provision.
+func one(s string) (drafts.Provision, bool) {
+	ps, err := drafts.ParseProvisions(s, drafts.Limits{})
+	if err != nil || len(ps) != 1 {
+		return drafts.Provision{}, false
+	}
+	return ps[0], true
+}
+
+// normalizeMarker makes a typed number followed by a tab or several
+// spaces ("1.\tThe", "3.1\tThe", "Rule 3.\tConsensus") the markup's
+// number and one space.
+func normalizeMarker(s string) string {
+	i := strings.IndexAny(s, "\t ")
+	if i <= 0 || i > 40 {
+		return s
+	}
+	j := i
+	for j < len(s) && (s[j] == ' ' || s[j] == '\t' || s[j] == '\u00a0') {
+		j++
+	}
+	if j == i+1 && s[i] == ' ' || j >= len(s) {
+		return s
+	}
+	candidate := s[:i] + " " + s[j:]
+	if p, ok := one(candidate); ok && p.Number == s[:i] {
+		return candidate
+	}
+	return s
+}
+
+// withLabel writes a paragraph numbered by Word: its label as the markup's
+// number when Chancery reads it as one ("1.", "3.1", "(a)", "Article 5."),
+// else the nearest marker ("a)" → "(a)", "1)" → "1.").
+func withLabel(label, format, text string) string {
+	if p, ok := one(label + " " + text); ok && p.Number == label {
+		return label + " " + text
+	}
+	return marker(label, format) + " " + text
+}
+
+var labelMarker = regexp.MustCompile(`^\(?([\p{L}\p{N}]{1,5})[.)]?$`)
+
+// marker turns a numbering label into the markup's marker: "1." and "3.1."
+// stay, "(a)" stays, "a)" or "a." becomes "(a)", "1)" becomes "1.".
+func marker(label, format string) string {
+	if typedMarker.MatchString(label + " ") {
+		return label
+	}
+	m := labelMarker.FindStringSubmatch(label)
+	if m == nil {
+		if strings.HasSuffix(label, ".") || strings.Trim(label, "0123456789.") == "" {
+			if typedMarker.MatchString(strings.TrimSuffix(label, ".") + ". ") {
+				return strings.TrimSuffix(label, ".") + "."
+			}
+		}
+		return "(" + strings.Trim(label, "().") + ")"
+	}
+	core := m[1]
+	if format == "decimal" || format == "decimalZero" || strings.Trim(core, "0123456789") == "" {
+		return core + "."
+	}
+	return "(" + core + ")"
+}
