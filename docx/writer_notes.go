@@ -77,12 +77,8 @@ func (d *doc) segmentRuns(segs []drafts.Segment, mk func(drafts.Segment) run) []
 	if len(notes) == 0 {
 		return out
 	}
-	pending := map[string]*drafts.NoteDiff{}
-	for i := range notes {
-		pending[notes[i].Label] = &notes[i]
-	}
-	ref := func(nd *drafts.NoteDiff, r run) run {
-		delete(pending, nd.Label)
+	nb := drafts.BindNotes(notes)
+	ref := func(nd drafts.NoteDiff, r run) run {
 		var runs []run
 		for _, s := range nd.Segments {
 			runs = append(runs, mk(s))
@@ -92,25 +88,16 @@ func (d *doc) segmentRuns(segs []drafts.Segment, mk func(drafts.Segment) run) []
 	}
 	var runs []run
 	for _, r := range out {
-		drafts.CutAtMarkers(r.text, func(label string) bool { return pending[label] != nil },
+		drafts.CutAtMarkers(r.text, nb.Free,
 			func(text string) { runs = append(runs, withText(r, text)) },
-			func(label string) { runs = append(runs, ref(pending[label], r)) })
+			func(label string) { nd, _ := nb.Take(label); runs = append(runs, ref(nd, r)) })
 	}
-	for i := range notes { // notes without a marker: at the end
-		if nd := pending[notes[i].Label]; nd != nil {
-			op := drafts.SegEqual
-			switch {
-			case !nd.Old:
-				op = drafts.SegInsert
-			case !nd.New:
-				op = drafts.SegDelete
-			}
-			var attr drafts.Segment
-			if len(nd.Segments) > 0 {
-				attr = nd.Segments[0]
-			}
-			runs = append(runs, ref(nd, mk(drafts.Segment{Op: op, Delegation: attr.Delegation, Proposal: attr.Proposal})))
+	for _, nd := range nb.Rest() { // notes without a marker: at the end
+		var attr drafts.Segment
+		if len(nd.Segments) > 0 {
+			attr = nd.Segments[0]
 		}
+		runs = append(runs, ref(nd, mk(drafts.Segment{Op: nd.Op(), Delegation: attr.Delegation, Proposal: attr.Proposal})))
 	}
 	return runs
 }

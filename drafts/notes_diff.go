@@ -97,6 +97,70 @@ func SplitNoteSegments(segs []Segment) (body []Segment, notes []NoteDiff) {
 	return body, notes
 }
 
+// Op says what happened to the note: SegInsert for a new note, SegDelete
+// for a removed one, SegEqual for a note of both texts (changed or not).
+func (n NoteDiff) Op() string {
+	switch {
+	case !n.Old:
+		return SegInsert
+	case !n.New:
+		return SegDelete
+	}
+	return SegEqual
+}
+
+// NoteBinder hands the note diffs of a provision out to the markers that
+// refer to them, each once, and then the ones no marker took.
+type NoteBinder struct {
+	notes []NoteDiff
+	taken map[string]bool
+}
+
+// BindNotes returns a binder of notes (see SplitNoteSegments).
+func BindNotes(notes []NoteDiff) *NoteBinder {
+	return &NoteBinder{notes: notes, taken: map[string]bool{}}
+}
+
+// Free reports whether a note of the label is there and not taken yet.
+func (b *NoteBinder) Free(label string) bool {
+	if b.taken[label] {
+		return false
+	}
+	for _, n := range b.notes {
+		if n.Label == label {
+			return true
+		}
+	}
+	return false
+}
+
+// Take returns the note of the label, taken from now on; false if none
+// is free.
+func (b *NoteBinder) Take(label string) (NoteDiff, bool) {
+	if !b.Free(label) {
+		return NoteDiff{}, false
+	}
+	b.taken[label] = true
+	for _, n := range b.notes {
+		if n.Label == label {
+			return n, true
+		}
+	}
+	return NoteDiff{}, false
+}
+
+// Rest returns the notes not taken, in order, and takes them.
+func (b *NoteBinder) Rest() []NoteDiff {
+	var out []NoteDiff
+	for _, n := range b.notes {
+		if !b.taken[n.Label] {
+			b.taken[n.Label] = true
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
 // CutAtMarkers cuts s at the note markers "[^label]" whose label bind
 // accepts: it calls text with each piece of s between them (never empty)
 // and marker with each such label, in order. Renderers use it to turn

@@ -106,31 +106,25 @@ func (d *pdfDoc) notedSegmentSpans(segs []drafts.Segment, base style, tag func(d
 	if len(notes) == 0 {
 		return spans
 	}
-	pending := map[string]*drafts.NoteDiff{}
-	for i := range notes {
-		pending[notes[i].Label] = &notes[i]
-	}
-	noteRef := func(nd *drafts.NoteDiff, st style) span {
-		delete(pending, nd.Label)
+	nb := drafts.BindNotes(notes)
+	noteRef := func(nd drafts.NoteDiff, st style) span {
 		return d.newNote(segmentSpans(nd.Segments, noteStyle(plain(faceRegular, noteSize)), tag), st)
 	}
 	var out []span
 	for _, sp := range spans {
-		drafts.CutAtMarkers(sp.text, func(label string) bool { return pending[label] != nil },
+		drafts.CutAtMarkers(sp.text, nb.Free,
 			func(text string) { out = append(out, span{text: text, st: sp.st, note: sp.note}) },
-			func(label string) { out = appendRef(out, noteRef(pending[label], sp.st)) })
+			func(label string) { nd, _ := nb.Take(label); out = appendRef(out, noteRef(nd, sp.st)) })
 	}
-	for i := range notes { // notes without a marker: at the end
-		if nd := pending[notes[i].Label]; nd != nil {
-			st := base
-			switch {
-			case !nd.Old:
-				st = insertedStyle(base)
-			case !nd.New:
-				st = deletedStyle(base)
-			}
-			out = appendRef(out, noteRef(nd, st))
+	for _, nd := range nb.Rest() { // notes without a marker: at the end
+		st := base
+		switch nd.Op() {
+		case drafts.SegInsert:
+			st = insertedStyle(base)
+		case drafts.SegDelete:
+			st = deletedStyle(base)
 		}
+		out = appendRef(out, noteRef(nd, st))
 	}
 	return out
 }
