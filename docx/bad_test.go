@@ -140,6 +140,14 @@ func FuzzReadWord(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Add(buf.Bytes())
+	f.Add(wordFootnotes(f))
+	f.Add(exportText(f, docx.New(), testDocument("en"), version(f, 1, notesOld)))
+	from, to, diff = trackedPair(f, notesOld, notesNew, "India")
+	buf.Reset()
+	if err := docx.New().ChangesWord(&buf, testDocument("en"), from, to, diff); err != nil {
+		f.Fatal(err)
+	}
+	f.Add(buf.Bytes())
 	f.Add([]byte("PK\x03\x04"))
 	f.Add([]byte{})
 	w := docx.New(docx.WithLimits(1<<20, 4<<20, 200))
@@ -153,6 +161,21 @@ func FuzzReadWord(f *testing.F) {
 		}
 		if _, err := drafts.ParseText(wf.Text(), drafts.Limits{}); err != nil {
 			t.Fatalf("accepted text does not parse: %v", err)
+		}
+		if len(wf.Original) > 0 {
+			if _, err := drafts.ParseText(wf.OriginalText(), drafts.Limits{}); err != nil {
+				t.Fatalf("original text does not parse: %v", err)
+			}
+		}
+		if len(wf.Authors) > 0 {
+			views, err := drafts.PlanWordImport(wf.Authors, nil, nil, drafts.AuthorReject)
+			if err != nil {
+				t.Fatal(err)
+			}
+			views.Groups = map[string][]string{"A": wf.Authors[:1]}
+			if _, err := w.ReadWordViews(data, views); err != nil && drafts.ErrorCode(err) != drafts.EINVALID {
+				t.Fatalf("views: %v", err)
+			}
 		}
 		for _, p := range wf.Edited {
 			if p.Origin >= len(wf.Original) {

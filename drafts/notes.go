@@ -185,13 +185,18 @@ func AddNotes(text string, notes ...string) string {
 	}
 	start := notesStart(text)
 	body, tail := text[:start], text[start:]
+	// A label no note line and no marker of the text has (a marker
+	// without a note line is text, which a new note must not take).
 	used := map[string]bool{}
 	next := 1
-	for _, d := range parseNoteLines(tail) {
-		used[d.Label] = true
-		if n, err := strconv.Atoi(d.Label); err == nil && n >= next {
-			next = n + 1
+	for i := strings.Index(text, "[^"); i >= 0; i = strings.Index(text, "[^") {
+		if label, n := noteMarkerAt(text[i:]); n > 0 {
+			used[label] = true
+			if k, err := strconv.Atoi(label); err == nil && k >= next {
+				next = k + 1
+			}
 		}
+		text = text[i+2:]
 	}
 	var markers, lines strings.Builder
 	for _, n := range notes {
