@@ -211,6 +211,12 @@ func TestWordMarkedUp(t *testing.T) {
 	if out.Version.Text != markedUpOriginal || len(out.Proposals) != 2 {
 		t.Errorf("rejected: version 1\n%s\nwith %d proposals", out.Version.Text, len(out.Proposals))
 	}
+	// Changes by Kazakhstan and India only: version 1 and their two proposals.
+	out = post("CICA/SWG/2026/M.5", nil, markedUp(t, "India"))
+	if out.Version.Text != markedUpOriginal || len(out.Proposals) != 2 || out.Proposals[0].Delegation != "KZ" || out.Proposals[1].Delegation != "IN" ||
+		len(out.Proposals[1].Operations) != 3 {
+		t.Errorf("Kazakhstan and India: version 1\n%s\nproposals %+v", out.Version.Text, out.Proposals)
+	}
 	// An author named by a delegation's code, as multipart.
 	ct, body := form(t, markedUp(t, "TR"), map[string]string{"symbol": "CICA/SWG/2026/M.4", "title": "T", "kind": "road-map", "body": "SWG", "language": "en", "visibility": "members"})
 	var multi struct {
