@@ -215,6 +215,41 @@ func AddNotes(text string, notes ...string) string {
 	return body + markers.String() + tail + lines.String()
 }
 
+// RelabelNotes returns text with its notes labelled as like's are, note
+// for note in the order of their references (a note like lacks gets a
+// label of its own): a Word file numbers the notes of each paragraph 1,
+// 2, 3, and its paragraphs compare with the provisions they came from
+// whatever labels those use. The notes' lines follow in that order.
+func RelabelNotes(text, like string) string {
+	nt := SplitNotes(text)
+	if len(nt.Notes) == 0 {
+		return text
+	}
+	want := SplitNotes(like).Notes
+	used := map[string]bool{}
+	for _, n := range want {
+		used[n.Label] = true
+	}
+	var b, lines strings.Builder
+	at, next := 0, 1
+	for i, n := range nt.Notes {
+		label := ""
+		if i < len(want) {
+			label = want[i].Label
+		} else {
+			for used[strconv.Itoa(next)] {
+				next++
+			}
+			label = strconv.Itoa(next)
+			used[label] = true
+		}
+		b.WriteString(nt.Body[at:n.At] + "[^" + label + "]")
+		lines.WriteString("\n[^" + label + "]: " + n.Text)
+		at = n.At
+	}
+	return b.String() + nt.Body[at:] + lines.String()
+}
+
 // PrintNotes are notes added to a version only to print it, such as the
 // positions of delegations printed as footnotes of the adopted text: on
 // the title (the text as a whole) and on provisions, by id.

@@ -215,3 +215,16 @@ func noteSegments(notes []drafts.NoteDiff) [][]drafts.Segment {
 	}
 	return out
 }
+
+func TestRelabelNotes(t *testing.T) {
+	tests := []struct{ text, like, want string }{
+		{"A.[^1] B.[^2]\n[^1]: x\n[^2]: y", "A.[^a] B.[^b]\n[^b]: y\n[^a]: x", "A.[^a] B.[^b]\n[^a]: x\n[^b]: y"},
+		{"A.[^1] B.[^2] C.[^3]\n[^1]: x\n[^2]: y\n[^3]: z", "A.[^2]\n[^2]: x", "A.[^2] B.[^1] C.[^3]\n[^2]: x\n[^1]: y\n[^3]: z"},
+		{"No notes.", "A.[^a]\n[^a]: x", "No notes."},
+	}
+	for _, tt := range tests {
+		if got := drafts.RelabelNotes(tt.text, tt.like); got != tt.want {
+			t.Errorf("RelabelNotes(%q, %q) = %q, want %q", tt.text, tt.like, got, tt.want)
+		}
+	}
+}

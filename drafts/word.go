@@ -146,13 +146,21 @@ func (f *WordFile) operations(view []WordParagraph, base []Provision, lim Limits
 		if o.ID != "" && o.ID != base[i].ID {
 			return nil, wordError(fmt.Sprintf("paragraph %d of the Word file is provision %q, which is not at that place in the base version: was the file exported from another version?", i+1, o.ID))
 		}
-		if strings.TrimSpace(o.Markup) != strings.TrimSpace(base[i].Markup()) {
+		if bm := base[i].Markup(); strings.TrimSpace(RelabelNotes(o.Markup, bm)) != strings.TrimSpace(RelabelNotes(bm, bm)) {
 			return nil, wordError(fmt.Sprintf("with its tracked changes rejected, paragraph %d of the Word file reads %q where the base version has %q: edits made with Track Changes off cannot be told apart from the base", i+1, clip(o.Markup), clip(base[i].Markup())))
 		}
 		ids[i] = base[i].ID
 	}
 	edited := make([]Provision, len(view))
 	for i, e := range view {
+		if e.Origin >= 0 && e.Origin < len(base) {
+			// Notes keep the labels of the provision the paragraph
+			// continues; its notes unchanged, it reads as that provision.
+			bm := base[e.Origin].Markup()
+			if e.Markup = RelabelNotes(e.Markup, bm); e.Markup == RelabelNotes(bm, bm) {
+				e.Markup = bm
+			}
+		}
 		ps, err := ParseProvisions(e.Markup, lim)
 		if err != nil || len(ps) != 1 {
 			return nil, wordError(fmt.Sprintf("edited paragraph %d (%q) is not one provision", i+1, clip(e.Markup)))
