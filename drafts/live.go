@@ -62,6 +62,10 @@ type LiveService interface {
 	// LiveFromNow; EUNAVAILABLE when the server, or the user, has as many
 	// subscriptions open as it allows.
 	Subscribe(ctx context.Context, doc string, after int64) (Subscription, error)
+	// LastEvent returns the number of the last event of doc's trail (0
+	// when it has none): where a page made now is, for its subscription
+	// to start after. ENOTFOUND.
+	LastEvent(ctx context.Context, doc string) (int64, error)
 	// GetFocus returns the provision under discussion; its Provision is ""
 	// when there is none. ENOTFOUND.
 	GetFocus(ctx context.Context, doc string) (*Focus, error)

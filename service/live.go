@@ -144,6 +144,15 @@ func (s *Service) Subscribe(ctx context.Context, doc string, after int64) (_ dra
 	return sub, nil
 }
 
+// LastEvent returns the number of the last event of a document's trail.
+func (s *Service) LastEvent(ctx context.Context, doc string) (_ int64, err error) {
+	defer markOp(&err, "service.LastEvent")
+	if _, _, err := s.documentFor(ctx, doc, drafts.ActDocumentRead); err != nil {
+		return 0, err
+	}
+	return s.trailEnd(ctx, doc)
+}
+
 // watcherFor returns the running watcher of doc, starting one if there is
 // none, once it knows where the trail ends.
 func (s *Service) watcherFor(ctx context.Context, doc string) (*watcher, error) {
