@@ -262,6 +262,10 @@ func liveCalls() []matrixCall {
 			_, err := svc.GetFocus(ctx, d.id)
 			return err
 		}},
+		{action: drafts.ActDocumentRead, name: "LastEvent", call: func(ctx context.Context, svc *service.Service, d matrixDoc) error {
+			_, err := svc.LastEvent(ctx, d.id)
+			return err
+		}},
 		{action: drafts.ActDocumentRead, name: "Subscribe", call: func(ctx context.Context, svc *service.Service, d matrixDoc) error {
 			sub, err := svc.Subscribe(ctx, d.id, drafts.LiveFromNow)
 			if err == nil {

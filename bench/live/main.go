@@ -16,7 +16,6 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -115,20 +114,7 @@ type client struct {
 }
 
 func (c *client) do(method, path, token string, body, out any) {
-	data, _ := json.Marshal(body)
-	req, _ := http.NewRequest(method, c.base+path, bytes.NewReader(data))
-	req.Header.Set("Authorization", "Bearer "+token)
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := c.http.Do(req)
-	harness.Check(err)
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode >= 300 {
-		log.Fatalf("%s %s: %d %s", method, path, resp.StatusCode, b)
-	}
-	if out != nil {
-		harness.Check(json.Unmarshal(b, out))
-	}
+	harness.MustJSON(&c.http, method, c.base+path, token, body, out)
 }
 
 // fixture is a document, its chair and its delegates.

@@ -77,19 +77,26 @@ func configureLive(svc *service.Service, c liveConfig) {
 // webhookLoop makes deliveries of new events and their due attempts, at
 // the live interval, until ctx ends. Every replica runs it.
 func (m *Main) webhookLoop(ctx context.Context, svc drafts.WebhookService) {
-	t := time.NewTicker(m.Config.Live.Interval)
+	every(ctx, m.Config.Live.Interval, func() {
+		if _, err := svc.FollowWebhooks(ctx); err != nil && ctx.Err() == nil {
+			m.log.Warn("webhooks: making deliveries", "err", err)
+		}
+		if _, err := svc.DeliverWebhooks(ctx); err != nil && ctx.Err() == nil {
+			m.log.Warn("webhooks: delivering", "err", err)
+		}
+	})
+}
+
+// every runs f every d until ctx ends.
+func every(ctx context.Context, d time.Duration, f func()) {
+	t := time.NewTicker(d)
 	defer t.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-		}
-		if _, err := svc.FollowWebhooks(ctx); err != nil && ctx.Err() == nil {
-			m.log.Warn("webhooks: making deliveries", "err", err)
-		}
-		if _, err := svc.DeliverWebhooks(ctx); err != nil && ctx.Err() == nil {
-			m.log.Warn("webhooks: delivering", "err", err)
+			f()
 		}
 	}
 }

@@ -303,24 +303,17 @@ func (m *Main) settleLoop(ctx context.Context, svc drafts.MaintenanceService) {
 	} else if n > 0 {
 		m.log.Warn("audit events recorded late", "count", n)
 	}
-	t := time.NewTicker(time.Second)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if err := svc.SettleDue(ctx); err != nil && ctx.Err() == nil {
-				m.log.Warn("settling silence procedures", "err", err)
-			}
-			// Events that could not be written when storage was down.
-			if svc.PendingEvents() > 0 {
-				if err := svc.RetryEvents(ctx); err != nil && ctx.Err() == nil {
-					m.log.Warn("audit events still waiting for storage", "pending", svc.PendingEvents(), "err", err)
-				}
+	every(ctx, time.Second, func() {
+		if err := svc.SettleDue(ctx); err != nil && ctx.Err() == nil {
+			m.log.Warn("settling silence procedures", "err", err)
+		}
+		// Events that could not be written when storage was down.
+		if svc.PendingEvents() > 0 {
+			if err := svc.RetryEvents(ctx); err != nil && ctx.Err() == nil {
+				m.log.Warn("audit events still waiting for storage", "pending", svc.PendingEvents(), "err", err)
 			}
 		}
-	}
+	})
 }
 
 // Run opens the server and serves until ctx is cancelled (SIGINT/SIGTERM),
