@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"chancery/drafts"
 	"chancery/internal/sse"
@@ -76,4 +77,18 @@ func (s *Server) setFocus(c echo.Context) error {
 	}
 	f, err := s.Service.SetFocus(c.Request().Context(), c.Param("doc"), prov)
 	return reply(c, http.StatusOK, f, err)
+}
+
+// ObserveLive publishes the process's live event streams:
+// chancery_live_streams (subscriptions open) and chancery_live_watchers
+// (documents polled for them). Observing a second source does nothing.
+func (m *Metrics) ObserveLive(stats func() (streams, watchers int)) {
+	for _, c := range []prometheus.Collector{
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "chancery_live_streams", Help: "Live event streams open (API and workspace pages)."},
+			func() float64 { n, _ := stats(); return float64(n) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "chancery_live_watchers", Help: "Documents polled for live event streams, one storage read each per interval."},
+			func() float64 { _, w := stats(); return float64(w) }),
+	} {
+		_ = m.Registry.Register(c)
+	}
 }

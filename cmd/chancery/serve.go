@@ -275,6 +275,7 @@ func (m *Main) startServers(svc *service.Service, enforcer *policy.Enforcer, met
 	c := m.Config
 	m.server = api.NewServer(svc, enforcer, svc.Renderer, m.log)
 	m.server.Metrics = metrics
+	metrics.ObserveLive(svc.LiveStreams)
 	m.server.TrustedProxies = c.TrustedProxies
 	m.server.BodyLimit = fmt.Sprintf("%dK", (c.MaxTextBytes*2+1023)/1024+64)
 	m.server.Word = docx.New(docx.WithTextLimits(svc.TextLimits), docx.WithLimits(int64(c.MaxTextBytes)*2, 0, 0))
