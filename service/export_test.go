@@ -23,5 +23,6 @@ var DecodedRecords = map[string]DecodedRecord{
 	"delivery":   {func() any { return new(drafts.Delivery) }, func(v any) any { return cloneDelivery(v.(*drafts.Delivery)) }},
 }
 
-// AfterPoll makes s call f after each poll of a live watcher.
+// AfterPoll makes s call f after each poll of a live watcher (and its
+// check of whether it retires).
 func AfterPoll(s *Service, f func(doc string)) { s.live.afterPoll = f }

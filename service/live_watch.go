@@ -55,10 +55,11 @@ func (w *watcher) run() {
 	defer stop()
 	for range tick {
 		w.poll()
+		done := w.retire()
 		if f := w.s.live.afterPoll; f != nil {
 			f(w.doc)
 		}
-		if w.retire() {
+		if done {
 			return
 		}
 	}
