@@ -34,6 +34,7 @@ var wordFields = map[string][]string{
 	"/v1/documents/:doc/versions/:n":      nil,
 	"/v1/documents/:doc/versions/:n/diff": nil,
 	"/v1/documents/:doc/compilation":      nil,
+	"/v1/documents/:doc/languages/:lang":  {},
 }
 
 // maxWordFields bounds the form fields of a multipart request, and
@@ -51,7 +52,7 @@ func (s *Server) word(next echo.HandlerFunc) echo.HandlerFunc {
 			return next(c)
 		}
 		switch {
-		case (method == http.MethodPost || method == http.MethodPut && path == "/v1/documents/:doc/proposals/:p") && isWordRequest(c):
+		case (method == http.MethodPost || method == http.MethodPut && (path == "/v1/documents/:doc/proposals/:p" || path == "/v1/documents/:doc/languages/:lang")) && isWordRequest(c):
 			if s.Word == nil {
 				return drafts.Errorf(drafts.EMALFORMED, "this server does not read Word files; send application/json")
 			}
@@ -116,7 +117,7 @@ func (s *Server) wordToJSON(c echo.Context, path string) error {
 			body["symbol"] = wf.Symbol
 		}
 		body["text"] = wf.Text()
-	case "/v1/documents/:doc/versions":
+	case "/v1/documents/:doc/versions", "/v1/documents/:doc/languages/:lang":
 		body["text"] = wf.Text()
 	case "/v1/documents/:doc/proposals", "/v1/documents/:doc/proposals/:p":
 		if notes := wf.CommentNotes(); notes != "" {
@@ -241,6 +242,12 @@ func readWordRequest(c echo.Context, allowed []string) ([]byte, map[string]strin
 
 // exportWord answers a GET with a .docx.
 func (s *Server) exportWord(c echo.Context, path string) error {
+	if lang, err := oneLanguage(c); err != nil || lang != "" {
+		if err != nil {
+			return err
+		}
+		return s.exportWordIn(c, path, lang)
+	}
 	ctx := c.Request().Context()
 	doc, err := s.Service.GetDocument(ctx, c.Param("doc"))
 	if err != nil {

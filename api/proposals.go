@@ -17,10 +17,11 @@ type proposalRequest struct {
 	Justification string             `json:"justification"`
 	Operations    []drafts.Operation `json:"operations"`
 	Text          string             `json:"text"`
+	Language      string             `json:"language"`
 }
 
 func (r *proposalRequest) input() drafts.ProposalInput {
-	return drafts.ProposalInput{Base: r.Base, Justification: r.Justification, Operations: r.Operations, Text: r.Text}
+	return drafts.ProposalInput{Base: r.Base, Justification: r.Justification, Operations: r.Operations, Text: r.Text, Language: r.Language}
 }
 
 func (s *Server) createProposal(c echo.Context) error {

@@ -56,5 +56,8 @@ func (s *Server) apiRoutes() []route {
 		{method: post, path: doc + "/adoption/close", action: drafts.ActAdoptionClose, handler: s.closeAdoption},
 		{method: get, path: doc + "/events", action: drafts.ActDocumentRead, handler: s.listEvents},
 		{method: get, path: doc + "/events/verify", action: drafts.ActEventsVerify, handler: s.verifyEvents},
+
+		{method: put, path: doc + "/languages/:lang", action: drafts.ActTranslationSet, handler: s.addLanguage},
+		{method: put, path: doc + "/versions/:n/provisions/:id/translations/:lang", action: drafts.ActTranslationSet, handler: s.setTranslation},
 	}
 }

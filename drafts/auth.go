@@ -52,6 +52,11 @@ const (
 	ActAdoptionClose   = "adoption:close"
 
 	ActEventsVerify = "events:verify"
+
+	// Language versions: sending a translation (the whole text or one
+	// provision) and listing what needs translating.
+	ActTranslationSet  = "translation:set"
+	ActTranslationList = "translation:list"
 )
 
 // Subject is who acts, as the policy sees them.

@@ -37,6 +37,9 @@ type CompiledProposal struct {
 	Segments    []Segment `json:"segments,omitempty"`
 	// Justifications of the proposals, in the order of Proposals.
 	Justifications []string `json:"justifications,omitempty"`
+	// Language is the language the proposed text is in, when it is not
+	// the compilation's (see TranslationService.CompileIn).
+	Language string `json:"language,omitempty"`
 }
 
 // Counts returns how many proposals, and from how many delegations, the

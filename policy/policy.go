@@ -262,6 +262,10 @@ func denial(action string) string {
 		return "only the chair of this document's body may close its adoption"
 	case drafts.ActEventsVerify:
 		return "you may not verify the audit trail of this document"
+	case drafts.ActTranslationSet:
+		return "only the secretariat or the chair of this document's body may send its translations"
+	case drafts.ActTranslationList:
+		return "only the secretariat and chairs may list what needs translating"
 	}
 	return "you may not do this"
 }

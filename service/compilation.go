@@ -17,11 +17,12 @@ func (s *Service) Compile(ctx context.Context, doc string, n int) (_ *drafts.Com
 	if err != nil {
 		return nil, nil, err
 	}
-	return s.compile(ctx, d, n)
+	return s.compile(ctx, d, n, "")
 }
 
-// compile is Compile on a document already checked.
-func (s *Service) compile(ctx context.Context, d *drafts.Document, n int) (*drafts.Compilation, *drafts.Version, error) {
+// compile is Compile on a document already checked, in language lang
+// ("" for the original; see compileInLanguages).
+func (s *Service) compile(ctx context.Context, d *drafts.Document, n int, lang string) (*drafts.Compilation, *drafts.Version, error) {
 	doc := d.ID
 	var err error
 	if n == 0 {
@@ -54,6 +55,9 @@ func (s *Service) compile(ctx context.Context, d *drafts.Document, n int) (*draf
 			}
 			bases[p.Base] = base
 		}
+	}
+	if lang != "" && lang != d.Language || hasLanguageProposals(open) {
+		return s.compileInLanguages(ctx, d, v, bases, open, lang)
 	}
 	// The diffs of every open proposal are the heavy part: inside the work limit.
 	var comp *drafts.Compilation

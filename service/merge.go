@@ -23,8 +23,11 @@ func (s *Service) Merge(ctx context.Context, doc string, in drafts.MergeInput) (
 	if err != nil {
 		return nil, err
 	}
-	items, err := s.mergeItems(ctx, head, in.Proposals)
+	items, err := s.mergeItems(ctx, head, in.Proposals, in.Translations, d.Language)
 	if err != nil {
+		return nil, err
+	}
+	if err := checkTranslationsUsed(items, in.Translations); err != nil {
 		return nil, err
 	}
 	rb := drafts.Rebase(s.Differ, head.Provisions, items, in.Resolutions)
@@ -32,6 +35,7 @@ func (s *Service) Merge(ctx context.Context, doc string, in drafts.MergeInput) (
 		return nil, err
 	}
 	v, out := s.mergedVersion(u, d, head, items, rb, in)
+	v.Translated = languageTexts(items, v, in.Translations)
 	if len(v.Merged) == 0 {
 		return nil, drafts.Errorf(drafts.ECONFLICT, "none of the proposals can be merged: %s", describeObsolete(rb.Obsolete))
 	}
@@ -104,7 +108,9 @@ func checkResolutions(head *drafts.Version, resolutions map[string]string, lim d
 
 // mergeItems reads the proposals named (each once, together) and returns
 // each with its base text and its result on it; every one must be open.
-func (s *Service) mergeItems(ctx context.Context, head *drafts.Version, names []string) ([]drafts.RebaseItem, error) {
+// A proposal written in a language version merges by the chair's texts in
+// the original language (translations; see mergeOperations).
+func (s *Service) mergeItems(ctx context.Context, head *drafts.Version, names []string, translations map[string]string, original string) ([]drafts.RebaseItem, error) {
 	var ids []string
 	seen := map[string]bool{}
 	for _, id := range names {
@@ -138,7 +144,11 @@ func (s *Service) mergeItems(ctx context.Context, head *drafts.Version, names []
 			}
 			bases[p.Base] = base
 		}
-		result, err := drafts.ApplyOperations(base.Provisions, p.Operations, s.NewID, s.TextLimits)
+		ops, err := mergeOperations(p, base, translations, original)
+		if err != nil {
+			return nil, err
+		}
+		result, err := drafts.ApplyOperations(base.Provisions, ops, s.NewID, s.TextLimits)
 		if err != nil {
 			return nil, drafts.WrapError(drafts.EINTERNAL, err, "proposal %s no longer applies to its base", p.ID)
 		}

@@ -38,6 +38,7 @@ func (s *Service) CreateProposal(ctx context.Context, doc string, in drafts.Prop
 		ID: s.NewID(), Document: doc, Delegation: u.Delegation, Author: u.ID, Base: in.Base,
 		Justification: in.Justification, Operations: ops, Text: in.Text, Status: drafts.ProposalOpen,
 		Cosponsors: []string{}, Comments: []drafts.Comment{}, CreatedAt: now, UpdatedAt: now,
+		Language: languageOf(d, in.Language),
 	}
 	// The first proposal opens the negotiation; this goes first, so that a
 	// failure leaves no proposal behind.
@@ -81,6 +82,14 @@ func (s *Service) proposalOperations(ctx context.Context, d *drafts.Document, in
 	}
 	base, err := s.rawVersion(ctx, doc, in.Base) // statuses play no part
 	if err != nil {
+		return nil, err
+	}
+	// A proposal written in a language version applies to the base's text in it.
+	lang, err := proposalLanguage(d, in.Language)
+	if err != nil {
+		return nil, err
+	}
+	if base, err = s.baseIn(ctx, base, lang); err != nil {
 		return nil, err
 	}
 	// Ids of new provisions are the server's to give, never the client's.
@@ -162,6 +171,7 @@ func (s *Service) EditProposal(ctx context.Context, doc, id string, in drafts.Pr
 			return err
 		}
 		p.Base, p.Justification, p.Operations, p.Text = in.Base, in.Justification, ops, in.Text
+		p.Language = languageOf(d, in.Language)
 		return nil
 	})
 	if err != nil {

@@ -13,6 +13,9 @@ func (s *Service) applyToBase(ctx context.Context, p *drafts.Proposal) (base *dr
 	if err != nil {
 		return nil, nil, err
 	}
+	if base, err = s.baseIn(ctx, base, p.Language); err != nil {
+		return nil, nil, err
+	}
 	result, err = drafts.ApplyOperations(base.Provisions, p.Operations, s.NewID, s.TextLimits)
 	if err != nil {
 		return nil, nil, err
@@ -47,6 +50,9 @@ func (s *Service) ProposalDiff(ctx context.Context, doc, id, against string) (_ 
 			if head, err = s.getVersion(ctx, doc, d.Head); err != nil {
 				return nil, err
 			}
+			if head, err = s.baseIn(ctx, head, p.Language); err != nil {
+				return nil, err
+			}
 		}
 		from = head.Provisions
 		if head.Number != base.Number {
@@ -79,11 +85,11 @@ func (s *Service) ProposalDiff(ctx context.Context, doc, id, against string) (_ 
 // the delegation submits.
 func (s *Service) PreviewProposal(ctx context.Context, doc string, in drafts.ProposalInput) (_ *drafts.Diff, err error) {
 	defer markOp(&err, "service.PreviewProposal")
-	u, _, ops, err := s.newProposal(ctx, doc, in)
+	u, d, ops, err := s.newProposal(ctx, doc, in)
 	if err != nil {
 		return nil, err
 	}
-	p := &drafts.Proposal{ID: "preview", Document: doc, Base: in.Base, Delegation: u.Delegation, Operations: ops}
+	p := &drafts.Proposal{ID: "preview", Document: doc, Base: in.Base, Delegation: u.Delegation, Operations: ops, Language: languageOf(d, in.Language)}
 	base, result, err := s.applyToBase(ctx, p)
 	if err != nil {
 		return nil, err

@@ -43,15 +43,21 @@ func (s *Service) VersionPDF(ctx context.Context, doc string, n, against int) (_
 	if err != nil {
 		return nil, err
 	}
-	var round *drafts.AdoptionRound
-	if d.Adopted == n && d.Round != "" {
-		if round, err = s.settle(ctx, doc, d.Round, d); err != nil {
-			return nil, err
-		}
+	round, err := s.adoptingRound(ctx, d, n)
+	if err != nil {
+		return nil, err
 	}
 	return s.cachedPDF(ctx, d, "agreed", pdfName(d.Symbol, n, ""), []any{v, round}, func(w io.Writer) error {
 		return s.Renderer.AgreedPDF(w, d, v, round)
 	})
+}
+
+// adoptingRound is the round that adopted version n of d, or nil.
+func (s *Service) adoptingRound(ctx context.Context, d *drafts.Document, n int) (*drafts.AdoptionRound, error) {
+	if d.Adopted != n || d.Round == "" {
+		return nil, nil
+	}
+	return s.settle(ctx, d.ID, d.Round, d)
 }
 
 // CompilationPDF prints the compilation of version n (0 for the head).
@@ -90,7 +96,7 @@ func (s *Service) compilationToPrint(ctx context.Context, doc string, n int) (*d
 	if err := s.needRenderer(); err != nil {
 		return nil, nil, nil, err
 	}
-	comp, v, err := s.compile(ctx, d, n)
+	comp, v, err := s.compile(ctx, d, n, "")
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -111,6 +117,7 @@ type printedDocument struct {
 	Adopted                                                    int
 	AdoptedAt                                                  any
 	AdoptedBy, Round                                           string
+	LanguageVersions                                           []string
 }
 
 // pdfKey is the cache key of a print of kind of document d from inputs
@@ -126,7 +133,8 @@ func (s *Service) pdfKey(d *drafts.Document, kind string, inputs []any) (string,
 	h := sha256.New()
 	enc := json.NewEncoder(h)
 	doc := printedDocument{ID: d.ID, Symbol: d.Symbol, Title: d.Title, Kind: d.Kind, Body: d.Body, Language: d.Language,
-		Visibility: d.Visibility, State: d.State, Adopted: d.Adopted, AdoptedAt: d.AdoptedAt, AdoptedBy: d.AdoptedBy, Round: d.Round}
+		Visibility: d.Visibility, State: d.State, Adopted: d.Adopted, AdoptedAt: d.AdoptedAt, AdoptedBy: d.AdoptedBy, Round: d.Round,
+		LanguageVersions: d.LanguageVersions}
 	for _, v := range append([]any{kind, identity, doc}, inputs...) {
 		if ver, ok := v.(*drafts.Version); ok {
 			v = printedVersion(ver)

@@ -96,7 +96,7 @@ func (s *Service) ListVersions(ctx context.Context, doc string, opt drafts.ListO
 // storeSummary writes the version's summary (no text) for listings, once.
 func (s *Service) storeSummary(ctx context.Context, v *drafts.Version) error {
 	sum := *v
-	sum.Provisions, sum.Lead, sum.Attribution, sum.Obsolete, sum.MergedETags = nil, "", nil, nil, nil
+	sum.Provisions, sum.Lead, sum.Attribution, sum.Obsolete, sum.MergedETags, sum.Translated = nil, "", nil, nil, nil, nil
 	if _, err := s.createJSON(ctx, summaryKey(v.Document, v.Number), &sum); err != nil && !drafts.IsCode(err, drafts.ECONFLICT) {
 		return err
 	}

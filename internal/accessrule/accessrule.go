@@ -51,6 +51,8 @@ func Expected(action string, s Subject, membersOnly bool) Outcome {
 		ok = s.Member && !s.Owner
 	case "proposal:comment":
 		ok = s.Member || s.Chair
+	case "translation:set":
+		ok = s.Secretariat || s.Chair
 	}
 	if ok {
 		return Allowed
