@@ -43,6 +43,10 @@ type TranslationService interface {
 	// the original language every provision is TranslationOriginal), its
 	// ETag covering the translations. ENOTFOUND as GetVersion.
 	GetVersionIn(ctx context.Context, doc string, n int, lang string) (*Version, error)
+	// GetVersionInLanguages returns version n in each of langs, reading
+	// the version once: side by side, one read more than in the original
+	// for each language version. Errors as GetVersionIn.
+	GetVersionInLanguages(ctx context.Context, doc string, n int, langs []string) ([]*Version, error)
 	// VersionDiffIn returns the tracked diff from version m to version n
 	// of the text in lang, attributed as VersionDiff's, with both
 	// versions in lang. Errors as VersionDiff.

@@ -245,13 +245,13 @@ func givenTranslation(p Provision, number, text string) Translation {
 // number. EINVALID naming the field "text" for an empty text or one that
 // is not one provision.
 func ProvisionTranslation(p Provision, number, text string, lim Limits) (Translation, error) {
-	if err := CheckProvisionText(number, text, lim); err == nil {
-		return Translation{Number: number, Text: text, State: TranslationCurrent}, nil
-	} else if ps, perr := ParseProvisions(text, lim); perr == nil && len(ps) == 1 && ps[0].Number != "" &&
+	if ps, err := ParseProvisions(text, lim); err == nil && len(ps) == 1 && ps[0].Number != "" &&
 		NumberKey(ps[0].Kind, ps[0].Number) == NumberKey(p.Kind, p.Number) {
 		return Translation{Number: ps[0].Number, Text: ps[0].Text, State: TranslationCurrent}, nil
-	} else {
+	}
+	if err := CheckProvisionText(number, text, lim); err != nil {
 		msg := ErrorMessage(err)
 		return Translation{}, &Error{Code: EINVALID, Message: "text: " + msg, Fields: []FieldError{{Field: "text", Message: msg}}}
 	}
+	return Translation{Number: number, Text: text, State: TranslationCurrent}, nil
 }

@@ -102,14 +102,11 @@ func (s *Service) parallelPDF(ctx context.Context, d *drafts.Document, n int, la
 	if !ok {
 		return nil, drafts.Errorf(drafts.EINTERNAL, "the service's renderer does not print two languages side by side")
 	}
-	var vs [2]*drafts.Version
-	for i, l := range langs {
-		v, err := s.versionIn(ctx, d, n, l)
-		if err != nil {
-			return nil, err
-		}
-		vs[i] = drafts.Printable(v)
+	read, err := s.versionsIn(ctx, d.ID, n, langs)
+	if err != nil {
+		return nil, err
 	}
+	vs := [2]*drafts.Version{drafts.Printable(read[0]), drafts.Printable(read[1])}
 	round, err := s.adoptingRound(ctx, d, n)
 	if err != nil {
 		return nil, err

@@ -13,26 +13,44 @@ import (
 // GetVersionIn returns version n of a document in a language.
 func (s *Service) GetVersionIn(ctx context.Context, doc string, n int, lang string) (_ *drafts.Version, err error) {
 	defer markOp(&err, "service.GetVersionIn")
-	if err := checkLanguageTag(lang); err != nil {
+	vs, err := s.versionsIn(ctx, doc, n, []string{lang})
+	if err != nil {
 		return nil, err
 	}
-	// The version, its statuses and its language version are read while
-	// the document is, and dropped unless the document is there for the
-	// caller and has the language.
+	return vs[0], nil
+}
+
+// GetVersionInLanguages returns version n of a document in each of langs.
+func (s *Service) GetVersionInLanguages(ctx context.Context, doc string, n int, langs []string) (_ []*drafts.Version, err error) {
+	defer markOp(&err, "service.GetVersionInLanguages")
+	return s.versionsIn(ctx, doc, n, langs)
+}
+
+// versionsIn reads version n of doc once, with its statuses (while the
+// document is read, and dropped unless the document is there for the
+// caller), then the language version of each of langs that is not the
+// original (side by side), and returns the version in each language.
+func (s *Service) versionsIn(ctx context.Context, doc string, n int, langs []string) ([]*drafts.Version, error) {
+	if len(langs) == 0 {
+		return nil, &drafts.Error{Code: drafts.EINVALID, Message: "language: give one", Fields: []drafts.FieldError{{Field: "language", Message: "required"}}}
+	}
+	for _, l := range langs {
+		if err := checkLanguageTag(l); err != nil {
+			return nil, err
+		}
+	}
 	var v *drafts.Version
-	var ts *translationSet
-	var tsETag string
-	var verr, terr error = drafts.Errorf(drafts.ENOTFOUND, "no version %d of document %q", n, doc), nil
-	done := make(chan struct{}, 2)
+	var verr error = drafts.Errorf(drafts.ENOTFOUND, "no version %d of document %q", n, doc)
+	done := make(chan struct{})
 	if drafts.ValidID(doc) && n >= 1 {
-		go func() { v, verr = s.getVersion(ctx, doc, n); done <- struct{}{} }()
-		go func() { ts, tsETag, terr = s.translations(ctx, doc, lang, n); done <- struct{}{} }()
+		go func() {
+			defer close(done)
+			v, verr = s.getVersion(ctx, doc, n)
+		}()
 	} else {
-		done <- struct{}{}
-		done <- struct{}{}
+		close(done)
 	}
 	_, d, err := s.documentFor(ctx, doc, drafts.ActDocumentRead)
-	<-done
 	<-done
 	if err != nil {
 		return nil, err
@@ -40,10 +58,20 @@ func (s *Service) GetVersionIn(ctx context.Context, doc string, n int, lang stri
 	if verr != nil {
 		return nil, verr
 	}
-	if lang == d.Language {
-		return drafts.MarkOriginal(v, lang), nil
-	}
-	return s.translated(d, v, lang, ts, tsETag, terr)
+	out := make([]*drafts.Version, len(langs))
+	err = s.inParallel(ctx, len(langs), func(ctx context.Context, i int) error {
+		if langs[i] == d.Language {
+			out[i] = drafts.MarkOriginal(v, langs[i])
+			return nil
+		}
+		if err := languageVersionOf(d, langs[i]); err != nil {
+			return err
+		}
+		ts, etag, err := s.translations(ctx, doc, langs[i], n)
+		out[i], err = s.translated(d, v, langs[i], ts, etag, err)
+		return err
+	})
+	return out, err
 }
 
 // translated returns v in lang from its language version ts (read with
