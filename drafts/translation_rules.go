@@ -79,18 +79,23 @@ func alignmentFaults(orig, tr []Provision, ko, kt []string, lines []int) []Field
 	i, j := pre, pre
 	for _, pr := range append(pairs, [2]int{len(ko) - suf - pre, len(kt) - suf - pre}) {
 		oi, tj := pr[0]+pre, pr[1]+pre
-		for i < oi && j < tj {
-			fields = append(fields, FieldError{Field: "provisions." + orig[i].ID, Line: lines[j],
-				Message: fmt.Sprintf("%s: the translation has %s here (line %d)", namer(i), nameOf(tr[j]), lines[j])})
-			i, j = i+1, j+1
-		}
-		for ; i < oi; i++ {
-			fields = append(fields, FieldError{Field: "provisions." + orig[i].ID, Line: lines[j],
-				Message: fmt.Sprintf("%s: the translation has no provision for it (before line %d)", namer(i), lines[j])})
-		}
-		for ; j < tj; j++ {
-			fields = append(fields, FieldError{Field: "text", Line: lines[j],
-				Message: fmt.Sprintf("line %d: %s of the translation has no provision in the original", lines[j], nameOf(tr[j]))})
+		// Between two pairs: a provision of one kind in both is a number
+		// that differs; one the other text has fewer of is missing there.
+		for i < oi || j < tj {
+			switch {
+			case i < oi && j < tj && (orig[i].Kind == tr[j].Kind || oi-i == tj-j):
+				fields = append(fields, FieldError{Field: "provisions." + orig[i].ID, Line: lines[j],
+					Message: fmt.Sprintf("%s: the translation has %s here (line %d)", namer(i), nameOf(tr[j]), lines[j])})
+				i, j = i+1, j+1
+			case i < oi && oi-i >= tj-j:
+				fields = append(fields, FieldError{Field: "provisions." + orig[i].ID, Line: lines[j],
+					Message: fmt.Sprintf("%s: the translation has no provision for it (before line %d)", namer(i), lines[j])})
+				i++
+			default:
+				fields = append(fields, FieldError{Field: "text", Line: lines[j],
+					Message: fmt.Sprintf("line %d: %s of the translation has no provision in the original", lines[j], nameOf(tr[j]))})
+				j++
+			}
 		}
 		i, j = oi+1, tj+1
 	}
