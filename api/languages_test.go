@@ -1,6 +1,9 @@
 package api_test
 
 import (
+	"archive/zip"
+	"bytes"
+	"io"
 	"net/http"
 	"os"
 	"os/exec"
@@ -137,6 +140,17 @@ func TestLanguagesEndToEnd(t *testing.T) {
 		t.Errorf("the English PDF lacks the equally authentic line:\n%s", en)
 	}
 
+	// The text in Russian as a Word file, and the compilation in Russian.
+	word := e.do("GET", docPath(doc, "/versions/2?language=ru"), "KZ", nil, "Accept", wordType).MustStatus(http.StatusOK)
+	if !strings.Contains(docxText(t, word.Body), "консенсуса государств-членов.") {
+		t.Errorf("the Russian .docx lacks the Russian text")
+	}
+	var comp drafts.Compilation
+	e.mustJSON(http.StatusOK, &comp, "GET", docPath(doc, "/compilation?language=ru"), "KZ", nil)
+	if p := comp.Entries[10].Provision; p.Number != "5." || !strings.HasPrefix(p.Text, "Специальная") || p.Original == nil || !strings.HasPrefix(p.Original.Text, "The Special Working Group") {
+		t.Errorf("the compilation in Russian: %+v", p)
+	}
+
 	// The Russian tracked diff shows the Russian change.
 	text := e.do("GET", docPath(doc, "/versions/2/diff?language=ru"), "KZ", nil, "Accept", "text/plain").MustStatus(http.StatusOK).Body
 	for _, want := range []string{"консенсуса[+ государств-членов+]{KZ}.", "[+6-бис. Решения по процедурным вопросам"} {
@@ -144,6 +158,25 @@ func TestLanguagesEndToEnd(t *testing.T) {
 			t.Errorf("the Russian diff lacks %q:\n%s", want, text)
 		}
 	}
+}
+
+// docxText is the text of a .docx's main part, its tags removed.
+func docxText(t *testing.T, docx []byte) string {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(docx), int64(len(docx)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range zr.File {
+		if f.Name == "word/document.xml" {
+			rc, _ := f.Open()
+			b, _ := io.ReadAll(rc)
+			rc.Close()
+			return regexp.MustCompile(`<[^>]+>`).ReplaceAllString(string(b), "")
+		}
+	}
+	t.Fatal("no word/document.xml")
+	return ""
 }
 
 func slicesEqual(a, b []string) bool { return strings.Join(a, "\n") == strings.Join(b, "\n") }

@@ -12,6 +12,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"chancery/drafts"
+	"chancery/internal/wording"
 )
 
 // Page is what every template gets: the user, the language, the CSRF token
@@ -170,6 +171,11 @@ var funcs = template.FuncMap{
 		return s
 	},
 	"excerpt": excerpt,
+	// langName names a language of a text in itself: "English", "Русский".
+	"langName": wording.NativeName,
+	// langIn names a language of a text in the interface's language:
+	// "Russian", "русский".
+	"langIn": func(l Lang, code string) string { return wording.For(string(l)).LanguageName(code) },
 	"contains": func(list []string, s string) bool {
 		for _, x := range list {
 			if x == s {
@@ -216,20 +222,34 @@ func side(segs []drafts.Segment, keep string) []drafts.Segment {
 }
 
 // parsePages parses every page template with the layout and the shared
-// parts.
+// parts. A template file that defines no "content" is a part too (a
+// feature's partials, such as languages_parts.html): every page has it.
 func parsePages() map[string]*template.Template {
 	names, err := templateFS.ReadDir("templates")
 	if err != nil {
 		panic(err)
 	}
 	base := template.Must(template.New("").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/parts.html"))
-	pages := map[string]*template.Template{}
+	var pageNames []string
 	for _, n := range names {
 		name := strings.TrimSuffix(n.Name(), ".html")
 		if name == "layout" || name == "parts" {
 			continue
 		}
-		t := template.Must(template.Must(base.Clone()).ParseFS(templateFS, path.Join("templates", n.Name())))
+		b, err := templateFS.ReadFile(path.Join("templates", n.Name()))
+		if err != nil {
+			panic(err)
+		}
+		if !strings.Contains(string(b), `{{define "content"}}`) {
+			template.Must(base.ParseFS(templateFS, path.Join("templates", n.Name())))
+			continue
+		}
+		pageNames = append(pageNames, n.Name())
+	}
+	pages := map[string]*template.Template{}
+	for _, file := range pageNames {
+		name := strings.TrimSuffix(file, ".html")
+		t := template.Must(template.Must(base.Clone()).ParseFS(templateFS, path.Join("templates", file)))
 		pages[name] = t
 	}
 	return pages
