@@ -242,11 +242,9 @@ func readWordRequest(c echo.Context, allowed []string) ([]byte, map[string]strin
 
 // exportWord answers a GET with a .docx.
 func (s *Server) exportWord(c echo.Context, path string) error {
-	if lang, err := oneLanguage(c); err != nil || lang != "" {
-		if err != nil {
-			return err
-		}
-		return s.exportWordIn(c, path, lang)
+	lang, err := oneLanguage(c) // "" for the original language
+	if err != nil {
+		return err
 	}
 	ctx := c.Request().Context()
 	doc, err := s.Service.GetDocument(ctx, c.Param("doc"))
@@ -261,7 +259,7 @@ func (s *Server) exportWord(c echo.Context, path string) error {
 		if err != nil {
 			return err
 		}
-		v, err := s.Service.GetVersion(ctx, doc.ID, n)
+		wd, v, err := s.versionForWord(ctx, doc, n, lang)
 		if err != nil {
 			return err
 		}
@@ -271,10 +269,10 @@ func (s *Server) exportWord(c echo.Context, path string) error {
 				round = r
 			}
 		}
-		if err := s.Word.TextWord(&buf, doc, v, round); err != nil {
+		if err := s.Word.TextWord(&buf, wd, v, round); err != nil {
 			return err
 		}
-		name = fileName(doc.Symbol, n, "")
+		name = fileName(doc.Symbol, n, langSuffix(lang))
 	case "/v1/documents/:doc/versions/:n/diff":
 		n, m, err := diffVersions(c)
 		if err != nil {
@@ -283,27 +281,27 @@ func (s *Server) exportWord(c echo.Context, path string) error {
 		if m < 1 {
 			return &drafts.Error{Code: drafts.EINVALID, Message: "against: version 1 has no predecessor; give ?against=", Fields: []drafts.FieldError{{Field: "against", Message: "required"}}}
 		}
-		d, from, to, err := s.Service.VersionDiff(ctx, doc.ID, n, m)
+		wd, d, from, to, err := s.diffForWord(ctx, doc, n, m, lang)
 		if err != nil {
 			return err
 		}
-		if err := s.Word.ChangesWord(&buf, doc, from, to, d); err != nil {
+		if err := s.Word.ChangesWord(&buf, wd, from, to, d); err != nil {
 			return err
 		}
-		name = fileName(doc.Symbol, n, fmt.Sprintf("-changes-from-v%d", m))
+		name = fileName(doc.Symbol, n, fmt.Sprintf("%s-changes-from-v%d", langSuffix(lang), m))
 	default:
 		n, err := queryVersion(c, "version", 0)
 		if err != nil {
 			return err
 		}
-		comp, v, err := s.Service.Compile(ctx, doc.ID, n)
+		wd, comp, v, err := s.compilationForWord(ctx, doc, n, lang)
 		if err != nil {
 			return err
 		}
-		if err := s.Word.CompilationWord(&buf, doc, v, comp); err != nil {
+		if err := s.Word.CompilationWord(&buf, wd, v, comp); err != nil {
 			return err
 		}
-		name = fileName(doc.Symbol, v.Number, "-compilation")
+		name = fileName(doc.Symbol, v.Number, "-compilation"+langSuffix(lang))
 	}
 	c.Response().Header().Set(echo.HeaderContentDisposition, fmt.Sprintf("attachment; filename=%q", name))
 	c.Response().Header().Set("Vary", "Accept")

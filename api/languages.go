@@ -1,8 +1,7 @@
 package api
 
 import (
-	"bytes"
-	"fmt"
+	"context"
 	"net/http"
 	"strings"
 
@@ -125,64 +124,50 @@ func (s *Server) compilationIn(c echo.Context, n int, lang string) error {
 	return c.JSON(http.StatusOK, comp)
 }
 
-// exportWordIn answers a GET of a version, a diff or a compilation in a
-// language with a .docx.
-func (s *Server) exportWordIn(c echo.Context, path, lang string) error {
-	ctx := c.Request().Context()
-	doc, err := s.Service.GetDocument(ctx, c.Param("doc"))
+// Word files in a language (exportWord): each reads in lang, "" for the
+// original, and returns the document as the file shows it (in that
+// language) with what it prints, missing translations printable.
+
+func (s *Server) versionForWord(ctx context.Context, doc *drafts.Document, n int, lang string) (*drafts.Document, *drafts.Version, error) {
+	if lang == "" {
+		v, err := s.Service.GetVersion(ctx, doc.ID, n)
+		return doc, v, err
+	}
+	v, err := s.Service.GetVersionIn(ctx, doc.ID, n, lang)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
-	var buf bytes.Buffer
-	var name string
-	switch path {
-	case "/v1/documents/:doc/versions/:n":
-		n, err := versionParam(c, "version", c.Param("n"))
-		if err != nil {
-			return err
-		}
-		v, err := s.Service.GetVersionIn(ctx, doc.ID, n, lang)
-		if err != nil {
-			return err
-		}
-		var round *drafts.AdoptionRound
-		if doc.Adopted == n && doc.Round != "" {
-			if round, err = s.Service.GetAdoption(ctx, doc.ID); err != nil {
-				return err
-			}
-		}
-		if err := s.Word.TextWord(&buf, drafts.DocumentIn(doc, lang, v, nil), drafts.Printable(v), round); err != nil {
-			return err
-		}
-		name = fileName(doc.Symbol, n, "-"+lang)
-	case "/v1/documents/:doc/versions/:n/diff":
-		n, m, err := diffVersions(c)
-		if err != nil {
-			return err
-		}
-		d, from, to, err := s.Service.VersionDiffIn(ctx, doc.ID, n, m, lang)
-		if err != nil {
-			return err
-		}
-		if err := s.Word.ChangesWord(&buf, drafts.DocumentIn(doc, lang, to, nil), drafts.Printable(from), drafts.Printable(to), d); err != nil {
-			return err
-		}
-		name = fileName(doc.Symbol, n, fmt.Sprintf("-%s-changes-from-v%d", lang, m))
-	default:
-		n, err := queryVersion(c, "version", 0)
-		if err != nil {
-			return err
-		}
-		comp, v, err := s.Service.CompileIn(ctx, doc.ID, n, lang)
-		if err != nil {
-			return err
-		}
-		if err := s.Word.CompilationWord(&buf, drafts.DocumentIn(doc, lang, v, nil), drafts.Printable(v), comp); err != nil {
-			return err
-		}
-		name = fileName(doc.Symbol, v.Number, "-compilation-"+lang)
+	return drafts.DocumentIn(doc, lang, v, nil), drafts.Printable(v), nil
+}
+
+func (s *Server) diffForWord(ctx context.Context, doc *drafts.Document, n, m int, lang string) (*drafts.Document, *drafts.Diff, *drafts.Version, *drafts.Version, error) {
+	if lang == "" {
+		d, from, to, err := s.Service.VersionDiff(ctx, doc.ID, n, m)
+		return doc, d, from, to, err
 	}
-	c.Response().Header().Set(echo.HeaderContentDisposition, fmt.Sprintf("attachment; filename=%q", name))
-	c.Response().Header().Set("Vary", "Accept")
-	return c.Blob(http.StatusOK, drafts.WordMediaType, buf.Bytes())
+	d, from, to, err := s.Service.VersionDiffIn(ctx, doc.ID, n, m, lang)
+	if err != nil {
+		return nil, nil, nil, nil, err
+	}
+	return drafts.DocumentIn(doc, lang, to, nil), d, drafts.Printable(from), drafts.Printable(to), nil
+}
+
+func (s *Server) compilationForWord(ctx context.Context, doc *drafts.Document, n int, lang string) (*drafts.Document, *drafts.Compilation, *drafts.Version, error) {
+	if lang == "" {
+		comp, v, err := s.Service.Compile(ctx, doc.ID, n)
+		return doc, comp, v, err
+	}
+	comp, v, err := s.Service.CompileIn(ctx, doc.ID, n, lang)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return drafts.DocumentIn(doc, lang, v, nil), comp, drafts.Printable(v), nil
+}
+
+// langSuffix marks a file name with its language, "" for the original.
+func langSuffix(lang string) string {
+	if lang == "" {
+		return ""
+	}
+	return "-" + lang
 }

@@ -63,11 +63,21 @@ func (s *Service) adoptingRound(ctx context.Context, d *drafts.Document, n int) 
 // CompilationPDF prints the compilation of version n (0 for the head).
 func (s *Service) CompilationPDF(ctx context.Context, doc string, n int) (_ *drafts.PDF, err error) {
 	defer markOp(&err, "service.CompilationPDF")
-	d, comp, v, err := s.compilationToPrint(ctx, doc, n)
+	return s.compilationPDF(ctx, doc, n, "")
+}
+
+// compilationPDF prints the compilation of version n in lang ("" for the
+// original language).
+func (s *Service) compilationPDF(ctx context.Context, doc string, n int, lang string) (*drafts.PDF, error) {
+	d, comp, v, err := s.compilationToPrint(ctx, doc, n, lang)
 	if err != nil {
 		return nil, err
 	}
-	return s.cachedPDF(ctx, d, "compilation", pdfName(d.Symbol, v.Number, "-compilation"), []any{v, comp}, func(w io.Writer) error {
+	suffix := "-compilation"
+	if v.Language != "" {
+		suffix += "-" + v.Language
+	}
+	return s.cachedPDF(ctx, d, "compilation", pdfName(d.Symbol, v.Number, suffix), []any{v, comp}, func(w io.Writer) error {
 		return s.Renderer.CompilationPDF(w, d, v, comp)
 	})
 }
@@ -75,7 +85,13 @@ func (s *Service) CompilationPDF(ctx context.Context, doc string, n int) (_ *dra
 // CompilationHTML writes the compilation of version n as an HTML fragment.
 func (s *Service) CompilationHTML(ctx context.Context, doc string, n int) (_ []byte, err error) {
 	defer markOp(&err, "service.CompilationHTML")
-	d, comp, v, err := s.compilationToPrint(ctx, doc, n)
+	return s.compilationHTML(ctx, doc, n, "")
+}
+
+// compilationHTML writes the compilation of version n in lang ("" for the
+// original language) as an HTML fragment.
+func (s *Service) compilationHTML(ctx context.Context, doc string, n int, lang string) ([]byte, error) {
+	d, comp, v, err := s.compilationToPrint(ctx, doc, n, lang)
 	if err != nil {
 		return nil, err
 	}
@@ -86,21 +102,29 @@ func (s *Service) CompilationHTML(ctx context.Context, doc string, n int) (_ []b
 	return buf.Bytes(), nil
 }
 
-// compilationToPrint reads the document and compiles version n of it for
-// a print, checking first that there is a renderer to print it.
-func (s *Service) compilationToPrint(ctx context.Context, doc string, n int) (*drafts.Document, *drafts.Compilation, *drafts.Version, error) {
-	_, d, err := s.documentFor(ctx, doc, drafts.ActDocumentRead)
+// compilationToPrint reads the document and compiles version n of it in
+// lang ("" for the original language) for a print, checking first that
+// there is a renderer to print it. In a language version, the document is
+// as the print shows it (see printedIn) and missing provisions printable.
+func (s *Service) compilationToPrint(ctx context.Context, doc string, n int, lang string) (*drafts.Document, *drafts.Compilation, *drafts.Version, error) {
+	d, err := s.documentIn(ctx, doc, lang)
 	if err != nil {
 		return nil, nil, nil, err
 	}
 	if err := s.needRenderer(); err != nil {
 		return nil, nil, nil, err
 	}
-	comp, v, err := s.compile(ctx, d, n, "")
+	comp, v, err := s.compile(ctx, d, n, lang)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	return d, comp, v, nil
+	if v.Language == "" || v.Language == d.Language {
+		return d, comp, v, nil
+	}
+	for i, e := range comp.Entries {
+		comp.Entries[i].Provision = drafts.PrintableProvision(e.Provision, lang)
+	}
+	return s.printedIn(ctx, d, lang, v), comp, drafts.Printable(v), nil
 }
 
 // needRenderer refuses to print without a Renderer.

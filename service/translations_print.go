@@ -1,7 +1,6 @@
 package service
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -131,51 +130,18 @@ func (s *Service) printedIn(ctx context.Context, d *drafts.Document, lang string
 // CompilationPDFIn prints the compilation of version n in a language.
 func (s *Service) CompilationPDFIn(ctx context.Context, doc string, n int, lang string) (_ *drafts.PDF, err error) {
 	defer markOp(&err, "service.CompilationPDFIn")
-	d, comp, v, err := s.compilationIn(ctx, doc, n, lang)
-	if err != nil {
+	if err := checkLanguageTag(lang); err != nil {
 		return nil, err
 	}
-	return s.cachedPDF(ctx, d, "compilation", pdfName(d.Symbol, v.Number, "-compilation-"+lang), []any{v, comp}, func(w io.Writer) error {
-		return s.Renderer.CompilationPDF(w, d, v, comp)
-	})
+	return s.compilationPDF(ctx, doc, n, lang)
 }
 
 // CompilationHTMLIn writes the compilation of version n in a language as
 // an HTML fragment.
 func (s *Service) CompilationHTMLIn(ctx context.Context, doc string, n int, lang string) (_ []byte, err error) {
 	defer markOp(&err, "service.CompilationHTMLIn")
-	d, comp, v, err := s.compilationIn(ctx, doc, n, lang)
-	if err != nil {
+	if err := checkLanguageTag(lang); err != nil {
 		return nil, err
 	}
-	var buf bytes.Buffer
-	if err := s.Renderer.CompilationHTML(&buf, d, v, comp); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
-}
-
-// compilationIn compiles version n of doc in lang for a print: the
-// document as the print shows it, the compilation and the version with
-// missing provisions printable.
-func (s *Service) compilationIn(ctx context.Context, doc string, n int, lang string) (*drafts.Document, *drafts.Compilation, *drafts.Version, error) {
-	d, err := s.documentIn(ctx, doc, lang)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	if err := s.needRenderer(); err != nil {
-		return nil, nil, nil, err
-	}
-	comp, v, err := s.compile(ctx, d, n, lang)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	if v.Language == "" || v.Language == d.Language {
-		return d, comp, v, nil
-	}
-	pv := drafts.Printable(v)
-	for i, e := range comp.Entries {
-		comp.Entries[i].Provision = drafts.PrintableProvision(e.Provision, lang)
-	}
-	return s.printedIn(ctx, d, lang, v), comp, pv, nil
+	return s.compilationHTML(ctx, doc, n, lang)
 }

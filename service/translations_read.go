@@ -26,9 +26,8 @@ func (s *Service) GetVersionInLanguages(ctx context.Context, doc string, n int, 
 	return s.versionsIn(ctx, doc, n, langs)
 }
 
-// versionsIn reads version n of doc once, with its statuses (while the
-// document is read, and dropped unless the document is there for the
-// caller), then the language version of each of langs that is not the
+// versionsIn reads version n of doc once, with its statuses (see
+// readableVersion), then the language version of each of langs that is not the
 // original (side by side), and returns the version in each language.
 func (s *Service) versionsIn(ctx context.Context, doc string, n int, langs []string) ([]*drafts.Version, error) {
 	if len(langs) == 0 {
@@ -39,24 +38,9 @@ func (s *Service) versionsIn(ctx context.Context, doc string, n int, langs []str
 			return nil, err
 		}
 	}
-	var v *drafts.Version
-	var verr error = drafts.Errorf(drafts.ENOTFOUND, "no version %d of document %q", n, doc)
-	done := make(chan struct{})
-	if drafts.ValidID(doc) && n >= 1 {
-		go func() {
-			defer close(done)
-			v, verr = s.getVersion(ctx, doc, n)
-		}()
-	} else {
-		close(done)
-	}
-	_, d, err := s.documentFor(ctx, doc, drafts.ActDocumentRead)
-	<-done
+	d, v, err := s.readableVersion(ctx, doc, n)
 	if err != nil {
 		return nil, err
-	}
-	if verr != nil {
-		return nil, verr
 	}
 	out := make([]*drafts.Version, len(langs))
 	err = s.inParallel(ctx, len(langs), func(ctx context.Context, i int) error {
