@@ -149,7 +149,7 @@ func (s *Server) diffForWord(ctx context.Context, doc *drafts.Document, n, m int
 	if err != nil {
 		return nil, nil, nil, nil, err
 	}
-	return drafts.DocumentIn(doc, lang, to, nil), d, drafts.Printable(from), drafts.Printable(to), nil
+	return drafts.DocumentIn(doc, lang, to, nil), d, drafts.Whole(from), drafts.Whole(to), nil
 }
 
 func (s *Server) compilationForWord(ctx context.Context, doc *drafts.Document, n int, lang string) (*drafts.Document, *drafts.Compilation, *drafts.Version, error) {

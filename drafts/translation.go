@@ -146,34 +146,48 @@ func MarkOriginal(v *Version, lang string) *Version {
 	return &out
 }
 
-// missingNotes say, in a language, that a provision is not translated yet.
-var missingNotes = map[string]string{
-	"en": "[translation pending; the original reads:]",
-	"ru": "[перевод ещё не представлен; текст оригинала:]",
+// notes say, in a language, that a provision is not translated yet, and
+// that its translation predates the original's last change.
+var notes = map[string][2]string{
+	"en": {"[translation pending; the original reads:]", "[translation to be updated]"},
+	"ru": {"[перевод ещё не представлен; текст оригинала:]", "[перевод подлежит обновлению]"},
 }
 
 // Printable returns v, read in a language (TranslateVersion), ready to
-// print: a missing provision holds a note in the version's language and
-// the original's text, so that the printed text is whole and says what
-// is not translated.
-func Printable(v *Version) *Version {
+// print as a text: a missing provision holds a note in the version's
+// language and the original's text, so that the printed text is whole and
+// says what is not translated; a stale one starts with a note that its
+// translation is to be updated.
+func Printable(v *Version) *Version { return printable(v, true) }
+
+// Whole returns v, read in a language, with its missing provisions as
+// Printable gives them and its stale ones as they are: the text to diff
+// against another version's.
+func Whole(v *Version) *Version { return printable(v, false) }
+
+func printable(v *Version, stale bool) *Version {
 	out := *v
 	out.Provisions = slices.Clone(v.Provisions)
 	for i, p := range out.Provisions {
-		out.Provisions[i] = PrintableProvision(p, v.Language)
+		out.Provisions[i] = printableProvision(p, v.Language, stale)
 	}
 	return &out
 }
 
 // PrintableProvision is p, read in language lang, ready to print (see
 // Printable).
-func PrintableProvision(p Provision, lang string) Provision {
-	if p.Translation == TranslationMissing && p.Original != nil {
-		note := missingNotes[baseLanguage(lang)]
-		if note == "" {
-			note = missingNotes["en"]
-		}
-		p.Text = note + " " + p.Original.Text
+func PrintableProvision(p Provision, lang string) Provision { return printableProvision(p, lang, true) }
+
+func printableProvision(p Provision, lang string, stale bool) Provision {
+	note, ok := notes[baseLanguage(lang)]
+	if !ok {
+		note = notes["en"]
+	}
+	switch {
+	case p.Translation == TranslationMissing && p.Original != nil:
+		p.Text = note[0] + " " + p.Original.Text
+	case p.Translation == TranslationStale && stale && p.Text != "" && p.Text[0] != '\n':
+		p.Text = note[1] + " " + p.Text
 	}
 	return p
 }

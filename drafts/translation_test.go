@@ -245,4 +245,11 @@ func TestTranslateVersion(t *testing.T) {
 	if !strings.Contains(p.Provisions[1].Text, "перевод ещё не представлен") || !strings.HasSuffix(p.Provisions[1].Text, "New.") || ru.Provisions[1].Text != "" {
 		t.Errorf("printable missing provision: %q", p.Provisions[1].Text)
 	}
+	if got := p.Provisions[0].Text; got != "[перевод подлежит обновлению] Все решения." {
+		t.Errorf("printable stale provision: %q", got)
+	}
+	w := drafts.Whole(ru)
+	if w.Provisions[0].Text != "Все решения." || w.Provisions[1].Text != p.Provisions[1].Text || w.Provisions[2].Text != "Молчание." {
+		t.Errorf("whole: %q", []string{w.Provisions[0].Text, w.Provisions[1].Text, w.Provisions[2].Text})
+	}
 }

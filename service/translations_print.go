@@ -87,7 +87,7 @@ func (s *Service) translatedChangesPDF(ctx context.Context, d *drafts.Document, 
 	if err != nil {
 		return nil, err
 	}
-	pfrom, pto := drafts.Printable(from), drafts.Printable(to)
+	pfrom, pto := drafts.Whole(from), drafts.Whole(to)
 	dl := s.printedIn(ctx, d, lang, pto)
 	name := pdfName(d.Symbol, n, fmt.Sprintf("-%s-changes-from-v%d", lang, m))
 	return s.cachedPDF(ctx, dl, "changes", name, []any{pfrom, pto, from.ETag, to.ETag, diff}, func(w io.Writer) error {

@@ -137,8 +137,8 @@ func (s *Service) VersionDiffIn(ctx context.Context, doc string, n, m int, lang 
 	return diff, drafts.MarkOriginal(from, lang), drafts.MarkOriginal(to, lang), nil
 }
 
-// translatedDiff diffs versions m and n of d in lang (printable: a
-// missing provision as its note and the original) and credits each
+// translatedDiff diffs versions m and n of d in lang (whole: a missing
+// provision as its note and the original) and credits each
 // change to whoever changed the provision in the original between them.
 func (s *Service) translatedDiff(ctx context.Context, d *drafts.Document, n, m int, lang string) (*drafts.Diff, *drafts.Version, *drafts.Version, error) {
 	to, err := s.versionIn(ctx, d, n, lang)
@@ -151,7 +151,7 @@ func (s *Service) translatedDiff(ctx context.Context, d *drafts.Document, n, m i
 	}
 	var diff *drafts.Diff
 	if err := s.heavy(ctx, func() error {
-		diff = s.Differ.Provisions(drafts.Printable(from).Provisions, drafts.Printable(to).Provisions)
+		diff = s.Differ.Provisions(drafts.Whole(from).Provisions, drafts.Whole(to).Provisions)
 		return nil
 	}); err != nil {
 		return nil, nil, nil, err
