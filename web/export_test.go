@@ -1,7 +1,15 @@
 package web
 
-// Russian is the Russian dictionary, for tests.
-var Russian = russian
+// Russian is the Russian dictionary, all its blocks, for tests.
+var Russian = func() map[string]string {
+	all := map[string]string{}
+	for _, block := range russianBlocks {
+		for k, v := range block {
+			all[k] = v
+		}
+	}
+	return all
+}()
 
 // Actions names the audit trail's actions, for tests.
 var Actions = actions

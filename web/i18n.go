@@ -22,8 +22,11 @@ var languages = []Lang{"en", "ru"}
 func (l Lang) T(key string, args ...any) string {
 	s := key
 	if l == "ru" {
-		if t, ok := russian[key]; ok {
-			s = t
+		for _, block := range russianBlocks {
+			if t, ok := block[key]; ok {
+				s = t
+				break
+			}
 		}
 	}
 	if len(args) > 0 {
@@ -60,6 +63,10 @@ var actions = map[string][2]string{
 	"adoption.superseded":             {"Adoption round superseded by a new version", "Процедура принятия прервана новой редакцией"},
 	"refused.adopted":                 {"Refused: the text is adopted", "Отказано: текст принят"},
 }
+
+// russianBlocks are the Russian translations: the workspace's, then each
+// feature's own block, in a file of its own.
+var russianBlocks = []map[string]string{russian, russianLanguages}
 
 // Action names an audit action in words.
 func (l Lang) Action(a string) string {
@@ -163,37 +170,6 @@ func localPath(next string) string {
 }
 
 var russian = map[string]string{
-	// Language versions (issue 27).
-	"Languages":                        "Языки",
-	"Translation":                      "Перевод",
-	"Translations":                     "Переводы",
-	"%d current, %d stale, %d missing": "актуальных: %d, устаревших: %d, отсутствующих: %d",
-	"Current":                          "Актуальные",
-	"Stale":                            "Устарел",
-	"Missing":                          "Отсутствует",
-	"Read":                             "Читать",
-	"original":                         "оригинал",
-	"Every language version is in step with its original.": "Все языковые версии соответствуют оригиналу.",
-	"Language (a tag such as ru or zh)":                    "Язык (код, например ru или zh)",
-	"Language of the text":                                 "Язык текста",
-	"Languages of version %d (the head)":                   "Языки редакции %d (текущей)",
-	"Original (%s)":                                        "Оригинал (%s)",
-	"PDF side by side":                                     "PDF в две колонки",
-	"Send the text":                                        "Отправить текст",
-	"Send the translation":                                 "Отправить перевод",
-	"Send the whole text in a language":                    "Отправить весь текст на языке",
-	"Side by side: %s and %s":                              "Параллельно: %s и %s",
-	"Text in:":                                             "Текст на языке:",
-	"To translate into %s":                                 "Требует перевода на %s",
-	"Translation into %s":                                  "Перевод на %s",
-	"The original's change since the translation:":         "Изменение оригинала после перевода:",
-	"not translated yet.":                                  "ещё не переведено.",
-	"the original changed since this was translated.":      "оригинал изменился после перевода.",
-	"with its change since the translation":                "с его изменением после перевода",
-	"The language versions of the texts under negotiation with provisions that are stale (the original changed since they were translated) or missing (not translated yet), in the head version of each text.":                                                                                                                          "Языковые версии обсуждаемых текстов, в текущей редакции которых есть устаревшие (оригинал изменился после перевода) или отсутствующие (ещё не переведённые) положения.",
-	"The text exists in its original language and in each language version, provision by provision. A translation is current, stale (the original changed since it was translated) or missing (not translated yet); a text goes to adoption only when every language is current.":                                                       "Текст существует на языке оригинала и в каждой языковой версии, положение за положением. Перевод бывает актуальным, устаревшим (оригинал изменился после перевода) или отсутствующим (ещё не переведён); текст выносится на принятие, только когда все языковые версии актуальны.",
-	"The whole text of version %d (the head) in the house markup (# headings, numbered paragraphs, (a) items, a blank line between provisions). It is aligned with the original by number and order; where a provision does not match, nothing is stored and each is named. Sent again, it replaces that language version of the head.": "Весь текст редакции %d (текущей) в принятой разметке (# заголовки, нумерованные пункты, подпункты (a), пустая строка между положениями). Он сопоставляется с оригиналом по номерам и порядку; если какое-либо положение не совпадает, ничего не сохраняется и каждое такое положение названо. Повторная отправка заменяет эту языковую версию текущей редакции.",
-	// (end of issue 27's block)
 	"Not accepted: please correct what is named below.":                   "Не принято: исправьте то, что указано ниже.",
 	"Not possible: it exists already, or the state has changed.":          "Невозможно: это уже существует или состояние изменилось.",
 	"Your role does not allow this.":                                      "Ваша роль этого не позволяет.",
