@@ -22,6 +22,7 @@ var produces = map[string][]string{
 	"/v1/documents/:doc/proposals/:p/diff": {echo.MIMEApplicationJSON, echo.MIMETextHTML, echo.MIMETextPlain},
 	"/v1/documents/:doc/compilation":       {echo.MIMEApplicationJSON, echo.MIMETextHTML, "application/pdf", drafts.WordMediaType},
 	"/v1/documents/:doc/versions/:n/pdf":   {"application/pdf"},
+	"/v1/documents/:doc/state":             {echo.MIMEApplicationJSON, echo.MIMETextHTML, "application/pdf", mimeSVG},
 }
 
 // offersOf returns the media types the route at path answers with.

@@ -56,5 +56,14 @@ func (s *Server) apiRoutes() []route {
 		{method: post, path: doc + "/adoption/close", action: drafts.ActAdoptionClose, handler: s.closeAdoption},
 		{method: get, path: doc + "/events", action: drafts.ActDocumentRead, handler: s.listEvents},
 		{method: get, path: doc + "/events/verify", action: drafts.ActEventsVerify, handler: s.verifyEvents},
+
+		// Positions of delegations and the state of play (issue 22).
+		// Confirming needs the permission to withdraw: the position's own
+		// delegation.
+		{method: post, path: doc + "/positions", action: drafts.ActPositionCreate, handler: s.recordPosition},
+		{method: get, path: doc + "/positions", action: drafts.ActDocumentRead, handler: s.listPositions},
+		{method: post, path: doc + "/positions/:id/confirm", action: drafts.ActPositionWithdraw, handler: s.confirmPosition},
+		{method: del, path: doc + "/positions/:id", action: drafts.ActPositionWithdraw, handler: s.withdrawPosition},
+		{method: get, path: doc + "/state", action: drafts.ActDocumentRead, handler: s.stateOfPlay},
 	}
 }

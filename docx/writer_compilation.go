@@ -21,9 +21,10 @@ func (w *Word) CompilationWord(out io.Writer, dc *drafts.Document, v *drafts.Ver
 		drafts.OpDelete:  d.lab.Pick("delete", "исключить"),
 		drafts.OpMove:    d.lab.Pick("move", "перенести"),
 	}
+	d.positions(d.lab.Pick("Positions on the text as a whole", "Позиции по тексту в целом"), c.WholeText)
 	for _, e := range c.Entries {
 		if e.Provision.ID != "" {
-			d.para(para{style: provisionStyle(e.Provision), runs: []run{{text: provisionText(e.Provision)}}, keepNext: len(e.Proposals) > 0})
+			d.para(para{style: provisionStyle(e.Provision), runs: []run{{text: provisionText(e.Provision)}}, keepNext: len(e.Proposals) > 0 || len(e.Positions) > 0})
 		} else if len(e.Proposals) > 0 {
 			d.para(para{style: styleNote, runs: []run{{text: d.lab.Pick("At the start of the text", "В начале текста"), italic: true}}})
 		}
@@ -55,6 +56,7 @@ func (w *Word) CompilationWord(out io.Writer, dc *drafts.Document, v *drafts.Ver
 				}
 			}
 		}
+		d.positions("", e.Positions)
 	}
 	return d.write(out, dc, false)
 }

@@ -52,6 +52,11 @@ const (
 	ActAdoptionClose   = "adoption:close"
 
 	ActEventsVerify = "events:verify"
+
+	// A delegation's positions (issue 22): recording one, and confirming
+	// or withdrawing its own.
+	ActPositionCreate   = "position:create"
+	ActPositionWithdraw = "position:withdraw"
 )
 
 // Subject is who acts, as the policy sees them.

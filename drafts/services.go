@@ -38,6 +38,7 @@ type Service interface {
 	SessionService
 	MaintenanceService
 	SettingsService
+	PositionService
 }
 
 // DocumentService manages documents, their versions and provision statuses.

@@ -262,6 +262,10 @@ func denial(action string) string {
 		return "only the chair of this document's body may close its adoption"
 	case drafts.ActEventsVerify:
 		return "you may not verify the audit trail of this document"
+	case drafts.ActPositionCreate:
+		return "only a member delegation may record a position on this document"
+	case drafts.ActPositionWithdraw:
+		return "only the delegation that recorded this position may confirm or withdraw it"
 	}
 	return "you may not do this"
 }

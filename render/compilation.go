@@ -35,6 +35,7 @@ func (r *Renderer) compilationPDF(w io.Writer, doc *drafts.Document, v *drafts.V
 			"открытых предложений: "+strconv.Itoa(np)+"; делегаций: "+strconv.Itoa(nd)),
 	}, "")
 	d.legend(false, true)
+	d.positionsBlock(l.Pick("Positions on the text as a whole", "Позиции по тексту в целом"), c.WholeText)
 
 	var all []drafts.Provision
 	for _, e := range c.Entries {
@@ -59,12 +60,15 @@ func (r *Renderer) compilationPDF(w io.Writer, doc *drafts.Document, v *drafts.V
 			}
 			b = geo.block(spans, markerSpans(p.Kind, p.Number, base))
 		}
-		if len(e.Proposals) > 0 {
+		if len(e.Proposals) > 0 || len(e.Positions) > 0 {
 			b.keepNext = true
 		}
 		d.add(b)
 		for j := range e.Proposals {
 			d.proposal(v, e, &e.Proposals[j], g)
+		}
+		for j, p := range e.Positions {
+			d.positionLine(p, j < len(e.Positions)-1)
 		}
 	}
 	return d.finish(w)

@@ -19,4 +19,5 @@ var DecodedRecords = map[string]DecodedRecord{
 	"proposal":   {func() any { return new(drafts.Proposal) }, func(v any) any { return cloneProposal(v.(*drafts.Proposal)) }},
 	"user":       {func() any { return new(drafts.User) }, func(v any) any { return cloneUser(v.(*drafts.User)) }},
 	"delegation": {func() any { return new(drafts.Delegation) }, func(v any) any { return cloneDelegation(v.(*drafts.Delegation)) }},
+	"positions":  {func() any { return new(storedPositions) }, func(v any) any { return clonePositions(v.(*storedPositions)) }},
 }

@@ -83,7 +83,7 @@ func (s *Service) CompilationHTML(ctx context.Context, doc string, n int) (_ []b
 // compilationToPrint reads the document and compiles version n of it for
 // a print, checking first that there is a renderer to print it.
 func (s *Service) compilationToPrint(ctx context.Context, doc string, n int) (*drafts.Document, *drafts.Compilation, *drafts.Version, error) {
-	_, d, err := s.documentFor(ctx, doc, drafts.ActDocumentRead)
+	u, d, err := s.documentFor(ctx, doc, drafts.ActDocumentRead)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -94,7 +94,7 @@ func (s *Service) compilationToPrint(ctx context.Context, doc string, n int) (*d
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	return d, comp, v, nil
+	return d, comp, v, s.compilePositions(ctx, u, d, comp, v)
 }
 
 // needRenderer refuses to print without a Renderer.

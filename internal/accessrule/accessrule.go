@@ -51,6 +51,10 @@ func Expected(action string, s Subject, membersOnly bool) Outcome {
 		ok = s.Member && !s.Owner
 	case "proposal:comment":
 		ok = s.Member || s.Chair
+	case "position:create":
+		ok = s.Member
+	case "position:withdraw":
+		ok = s.Member && s.Owner
 	}
 	if ok {
 		return Allowed
