@@ -25,10 +25,7 @@ func (r *Renderer) stateOfPlayPDF(w io.Writer, doc *drafts.Document, s *drafts.S
 	d := r.newPDF(doc, doc.Title)
 	l := d.lab
 	d.mastRight = l.Date(s.AsOf)
-	d.titleBlock(doc.Title, []string{
-		l.Pick("State of play", "Ход согласования") + " · " + l.VersionDate(&drafts.Version{Number: s.Version, CreatedAt: s.Created}),
-		stateSummary(l, s),
-	}, "")
+	d.titleBlock(doc.Title, []string{l.Pick("State of play", "Ход согласования"), stateSummary(l, s)}, "")
 	if len(s.NotAgreed) > 0 {
 		d.add(&block{spans: []span{span1(notAgreedLine(l, s.NotAgreed), plain(faceSansBold, 10))}, size: 10, after: 8})
 	}

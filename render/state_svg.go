@@ -32,11 +32,11 @@ func (r *Renderer) StateOfPlaySVG(w io.Writer, doc *drafts.Document, s *drafts.S
 
 // The chart's geometry, in pixels.
 const (
-	chartW      = 880.0
+	chartW      = 960.0
 	chartMargin = 16.0
-	chartLabelW = 250.0
+	chartLabelW = 230.0
 	chartBarX   = chartMargin + chartLabelW + 10
-	chartBarW   = 320.0
+	chartBarW   = 260.0
 	chartRowH   = 24.0
 	chartBarH   = 14.0
 	chartHistH  = 130.0 // the history's plot, 0 to 100 %
@@ -158,7 +158,7 @@ func (c *chart) row(w *bufio.Writer, row chartRow, y float64) {
 	if row.class == "overall" {
 		weight = `font-weight="bold"`
 	}
-	c.text(w, chartMargin, y+11, excerpt(row.title, 38), weight)
+	c.text(w, chartMargin, y+11, excerpt(row.title, 34), weight)
 	n := []int{t.Agreed, t.AgreedAdRef, t.Bracketed, t.Pending}
 	x := chartBarX
 	for i, st := range chartStatuses {
