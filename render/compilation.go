@@ -54,7 +54,7 @@ func (r *Renderer) compilationPDF(w io.Writer, doc *drafts.Document, v *drafts.V
 		} else {
 			geo := g.geom(p.Kind, p.Number)
 			base := plain(geo.face, geo.size)
-			spans := []span{span1(p.Text, base)}
+			spans := d.notedSpans(p.Text, base)
 			if p.Status == drafts.ProvisionBracketed {
 				spans = bracket(spans, base)
 			}
@@ -100,7 +100,7 @@ func (d *pdfDoc) proposal(v *drafts.Version, e *drafts.CompilationEntry, cp *dra
 	tag := strings.Join(cp.Delegations, ", ")
 	if len(segs) > 0 {
 		base := plain(faceRegular, 10)
-		spans := segmentSpans(segs, base, func(drafts.Segment) string { return tag })
+		spans := d.notedSegmentSpans(segs, base, func(drafts.Segment) string { return tag })
 		d.add(&block{spans: spans, x: x, size: 10, leading: 1.4, bar: rule})
 	}
 	for i, j := range cp.Justifications {
