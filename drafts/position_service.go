@@ -32,6 +32,13 @@ type PositionService interface {
 	// for the head), in the order they were recorded, each with where it
 	// stands against that version's text. ENOTFOUND for a missing version.
 	ListPositions(ctx context.Context, doc string, n int, opt ListOptions) (*Page[*Position], error)
+	// PositionNotes returns the footnotes that record, with the adopted
+	// version n, the reservations and interpretative statements of
+	// delegations open in it (PositionPrintNotes), as the caller may see
+	// them, in the document's language; none for a version that is not
+	// the adopted one. Print v.WithPrintNotes(notes). ENOTFOUND for a
+	// missing version.
+	PositionNotes(ctx context.Context, doc string, n int) (PrintNotes, error)
 	// StateOfPlay returns the state of play of the head (BuildStateOfPlay)
 	// as the caller may see it.
 	StateOfPlay(ctx context.Context, doc string) (*StateOfPlay, error)

@@ -100,3 +100,31 @@ func (s *Service) compilePositions(ctx context.Context, u *drafts.User, d *draft
 	}
 	return nil
 }
+
+// PositionNotes returns the footnotes that record positions with the
+// adopted version n.
+func (s *Service) PositionNotes(ctx context.Context, doc string, n int) (_ drafts.PrintNotes, err error) {
+	defer markOp(&err, "service.PositionNotes")
+	u, d, err := s.documentFor(ctx, doc, drafts.ActDocumentRead)
+	if err != nil {
+		return drafts.PrintNotes{}, err
+	}
+	v, err := s.getVersion(ctx, doc, n)
+	if err != nil {
+		return drafts.PrintNotes{}, err
+	}
+	return s.positionNotes(ctx, u, d, v)
+}
+
+// positionNotes are the footnotes of v's print that record the positions
+// u may see: none unless v is the adopted version of d.
+func (s *Service) positionNotes(ctx context.Context, u *drafts.User, d *drafts.Document, v *drafts.Version) (drafts.PrintNotes, error) {
+	if d.Adopted == 0 || d.Adopted != v.Number {
+		return drafts.PrintNotes{}, nil
+	}
+	sp, _, err := s.positions(ctx, d.ID)
+	if err != nil {
+		return drafts.PrintNotes{}, err
+	}
+	return drafts.PositionPrintNotes(d.Language, v, drafts.PositionsIn(v, s.visiblePositions(u, d, sp.Positions), "")), nil
+}

@@ -65,43 +65,6 @@ func (l Labels) PositionLine(p *drafts.Position) string {
 	return s
 }
 
-// PositionNote is the footnote of the adopted text that records a
-// reservation or an interpretative statement, in the forum's style: "The
-// delegation of Kazakhstan reserved its position on this paragraph.",
-// "Statement by the delegation of India: …". kind is the kind of
-// provision it is on ("" for the whole text). Other kinds of position are
-// not recorded with the text: "".
-func (l Labels) PositionNote(p *drafts.Position, kind string) string {
-	name := delegationName(p)
-	words := strings.Join(strings.Fields(p.Text), " ")
-	switch p.Kind {
-	case drafts.PositionReservation:
-		s := l.Pick("The delegation of "+name+" reserved its position on "+l.this(kind),
-			"Делегация ("+name+") оговорила свою позицию по "+l.this(kind))
-		if words != "" {
-			return s + ": " + Sentence(words)
-		}
-		return s + "."
-	case drafts.PositionStatement:
-		return l.Pick("Statement by the delegation of "+name+": ", "Заявление делегации ("+name+"): ") + Sentence(words)
-	}
-	return ""
-}
-
-// this names the provision a note is on: "this paragraph", "the text as
-// a whole".
-func (l Labels) this(kind string) string {
-	switch kind {
-	case "":
-		return l.Pick("the text as a whole", "тексту в целом")
-	case drafts.KindHeading:
-		return l.Pick("this heading", "данному заголовку")
-	case drafts.KindItem:
-		return l.Pick("this subparagraph", "данному подпункту")
-	}
-	return l.Pick("this paragraph", "данному пункту")
-}
-
 func delegationName(p *drafts.Position) string {
 	if p.DelegationName != "" {
 		return p.DelegationName
