@@ -60,6 +60,20 @@ func TestNotAgreedOverHTTP(t *testing.T) {
 		t.Fatalf("recorded %+v", pos)
 	}
 	e.do("POST", docPath(doc, "/positions"), "observer", map[string]string{"kind": "support"}).MustStatus(http.StatusForbidden)
+	for _, bad := range []any{
+		map[string]string{"kind": "veto"},
+		map[string]string{"kind": "cannot-join"}, // without its reason
+		map[string]string{"kind": "support", "provision": "nosuch"},
+		map[string]string{"kind": "support", "visibility": "everyone"},
+		map[string]string{"kind": "support", "delegation": "IN"}, // not a field of the route
+		map[string]string{"kind": "statement", "text": "bell \a"},
+	} {
+		e.do("POST", docPath(doc, "/positions"), "IN", bad).MustStatus(http.StatusUnprocessableEntity)
+	}
+	e.do("POST", docPath(doc, "/positions"), "KZ2", map[string]string{"provision": p6.ID, "kind": "cannot-join", "text": "Again."}).MustStatus(http.StatusConflict)
+	e.do("DELETE", docPath(doc, "/positions/nosuch"), "KZ", nil).MustStatus(http.StatusNotFound)
+	e.do("POST", docPath(doc, "/positions/", pos.ID, "/confirm"), "IN", nil).MustStatus(http.StatusForbidden)
+	e.mustJSON(200, nil, "POST", docPath(doc, "/positions/", pos.ID, "/confirm"), "KZ", map[string]string{"text": "Not as drafted, still."})
 	var page drafts.Page[drafts.Position]
 	e.mustJSON(200, &page, "GET", docPath(doc, "/positions"), "observer", nil)
 	if len(page.Items) != 0 {

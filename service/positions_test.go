@@ -400,3 +400,48 @@ func TestPositionsCarryOver(t *testing.T) {
 		t.Fatalf("verify: %+v, %v", v, err)
 	}
 }
+
+// eventlessStore refuses to write audit events, as storage that failed
+// between a change and its event would.
+type eventlessStore struct{ drafts.ObjectStore }
+
+func (s *eventlessStore) Create(ctx context.Context, key string, data []byte) (string, error) {
+	if strings.Contains(key, "/events/") {
+		return "", drafts.Errorf(drafts.EUNAVAILABLE, "storage down")
+	}
+	return s.ObjectStore.Create(ctx, key, data)
+}
+
+// TestPositionEventCompletedLate: a position recorded when its event
+// could not be written is a change without an event: verification names
+// it, and completion (as at the next start) writes its event, once.
+func TestPositionEventCompletedLate(t *testing.T) {
+	local := MustOpenLocal(t)
+	f := newForum(t, local, drafts.VisibilityMembers)
+	down := service.New(&eventlessStore{local}, diffing.New(), MustPolicy(t))
+	p, err := down.RecordPosition(f.kz, f.doc, drafts.PositionInput{Provision: para(t, f.v, "6."), Kind: drafts.PositionReservation, Text: "Ours."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// After the restart: the event kept in memory is gone with the process.
+	v, err := f.svc.VerifyEvents(f.chair, f.doc)
+	if err != nil || v.OK || !slices.Equal(v.Unrecorded, []string{"positions/1"}) {
+		t.Fatalf("verification before completion: %+v, %v", v, err)
+	}
+	for i, want := range []int{1, 0} {
+		if n, err := f.svc.CompleteEvents(drafts.NewSystemContext(context.Background()), f.doc); err != nil || n != want {
+			t.Fatalf("completion %d wrote %d events (%v), want %d", i+1, n, err, want)
+		}
+	}
+	if v, err := f.svc.VerifyEvents(f.chair, f.doc); err != nil || !v.OK {
+		t.Fatalf("verification after completion: %+v, %v", v, err)
+	}
+	events, err := f.svc.ListEvents(f.chair, f.doc, drafts.ListOptions{Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := events.Items[len(events.Items)-1]
+	if last.Action != "position.record" || last.Ref != p.ID || last.Delegation != "KZ" || !strings.Contains(last.Detail, "recorded late") {
+		t.Fatalf("the completed event: %+v", last)
+	}
+}

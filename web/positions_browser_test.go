@@ -120,6 +120,17 @@ func TestPositionsInTheBrowser(t *testing.T) {
 		t.Fatalf("opening the round: status %d: %s", st, excerpt(b.text("main")))
 	}
 	b.mustContain("ul.silent", "CN")
+	// In Russian too, each page checked by axe.
+	b.lang = "ru"
+	b.run(chromedp.Navigate(e.URL + "/lang?to=ru&next=/documents"))
+	for _, p := range []string{doc, doc + "/adoption/close", doc + "/compilation", doc + "/state"} {
+		if st := b.visit(p); st != 200 {
+			t.Fatalf("%s in Russian: status %d", p, st)
+		}
+	}
+	b.mustContain("main", "Согласование по разделам")
+	b.run(chromedp.Navigate(e.URL + "/lang?to=en&next=/documents"))
+	b.lang = "en"
 	b.signOut()
 
 	// An observer is offered no form, and sees no members-only position.
