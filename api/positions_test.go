@@ -99,6 +99,15 @@ func TestNotAgreedOverHTTP(t *testing.T) {
 	if !slices.Equal(r.Awaiting, []string{"CN", "KZ", "RU", "TR"}) {
 		t.Errorf("awaiting %q, want the members but India", r.Awaiting)
 	}
+	// The state of play in each of its formats (the client checks each
+	// against the OpenAPI document).
+	for accept, prefix := range map[string]string{"application/json": "{", "text/html": "<div", "application/pdf": "%PDF-", "image/svg+xml": "<svg"} {
+		got := e.do("GET", docPath(doc, "/state"), "observer", nil, "Accept", accept).MustStatus(200)
+		if ct := got.Header.Get("Content-Type"); !strings.HasPrefix(ct, accept) || !bytes.HasPrefix(got.Body, []byte(prefix)) {
+			t.Errorf("state of play as %s: %s, %.20q", accept, ct, got.Body)
+		}
+	}
+	e.do("GET", docPath(doc, "/state"), "observer", nil, "Accept", "text/plain").MustStatus(http.StatusNotAcceptable)
 }
 
 // TestAdoptedTextFootnotes: the adopted text's PDF and .docx record the
