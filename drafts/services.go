@@ -40,6 +40,7 @@ type Service interface {
 	SettingsService
 	LiveService
 	WebhookService
+	PositionService
 }
 
 // DocumentService manages documents, their versions and provision statuses.
