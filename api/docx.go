@@ -269,7 +269,12 @@ func (s *Server) exportWord(c echo.Context, path string) error {
 				round = r
 			}
 		}
-		if err := s.Word.TextWord(&buf, wd, v, round); err != nil {
+		// The adopted text records the positions as footnotes.
+		notes, err := s.Service.PositionNotes(ctx, doc.ID, n)
+		if err != nil {
+			return err
+		}
+		if err := s.Word.TextWord(&buf, wd, v.WithPrintNotes(notes), round); err != nil {
 			return err
 		}
 		name = fileName(doc.Symbol, n, langSuffix(lang))

@@ -241,7 +241,7 @@ func TestLanguageNotAlignedIsRefused(t *testing.T) {
 	d := v1.provision(t, "legal personality")
 	five := v1.provision(t, "shall submit a draft of the Charter")
 	if !slicesEqual(p.fieldsOf(), []string{"provisions." + d.ID, "provisions." + five.ID}) ||
-		!strings.Contains(p.Errors[0].Message, "item (d) of paragraph 4") || !strings.Contains(p.Errors[1].Message, "paragraph 5: the translation has paragraph 5 bis here") {
+		!strings.Contains(p.Errors[0].Message, "sub-paragraph (d) of paragraph 4") || !strings.Contains(p.Errors[1].Message, "paragraph 5: the translation has paragraph 5 bis here") {
 		t.Fatalf("422: %+v", p)
 	}
 	e.do("GET", docPath(doc, "/versions/1?language=ru"), "KZ", nil).MustStatus(http.StatusNotFound)

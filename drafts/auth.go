@@ -53,6 +53,13 @@ const (
 
 	ActEventsVerify = "events:verify"
 
+	// Live (issue 24): the provision under discussion; webhooks.
+	ActFocusSet      = "focus:set"
+	ActWebhookManage = "webhook:manage"
+	// A delegation's positions (issue 22): recording one, and confirming
+	// or withdrawing its own.
+	ActPositionCreate   = "position:create"
+	ActPositionWithdraw = "position:withdraw"
 	// Language versions: sending a translation (the whole text or one
 	// provision) and listing what needs translating.
 	ActTranslationSet  = "translation:set"

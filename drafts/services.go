@@ -38,6 +38,9 @@ type Service interface {
 	SessionService
 	MaintenanceService
 	SettingsService
+	LiveService
+	WebhookService
+	PositionService
 	TranslationService
 }
 

@@ -74,7 +74,7 @@ func alignmentFaults(orig, tr []Provision, ko, kt []string, lines []int) []Field
 		suf++
 	}
 	pairs := commonPairs(ko[pre:len(ko)-suf], kt[pre:len(kt)-suf])
-	namer := func(i int) string { return ProvisionName(orig, i) }
+	namer := func(i int) string { return ProvisionNameIn(orig, i) }
 	var fields []FieldError
 	i, j := pre, pre
 	for _, pr := range append(pairs, [2]int{len(ko) - suf - pre, len(kt) - suf - pre}) {
@@ -85,7 +85,7 @@ func alignmentFaults(orig, tr []Provision, ko, kt []string, lines []int) []Field
 			switch {
 			case i < oi && j < tj && (orig[i].Kind == tr[j].Kind || oi-i == tj-j):
 				fields = append(fields, FieldError{Field: "provisions." + orig[i].ID, Line: lines[j],
-					Message: fmt.Sprintf("%s: the translation has %s here (line %d)", namer(i), nameOf(tr[j]), lines[j])})
+					Message: fmt.Sprintf("%s: the translation has %s here (line %d)", namer(i), ProvisionName(tr[j]), lines[j])})
 				i, j = i+1, j+1
 			case i < oi && oi-i >= tj-j:
 				fields = append(fields, FieldError{Field: "provisions." + orig[i].ID, Line: lines[j],
@@ -93,7 +93,7 @@ func alignmentFaults(orig, tr []Provision, ko, kt []string, lines []int) []Field
 				i++
 			default:
 				fields = append(fields, FieldError{Field: "text", Line: lines[j],
-					Message: fmt.Sprintf("line %d: %s of the translation has no provision in the original", lines[j], nameOf(tr[j]))})
+					Message: fmt.Sprintf("line %d: %s of the translation has no provision in the original", lines[j], ProvisionName(tr[j]))})
 				j++
 			}
 		}
@@ -141,44 +141,20 @@ func commonPairs(a, b []string) [][2]int {
 	return pairs
 }
 
-// ProvisionName names the i-th provision of ps for people: "paragraph 6
-// bis", "item (d) of paragraph 4", "Rule 3", "heading “Cluster II…”".
-func ProvisionName(ps []Provision, i int) string {
-	name := nameOf(ps[i])
+// ProvisionNameIn names the i-th provision of ps for people, a
+// sub-paragraph with its paragraph: "paragraph 6 bis", "sub-paragraph (d)
+// of paragraph 4" (see ProvisionName).
+func ProvisionNameIn(ps []Provision, i int) string {
+	name := ProvisionName(ps[i])
 	if ps[i].Kind != KindItem {
 		return name
 	}
 	for k := i - 1; k >= 0 && ps[k].Kind != KindHeading; k-- {
 		if ps[k].Kind == KindParagraph && ps[k].Number != "" {
-			return name + " of " + nameOf(ps[k])
+			return name + " of " + ProvisionName(ps[k])
 		}
 	}
 	return name
-}
-
-// nameOf names one provision by its kind and number, or its first words.
-func nameOf(p Provision) string {
-	num := strings.TrimRight(p.Number, ".:")
-	switch {
-	case p.Kind == KindItem && num != "":
-		return "item " + num
-	case p.Kind == KindHeading && IsNumberedHeading(p.Number):
-		return num
-	case p.Kind == KindHeading:
-		return "heading “" + shortWords(p.Text) + "”"
-	case num != "":
-		return "paragraph " + num
-	}
-	return "paragraph “" + shortWords(p.Text) + "”"
-}
-
-// shortWords is the start of a text, at most 40 characters, on one line.
-func shortWords(s string) string {
-	s = strings.Join(strings.Fields(s), " ")
-	if r := []rune(s); len(r) > 40 {
-		return string(r[:39]) + "…"
-	}
-	return s
 }
 
 // CarryOver returns the language version of a new version (to) from that

@@ -132,7 +132,7 @@ func TestAlignTranslation(t *testing.T) {
 	}
 	got := strings.Join(msgs, "\n")
 	for _, want := range []string{
-		"provisions." + en[9].ID + " line 19: item (d) of paragraph 4: the translation has no provision for it",
+		"provisions." + en[9].ID + " line 19: sub-paragraph (d) of paragraph 4: the translation has no provision for it",
 		"provisions." + en[10].ID + " line 19: paragraph 5: the translation has no provision for it",
 		"provisions." + en[12].ID + " line 21: paragraph 6: the translation has paragraph 5 here (line 21)",
 	} {

@@ -262,6 +262,14 @@ func denial(action string) string {
 		return "only the chair of this document's body may close its adoption"
 	case drafts.ActEventsVerify:
 		return "you may not verify the audit trail of this document"
+	case drafts.ActFocusSet:
+		return "only the chair of this document's body may set the provision under discussion"
+	case drafts.ActWebhookManage:
+		return "only the secretariat may manage webhooks"
+	case drafts.ActPositionCreate:
+		return "only a member delegation may record a position on this document"
+	case drafts.ActPositionWithdraw:
+		return "only the delegation that recorded this position may confirm or withdraw it"
 	case drafts.ActTranslationSet:
 		return "only the secretariat or the chair of this document's body may send its translations"
 	case drafts.ActTranslationList:

@@ -22,6 +22,8 @@ var allActions = []string{
 	drafts.ActProposalComment, drafts.ActProposalReject, drafts.ActMerge,
 	drafts.ActAdoptionOpen, drafts.ActAdoptionConsent, drafts.ActAdoptionObject, drafts.ActAdoptionClose,
 	drafts.ActEventsVerify,
+	drafts.ActFocusSet, drafts.ActWebhookManage,
+	drafts.ActPositionCreate, drafts.ActPositionWithdraw,
 	drafts.ActTranslationSet, drafts.ActTranslationList,
 }
 
@@ -75,6 +77,14 @@ func expected(s drafts.Subject, action string, r drafts.Resource) bool {
 		return memberDelegate || chairHere
 	case drafts.ActAdoptionConsent, drafts.ActAdoptionObject:
 		return memberDelegate
+	case drafts.ActFocusSet:
+		return chairHere
+	case drafts.ActWebhookManage:
+		return secretariat
+	case drafts.ActPositionCreate:
+		return memberDelegate
+	case drafts.ActPositionWithdraw:
+		return memberDelegate && ownProposal
 	case drafts.ActTranslationSet:
 		return secretariat || chairHere
 	case drafts.ActTranslationList:

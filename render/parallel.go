@@ -67,7 +67,7 @@ func (r *Renderer) parallelPDF(w io.Writer, doc *drafts.Document, vs [2]*drafts.
 			geo := gs[c].geom(p.Kind, p.Number)
 			geo.x, geo.markerX = math.Min(geo.x, colW/3), math.Min(geo.markerX, colW/3)
 			base := plain(geo.face, geo.size)
-			spans := []span{span1(p.Text, base)}
+			spans := []span{span1(drafts.NoteBody(p.Text), base)} // notes are not printed side by side yet
 			if p.Status == drafts.ProvisionBracketed {
 				spans = bracket(spans, base)
 			}
@@ -170,11 +170,11 @@ func (d *pdfDoc) flushRows() {
 		last := d.rows[len(d.rows)-1]
 		y += rowBefore(last)
 		for _, b := range last.cells {
-			if n := len(b.lay.lines); n > 0 && linesHere(0, n, roomFor(y, b.lineHeight()), false) == 0 {
+			if n := len(b.lay.lines); n > 0 && linesHere(0, n, d.roomFor(y, b.lineHeight()), false) == 0 {
 				y = math.Inf(1)
 			}
 		}
-		if y > contentEnd {
+		if y > d.bottom() {
 			d.newPage()
 		}
 	}
@@ -212,7 +212,7 @@ func (d *pdfDoc) placeRow(rw *row) {
 		short := false
 		for c, b := range rw.cells {
 			n := len(b.lay.lines)
-			k[c] = linesHere(at[c], n-at[c], roomFor(d.y, b.lineHeight()), d.atTop)
+			k[c] = linesHere(at[c], n-at[c], d.roomFor(d.y, b.lineHeight()), d.atTop)
 			short = short || (first && n > 0 && k[c] == 0)
 		}
 		if short && !d.atTop || k[0]+k[1] == 0 {

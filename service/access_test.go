@@ -59,6 +59,7 @@ func expectedAccess(action string, s subject, membersOnly bool) outcome {
 // matrixDoc is one document of the matrix with a proposal by KZ.
 type matrixDoc struct {
 	id, proposal, provision string
+	position                string // KZ's, visible to observers where the document is
 }
 
 // matrixCall is one service method performing action.
@@ -245,7 +246,110 @@ func matrixCalls(user, token string) []matrixCall {
 			_, err := svc.VerifyEvents(ctx, d.id)
 			return err
 		}},
-	}, languageCalls()...)
+	}, append(append(liveCalls(), positionCalls()...), languageCalls()...)...)
+}
+
+// liveCalls are the matrix's calls of the live services (issue 24).
+func liveCalls() []matrixCall {
+	hook := func(svc *service.Service) (string, error) {
+		w, _, err := svc.CreateWebhook(drafts.NewSystemContext(context.Background()), drafts.WebhookInput{URL: "https://portal.example.org/chancery"})
+		if err != nil {
+			return "", err
+		}
+		return w.ID, nil
+	}
+	return []matrixCall{
+		{action: drafts.ActDocumentRead, name: "GetFocus", call: func(ctx context.Context, svc *service.Service, d matrixDoc) error {
+			_, err := svc.GetFocus(ctx, d.id)
+			return err
+		}},
+		{action: drafts.ActDocumentRead, name: "LastEvent", call: func(ctx context.Context, svc *service.Service, d matrixDoc) error {
+			_, err := svc.LastEvent(ctx, d.id)
+			return err
+		}},
+		{action: drafts.ActDocumentRead, name: "Subscribe", call: func(ctx context.Context, svc *service.Service, d matrixDoc) error {
+			sub, err := svc.Subscribe(ctx, d.id, drafts.LiveFromNow)
+			if err == nil {
+				sub.Close()
+			}
+			return err
+		}},
+		{action: drafts.ActFocusSet, name: "SetFocus", call: func(ctx context.Context, svc *service.Service, d matrixDoc) error {
+			_, err := svc.SetFocus(ctx, d.id, d.provision)
+			return err
+		}},
+		{action: drafts.ActWebhookManage, name: "CreateWebhook", call: func(ctx context.Context, svc *service.Service, d matrixDoc) error {
+			_, _, err := svc.CreateWebhook(ctx, drafts.WebhookInput{URL: "https://portal.example.org/chancery", Documents: []string{d.id}})
+			return err
+		}},
+		{action: drafts.ActWebhookManage, name: "ListWebhooks", call: func(ctx context.Context, svc *service.Service, d matrixDoc) error {
+			_, err := svc.ListWebhooks(ctx, drafts.ListOptions{})
+			return err
+		}},
+		{action: drafts.ActWebhookManage, name: "ListDeliveries", call: func(ctx context.Context, svc *service.Service, d matrixDoc) error {
+			id, err := hook(svc)
+			if err != nil {
+				return err
+			}
+			_, err = svc.ListDeliveries(ctx, id, drafts.ListOptions{})
+			return err
+		}},
+		{action: drafts.ActWebhookManage, name: "DeleteWebhook", call: func(ctx context.Context, svc *service.Service, d matrixDoc) error {
+			id, err := hook(svc)
+			if err != nil {
+				return err
+			}
+			return svc.DeleteWebhook(ctx, id)
+		}},
+	}
+}
+
+// positionCalls are the calls of positions and the state of play (issue
+// 22).
+func positionCalls() []matrixCall {
+	read := func(name string, f func(ctx context.Context, svc *service.Service, doc string) error) matrixCall {
+		return matrixCall{action: drafts.ActDocumentRead, name: name, call: func(ctx context.Context, svc *service.Service, d matrixDoc) error { return f(ctx, svc, d.id) }}
+	}
+	return []matrixCall{
+		{action: drafts.ActPositionCreate, name: "RecordPosition", call: func(ctx context.Context, svc *service.Service, d matrixDoc) error {
+			_, err := svc.RecordPosition(ctx, d.id, drafts.PositionInput{Provision: d.provision, Kind: drafts.PositionSupport})
+			if drafts.IsCode(err, drafts.ECONFLICT) {
+				return nil // recorded by another delegate of the delegation already
+			}
+			return err
+		}},
+		{action: drafts.ActPositionWithdraw, name: "ConfirmPosition", call: func(ctx context.Context, svc *service.Service, d matrixDoc) error {
+			_, err := svc.ConfirmPosition(ctx, d.id, d.position, "")
+			return err
+		}},
+		{action: drafts.ActPositionWithdraw, name: "WithdrawPosition", call: func(ctx context.Context, svc *service.Service, d matrixDoc) error {
+			_, err := svc.WithdrawPosition(ctx, d.id, d.position)
+			if drafts.IsCode(err, drafts.ECONFLICT) {
+				return nil // withdrawn by another delegate of the delegation already
+			}
+			return err
+		}},
+		read("ListPositions", func(ctx context.Context, svc *service.Service, doc string) error {
+			_, err := svc.ListPositions(ctx, doc, 0, drafts.ListOptions{})
+			return err
+		}),
+		read("StateOfPlay", func(ctx context.Context, svc *service.Service, doc string) error {
+			_, err := svc.StateOfPlay(ctx, doc)
+			return err
+		}),
+		read("StateOfPlayPDF", func(ctx context.Context, svc *service.Service, doc string) error {
+			_, err := svc.StateOfPlayPDF(ctx, doc)
+			return err
+		}),
+		read("StateOfPlaySVG", func(ctx context.Context, svc *service.Service, doc string) error {
+			_, err := svc.StateOfPlaySVG(ctx, doc)
+			return err
+		}),
+		read("StateOfPlayHTML", func(ctx context.Context, svc *service.Service, doc string) error {
+			_, err := svc.StateOfPlayHTML(ctx, doc)
+			return err
+		}),
+	}
 }
 
 // languageCalls are the calls of the matrix on language versions: the
@@ -339,7 +443,11 @@ func TestServiceAccessMatrix(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		return matrixDoc{id: doc.ID, proposal: p.ID, provision: v.Provisions[1].ID}
+		pos, err := svc.RecordPosition(kz, doc.ID, drafts.PositionInput{Provision: v.Provisions[1].ID, Kind: drafts.PositionAdRef, Visibility: drafts.VisibilityObservers})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return matrixDoc{id: doc.ID, proposal: p.ID, provision: v.Provisions[1].ID, position: pos.ID}
 	}
 	actions := map[string]bool{}
 	for _, c := range matrixCalls(throwaway.ID, "") {
@@ -349,7 +457,8 @@ func TestServiceAccessMatrix(t *testing.T) {
 		drafts.ActTokenCreate, drafts.ActTokenRevoke, drafts.ActDocumentCreate, drafts.ActDocumentList, drafts.ActDocumentRead, drafts.ActVersionCreate,
 		drafts.ActStatusSet, drafts.ActProposalCreate, drafts.ActProposalWithdraw, drafts.ActProposalCosponsor, drafts.ActProposalComment,
 		drafts.ActProposalReject, drafts.ActMerge, drafts.ActAdoptionOpen, drafts.ActAdoptionConsent, drafts.ActAdoptionObject,
-		drafts.ActAdoptionClose, drafts.ActEventsVerify, drafts.ActTranslationSet} {
+		drafts.ActAdoptionClose, drafts.ActEventsVerify, drafts.ActFocusSet, drafts.ActWebhookManage,
+		drafts.ActPositionCreate, drafts.ActPositionWithdraw, drafts.ActTranslationSet} {
 		if !actions[want] {
 			t.Errorf("no call of the matrix performs %s", want)
 		}

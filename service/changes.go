@@ -42,7 +42,8 @@ type datedChange struct {
 func (s *Service) storedChanges(ctx context.Context, doc string, sc *chainScan) ([]changeRecord, error) {
 	var out []datedChange
 	for _, list := range []func(context.Context, string, *chainScan) ([]datedChange, error){
-		s.versionChanges, s.proposalChanges, s.roundChanges, s.statusChanges, s.translationChanges,
+		s.versionChanges, s.proposalChanges, s.roundChanges, s.statusChanges,
+		s.positionChanges, s.translationChanges,
 	} {
 		changes, err := list(ctx, doc, sc)
 		if err != nil {

@@ -18,7 +18,7 @@ import (
 // changes from version against to n, each change attributed.
 func (s *Service) VersionPDF(ctx context.Context, doc string, n, against int) (_ *drafts.PDF, err error) {
 	defer markOp(&err, "service.VersionPDF")
-	_, d, err := s.documentFor(ctx, doc, drafts.ActDocumentRead)
+	u, d, err := s.documentFor(ctx, doc, drafts.ActDocumentRead)
 	if err != nil {
 		return nil, err
 	}
@@ -47,8 +47,19 @@ func (s *Service) VersionPDF(ctx context.Context, doc string, n, against int) (_
 	if err != nil {
 		return nil, err
 	}
-	return s.cachedPDF(ctx, d, "agreed", pdfName(d.Symbol, n, ""), []any{v, round}, func(w io.Writer) error {
-		return s.Renderer.AgreedPDF(w, d, v, round)
+	// The adopted text records the delegations' reservations and
+	// statements as footnotes, as the reader may see them.
+	notes, err := s.positionNotes(ctx, u, d, v)
+	if err != nil {
+		return nil, err
+	}
+	inputs := []any{v, round}
+	if len(notes.Title) > 0 || len(notes.Provisions) > 0 {
+		inputs = append(inputs, notes)
+	}
+	withNotes := v.WithPrintNotes(notes)
+	return s.cachedPDF(ctx, d, "agreed", pdfName(d.Symbol, n, ""), inputs, func(w io.Writer) error {
+		return s.Renderer.AgreedPDF(w, d, withNotes, round)
 	})
 }
 
@@ -116,6 +127,13 @@ func (s *Service) compilationToPrint(ctx context.Context, doc string, n int, lan
 	}
 	comp, v, err := s.compile(ctx, d, n, lang)
 	if err != nil {
+		return nil, nil, nil, err
+	}
+	u, err := actor(ctx)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if err := s.compilePositions(ctx, u, d, comp, v); err != nil {
 		return nil, nil, nil, err
 	}
 	if v.Language == "" || v.Language == d.Language {

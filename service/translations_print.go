@@ -51,8 +51,24 @@ func (s *Service) VersionPDFIn(ctx context.Context, doc string, n, against int, 
 	}
 	pv := drafts.Printable(v)
 	dl := s.printedIn(ctx, d, langs[0], pv)
-	return s.cachedPDF(ctx, dl, "agreed", pdfName(d.Symbol, n, "-"+langs[0]), []any{pv, round, v.ETag}, func(w io.Writer) error {
-		return s.Renderer.AgreedPDF(w, dl, pv, round)
+	// The adopted text records the delegations' positions as footnotes, as
+	// the original does (see VersionPDF): placed by the original's
+	// provisions, worded in the print's language.
+	u, err := actor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	orig, err := s.getVersion(ctx, d.ID, n)
+	if err != nil {
+		return nil, err
+	}
+	notes, err := s.positionNotes(ctx, u, dl, orig)
+	if err != nil {
+		return nil, err
+	}
+	withNotes := pv.WithPrintNotes(notes)
+	return s.cachedPDF(ctx, dl, "agreed", pdfName(d.Symbol, n, "-"+langs[0]), []any{pv, round, v.ETag, notes}, func(w io.Writer) error {
+		return s.Renderer.AgreedPDF(w, dl, withNotes, round)
 	})
 }
 

@@ -88,7 +88,7 @@ func mergeOperations(p *drafts.Proposal, base *drafts.Version, translations map[
 		if !ok || strings.TrimSpace(text) == "" {
 			name := "the provision it inserts"
 			if _, k := base.Provision(id); k >= 0 {
-				name = drafts.ProvisionName(base.Provisions, k)
+				name = drafts.ProvisionNameIn(base.Provisions, k)
 			}
 			names = append(names, name)
 			fields = append(fields, drafts.FieldError{Field: "translations." + id,

@@ -213,7 +213,15 @@ func (s *Service) CompileIn(ctx context.Context, doc string, n int, lang string)
 	if err != nil {
 		return nil, nil, err
 	}
-	return s.compile(ctx, d, n, lang)
+	comp, v, err := s.compile(ctx, d, n, lang)
+	if err != nil {
+		return nil, nil, err
+	}
+	u, err := actor(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	return comp, v, s.compilePositions(ctx, u, d, comp, v)
 }
 
 // TranslationWork lists the language versions of heads that need

@@ -125,7 +125,7 @@ func (s *Service) checkLanguagesInStep(ctx context.Context, d *drafts.Document) 
 			if p.Translation == drafts.TranslationCurrent {
 				continue
 			}
-			name := drafts.ProvisionName(head.Provisions, i)
+			name := drafts.ProvisionNameIn(head.Provisions, i)
 			names = append(names, fmt.Sprintf("%s %s (%s)", lang, name, p.Translation))
 			fields = append(fields, drafts.FieldError{Field: "provisions." + p.ID,
 				Message: fmt.Sprintf("%s: %s is %s", lang, name, stateWords(p.Translation))})

@@ -218,8 +218,8 @@ func TestAddLanguageRefusesMisalignedText(t *testing.T) {
 		msgs = append(msgs, fe.Message)
 	}
 	all := strings.Join(msgs, "\n")
-	for _, want := range []string{"item (d) of paragraph 4: the translation has no provision for it", "paragraph 5: the translation has no provision for it",
-		"paragraph 9: the translation has no provision for it", "paragraph 20: the translation has no provision for it", "heading “Cluster VIII. Implementation”"} {
+	for _, want := range []string{"sub-paragraph (d) of paragraph 4: the translation has no provision for it", "paragraph 5: the translation has no provision for it",
+		"paragraph 9: the translation has no provision for it", "paragraph 20: the translation has no provision for it", "“Cluster VIII. Implementation”"} {
 		if !strings.Contains(all, want) {
 			t.Errorf("errors lack %q:\n%s", want, all)
 		}

@@ -23,6 +23,7 @@ type documentData struct {
 	Head      *drafts.Version
 	Proposals []*drafts.Proposal
 	Since     sinceVisit
+	Positions *positionsView
 }
 
 func (s *Server) document(c echo.Context) error {
@@ -35,6 +36,9 @@ func (s *Server) document(c echo.Context) error {
 		return err
 	}
 	dd := &documentData{Head: head, Proposals: props}
+	if dd.Positions, err = s.positionsView(c, d, head); err != nil {
+		return err
+	}
 	visit, err := s.Service.LastVisit(ctx(c), d.ID)
 	if err != nil {
 		return err
@@ -62,6 +66,9 @@ func (s *Server) document(c echo.Context) error {
 	// Seeing the page is a visit; a failure to remember it fails nothing.
 	if err := s.Service.RecordVisit(ctx(c), d.ID, d.Head, last); err != nil {
 		s.Log.Warn("recording a visit", "err", err)
+	}
+	if p.Live, err = s.live(c, d, head, last); err != nil {
+		return err
 	}
 	p.Title = d.Symbol
 	p.Data = dd

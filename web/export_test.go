@@ -12,4 +12,12 @@ var Russian = func() map[string]string {
 }()
 
 // Actions names the audit trail's actions, for tests.
-var Actions = actions
+var Actions = func() map[string][2]string {
+	all := map[string][2]string{}
+	for _, m := range []map[string][2]string{actions, liveActions} {
+		for k, v := range m {
+			all[k] = v
+		}
+	}
+	return all
+}()
