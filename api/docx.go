@@ -29,11 +29,19 @@ import (
 var wordFields = map[string][]string{
 	"/v1/documents":                       {"symbol", "title", "kind", "body", "language", "visibility"},
 	"/v1/documents/:doc/versions":         {"base", "message"},
-	"/v1/documents/:doc/proposals":        {"base", "justification"},
+	"/v1/documents/:doc/proposals":        {"base", "justification", "amends", "on_behalf_of", "source"},
 	"/v1/documents/:doc/proposals/:p":     {"base", "justification"},
 	"/v1/documents/:doc/versions/:n":      nil,
 	"/v1/documents/:doc/versions/:n/diff": nil,
 	"/v1/documents/:doc/compilation":      nil,
+}
+
+// wordExports are the routes whose GET answers with a .docx when asked:
+// a version, a diff, the compilation, and a proposal's text (to amend it
+// with Track Changes: a sub-amendment).
+var wordExports = map[string]bool{
+	"/v1/documents/:doc/versions/:n": true, "/v1/documents/:doc/versions/:n/diff": true,
+	"/v1/documents/:doc/compilation": true, "/v1/documents/:doc/proposals/:p": true,
 }
 
 // maxWordFields bounds the form fields of a multipart request, and
@@ -59,7 +67,7 @@ func (s *Server) word(next echo.HandlerFunc) echo.HandlerFunc {
 				return err
 			}
 			return next(c)
-		case (method == http.MethodGet || method == http.MethodHead) && wordFields[path] == nil && wantsWord(c, path):
+		case (method == http.MethodGet || method == http.MethodHead) && wordExports[path] && wantsWord(c, path):
 			if s.Word == nil {
 				return echo.NewHTTPError(http.StatusNotAcceptable, "this server does not write Word files")
 			}
@@ -126,8 +134,17 @@ func (s *Server) wordToJSON(c echo.Context, path string) error {
 			}
 			body["justification"] = j + notes
 		}
-		if !wf.Tracked {
+		if !wf.Tracked && strings.TrimSpace(fields["amends"]) == "" {
 			body["text"] = wf.Text()
+			break
+		}
+		if amends := strings.TrimSpace(fields["amends"]); amends != "" {
+			// A sub-amendment: Track Changes on the proposal's text.
+			ops, err := s.subAmendmentFromWord(c, wf, amends)
+			if err != nil {
+				return err
+			}
+			body["operations"] = ops
 			break
 		}
 		// Tracked changes: exactly those operations, by provision id,
@@ -284,6 +301,10 @@ func (s *Server) exportWord(c echo.Context, path string) error {
 			return err
 		}
 		name = fileName(doc.Symbol, n, fmt.Sprintf("-changes-from-v%d", m))
+	case "/v1/documents/:doc/proposals/:p":
+		if name, err = s.proposalWord(c, doc, &buf); err != nil {
+			return err
+		}
 	default:
 		n, err := queryVersion(c, "version", 0)
 		if err != nil {

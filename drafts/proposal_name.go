@@ -111,8 +111,9 @@ func DelegationNamed(ds map[string]Delegation, id string) *Delegation {
 }
 
 // ProposalNumber returns the number a route's proposal reference ref
-// gives ("7"), and false when ref is not a number (then it is an id).
-// Proposal ids are never all digits (the service sees to it).
+// gives ("7", in canonical decimal: "07" is not a number), and false when
+// ref is not one (then it is an id). Proposal ids are never all digits
+// (the service sees to it).
 func ProposalNumber(ref string) (int, bool) {
 	if ref == "" || len(ref) > 9 {
 		return 0, false
@@ -123,5 +124,8 @@ func ProposalNumber(ref string) (int, bool) {
 		}
 	}
 	n, err := strconv.Atoi(ref)
-	return n, err == nil && n > 0
+	if err != nil || n < 1 || strconv.Itoa(n) != ref {
+		return 0, false
+	}
+	return n, true
 }

@@ -34,7 +34,7 @@ func TestProposalName(t *testing.T) {
 }
 
 func TestProposalNumber(t *testing.T) {
-	for ref, want := range map[string]int{"7": 7, "0007": 7, "123456789": 123456789, "0": 0, "": 0, "7a": 0, "rkbjlxlz7q": 0, "1234567890": 0, "-1": 0} {
+	for ref, want := range map[string]int{"7": 7, "0007": 0, "123456789": 123456789, "0": 0, "": 0, "7a": 0, "rkbjlxlz7q": 0, "1234567890": 0, "-1": 0} {
 		n, ok := drafts.ProposalNumber(ref)
 		if n != want || ok != (want > 0) {
 			t.Errorf("ProposalNumber(%q) = %d, %v; want %d", ref, n, ok, want)

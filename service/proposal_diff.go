@@ -79,6 +79,7 @@ func (s *Service) ProposalDiff(ctx context.Context, doc, id, against string) (_ 
 		return nil, err
 	}
 	attributeTo(diff, own)
+	diff.Refs = []drafts.ProposalRef{own.Ref()}
 	return diff, nil
 }
 
@@ -134,4 +135,25 @@ func (s *Service) PreviewProposal(ctx context.Context, doc string, in drafts.Pro
 	diff := s.Differ.Provisions(from, result)
 	attributeTo(diff, p)
 	return diff, nil
+}
+
+// ProposalText returns a proposal and the text it makes: its base with
+// its changes (a sub-amendment's combined with the proposal it amends).
+func (s *Service) ProposalText(ctx context.Context, doc, id string) (_ *drafts.Proposal, _ *drafts.Version, err error) {
+	defer markOp(&err, "service.ProposalText")
+	p, err := s.GetProposal(ctx, doc, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	e, err := s.effective(ctx, p, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	base, result, err := s.applyToBase(ctx, e)
+	if err != nil {
+		return nil, nil, err
+	}
+	v := *base
+	v.Provisions = result
+	return p, &v, nil
 }

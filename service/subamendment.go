@@ -142,11 +142,14 @@ func (s *Service) settleSubAmendments(ctx context.Context, amended *drafts.Propo
 			return
 		}
 	}
-	name := s.proposalName(ctx, amended)
+	name := ""
 	var events []*drafts.Event
 	for _, sub := range open {
 		if sub.Amends != amended.ID {
 			continue
+		}
+		if name == "" {
+			name = s.proposalName(ctx, amended)
 		}
 		reason := fmt.Sprintf("%s, which it amends, was %s", name, how)
 		if how == "edited" {
