@@ -30,7 +30,7 @@ func (m *mergeSet) pair(ps []*drafts.Proposal) ([]*drafts.Proposal, error) {
 		}
 		amended := m.read[p.Amends]
 		if amended == nil {
-			return nil, mergeRefusal(fmt.Sprintf("%s cannot be merged alone: merge it together with Proposal %d, which it amends", m.name(p), p.AmendsNumber))
+			return nil, mergeRefusal(fmt.Sprintf("%s, cannot be merged alone: merge it together with Proposal %d, which it amends", m.name(p), p.AmendsNumber))
 		}
 		if other := subs[p.Amends]; other != nil {
 			return nil, mergeRefusal(fmt.Sprintf("%s and %s both amend %s: merge it with one of them", m.name(other), m.name(p), m.name(amended)))
