@@ -129,3 +129,35 @@ func ProposalNumber(ref string) (int, bool) {
 	}
 	return n, true
 }
+
+// Proposers names, in lang, who made the compiled change cp of c: each
+// of its proposals by name ("Proposal 7 (Kazakhstan); Proposal 8
+// (Kyrgyzstan)"), an oral one followed by OralNote; the names of its
+// delegations when the compilation does not number them (no Refs).
+func (c *Compilation) Proposers(cp *CompiledProposal, lang string) string {
+	if len(cp.Refs) == 0 {
+		return strings.Join(c.DelegationNames(cp.Delegations, lang), ", ")
+	}
+	names := make([]string, len(cp.Refs))
+	for i, r := range cp.Refs {
+		names[i] = r.Name(lang, DelegationNamed(c.Delegations, r.Delegation))
+		if r.Source == SourceOral {
+			names[i] += ", " + OralNote(lang)
+		}
+	}
+	return strings.Join(names, "; ")
+}
+
+// DelegationNames names the delegations codes in lang, from the
+// compilation's directory entries (a code stands for a delegation it has
+// none of).
+func (c *Compilation) DelegationNames(codes []string, lang string) []string {
+	out := make([]string, len(codes))
+	for i, code := range codes {
+		out[i] = code
+		if d := DelegationNamed(c.Delegations, code); d != nil {
+			out[i] = d.NameIn(lang)
+		}
+	}
+	return out
+}

@@ -97,12 +97,12 @@ func (d *pdfDoc) compiledChange(c *drafts.Compilation, e *drafts.CompilationEntr
 	head := []span{
 		span1(op, by),
 		span1(who, plain(faceSans, smallSize)),
-		span1(d.r.fonts.showable(proposers(c, cp, d.lab.lang()), faceSansBold), by),
+		span1(d.r.fonts.showable(c.Proposers(cp, d.lab.lang()), faceSansBold), by),
 	}
 	if len(cp.Cosponsors) > 0 {
 		head = append(head,
 			span1(l.Pick("; co-sponsored by ", "; соавторы: "), plain(faceSans, smallSize)),
-			span1(d.r.fonts.showable(strings.Join(delegationNames(c, cp.Cosponsors, d.lab.lang()), ", "), faceSansBold), by))
+			span1(d.r.fonts.showable(strings.Join(c.DelegationNames(cp.Cosponsors, d.lab.lang()), ", "), faceSansBold), by))
 	}
 	d.add(&block{spans: head, x: x, size: smallSize, before: 6, after: 2, keepNext: true, bar: rule})
 

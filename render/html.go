@@ -240,7 +240,7 @@ func writeHTMLProposal(w *bufio.Writer, c *drafts.Compilation, e *drafts.Compila
 		`" data-delegations="` + esc(strings.Join(cp.Delegations, " ")) + `">`)
 	w.WriteString(`<p class="proposal-by"><span class="op">` + esc(op) + `</span>`)
 	if len(cp.Refs) > 0 {
-		w.WriteString(` — <span class="proposal-name">` + esc(proposers(c, cp, "en")) + "</span>")
+		w.WriteString(` — <span class="proposal-name">` + esc(c.Proposers(cp, "en")) + "</span>")
 	} else {
 		w.WriteString(" proposed by ")
 		for i, d := range cp.Delegations {
@@ -252,7 +252,7 @@ func writeHTMLProposal(w *bufio.Writer, c *drafts.Compilation, e *drafts.Compila
 	}
 	if len(cp.Cosponsors) > 0 {
 		w.WriteString("; co-sponsored by ")
-		for i, d := range delegationNames(c, cp.Cosponsors, "en") {
+		for i, d := range c.DelegationNames(cp.Cosponsors, "en") {
 			if i > 0 {
 				w.WriteString(", ")
 			}
