@@ -116,7 +116,9 @@ func MustCompilation(tb testing.TB, v *drafts.Version) *drafts.Compilation {
 		"TJ": {ID: "TJ", Name: "Tajikistan", NameRu: "Таджикистан"}, "CN": {ID: "CN", Name: "China", NameRu: "Китай"},
 		"RU": {ID: "RU", Name: "Russian Federation", NameRu: "Российская Федерация"}, "IN": {ID: "IN", Name: "India", NameRu: "Индия"},
 	}}
-	ref := func(id string, n int, d string) drafts.ProposalRef { return drafts.ProposalRef{ID: id, Number: n, Delegation: d} }
+	ref := func(id string, n int, d string) drafts.ProposalRef {
+		return drafts.ProposalRef{ID: id, Number: n, Delegation: d}
+	}
 	byText := func(prefix string) int { return find(tb, v.Provisions, prefix) }
 	props := map[int][]drafts.CompiledProposal{}
 	i := byText("The Senior Officials Committee shall prepare")
