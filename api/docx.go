@@ -127,45 +127,9 @@ func (s *Server) wordToJSON(c echo.Context, path string) error {
 	case "/v1/documents/:doc/versions":
 		body["text"] = wf.Text()
 	case "/v1/documents/:doc/proposals", "/v1/documents/:doc/proposals/:p":
-		if notes := wf.CommentNotes(); notes != "" {
-			j := strings.TrimSpace(fields["justification"])
-			if j != "" {
-				j += "\n\n"
-			}
-			body["justification"] = j + notes
-		}
-		if !wf.Tracked && strings.TrimSpace(fields["amends"]) == "" {
-			body["text"] = wf.Text()
-			break
-		}
-		if amends := strings.TrimSpace(fields["amends"]); amends != "" {
-			// A sub-amendment: Track Changes on the proposal's text.
-			ops, err := s.subAmendmentFromWord(c, wf, amends)
-			if err != nil {
-				return err
-			}
-			body["operations"] = ops
-			break
-		}
-		// Tracked changes: exactly those operations, by provision id,
-		// against the base version the file was made from.
-		if base < 1 {
-			return &drafts.Error{Code: drafts.EINVALID, Message: "base: the version the Word file was exported from is required",
-				Fields: []drafts.FieldError{{Field: "base", Message: "required"}}}
-		}
-		v, err := s.Service.GetVersion(c.Request().Context(), c.Param("doc"), base)
-		if err != nil {
-			if drafts.IsCode(err, drafts.ENOTFOUND) {
-				return &drafts.Error{Code: drafts.EINVALID, Message: fmt.Sprintf("base: no version %d", base),
-					Fields: []drafts.FieldError{{Field: "base", Message: "no such version"}}}
-			}
+		if err := s.proposalFromWord(c, wf, fields, base, body); err != nil {
 			return err
 		}
-		ops, err := wf.Operations(v.Provisions, drafts.Limits{})
-		if err != nil {
-			return err
-		}
-		body["operations"] = ops
 	}
 	data, err := json.Marshal(body)
 	if err != nil {
@@ -175,6 +139,53 @@ func (s *Server) wordToJSON(c echo.Context, path string) error {
 	r.Body = io.NopCloser(bytes.NewReader(data))
 	r.ContentLength = int64(len(data))
 	r.Header.Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
+	return nil
+}
+
+// proposalFromWord sets the body of a proposal sent as a .docx: its
+// justification with the file's comments, and the whole edited text, or
+// the operations its tracked changes make on the base version (or, for a
+// sub-amendment, on the text of the proposal it amends).
+func (s *Server) proposalFromWord(c echo.Context, wf *drafts.WordFile, fields map[string]string, base int, body map[string]any) error {
+	if notes := wf.CommentNotes(); notes != "" {
+		j := strings.TrimSpace(fields["justification"])
+		if j != "" {
+			j += "\n\n"
+		}
+		body["justification"] = j + notes
+	}
+	if amends := strings.TrimSpace(fields["amends"]); amends != "" {
+		// A sub-amendment: Track Changes on the proposal's text.
+		ops, err := s.subAmendmentFromWord(c, wf, amends)
+		if err != nil {
+			return err
+		}
+		body["operations"] = ops
+		return nil
+	}
+	if !wf.Tracked {
+		body["text"] = wf.Text()
+		return nil
+	}
+	// Tracked changes: exactly those operations, by provision id,
+	// against the base version the file was made from.
+	if base < 1 {
+		return &drafts.Error{Code: drafts.EINVALID, Message: "base: the version the Word file was exported from is required",
+			Fields: []drafts.FieldError{{Field: "base", Message: "required"}}}
+	}
+	v, err := s.Service.GetVersion(c.Request().Context(), c.Param("doc"), base)
+	if err != nil {
+		if drafts.IsCode(err, drafts.ENOTFOUND) {
+			return &drafts.Error{Code: drafts.EINVALID, Message: fmt.Sprintf("base: no version %d", base),
+				Fields: []drafts.FieldError{{Field: "base", Message: "no such version"}}}
+		}
+		return err
+	}
+	ops, err := wf.Operations(v.Provisions, drafts.Limits{})
+	if err != nil {
+		return err
+	}
+	body["operations"] = ops
 	return nil
 }
 

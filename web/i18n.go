@@ -50,6 +50,7 @@ var actions = map[string][2]string{
 	"proposal.accepted-modified":      {"Proposal accepted with changes", "Поправка принята с изменениями"},
 	"proposal.obsolete":               {"Proposal obsolete", "Поправка устарела"},
 	"proposal.merged-while-withdrawn": {"Proposal withdrawn while being merged", "Поправка отозвана во время включения"},
+	"proposal.numbered":               {"Earlier proposals numbered", "Пронумерованы ранее внесённые поправки"},
 	"adoption.open":                   {"Adoption round opened", "Открыта процедура принятия"},
 	"adoption.consent":                {"Joined consensus", "Присоединение к консенсусу"},
 	"adoption.objection":              {"Objection", "Возражение"},

@@ -32,6 +32,8 @@ type Page struct {
 	// Form holds what the user typed, so a failed form keeps it.
 	Form map[string]string
 	Now  time.Time
+	// directory names delegations (proposal_names.go).
+	directory *delegationDirectory
 }
 
 // Field returns what the user typed into a field.
@@ -106,7 +108,8 @@ func (p *Page) FieldError(name string) string {
 }
 
 func (s *Server) data(c echo.Context, title string) *Page {
-	p := &Page{Title: title, L: lang(c), User: user(c), Path: c.Request().URL.RequestURI(), Form: map[string]string{}, Now: s.Service.Now()}
+	p := &Page{Title: title, L: lang(c), User: user(c), Path: c.Request().URL.RequestURI(), Form: map[string]string{}, Now: s.Service.Now(),
+		directory: s.directoryOf(ctx(c))}
 	if ses := session(c); ses != nil {
 		p.CSRF = ses.CSRF
 	} else {
