@@ -50,10 +50,11 @@ func AmendableProvisions(base, result []Provision) []Provision {
 }
 
 // CheckSubAmendment checks the operations of a sub-amendment to amended,
-// whose AmendableProvisions are amendable: each must replace the text of
-// one of them, once, with a text that is a provision's, and together they
-// must change something. EINVALID naming the operation.
-func CheckSubAmendment(amended *Proposal, amendable []Provision, ops []Operation, lim Limits) error {
+// whose AmendableProvisions are amendable (base, its base's provisions,
+// names the others in messages): each must replace the text of one of
+// them, once, with a text that is a provision's, and together they must
+// change something. EINVALID naming the operation.
+func CheckSubAmendment(amended *Proposal, base, amendable []Provision, ops []Operation, lim Limits) error {
 	name := ProposalName("en", amended.Number, "", 0)
 	byID := make(map[string]Provision, len(amendable))
 	var listed []string
@@ -70,7 +71,11 @@ func CheckSubAmendment(amended *Proposal, amendable []Provision, ops []Operation
 		case o.Op != OpReplace:
 			return fail("a sub-amendment only replaces texts that %s gives provisions; to %s, make a proposal of your own", name, o.Op)
 		case !ok:
-			return fail("%s does not change provision %q: a sub-amendment may replace only the texts it gives (%s)", name, o.Provision, strings.Join(listed, ", "))
+			which := fmt.Sprintf("%q", o.Provision)
+			if bp, i := provisionByID(base, o.Provision); i >= 0 {
+				which = provisionLabel(bp)
+			}
+			return fail("%s does not change provision %s: a sub-amendment may replace only the texts it gives (provisions %s)", name, which, strings.Join(listed, ", "))
 		case seen[o.Provision]:
 			return fail("provision %s is replaced twice", provisionLabel(p))
 		}
@@ -96,8 +101,8 @@ func CheckSubAmendment(amended *Proposal, amendable []Provision, ops []Operation
 // provisionLabel names a provision in a message: its number, or the
 // start of its text when it has none.
 func provisionLabel(p Provision) string {
-	if strings.TrimSpace(p.Number) != "" {
-		return p.Number
+	if n := strings.TrimSuffix(strings.TrimSpace(p.Number), "."); n != "" && n != "#" {
+		return n
 	}
 	r := []rune(p.Text)
 	if len(r) > 30 {

@@ -77,7 +77,7 @@ func (s *Service) subAmendmentOperations(ctx context.Context, d *drafts.Document
 		return nil, nil, &drafts.Error{Code: drafts.EINVALID, Message: fmt.Sprintf("base: a sub-amendment is on the base of the proposal it amends, version %d", amended.Base),
 			Fields: []drafts.FieldError{{Field: "base", Message: "leave it out, or give the amended proposal's base"}}}
 	}
-	amendable, err := s.amendable(ctx, amended)
+	base, amendable, err := s.amendable(ctx, amended)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -86,24 +86,25 @@ func (s *Service) subAmendmentOperations(ctx context.Context, d *drafts.Document
 		o.ID = ""
 		ops[i] = o
 	}
-	if err := drafts.CheckSubAmendment(amended, amendable, ops, s.TextLimits); err != nil {
+	if err := drafts.CheckSubAmendment(amended, base, amendable, ops, s.TextLimits); err != nil {
 		return nil, nil, err
 	}
 	return amended, ops, nil
 }
 
-// amendable returns the provisions whose texts a sub-amendment to p may
-// replace: those p writes (drafts.AmendableProvisions).
-func (s *Service) amendable(ctx context.Context, p *drafts.Proposal) ([]drafts.Provision, error) {
-	base, err := s.rawVersion(ctx, p.Document, p.Base)
+// amendable returns the provisions of p's base, and those whose texts a
+// sub-amendment to p may replace: those p writes
+// (drafts.AmendableProvisions).
+func (s *Service) amendable(ctx context.Context, p *drafts.Proposal) (base, amendable []drafts.Provision, err error) {
+	v, err := s.rawVersion(ctx, p.Document, p.Base)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	result, err := drafts.ApplyOperations(base.Provisions, p.Operations, s.NewID, s.TextLimits)
+	result, err := drafts.ApplyOperations(v.Provisions, p.Operations, s.NewID, s.TextLimits)
 	if err != nil {
-		return nil, drafts.WrapError(drafts.EINTERNAL, err, "proposal %s no longer applies to its base", p.ID)
+		return nil, nil, drafts.WrapError(drafts.EINTERNAL, err, "proposal %s no longer applies to its base", p.ID)
 	}
-	return drafts.AmendableProvisions(base.Provisions, result), nil
+	return v.Provisions, drafts.AmendableProvisions(v.Provisions, result), nil
 }
 
 // effective returns the proposal to the text p amounts to: p itself, or
@@ -135,9 +136,9 @@ func (s *Service) settleSubAmendments(ctx context.Context, amended *drafts.Propo
 		s.Log.Error("sub-amendments not settled", "document", doc, "proposal", amended.ID, "err", err)
 		return
 	}
-	var amendable []drafts.Provision
+	var base, amendable []drafts.Provision
 	if how == "edited" {
-		if amendable, err = s.amendable(ctx, amended); err != nil {
+		if base, amendable, err = s.amendable(ctx, amended); err != nil {
 			s.Log.Error("sub-amendments not settled", "document", doc, "proposal", amended.ID, "err", err)
 			return
 		}
@@ -153,7 +154,7 @@ func (s *Service) settleSubAmendments(ctx context.Context, amended *drafts.Propo
 		}
 		reason := fmt.Sprintf("%s, which it amends, was %s", name, how)
 		if how == "edited" {
-			if drafts.CheckSubAmendment(amended, amendable, sub.Operations, s.TextLimits) == nil {
+			if drafts.CheckSubAmendment(amended, base, amendable, sub.Operations, s.TextLimits) == nil {
 				continue
 			}
 			reason += " and no longer gives the texts it replaces"
