@@ -28,7 +28,9 @@ func TestSubAmendmentRules(t *testing.T) {
 		t.Fatalf("amendable %q, want %q (replaced and inserted, not deleted or untouched)", got, want)
 	}
 	amendable := drafts.AmendableProvisions(base, result)
-	replace := func(id, text string) drafts.Operation { return drafts.Operation{Op: drafts.OpReplace, Provision: id, Text: text} }
+	replace := func(id, text string) drafts.Operation {
+		return drafts.Operation{Op: drafts.OpReplace, Provision: id, Text: text}
+	}
 	tests := []struct {
 		name string
 		ops  []drafts.Operation
