@@ -245,6 +245,7 @@ func describeObsolete(m map[string]string) string {
 // chair resolved.
 func attributions(touched map[string][]*drafts.Proposal, resolved []string, chair string) []drafts.Attribution {
 	var out []drafts.Attribution
+	subs := map[string]bool{} // sub-amendments: after the proposals they amend
 	for id, ps := range touched {
 		if slices.Contains(resolved, id) {
 			out = append(out, drafts.Attribution{Provision: id, Delegation: chair})
@@ -254,13 +255,19 @@ func attributions(touched map[string][]*drafts.Proposal, resolved []string, chai
 		for _, p := range ps {
 			if !seen[p.ID] {
 				seen[p.ID] = true
+				subs[p.ID] = p.Amends != ""
 				out = append(out, drafts.Attribution{Provision: id, Proposal: p.ID, Delegation: p.Delegation})
 			}
 		}
 	}
+	// By provision, and a proposal before a sub-amendment to it: a word
+	// both texts hold is the amended proposal's (versionStep.pick).
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].Provision != out[j].Provision {
 			return out[i].Provision < out[j].Provision
+		}
+		if subs[out[i].Proposal] != subs[out[j].Proposal] {
+			return !subs[out[i].Proposal]
 		}
 		return out[i].Proposal < out[j].Proposal
 	})
