@@ -29,6 +29,7 @@ func TestNumbersOnTwoReplicas(t *testing.T) {
 	who := []string{"KZ", "IN", "CN", "RU", "TR", "KZ2"}
 	const n = 64
 	status := make([]int, n)
+	details := make([]string, n)
 	numbers := make([]int, n)
 	ids := make([]string, n)
 	var wg sync.WaitGroup
@@ -41,6 +42,9 @@ func TestNumbersOnTwoReplicas(t *testing.T) {
 				"base": 1, "operations": []map[string]string{replace(v.Provisions[1+i%10].ID, fmt.Sprintf("Text %d.", i))},
 			})
 			status[i] = r.Status
+			if r.Status != http.StatusCreated {
+				details[i] = string(r.Body)
+			}
 			if r.Status == http.StatusCreated {
 				var p drafts.Proposal
 				r.JSON(&p)
@@ -53,6 +57,7 @@ func TestNumbersOnTwoReplicas(t *testing.T) {
 	for i := range status {
 		if status[i] != http.StatusCreated {
 			failed++
+			t.Logf("request %d: %d %s", i, status[i], details[i])
 			continue
 		}
 		if seen[numbers[i]] {

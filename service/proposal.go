@@ -81,9 +81,12 @@ func (s *Service) CreateProposal(ctx context.Context, doc string, in drafts.Prop
 	d := dr.doc
 	if d.State == drafts.StateDrafting {
 		if _, err := s.updateDocumentFrom(ctx, d, func(d *drafts.Document) error {
-			if d.State == drafts.StateDrafting {
-				d.State = drafts.StateNegotiation
+			if d.State != drafts.StateDrafting {
+				// Another proposal opened it meanwhile: nothing to write,
+				// so many first proposals at once do not contend.
+				return errUnchanged
 			}
+			d.State = drafts.StateNegotiation
 			return nil
 		}); err != nil {
 			return nil, err
