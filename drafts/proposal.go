@@ -161,6 +161,9 @@ func ValidateProposalInput(justification string, ops []Operation, text string) e
 // proposal can be edited, withdrawn, co-sponsored, rejected or merged.
 func (p *Proposal) CheckOpen() error {
 	if p.Status != ProposalOpen {
+		if p.Number > 0 {
+			return Errorf(ECONFLICT, "%s is %s, no longer open", p.Name("en", nil), p.Status)
+		}
 		return Errorf(ECONFLICT, "proposal %s is %s, no longer open", p.ID, p.Status)
 	}
 	return nil
