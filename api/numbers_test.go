@@ -229,7 +229,7 @@ func checkNestedCompilation(t *testing.T, e *testEnv, doc string, p7, p9 drafts.
 	}
 	word := zipPart(t, e.do("GET", docPath(doc, "/compilation"), "KZ", nil, "Accept", wordType).MustStatus(http.StatusOK).Body, "word/document.xml")
 	w7, w9 := strings.Index(word, "Proposal 7 (Kazakhstan): "), strings.Index(word, "Proposal 9 (India), amending Proposal 7: ")
-	if w7 < 0 || w9 < w7 || !strings.Contains(word[w9-300:w9], `<w:ind w:left="`) {
+	if w7 < 0 || w9 < w7 || !strings.Contains(word[w9-300:w9], `<w:ind w:left="1134"/>`) {
 		t.Errorf("the .docx compilation does not nest proposal 9 under 7, indented")
 	}
 }

@@ -44,9 +44,14 @@ type compilationWriter struct {
 	opName map[string]string
 }
 
-// subIndent is how much further a sub-amendment is indented than the
-// proposal it amends, in twips (1 cm).
-const subIndent = 567
+// proposalIndent is the left indent of the ChanceryProposal style, and
+// subIndent how much further a sub-amendment is indented than the
+// proposal it amends, in twips (1 cm each). A paragraph's own indent
+// replaces its style's.
+const (
+	proposalIndent = 567
+	subIndent      = 567
+)
 
 // proposal writes a compiled proposal on entry e at indent: who proposed
 // it and what it does (op), its words, its justifications; then its
@@ -80,6 +85,6 @@ func (cw *compilationWriter) proposal(e drafts.CompilationEntry, p *drafts.Compi
 		}
 	}
 	for i := range p.SubAmendments {
-		cw.proposal(e, &p.SubAmendments[i], indent+subIndent, d.lab.Pick("sub-amendment", "подпоправка"))
+		cw.proposal(e, &p.SubAmendments[i], max(indent, proposalIndent)+subIndent, d.lab.Pick("sub-amendment", "подпоправка"))
 	}
 }
