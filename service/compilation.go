@@ -48,6 +48,9 @@ func (s *Service) compile(ctx context.Context, d *drafts.Document, n int, lang s
 	if openErr != nil {
 		return nil, nil, openErr
 	}
+	if open, err = s.numbered(ctx, doc, open); err != nil {
+		return nil, nil, err
+	}
 	sort.SliceStable(open, func(i, j int) bool { return open[i].CreatedAt.Before(open[j].CreatedAt) })
 	bases := map[int]*drafts.Version{n: v}
 	for _, p := range open {
@@ -60,16 +63,39 @@ func (s *Service) compile(ctx context.Context, d *drafts.Document, n int, lang s
 			bases[p.Base] = base
 		}
 	}
-	if lang != "" && lang != d.Language || hasLanguageProposals(open) {
-		return s.compileInLanguages(ctx, d, v, bases, open, lang)
-	}
-	// The diffs of every open proposal are the heavy part: inside the work limit.
 	var comp *drafts.Compilation
-	if err := s.heavy(ctx, func() error {
+	if lang != "" && lang != d.Language || hasLanguageProposals(open) {
+		if comp, v, err = s.compileInLanguages(ctx, d, v, bases, open, lang); err != nil {
+			return nil, nil, err
+		}
+	} else if err := s.heavy(ctx, func() error {
+		// The diffs of every open proposal are the heavy part: inside the work limit.
 		comp = drafts.CompileProposals(s.Differ, s.TextLimits, s.NewID, v, bases, open)
 		return nil
 	}); err != nil {
 		return nil, nil, err
 	}
+	comp.Delegations = namedIn(comp, s.delegationNames(ctx))
 	return comp, v, nil
+}
+
+// namedIn returns the delegations of all that the compilation names
+// (proposing, co-sponsoring, amending).
+func namedIn(comp *drafts.Compilation, all map[string]drafts.Delegation) map[string]drafts.Delegation {
+	out := map[string]drafts.Delegation{}
+	var walk func(cps []drafts.CompiledProposal)
+	walk = func(cps []drafts.CompiledProposal) {
+		for _, cp := range cps {
+			for _, code := range append(append([]string{}, cp.Delegations...), cp.Cosponsors...) {
+				if d, ok := all[code]; ok {
+					out[code] = d
+				}
+			}
+			walk(cp.SubAmendments)
+		}
+	}
+	for _, e := range comp.Entries {
+		walk(e.Proposals)
+	}
+	return out
 }

@@ -37,6 +37,8 @@ func (s *Server) routes(e *echo.Echo) {
 	g.POST("/documents/:doc/proposals/:p/cosponsor", s.cosponsor)
 	g.POST("/documents/:doc/proposals/:p/comments", s.comment)
 	g.POST("/documents/:doc/proposals/:p/reject", s.reject)
+	g.GET("/documents/:doc/proposals/:p/amend", s.amendForm)
+	g.POST("/documents/:doc/proposals/:p/amend", s.amend)
 	g.GET("/documents/:doc/merges/new", s.mergeDesk)
 	g.POST("/documents/:doc/merges", s.merge)
 	g.GET("/documents/:doc/adoption", s.adoption)
