@@ -15,6 +15,12 @@ func (s *Server) compilation(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if lang, err := oneLanguage(c); err != nil || lang != "" {
+		if err != nil {
+			return err
+		}
+		return s.compilationIn(c, n, lang)
+	}
 	switch preferred(c, echo.MIMEApplicationJSON, echo.MIMETextHTML, "application/pdf") {
 	case echo.MIMETextHTML:
 		html, err := s.Service.CompilationHTML(ctx, c.Param("doc"), n)

@@ -51,6 +51,12 @@ func (s *Server) getVersion(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if lang, err := oneLanguage(c); err != nil || lang != "" {
+		if err != nil {
+			return err
+		}
+		return s.getVersionIn(c, n, lang)
+	}
 	v, err := s.Service.GetVersion(c.Request().Context(), c.Param("doc"), n)
 	if err != nil {
 		return err
@@ -78,6 +84,12 @@ func (s *Server) versionDiff(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if lang, err := oneLanguage(c); err != nil || lang != "" {
+		if err != nil {
+			return err
+		}
+		return s.versionDiffIn(c, n, m, lang)
+	}
 	d, _, _, err := s.Service.VersionDiff(c.Request().Context(), c.Param("doc"), n, m)
 	if err != nil {
 		return err
@@ -94,7 +106,12 @@ func (s *Server) versionPDF(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	p, err := s.Service.VersionPDF(c.Request().Context(), c.Param("doc"), n, m)
+	var p *drafts.PDF
+	if langs := languages(c); langs != nil {
+		p, err = s.Service.VersionPDFIn(c.Request().Context(), c.Param("doc"), n, m, langs)
+	} else {
+		p, err = s.Service.VersionPDF(c.Request().Context(), c.Param("doc"), n, m)
+	}
 	if err != nil {
 		return err
 	}

@@ -49,7 +49,13 @@ type Document struct {
 	Agreement *Agreement `json:"agreement,omitempty"`
 	// Round is the current or last adoption round.
 	Round string `json:"round,omitempty"`
-	ETag  string `json:"-"`
+	// LanguageVersions are the languages the text exists in besides its
+	// original language (Language), in the order they were added.
+	LanguageVersions []string `json:"language_versions,omitempty"`
+	// LanguageStates, shown not stored, sums up each language of the head
+	// (see LanguageState): the original first.
+	LanguageStates []LanguageState `json:"languages,omitempty"`
+	ETag           string          `json:"-"`
 	// Pending, when past Head, is a version that a request is creating (or
 	// created and died before completing): the service keeps it in storage
 	// and never shows it.
@@ -126,6 +132,14 @@ type Version struct {
 	// MergedETags are the merged proposals' ETags as the merge read them,
 	// to tell a proposal edited while the merge ran.
 	MergedETags map[string]string `json:"merged_etags,omitempty"`
+	// Translated holds, by language and provision id, the texts the
+	// version gives its provisions in a language version: those of the
+	// merged proposals written in that language (ProposalInput.Language),
+	// current from the start.
+	Translated map[string]map[string]string `json:"translated,omitempty"`
+	// Language, on a version read in a language (TranslateVersion), is
+	// that language; "" as stored, in the original language.
+	Language string `json:"language,omitempty"`
 	// ETag changes with the text and with the provisions' statuses.
 	ETag string `json:"-"`
 	// TitleNotes are notes on the title (the text as a whole) that a

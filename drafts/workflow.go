@@ -53,6 +53,9 @@ type CompiledProposal struct {
 	// give the provision another text: each its text, its Segments the
 	// changes to the text above.
 	SubAmendments []CompiledProposal `json:"sub_amendments,omitempty"`
+	// Language is the language the proposed text is in, when it is not
+	// the compilation's (see TranslationService.CompileIn).
+	Language string `json:"language,omitempty"`
 }
 
 // Counts returns how many proposals, and from how many delegations, the

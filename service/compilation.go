@@ -17,15 +17,16 @@ func (s *Service) Compile(ctx context.Context, doc string, n int) (_ *drafts.Com
 	if err != nil {
 		return nil, nil, err
 	}
-	comp, v, err := s.compile(ctx, d, n)
+	comp, v, err := s.compile(ctx, d, n, "")
 	if err != nil {
 		return nil, nil, err
 	}
 	return comp, v, s.compilePositions(ctx, u, d, comp, v)
 }
 
-// compile is Compile on a document already checked.
-func (s *Service) compile(ctx context.Context, d *drafts.Document, n int) (*drafts.Compilation, *drafts.Version, error) {
+// compile is Compile on a document already checked, in language lang
+// ("" for the original; see compileInLanguages).
+func (s *Service) compile(ctx context.Context, d *drafts.Document, n int, lang string) (*drafts.Compilation, *drafts.Version, error) {
 	doc := d.ID
 	var err error
 	if n == 0 {
@@ -62,9 +63,13 @@ func (s *Service) compile(ctx context.Context, d *drafts.Document, n int) (*draf
 			bases[p.Base] = base
 		}
 	}
-	// The diffs of every open proposal are the heavy part: inside the work limit.
 	var comp *drafts.Compilation
-	if err := s.heavy(ctx, func() error {
+	if lang != "" && lang != d.Language || hasLanguageProposals(open) {
+		if comp, v, err = s.compileInLanguages(ctx, d, v, bases, open, lang); err != nil {
+			return nil, nil, err
+		}
+	} else if err := s.heavy(ctx, func() error {
+		// The diffs of every open proposal are the heavy part: inside the work limit.
 		comp = drafts.CompileProposals(s.Differ, s.TextLimits, s.NewID, v, bases, open)
 		return nil
 	}); err != nil {

@@ -25,6 +25,8 @@ import (
 //	texts/<doc>/numbering.json                 the start of numbering: proposals stored before it numbered (numberingStart)
 //	texts/<doc>/rounds/<id>.json               an adoption round
 //	texts/<doc>/events/<seq>.json              the audit trail, create-only (seq: 12 digits)
+//	texts/<doc>/translations/<lang>/<n>.json   the language version lang of version n
+//	                                           (translationSet), revised while n is the head
 //	texts/<doc>/events-head.json               a hint of the trail's last event (eventHead)
 //	texts/<doc>/positions.json                 the delegations' positions and their log (storedPositions)
 //	rounds-due/<deadline>_<doc>_<round>.json   an open silence procedure (dueMarker)
@@ -66,13 +68,17 @@ func documentKey(id string) string { return documentsPrefix + id + jsonSuffix }
 // textKey is the key of name under a document's folder.
 func textKey(doc, name string) string { return textsPrefix + doc + "/" + name }
 
-func versionsPrefix(doc string) string    { return textKey(doc, "versions/") }
-func summariesPrefix(doc string) string   { return textKey(doc, "summaries/") }
-func statusesPrefix(doc string) string    { return textKey(doc, "status/") }
-func proposalsPrefix(doc string) string   { return textKey(doc, "proposals/") }
-func roundsPrefix(doc string) string      { return textKey(doc, "rounds/") }
-func eventsPrefix(doc string) string      { return textKey(doc, "events/") }
-func versionKey(doc string, n int) string { return versionsPrefix(doc) + pad8(n) + jsonSuffix }
+func versionsPrefix(doc string) string     { return textKey(doc, "versions/") }
+func summariesPrefix(doc string) string    { return textKey(doc, "summaries/") }
+func statusesPrefix(doc string) string     { return textKey(doc, "status/") }
+func proposalsPrefix(doc string) string    { return textKey(doc, "proposals/") }
+func roundsPrefix(doc string) string       { return textKey(doc, "rounds/") }
+func eventsPrefix(doc string) string       { return textKey(doc, "events/") }
+func translationsPrefix(doc string) string { return textKey(doc, "translations/") }
+func versionKey(doc string, n int) string  { return versionsPrefix(doc) + pad8(n) + jsonSuffix }
+func translationKey(doc, lang string, n int) string {
+	return translationsPrefix(doc) + lang + "/" + pad8(n) + jsonSuffix
+}
 func summaryKey(doc string, n int) string { return summariesPrefix(doc) + pad8(n) + jsonSuffix }
 func statusKey(doc string, n int) string  { return statusesPrefix(doc) + pad8(n) + jsonSuffix }
 func roundKey(doc, id string) string      { return roundsPrefix(doc) + id + jsonSuffix }
@@ -259,6 +265,22 @@ func numberOfKey(key, prefix string) (int, error) {
 		return 0, errKey(key, "numbered as a version")
 	}
 	return n, nil
+}
+
+// translationOfKey returns the language and version number of the
+// language version stored at key, listed under translationsPrefix of a
+// document.
+func translationOfKey(key, prefix string) (string, int, error) {
+	rest, _ := strings.CutPrefix(key, prefix)
+	lang, name, ok := strings.Cut(rest, "/")
+	if !ok || !drafts.ValidLanguage(lang) {
+		return "", 0, errKey(key, "a language version")
+	}
+	n, err := numberOfKey(name, "")
+	if err != nil {
+		return "", 0, errKey(key, "a language version")
+	}
+	return lang, n, nil
 }
 
 // roundOfKey returns the id of the round stored at key, listed under

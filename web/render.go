@@ -12,6 +12,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"chancery/drafts"
+	"chancery/internal/wording"
 )
 
 // Page is what every template gets: the user, the language, the CSRF token
@@ -176,6 +177,11 @@ var funcs = template.FuncMap{
 		return s
 	},
 	"excerpt": excerpt,
+	// langName names a language of a text in itself: "English", "Русский".
+	"langName": wording.NativeName,
+	// langIn names a language of a text in the interface's language:
+	// "Russian", "русский".
+	"langIn": func(l Lang, code string) string { return wording.For(string(l)).LanguageName(code) },
 	"contains": func(list []string, s string) bool {
 		for _, x := range list {
 			if x == s {

@@ -60,6 +60,13 @@ func (s *Server) routes(e *echo.Echo) {
 	g.GET("/documents/:doc/screen", s.screen)
 	g.POST("/documents/:doc/focus", s.setFocus)
 
+	// Language versions (languages_page.go, translations_page.go).
+	g.GET("/translations", s.translationWork)
+	g.GET("/documents/:doc/languages", s.languagesPage)
+	g.POST("/documents/:doc/languages", s.addLanguage)
+	g.GET("/documents/:doc/versions/:n/provisions/:id/translations/:lang", s.translationPage)
+	g.POST("/documents/:doc/versions/:n/provisions/:id/translations/:lang", s.setTranslation)
+
 	g.GET("/secretariat", s.secretariat)
 	g.POST("/secretariat/delegations", s.createDelegation)
 	g.POST("/secretariat/users", s.createUser)
