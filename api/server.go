@@ -19,6 +19,7 @@ import (
 
 	"chancery/drafts"
 	"chancery/internal/clientip"
+	"chancery/internal/flight"
 )
 
 // Server serves the API. Set the fields, then call Open.
@@ -53,7 +54,10 @@ type Server struct {
 	ln       net.Listener
 	routes   map[string]route // "METHOD path" → route
 	failures *failureLimiter
-	encoded  *encodedCache
+	// encoded keeps encoded responses that their key determines
+	// entirely, made once for concurrent requests (see encodedVersion,
+	// compilation, versionDiff).
+	encoded *flight.Cache
 }
 
 // route is one API route with the action the policy decides on (the
@@ -93,7 +97,7 @@ func (s *Server) build() {
 	if s.Service != nil {
 		s.Metrics.ObserveCache(s.Service.CacheStats)
 	}
-	s.encoded = newEncodedCache(16 << 20)
+	s.encoded = flight.NewCache(32 << 20)
 	s.failures = newFailureLimiter(rate.Limit(float64(s.AuthFailures)/60), s.AuthFailures, s.Now)
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true

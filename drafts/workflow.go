@@ -15,6 +15,11 @@ type Compilation struct {
 	Document string             `json:"document"`
 	Version  int                `json:"version"`
 	Entries  []CompilationEntry `json:"entries"`
+	// Key, when not empty, names everything the compilation was made
+	// from (the version with its statuses, each open proposal at its
+	// ETag): two compilations with one Key are equal, so what is made of
+	// one (a page, an encoding) may be kept under it.
+	Key string `json:"-"`
 }
 
 // CompilationEntry is one provision of the version and the proposals on it.

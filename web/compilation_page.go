@@ -38,7 +38,9 @@ func (s *Server) compilation(c echo.Context) error {
 	}
 	props, dels := comp.Counts()
 	p.Data = &compilationData{Comp: comp, Version: v, Numbers: numbers(v), Count: props, Dels: dels}
-	return s.render(c, http.StatusOK, "compilation", p)
+	// The compilation's key names the version (with its statuses) and
+	// every open proposal: the page's content is made once for them.
+	return s.renderShared(c, http.StatusOK, "compilation", p, comp.Key)
 }
 
 func (s *Server) compilationPDF(c echo.Context) error {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"html/template"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
@@ -23,6 +24,9 @@ type documentData struct {
 	Head      *drafts.Version
 	Proposals []*drafts.Proposal
 	Since     sinceVisit
+	// Shared is the part of the page that is the same for every reader
+	// of the head who may do the same (template document-shared).
+	Shared template.HTML
 }
 
 func (s *Server) document(c echo.Context) error {
@@ -65,5 +69,14 @@ func (s *Server) document(c echo.Context) error {
 	}
 	p.Title = d.Symbol
 	p.Data = dd
+	// The open proposals and the text: made once for the readers of this
+	// head, these proposals (at their ETags) and these permissions.
+	key := ""
+	if props := proposalsKey(props); props != "" && head.ETag != "" {
+		key = sharedKey(c, "document-shared", p, head.ETag+"/"+props)
+	}
+	if dd.Shared, err = s.sharedPart(c, "document", "document-shared", p, key); err != nil {
+		return err
+	}
 	return s.render(c, http.StatusOK, "document", p)
 }

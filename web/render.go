@@ -32,6 +32,9 @@ type Page struct {
 	// Form holds what the user typed, so a failed form keeps it.
 	Form map[string]string
 	Now  time.Time
+	// Content, when not empty, is the page's content made already
+	// (renderShared): the layout shows it instead of its "content".
+	Content template.HTML
 }
 
 // Field returns what the user typed into a field.

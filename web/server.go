@@ -28,6 +28,7 @@ import (
 
 	"chancery/drafts"
 	"chancery/internal/clientip"
+	"chancery/internal/flight"
 	"chancery/internal/httpstatus"
 )
 
@@ -74,6 +75,9 @@ type Server struct {
 	echo     *echo.Echo
 	pages    map[string]*template.Template
 	failures *failures
+	// shared keeps the parts of pages made once for many readers
+	// (shared.go).
+	shared *flight.Cache
 }
 
 // New returns a Server with defaults.
@@ -103,6 +107,7 @@ func (s *Server) build() {
 		s.Log = slog.New(slog.DiscardHandler)
 	}
 	s.pages = parsePages()
+	s.shared = flight.NewCache(32 << 20)
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError
