@@ -10,6 +10,7 @@ import (
 	"io"
 	"regexp"
 	"strings"
+	"sync"
 
 	"chancery/drafts"
 )
@@ -216,11 +217,11 @@ type printed struct {
 	etag string
 }
 
-var unsafeFilename = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
+var unsafeFilename = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`[^A-Za-z0-9._-]+`) })
 
 // pdfName builds a download file name from a symbol and version.
 func pdfName(symbol string, n int, suffix string) string {
-	name := strings.Trim(unsafeFilename.ReplaceAllString(symbol, "-"), "-")
+	name := strings.Trim(unsafeFilename().ReplaceAllString(symbol, "-"), "-")
 	if name == "" {
 		name = "document"
 	}

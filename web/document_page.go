@@ -34,35 +34,25 @@ func (s *Server) document(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	// What changed since the last visit is read beside the head and the
+	// open proposals.
+	var since sinceVisit
+	var last int64
+	var sinceErr error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		since, last, sinceErr = s.sinceLastVisit(c, d)
+	}()
 	head, props, err := s.headAndOpen(c, d)
+	<-done
+	if err == nil {
+		err = sinceErr
+	}
 	if err != nil {
 		return err
 	}
-	dd := &documentData{Head: head, Proposals: props}
-	visit, err := s.Service.LastVisit(ctx(c), d.ID)
-	if err != nil {
-		return err
-	}
-	dd.Since.Visit = visit
-	dd.Since.First = visit.At.IsZero()
-	last := visit.LastSeq
-	// The events after the last one seen, by the service's own option
-	// (the cursors it returns then take over, page by page).
-	since := drafts.EventsSince{Seq: visit.LastSeq}
-	events, err := listAll(func(opt drafts.ListOptions) (*drafts.Page[*drafts.Event], error) {
-		return s.Service.ListEventsSince(ctx(c), d.ID, since, opt)
-	})
-	if err != nil {
-		return err
-	}
-	for _, e := range events {
-		if e.Seq > last {
-			last = e.Seq
-		}
-		if !dd.Since.First {
-			dd.Since.Events = append(dd.Since.Events, e)
-		}
-	}
+	dd := &documentData{Head: head, Proposals: props, Since: since}
 	// Seeing the page is a visit; a failure to remember it fails nothing.
 	if err := s.Service.RecordVisit(ctx(c), d.ID, d.Head, last); err != nil {
 		s.Log.Warn("recording a visit", "err", err)
@@ -79,4 +69,34 @@ func (s *Server) document(c echo.Context) error {
 		return err
 	}
 	return s.render(c, http.StatusOK, "document", p)
+}
+
+// sinceLastVisit reads what changed in document d since the user's last
+// visit, and returns it with the last event's number.
+func (s *Server) sinceLastVisit(c echo.Context, d *drafts.Document) (sinceVisit, int64, error) {
+	var since sinceVisit
+	visit, err := s.Service.LastVisit(ctx(c), d.ID)
+	if err != nil {
+		return since, 0, err
+	}
+	since.Visit = visit
+	since.First = visit.At.IsZero()
+	last := visit.LastSeq
+	// The events after the last one seen, by the service's own option
+	// (the cursors it returns then take over, page by page).
+	events, err := listAll(func(opt drafts.ListOptions) (*drafts.Page[*drafts.Event], error) {
+		return s.Service.ListEventsSince(ctx(c), d.ID, drafts.EventsSince{Seq: visit.LastSeq}, opt)
+	})
+	if err != nil {
+		return since, 0, err
+	}
+	for _, e := range events {
+		if e.Seq > last {
+			last = e.Seq
+		}
+		if !since.First {
+			since.Events = append(since.Events, e)
+		}
+	}
+	return since, last, nil
 }

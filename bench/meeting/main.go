@@ -38,6 +38,7 @@ var (
 	backends   = flag.String("backend", "local,minio", "comma-separated backends: local, minio")
 	latency    = flag.Duration("latency", 5*time.Millisecond, "latency added each way between the server and MinIO")
 	src        = flag.String("src", ".", "checkout whose ./cmd/chancery is built and measured")
+	binary     = flag.String("bin", "", "a chancery binary to measure instead of building -src's")
 	readers    = flag.Int("readers", 150, "readers released at once after each merge")
 	delegates  = flag.Int("delegates", 28, "delegates, each submitting one proposal per round; the chair merges them")
 	rounds     = flag.Int("rounds", 4, "measured rounds (merge, then every reader loads the three pages)")
@@ -58,8 +59,11 @@ func main() {
 	tmp, err := os.MkdirTemp("", "chancery-meeting-")
 	harness.Check(err)
 	defer os.RemoveAll(tmp)
-	bin := filepath.Join(tmp, "chancery")
-	harness.Check(buildServer(*src, bin))
+	bin := *binary
+	if bin == "" {
+		bin = filepath.Join(tmp, "chancery")
+		harness.Check(buildServer(*src, bin))
+	}
 	fmt.Printf("meeting: %d readers, %d delegates, %d rounds, %d open proposals, %d provisions; server %s\n",
 		*readers, *delegates, *rounds, *openProps, *provisions, describeSource(*src))
 	for _, b := range strings.Split(*backends, ",") {
