@@ -63,7 +63,7 @@ func (s *Server) document(c echo.Context) error {
 	// head, these proposals (at their ETags) and these permissions.
 	key := ""
 	if props := proposalsKey(props); props != "" && head.ETag != "" {
-		key = sharedKey(c, "document-shared", p, head.ETag+"/"+props)
+		key = s.sharedKey(c, "document", "document-shared", p, head.ETag+"/"+props)
 	}
 	if dd.Shared, err = s.sharedPart(c, "document", "document-shared", p, key); err != nil {
 		return err

@@ -76,8 +76,9 @@ type Server struct {
 	pages    map[string]*template.Template
 	failures *failures
 	// shared keeps the parts of pages made once for many readers
-	// (shared.go).
-	shared *flight.Cache
+	// (shared.go); sharing says which parts may be shared, and how.
+	shared  *flight.Cache
+	sharing map[string]sharing
 }
 
 // New returns a Server with defaults.
@@ -108,6 +109,7 @@ func (s *Server) build() {
 	}
 	s.pages = parsePages()
 	s.shared = flight.NewCache(32 << 20)
+	s.sharing = readSharing(s.pages)
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError
