@@ -28,6 +28,10 @@ type Compilation struct {
 type CompilationEntry struct {
 	Provision Provision          `json:"provision"`
 	Proposals []CompiledProposal `json:"proposals"`
+	// Key, when not empty, names everything the entry was made from (the
+	// version as read, each proposal in it at its ETag): two entries with
+	// one Key are equal, so what is made of one may be kept under it.
+	Key string `json:"-"`
 }
 
 // CompiledProposal is one proposed change to a provision. Identical changes

@@ -2,6 +2,8 @@ package service
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"runtime"
 	"sort"
 	"sync"
@@ -69,6 +71,7 @@ func (s *Service) compile(ctx context.Context, d *drafts.Document, n int) (*draf
 			return nil, err
 		}
 		comp.Key = key
+		nameEntries(comp, v, open)
 		s.immutable().add(key, comp, compilationSize(comp))
 		return comp, nil
 	})
@@ -193,4 +196,34 @@ func compilationSize(c *drafts.Compilation) int64 {
 		}
 	}
 	return n
+}
+
+// nameEntries sets each entry's Key: the version as read (its ETag names
+// the provision's text, number and status), the provision, and each
+// change in it with the proposals it groups at their ETags. A proposal
+// without an ETag leaves the entries without keys.
+func nameEntries(comp *drafts.Compilation, v *drafts.Version, open []*drafts.Proposal) {
+	etags := make(map[string]string, len(open))
+	for _, p := range open {
+		if p.ETag == "" {
+			return
+		}
+		etags[p.ID] = p.ETag
+	}
+	for i := range comp.Entries {
+		e := &comp.Entries[i]
+		h := sha256.New()
+		for _, s := range []string{v.ETag, e.Provision.ID} {
+			h.Write([]byte(s))
+			h.Write([]byte{0})
+		}
+		for _, cp := range e.Proposals {
+			h.Write([]byte(cp.Op))
+			h.Write([]byte{1})
+			for _, id := range cp.Proposals {
+				h.Write([]byte(id + "\x00" + etags[id] + "\x00"))
+			}
+		}
+		e.Key = hex.EncodeToString(h.Sum(nil)[:16])
+	}
 }

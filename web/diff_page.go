@@ -41,5 +41,5 @@ func (s *Server) versionDiff(c echo.Context) error {
 		Base: fmt.Sprintf("/documents/%s/versions/%d/diff?against=%d", d.ID, n, m), Numbers: numbers(from)}, Max: d.Head}
 	// Versions never change, nor their diff: the page's content is made
 	// once per pair (and view, and head: the request and the document).
-	return s.renderShared(c, http.StatusOK, "diff", p, fmt.Sprintf("%d/%d", n, m))
+	return s.renderShared(c, http.StatusOK, "diff", p, fmt.Sprintf("%d/%d", n, m), nil)
 }

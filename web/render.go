@@ -187,14 +187,7 @@ var funcs = template.FuncMap{
 	"headingLevel": func(n string) int { return min(max(drafts.HeadingLevel(n), 1), 3) + 1 },
 	// depths maps each provision's id to its depth (drafts.Nesting), for
 	// indenting decimal paragraphs and items.
-	"depths": func(ps []drafts.Provision) map[string]int {
-		var n drafts.Nesting
-		m := make(map[string]int, len(ps))
-		for _, p := range ps {
-			m[p.ID] = n.Depth(p.Kind, p.Number)
-		}
-		return m
-	},
+	"depths": provisionDepths,
 	"dict": func(kv ...any) map[string]any {
 		m := map[string]any{}
 		for i := 0; i+1 < len(kv); i += 2 {
@@ -204,6 +197,16 @@ var funcs = template.FuncMap{
 	},
 	"oldSide": func(segs []drafts.Segment) []drafts.Segment { return side(segs, drafts.SegDelete) },
 	"newSide": func(segs []drafts.Segment) []drafts.Segment { return side(segs, drafts.SegInsert) },
+}
+
+// provisionDepths maps each provision's id to its depth (drafts.Nesting).
+func provisionDepths(ps []drafts.Provision) map[string]int {
+	var n drafts.Nesting
+	m := make(map[string]int, len(ps))
+	for _, p := range ps {
+		m[p.ID] = n.Depth(p.Kind, p.Number)
+	}
+	return m
 }
 
 // side keeps the equal segments and those of one kind: one column of a

@@ -149,16 +149,24 @@ func readSharing(pages map[string]*template.Template) map[string]sharing {
 
 // renderShared renders page name with its content (the "content"
 // template) shared under its sharedKey: only the layout around it is made
-// for this user. An empty data (nothing names what the page was made
-// from) renders the page as render does.
-func (s *Server) renderShared(c echo.Context, status int, name string, p *Page, data string) error {
-	if key := s.sharedKey(c, name, "content", p, data); key != "" {
-		content, err := s.sharedPart(c, name, "content", p, key)
-		if err != nil {
-			return err
+// for this user. prepare, when not nil, completes p's data for the
+// content, only when the content is made. An empty data (nothing names
+// what the page was made from) renders the page as render does.
+func (s *Server) renderShared(c echo.Context, status int, name string, p *Page, data string, prepare func() error) error {
+	key := s.sharedKey(c, name, "content", p, data)
+	if key == "" {
+		if prepare != nil {
+			if err := prepare(); err != nil {
+				return err
+			}
 		}
-		p.Content = content
+		return s.render(c, status, name, p)
 	}
+	content, err := s.sharedPartWith(c, name, "content", p, key, prepare)
+	if err != nil {
+		return err
+	}
+	p.Content = content
 	return s.render(c, status, name, p)
 }
 
@@ -202,11 +210,22 @@ func docKey(d *drafts.Document) string {
 // every request under key (sharedKey) and returns it; with no key, for
 // this request only.
 func (s *Server) sharedPart(c echo.Context, name, part string, p *Page, key string) (template.HTML, error) {
+	return s.sharedPartWith(c, name, part, p, key, nil)
+}
+
+// sharedPartWith is sharedPart, running prepare (when not nil) first
+// when the part is made.
+func (s *Server) sharedPartWith(c echo.Context, name, part string, p *Page, key string, prepare func() error) (template.HTML, error) {
 	t, ok := s.pages[name]
 	if !ok {
 		return "", drafts.Errorf(drafts.EINTERNAL, "no template %s", name)
 	}
 	execute := func() ([]byte, error) {
+		if prepare != nil {
+			if err := prepare(); err != nil {
+				return nil, err
+			}
+		}
 		var buf bytes.Buffer
 		if err := t.ExecuteTemplate(&buf, part, p); err != nil {
 			return nil, drafts.WrapError(drafts.EINTERNAL, err, "rendering %s", name)

@@ -19,6 +19,7 @@ func TestSharedPartsShowNothingOfTheUser(t *testing.T) {
 		byLinks    bool
 	}{
 		{"compilation", "content", false},
+		{"compilation", "compilation-entry-shared", false},
 		{"diff", "content", false},
 		{"document", "document-shared", true},
 	} {
