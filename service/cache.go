@@ -179,24 +179,61 @@ type decoding struct {
 // changed the object), only its decoding: when the bytes read are the
 // bytes decoded last time, the caller gets a copy (clone) of that
 // decoding. Equal bytes decode equal, so this cannot serve a stale object.
+//
+// In a request reading once (drafts.ReadOnce), the first reading of key
+// is kept for the rest of the request, until the request writes the key.
 func getMutable[T any](ctx context.Context, s *Service, key string, clone func(*T) *T) (*T, string, error) {
+	once := drafts.ReadOnceFrom(ctx)
+	if once != nil {
+		if r, ok := once.Load(key); ok {
+			r := r.(*mutableRead[T])
+			if r.absent != nil {
+				return nil, "", r.absent
+			}
+			return clone(r.v), r.etag, nil
+		}
+	}
 	obj, err := s.Store.Get(ctx, key)
+	if once != nil && drafts.IsCode(err, drafts.ENOTFOUND) {
+		once.Store(key, &mutableRead[T]{absent: err})
+	}
 	if err != nil {
 		return nil, "", err
 	}
+	v, err := decodeMutable(s, key, obj, clone)
+	if err != nil {
+		return nil, "", err
+	}
+	if once != nil {
+		once.Store(key, &mutableRead[T]{v: clone(v), etag: obj.ETag})
+	}
+	return v, obj.ETag, nil
+}
+
+// mutableRead is a mutable record as a request read it (ReadOnce), or
+// its absence.
+type mutableRead[T any] struct {
+	v      *T
+	etag   string
+	absent error
+}
+
+// decodeMutable decodes obj, the object at key, into a new T, reusing the
+// last decoding of the same bytes.
+func decodeMutable[T any](s *Service, key string, obj *drafts.Object, clone func(*T) *T) (*T, error) {
 	s.immutable() // makes s.decodings
 	c := s.decodings
 	if e, ok := c.get(key); ok {
 		if d := e.(*decoding); bytes.Equal(d.data, obj.Data) {
-			return clone(d.val.(*T)), obj.ETag, nil
+			return clone(d.val.(*T)), nil
 		}
 	}
 	v := new(T)
 	if err := json.Unmarshal(obj.Data, v); err != nil {
-		return nil, "", drafts.WrapError(drafts.EINTERNAL, err, "stored object %s is damaged", key)
+		return nil, drafts.WrapError(drafts.EINTERNAL, err, "stored object %s is damaged", key)
 	}
 	c.put(key, &decoding{data: obj.Data, val: clone(v)}, int64(len(obj.Data)))
-	return v, obj.ETag, nil
+	return v, nil
 }
 
 // readListed reads the objects a listing returned, several at a time, in

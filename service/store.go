@@ -56,6 +56,7 @@ func (s *Service) putJSON(ctx context.Context, key string, v any, create bool, i
 	if err != nil {
 		return "", 0, drafts.WrapError(drafts.EINTERNAL, err, "encoding %s", key)
 	}
+	forgetRead(ctx, key)
 	if create {
 		etag, err = s.Store.Create(ctx, key, data)
 	} else {
@@ -117,8 +118,17 @@ func keyOfCursor(c string) (string, error) {
 // discard removes an object a failed request created and nothing refers
 // to, so that the request leaves storage as it was; a failure is logged.
 func (s *Service) discard(ctx context.Context, key string) {
+	forgetRead(ctx, key)
 	if err := s.Store.Delete(context.WithoutCancel(ctx), key, ""); err != nil && !drafts.IsCode(err, drafts.ENOTFOUND) {
 		s.Log.Error("leftover object of a failed request", "key", key, "err", err)
+	}
+}
+
+// forgetRead drops key from what a request reading once read (getMutable):
+// the request writes it.
+func forgetRead(ctx context.Context, key string) {
+	if once := drafts.ReadOnceFrom(ctx); once != nil {
+		once.Forget(key)
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"html/template"
+	"net/http"
 	"slices"
 	"strconv"
 	"strings"
@@ -240,4 +241,17 @@ func (s *Server) sharedPartWith(c echo.Context, name, part string, p *Page, key 
 		html, err = s.shared.Make(ctx(c), key, execute)
 	}
 	return template.HTML(html), err
+}
+
+// readingOnce makes a page (a GET) read each record of the storage once
+// however many things it asks the service (drafts.ReadOnce): the
+// document, the version's statuses, the token are read at the start and
+// the page shows that one reading.
+func (s *Server) readingOnce(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if c.Request().Method == http.MethodGet {
+			c.SetRequest(c.Request().WithContext(drafts.NewContextReadingOnce(c.Request().Context())))
+		}
+		return next(c)
+	}
 }
