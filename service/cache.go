@@ -193,7 +193,7 @@ func getMutable[T any](ctx context.Context, s *Service, key string, clone func(*
 			return clone(r.v), r.etag, nil
 		}
 	}
-	obj, err := s.Store.Get(ctx, key)
+	obj, err := s.getFresh(ctx, key)
 	if once != nil && drafts.IsCode(err, drafts.ENOTFOUND) {
 		once.Store(key, &mutableRead[T]{absent: err})
 	}

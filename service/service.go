@@ -89,6 +89,7 @@ type Service struct {
 	workOnce  sync.Once
 	workLimit *workLimit
 	flights   flights
+	fresh     freshReads
 	pending   pendingEvents
 	uncertain uncertainDocs
 	// sweptAll is set once SettleDue has looked through every document.

@@ -90,7 +90,7 @@ func (s *Service) listInfos(ctx context.Context, prefix string, opt drafts.ListO
 		}
 		after = prefix + suffix
 	}
-	objs, next, err := s.Store.List(ctx, prefix, after, pageSize(opt))
+	objs, next, err := s.listFresh(ctx, prefix, after, pageSize(opt))
 	if err != nil {
 		return nil, "", err
 	}
