@@ -38,6 +38,8 @@ type Service interface {
 	SessionService
 	MaintenanceService
 	SettingsService
+	LiveService
+	WebhookService
 }
 
 // DocumentService manages documents, their versions and provision statuses.

@@ -2,11 +2,27 @@ package web
 
 import "html/template"
 
-// Russian is the Russian dictionary, for tests.
-var Russian = russian
+// Russian is the Russian dictionary, all its blocks, for tests.
+var Russian = func() map[string]string {
+	all := map[string]string{}
+	for _, block := range russianBlocks {
+		for k, v := range block {
+			all[k] = v
+		}
+	}
+	return all
+}()
 
 // Actions names the audit trail's actions, for tests.
-var Actions = actions
+var Actions = func() map[string][2]string {
+	all := map[string][2]string{}
+	for _, m := range []map[string][2]string{actions, liveActions} {
+		for k, v := range m {
+			all[k] = v
+		}
+	}
+	return all
+}()
 
 // Sharing reports how part of page name may be shared (shared.go): shared
 // at all, and under what the user may do.

@@ -22,8 +22,11 @@ var languages = []Lang{"en", "ru"}
 func (l Lang) T(key string, args ...any) string {
 	s := key
 	if l == "ru" {
-		if t, ok := russian[key]; ok {
-			s = t
+		for _, block := range russianBlocks {
+			if t, ok := block[key]; ok {
+				s = t
+				break
+			}
 		}
 	}
 	if len(args) > 0 {
@@ -59,9 +62,17 @@ var actions = map[string][2]string{
 	"refused.adopted":                 {"Refused: the text is adopted", "Отказано: текст принят"},
 }
 
+// russianBlocks are the Russian translations: the workspace's, then each
+// feature's own block, in a file of its own.
+var russianBlocks = []map[string]string{russian, russianLive}
+
 // Action names an audit action in words.
 func (l Lang) Action(a string) string {
-	if t, ok := actions[a]; ok {
+	t, ok := actions[a]
+	if !ok {
+		t, ok = liveActions[a]
+	}
+	if ok {
 		if l == "ru" {
 			return t[1]
 		}

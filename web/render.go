@@ -32,6 +32,9 @@ type Page struct {
 	// Form holds what the user typed, so a failed form keeps it.
 	Form map[string]string
 	Now  time.Time
+	// Live is what live.js needs to follow Doc (pages with the "live"
+	// partial, and the screen).
+	Live *liveView
 	// Content, when not empty, is the page's content made already
 	// (renderShared): the layout shows it instead of its "content".
 	Content template.HTML
@@ -222,21 +225,33 @@ func side(segs []drafts.Segment, keep string) []drafts.Segment {
 }
 
 // parsePages parses every page template with the layout and the shared
-// parts.
+// parts. A template file that does not define "content" is a partial
+// (a feature's part of a page, such as live.html's "live"): it is parsed
+// into every page, which includes it by name.
 func parsePages() map[string]*template.Template {
 	names, err := templateFS.ReadDir("templates")
 	if err != nil {
 		panic(err)
 	}
-	base := template.Must(template.New("").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/parts.html"))
-	pages := map[string]*template.Template{}
+	files := []string{"templates/layout.html", "templates/parts.html"}
+	var pageNames []string
 	for _, n := range names {
 		name := strings.TrimSuffix(n.Name(), ".html")
 		if name == "layout" || name == "parts" {
 			continue
 		}
-		t := template.Must(template.Must(base.Clone()).ParseFS(templateFS, path.Join("templates", n.Name())))
-		pages[name] = t
+		probe := template.Must(template.New("").Funcs(funcs).ParseFS(templateFS, path.Join("templates", n.Name())))
+		if probe.Lookup("content") == nil {
+			files = append(files, path.Join("templates", n.Name()))
+			continue
+		}
+		pageNames = append(pageNames, n.Name())
+	}
+	base := template.Must(template.New("").Funcs(funcs).ParseFS(templateFS, files...))
+	pages := map[string]*template.Template{}
+	for _, n := range pageNames {
+		t := template.Must(template.Must(base.Clone()).ParseFS(templateFS, path.Join("templates", n)))
+		pages[strings.TrimSuffix(n, ".html")] = t
 	}
 	return pages
 }
