@@ -32,6 +32,8 @@ type freshCall struct {
 	done chan struct{}
 	val  any
 	err  error
+	// callers is how many callers wait for it (under the group's lock).
+	callers int
 }
 
 // do returns the result of a call of read for key that began after do
@@ -62,6 +64,7 @@ func (g *freshReads) once(ctx context.Context, key string, read func(ctx context
 	case st.next != nil:
 		// Not begun yet: it begins after this caller asked.
 		c := st.next
+		c.callers++
 		g.mu.Unlock()
 		return waitFresh(ctx, c)
 	case st.running == nil:
@@ -72,7 +75,7 @@ func (g *freshReads) once(ctx context.Context, key string, read func(ctx context
 		return c.val, c.err
 	}
 	// A read is under way: lead the next one, after it.
-	c, prev := &freshCall{done: make(chan struct{})}, st.running
+	c, prev := &freshCall{done: make(chan struct{}), callers: 1}, st.running
 	st.next = c
 	g.mu.Unlock()
 	<-prev.done

@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -42,14 +43,16 @@ func TestFreshReadsNeverJoinAReadUnderWay(t *testing.T) {
 			got[i], _ = g.do(ctx, "k", read)
 		}()
 	}
-	// Let them queue behind the first read, then let it end.
+	// Let them all queue behind the first read, then let it end.
 	for {
 		g.mu.Lock()
-		queued := g.state["k"] != nil && g.state["k"].next != nil
+		st := g.state["k"]
+		queued := st != nil && st.next != nil && st.next.callers == len(got)
 		g.mu.Unlock()
 		if queued {
 			break
 		}
+		runtime.Gosched()
 	}
 	close(release)
 	wg.Wait()
@@ -61,7 +64,7 @@ func TestFreshReadsNeverJoinAReadUnderWay(t *testing.T) {
 			t.Fatalf("caller %d got %v, a read that began before it asked", i, v)
 		}
 	}
-	if n := reads.Load(); n > 3 {
-		t.Errorf("%d reads for 51 callers, want 2 (at most 3)", n)
+	if n := reads.Load(); n != 2 {
+		t.Errorf("%d reads for 51 callers, want 2", n)
 	}
 }
