@@ -24,8 +24,10 @@ type documentData struct {
 	Head      *drafts.Version
 	Proposals []*drafts.Proposal
 	Since     sinceVisit
+	Positions *positionsView
 	// Shared is the part of the page that is the same for every reader
-	// of the head who may do the same (template document-shared).
+	// of the head who may do the same and sees the same positions
+	// (template document-shared).
 	Shared template.HTML
 }
 
@@ -53,6 +55,9 @@ func (s *Server) document(c echo.Context) error {
 		return err
 	}
 	dd := &documentData{Head: head, Proposals: props, Since: since}
+	if dd.Positions, err = s.positionsView(c, d, head); err != nil {
+		return err
+	}
 	// Seeing the page is a visit; a failure to remember it fails nothing.
 	if err := s.Service.RecordVisit(ctx(c), d.ID, d.Head, last); err != nil {
 		s.Log.Warn("recording a visit", "err", err)
@@ -63,7 +68,9 @@ func (s *Server) document(c echo.Context) error {
 	p.Title = d.Symbol
 	p.Data = dd
 	// The open proposals and the text: made once for the readers of this
-	// head, these proposals (at their ETags) and these permissions.
+	// head, these proposals (at their ETags) and these permissions, when
+	// nothing of the reader's own is in them (sharedKey; the positions'
+	// forms are, since issue 22: then made for each reader).
 	key := ""
 	if props := proposalsKey(props); props != "" && head.ETag != "" {
 		key = s.sharedKey(c, "document", "document-shared", p, head.ETag+"/"+props)

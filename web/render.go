@@ -35,6 +35,8 @@ type Page struct {
 	// Live is what live.js needs to follow Doc (pages with the "live"
 	// partial, and the screen).
 	Live *liveView
+	// directory names delegations (proposal_names.go).
+	directory *delegationDirectory
 	// Content, when not empty, is the page's content made already
 	// (renderShared): the layout shows it instead of its "content".
 	Content template.HTML
@@ -112,7 +114,8 @@ func (p *Page) FieldError(name string) string {
 }
 
 func (s *Server) data(c echo.Context, title string) *Page {
-	p := &Page{Title: title, L: lang(c), User: user(c), Path: c.Request().URL.RequestURI(), Form: map[string]string{}, Now: s.Service.Now()}
+	p := &Page{Title: title, L: lang(c), User: user(c), Path: c.Request().URL.RequestURI(), Form: map[string]string{}, Now: s.Service.Now(),
+		directory: s.directoryOf(ctx(c))}
 	if ses := session(c); ses != nil {
 		p.CSRF = ses.CSRF
 	} else {
