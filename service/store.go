@@ -253,7 +253,7 @@ func (s *Service) allInfos(ctx context.Context, prefix string) ([]drafts.ObjectI
 	var all []drafts.ObjectInfo
 	after := ""
 	for {
-		objs, next, err := s.Store.List(ctx, prefix, after, 1000)
+		objs, next, err := s.listFresh(ctx, prefix, after, 1000)
 		if err != nil {
 			return nil, err
 		}
