@@ -66,16 +66,14 @@ func (s *Server) getVersion(c echo.Context) error {
 		return c.Blob(http.StatusOK, echo.MIMETextPlainCharsetUTF8, []byte(v.Text()))
 	}
 	// The encoding is determined by the document, the number and the ETag.
-	key := c.Param("doc") + "/" + strconv.Itoa(n) + "/" + v.ETag
-	if data, ok := s.encoded.get(key); ok {
-		return sendEncoded(c, http.StatusOK, data)
-	}
-	data, err := json.Marshal(versionResponse{Version: v, Text: v.Text()})
+	key := "version/" + c.Param("doc") + "/" + strconv.Itoa(n) + "/" + v.ETag
+	data, err := s.encoded.Make(c.Request().Context(), key, func() ([]byte, error) {
+		data, err := json.Marshal(versionResponse{Version: v, Text: v.Text()})
+		return append(data, '\n'), err
+	})
 	if err != nil {
 		return err
 	}
-	data = append(data, '\n')
-	s.encoded.add(key, data)
 	return sendEncoded(c, http.StatusOK, data)
 }
 
@@ -94,7 +92,17 @@ func (s *Server) versionDiff(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.writeDiff(c, d, map[string]any{"from": m, "to": n})
+	// Versions never change, nor their diff: its encoding in each format
+	// is made once.
+	format := diffFormat(c)
+	key := "diff/" + c.Param("doc") + "/" + strconv.Itoa(n) + "/" + strconv.Itoa(m) + "/" + format
+	data, err := s.encoded.Make(c.Request().Context(), key, func() ([]byte, error) {
+		return s.encodeDiff(format, d, map[string]any{"from": m, "to": n})
+	})
+	if err != nil {
+		return err
+	}
+	return sendFormat(c, format, data)
 }
 
 func (s *Server) versionPDF(c echo.Context) error {

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 )
@@ -73,15 +74,15 @@ type Agreement struct {
 }
 
 var (
-	symbolPattern   = regexp.MustCompile(`^[\p{L}\p{N}][\p{L}\p{N}/.\-() ]*$`) // and at most 100 characters
-	bodyPattern     = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9-]{0,31}$`)
-	languagePattern = regexp.MustCompile(`^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$`)
+	symbolPattern   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[\p{L}\p{N}][\p{L}\p{N}/.\-() ]*$`) }) // and at most 100 characters
+	bodyPattern     = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z][A-Za-z0-9-]{0,31}$`) })
+	languagePattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$`) })
 )
 
 // Validate checks the document's metadata fields.
 func (d *Document) Validate() error {
 	var fields []FieldError
-	if !symbolPattern.MatchString(d.Symbol) || utf8.RuneCountInString(d.Symbol) > 100 {
+	if !symbolPattern().MatchString(d.Symbol) || utf8.RuneCountInString(d.Symbol) > 100 {
 		fields = append(fields, FieldError{Field: "symbol", Message: "1 to 100 letters, digits, '/', '.', '-', '(', ')' or spaces, e.g. CICA/SWG/2024/R.1"})
 	}
 	if IsBlank(d.Title) || len(d.Title) > 500 {
@@ -90,10 +91,10 @@ func (d *Document) Validate() error {
 	if !slices.Contains(documentKinds, d.Kind) {
 		fields = append(fields, FieldError{Field: "kind", Message: "one of " + strings.Join(documentKinds, ", ")})
 	}
-	if !bodyPattern.MatchString(d.Body) {
+	if !bodyPattern().MatchString(d.Body) {
 		fields = append(fields, FieldError{Field: "body", Message: "the owning body, e.g. SWG or SOC"})
 	}
-	if !languagePattern.MatchString(d.Language) {
+	if !languagePattern().MatchString(d.Language) {
 		fields = append(fields, FieldError{Field: "language", Message: "a language tag such as en or ru"})
 	}
 	if d.Visibility != VisibilityMembers && d.Visibility != VisibilityObservers {

@@ -83,7 +83,7 @@ func (d *Document) HasLanguage(lang string) bool {
 
 // ValidLanguage reports whether s is a language tag such as en, ru or
 // zh-Hans.
-func ValidLanguage(s string) bool { return languagePattern.MatchString(s) }
+func ValidLanguage(s string) bool { return languagePattern().MatchString(s) }
 
 // CountTranslations sums up a language version of v: set holds its
 // translations by provision id; a provision it lacks is missing.

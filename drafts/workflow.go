@@ -21,6 +21,11 @@ type Compilation struct {
 	// Delegations are the directory's entries of the delegations it
 	// names, by code: their names, to name proposals (ProposalRef.Name).
 	Delegations map[string]Delegation `json:"delegations,omitempty"`
+	// Key, when not empty, names everything the compilation was made
+	// from (the version with its statuses, each open proposal at its
+	// ETag): two compilations with one Key are equal, so what is made of
+	// one (a page, an encoding) may be kept under it.
+	Key string `json:"-"`
 }
 
 // CompilationEntry is one provision of the version and the proposals on it.
@@ -32,6 +37,10 @@ type CompilationEntry struct {
 	// Positions are the delegations' positions on the provision open in
 	// the version, as the reader may see them.
 	Positions []*Position `json:"positions,omitempty"`
+	// Key, when not empty, names everything the entry was made from (the
+	// version as read, each proposal in it at its ETag): two entries with
+	// one Key are equal, so what is made of one may be kept under it.
+	Key string `json:"-"`
 }
 
 // CompiledProposal is one proposed change to a provision. Identical changes

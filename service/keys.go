@@ -200,6 +200,26 @@ func diffCacheKey(doc string, n, m int) string { return fmt.Sprintf("diff/%s/%d/
 // digestCacheKey names the hash of that diff.
 func digestCacheKey(doc string, n, m int) string { return diffCacheKey(doc, n, m) + "/digest" }
 
+// compilationKey names what a compilation of v is made of: the version
+// with its statuses (its ETag) and each open proposal, in order, at the
+// ETag read.
+func compilationKey(v *drafts.Version, open []*drafts.Proposal) string {
+	h := sha256.New()
+	for _, p := range open {
+		h.Write([]byte(p.ID))
+		h.Write([]byte{0})
+		h.Write([]byte(p.ETag))
+		h.Write([]byte{0})
+	}
+	return "compilation/" + v.Document + "/" + strconv.Itoa(v.Number) + "/" + v.ETag + "/" + hex.EncodeToString(h.Sum(nil)[:16])
+}
+
+// compiledKey names one proposal's part of the compilation of version n:
+// the proposal at one ETag (its base is part of it) on the text of n.
+func compiledKey(doc string, n int, p *drafts.Proposal) string {
+	return "compiled/" + doc + "/" + strconv.Itoa(n) + "/" + p.ID + "/" + p.ETag
+}
+
 // tallyCacheKey names the tally of version n of doc with its statuses at
 // statusETag ("" for the statuses the version was stored with).
 func tallyCacheKey(doc string, n int, statusETag string) string {

@@ -10,6 +10,7 @@ import (
 	"io"
 	"regexp"
 	"strings"
+	"sync"
 
 	"chancery/drafts"
 )
@@ -125,15 +126,12 @@ func (s *Service) compilationToPrint(ctx context.Context, doc string, n int, lan
 	if err := s.needRenderer(); err != nil {
 		return nil, nil, nil, err
 	}
-	comp, v, err := s.compile(ctx, d, n, lang)
-	if err != nil {
-		return nil, nil, nil, err
-	}
 	u, err := actor(ctx)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	if err := s.compilePositions(ctx, u, d, comp, v); err != nil {
+	comp, v, err := s.readerCompile(ctx, u, d, n, lang)
+	if err != nil {
 		return nil, nil, nil, err
 	}
 	if v.Language == "" || v.Language == d.Language {
@@ -266,11 +264,11 @@ type printed struct {
 	etag string
 }
 
-var unsafeFilename = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
+var unsafeFilename = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`[^A-Za-z0-9._-]+`) })
 
 // pdfName builds a download file name from a symbol and version.
 func pdfName(symbol string, n int, suffix string) string {
-	name := strings.Trim(unsafeFilename.ReplaceAllString(symbol, "-"), "-")
+	name := strings.Trim(unsafeFilename().ReplaceAllString(symbol, "-"), "-")
 	if name == "" {
 		name = "document"
 	}

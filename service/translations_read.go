@@ -213,15 +213,11 @@ func (s *Service) CompileIn(ctx context.Context, doc string, n int, lang string)
 	if err != nil {
 		return nil, nil, err
 	}
-	comp, v, err := s.compile(ctx, d, n, lang)
-	if err != nil {
-		return nil, nil, err
-	}
 	u, err := actor(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
-	return comp, v, s.compilePositions(ctx, u, d, comp, v)
+	return s.readerCompile(ctx, u, d, n, lang)
 }
 
 // TranslationWork lists the language versions of heads that need

@@ -38,6 +38,9 @@ type Page struct {
 	Live *liveView
 	// directory names delegations (proposal_names.go).
 	directory *delegationDirectory
+	// Content, when not empty, is the page's content made already
+	// (renderShared): the layout shows it instead of its "content".
+	Content template.HTML
 }
 
 // Field returns what the user typed into a field.
@@ -196,14 +199,7 @@ var funcs = template.FuncMap{
 	"headingLevel": func(n string) int { return min(max(drafts.HeadingLevel(n), 1), 3) + 1 },
 	// depths maps each provision's id to its depth (drafts.Nesting), for
 	// indenting decimal paragraphs and items.
-	"depths": func(ps []drafts.Provision) map[string]int {
-		var n drafts.Nesting
-		m := make(map[string]int, len(ps))
-		for _, p := range ps {
-			m[p.ID] = n.Depth(p.Kind, p.Number)
-		}
-		return m
-	},
+	"depths": provisionDepths,
 	"dict": func(kv ...any) map[string]any {
 		m := map[string]any{}
 		for i := 0; i+1 < len(kv); i += 2 {
@@ -213,6 +209,16 @@ var funcs = template.FuncMap{
 	},
 	"oldSide": func(segs []drafts.Segment) []drafts.Segment { return side(segs, drafts.SegDelete) },
 	"newSide": func(segs []drafts.Segment) []drafts.Segment { return side(segs, drafts.SegInsert) },
+}
+
+// provisionDepths maps each provision's id to its depth (drafts.Nesting).
+func provisionDepths(ps []drafts.Provision) map[string]int {
+	var n drafts.Nesting
+	m := make(map[string]int, len(ps))
+	for _, p := range ps {
+		m[p.ID] = n.Depth(p.Kind, p.Number)
+	}
+	return m
 }
 
 // side keeps the equal segments and those of one kind: one column of a

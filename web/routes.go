@@ -14,7 +14,7 @@ func (s *Server) routes(e *echo.Echo) {
 	e.POST("/signin/link", s.redeemLink, s.checkCSRF)
 	e.POST("/signout", s.signout, s.checkCSRF)
 
-	g := e.Group("", s.signedIn, s.checkCSRF)
+	g := e.Group("", s.signedIn, s.checkCSRF, s.readingOnce)
 	g.GET("/documents", s.documents)
 	g.POST("/documents", s.createDocument)
 	g.POST("/documents/:doc/versions", s.createVersion)
