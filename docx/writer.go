@@ -89,7 +89,7 @@ type para struct {
 	author   string
 	keepNext bool
 	move     string // the move range's name for a moved paragraph
-	indent   int    // left indent in twips, beyond the style's
+	indent   int    // left indent in twips, in place of the style's (0: the style's)
 	// markBy, if set, is the author of the mark's revision (else author).
 	markBy string
 	// was, if set, holds the paragraph's properties before a tracked

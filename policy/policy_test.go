@@ -19,10 +19,12 @@ var allActions = []string{
 	drafts.ActDocumentCreate, drafts.ActDocumentList, drafts.ActDocumentRead,
 	drafts.ActVersionCreate, drafts.ActStatusSet,
 	drafts.ActProposalCreate, drafts.ActProposalWithdraw, drafts.ActProposalCosponsor,
-	drafts.ActProposalComment, drafts.ActProposalReject, drafts.ActMerge,
+	drafts.ActProposalComment, drafts.ActProposalReject, drafts.ActMerge, drafts.ActProposalRecord,
 	drafts.ActAdoptionOpen, drafts.ActAdoptionConsent, drafts.ActAdoptionObject, drafts.ActAdoptionClose,
 	drafts.ActEventsVerify,
 	drafts.ActFocusSet, drafts.ActWebhookManage,
+	drafts.ActPositionCreate, drafts.ActPositionWithdraw,
+	drafts.ActTranslationSet, drafts.ActTranslationList,
 }
 
 // expected is the role policy of DESIGN.md and API.md written in Go,
@@ -63,7 +65,7 @@ func expected(s drafts.Subject, action string, r drafts.Resource) bool {
 	case drafts.ActDocumentRead, drafts.ActEventsVerify:
 		return readable
 	case drafts.ActVersionCreate, drafts.ActStatusSet, drafts.ActProposalReject, drafts.ActMerge,
-		drafts.ActAdoptionOpen, drafts.ActAdoptionClose:
+		drafts.ActAdoptionOpen, drafts.ActAdoptionClose, drafts.ActProposalRecord:
 		return chairHere
 	case drafts.ActProposalCreate:
 		return memberDelegate
@@ -79,6 +81,14 @@ func expected(s drafts.Subject, action string, r drafts.Resource) bool {
 		return chairHere
 	case drafts.ActWebhookManage:
 		return secretariat
+	case drafts.ActPositionCreate:
+		return memberDelegate
+	case drafts.ActPositionWithdraw:
+		return memberDelegate && ownProposal
+	case drafts.ActTranslationSet:
+		return secretariat || chairHere
+	case drafts.ActTranslationList:
+		return secretariat || chair
 	}
 	return false
 }

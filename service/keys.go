@@ -21,9 +21,14 @@ import (
 //	texts/<doc>/status/<n>.json                its provisions' statuses (provisionStatuses)
 //	texts/<doc>/proposals/<c>/<id>.json        a proposal, c the first character of its id;
 //	texts/<doc>/proposals/<id>.json            where proposals were stored before (legacyProposalKey)
+//	texts/<doc>/numbers/<n>.json               the claim of proposal number n, create-only (numberClaim; n: 8 digits)
+//	texts/<doc>/numbering.json                 the start of numbering: proposals stored before it numbered (numberingStart)
 //	texts/<doc>/rounds/<id>.json               an adoption round
 //	texts/<doc>/events/<seq>.json              the audit trail, create-only (seq: 12 digits)
+//	texts/<doc>/translations/<lang>/<n>.json   the language version lang of version n
+//	                                           (translationSet), revised while n is the head
 //	texts/<doc>/events-head.json               a hint of the trail's last event (eventHead)
+//	texts/<doc>/positions.json                 the delegations' positions and their log (storedPositions)
 //	rounds-due/<deadline>_<doc>_<round>.json   an open silence procedure (dueMarker)
 //	symbols/<sha-256 of the symbol>.json       the claim of a symbol (symbolClaim)
 //	directory/delegations/<id>.json            a delegation
@@ -63,17 +68,25 @@ func documentKey(id string) string { return documentsPrefix + id + jsonSuffix }
 // textKey is the key of name under a document's folder.
 func textKey(doc, name string) string { return textsPrefix + doc + "/" + name }
 
-func versionsPrefix(doc string) string    { return textKey(doc, "versions/") }
-func summariesPrefix(doc string) string   { return textKey(doc, "summaries/") }
-func statusesPrefix(doc string) string    { return textKey(doc, "status/") }
-func proposalsPrefix(doc string) string   { return textKey(doc, "proposals/") }
-func roundsPrefix(doc string) string      { return textKey(doc, "rounds/") }
-func eventsPrefix(doc string) string      { return textKey(doc, "events/") }
-func versionKey(doc string, n int) string { return versionsPrefix(doc) + pad8(n) + jsonSuffix }
+func versionsPrefix(doc string) string     { return textKey(doc, "versions/") }
+func summariesPrefix(doc string) string    { return textKey(doc, "summaries/") }
+func statusesPrefix(doc string) string     { return textKey(doc, "status/") }
+func proposalsPrefix(doc string) string    { return textKey(doc, "proposals/") }
+func roundsPrefix(doc string) string       { return textKey(doc, "rounds/") }
+func eventsPrefix(doc string) string       { return textKey(doc, "events/") }
+func translationsPrefix(doc string) string { return textKey(doc, "translations/") }
+func versionKey(doc string, n int) string  { return versionsPrefix(doc) + pad8(n) + jsonSuffix }
+func translationKey(doc, lang string, n int) string {
+	return translationsPrefix(doc) + lang + "/" + pad8(n) + jsonSuffix
+}
 func summaryKey(doc string, n int) string { return summariesPrefix(doc) + pad8(n) + jsonSuffix }
 func statusKey(doc string, n int) string  { return statusesPrefix(doc) + pad8(n) + jsonSuffix }
 func roundKey(doc, id string) string      { return roundsPrefix(doc) + id + jsonSuffix }
 func eventHeadKey(doc string) string      { return textKey(doc, "events-head.json") }
+func positionsKey(doc string) string      { return textKey(doc, "positions.json") }
+func numbersPrefix(doc string) string     { return textKey(doc, "numbers/") }
+func numberKey(doc string, n int) string  { return numbersPrefix(doc) + pad8(n) + jsonSuffix }
+func numberingKey(doc string) string      { return textKey(doc, "numbering.json") }
 func eventKey(doc string, seq int64) string {
 	return eventsPrefix(doc) + eventName(seq)
 }
@@ -187,6 +200,32 @@ func diffCacheKey(doc string, n, m int) string { return fmt.Sprintf("diff/%s/%d/
 // digestCacheKey names the hash of that diff.
 func digestCacheKey(doc string, n, m int) string { return diffCacheKey(doc, n, m) + "/digest" }
 
+// compilationKey names what a compilation of v is made of: the version
+// with its statuses (its ETag) and each open proposal, in order, at the
+// ETag read.
+func compilationKey(v *drafts.Version, open []*drafts.Proposal) string {
+	h := sha256.New()
+	for _, p := range open {
+		h.Write([]byte(p.ID))
+		h.Write([]byte{0})
+		h.Write([]byte(p.ETag))
+		h.Write([]byte{0})
+	}
+	return "compilation/" + v.Document + "/" + strconv.Itoa(v.Number) + "/" + v.ETag + "/" + hex.EncodeToString(h.Sum(nil)[:16])
+}
+
+// compiledKey names one proposal's part of the compilation of version n:
+// the proposal at one ETag (its base is part of it) on the text of n.
+func compiledKey(doc string, n int, p *drafts.Proposal) string {
+	return "compiled/" + doc + "/" + strconv.Itoa(n) + "/" + p.ID + "/" + p.ETag
+}
+
+// tallyCacheKey names the tally of version n of doc with its statuses at
+// statusETag ("" for the statuses the version was stored with).
+func tallyCacheKey(doc string, n int, statusETag string) string {
+	return fmt.Sprintf("tally/%s/%d/%s", doc, n, statusETag)
+}
+
 // listedKey names the content an object had at an ETag.
 func listedKey(key, etag string) string { return key + "\x00" + etag }
 
@@ -237,7 +276,8 @@ func documentOfKey(key string) (string, error) {
 }
 
 // numberOfKey returns the version number of a key listed under prefix
-// (versionsPrefix or statusesPrefix of a document).
+// (versionsPrefix or statusesPrefix of a document), or the proposal
+// number of a claim listed under numbersPrefix.
 func numberOfKey(key, prefix string) (int, error) {
 	name, ok := nameUnder(key, prefix)
 	n, err := strconv.Atoi(name)
@@ -245,6 +285,22 @@ func numberOfKey(key, prefix string) (int, error) {
 		return 0, errKey(key, "numbered as a version")
 	}
 	return n, nil
+}
+
+// translationOfKey returns the language and version number of the
+// language version stored at key, listed under translationsPrefix of a
+// document.
+func translationOfKey(key, prefix string) (string, int, error) {
+	rest, _ := strings.CutPrefix(key, prefix)
+	lang, name, ok := strings.Cut(rest, "/")
+	if !ok || !drafts.ValidLanguage(lang) {
+		return "", 0, errKey(key, "a language version")
+	}
+	n, err := numberOfKey(name, "")
+	if err != nil {
+		return "", 0, errKey(key, "a language version")
+	}
+	return lang, n, nil
 }
 
 // roundOfKey returns the id of the round stored at key, listed under

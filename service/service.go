@@ -89,8 +89,11 @@ type Service struct {
 	workOnce  sync.Once
 	workLimit *workLimit
 	flights   flights
+	fresh     freshReads
 	pending   pendingEvents
 	uncertain uncertainDocs
+	// numbers are hints of the last proposal number claimed, per document.
+	numbers numberHints
 	// sweptAll is set once SettleDue has looked through every document.
 	sweptAll atomic.Bool
 

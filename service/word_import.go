@@ -139,7 +139,7 @@ func (s *Service) importProposals(ctx context.Context, u *drafts.User, doc *draf
 		if p.ETag, _, err = s.putJSON(ctx, key, p, true, ""); err != nil {
 			return doc, nil, err
 		}
-		s.recordChange(ctx, doc.ID, proposalChange(p.ID), "proposal.create", p.ID, proposalDetail(p))
+		s.recordChange(ctx, doc.ID, proposalChange(p.ID), "proposal.create", p.ID, proposalDetail(s.proposalName(ctx, p), p))
 		ps = append(ps, p)
 	}
 	return doc, ps, nil

@@ -41,7 +41,7 @@ func Expected(action string, s Subject, membersOnly bool) Outcome {
 		ok = s.Secretariat
 	case "document:create":
 		ok = s.Secretariat || s.Chair
-	case "version:create", "provision:status", "proposal:reject", "merge:create", "adoption:open", "adoption:close":
+	case "version:create", "provision:status", "proposal:reject", "merge:create", "adoption:open", "adoption:close", "proposal:record":
 		ok = s.Chair
 	case "proposal:create", "adoption:consent", "adoption:object":
 		ok = s.Member
@@ -55,6 +55,12 @@ func Expected(action string, s Subject, membersOnly bool) Outcome {
 		ok = s.Chair
 	case "webhook:manage":
 		ok = s.Secretariat
+	case "position:create":
+		ok = s.Member
+	case "position:withdraw":
+		ok = s.Member && s.Owner
+	case "translation:set":
+		ok = s.Secretariat || s.Chair
 	}
 	if ok {
 		return Allowed
