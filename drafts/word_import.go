@@ -30,7 +30,8 @@ type WordImport struct {
 // PlanWordImport matches the authors of a Word file's tracked changes to
 // delegations: by mapping (an author's name → a delegation's code, or
 // AuthorAccept, or AuthorReject), else by a delegation's code or name
-// (case, spacing and a leading "Delegation of" ignored). The changes of
+// or its Russian name (case, spacing and a leading "Delegation of" or
+// "Делегация" ignored). The changes of
 // the other authors are accepted or rejected as unmatched says, or, when
 // unmatched is "", make the plan fail. It returns the views to read the
 // file with: the accepted authors, and the authors of each delegation.
@@ -45,6 +46,9 @@ func PlanWordImport(authors []string, dels []*Delegation, mapping map[string]str
 	for _, d := range dels {
 		byKey[authorKey(d.ID)] = d
 		byKey[authorKey(d.Name)] = d
+		if d.NameRu != "" {
+			byKey[authorKey(d.NameRu)] = d
+		}
 	}
 	var missing []string
 	for _, a := range authors {
@@ -102,6 +106,25 @@ func authorKey(s string) string {
 		s = strings.TrimPrefix(s, p)
 	}
 	return s
+}
+
+// ImportJustification is the justification of a proposal made of the
+// tracked changes of authors in the Word file a document was created
+// from, in the document's language (Russian or English).
+func ImportJustification(lang string, authors []string) string {
+	if isRussian(lang) {
+		return fmt.Sprintf("Правка %s в файле Word, из которого создан документ.", quoteNames(authors, "«", "»"))
+	}
+	return fmt.Sprintf("Tracked changes by %s in the Word file the document was created from.", quoteNames(authors, `"`, `"`))
+}
+
+// quoteNames joins names, each between open and close.
+func quoteNames(names []string, open, close string) string {
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = open + n + close
+	}
+	return strings.Join(q, ", ")
 }
 
 func authorsError(field, msg string) error {

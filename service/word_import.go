@@ -111,7 +111,8 @@ func quoteAll(names []string) string {
 }
 
 // importProposals stores each delegation's proposal against version 1,
-// opening the negotiation first.
+// opening the negotiation first; each is numbered and recorded as any
+// proposal made (storeNewProposal).
 func (s *Service) importProposals(ctx context.Context, u *drafts.User, doc *drafts.Document, v *drafts.Version, in drafts.WordImport, codes []string) (*drafts.Document, []*drafts.Proposal, error) {
 	doc, err := s.updateDocumentFrom(ctx, doc, func(d *drafts.Document) error {
 		if d.State != drafts.StateDrafting {
@@ -131,15 +132,13 @@ func (s *Service) importProposals(ctx context.Context, u *drafts.User, doc *draf
 		}
 		now := s.now()
 		p := &drafts.Proposal{
-			ID: s.NewID(), Document: doc.ID, Delegation: code, Author: u.ID, Base: v.Number,
-			Justification: fmt.Sprintf("Tracked changes by %s in the Word file the document was created from.", quoteAll(in.Authors[code])),
+			ID: s.newProposalID(), Document: doc.ID, Delegation: code, Author: u.ID, Base: v.Number,
+			Justification: drafts.ImportJustification(doc.Language, in.Authors[code]),
 			Operations:    ops, Status: drafts.ProposalOpen, Cosponsors: []string{}, Comments: []drafts.Comment{}, CreatedAt: now, UpdatedAt: now,
 		}
-		key := proposalKey(doc.ID, p.ID)
-		if p.ETag, _, err = s.putJSON(ctx, key, p, true, ""); err != nil {
+		if err := s.storeNewProposal(ctx, p); err != nil {
 			return doc, nil, err
 		}
-		s.recordChange(ctx, doc.ID, proposalChange(p.ID), "proposal.create", p.ID, proposalDetail(s.proposalName(ctx, p), p))
 		ps = append(ps, p)
 	}
 	return doc, ps, nil

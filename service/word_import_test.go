@@ -82,8 +82,85 @@ func TestImportWordDocument(t *testing.T) {
 	if err != nil || got.Delegation != "IN" {
 		t.Fatalf("stored proposal %+v, %v", got, err)
 	}
+	if ps[0].Number != 1 || ps[1].Number != 2 {
+		t.Errorf("numbers %d, %d, want 1, 2", ps[0].Number, ps[1].Number)
+	}
+	// Numbered as any proposal: the next one made is 3, and number 2 names India's.
+	byNumber, err := svc.GetProposal(sec, doc.ID, "2")
+	if err != nil || byNumber.ID != ps[1].ID {
+		t.Errorf("proposal 2: %+v, %v", byNumber, err)
+	}
+	kz := drafts.NewContextWithUser(context.Background(), &drafts.User{ID: "kz", Role: drafts.RoleDelegate, Delegation: "KZ", DelegationStatus: drafts.StatusMember})
+	next, err := svc.CreateProposal(kz, doc.ID, drafts.ProposalInput{Base: 1, Justification: "Shorter.", Text: "1. All decisions by consensus.\n\n2. Records are kept.\n"})
+	if err != nil || next.Number != 3 {
+		t.Fatalf("the next proposal: %+v, %v", next, err)
+	}
+	events, err := svc.ListEvents(sec, doc.ID, drafts.ListOptions{Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var created []string
+	for _, e := range events.Items {
+		if e.Action == "proposal.create" {
+			created = append(created, e.Ref+" "+e.Detail)
+		}
+	}
+	want := []string{ps[0].ID + " Proposal 1 (Kazakhstan): base 1, 1 operations", ps[1].ID + " Proposal 2 (India): base 1, 1 operations", next.ID + " Proposal 3 (Kazakhstan): base 1, 1 operations"}
+	if strings.Join(created, "\n") != strings.Join(want, "\n") {
+		t.Errorf("proposal.create events:\n%s\nwant\n%s", strings.Join(created, "\n"), strings.Join(want, "\n"))
+	}
 	res, err := svc.VerifyEvents(sec, doc.ID)
 	if err != nil || !res.OK {
+		t.Errorf("audit trail: %+v, %v", res, err)
+	}
+}
+
+// TestImportWordDocumentRussian: a document in Russian whose authors
+// signed in Cyrillic, matched by the delegations' Russian names; the
+// proposals' justifications are in Russian.
+func TestImportWordDocumentRussian(t *testing.T) {
+	svc := service.New(MustOpenLocal(t), diffing.New(), MustPolicy(t))
+	sec := drafts.NewContextWithUser(context.Background(), &drafts.User{ID: "sec", Role: drafts.RoleSecretariat})
+	dels := []*drafts.Delegation{{ID: "KZ", Name: "Kazakhstan", NameRu: "Казахстан", Status: drafts.StatusMember}, {ID: "IN", Name: "India", NameRu: "Индия", Status: drafts.StatusMember}}
+	for _, d := range dels {
+		if err := svc.CreateDelegation(sec, d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	orig := []drafts.WordParagraph{{Markup: "1. Решения принимаются консенсусом.", Origin: 0}, {Markup: "2. Ведутся отчёты.", Origin: 1}}
+	views, err := drafts.PlanWordImport([]string{"Делегация Казахстан", "ИНДИЯ"}, dels, nil, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := drafts.WordImport{
+		File: &drafts.WordFile{
+			Original: orig, Edited: orig, Tracked: true, Authors: []string{"Делегация Казахстан", "ИНДИЯ"},
+			Views: map[string][]drafts.WordParagraph{
+				"KZ": {{Markup: "1. Решения принимаются только консенсусом.", Origin: 0}, orig[1]},
+				"IN": {orig[0], orig[1], {Markup: "2-бис. На двух языках.", Origin: -1}},
+			},
+		},
+		Authors: views.Groups,
+	}
+	d := newImportDoc("M/RU")
+	d.Language, d.Title = "ru", "Правила процедуры"
+	doc, v, ps, err := svc.ImportWordDocument(sec, d, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Text() != "1. Решения принимаются консенсусом.\n\n2. Ведутся отчёты.\n" || len(ps) != 2 {
+		t.Fatalf("version 1 %q, proposals %+v", v.Text(), ps)
+	}
+	if ps[0].Delegation != "KZ" || ps[0].Number != 1 || ps[1].Delegation != "IN" || ps[1].Number != 2 {
+		t.Errorf("proposals %s %d, %s %d", ps[0].Delegation, ps[0].Number, ps[1].Delegation, ps[1].Number)
+	}
+	if want := "Правка «Делегация Казахстан» в файле Word, из которого создан документ."; ps[0].Justification != want {
+		t.Errorf("justification %q, want %q", ps[0].Justification, want)
+	}
+	if o := ps[1].Operations; len(o) != 1 || o[0].Op != drafts.OpInsert || !strings.HasSuffix(o[0].Text, "На двух языках.") {
+		t.Errorf("India's operations %+v", o)
+	}
+	if res, err := svc.VerifyEvents(sec, doc.ID); err != nil || !res.OK {
 		t.Errorf("audit trail: %+v, %v", res, err)
 	}
 }
