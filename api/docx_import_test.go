@@ -184,6 +184,17 @@ func TestWordMarkedUp(t *testing.T) {
 	if strings.Join(order, " ") != "KZ IN RU" {
 		t.Errorf("proposals of %v, want KZ IN RU in the order of the file", order)
 	}
+	// Numbered as any proposal, in that order: proposal 2 is India's.
+	for i, p := range out.Proposals {
+		if p.Number != i+1 {
+			t.Errorf("%s's proposal is number %d, want %d", p.Delegation, p.Number, i+1)
+		}
+	}
+	var second drafts.Proposal
+	e.mustJSON(http.StatusOK, &second, "GET", docPath(out.ID, "/proposals/2"), "CN", nil)
+	if second.Delegation != "IN" {
+		t.Errorf("proposal 2 is %s's", second.Delegation)
+	}
 	// They are the document's proposals, credited to their delegations:
 	// Kazakhstan may withdraw its own.
 	var list struct {
@@ -230,6 +241,14 @@ func TestWordMarkedUp(t *testing.T) {
 	for _, m := range []string{`{"Aida Bekova": "JP"}`, `{"Aida Bekova": "XX"}`, `not json`} {
 		e.do("POST", "/v1/documents?symbol=CICA/SWG/2026/M.9&"+fields.Encode()+"&authors="+url.QueryEscape(m), "secretariat", markedUp(t, "Aida Bekova"), "Content-Type", wordType).
 			MustStatus(http.StatusUnprocessableEntity)
+	}
+	// A Russian document whose third author is a delegation's Russian name.
+	e.mustJSON(http.StatusCreated, nil, "POST", "/v1/delegations", "secretariat", map[string]any{"id": "BY", "name": "Belarus", "name_ru": "Беларусь", "status": "member"})
+	ru := url.Values{"language": {"ru"}, "title": {"Дорожная карта"}}
+	out = post("CICA/SWG/2026/M.6", ru, markedUp(t, "Делегация Беларусь"))
+	if len(out.Proposals) != 3 || out.Proposals[2].Delegation != "BY" || out.Proposals[2].Number != 3 ||
+		out.Proposals[2].Justification != "Правка «Делегация Беларусь» в файле Word, из которого создан документ." {
+		t.Errorf("the Russian document's proposals %+v", out.Proposals)
 	}
 	// A delegate may not create documents, marked up or not.
 	e.do("POST", "/v1/documents?symbol=CICA/SWG/2026/M.9&"+fields.Encode()+"&unmatched=reject", "KZ", markedUp(t, "X"), "Content-Type", wordType).MustStatus(http.StatusForbidden)
