@@ -11,6 +11,7 @@ import (
 	"chancery/diffing"
 	"chancery/docx"
 	"chancery/drafts"
+	"chancery/internal/corpus"
 )
 
 // trackedPair makes versions 1 and 2 of two texts, the second's
@@ -73,7 +74,7 @@ func shownLines(tb testing.TB, text string) string {
 func afterHeader(text string) string {
 	lines := strings.Split(strings.TrimRight(text, "\n"), "\n")
 	for i, l := range lines {
-		if strings.HasPrefix(l, "Changes from ") {
+		if strings.HasPrefix(l, "Changes from ") || strings.HasPrefix(l, "Изменения: ") {
 			return strings.Join(lines[i+1:], "\n")
 		}
 	}
@@ -124,35 +125,65 @@ func TestLibreOfficeAcceptReject(t *testing.T) {
 	for _, tt := range acceptRejectCases {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			from, to, diff := trackedPair(t, tt.old, tt.new, "Kazakhstan")
-			var buf bytes.Buffer
-			if err := docx.New().ChangesWord(&buf, testDocument("en"), from, to, diff); err != nil {
-				t.Fatal(err)
-			}
-			acc, rej, accDocx, rejDocx := libreOfficeAll(t, buf.Bytes())
-			if got, want := afterHeader(acc), shownLines(t, tt.new); got != want {
-				t.Errorf("LibreOffice's Accept All gives:\n%s\nwant:\n%s", got, want)
-			}
-			if got, want := afterHeader(rej), shownLines(t, tt.old); got != want {
-				t.Errorf("LibreOffice's Reject All gives:\n%s\nwant:\n%s", got, want)
-			}
-			for _, c := range []struct {
-				what string
-				data []byte
-				want string
-			}{{"accepted", accDocx, tt.new}, {"rejected", rejDocx, tt.old}} {
-				f, err := docx.New().ReadWord(c.data)
-				if err != nil {
-					t.Fatalf("%s: %v", c.what, err)
-				}
-				if got, want := f.Text(), canonical(t, c.want); got != want {
-					t.Errorf("the .docx LibreOffice saves %s reads:\n%s\nwant:\n%s", c.what, got, want)
-				}
-				if f.Tracked {
-					t.Errorf("the .docx LibreOffice saves %s has tracked changes left", c.what)
-				}
-			}
+			checkAcceptReject(t, "en", tt.old, tt.new)
 		})
+	}
+}
+
+// TestLibreOfficeAcceptRejectCorpus: the corpus road map, in English and
+// in Russian, with paragraph 6 changed and a 6 bis inserted after it, as
+// the issue that found LibreOffice joining them described it.
+func TestLibreOfficeAcceptRejectCorpus(t *testing.T) {
+	soffice(t)
+	for _, tt := range []struct{ lang, name, six, changed string }{
+		{"en", "sample-draft-road-map.txt", "6. All decisions shall continue to be taken by consensus.\n",
+			"6. All decisions shall continue to be taken by consensus of the Member States.\n\n6 bis. Consensus is the absence of any formal objection.\n"},
+		{"ru", "sample-draft-road-map.ru.txt", "6. Все решения по-прежнему принимаются на основе консенсуса.\n",
+			"6. Все решения по-прежнему принимаются на основе консенсуса государств-членов.\n\n6-бис. Консенсус означает отсутствие официальных возражений.\n"},
+	} {
+		t.Run(tt.lang, func(t *testing.T) {
+			t.Parallel()
+			old := corpus.Must(t, tt.name)
+			if strings.Count(old, tt.six) != 1 {
+				t.Fatalf("%s has no paragraph %q", tt.name, tt.six)
+			}
+			checkAcceptReject(t, tt.lang, old, strings.Replace(old, tt.six, tt.changed, 1))
+		})
+	}
+}
+
+// checkAcceptReject exports the tracked changes from old to new and
+// checks what LibreOffice's Accept All and Reject All make of them, as
+// text and as the .docx it saves.
+func checkAcceptReject(t *testing.T, lang, old, new string) {
+	t.Helper()
+	from, to, diff := trackedPair(t, old, new, "Kazakhstan")
+	var buf bytes.Buffer
+	if err := docx.New().ChangesWord(&buf, testDocument(lang), from, to, diff); err != nil {
+		t.Fatal(err)
+	}
+	acc, rej, accDocx, rejDocx := libreOfficeAll(t, buf.Bytes())
+	if got, want := afterHeader(acc), shownLines(t, new); got != want {
+		t.Errorf("LibreOffice's Accept All gives:\n%s\nwant:\n%s", got, want)
+	}
+	if got, want := afterHeader(rej), shownLines(t, old); got != want {
+		t.Errorf("LibreOffice's Reject All gives:\n%s\nwant:\n%s", got, want)
+	}
+	for _, c := range []struct {
+		what string
+		data []byte
+		want string
+	}{{"accepted", accDocx, new}, {"rejected", rejDocx, old}} {
+		f, err := docx.New().ReadWord(c.data)
+		if err != nil {
+			t.Fatalf("%s: %v", c.what, err)
+		}
+		if got, want := f.Text(), canonical(t, c.want); got != want {
+			t.Errorf("the .docx LibreOffice saves %s reads:\n%s\nwant:\n%s", c.what, got, want)
+		}
+		if f.Tracked {
+			t.Errorf("the .docx LibreOffice saves %s has tracked changes left", c.what)
+		}
 	}
 }
 
