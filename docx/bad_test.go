@@ -4,6 +4,8 @@ import (
 	"archive/zip"
 	"bytes"
 	"encoding/binary"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -151,6 +153,18 @@ func FuzzReadWord(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Add(buf.Bytes())
+	// Files LibreOffice saved (a proposal; a corpus text two delegations
+	// marked up, with a footnote and a paragraph of no-break spaces), and
+	// a file made from a template.
+	for _, name := range []string{"tracked-libreoffice.docx", "marked-up-libreoffice.docx"} {
+		data, err := os.ReadFile(filepath.Join("testdata", name))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	f.Add(rewrite(f, sampleDocx(f), map[string]string{"word/settings.xml": `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:settings xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><w:attachedTemplate r:id="rId1"/></w:settings>`},
+		map[string]string{"word/_rels/settings.xml.rels": `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/attachedTemplate" Target="file:///C:\Templates\Normal.dotm" TargetMode="External"/></Relationships>`}))
 	f.Add([]byte("PK\x03\x04"))
 	f.Add([]byte{})
 	w := docx.New(docx.WithLimits(1<<20, 4<<20, 200))

@@ -85,7 +85,8 @@ func markedUpFodt(tb testing.TB, text string) (fodt string, original []string, k
 // India marked up, saved as .docx by LibreOffice, reads as the text with
 // its footnote and without the paragraph of no-break spaces, and gives
 // each delegation's changes apart; with a template recorded as Word
-// records it, it reads the same.
+// records it, it reads the same. (-update keeps LibreOffice's file as
+// testdata/marked-up-libreoffice.docx.)
 func TestLibreOfficeMarkedUp(t *testing.T) {
 	soffice(t)
 	fodt, original, kz, in := markedUpFodt(t, corpus.Must(t, "sample-draft-road-map.ru.txt"))
@@ -98,6 +99,30 @@ func TestLibreOfficeMarkedUp(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if *update { // kept for FuzzReadWord's seeds
+		if err := os.WriteFile(filepath.Join("testdata", "marked-up-libreoffice.docx"), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	checkMarkedUp(t, data, original, kz, in)
+}
+
+// TestLibreOfficeMarkedUpFile: the same on the file LibreOffice saved,
+// kept in testdata (no LibreOffice needed).
+func TestLibreOfficeMarkedUpFile(t *testing.T) {
+	_, original, kz, in := markedUpFodt(t, corpus.Must(t, "sample-draft-road-map.ru.txt"))
+	data, err := os.ReadFile(filepath.Join("testdata", "marked-up-libreoffice.docx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkMarkedUp(t, data, original, kz, in)
+}
+
+// checkMarkedUp reads a marked-up file, as saved and with a template
+// recorded as Word records it: its text with the changes rejected is
+// original, and Kazakhstan's and India's changes are apart.
+func checkMarkedUp(t *testing.T, data []byte, original []string, kz, in int) {
+	t.Helper()
 	templated := rewrite(t, data, nil, map[string]string{"word/_rels/settings.xml.rels": `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` +
 		`<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/attachedTemplate" Target="file:///C:\Users\aida\AppData\Roaming\Microsoft\Templates\Normal.dotm" TargetMode="External"/></Relationships>`})
 	for name, file := range map[string][]byte{"as saved": data, "with a template": templated} {
