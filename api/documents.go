@@ -21,6 +21,10 @@ type createDocumentRequest struct {
 type documentResponse struct {
 	*drafts.Document
 	Version *versionResponse `json:"version,omitempty"`
+	// Proposals are those a marked-up Word file made (see docx_import.go).
+	Proposals []*drafts.Proposal `json:"proposals,omitempty"`
+	// Word says what a Word file the document was made from held.
+	Word *wordInfo `json:"word,omitempty"`
 }
 
 func (s *Server) createDocument(c echo.Context) error {
@@ -28,13 +32,16 @@ func (s *Server) createDocument(c echo.Context) error {
 	if err := bind(c, &req); err != nil {
 		return err
 	}
+	if imp, ok := c.Get(wordImportKey).(*drafts.WordImport); ok {
+		return s.importDocument(c, &req.Document, imp)
+	}
 	doc, v, err := s.Service.CreateDocument(c.Request().Context(), &req.Document, req.Text)
 	if err != nil {
 		return err
 	}
 	c.Response().Header().Set(echo.HeaderLocation, "/v1/documents/"+doc.ID)
 	c.Response().Header().Set("ETag", quoteETag(doc.ETag))
-	return c.JSON(http.StatusCreated, documentResponse{Document: doc, Version: &versionResponse{Version: v, Text: v.Text()}})
+	return c.JSON(http.StatusCreated, documentResponse{Document: doc, Version: &versionResponse{Version: v, Text: v.Text()}, Word: wordInfoOf(c)})
 }
 
 func (s *Server) listDocuments(c echo.Context) error {

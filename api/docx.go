@@ -27,7 +27,7 @@ import (
 // with the JSON routes' names ("base" is a version number); the export
 // routes have none.
 var wordFields = map[string][]string{
-	"/v1/documents":                       {"symbol", "title", "kind", "body", "language", "visibility"},
+	"/v1/documents":                       {"symbol", "title", "kind", "body", "language", "visibility", "authors", "unmatched"},
 	"/v1/documents/:doc/versions":         {"base", "message"},
 	"/v1/documents/:doc/proposals":        {"base", "justification", "amends", "on_behalf_of", "source"},
 	"/v1/documents/:doc/proposals/:p":     {"base", "justification"},
@@ -59,8 +59,16 @@ func (s *Server) word(next echo.HandlerFunc) echo.HandlerFunc {
 		if _, ok := wordFields[path]; !ok {
 			return next(c)
 		}
+		upload := method == http.MethodPost || method == http.MethodPut && (path == "/v1/documents/:doc/proposals/:p" || path == "/v1/documents/:doc/languages/:lang")
+		isWord := false
+		if upload && wordFields[path] != nil {
+			var err error
+			if isWord, err = wordUpload(c); err != nil {
+				return err
+			}
+		}
 		switch {
-		case (method == http.MethodPost || method == http.MethodPut && (path == "/v1/documents/:doc/proposals/:p" || path == "/v1/documents/:doc/languages/:lang")) && isWordRequest(c):
+		case isWord:
 			if s.Word == nil {
 				return drafts.Errorf(drafts.EMALFORMED, "this server does not read Word files; send application/json")
 			}
@@ -78,12 +86,6 @@ func (s *Server) word(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-// isWordRequest reports whether the body is a .docx, raw or in a form.
-func isWordRequest(c echo.Context) bool {
-	mt, _, err := mime.ParseMediaType(c.Request().Header.Get(echo.HeaderContentType))
-	return err == nil && (mt == drafts.WordMediaType || mt == echo.MIMEMultipartForm)
-}
-
 // wantsWord reports whether the client prefers a .docx to the route's
 // other formats (api/manners.go lists them).
 func wantsWord(c echo.Context, path string) bool {
@@ -97,14 +99,20 @@ func (s *Server) wordToJSON(c echo.Context, path string) error {
 	if err != nil {
 		return err
 	}
+	if what := sniffFormat(file); what != "" {
+		return unsupportedFormat(what)
+	}
 	wf, err := s.Word.ReadWord(file)
 	if err != nil {
 		return err
 	}
+	c.Set(wordFileKey, wf)
 	body := map[string]any{}
 	for k, v := range fields {
 		body[k] = v
 	}
+	delete(body, "authors")
+	delete(body, "unmatched")
 	base := 0
 	if b, ok := fields["base"]; ok {
 		n, err := strconv.Atoi(strings.TrimSpace(b))
@@ -117,14 +125,9 @@ func (s *Server) wordToJSON(c echo.Context, path string) error {
 	}
 	switch path {
 	case "/v1/documents":
-		// A file Chancery exported carries its symbol and title.
-		if _, ok := fields["title"]; !ok && wf.Title != "" {
-			body["title"] = wf.Title
+		if err := s.newDocumentBody(c, body, file, wf, fields); err != nil {
+			return err
 		}
-		if _, ok := fields["symbol"]; !ok && wf.Symbol != "" {
-			body["symbol"] = wf.Symbol
-		}
-		body["text"] = wf.Text()
 	case "/v1/documents/:doc/versions", "/v1/documents/:doc/languages/:lang":
 		body["text"] = wf.Text()
 	case "/v1/documents/:doc/proposals", "/v1/documents/:doc/proposals/:p":
@@ -140,6 +143,30 @@ func (s *Server) wordToJSON(c echo.Context, path string) error {
 	r.Body = io.NopCloser(bytes.NewReader(data))
 	r.ContentLength = int64(len(data))
 	r.Header.Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
+	return nil
+}
+
+// newDocumentBody fills the JSON body of a new document from a Word file.
+func (s *Server) newDocumentBody(c echo.Context, body map[string]any, file []byte, wf *drafts.WordFile, fields map[string]string) error {
+	// A file Chancery exported carries its symbol and title.
+	if _, ok := fields["title"]; !ok && wf.Title != "" {
+		body["title"] = wf.Title
+	}
+	if _, ok := fields["symbol"]; !ok && wf.Symbol != "" {
+		body["symbol"] = wf.Symbol
+	}
+	body["text"] = wf.Text()
+	if !wf.Tracked {
+		return nil
+	}
+	// Marked up by delegations: version 1 without their changes, a
+	// proposal of each (createDocument takes it from here).
+	imp, err := s.planImport(c, file, wf, fields)
+	if err != nil {
+		return err
+	}
+	c.Set(wordImportKey, imp)
+	body["text"] = imp.File.OriginalText()
 	return nil
 }
 
@@ -206,7 +233,7 @@ func readWordRequest(c echo.Context, allowed []string) ([]byte, map[string]strin
 			Fields: []drafts.FieldError{{Field: name, Message: "unknown"}}}
 	}
 	mt, params, _ := mime.ParseMediaType(r.Header.Get(echo.HeaderContentType))
-	if mt == drafts.WordMediaType {
+	if mt == drafts.WordMediaType || mt == echo.MIMEOctetStream {
 		for name, vals := range r.URL.Query() {
 			if err := check(name); err != nil {
 				return nil, nil, err
@@ -239,6 +266,12 @@ func readWordRequest(c echo.Context, allowed []string) ([]byte, map[string]strin
 		if name == "file" {
 			if file != nil {
 				return nil, nil, drafts.Errorf(drafts.EMALFORMED, "the form holds more than one file")
+			}
+			if what := fileNameFormat(part.FileName()); what != "" {
+				return nil, nil, unsupportedFormat(what)
+			}
+			if what := refusedTypes[partType(part.Header.Get(echo.HeaderContentType))]; what != "" {
+				return nil, nil, unsupportedFormat(what)
 			}
 			if file, err = readAllBody(part); err != nil {
 				return nil, nil, err

@@ -270,6 +270,18 @@ func TestLanguageNotAlignedIsRefused(t *testing.T) {
 	if p := v.byID(t, five.ID); p.Number != "5." || !strings.HasPrefix(p.Text, "Специальная рабочая группа") || p.Translation != drafts.TranslationCurrent {
 		t.Errorf("paragraph 5 from Word: %+v", p)
 	}
+	// As every Word route: octet-stream with a .docx name is read, an
+	// .odt is a 415 saying to save it as .docx.
+	e.mustJSON(http.StatusOK, nil, "PUT", docPath(doc, "/languages/ru"), "chair", wordFile(t, corpus(t, "sample-draft-road-map.ru.txt")),
+		"Content-Type", "application/octet-stream", "Content-Disposition", `attachment; filename="Дорожная карта.docx"`)
+	var refused struct {
+		Detail string `json:"detail"`
+	}
+	e.do("PUT", docPath(doc, "/languages/ru"), "chair", []byte("odt"), "Content-Type", "application/vnd.oasis.opendocument.text").
+		MustStatus(http.StatusUnsupportedMediaType).JSON(&refused)
+	if !strings.Contains(refused.Detail, ".odt") || !strings.Contains(refused.Detail, ".docx") {
+		t.Errorf("the .odt's 415 says %q", refused.Detail)
+	}
 }
 
 // TestLanguagesOnTwoReplicas: on MinIO, a translation sent to one replica

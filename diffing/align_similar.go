@@ -44,6 +44,8 @@ type similarity struct {
 // edited provision is compared with the free base provisions near its
 // expected place, then, if none of those is similar enough, with those
 // anywhere; of all the pairs found, the most similar are matched first.
+// Provisions compare by the words of their bodies, their notes left out:
+// a provision that gains or changes a note is still the same provision.
 func (d *Differ) matchSimilar(base, edited []drafts.Provision, res []int, taken []bool) {
 	s := &similarity{base: base, edited: edited, res: res, taken: taken, threshold: d.alignThreshold(), seen: map[int]bool{}}
 	s.freeB, s.freeE = unmatchedSides(res, taken)
@@ -115,7 +117,7 @@ func (s *similarity) makeSets() {
 // setOf returns the word set of base provision j.
 func (s *similarity) setOf(j int) []uint64 {
 	if s.sets[j] == nil {
-		s.hashes = wordHashes(s.base[j].Text, s.hashes[:0])
+		s.hashes = wordHashes(drafts.NoteBody(s.base[j].Text), s.hashes[:0])
 		s.sets[j] = s.scratch.unique(s.hashes)
 	}
 	return s.sets[j]
@@ -124,7 +126,7 @@ func (s *similarity) setOf(j int) []uint64 {
 // setOfE returns the word set of edited provision i.
 func (s *similarity) setOfE(i int) []uint64 {
 	if s.setsE[i] == nil {
-		s.hashes = wordHashes(s.edited[i].Text, s.hashes[:0])
+		s.hashes = wordHashes(drafts.NoteBody(s.edited[i].Text), s.hashes[:0])
 		s.setsE[i] = s.scratch.unique(s.hashes)
 	}
 	return s.setsE[i]

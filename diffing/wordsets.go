@@ -68,7 +68,7 @@ func wordSets(ps []drafts.Provision, at []int, sets [][]uint64, workers int) {
 			var t hashSet
 			var hashes []uint64
 			for _, k := range part {
-				hashes = wordHashes(ps[k].Text, hashes[:0])
+				hashes = wordHashes(drafts.NoteBody(ps[k].Text), hashes[:0])
 				sets[k] = t.unique(hashes)
 			}
 		}()

@@ -4,6 +4,8 @@ import (
 	"archive/zip"
 	"bytes"
 	"encoding/binary"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -74,6 +76,9 @@ func TestBadInput(t *testing.T) {
 		{"not a zip", []byte("Hello, this is plain text, not Word."), nil, "not a zip"},
 		{"old .doc", append([]byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}, make([]byte, 600)...), nil, "old-style .doc"},
 		{"zip without content types", zipOf(t, true, [2]string{"readme.txt", "hello"}), nil, "without [Content_Types].xml"},
+		{"odt", zipOf(t, false, [2]string{"mimetype", "application/vnd.oasis.opendocument.text"}, [2]string{"content.xml", "<x/>"}), nil, "OpenDocument file (.odt"},
+		{"rtf", []byte(`{\rtf1\ansi Hello}`), nil, "Rich Text Format file (.rtf)"},
+		{"pdf", []byte("%PDF-1.7\n"), nil, "PDF file"},
 		{"spreadsheet", rewrite(t, good, map[string]string{"[Content_Types].xml": strings.ReplaceAll(ct, "wordprocessingml.document.main", "spreadsheetml.sheet.main")}, nil), nil, "another kind of Office file"},
 		{"no main document", rewrite(t, good, map[string]string{"word/document.xml": ""}, nil), nil, "main document"},
 		{"macro project", rewrite(t, good, nil, map[string]string{"word/vbaProject.bin": "\x00VBA"}), nil, "macro-enabled"},
@@ -140,6 +145,26 @@ func FuzzReadWord(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Add(buf.Bytes())
+	f.Add(wordFootnotes(f))
+	f.Add(exportText(f, docx.New(), testDocument("en"), version(f, 1, notesOld)))
+	from, to, diff = trackedPair(f, notesOld, notesNew, "India")
+	buf.Reset()
+	if err := docx.New().ChangesWord(&buf, testDocument("en"), from, to, diff); err != nil {
+		f.Fatal(err)
+	}
+	f.Add(buf.Bytes())
+	// Files LibreOffice saved (a proposal; a corpus text two delegations
+	// marked up, with a footnote and a paragraph of no-break spaces), and
+	// a file made from a template.
+	for _, name := range []string{"tracked-libreoffice.docx", "marked-up-libreoffice.docx"} {
+		data, err := os.ReadFile(filepath.Join("testdata", name))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	f.Add(rewrite(f, sampleDocx(f), map[string]string{"word/settings.xml": `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:settings xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><w:attachedTemplate r:id="rId1"/></w:settings>`},
+		map[string]string{"word/_rels/settings.xml.rels": `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/attachedTemplate" Target="file:///C:\Templates\Normal.dotm" TargetMode="External"/></Relationships>`}))
 	f.Add([]byte("PK\x03\x04"))
 	f.Add([]byte{})
 	w := docx.New(docx.WithLimits(1<<20, 4<<20, 200))
@@ -153,6 +178,21 @@ func FuzzReadWord(f *testing.F) {
 		}
 		if _, err := drafts.ParseText(wf.Text(), drafts.Limits{}); err != nil {
 			t.Fatalf("accepted text does not parse: %v", err)
+		}
+		if len(wf.Original) > 0 {
+			if _, err := drafts.ParseText(wf.OriginalText(), drafts.Limits{}); err != nil {
+				t.Fatalf("original text does not parse: %v", err)
+			}
+		}
+		if len(wf.Authors) > 0 {
+			views, err := drafts.PlanWordImport(wf.Authors, nil, nil, drafts.AuthorReject)
+			if err != nil {
+				t.Fatal(err)
+			}
+			views.Groups = map[string][]string{"A": wf.Authors[:1]}
+			if _, err := w.ReadWordViews(data, views); err != nil && drafts.ErrorCode(err) != drafts.EINVALID {
+				t.Fatalf("views: %v", err)
+			}
 		}
 		for _, p := range wf.Edited {
 			if p.Origin >= len(wf.Original) {

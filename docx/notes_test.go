@@ -203,3 +203,28 @@ func TestLibreOfficeFootnotes(t *testing.T) {
 		t.Errorf("LibreOffice's .docx reads:\n%s\nwant:\n%s", got, want)
 	}
 }
+
+// TestFootnotesLabels: a text whose notes have labels of their own
+// (letters, out of order), exported and edited with Track Changes, gives
+// exactly the tracked change as a proposal: the labels Word cannot keep
+// are the base's again.
+func TestFootnotesLabels(t *testing.T) {
+	old := "6. All decisions by consensus.[^b] Records.[^a]\n[^a]: Kept.\n[^b]: India reserves.\n\n7. Seven.\n"
+	neu := "6. All decisions by consensus.[^b] Records.[^a]\n[^b]: India maintains.\n[^a]: Kept.\n\n7. Seven.\n"
+	from, to, diff := trackedPair(t, old, neu, "India")
+	var buf bytes.Buffer
+	if err := docx.New().ChangesWord(&buf, testDocument("en"), from, to, diff); err != nil {
+		t.Fatal(err)
+	}
+	f, err := docx.New().ReadWord(buf.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ops, err := f.Operations(from.Provisions, drafts.Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ops) != 1 || ops[0].Op != drafts.OpReplace || ops[0].Text != "All decisions by consensus.[^b] Records.[^a]\n[^b]: India maintains.\n[^a]: Kept." {
+		t.Errorf("operations %+v", ops)
+	}
+}

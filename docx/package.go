@@ -80,12 +80,23 @@ func (w *Word) openZip(data []byte) (*zip.Reader, error) {
 	if bytes.HasPrefix(data, []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}) {
 		return nil, invalid("this is an old-style .doc or a password-protected file, not a .docx; save it as a Word Document (.docx) without a password")
 	}
+	switch {
+	case bytes.HasPrefix(data, []byte(`{\rtf`)):
+		return nil, invalid("this is a Rich Text Format file (.rtf), not a .docx; save it as a Word Document (.docx)")
+	case bytes.HasPrefix(data, []byte("%PDF-")):
+		return nil, invalid("this is a PDF file, not a .docx; send the text as a Word Document (.docx)")
+	}
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
 		return nil, invalid("not a .docx (it is not a zip archive: %s)", zipProblem(err))
 	}
 	if len(zr.File) > w.maxEntries {
 		return nil, invalid("the file holds %d entries; the limit is %d", len(zr.File), w.maxEntries)
+	}
+	for _, f := range zr.File {
+		if f.Name == "mimetype" {
+			return nil, invalid("this is an OpenDocument file (.odt, as LibreOffice saves it), not a .docx; save it as a Word Document (.docx)")
+		}
 	}
 	return zr, nil
 }

@@ -1,6 +1,7 @@
 package docx
 
 import (
+	"slices"
 	"strings"
 
 	"chancery/drafts"
@@ -33,6 +34,11 @@ type xpara struct {
 
 // ReadWord implements drafts.WordReader.
 func (w *Word) ReadWord(data []byte) (*drafts.WordFile, error) {
+	return w.ReadWordViews(data, drafts.WordViews{})
+}
+
+// ReadWordViews implements drafts.WordReader.
+func (w *Word) ReadWordViews(data []byte, views drafts.WordViews) (*drafts.WordFile, error) {
 	p, err := w.openPackage(data)
 	if err != nil {
 		return nil, err
@@ -74,7 +80,11 @@ func (w *Word) ReadWord(data []byte) (*drafts.WordFile, error) {
 		return nil, err
 	}
 	f := &drafts.WordFile{Tracked: tracked || t, Title: coreTitle(p.parts["docProps/core.xml"]), Template: p.template}
-	orig := buildView(paras, acceptNone, false, st, nb, notes)
+	base := acceptNone
+	if len(views.Accept) > 0 {
+		base = func(by string) bool { return slices.Contains(views.Accept, by) }
+	}
+	orig := buildView(paras, base, false, st, nb, notes)
 	edit := buildView(paras, acceptAll, true, st, nb, notes)
 	if edit.title != "" {
 		f.Title = edit.title
@@ -89,8 +99,12 @@ func (w *Word) ReadWord(data []byte) (*drafts.WordFile, error) {
 	if _, err := drafts.ParseText(f.Text(), lim); err != nil {
 		return nil, err
 	}
-	if f.Tracked {
-		if err := w.authorViews(f, paras, orig, st, nb, notes); err != nil {
+	f.Authors = changeAuthors(paras, notes)
+	if len(f.Authors) > maxAuthors {
+		return nil, invalid("the tracked changes are by %d authors; the limit is %d", len(f.Authors), maxAuthors)
+	}
+	if len(views.Groups) > 0 {
+		if err := w.groupViews(f, paras, orig, views, st, nb, notes); err != nil {
 			return nil, err
 		}
 	}
@@ -100,19 +114,17 @@ func (w *Word) ReadWord(data []byte) (*drafts.WordFile, error) {
 // maxAuthors bounds the authors of tracked changes a file may have.
 const maxAuthors = 100
 
-// authorViews gives f, for each author of its tracked changes, the text
-// with that author's changes accepted and every other one rejected.
-func (w *Word) authorViews(f *drafts.WordFile, paras []*xpara, orig *view, st styles, nb *numbering, notes noteParas) error {
-	f.Authors = changeAuthors(paras, notes)
-	if len(f.Authors) > maxAuthors {
-		return invalid("the tracked changes are by %d authors; the limit is %d", len(f.Authors), maxAuthors)
-	}
-	f.ByAuthor = map[string][]drafts.WordParagraph{}
-	for _, a := range f.Authors {
-		v := buildView(paras, func(by string) bool { return by == a }, true, st, nb, notes)
+// groupViews gives f, for each group of views, the text with the changes
+// of the group's authors accepted on top of orig.
+func (w *Word) groupViews(f *drafts.WordFile, paras []*xpara, orig *view, views drafts.WordViews, st styles, nb *numbering, notes noteParas) error {
+	f.Views = map[string][]drafts.WordParagraph{}
+	for name, authors := range views.Groups {
+		v := buildView(paras, func(by string) bool {
+			return slices.Contains(authors, by) || slices.Contains(views.Accept, by)
+		}, true, st, nb, notes)
 		link(paras, orig, v)
-		_, f.ByAuthor[a] = finish(paras, orig, v, nil)
-		if _, err := drafts.ParseText(joinWord(f.ByAuthor[a]), w.limits); err != nil {
+		_, f.Views[name] = finish(paras, orig, v, nil)
+		if _, err := drafts.ParseText(joinWord(f.Views[name]), w.limits); err != nil {
 			return err
 		}
 	}

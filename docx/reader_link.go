@@ -116,6 +116,22 @@ func heaviestFirst(weights map[[2]int]int) []linkPair {
 	return pairs
 }
 
+// identity returns the xpara whose bookmark names the provision of an
+// original group: the first with words of the original text (those
+// before it were inserted, as a paragraph typed before it, and carry
+// their own; those after it continue it after an inserted mark), else
+// the one whose mark ends the group.
+func identity(paras []*xpara, g *group) int {
+	for _, i := range g.paras {
+		for _, pc := range paras[i].pieces {
+			if !pc.ins && strings.TrimSpace(pc.text) != "" {
+				return i
+			}
+		}
+	}
+	return g.paras[len(g.paras)-1]
+}
+
 // finish returns the provisions of both views: original paragraphs with
 // the ids of their bookmarks, edited ones with the index of the original
 // paragraph they continue and their comments.
@@ -127,9 +143,7 @@ func finish(paras []*xpara, orig, edit *view, comments map[string]string) (o, e 
 		}
 		p := drafts.WordParagraph{Markup: g.markup, Origin: len(o)}
 		index[gi] = len(o)
-		// The bookmark of the paragraph whose mark ends the group: those
-		// before it were inserted and carry their own.
-		if bms := paras[g.paras[len(g.paras)-1]].bookmarks; len(bms) > 0 {
+		if bms := paras[identity(paras, g)].bookmarks; len(bms) > 0 {
 			id := strings.TrimPrefix(bms[0], drafts.WordBookmarkPrefix)
 			p.ID = strings.ReplaceAll(id, "_", "-")
 		}

@@ -15,16 +15,17 @@ const (
 	nsW   = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 	nsR   = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 	nsRel = "http://schemas.openxmlformats.org/package/2006/relationships"
-	// fileDate is the date of every tracked change written: the
-	// versions' own dates are on their title lines.
+	// fileDate is the date of tracked changes whose version has no time.
 	fileDate = "2000-01-01T00:00:00Z"
 )
 
 // doc builds one document.xml body, and its footnotes.
 type doc struct {
-	b         strings.Builder
-	bookmark  int // next bookmark id
-	revision  int // next revision id
+	b strings.Builder
+	// id is the last id given to a revision, a move range or a bookmark:
+	// each has its own.
+	id        int
+	date      string // of the revisions: the new version's time
 	lab       wording.Labels
 	hasFooter bool
 	// notes holds the footnotes written (see footnote), noteID the last
@@ -89,14 +90,27 @@ type para struct {
 	keepNext bool
 	move     string // the move range's name for a moved paragraph
 	indent   int    // left indent in twips, in place of the style's (0: the style's)
+	// markBy, if set, is the author of the mark's revision (else author).
+	markBy string
+	// was, if set, holds the paragraph's properties before a tracked
+	// change (w:pPrChange).
+	was *para
 }
 
 func (d *doc) revAttrs(author string) string {
-	d.revision++
+	d.id++
 	if author == "" {
 		author = "Chancery"
 	}
-	return fmt.Sprintf(` w:id="%d" w:author="%s" w:date="%s"`, d.revision, esc(author), fileDate)
+	return fmt.Sprintf(` w:id="%d" w:author="%s" w:date="%s"`, d.id, esc(author), d.revisionDate())
+}
+
+// revisionDate is the date of the revisions written, as Word writes it.
+func (d *doc) revisionDate() string {
+	if d.date == "" {
+		return fileDate
+	}
+	return d.date
 }
 
 // para writes one w:p.
@@ -107,11 +121,49 @@ func (d *doc) para(p para) {
 		if p.mark == revMoveTo {
 			kind = "moveTo"
 		}
-		d.revision++
-		fmt.Fprintf(b, `<w:%sRangeStart w:id="%d" w:name="%s" w:author="%s" w:date="%s"/>`, kind, d.revision, esc(p.move), esc(p.author), fileDate)
-		defer fmt.Fprintf(b, `<w:%sRangeEnd w:id="%d"/>`, kind, d.revision)
+		d.id++
+		fmt.Fprintf(b, `<w:%sRangeStart w:id="%d" w:name="%s" w:author="%s" w:date="%s"/>`, kind, d.id, esc(p.move), esc(p.author), d.revisionDate())
+		defer fmt.Fprintf(b, `<w:%sRangeEnd w:id="%d"/>`, kind, d.id)
 	}
 	b.WriteString("<w:p><w:pPr>")
+	writeProps(b, p)
+	markBy := p.author
+	if p.markBy != "" {
+		markBy = p.markBy
+	}
+	switch p.mark {
+	case revIns:
+		fmt.Fprintf(b, `<w:rPr><w:ins%s/></w:rPr>`, d.revAttrs(markBy))
+	case revDel:
+		fmt.Fprintf(b, `<w:rPr><w:del%s/></w:rPr>`, d.revAttrs(markBy))
+	case revMoveFrom:
+		fmt.Fprintf(b, `<w:rPr><w:moveFrom%s/></w:rPr>`, d.revAttrs(markBy))
+	case revMoveTo:
+		fmt.Fprintf(b, `<w:rPr><w:moveTo%s/></w:rPr>`, d.revAttrs(markBy))
+	}
+	if p.was != nil {
+		fmt.Fprintf(b, `<w:pPrChange%s><w:pPr>`, d.revAttrs(markBy))
+		writeProps(b, *p.was)
+		b.WriteString(`</w:pPr></w:pPrChange>`)
+	}
+	b.WriteString("</w:pPr>")
+	bm := -1
+	if p.id != "" {
+		d.id++
+		bm = d.id
+		fmt.Fprintf(b, `<w:bookmarkStart w:id="%d" w:name="%s"/>`, bm, esc(bookmarkName(p.id)))
+	}
+	for _, r := range p.runs {
+		d.run(r)
+	}
+	if bm >= 0 {
+		fmt.Fprintf(b, `<w:bookmarkEnd w:id="%d"/>`, bm)
+	}
+	b.WriteString("</w:p>")
+}
+
+// writeProps writes a paragraph's style, keeping, indent and alignment.
+func writeProps(b *strings.Builder, p para) {
 	if p.style != "" {
 		fmt.Fprintf(b, `<w:pStyle w:val="%s"/>`, p.style)
 	}
@@ -124,30 +176,6 @@ func (d *doc) para(p para) {
 	if p.align != "" {
 		fmt.Fprintf(b, `<w:jc w:val="%s"/>`, p.align)
 	}
-	switch p.mark {
-	case revIns:
-		fmt.Fprintf(b, `<w:rPr><w:ins%s/></w:rPr>`, d.revAttrs(p.author))
-	case revDel:
-		fmt.Fprintf(b, `<w:rPr><w:del%s/></w:rPr>`, d.revAttrs(p.author))
-	case revMoveFrom:
-		fmt.Fprintf(b, `<w:rPr><w:moveFrom%s/></w:rPr>`, d.revAttrs(p.author))
-	case revMoveTo:
-		fmt.Fprintf(b, `<w:rPr><w:moveTo%s/></w:rPr>`, d.revAttrs(p.author))
-	}
-	b.WriteString("</w:pPr>")
-	bm := -1
-	if p.id != "" {
-		bm = d.bookmark
-		d.bookmark++
-		fmt.Fprintf(b, `<w:bookmarkStart w:id="%d" w:name="%s"/>`, bm, esc(bookmarkName(p.id)))
-	}
-	for _, r := range p.runs {
-		d.run(r)
-	}
-	if bm >= 0 {
-		fmt.Fprintf(b, `<w:bookmarkEnd w:id="%d"/>`, bm)
-	}
-	b.WriteString("</w:p>")
 }
 
 // run writes one run, inside its revision element if it has one.

@@ -15,16 +15,53 @@ import (
 // All gives the new version and Reject All the old one.
 func (w *Word) ChangesWord(out io.Writer, dc *drafts.Document, from, to *drafts.Version, diff *drafts.Diff) error {
 	d := &doc{lab: wording.For(dc.Language)}
-	d.header(dc, d.lab.Pick("Changes from ", "Изменения: ")+d.lab.VersionDate(from)+d.lab.Pick(" to ", " → ")+d.lab.VersionDate(to))
+	if !to.CreatedAt.IsZero() {
+		// The time the new version was made is the time of its changes.
+		d.date = to.CreatedAt.UTC().Format("2006-01-02T15:04:05Z")
+	}
+	d.header(dc)
+	// The note line is the paragraph before the first provision: what is
+	// inserted at the start follows it as it follows a kept provision.
+	note := para{style: styleNote, runs: []run{{text: d.lab.Pick("Changes from ", "Изменения: ") + d.lab.VersionDate(from) + d.lab.Pick(" to ", " → ") + d.lab.VersionDate(to)}}}
 	cw := newChangesWriter(d, from, d.lab.Pick("Chair", "Председатель"))
 	entries, moved := cw.entries(diff.Changes)
 	for k, c := range moved {
 		entries = cw.placeMovedAway(entries, c, k+1)
 	}
+	entries = append([]changeEntry{{p: note}}, entries...)
+	insertAfterKept(entries)
 	for _, e := range entries {
 		d.para(e.p)
 	}
 	return d.write(out, dc, false)
+}
+
+// insertAfterKept writes paragraphs inserted after a kept one as Word
+// writes a paragraph typed after pressing Enter at the end of another:
+// the kept paragraph's mark is the inserted one, the last inserted
+// paragraph ends with the kept one's mark (and had its properties). So
+// Reject All, which takes out the inserted marks and text, leaves the
+// kept paragraph whole, even in LibreOffice, which joins the revisions
+// of one author and time that touch ("…by consensus.7. The…" otherwise).
+func insertAfterKept(entries []changeEntry) {
+	for i := 1; i < len(entries); i++ {
+		kept := &entries[i-1].p
+		if entries[i].p.mark != revIns || kept.mark != revNone || kept.move != "" {
+			continue
+		}
+		j := i
+		for j+1 < len(entries) && entries[j+1].p.mark == revIns {
+			j++
+		}
+		kept.mark, kept.markBy = revIns, entries[i].p.author
+		last := &entries[j].p
+		last.mark = revNone
+		if last.style != kept.style || last.indent != kept.indent || last.keepNext != kept.keepNext {
+			was := para{style: kept.style, indent: kept.indent, keepNext: kept.keepNext, align: kept.align}
+			last.was = &was
+		}
+		i = j
+	}
 }
 
 // changeEntry is a paragraph of a changes text, with the provision id it

@@ -185,13 +185,18 @@ func AddNotes(text string, notes ...string) string {
 	}
 	start := notesStart(text)
 	body, tail := text[:start], text[start:]
+	// A label no note line and no marker of the text has (a marker
+	// without a note line is text, which a new note must not take).
 	used := map[string]bool{}
 	next := 1
-	for _, d := range parseNoteLines(tail) {
-		used[d.Label] = true
-		if n, err := strconv.Atoi(d.Label); err == nil && n >= next {
-			next = n + 1
+	for i := strings.Index(text, "[^"); i >= 0; i = strings.Index(text, "[^") {
+		if label, n := noteMarkerAt(text[i:]); n > 0 {
+			used[label] = true
+			if k, err := strconv.Atoi(label); err == nil && k >= next {
+				next = k + 1
+			}
 		}
+		text = text[i+2:]
 	}
 	var markers, lines strings.Builder
 	for _, n := range notes {
@@ -208,6 +213,41 @@ func AddNotes(text string, notes ...string) string {
 		lines.WriteString("\n[^" + label + "]: " + n)
 	}
 	return body + markers.String() + tail + lines.String()
+}
+
+// RelabelNotes returns text with its notes labelled as like's are, note
+// for note in the order of their references (a note like lacks gets a
+// label of its own): a Word file numbers the notes of each paragraph 1,
+// 2, 3, and its paragraphs compare with the provisions they came from
+// whatever labels those use. The notes' lines follow in that order.
+func RelabelNotes(text, like string) string {
+	nt := SplitNotes(text)
+	if len(nt.Notes) == 0 {
+		return text
+	}
+	want := SplitNotes(like).Notes
+	used := map[string]bool{}
+	for _, n := range want {
+		used[n.Label] = true
+	}
+	var b, lines strings.Builder
+	at, next := 0, 1
+	for i, n := range nt.Notes {
+		label := ""
+		if i < len(want) {
+			label = want[i].Label
+		} else {
+			for used[strconv.Itoa(next)] {
+				next++
+			}
+			label = strconv.Itoa(next)
+			used[label] = true
+		}
+		b.WriteString(nt.Body[at:n.At] + "[^" + label + "]")
+		lines.WriteString("\n[^" + label + "]: " + n.Text)
+		at = n.At
+	}
+	return b.String() + nt.Body[at:] + lines.String()
 }
 
 // PrintNotes are notes added to a version only to print it, such as the

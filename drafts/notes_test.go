@@ -166,3 +166,65 @@ func TestSplitNoteSegments(t *testing.T) {
 		})
 	}
 }
+
+// FuzzNotes: splitting any text's notes, and the notes of any diff of two
+// texts, never fails; a note added is read back as the last, where the
+// body ends; the body and notes split from a diff rebuild each side.
+func FuzzNotes(f *testing.F) {
+	for _, s := range []string{"Text.[^1]\n[^1]: Note.", "A[^a] B[^b]\r\n[^b]: x\r\n[^a]: y\nz", "[^1]: x\n[^1]: y", "x\n[^]: y", "x[^1][^1]\n[^1]: a\n[^1]: b"} {
+		f.Add(s, "Other.[^2]\n[^2]: Changed.")
+	}
+	f.Fuzz(func(t *testing.T, a, b string) {
+		nt := drafts.SplitNotes(a)
+		for _, n := range nt.Notes {
+			if n.At < 0 || n.At > len(nt.Body) {
+				t.Fatalf("note %+v outside the body %q", n, nt.Body)
+			}
+		}
+		added := drafts.SplitNotes(drafts.AddNotes(a, "Added note."))
+		found := false
+		for _, n := range added.Notes {
+			found = found || n.Text == "Added note." && n.At == len(added.Body)
+		}
+		if len(added.Notes) != len(nt.Notes)+1 || !found {
+			t.Fatalf("added note not read back at the end of the body: %+v (body %q)", added.Notes, added.Body)
+		}
+		segs := []drafts.Segment{{Op: drafts.SegEqual, Text: a[:len(a)/2]}, {Op: drafts.SegDelete, Text: a[len(a)/2:]}, {Op: drafts.SegInsert, Text: b}}
+		body, notes := drafts.SplitNoteSegments(segs)
+		oldLen, newLen := 0, 0
+		for _, group := range append([][]drafts.Segment{body}, noteSegments(notes)...) {
+			for _, s := range group {
+				if s.Op != drafts.SegInsert {
+					oldLen += len(s.Text)
+				}
+				if s.Op != drafts.SegDelete {
+					newLen += len(s.Text)
+				}
+			}
+		}
+		if oldLen > len(a) || newLen > len(a[:len(a)/2])+len(b) {
+			t.Fatalf("the split holds more than the texts: %d > %d or %d", oldLen, len(a), newLen)
+		}
+	})
+}
+
+func noteSegments(notes []drafts.NoteDiff) [][]drafts.Segment {
+	var out [][]drafts.Segment
+	for _, n := range notes {
+		out = append(out, n.Segments)
+	}
+	return out
+}
+
+func TestRelabelNotes(t *testing.T) {
+	tests := []struct{ text, like, want string }{
+		{"A.[^1] B.[^2]\n[^1]: x\n[^2]: y", "A.[^a] B.[^b]\n[^b]: y\n[^a]: x", "A.[^a] B.[^b]\n[^a]: x\n[^b]: y"},
+		{"A.[^1] B.[^2] C.[^3]\n[^1]: x\n[^2]: y\n[^3]: z", "A.[^2]\n[^2]: x", "A.[^2] B.[^1] C.[^3]\n[^2]: x\n[^1]: y\n[^3]: z"},
+		{"No notes.", "A.[^a]\n[^a]: x", "No notes."},
+	}
+	for _, tt := range tests {
+		if got := drafts.RelabelNotes(tt.text, tt.like); got != tt.want {
+			t.Errorf("RelabelNotes(%q, %q) = %q, want %q", tt.text, tt.like, got, tt.want)
+		}
+	}
+}

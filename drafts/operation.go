@@ -166,8 +166,12 @@ func (t *opText) replace(i int, o Operation, fail failFunc) error {
 		}
 		number = *o.Number
 	}
-	if err := CheckProvisionText(number, o.Text, t.lim); err != nil {
-		return fail("%s", ErrorMessage(err))
+	// A provision renumbered with its words as they are ("2. " with no
+	// words, as a text may hold) is checked for its marker only.
+	if o.Text != t.out[i].Text || o.Number == nil {
+		if err := CheckProvisionText(number, o.Text, t.lim); err != nil {
+			return fail("%s", ErrorMessage(err))
+		}
 	}
 	t.out[i].Text, t.out[i].Number, t.out[i].Kind = o.Text, number, kindOf(number)
 	return nil

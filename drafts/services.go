@@ -52,6 +52,15 @@ type DocumentService interface {
 	// of the text; ECONFLICT, naming the field, if another document has
 	// the symbol; EFORBIDDEN for a chair of another body.
 	CreateDocument(ctx context.Context, d *Document, text string) (*Document, *Version, error)
+	// ImportWordDocument creates a document as CreateDocument does, from
+	// a Word file that several delegations marked up (see
+	// PlanWordImport): version 1 is in.File's Original text, and each
+	// delegation of in.Authors gets a proposal against it of its authors'
+	// tracked changes, credited to the delegation and submitted by the
+	// caller. EINVALID naming the delegation whose changes do not apply or
+	// change nothing, or that is unknown or not a member; then as
+	// CreateDocument.
+	ImportWordDocument(ctx context.Context, d *Document, in WordImport) (*Document, *Version, []*Proposal, error)
 	// GetDocument returns a document with its head and the agreed share of
 	// it, adopting first a silence procedure past its deadline. ENOTFOUND
 	// if there is none.

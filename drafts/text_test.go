@@ -96,7 +96,8 @@ func FuzzRoundTrip(f *testing.F) {
 	}
 	for _, s := range []string{"", "\n", "1. a\r\n\r\n2. b\r\n", "\n\n# h\n\n\n(a) x  \n \n", "1.  two spaces", "(a)", "#", "# ", "1.\n", "\t\n1. x\n\t\n",
 		"Rule 3. Consensus\n\nRule 4\r\nQuorum\n\nRule 5", "Chapter III\nSessions", "Rule 3. \nx", "Rule 3 ", "Part One", "Часть первая\n\nСтатья 5-бис. Текст",
-		"3.1 x\n\n3.2.1 y\n\n1.1.1. z", "6 bis. a\n\n6-бис. b", "Recognizing x,\n\n1. y", "Article 5 of the Charter"} {
+		"3.1 x\n\n3.2.1 y\n\n1.1.1. z", "6 bis. a\n\n6-бис. b", "Recognizing x,\n\n1. y", "Article 5 of the Charter",
+		"1. a[^1]\n[^1]: n\n\n\u00a0\n\n2. b\n\u200b\n3. c", "Rule 3. Consensus[^н]\r\n[^н]: x\r\nmore"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {

@@ -38,10 +38,22 @@ type WordFile struct {
 	// Authors are the authors of the file's tracked changes, in order of
 	// first appearance.
 	Authors []string
-	// ByAuthor holds, for each author, the file's paragraphs with that
-	// author's tracked changes accepted and every other one rejected,
-	// linked to Original as Edited is.
-	ByAuthor map[string][]WordParagraph
+	// Views holds, for each group of WordViews.Groups, the file's
+	// paragraphs with the changes of that group's authors accepted on top
+	// of Original, linked to Original as Edited is.
+	Views map[string][]WordParagraph
+}
+
+// WordViews says which tracked changes the texts of a Word file read
+// with ReadWordViews accept.
+type WordViews struct {
+	// Accept lists the authors whose changes Original accepts (every
+	// other change it rejects).
+	Accept []string
+	// Groups names views of the file (such as the delegations whose
+	// proposals they make), each accepting the changes of its authors on
+	// top of Original.
+	Groups map[string][]string
 }
 
 // WordParagraph is one paragraph of a Word file, as the markup of one
@@ -110,6 +122,22 @@ func firstLine(s string) string {
 // the paragraph, when the original text is not the base (an edit made with
 // Track Changes off, or a file exported from another version).
 func (f *WordFile) Operations(base []Provision, lim Limits) ([]Operation, error) {
+	return f.operations(f.Edited, base, lim)
+}
+
+// ViewOperations derives, as Operations does, the proposal that the view
+// name (see WordViews.Groups) makes to base, which must be the file's
+// Original text. EINVALID when there is no such view or it changes
+// nothing.
+func (f *WordFile) ViewOperations(name string, base []Provision, lim Limits) ([]Operation, error) {
+	view, ok := f.Views[name]
+	if !ok {
+		return nil, wordError(fmt.Sprintf("no tracked changes for %q", name))
+	}
+	return f.operations(view, base, lim)
+}
+
+func (f *WordFile) operations(view []WordParagraph, base []Provision, lim Limits) ([]Operation, error) {
 	if len(f.Original) != len(base) {
 		return nil, wordError(fmt.Sprintf("with its tracked changes rejected, the Word file has %d paragraphs where the base version has %d provisions: was it exported from this version, and were all edits made with Track Changes on?", len(f.Original), len(base)))
 	}
@@ -118,13 +146,21 @@ func (f *WordFile) Operations(base []Provision, lim Limits) ([]Operation, error)
 		if o.ID != "" && o.ID != base[i].ID {
 			return nil, wordError(fmt.Sprintf("paragraph %d of the Word file is provision %q, which is not at that place in the base version: was the file exported from another version?", i+1, o.ID))
 		}
-		if strings.TrimSpace(o.Markup) != strings.TrimSpace(base[i].Markup()) {
+		if bm := base[i].Markup(); strings.TrimSpace(RelabelNotes(o.Markup, bm)) != strings.TrimSpace(RelabelNotes(bm, bm)) {
 			return nil, wordError(fmt.Sprintf("with its tracked changes rejected, paragraph %d of the Word file reads %q where the base version has %q: edits made with Track Changes off cannot be told apart from the base", i+1, clip(o.Markup), clip(base[i].Markup())))
 		}
 		ids[i] = base[i].ID
 	}
-	edited := make([]Provision, len(f.Edited))
-	for i, e := range f.Edited {
+	edited := make([]Provision, len(view))
+	for i, e := range view {
+		if e.Origin >= 0 && e.Origin < len(base) {
+			// Notes keep the labels of the provision the paragraph
+			// continues; its notes unchanged, it reads as that provision.
+			bm := base[e.Origin].Markup()
+			if e.Markup = RelabelNotes(e.Markup, bm); e.Markup == RelabelNotes(bm, bm) {
+				e.Markup = bm
+			}
+		}
 		ps, err := ParseProvisions(e.Markup, lim)
 		if err != nil || len(ps) != 1 {
 			return nil, wordError(fmt.Sprintf("edited paragraph %d (%q) is not one provision", i+1, clip(e.Markup)))
@@ -268,9 +304,14 @@ type WordReader interface {
 	// ReadWord reads a .docx file. It returns EINVALID naming the problem
 	// when the file is not a .docx, is larger than the limits once
 	// decompressed, is macro-enabled, refers to anything outside itself
-	// (other than hyperlinks) or holds DOCTYPE or entity declarations.
+	// that could be fetched or run (hyperlinks and the template it was
+	// made from excepted) or holds DOCTYPE or entity declarations.
 	// Nothing is ever fetched.
 	ReadWord(data []byte) (*WordFile, error)
+	// ReadWordViews reads a .docx file as ReadWord does, its Original
+	// text accepting the tracked changes of the authors v.Accept names,
+	// and with the views v.Groups names. Its errors are ReadWord's.
+	ReadWordViews(data []byte, v WordViews) (*WordFile, error)
 }
 
 // WordWriter writes texts, tracked changes and compilations as .docx

@@ -93,18 +93,29 @@ func (s *Service) CreateProposal(ctx context.Context, doc string, in drafts.Prop
 			return nil, err
 		}
 	}
-	if p.Number, err = s.claimNumber(ctx, doc, p.ID); err != nil {
+	if err := s.storeNewProposal(ctx, p); err != nil {
 		return nil, err
 	}
-	key := proposalKey(doc, p.ID)
+	return p, nil
+}
+
+// storeNewProposal gives a new proposal the next number of its document,
+// stores it and records its event: how every proposal comes to be, made
+// on its own or from a marked-up Word file.
+func (s *Service) storeNewProposal(ctx context.Context, p *drafts.Proposal) error {
+	var err error
+	if p.Number, err = s.claimNumber(ctx, p.Document, p.ID); err != nil {
+		return err
+	}
+	key := proposalKey(p.Document, p.ID)
 	etag, size, err := s.putJSON(ctx, key, p, true, "")
 	if err != nil {
-		return nil, err
+		return err
 	}
 	p.ETag = etag
 	rememberListed(s, key, etag, cloneProposal(p), size)
-	s.recordChange(ctx, doc, proposalChange(p.ID), "proposal.create", p.ID, proposalDetail(s.proposalName(ctx, p), p))
-	return p, nil
+	s.recordChange(ctx, p.Document, proposalChange(p.ID), "proposal.create", p.ID, proposalDetail(s.proposalName(ctx, p), p))
+	return nil
 }
 
 // proposalOperations checks a proposal's input against its document and

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"chancery/docx"
 	"chancery/drafts"
@@ -43,7 +44,10 @@ func runImport(args []string, stdout, stderr io.Writer) error {
 		if *original {
 			which = "rejected"
 		}
-		fmt.Fprintf(stderr, "%s: tracked changes, printed with every change %s (%d provisions)\n", files[0], which, n)
+		fmt.Fprintf(stderr, "%s: tracked changes by %s, printed with every change %s (%d provisions)\n", files[0], strings.Join(f.Authors, ", "), which, n)
+	}
+	if f.Template != "" {
+		fmt.Fprintf(stderr, "%s: made from the template %s (not fetched)\n", files[0], f.Template)
 	}
 	if notes := f.CommentNotes(); notes != "" {
 		fmt.Fprintf(stderr, "%s: comments:\n%s\n", files[0], notes)
