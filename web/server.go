@@ -28,6 +28,7 @@ import (
 
 	"chancery/drafts"
 	"chancery/internal/clientip"
+	"chancery/internal/gzipper"
 	"chancery/internal/httpstatus"
 )
 
@@ -88,13 +89,15 @@ func (s *Server) Handler() http.Handler {
 	if s.echo == nil {
 		s.build()
 	}
+	// The API compresses its own answers; the pages are compressed here.
+	pages := gzipper.Handler(s.echo)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p := r.URL.Path
 		if s.API != nil && (p == "/v1" || strings.HasPrefix(p, "/v1/") || p == "/healthz" || p == "/readyz") {
 			s.API.ServeHTTP(w, r)
 			return
 		}
-		s.echo.ServeHTTP(w, r)
+		pages.ServeHTTP(w, r)
 	})
 }
 
