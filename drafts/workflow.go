@@ -23,6 +23,9 @@ type Compilation struct {
 type CompilationEntry struct {
 	Provision Provision          `json:"provision"`
 	Proposals []CompiledProposal `json:"proposals"`
+	// Colliding is set when the proposals' changes to the provision
+	// cannot all apply (see MarkCollisions): the chair must resolve them.
+	Colliding bool `json:"colliding,omitempty"`
 }
 
 // CompiledProposal is one proposed change to a provision. Identical changes

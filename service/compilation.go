@@ -59,6 +59,7 @@ func (s *Service) compile(ctx context.Context, d *drafts.Document, n int) (*draf
 	var comp *drafts.Compilation
 	if err := s.heavy(ctx, func() error {
 		comp = drafts.CompileProposals(s.Differ, s.TextLimits, s.NewID, v, bases, open)
+		comp.MarkCollisions(s.Differ)
 		return nil
 	}); err != nil {
 		return nil, nil, err

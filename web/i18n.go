@@ -22,8 +22,11 @@ var languages = []Lang{"en", "ru"}
 func (l Lang) T(key string, args ...any) string {
 	s := key
 	if l == "ru" {
-		if t, ok := russian[key]; ok {
-			s = t
+		for _, block := range russianBlocks {
+			if t, ok := block[key]; ok {
+				s = t
+				break
+			}
 		}
 	}
 	if len(args) > 0 {
@@ -31,6 +34,10 @@ func (l Lang) T(key string, args ...any) string {
 	}
 	return s
 }
+
+// russianBlocks are the Russian dictionaries: the workspace's first one
+// (russian), then one per feature, each in its own file.
+var russianBlocks = []map[string]string{russian, russianWorkspace}
 
 // actions names the audit trail's actions in words, in English and
 // Russian; an action not listed is shown as recorded.

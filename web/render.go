@@ -216,21 +216,32 @@ func side(segs []drafts.Segment, keep string) []drafts.Segment {
 }
 
 // parsePages parses every page template with the layout and the shared
-// parts.
+// parts. A template file that defines no "content" is a partial (a part of
+// a page that one feature adds, such as the document page's positions):
+// every page gets it, as it gets parts.html.
 func parsePages() map[string]*template.Template {
 	names, err := templateFS.ReadDir("templates")
 	if err != nil {
 		panic(err)
 	}
-	base := template.Must(template.New("").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/parts.html"))
-	pages := map[string]*template.Template{}
+	var pageFiles, shared []string
 	for _, n := range names {
-		name := strings.TrimSuffix(n.Name(), ".html")
-		if name == "layout" || name == "parts" {
-			continue
+		file := path.Join("templates", n.Name())
+		src, err := templateFS.ReadFile(file)
+		if err != nil {
+			panic(err)
 		}
-		t := template.Must(template.Must(base.Clone()).ParseFS(templateFS, path.Join("templates", n.Name())))
-		pages[name] = t
+		if bytes.Contains(src, []byte(`{{define "content"}}`)) {
+			pageFiles = append(pageFiles, file)
+		} else {
+			shared = append(shared, file)
+		}
+	}
+	base := template.Must(template.New("").Funcs(funcs).ParseFS(templateFS, shared...))
+	pages := map[string]*template.Template{}
+	for _, file := range pageFiles {
+		name := strings.TrimSuffix(path.Base(file), ".html")
+		pages[name] = template.Must(template.Must(base.Clone()).ParseFS(templateFS, file))
 	}
 	return pages
 }
