@@ -11,7 +11,9 @@ import (
 // the provision cannot all apply, as a merge of all of them would find.
 func TestMarkCollisions(t *testing.T) {
 	v := testVersion(t, 1, "1. The member states shall cooperate in good faith.\n\n2. Two.\n", "a", "b")
-	replace := func(p, text string) drafts.Operation { return drafts.Operation{Op: "replace", Provision: p, Text: text} }
+	replace := func(p, text string) drafts.Operation {
+		return drafts.Operation{Op: "replace", Provision: p, Text: text}
+	}
 	del := func(p string) drafts.Operation { return drafts.Operation{Op: "delete", Provision: p} }
 	ins := drafts.Operation{Op: "insert", After: "a", Text: "1 bis. New."}
 	for _, tc := range []struct {
