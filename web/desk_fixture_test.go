@@ -43,6 +43,9 @@ type deskFixture struct {
 	Target    drafts.Provision
 }
 
+// deskFixtures counts the fixtures made, for their symbols.
+var deskFixtures int
+
 // newDeskFixture builds a desk fixture on e with n proposals.
 func newDeskFixture(tb testing.TB, e *env, n int) *deskFixture {
 	tb.Helper()
@@ -62,7 +65,8 @@ func newDeskFixture(tb testing.TB, e *env, n int) *deskFixture {
 		e.tokens[d.ID] = tok
 		who = append(who, e.as(d.ID))
 	}
-	d, v, err := e.svc.CreateDocument(chair, &drafts.Document{Symbol: fmt.Sprintf("CICA/SWG/2026/L.%d", n), Title: "Catalogue of confidence-building measures",
+	deskFixtures++
+	d, v, err := e.svc.CreateDocument(chair, &drafts.Document{Symbol: fmt.Sprintf("CICA/SWG/2026/L.%d/%d", n, deskFixtures), Title: "Catalogue of confidence-building measures",
 		Kind: "catalogue", Body: "SWG", Language: "en", Visibility: "members"}, bigText(300))
 	if err != nil {
 		tb.Fatal(err)

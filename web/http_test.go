@@ -146,8 +146,9 @@ func TestFailedFormKeepsInput(t *testing.T) {
 	e := newEnv(t)
 	c := newClient(t, e, "KZ")
 	doc := "/documents/" + e.Members.ID
-	st, body := c.post(doc+"/proposals", url.Values{"base": {"1"}, "mode": {"one"}, "op": {"replace"}, "provision": {"no-such-provision"},
-		"text": {"Text the delegate typed & kept"}, "justification": {"Because <reasons>"}, "action": {"submit"}})
+	para := e.firstParagraph(t)
+	st, body := c.post(doc+"/proposals", url.Values{"base": {"1"}, "open": {para}, "text." + para: {"Text the delegate typed & kept"},
+		"text.no-such-provision": {"Elsewhere"}, "justification": {"Because <reasons>"}, "action": {"submit"}})
 	if st != 422 && st != 404 {
 		t.Fatalf("status %d, want 422", st)
 	}
@@ -161,8 +162,8 @@ func TestFailedFormKeepsInput(t *testing.T) {
 		t.Errorf("the error does not name the provision:\n%s", excerpt(body))
 	}
 	// A justification over the limit: the API's words for it.
-	st, body = c.post(doc+"/proposals", url.Values{"base": {"1"}, "mode": {"one"}, "op": {"replace"}, "provision": {e.firstParagraph(t)},
-		"text": {"New words"}, "justification": {strings.Repeat("j", 20001)}, "action": {"preview"}})
+	st, body = c.post(doc+"/proposals", url.Values{"base": {"1"}, "open": {para}, "text." + para: {"New words"},
+		"justification": {strings.Repeat("j", 20001)}, "action": {"submit"}})
 	if st != 422 || !strings.Contains(body, "justification") {
 		t.Errorf("long justification: status %d", st)
 	}

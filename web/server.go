@@ -75,6 +75,7 @@ type Server struct {
 	echo     *echo.Echo
 	pages    map[string]*template.Template
 	failures *failures
+	names    delegationNames
 }
 
 // New returns a Server with defaults.
@@ -212,6 +213,9 @@ func (s *Server) signedIn(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		if user(c) != nil {
 			return next(c)
+		}
+		if c.Request().Method == http.MethodPost && c.Get(keyExpired) != nil {
+			return s.carryToSignIn(c)
 		}
 		q := url.Values{}
 		if c.Request().Method == http.MethodGet {

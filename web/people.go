@@ -1,0 +1,181 @@
+package web
+
+import (
+	"fmt"
+	"html/template"
+	"strings"
+	"sync"
+	"time"
+	_ "time/tzdata" // every reader's time zone, whatever the server has installed
+
+	"github.com/labstack/echo/v4"
+
+	"chancery/drafts"
+)
+
+// For everyone: delegations by name with their code, and times in the
+// reader's time zone with UTC beside.
+
+// zoneCookie holds the reader's time zone (an IANA name such as
+// Asia/Almaty), set by workspace.js from the browser's own setting or
+// chosen on a form.
+const zoneCookie = "chancery_tz"
+
+// readerZone returns the time zone of the request's reader: UTC unless
+// the zone cookie names a zone.
+func readerZone(c echo.Context) *time.Location {
+	if ck, err := c.Cookie(zoneCookie); err == nil {
+		if loc := zoneNamed(ck.Value); loc != nil {
+			return loc
+		}
+	}
+	return time.UTC
+}
+
+// zoneNamed returns the zone of an IANA name, nil for anything else.
+func zoneNamed(name string) *time.Location {
+	if name == "" || len(name) > 64 || strings.ContainsAny(name, ". ") && !strings.HasPrefix(name, "Etc/") {
+		return nil
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil || name == "Local" {
+		return nil
+	}
+	return loc
+}
+
+// zoneLabel names a zone as a reader knows it: its city ("Almaty").
+func zoneLabel(loc *time.Location) string {
+	name := loc.String()
+	if i := strings.LastIndex(name, "/"); i >= 0 {
+		name = name[i+1:]
+	}
+	return strings.ReplaceAll(name, "_", " ")
+}
+
+// Date shows a time in the reader's zone with UTC beside, in a <time>
+// element that carries the exact instant.
+func (p *Page) Date(t time.Time) template.HTML {
+	return formatTime(t, p.zone())
+}
+
+// DateP is Date of a time that may be absent.
+func (p *Page) DateP(t *time.Time) template.HTML {
+	if t == nil {
+		return ""
+	}
+	return formatTime(*t, p.zone())
+}
+
+func (p *Page) zone() *time.Location {
+	if p.Zone == nil {
+		return time.UTC
+	}
+	return p.Zone
+}
+
+// formatTime writes t in loc with UTC beside: "2026-11-30 14:00 Almaty
+// (09:00 UTC)", the date repeated where UTC's differs.
+func formatTime(t time.Time, loc *time.Location) template.HTML {
+	u := t.UTC()
+	iso := u.Format(time.RFC3339)
+	if loc == time.UTC || loc.String() == "UTC" {
+		return template.HTML(`<time datetime="` + iso + `">` + u.Format("2006-01-02 15:04") + ` UTC</time>`)
+	}
+	l := t.In(loc)
+	utc := u.Format("15:04")
+	if u.Format("2006-01-02") != l.Format("2006-01-02") {
+		utc = u.Format("2006-01-02 15:04")
+	}
+	return template.HTML(`<time datetime="` + iso + `">` + l.Format("2006-01-02 15:04") + " " + template.HTMLEscapeString(zoneLabel(loc)) +
+		` <span class="utc">(` + utc + ` UTC)</span></time>`)
+}
+
+// Del names a delegation with its code: "Kazakhstan (KZ)"; a code the
+// directory does not know is shown as it is.
+func (p *Page) Del(code string) string {
+	if name, ok := p.names[code]; ok && name != "" {
+		return name + " (" + code + ")"
+	}
+	return code
+}
+
+// Dels names delegations, joined by commas.
+func (p *Page) Dels(codes []string) string {
+	out := make([]string, len(codes))
+	for i, c := range codes {
+		out[i] = p.Del(c)
+	}
+	return strings.Join(out, ", ")
+}
+
+// delegationNames caches the directory's delegation names for a short
+// while: every page names delegations, and they rarely change. The cache
+// is a copy of what storage holds, never needed by another replica.
+type delegationNames struct {
+	mu    sync.Mutex
+	names map[string]string
+	at    time.Time
+}
+
+const namesTTL = 30 * time.Second
+
+// names returns the delegations' names by code ("" codes if the directory
+// cannot be read: a page is shown with codes rather than failed).
+func (s *Server) delegationNames(c echo.Context) map[string]string {
+	s.names.mu.Lock()
+	defer s.names.mu.Unlock()
+	if s.names.names != nil && time.Since(s.names.at) < namesTTL {
+		return s.names.names
+	}
+	if user(c) == nil {
+		return nil
+	}
+	all, err := listAll(func(opt drafts.ListOptions) (*drafts.Page[*drafts.Delegation], error) {
+		return s.Service.ListDelegations(ctx(c), opt)
+	})
+	if err != nil {
+		s.Log.Warn("reading delegation names", "err", err)
+		return s.names.names
+	}
+	m := make(map[string]string, len(all))
+	for _, d := range all {
+		m[d.ID] = d.Name
+	}
+	s.names.names, s.names.at = m, time.Now()
+	return m
+}
+
+// delName is a delegation's name alone ("Kazakhstan"), its code if the
+// directory does not know it.
+func (p *Page) delName(code string) string {
+	if name, ok := p.names[code]; ok && name != "" {
+		return name
+	}
+	return code
+}
+
+// ProposalName names a proposal as people say it aloud: "Proposal 7
+// (Kazakhstan)" (by its id until proposals are numbered).
+func (p *Page) ProposalName(pr *drafts.Proposal) string {
+	return p.L.T("Proposal %s (%s)", proposalRef(pr), p.delName(pr.Delegation))
+}
+
+// proposalRef is how a proposal is referred to in addresses and names.
+func proposalRef(pr *drafts.Proposal) string { return pr.ID }
+
+// TH translates key as T does, into HTML: string arguments are escaped,
+// template.HTML ones (such as a Date) kept.
+func (p *Page) TH(key string, args ...any) template.HTML {
+	format := template.HTMLEscapeString(p.L.T(key))
+	out := make([]any, len(args))
+	for i, a := range args {
+		switch v := a.(type) {
+		case template.HTML:
+			out[i] = string(v)
+		default:
+			out[i] = template.HTMLEscapeString(fmt.Sprint(v))
+		}
+	}
+	return template.HTML(fmt.Sprintf(format, out...))
+}
