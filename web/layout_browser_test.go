@@ -7,7 +7,10 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
+
+	"chancery/drafts"
 )
 
 // setWidth shows pages as on a screen w CSS pixels wide: 390 is a
@@ -98,4 +101,27 @@ func (b *tab) scripts(on bool) chromedp.Action[chromedp.Void] {
 		_, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: !on})
 		return err
 	})
+}
+
+// chromedpClickAll ticks the merge desk's boxes of proposals ids.
+func chromedpClickAll(ids []string) chromedp.Action[chromedp.Void] {
+	return chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`%q.split(' ').forEach(id => { const b = document.getElementById('pick-' + id); if (b) b.checked = true; })`, strings.Join(ids, " ")))
+}
+
+// as signs the browser in as who without going through the sign-in
+// page: a session made by the service, its cookie set.
+func (b *tab) as(who string) {
+	b.t.Helper()
+	id, _, _ := drafts.SplitToken(b.e.tokens[who])
+	_, plain, err := b.e.svc.CreateSession(b.e.as(who), id, 12*time.Hour)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	host := strings.TrimPrefix(b.e.URL, "http://")
+	host = host[:strings.LastIndex(host, ":")]
+	b.run(chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+		_, err := chromedp.Call(ctx, network.SetCookie, network.SetCookieParams{Name: "chancery_session", Value: plain, Domain: host, Path: "/",
+			HTTPOnly: ptr(true), SameSite: network.CookieSameSiteStrict})
+		return err
+	}))
 }

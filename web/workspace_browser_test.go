@@ -231,3 +231,45 @@ func deskWalk(t *testing.T, b *tab, f *deskFixture) {
 	}
 	_ = time.Second
 }
+
+// TestExpiredSessionKeepsText: a delegate writing a proposal when the
+// session ends sends it, signs in again on the page that says so, and is
+// back in the editor with the text typed, to send again.
+func TestExpiredSessionKeepsText(t *testing.T) {
+	e := newEnv(t)
+	b := newTab(t, e)
+	doc := e.Members.ID
+	para := e.firstParagraph(t)
+	b.signIn("KZ")
+	b.visit("/documents/" + doc + "/proposals/new?provision=" + para)
+	typed := "Words typed over a long lunch, kept through signing in again."
+	b.set("#text-"+para, typed)
+	b.set("#justification", "Kept, not lost.")
+	e.clock.Advance(13 * time.Hour)
+	if st := b.submit(`#editor button[value=submit]`); st != 401 {
+		t.Fatalf("sending after the session ended: status %d, want 401 (the sign-in page)", st)
+	}
+	b.mustContain(".notice", "what you typed is kept")
+	b.set("#token", e.tokens["KZ"])
+	if st := b.submit("main form button[type=submit]"); st != 200 {
+		t.Fatalf("signing in again: status %d", st)
+	}
+	if loc := b.location(); !strings.Contains(loc, "/proposals/new?form=") {
+		t.Fatalf("after signing in again: at %s, want the editor with the kept form", loc)
+	}
+	b.mustContain("#flash", "What you typed is back")
+	if got := b.value("#text-" + para); got != typed {
+		t.Errorf("the text typed is %q after signing in, want %q", got, typed)
+	}
+	if got := b.value("#justification"); got != "Kept, not lost." {
+		t.Errorf("the justification is %q after signing in", got)
+	}
+	if st := b.submit(`#editor button[value=submit]`); st != 200 {
+		t.Fatalf("sending again: status %d: %s", st, excerpt(b.text("main")))
+	}
+	b.mustContain("#flash", "submitted")
+	page, err := e.svc.ListProposals(e.as("chair"), doc, drafts.ProposalFilter{}, listAll)
+	if err != nil || len(page.Items) != 1 || page.Items[0].Operations[0].Text != typed {
+		t.Fatalf("proposals after signing in again: %+v, %v", page, err)
+	}
+}
