@@ -177,7 +177,11 @@ func deskSections(v *drafts.Version) ([]deskOption, map[string]string) {
 	for _, p := range v.Provisions {
 		if p.Kind == drafts.KindHeading && drafts.HeadingLevel(p.Number) == top {
 			cur = p.ID
-			opts = append(opts, deskOption{Value: p.ID, Label: excerpt(drafts.Markup(p.Number, p.Text), 50)})
+			label := drafts.Markup(p.Number, p.Text)
+			if strings.HasPrefix(p.Number, "#") {
+				label = p.Text // "# Cluster I" is the markup; the reader sees "Cluster I"
+			}
+			opts = append(opts, deskOption{Value: p.ID, Label: excerpt(label, 50)})
 		}
 		of[p.ID] = cur
 	}

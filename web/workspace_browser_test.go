@@ -89,6 +89,7 @@ func TestEditInPlace(t *testing.T) {
 			} else {
 				b.submit(`#editor button[value=preview]`)
 			}
+			b.shot("the editor, three changes previewed")
 			b.mustContain("#preview ins", word)
 			b.mustContain("#preview", "6 bis")
 			b.mustContain("#preview .chg.deleted", "Catalogue of Confidence Building Measures")
@@ -209,6 +210,7 @@ func deskWalk(t *testing.T, b *tab, f *deskFixture) {
 		t.Error("the preview still marks the resolved collision")
 	}
 	b.mustContain(fmt.Sprintf(`#preview [data-provision=%q]`, f.Target.ID), "amended9")
+	b.shot("the desk, a section picked, a collision resolved, previewed")
 	b.set("#message", "Cluster merged")
 	if st := b.submit(`#desk button[value=merge]`); st != 200 {
 		t.Fatalf("Merge…: status %d: %s", st, excerpt(b.text("main")))
