@@ -117,3 +117,15 @@ func (s *Server) restoreForm(c echo.Context, p *Page) {
 		}
 	}
 }
+
+// keepForm saves a form of the page path as the user's saved form id (a
+// new one if id is "" or gone: expired, or another browser's).
+func (s *Server) keepForm(c echo.Context, id, path string, fields url.Values) (*drafts.SavedForm, error) {
+	f := &drafts.SavedForm{ID: id, Path: path, Fields: fields}
+	saved, err := s.Service.SaveForm(ctx(c), f, "")
+	if drafts.IsCode(err, drafts.ENOTFOUND) && id != "" {
+		f.ID = ""
+		saved, err = s.Service.SaveForm(ctx(c), f, "")
+	}
+	return saved, err
+}

@@ -26,8 +26,7 @@ type mergeConfirmData struct {
 }
 
 func (s *Server) mergeConfirm(c echo.Context) error {
-	p, d, err := s.formsPage(c, "Merge desk", func(l docLinks) bool { return l.Merge },
-		"only the chair of the document's body may merge proposals")
+	p, d, err := s.deskPage(c)
 	if err != nil {
 		return err
 	}

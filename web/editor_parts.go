@@ -27,8 +27,7 @@ func (s *Server) editorBase(c echo.Context, d *drafts.Document) (*drafts.Version
 
 // editorBox answers the box of one provision, opened on its text.
 func (s *Server) editorBox(c echo.Context) error {
-	p, d, err := s.formsPage(c, "Propose an amendment", func(l docLinks) bool { return l.Propose },
-		"only delegates of member delegations may propose amendments")
+	p, d, err := s.proposePage(c)
 	if err != nil {
 		return err
 	}

@@ -20,6 +20,12 @@ import (
 // text happen in the page. Merging asks first on a page of its own
 // (GET .../merges/confirm).
 
+// deskPage starts a page of the desk: refused but to the chair of the
+// document's body.
+func (s *Server) deskPage(c echo.Context) (*Page, *drafts.Document, error) {
+	return s.formsPage(c, "Merge desk", func(l docLinks) bool { return l.Merge }, "only the chair of the document's body may merge proposals")
+}
+
 // deskPath is the desk's address.
 func deskPath(d *drafts.Document) string { return "/documents/" + d.ID + "/merges/new" }
 
@@ -60,8 +66,7 @@ func deskInputOf(c echo.Context, p *Page) *deskInput {
 }
 
 func (s *Server) mergeDesk(c echo.Context) error {
-	p, d, err := s.formsPage(c, "Merge desk", func(l docLinks) bool { return l.Merge },
-		"only the chair of the document's body may merge proposals")
+	p, d, err := s.deskPage(c)
 	if err != nil {
 		return err
 	}
@@ -111,16 +116,13 @@ func (s *Server) mergeOf(c echo.Context, d *drafts.Document, dd *deskData, in *d
 // merge takes a step of the desk: filter, select, start a compromise,
 // preview, go to the confirmation, or (from it) merge.
 func (s *Server) merge(c echo.Context) error {
-	p, d, err := s.docPage(c, "Merge desk")
+	p, d, err := s.deskPage(c)
 	if err != nil {
 		return err
 	}
 	form, err := c.FormParams()
 	if err != nil {
 		return drafts.Errorf(drafts.EMALFORMED, "could not read the form")
-	}
-	if err := refuse(d, p.Links.Merge, "only the chair of the document's body may merge proposals"); err != nil {
-		return err
 	}
 	in := readDesk(form)
 	action := form.Get("action")
@@ -199,13 +201,7 @@ func (s *Server) startFrom(c echo.Context, p *Page, d *drafts.Document, in *desk
 
 // saveDesk keeps the desk's input as the chair's saved form formID.
 func (s *Server) saveDesk(c echo.Context, d *drafts.Document, in *deskInput, formID string) (*drafts.SavedForm, error) {
-	f := &drafts.SavedForm{ID: formID, Path: deskPath(d), Fields: in.fields()}
-	saved, err := s.Service.SaveForm(ctx(c), f, "")
-	if drafts.IsCode(err, drafts.ENOTFOUND) && formID != "" {
-		f.ID = ""
-		saved, err = s.Service.SaveForm(ctx(c), f, "")
-	}
-	return saved, err
+	return s.keepForm(c, formID, deskPath(d), in.fields())
 }
 
 // mergeConfirmed merges, from the confirmation page.
@@ -220,9 +216,9 @@ func (s *Server) mergeConfirmed(c echo.Context, p *Page, d *drafts.Document, in 
 		return s.confirmMergePage(c, p, d, in, formID, httpStatus(err))
 	}
 	if formID != "" {
-		f := &drafts.SavedForm{ID: formID, Path: deskPath(d), Fields: in.fields()}
-		f.Fields["merged"] = []string{strconv.Itoa(res.Version.Number)}
-		if _, err := s.Service.SaveForm(ctx(c), f, ""); err != nil {
+		fields := in.fields()
+		fields.Set("merged", strconv.Itoa(res.Version.Number))
+		if _, err := s.keepForm(c, formID, deskPath(d), fields); err != nil {
 			s.Log.Warn("marking a desk merged", "err", err)
 		}
 	}
@@ -234,8 +230,7 @@ func (s *Server) mergeConfirmed(c echo.Context, p *Page, d *drafts.Document, in 
 // mergePreviewPart answers the preview of the desk's form as it stands,
 // for workspace.js (POST .../merges/preview); it keeps nothing.
 func (s *Server) mergePreviewPart(c echo.Context) error {
-	p, d, err := s.formsPage(c, "Merge desk", func(l docLinks) bool { return l.Merge },
-		"only the chair of the document's body may merge proposals")
+	p, d, err := s.deskPage(c)
 	if err != nil {
 		return err
 	}

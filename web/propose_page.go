@@ -178,9 +178,14 @@ func otherNames(p *Page, d *drafts.Document, prs []*drafts.Proposal) []otherProp
 	return out
 }
 
+// proposePage starts a page of the editor: refused but to delegates of
+// member delegations.
+func (s *Server) proposePage(c echo.Context) (*Page, *drafts.Document, error) {
+	return s.formsPage(c, "Propose an amendment", func(l docLinks) bool { return l.Propose }, "only delegates of member delegations may propose amendments")
+}
+
 func (s *Server) proposeForm(c echo.Context) error {
-	p, d, err := s.formsPage(c, "Propose an amendment", func(l docLinks) bool { return l.Propose },
-		"only delegates of member delegations may propose amendments")
+	p, d, err := s.proposePage(c)
 	if err != nil {
 		return err
 	}
@@ -365,11 +370,5 @@ func (s *Server) saveEditor(c echo.Context, d *drafts.Document, edit *drafts.Pro
 	}
 	fields := st.fields()
 	fields.Set("base", strconv.Itoa(base.Number))
-	f := &drafts.SavedForm{ID: formID, Path: path, Fields: fields}
-	saved, err := s.Service.SaveForm(ctx(c), f, "")
-	if drafts.IsCode(err, drafts.ENOTFOUND) && formID != "" {
-		f.ID = ""
-		saved, err = s.Service.SaveForm(ctx(c), f, "")
-	}
-	return saved, err
+	return s.keepForm(c, formID, path, fields)
 }
