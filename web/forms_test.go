@@ -203,3 +203,23 @@ func TestDeskWithoutScript(t *testing.T) {
 		t.Errorf("the confirmation page after the merge does not say it is done")
 	}
 }
+
+// TestCSRFMasked: a page never carries the session's CSRF token as it
+// is (compressed pages would give it away, BREACH): every response masks
+// it afresh, and a masked token of another page still serves.
+func TestCSRFMasked(t *testing.T) {
+	e := newEnv(t)
+	kz := newClient(t, e, "KZ")
+	_, a := kz.get("/documents")
+	_, b := kz.get("/documents")
+	ta, tb := csrfField.FindStringSubmatch(a)[1], csrfField.FindStringSubmatch(b)[1]
+	if ta == tb {
+		t.Fatal("two pages carry the same CSRF value")
+	}
+	doc := "/documents/" + e.Members.ID
+	para := e.firstParagraph(t)
+	st, _ := kz.post(doc+"/proposals", url.Values{"csrf": {ta}, "base": {"1"}, "open": {para}, "text." + para: {"Masked."}, "justification": {"j"}, "action": {"submit"}})
+	if st != 200 || !strings.Contains(kz.last, "/proposals/") {
+		t.Errorf("a form with an older page's masked token: %d at %s", st, kz.last)
+	}
+}

@@ -127,9 +127,9 @@ func (s *Server) data(c echo.Context, title string) *Page {
 	p := &Page{Title: title, L: lang(c), User: user(c), Path: c.Request().URL.RequestURI(), Form: map[string]string{}, Now: s.Service.Now(),
 		Zone: readerZone(c)}
 	if ses := session(c); ses != nil {
-		p.CSRF, p.Session = ses.CSRF, ses
+		p.CSRF, p.Session = maskToken(ses.CSRF), ses
 	} else {
-		p.CSRF = s.preCSRF(c)
+		p.CSRF = maskToken(s.preCSRF(c))
 	}
 	if c.Request().Method == http.MethodGet {
 		p.Flash = s.takeFlash(c, p.L)

@@ -241,7 +241,7 @@ func (s *Server) checkCSRF(next echo.HandlerFunc) echo.HandlerFunc {
 		} else if ck, err := c.Cookie(preCSRFCookie); err == nil {
 			want = ck.Value
 		}
-		got := c.FormValue("csrf")
+		got := unmaskToken(c.FormValue("csrf"))
 		if want == "" || got == "" || subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {
 			return errCSRF
 		}
