@@ -97,7 +97,7 @@ func deskRowOf(p *Page, d *drafts.Document, cp drafts.CompiledProposal, props ma
 	r := deskRow{Op: cp.Op, Names: p.Dels(cp.Delegations), Cosponsors: p.Dels(cp.Cosponsors)}
 	switch cp.Op {
 	case drafts.OpReplace:
-		r.Line = oneLine(cp.Segments, 4)
+		r.Line = segsHTML(oneLine(cp.Segments, 4))
 	case drafts.OpInsert:
 		r.Text = cp.Text
 	case drafts.OpMove:

@@ -15,3 +15,10 @@ var Russian = func() map[string]string {
 
 // Actions names the audit trail's actions, for tests.
 var Actions = actions
+
+// OneLine and SegsHTML are the merge desk's one-line tracked change, for
+// tests.
+var (
+	OneLine  = oneLine
+	SegsHTML = segsHTML
+)
