@@ -84,8 +84,8 @@ type deskRow struct {
 	Names      string // the delegations, by name and code
 	Cosponsors string
 	Line       template.HTML // the change on one line, as tracked changes
-	Text       string           // an inserted text
-	Where      string           // where a moved provision goes
+	Text       string        // an inserted text
+	Where      string        // where a moved provision goes
 }
 
 // deskPick is one proposal's checkbox.
