@@ -61,9 +61,18 @@ type otherProposal struct {
 
 type moveOption struct{ ID, Label string }
 
-// editorPage renders the editor for st on base (of the proposal edit, if
-// any).
-func (s *Server) editorPage(c echo.Context, p *Page, d *drafts.Document, base *drafts.Version, edit *drafts.Proposal, st *editorState, status int) error {
+// editorInput is what the editor shows: the state st of the changes to
+// base (of the proposal edit, if any), and a preview made already.
+type editorInput struct {
+	base    *drafts.Version
+	edit    *drafts.Proposal
+	st      *editorState
+	preview *diffView
+}
+
+// editorPage renders the editor.
+func (s *Server) editorPage(c echo.Context, p *Page, d *drafts.Document, in editorInput, status int) error {
+	base, edit, st := in.base, in.edit, in.st
 	pd := &proposeData{Head: base, Edit: edit, Action: fmt.Sprintf("/documents/%s/proposals", d.ID)}
 	if edit != nil {
 		pd.Action += "/" + edit.ID
@@ -88,8 +97,8 @@ func (s *Server) editorPage(c echo.Context, p *Page, d *drafts.Document, base *d
 		pd.Rows = append(pd.Rows, r)
 	}
 	pd.Start = st.Ins[startMarker]
-	if v, ok := c.Get("preview").(*diffView); ok {
-		pd.Preview = v
+	if in.preview != nil {
+		pd.Preview = in.preview
 	}
 	pd.Changes = len(st.operations(base))
 	p.Form["justification"] = st.Justification
@@ -105,13 +114,6 @@ func (s *Server) editorPage(c echo.Context, p *Page, d *drafts.Document, base *d
 	}
 	p.Data = pd
 	return s.render(c, status, "propose", p)
-}
-
-// editorPageWith is editorPage showing a preview made already.
-func (s *Server) editorPageWith(c echo.Context, p *Page, d *drafts.Document, base *drafts.Version, edit *drafts.Proposal, st *editorState, preview *diffView) error {
-	p.Form["wholepreview"] = "1"
-	c.Set("preview", preview)
-	return s.editorPage(c, p, d, base, edit, st, http.StatusOK)
 }
 
 // previewOf is the tracked diff the state would make.
@@ -206,7 +208,7 @@ func (s *Server) proposeForm(c echo.Context) error {
 			st.Open[id] = true
 		}
 	}
-	return s.editorPage(c, p, d, head, nil, st, http.StatusOK)
+	return s.editorPage(c, p, d, editorInput{base: head, st: st}, http.StatusOK)
 }
 
 // editForm opens the editor on an existing proposal's changes.
@@ -227,7 +229,7 @@ func (s *Server) editForm(c echo.Context) error {
 	if p.Saved != nil {
 		st = readEditor(p.Saved.Fields)
 	}
-	return s.editorPage(c, p, d, base, pr, st, http.StatusOK)
+	return s.editorPage(c, p, d, editorInput{base: base, edit: pr, st: st}, http.StatusOK)
 }
 
 func (s *Server) propose(c echo.Context) error {
@@ -285,7 +287,7 @@ func (s *Server) proposeOrEdit(c echo.Context, id string) error {
 		if saved, serr := s.saveEditor(c, d, edit, st, base, form.Get("form")); serr == nil {
 			p.Saved = saved
 		}
-		return s.editorPage(c, p, d, base, edit, st, httpStatus(err))
+		return s.editorPage(c, p, d, editorInput{base: base, edit: edit, st: st}, httpStatus(err))
 	}
 	if fid := form.Get("form"); fid != "" {
 		if err := s.Service.DeleteForm(ctx(c), fid); err != nil {
@@ -315,10 +317,10 @@ func (s *Server) wholeText(c echo.Context, p *Page, d *drafts.Document, base *dr
 		diff, err := s.Service.PreviewProposal(ctx(c), d.ID, in)
 		if err != nil {
 			p.Error = err
-			return s.editorPage(c, p, d, base, edit, st, httpStatus(err))
+			return s.editorPage(c, p, d, editorInput{base: base, edit: edit, st: st}, httpStatus(err))
 		}
 		p.Form["wholeopen"] = "1"
-		return s.editorPageWith(c, p, d, base, edit, st, &diffView{Diff: diff, Numbers: numbers(base)})
+		return s.editorPage(c, p, d, editorInput{base: base, edit: edit, st: st, preview: &diffView{Diff: diff, Numbers: numbers(base)}}, http.StatusOK)
 	}
 	var pr *drafts.Proposal
 	var err error
@@ -330,7 +332,7 @@ func (s *Server) wholeText(c echo.Context, p *Page, d *drafts.Document, base *dr
 	if err != nil {
 		p.Error = err
 		p.Form["wholeopen"] = "1"
-		return s.editorPage(c, p, d, base, edit, st, httpStatus(err))
+		return s.editorPage(c, p, d, editorInput{base: base, edit: edit, st: st}, httpStatus(err))
 	}
 	return s.submitted(c, p, d, pr, edit != nil)
 }
