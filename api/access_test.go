@@ -121,6 +121,8 @@ func TestAccessMatrix(t *testing.T) {
 		"POST /v1/documents/:doc/merges":                           map[string]any{"base": 1, "proposals": []string{"PROP"}},
 		"POST /v1/documents/:doc/adoption":                         map[string]any{"version": 1, "procedure": "consensus"},
 		"POST /v1/documents/:doc/adoption/objection":               map[string]string{"reason": "No."},
+		"PUT /v1/documents/:doc/focus":                             map[string]string{"provision": "PROV"},
+		"POST /v1/webhooks":                                        map[string]string{"url": "https://portal.example.org/chancery"},
 	}
 	routes := e.srv.RouteActions()
 	if len(routes) < 30 {

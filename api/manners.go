@@ -10,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"chancery/drafts"
+	"chancery/internal/sse"
 )
 
 // produces lists, per route path, the media types a route can answer with,
@@ -22,6 +23,7 @@ var produces = map[string][]string{
 	"/v1/documents/:doc/proposals/:p/diff": {echo.MIMEApplicationJSON, echo.MIMETextHTML, echo.MIMETextPlain},
 	"/v1/documents/:doc/compilation":       {echo.MIMEApplicationJSON, echo.MIMETextHTML, "application/pdf", drafts.WordMediaType},
 	"/v1/documents/:doc/versions/:n/pdf":   {"application/pdf"},
+	"/v1/documents/:doc/events/stream":     {sse.ContentType},
 }
 
 // offersOf returns the media types the route at path answers with.

@@ -56,5 +56,14 @@ func (s *Server) apiRoutes() []route {
 		{method: post, path: doc + "/adoption/close", action: drafts.ActAdoptionClose, handler: s.closeAdoption},
 		{method: get, path: doc + "/events", action: drafts.ActDocumentRead, handler: s.listEvents},
 		{method: get, path: doc + "/events/verify", action: drafts.ActEventsVerify, handler: s.verifyEvents},
+
+		// Live (issue 24).
+		{method: get, path: doc + "/events/stream", action: drafts.ActDocumentRead, handler: s.eventStream},
+		{method: get, path: doc + "/focus", action: drafts.ActDocumentRead, handler: s.getFocus},
+		{method: put, path: doc + "/focus", action: drafts.ActFocusSet, handler: s.setFocus},
+		{method: post, path: "/v1/webhooks", action: drafts.ActWebhookManage, handler: s.createWebhook},
+		{method: get, path: "/v1/webhooks", action: drafts.ActWebhookManage, handler: s.listWebhooks},
+		{method: del, path: "/v1/webhooks/:id", action: drafts.ActWebhookManage, handler: s.deleteWebhook},
+		{method: get, path: "/v1/webhooks/:id/deliveries", action: drafts.ActWebhookManage, handler: s.listDeliveries},
 	}
 }

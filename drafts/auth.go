@@ -52,6 +52,10 @@ const (
 	ActAdoptionClose   = "adoption:close"
 
 	ActEventsVerify = "events:verify"
+
+	// Live (issue 24): the provision under discussion; webhooks.
+	ActFocusSet      = "focus:set"
+	ActWebhookManage = "webhook:manage"
 )
 
 // Subject is who acts, as the policy sees them.

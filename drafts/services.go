@@ -39,6 +39,8 @@ type Service interface {
 	MaintenanceService
 	SettingsService
 	FormService
+	LiveService
+	WebhookService
 }
 
 // DocumentService manages documents, their versions and provision statuses.

@@ -262,6 +262,10 @@ func denial(action string) string {
 		return "only the chair of this document's body may close its adoption"
 	case drafts.ActEventsVerify:
 		return "you may not verify the audit trail of this document"
+	case drafts.ActFocusSet:
+		return "only the chair of this document's body may set the provision under discussion"
+	case drafts.ActWebhookManage:
+		return "only the secretariat may manage webhooks"
 	}
 	return "you may not do this"
 }

@@ -22,6 +22,7 @@ var allActions = []string{
 	drafts.ActProposalComment, drafts.ActProposalReject, drafts.ActMerge,
 	drafts.ActAdoptionOpen, drafts.ActAdoptionConsent, drafts.ActAdoptionObject, drafts.ActAdoptionClose,
 	drafts.ActEventsVerify,
+	drafts.ActFocusSet, drafts.ActWebhookManage,
 }
 
 // expected is the role policy of DESIGN.md and API.md written in Go,
@@ -74,6 +75,10 @@ func expected(s drafts.Subject, action string, r drafts.Resource) bool {
 		return memberDelegate || chairHere
 	case drafts.ActAdoptionConsent, drafts.ActAdoptionObject:
 		return memberDelegate
+	case drafts.ActFocusSet:
+		return chairHere
+	case drafts.ActWebhookManage:
+		return secretariat
 	}
 	return false
 }

@@ -78,7 +78,7 @@ func matrixCalls(user, token string) []matrixCall {
 		in.Operations = []drafts.Operation{{Op: "replace", Provision: d.provision, Text: fmt.Sprintf("Other words %d.", seq.Add(1))}}
 		return in
 	}
-	return []matrixCall{
+	return append([]matrixCall{
 		{action: drafts.ActMeRead, name: "Me", call: func(ctx context.Context, svc *service.Service, d matrixDoc) error { _, err := svc.Me(ctx); return err }},
 		{action: drafts.ActDelegationCreate, name: "CreateDelegation", call: func(ctx context.Context, svc *service.Service, d matrixDoc) error {
 			return svc.CreateDelegation(ctx, &drafts.Delegation{ID: fmt.Sprintf("X%d", seq.Add(1)), Name: "X", Status: drafts.StatusMember})
@@ -245,6 +245,61 @@ func matrixCalls(user, token string) []matrixCall {
 			_, err := svc.VerifyEvents(ctx, d.id)
 			return err
 		}},
+	}, liveCalls()...)
+}
+
+// liveCalls are the matrix's calls of the live services (issue 24).
+func liveCalls() []matrixCall {
+	hook := func(svc *service.Service) (string, error) {
+		w, _, err := svc.CreateWebhook(drafts.NewSystemContext(context.Background()), drafts.WebhookInput{URL: "https://portal.example.org/chancery"})
+		if err != nil {
+			return "", err
+		}
+		return w.ID, nil
+	}
+	return []matrixCall{
+		{action: drafts.ActDocumentRead, name: "GetFocus", call: func(ctx context.Context, svc *service.Service, d matrixDoc) error {
+			_, err := svc.GetFocus(ctx, d.id)
+			return err
+		}},
+		{action: drafts.ActDocumentRead, name: "LastEvent", call: func(ctx context.Context, svc *service.Service, d matrixDoc) error {
+			_, err := svc.LastEvent(ctx, d.id)
+			return err
+		}},
+		{action: drafts.ActDocumentRead, name: "Subscribe", call: func(ctx context.Context, svc *service.Service, d matrixDoc) error {
+			sub, err := svc.Subscribe(ctx, d.id, drafts.LiveFromNow)
+			if err == nil {
+				sub.Close()
+			}
+			return err
+		}},
+		{action: drafts.ActFocusSet, name: "SetFocus", call: func(ctx context.Context, svc *service.Service, d matrixDoc) error {
+			_, err := svc.SetFocus(ctx, d.id, d.provision)
+			return err
+		}},
+		{action: drafts.ActWebhookManage, name: "CreateWebhook", call: func(ctx context.Context, svc *service.Service, d matrixDoc) error {
+			_, _, err := svc.CreateWebhook(ctx, drafts.WebhookInput{URL: "https://portal.example.org/chancery", Documents: []string{d.id}})
+			return err
+		}},
+		{action: drafts.ActWebhookManage, name: "ListWebhooks", call: func(ctx context.Context, svc *service.Service, d matrixDoc) error {
+			_, err := svc.ListWebhooks(ctx, drafts.ListOptions{})
+			return err
+		}},
+		{action: drafts.ActWebhookManage, name: "ListDeliveries", call: func(ctx context.Context, svc *service.Service, d matrixDoc) error {
+			id, err := hook(svc)
+			if err != nil {
+				return err
+			}
+			_, err = svc.ListDeliveries(ctx, id, drafts.ListOptions{})
+			return err
+		}},
+		{action: drafts.ActWebhookManage, name: "DeleteWebhook", call: func(ctx context.Context, svc *service.Service, d matrixDoc) error {
+			id, err := hook(svc)
+			if err != nil {
+				return err
+			}
+			return svc.DeleteWebhook(ctx, id)
+		}},
 	}
 }
 
@@ -295,7 +350,7 @@ func TestServiceAccessMatrix(t *testing.T) {
 		drafts.ActTokenCreate, drafts.ActTokenRevoke, drafts.ActDocumentCreate, drafts.ActDocumentList, drafts.ActDocumentRead, drafts.ActVersionCreate,
 		drafts.ActStatusSet, drafts.ActProposalCreate, drafts.ActProposalWithdraw, drafts.ActProposalCosponsor, drafts.ActProposalComment,
 		drafts.ActProposalReject, drafts.ActMerge, drafts.ActAdoptionOpen, drafts.ActAdoptionConsent, drafts.ActAdoptionObject,
-		drafts.ActAdoptionClose, drafts.ActEventsVerify} {
+		drafts.ActAdoptionClose, drafts.ActEventsVerify, drafts.ActFocusSet, drafts.ActWebhookManage} {
 		if !actions[want] {
 			t.Errorf("no call of the matrix performs %s", want)
 		}

@@ -36,6 +36,15 @@ import (
 //	forms/<user>/<id>.json                     a form a user is writing in the workspace (drafts.SavedForm)
 //	form-claims/<user>/<key>.json              the idempotency key of a form a user sent (drafts.FormClaim)
 //	cache/pdf/<doc>/<kind>-<hash>.pdf          a print, made once (printKey)
+//	texts/<doc>/focus.json                     the provision under discussion (drafts.Focus)
+//	webhooks/<id>.json                         a webhook endpoint, with its secret (storedWebhook)
+//	webhook-cursors/<doc>.json                 how far the document's events have their deliveries (hookCursor)
+//	webhook-deliveries/<hook>/<at>_<doc>_<seq>.json
+//	                                           a delivery and its log (drafts.Delivery; at: the event's time)
+//	webhook-attempts/<hook>/<doc>_<seq>_<n>.json
+//	                                           the claim of attempt n of a delivery, create-only (attemptClaim)
+//	webhook-due/<due>_<hook>_<at>_<doc>_<seq>_<n>.json
+//	                                           attempt n of a delivery, due then (an empty marker)
 //
 // Keys never overlap (no key is the folder of another): MinIO and file
 // systems do not allow it.
@@ -126,6 +135,51 @@ const dueTimeFormat = "20060102T150405.000Z"
 // hash to digest.
 func printKey(doc, kind, digest string) string {
 	return "cache/pdf/" + doc + "/" + kind + "-" + digest + ".pdf"
+}
+
+func focusKey(doc string) string { return textKey(doc, "focus.json") }
+
+// Webhooks (webhook.go).
+const (
+	webhooksPrefix   = "webhooks/"
+	hookCursorPrefix = "webhook-cursors/"
+	deliveriesPrefix = "webhook-deliveries/"
+	attemptsPrefix   = "webhook-attempts/"
+	hookDuePrefix    = "webhook-due/"
+)
+
+func webhookKey(id string) string     { return webhooksPrefix + id + jsonSuffix }
+func hookCursorKey(doc string) string { return hookCursorPrefix + doc + jsonSuffix }
+
+// deliveriesOf is the folder of an endpoint's deliveries, in the order of
+// their events' times.
+func deliveriesOf(hook string) string { return deliveriesPrefix + hook + "/" }
+
+// deliveryRef names a delivery: an endpoint and an event.
+type deliveryRef struct {
+	Hook string
+	At   time.Time // the event's time
+	Doc  string
+	Seq  int64
+}
+
+// name is the part of a delivery's keys after its endpoint.
+func (r deliveryRef) name() string {
+	return r.At.UTC().Format(dueTimeFormat) + "_" + r.Doc + "_" + strings.TrimSuffix(eventName(r.Seq), jsonSuffix)
+}
+
+func deliveryKey(r deliveryRef) string { return deliveriesOf(r.Hook) + r.name() + jsonSuffix }
+
+// attemptKey is where attempt n of a delivery is claimed.
+func attemptKey(r deliveryRef, n int) string {
+	return fmt.Sprintf("%s%s/%s_%d_%d%s", attemptsPrefix, r.Hook, r.Doc, r.Seq, n, jsonSuffix)
+}
+
+// hookDueKey is the marker of attempt n of a delivery, due at due: a pass
+// lists the prefix from its start and stops at the first marker still
+// ahead.
+func hookDueKey(due time.Time, r deliveryRef, n int) string {
+	return fmt.Sprintf("%s%s_%s_%s_%d%s", hookDuePrefix, due.UTC().Format(dueTimeFormat), r.Hook, r.name(), n, jsonSuffix)
 }
 
 // Keys of the in-process cache (see cache.go) for what is computed, not
@@ -250,6 +304,40 @@ func dueOfKey(key string) (deadline time.Time, doc, round string, err error) {
 		return time.Time{}, "", "", errKey(key, "the marker of a silence procedure")
 	}
 	return t, parts[1], parts[2], nil
+}
+
+// webhookOfKey returns the id of the endpoint stored at key.
+func webhookOfKey(key string) (string, error) {
+	id, ok := nameUnder(key, webhooksPrefix)
+	if !ok || !drafts.ValidID(id) {
+		return "", errKey(key, "a webhook endpoint")
+	}
+	return id, nil
+}
+
+// hookDueOfKey returns when a marker of an attempt is due, the delivery
+// and the attempt's number.
+func hookDueOfKey(key string) (time.Time, deliveryRef, int, error) {
+	name, ok := nameUnder(key, hookDuePrefix)
+	parts := strings.Split(name, "_")
+	fail := func() (time.Time, deliveryRef, int, error) {
+		return time.Time{}, deliveryRef{}, 0, errKey(key, "the marker of a delivery attempt")
+	}
+	if !ok || len(parts) != 6 || !drafts.ValidID(parts[1]) || !drafts.ValidID(parts[3]) {
+		return fail()
+	}
+	due, err1 := time.Parse(dueTimeFormat, parts[0])
+	at, err2 := time.Parse(dueTimeFormat, parts[2])
+	seq, err3 := strconv.ParseInt(parts[4], 10, 64)
+	n, err4 := strconv.Atoi(parts[5])
+	if err1 != nil || err2 != nil || err3 != nil || err4 != nil || seq < 1 || n < 1 {
+		return fail()
+	}
+	r := deliveryRef{Hook: parts[1], At: at, Doc: parts[3], Seq: seq}
+	if hookDueKey(due, r, n) != key {
+		return fail()
+	}
+	return due, r, n, nil
 }
 
 // documentOfAnyKey returns the document whose folder or object key is in,

@@ -93,6 +93,13 @@ type Service struct {
 	uncertain uncertainDocs
 	// sweptAll is set once SettleDue has looked through every document.
 	sweptAll atomic.Bool
+
+	// Live paces and bounds the event streams (live.go); Webhooks
+	// configures the deliveries (webhook.go).
+	Live     LiveOptions
+	Webhooks WebhookOptions
+	live     liveHub
+	hooks    hookState
 }
 
 var _ drafts.Service = (*Service)(nil)

@@ -63,6 +63,9 @@ func (s *Server) document(c echo.Context) error {
 	if err := s.Service.RecordVisit(ctx(c), d.ID, d.Head, last); err != nil {
 		s.Log.Warn("recording a visit", "err", err)
 	}
+	if p.Live, err = s.live(c, d, head, last); err != nil {
+		return err
+	}
 	p.Title = d.Symbol
 	p.Data = dd
 	return s.render(c, http.StatusOK, "document", p)

@@ -35,10 +35,6 @@ func (l Lang) T(key string, args ...any) string {
 	return s
 }
 
-// russianBlocks are the Russian dictionaries: the workspace's first one
-// (russian), then one per feature, each in its own file.
-var russianBlocks = []map[string]string{russian, russianWorkspace}
-
 // actions names the audit trail's actions in words, in English and
 // Russian; an action not listed is shown as recorded.
 var actions = map[string][2]string{
@@ -66,9 +62,17 @@ var actions = map[string][2]string{
 	"refused.adopted":                 {"Refused: the text is adopted", "Отказано: текст принят"},
 }
 
+// russianBlocks are the Russian translations: the workspace's, then each
+// feature's own block, in a file of its own.
+var russianBlocks = []map[string]string{russian, russianLive, russianWorkspace}
+
 // Action names an audit action in words.
 func (l Lang) Action(a string) string {
-	if t, ok := actions[a]; ok {
+	t, ok := actions[a]
+	if !ok {
+		t, ok = liveActions[a]
+	}
+	if ok {
 		if l == "ru" {
 			return t[1]
 		}

@@ -26,7 +26,7 @@ const claimWait = 5 * time.Second
 // once wraps a form's handler with its idempotency key.
 func (s *Server) once(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		if c.Request().Method != http.MethodPost || user(c) == nil {
+		if c.Request().Method != http.MethodPost || user(c) == nil || fromScript(c) {
 			return next(c)
 		}
 		key := c.FormValue("formkey")
@@ -87,4 +87,13 @@ func (s *Server) finishClaim(c echo.Context, location string, notice []string) {
 	if err := s.Service.FinishForm(ctx(c), key, location, notice); err != nil {
 		s.Log.Warn("recording a form's result", "err", err)
 	}
+}
+
+// fromScript reports whether a script of the page sent the request
+// (fetch: Sec-Fetch-Mode other than navigate), not the browser sending a
+// form: a script may send the same form again on purpose (live.js sets
+// the focus back to a provision with its form), and answers itself.
+func fromScript(c echo.Context) bool {
+	m := c.Request().Header.Get("Sec-Fetch-Mode")
+	return m != "" && m != "navigate"
 }

@@ -120,9 +120,10 @@ type delegationNames struct {
 
 const namesTTL = 30 * time.Second
 
-// names returns the delegations' names by code ("" codes if the directory
-// cannot be read: a page is shown with codes rather than failed).
-func (s *Server) delegationNames(c echo.Context) map[string]string {
+// pageNames returns the delegations' names by code for a page, from a
+// cache kept a short while (a page is shown with codes rather than failed
+// if the directory cannot be read).
+func (s *Server) pageNames(c echo.Context) map[string]string {
 	s.names.mu.Lock()
 	defer s.names.mu.Unlock()
 	if s.names.names != nil && time.Since(s.names.at) < namesTTL {
@@ -131,16 +132,10 @@ func (s *Server) delegationNames(c echo.Context) map[string]string {
 	if user(c) == nil {
 		return nil
 	}
-	all, err := listAll(func(opt drafts.ListOptions) (*drafts.Page[*drafts.Delegation], error) {
-		return s.Service.ListDelegations(ctx(c), opt)
-	})
+	m, err := s.delegationNames(c)
 	if err != nil {
 		s.Log.Warn("reading delegation names", "err", err)
 		return s.names.names
-	}
-	m := make(map[string]string, len(all))
-	for _, d := range all {
-		m[d.ID] = d.Name
 	}
 	s.names.names, s.names.at = m, time.Now()
 	return m

@@ -32,6 +32,9 @@ type Page struct {
 	// Form holds what the user typed, so a failed form keeps it.
 	Form map[string]string
 	Now  time.Time
+	// Live is what live.js needs to follow Doc (pages with the "live"
+	// partial, and the screen).
+	Live *liveView
 	// Flash says what the last form did (post/redirect/get), once.
 	Flash string
 	// Saved is the saved form the page was opened with (?form=), if any.
@@ -136,7 +139,7 @@ func (s *Server) data(c echo.Context, title string) *Page {
 	} else if from := c.FormValue("from"); from != "" {
 		p.Path = localPath(from) // the page the form was on, not the address it posts to
 	}
-	p.names = s.delegationNames(c)
+	p.names = s.pageNames(c)
 	s.restoreForm(c, p)
 	return p
 }
@@ -242,32 +245,29 @@ func side(segs []drafts.Segment, keep string) []drafts.Segment {
 }
 
 // parsePages parses every page template with the layout and the shared
-// parts. A template file that defines no "content" is a partial (a part of
-// a page that one feature adds, such as the document page's positions):
-// every page gets it, as it gets parts.html.
+// parts. A template file that does not define "content" is a partial
+// (a feature's part of a page, such as live.html's "live"): it is parsed
+// into every page, which includes it by name.
 func parsePages() map[string]*template.Template {
 	names, err := templateFS.ReadDir("templates")
 	if err != nil {
 		panic(err)
 	}
-	var pageFiles, shared []string
+	files := []string{"templates/layout.html", "templates/parts.html"}
+	var pageNames []string
 	for _, n := range names {
-		file := path.Join("templates", n.Name())
-		src, err := templateFS.ReadFile(file)
-		if err != nil {
-			panic(err)
+		probe := template.Must(template.New("").Funcs(funcs).ParseFS(templateFS, path.Join("templates", n.Name())))
+		if probe.Lookup("content") == nil {
+			files = append(files, path.Join("templates", n.Name()))
+			continue
 		}
-		if bytes.Contains(src, []byte(`{{define "content"}}`)) {
-			pageFiles = append(pageFiles, file)
-		} else {
-			shared = append(shared, file)
-		}
+		pageNames = append(pageNames, n.Name())
 	}
-	base := template.Must(template.New("").Funcs(funcs).ParseFS(templateFS, shared...))
+	base := template.Must(template.New("").Funcs(funcs).ParseFS(templateFS, files...))
 	pages := map[string]*template.Template{}
-	for _, file := range pageFiles {
-		name := strings.TrimSuffix(path.Base(file), ".html")
-		pages[name] = template.Must(template.Must(base.Clone()).ParseFS(templateFS, file))
+	for _, n := range pageNames {
+		t := template.Must(template.Must(base.Clone()).ParseFS(templateFS, path.Join("templates", n)))
+		pages[strings.TrimSuffix(n, ".html")] = t
 	}
 	return pages
 }

@@ -54,6 +54,11 @@ func (s *Server) routes(e *echo.Echo) {
 	g.POST("/documents/:doc/adoption/close", s.closeAdoption)
 	g.GET("/documents/:doc/events", s.events)
 
+	// Live (issue 24).
+	g.GET("/documents/:doc/events/stream", s.eventStream)
+	g.GET("/documents/:doc/screen", s.screen)
+	g.POST("/documents/:doc/focus", s.setFocus)
+
 	g.GET("/secretariat", s.secretariat)
 	g.POST("/secretariat/delegations", s.createDelegation)
 	g.POST("/secretariat/users", s.createUser)

@@ -71,17 +71,22 @@ type Server struct {
 	// SignInFailures is how many failed sign-ins an address may make per
 	// minute before it is told to wait.
 	SignInFailures int
+	// StreamHeartbeat and StreamMaxAge are the event streams' (see
+	// api.Server): a comment every StreamHeartbeat (15 seconds when
+	// zero), an end after about StreamMaxAge (none when zero).
+	StreamHeartbeat, StreamMaxAge time.Duration
 
 	echo     *echo.Echo
 	pages    map[string]*template.Template
 	failures *failures
 	names    delegationNames
+	streams  streams
 }
 
 // New returns a Server with defaults.
 func New(svc drafts.Service, auth drafts.Authorizer, renderer drafts.Renderer, log *slog.Logger) *Server {
 	return &Server{Service: svc, Auth: auth, Renderer: renderer, Log: log,
-		SessionTTL: 12 * time.Hour, SignInLinkTTL: 72 * time.Hour, BodyLimit: "8M", SignInFailures: 20}
+		SessionTTL: 12 * time.Hour, SignInLinkTTL: 72 * time.Hour, BodyLimit: "8M", SignInFailures: 20, StreamMaxAge: 30 * time.Minute}
 }
 
 // Handler returns the workspace as an http.Handler; requests for /v1,

@@ -52,6 +52,8 @@ type Config struct {
 	// ForumName is printed in the header of every PDF page; empty for the
 	// forum's name in the document's language.
 	ForumName string
+	// Live configures the event streams and webhooks.
+	Live liveConfig
 }
 
 // Main runs the server: ParseFlags, Run, Close.
@@ -94,6 +96,7 @@ func (m *Main) ParseFlags(args []string, getenv func(string) string) error {
 	fs.StringVar(&c.Addr, "addr", env("CHANCERY_ADDR", "127.0.0.1:8080"), "listen address (CHANCERY_ADDR)")
 	fs.StringVar(&c.MetricsAddr, "metrics-addr", env("CHANCERY_METRICS_ADDR", "127.0.0.1:9464"), "Prometheus /metrics listen address, \"off\" to disable (CHANCERY_METRICS_ADDR)")
 	checkStorage := storageFlags(fs, env, &c.Storage)
+	checkLive := liveFlags(fs, env, &c.Live)
 	fs.StringVar(&c.PolicyModel, "policy-model", env("CHANCERY_POLICY_MODEL", ""), "casbin model file; empty for the embedded default (CHANCERY_POLICY_MODEL)")
 	fs.StringVar(&c.PolicyFile, "policy", env("CHANCERY_POLICY", ""), "casbin policy file; empty for the embedded default (CHANCERY_POLICY)")
 	silence := fs.String("silence-min", env("CHANCERY_SILENCE_MIN", "72h"), "shortest silence procedure (CHANCERY_SILENCE_MIN)")
@@ -113,6 +116,9 @@ func (m *Main) ParseFlags(args []string, getenv func(string) string) error {
 		return usagef("unexpected argument %q", fs.Arg(0))
 	}
 	if err := checkStorage(); err != nil {
+		return err
+	}
+	if err := checkLive(); err != nil {
 		return err
 	}
 	var err error
@@ -180,6 +186,7 @@ func (m *Main) Open(ctx context.Context) error {
 	m.startServers(svc, enforcer, metrics)
 	// Silence procedures end by time: every replica looks for due ones.
 	go m.settleLoop(ctx, svc)
+	go m.webhookLoop(ctx, svc)
 	m.log.Info("chancery listening", "addr", m.Addr(), "storage", c.Storage.Type, "metrics", m.MetricsAddr())
 	fmt.Fprintf(m.stdout, "Chancery listening on http://%s (storage: %s)\n", m.Addr(), c.Storage.Type)
 	close(m.ready)
@@ -231,6 +238,7 @@ func (m *Main) openService(ctx context.Context, metrics *api.Metrics) (*service.
 		svc.CacheBytes = -1
 	}
 	svc.Log = m.log
+	configureLive(svc, c.Live)
 	return svc, enforcer, nil
 }
 
@@ -267,6 +275,7 @@ func (m *Main) startServers(svc *service.Service, enforcer *policy.Enforcer, met
 	c := m.Config
 	m.server = api.NewServer(svc, enforcer, svc.Renderer, m.log)
 	m.server.Metrics = metrics
+	metrics.ObserveLive(svc.LiveStreams)
 	m.server.TrustedProxies = c.TrustedProxies
 	m.server.BodyLimit = fmt.Sprintf("%dK", (c.MaxTextBytes*2+1023)/1024+64)
 	m.server.Word = docx.New(docx.WithTextLimits(svc.TextLimits), docx.WithLimits(int64(c.MaxTextBytes)*2, 0, 0))
@@ -275,6 +284,9 @@ func (m *Main) startServers(svc *service.Service, enforcer *policy.Enforcer, met
 	ws.TrustedProxies = c.TrustedProxies
 	ws.API = m.server.Handler()
 	m.serve(m.apiLn, ws.Handler())
+	// Event streams never go idle: end them first when stopping.
+	m.httpSrv.RegisterOnShutdown(m.server.EndStreams)
+	m.httpSrv.RegisterOnShutdown(ws.EndStreams)
 	m.apiLn = nil // the HTTP server owns it now
 	if m.metricsLn != nil {
 		mux := http.NewServeMux()
@@ -292,24 +304,17 @@ func (m *Main) settleLoop(ctx context.Context, svc drafts.MaintenanceService) {
 	} else if n > 0 {
 		m.log.Warn("audit events recorded late", "count", n)
 	}
-	t := time.NewTicker(time.Second)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if err := svc.SettleDue(ctx); err != nil && ctx.Err() == nil {
-				m.log.Warn("settling silence procedures", "err", err)
-			}
-			// Events that could not be written when storage was down.
-			if svc.PendingEvents() > 0 {
-				if err := svc.RetryEvents(ctx); err != nil && ctx.Err() == nil {
-					m.log.Warn("audit events still waiting for storage", "pending", svc.PendingEvents(), "err", err)
-				}
+	every(ctx, time.Second, func() {
+		if err := svc.SettleDue(ctx); err != nil && ctx.Err() == nil {
+			m.log.Warn("settling silence procedures", "err", err)
+		}
+		// Events that could not be written when storage was down.
+		if svc.PendingEvents() > 0 {
+			if err := svc.RetryEvents(ctx); err != nil && ctx.Err() == nil {
+				m.log.Warn("audit events still waiting for storage", "pending", svc.PendingEvents(), "err", err)
 			}
 		}
-	}
+	})
 }
 
 // Run opens the server and serves until ctx is cancelled (SIGINT/SIGTERM),

@@ -29,7 +29,7 @@ const (
 // is members-only or visible to observers.
 func Expected(action string, s Subject, membersOnly bool) Outcome {
 	onDocument := !strings.HasPrefix(action, "delegation:") && !strings.HasPrefix(action, "user:") &&
-		!strings.HasPrefix(action, "token:") && action != "me:read" && action != "document:list" && action != "document:create"
+		!strings.HasPrefix(action, "token:") && !strings.HasPrefix(action, "webhook:") && action != "me:read" && action != "document:list" && action != "document:create"
 	if onDocument && s.Observer && membersOnly {
 		return Hidden
 	}
@@ -51,6 +51,10 @@ func Expected(action string, s Subject, membersOnly bool) Outcome {
 		ok = s.Member && !s.Owner
 	case "proposal:comment":
 		ok = s.Member || s.Chair
+	case "focus:set":
+		ok = s.Chair
+	case "webhook:manage":
+		ok = s.Secretariat
 	}
 	if ok {
 		return Allowed
