@@ -86,6 +86,7 @@ func TestAccessMatrix(t *testing.T) {
 	docs := map[bool]string{}
 	props := map[bool]string{}
 	provs := map[bool]string{}
+	positions := map[bool]string{} // KZ's, visible to observers where the document is
 	for _, membersOnly := range []bool{true, false} {
 		vis := "observers"
 		if membersOnly {
@@ -95,6 +96,9 @@ func TestAccessMatrix(t *testing.T) {
 		docs[membersOnly] = id
 		provs[membersOnly] = v.Provisions[3].ID
 		props[membersOnly] = e.propose(id, "KZ", 1, replace(v.Provisions[3].ID, "Changed."))
+		var pos drafts.Position
+		e.mustJSON(201, &pos, "POST", docPath(id, "/positions"), "KZ", map[string]string{"provision": v.Provisions[3].ID, "kind": "ad-ref", "visibility": "observers"})
+		positions[membersOnly] = pos.ID
 	}
 
 	subjects := []subject{
@@ -123,6 +127,7 @@ func TestAccessMatrix(t *testing.T) {
 		"POST /v1/documents/:doc/adoption/objection":               map[string]string{"reason": "No."},
 		"PUT /v1/documents/:doc/focus":                             map[string]string{"provision": "PROV"},
 		"POST /v1/webhooks":                                        map[string]string{"url": "https://portal.example.org/chancery"},
+		"POST /v1/documents/:doc/positions":                        map[string]string{"provision": "PROV", "kind": "support"},
 	}
 	routes := e.srv.RouteActions()
 	if len(routes) < 30 {
@@ -149,6 +154,8 @@ func TestAccessMatrix(t *testing.T) {
 				concrete = strings.Replace(concrete, ":id", throwaway, 1)
 			} else if strings.HasPrefix(path, "/v1/tokens/:id") {
 				concrete = strings.Replace(concrete, ":id", tok.ID, 1)
+			} else if strings.Contains(path, "/positions/:id") {
+				concrete = strings.Replace(concrete, ":id", positions[membersOnly], 1)
 			} else {
 				concrete = strings.Replace(concrete, ":id", provs[membersOnly], 1)
 			}

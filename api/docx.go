@@ -264,7 +264,12 @@ func (s *Server) exportWord(c echo.Context, path string) error {
 				round = r
 			}
 		}
-		if err := s.Word.TextWord(&buf, doc, v, round); err != nil {
+		// The adopted text records the positions as footnotes.
+		notes, err := s.Service.PositionNotes(ctx, doc.ID, n)
+		if err != nil {
+			return err
+		}
+		if err := s.Word.TextWord(&buf, doc, v.WithPrintNotes(notes), round); err != nil {
 			return err
 		}
 		name = fileName(doc.Symbol, n, "")

@@ -46,6 +46,8 @@ type Problem struct {
 	Permission string              `json:"permission,omitempty"`
 	Errors     []drafts.FieldError `json:"errors,omitempty"`
 	Collisions []drafts.Collision  `json:"collisions,omitempty"`
+	// NotAgreed lists what keeps a text from adoption (code not_agreed).
+	NotAgreed []drafts.Obstacle `json:"not_agreed,omitempty"`
 }
 
 // handleError is Echo's error handler: every error becomes a problem+json
@@ -78,6 +80,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 	}
 	if e := drafts.AsError(err); e != nil && code != drafts.EINTERNAL {
 		p.Errors, p.Collisions, p.Permission = e.Fields, e.Collisions, e.Permission
+		p.NotAgreed = e.NotAgreed
 	}
 	s.scrub(&p, err)
 	if status >= 500 {

@@ -24,6 +24,7 @@ var produces = map[string][]string{
 	"/v1/documents/:doc/compilation":       {echo.MIMEApplicationJSON, echo.MIMETextHTML, "application/pdf", drafts.WordMediaType},
 	"/v1/documents/:doc/versions/:n/pdf":   {"application/pdf"},
 	"/v1/documents/:doc/events/stream":     {sse.ContentType},
+	"/v1/documents/:doc/state":             {echo.MIMEApplicationJSON, echo.MIMETextHTML, "application/pdf", mimeSVG},
 }
 
 // offersOf returns the media types the route at path answers with.

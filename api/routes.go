@@ -65,5 +65,13 @@ func (s *Server) apiRoutes() []route {
 		{method: get, path: "/v1/webhooks", action: drafts.ActWebhookManage, handler: s.listWebhooks},
 		{method: del, path: "/v1/webhooks/:id", action: drafts.ActWebhookManage, handler: s.deleteWebhook},
 		{method: get, path: "/v1/webhooks/:id/deliveries", action: drafts.ActWebhookManage, handler: s.listDeliveries},
+		// Positions of delegations and the state of play (issue 22).
+		// Confirming needs the permission to withdraw: the position's own
+		// delegation.
+		{method: post, path: doc + "/positions", action: drafts.ActPositionCreate, handler: s.recordPosition},
+		{method: get, path: doc + "/positions", action: drafts.ActDocumentRead, handler: s.listPositions},
+		{method: post, path: doc + "/positions/:id/confirm", action: drafts.ActPositionWithdraw, handler: s.confirmPosition},
+		{method: del, path: doc + "/positions/:id", action: drafts.ActPositionWithdraw, handler: s.withdrawPosition},
+		{method: get, path: doc + "/state", action: drafts.ActDocumentRead, handler: s.stateOfPlay},
 	}
 }

@@ -21,9 +21,10 @@ func (w *Word) CompilationWord(out io.Writer, dc *drafts.Document, v *drafts.Ver
 		drafts.OpDelete:  d.lab.Pick("delete", "исключить"),
 		drafts.OpMove:    d.lab.Pick("move", "перенести"),
 	}
+	d.positions(d.lab.Pick("Positions on the text as a whole", "Позиции по тексту в целом"), c.WholeText)
 	for _, e := range c.Entries {
 		if e.Provision.ID != "" {
-			d.para(para{style: provisionStyle(e.Provision), runs: []run{{text: provisionText(e.Provision)}}, keepNext: len(e.Proposals) > 0})
+			d.para(para{style: provisionStyle(e.Provision), runs: d.notedRuns(provisionText(e.Provision), run{}), keepNext: len(e.Proposals) > 0 || len(e.Positions) > 0})
 		} else if len(e.Proposals) > 0 {
 			d.para(para{style: styleNote, runs: []run{{text: d.lab.Pick("At the start of the text", "В начале текста"), italic: true}}})
 		}
@@ -36,15 +37,15 @@ func (w *Word) CompilationWord(out io.Writer, dc *drafts.Document, v *drafts.Ver
 			var runs []run
 			switch {
 			case len(p.Segments) > 0:
-				for _, s := range p.Segments {
-					runs = append(runs, run{text: s.Text, under: s.Op == drafts.SegInsert, strike: s.Op == drafts.SegDelete})
-				}
+				runs = d.segmentRuns(p.Segments, func(s drafts.Segment) run {
+					return run{text: s.Text, under: s.Op == drafts.SegInsert, strike: s.Op == drafts.SegDelete}
+				})
 			case p.Op == drafts.OpDelete:
-				runs = []run{{text: provisionText(e.Provision), strike: true}}
+				runs = d.notedRuns(provisionText(e.Provision), run{strike: true})
 			case p.Op == drafts.OpInsert:
-				runs = []run{{text: p.Text, under: true}}
+				runs = d.notedRuns(p.Text, run{under: true})
 			case p.Text != "":
-				runs = []run{{text: p.Text}}
+				runs = d.notedRuns(p.Text, run{})
 			}
 			if len(runs) > 0 {
 				d.para(para{style: "ChanceryProposal", runs: runs})
@@ -55,6 +56,7 @@ func (w *Word) CompilationWord(out io.Writer, dc *drafts.Document, v *drafts.Ver
 				}
 			}
 		}
+		d.positions("", e.Positions)
 	}
 	return d.write(out, dc, false)
 }

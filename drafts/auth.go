@@ -56,6 +56,10 @@ const (
 	// Live (issue 24): the provision under discussion; webhooks.
 	ActFocusSet      = "focus:set"
 	ActWebhookManage = "webhook:manage"
+	// A delegation's positions (issue 22): recording one, and confirming
+	// or withdrawing its own.
+	ActPositionCreate   = "position:create"
+	ActPositionWithdraw = "position:withdraw"
 )
 
 // Subject is who acts, as the policy sees them.

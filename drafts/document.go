@@ -78,7 +78,7 @@ func (d *Document) Validate() error {
 	if !symbolPattern.MatchString(d.Symbol) || utf8.RuneCountInString(d.Symbol) > 100 {
 		fields = append(fields, FieldError{Field: "symbol", Message: "1 to 100 letters, digits, '/', '.', '-', '(', ')' or spaces, e.g. CICA/SWG/2024/R.1"})
 	}
-	if strings.TrimSpace(d.Title) == "" || len(d.Title) > 500 {
+	if IsBlank(d.Title) || len(d.Title) > 500 {
 		fields = append(fields, FieldError{Field: "title", Message: "required, at most 500 bytes"})
 	}
 	if !slices.Contains(documentKinds, d.Kind) {
@@ -128,6 +128,10 @@ type Version struct {
 	MergedETags map[string]string `json:"merged_etags,omitempty"`
 	// ETag changes with the text and with the provisions' statuses.
 	ETag string `json:"-"`
+	// TitleNotes are notes on the title (the text as a whole) that a
+	// caller adds to a copy of the version to print it (see
+	// WithPrintNotes); never stored.
+	TitleNotes []string `json:"-"`
 }
 
 // Text returns the version's text, as printed from its provisions.

@@ -2,7 +2,6 @@ package drafts
 
 import (
 	"strconv"
-	"strings"
 	"time"
 )
 
@@ -115,7 +114,7 @@ func ValidateProposalInput(justification string, ops []Operation, text string) e
 		fields = append(fields, AsError(err).Fields...)
 	}
 	switch {
-	case len(ops) == 0 && strings.TrimSpace(text) == "":
+	case len(ops) == 0 && IsBlank(text):
 		fields = append(fields, FieldError{Field: "operations", Message: "give operations or a whole edited text"})
 	case len(ops) > 0 && text != "":
 		fields = append(fields, FieldError{Field: "text", Message: "give operations or a whole edited text, not both"})

@@ -41,6 +41,7 @@ type Service interface {
 	FormService
 	LiveService
 	WebhookService
+	PositionService
 }
 
 // DocumentService manages documents, their versions and provision statuses.

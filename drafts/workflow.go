@@ -15,6 +15,9 @@ type Compilation struct {
 	Document string             `json:"document"`
 	Version  int                `json:"version"`
 	Entries  []CompilationEntry `json:"entries"`
+	// WholeText are the delegations' positions on the text as a whole
+	// (see CompilationEntry.Positions).
+	WholeText []*Position `json:"whole_text,omitempty"`
 }
 
 // CompilationEntry is one provision of the version and the proposals on it.
@@ -23,6 +26,9 @@ type Compilation struct {
 type CompilationEntry struct {
 	Provision Provision          `json:"provision"`
 	Proposals []CompiledProposal `json:"proposals"`
+	// Positions are the delegations' positions on the provision open in
+	// the version, as the reader may see them.
+	Positions []*Position `json:"positions,omitempty"`
 	// Colliding is set when the proposals' changes to the provision
 	// cannot all apply (see MarkCollisions): the chair must resolve them.
 	Colliding bool `json:"colliding,omitempty"`
@@ -87,7 +93,11 @@ type AdoptionRound struct {
 	// OpenProposals lists proposals on the version still open when the
 	// round was opened.
 	OpenProposals []string `json:"open_proposals,omitempty"`
-	ETag          string   `json:"-"`
+	// Awaiting lists, as the round is read, the member delegations that
+	// have neither consented nor objected (observers never); null when
+	// the directory could not be read.
+	Awaiting []string `json:"awaiting"`
+	ETag     string   `json:"-"`
 }
 
 // Response is a delegation's consent or objection in a round.
@@ -166,6 +176,8 @@ type Renderer interface {
 	ChangesPDF(w io.Writer, doc *Document, from, to *Version, d *Diff) error
 	// CompilationPDF writes the compilation of v.
 	CompilationPDF(w io.Writer, doc *Document, v *Version, c *Compilation) error
+
+	StateRenderer
 }
 
 // AdoptionInput opens a round.

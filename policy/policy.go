@@ -266,6 +266,10 @@ func denial(action string) string {
 		return "only the chair of this document's body may set the provision under discussion"
 	case drafts.ActWebhookManage:
 		return "only the secretariat may manage webhooks"
+	case drafts.ActPositionCreate:
+		return "only a member delegation may record a position on this document"
+	case drafts.ActPositionWithdraw:
+		return "only the delegation that recorded this position may confirm or withdraw it"
 	}
 	return "you may not do this"
 }

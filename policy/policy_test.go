@@ -23,6 +23,7 @@ var allActions = []string{
 	drafts.ActAdoptionOpen, drafts.ActAdoptionConsent, drafts.ActAdoptionObject, drafts.ActAdoptionClose,
 	drafts.ActEventsVerify,
 	drafts.ActFocusSet, drafts.ActWebhookManage,
+	drafts.ActPositionCreate, drafts.ActPositionWithdraw,
 }
 
 // expected is the role policy of DESIGN.md and API.md written in Go,
@@ -79,6 +80,10 @@ func expected(s drafts.Subject, action string, r drafts.Resource) bool {
 		return chairHere
 	case drafts.ActWebhookManage:
 		return secretariat
+	case drafts.ActPositionCreate:
+		return memberDelegate
+	case drafts.ActPositionWithdraw:
+		return memberDelegate && ownProposal
 	}
 	return false
 }

@@ -35,6 +35,7 @@ func (r *Renderer) compilationPDF(w io.Writer, doc *drafts.Document, v *drafts.V
 			"открытых предложений: "+strconv.Itoa(np)+"; делегаций: "+strconv.Itoa(nd)),
 	}, "")
 	d.legend(false, true)
+	d.positionsBlock(l.Pick("Positions on the text as a whole", "Позиции по тексту в целом"), c.WholeText)
 
 	var all []drafts.Provision
 	for _, e := range c.Entries {
@@ -53,18 +54,21 @@ func (r *Renderer) compilationPDF(w io.Writer, doc *drafts.Document, v *drafts.V
 		} else {
 			geo := g.geom(p.Kind, p.Number)
 			base := plain(geo.face, geo.size)
-			spans := []span{span1(p.Text, base)}
+			spans := d.notedSpans(p.Text, base)
 			if p.Status == drafts.ProvisionBracketed {
 				spans = bracket(spans, base)
 			}
 			b = geo.block(spans, markerSpans(p.Kind, p.Number, base))
 		}
-		if len(e.Proposals) > 0 {
+		if len(e.Proposals) > 0 || len(e.Positions) > 0 {
 			b.keepNext = true
 		}
 		d.add(b)
 		for j := range e.Proposals {
 			d.proposal(v, e, &e.Proposals[j], g)
+		}
+		for j, p := range e.Positions {
+			d.positionLine(p, j < len(e.Positions)-1)
 		}
 	}
 	return d.finish(w)
@@ -96,7 +100,7 @@ func (d *pdfDoc) proposal(v *drafts.Version, e *drafts.CompilationEntry, cp *dra
 	tag := strings.Join(cp.Delegations, ", ")
 	if len(segs) > 0 {
 		base := plain(faceRegular, 10)
-		spans := segmentSpans(segs, base, func(drafts.Segment) string { return tag })
+		spans := d.notedSegmentSpans(segs, base, func(drafts.Segment) string { return tag })
 		d.add(&block{spans: spans, x: x, size: 10, leading: 1.4, bar: rule})
 	}
 	for i, j := range cp.Justifications {

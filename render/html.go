@@ -194,6 +194,7 @@ func (r *Renderer) CompilationHTML(w io.Writer, doc *drafts.Document, v *drafts.
 	np, nd := c.Counts()
 	bw.WriteString(`<p class="compilation-meta"><span class="symbol">` + esc(doc.Symbol) + `</span> <span class="title">` + esc(doc.Title) + `</span>: ` +
 		esc(proposalsSummary(v.Number, np, nd)) + "</p>\n")
+	writePositionList(bw, labelsFor("en"), "whole-text", "Positions on the text as a whole", c.WholeText)
 	var nest drafts.Nesting
 	for i := range c.Entries {
 		e := &c.Entries[i]
@@ -220,6 +221,9 @@ func (r *Renderer) CompilationHTML(w io.Writer, doc *drafts.Document, v *drafts.
 		}
 		for j := range e.Proposals {
 			writeHTMLProposal(bw, v, e, &e.Proposals[j])
+		}
+		if len(e.Positions) > 0 {
+			writePositions(bw, labelsFor("en"), e.Positions)
 		}
 		bw.WriteString("</section>\n")
 	}

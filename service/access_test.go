@@ -59,6 +59,7 @@ func expectedAccess(action string, s subject, membersOnly bool) outcome {
 // matrixDoc is one document of the matrix with a proposal by KZ.
 type matrixDoc struct {
 	id, proposal, provision string
+	position                string // KZ's, visible to observers where the document is
 }
 
 // matrixCall is one service method performing action.
@@ -245,7 +246,7 @@ func matrixCalls(user, token string) []matrixCall {
 			_, err := svc.VerifyEvents(ctx, d.id)
 			return err
 		}},
-	}, liveCalls()...)
+	}, append(liveCalls(), positionCalls()...)...)
 }
 
 // liveCalls are the matrix's calls of the live services (issue 24).
@@ -303,6 +304,54 @@ func liveCalls() []matrixCall {
 	}
 }
 
+// positionCalls are the calls of positions and the state of play (issue
+// 22).
+func positionCalls() []matrixCall {
+	read := func(name string, f func(ctx context.Context, svc *service.Service, doc string) error) matrixCall {
+		return matrixCall{action: drafts.ActDocumentRead, name: name, call: func(ctx context.Context, svc *service.Service, d matrixDoc) error { return f(ctx, svc, d.id) }}
+	}
+	return []matrixCall{
+		{action: drafts.ActPositionCreate, name: "RecordPosition", call: func(ctx context.Context, svc *service.Service, d matrixDoc) error {
+			_, err := svc.RecordPosition(ctx, d.id, drafts.PositionInput{Provision: d.provision, Kind: drafts.PositionSupport})
+			if drafts.IsCode(err, drafts.ECONFLICT) {
+				return nil // recorded by another delegate of the delegation already
+			}
+			return err
+		}},
+		{action: drafts.ActPositionWithdraw, name: "ConfirmPosition", call: func(ctx context.Context, svc *service.Service, d matrixDoc) error {
+			_, err := svc.ConfirmPosition(ctx, d.id, d.position, "")
+			return err
+		}},
+		{action: drafts.ActPositionWithdraw, name: "WithdrawPosition", call: func(ctx context.Context, svc *service.Service, d matrixDoc) error {
+			_, err := svc.WithdrawPosition(ctx, d.id, d.position)
+			if drafts.IsCode(err, drafts.ECONFLICT) {
+				return nil // withdrawn by another delegate of the delegation already
+			}
+			return err
+		}},
+		read("ListPositions", func(ctx context.Context, svc *service.Service, doc string) error {
+			_, err := svc.ListPositions(ctx, doc, 0, drafts.ListOptions{})
+			return err
+		}),
+		read("StateOfPlay", func(ctx context.Context, svc *service.Service, doc string) error {
+			_, err := svc.StateOfPlay(ctx, doc)
+			return err
+		}),
+		read("StateOfPlayPDF", func(ctx context.Context, svc *service.Service, doc string) error {
+			_, err := svc.StateOfPlayPDF(ctx, doc)
+			return err
+		}),
+		read("StateOfPlaySVG", func(ctx context.Context, svc *service.Service, doc string) error {
+			_, err := svc.StateOfPlaySVG(ctx, doc)
+			return err
+		}),
+		read("StateOfPlayHTML", func(ctx context.Context, svc *service.Service, doc string) error {
+			_, err := svc.StateOfPlayHTML(ctx, doc)
+			return err
+		}),
+	}
+}
+
 // TestServiceAccessMatrix calls every service method as every kind of
 // user (role × own or other delegation × member or observer delegation)
 // on a members-only and an observers-visible document, without HTTP: the
@@ -340,7 +389,11 @@ func TestServiceAccessMatrix(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		return matrixDoc{id: doc.ID, proposal: p.ID, provision: v.Provisions[1].ID}
+		pos, err := svc.RecordPosition(kz, doc.ID, drafts.PositionInput{Provision: v.Provisions[1].ID, Kind: drafts.PositionAdRef, Visibility: drafts.VisibilityObservers})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return matrixDoc{id: doc.ID, proposal: p.ID, provision: v.Provisions[1].ID, position: pos.ID}
 	}
 	actions := map[string]bool{}
 	for _, c := range matrixCalls(throwaway.ID, "") {
@@ -350,7 +403,8 @@ func TestServiceAccessMatrix(t *testing.T) {
 		drafts.ActTokenCreate, drafts.ActTokenRevoke, drafts.ActDocumentCreate, drafts.ActDocumentList, drafts.ActDocumentRead, drafts.ActVersionCreate,
 		drafts.ActStatusSet, drafts.ActProposalCreate, drafts.ActProposalWithdraw, drafts.ActProposalCosponsor, drafts.ActProposalComment,
 		drafts.ActProposalReject, drafts.ActMerge, drafts.ActAdoptionOpen, drafts.ActAdoptionConsent, drafts.ActAdoptionObject,
-		drafts.ActAdoptionClose, drafts.ActEventsVerify, drafts.ActFocusSet, drafts.ActWebhookManage} {
+		drafts.ActAdoptionClose, drafts.ActEventsVerify, drafts.ActFocusSet, drafts.ActWebhookManage,
+		drafts.ActPositionCreate, drafts.ActPositionWithdraw} {
 		if !actions[want] {
 			t.Errorf("no call of the matrix performs %s", want)
 		}

@@ -50,6 +50,7 @@ func cloneVersion(v *drafts.Version) *drafts.Version {
 	c.AcceptedModified = slices.Clone(v.AcceptedModified)
 	c.Obsolete = maps.Clone(v.Obsolete)
 	c.MergedETags = maps.Clone(v.MergedETags)
+	c.TitleNotes = slices.Clone(v.TitleNotes)
 	return c
 }
 

@@ -13,11 +13,15 @@ import (
 // several delegations grouped into one entry.
 func (s *Service) Compile(ctx context.Context, doc string, n int) (_ *drafts.Compilation, _ *drafts.Version, err error) {
 	defer markOp(&err, "service.Compile")
-	_, d, err := s.documentFor(ctx, doc, drafts.ActDocumentRead)
+	u, d, err := s.documentFor(ctx, doc, drafts.ActDocumentRead)
 	if err != nil {
 		return nil, nil, err
 	}
-	return s.compile(ctx, d, n)
+	comp, v, err := s.compile(ctx, d, n)
+	if err != nil {
+		return nil, nil, err
+	}
+	return comp, v, s.compilePositions(ctx, u, d, comp, v)
 }
 
 // compile is Compile on a document already checked.

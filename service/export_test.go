@@ -21,6 +21,7 @@ var DecodedRecords = map[string]DecodedRecord{
 	"delegation": {func() any { return new(drafts.Delegation) }, func(v any) any { return cloneDelegation(v.(*drafts.Delegation)) }},
 	"webhook":    {func() any { return new(storedWebhook) }, func(v any) any { return cloneStoredWebhook(v.(*storedWebhook)) }},
 	"delivery":   {func() any { return new(drafts.Delivery) }, func(v any) any { return cloneDelivery(v.(*drafts.Delivery)) }},
+	"positions":  {func() any { return new(storedPositions) }, func(v any) any { return clonePositions(v.(*storedPositions)) }},
 }
 
 // AfterPoll makes s call f after each poll of a live watcher (and its

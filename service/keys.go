@@ -24,6 +24,7 @@ import (
 //	texts/<doc>/rounds/<id>.json               an adoption round
 //	texts/<doc>/events/<seq>.json              the audit trail, create-only (seq: 12 digits)
 //	texts/<doc>/events-head.json               a hint of the trail's last event (eventHead)
+//	texts/<doc>/positions.json                 the delegations' positions and their log (storedPositions)
 //	rounds-due/<deadline>_<doc>_<round>.json   an open silence procedure (dueMarker)
 //	symbols/<sha-256 of the symbol>.json       the claim of a symbol (symbolClaim)
 //	directory/delegations/<id>.json            a delegation
@@ -76,6 +77,7 @@ func summaryKey(doc string, n int) string { return summariesPrefix(doc) + pad8(n
 func statusKey(doc string, n int) string  { return statusesPrefix(doc) + pad8(n) + jsonSuffix }
 func roundKey(doc, id string) string      { return roundsPrefix(doc) + id + jsonSuffix }
 func eventHeadKey(doc string) string      { return textKey(doc, "events-head.json") }
+func positionsKey(doc string) string      { return textKey(doc, "positions.json") }
 func eventKey(doc string, seq int64) string {
 	return eventsPrefix(doc) + eventName(seq)
 }
@@ -190,6 +192,12 @@ func diffCacheKey(doc string, n, m int) string { return fmt.Sprintf("diff/%s/%d/
 
 // digestCacheKey names the hash of that diff.
 func digestCacheKey(doc string, n, m int) string { return diffCacheKey(doc, n, m) + "/digest" }
+
+// tallyCacheKey names the tally of version n of doc with its statuses at
+// statusETag ("" for the statuses the version was stored with).
+func tallyCacheKey(doc string, n int, statusETag string) string {
+	return fmt.Sprintf("tally/%s/%d/%s", doc, n, statusETag)
+}
 
 // listedKey names the content an object had at an ETag.
 func listedKey(key, etag string) string { return key + "\x00" + etag }

@@ -18,7 +18,7 @@ import (
 // changes from version against to n, each change attributed.
 func (s *Service) VersionPDF(ctx context.Context, doc string, n, against int) (_ *drafts.PDF, err error) {
 	defer markOp(&err, "service.VersionPDF")
-	_, d, err := s.documentFor(ctx, doc, drafts.ActDocumentRead)
+	u, d, err := s.documentFor(ctx, doc, drafts.ActDocumentRead)
 	if err != nil {
 		return nil, err
 	}
@@ -49,8 +49,19 @@ func (s *Service) VersionPDF(ctx context.Context, doc string, n, against int) (_
 			return nil, err
 		}
 	}
-	return s.cachedPDF(ctx, d, "agreed", pdfName(d.Symbol, n, ""), []any{v, round}, func(w io.Writer) error {
-		return s.Renderer.AgreedPDF(w, d, v, round)
+	// The adopted text records the delegations' reservations and
+	// statements as footnotes, as the reader may see them.
+	notes, err := s.positionNotes(ctx, u, d, v)
+	if err != nil {
+		return nil, err
+	}
+	inputs := []any{v, round}
+	if len(notes.Title) > 0 || len(notes.Provisions) > 0 {
+		inputs = append(inputs, notes)
+	}
+	withNotes := v.WithPrintNotes(notes)
+	return s.cachedPDF(ctx, d, "agreed", pdfName(d.Symbol, n, ""), inputs, func(w io.Writer) error {
+		return s.Renderer.AgreedPDF(w, d, withNotes, round)
 	})
 }
 
@@ -83,7 +94,7 @@ func (s *Service) CompilationHTML(ctx context.Context, doc string, n int) (_ []b
 // compilationToPrint reads the document and compiles version n of it for
 // a print, checking first that there is a renderer to print it.
 func (s *Service) compilationToPrint(ctx context.Context, doc string, n int) (*drafts.Document, *drafts.Compilation, *drafts.Version, error) {
-	_, d, err := s.documentFor(ctx, doc, drafts.ActDocumentRead)
+	u, d, err := s.documentFor(ctx, doc, drafts.ActDocumentRead)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -94,7 +105,7 @@ func (s *Service) compilationToPrint(ctx context.Context, doc string, n int) (*d
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	return d, comp, v, nil
+	return d, comp, v, s.compilePositions(ctx, u, d, comp, v)
 }
 
 // needRenderer refuses to print without a Renderer.

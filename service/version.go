@@ -48,15 +48,29 @@ func (s *Service) rawVersion(ctx context.Context, doc string, n int) (*drafts.Ve
 
 // getVersion reads version n with its provisions' statuses.
 func (s *Service) getVersion(ctx context.Context, doc string, n int) (*drafts.Version, error) {
+	v, _, err := s.versionAndStatuses(ctx, doc, n)
+	return v, err
+}
+
+// versionAndStatuses is getVersion returning also the statuses it read,
+// with their log.
+func (s *Service) versionAndStatuses(ctx context.Context, doc string, n int) (*drafts.Version, *provisionStatuses, error) {
 	v, err := s.rawVersion(ctx, doc, n)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	st, stETag, err := s.statuses(ctx, doc, n)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	v.ETag = statusTag(v.Hash, stETag)
+	applyStatuses(v, st)
+	return v, st, nil
+}
+
+// applyStatuses sets the statuses of v's provisions: as st says, or as
+// stored with the version (carried over when it was made), or pending.
+func applyStatuses(v *drafts.Version, st *provisionStatuses) {
 	for i := range v.Provisions {
 		if v.Provisions[i].Status == "" {
 			v.Provisions[i].Status = drafts.ProvisionPending // as stored: carried over when the version was made
@@ -65,7 +79,6 @@ func (s *Service) getVersion(ctx context.Context, doc string, n int) (*drafts.Ve
 			v.Provisions[i].Status = x
 		}
 	}
-	return v, nil
 }
 
 // ListVersions returns one page of a document's versions, oldest first,

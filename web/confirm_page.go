@@ -79,25 +79,6 @@ func (s *Server) proposalConfirmWith(c echo.Context, action string, failed error
 func (s *Server) withdrawConfirm(c echo.Context) error { return s.proposalConfirm(c, "withdraw") }
 func (s *Server) rejectConfirm(c echo.Context) error   { return s.proposalConfirm(c, "reject") }
 
-// closeConfirm asks before closing a consensus round
-// (GET /documents/{doc}/adoption/close).
-func (s *Server) closeConfirm(c echo.Context) error {
-	p, d, err := s.docPage(c, "Adoption")
-	if err != nil {
-		return err
-	}
-	r, err := s.Service.GetAdoption(ctx(c), d.ID)
-	if err != nil {
-		return err
-	}
-	back := "/documents/" + d.ID + "/adoption"
-	p.Title = p.L.T("Close the round?")
-	cd := &confirmData{Action: back + "/close", Cancel: back, Button: p.L.T("Close the round"),
-		Question: p.L.T("The round on version %d ends now: the text is adopted if no delegation objects. This cannot be undone.", r.Version),
-		Details:  []string{p.L.T("Consents: %d", len(r.Consents)), p.L.T("Objections: %d", len(r.Objections))}}
-	return s.confirmPage(c, p, cd, http.StatusOK)
-}
-
 // revokeConfirm asks before revoking a token
 // (GET /secretariat/tokens/revoke?token=<id>).
 func (s *Server) revokeConfirm(c echo.Context) error {

@@ -23,6 +23,7 @@ type documentData struct {
 	Head      *drafts.Version
 	Proposals []*drafts.Proposal
 	Since     sinceVisit
+	Positions *positionsView
 }
 
 func (s *Server) document(c echo.Context) error {
@@ -35,6 +36,9 @@ func (s *Server) document(c echo.Context) error {
 		return err
 	}
 	dd := &documentData{Head: head, Proposals: props}
+	if dd.Positions, err = s.positionsView(c, d, head); err != nil {
+		return err
+	}
 	visit, err := s.Service.LastVisit(ctx(c), d.ID)
 	if err != nil {
 		return err

@@ -35,6 +35,10 @@ func (l Lang) T(key string, args ...any) string {
 	return s
 }
 
+// russianBlocks are the Russian dictionaries: the workspace's first one
+// (russian), then one per feature, each in its own file.
+var russianBlocks = []map[string]string{russian, russianLive, russianPositions, russianWorkspace}
+
 // actions names the audit trail's actions in words, in English and
 // Russian; an action not listed is shown as recorded.
 var actions = map[string][2]string{
@@ -60,11 +64,10 @@ var actions = map[string][2]string{
 	"adoption.failed":                 {"Adoption round failed", "Процедура принятия не состоялась"},
 	"adoption.superseded":             {"Adoption round superseded by a new version", "Процедура принятия прервана новой редакцией"},
 	"refused.adopted":                 {"Refused: the text is adopted", "Отказано: текст принят"},
+	"position.record":                 {"Position recorded", "Позиция записана"},
+	"position.confirm":                {"Position confirmed on the current text", "Позиция подтверждена по текущей редакции"},
+	"position.withdraw":               {"Position withdrawn", "Позиция отозвана"},
 }
-
-// russianBlocks are the Russian translations: the workspace's, then each
-// feature's own block, in a file of its own.
-var russianBlocks = []map[string]string{russian, russianLive, russianWorkspace}
 
 // Action names an audit action in words.
 func (l Lang) Action(a string) string {

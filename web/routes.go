@@ -50,9 +50,15 @@ func (s *Server) routes(e *echo.Echo) {
 	g.POST("/documents/:doc/adoption", s.openAdoption)
 	g.POST("/documents/:doc/adoption/consent", s.consent)
 	g.POST("/documents/:doc/adoption/objection", s.object)
-	g.GET("/documents/:doc/adoption/close", s.closeConfirm)
 	g.POST("/documents/:doc/adoption/close", s.closeAdoption)
 	g.GET("/documents/:doc/events", s.events)
+	g.POST("/documents/:doc/positions", s.recordPosition)
+	g.POST("/documents/:doc/positions/:id/confirm", s.confirmPosition)
+	g.POST("/documents/:doc/positions/:id/withdraw", s.withdrawPosition)
+	g.GET("/documents/:doc/state", s.statePage)
+	g.GET("/documents/:doc/state/pdf", s.statePDF)
+	g.GET("/documents/:doc/state/chart.svg", s.stateChart)
+	g.GET("/documents/:doc/adoption/close", s.closeConfirmation)
 
 	// Live (issue 24).
 	g.GET("/documents/:doc/events/stream", s.eventStream)

@@ -24,7 +24,7 @@ import (
 
 // rawContentTypes are the non-JSON media types the API answers with; the
 // validator takes their bodies as plain strings.
-var rawContentTypes = []string{"text/plain", "text/html", "application/pdf", "text/javascript", "text/event-stream", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
+var rawContentTypes = []string{"text/plain", "text/html", "application/pdf", "text/javascript", "text/event-stream", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "image/svg+xml"}
 
 var registerDecoders sync.Once
 

@@ -55,6 +55,10 @@ func Expected(action string, s Subject, membersOnly bool) Outcome {
 		ok = s.Chair
 	case "webhook:manage":
 		ok = s.Secretariat
+	case "position:create":
+		ok = s.Member
+	case "position:withdraw":
+		ok = s.Member && s.Owner
 	}
 	if ok {
 		return Allowed

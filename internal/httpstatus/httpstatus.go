@@ -25,6 +25,7 @@ var statusOf = map[string]int{
 	drafts.ENOTALLOWED:   http.StatusMethodNotAllowed,
 	drafts.ENOTACCEPT:    http.StatusNotAcceptable,
 	drafts.EMEDIATYPE:    http.StatusUnsupportedMediaType,
+	drafts.ENOTAGREED:    http.StatusConflict,
 }
 
 // Of returns the HTTP status of an error code, and false for a code it
