@@ -29,11 +29,19 @@ import (
 var wordFields = map[string][]string{
 	"/v1/documents":                       {"symbol", "title", "kind", "body", "language", "visibility"},
 	"/v1/documents/:doc/versions":         {"base", "message"},
-	"/v1/documents/:doc/proposals":        {"base", "justification"},
+	"/v1/documents/:doc/proposals":        {"base", "justification", "amends", "on_behalf_of", "source"},
 	"/v1/documents/:doc/proposals/:p":     {"base", "justification"},
 	"/v1/documents/:doc/versions/:n":      nil,
 	"/v1/documents/:doc/versions/:n/diff": nil,
 	"/v1/documents/:doc/compilation":      nil,
+}
+
+// wordExports are the routes whose GET answers with a .docx when asked:
+// a version, a diff, the compilation, and a proposal's text (to amend it
+// with Track Changes: a sub-amendment).
+var wordExports = map[string]bool{
+	"/v1/documents/:doc/versions/:n": true, "/v1/documents/:doc/versions/:n/diff": true,
+	"/v1/documents/:doc/compilation": true, "/v1/documents/:doc/proposals/:p": true,
 }
 
 // maxWordFields bounds the form fields of a multipart request, and
@@ -59,7 +67,7 @@ func (s *Server) word(next echo.HandlerFunc) echo.HandlerFunc {
 				return err
 			}
 			return next(c)
-		case (method == http.MethodGet || method == http.MethodHead) && wordFields[path] == nil && wantsWord(c, path):
+		case (method == http.MethodGet || method == http.MethodHead) && wordExports[path] && wantsWord(c, path):
 			if s.Word == nil {
 				return echo.NewHTTPError(http.StatusNotAcceptable, "this server does not write Word files")
 			}
@@ -119,36 +127,9 @@ func (s *Server) wordToJSON(c echo.Context, path string) error {
 	case "/v1/documents/:doc/versions":
 		body["text"] = wf.Text()
 	case "/v1/documents/:doc/proposals", "/v1/documents/:doc/proposals/:p":
-		if notes := wf.CommentNotes(); notes != "" {
-			j := strings.TrimSpace(fields["justification"])
-			if j != "" {
-				j += "\n\n"
-			}
-			body["justification"] = j + notes
-		}
-		if !wf.Tracked {
-			body["text"] = wf.Text()
-			break
-		}
-		// Tracked changes: exactly those operations, by provision id,
-		// against the base version the file was made from.
-		if base < 1 {
-			return &drafts.Error{Code: drafts.EINVALID, Message: "base: the version the Word file was exported from is required",
-				Fields: []drafts.FieldError{{Field: "base", Message: "required"}}}
-		}
-		v, err := s.Service.GetVersion(c.Request().Context(), c.Param("doc"), base)
-		if err != nil {
-			if drafts.IsCode(err, drafts.ENOTFOUND) {
-				return &drafts.Error{Code: drafts.EINVALID, Message: fmt.Sprintf("base: no version %d", base),
-					Fields: []drafts.FieldError{{Field: "base", Message: "no such version"}}}
-			}
+		if err := s.proposalFromWord(c, wf, fields, base, body); err != nil {
 			return err
 		}
-		ops, err := wf.Operations(v.Provisions, drafts.Limits{})
-		if err != nil {
-			return err
-		}
-		body["operations"] = ops
 	}
 	data, err := json.Marshal(body)
 	if err != nil {
@@ -158,6 +139,53 @@ func (s *Server) wordToJSON(c echo.Context, path string) error {
 	r.Body = io.NopCloser(bytes.NewReader(data))
 	r.ContentLength = int64(len(data))
 	r.Header.Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
+	return nil
+}
+
+// proposalFromWord sets the body of a proposal sent as a .docx: its
+// justification with the file's comments, and the whole edited text, or
+// the operations its tracked changes make on the base version (or, for a
+// sub-amendment, on the text of the proposal it amends).
+func (s *Server) proposalFromWord(c echo.Context, wf *drafts.WordFile, fields map[string]string, base int, body map[string]any) error {
+	if notes := wf.CommentNotes(); notes != "" {
+		j := strings.TrimSpace(fields["justification"])
+		if j != "" {
+			j += "\n\n"
+		}
+		body["justification"] = j + notes
+	}
+	if amends := strings.TrimSpace(fields["amends"]); amends != "" {
+		// A sub-amendment: Track Changes on the proposal's text.
+		ops, err := s.subAmendmentFromWord(c, wf, amends)
+		if err != nil {
+			return err
+		}
+		body["operations"] = ops
+		return nil
+	}
+	if !wf.Tracked {
+		body["text"] = wf.Text()
+		return nil
+	}
+	// Tracked changes: exactly those operations, by provision id,
+	// against the base version the file was made from.
+	if base < 1 {
+		return &drafts.Error{Code: drafts.EINVALID, Message: "base: the version the Word file was exported from is required",
+			Fields: []drafts.FieldError{{Field: "base", Message: "required"}}}
+	}
+	v, err := s.Service.GetVersion(c.Request().Context(), c.Param("doc"), base)
+	if err != nil {
+		if drafts.IsCode(err, drafts.ENOTFOUND) {
+			return &drafts.Error{Code: drafts.EINVALID, Message: fmt.Sprintf("base: no version %d", base),
+				Fields: []drafts.FieldError{{Field: "base", Message: "no such version"}}}
+		}
+		return err
+	}
+	ops, err := wf.Operations(v.Provisions, drafts.Limits{})
+	if err != nil {
+		return err
+	}
+	body["operations"] = ops
 	return nil
 }
 
@@ -289,6 +317,10 @@ func (s *Server) exportWord(c echo.Context, path string) error {
 			return err
 		}
 		name = fileName(doc.Symbol, n, fmt.Sprintf("-changes-from-v%d", m))
+	case "/v1/documents/:doc/proposals/:p":
+		if name, err = s.proposalWord(c, doc, &buf); err != nil {
+			return err
+		}
 	default:
 		n, err := queryVersion(c, "version", 0)
 		if err != nil {

@@ -211,8 +211,9 @@ func TestWord(t *testing.T) {
 	if len(edited1.Operations) != 3 {
 		t.Errorf("edited operations %+v", edited1.Operations)
 	}
-	// A proposal is never a .docx: asking for one only is 406.
-	e.do("GET", docPath(doc, "/proposals/", prop.ID), "KZ", nil, "Accept", wordType).MustStatus(http.StatusNotAcceptable)
+	// A proposal as .docx is the text it makes (TestSubAmendmentFromWord);
+	// its diff is not offered as one: 406.
+	e.do("GET", docPath(doc, "/proposals/", prop.ID, "/diff"), "KZ", nil, "Accept", wordType).MustStatus(http.StatusNotAcceptable)
 	// HEAD of a version as .docx answers as GET would, without a body.
 	if ct := e.do("HEAD", docPath(doc, "/versions/1"), "KZ", nil, "Accept", wordType).MustStatus(http.StatusOK).Header.Get("Content-Type"); ct != wordType {
 		t.Errorf("HEAD as %q", ct)

@@ -21,6 +21,7 @@ var produces = map[string][]string{
 	"/v1/documents/:doc/versions/:n":       {echo.MIMEApplicationJSON, echo.MIMETextPlain, drafts.WordMediaType},
 	"/v1/documents/:doc/versions/:n/diff":  {echo.MIMEApplicationJSON, echo.MIMETextHTML, echo.MIMETextPlain, drafts.WordMediaType},
 	"/v1/documents/:doc/proposals/:p/diff": {echo.MIMEApplicationJSON, echo.MIMETextHTML, echo.MIMETextPlain},
+	"/v1/documents/:doc/proposals/:p":      {echo.MIMEApplicationJSON, drafts.WordMediaType},
 	"/v1/documents/:doc/compilation":       {echo.MIMEApplicationJSON, echo.MIMETextHTML, "application/pdf", drafts.WordMediaType},
 	"/v1/documents/:doc/versions/:n/pdf":   {"application/pdf"},
 	"/v1/documents/:doc/events/stream":     {sse.ContentType},

@@ -88,7 +88,7 @@ type para struct {
 	author   string
 	keepNext bool
 	move     string // the move range's name for a moved paragraph
-	indent   int    // left indent in twips, beyond the style's
+	indent   int    // left indent in twips, in place of the style's (0: the style's)
 }
 
 func (d *doc) revAttrs(author string) string {

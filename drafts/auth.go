@@ -44,7 +44,10 @@ const (
 	ActProposalCosponsor = "proposal:cosponsor"
 	ActProposalComment   = "proposal:comment"
 	ActProposalReject    = "proposal:reject"
-	ActMerge             = "merge:create"
+	// ActProposalRecord: the chair records a proposal a delegation
+	// made aloud in the meeting, credited to that delegation.
+	ActProposalRecord = "proposal:record"
+	ActMerge          = "merge:create"
 
 	ActAdoptionOpen    = "adoption:open"
 	ActAdoptionConsent = "adoption:consent"

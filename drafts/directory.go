@@ -17,6 +17,9 @@ type Delegation struct {
 	ID     string `json:"id"`
 	Name   string `json:"name"`
 	Status string `json:"status"`
+	// NameRu is its name in Russian ("Казахстан"), for Russian pages and
+	// documents; Name stands in when it is "" (see NameIn).
+	NameRu string `json:"name_ru,omitempty"`
 }
 
 var delegationIDPattern = regexp.MustCompile(`^[A-Z][A-Z0-9-]{1,15}$`)
@@ -32,6 +35,9 @@ func (d *Delegation) Validate() error {
 	}
 	if strings.TrimSpace(d.Name) == "" || len(d.Name) > 200 {
 		fields = append(fields, FieldError{Field: "name", Message: "required, at most 200 bytes"})
+	}
+	if len(d.NameRu) > 200 || d.NameRu != "" && strings.TrimSpace(d.NameRu) == "" {
+		fields = append(fields, FieldError{Field: "name_ru", Message: "at most 200 bytes, not blank"})
 	}
 	if d.Status != StatusMember && d.Status != StatusObserver {
 		fields = append(fields, FieldError{Field: "status", Message: `"member" or "observer"`})

@@ -98,14 +98,6 @@ type ProvisionState struct {
 	Positions []*Position   `json:"positions"`
 }
 
-// ProposalRef names an open proposal in the state of play.
-type ProposalRef struct {
-	ID         string   `json:"id"`
-	Delegation string   `json:"delegation"`
-	Cosponsors []string `json:"cosponsors,omitempty"`
-	Base       int      `json:"base"`
-}
-
 // HistoryPoint is how much of one version was agreed.
 type HistoryPoint struct {
 	Version int       `json:"version"`
@@ -140,7 +132,7 @@ func BuildStateOfPlay(v *Version, open []*Proposal, positions []*Position, histo
 	for _, p := range open {
 		for _, id := range p.Touches() {
 			if i, ok := at[id]; ok {
-				s.Items[i].Proposals = append(s.Items[i].Proposals, ProposalRef{ID: p.ID, Delegation: p.Delegation, Cosponsors: p.Cosponsors, Base: p.Base})
+				s.Items[i].Proposals = append(s.Items[i].Proposals, p.Ref())
 			}
 		}
 		s.AsOf = later(s.AsOf, p.UpdatedAt)

@@ -18,6 +18,9 @@ type Compilation struct {
 	// WholeText are the delegations' positions on the text as a whole
 	// (see CompilationEntry.Positions).
 	WholeText []*Position `json:"whole_text,omitempty"`
+	// Delegations are the directory's entries of the delegations it
+	// names, by code: their names, to name proposals (ProposalRef.Name).
+	Delegations map[string]Delegation `json:"delegations,omitempty"`
 }
 
 // CompilationEntry is one provision of the version and the proposals on it.
@@ -46,6 +49,13 @@ type CompiledProposal struct {
 	Segments    []Segment `json:"segments,omitempty"`
 	// Justifications of the proposals, in the order of Proposals.
 	Justifications []string `json:"justifications,omitempty"`
+	// Refs name the proposals, in the order of Proposals: numbers, and
+	// which were made orally.
+	Refs []ProposalRef `json:"refs"`
+	// SubAmendments are the open sub-amendments to these proposals that
+	// give the provision another text: each its text, its Segments the
+	// changes to the text above.
+	SubAmendments []CompiledProposal `json:"sub_amendments,omitempty"`
 }
 
 // Counts returns how many proposals, and from how many delegations, the
@@ -53,15 +63,20 @@ type CompiledProposal struct {
 func (c *Compilation) Counts() (proposals, delegations int) {
 	seenP := map[string]bool{}
 	seenD := map[string]bool{}
-	for _, e := range c.Entries {
-		for _, p := range e.Proposals {
+	var count func(cps []CompiledProposal)
+	count = func(cps []CompiledProposal) {
+		for _, p := range cps {
 			for _, id := range p.Proposals {
 				seenP[id] = true
 			}
 			for _, d := range p.Delegations {
 				seenD[d] = true
 			}
+			count(p.SubAmendments)
 		}
+	}
+	for _, e := range c.Entries {
+		count(e.Proposals)
 	}
 	return len(seenP), len(seenD)
 }

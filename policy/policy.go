@@ -250,6 +250,8 @@ func denial(action string) string {
 		return "only member delegations and the chair may comment on proposals to this document"
 	case drafts.ActProposalReject:
 		return "only the chair of this document's body may reject proposals"
+	case drafts.ActProposalRecord:
+		return "only the chair of this document's body may record a proposal a delegation made orally"
 	case drafts.ActMerge:
 		return "only the chair of this document's body may merge proposals into it"
 	case drafts.ActAdoptionOpen:

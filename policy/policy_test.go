@@ -19,7 +19,7 @@ var allActions = []string{
 	drafts.ActDocumentCreate, drafts.ActDocumentList, drafts.ActDocumentRead,
 	drafts.ActVersionCreate, drafts.ActStatusSet,
 	drafts.ActProposalCreate, drafts.ActProposalWithdraw, drafts.ActProposalCosponsor,
-	drafts.ActProposalComment, drafts.ActProposalReject, drafts.ActMerge,
+	drafts.ActProposalComment, drafts.ActProposalReject, drafts.ActMerge, drafts.ActProposalRecord,
 	drafts.ActAdoptionOpen, drafts.ActAdoptionConsent, drafts.ActAdoptionObject, drafts.ActAdoptionClose,
 	drafts.ActEventsVerify,
 	drafts.ActFocusSet, drafts.ActWebhookManage,
@@ -64,7 +64,7 @@ func expected(s drafts.Subject, action string, r drafts.Resource) bool {
 	case drafts.ActDocumentRead, drafts.ActEventsVerify:
 		return readable
 	case drafts.ActVersionCreate, drafts.ActStatusSet, drafts.ActProposalReject, drafts.ActMerge,
-		drafts.ActAdoptionOpen, drafts.ActAdoptionClose:
+		drafts.ActAdoptionOpen, drafts.ActAdoptionClose, drafts.ActProposalRecord:
 		return chairHere
 	case drafts.ActProposalCreate:
 		return memberDelegate

@@ -202,6 +202,12 @@ func matrixCalls(user, token string) []matrixCall {
 			_, err := svc.CreateProposal(ctx, d.id, withProv(d))
 			return err
 		}},
+		{action: drafts.ActProposalRecord, name: "RecordOralProposal", call: func(ctx context.Context, svc *service.Service, d matrixDoc) error {
+			in := withProv(d)
+			in.OnBehalfOf, in.Source = "KZ", drafts.SourceOral
+			_, err := svc.CreateProposal(ctx, d.id, in)
+			return err
+		}},
 		{action: drafts.ActProposalWithdraw, name: "EditProposal", call: func(ctx context.Context, svc *service.Service, d matrixDoc) error {
 			_, err := svc.EditProposal(ctx, d.id, d.proposal, withProv(d), "")
 			return err
@@ -404,7 +410,7 @@ func TestServiceAccessMatrix(t *testing.T) {
 		drafts.ActStatusSet, drafts.ActProposalCreate, drafts.ActProposalWithdraw, drafts.ActProposalCosponsor, drafts.ActProposalComment,
 		drafts.ActProposalReject, drafts.ActMerge, drafts.ActAdoptionOpen, drafts.ActAdoptionConsent, drafts.ActAdoptionObject,
 		drafts.ActAdoptionClose, drafts.ActEventsVerify, drafts.ActFocusSet, drafts.ActWebhookManage,
-		drafts.ActPositionCreate, drafts.ActPositionWithdraw} {
+		drafts.ActPositionCreate, drafts.ActPositionWithdraw, drafts.ActProposalRecord} {
 		if !actions[want] {
 			t.Errorf("no call of the matrix performs %s", want)
 		}

@@ -103,16 +103,27 @@ func (s *Service) proposalChanges(ctx context.Context, doc string, _ *chainScan)
 			continue // removed since listed (a failed request's leftover)
 		}
 		out = append(out, datedChange{p.CreatedAt, changeRecord{proposalChange(p.ID), func() *drafts.Event {
-			return &drafts.Event{Actor: p.Author, Delegation: p.Delegation, Action: "proposal.create", Ref: p.ID,
-				Detail: proposalDetail(p)}
+			e := &drafts.Event{Actor: p.Author, Delegation: p.Delegation, Action: "proposal.create", Ref: p.ID,
+				Detail: proposalDetail(s.proposalName(ctx, p), p)}
+			if p.Source == drafts.SourceOral {
+				e.Delegation = "" // the chair recorded it, as the event written at the time says
+			}
+			return e
 		}}})
 	}
 	return out, nil
 }
 
-// proposalDetail is the detail of a proposal's creation or edit event.
-func proposalDetail(p *drafts.Proposal) string {
-	return fmt.Sprintf("base %d, %d operations", p.Base, len(p.Operations))
+// proposalDetail is the detail of a proposal's creation or edit event:
+// its name, base and operations, and for an oral proposal that the chair
+// recorded it ("Proposal 7 (Kazakhstan): base 1, 2 operations; made
+// orally, recorded by the chair").
+func proposalDetail(name string, p *drafts.Proposal) string {
+	detail := fmt.Sprintf("%s: base %d, %d operations", name, p.Base, len(p.Operations))
+	if p.Source == drafts.SourceOral {
+		detail += "; " + drafts.OralNote("en")
+	}
+	return detail
 }
 
 // roundChanges lists the adoption rounds of a document, opened and ended,

@@ -47,6 +47,9 @@ func (s *Service) compile(ctx context.Context, d *drafts.Document, n int) (*draf
 	if openErr != nil {
 		return nil, nil, openErr
 	}
+	if open, err = s.numbered(ctx, doc, open); err != nil {
+		return nil, nil, err
+	}
 	sort.SliceStable(open, func(i, j int) bool { return open[i].CreatedAt.Before(open[j].CreatedAt) })
 	bases := map[int]*drafts.Version{n: v}
 	for _, p := range open {
@@ -68,5 +71,27 @@ func (s *Service) compile(ctx context.Context, d *drafts.Document, n int) (*draf
 	}); err != nil {
 		return nil, nil, err
 	}
+	comp.Delegations = namedIn(comp, s.delegationNames(ctx))
 	return comp, v, nil
+}
+
+// namedIn returns the delegations of all that the compilation names
+// (proposing, co-sponsoring, amending).
+func namedIn(comp *drafts.Compilation, all map[string]drafts.Delegation) map[string]drafts.Delegation {
+	out := map[string]drafts.Delegation{}
+	var walk func(cps []drafts.CompiledProposal)
+	walk = func(cps []drafts.CompiledProposal) {
+		for _, cp := range cps {
+			for _, code := range append(append([]string{}, cp.Delegations...), cp.Cosponsors...) {
+				if d, ok := all[code]; ok {
+					out[code] = d
+				}
+			}
+			walk(cp.SubAmendments)
+		}
+	}
+	for _, e := range comp.Entries {
+		walk(e.Proposals)
+	}
+	return out
 }

@@ -32,8 +32,10 @@ func (s *Service) completeVersion(ctx context.Context, v *drafts.Version, d *dra
 	if err != nil {
 		return nil, nil, err
 	}
-	obsolete := obsoletedBy(v, open)
-	if err := s.settleMergedProposals(ctx, v, open, obsolete); err != nil {
+	names := s.delegationNames(ctx)
+	name := func(p *drafts.Proposal) string { return p.Name("en", drafts.DelegationNamed(names, p.Delegation)) }
+	obsolete := obsoletedBy(v, open, name)
+	if err := s.settleMergedProposals(ctx, v, open, obsolete, name); err != nil {
 		return nil, nil, err
 	}
 	if d, err = s.moveHead(ctx, v, d); err != nil {
@@ -43,22 +45,46 @@ func (s *Service) completeVersion(ctx context.Context, v *drafts.Version, d *dra
 }
 
 // obsoletedBy returns the proposals v makes obsolete, with the reasons:
-// those its merge found impossible, and the open proposals it did not
-// merge that touch a provision it no longer has.
-func obsoletedBy(v *drafts.Version, open []*drafts.Proposal) map[string]string {
+// those its merge found impossible, the open proposals it did not merge
+// that touch a provision it no longer has, and the open sub-amendments it
+// did not merge whose amended proposal it merged without them, made
+// obsolete, or found no longer open. name names a proposal in reasons.
+func obsoletedBy(v *drafts.Version, open []*drafts.Proposal, name func(*drafts.Proposal) string) map[string]string {
 	obsolete := maps.Clone(v.Obsolete)
 	if obsolete == nil {
 		obsolete = map[string]string{}
+	}
+	byID := map[string]*drafts.Proposal{}
+	for _, p := range open {
+		byID[p.ID] = p
 	}
 	for _, p := range open {
 		if slices.Contains(v.Merged, p.ID) {
 			continue
 		}
-		for _, id := range p.Touches() {
+		touches := p.Touches()
+		if amended, ok := byID[p.Amends]; ok {
+			touches = drafts.Combine(amended, p).Touches()
+		}
+		for _, id := range touches {
 			if _, i := v.Provision(id); i < 0 {
 				obsolete[p.ID] = fmt.Sprintf("provision %s was deleted by version %d", id, v.Number)
 				break
 			}
+		}
+	}
+	for _, p := range open {
+		if p.Amends == "" || slices.Contains(v.Merged, p.ID) {
+			continue
+		}
+		amended, ok := byID[p.Amends]
+		switch {
+		case !ok:
+			obsolete[p.ID] = fmt.Sprintf("Proposal %d, which it amends, is no longer open", p.AmendsNumber)
+		case slices.Contains(v.Merged, amended.ID):
+			obsolete[p.ID] = fmt.Sprintf("%s, which it amends, was merged into version %d without it", name(amended), v.Number)
+		case obsolete[amended.ID] != "":
+			obsolete[p.ID] = fmt.Sprintf("%s, which it amends, became obsolete: %s", name(amended), obsolete[amended.ID])
 		}
 	}
 	return obsolete
@@ -73,21 +99,28 @@ type settlement struct{ id, status, reason string }
 // proposals settle side by side (each is its own object); their events are
 // then appended in order, in one pass over the trail. open are the open
 // proposals as read, the first attempt of each update.
-func (s *Service) settleMergedProposals(ctx context.Context, v *drafts.Version, open []*drafts.Proposal, obsolete map[string]string) error {
+func (s *Service) settleMergedProposals(ctx context.Context, v *drafts.Version, open []*drafts.Proposal, obsolete map[string]string, name func(*drafts.Proposal) string) error {
+	openByID := map[string]*drafts.Proposal{}
+	for _, p := range open {
+		openByID[p.ID] = p
+	}
+	// A proposal merged with a sub-amendment to it says so.
+	amendedBy := map[string]string{}
+	for _, id := range v.Merged {
+		if p := openByID[id]; p != nil && p.Amends != "" {
+			amendedBy[p.Amends] = "merged as amended by " + name(p)
+		}
+	}
 	var jobs []settlement
 	for _, id := range v.Merged {
 		status := drafts.ProposalAccepted
 		if slices.Contains(v.AcceptedModified, id) {
 			status = drafts.ProposalAcceptedModified
 		}
-		jobs = append(jobs, settlement{id, status, ""})
+		jobs = append(jobs, settlement{id, status, amendedBy[id]})
 	}
 	for _, id := range slices.Sorted(maps.Keys(obsolete)) {
 		jobs = append(jobs, settlement{id, drafts.ProposalObsolete, obsolete[id]})
-	}
-	openByID := map[string]*drafts.Proposal{}
-	for _, p := range open {
-		openByID[p.ID] = p
 	}
 	events := make([]*drafts.Event, len(jobs))
 	errs := make([]error, len(jobs))

@@ -21,6 +21,8 @@ import (
 //	texts/<doc>/status/<n>.json                its provisions' statuses (provisionStatuses)
 //	texts/<doc>/proposals/<c>/<id>.json        a proposal, c the first character of its id;
 //	texts/<doc>/proposals/<id>.json            where proposals were stored before (legacyProposalKey)
+//	texts/<doc>/numbers/<n>.json               the claim of proposal number n, create-only (numberClaim; n: 8 digits)
+//	texts/<doc>/numbering.json                 the start of numbering: proposals stored before it numbered (numberingStart)
 //	texts/<doc>/rounds/<id>.json               an adoption round
 //	texts/<doc>/events/<seq>.json              the audit trail, create-only (seq: 12 digits)
 //	texts/<doc>/events-head.json               a hint of the trail's last event (eventHead)
@@ -78,6 +80,9 @@ func statusKey(doc string, n int) string  { return statusesPrefix(doc) + pad8(n)
 func roundKey(doc, id string) string      { return roundsPrefix(doc) + id + jsonSuffix }
 func eventHeadKey(doc string) string      { return textKey(doc, "events-head.json") }
 func positionsKey(doc string) string      { return textKey(doc, "positions.json") }
+func numbersPrefix(doc string) string     { return textKey(doc, "numbers/") }
+func numberKey(doc string, n int) string  { return numbersPrefix(doc) + pad8(n) + jsonSuffix }
+func numberingKey(doc string) string      { return textKey(doc, "numbering.json") }
 func eventKey(doc string, seq int64) string {
 	return eventsPrefix(doc) + eventName(seq)
 }
@@ -249,7 +254,8 @@ func documentOfKey(key string) (string, error) {
 }
 
 // numberOfKey returns the version number of a key listed under prefix
-// (versionsPrefix or statusesPrefix of a document).
+// (versionsPrefix or statusesPrefix of a document), or the proposal
+// number of a claim listed under numbersPrefix.
 func numberOfKey(key, prefix string) (int, error) {
 	name, ok := nameUnder(key, prefix)
 	n, err := strconv.Atoi(name)

@@ -106,7 +106,8 @@ func (s *Service) WithdrawProposal(ctx context.Context, doc, id, ifMatch string)
 	if err != nil {
 		return nil, err
 	}
-	s.record(ctx, doc, "proposal.withdraw", id, "")
+	s.record(ctx, doc, "proposal.withdraw", p.ID, s.proposalName(ctx, p))
+	s.settleSubAmendments(ctx, p, drafts.ProposalWithdrawn)
 	return p, nil
 }
 
@@ -139,7 +140,7 @@ func (s *Service) CosponsorProposal(ctx context.Context, doc, id, ifMatch string
 	if already {
 		return p, nil
 	}
-	s.record(ctx, doc, "proposal.cosponsor", id, by)
+	s.record(ctx, doc, "proposal.cosponsor", p.ID, by)
 	return p, nil
 }
 
@@ -156,7 +157,7 @@ func (s *Service) CommentProposal(ctx context.Context, doc, id, text, ifMatch st
 	if err != nil {
 		return nil, err
 	}
-	s.record(ctx, doc, "proposal.comment", id, "")
+	s.record(ctx, doc, "proposal.comment", p.ID, "")
 	return p, nil
 }
 
@@ -177,6 +178,7 @@ func (s *Service) RejectProposal(ctx context.Context, doc, id, reason, ifMatch s
 	if err != nil {
 		return nil, err
 	}
-	s.record(ctx, doc, "proposal.reject", id, reason)
+	s.record(ctx, doc, "proposal.reject", p.ID, reason)
+	s.settleSubAmendments(ctx, p, drafts.ProposalRejected)
 	return p, nil
 }

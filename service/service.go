@@ -91,6 +91,8 @@ type Service struct {
 	flights   flights
 	pending   pendingEvents
 	uncertain uncertainDocs
+	// numbers are hints of the last proposal number claimed, per document.
+	numbers numberHints
 	// sweptAll is set once SettleDue has looked through every document.
 	sweptAll atomic.Bool
 

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -524,7 +525,7 @@ func screenshotPass(t *testing.T, b *tab, kz string) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ids = append(ids, p.ID)
+		ids = append(ids, strconv.Itoa(p.Number))
 	}
 	for _, lang := range []string{"en", "ru"} {
 		b.lang = lang

@@ -23,7 +23,7 @@ func buildDesk(p *Page, d *drafts.Document, comp *drafts.Compilation, head *draf
 	groupsOf := map[string][]int{}
 	for i, e := range comp.Entries {
 		n := 0
-		for _, cp := range e.Proposals {
+		for _, cp := range deskChanges(e) {
 			n += len(cp.Proposals)
 			for _, id := range cp.Proposals {
 				groupsOf[id] = append(groupsOf[id], i)
@@ -59,7 +59,7 @@ func buildDesk(p *Page, d *drafts.Document, comp *drafts.Compilation, head *draf
 			g.State = stateCompatible
 		}
 		codes := map[string]bool{}
-		for _, cp := range e.Proposals {
+		for _, cp := range deskChanges(e) {
 			g.Rows = append(g.Rows, deskRowOf(p, d, cp, props, in, seenBox, uncontested, dd.Numbers))
 			for _, code := range append(append([]string{}, cp.Delegations...), cp.Cosponsors...) {
 				seenDel[code], codes[code] = true, true
@@ -107,13 +107,15 @@ func deskRowOf(p *Page, d *drafts.Document, cp drafts.CompiledProposal, props ma
 		}
 	}
 	for _, id := range cp.Proposals {
-		pk := deskPick{ID: id, URL: fmt.Sprintf("/documents/%s/proposals/%s", d.ID, id), Picked: in.Picked[id], Uncontested: uncontested(id), Name: id}
+		ref := id
+		pk := deskPick{ID: id, Picked: in.Picked[id], Uncontested: uncontested(id), Name: id}
 		if pr, ok := props[id]; ok {
-			pk.Name, pk.URL = p.ProposalName(pr), fmt.Sprintf("/documents/%s/proposals/%s", d.ID, proposalRef(pr))
+			pk.Name, ref = p.ProposalName(pr), proposalRef(pr)
 		}
-		pk.Box = "pick-" + id
+		pk.URL = fmt.Sprintf("/documents/%s/proposals/%s", d.ID, ref)
+		pk.Box = "pick-" + ref
 		if n := seenBox[id]; n > 0 {
-			pk.Box = fmt.Sprintf("pick-%s-%d", id, n)
+			pk.Box = fmt.Sprintf("pick-%s-%d", ref, n)
 		}
 		seenBox[id]++
 		r.Picks = append(r.Picks, pk)
@@ -193,4 +195,16 @@ func groupLabel(l Lang, p drafts.Provision) string {
 		return l.T("At the start of the text")
 	}
 	return provisionLabel(p)
+}
+
+// deskChanges are an entry's changes, each sub-amendment after the change
+// it amends: the chair picks a sub-amendment on its own (it merges with
+// the proposal it amends).
+func deskChanges(e drafts.CompilationEntry) []drafts.CompiledProposal {
+	var out []drafts.CompiledProposal
+	for _, cp := range e.Proposals {
+		out = append(out, cp)
+		out = append(out, cp.SubAmendments...)
+	}
+	return out
 }

@@ -37,7 +37,7 @@ func (l Lang) T(key string, args ...any) string {
 
 // russianBlocks are the Russian dictionaries: the workspace's first one
 // (russian), then one per feature, each in its own file.
-var russianBlocks = []map[string]string{russian, russianLive, russianPositions, russianWorkspace}
+var russianBlocks = []map[string]string{russian, russianLive, russianPositions, russianNumbers, russianWorkspace}
 
 // actions names the audit trail's actions in words, in English and
 // Russian; an action not listed is shown as recorded.
@@ -57,6 +57,7 @@ var actions = map[string][2]string{
 	"proposal.accepted-modified":      {"Proposal accepted with changes", "Поправка принята с изменениями"},
 	"proposal.obsolete":               {"Proposal obsolete", "Поправка устарела"},
 	"proposal.merged-while-withdrawn": {"Proposal withdrawn while being merged", "Поправка отозвана во время включения"},
+	"proposal.numbered":               {"Earlier proposals numbered", "Пронумерованы ранее внесённые поправки"},
 	"adoption.open":                   {"Adoption round opened", "Открыта процедура принятия"},
 	"adoption.consent":                {"Joined consensus", "Присоединение к консенсусу"},
 	"adoption.objection":              {"Objection", "Возражение"},

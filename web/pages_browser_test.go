@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"fmt"
+	"strconv"
 	"testing"
 
 	"chancery/drafts"
@@ -27,7 +28,7 @@ func TestLayout(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ids = append(ids, pr.ID)
+		ids = append(ids, strconv.Itoa(pr.Number))
 	}
 	if _, err := e.svc.CreateProposal(e.as("IN"), doc, drafts.ProposalInput{Base: 1, Justification: "Uncontested",
 		Operations: []drafts.Operation{{Op: "delete", Provision: provisionNumbered(t, v, "9.").ID}}}); err != nil {

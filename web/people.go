@@ -3,8 +3,8 @@ package web
 import (
 	"fmt"
 	"html/template"
+	"strconv"
 	"strings"
-	"sync"
 	"time"
 	_ "time/tzdata" // every reader's time zone, whatever the server has installed
 
@@ -91,10 +91,11 @@ func formatTime(t time.Time, loc *time.Location) template.HTML {
 		` <span class="utc">(` + utc + ` UTC)</span></time>`)
 }
 
-// Del names a delegation with its code: "Kazakhstan (KZ)"; a code the
-// directory does not know is shown as it is.
+// Del names a delegation with its code, in the page's language:
+// "Kazakhstan (KZ)"; a code the directory does not know is shown as it
+// is.
 func (p *Page) Del(code string) string {
-	if name, ok := p.names[code]; ok && name != "" {
+	if name := p.DelegationName(code); name != code && name != "" {
 		return name + " (" + code + ")"
 	}
 	return code
@@ -109,55 +110,14 @@ func (p *Page) Dels(codes []string) string {
 	return strings.Join(out, ", ")
 }
 
-// delegationNames caches the directory's delegation names for a short
-// while: every page names delegations, and they rarely change. The cache
-// is a copy of what storage holds, never needed by another replica.
-type delegationNames struct {
-	mu    sync.Mutex
-	names map[string]string
-	at    time.Time
-}
-
-const namesTTL = 30 * time.Second
-
-// pageNames returns the delegations' names by code for a page, from a
-// cache kept a short while (a page is shown with codes rather than failed
-// if the directory cannot be read).
-func (s *Server) pageNames(c echo.Context) map[string]string {
-	s.names.mu.Lock()
-	defer s.names.mu.Unlock()
-	if s.names.names != nil && time.Since(s.names.at) < namesTTL {
-		return s.names.names
+// proposalRef is how a proposal is referred to in addresses: its number
+// (every route under .../proposals/{p} takes one), its id before numbers.
+func proposalRef(pr *drafts.Proposal) string {
+	if pr.Number > 0 {
+		return strconv.Itoa(pr.Number)
 	}
-	if user(c) == nil {
-		return nil
-	}
-	m, err := s.delegationNames(c)
-	if err != nil {
-		s.Log.Warn("reading delegation names", "err", err)
-		return s.names.names
-	}
-	s.names.names, s.names.at = m, time.Now()
-	return m
+	return pr.ID
 }
-
-// delName is a delegation's name alone ("Kazakhstan"), its code if the
-// directory does not know it.
-func (p *Page) delName(code string) string {
-	if name, ok := p.names[code]; ok && name != "" {
-		return name
-	}
-	return code
-}
-
-// ProposalName names a proposal as people say it aloud: "Proposal 7
-// (Kazakhstan)" (by its id until proposals are numbered).
-func (p *Page) ProposalName(pr *drafts.Proposal) string {
-	return p.L.T("Proposal %s (%s)", proposalRef(pr), p.delName(pr.Delegation))
-}
-
-// proposalRef is how a proposal is referred to in addresses and names.
-func proposalRef(pr *drafts.Proposal) string { return pr.ID }
 
 // TH translates key as T does, into HTML: string arguments are escaped,
 // template.HTML ones (such as a Date) kept.

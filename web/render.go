@@ -35,6 +35,8 @@ type Page struct {
 	// Live is what live.js needs to follow Doc (pages with the "live"
 	// partial, and the screen).
 	Live *liveView
+	// directory names delegations (proposal_names.go).
+	directory *delegationDirectory
 	// Flash says what the last form did (post/redirect/get), once.
 	Flash string
 	// Saved is the saved form the page was opened with (?form=), if any.
@@ -43,7 +45,6 @@ type Page struct {
 	Zone *time.Location
 	// Session is the user's session, for its end and renewal.
 	Session *drafts.Session
-	names   map[string]string
 }
 
 // FormKey is a new idempotency key for one form of the page.
@@ -128,7 +129,7 @@ func (p *Page) FieldError(name string) string {
 
 func (s *Server) data(c echo.Context, title string) *Page {
 	p := &Page{Title: title, L: lang(c), User: user(c), Path: c.Request().URL.RequestURI(), Form: map[string]string{}, Now: s.Service.Now(),
-		Zone: readerZone(c)}
+		directory: s.directoryOf(ctx(c)), Zone: readerZone(c)}
 	if ses := session(c); ses != nil {
 		p.CSRF, p.Session = maskToken(ses.CSRF), ses
 	} else {
@@ -139,7 +140,6 @@ func (s *Server) data(c echo.Context, title string) *Page {
 	} else if from := c.FormValue("from"); from != "" {
 		p.Path = localPath(from) // the page the form was on, not the address it posts to
 	}
-	p.names = s.pageNames(c)
 	s.restoreForm(c, p)
 	return p
 }

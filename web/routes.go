@@ -42,6 +42,8 @@ func (s *Server) routes(e *echo.Echo) {
 	g.POST("/documents/:doc/proposals/:p/comments", s.comment)
 	g.GET("/documents/:doc/proposals/:p/reject", s.rejectConfirm)
 	g.POST("/documents/:doc/proposals/:p/reject", s.reject)
+	g.GET("/documents/:doc/proposals/:p/amend", s.amendForm)
+	g.POST("/documents/:doc/proposals/:p/amend", s.amend)
 	g.GET("/documents/:doc/merges/new", s.mergeDesk)
 	g.GET("/documents/:doc/merges/confirm", s.mergeConfirm)
 	g.POST("/documents/:doc/merges", s.merge)

@@ -79,7 +79,6 @@ type Server struct {
 	echo     *echo.Echo
 	pages    map[string]*template.Template
 	failures *failures
-	names    delegationNames
 	streams  streams
 }
 

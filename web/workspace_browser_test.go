@@ -66,7 +66,7 @@ func TestEditInPlace(t *testing.T) {
 			}
 			// India's proposal to 6 is named, with a link, where 6 is written.
 			b.mustContain("#e-"+p6.ID+" .others", map[string]string{"en": "India", "ru": "India"}[run.lang])
-			if n := b.count(fmt.Sprintf(`#e-%s .others a[href$="/proposals/%s"]`, p6.ID, india.ID)); n != 1 {
+			if n := b.count(fmt.Sprintf(`#e-%s .others a[href$="/proposals/%d"]`, p6.ID, india.Number)); n != 1 {
 				t.Errorf("India's proposal is not linked at 6 (%d links)", n)
 			}
 			word := fmt.Sprintf("unanimously-%d", i)
@@ -188,7 +188,7 @@ func deskWalk(t *testing.T, b *tab, f *deskFixture) {
 		t.Errorf("the competing texts are not shown as tracked changes (%d insertions)", n)
 	}
 	for _, pr := range f.Colliding {
-		b.click("#pick-" + pr.ID)
+		b.click(fmt.Sprintf("#pick-%d", pr.Number))
 	}
 	// A preview with the collision still open marks it.
 	b.click(`#desk button[value=preview]`)

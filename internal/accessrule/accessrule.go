@@ -41,7 +41,7 @@ func Expected(action string, s Subject, membersOnly bool) Outcome {
 		ok = s.Secretariat
 	case "document:create":
 		ok = s.Secretariat || s.Chair
-	case "version:create", "provision:status", "proposal:reject", "merge:create", "adoption:open", "adoption:close":
+	case "version:create", "provision:status", "proposal:reject", "merge:create", "adoption:open", "adoption:close", "proposal:record":
 		ok = s.Chair
 	case "proposal:create", "adoption:consent", "adoption:object":
 		ok = s.Member
