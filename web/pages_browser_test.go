@@ -38,7 +38,7 @@ func TestLayout(t *testing.T) {
 	tokenID, _, _ := drafts.SplitToken(e.tokens["JP"])
 	pages := map[string][]string{
 		"KZ": {"/documents", d, d + "/compilation", d + "/proposals/" + ids[0], d + "/proposals/" + ids[0] + "/withdraw",
-			d + "/proposals/new?provision=" + p6.ID, d + "/adoption"},
+			d + "/proposals/new?provision=" + p6.ID, d + "/proposals/" + ids[1] + "/amend", d + "/adoption"},
 		"chair":       {d + "/proposals/" + ids[1] + "/reject", d + "/versions/1/statuses", d + "/adoption", d + "/screen", d + "/state", "/documents", d + "/merges/new"},
 		"secretariat": {"/secretariat", "/secretariat/tokens/revoke?token=" + tokenID},
 	}
