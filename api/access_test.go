@@ -112,22 +112,24 @@ func TestAccessMatrix(t *testing.T) {
 		{name: "JPdel", observer: true},
 	}
 	bodies := map[string]any{
-		"POST /v1/delegations":                                     map[string]string{"id": "XX", "name": "X", "status": "member"},
-		"POST /v1/users":                                           map[string]string{"name": "n", "role": "delegate", "delegation": "KZ"},
-		"POST /v1/documents":                                       map[string]any{"symbol": "S/1", "title": "T", "kind": "other", "body": "SWG", "language": "en", "visibility": "members", "text": "1. A."},
-		"POST /v1/documents/:doc/versions":                         map[string]any{"base": 1, "text": text + "\n21. More.\n", "message": "m"},
-		"POST /v1/documents/:doc/renumbering":                      map[string]any{"base": 1},
-		"PUT /v1/documents/:doc/versions/:n/provisions/:id/status": map[string]string{"status": "agreed"},
-		"POST /v1/documents/:doc/proposals":                        map[string]any{"base": 1, "operations": []map[string]string{{"op": "delete", "provision": "PROV"}}},
-		"PUT /v1/documents/:doc/proposals/:p":                      map[string]any{"base": 1, "operations": []map[string]string{{"op": "delete", "provision": "PROV"}}},
-		"POST /v1/documents/:doc/proposals/:p/comments":            map[string]string{"text": "A comment."},
-		"POST /v1/documents/:doc/proposals/:p/reject":              map[string]string{"reason": "No."},
-		"POST /v1/documents/:doc/merges":                           map[string]any{"base": 1, "proposals": []string{"PROP"}},
-		"POST /v1/documents/:doc/adoption":                         map[string]any{"version": 1, "procedure": "consensus"},
-		"POST /v1/documents/:doc/adoption/objection":               map[string]string{"reason": "No."},
-		"PUT /v1/documents/:doc/focus":                             map[string]string{"provision": "PROV"},
-		"POST /v1/webhooks":                                        map[string]string{"url": "https://portal.example.org/chancery"},
-		"POST /v1/documents/:doc/positions":                        map[string]string{"provision": "PROV", "kind": "support"},
+		"POST /v1/delegations":                                                 map[string]string{"id": "XX", "name": "X", "status": "member"},
+		"POST /v1/users":                                                       map[string]string{"name": "n", "role": "delegate", "delegation": "KZ"},
+		"POST /v1/documents":                                                   map[string]any{"symbol": "S/1", "title": "T", "kind": "other", "body": "SWG", "language": "en", "visibility": "members", "text": "1. A."},
+		"POST /v1/documents/:doc/versions":                                     map[string]any{"base": 1, "text": text + "\n21. More.\n", "message": "m"},
+		"POST /v1/documents/:doc/renumbering":                                  map[string]any{"base": 1},
+		"PUT /v1/documents/:doc/versions/:n/provisions/:id/status":             map[string]string{"status": "agreed"},
+		"POST /v1/documents/:doc/proposals":                                    map[string]any{"base": 1, "operations": []map[string]string{{"op": "delete", "provision": "PROV"}}},
+		"PUT /v1/documents/:doc/proposals/:p":                                  map[string]any{"base": 1, "operations": []map[string]string{{"op": "delete", "provision": "PROV"}}},
+		"POST /v1/documents/:doc/proposals/:p/comments":                        map[string]string{"text": "A comment."},
+		"POST /v1/documents/:doc/proposals/:p/reject":                          map[string]string{"reason": "No."},
+		"POST /v1/documents/:doc/merges":                                       map[string]any{"base": 1, "proposals": []string{"PROP"}},
+		"POST /v1/documents/:doc/adoption":                                     map[string]any{"version": 1, "procedure": "consensus"},
+		"POST /v1/documents/:doc/adoption/objection":                           map[string]string{"reason": "No."},
+		"PUT /v1/documents/:doc/focus":                                         map[string]string{"provision": "PROV"},
+		"POST /v1/webhooks":                                                    map[string]string{"url": "https://portal.example.org/chancery"},
+		"POST /v1/documents/:doc/positions":                                    map[string]string{"provision": "PROV", "kind": "support"},
+		"PUT /v1/documents/:doc/languages/:lang":                               map[string]string{"text": corpus(t, "sample-draft-road-map.ru.txt")},
+		"PUT /v1/documents/:doc/versions/:n/provisions/:id/translations/:lang": map[string]string{"text": "Перевод."},
 	}
 	routes := e.srv.RouteActions()
 	if len(routes) < 30 {
@@ -149,7 +151,7 @@ func TestAccessMatrix(t *testing.T) {
 			if !strings.Contains(path, ":doc") && !membersOnly {
 				continue
 			}
-			concrete := strings.NewReplacer(":doc", docs[membersOnly], ":p", props[membersOnly], ":n", "1").Replace(path)
+			concrete := strings.NewReplacer(":doc", docs[membersOnly], ":p", props[membersOnly], ":n", "1", ":lang", "ru").Replace(path)
 			if strings.HasPrefix(path, "/v1/users/:id") {
 				concrete = strings.Replace(concrete, ":id", throwaway, 1)
 			} else if strings.HasPrefix(path, "/v1/tokens/:id") {

@@ -34,6 +34,7 @@ var wordFields = map[string][]string{
 	"/v1/documents/:doc/versions/:n":      nil,
 	"/v1/documents/:doc/versions/:n/diff": nil,
 	"/v1/documents/:doc/compilation":      nil,
+	"/v1/documents/:doc/languages/:lang":  {},
 }
 
 // wordExports are the routes whose GET answers with a .docx when asked:
@@ -59,7 +60,7 @@ func (s *Server) word(next echo.HandlerFunc) echo.HandlerFunc {
 			return next(c)
 		}
 		switch {
-		case (method == http.MethodPost || method == http.MethodPut && path == "/v1/documents/:doc/proposals/:p") && isWordRequest(c):
+		case (method == http.MethodPost || method == http.MethodPut && (path == "/v1/documents/:doc/proposals/:p" || path == "/v1/documents/:doc/languages/:lang")) && isWordRequest(c):
 			if s.Word == nil {
 				return drafts.Errorf(drafts.EMALFORMED, "this server does not read Word files; send application/json")
 			}
@@ -124,7 +125,7 @@ func (s *Server) wordToJSON(c echo.Context, path string) error {
 			body["symbol"] = wf.Symbol
 		}
 		body["text"] = wf.Text()
-	case "/v1/documents/:doc/versions":
+	case "/v1/documents/:doc/versions", "/v1/documents/:doc/languages/:lang":
 		body["text"] = wf.Text()
 	case "/v1/documents/:doc/proposals", "/v1/documents/:doc/proposals/:p":
 		if err := s.proposalFromWord(c, wf, fields, base, body); err != nil {
@@ -269,6 +270,10 @@ func readWordRequest(c echo.Context, allowed []string) ([]byte, map[string]strin
 
 // exportWord answers a GET with a .docx.
 func (s *Server) exportWord(c echo.Context, path string) error {
+	lang, err := oneLanguage(c) // "" for the original language
+	if err != nil {
+		return err
+	}
 	ctx := c.Request().Context()
 	doc, err := s.Service.GetDocument(ctx, c.Param("doc"))
 	if err != nil {
@@ -282,7 +287,7 @@ func (s *Server) exportWord(c echo.Context, path string) error {
 		if err != nil {
 			return err
 		}
-		v, err := s.Service.GetVersion(ctx, doc.ID, n)
+		wd, v, err := s.versionForWord(ctx, doc, n, lang)
 		if err != nil {
 			return err
 		}
@@ -297,10 +302,10 @@ func (s *Server) exportWord(c echo.Context, path string) error {
 		if err != nil {
 			return err
 		}
-		if err := s.Word.TextWord(&buf, doc, v.WithPrintNotes(notes), round); err != nil {
+		if err := s.Word.TextWord(&buf, wd, v.WithPrintNotes(notes), round); err != nil {
 			return err
 		}
-		name = fileName(doc.Symbol, n, "")
+		name = fileName(doc.Symbol, n, langSuffix(lang))
 	case "/v1/documents/:doc/versions/:n/diff":
 		n, m, err := diffVersions(c)
 		if err != nil {
@@ -309,14 +314,14 @@ func (s *Server) exportWord(c echo.Context, path string) error {
 		if m < 1 {
 			return &drafts.Error{Code: drafts.EINVALID, Message: "against: version 1 has no predecessor; give ?against=", Fields: []drafts.FieldError{{Field: "against", Message: "required"}}}
 		}
-		d, from, to, err := s.Service.VersionDiff(ctx, doc.ID, n, m)
+		wd, d, from, to, err := s.diffForWord(ctx, doc, n, m, lang)
 		if err != nil {
 			return err
 		}
-		if err := s.Word.ChangesWord(&buf, doc, from, to, d); err != nil {
+		if err := s.Word.ChangesWord(&buf, wd, from, to, d); err != nil {
 			return err
 		}
-		name = fileName(doc.Symbol, n, fmt.Sprintf("-changes-from-v%d", m))
+		name = fileName(doc.Symbol, n, fmt.Sprintf("%s-changes-from-v%d", langSuffix(lang), m))
 	case "/v1/documents/:doc/proposals/:p":
 		if name, err = s.proposalWord(c, doc, &buf); err != nil {
 			return err
@@ -326,14 +331,14 @@ func (s *Server) exportWord(c echo.Context, path string) error {
 		if err != nil {
 			return err
 		}
-		comp, v, err := s.Service.Compile(ctx, doc.ID, n)
+		wd, comp, v, err := s.compilationForWord(ctx, doc, n, lang)
 		if err != nil {
 			return err
 		}
-		if err := s.Word.CompilationWord(&buf, doc, v, comp); err != nil {
+		if err := s.Word.CompilationWord(&buf, wd, v, comp); err != nil {
 			return err
 		}
-		name = fileName(doc.Symbol, v.Number, "-compilation")
+		name = fileName(doc.Symbol, v.Number, "-compilation"+langSuffix(lang))
 	}
 	c.Response().Header().Set(echo.HeaderContentDisposition, fmt.Sprintf("attachment; filename=%q", name))
 	c.Response().Header().Set("Vary", "Accept")

@@ -25,11 +25,13 @@ type proposalRequest struct {
 	// OnBehalfOf and Source: the chair records an oral proposal.
 	OnBehalfOf string `json:"on_behalf_of"`
 	Source     string `json:"source"`
+	// Language: the language version the proposal is written in.
+	Language string `json:"language"`
 }
 
 func (r *proposalRequest) input() drafts.ProposalInput {
 	return drafts.ProposalInput{Base: r.Base, Justification: r.Justification, Operations: r.Operations, Text: r.Text,
-		Amends: string(r.Amends), OnBehalfOf: r.OnBehalfOf, Source: r.Source}
+		Amends: string(r.Amends), OnBehalfOf: r.OnBehalfOf, Source: r.Source, Language: r.Language}
 }
 
 // errProposalRef says what a proposalRef takes.

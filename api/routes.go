@@ -73,5 +73,7 @@ func (s *Server) apiRoutes() []route {
 		{method: post, path: doc + "/positions/:id/confirm", action: drafts.ActPositionWithdraw, handler: s.confirmPosition},
 		{method: del, path: doc + "/positions/:id", action: drafts.ActPositionWithdraw, handler: s.withdrawPosition},
 		{method: get, path: doc + "/state", action: drafts.ActDocumentRead, handler: s.stateOfPlay},
+		{method: put, path: doc + "/languages/:lang", action: drafts.ActTranslationSet, handler: s.addLanguage},
+		{method: put, path: doc + "/versions/:n/provisions/:id/translations/:lang", action: drafts.ActTranslationSet, handler: s.setTranslation},
 	}
 }

@@ -20,6 +20,7 @@ import (
 
 	"chancery/drafts"
 	"chancery/internal/clientip"
+	"chancery/internal/flight"
 	"chancery/internal/gzipper"
 )
 
@@ -62,7 +63,10 @@ type Server struct {
 	ln       net.Listener
 	routes   map[string]route // "METHOD path" → route
 	failures *failureLimiter
-	encoded  *encodedCache
+	// encoded keeps encoded responses that their key determines
+	// entirely, made once for concurrent requests (see encodedVersion,
+	// compilation, versionDiff).
+	encoded *flight.Cache
 
 	streamsMu sync.Mutex
 	ending    chan struct{} // closed by EndStreams
@@ -108,7 +112,7 @@ func (s *Server) build() {
 	if s.Service != nil {
 		s.Metrics.ObserveCache(s.Service.CacheStats)
 	}
-	s.encoded = newEncodedCache(16 << 20)
+	s.encoded = flight.NewCache(32 << 20)
 	s.failures = newFailureLimiter(rate.Limit(float64(s.AuthFailures)/60), s.AuthFailures, s.Now)
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true

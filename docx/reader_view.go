@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 
 	"chancery/drafts"
@@ -154,11 +155,15 @@ func (v *view) markGroup(g *group, last *xpara, st styles, count *counter) {
 }
 
 var (
-	blankLines = regexp.MustCompile(`[ \t\r]*\n[ \t\r\n]*`)
+	blankLines = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`[ \t\r]*\n[ \t\r\n]*`) })
 	// blankLine is a line of white space of any kind (see drafts.IsBlank).
-	blankLine = regexp.MustCompile(`\n[\pZ\s\x{200b}-\x{200d}\x{2060}\x{feff}\x{180e}]*\n`)
+	blankLine = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`\n[\pZ\s\x{200b}-\x{200d}\x{2060}\x{feff}\x{180e}]*\n`)
+	})
 	// A typed number, letter or roman item: "1.", "12.3.", "(a)", "(iv)".
-	typedMarker = regexp.MustCompile(`^(\d{1,4}(?:\.\d{1,4})*\.|\([\p{L}\p{N}]{1,5}\))[ \t\x{a0}]+`)
+	typedMarker = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^(\d{1,4}(?:\.\d{1,4})*\.|\([\p{L}\p{N}]{1,5}\))[ \t\x{a0}]+`)
+	})
 )
 
 // cleanText trims a paragraph's text and folds its line breaks so that it
@@ -173,10 +178,10 @@ func cleanText(s string) string {
 		}
 		return r
 	}, s)
-	for blankLine.MatchString(s) {
-		s = blankLine.ReplaceAllString(s, "\n")
+	for blankLine().MatchString(s) {
+		s = blankLine().ReplaceAllString(s, "\n")
 	}
-	s = blankLines.ReplaceAllString(s, "\n")
+	s = blankLines().ReplaceAllString(s, "\n")
 	return strings.Trim(s, " \t\r\n")
 }
 
@@ -228,18 +233,18 @@ func withLabel(label, format, text string) string {
 	return marker(label, format) + " " + text
 }
 
-var labelMarker = regexp.MustCompile(`^\(?([\p{L}\p{N}]{1,5})[.)]?$`)
+var labelMarker = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\(?([\p{L}\p{N}]{1,5})[.)]?$`) })
 
 // marker turns a numbering label into the markup's marker: "1." and "3.1."
 // stay, "(a)" stays, "a)" or "a." becomes "(a)", "1)" becomes "1.".
 func marker(label, format string) string {
-	if typedMarker.MatchString(label + " ") {
+	if typedMarker().MatchString(label + " ") {
 		return label
 	}
-	m := labelMarker.FindStringSubmatch(label)
+	m := labelMarker().FindStringSubmatch(label)
 	if m == nil {
 		if strings.HasSuffix(label, ".") || strings.Trim(label, "0123456789.") == "" {
-			if typedMarker.MatchString(strings.TrimSuffix(label, ".") + ". ") {
+			if typedMarker().MatchString(strings.TrimSuffix(label, ".") + ". ") {
 				return strings.TrimSuffix(label, ".") + "."
 			}
 		}

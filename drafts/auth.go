@@ -63,6 +63,10 @@ const (
 	// or withdrawing its own.
 	ActPositionCreate   = "position:create"
 	ActPositionWithdraw = "position:withdraw"
+	// Language versions: sending a translation (the whole text or one
+	// provision) and listing what needs translating.
+	ActTranslationSet  = "translation:set"
+	ActTranslationList = "translation:list"
 )
 
 // Subject is who acts, as the policy sees them.

@@ -15,7 +15,34 @@ import "slices"
 // another text: that text, and its changes to the amended proposal's text.
 // One whose amended proposal is not in open (no longer open) is left out.
 func CompileProposals(differ Differ, limits Limits, newID func() string, v *Version, bases map[int]*Version, open []*Proposal) *Compilation {
-	cc := &compiling{differ: differ, limits: limits, newID: newID, v: v, bases: bases,
+	return CompileProposalsWith(differ, limits, newID, v, bases, open, nil)
+}
+
+// ProposalDiff is what one proposal changes in a version: its text (on
+// the version, or on its own base when it does not rebase cleanly) and
+// the diff to it. It depends only on the texts of the version and the
+// base and on the proposal's operations: a caller may keep it for as long
+// as those are unchanged. It is the costly part of a compilation.
+type ProposalDiff struct {
+	Result []Provision
+	Diff   *Diff
+}
+
+// DiffProposal returns p's ProposalDiff on version v (bases holds the
+// versions proposals were made on); false when p cannot be applied.
+func DiffProposal(differ Differ, limits Limits, newID func() string, v *Version, bases map[int]*Version, p *Proposal) (ProposalDiff, bool) {
+	from, result, ok := onVersion(differ, limits, newID, v, bases, p)
+	if !ok {
+		return ProposalDiff{}, false
+	}
+	return ProposalDiff{Result: result, Diff: differ.Provisions(from, result)}, true
+}
+
+// CompileProposalsWith is CompileProposals taking each proposal's diff
+// from diffs when it has it (diffs may be nil): what it returns is read,
+// never changed.
+func CompileProposalsWith(differ Differ, limits Limits, newID func() string, v *Version, bases map[int]*Version, open []*Proposal, diffs func(p *Proposal) (ProposalDiff, bool)) *Compilation {
+	cc := &compiling{differ: differ, limits: limits, newID: newID, v: v, bases: bases, diffs: diffs,
 		byProvision: map[string][]CompiledProposal{}, placed: map[string]map[string]place{}, texts: map[string]map[string]Provision{}}
 	tops := map[string]*Proposal{}
 	for _, p := range open {
@@ -55,6 +82,8 @@ type compiling struct {
 	// change is listed; texts holds each proposal's text on v, by id.
 	placed map[string]map[string]place
 	texts  map[string]map[string]Provision
+	// diffs, when not nil, has proposals' diffs made before.
+	diffs func(p *Proposal) (ProposalDiff, bool)
 }
 
 // place is where a change is listed: under provision key, index.
@@ -67,19 +96,24 @@ type place struct {
 // p rebases onto it cleanly, on its own base otherwise. ok is false when
 // p cannot be applied at all.
 func (cc *compiling) onVersion(p *Proposal) (from, result []Provision, ok bool) {
-	base, ok := cc.bases[p.Base]
+	return onVersion(cc.differ, cc.limits, cc.newID, cc.v, cc.bases, p)
+}
+
+// onVersion is compiling.onVersion on version v with bases.
+func onVersion(differ Differ, limits Limits, newID func() string, v *Version, bases map[int]*Version, p *Proposal) (from, result []Provision, ok bool) {
+	base, ok := bases[p.Base]
 	if !ok {
 		return nil, nil, false
 	}
-	result, err := ApplyOperations(base.Provisions, p.Operations, cc.newID, cc.limits)
+	result, err := ApplyOperations(base.Provisions, p.Operations, newID, limits)
 	if err != nil {
 		return nil, nil, false // cannot happen for a stored proposal; leave it out rather than fail the whole compilation
 	}
 	from = base.Provisions
-	if p.Base != cc.v.Number {
-		rb := Rebase(cc.differ, cc.v.Provisions, []RebaseItem{{Proposal: p, Base: base.Provisions, Result: result}}, nil)
+	if p.Base != v.Number {
+		rb := Rebase(differ, v.Provisions, []RebaseItem{{Proposal: p, Base: base.Provisions, Result: result}}, nil)
 		if len(rb.Collisions) == 0 && len(rb.Obsolete) == 0 {
-			from, result = cc.v.Provisions, rb.Provisions
+			from, result = v.Provisions, rb.Provisions
 		}
 	}
 	return from, result, true
@@ -87,11 +121,17 @@ func (cc *compiling) onVersion(p *Proposal) (from, result []Provision, ok bool) 
 
 // add lists every change of proposal p under the provision it touches.
 func (cc *compiling) add(p *Proposal) {
-	from, result, ok := cc.onVersion(p)
-	if !ok {
-		return
+	var pd ProposalDiff
+	ok := false
+	if cc.diffs != nil {
+		pd, ok = cc.diffs(p)
 	}
-	diff := cc.differ.Provisions(from, result)
+	if !ok {
+		if pd, ok = DiffProposal(cc.differ, cc.limits, cc.newID, cc.v, cc.bases, p); !ok {
+			return
+		}
+	}
+	result, diff := pd.Result, pd.Diff
 	// A run of inserted provisions goes under the provision the run
 	// follows, not under the new provision before each.
 	inserted := map[string]string{}
@@ -113,7 +153,8 @@ func (cc *compiling) add(p *Proposal) {
 		if c.Kind == ChangeUnchanged {
 			continue
 		}
-		cp := CompiledProposal{Op: OpReplace, Text: c.Text, Segments: c.Segments}
+		// Its own segments: group marks them, and the diff may be kept.
+		cp := CompiledProposal{Op: OpReplace, Text: c.Text, Segments: slices.Clone(c.Segments)}
 		key := c.Provision
 		switch {
 		case c.Kind == ChangeInserted:

@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -22,15 +23,15 @@ type Delegation struct {
 	NameRu string `json:"name_ru,omitempty"`
 }
 
-var delegationIDPattern = regexp.MustCompile(`^[A-Z][A-Z0-9-]{1,15}$`)
+var delegationIDPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Z][A-Z0-9-]{1,15}$`) })
 
 // ValidDelegationID reports whether id can be a delegation's id.
-func ValidDelegationID(id string) bool { return delegationIDPattern.MatchString(id) }
+func ValidDelegationID(id string) bool { return delegationIDPattern().MatchString(id) }
 
 // Validate checks the delegation's fields.
 func (d *Delegation) Validate() error {
 	var fields []FieldError
-	if !delegationIDPattern.MatchString(d.ID) {
+	if !delegationIDPattern().MatchString(d.ID) {
 		fields = append(fields, FieldError{Field: "id", Message: "2 to 16 capital letters, digits or '-', starting with a letter (e.g. KZ)"})
 	}
 	if strings.TrimSpace(d.Name) == "" || len(d.Name) > 200 {

@@ -59,8 +59,13 @@ type Proposal struct {
 	UpdatedAt  time.Time  `json:"updated_at"`
 	ClosedAt   *time.Time `json:"closed_at,omitempty"`
 	// MergedInto is the version that accepted it.
-	MergedInto int    `json:"merged_into,omitempty"`
-	ETag       string `json:"-"`
+	MergedInto int `json:"merged_into,omitempty"`
+	// Language is the language version the proposal was written in, ""
+	// for the original language: its operations' texts are in it, and
+	// merging it needs the chair's text in the original language
+	// (MergeInput.Translations).
+	Language string `json:"language,omitempty"`
+	ETag     string `json:"-"`
 }
 
 // ProposalInput is what a delegation sends: operations, or a whole edited
@@ -78,6 +83,9 @@ type ProposalInput struct {
 	// OnBehalfOf made aloud in the meeting (Source SourceOral).
 	OnBehalfOf string
 	Source     string
+	// Language is the language version the proposal is written in, ""
+	// (or the original language) for the original.
+	Language string
 }
 
 // ProposalFilter selects proposals by status and delegation ("" for any).

@@ -42,6 +42,7 @@ type Service interface {
 	LiveService
 	WebhookService
 	PositionService
+	TranslationService
 }
 
 // DocumentService manages documents, their versions and provision statuses.

@@ -38,6 +38,12 @@ type Provision struct {
 	Text   string `json:"text"`
 	Gap    string `json:"gap,omitempty"`
 	Status string `json:"status,omitempty"`
+	// Translation, on a version read in a language, is the provision's
+	// state there (TranslationOriginal, ...Current, ...Stale,
+	// ...Missing); Original, beside a stale or missing one, the provision
+	// in the original language. Neither is stored.
+	Translation string        `json:"translation,omitempty"`
+	Original    *OriginalText `json:"original,omitempty"`
 }
 
 // Markup returns the provision as written: marker, space, text (no gap).

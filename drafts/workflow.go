@@ -21,6 +21,11 @@ type Compilation struct {
 	// Delegations are the directory's entries of the delegations it
 	// names, by code: their names, to name proposals (ProposalRef.Name).
 	Delegations map[string]Delegation `json:"delegations,omitempty"`
+	// Key, when not empty, names everything the compilation was made
+	// from (the version with its statuses, each open proposal at its
+	// ETag): two compilations with one Key are equal, so what is made of
+	// one (a page, an encoding) may be kept under it.
+	Key string `json:"-"`
 }
 
 // CompilationEntry is one provision of the version and the proposals on it.
@@ -35,6 +40,10 @@ type CompilationEntry struct {
 	// Colliding is set when the proposals' changes to the provision
 	// cannot all apply (see MarkCollisions): the chair must resolve them.
 	Colliding bool `json:"colliding,omitempty"`
+	// Key, when not empty, names everything the entry was made from (the
+	// version as read, each proposal in it at its ETag): two entries with
+	// one Key are equal, so what is made of one may be kept under it.
+	Key string `json:"-"`
 }
 
 // CompiledProposal is one proposed change to a provision. Identical changes
@@ -56,6 +65,9 @@ type CompiledProposal struct {
 	// give the provision another text: each its text, its Segments the
 	// changes to the text above.
 	SubAmendments []CompiledProposal `json:"sub_amendments,omitempty"`
+	// Language is the language the proposed text is in, when it is not
+	// the compilation's (see TranslationService.CompileIn).
+	Language string `json:"language,omitempty"`
 }
 
 // Counts returns how many proposals, and from how many delegations, the

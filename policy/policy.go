@@ -272,6 +272,10 @@ func denial(action string) string {
 		return "only a member delegation may record a position on this document"
 	case drafts.ActPositionWithdraw:
 		return "only the delegation that recorded this position may confirm or withdraw it"
+	case drafts.ActTranslationSet:
+		return "only the secretariat or the chair of this document's body may send its translations"
+	case drafts.ActTranslationList:
+		return "only the secretariat and chairs may list what needs translating"
 	}
 	return "you may not do this"
 }

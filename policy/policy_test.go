@@ -24,6 +24,7 @@ var allActions = []string{
 	drafts.ActEventsVerify,
 	drafts.ActFocusSet, drafts.ActWebhookManage,
 	drafts.ActPositionCreate, drafts.ActPositionWithdraw,
+	drafts.ActTranslationSet, drafts.ActTranslationList,
 }
 
 // expected is the role policy of DESIGN.md and API.md written in Go,
@@ -84,6 +85,10 @@ func expected(s drafts.Subject, action string, r drafts.Resource) bool {
 		return memberDelegate
 	case drafts.ActPositionWithdraw:
 		return memberDelegate && ownProposal
+	case drafts.ActTranslationSet:
+		return secretariat || chairHere
+	case drafts.ActTranslationList:
+		return secretariat || chair
 	}
 	return false
 }

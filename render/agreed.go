@@ -59,7 +59,27 @@ func (r *Renderer) agreedPDF(w io.Writer, doc *drafts.Document, v *drafts.Versio
 		}
 		d.add(geo.block(spans, markerSpans(p.Kind, p.Number, base)))
 	}
+	d.authentic(doc, v)
 	return d.finish(w)
+}
+
+// authentic closes a text adopted in several languages with the line
+// saying that its texts are equally authentic, in each of its languages.
+func (d *pdfDoc) authentic(doc *drafts.Document, v *drafts.Version) {
+	if doc.Adopted == 0 || doc.Adopted != v.Number || len(doc.LanguageVersions) == 0 {
+		return
+	}
+	seen := map[string]bool{}
+	before := 18.0
+	for _, lang := range doc.AllLanguages() {
+		line := labelsFor(lang).Authentic(doc.AllLanguages())
+		if seen[line] {
+			continue
+		}
+		seen[line] = true
+		d.add(&block{spans: []span{span1(line, plain(faceItalic, bodySize))}, before: before})
+		before = 4
+	}
 }
 
 // titleBlock writes the title of a document (bold, centred), then the

@@ -100,6 +100,7 @@ type pdfDoc struct {
 	atTop    bool
 	firstTop float64 // content top on the first page, below the masthead
 	chain    []*block
+	rows     []*row // held as chain is, for a text in two columns (parallel.go)
 
 	// added tells the faces registered with gofpdf so far.
 	added [nFaces]bool
@@ -255,9 +256,10 @@ func (d *pdfDoc) footer() {
 	st := plain(faceSans, headerSize)
 	n := d.pdf.PageNo()
 	page := d.lab.page(n, pagesAlias)
-	// The alias is replaced by the page count when the file is written:
-	// measure it as the digits it will likely become.
-	w := d.measure(d.lab.page(n, strings.Repeat("0", len(strconv.Itoa(n)))), st)
+	// The alias is replaced by the page count when the file is written,
+	// unknown yet: measure it as three digits at least, so that a count
+	// with more digits than this page's number stays within the margin.
+	w := d.measure(d.lab.page(n, strings.Repeat("0", max(3, len(strconv.Itoa(n))))), st)
 	d.textAt(d.symbol, plain(faceSansBold, headerSize), marginLeft, footerRuleY+6, textWidth/2, alignLeft)
 	d.drawSpans([]span{{text: page, st: st}}, right-w, footerRuleY+6, st.size, st.size*1.3)
 }

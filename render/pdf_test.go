@@ -64,7 +64,7 @@ func TestAgreedPDF(t *testing.T) {
 			name: "russian", doc: FixtureDoc("ru"),
 			text: func(t *testing.T) string { return MustCorpus(t, "sample-draft-road-map.ru.txt") },
 			want: []string{"Совещание по взаимодействию и мерам доверия в Азии", "Специальная рабочая группа", "Версия 1 от 11 марта 2024 г.",
-				"Проект, не принят.", "Страница 1 из 1"},
+				"Проект, не принят.", "Страница 1 из 2", "Страница 2 из 2"},
 		},
 		{
 			name: "russian small", doc: FixtureDoc("ru"),

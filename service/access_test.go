@@ -252,7 +252,7 @@ func matrixCalls(user, token string) []matrixCall {
 			_, err := svc.VerifyEvents(ctx, d.id)
 			return err
 		}},
-	}, append(liveCalls(), positionCalls()...)...)
+	}, append(append(liveCalls(), positionCalls()...), languageCalls()...)...)
 }
 
 // liveCalls are the matrix's calls of the live services (issue 24).
@@ -358,6 +358,60 @@ func positionCalls() []matrixCall {
 	}
 }
 
+// languageCalls are the calls of the matrix on language versions: the
+// reads on the original language (every document has one), and the
+// translations sent, on a Russian version the chair adds first.
+func languageCalls() []matrixCall {
+	chair := drafts.NewContextWithUser(context.Background(), &matrixSubjects[1].user)
+	withRussian := func(svc *service.Service, d matrixDoc) error {
+		_, err := svc.AddLanguage(chair, d.id, "ru", "1. Один.\n\n2. Два.\n")
+		return err
+	}
+	return []matrixCall{
+		{action: drafts.ActDocumentRead, name: "GetVersionIn", call: func(ctx context.Context, svc *service.Service, d matrixDoc) error {
+			if err := withRussian(svc, d); err != nil {
+				return err
+			}
+			_, err := svc.GetVersionIn(ctx, d.id, 1, "ru")
+			return err
+		}},
+		{action: drafts.ActDocumentRead, name: "VersionDiffIn", call: func(ctx context.Context, svc *service.Service, d matrixDoc) error {
+			_, _, _, err := svc.VersionDiffIn(ctx, d.id, 1, 1, "en")
+			return err
+		}},
+		{action: drafts.ActDocumentRead, name: "CompileIn", call: func(ctx context.Context, svc *service.Service, d matrixDoc) error {
+			_, _, err := svc.CompileIn(ctx, d.id, 0, "en")
+			return err
+		}},
+		{action: drafts.ActDocumentRead, name: "VersionPDFIn", call: func(ctx context.Context, svc *service.Service, d matrixDoc) error {
+			if err := withRussian(svc, d); err != nil {
+				return err
+			}
+			_, err := svc.VersionPDFIn(ctx, d.id, 1, 0, []string{"en", "ru"})
+			return err
+		}},
+		{action: drafts.ActDocumentRead, name: "CompilationPDFIn", call: func(ctx context.Context, svc *service.Service, d matrixDoc) error {
+			_, err := svc.CompilationPDFIn(ctx, d.id, 0, "en")
+			return err
+		}},
+		{action: drafts.ActDocumentRead, name: "CompilationHTMLIn", call: func(ctx context.Context, svc *service.Service, d matrixDoc) error {
+			_, err := svc.CompilationHTMLIn(ctx, d.id, 0, "en")
+			return err
+		}},
+		{action: drafts.ActTranslationSet, name: "AddLanguage", call: func(ctx context.Context, svc *service.Service, d matrixDoc) error {
+			_, err := svc.AddLanguage(ctx, d.id, "ru", "1. Один.\n\n2. Два.\n")
+			return err
+		}},
+		{action: drafts.ActTranslationSet, name: "SetTranslation", call: func(ctx context.Context, svc *service.Service, d matrixDoc) error {
+			if err := withRussian(svc, d); err != nil {
+				return err
+			}
+			_, _, err := svc.SetTranslation(ctx, d.id, 1, d.provision, "ru", "Два, уточнено.", "")
+			return err
+		}},
+	}
+}
+
 // TestServiceAccessMatrix calls every service method as every kind of
 // user (role × own or other delegation × member or observer delegation)
 // on a members-only and an observers-visible document, without HTTP: the
@@ -410,7 +464,7 @@ func TestServiceAccessMatrix(t *testing.T) {
 		drafts.ActStatusSet, drafts.ActProposalCreate, drafts.ActProposalWithdraw, drafts.ActProposalCosponsor, drafts.ActProposalComment,
 		drafts.ActProposalReject, drafts.ActMerge, drafts.ActAdoptionOpen, drafts.ActAdoptionConsent, drafts.ActAdoptionObject,
 		drafts.ActAdoptionClose, drafts.ActEventsVerify, drafts.ActFocusSet, drafts.ActWebhookManage,
-		drafts.ActPositionCreate, drafts.ActPositionWithdraw, drafts.ActProposalRecord} {
+		drafts.ActPositionCreate, drafts.ActPositionWithdraw, drafts.ActProposalRecord, drafts.ActTranslationSet} {
 		if !actions[want] {
 			t.Errorf("no call of the matrix performs %s", want)
 		}

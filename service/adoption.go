@@ -32,6 +32,9 @@ func (s *Service) OpenAdoption(ctx context.Context, doc string, in drafts.Adopti
 	if err := s.checkAgreed(ctx, d, in.Version); err != nil {
 		return nil, err
 	}
+	if err := s.checkLanguagesInStep(ctx, d); err != nil {
+		return nil, err
+	}
 	open, err := s.allProposals(ctx, doc, drafts.ProposalFilter{Status: drafts.ProposalOpen})
 	if err != nil {
 		return nil, err

@@ -43,7 +43,7 @@ func (s *Service) storedChanges(ctx context.Context, doc string, sc *chainScan) 
 	var out []datedChange
 	for _, list := range []func(context.Context, string, *chainScan) ([]datedChange, error){
 		s.versionChanges, s.proposalChanges, s.roundChanges, s.statusChanges,
-		s.positionChanges,
+		s.positionChanges, s.translationChanges,
 	} {
 		changes, err := list(ctx, doc, sc)
 		if err != nil {

@@ -31,6 +31,7 @@ func cloneStoredDocument(sd *storedDocument) *storedDocument {
 	if sd.Document != nil {
 		c.Document = clonePtr(sd.Document)
 		c.AdoptedAt, c.Agreement = clonePtr(sd.AdoptedAt), clonePtr(sd.Agreement)
+		c.LanguageVersions, c.LanguageStates = slices.Clone(sd.LanguageVersions), slices.Clone(sd.LanguageStates)
 	}
 	return c
 }
@@ -44,6 +45,13 @@ func cloneProvisionStatuses(st *provisionStatuses) *provisionStatuses {
 func cloneVersion(v *drafts.Version) *drafts.Version {
 	c := clonePtr(v)
 	c.Provisions = slices.Clone(v.Provisions)
+	for i, p := range c.Provisions {
+		if p.Original != nil { // a version read in a language
+			o := clonePtr(p.Original)
+			o.Change = slices.Clone(o.Change)
+			c.Provisions[i].Original = o
+		}
+	}
 	c.Merged = slices.Clone(v.Merged)
 	c.Resolutions = slices.Clone(v.Resolutions)
 	c.Attribution = slices.Clone(v.Attribution)
@@ -51,6 +59,7 @@ func cloneVersion(v *drafts.Version) *drafts.Version {
 	c.Obsolete = maps.Clone(v.Obsolete)
 	c.MergedETags = maps.Clone(v.MergedETags)
 	c.TitleNotes = slices.Clone(v.TitleNotes)
+	c.Translated = cloneTranslated(v.Translated)
 	return c
 }
 

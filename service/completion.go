@@ -12,7 +12,8 @@ import (
 
 // This file is where proposals become accepted, accepted-modified or
 // obsolete: settleMergedProposals, run by completeVersion after every new
-// version (a merge, a chair's revision, a renumbering).
+// version (a merge, a chair's revision, a renumbering), which also keeps
+// the language versions in step (translations_step.go).
 
 // completeVersion does what follows the creation of a version, so that it
 // can be done again after a failure: the proposals it merged become
@@ -24,6 +25,10 @@ import (
 // proposals with the reasons.
 func (s *Service) completeVersion(ctx context.Context, v *drafts.Version, d *drafts.Document, known map[string]*drafts.Proposal) (*drafts.Document, map[string]string, error) {
 	if err := s.storeSummary(ctx, v); err != nil {
+		return nil, nil, err
+	}
+	// Before the head moves: a reader of the new head finds it in every language.
+	if err := s.keepLanguagesInStep(ctx, v, d); err != nil {
 		return nil, nil, err
 	}
 	// The open proposals, read once: to find those the version makes

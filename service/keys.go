@@ -25,6 +25,8 @@ import (
 //	texts/<doc>/numbering.json                 the start of numbering: proposals stored before it numbered (numberingStart)
 //	texts/<doc>/rounds/<id>.json               an adoption round
 //	texts/<doc>/events/<seq>.json              the audit trail, create-only (seq: 12 digits)
+//	texts/<doc>/translations/<lang>/<n>.json   the language version lang of version n
+//	                                           (translationSet), revised while n is the head
 //	texts/<doc>/events-head.json               a hint of the trail's last event (eventHead)
 //	texts/<doc>/positions.json                 the delegations' positions and their log (storedPositions)
 //	rounds-due/<deadline>_<doc>_<round>.json   an open silence procedure (dueMarker)
@@ -68,13 +70,17 @@ func documentKey(id string) string { return documentsPrefix + id + jsonSuffix }
 // textKey is the key of name under a document's folder.
 func textKey(doc, name string) string { return textsPrefix + doc + "/" + name }
 
-func versionsPrefix(doc string) string    { return textKey(doc, "versions/") }
-func summariesPrefix(doc string) string   { return textKey(doc, "summaries/") }
-func statusesPrefix(doc string) string    { return textKey(doc, "status/") }
-func proposalsPrefix(doc string) string   { return textKey(doc, "proposals/") }
-func roundsPrefix(doc string) string      { return textKey(doc, "rounds/") }
-func eventsPrefix(doc string) string      { return textKey(doc, "events/") }
-func versionKey(doc string, n int) string { return versionsPrefix(doc) + pad8(n) + jsonSuffix }
+func versionsPrefix(doc string) string     { return textKey(doc, "versions/") }
+func summariesPrefix(doc string) string    { return textKey(doc, "summaries/") }
+func statusesPrefix(doc string) string     { return textKey(doc, "status/") }
+func proposalsPrefix(doc string) string    { return textKey(doc, "proposals/") }
+func roundsPrefix(doc string) string       { return textKey(doc, "rounds/") }
+func eventsPrefix(doc string) string       { return textKey(doc, "events/") }
+func translationsPrefix(doc string) string { return textKey(doc, "translations/") }
+func versionKey(doc string, n int) string  { return versionsPrefix(doc) + pad8(n) + jsonSuffix }
+func translationKey(doc, lang string, n int) string {
+	return translationsPrefix(doc) + lang + "/" + pad8(n) + jsonSuffix
+}
 func summaryKey(doc string, n int) string { return summariesPrefix(doc) + pad8(n) + jsonSuffix }
 func statusKey(doc string, n int) string  { return statusesPrefix(doc) + pad8(n) + jsonSuffix }
 func roundKey(doc, id string) string      { return roundsPrefix(doc) + id + jsonSuffix }
@@ -198,6 +204,26 @@ func diffCacheKey(doc string, n, m int) string { return fmt.Sprintf("diff/%s/%d/
 // digestCacheKey names the hash of that diff.
 func digestCacheKey(doc string, n, m int) string { return diffCacheKey(doc, n, m) + "/digest" }
 
+// compilationKey names what a compilation of v is made of: the version
+// with its statuses (its ETag) and each open proposal, in order, at the
+// ETag read.
+func compilationKey(v *drafts.Version, open []*drafts.Proposal) string {
+	h := sha256.New()
+	for _, p := range open {
+		h.Write([]byte(p.ID))
+		h.Write([]byte{0})
+		h.Write([]byte(p.ETag))
+		h.Write([]byte{0})
+	}
+	return "compilation/" + v.Document + "/" + strconv.Itoa(v.Number) + "/" + v.ETag + "/" + hex.EncodeToString(h.Sum(nil)[:16])
+}
+
+// compiledKey names one proposal's part of the compilation of version n:
+// the proposal at one ETag (its base is part of it) on the text of n.
+func compiledKey(doc string, n int, p *drafts.Proposal) string {
+	return "compiled/" + doc + "/" + strconv.Itoa(n) + "/" + p.ID + "/" + p.ETag
+}
+
 // tallyCacheKey names the tally of version n of doc with its statuses at
 // statusETag ("" for the statuses the version was stored with).
 func tallyCacheKey(doc string, n int, statusETag string) string {
@@ -263,6 +289,22 @@ func numberOfKey(key, prefix string) (int, error) {
 		return 0, errKey(key, "numbered as a version")
 	}
 	return n, nil
+}
+
+// translationOfKey returns the language and version number of the
+// language version stored at key, listed under translationsPrefix of a
+// document.
+func translationOfKey(key, prefix string) (string, int, error) {
+	rest, _ := strings.CutPrefix(key, prefix)
+	lang, name, ok := strings.Cut(rest, "/")
+	if !ok || !drafts.ValidLanguage(lang) {
+		return "", 0, errKey(key, "a language version")
+	}
+	n, err := numberOfKey(name, "")
+	if err != nil {
+		return "", 0, errKey(key, "a language version")
+	}
+	return lang, n, nil
 }
 
 // roundOfKey returns the id of the round stored at key, listed under

@@ -23,8 +23,11 @@ func (s *Service) Merge(ctx context.Context, doc string, in drafts.MergeInput) (
 	if err != nil {
 		return nil, err
 	}
-	items, set, err := s.mergeItems(ctx, head, in.Proposals)
+	items, set, err := s.mergeItems(ctx, head, in.Proposals, in.Translations, d.Language)
 	if err != nil {
+		return nil, err
+	}
+	if err := checkTranslationsUsed(items, in.Translations); err != nil {
 		return nil, err
 	}
 	rb := drafts.Rebase(s.Differ, head.Provisions, items, in.Resolutions)
@@ -41,6 +44,7 @@ func (s *Service) Merge(ctx context.Context, doc string, in drafts.MergeInput) (
 	set.withAmended(rb)
 	v, out := s.mergedVersion(u, d, head, items, rb, in, set.pairs)
 	out.Collisions = open
+	v.Translated = languageTexts(items, v, in.Translations)
 	if len(v.Merged) == 0 {
 		return nil, drafts.Errorf(drafts.ECONFLICT, "none of the proposals can be merged: %s", describeObsolete(rb.Obsolete))
 	}
@@ -112,8 +116,10 @@ func checkResolutions(head *drafts.Version, resolutions map[string]string, lim d
 // mergeItems reads the proposals named (each once, by id or number,
 // together) and returns each with its base text and its result on it;
 // every one must be open. A sub-amendment and the proposal it amends are
-// one item (mergeSet.pair). The set holds the proposals as stored.
-func (s *Service) mergeItems(ctx context.Context, head *drafts.Version, names []string) ([]drafts.RebaseItem, *mergeSet, error) {
+// one item (mergeSet.pair). The set holds the proposals as stored. A
+// proposal written in a language version merges by the chair's texts in
+// the original language (translations; see mergeOperations).
+func (s *Service) mergeItems(ctx context.Context, head *drafts.Version, names []string, translations map[string]string, original string) ([]drafts.RebaseItem, *mergeSet, error) {
 	var refs []string
 	seen := map[string]bool{}
 	for _, ref := range names {
@@ -158,7 +164,11 @@ func (s *Service) mergeItems(ctx context.Context, head *drafts.Version, names []
 			}
 			bases[p.Base] = base
 		}
-		result, err := drafts.ApplyOperations(base.Provisions, p.Operations, s.NewID, s.TextLimits)
+		ops, err := mergeOperations(p, base, translations, original)
+		if err != nil {
+			return nil, nil, err
+		}
+		result, err := drafts.ApplyOperations(base.Provisions, ops, s.NewID, s.TextLimits)
 		if err != nil {
 			return nil, nil, drafts.WrapError(drafts.EINTERNAL, err, "proposal %s no longer applies to its base", p.ID)
 		}

@@ -69,6 +69,7 @@ func (s *Service) CreateProposal(ctx context.Context, doc string, in drafts.Prop
 		ID: s.newProposalID(), Document: doc, Delegation: dr.delegation, Author: dr.user.ID, Base: dr.base,
 		Justification: in.Justification, Operations: dr.ops, Text: in.Text, Status: drafts.ProposalOpen,
 		Cosponsors: []string{}, Comments: []drafts.Comment{}, CreatedAt: now, UpdatedAt: now, Source: dr.source,
+		Language: languageOf(dr.doc, in.Language),
 	}
 	if dr.source == drafts.SourceOral {
 		p.RecordedBy = dr.user.ID
@@ -125,6 +126,14 @@ func (s *Service) proposalOperations(ctx context.Context, d *drafts.Document, in
 	}
 	base, err := s.rawVersion(ctx, doc, in.Base) // statuses play no part
 	if err != nil {
+		return nil, err
+	}
+	// A proposal written in a language version applies to the base's text in it.
+	lang, err := proposalLanguage(d, in.Language)
+	if err != nil {
+		return nil, err
+	}
+	if base, err = s.baseIn(ctx, base, lang); err != nil {
 		return nil, err
 	}
 	// Ids of new provisions are the server's to give, never the client's.
@@ -206,6 +215,7 @@ func (s *Service) EditProposal(ctx context.Context, doc, id string, in drafts.Pr
 			return err
 		}
 		p.Base, p.Justification, p.Operations, p.Text = base, in.Justification, ops, in.Text
+		p.Language = languageOf(d, in.Language)
 		return nil
 	})
 	if err != nil {

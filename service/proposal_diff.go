@@ -14,6 +14,9 @@ func (s *Service) applyToBase(ctx context.Context, p *drafts.Proposal) (base *dr
 	if err != nil {
 		return nil, nil, err
 	}
+	if base, err = s.baseIn(ctx, base, p.Language); err != nil {
+		return nil, nil, err
+	}
 	result, err = drafts.ApplyOperations(base.Provisions, p.Operations, s.NewID, s.TextLimits)
 	if err != nil {
 		return nil, nil, err
@@ -92,6 +95,10 @@ func (s *Service) onHead(ctx context.Context, d *drafts.Document, p *drafts.Prop
 		if head, err = s.getVersion(ctx, d.ID, d.Head); err != nil {
 			return nil, nil, err
 		}
+		// A proposal written in a language version, on the head's text in it.
+		if head, err = s.baseIn(ctx, head, p.Language); err != nil {
+			return nil, nil, err
+		}
 	}
 	if head.Number == base.Number {
 		return head.Provisions, result, nil
@@ -117,7 +124,7 @@ func (s *Service) PreviewProposal(ctx context.Context, doc string, in drafts.Pro
 	if err != nil {
 		return nil, err
 	}
-	p := &drafts.Proposal{ID: "preview", Document: doc, Base: dr.base, Delegation: dr.delegation, Operations: dr.ops}
+	p := &drafts.Proposal{ID: "preview", Document: doc, Base: dr.base, Delegation: dr.delegation, Operations: dr.ops, Language: languageOf(dr.doc, in.Language)}
 	var from []drafts.Provision
 	if dr.amended != nil {
 		p = drafts.Combine(dr.amended, p)

@@ -10,6 +10,7 @@ import (
 	"io"
 	"regexp"
 	"strings"
+	"sync"
 
 	"chancery/drafts"
 )
@@ -43,11 +44,9 @@ func (s *Service) VersionPDF(ctx context.Context, doc string, n, against int) (_
 	if err != nil {
 		return nil, err
 	}
-	var round *drafts.AdoptionRound
-	if d.Adopted == n && d.Round != "" {
-		if round, err = s.settle(ctx, doc, d.Round, d); err != nil {
-			return nil, err
-		}
+	round, err := s.adoptingRound(ctx, d, n)
+	if err != nil {
+		return nil, err
 	}
 	// The adopted text records the delegations' reservations and
 	// statements as footnotes, as the reader may see them.
@@ -65,14 +64,32 @@ func (s *Service) VersionPDF(ctx context.Context, doc string, n, against int) (_
 	})
 }
 
+// adoptingRound is the round that adopted version n of d, or nil.
+func (s *Service) adoptingRound(ctx context.Context, d *drafts.Document, n int) (*drafts.AdoptionRound, error) {
+	if d.Adopted != n || d.Round == "" {
+		return nil, nil
+	}
+	return s.settle(ctx, d.ID, d.Round, d)
+}
+
 // CompilationPDF prints the compilation of version n (0 for the head).
 func (s *Service) CompilationPDF(ctx context.Context, doc string, n int) (_ *drafts.PDF, err error) {
 	defer markOp(&err, "service.CompilationPDF")
-	d, comp, v, err := s.compilationToPrint(ctx, doc, n)
+	return s.compilationPDF(ctx, doc, n, "")
+}
+
+// compilationPDF prints the compilation of version n in lang ("" for the
+// original language).
+func (s *Service) compilationPDF(ctx context.Context, doc string, n int, lang string) (*drafts.PDF, error) {
+	d, comp, v, err := s.compilationToPrint(ctx, doc, n, lang)
 	if err != nil {
 		return nil, err
 	}
-	return s.cachedPDF(ctx, d, "compilation", pdfName(d.Symbol, v.Number, "-compilation"), []any{v, comp}, func(w io.Writer) error {
+	suffix := "-compilation"
+	if v.Language != "" {
+		suffix += "-" + v.Language
+	}
+	return s.cachedPDF(ctx, d, "compilation", pdfName(d.Symbol, v.Number, suffix), []any{v, comp}, func(w io.Writer) error {
 		return s.Renderer.CompilationPDF(w, d, v, comp)
 	})
 }
@@ -80,7 +97,13 @@ func (s *Service) CompilationPDF(ctx context.Context, doc string, n int) (_ *dra
 // CompilationHTML writes the compilation of version n as an HTML fragment.
 func (s *Service) CompilationHTML(ctx context.Context, doc string, n int) (_ []byte, err error) {
 	defer markOp(&err, "service.CompilationHTML")
-	d, comp, v, err := s.compilationToPrint(ctx, doc, n)
+	return s.compilationHTML(ctx, doc, n, "")
+}
+
+// compilationHTML writes the compilation of version n in lang ("" for the
+// original language) as an HTML fragment.
+func (s *Service) compilationHTML(ctx context.Context, doc string, n int, lang string) ([]byte, error) {
+	d, comp, v, err := s.compilationToPrint(ctx, doc, n, lang)
 	if err != nil {
 		return nil, err
 	}
@@ -91,21 +114,33 @@ func (s *Service) CompilationHTML(ctx context.Context, doc string, n int) (_ []b
 	return buf.Bytes(), nil
 }
 
-// compilationToPrint reads the document and compiles version n of it for
-// a print, checking first that there is a renderer to print it.
-func (s *Service) compilationToPrint(ctx context.Context, doc string, n int) (*drafts.Document, *drafts.Compilation, *drafts.Version, error) {
-	u, d, err := s.documentFor(ctx, doc, drafts.ActDocumentRead)
+// compilationToPrint reads the document and compiles version n of it in
+// lang ("" for the original language) for a print, checking first that
+// there is a renderer to print it. In a language version, the document is
+// as the print shows it (see printedIn) and missing provisions printable.
+func (s *Service) compilationToPrint(ctx context.Context, doc string, n int, lang string) (*drafts.Document, *drafts.Compilation, *drafts.Version, error) {
+	d, err := s.documentIn(ctx, doc, lang)
 	if err != nil {
 		return nil, nil, nil, err
 	}
 	if err := s.needRenderer(); err != nil {
 		return nil, nil, nil, err
 	}
-	comp, v, err := s.compile(ctx, d, n)
+	u, err := actor(ctx)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	return d, comp, v, s.compilePositions(ctx, u, d, comp, v)
+	comp, v, err := s.readerCompile(ctx, u, d, n, lang)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if v.Language == "" || v.Language == d.Language {
+		return d, comp, v, nil
+	}
+	for i, e := range comp.Entries {
+		comp.Entries[i].Provision = drafts.PrintableProvision(e.Provision, lang)
+	}
+	return s.printedIn(ctx, d, lang, v), comp, drafts.Printable(v), nil
 }
 
 // needRenderer refuses to print without a Renderer.
@@ -122,6 +157,7 @@ type printedDocument struct {
 	Adopted                                                    int
 	AdoptedAt                                                  any
 	AdoptedBy, Round                                           string
+	LanguageVersions                                           []string
 }
 
 // pdfKey is the cache key of a print of kind of document d from inputs
@@ -137,7 +173,8 @@ func (s *Service) pdfKey(d *drafts.Document, kind string, inputs []any) (string,
 	h := sha256.New()
 	enc := json.NewEncoder(h)
 	doc := printedDocument{ID: d.ID, Symbol: d.Symbol, Title: d.Title, Kind: d.Kind, Body: d.Body, Language: d.Language,
-		Visibility: d.Visibility, State: d.State, Adopted: d.Adopted, AdoptedAt: d.AdoptedAt, AdoptedBy: d.AdoptedBy, Round: d.Round}
+		Visibility: d.Visibility, State: d.State, Adopted: d.Adopted, AdoptedAt: d.AdoptedAt, AdoptedBy: d.AdoptedBy, Round: d.Round,
+		LanguageVersions: d.LanguageVersions}
 	for _, v := range append([]any{kind, identity, doc}, inputs...) {
 		if ver, ok := v.(*drafts.Version); ok {
 			v = printedVersion(ver)
@@ -227,11 +264,11 @@ type printed struct {
 	etag string
 }
 
-var unsafeFilename = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
+var unsafeFilename = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`[^A-Za-z0-9._-]+`) })
 
 // pdfName builds a download file name from a symbol and version.
 func pdfName(symbol string, n int, suffix string) string {
-	name := strings.Trim(unsafeFilename.ReplaceAllString(symbol, "-"), "-")
+	name := strings.Trim(unsafeFilename().ReplaceAllString(symbol, "-"), "-")
 	if name == "" {
 		name = "document"
 	}

@@ -89,6 +89,7 @@ type Service struct {
 	workOnce  sync.Once
 	workLimit *workLimit
 	flights   flights
+	fresh     freshReads
 	pending   pendingEvents
 	uncertain uncertainDocs
 	// numbers are hints of the last proposal number claimed, per document.

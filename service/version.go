@@ -10,8 +10,14 @@ import (
 // GetVersion returns version n of a document with its provisions' statuses.
 func (s *Service) GetVersion(ctx context.Context, doc string, n int) (_ *drafts.Version, err error) {
 	defer markOp(&err, "service.GetVersion")
-	// The version and its statuses are read while the document is, and
-	// dropped unless the document is there for the caller.
+	_, v, err := s.readableVersion(ctx, doc, n)
+	return v, err
+}
+
+// readableVersion reads version n of doc with its statuses, for a reader:
+// the version is read while the document is, and dropped unless the
+// document is there for the caller.
+func (s *Service) readableVersion(ctx context.Context, doc string, n int) (*drafts.Document, *drafts.Version, error) {
 	var v *drafts.Version
 	var verr error = drafts.Errorf(drafts.ENOTFOUND, "no version %d of document %q", n, doc)
 	done := make(chan struct{})
@@ -23,12 +29,15 @@ func (s *Service) GetVersion(ctx context.Context, doc string, n int) (_ *drafts.
 	} else {
 		close(done)
 	}
-	_, _, err = s.documentFor(ctx, doc, drafts.ActDocumentRead)
+	_, d, err := s.documentFor(ctx, doc, drafts.ActDocumentRead)
 	<-done
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return v, verr
+	if verr != nil {
+		return nil, nil, verr
+	}
+	return d, v, nil
 }
 
 // rawVersion reads version n as stored: the statuses it was made with.
@@ -109,7 +118,7 @@ func (s *Service) ListVersions(ctx context.Context, doc string, opt drafts.ListO
 // storeSummary writes the version's summary (no text) for listings, once.
 func (s *Service) storeSummary(ctx context.Context, v *drafts.Version) error {
 	sum := *v
-	sum.Provisions, sum.Lead, sum.Attribution, sum.Obsolete, sum.MergedETags = nil, "", nil, nil, nil
+	sum.Provisions, sum.Lead, sum.Attribution, sum.Obsolete, sum.MergedETags, sum.Translated = nil, "", nil, nil, nil, nil
 	if _, err := s.createJSON(ctx, summaryKey(v.Document, v.Number), &sum); err != nil && !drafts.IsCode(err, drafts.ECONFLICT) {
 		return err
 	}

@@ -1,5 +1,7 @@
 package web
 
+import "html/template"
+
 // Russian is the Russian dictionary, all its blocks, for tests.
 var Russian = func() map[string]string {
 	all := map[string]string{}
@@ -28,3 +30,18 @@ var (
 	OneLine  = oneLine
 	SegsHTML = segsHTML
 )
+
+// Sharing reports how part of page name may be shared (shared.go): shared
+// at all, and under what the user may do.
+func Sharing(name, part string) (shared, byLinks bool) {
+	sh, ok := readSharing(parsePages())[name+"/"+part]
+	return ok && !sh.never, sh.links
+}
+
+// SharingOfTemplate is sharingOf for a template of a test's own: shared
+// at all, under what the user may do, under the reader's time zone.
+func SharingOfTemplate(src string) (shared, byLinks, byZone bool) {
+	t := template.Must(template.New("").Funcs(funcs).Parse(src))
+	sh := sharingOf(t, "content")
+	return !sh.never, sh.links, sh.zone
+}

@@ -37,11 +37,13 @@ func (l Lang) T(key string, args ...any) string {
 
 // russianBlocks are the Russian dictionaries: the workspace's first one
 // (russian), then one per feature, each in its own file.
-var russianBlocks = []map[string]string{russian, russianLive, russianPositions, russianNumbers, russianWorkspace}
+var russianBlocks = []map[string]string{russian, russianLive, russianPositions, russianNumbers, russianWorkspace, russianLanguages}
 
 // actions names the audit trail's actions in words, in English and
 // Russian; an action not listed is shown as recorded.
 var actions = map[string][2]string{
+	"translation.text":                {"Whole text in a language sent", "Отправлен весь текст на языке"},
+	"translation.provision":           {"Translation of a provision sent", "Отправлен перевод положения"},
 	"document.create":                 {"Document created", "Документ создан"},
 	"version.create":                  {"New version", "Новая редакция"},
 	"version.renumber":                {"Provisions renumbered", "Положения перенумерованы"},

@@ -12,6 +12,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"chancery/drafts"
+	"chancery/internal/wording"
 )
 
 // Page is what every template gets: the user, the language, the CSRF token
@@ -45,6 +46,9 @@ type Page struct {
 	Zone *time.Location
 	// Session is the user's session, for its end and renewal.
 	Session *drafts.Session
+	// Content, when not empty, is the page's content made already
+	// (renderShared): the layout shows it instead of its "content".
+	Content template.HTML
 }
 
 // FormKey is a new idempotency key for one form of the page.
@@ -199,6 +203,11 @@ var funcs = template.FuncMap{
 		return s
 	},
 	"excerpt": excerpt,
+	// langName names a language of a text in itself: "English", "Русский".
+	"langName": wording.NativeName,
+	// langIn names a language of a text in the interface's language:
+	// "Russian", "русский".
+	"langIn": func(l Lang, code string) string { return wording.For(string(l)).LanguageName(code) },
 	"contains": func(list []string, s string) bool {
 		for _, x := range list {
 			if x == s {
@@ -213,14 +222,7 @@ var funcs = template.FuncMap{
 	"headingLevel": func(n string) int { return min(max(drafts.HeadingLevel(n), 1), 3) + 1 },
 	// depths maps each provision's id to its depth (drafts.Nesting), for
 	// indenting decimal paragraphs and items.
-	"depths": func(ps []drafts.Provision) map[string]int {
-		var n drafts.Nesting
-		m := make(map[string]int, len(ps))
-		for _, p := range ps {
-			m[p.ID] = n.Depth(p.Kind, p.Number)
-		}
-		return m
-	},
+	"depths": provisionDepths,
 	"dict": func(kv ...any) map[string]any {
 		m := map[string]any{}
 		for i := 0; i+1 < len(kv); i += 2 {
@@ -230,6 +232,16 @@ var funcs = template.FuncMap{
 	},
 	"oldSide": func(segs []drafts.Segment) []drafts.Segment { return side(segs, drafts.SegDelete) },
 	"newSide": func(segs []drafts.Segment) []drafts.Segment { return side(segs, drafts.SegInsert) },
+}
+
+// provisionDepths maps each provision's id to its depth (drafts.Nesting).
+func provisionDepths(ps []drafts.Provision) map[string]int {
+	var n drafts.Nesting
+	m := make(map[string]int, len(ps))
+	for _, p := range ps {
+		m[p.ID] = n.Depth(p.Kind, p.Number)
+	}
+	return m
 }
 
 // side keeps the equal segments and those of one kind: one column of a

@@ -14,7 +14,7 @@ func (s *Server) routes(e *echo.Echo) {
 	e.POST("/signin/link", s.redeemLink, s.checkCSRF)
 	e.POST("/signout", s.signout, s.checkCSRF)
 
-	g := e.Group("", s.signedIn, s.checkCSRF, s.once)
+	g := e.Group("", s.signedIn, s.checkCSRF, s.readingOnce, s.once)
 	g.POST("/session/renew", s.renewSession)
 	g.GET("/documents", s.documents)
 	g.POST("/documents", s.createDocument)
@@ -66,6 +66,13 @@ func (s *Server) routes(e *echo.Echo) {
 	g.GET("/documents/:doc/events/stream", s.eventStream)
 	g.GET("/documents/:doc/screen", s.screen)
 	g.POST("/documents/:doc/focus", s.setFocus)
+
+	// Language versions (languages_page.go, translations_page.go).
+	g.GET("/translations", s.translationWork)
+	g.GET("/documents/:doc/languages", s.languagesPage)
+	g.POST("/documents/:doc/languages", s.addLanguage)
+	g.GET("/documents/:doc/versions/:n/provisions/:id/translations/:lang", s.translationPage)
+	g.POST("/documents/:doc/versions/:n/provisions/:id/translations/:lang", s.setTranslation)
 
 	g.GET("/secretariat", s.secretariat)
 	g.POST("/secretariat/delegations", s.createDelegation)

@@ -28,6 +28,7 @@ import (
 
 	"chancery/drafts"
 	"chancery/internal/clientip"
+	"chancery/internal/flight"
 	"chancery/internal/gzipper"
 	"chancery/internal/httpstatus"
 )
@@ -80,6 +81,10 @@ type Server struct {
 	pages    map[string]*template.Template
 	failures *failures
 	streams  streams
+	// shared keeps the parts of pages made once for many readers
+	// (shared.go); sharing says which parts may be shared, and how.
+	shared  *flight.Cache
+	sharing map[string]sharing
 }
 
 // New returns a Server with defaults.
@@ -111,6 +116,8 @@ func (s *Server) build() {
 		s.Log = slog.New(slog.DiscardHandler)
 	}
 	s.pages = parsePages()
+	s.shared = flight.NewCache(32 << 20)
+	s.sharing = readSharing(s.pages)
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError

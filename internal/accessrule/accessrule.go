@@ -59,6 +59,8 @@ func Expected(action string, s Subject, membersOnly bool) Outcome {
 		ok = s.Member
 	case "position:withdraw":
 		ok = s.Member && s.Owner
+	case "translation:set":
+		ok = s.Secretariat || s.Chair
 	}
 	if ok {
 		return Allowed
