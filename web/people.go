@@ -3,18 +3,15 @@ package web
 import (
 	"fmt"
 	"html/template"
-	"strconv"
 	"strings"
 	"time"
 	_ "time/tzdata" // every reader's time zone, whatever the server has installed
 
 	"github.com/labstack/echo/v4"
-
-	"chancery/drafts"
 )
 
-// For everyone: delegations by name with their code, and times in the
-// reader's time zone with UTC beside.
+// For everyone: times in the reader's time zone with UTC beside
+// (delegations and proposals are named in proposal_names.go).
 
 // zoneCookie holds the reader's time zone (an IANA name such as
 // Asia/Almaty), set by workspace.js from the browser's own setting or
@@ -89,34 +86,6 @@ func formatTime(t time.Time, loc *time.Location) template.HTML {
 	}
 	return template.HTML(`<time datetime="` + iso + `">` + l.Format("2006-01-02 15:04") + " " + template.HTMLEscapeString(zoneLabel(loc)) +
 		` <span class="utc">(` + utc + ` UTC)</span></time>`)
-}
-
-// Del names a delegation with its code, in the page's language:
-// "Kazakhstan (KZ)"; a code the directory does not know is shown as it
-// is.
-func (p *Page) Del(code string) string {
-	if name := p.DelegationName(code); name != code && name != "" {
-		return name + " (" + code + ")"
-	}
-	return code
-}
-
-// Dels names delegations, joined by commas.
-func (p *Page) Dels(codes []string) string {
-	out := make([]string, len(codes))
-	for i, c := range codes {
-		out[i] = p.Del(c)
-	}
-	return strings.Join(out, ", ")
-}
-
-// proposalRef is how a proposal is referred to in addresses: its number
-// (every route under .../proposals/{p} takes one), its id before numbers.
-func proposalRef(pr *drafts.Proposal) string {
-	if pr.Number > 0 {
-		return strconv.Itoa(pr.Number)
-	}
-	return pr.ID
 }
 
 // TH translates key as T does, into HTML: string arguments are escaped,
