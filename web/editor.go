@@ -25,6 +25,9 @@ type editorState struct {
 	Move          map[string]string
 	Del           map[string]bool
 	Justification string
+	// OnBehalfOf is the delegation that made the proposal orally, when
+	// the chair records it ("" for the user's own).
+	OnBehalfOf string
 }
 
 func newEditorState() *editorState {
@@ -35,6 +38,7 @@ func newEditorState() *editorState {
 func readEditor(f url.Values) *editorState {
 	st := newEditorState()
 	st.Justification = f.Get("justification")
+	st.OnBehalfOf = strings.TrimSpace(f.Get("on_behalf_of"))
 	for _, id := range f["open"] {
 		st.Open[id] = true
 	}
@@ -68,6 +72,9 @@ func readEditor(f url.Values) *editorState {
 // fields writes the state back as form fields.
 func (st *editorState) fields() url.Values {
 	f := url.Values{"justification": {st.Justification}}
+	if st.OnBehalfOf != "" {
+		f.Set("on_behalf_of", st.OnBehalfOf)
+	}
 	for id := range st.Open {
 		f.Add("open", id)
 	}
@@ -183,4 +190,19 @@ func editorOf(pr *drafts.Proposal) *editorState {
 		}
 	}
 	return st
+}
+
+// input is the proposal the state makes on base: the user's own, or one
+// a delegation made orally that the chair records.
+func (st *editorState) input(base *drafts.Version) drafts.ProposalInput {
+	return oral(drafts.ProposalInput{Base: base.Number, Justification: st.Justification, Operations: st.operations(base)}, st.OnBehalfOf)
+}
+
+// oral makes in a proposal made orally by delegation by, which the chair
+// records ("" leaves it the user's own).
+func oral(in drafts.ProposalInput, by string) drafts.ProposalInput {
+	if by != "" {
+		in.OnBehalfOf, in.Source = by, drafts.SourceOral
+	}
+	return in
 }

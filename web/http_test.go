@@ -85,7 +85,7 @@ func TestHostileInput(t *testing.T) {
 	values := []string{"", " ", "<script>alert(1)</script>", "\xff\xfe", strings.Repeat("x", 300000), "0", "-1", "99999999999999999999",
 		"../../etc/passwd", "^start", para, "\x00", "replace", "insert", "delete", "move", "silence", "2026-13-45T99:99"}
 	forms := map[string][]string{
-		doc + "/proposals":                     {"base", "mode", "open", "text." + para, "ins." + para, "del." + para, "move." + para, "whole", "justification", "action", "form", "formkey"},
+		doc + "/proposals":                     {"base", "mode", "open", "text." + para, "ins." + para, "del." + para, "move." + para, "whole", "justification", "action", "form", "formkey", "on_behalf_of"},
 		doc + "/proposals/preview":             {"base", "open", "text." + para, "ins.^start", "move." + para, "justification"},
 		doc + "/merges":                        {"base", "proposals", "mode." + para, "res." + para, "message", "action", "form", "confirm", "f.section", "f.state"},
 		doc + "/merges/preview":                {"base", "proposals", "mode." + para, "res." + para, "f.delegation"},

@@ -3,8 +3,15 @@ package web
 // russianWorkspace is the Russian of the workspace's editing in place,
 // merge desk, confirmations, messages, sessions and times (issue 23).
 var russianWorkspace = map[string]string{
+	// Oral proposals recorded by the chair (issue 21).
+	"Record an oral proposal": "Записать устное предложение",
+	"Made orally by":          "Устно внесено делегацией",
+	"Your own delegation":     "Ваша делегация",
+	"The chair records a proposal a delegation made aloud in the meeting: it is that delegation's, marked as made orally and recorded by the chair.": "Председатель записывает предложение, внесённое делегацией устно на заседании: оно остаётся предложением этой делегации с пометкой «внесено устно, записано председателем».",
+	// Language versions' forms (issue 27).
+	"Language version added: %s.": "Языковая версия добавлена: %s.",
+	"Translation saved (%s).":     "Перевод сохранён (%s).",
 	// Names and times.
-	"Proposal %s (%s)":                   "Предложение %s (%s)",
 	"Session until":                      "Сессия до",
 	"Stay signed in":                     "Продлить сессию",
 	"Time zone":                          "Часовой пояс",
@@ -47,8 +54,6 @@ var russianWorkspace = map[string]string{
 	"Withdraw…":         "Отозвать…",
 	"Reject…":           "Отклонить…",
 	"Revoke…":           "Отозвать…",
-	"Close the round…":  "Закрыть процедуру…",
-	"Close the round?":  "Закрыть процедуру?",
 	"Withdraw %s?":      "Отозвать: %s?",
 	"Withdraw %s":       "Отозвать: %s",
 	"Reject %s?":        "Отклонить: %s?",
@@ -57,12 +62,9 @@ var russianWorkspace = map[string]string{
 	"Revoke token %s":   "Отозвать токен %s",
 	"Delegation: %s":    "Делегация: %s",
 	"Justification: %s": "Обоснование: %s",
-	"Consents: %d":      "Согласий: %d",
-	"Objections: %d":    "Возражений: %d",
-	"%s will be withdrawn: it stays on record but can no longer be merged. This cannot be undone.":           "%s будет отозвано: оно останется в материалах, но включить его будет уже нельзя. Отменить это нельзя.",
-	"%s will be rejected with your reason, shown to every delegation. This cannot be undone.":                "%s будет отклонено с вашим обоснованием, которое увидят все делегации. Отменить это нельзя.",
-	"The round on version %d ends now: the text is adopted if no delegation objects. This cannot be undone.": "Процедура по редакции %d завершится сейчас: текст принят, если ни одна делегация не возражает. Отменить это нельзя.",
-	"Token %s will stop working at once, and every session signed in with it ends. This cannot be undone.":   "Токен %s сразу перестанет действовать, и все сессии, открытые с ним, закончатся. Отменить это нельзя.",
+	"%s will be withdrawn: it stays on record but can no longer be merged. This cannot be undone.":         "%s будет отозвано: оно останется в материалах, но включить его будет уже нельзя. Отменить это нельзя.",
+	"%s will be rejected with your reason, shown to every delegation. This cannot be undone.":              "%s будет отклонено с вашим обоснованием, которое увидят все делегации. Отменить это нельзя.",
+	"Token %s will stop working at once, and every session signed in with it ends. This cannot be undone.": "Токен %s сразу перестанет действовать, и все сессии, открытые с ним, закончатся. Отменить это нельзя.",
 
 	// The in-place editor.
 	"Open any provision where it stands to change its text, insert new provisions after it, delete or move it. Every change you make goes into one proposal, with one justification.": "Откройте любое положение прямо в тексте, чтобы изменить его, вставить после него новые положения, исключить или перенести его. Все ваши изменения войдут в одно предложение с одним обоснованием.",

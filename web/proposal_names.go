@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -113,5 +114,18 @@ func (p *Page) delegationNames() map[string]string {
 	for code := range dir {
 		out[code] = p.DelegationName(code)
 	}
+	return out
+}
+
+// memberOptions lists the member delegations as a form's choices, by
+// name in the page's language.
+func (p *Page) memberOptions() []deskOption {
+	var out []deskOption
+	for code, d := range p.directory.get() {
+		if d.Status == drafts.StatusMember {
+			out = append(out, deskOption{Value: code, Label: p.Del(code)})
+		}
+	}
+	slices.SortFunc(out, func(a, b deskOption) int { return strings.Compare(a.Label, b.Label) })
 	return out
 }

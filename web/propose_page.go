@@ -35,6 +35,9 @@ type proposeData struct {
 	Changes      int
 	Edit         *drafts.Proposal // the proposal being edited, if any
 	Action       string           // where the form posts
+	// Oral lists the member delegations on whose behalf the chair may
+	// record a proposal made orally (a new proposal, by the chair only).
+	Oral []deskOption
 }
 
 // editRow is one provision in the editor.
@@ -101,7 +104,11 @@ func (s *Server) editorPage(c echo.Context, p *Page, d *drafts.Document, in edit
 		pd.Preview = in.preview
 	}
 	pd.Changes = len(st.operations(base))
+	if edit == nil && p.Links.Record {
+		pd.Oral = p.memberOptions()
+	}
 	p.Form["justification"] = st.Justification
+	p.Form["on_behalf_of"] = st.OnBehalfOf
 	p.Form["base"] = strconv.Itoa(base.Number)
 	if p.Saved != nil {
 		p.Form["form"] = p.Saved.ID
@@ -118,7 +125,7 @@ func (s *Server) editorPage(c echo.Context, p *Page, d *drafts.Document, in edit
 
 // previewOf is the tracked diff the state would make.
 func (s *Server) previewOf(c echo.Context, d *drafts.Document, base *drafts.Version, st *editorState) (*diffView, error) {
-	diff, err := s.Service.PreviewProposal(ctx(c), d.ID, drafts.ProposalInput{Base: base.Number, Justification: st.Justification, Operations: st.operations(base)})
+	diff, err := s.Service.PreviewProposal(ctx(c), d.ID, st.input(base))
 	if err != nil {
 		return nil, err
 	}
@@ -181,9 +188,14 @@ func otherNames(p *Page, d *drafts.Document, prs []*drafts.Proposal) []otherProp
 }
 
 // proposePage starts a page of the editor: refused but to delegates of
-// member delegations.
+// member delegations and to the chair, who records proposals made orally.
 func (s *Server) proposePage(c echo.Context) (*Page, *drafts.Document, error) {
-	return s.formsPage(c, "Propose an amendment", func(l docLinks) bool { return l.Propose }, "only delegates of member delegations may propose amendments")
+	p, d, err := s.formsPage(c, "Propose an amendment", func(l docLinks) bool { return l.Propose || l.Record },
+		"only delegates of member delegations may propose amendments, and the chair record those made orally")
+	if err == nil && !p.Links.Propose {
+		p.Title = p.L.T("Record an oral proposal")
+	}
+	return p, d, err
 }
 
 func (s *Server) proposeForm(c echo.Context) error {
@@ -275,7 +287,7 @@ func (s *Server) proposeOrEdit(c echo.Context, id string) error {
 	if action != "submit" {
 		return s.editorStep(c, d, base, edit, st, form.Get("form"), action)
 	}
-	in := drafts.ProposalInput{Base: base.Number, Justification: st.Justification, Operations: st.operations(base)}
+	in := st.input(base)
 	var pr *drafts.Proposal
 	if edit == nil {
 		pr, err = s.Service.CreateProposal(ctx(c), d.ID, in)
@@ -310,9 +322,12 @@ func (s *Server) submitted(c echo.Context, p *Page, d *drafts.Document, pr *draf
 // form), which the service aligns to its base.
 func (s *Server) wholeText(c echo.Context, p *Page, d *drafts.Document, base *drafts.Version, edit *drafts.Proposal, form url.Values) error {
 	in := drafts.ProposalInput{Base: base.Number, Justification: form.Get("justification"), Text: form.Get("whole")}
+	if edit == nil {
+		in = oral(in, strings.TrimSpace(form.Get("on_behalf_of")))
+	}
 	p.Form["whole"] = in.Text
 	st := newEditorState()
-	st.Justification = in.Justification
+	st.Justification, st.OnBehalfOf = in.Justification, in.OnBehalfOf
 	if form.Get("action") == "preview" {
 		diff, err := s.Service.PreviewProposal(ctx(c), d.ID, in)
 		if err != nil {

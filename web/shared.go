@@ -200,8 +200,8 @@ func proposalsKey(ps []*drafts.Proposal) string {
 
 // linksKey names what the user may do in the document (docLinks).
 func linksKey(l docLinks) string {
-	b := []byte("-----")
-	for i, ok := range []bool{l.Propose, l.Merge, l.Status, l.OpenRound, l.Verify} {
+	b := []byte("------")
+	for i, ok := range []bool{l.Propose, l.Merge, l.Status, l.OpenRound, l.Verify, l.Record} {
 		if ok {
 			b[i] = 'y'
 		}
