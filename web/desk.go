@@ -21,6 +21,8 @@ import (
 //	mode.<id>     a collision's resolution: "" (still open), "text"
 //	              (the compromise res.<id>) or "delete" (the provision goes)
 //	res.<id>      the compromise text
+//	tr.<id>       the original's text of a change made in a language
+//	              version (desk_languages.go)
 //	f.section, f.delegation, f.state   the filters
 //	message       the new version's message
 
@@ -53,6 +55,10 @@ type deskData struct {
 	FormID     string
 	Numbers    map[string]string
 	Merged     string // the version a done merge made
+	// Langs are the open proposals written in a language version, and
+	// Original names the document's language.
+	Langs    []deskLang
+	Original string
 }
 
 type deskOption struct{ Value, Label string }
@@ -117,12 +123,13 @@ type deskInput struct {
 	Order   []string
 	Mode    map[string]string
 	Res     map[string]string
+	Tr      map[string]string
 	Filter  deskFilter
 	Message string
 }
 
 func readDesk(f url.Values) *deskInput {
-	in := &deskInput{Picked: map[string]bool{}, Mode: map[string]string{}, Res: map[string]string{}, Message: f.Get("message"),
+	in := &deskInput{Picked: map[string]bool{}, Mode: map[string]string{}, Res: map[string]string{}, Tr: map[string]string{}, Message: f.Get("message"),
 		Filter: deskFilter{Section: f.Get("f.section"), Delegation: f.Get("f.delegation"), State: f.Get("f.state")}}
 	for _, id := range f["proposals"] {
 		if !in.Picked[id] {
@@ -137,6 +144,9 @@ func readDesk(f url.Values) *deskInput {
 		if id, ok := strings.CutPrefix(k, "res."); ok && len(vs) > 0 {
 			in.Res[id] = strings.TrimSpace(vs[0])
 		}
+		if id, ok := strings.CutPrefix(k, "tr."); ok && len(vs) > 0 && strings.TrimSpace(vs[0]) != "" {
+			in.Tr[id] = strings.TrimSpace(vs[0])
+		}
 	}
 	return in
 }
@@ -149,6 +159,9 @@ func (in *deskInput) fields() url.Values {
 	}
 	for id, t := range in.Res {
 		f.Set("res."+id, t)
+	}
+	for id, t := range in.Tr {
+		f.Set("tr."+id, t)
 	}
 	return f
 }

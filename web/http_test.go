@@ -87,7 +87,7 @@ func TestHostileInput(t *testing.T) {
 	forms := map[string][]string{
 		doc + "/proposals":                     {"base", "mode", "open", "text." + para, "ins." + para, "del." + para, "move." + para, "whole", "justification", "action", "form", "formkey", "on_behalf_of"},
 		doc + "/proposals/preview":             {"base", "open", "text." + para, "ins.^start", "move." + para, "justification"},
-		doc + "/merges":                        {"base", "proposals", "mode." + para, "res." + para, "message", "action", "form", "confirm", "f.section", "f.state"},
+		doc + "/merges":                        {"base", "proposals", "mode." + para, "res." + para, "tr." + para, "message", "action", "form", "confirm", "f.section", "f.state"},
 		doc + "/merges/preview":                {"base", "proposals", "mode." + para, "res." + para, "f.delegation"},
 		doc + "/proposals/nope/withdraw":       {"confirm"},
 		doc + "/adoption/close":                {"confirm"},

@@ -8,7 +8,12 @@ var russianWorkspace = map[string]string{
 	"Made orally by":          "Устно внесено делегацией",
 	"Your own delegation":     "Ваша делегация",
 	"The chair records a proposal a delegation made aloud in the meeting: it is that delegation's, marked as made orally and recorded by the chair.": "Председатель записывает предложение, внесённое делегацией устно на заседании: оно остаётся предложением этой делегации с пометкой «внесено устно, записано председателем».",
-	// Language versions' forms (issue 27).
+	// Language versions' forms (issue 27), and proposals written in one
+	// on the merge desk.
+	"Proposals written in another language": "Предложения, написанные на другом языке",
+	"To merge one of these, give the original's text (%s) of each change it makes; the delegation's words become its translation.": "Чтобы объединить такое предложение, дайте текст оригинала (%s) для каждого его изменения; слова делегации станут его переводом.",
+	"%s — original (%s)":          "%s — оригинал (%s)",
+	"Inserted after %s":           "Вставка после %s",
 	"Language version added: %s.": "Языковая версия добавлена: %s.",
 	"Translation saved (%s).":     "Перевод сохранён (%s).",
 	// Names and times.

@@ -46,7 +46,9 @@ func (s *Server) loadDesk(c echo.Context, p *Page, d *drafts.Document, in *deskI
 	for _, pr := range open {
 		props[pr.ID] = pr
 	}
-	return buildDesk(p, d, comp, head, props, in), nil
+	dd := buildDesk(p, d, comp, head, props, in)
+	dd.Langs, dd.Original = deskLanguages(p, d, head, props, in), originalName(p.L, d)
+	return dd, nil
 }
 
 // deskInputOf is the chair's input the page opens with: the saved form
@@ -110,7 +112,8 @@ func (s *Server) mergeOf(c echo.Context, d *drafts.Document, dd *deskData, in *d
 	if err != nil {
 		return nil, err
 	}
-	return s.Service.Merge(ctx(c), d.ID, drafts.MergeInput{Base: dd.Head.Number, Proposals: in.Order, Resolutions: res, Message: in.Message, Preview: preview})
+	return s.Service.Merge(ctx(c), d.ID, drafts.MergeInput{Base: dd.Head.Number, Proposals: in.Order, Resolutions: res, Message: in.Message, Preview: preview,
+		Translations: in.translations(dd.Langs)})
 }
 
 // merge takes a step of the desk: filter, select, start a compromise,
