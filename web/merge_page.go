@@ -26,6 +26,20 @@ func (s *Server) deskPage(c echo.Context) (*Page, *drafts.Document, error) {
 	return s.formsPage(c, "Merge desk", func(l docLinks) bool { return l.Merge }, "only the chair of the document's body may merge proposals")
 }
 
+// deskForm starts a post of the desk: its page, the form and the chair's
+// input read from it.
+func (s *Server) deskForm(c echo.Context) (*Page, *drafts.Document, url.Values, *deskInput, error) {
+	p, d, err := s.deskPage(c)
+	if err != nil {
+		return nil, nil, nil, nil, err
+	}
+	form, err := c.FormParams()
+	if err != nil {
+		return nil, nil, nil, nil, drafts.Errorf(drafts.EMALFORMED, "could not read the form")
+	}
+	return p, d, form, readDesk(form), nil
+}
+
 // deskPath is the desk's address.
 func deskPath(d *drafts.Document) string { return "/documents/" + d.ID + "/merges/new" }
 
@@ -119,15 +133,10 @@ func (s *Server) mergeOf(c echo.Context, d *drafts.Document, dd *deskData, in *d
 // merge takes a step of the desk: filter, select, start a compromise,
 // preview, go to the confirmation, or (from it) merge.
 func (s *Server) merge(c echo.Context) error {
-	p, d, err := s.deskPage(c)
+	p, d, form, in, err := s.deskForm(c)
 	if err != nil {
 		return err
 	}
-	form, err := c.FormParams()
-	if err != nil {
-		return drafts.Errorf(drafts.EMALFORMED, "could not read the form")
-	}
-	in := readDesk(form)
 	action := form.Get("action")
 	if action == "confirm" && confirmed(c) {
 		return s.mergeConfirmed(c, p, d, in, form.Get("form"))
@@ -233,15 +242,10 @@ func (s *Server) mergeConfirmed(c echo.Context, p *Page, d *drafts.Document, in 
 // mergePreviewPart answers the preview of the desk's form as it stands,
 // for workspace.js (POST .../merges/preview); it keeps nothing.
 func (s *Server) mergePreviewPart(c echo.Context) error {
-	p, d, err := s.deskPage(c)
+	p, d, _, in, err := s.deskForm(c)
 	if err != nil {
 		return err
 	}
-	form, err := c.FormParams()
-	if err != nil {
-		return drafts.Errorf(drafts.EMALFORMED, "could not read the form")
-	}
-	in := readDesk(form)
 	dd, err := s.loadDesk(c, p, d, in)
 	if err != nil {
 		return err

@@ -287,13 +287,7 @@ func (s *Server) proposeOrEdit(c echo.Context, id string) error {
 	if action != "submit" {
 		return s.editorStep(c, d, base, edit, st, form.Get("form"), action)
 	}
-	in := st.input(base)
-	var pr *drafts.Proposal
-	if edit == nil {
-		pr, err = s.Service.CreateProposal(ctx(c), d.ID, in)
-	} else {
-		pr, err = s.Service.EditProposal(ctx(c), d.ID, edit.ID, in, "")
-	}
+	pr, err := s.sendProposal(c, d, edit, st.input(base))
 	if err != nil {
 		p.Error = err
 		if saved, serr := s.saveEditor(c, d, edit, st, base, form.Get("form")); serr == nil {
@@ -307,6 +301,15 @@ func (s *Server) proposeOrEdit(c echo.Context, id string) error {
 		}
 	}
 	return s.submitted(c, p, d, pr, edit != nil)
+}
+
+// sendProposal submits in as a new proposal, or as the new content of
+// edit.
+func (s *Server) sendProposal(c echo.Context, d *drafts.Document, edit *drafts.Proposal, in drafts.ProposalInput) (*drafts.Proposal, error) {
+	if edit == nil {
+		return s.Service.CreateProposal(ctx(c), d.ID, in)
+	}
+	return s.Service.EditProposal(ctx(c), d.ID, edit.ID, in, "")
 }
 
 // submitted goes to a proposal just submitted or saved, saying so.
@@ -337,13 +340,7 @@ func (s *Server) wholeText(c echo.Context, p *Page, d *drafts.Document, base *dr
 		p.Form["wholeopen"] = "1"
 		return s.editorPage(c, p, d, editorInput{base: base, edit: edit, st: st, preview: &diffView{Diff: diff, Numbers: numbers(base)}}, http.StatusOK)
 	}
-	var pr *drafts.Proposal
-	var err error
-	if edit == nil {
-		pr, err = s.Service.CreateProposal(ctx(c), d.ID, in)
-	} else {
-		pr, err = s.Service.EditProposal(ctx(c), d.ID, edit.ID, in, "")
-	}
+	pr, err := s.sendProposal(c, d, edit, in)
 	if err != nil {
 		p.Error = err
 		p.Form["wholeopen"] = "1"

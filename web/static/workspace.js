@@ -130,6 +130,18 @@
     slot.scrollIntoView({ block: 'start' });
   }
 
+  // previewInPlace shows the preview of form's data in the page's slot
+  // instead of sending it with button b (which it falls back to).
+  function previewInPlace(ev, form, b) {
+    ev.preventDefault();
+    var slot = $('#preview');
+    previewing(slot);
+    post(form.getAttribute('data-preview'), form)
+      .then(function (r) { return r.text(); })
+      .then(function (html) { showPreview(slot, html); })
+      .catch(function () { form.requestSubmit(b); });
+  }
+
   function editor() {
     var form = $('#editor');
     if (!form || !window.fetch) { return; }
@@ -173,13 +185,7 @@
         return;
       }
       if (b.name === 'action' && b.value === 'preview') {
-        ev.preventDefault();
-        var slot = $('#preview');
-        previewing(slot);
-        post(form.getAttribute('data-preview'), form)
-          .then(function (r) { return r.text(); })
-          .then(function (html) { showPreview(slot, html); })
-          .catch(function () { form.requestSubmit(b); });
+        previewInPlace(ev, form, b);
       }
     });
     form.addEventListener('input', function (ev) {
@@ -271,13 +277,7 @@
         return;
       }
       if (b.name === 'action' && b.value === 'preview' && form.getAttribute('data-preview') && window.fetch) {
-        ev.preventDefault();
-        var slot = $('#preview');
-        previewing(slot);
-        post(form.getAttribute('data-preview'), form)
-          .then(function (r) { return r.text(); })
-          .then(function (html) { showPreview(slot, html); })
-          .catch(function () { form.requestSubmit(b); });
+        previewInPlace(ev, form, b);
       }
     });
     filter();
