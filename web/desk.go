@@ -78,6 +78,7 @@ type deskGroup struct {
 	Section   string
 	State     string
 	Rows      []deskRow
+	List      template.HTML // the rows, as the page shows them (rowsHTML)
 	Collision *deskCollision
 	Depth     int
 }
