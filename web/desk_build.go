@@ -85,11 +85,16 @@ func buildDesk(p *Page, d *drafts.Document, comp *drafts.Compilation, head *draf
 		}
 	}
 	dd.Picked = len(in.Order)
+	dd.choices(p, seenDel)
+	return dd
+}
+
+// choices fills the filters' choices: the delegations seen, the states.
+func (dd *deskData) choices(p *Page, seenDel map[string]bool) {
 	for _, code := range sortedKeys(seenDel) {
 		dd.Dels = append(dd.Dels, deskOption{Value: code, Label: p.Del(code)})
 	}
 	dd.States = []deskOption{{stateUncontested, p.L.T("Uncontested")}, {stateCompatible, p.L.T("Several, compatible")}, {stateColliding, p.L.T("Colliding")}}
-	return dd
 }
 
 // deskRowOf is the row of one compiled change.
