@@ -21,6 +21,7 @@ import (
 	"chancery/drafts"
 	"chancery/internal/clientip"
 	"chancery/internal/flight"
+	"chancery/internal/gzipper"
 )
 
 // Server serves the API. Set the fields, then call Open.
@@ -58,6 +59,7 @@ type Server struct {
 	StreamHeartbeat, StreamMaxAge time.Duration
 
 	echo     *echo.Echo
+	handler  http.Handler // echo, compressing
 	ln       net.Listener
 	routes   map[string]route // "METHOD path" → route
 	failures *failureLimiter
@@ -89,12 +91,15 @@ func NewServer(svc drafts.Service, auth drafts.Authorizer, renderer drafts.Rende
 	return s
 }
 
-// Handler builds the Echo instance (once) and returns it as an http.Handler.
+// Handler builds the Echo instance (once) and returns it as an
+// http.Handler, compressing what it answers for clients that accept gzip
+// (package gzipper).
 func (s *Server) Handler() http.Handler {
 	if s.echo == nil {
 		s.build()
+		s.handler = gzipper.Handler(s.echo)
 	}
-	return s.echo
+	return s.handler
 }
 
 func (s *Server) build() {

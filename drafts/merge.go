@@ -27,6 +27,9 @@ type MergeResult struct {
 	// will be (VersionDiff): each change to the delegation whose proposal
 	// made it, a compromise to the chair.
 	Diff *Diff `json:"diff,omitempty"`
+	// Collisions, for a preview only, are the collisions no resolution
+	// settles: the preview keeps the head's text of their provisions.
+	Collisions []Collision `json:"collisions,omitempty"`
 }
 
 // Attribution says who changed a provision in a version: a merged

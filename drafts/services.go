@@ -38,6 +38,7 @@ type Service interface {
 	SessionService
 	MaintenanceService
 	SettingsService
+	FormService
 	LiveService
 	WebhookService
 	PositionService
@@ -166,13 +167,14 @@ type MergeService interface {
 	// merged proposals become accepted (or accepted-modified where a
 	// resolution replaced their text), those it makes impossible obsolete.
 	// With in.Preview it stores nothing and returns the version and diff
-	// it would make. ENOTFOUND; EINVALID, naming the field, for the
-	// message, an unknown proposal or a resolution of a provision no
-	// merged proposal changes; ECONFLICT, with Error.Collisions, for
-	// overlapping changes without a resolution, and if in.Base is not the
-	// head, a proposal is not open, none can be merged, or the document is
-	// adopted, withdrawn or under adoption. Of concurrent merges onto one
-	// head exactly one succeeds.
+	// it would make; a collision no resolution settles is then no error:
+	// its provision keeps the head's text and the result lists it.
+	// ENOTFOUND; EINVALID, naming the field, for the message, an unknown
+	// proposal or a resolution of a provision no merged proposal changes;
+	// ECONFLICT, with Error.Collisions, for overlapping changes without a
+	// resolution, and if in.Base is not the head, a proposal is not open,
+	// none can be merged, or the document is adopted, withdrawn or under
+	// adoption. Of concurrent merges onto one head exactly one succeeds.
 	Merge(ctx context.Context, doc string, in MergeInput) (*MergeResult, error)
 }
 

@@ -66,6 +66,10 @@ type SessionService interface {
 	// DeleteSession ends a session (signing out); ending one that is gone
 	// is not an error.
 	DeleteSession(ctx context.Context, plain string) error
+	// RenewSession extends a live session to last ttl from now, at most
+	// MaxSessionAge from when it began, and returns it. EUNAUTHORIZED as
+	// GetSession; EINVALID for a ttl that is not positive.
+	RenewSession(ctx context.Context, plain string, ttl time.Duration) (*Session, error)
 	// CreateSignInLink issues a one-time sign-in secret for a user, valid
 	// for ttl, and returns it (shown once) with its expiry. ENOTFOUND if
 	// there is no such user; EINVALID for a ttl outside a minute to 30 days.

@@ -17,6 +17,10 @@ type Session struct {
 	ExpiresAt time.Time `json:"expires_at"`
 }
 
+// MaxSessionAge is how long a session may be renewed for, from when it
+// began: a week, after which one signs in again.
+const MaxSessionAge = 7 * 24 * time.Hour
+
 // SignInLink is a one-time sign-in link the secretariat issues for a user,
 // as stored (only the hash of its secret).
 type SignInLink struct {

@@ -37,6 +37,9 @@ type CompilationEntry struct {
 	// Positions are the delegations' positions on the provision open in
 	// the version, as the reader may see them.
 	Positions []*Position `json:"positions,omitempty"`
+	// Colliding is set when the proposals' changes to the provision
+	// cannot all apply (see MarkCollisions): the chair must resolve them.
+	Colliding bool `json:"colliding,omitempty"`
 	// Key, when not empty, names everything the entry was made from (the
 	// version as read, each proposal in it at its ETag): two entries with
 	// one Key are equal, so what is made of one may be kept under it.

@@ -194,6 +194,7 @@ func (s *Service) compileInputs(ctx context.Context, v *drafts.Version, open []*
 			d, ok := diffs[p.ID]
 			return d, ok
 		})
+		comp.MarkCollisions(s.Differ)
 		return nil
 	})
 	return comp, err

@@ -38,6 +38,8 @@ import (
 //	sessions/<id>.json                         a web session
 //	signin-links/<id>.json                     a one-time sign-in link
 //	visits/<user>/<doc>.json                   what a user last saw of a document
+//	forms/<user>/<id>.json                     a form a user is writing in the workspace (drafts.SavedForm)
+//	form-claims/<user>/<key>.json              the idempotency key of a form a user sent (drafts.FormClaim)
 //	cache/pdf/<doc>/<kind>-<hash>.pdf          a print, made once (printKey)
 //	texts/<doc>/focus.json                     the provision under discussion (drafts.Focus)
 //	webhooks/<id>.json                         a webhook endpoint, with its secret (storedWebhook)
@@ -111,11 +113,13 @@ func proposalKey(doc, id string) string {
 // where they are: a proposal never moves, so lists and cursors stay stable.
 func legacyProposalKey(doc, id string) string { return proposalsPrefix(doc) + id + jsonSuffix }
 
-func delegationKey(id string) string { return delegationsPrefix + id + jsonSuffix }
-func userKey(id string) string       { return usersPrefix + id + jsonSuffix }
-func tokenKey(id string) string      { return tokensPrefix + id + jsonSuffix }
-func sessionKey(id string) string    { return "sessions/" + id + jsonSuffix }
-func linkKey(id string) string       { return "signin-links/" + id + jsonSuffix }
+func delegationKey(id string) string       { return delegationsPrefix + id + jsonSuffix }
+func userKey(id string) string             { return usersPrefix + id + jsonSuffix }
+func tokenKey(id string) string            { return tokensPrefix + id + jsonSuffix }
+func sessionKey(id string) string          { return "sessions/" + id + jsonSuffix }
+func linkKey(id string) string             { return "signin-links/" + id + jsonSuffix }
+func formKey(user, id string) string       { return "forms/" + user + "/" + id + jsonSuffix }
+func formClaimKey(user, key string) string { return "form-claims/" + user + "/" + key + jsonSuffix }
 func visitKey(user, doc string) string {
 	return "visits/" + user + "/" + doc + jsonSuffix
 }

@@ -31,11 +31,19 @@ func (s *Service) Merge(ctx context.Context, doc string, in drafts.MergeInput) (
 		return nil, err
 	}
 	rb := drafts.Rebase(s.Differ, head.Provisions, items, in.Resolutions)
+	var open []drafts.Collision
+	if in.Preview && len(rb.Collisions) > 0 {
+		// A preview with collisions still open keeps the head's text of
+		// each colliding provision, and says which they are.
+		open = rb.Collisions
+		rb = drafts.Rebase(s.Differ, head.Provisions, items, keepHead(in.Resolutions, open))
+	}
 	if err := checkRebase(rb, in.Resolutions); err != nil {
 		return nil, err
 	}
 	set.withAmended(rb)
 	v, out := s.mergedVersion(u, d, head, items, rb, in, set.pairs)
+	out.Collisions = open
 	v.Translated = languageTexts(items, v, in.Translations)
 	if len(v.Merged) == 0 {
 		return nil, drafts.Errorf(drafts.ECONFLICT, "none of the proposals can be merged: %s", describeObsolete(rb.Obsolete))
@@ -238,6 +246,19 @@ func (s *Service) previewMerge(ctx context.Context, d *drafts.Document, head, v 
 	}
 	s.attributeVersions(ctx, out.Diff, []*drafts.Version{head, v}, d.Body, known)
 	return out, nil
+}
+
+// keepHead returns resolutions with, for each collision, the head's
+// text of its provision.
+func keepHead(resolutions map[string]string, collisions []drafts.Collision) map[string]string {
+	out := maps.Clone(resolutions)
+	if out == nil {
+		out = map[string]string{}
+	}
+	for _, c := range collisions {
+		out[c.Provision] = c.HeadText
+	}
+	return out
 }
 
 // describeObsolete says why each proposal is obsolete.

@@ -243,3 +243,45 @@ func (s *Service) RecordVisit(ctx context.Context, doc string, head int, lastSeq
 		return err
 	})
 }
+
+// RenewSession extends a live session to last ttl from now, but never
+// past drafts.MaxSessionAge from when it began: a delegate signed in by a
+// one-time link, who cannot sign in with it again, stays signed in
+// through a long meeting.
+func (s *Service) RenewSession(ctx context.Context, plain string, ttl time.Duration) (_ *drafts.Session, err error) {
+	defer markOp(&err, "service.RenewSession")
+	if ttl <= 0 {
+		return nil, drafts.Errorf(drafts.EINVALID, "a session must last some time")
+	}
+	if _, _, err := s.GetSession(ctx, plain); err != nil {
+		return nil, err
+	}
+	id, _, _ := splitSecret(sessionPrefix, plain)
+	var out drafts.Session
+	err = retry(func() error {
+		var ses drafts.Session
+		etag, err := s.getJSON(ctx, sessionKey(id), &ses)
+		if err != nil {
+			if drafts.IsCode(err, drafts.ENOTFOUND) {
+				return drafts.Errorf(drafts.EUNAUTHORIZED, "your session has ended; sign in again")
+			}
+			return err
+		}
+		end := s.now().Add(ttl)
+		if limit := ses.CreatedAt.Add(drafts.MaxSessionAge); end.After(limit) {
+			end = limit
+		}
+		if end.After(ses.ExpiresAt) {
+			ses.ExpiresAt = end
+			if _, err := s.updateJSON(ctx, sessionKey(id), &ses, etag); err != nil {
+				return err
+			}
+		}
+		out = ses
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &out, nil
+}

@@ -42,6 +42,7 @@ func (s *Service) compileInLanguages(ctx context.Context, d *drafts.Document, v 
 		}
 		if err := s.heavy(ctx, func() error {
 			comps[l] = drafts.CompileProposals(s.Differ, s.TextLimits, s.NewID, vl, bl, ps)
+			comps[l].MarkCollisions(s.Differ)
 			return nil
 		}); err != nil {
 			return nil, nil, err
@@ -108,12 +109,14 @@ func joinCompilations(view *drafts.Version, comps map[string]*drafts.Compilation
 	}
 	slices.Sort(langs[1:])
 	byProvision := map[string][]drafts.CompiledProposal{}
+	colliding := map[string]bool{}
 	for _, l := range langs {
 		c := comps[l]
 		if c == nil {
 			continue
 		}
 		for _, e := range c.Entries {
+			colliding[e.Provision.ID] = colliding[e.Provision.ID] || e.Colliding
 			for _, cp := range e.Proposals {
 				if l != lang {
 					cp.Language = l
@@ -131,7 +134,7 @@ func joinCompilations(view *drafts.Version, comps map[string]*drafts.Compilation
 		if ps == nil {
 			ps = []drafts.CompiledProposal{}
 		}
-		out.Entries = append(out.Entries, drafts.CompilationEntry{Provision: p, Proposals: ps})
+		out.Entries = append(out.Entries, drafts.CompilationEntry{Provision: p, Proposals: ps, Colliding: colliding[p.ID]})
 	}
 	return out
 }

@@ -18,8 +18,8 @@ type closeData struct {
 	Round     *drafts.AdoptionRound
 	NotAgreed []drafts.Obstacle
 	// Numbers names each provision of the head, by its number or the
-	// start of its text; Names each delegation by its id.
-	Numbers, Names map[string]string
+	// start of its text.
+	Numbers map[string]string
 }
 
 func (s *Server) closeConfirmation(c echo.Context) error {
@@ -41,16 +41,7 @@ func (s *Server) closeConfirmation(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	dels, err := listAll(func(opt drafts.ListOptions) (*drafts.Page[*drafts.Delegation], error) {
-		return s.Service.ListDelegations(ctx(c), opt)
-	})
-	if err != nil {
-		return err
-	}
-	cd := &closeData{Round: r, Numbers: provisionNumbers(st.Items), Names: map[string]string{}}
-	for _, del := range dels {
-		cd.Names[del.ID] = del.Name
-	}
+	cd := &closeData{Round: r, Numbers: provisionNumbers(st.Items)}
 	if len(r.Objections) == 0 {
 		cd.NotAgreed = st.NotAgreed
 	}

@@ -76,7 +76,7 @@ func (s *Server) adoption(c echo.Context) error {
 
 // adoptionAction runs an adoption form after asking the policy and goes
 // back to the adoption page; a failure shows it with the error.
-func (s *Server) adoptionAction(c echo.Context, fields []string, f func(doc string) error) error {
+func (s *Server) adoptionAction(c echo.Context, fields []string, notice string, f func(doc string) error) error {
 	p, d, err := s.docPage(c, "Adoption")
 	if err != nil {
 		return err
@@ -88,24 +88,19 @@ func (s *Server) adoptionAction(c echo.Context, fields []string, f func(doc stri
 		p.Error = err
 		return s.adoptionPage(c, p, d, httpStatus(err))
 	}
-	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/documents/%s/adoption", d.ID))
+	return s.done(c, fmt.Sprintf("/documents/%s/adoption", d.ID), notice)
 }
 
 func (s *Server) openAdoption(c echo.Context) error {
-	return s.adoptionAction(c, []string{"version", "procedure", "deadline"}, func(doc string) error {
+	return s.adoptionAction(c, []string{"version", "procedure", "deadline", "tz"}, msg("Adoption round opened."), func(doc string) error {
 		in := drafts.AdoptionInput{Procedure: c.FormValue("procedure")}
 		n, err := strconv.Atoi(c.FormValue("version"))
 		if err != nil {
 			return &drafts.Error{Code: drafts.EINVALID, Message: "version: a version number", Fields: []drafts.FieldError{{Field: "version", Message: "a version number"}}}
 		}
 		in.Version = n
-		if dl := strings.TrimSpace(c.FormValue("deadline")); dl != "" {
-			t, err := time.Parse("2006-01-02T15:04", dl)
-			if err != nil {
-				return &drafts.Error{Code: drafts.EINVALID, Message: "deadline: a date and time such as 2026-12-01T17:00 (UTC)",
-					Fields: []drafts.FieldError{{Field: "deadline", Message: "a date and time"}}}
-			}
-			in.Deadline = &t
+		if in.Deadline, err = deadline(c.FormValue("deadline"), c.FormValue("tz")); err != nil {
+			return err
 		}
 		_, err = s.Service.OpenAdoption(ctx(c), doc, in)
 		return err
@@ -113,22 +108,47 @@ func (s *Server) openAdoption(c echo.Context) error {
 }
 
 func (s *Server) consent(c echo.Context) error {
-	return s.adoptionAction(c, nil, func(doc string) error {
+	return s.adoptionAction(c, nil, msg("You joined the consensus."), func(doc string) error {
 		_, err := s.Service.Consent(ctx(c), doc)
 		return err
 	})
 }
 
 func (s *Server) object(c echo.Context) error {
-	return s.adoptionAction(c, []string{"reason"}, func(doc string) error {
+	return s.adoptionAction(c, []string{"reason"}, msg("Your objection is recorded."), func(doc string) error {
 		_, err := s.Service.Object(ctx(c), doc, c.FormValue("reason"))
 		return err
 	})
 }
 
 func (s *Server) closeAdoption(c echo.Context) error {
-	return s.adoptionAction(c, nil, func(doc string) error {
-		_, err := s.Service.CloseAdoption(ctx(c), doc)
-		return err
+	return confirmFirst(c, func(c echo.Context) error {
+		return s.adoptionAction(c, nil, msg("The round is closed."), func(doc string) error {
+			_, err := s.Service.CloseAdoption(ctx(c), doc)
+			return err
+		})
 	})
+}
+
+// deadline reads the deadline picker: a date and time (datetime-local)
+// in the time zone tz (an IANA name, UTC if none), nil if empty.
+func deadline(value, tz string) (*time.Time, error) {
+	value = strings.TrimSpace(value)
+	if value == "" {
+		return nil, nil
+	}
+	loc := time.UTC
+	if tz != "" && tz != "UTC" {
+		if loc = zoneNamed(tz); loc == nil {
+			return nil, &drafts.Error{Code: drafts.EINVALID, Message: "tz: a time zone such as Asia/Almaty",
+				Fields: []drafts.FieldError{{Field: "tz", Message: "a time zone such as Asia/Almaty"}}}
+		}
+	}
+	t, err := time.ParseInLocation("2006-01-02T15:04", value, loc)
+	if err != nil {
+		return nil, &drafts.Error{Code: drafts.EINVALID, Message: "deadline: a date and time such as 2026-12-01T17:00",
+			Fields: []drafts.FieldError{{Field: "deadline", Message: "a date and time"}}}
+	}
+	t = t.UTC()
+	return &t, nil
 }

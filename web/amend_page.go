@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 
 	"github.com/labstack/echo/v4"
 
@@ -43,7 +44,9 @@ func (s *Server) amendPage(c echo.Context) (*Page, *drafts.Document, *amendData,
 	}
 	ad := &amendData{Proposal: pr, Provisions: drafts.AmendableProvisions(base.Provisions, text.Provisions)}
 	for _, pv := range ad.Provisions {
-		p.Form[amendField(pv.ID)] = pv.Text
+		if _, kept := p.Form[amendField(pv.ID)]; !kept { // a saved form (?form=) keeps what was typed
+			p.Form[amendField(pv.ID)] = pv.Text
+		}
 	}
 	p.Title = p.L.T("Amend") + ": " + p.ProposalName(pr)
 	p.Data = ad
@@ -51,49 +54,73 @@ func (s *Server) amendPage(c echo.Context) (*Page, *drafts.Document, *amendData,
 }
 
 func (s *Server) amendForm(c echo.Context) error {
-	p, _, _, err := s.amendPage(c)
+	p, d, ad, err := s.amendPage(c)
 	if err != nil {
 		return err
+	}
+	if c.QueryParam("preview") != "" && p.Saved != nil {
+		in, err := amendInput(p, ad)
+		if err == nil {
+			var diff *drafts.Diff
+			if diff, err = s.Service.PreviewProposal(ctx(c), d.ID, in); err == nil {
+				ad.Preview = &diffView{Diff: diff}
+			}
+		}
+		p.Error = err
 	}
 	return s.render(c, http.StatusOK, "amend", p)
 }
 
-// amend previews or submits the sub-amendment: a replacement of each
-// provision whose box was changed.
+// amendInput is the sub-amendment the page's fields make: a replacement
+// of each provision whose box was changed.
+func amendInput(p *Page, ad *amendData) (drafts.ProposalInput, error) {
+	in := drafts.ProposalInput{Amends: ad.Proposal.ID, Justification: p.Form["justification"]}
+	for _, pv := range ad.Provisions {
+		if text := p.Form[amendField(pv.ID)]; text != pv.Text {
+			in.Operations = append(in.Operations, drafts.Operation{Op: drafts.OpReplace, Provision: pv.ID, Text: text})
+		}
+	}
+	if len(in.Operations) == 0 {
+		return in, &drafts.Error{Code: drafts.EINVALID, Message: "the sub-amendment changes nothing: change the text of at least one provision",
+			Fields: []drafts.FieldError{{Field: "operations", Message: "no change"}}}
+	}
+	return in, nil
+}
+
+// amend previews (post/redirect/get: the form is kept as a saved form and
+// the page comes back with the preview) or submits the sub-amendment.
 func (s *Server) amend(c echo.Context) error {
 	p, d, ad, err := s.amendPage(c)
 	if err != nil {
 		return err
 	}
-	in := drafts.ProposalInput{Amends: ad.Proposal.ID, Justification: c.FormValue("justification")}
-	p.Form["justification"] = in.Justification
+	form, err := c.FormParams()
+	if err != nil {
+		return drafts.Errorf(drafts.EMALFORMED, "could not read the form")
+	}
+	p.Form["justification"] = form.Get("justification")
 	for _, pv := range ad.Provisions {
-		text := c.FormValue(amendField(pv.ID))
-		p.Form[amendField(pv.ID)] = text
-		if text != pv.Text {
-			in.Operations = append(in.Operations, drafts.Operation{Op: drafts.OpReplace, Provision: pv.ID, Text: text})
-		}
+		p.Form[amendField(pv.ID)] = form.Get(amendField(pv.ID))
 	}
-	if len(in.Operations) == 0 {
-		p.Error = &drafts.Error{Code: drafts.EINVALID, Message: "the sub-amendment changes nothing: change the text of at least one provision",
-			Fields: []drafts.FieldError{{Field: "operations", Message: "no change"}}}
-		return s.render(c, http.StatusUnprocessableEntity, "amend", p)
-	}
-	if c.FormValue("action") == "preview" {
-		diff, err := s.Service.PreviewProposal(ctx(c), d.ID, in)
-		if err == nil {
-			ad.Preview = &diffView{Diff: diff}
-			return s.render(c, http.StatusOK, "amend", p)
-		}
+	in, err := amendInput(p, ad)
+	if err != nil {
 		p.Error = err
 		return s.render(c, httpStatus(err), "amend", p)
+	}
+	if form.Get("action") == "preview" {
+		path := c.Request().URL.Path
+		saved, err := s.keepForm(c, form.Get("form"), path, form)
+		if err != nil {
+			return err
+		}
+		return c.Redirect(http.StatusSeeOther, path+"?"+url.Values{"form": {saved.ID}, "preview": {"1"}}.Encode()+"#prev-h")
 	}
 	sub, err := s.Service.CreateProposal(ctx(c), d.ID, in)
 	if err != nil {
 		p.Error = err
 		return s.render(c, httpStatus(err), "amend", p)
 	}
-	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/documents/%s/proposals/%d", d.ID, sub.Number))
+	return s.done(c, fmt.Sprintf("/documents/%s/proposals/%s", d.ID, proposalRef(sub)), msg("%s submitted."), p.ProposalName(sub))
 }
 
 // subAmendmentParts fills in the proposal page's parts about

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -56,7 +57,10 @@ type tab struct {
 	axe   string
 	shots string // folder for screenshots of every page, "" for none
 	lang  string
+	width int
 	seq   int
+	// scriptOff loads pages without JavaScript.
+	scriptOff bool
 	// Pages lists the pages visited (paths), for the screenshot pass.
 	Pages []string
 }
@@ -136,11 +140,18 @@ func (b *tab) load(name string, steps ...chromedp.Action[chromedp.Void]) int64 {
 	b.t.Helper()
 	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
 	defer cancel()
+	if b.scriptOff {
+		b.run(b.scripts(false))
+	}
 	resp, err := chromedp.RunResponse(ctx, steps...)
+	if b.scriptOff {
+		b.run(b.scripts(true))
+	}
 	if err != nil {
 		b.t.Fatalf("browser: loading %s: %v", name, err)
 	}
 	b.checkAxe(name)
+	b.checkWidth(name)
 	b.shot(name)
 	return resp.Status
 }
@@ -170,18 +181,19 @@ type violation struct {
 // violations of WCAG 2.1 A and AA.
 func (b *tab) checkAxe(name string) {
 	b.t.Helper()
-	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
+	ctx, cancel := context.WithTimeout(b.ctx, 90*time.Second)
 	defer cancel()
+	start := time.Now()
 	if _, err := chromedp.Run(ctx, chromedp.Evaluate[chromedp.Void](b.axe)); err != nil {
 		b.t.Fatalf("injecting axe: %v", err)
 	}
-	vs, err := chromedp.Run(ctx, chromedp.Evaluate[[]violation](`axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})
+	vs, err := chromedp.Run(ctx, chromedp.Evaluate[[]violation](`axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}, resultTypes: ['violations']})
 		.then(r => r.violations.map(v => ({id: v.id, impact: v.impact || '', help: v.help, nodes: v.nodes.slice(0, 5).map(n => n.target.join(' '))})))`, chromedp.EvalAwaitPromise))
 	if err != nil {
 		b.t.Fatalf("running axe: %v", err)
 	}
 	if testing.Verbose() {
-		b.t.Logf("axe on %s: %d violations of any impact", name, len(vs))
+		b.t.Logf("axe on %s: %d violations of any impact (%s)", name, len(vs), time.Since(start).Round(time.Millisecond))
 	}
 	for _, v := range vs {
 		if v.Impact == "serious" || v.Impact == "critical" {
@@ -319,19 +331,17 @@ func TestNegotiation(t *testing.T) {
 		if err != nil || indent == "0px" {
 			t.Errorf("items are not indented: margin-left %q, %v", indent, err)
 		}
-		b.visit("/documents/" + doc + "/proposals/new")
-		b.set("#op", "replace")
-		b.set("#provision", target)
-		b.set("#text", word+" "+rest)
+		b.visit("/documents/" + doc + "/proposals/new?provision=" + target)
+		b.set("#text-"+target, word+" "+rest)
 		b.set("#justification", why)
-		if st := b.submit(`button[value=preview]`); st != 200 {
-			t.Fatalf("preview: status %d: %s", st, b.text("main"))
-		}
+		b.click(`#editor button[value=preview]`)
+		b.wait("#preview .preview")
 		b.mustContain(".preview ins", word)
 		b.mustContain(".preview .tag", who)
-		if st := b.submit(`button[value=submit]`); st != 200 {
+		if st := b.submit(`#editor button[value=submit]`); st != 200 {
 			t.Fatalf("submit: status %d: %s", st, b.text("main"))
 		}
+		b.mustContain("#flash", "submitted")
 		loc := b.location()
 		i := strings.LastIndex(loc, "/proposals/")
 		if i < 0 {
@@ -354,18 +364,22 @@ func TestNegotiation(t *testing.T) {
 	b.visit("/documents/" + doc + "/merges/new")
 	b.run(chromedp.Click(chromedp.CSS("#pick-"+kz)), chromedp.Click(chromedp.CSS("#pick-"+in)))
 	b.set("#message", "Chair's compromise on the first paragraph")
-	if st := b.submit(`button[value=merge]`); st != 409 {
-		t.Fatalf("merging colliding proposals: status %d, want 409: %s", st, excerpt(b.text("main")))
+	// Merging with the collision open: the confirmation page says so and
+	// leads back to the desk.
+	if st := b.submit(`#desk button[value=merge]`); st != 409 {
+		t.Fatalf("confirming a merge with a collision open: status %d, want 409", st)
 	}
+	b.mustContain(".error", "still open")
+	b.submit(`main a.button[href*="/merges/new"]`)
 	b.mustContain(".collision", "Kazakhstan-wording")
 	b.mustContain(".collision", "India-wording")
-	if n := b.count(".collision .competing .side"); n != 4 {
-		t.Errorf("collision shows %d texts, want 4 (base, head, KZ, IN)", n)
+	if n := b.count(".collision .competing .side"); n != 3 {
+		t.Errorf("collision shows %d texts, want 3 (the current text, KZ's, IN's)", n)
 	}
 	b.set("#res-"+target, "Compromise-wording "+rest)
-	if st := b.submit(`button[value=preview]`); st != 200 {
-		t.Fatalf("merge preview: status %d: %s", st, excerpt(b.text("main")))
-	}
+	b.click("#mode-" + target + "-text")
+	b.click(`#desk button[value=preview]`)
+	b.wait("#preview .preview .diff")
 	b.mustContain(".preview ins", "Compromise-wording")
 	// The compromise is the chair's, in the preview as in the merged
 	// version's diff: never the delegations whose texts it replaced.
@@ -377,9 +391,11 @@ func TestNegotiation(t *testing.T) {
 		}
 	}
 	credit(".preview")
-	if st := b.submit(`button[value=merge]`); st != 200 {
+	b.submit(`#desk button[value=merge]`)
+	if st := b.submit(`main form button[value=confirm]`); st != 200 {
 		t.Fatalf("merge: status %d: %s", st, excerpt(b.text("main")))
 	}
+	b.mustContain("#flash", "2 proposals merged")
 	if loc := b.location(); !strings.Contains(loc, "/versions/2/diff") {
 		t.Fatalf("after merging: at %s", loc)
 	}
@@ -426,6 +442,7 @@ func TestNegotiation(t *testing.T) {
 	if st := b.submit(`form[action$="/adoption/close"] button`); st != 200 {
 		t.Fatalf("closing: status %d: %s", st, excerpt(b.text("main")))
 	}
+	b.mustContain("#flash", "closed")
 	b.visit("/documents/" + doc)
 	b.mustContain("dl.meta", "adopted")
 
@@ -508,7 +525,7 @@ func screenshotPass(t *testing.T, b *tab, kz string) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ids = append(ids, p.ID)
+		ids = append(ids, strconv.Itoa(p.Number))
 	}
 	for _, lang := range []string{"en", "ru"} {
 		b.lang = lang
@@ -519,7 +536,8 @@ func screenshotPass(t *testing.T, b *tab, kz string) {
 		for _, id := range ids {
 			b.run(chromedp.Click(chromedp.CSS("#pick-" + id)))
 		}
-		b.submit(`button[value=merge]`)
+		b.submit(`#desk button[value=preview]`)
+		b.submit(`#desk button[value=merge]`)
 	}
 	b.signOut()
 	b.signIn("KZ")
@@ -528,8 +546,8 @@ func screenshotPass(t *testing.T, b *tab, kz string) {
 		b.run(chromedp.Navigate(b.e.URL + "/lang?to=" + lang + "&next=/documents"))
 		b.visit(o)
 		b.visit(o + "/proposals/new?provision=" + v.Provisions[1].ID)
-		b.set("#text", "Observers attended and spoke.")
-		b.submit(`button[value=preview]`)
+		b.set("#text-"+v.Provisions[1].ID, "Observers attended and spoke.")
+		b.submit(`#editor button[value=preview]`)
 		b.visit(o + "/proposals/" + ids[1])
 	}
 	b.signOut()
@@ -597,19 +615,18 @@ func TestCSRF(t *testing.T) {
 	e := newEnv(t)
 	b := newTab(t, e)
 	b.signIn("KZ")
-	b.visit("/documents/" + e.Members.ID + "/proposals/new")
-	b.set("#provision", e.firstParagraph(t))
-	b.set("#text", "A text sent without a token")
+	para := e.firstParagraph(t)
+	b.visit("/documents/" + e.Members.ID + "/proposals/new?provision=" + para)
+	b.set("#text-"+para, "A text sent without a token")
 	b.run(chromedp.Evaluate[chromedp.Void](`document.querySelector('main form input[name=csrf]').remove()`))
-	if st := b.submit(`button[value=submit]`); st != 403 {
+	if st := b.submit(`#editor button[value=submit]`); st != 403 {
 		t.Fatalf("form without its CSRF token: status %d, want 403", st)
 	}
 	b.mustContain(".error", "did not come from this site")
-	b.visit("/documents/" + e.Members.ID + "/proposals/new")
-	b.set("#provision", e.firstParagraph(t))
-	b.set("#text", "A text sent with a forged token")
+	b.visit("/documents/" + e.Members.ID + "/proposals/new?provision=" + para)
+	b.set("#text-"+para, "A text sent with a forged token")
 	b.run(chromedp.Evaluate[chromedp.Void](`document.querySelector('main form input[name=csrf]').value = 'forged0000000000000000000000000'`))
-	if st := b.submit(`button[value=submit]`); st != 403 {
+	if st := b.submit(`#editor button[value=submit]`); st != 403 {
 		t.Fatalf("form with a forged CSRF token: status %d, want 403", st)
 	}
 	page, err := e.svc.ListProposals(e.as("chair"), e.Members.ID, drafts.ProposalFilter{}, listAll)

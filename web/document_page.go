@@ -62,7 +62,7 @@ func (s *Server) document(c echo.Context) error {
 	if err := s.Service.RecordVisit(ctx(c), d.ID, d.Head, last); err != nil {
 		s.Log.Warn("recording a visit", "err", err)
 	}
-	if p.Live, err = s.live(c, d, head, last); err != nil {
+	if p.Live, err = s.live(c, p, d, head, last); err != nil {
 		return err
 	}
 	p.Title = d.Symbol

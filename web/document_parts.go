@@ -18,6 +18,8 @@ import (
 // document's navigation.
 type docLinks struct {
 	Propose, Merge, Status, OpenRound, Verify bool
+	// Record: the chair may record a proposal a delegation made orally.
+	Record bool
 }
 
 func (s *Server) links(c echo.Context, d *drafts.Document) docLinks {
@@ -30,6 +32,7 @@ func (s *Server) links(c echo.Context, d *drafts.Document) docLinks {
 		Status:    open && s.may(c, drafts.ActStatusSet, r),
 		OpenRound: s.may(c, drafts.ActAdoptionOpen, r),
 		Verify:    s.may(c, drafts.ActEventsVerify, r),
+		Record:    open && s.may(c, drafts.ActProposalRecord, r),
 	}
 }
 

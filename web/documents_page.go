@@ -67,5 +67,5 @@ func (s *Server) createDocument(c echo.Context) error {
 		p.Error = err
 		return s.documentsPage(c, p, httpStatus(err))
 	}
-	return c.Redirect(http.StatusSeeOther, "/documents/"+doc.ID)
+	return s.done(c, "/documents/"+doc.ID, msg("Document %s created."), doc.Symbol)
 }

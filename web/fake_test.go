@@ -43,6 +43,10 @@ func (f *fakeService) GetDocument(ctx context.Context, id string) (*drafts.Docum
 	return f.doc, nil
 }
 
+func (f *fakeService) ListDelegations(ctx context.Context, opt drafts.ListOptions) (*drafts.Page[*drafts.Delegation], error) {
+	return &drafts.Page[*drafts.Delegation]{Items: []*drafts.Delegation{{ID: "KZ", Name: "Kazakhstan", Status: drafts.StatusMember}}}, nil
+}
+
 func (f *fakeService) Now() time.Time { return time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC) }
 
 // TestPagesOverFakeService: the list of documents and a document that is

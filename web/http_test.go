@@ -85,8 +85,13 @@ func TestHostileInput(t *testing.T) {
 	values := []string{"", " ", "<script>alert(1)</script>", "\xff\xfe", strings.Repeat("x", 300000), "0", "-1", "99999999999999999999",
 		"../../etc/passwd", "^start", para, "\x00", "replace", "insert", "delete", "move", "silence", "2026-13-45T99:99"}
 	forms := map[string][]string{
-		doc + "/proposals":                     {"base", "mode", "op", "provision", "after", "text", "whole", "justification", "action"},
-		doc + "/merges":                        {"base", "proposals", "resolve", "res." + para, "message", "action"},
+		doc + "/proposals":                     {"base", "mode", "open", "text." + para, "ins." + para, "del." + para, "move." + para, "whole", "justification", "action", "form", "formkey", "on_behalf_of"},
+		doc + "/proposals/preview":             {"base", "open", "text." + para, "ins.^start", "move." + para, "justification"},
+		doc + "/merges":                        {"base", "proposals", "mode." + para, "res." + para, "tr." + para, "message", "action", "form", "confirm", "f.section", "f.state"},
+		doc + "/merges/preview":                {"base", "proposals", "mode." + para, "res." + para, "f.delegation"},
+		doc + "/proposals/nope/withdraw":       {"confirm"},
+		doc + "/adoption/close":                {"confirm"},
+		"/session/renew":                       {"from"},
 		doc + "/adoption":                      {"version", "procedure", "deadline"},
 		doc + "/adoption/objection":            {"reason"},
 		doc + "/versions/1/statuses":           {"status." + para},
@@ -123,7 +128,9 @@ func TestHostileInput(t *testing.T) {
 		for _, p := range []string{"/", "/documents?state=<b>&body=%ff", doc + "/versions/0", doc + "/versions/x/diff?against=y",
 			doc + "/versions/1/diff?against=1", doc + "/versions/1/diff", doc + "/versions/1/pdf?against=abc", doc + "/compilation?version=-3",
 			doc + "/events?cursor=../x", doc + "/events?verify=1", doc + "/proposals/%3Cb%3E", "/documents/%2e%2e", "/nope", "/static/nope.css",
-			"/lang?to=xx&next=//evil.example", doc + "/proposals/new?provision=<x>&op=<y>", doc + "/merges/new", "/secretariat"} {
+			"/lang?to=xx&next=//evil.example", doc + "/proposals/new?provision=<x>&op=<y>", doc + "/merges/new", "/secretariat",
+			doc + "/proposals/new?form=../x&preview=1", doc + "/proposals/box?provision=<x>&base=-1", doc + "/merges/new?form=nope&section=<b>&state=x&preview=1",
+			doc + "/merges/confirm?form=%ff", doc + "/proposals/nope/reject?reason=<b>", doc + "/adoption/close", "/secretariat/tokens/revoke?token=<x>"} {
 			st, body := c.get(p)
 			if st >= 500 {
 				t.Errorf("%s: GET %s: status %d", who, p, st)
@@ -146,8 +153,9 @@ func TestFailedFormKeepsInput(t *testing.T) {
 	e := newEnv(t)
 	c := newClient(t, e, "KZ")
 	doc := "/documents/" + e.Members.ID
-	st, body := c.post(doc+"/proposals", url.Values{"base": {"1"}, "mode": {"one"}, "op": {"replace"}, "provision": {"no-such-provision"},
-		"text": {"Text the delegate typed & kept"}, "justification": {"Because <reasons>"}, "action": {"submit"}})
+	para := e.firstParagraph(t)
+	st, body := c.post(doc+"/proposals", url.Values{"base": {"1"}, "open": {para}, "text." + para: {"Text the delegate typed & kept"},
+		"text.no-such-provision": {"Elsewhere"}, "justification": {"Because <reasons>"}, "action": {"submit"}})
 	if st != 422 && st != 404 {
 		t.Fatalf("status %d, want 422", st)
 	}
@@ -161,8 +169,8 @@ func TestFailedFormKeepsInput(t *testing.T) {
 		t.Errorf("the error does not name the provision:\n%s", excerpt(body))
 	}
 	// A justification over the limit: the API's words for it.
-	st, body = c.post(doc+"/proposals", url.Values{"base": {"1"}, "mode": {"one"}, "op": {"replace"}, "provision": {e.firstParagraph(t)},
-		"text": {"New words"}, "justification": {strings.Repeat("j", 20001)}, "action": {"preview"}})
+	st, body = c.post(doc+"/proposals", url.Values{"base": {"1"}, "open": {para}, "text." + para: {"New words"},
+		"justification": {strings.Repeat("j", 20001)}, "action": {"submit"}})
 	if st != 422 || !strings.Contains(body, "justification") {
 		t.Errorf("long justification: status %d", st)
 	}

@@ -37,7 +37,7 @@ func (l Lang) T(key string, args ...any) string {
 
 // russianBlocks are the Russian dictionaries: the workspace's first one
 // (russian), then one per feature, each in its own file.
-var russianBlocks = []map[string]string{russian, russianLive, russianPositions, russianNumbers, russianLanguages}
+var russianBlocks = []map[string]string{russian, russianLive, russianPositions, russianNumbers, russianWorkspace, russianLanguages}
 
 // actions names the audit trail's actions in words, in English and
 // Russian; an action not listed is shown as recorded.

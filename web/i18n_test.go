@@ -18,7 +18,7 @@ import (
 func TestRussianComplete(t *testing.T) {
 	keys := map[string]bool{}
 	lit := regexp.MustCompile(`\.T "((?:[^"\\]|\\.)*)"`)
-	goLit := regexp.MustCompile(`\.T\("((?:[^"\\]|\\.)*)"`)
+	goLit := regexp.MustCompile(`(?:\.T|\bmsg)\("((?:[^"\\]|\\.)*)"`)
 	files, _ := filepath.Glob("templates/*.html")
 	gofiles, _ := filepath.Glob("*.go")
 	for _, f := range append(files, gofiles...) {

@@ -9,6 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"chancery/drafts"
+	"chancery/internal/wording"
 )
 
 // Language versions in the workspace: a version read in a language, or in
@@ -153,5 +154,5 @@ func (s *Server) addLanguage(c echo.Context) error {
 		return s.showLanguages(c, p, d, httpStatus(err))
 	}
 	to := fmt.Sprintf("/documents/%s/versions/%d?language=%s", d.ID, d.Head, url.QueryEscape(d.Language+","+lang))
-	return c.Redirect(http.StatusSeeOther, to)
+	return s.done(c, to, msg("Language version added: %s."), wording.NativeName(lang))
 }

@@ -38,9 +38,9 @@ type liveView struct {
 // focusChoice is a provision as the focus form offers it.
 type focusChoice struct{ ID, Label string }
 
-// live makes the liveView of document d for a page showing its version
+// live makes the liveView of document d for page p showing its version
 // head and its events up to after.
-func (s *Server) live(c echo.Context, d *drafts.Document, head *drafts.Version, after int64) (*liveView, error) {
+func (s *Server) live(c echo.Context, p *Page, d *drafts.Document, head *drafts.Version, after int64) (*liveView, error) {
 	f, err := s.Service.GetFocus(ctx(c), d.ID)
 	if err != nil {
 		return nil, err
@@ -57,28 +57,9 @@ func (s *Server) live(c echo.Context, d *drafts.Document, head *drafts.Version, 
 			v.Choices = append(v.Choices, focusChoice{ID: p.ID, Label: label})
 		}
 	}
-	names, err := s.delegationNames(c)
-	if err != nil {
-		return nil, err
-	}
-	b, _ := json.Marshal(names)
+	b, _ := json.Marshal(p.delegationNames())
 	v.Names = string(b)
 	return v, nil
-}
-
-// delegationNames maps every delegation's code to its name.
-func (s *Server) delegationNames(c echo.Context) (map[string]string, error) {
-	ds, err := listAll(func(opt drafts.ListOptions) (*drafts.Page[*drafts.Delegation], error) {
-		return s.Service.ListDelegations(ctx(c), opt)
-	})
-	if err != nil {
-		return nil, err
-	}
-	names := make(map[string]string, len(ds))
-	for _, d := range ds {
-		names[d.ID] = d.Name
-	}
-	return names, nil
 }
 
 // eventStream streams a document's events to the workspace's pages.

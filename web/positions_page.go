@@ -2,7 +2,6 @@ package web
 
 import (
 	"fmt"
-	"net/http"
 
 	"github.com/labstack/echo/v4"
 
@@ -87,7 +86,7 @@ func (s *Server) recordPosition(c echo.Context) error {
 		p.Data = &positionFormData{Positions: pv}
 		return s.render(c, httpStatus(err), "position", p)
 	}
-	return c.Redirect(http.StatusSeeOther, positionAnchor(d.ID, pos))
+	return s.done(c, positionAnchor(d.ID, pos), msg("Position recorded."))
 }
 
 // positionAnchor is where a position is shown on its document's page.
@@ -103,7 +102,7 @@ func (s *Server) confirmPosition(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, positionAnchor(pos.Document, pos))
+	return s.done(c, positionAnchor(pos.Document, pos), msg("Position confirmed."))
 }
 
 func (s *Server) withdrawPosition(c echo.Context) error {
@@ -111,5 +110,5 @@ func (s *Server) withdrawPosition(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, positionAnchor(pos.Document, pos))
+	return s.done(c, positionAnchor(pos.Document, pos), msg("Position withdrawn."))
 }

@@ -2,16 +2,22 @@ package web
 
 import (
 	"context"
+	"slices"
+	"strconv"
+	"strings"
 	"sync"
 
 	"chancery/drafts"
 )
 
-// Proposals are named on every page as people say them, by
-// drafts.ProposalName: "Proposal 7 (Kazakhstan)", "Предложение 7
-// (Казахстан)", "Proposal 9 (India), amending Proposal 7", with the
-// delegations' names in the page's language from the directory, read once
-// per page when a name is first needed.
+// Proposals and delegations are named on every page one way, here.
+// Proposals as people say them, by drafts.ProposalName: "Proposal 7
+// (Kazakhstan)", "Предложение 7 (Казахстан)", "Proposal 9 (India),
+// amending Proposal 7" (ProposalName, RefName for a compilation's);
+// delegations by name in the page's language (DelegationName), with their
+// code where a list or a form needs it (Del, Dels: "Kazakhstan (KZ)"). The
+// names come from the directory, read once per page when a name is first
+// needed.
 
 // delegationDirectory is the directory's delegations, read on first use.
 type delegationDirectory struct {
@@ -70,4 +76,56 @@ func (p *Page) OralNote() string { return drafts.OralNote(string(p.L)) }
 // RefName names, in the page's language, a proposal a compilation lists.
 func (p *Page) RefName(c *drafts.Compilation, r drafts.ProposalRef) string {
 	return r.Name(string(p.L), drafts.DelegationNamed(c.Delegations, r.Delegation))
+}
+
+// Del names a delegation with its code, in the page's language:
+// "Kazakhstan (KZ)"; a code the directory does not know is shown as it
+// is.
+func (p *Page) Del(code string) string {
+	if name := p.DelegationName(code); name != code && name != "" {
+		return name + " (" + code + ")"
+	}
+	return code
+}
+
+// Dels names delegations, joined by commas.
+func (p *Page) Dels(codes []string) string {
+	out := make([]string, len(codes))
+	for i, c := range codes {
+		out[i] = p.Del(c)
+	}
+	return strings.Join(out, ", ")
+}
+
+// proposalRef is how a proposal is referred to in addresses: its number
+// (every route under .../proposals/{p} takes one), its id before numbers.
+func proposalRef(pr *drafts.Proposal) string {
+	if pr.Number > 0 {
+		return strconv.Itoa(pr.Number)
+	}
+	return pr.ID
+}
+
+// delegationNames maps the code of every delegation in the directory to
+// its name in the page's language (for live.js).
+func (p *Page) delegationNames() map[string]string {
+	dir := p.directory.get()
+	out := make(map[string]string, len(dir))
+	for code := range dir {
+		out[code] = p.DelegationName(code)
+	}
+	return out
+}
+
+// memberOptions lists the member delegations as a form's choices, by
+// name in the page's language.
+func (p *Page) memberOptions() []deskOption {
+	var out []deskOption
+	for code, d := range p.directory.get() {
+		if d.Status == drafts.StatusMember {
+			out = append(out, deskOption{Value: code, Label: p.Del(code)})
+		}
+	}
+	slices.SortFunc(out, func(a, b deskOption) int { return strings.Compare(a.Label, b.Label) })
+	return out
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 
 	"github.com/labstack/echo/v4"
 
@@ -75,9 +76,10 @@ func (s *Server) proposal(c echo.Context) error {
 }
 
 // proposalAction runs a form's action on a proposal, after asking the
-// policy, and goes back to the proposal; a failure shows the proposal page
-// with the error and what was typed.
-func (s *Server) proposalAction(c echo.Context, fields []string, f func(doc, id string) error) error {
+// policy, and goes back to the proposal saying what happened (notice,
+// with the proposal's name); a failure shows the proposal page with the
+// error and what was typed.
+func (s *Server) proposalAction(c echo.Context, fields []string, notice string, f func(doc, id string) error) error {
 	p, d, err := s.docPage(c, "Proposal")
 	if err != nil {
 		return err
@@ -93,33 +95,64 @@ func (s *Server) proposalAction(c echo.Context, fields []string, f func(doc, id 
 		p.Error = err
 		return s.proposalPage(c, p, d, httpStatus(err))
 	}
-	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/documents/%s/proposals/%s", d.ID, pr.ID))
+	return s.done(c, fmt.Sprintf("/documents/%s/proposals/%s", d.ID, proposalRef(pr)), notice, p.ProposalName(pr))
+}
+
+// confirmFirst sends a destructive form that did not come from its
+// confirmation page there.
+func confirmFirst(c echo.Context, next echo.HandlerFunc) error {
+	if !confirmed(c) {
+		q := url.Values{}
+		for _, k := range []string{"token", "reason"} {
+			if v := c.FormValue(k); v != "" {
+				q.Set(k, v)
+			}
+		}
+		to := c.Request().URL.Path
+		if len(q) > 0 {
+			to += "?" + q.Encode()
+		}
+		return c.Redirect(http.StatusSeeOther, to)
+	}
+	return next(c)
 }
 
 func (s *Server) withdraw(c echo.Context) error {
-	return s.proposalAction(c, nil, func(doc, id string) error {
-		_, err := s.Service.WithdrawProposal(ctx(c), doc, id, "")
-		return err
+	return confirmFirst(c, func(c echo.Context) error {
+		return s.proposalAction(c, nil, msg("%s withdrawn."), func(doc, id string) error {
+			_, err := s.Service.WithdrawProposal(ctx(c), doc, id, "")
+			return err
+		})
 	})
 }
 
 func (s *Server) cosponsor(c echo.Context) error {
-	return s.proposalAction(c, nil, func(doc, id string) error {
+	return s.proposalAction(c, nil, msg("You co-sponsor %s."), func(doc, id string) error {
 		_, err := s.Service.CosponsorProposal(ctx(c), doc, id, "")
 		return err
 	})
 }
 
 func (s *Server) comment(c echo.Context) error {
-	return s.proposalAction(c, []string{"comment"}, func(doc, id string) error {
+	return s.proposalAction(c, []string{"comment"}, msg("Comment added to %s."), func(doc, id string) error {
 		_, err := s.Service.CommentProposal(ctx(c), doc, id, c.FormValue("comment"), "")
 		return err
 	})
 }
 
 func (s *Server) reject(c echo.Context) error {
-	return s.proposalAction(c, []string{"reason"}, func(doc, id string) error {
-		_, err := s.Service.RejectProposal(ctx(c), doc, id, c.FormValue("reason"), "")
-		return err
+	return confirmFirst(c, func(c echo.Context) error {
+		p, d, err := s.docPage(c, "Proposal")
+		if err != nil {
+			return err
+		}
+		pr, err := s.Service.GetProposal(ctx(c), d.ID, c.Param("p"))
+		if err != nil {
+			return err
+		}
+		if _, err := s.Service.RejectProposal(ctx(c), d.ID, pr.ID, c.FormValue("reason"), ""); err != nil {
+			return s.proposalConfirmWith(c, "reject", err) // the reason was typed there
+		}
+		return s.done(c, fmt.Sprintf("/documents/%s/proposals/%s", d.ID, proposalRef(pr)), msg("%s rejected."), p.ProposalName(pr))
 	})
 }

@@ -38,9 +38,26 @@ type Page struct {
 	Live *liveView
 	// directory names delegations (proposal_names.go).
 	directory *delegationDirectory
+	// Flash says what the last form did (post/redirect/get), once.
+	Flash string
+	// Saved is the saved form the page was opened with (?form=), if any.
+	Saved *drafts.SavedForm
+	// Zone is the reader's time zone.
+	Zone *time.Location
+	// Session is the user's session, for its end and renewal.
+	Session *drafts.Session
 	// Content, when not empty, is the page's content made already
 	// (renderShared): the layout shows it instead of its "content".
 	Content template.HTML
+}
+
+// FormKey is a new idempotency key for one form of the page.
+func (p *Page) FormKey() string { return drafts.RandomID(24) }
+
+// RenewSoon reports whether the session ends within the hour: the header
+// offers to renew it.
+func (p *Page) RenewSoon() bool {
+	return p.Session != nil && p.Session.ExpiresAt.Sub(p.Now) < time.Hour
 }
 
 // Field returns what the user typed into a field.
@@ -116,12 +133,18 @@ func (p *Page) FieldError(name string) string {
 
 func (s *Server) data(c echo.Context, title string) *Page {
 	p := &Page{Title: title, L: lang(c), User: user(c), Path: c.Request().URL.RequestURI(), Form: map[string]string{}, Now: s.Service.Now(),
-		directory: s.directoryOf(ctx(c))}
+		directory: s.directoryOf(ctx(c)), Zone: readerZone(c)}
 	if ses := session(c); ses != nil {
-		p.CSRF = ses.CSRF
+		p.CSRF, p.Session = maskToken(ses.CSRF), ses
 	} else {
-		p.CSRF = s.preCSRF(c)
+		p.CSRF = maskToken(s.preCSRF(c))
 	}
+	if c.Request().Method == http.MethodGet {
+		p.Flash = s.takeFlash(c, p.L)
+	} else if from := c.FormValue("from"); from != "" {
+		p.Path = localPath(from) // the page the form was on, not the address it posts to
+	}
+	s.restoreForm(c, p)
 	return p
 }
 
@@ -245,10 +268,6 @@ func parsePages() map[string]*template.Template {
 	files := []string{"templates/layout.html", "templates/parts.html"}
 	var pageNames []string
 	for _, n := range names {
-		name := strings.TrimSuffix(n.Name(), ".html")
-		if name == "layout" || name == "parts" {
-			continue
-		}
 		probe := template.Must(template.New("").Funcs(funcs).ParseFS(templateFS, path.Join("templates", n.Name())))
 		if probe.Lookup("content") == nil {
 			files = append(files, path.Join("templates", n.Name()))
@@ -271,4 +290,21 @@ func parsePages() map[string]*template.Template {
 func (s *Server) may(c echo.Context, action string, res drafts.Resource) bool {
 	u := user(c)
 	return u != nil && s.Auth != nil && s.Auth.Authorize(u.Subject(), action, res) == nil
+}
+
+// ErrorSummaryOf is ErrorSummary for another error.
+func (p *Page) ErrorSummaryOf(err error) string { return p.L.errorSummary(err) }
+
+// renderPart renders one template of a page's set alone: a fragment of
+// the page that workspace.js puts in place without a reload.
+func (s *Server) renderPart(c echo.Context, status int, page, part string, data any) error {
+	t, ok := s.pages[page]
+	if !ok {
+		return drafts.Errorf(drafts.EINTERNAL, "no template %s", page)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, part, data); err != nil {
+		return drafts.WrapError(drafts.EINTERNAL, err, "rendering %s of %s", part, page)
+	}
+	return c.HTMLBlob(status, buf.Bytes())
 }

@@ -55,24 +55,21 @@ func (s *Server) screen(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	names, err := s.delegationNames(c)
-	if err != nil {
-		return err
-	}
 	after, err := s.Service.LastEvent(ctx(c), d.ID)
 	if err != nil {
 		return err
 	}
-	if p.Live, err = s.live(c, d, head, after); err != nil {
+	if p.Live, err = s.live(c, p, d, head, after); err != nil {
 		return err
 	}
 	p.Title = d.Symbol
-	p.Data = screenText(head, comp, names)
+	p.Data = screenText(head, comp, p.DelegationName)
 	return s.render(c, http.StatusOK, "screen", p)
 }
 
-// screenText lays a compilation out on its version's text.
-func screenText(v *drafts.Version, comp *drafts.Compilation, names map[string]string) *screenView {
+// screenText lays a compilation out on its version's text, delegations
+// named by name.
+func screenText(v *drafts.Version, comp *drafts.Compilation, name func(code string) string) *screenView {
 	sv := &screenView{Version: v}
 	nums := numbers(v)
 	byProv := map[string][]drafts.CompiledProposal{}
@@ -82,10 +79,7 @@ func screenText(v *drafts.Version, comp *drafts.Compilation, names map[string]st
 	credit := func(codes []string) string {
 		out := make([]string, len(codes))
 		for i, code := range codes {
-			out[i] = code
-			if n, ok := names[code]; ok && n != "" {
-				out[i] = n
-			}
+			out[i] = name(code)
 		}
 		return strings.Join(out, ", ")
 	}

@@ -43,33 +43,40 @@ func (s *Server) secretariat(c echo.Context) error {
 	return s.secretariatPage(c, s.data(c, "Secretariat"), http.StatusOK, nil)
 }
 
-// adminAction runs a secretariat form after asking the policy and shows the
-// page again, with the secret it made (shown once) or the error.
-func (s *Server) adminAction(c echo.Context, fields []string, f func(sd *secretariatData) error) error {
+// adminAction runs a secretariat form after asking the policy: back to
+// the page saying what was done, or, for a secret it made (a token, a
+// sign-in link, shown once and never again), the page with the secret;
+// a failure shows the page with the error.
+func (s *Server) adminAction(c echo.Context, fields []string, notice func() []string, f func(sd *secretariatData) error) error {
 	p := s.data(c, "Secretariat")
 	for _, k := range fields {
 		p.Form[k] = c.FormValue(k)
 	}
 	sd := &secretariatData{}
-	err := f(sd)
-	status := http.StatusOK
-	if err != nil {
-		p.Error, status = err, httpStatus(err)
-	} else {
-		p.Form = map[string]string{}
+	if err := f(sd); err != nil {
+		p.Error = err
+		return s.secretariatPage(c, p, httpStatus(err), sd)
 	}
-	return s.secretariatPage(c, p, status, sd)
+	msg := notice()
+	if sd.Secret == "" {
+		return s.done(c, "/secretariat", msg[0], msg[1:]...)
+	}
+	// Sent again, the form does not make a second secret: it leads back
+	// to the page.
+	s.finishClaim(c, "/secretariat", msg)
+	p.Form = map[string]string{}
+	return s.secretariatPage(c, p, http.StatusOK, sd)
 }
 
 func (s *Server) createDelegation(c echo.Context) error {
-	return s.adminAction(c, []string{"id", "name", "status"}, func(sd *secretariatData) error {
+	return s.adminAction(c, []string{"id", "name", "status"}, func() []string { return []string{msg("Delegation %s added."), c.FormValue("id")} }, func(sd *secretariatData) error {
 		d := &drafts.Delegation{ID: strings.TrimSpace(c.FormValue("id")), Name: strings.TrimSpace(c.FormValue("name")), Status: c.FormValue("status")}
 		return s.Service.CreateDelegation(ctx(c), d)
 	})
 }
 
 func (s *Server) createUser(c echo.Context) error {
-	return s.adminAction(c, []string{"name", "role", "delegation", "body"}, func(sd *secretariatData) error {
+	return s.adminAction(c, []string{"name", "role", "delegation", "body"}, func() []string { return []string{msg("User %s added."), c.FormValue("name")} }, func(sd *secretariatData) error {
 		u := &drafts.User{Name: strings.TrimSpace(c.FormValue("name")), Role: c.FormValue("role"),
 			Delegation: c.FormValue("delegation"), Body: strings.TrimSpace(c.FormValue("body"))}
 		plain, err := s.Service.CreateUser(ctx(c), u)
@@ -83,7 +90,7 @@ func (s *Server) createUser(c echo.Context) error {
 
 // userAction is an adminAction on the user the path names (:id).
 func (s *Server) userAction(c echo.Context, f func(sd *secretariatData, u *drafts.User) error) error {
-	return s.adminAction(c, nil, func(sd *secretariatData) error {
+	return s.adminAction(c, nil, func() []string { return []string{msg("Done.")} }, func(sd *secretariatData) error {
 		u, err := s.Service.GetUser(ctx(c), c.Param("id"))
 		if err != nil {
 			return err
@@ -120,8 +127,11 @@ func (s *Server) issueLink(c echo.Context) error {
 }
 
 func (s *Server) revokeToken(c echo.Context) error {
-	return s.adminAction(c, []string{"token"}, func(sd *secretariatData) error {
-		_, err := s.Service.RevokeToken(ctx(c), strings.TrimSpace(c.FormValue("token")))
-		return err
+	return confirmFirst(c, func(c echo.Context) error {
+		id := strings.TrimSpace(c.FormValue("token"))
+		return s.adminAction(c, []string{"token"}, func() []string { return []string{msg("Token %s revoked."), id} }, func(sd *secretariatData) error {
+			_, err := s.Service.RevokeToken(ctx(c), id)
+			return err
+		})
 	})
 }

@@ -29,6 +29,7 @@ import (
 	"chancery/drafts"
 	"chancery/internal/clientip"
 	"chancery/internal/flight"
+	"chancery/internal/gzipper"
 	"chancery/internal/httpstatus"
 )
 
@@ -98,13 +99,15 @@ func (s *Server) Handler() http.Handler {
 	if s.echo == nil {
 		s.build()
 	}
+	// The API compresses its own answers; the pages are compressed here.
+	pages := gzipper.Handler(s.echo)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p := r.URL.Path
 		if s.API != nil && (p == "/v1" || strings.HasPrefix(p, "/v1/") || p == "/healthz" || p == "/readyz") {
 			s.API.ServeHTTP(w, r)
 			return
 		}
-		s.echo.ServeHTTP(w, r)
+		pages.ServeHTTP(w, r)
 	})
 }
 
@@ -222,6 +225,9 @@ func (s *Server) signedIn(next echo.HandlerFunc) echo.HandlerFunc {
 		if user(c) != nil {
 			return next(c)
 		}
+		if c.Request().Method == http.MethodPost && c.Get(keyExpired) != nil {
+			return s.carryToSignIn(c)
+		}
 		q := url.Values{}
 		if c.Request().Method == http.MethodGet {
 			q.Set("next", c.Request().URL.RequestURI())
@@ -246,7 +252,7 @@ func (s *Server) checkCSRF(next echo.HandlerFunc) echo.HandlerFunc {
 		} else if ck, err := c.Cookie(preCSRFCookie); err == nil {
 			want = ck.Value
 		}
-		got := c.FormValue("csrf")
+		got := unmaskToken(c.FormValue("csrf"))
 		if want == "" || got == "" || subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {
 			return errCSRF
 		}

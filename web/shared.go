@@ -24,20 +24,24 @@ import (
 // A shared part is served to other users: it may depend only on what its
 // key names. sharedKey always names the page and part, the request's path
 // and query, the interface language and the document as read (its ETag);
-// what the user may do in it (Links) when the part's templates use it;
-// the caller adds what the data was made from (a compilation's Key, a
+// what the user may do in it (Links) and the reader's time zone (Zone,
+// Date) when the part's templates use them; the caller adds what the data was made from (a compilation's Key, a
 // version's ETag, the proposals' ETags). A part whose templates use a
 // field of the user's own (personal) is never shared: it is rendered for
 // each request, as if it had no key.
 
 // personal are the fields of a Page that are the user's own.
-var personal = []string{"User", "CSRF", "Form", "Error", "Notice", "Path", "Now"}
+var personal = []string{"User", "CSRF", "Form", "Field", "FormKey", "Error", "Notice", "Flash", "Saved", "Session", "RenewSoon", "Path", "Now"}
+
+// zoned are the fields of a Page that show times in the reader's zone.
+var zoned = []string{"Zone", "Date", "DateP"}
 
 // sharing says how a part of a page may be shared, from the fields of the
 // Page its templates use (sharingOf).
 type sharing struct {
 	never bool // it uses a personal field
 	links bool // it uses Links: the key names them
+	zone  bool // it uses the reader's zone: the key names it
 }
 
 // sharingOf reads which fields of the Page the template part of t uses,
@@ -100,7 +104,11 @@ func sharingOf(t *template.Template, part string) sharing {
 	if pt := t.Lookup(part); pt != nil && pt.Tree != nil {
 		visit(pt.Tree.Root)
 	}
-	return sharing{never: slices.ContainsFunc(personal, func(f string) bool { return used[f] }), links: used["Links"]}
+	return sharing{
+		never: slices.ContainsFunc(personal, func(f string) bool { return used[f] }),
+		links: used["Links"],
+		zone:  slices.ContainsFunc(zoned, func(f string) bool { return used[f] }),
+	}
 }
 
 // sharedKey is the key of part of page name for p (see above), with data
@@ -111,13 +119,16 @@ func (s *Server) sharedKey(c echo.Context, name, part string, p *Page, data stri
 	if sh.never || data == "" {
 		return ""
 	}
-	links := ""
+	links, zone := "", ""
 	if sh.links {
 		links = linksKey(p.Links)
 	}
+	if sh.zone {
+		zone = p.zone().String()
+	}
 	var b bytes.Buffer
 	b.WriteString(name + "/" + part)
-	for _, s := range []string{c.Request().URL.RequestURI(), string(p.L), links, docKey(p.Doc), data} {
+	for _, s := range []string{c.Request().URL.RequestURI(), string(p.L), links, zone, docKey(p.Doc), data} {
 		b.WriteByte(0)
 		b.WriteString(s)
 	}
@@ -189,8 +200,8 @@ func proposalsKey(ps []*drafts.Proposal) string {
 
 // linksKey names what the user may do in the document (docLinks).
 func linksKey(l docLinks) string {
-	b := []byte("-----")
-	for i, ok := range []bool{l.Propose, l.Merge, l.Status, l.OpenRound, l.Verify} {
+	b := []byte("------")
+	for i, ok := range []bool{l.Propose, l.Merge, l.Status, l.OpenRound, l.Verify, l.Record} {
 		if ok {
 			b[i] = 'y'
 		}

@@ -33,19 +33,27 @@ func TestSharedPartsShowNothingOfTheUser(t *testing.T) {
 		}
 	}
 	for _, tt := range []struct {
-		src             string
-		shared, byLinks bool
+		src                     string
+		shared, byLinks, byZone bool
 	}{
-		{`{{define "content"}}{{.Doc.Symbol}}{{end}}`, true, false},
-		{`{{define "content"}}{{if .Links.Propose}}x{{end}}{{end}}`, true, true},
-		{`{{define "content"}}{{range .Data}}{{if $.Links.Merge}}x{{end}}{{end}}{{end}}`, true, true},
-		{`{{define "content"}}{{.User.Name}}{{end}}`, false, false},
-		{`{{define "content"}}{{template "form" .}}{{end}}{{define "form"}}<input value="{{.CSRF}}">{{end}}`, false, false},
-		{`{{define "content"}}{{with .Data}}{{$.Now}}{{end}}{{end}}`, false, false},
+		{`{{define "content"}}{{.Doc.Symbol}}{{end}}`, true, false, false},
+		{`{{define "content"}}{{if .Links.Propose}}x{{end}}{{end}}`, true, true, false},
+		{`{{define "content"}}{{range .Data}}{{if $.Links.Merge}}x{{end}}{{end}}{{end}}`, true, true, false},
+		{`{{define "content"}}{{.User.Name}}{{end}}`, false, false, false},
+		{`{{define "content"}}{{template "form" .}}{{end}}{{define "form"}}<input value="{{.CSRF}}">{{end}}`, false, false, false},
+		{`{{define "content"}}{{with .Data}}{{$.Now}}{{end}}{{end}}`, false, false, false},
+		// Issue 23's: a form's idempotency key, the message of the last
+		// form, a saved form and the session are the user's own; times
+		// are shown in the reader's zone, which the key then names.
+		{`{{define "content"}}<input name="formkey" value="{{.FormKey}}">{{end}}`, false, false, false},
+		{`{{define "content"}}{{with .Flash}}{{.}}{{end}}{{end}}`, false, false, false},
+		{`{{define "content"}}{{.Field "text"}}{{end}}`, false, false, false},
+		{`{{define "content"}}{{if .RenewSoon}}x{{end}}{{end}}`, false, false, false},
+		{`{{define "content"}}{{range .Data}}{{$.Date .At}}{{end}}{{end}}`, true, false, true},
 	} {
-		shared, byLinks := web.SharingOfTemplate(tt.src)
-		if shared != tt.shared || byLinks != tt.byLinks {
-			t.Errorf("%s: shared %v by links %v, want %v %v", tt.src, shared, byLinks, tt.shared, tt.byLinks)
+		shared, byLinks, byZone := web.SharingOfTemplate(tt.src)
+		if shared != tt.shared || byLinks != tt.byLinks || byZone != tt.byZone {
+			t.Errorf("%s: shared %v by links %v by zone %v, want %v %v %v", tt.src, shared, byLinks, byZone, tt.shared, tt.byLinks, tt.byZone)
 		}
 	}
 }

@@ -40,6 +40,9 @@ func (s *Server) startSession(c echo.Context, u *drafts.User, tokenID, next stri
 	}
 	s.setCookie(c, sessionCookie, plain, int(s.SessionTTL.Seconds()))
 	s.setCookie(c, preCSRFCookie, "", -1)
+	if kept := s.keepCarried(c, u, next); kept != "" {
+		next = kept
+	}
 	return c.Redirect(http.StatusSeeOther, localPath(next))
 }
 
@@ -61,6 +64,7 @@ func (s *Server) signin(c echo.Context) error {
 		d := s.data(c, "Sign in")
 		d.Error = err
 		d.Form["next"] = localPath(next) // the token is not kept: a secret
+		d.Data = carried(c, next)
 		return s.render(c, httpStatus(err), "signin", d)
 	}
 	return nil
@@ -101,4 +105,23 @@ func (s *Server) signout(c echo.Context) error {
 	}
 	s.setCookie(c, sessionCookie, "", -1)
 	return c.Redirect(http.StatusSeeOther, "/signin")
+}
+
+// carried is the sign-in page's data after a failed sign-in: the form it
+// carries still carried.
+func carried(c echo.Context, next string) *signedInData {
+	form, err := c.FormParams()
+	if err != nil {
+		return nil
+	}
+	carry := map[string][]string{}
+	for k, vs := range form {
+		if name, ok := strings.CutPrefix(k, carryPrefix); ok && name != "" {
+			carry[name] = vs
+		}
+	}
+	if len(carry) == 0 {
+		return nil
+	}
+	return &signedInData{Carry: carry, Back: localPath(next)}
 }

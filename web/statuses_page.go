@@ -67,5 +67,5 @@ func (s *Server) setStatuses(c echo.Context) error {
 		p.Error = failed
 		return s.statusesPage(c, p, d, v, httpStatus(failed))
 	}
-	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/documents/%s/versions/%d", d.ID, v.Number))
+	return s.done(c, fmt.Sprintf("/documents/%s/versions/%d", d.ID, v.Number), msg("Provision statuses saved."))
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"chancery/drafts"
+	"chancery/internal/wording"
 )
 
 // Translations: what needs translating across every document (GET
@@ -109,5 +110,5 @@ func (s *Server) setTranslation(c echo.Context) error {
 	if next == "/documents" && c.FormValue("next") == "" {
 		next = "/documents/" + d.ID + "/languages"
 	}
-	return c.Redirect(http.StatusSeeOther, next)
+	return s.done(c, next, msg("Translation saved (%s)."), wording.NativeName(c.Param("lang")))
 }

@@ -69,7 +69,7 @@ func (s *Server) createVersion(c echo.Context) error {
 		p.Error = err
 		return s.versionsPage(c, p, d, httpStatus(err))
 	}
-	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/documents/%s/versions/%d/diff?against=%d", d.ID, v.Number, base))
+	return s.done(c, fmt.Sprintf("/documents/%s/versions/%d/diff?against=%d", d.ID, v.Number, base), msg("Version %s published."), strconv.Itoa(v.Number))
 }
 
 // renumber publishes the head with clean numbers (the chair's last step
@@ -91,5 +91,5 @@ func (s *Server) renumber(c echo.Context) error {
 		p.Error = err
 		return s.versionsPage(c, p, d, httpStatus(err))
 	}
-	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/documents/%s/versions/%d/diff?against=%d", d.ID, v.Number, base))
+	return s.done(c, fmt.Sprintf("/documents/%s/versions/%d/diff?against=%d", d.ID, v.Number, base), msg("Version %s published, renumbered."), strconv.Itoa(v.Number))
 }

@@ -129,7 +129,10 @@ func TestRevokedTokenEndsSession(t *testing.T) {
 	kz := newClient(t, e, "KZ")
 	sec := newClient(t, e, "secretariat")
 	id, _, _ := drafts.SplitToken(e.tokens["KZ"])
-	if st, _ := sec.post("/secretariat/tokens/revoke", url.Values{"token": {id}}); st != 200 {
+	if st, body := sec.post("/secretariat/tokens/revoke", url.Values{"token": {id}}); st != 200 || !strings.Contains(body, "will stop working") {
+		t.Fatalf("revoking without confirming: %d (want the confirmation page)", st)
+	}
+	if st, _ := sec.post("/secretariat/tokens/revoke", url.Values{"token": {id}, "confirm": {"yes"}}); st != 200 {
 		t.Fatalf("revoking: %d", st)
 	}
 	st, body := kz.get("/documents")
@@ -186,8 +189,7 @@ func TestProposalActions(t *testing.T) {
 	para := e.firstParagraph(t)
 	kz := newClient(t, e, "KZ")
 	propose := func(text string) string {
-		st, _ := kz.post(doc+"/proposals", url.Values{"base": {"1"}, "mode": {"one"}, "op": {"replace"}, "provision": {para},
-			"text": {text}, "justification": {"j"}, "action": {"submit"}})
+		st, _ := kz.post(doc+"/proposals", url.Values{"base": {"1"}, "open": {para}, "text." + para: {text}, "justification": {"j"}, "action": {"submit"}})
 		if st != 200 || !strings.Contains(kz.last, "/proposals/") {
 			t.Fatalf("proposing: %d at %s", st, kz.last)
 		}
@@ -198,7 +200,7 @@ func TestProposalActions(t *testing.T) {
 		t.Errorf("co-sponsoring one's own proposal: %d", st)
 	}
 	in := newClient(t, e, "IN")
-	if st, body := in.post(p1+"/cosponsor", url.Values{}); st != 200 || !strings.Contains(body, "<dd>IN</dd>") {
+	if st, body := in.post(p1+"/cosponsor", url.Values{}); st != 200 || !strings.Contains(body, "<dd>India (IN)</dd>") || !strings.Contains(body, "You co-sponsor") {
 		t.Errorf("co-sponsoring: %d", st)
 	}
 	if st, body := in.post(p1+"/comments", url.Values{"comment": {"We support <this>."}}); st != 200 || !strings.Contains(body, "We support &lt;this&gt;.") {
@@ -207,14 +209,22 @@ func TestProposalActions(t *testing.T) {
 	if st, body := in.post(p1+"/comments", url.Values{"comment": {""}}); st != 422 || !strings.Contains(body, "comment") && !strings.Contains(body, "text") {
 		t.Errorf("an empty comment: %d", st)
 	}
-	if st, body := kz.post(p1+"/withdraw", url.Values{}); st != 200 || !strings.Contains(body, "withdrawn") {
+	// Withdrawing and rejecting ask first, on a page of their own; a form
+	// that did not come from it is sent there.
+	if st, body := kz.get(p1 + "/withdraw"); st != 200 || !strings.Contains(body, "cannot be undone") || !strings.Contains(body, `name="confirm" value="yes"`) {
+		t.Errorf("the confirmation of a withdrawal: %d", st)
+	}
+	if st, body := kz.post(p1+"/withdraw", url.Values{}); st != 200 || !strings.Contains(kz.last, "/withdraw") || !strings.Contains(body, "cannot be undone") {
+		t.Errorf("withdrawing without confirming: %d at %s", st, kz.last)
+	}
+	if st, body := kz.post(p1+"/withdraw", url.Values{"confirm": {"yes"}}); st != 200 || !strings.Contains(body, "withdrawn") {
 		t.Errorf("withdrawing: %d", st)
 	}
 	chair := newClient(t, e, "chair")
-	if st, body := chair.post(p2+"/reject", url.Values{"reason": {"Out of scope."}}); st != 200 || !strings.Contains(body, "rejected") || !strings.Contains(body, "Out of scope.") {
+	if st, body := chair.post(p2+"/reject", url.Values{"reason": {"Out of scope."}, "confirm": {"yes"}}); st != 200 || !strings.Contains(body, "rejected") || !strings.Contains(body, "Out of scope.") {
 		t.Errorf("rejecting: %d", st)
 	}
-	if st, _ := in.post(p2+"/reject", url.Values{"reason": {"No."}}); st != 403 && st != 409 {
+	if st, _ := in.post(p2+"/reject", url.Values{"reason": {"No."}, "confirm": {"yes"}}); st != 403 && st != 409 {
 		t.Errorf("a delegate rejecting: %d", st)
 	}
 }
