@@ -92,6 +92,8 @@ type Token struct {
 	// changes one must rewrite its users' tokens. Tokens stored before it
 	// existed have none, and get it on their next use.
 	Holder *User `json:"holder,omitempty"`
+	// Audit holds the events of the token's changes (stored, not shown).
+	Audit []AuditEntry `json:"-"`
 }
 
 // tokenPrefix starts every token so that leaked ones are easy to find.

@@ -54,6 +54,9 @@ type Document struct {
 	// created and died before completing): the service keeps it in storage
 	// and never shows it.
 	Pending int `json:"-"`
+	// Audit holds the events of the document's own changes (stored, not
+	// shown).
+	Audit []AuditEntry `json:"-"`
 }
 
 // Agreement is how much of the head version is agreed.

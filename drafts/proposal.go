@@ -43,6 +43,8 @@ type Proposal struct {
 	// MergedInto is the version that accepted it.
 	MergedInto int    `json:"merged_into,omitempty"`
 	ETag       string `json:"-"`
+	// Audit holds the events of the proposal's changes (stored, not shown).
+	Audit []AuditEntry `json:"-"`
 }
 
 // ProposalInput is what a delegation sends: operations, or a whole edited

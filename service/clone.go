@@ -23,6 +23,7 @@ func clonePtr[T any](p *T) *T {
 func cloneToken(t *drafts.Token) *drafts.Token {
 	c := clonePtr(t)
 	c.RevokedAt, c.Holder = clonePtr(t.RevokedAt), clonePtr(t.Holder)
+	c.Audit = slices.Clone(t.Audit)
 	return c
 }
 
@@ -31,7 +32,9 @@ func cloneStoredDocument(sd *storedDocument) *storedDocument {
 	if sd.Document != nil {
 		c.Document = clonePtr(sd.Document)
 		c.AdoptedAt, c.Agreement = clonePtr(sd.AdoptedAt), clonePtr(sd.Agreement)
+		c.Document.Audit = slices.Clone(sd.Document.Audit)
 	}
+	c.Audit = slices.Clone(sd.Audit)
 	return c
 }
 
@@ -61,6 +64,7 @@ func cloneProposal(p *drafts.Proposal) *drafts.Proposal {
 	}
 	c.Cosponsors, c.Comments = slices.Clone(p.Cosponsors), slices.Clone(p.Comments)
 	c.ClosedAt = clonePtr(p.ClosedAt)
+	c.Audit = slices.Clone(p.Audit)
 	return c
 }
 
@@ -68,4 +72,3 @@ func cloneUser(u *drafts.User) *drafts.User { return clonePtr(u) }
 
 func cloneDelegation(d *drafts.Delegation) *drafts.Delegation { return clonePtr(d) }
 
-func cloneEvent(e *drafts.Event) *drafts.Event { return clonePtr(e) }

@@ -22,14 +22,16 @@ import (
 //	texts/<doc>/proposals/<c>/<id>.json        a proposal, c the first character of its id;
 //	texts/<doc>/proposals/<id>.json            where proposals were stored before (legacyProposalKey)
 //	texts/<doc>/rounds/<id>.json               an adoption round
-//	texts/<doc>/events/<seq>.json              the audit trail, create-only (seq: 12 digits)
+//	texts/<doc>/events/<seq>.json              the audit trail, create-only (seq: 12 digits):
+//	                                           event seq, and those written with it (storedEvents)
 //	texts/<doc>/events-head.json               a hint of the trail's last event (eventHead)
 //	rounds-due/<deadline>_<doc>_<round>.json   an open silence procedure (dueMarker)
 //	symbols/<sha-256 of the symbol>.json       the claim of a symbol (symbolClaim)
 //	directory/delegations/<id>.json            a delegation
 //	directory/users/<id>.json                  a user
 //	directory/tokens/<id>.json                 an API token
-//	directory/events/<seq>.json                the directory's audit trail
+//	directory/events/<seq>.json                the directory's audit trail (as a document's)
+//	directory/events-head.json                 a hint of its last event
 //	sessions/<id>.json                         a web session
 //	signin-links/<id>.json                     a one-time sign-in link
 //	visits/<user>/<doc>.json                   what a user last saw of a document
@@ -45,6 +47,7 @@ const (
 	usersPrefix           = "directory/users/"
 	tokensPrefix          = "directory/tokens/"
 	directoryEventsPrefix = "directory/events/"
+	directoryEventHeadKey = "directory/events-head.json"
 	textsPrefix           = "texts/"
 	jsonSuffix            = ".json"
 )
@@ -259,3 +262,7 @@ func documentOfAnyKey(key string) (string, bool) {
 	}
 	return doc, drafts.ValidID(doc)
 }
+
+// isDirectoryKey reports whether key is an object of the directory, whose
+// changes the directory's trail records.
+func isDirectoryKey(key string) bool { return strings.HasPrefix(key, "directory/") }

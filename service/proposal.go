@@ -39,6 +39,10 @@ func (s *Service) CreateProposal(ctx context.Context, doc string, in drafts.Prop
 		Justification: in.Justification, Operations: ops, Text: in.Text, Status: drafts.ProposalOpen,
 		Cosponsors: []string{}, Comments: []drafts.Comment{}, CreatedAt: now, UpdatedAt: now,
 	}
+	tx, err := s.beginChange(ctx, doc)
+	if err != nil {
+		return nil, err
+	}
 	// The first proposal opens the negotiation; this goes first, so that a
 	// failure leaves no proposal behind.
 	if d.State == drafts.StateDrafting {
@@ -51,14 +55,17 @@ func (s *Service) CreateProposal(ctx context.Context, doc string, in drafts.Prop
 			return nil, err
 		}
 	}
+	p.Audit = []drafts.AuditEntry{s.auditEntry(ctx, proposalChange(p.ID), "proposal.create", p.ID, proposalDetail(p))}
 	key := proposalKey(doc, p.ID)
-	etag, size, err := s.putJSON(ctx, key, p, true, "")
+	etag, size, err := s.putJSON(ctx, key, storeProposal(p), true, "")
 	if err != nil {
 		return nil, err
 	}
 	p.ETag = etag
-	rememberListed(s, key, etag, cloneProposal(p), size)
-	s.recordChange(ctx, doc, proposalChange(p.ID), "proposal.create", p.ID, proposalDetail(p))
+	rememberListed(s, key, etag, cloneStoredProposal(storeProposal(p)), size)
+	if err := s.commitChange(ctx, tx, p.Audit...); err != nil {
+		return nil, err
+	}
 	return p, nil
 }
 
@@ -157,18 +164,16 @@ func (s *Service) EditProposal(ctx context.Context, doc, id string, in drafts.Pr
 	if err != nil {
 		return nil, err
 	}
-	p, err := s.updateProposalAs(ctx, u, d, first, drafts.ActProposalWithdraw, ifMatch, func(p *drafts.Proposal) error {
-		if err := p.CheckOpen(); err != nil {
-			return err
-		}
-		p.Base, p.Justification, p.Operations, p.Text = in.Base, in.Justification, ops, in.Text
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	s.record(ctx, doc, "proposal.edit", id, proposalDetail(p))
-	return p, nil
+	return s.commitProposal(ctx, func(ctx context.Context) (*drafts.Proposal, []drafts.AuditEntry, error) {
+		return s.updateProposalAs(ctx, u, d, first, drafts.ActProposalWithdraw, ifMatch, func(p *drafts.Proposal) error {
+			if err := p.CheckOpen(); err != nil {
+				return err
+			}
+			p.Base, p.Justification, p.Operations, p.Text = in.Base, in.Justification, ops, in.Text
+			s.addProposalEntry(ctx, p, "proposal.edit", proposalDetail(p))
+			return nil
+		})
+	}, doc)
 }
 
 // splitInserts gives every inserted provision an id, splitting an insert of

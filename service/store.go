@@ -226,7 +226,12 @@ feed:
 
 // allKeys lists every key under prefix.
 func (s *Service) allKeys(ctx context.Context, prefix string) ([]string, error) {
-	objs, err := s.allInfos(ctx, prefix)
+	return s.allKeysIn(ctx, s.Store, prefix)
+}
+
+// allKeysIn lists every key under prefix in st.
+func (s *Service) allKeysIn(ctx context.Context, st drafts.ObjectStore, prefix string) ([]string, error) {
+	objs, err := allInfosIn(ctx, st, prefix)
 	if err != nil {
 		return nil, err
 	}
@@ -239,10 +244,15 @@ func (s *Service) allKeys(ctx context.Context, prefix string) ([]string, error) 
 
 // allInfos lists every object under prefix.
 func (s *Service) allInfos(ctx context.Context, prefix string) ([]drafts.ObjectInfo, error) {
+	return allInfosIn(ctx, s.Store, prefix)
+}
+
+// allInfosIn lists every object under prefix in st.
+func allInfosIn(ctx context.Context, st drafts.ObjectStore, prefix string) ([]drafts.ObjectInfo, error) {
 	var all []drafts.ObjectInfo
 	after := ""
 	for {
-		objs, next, err := s.Store.List(ctx, prefix, after, 1000)
+		objs, next, err := st.List(ctx, prefix, after, 1000)
 		if err != nil {
 			return nil, err
 		}
