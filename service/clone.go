@@ -71,4 +71,3 @@ func cloneProposal(p *drafts.Proposal) *drafts.Proposal {
 func cloneUser(u *drafts.User) *drafts.User { return clonePtr(u) }
 
 func cloneDelegation(d *drafts.Delegation) *drafts.Delegation { return clonePtr(d) }
-
