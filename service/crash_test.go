@@ -158,10 +158,22 @@ var crashKinds = []struct {
 		_, err := w.svc.EditProposal(w.kz, w.doc, w.proposals[0], drafts.ProposalInput{Base: 1, Operations: []drafts.Operation{{Op: "replace", Provision: w.v.Provisions[0].ID, Text: "Edited."}}}, "")
 		return err
 	}},
-	{"comment", nil, func(w *crashWorld) error { _, err := w.svc.CommentProposal(w.in, w.doc, w.proposals[0], "Noted.", ""); return err }},
-	{"co-sponsorship", nil, func(w *crashWorld) error { _, err := w.svc.CosponsorProposal(w.in, w.doc, w.proposals[0], ""); return err }},
-	{"withdrawal", nil, func(w *crashWorld) error { _, err := w.svc.WithdrawProposal(w.kz, w.doc, w.proposals[0], ""); return err }},
-	{"rejection", nil, func(w *crashWorld) error { _, err := w.svc.RejectProposal(w.chair, w.doc, w.proposals[0], "No.", ""); return err }},
+	{"comment", nil, func(w *crashWorld) error {
+		_, err := w.svc.CommentProposal(w.in, w.doc, w.proposals[0], "Noted.", "")
+		return err
+	}},
+	{"co-sponsorship", nil, func(w *crashWorld) error {
+		_, err := w.svc.CosponsorProposal(w.in, w.doc, w.proposals[0], "")
+		return err
+	}},
+	{"withdrawal", nil, func(w *crashWorld) error {
+		_, err := w.svc.WithdrawProposal(w.kz, w.doc, w.proposals[0], "")
+		return err
+	}},
+	{"rejection", nil, func(w *crashWorld) error {
+		_, err := w.svc.RejectProposal(w.chair, w.doc, w.proposals[0], "No.", "")
+		return err
+	}},
 	{"merge", nil, func(w *crashWorld) error {
 		_, err := w.svc.Merge(w.chair, w.doc, drafts.MergeInput{Base: 1, Proposals: w.proposals[:3]})
 		return err
@@ -173,7 +185,10 @@ var crashKinds = []struct {
 	{"renumbering", func(w *crashWorld) error {
 		_, err := w.svc.CreateVersion(w.chair, w.doc, 1, "1. One.\n\n3. Three.\n", "gap")
 		return err
-	}, func(w *crashWorld) error { _, err := w.svc.RenumberVersion(w.chair, w.doc, drafts.RenumberInput{Base: 2}); return err }},
+	}, func(w *crashWorld) error {
+		_, err := w.svc.RenumberVersion(w.chair, w.doc, drafts.RenumberInput{Base: 2})
+		return err
+	}},
 	{"status", nil, func(w *crashWorld) error {
 		_, _, err := w.svc.SetProvisionStatus(w.chair, w.doc, 1, w.v.Provisions[1].ID, drafts.ProvisionAgreed, "")
 		return err
