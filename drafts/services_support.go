@@ -129,16 +129,19 @@ type MaintenanceService interface {
 	// replica may run it at once.
 	SettleDue(ctx context.Context) error
 	// CompleteEvents writes the events of a document's stored changes
-	// that have none (a crash came between a change and its event), marked
-	// as recorded late, and returns how many it wrote.
+	// that have none (a crash or a storage failure came between a change
+	// and its event), marked as recorded late, and returns how many it
+	// wrote. It reads storage past every cache; a damaged trail is left
+	// as it is, for verification to name.
 	CompleteEvents(ctx context.Context, doc string) (int, error)
-	// CompleteAllEvents runs CompleteEvents on every document.
+	// CompleteAllEvents runs CompleteEvents on the directory's trail and
+	// every document's.
 	CompleteAllEvents(ctx context.Context) (int, error)
-	// RetryEvents writes the events that could not be written when their
-	// change was made; what still fails waits for the next call, and the
-	// first error is returned.
+	// RetryEvents completes the trails whose events this process could
+	// not write; what still fails waits for the next call, and the first
+	// error is returned.
 	RetryEvents(ctx context.Context) error
-	// PendingEvents returns how many events wait for RetryEvents.
+	// PendingEvents returns how many trails wait for RetryEvents.
 	PendingEvents() int
 	// CacheStats returns the counts of the cache of immutable objects.
 	CacheStats() CacheStats
