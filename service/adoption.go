@@ -332,21 +332,8 @@ func (s *Service) respond(ctx context.Context, doc string, objection bool, reaso
 			if !objection {
 				return drafts.Errorf(drafts.ECONFLICT, "a silence procedure needs no consent: silence is consent")
 			}
-			if r.Deadline != nil && !now.Before(*r.Deadline) {
-				// The deadline passed since the round was read: settle it.
-				return drafts.Errorf(drafts.EPRECONDITION, "the deadline passed meanwhile")
-			}
-			r.Objections = append(r.Objections, resp)
-			out, err = s.finish(ctx, tx, r, drafts.RoundFailed, now, d, &cause{"adoption.objection", strconv.Itoa(r.Version), reason})
-			if err != nil {
-				return err
-			}
-			if !hasResponse(out.Objections, resp) {
-				// Another request ended the round first (the deadline's
-				// settlement): the objection is not in it.
-				return drafts.Errorf(drafts.ECONFLICT, "the adoption round ended (%s) before the objection was recorded", out.State)
-			}
-			return nil
+			out, err = s.breakSilence(ctx, tx, r, d, resp)
+			return err
 		}
 		r.Consents = dropDelegation(r.Consents, u.Delegation)
 		r.Objections = dropDelegation(r.Objections, u.Delegation)
@@ -372,6 +359,26 @@ func (s *Service) respond(ctx context.Context, doc string, objection bool, reaso
 	}
 	if err := s.commitChange(ctx, tx, entry...); err != nil {
 		return nil, err
+	}
+	return out, nil
+}
+
+// breakSilence ends silence procedure r with objection resp, unless
+// its deadline passed or another request ended it first.
+func (s *Service) breakSilence(ctx context.Context, tx *changeTx, r *drafts.AdoptionRound, d *drafts.Document, resp drafts.Response) (*drafts.AdoptionRound, error) {
+	if r.Deadline != nil && !resp.At.Before(*r.Deadline) {
+		// The deadline passed since the round was read: settle it.
+		return nil, drafts.Errorf(drafts.EPRECONDITION, "the deadline passed meanwhile")
+	}
+	r.Objections = append(r.Objections, resp)
+	out, err := s.finish(ctx, tx, r, drafts.RoundFailed, resp.At, d, &cause{"adoption.objection", strconv.Itoa(r.Version), resp.Reason})
+	if err != nil {
+		return nil, err
+	}
+	if !hasResponse(out.Objections, resp) {
+		// Another request ended the round first (the deadline's
+		// settlement): the objection is not in it.
+		return nil, drafts.Errorf(drafts.ECONFLICT, "the adoption round ended (%s) before the objection was recorded", out.State)
 	}
 	return out, nil
 }

@@ -330,28 +330,24 @@ func statusRef(n int, provision string) string { return fmt.Sprintf("%d/%s", n, 
 // delegationChanges, userChanges and tokenChanges list the changes of
 // the directory; records stored before they carried entries have none.
 func (s *Service) delegationChanges(ctx context.Context, st drafts.ObjectStore, _ trail, _ *chainScan) ([]storedChange, error) {
-	_, ds, err := readAllIn[storedDelegation](ctx, s, st, delegationsPrefix, directoryKeyCheck(delegationsPrefix, "a delegation"))
-	var out []storedChange
-	for _, d := range ds {
-		out = append(out, entriesChanges(d.Audit)...)
-	}
-	return out, err
+	return recordChanges(ctx, s, st, delegationsPrefix, "a delegation", func(d *storedDelegation) []drafts.AuditEntry { return d.Audit })
 }
 
 func (s *Service) userChanges(ctx context.Context, st drafts.ObjectStore, _ trail, _ *chainScan) ([]storedChange, error) {
-	_, us, err := readAllIn[storedUser](ctx, s, st, usersPrefix, directoryKeyCheck(usersPrefix, "a user"))
-	var out []storedChange
-	for _, u := range us {
-		out = append(out, entriesChanges(u.Audit)...)
-	}
-	return out, err
+	return recordChanges(ctx, s, st, usersPrefix, "a user", func(u *storedUser) []drafts.AuditEntry { return u.Audit })
 }
 
 func (s *Service) tokenChanges(ctx context.Context, st drafts.ObjectStore, _ trail, _ *chainScan) ([]storedChange, error) {
-	_, ts, err := readAllIn[storedToken](ctx, s, st, tokensPrefix, directoryKeyCheck(tokensPrefix, "a token"))
+	return recordChanges(ctx, s, st, tokensPrefix, "a token", func(t *storedToken) []drafts.AuditEntry { return t.Audit })
+}
+
+// recordChanges lists the changes the records under prefix (each what)
+// hold, as audit returns them.
+func recordChanges[T any](ctx context.Context, s *Service, st drafts.ObjectStore, prefix, what string, audit func(*T) []drafts.AuditEntry) ([]storedChange, error) {
+	_, records, err := readAllIn[T](ctx, s, st, prefix, directoryKeyCheck(prefix, what))
 	var out []storedChange
-	for _, t := range ts {
-		out = append(out, entriesChanges(t.Audit)...)
+	for _, r := range records {
+		out = append(out, entriesChanges(audit(r))...)
 	}
 	return out, err
 }
