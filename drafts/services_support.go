@@ -147,6 +147,13 @@ type MaintenanceService interface {
 	CacheStats() CacheStats
 	// WorkStats returns how many heavy computations run and wait.
 	WorkStats() WorkStats
+	// Work runs f within the bound on heavy work: once one of a few slots
+	// is free, after a bounded wait in a bounded queue (EUNAVAILABLE, a
+	// 503 that says when to come back, beyond either). It is for work
+	// outside the service that weighs as much (reading and writing Word
+	// files): f loads its inputs once it runs. The service's own heavy
+	// work inside f, called with the ctx f gets, takes no second slot.
+	Work(ctx context.Context, f func(ctx context.Context) error) error
 }
 
 // SettingsService tells callers what they must agree with the service on:

@@ -103,6 +103,17 @@ func (s *Service) CacheStats() drafts.CacheStats {
 	return drafts.CacheStats{Hits: c.hits.Load(), Misses: c.misses.Load(), Bytes: c.size, Objects: len(c.items)}
 }
 
+// kept reports whether the cache holds every one of keys.
+func (s *Service) kept(keys ...string) bool {
+	c := s.immutable()
+	for _, k := range keys {
+		if _, ok := c.get(k); !ok {
+			return false
+		}
+	}
+	return true
+}
+
 // immutable returns the cache, made on first use with Service.CacheBytes.
 func (s *Service) immutable() *lru {
 	s.cacheOnce.Do(func() {
@@ -123,16 +134,27 @@ func getImmutable[T any](ctx context.Context, s *Service, key string, clone func
 	if v, ok := c.get(key); ok {
 		return clone(v.(*T)), nil
 	}
-	obj, err := s.Store.Get(ctx, key)
+	// Concurrent misses read and decode the object once (a 2 MB version
+	// decoded by 32 requests at once would hold 32 copies).
+	v, err := s.flights.do(ctx, "get\x00"+key, func() (any, error) {
+		if v, ok := c.get(key); ok {
+			return v, nil
+		}
+		obj, err := s.Store.Get(ctx, key)
+		if err != nil {
+			return nil, err
+		}
+		v := new(T)
+		if err := json.Unmarshal(obj.Data, v); err != nil {
+			return nil, drafts.WrapError(drafts.EINTERNAL, err, "stored object %s is damaged", key)
+		}
+		c.add(key, v, int64(len(obj.Data)))
+		return v, nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	v := new(T)
-	if err := json.Unmarshal(obj.Data, v); err != nil {
-		return nil, drafts.WrapError(drafts.EINTERNAL, err, "stored object %s is damaged", key)
-	}
-	c.add(key, v, int64(len(obj.Data)))
-	return clone(v), nil
+	return clone(v.(*T)), nil
 }
 
 // decoding is a mutable object decoded from data.

@@ -17,10 +17,18 @@ func (s *Service) Compile(ctx context.Context, doc string, n int) (_ *drafts.Com
 	if err != nil {
 		return nil, nil, err
 	}
-	return s.compile(ctx, d, n)
+	var comp *drafts.Compilation
+	var v *drafts.Version
+	err = s.Work(ctx, func(ctx context.Context) error {
+		comp, v, err = s.compile(ctx, d, n)
+		return err
+	})
+	return comp, v, err
 }
 
-// compile is Compile on a document already checked.
+// compile is Compile on a document already checked. It is heavy work from
+// its start (call it in the work limit): it loads a version and every open
+// proposal.
 func (s *Service) compile(ctx context.Context, d *drafts.Document, n int) (*drafts.Compilation, *drafts.Version, error) {
 	doc := d.ID
 	var err error

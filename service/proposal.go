@@ -86,6 +86,22 @@ func (s *Service) proposalOperations(ctx context.Context, d *drafts.Document, in
 		return nil, &drafts.Error{Code: drafts.EINVALID, Message: fmt.Sprintf("base: no version %d (the head is %d)", in.Base, d.Head),
 			Fields: []drafts.FieldError{{Field: "base", Message: "no such version"}}}
 	}
+	// A whole edited text is aligned to the base: heavy work, in the
+	// work limit, with the base loaded in it.
+	if in.Text == "" {
+		return s.operationsOn(ctx, doc, in)
+	}
+	var ops []drafts.Operation
+	err := s.Work(ctx, func(ctx context.Context) error {
+		var err error
+		ops, err = s.operationsOn(ctx, doc, in)
+		return err
+	})
+	return ops, err
+}
+
+// operationsOn returns the operations in makes on its base version.
+func (s *Service) operationsOn(ctx context.Context, doc string, in drafts.ProposalInput) ([]drafts.Operation, error) {
 	base, err := s.rawVersion(ctx, doc, in.Base) // statuses play no part
 	if err != nil {
 		return nil, err

@@ -29,6 +29,18 @@ func (s *Service) ProposalDiff(ctx context.Context, doc, id, against string) (_ 
 	if err != nil {
 		return nil, err
 	}
+	// Heavy from the start: the versions are loaded in the slot.
+	var diff *drafts.Diff
+	err = s.Work(ctx, func(ctx context.Context) error {
+		diff, err = s.proposalDiff(ctx, d, id, against)
+		return err
+	})
+	return diff, err
+}
+
+// proposalDiff is ProposalDiff on a document already read.
+func (s *Service) proposalDiff(ctx context.Context, d *drafts.Document, id, against string) (*drafts.Diff, error) {
+	doc := d.ID
 	p, err := s.readProposal(ctx, doc, id)
 	if err != nil {
 		return nil, err
@@ -79,16 +91,20 @@ func (s *Service) ProposalDiff(ctx context.Context, doc, id, against string) (_ 
 // the delegation submits.
 func (s *Service) PreviewProposal(ctx context.Context, doc string, in drafts.ProposalInput) (_ *drafts.Diff, err error) {
 	defer markOp(&err, "service.PreviewProposal")
-	u, _, ops, err := s.newProposal(ctx, doc, in)
-	if err != nil {
-		return nil, err
-	}
-	p := &drafts.Proposal{ID: "preview", Document: doc, Base: in.Base, Delegation: u.Delegation, Operations: ops}
-	base, result, err := s.applyToBase(ctx, p)
-	if err != nil {
-		return nil, err
-	}
-	diff := s.Differ.Provisions(base.Provisions, result)
-	attributeTo(diff, p)
-	return diff, nil
+	var diff *drafts.Diff
+	err = s.Work(ctx, func(ctx context.Context) error {
+		u, _, ops, err := s.newProposal(ctx, doc, in)
+		if err != nil {
+			return err
+		}
+		p := &drafts.Proposal{ID: "preview", Document: doc, Base: in.Base, Delegation: u.Delegation, Operations: ops}
+		base, result, err := s.applyToBase(ctx, p)
+		if err != nil {
+			return err
+		}
+		diff = s.Differ.Provisions(base.Provisions, result)
+		attributeTo(diff, p)
+		return nil
+	})
+	return diff, err
 }

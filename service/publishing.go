@@ -15,7 +15,9 @@ import (
 )
 
 // VersionPDF prints version n of a document, or with against > 0 the
-// changes from version against to n, each change attributed.
+// changes from version against to n, each change attributed. A print kept
+// in memory is returned at once; anything else waits for a slot of the
+// work limit before it loads the versions.
 func (s *Service) VersionPDF(ctx context.Context, doc string, n, against int) (_ *drafts.PDF, err error) {
 	defer markOp(&err, "service.VersionPDF")
 	_, d, err := s.documentFor(ctx, doc, drafts.ActDocumentRead)
@@ -25,19 +27,68 @@ func (s *Service) VersionPDF(ctx context.Context, doc string, n, against int) (_
 	if err := s.needRenderer(); err != nil {
 		return nil, err
 	}
+	if p, ok := s.versionPDFKept(ctx, d, n, against); ok {
+		return p, nil
+	}
+	var p *drafts.PDF
+	err = s.Work(ctx, func(ctx context.Context) error {
+		p, err = s.versionPDF(ctx, d, n, against)
+		return err
+	})
+	return p, err
+}
+
+// versionPDFKept returns the print VersionPDF would, if it is in memory
+// and what names it is in memory too (the versions, and for changes their
+// diff): then nothing heavy is loaded.
+func (s *Service) versionPDFKept(ctx context.Context, d *drafts.Document, n, against int) (*drafts.PDF, bool) {
+	needed := []string{versionKey(d.ID, n)}
+	if against > 0 {
+		needed = append(needed, versionKey(d.ID, against), diffCacheKey(d.ID, n, against))
+	} else if d.Adopted == n && d.Round != "" {
+		return nil, false // the round's settlement may write
+	}
+	if !s.kept(needed...) {
+		return nil, false
+	}
+	pr, err := s.versionPrint(ctx, d, n, against)
+	if err != nil {
+		return nil, false
+	}
+	key, err := s.pdfKey(d, pr.kind, pr.inputs)
+	if err != nil {
+		return nil, false
+	}
+	if b, ok := s.immutable().get(key); ok {
+		return &drafts.PDF{Data: b.(*printed).data, ETag: b.(*printed).etag, Filename: pr.name}, true
+	}
+	return nil, false
+}
+
+// aPrint is what a print is made of: its kind, its file name, what it
+// prints (its key's inputs) and how to make it.
+type aPrint struct {
+	kind, name string
+	inputs     []any
+	make       func(w io.Writer) error
+}
+
+// versionPrint reads what the print of version n (or of its changes from
+// version against) is made of.
+func (s *Service) versionPrint(ctx context.Context, d *drafts.Document, n, against int) (*aPrint, error) {
+	doc := d.ID
 	if against > 0 {
 		diff, from, to, err := s.versionDiff(ctx, d, n, against)
 		if err != nil {
 			return nil, err
 		}
-		name := pdfName(d.Symbol, n, fmt.Sprintf("-changes-from-v%d", against))
 		digest, err := s.diffDigest(doc, n, against, diff)
 		if err != nil {
 			return nil, err
 		}
-		return s.cachedPDF(ctx, d, "changes", name, []any{from, to, digest}, func(w io.Writer) error {
+		return &aPrint{"changes", pdfName(d.Symbol, n, fmt.Sprintf("-changes-from-v%d", against)), []any{from, to, digest}, func(w io.Writer) error {
 			return s.Renderer.ChangesPDF(w, d, from, to, diff)
-		})
+		}}, nil
 	}
 	v, err := s.getVersion(ctx, doc, n)
 	if err != nil {
@@ -49,52 +100,65 @@ func (s *Service) VersionPDF(ctx context.Context, doc string, n, against int) (_
 			return nil, err
 		}
 	}
-	return s.cachedPDF(ctx, d, "agreed", pdfName(d.Symbol, n, ""), []any{v, round}, func(w io.Writer) error {
+	return &aPrint{"agreed", pdfName(d.Symbol, n, ""), []any{v, round}, func(w io.Writer) error {
 		return s.Renderer.AgreedPDF(w, d, v, round)
-	})
+	}}, nil
 }
 
-// CompilationPDF prints the compilation of version n (0 for the head).
-func (s *Service) CompilationPDF(ctx context.Context, doc string, n int) (_ *drafts.PDF, err error) {
-	defer markOp(&err, "service.CompilationPDF")
-	d, comp, v, err := s.compilationToPrint(ctx, doc, n)
+// versionPDF is VersionPDF on a document already read.
+func (s *Service) versionPDF(ctx context.Context, d *drafts.Document, n, against int) (*drafts.PDF, error) {
+	pr, err := s.versionPrint(ctx, d, n, against)
 	if err != nil {
 		return nil, err
 	}
-	return s.cachedPDF(ctx, d, "compilation", pdfName(d.Symbol, v.Number, "-compilation"), []any{v, comp}, func(w io.Writer) error {
-		return s.Renderer.CompilationPDF(w, d, v, comp)
+	return s.cachedPDF(ctx, d, pr.kind, pr.name, pr.inputs, pr.make)
+}
+
+// CompilationPDF prints the compilation of version n (0 for the head),
+// compiled and printed in one slot of the work limit.
+func (s *Service) CompilationPDF(ctx context.Context, doc string, n int) (_ *drafts.PDF, err error) {
+	defer markOp(&err, "service.CompilationPDF")
+	var p *drafts.PDF
+	err = s.compilationToPrint(ctx, doc, n, func(ctx context.Context, d *drafts.Document, comp *drafts.Compilation, v *drafts.Version) error {
+		p, err = s.cachedPDF(ctx, d, "compilation", pdfName(d.Symbol, v.Number, "-compilation"), []any{v, comp}, func(w io.Writer) error {
+			return s.Renderer.CompilationPDF(w, d, v, comp)
+		})
+		return err
 	})
+	return p, err
 }
 
 // CompilationHTML writes the compilation of version n as an HTML fragment.
 func (s *Service) CompilationHTML(ctx context.Context, doc string, n int) (_ []byte, err error) {
 	defer markOp(&err, "service.CompilationHTML")
-	d, comp, v, err := s.compilationToPrint(ctx, doc, n)
-	if err != nil {
-		return nil, err
-	}
 	var buf bytes.Buffer
-	if err := s.Renderer.CompilationHTML(&buf, d, v, comp); err != nil {
+	err = s.compilationToPrint(ctx, doc, n, func(ctx context.Context, d *drafts.Document, comp *drafts.Compilation, v *drafts.Version) error {
+		return s.Renderer.CompilationHTML(&buf, d, v, comp)
+	})
+	if err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil
 }
 
-// compilationToPrint reads the document and compiles version n of it for
-// a print, checking first that there is a renderer to print it.
-func (s *Service) compilationToPrint(ctx context.Context, doc string, n int) (*drafts.Document, *drafts.Compilation, *drafts.Version, error) {
+// compilationToPrint reads the document, checks that there is a renderer
+// to print it, and compiles version n of it for print, all in one slot of
+// the work limit.
+func (s *Service) compilationToPrint(ctx context.Context, doc string, n int, print func(ctx context.Context, d *drafts.Document, comp *drafts.Compilation, v *drafts.Version) error) error {
 	_, d, err := s.documentFor(ctx, doc, drafts.ActDocumentRead)
 	if err != nil {
-		return nil, nil, nil, err
+		return err
 	}
 	if err := s.needRenderer(); err != nil {
-		return nil, nil, nil, err
+		return err
 	}
-	comp, v, err := s.compile(ctx, d, n)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	return d, comp, v, nil
+	return s.Work(ctx, func(ctx context.Context) error {
+		comp, v, err := s.compile(ctx, d, n)
+		if err != nil {
+			return err
+		}
+		return print(ctx, d, comp, v)
+	})
 }
 
 // needRenderer refuses to print without a Renderer.

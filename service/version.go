@@ -119,15 +119,23 @@ func (s *Service) CreateVersion(ctx context.Context, doc string, base int, text,
 	if err := drafts.CheckNote("message", message, 2000, false); err != nil {
 		return nil, err
 	}
-	baseV, err := s.getVersion(ctx, doc, base)
+	// Aligning the text to the base is heavy: in the work limit, with the
+	// base loaded in it.
+	var baseV *drafts.Version
+	var t *drafts.Text
+	err = s.Work(ctx, func(ctx context.Context) error {
+		if baseV, err = s.getVersion(ctx, doc, base); err != nil {
+			return err
+		}
+		if t, err = drafts.ParseText(text, s.TextLimits); err != nil {
+			return err
+		}
+		s.alignIDs(baseV.Provisions, t.Provisions)
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	t, err := drafts.ParseText(text, s.TextLimits)
-	if err != nil {
-		return nil, err
-	}
-	s.alignIDs(baseV.Provisions, t.Provisions)
 	v := &drafts.Version{
 		Document: doc, Number: base + 1, Parent: base, Author: u.ID, Delegation: u.Delegation,
 		Message: message, CreatedAt: s.now(), Merged: []string{}, Lead: t.Lead, Provisions: t.Provisions,
