@@ -64,7 +64,9 @@ func main() {
 	docID, readerToken, docx := prepare(data)
 
 	doc := "/v1/documents/" + docID
-	get := func(path string) func(int) request { return func(int) request { return request{method: "GET", path: path} } }
+	get := func(path string) func(int) request {
+		return func(int) request { return request{method: "GET", path: path} }
+	}
 	word := func(path string) func(int) request {
 		return func(int) request { return request{method: "GET", path: path, accept: wordType} }
 	}
