@@ -30,8 +30,8 @@ func (d *Delegation) Validate() error {
 	if !delegationIDPattern.MatchString(d.ID) {
 		fields = append(fields, FieldError{Field: "id", Message: "2 to 16 capital letters, digits or '-', starting with a letter (e.g. KZ)"})
 	}
-	if strings.TrimSpace(d.Name) == "" || len(d.Name) > 200 {
-		fields = append(fields, FieldError{Field: "name", Message: "required, at most 200 bytes"})
+	if fe := CheckName("name", d.Name, 200); fe != nil {
+		fields = append(fields, *fe)
 	}
 	if d.Status != StatusMember && d.Status != StatusObserver {
 		fields = append(fields, FieldError{Field: "status", Message: `"member" or "observer"`})
@@ -55,8 +55,16 @@ type User struct {
 // Validate checks the user's fields (not whether the delegation exists).
 func (u *User) Validate() error {
 	var fields []FieldError
-	if strings.TrimSpace(u.Name) == "" || len(u.Name) > 200 {
-		fields = append(fields, FieldError{Field: "name", Message: "required, at most 200 bytes"})
+	if fe := CheckName("name", u.Name, 200); fe != nil {
+		fields = append(fields, *fe)
+	}
+	// The other fields are codes: bounded by their patterns, so that
+	// nothing long is copied into the user's token records.
+	if u.Body != "" && !bodyPattern.MatchString(u.Body) {
+		fields = append(fields, FieldError{Field: "body", Message: "the body the chair chairs, e.g. SWG: a letter, then up to 31 letters, digits or '-'"})
+	}
+	if u.Delegation != "" && !ValidDelegationID(u.Delegation) {
+		fields = append(fields, FieldError{Field: "delegation", Message: "the id of a delegation, e.g. KZ"})
 	}
 	switch u.Role {
 	case RoleSecretariat:

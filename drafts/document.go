@@ -81,8 +81,8 @@ func (d *Document) Validate() error {
 	if !symbolPattern.MatchString(d.Symbol) || utf8.RuneCountInString(d.Symbol) > 100 {
 		fields = append(fields, FieldError{Field: "symbol", Message: "1 to 100 letters, digits, '/', '.', '-', '(', ')' or spaces, e.g. CICA/SWG/2024/R.1"})
 	}
-	if strings.TrimSpace(d.Title) == "" || len(d.Title) > 500 {
-		fields = append(fields, FieldError{Field: "title", Message: "required, at most 500 bytes"})
+	if fe := CheckName("title", d.Title, 500); fe != nil {
+		fields = append(fields, *fe)
 	}
 	if !slices.Contains(documentKinds, d.Kind) {
 		fields = append(fields, FieldError{Field: "kind", Message: "one of " + strings.Join(documentKinds, ", ")})
