@@ -168,3 +168,33 @@ func TestFailedFormKeepsInput(t *testing.T) {
 	}
 	fmt.Fprint(io.Discard, body)
 }
+
+// TestCSRFNeverFromTheURL: a form's CSRF token counts in its body or in
+// the X-CSRF-Token header, never in the query string (which is logged,
+// kept in histories and sent on as a Referer).
+func TestCSRFNeverFromTheURL(t *testing.T) {
+	e := newEnv(t)
+	c := newClient(t, e, "KZ")
+	path := "/documents/" + e.Members.ID + "/proposals/nope/comments"
+	send := func(target string, form url.Values, header string) int {
+		req, _ := http.NewRequest(http.MethodPost, e.URL+target, strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		if header != "" {
+			req.Header.Set("X-CSRF-Token", header)
+		}
+		st, _ := c.do(req)
+		return st
+	}
+	comment := url.Values{"comment": {"A remark."}}
+	if st := send(path+"?csrf="+url.QueryEscape(c.csrf), comment, ""); st != http.StatusForbidden {
+		t.Errorf("token in the query string: status %d, want 403", st)
+	}
+	// In the body or the header it passes the check (and the handler says
+	// there is no such proposal).
+	if st := send(path, url.Values{"comment": {"A remark."}, "csrf": {c.csrf}}, ""); st == http.StatusForbidden {
+		t.Errorf("token in the body: refused")
+	}
+	if st := send(path, comment, c.csrf); st == http.StatusForbidden {
+		t.Errorf("token in the X-CSRF-Token header: refused")
+	}
+}
