@@ -9,6 +9,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"chancery/drafts"
 )
 
 // client is a plain HTTP client with cookies, signed in as one user.
@@ -196,5 +198,35 @@ func TestCSRFNeverFromTheURL(t *testing.T) {
 	}
 	if st := send(path, comment, c.csrf); st == http.StatusForbidden {
 		t.Errorf("token in the X-CSRF-Token header: refused")
+	}
+}
+
+// TestEditFormOwnDelegationOnly: the edit form of a proposal is shown to
+// its own delegation only (submitting it is refused to others anyway),
+// and only while the proposal is open.
+func TestEditFormOwnDelegationOnly(t *testing.T) {
+	e := newEnv(t)
+	pr, err := e.svc.CreateProposal(e.as("KZ"), e.Members.ID, drafts.ProposalInput{Base: 1, Justification: "Why.",
+		Operations: []drafts.Operation{{Op: drafts.OpReplace, Provision: e.firstParagraph(t), Text: "Changed by KZ."}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := "/documents/" + e.Members.ID + "/proposals/" + pr.ID + "/edit"
+	// JP, an observer, does not see the members' document at all.
+	for who, want := range map[string]int{"KZ": 200, "IN": 403, "JP": 404, "chair": 403, "secretariat": 403} {
+		c := newClient(t, e, who)
+		st, body := c.get(path)
+		if st != want {
+			t.Errorf("%s: edit form: status %d, want %d", who, st, want)
+		}
+		if want == 403 && strings.Contains(body, `name="justification"`) {
+			t.Errorf("%s: the refusal shows the form", who)
+		}
+	}
+	if _, err := e.svc.WithdrawProposal(e.as("KZ"), e.Members.ID, pr.ID, ""); err != nil {
+		t.Fatal(err)
+	}
+	if st, _ := newClient(t, e, "KZ").get(path); st != 409 {
+		t.Errorf("edit form of a withdrawn proposal: status %d, want 409", st)
 	}
 }
