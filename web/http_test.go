@@ -230,3 +230,35 @@ func TestEditFormOwnDelegationOnly(t *testing.T) {
 		t.Errorf("edit form of a withdrawn proposal: status %d, want 409", st)
 	}
 }
+
+// TestVerificationPage: the audit trail's page says what verification
+// found: an intact chain, or the event missing and the change it no
+// longer records.
+func TestVerificationPage(t *testing.T) {
+	e := newEnv(t)
+	pr, err := e.svc.CreateProposal(e.as("KZ"), e.Members.ID, drafts.ProposalInput{Base: 1, Justification: "Why.",
+		Operations: []drafts.Operation{{Op: drafts.OpReplace, Provision: e.firstParagraph(t), Text: "Changed by KZ."}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := newClient(t, e, "KZ")
+	path := "/documents/" + e.Members.ID + "/events?verify=1"
+	if st, body := c.get(path); st != 200 || !strings.Contains(body, "The chain is intact") {
+		t.Fatalf("verification page: %d %s", st, excerpt(body))
+	}
+	page, err := e.svc.ListEvents(e.as("KZ"), e.Members.ID, drafts.ListOptions{Limit: 500})
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := page.Items[len(page.Items)-1]
+	if last.Change != "proposal/"+pr.ID {
+		t.Fatalf("last event %+v, want the proposal's", last)
+	}
+	if err := e.store.Delete(t.Context(), fmt.Sprintf("texts/%s/events/%012d.json", e.Members.ID, last.Seq), ""); err != nil {
+		t.Fatal(err)
+	}
+	st, body := c.get(path)
+	if st != 200 || !strings.Contains(body, "Stored changes without an event:") || !strings.Contains(body, "proposal/"+pr.ID) {
+		t.Fatalf("verification page after an event was removed: %d %s", st, excerpt(body))
+	}
+}
