@@ -137,6 +137,9 @@ type MaintenanceService interface {
 	// CompleteAllEvents runs CompleteEvents on the directory's trail and
 	// every document's.
 	CompleteAllEvents(ctx context.Context) (int, error)
+	// SweepEvents is CompleteAllEvents reading through the service's
+	// caches: the periodic sweep for the events a replica that died owes.
+	SweepEvents(ctx context.Context) (int, error)
 	// RetryEvents completes the trails whose events this process could
 	// not write; what still fails waits for the next call, and the first
 	// error is returned.

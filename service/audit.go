@@ -177,14 +177,30 @@ func (s *Service) complete(ctx context.Context, t trail, direct bool) (int, erro
 
 // CompleteAllEvents completes the directory's trail and every document's,
 // reading storage past every cache, and returns how many events it
-// wrote. serve runs it at start, and every few minutes after.
+// wrote. serve runs it at start.
 func (s *Service) CompleteAllEvents(ctx context.Context) (_ int, err error) {
 	defer markOp(&err, "service.CompleteAllEvents")
-	total, err := s.complete(ctx, directoryTrail(), true)
+	return s.completeAll(ctx, true)
+}
+
+// SweepEvents is CompleteAllEvents reading through the caches (the events,
+// immutable, are read once per process): serve runs it every
+// --audit-sweep, for the changes a replica that died still owes.
+func (s *Service) SweepEvents(ctx context.Context) (_ int, err error) {
+	defer markOp(&err, "service.SweepEvents")
+	return s.completeAll(ctx, false)
+}
+
+func (s *Service) completeAll(ctx context.Context, direct bool) (int, error) {
+	st := s.Store
+	if direct {
+		st = drafts.Uncached(s.Store)
+	}
+	total, err := s.complete(ctx, directoryTrail(), direct)
 	if err != nil {
 		return total, err
 	}
-	keys, err := s.allKeysIn(ctx, drafts.Uncached(s.Store), documentsPrefix)
+	keys, err := s.allKeysIn(ctx, st, documentsPrefix)
 	if err != nil {
 		return total, err
 	}
@@ -193,7 +209,7 @@ func (s *Service) CompleteAllEvents(ctx context.Context) (_ int, err error) {
 		if err != nil {
 			return total, err
 		}
-		n, err := s.complete(ctx, docTrail(id), true)
+		n, err := s.complete(ctx, docTrail(id), direct)
 		total += n
 		if err != nil {
 			return total, err

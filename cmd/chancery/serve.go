@@ -109,7 +109,7 @@ func (m *Main) ParseFlags(args []string, getenv func(string) string) error {
 	fs.StringVar(&c.ForumName, "forum-name", env("CHANCERY_FORUM_NAME", ""), "forum name in the header of PDF pages; empty for \""+render.DefaultForum+"\" in the document's language (CHANCERY_FORUM_NAME)")
 	cacheMB := fs.String("cache-mb", env("CHANCERY_CACHE_MB", strconv.Itoa(service.DefaultCacheBytes>>20)), "megabytes of immutable objects (versions, events, and listed records at the ETag listed) kept in memory; 0 for none (CHANCERY_CACHE_MB)")
 	level := fs.String("log-level", env("CHANCERY_LOG_LEVEL", "info"), "debug, info, warn or error (CHANCERY_LOG_LEVEL)")
-	sweep := fs.String("audit-sweep", env("CHANCERY_AUDIT_SWEEP", "10m"), "how often to write the audit events that changes stored by a replica that died still owe, e.g. 10m; 0 for only at start (CHANCERY_AUDIT_SWEEP)")
+	sweep := fs.String("audit-sweep", env("CHANCERY_AUDIT_SWEEP", "1h"), "how often to write the audit events that changes stored by a replica that died still owe, e.g. 1h; 0 for only at start (CHANCERY_AUDIT_SWEEP)")
 	if err := parseFlags(fs, args, m.stderr); err != nil {
 		return err
 	}
@@ -136,7 +136,7 @@ func (m *Main) ParseFlags(args []string, getenv func(string) string) error {
 		return usagef("CHANCERY_CACHE_MB / --cache-mb: %q is not a number of megabytes", *cacheMB)
 	}
 	if c.AuditSweep, err = time.ParseDuration(*sweep); err != nil || c.AuditSweep < 0 {
-		return usagef("CHANCERY_AUDIT_SWEEP / --audit-sweep: %q is not a duration such as 10m", *sweep)
+		return usagef("CHANCERY_AUDIT_SWEEP / --audit-sweep: %q is not a duration such as 1h", *sweep)
 	}
 	if err := c.LogLevel.UnmarshalText([]byte(*level)); err != nil {
 		return usagef("CHANCERY_LOG_LEVEL / --log-level: %q is not debug, info, warn or error", *level)
@@ -297,7 +297,11 @@ func (m *Main) startServers(svc *service.Service, enforcer *policy.Enforcer, met
 // died owing events may never start again.
 func (m *Main) settleLoop(ctx context.Context, svc drafts.MaintenanceService, sweep time.Duration) {
 	complete := func(when string) {
-		if n, err := svc.CompleteAllEvents(ctx); err != nil && ctx.Err() == nil {
+		run := svc.SweepEvents
+		if when == "start" {
+			run = svc.CompleteAllEvents // past every cache
+		}
+		if n, err := run(ctx); err != nil && ctx.Err() == nil {
 			m.log.Error("completing the audit trails", "when", when, "err", err, "written", n)
 		} else if n > 0 {
 			m.log.Warn("audit events recorded late", "when", when, "count", n)
