@@ -3,6 +3,7 @@ package service_test
 import (
 	"context"
 	"fmt"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -10,6 +11,7 @@ import (
 
 	"chancery/diffing"
 	"chancery/drafts"
+	"chancery/policy"
 	"chancery/service"
 	"chancery/storage"
 )
@@ -93,8 +95,19 @@ type crashWorld struct {
 	round, tokenID string
 }
 
+// crashPolicy is the policy of the crash tests' services, loaded once.
+var crashPolicy = sync.OnceValue(func() *policy.Enforcer {
+	e, err := policy.New()
+	if err != nil {
+		panic(err)
+	}
+	return e
+})
+
+// newCrashService returns a service (a process) on store, with the
+// policy, its clock at *clock.
 func newCrashService(store drafts.ObjectStore, clock *time.Time) *service.Service {
-	svc := service.New(store, diffing.New(), nil)
+	svc := service.New(store, diffing.New(), crashPolicy())
 	svc.Clock = func() time.Time { return *clock }
 	svc.SilenceMin = time.Hour
 	return svc
@@ -112,7 +125,6 @@ func crashSetup(tb testing.TB, local *storage.Local) *crashWorld {
 		clock:  &clock,
 	}
 	w.svc = newCrashService(local, w.clock)
-	w.svc.Auth = MustPolicy(tb)
 	must := func(err error) {
 		tb.Helper()
 		if err != nil {
@@ -245,7 +257,6 @@ func (w *crashWorld) open(procedure string) error {
 func verifyAll(t *testing.T, local *storage.Local, w *crashWorld, when string) {
 	t.Helper()
 	svc := newCrashService(local, w.clock)
-	svc.Auth = MustPolicy(t)
 	v, err := svc.VerifyEvents(w.system, w.doc)
 	if err != nil {
 		t.Fatalf("%s: verifying: %v", when, err)
@@ -274,50 +285,91 @@ func TestCrashAtEveryStep(t *testing.T) {
 	for _, kind := range crashKinds {
 		t.Run(kind.name, func(t *testing.T) {
 			t.Parallel()
-			writes := 0
+			// The world the change starts from, made once and copied for
+			// each crash.
+			template := memDir(t)
+			local, err := storage.OpenLocal(template)
+			if err != nil {
+				t.Fatal(err)
+			}
+			w0 := crashSetup(t, local)
+			if kind.prepare != nil {
+				if err := kind.prepare(w0); err != nil {
+					t.Fatal(err)
+				}
+			}
+			local.Close()
 			for at := 1; ; at++ {
 				for _, landed := range []bool{false, true} {
-					local := MustOpenLocal(t)
-					w := crashSetup(t, local)
-					if kind.prepare != nil {
-						if err := kind.prepare(w); err != nil {
-							t.Fatal(err)
-						}
-					}
-					crash := &dyingStore{ObjectStore: local, crashAt: at, landed: landed}
-					w.svc = newCrashService(crash, w.clock)
-					w.svc.Auth = MustPolicy(t)
-					err := kind.change(w)
-					when := fmt.Sprintf("dying at write %d (landed %v)", at, landed)
-					// The sweep of silence procedures (the one change no
-					// request acknowledges) logs what fails and goes on.
-					background := kind.name == "silence kept"
-					if err == nil && (!background || crash.alive()) {
-						// Acknowledged: its events are written, before any completion.
-						verifyAll(t, local, w, when+", acknowledged")
-					} else if err != nil && crash.alive() {
-						t.Fatalf("%s: %v", when, err)
-					}
-					// Another process completes what the dead one owed: at its
-					// start (past every cache), or in its periodic sweep.
-					restarted := newCrashService(local, w.clock)
-					complete := restarted.CompleteAllEvents
-					if landed {
-						complete = restarted.SweepEvents
-					}
-					if _, err := complete(context.Background()); err != nil {
-						t.Fatalf("%s: completing: %v", when, err)
-					}
-					verifyAll(t, local, w, when+", after the restart")
-					if crash.alive() {
-						writes = crash.writes
-						t.Logf("%d writes; a crash at each verified", writes)
+					if done := crashOnce(t, kind.name, kind.change, template, w0, at, landed); done {
 						return
 					}
 				}
 			}
 		})
 	}
+}
+
+// memDir returns a new directory, removed when t ends, in memory where
+// the system has a tmpfs (/dev/shm): the crashes are the test's own (a
+// store that stops), not the disk's, so the fsyncs of hundreds of worlds
+// need not wait for one.
+func memDir(t *testing.T) string {
+	if fi, err := os.Stat("/dev/shm"); err == nil && fi.IsDir() {
+		if dir, err := os.MkdirTemp("/dev/shm", "chancery-crash-"); err == nil {
+			t.Cleanup(func() { os.RemoveAll(dir) })
+			return dir
+		}
+	}
+	return t.TempDir()
+}
+
+// crashOnce makes a change of kind name in a copy of the world in
+// template, the process dying at write at (the write landing or not), and
+// checks the trails; it reports whether the change was over before.
+func crashOnce(t *testing.T, name string, change func(*crashWorld) error, template string, w0 *crashWorld, at int, landed bool) bool {
+	t.Helper()
+	dir := memDir(t)
+	if err := os.CopyFS(dir, os.DirFS(template)); err != nil {
+		t.Fatal(err)
+	}
+	local, err := storage.OpenLocal(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer local.Close()
+	w := *w0
+	clock := *w0.clock
+	w.clock = &clock
+	crash := &dyingStore{ObjectStore: local, crashAt: at, landed: landed}
+	w.svc = newCrashService(crash, w.clock)
+	err = change(&w)
+	when := fmt.Sprintf("dying at write %d (landed %v)", at, landed)
+	// The sweep of silence procedures (the one change no request
+	// acknowledges) logs what fails and goes on.
+	background := name == "silence kept"
+	if err == nil && (!background || crash.alive()) {
+		// Acknowledged: its events are written, before any completion.
+		verifyAll(t, local, &w, when+", acknowledged")
+	} else if err != nil && crash.alive() {
+		t.Fatalf("%s: %v", when, err)
+	}
+	// Another process completes what the dead one owed: at its start
+	// (past every cache), or in its periodic sweep.
+	restarted := newCrashService(local, w.clock)
+	complete := restarted.CompleteAllEvents
+	if landed {
+		complete = restarted.SweepEvents
+	}
+	if _, err := complete(context.Background()); err != nil {
+		t.Fatalf("%s: completing: %v", when, err)
+	}
+	verifyAll(t, local, &w, when+", after the restart")
+	if crash.alive() {
+		t.Logf("%d writes; a crash at each verified", crash.writes)
+		return true
+	}
+	return false
 }
 
 // flakyEvents loses some of the event writes of the service it serves:
@@ -361,9 +413,9 @@ func TestCompletionRacingWriters(t *testing.T) {
 	local := MustOpenLocal(t)
 	w := crashSetup(t, local)
 	flaky := newCrashService(&flakyEvents{ObjectStore: local, lose: true}, w.clock)
-	flaky.Auth = MustPolicy(t)
+
 	slow := newCrashService(&flakyEvents{ObjectStore: local}, w.clock)
-	slow.Auth = MustPolicy(t)
+
 	stop := make(chan struct{})
 	var completers sync.WaitGroup
 	for i := 0; i < 2; i++ {
