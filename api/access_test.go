@@ -86,6 +86,7 @@ func TestAccessMatrix(t *testing.T) {
 	docs := map[bool]string{}
 	props := map[bool]string{}
 	provs := map[bool]string{}
+	positions := map[bool]string{} // KZ's, visible to observers where the document is
 	for _, membersOnly := range []bool{true, false} {
 		vis := "observers"
 		if membersOnly {
@@ -95,6 +96,9 @@ func TestAccessMatrix(t *testing.T) {
 		docs[membersOnly] = id
 		provs[membersOnly] = v.Provisions[3].ID
 		props[membersOnly] = e.propose(id, "KZ", 1, replace(v.Provisions[3].ID, "Changed."))
+		var pos drafts.Position
+		e.mustJSON(201, &pos, "POST", docPath(id, "/positions"), "KZ", map[string]string{"provision": v.Provisions[3].ID, "kind": "ad-ref", "visibility": "observers"})
+		positions[membersOnly] = pos.ID
 	}
 
 	subjects := []subject{
@@ -108,19 +112,24 @@ func TestAccessMatrix(t *testing.T) {
 		{name: "JPdel", observer: true},
 	}
 	bodies := map[string]any{
-		"POST /v1/delegations":                                     map[string]string{"id": "XX", "name": "X", "status": "member"},
-		"POST /v1/users":                                           map[string]string{"name": "n", "role": "delegate", "delegation": "KZ"},
-		"POST /v1/documents":                                       map[string]any{"symbol": "S/1", "title": "T", "kind": "other", "body": "SWG", "language": "en", "visibility": "members", "text": "1. A."},
-		"POST /v1/documents/:doc/versions":                         map[string]any{"base": 1, "text": text + "\n21. More.\n", "message": "m"},
-		"POST /v1/documents/:doc/renumbering":                      map[string]any{"base": 1},
-		"PUT /v1/documents/:doc/versions/:n/provisions/:id/status": map[string]string{"status": "agreed"},
-		"POST /v1/documents/:doc/proposals":                        map[string]any{"base": 1, "operations": []map[string]string{{"op": "delete", "provision": "PROV"}}},
-		"PUT /v1/documents/:doc/proposals/:p":                      map[string]any{"base": 1, "operations": []map[string]string{{"op": "delete", "provision": "PROV"}}},
-		"POST /v1/documents/:doc/proposals/:p/comments":            map[string]string{"text": "A comment."},
-		"POST /v1/documents/:doc/proposals/:p/reject":              map[string]string{"reason": "No."},
-		"POST /v1/documents/:doc/merges":                           map[string]any{"base": 1, "proposals": []string{"PROP"}},
-		"POST /v1/documents/:doc/adoption":                         map[string]any{"version": 1, "procedure": "consensus"},
-		"POST /v1/documents/:doc/adoption/objection":               map[string]string{"reason": "No."},
+		"POST /v1/delegations":                                                 map[string]string{"id": "XX", "name": "X", "status": "member"},
+		"POST /v1/users":                                                       map[string]string{"name": "n", "role": "delegate", "delegation": "KZ"},
+		"POST /v1/documents":                                                   map[string]any{"symbol": "S/1", "title": "T", "kind": "other", "body": "SWG", "language": "en", "visibility": "members", "text": "1. A."},
+		"POST /v1/documents/:doc/versions":                                     map[string]any{"base": 1, "text": text + "\n21. More.\n", "message": "m"},
+		"POST /v1/documents/:doc/renumbering":                                  map[string]any{"base": 1},
+		"PUT /v1/documents/:doc/versions/:n/provisions/:id/status":             map[string]string{"status": "agreed"},
+		"POST /v1/documents/:doc/proposals":                                    map[string]any{"base": 1, "operations": []map[string]string{{"op": "delete", "provision": "PROV"}}},
+		"PUT /v1/documents/:doc/proposals/:p":                                  map[string]any{"base": 1, "operations": []map[string]string{{"op": "delete", "provision": "PROV"}}},
+		"POST /v1/documents/:doc/proposals/:p/comments":                        map[string]string{"text": "A comment."},
+		"POST /v1/documents/:doc/proposals/:p/reject":                          map[string]string{"reason": "No."},
+		"POST /v1/documents/:doc/merges":                                       map[string]any{"base": 1, "proposals": []string{"PROP"}},
+		"POST /v1/documents/:doc/adoption":                                     map[string]any{"version": 1, "procedure": "consensus"},
+		"POST /v1/documents/:doc/adoption/objection":                           map[string]string{"reason": "No."},
+		"PUT /v1/documents/:doc/focus":                                         map[string]string{"provision": "PROV"},
+		"POST /v1/webhooks":                                                    map[string]string{"url": "https://portal.example.org/chancery"},
+		"POST /v1/documents/:doc/positions":                                    map[string]string{"provision": "PROV", "kind": "support"},
+		"PUT /v1/documents/:doc/languages/:lang":                               map[string]string{"text": corpus(t, "sample-draft-road-map.ru.txt")},
+		"PUT /v1/documents/:doc/versions/:n/provisions/:id/translations/:lang": map[string]string{"text": "Перевод."},
 	}
 	routes := e.srv.RouteActions()
 	if len(routes) < 30 {
@@ -142,11 +151,13 @@ func TestAccessMatrix(t *testing.T) {
 			if !strings.Contains(path, ":doc") && !membersOnly {
 				continue
 			}
-			concrete := strings.NewReplacer(":doc", docs[membersOnly], ":p", props[membersOnly], ":n", "1").Replace(path)
+			concrete := strings.NewReplacer(":doc", docs[membersOnly], ":p", props[membersOnly], ":n", "1", ":lang", "ru").Replace(path)
 			if strings.HasPrefix(path, "/v1/users/:id") {
 				concrete = strings.Replace(concrete, ":id", throwaway, 1)
 			} else if strings.HasPrefix(path, "/v1/tokens/:id") {
 				concrete = strings.Replace(concrete, ":id", tok.ID, 1)
+			} else if strings.Contains(path, "/positions/:id") {
+				concrete = strings.Replace(concrete, ":id", positions[membersOnly], 1)
 			} else {
 				concrete = strings.Replace(concrete, ":id", provs[membersOnly], 1)
 			}

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"encoding/json"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
@@ -14,6 +15,12 @@ func (s *Server) compilation(c echo.Context) error {
 	n, err := queryVersion(c, "version", 0)
 	if err != nil {
 		return err
+	}
+	if lang, err := oneLanguage(c); err != nil || lang != "" {
+		if err != nil {
+			return err
+		}
+		return s.compilationIn(c, n, lang)
 	}
 	switch preferred(c, echo.MIMEApplicationJSON, echo.MIMETextHTML, "application/pdf") {
 	case echo.MIMETextHTML:
@@ -33,5 +40,17 @@ func (s *Server) compilation(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, comp)
+	if comp.Key == "" {
+		return sendJSON(c, http.StatusOK, comp)
+	}
+	// The key names everything the compilation was made from: encoded
+	// once for everyone who reads the document.
+	data, err := s.encoded.Make(ctx, "compilation/"+comp.Key, func() ([]byte, error) {
+		data, err := json.Marshal(comp)
+		return append(data, '\n'), err
+	})
+	if err != nil {
+		return err
+	}
+	return sendEncoded(c, http.StatusOK, data)
 }

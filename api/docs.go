@@ -6,6 +6,7 @@ import (
 	_ "embed"
 	"encoding/hex"
 	"net/http"
+	"sync"
 
 	"github.com/labstack/echo/v4"
 
@@ -22,14 +23,17 @@ var redocJS []byte
 // viewer hides.
 var redocLogo = []byte(`src:"https://cdn.redoc.ly/redoc/logo-mini.svg"`)
 
-// docsJS is the viewer as served: the bundle without its CDN logo.
-var docsJS = bytes.Replace(redocJS, redocLogo, []byte(`src:"data:,"`), 1)
+// docsJS is the viewer as served: the bundle without its CDN logo. It is
+// made on first use, not when a program that never serves it starts.
+var docsJS = sync.OnceValue(func() []byte {
+	return bytes.Replace(redocJS, redocLogo, []byte(`src:"data:,"`), 1)
+})
 
 // docsETag identifies the served viewer (it changes only with the binary).
-var docsETag = func() string {
-	sum := sha256.Sum256(append(append([]byte{}, docsJS...), docsInit...))
+var docsETag = sync.OnceValue(func() string {
+	sum := sha256.Sum256(append(append([]byte{}, docsJS()...), docsInit...))
 	return `"` + hex.EncodeToString(sum[:8]) + `"`
-}()
+})
 
 // DocsContentSecurityPolicy is the policy of the reference page: everything
 // from the server itself, nothing from elsewhere. Redoc's styled components
@@ -115,7 +119,7 @@ func (s *Server) docsAsset(c echo.Context) error {
 	var body []byte
 	switch c.Param("file") {
 	case "redoc.standalone.js":
-		body = docsJS
+		body = docsJS()
 	case "init.js":
 		body = []byte(docsInit)
 	default:
@@ -124,8 +128,8 @@ func (s *Server) docsAsset(c echo.Context) error {
 	h := c.Response().Header()
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Cache-Control", "public, max-age=3600")
-	h.Set("ETag", docsETag)
-	if c.Request().Header.Get("If-None-Match") == docsETag {
+	h.Set("ETag", docsETag())
+	if c.Request().Header.Get("If-None-Match") == docsETag() {
 		return c.NoContent(http.StatusNotModified)
 	}
 	return c.Blob(http.StatusOK, "text/javascript; charset=utf-8", body)

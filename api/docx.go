@@ -30,11 +30,20 @@ import (
 var wordFields = map[string][]string{
 	"/v1/documents":                       {"symbol", "title", "kind", "body", "language", "visibility"},
 	"/v1/documents/:doc/versions":         {"base", "message"},
-	"/v1/documents/:doc/proposals":        {"base", "justification"},
+	"/v1/documents/:doc/proposals":        {"base", "justification", "amends", "on_behalf_of", "source"},
 	"/v1/documents/:doc/proposals/:p":     {"base", "justification"},
 	"/v1/documents/:doc/versions/:n":      nil,
 	"/v1/documents/:doc/versions/:n/diff": nil,
 	"/v1/documents/:doc/compilation":      nil,
+	"/v1/documents/:doc/languages/:lang":  {},
+}
+
+// wordExports are the routes whose GET answers with a .docx when asked:
+// a version, a diff, the compilation, and a proposal's text (to amend it
+// with Track Changes: a sub-amendment).
+var wordExports = map[string]bool{
+	"/v1/documents/:doc/versions/:n": true, "/v1/documents/:doc/versions/:n/diff": true,
+	"/v1/documents/:doc/compilation": true, "/v1/documents/:doc/proposals/:p": true,
 }
 
 // maxWordFields bounds the form fields of a multipart request, and
@@ -52,7 +61,7 @@ func (s *Server) word(next echo.HandlerFunc) echo.HandlerFunc {
 			return next(c)
 		}
 		switch {
-		case (method == http.MethodPost || method == http.MethodPut && path == "/v1/documents/:doc/proposals/:p") && isWordRequest(c):
+		case (method == http.MethodPost || method == http.MethodPut && (path == "/v1/documents/:doc/proposals/:p" || path == "/v1/documents/:doc/languages/:lang")) && isWordRequest(c):
 			if s.Word == nil {
 				return drafts.Errorf(drafts.EMALFORMED, "this server does not read Word files; send application/json")
 			}
@@ -65,7 +74,7 @@ func (s *Server) word(next echo.HandlerFunc) echo.HandlerFunc {
 				}
 				return next(c)
 			})
-		case (method == http.MethodGet || method == http.MethodHead) && wordFields[path] == nil && wantsWord(c, path):
+		case (method == http.MethodGet || method == http.MethodHead) && wordExports[path] && wantsWord(c, path):
 			if s.Word == nil {
 				return echo.NewHTTPError(http.StatusNotAcceptable, "this server does not write Word files")
 			}
@@ -134,39 +143,12 @@ func (s *Server) wordToJSON(c echo.Context, path string) error {
 			body["symbol"] = wf.Symbol
 		}
 		body["text"] = wf.Text()
-	case "/v1/documents/:doc/versions":
+	case "/v1/documents/:doc/versions", "/v1/documents/:doc/languages/:lang":
 		body["text"] = wf.Text()
 	case "/v1/documents/:doc/proposals", "/v1/documents/:doc/proposals/:p":
-		if notes := wf.CommentNotes(); notes != "" {
-			j := strings.TrimSpace(fields["justification"])
-			if j != "" {
-				j += "\n\n"
-			}
-			body["justification"] = j + notes
-		}
-		if !wf.Tracked {
-			body["text"] = wf.Text()
-			break
-		}
-		// Tracked changes: exactly those operations, by provision id,
-		// against the base version the file was made from.
-		if base < 1 {
-			return &drafts.Error{Code: drafts.EINVALID, Message: "base: the version the Word file was exported from is required",
-				Fields: []drafts.FieldError{{Field: "base", Message: "required"}}}
-		}
-		v, err := s.Service.GetVersion(c.Request().Context(), c.Param("doc"), base)
-		if err != nil {
-			if drafts.IsCode(err, drafts.ENOTFOUND) {
-				return &drafts.Error{Code: drafts.EINVALID, Message: fmt.Sprintf("base: no version %d", base),
-					Fields: []drafts.FieldError{{Field: "base", Message: "no such version"}}}
-			}
+		if err := s.proposalFromWord(c, wf, fields, base, body); err != nil {
 			return err
 		}
-		ops, err := wf.Operations(v.Provisions, drafts.Limits{})
-		if err != nil {
-			return err
-		}
-		body["operations"] = ops
 	}
 	data, err := json.Marshal(body)
 	if err != nil {
@@ -176,6 +158,53 @@ func (s *Server) wordToJSON(c echo.Context, path string) error {
 	r.Body = io.NopCloser(bytes.NewReader(data))
 	r.ContentLength = int64(len(data))
 	r.Header.Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
+	return nil
+}
+
+// proposalFromWord sets the body of a proposal sent as a .docx: its
+// justification with the file's comments, and the whole edited text, or
+// the operations its tracked changes make on the base version (or, for a
+// sub-amendment, on the text of the proposal it amends).
+func (s *Server) proposalFromWord(c echo.Context, wf *drafts.WordFile, fields map[string]string, base int, body map[string]any) error {
+	if notes := wf.CommentNotes(); notes != "" {
+		j := strings.TrimSpace(fields["justification"])
+		if j != "" {
+			j += "\n\n"
+		}
+		body["justification"] = j + notes
+	}
+	if amends := strings.TrimSpace(fields["amends"]); amends != "" {
+		// A sub-amendment: Track Changes on the proposal's text.
+		ops, err := s.subAmendmentFromWord(c, wf, amends)
+		if err != nil {
+			return err
+		}
+		body["operations"] = ops
+		return nil
+	}
+	if !wf.Tracked {
+		body["text"] = wf.Text()
+		return nil
+	}
+	// Tracked changes: exactly those operations, by provision id,
+	// against the base version the file was made from.
+	if base < 1 {
+		return &drafts.Error{Code: drafts.EINVALID, Message: "base: the version the Word file was exported from is required",
+			Fields: []drafts.FieldError{{Field: "base", Message: "required"}}}
+	}
+	v, err := s.Service.GetVersion(c.Request().Context(), c.Param("doc"), base)
+	if err != nil {
+		if drafts.IsCode(err, drafts.ENOTFOUND) {
+			return &drafts.Error{Code: drafts.EINVALID, Message: fmt.Sprintf("base: no version %d", base),
+				Fields: []drafts.FieldError{{Field: "base", Message: "no such version"}}}
+		}
+		return err
+	}
+	ops, err := wf.Operations(v.Provisions, drafts.Limits{})
+	if err != nil {
+		return err
+	}
+	body["operations"] = ops
 	return nil
 }
 
@@ -259,6 +288,10 @@ func readWordRequest(c echo.Context, allowed []string) ([]byte, map[string]strin
 
 // exportWord answers a GET with a .docx.
 func (s *Server) exportWord(c echo.Context, path string) error {
+	lang, err := oneLanguage(c) // "" for the original language
+	if err != nil {
+		return err
+	}
 	ctx := c.Request().Context()
 	doc, err := s.Service.GetDocument(ctx, c.Param("doc"))
 	if err != nil {
@@ -272,7 +305,7 @@ func (s *Server) exportWord(c echo.Context, path string) error {
 		if err != nil {
 			return err
 		}
-		v, err := s.Service.GetVersion(ctx, doc.ID, n)
+		wd, v, err := s.versionForWord(ctx, doc, n, lang)
 		if err != nil {
 			return err
 		}
@@ -282,10 +315,15 @@ func (s *Server) exportWord(c echo.Context, path string) error {
 				round = r
 			}
 		}
-		if err := s.Word.TextWord(&buf, doc, v, round); err != nil {
+		// The adopted text records the positions as footnotes.
+		notes, err := s.Service.PositionNotes(ctx, doc.ID, n)
+		if err != nil {
 			return err
 		}
-		name = fileName(doc.Symbol, n, "")
+		if err := s.Word.TextWord(&buf, wd, v.WithPrintNotes(notes), round); err != nil {
+			return err
+		}
+		name = fileName(doc.Symbol, n, langSuffix(lang))
 	case "/v1/documents/:doc/versions/:n/diff":
 		n, m, err := diffVersions(c)
 		if err != nil {
@@ -294,27 +332,31 @@ func (s *Server) exportWord(c echo.Context, path string) error {
 		if m < 1 {
 			return &drafts.Error{Code: drafts.EINVALID, Message: "against: version 1 has no predecessor; give ?against=", Fields: []drafts.FieldError{{Field: "against", Message: "required"}}}
 		}
-		d, from, to, err := s.Service.VersionDiff(ctx, doc.ID, n, m)
+		wd, d, from, to, err := s.diffForWord(ctx, doc, n, m, lang)
 		if err != nil {
 			return err
 		}
-		if err := s.Word.ChangesWord(&buf, doc, from, to, d); err != nil {
+		if err := s.Word.ChangesWord(&buf, wd, from, to, d); err != nil {
 			return err
 		}
-		name = fileName(doc.Symbol, n, fmt.Sprintf("-changes-from-v%d", m))
+		name = fileName(doc.Symbol, n, fmt.Sprintf("%s-changes-from-v%d", langSuffix(lang), m))
+	case "/v1/documents/:doc/proposals/:p":
+		if name, err = s.proposalWord(c, doc, &buf); err != nil {
+			return err
+		}
 	default:
 		n, err := queryVersion(c, "version", 0)
 		if err != nil {
 			return err
 		}
-		comp, v, err := s.Service.Compile(ctx, doc.ID, n)
+		wd, comp, v, err := s.compilationForWord(ctx, doc, n, lang)
 		if err != nil {
 			return err
 		}
-		if err := s.Word.CompilationWord(&buf, doc, v, comp); err != nil {
+		if err := s.Word.CompilationWord(&buf, wd, v, comp); err != nil {
 			return err
 		}
-		name = fileName(doc.Symbol, v.Number, "-compilation")
+		name = fileName(doc.Symbol, v.Number, "-compilation"+langSuffix(lang))
 	}
 	c.Response().Header().Set(echo.HeaderContentDisposition, fmt.Sprintf("attachment; filename=%q", name))
 	c.Response().Header().Set("Vary", "Accept")

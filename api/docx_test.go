@@ -211,8 +211,9 @@ func TestWord(t *testing.T) {
 	if len(edited1.Operations) != 3 {
 		t.Errorf("edited operations %+v", edited1.Operations)
 	}
-	// A proposal is never a .docx: asking for one only is 406.
-	e.do("GET", docPath(doc, "/proposals/", prop.ID), "KZ", nil, "Accept", wordType).MustStatus(http.StatusNotAcceptable)
+	// A proposal as .docx is the text it makes (TestSubAmendmentFromWord);
+	// its diff is not offered as one: 406.
+	e.do("GET", docPath(doc, "/proposals/", prop.ID, "/diff"), "KZ", nil, "Accept", wordType).MustStatus(http.StatusNotAcceptable)
 	// HEAD of a version as .docx answers as GET would, without a body.
 	if ct := e.do("HEAD", docPath(doc, "/versions/1"), "KZ", nil, "Accept", wordType).MustStatus(http.StatusOK).Header.Get("Content-Type"); ct != wordType {
 		t.Errorf("HEAD as %q", ct)
@@ -304,7 +305,12 @@ func TestWordRefused(t *testing.T) {
 		}
 		return b
 	}, nil)
-	template := editZip(t, good, func(_, b string) string { return b }, map[string]string{"word/_rels/settings.xml.rels": `<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="r1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/attachedTemplate" Target="https://evil.example/t.dotm" TargetMode="External"/></Relationships>`})
+	linkedImage := editZip(t, good, func(n, b string) string {
+		if n == "word/_rels/document.xml.rels" {
+			return strings.Replace(b, "</Relationships>", `<Relationship Id="rX" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image" Target="https://evil.example/x.png" TargetMode="External"/></Relationships>`, 1)
+		}
+		return b
+	}, nil)
 	var bomb bytes.Buffer
 	zw := zip.NewWriter(&bomb)
 	fw, _ := zw.Create("[Content_Types].xml")
@@ -326,7 +332,7 @@ func TestWordRefused(t *testing.T) {
 		{"not a zip", newDoc, "chair", []byte("plain words"), wordType, 422, "not a zip"},
 		{"macro", newDoc, "chair", macro, wordType, 422, "macro-enabled"},
 		{"entity", newDoc, "chair", entity, wordType, 422, "entity declarations"},
-		{"remote template", newDoc, "chair", template, wordType, 422, "remote template"},
+		{"linked image", newDoc, "chair", linkedImage, wordType, 422, "picture linked from outside it"},
 		{"zip bomb", newDoc, "chair", bomb.Bytes(), wordType, 422, "zip bomb"},
 		{"over the size limit", newDoc, "chair", large, wordType, 422, "the limit is 1048576"},
 		{"over the body limit", newDoc, "chair", bytes.Repeat([]byte("x"), 9<<20), wordType, 413, "too large"},

@@ -75,6 +75,13 @@ func forEachBackend(t *testing.T, f func(t *testing.T, store drafts.ObjectStore)
 // newEnv starts a server over store.
 func newEnv(t *testing.T, store drafts.ObjectStore) *testEnv {
 	t.Helper()
+	return newEnvWith(t, store, nil)
+}
+
+// newEnvWith is newEnv with the service and server changed by set before
+// the server starts.
+func newEnvWith(t *testing.T, store drafts.ObjectStore, set func(*service.Service, *api.Server)) *testEnv {
+	t.Helper()
 	enforcer, err := policy.New()
 	if err != nil {
 		t.Fatal(err)
@@ -87,6 +94,10 @@ func newEnv(t *testing.T, store drafts.ObjectStore) *testEnv {
 	}
 	srv := api.NewServer(svc, enforcer, svc.Renderer, nil)
 	srv.Word = docx.New(docx.WithLimits(1<<20, 0, 0)) // a .docx over 1 MiB is refused (422), below the body limit (413)
+	srv.StreamMaxAge = 300 * time.Millisecond         // streams end soon, so that tests reading whole responses end too
+	if set != nil {
+		set(svc, srv)
+	}
 	if err := srv.Open("127.0.0.1:0"); err != nil {
 		t.Fatal(err)
 	}

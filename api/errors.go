@@ -9,6 +9,7 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -20,9 +21,11 @@ import (
 // leak matches what must never reach a client: a storage key (the
 // top-level prefixes of the bucket's layout) or a network endpoint (the S3
 // service's URL or address).
-var leak = regexp.MustCompile(`\b(documents|texts|directory|cache|rounds-due)/` + // a storage key
-	`|(?i:https?://|\bs3\b|\bminio\b|\blocalhost:\d+|\.amazonaws\.com)` + // an endpoint, or words about one
-	`|\b\d{1,3}(\.\d{1,3}){3}(:\d+)?\b|\b[a-z0-9-]+(\.[a-z0-9-]+)+:\d{2,5}\b`) // an address
+var leak = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`\b(documents|texts|directory|cache|rounds-due)/` + // a storage key
+		`|(?i:https?://|\bs3\b|\bminio\b|\blocalhost:\d+|\.amazonaws\.com)` + // an endpoint, or words about one
+		`|\b\d{1,3}(\.\d{1,3}){3}(:\d+)?\b|\b[a-z0-9-]+(\.[a-z0-9-]+)+:\d{2,5}\b`) // an address
+})
 
 // safeDetail is what a client reads instead of a message that would name
 // a storage key or an endpoint, per code.
@@ -46,6 +49,8 @@ type Problem struct {
 	Permission string              `json:"permission,omitempty"`
 	Errors     []drafts.FieldError `json:"errors,omitempty"`
 	Collisions []drafts.Collision  `json:"collisions,omitempty"`
+	// NotAgreed lists what keeps a text from adoption (code not_agreed).
+	NotAgreed []drafts.Obstacle `json:"not_agreed,omitempty"`
 }
 
 // handleError is Echo's error handler: every error becomes a problem+json
@@ -78,6 +83,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 	}
 	if e := drafts.AsError(err); e != nil && code != drafts.EINTERNAL {
 		p.Errors, p.Collisions, p.Permission = e.Fields, e.Collisions, e.Permission
+		p.NotAgreed = e.NotAgreed
 	}
 	s.scrub(&p, err)
 	if status >= 500 {
@@ -104,9 +110,9 @@ func (s *Server) handleError(err error, c echo.Context) {
 // message naming a storage key or an endpoint is replaced by words that do
 // not, and the original is logged. Collisions carry only texts and ids.
 func (s *Server) scrub(p *Problem, err error) {
-	leaked := leak.MatchString(p.Detail)
+	leaked := leak().MatchString(p.Detail)
 	for _, f := range p.Errors {
-		leaked = leaked || leak.MatchString(f.Message) || leak.MatchString(f.Field)
+		leaked = leaked || leak().MatchString(f.Message) || leak().MatchString(f.Field)
 	}
 	if !leaked {
 		return

@@ -10,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"chancery/drafts"
+	"chancery/internal/sse"
 )
 
 // produces lists, per route path, the media types a route can answer with,
@@ -20,8 +21,11 @@ var produces = map[string][]string{
 	"/v1/documents/:doc/versions/:n":       {echo.MIMEApplicationJSON, echo.MIMETextPlain, drafts.WordMediaType},
 	"/v1/documents/:doc/versions/:n/diff":  {echo.MIMEApplicationJSON, echo.MIMETextHTML, echo.MIMETextPlain, drafts.WordMediaType},
 	"/v1/documents/:doc/proposals/:p/diff": {echo.MIMEApplicationJSON, echo.MIMETextHTML, echo.MIMETextPlain},
+	"/v1/documents/:doc/proposals/:p":      {echo.MIMEApplicationJSON, drafts.WordMediaType},
 	"/v1/documents/:doc/compilation":       {echo.MIMEApplicationJSON, echo.MIMETextHTML, "application/pdf", drafts.WordMediaType},
 	"/v1/documents/:doc/versions/:n/pdf":   {"application/pdf"},
+	"/v1/documents/:doc/events/stream":     {sse.ContentType},
+	"/v1/documents/:doc/state":             {echo.MIMEApplicationJSON, echo.MIMETextHTML, "application/pdf", mimeSVG},
 }
 
 // offersOf returns the media types the route at path answers with.

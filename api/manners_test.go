@@ -52,7 +52,9 @@ func TestHeadOnEveryGetRoute(t *testing.T) {
 	prop := e.propose(doc, "KZ", 1, replace(p.ID, "Changed words."))
 	e.mustJSON(http.StatusCreated, nil, "POST", docPath(doc, "/merges"), "chair", map[string]any{"base": 1, "proposals": []string{prop}})
 	e.mustJSON(http.StatusCreated, nil, "POST", docPath(doc, "/adoption"), "chair", map[string]any{"version": 2, "procedure": "consensus"})
-	concrete := strings.NewReplacer(":doc", doc, ":p", prop, ":n", "2", ":file", "init.js")
+	var hook struct{ ID string }
+	e.mustJSON(http.StatusCreated, &hook, "POST", "/v1/webhooks", "secretariat", map[string]string{"url": "https://portal.example.org/chancery"})
+	concrete := strings.NewReplacer(":doc", doc, ":p", prop, ":n", "2", ":file", "init.js", ":id", hook.ID)
 
 	n := 0
 	for key := range e.srv.RouteActions() {
@@ -69,7 +71,7 @@ func TestHeadOnEveryGetRoute(t *testing.T) {
 			path += "?against=1"
 		}
 		who := "chair"
-		if strings.HasPrefix(path, "/v1/users") {
+		if strings.HasPrefix(path, "/v1/users") || strings.HasPrefix(path, "/v1/webhooks") {
 			who = "secretariat"
 		}
 		t.Run(path, func(t *testing.T) {

@@ -15,6 +15,9 @@ type mergeRequest struct {
 	Proposals   []string          `json:"proposals"`
 	Resolutions map[string]string `json:"resolutions"`
 	Message     string            `json:"message"`
+	// Translations: the original-language texts of proposals written in a
+	// language version (drafts.MergeInput.Translations).
+	Translations map[string]string `json:"translations"`
 }
 
 type mergeResponse struct {
@@ -32,6 +35,7 @@ func (s *Server) merge(c echo.Context) error {
 	}
 	res, err := s.Service.Merge(c.Request().Context(), c.Param("doc"), drafts.MergeInput{
 		Base: req.Base, Proposals: req.Proposals, Resolutions: req.Resolutions, Message: req.Message,
+		Translations: req.Translations,
 	})
 	if err != nil {
 		return err

@@ -2,7 +2,10 @@ package api
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"net/http"
+	"strconv"
 
 	"github.com/labstack/echo/v4"
 
@@ -17,10 +20,40 @@ type proposalRequest struct {
 	Justification string             `json:"justification"`
 	Operations    []drafts.Operation `json:"operations"`
 	Text          string             `json:"text"`
+	// Amends makes a sub-amendment: the id or number of the proposal it amends.
+	Amends proposalRef `json:"amends"`
+	// OnBehalfOf and Source: the chair records an oral proposal.
+	OnBehalfOf string `json:"on_behalf_of"`
+	Source     string `json:"source"`
+	// Language: the language version the proposal is written in.
+	Language string `json:"language"`
 }
 
 func (r *proposalRequest) input() drafts.ProposalInput {
-	return drafts.ProposalInput{Base: r.Base, Justification: r.Justification, Operations: r.Operations, Text: r.Text}
+	return drafts.ProposalInput{Base: r.Base, Justification: r.Justification, Operations: r.Operations, Text: r.Text,
+		Amends: string(r.Amends), OnBehalfOf: r.OnBehalfOf, Source: r.Source, Language: r.Language}
+}
+
+// errProposalRef says what a proposalRef takes.
+var errProposalRef = errors.New("a proposal's id or number")
+
+// proposalRef names a proposal in a request body by its id ("rkbjlxlz7q")
+// or its number (7, or "7").
+type proposalRef string
+
+// UnmarshalJSON takes a string or a whole number.
+func (r *proposalRef) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err == nil {
+		*r = proposalRef(s)
+		return nil
+	}
+	var n uint32
+	if err := json.Unmarshal(b, &n); err != nil || n == 0 {
+		return errProposalRef
+	}
+	*r = proposalRef(strconv.Itoa(int(n)))
+	return nil
 }
 
 func (s *Server) createProposal(c echo.Context) error {
@@ -72,7 +105,12 @@ func (s *Server) proposalDiff(c echo.Context) error {
 	if against == "" {
 		against = "base"
 	}
-	return s.writeDiff(c, d, map[string]any{"proposal": c.Param("p"), "against": against})
+	meta := map[string]any{"proposal": c.Param("p"), "against": against}
+	if len(d.Refs) > 0 {
+		// By id, whether asked by id or number; and the number to name it.
+		meta["proposal"], meta["number"] = d.Refs[0].ID, d.Refs[0].Number
+	}
+	return s.writeDiff(c, d, meta)
 }
 
 func (s *Server) withdrawProposal(c echo.Context) error {

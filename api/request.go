@@ -276,6 +276,8 @@ func fieldValueError(path string, err error) error {
 	var te *json.UnmarshalTypeError
 	var pe *time.ParseError
 	switch {
+	case errors.Is(err, errProposalRef):
+		want = errProposalRef.Error()
 	case errors.As(err, &pe):
 		want = "a date and time in RFC 3339 form, e.g. 2026-12-01T17:00:00Z"
 	case errors.As(err, &te):

@@ -44,24 +44,48 @@ func sendJSON(c echo.Context, status int, v any) error {
 
 // writeDiff answers with d in the format the client accepts.
 func (s *Server) writeDiff(c echo.Context, d *drafts.Diff, meta map[string]any) error {
+	format := diffFormat(c)
+	data, err := s.encodeDiff(format, d, meta)
+	if err != nil {
+		return err
+	}
+	return sendFormat(c, format, data)
+}
+
+// diffFormat is the media type of a diff the client accepts best.
+func diffFormat(c echo.Context) string {
+	return preferred(c, echo.MIMEApplicationJSON, echo.MIMETextHTML, echo.MIMETextPlain)
+}
+
+// encodeDiff writes d in format (diffFormat), JSON with the fields of
+// meta added.
+func (s *Server) encodeDiff(format string, d *drafts.Diff, meta map[string]any) ([]byte, error) {
 	var buf bytes.Buffer
-	switch preferred(c, echo.MIMEApplicationJSON, echo.MIMETextHTML, echo.MIMETextPlain) {
+	switch format {
 	case echo.MIMETextHTML:
-		if err := s.Renderer.DiffHTML(&buf, d); err != nil {
-			return err
-		}
-		return c.Blob(http.StatusOK, echo.MIMETextHTMLCharsetUTF8, buf.Bytes())
+		err := s.Renderer.DiffHTML(&buf, d)
+		return buf.Bytes(), err
 	case echo.MIMETextPlain:
-		if err := s.Renderer.DiffText(&buf, d); err != nil {
-			return err
-		}
-		return c.Blob(http.StatusOK, echo.MIMETextPlainCharsetUTF8, buf.Bytes())
+		err := s.Renderer.DiffText(&buf, d)
+		return buf.Bytes(), err
 	}
 	body := map[string]any{"changes": d.Changes, "coarse": d.Coarse}
 	for k, v := range meta {
 		body[k] = v
 	}
-	return c.JSON(http.StatusOK, body)
+	data, err := json.Marshal(body)
+	return append(data, '\n'), err
+}
+
+// sendFormat answers with data encoded in format: JSON, HTML or text.
+func sendFormat(c echo.Context, format string, data []byte) error {
+	switch format {
+	case echo.MIMETextHTML:
+		return c.Blob(http.StatusOK, echo.MIMETextHTMLCharsetUTF8, data)
+	case echo.MIMETextPlain:
+		return c.Blob(http.StatusOK, echo.MIMETextPlainCharsetUTF8, data)
+	}
+	return sendEncoded(c, http.StatusOK, data)
 }
 
 // sendPDF serves a print, or 304 when the client has it already.

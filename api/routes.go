@@ -56,5 +56,24 @@ func (s *Server) apiRoutes() []route {
 		{method: post, path: doc + "/adoption/close", action: drafts.ActAdoptionClose, handler: s.closeAdoption},
 		{method: get, path: doc + "/events", action: drafts.ActDocumentRead, handler: s.listEvents},
 		{method: get, path: doc + "/events/verify", action: drafts.ActEventsVerify, handler: s.verifyEvents},
+
+		// Live (issue 24).
+		{method: get, path: doc + "/events/stream", action: drafts.ActDocumentRead, handler: s.eventStream},
+		{method: get, path: doc + "/focus", action: drafts.ActDocumentRead, handler: s.getFocus},
+		{method: put, path: doc + "/focus", action: drafts.ActFocusSet, handler: s.setFocus},
+		{method: post, path: "/v1/webhooks", action: drafts.ActWebhookManage, handler: s.createWebhook},
+		{method: get, path: "/v1/webhooks", action: drafts.ActWebhookManage, handler: s.listWebhooks},
+		{method: del, path: "/v1/webhooks/:id", action: drafts.ActWebhookManage, handler: s.deleteWebhook},
+		{method: get, path: "/v1/webhooks/:id/deliveries", action: drafts.ActWebhookManage, handler: s.listDeliveries},
+		// Positions of delegations and the state of play (issue 22).
+		// Confirming needs the permission to withdraw: the position's own
+		// delegation.
+		{method: post, path: doc + "/positions", action: drafts.ActPositionCreate, handler: s.recordPosition},
+		{method: get, path: doc + "/positions", action: drafts.ActDocumentRead, handler: s.listPositions},
+		{method: post, path: doc + "/positions/:id/confirm", action: drafts.ActPositionWithdraw, handler: s.confirmPosition},
+		{method: del, path: doc + "/positions/:id", action: drafts.ActPositionWithdraw, handler: s.withdrawPosition},
+		{method: get, path: doc + "/state", action: drafts.ActDocumentRead, handler: s.stateOfPlay},
+		{method: put, path: doc + "/languages/:lang", action: drafts.ActTranslationSet, handler: s.addLanguage},
+		{method: put, path: doc + "/versions/:n/provisions/:id/translations/:lang", action: drafts.ActTranslationSet, handler: s.setTranslation},
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -19,6 +20,7 @@ import (
 
 	"chancery/drafts"
 	"chancery/internal/clientip"
+	"chancery/internal/flight"
 )
 
 // Server serves the API. Set the fields, then call Open.
@@ -49,11 +51,23 @@ type Server struct {
 	// Word reads and writes .docx files (api/docx.go); nil refuses them.
 	Word drafts.Word
 
+	// StreamHeartbeat is how often a quiet event stream gets a comment
+	// (15 seconds when zero); StreamMaxAge ends a stream after about that
+	// long, for the client to reconnect and be authenticated again (none
+	// when zero).
+	StreamHeartbeat, StreamMaxAge time.Duration
+
 	echo     *echo.Echo
 	ln       net.Listener
 	routes   map[string]route // "METHOD path" → route
 	failures *failureLimiter
-	encoded  *encodedCache
+	// encoded keeps encoded responses that their key determines
+	// entirely, made once for concurrent requests (see encodedVersion,
+	// compilation, versionDiff).
+	encoded *flight.Cache
+
+	streamsMu sync.Mutex
+	ending    chan struct{} // closed by EndStreams
 }
 
 // route is one API route with the action the policy decides on (the
@@ -70,7 +84,7 @@ func NewServer(svc drafts.Service, auth drafts.Authorizer, renderer drafts.Rende
 	s := &Server{
 		Service: svc, Auth: auth, Renderer: renderer, Log: log,
 		BodyLimit: "8M", ReadTimeout: 30 * time.Second, WriteTimeout: 120 * time.Second,
-		AuthFailures: 20,
+		AuthFailures: 20, StreamMaxAge: 30 * time.Minute,
 	}
 	return s
 }
@@ -93,7 +107,7 @@ func (s *Server) build() {
 	if s.Service != nil {
 		s.Metrics.ObserveCache(s.Service.CacheStats)
 	}
-	s.encoded = newEncodedCache(16 << 20)
+	s.encoded = flight.NewCache(32 << 20)
 	s.failures = newFailureLimiter(rate.Limit(float64(s.AuthFailures)/60), s.AuthFailures, s.Now)
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
@@ -166,9 +180,10 @@ func (s *Server) Addr() string {
 	return s.ln.Addr().String()
 }
 
-// Close stops accepting requests and waits for those in flight to finish,
-// until ctx is done.
+// Close ends the event streams, stops accepting requests and waits for
+// those in flight to finish, until ctx is done.
 func (s *Server) Close(ctx context.Context) error {
+	s.EndStreams()
 	if s.echo == nil {
 		return nil
 	}

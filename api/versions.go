@@ -51,6 +51,12 @@ func (s *Server) getVersion(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if lang, err := oneLanguage(c); err != nil || lang != "" {
+		if err != nil {
+			return err
+		}
+		return s.getVersionIn(c, n, lang)
+	}
 	v, err := s.Service.GetVersion(c.Request().Context(), c.Param("doc"), n)
 	if err != nil {
 		return err
@@ -60,16 +66,14 @@ func (s *Server) getVersion(c echo.Context) error {
 		return c.Blob(http.StatusOK, echo.MIMETextPlainCharsetUTF8, []byte(v.Text()))
 	}
 	// The encoding is determined by the document, the number and the ETag.
-	key := c.Param("doc") + "/" + strconv.Itoa(n) + "/" + v.ETag
-	if data, ok := s.encoded.get(key); ok {
-		return sendEncoded(c, http.StatusOK, data)
-	}
-	data, err := json.Marshal(versionResponse{Version: v, Text: v.Text()})
+	key := "version/" + c.Param("doc") + "/" + strconv.Itoa(n) + "/" + v.ETag
+	data, err := s.encoded.Make(c.Request().Context(), key, func() ([]byte, error) {
+		data, err := json.Marshal(versionResponse{Version: v, Text: v.Text()})
+		return append(data, '\n'), err
+	})
 	if err != nil {
 		return err
 	}
-	data = append(data, '\n')
-	s.encoded.add(key, data)
 	return sendEncoded(c, http.StatusOK, data)
 }
 
@@ -78,11 +82,27 @@ func (s *Server) versionDiff(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if lang, err := oneLanguage(c); err != nil || lang != "" {
+		if err != nil {
+			return err
+		}
+		return s.versionDiffIn(c, n, m, lang)
+	}
 	d, _, _, err := s.Service.VersionDiff(c.Request().Context(), c.Param("doc"), n, m)
 	if err != nil {
 		return err
 	}
-	return s.writeDiff(c, d, map[string]any{"from": m, "to": n})
+	// Versions never change, nor their diff: its encoding in each format
+	// is made once.
+	format := diffFormat(c)
+	key := "diff/" + c.Param("doc") + "/" + strconv.Itoa(n) + "/" + strconv.Itoa(m) + "/" + format
+	data, err := s.encoded.Make(c.Request().Context(), key, func() ([]byte, error) {
+		return s.encodeDiff(format, d, map[string]any{"from": m, "to": n})
+	})
+	if err != nil {
+		return err
+	}
+	return sendFormat(c, format, data)
 }
 
 func (s *Server) versionPDF(c echo.Context) error {
@@ -94,7 +114,12 @@ func (s *Server) versionPDF(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	p, err := s.Service.VersionPDF(c.Request().Context(), c.Param("doc"), n, m)
+	var p *drafts.PDF
+	if langs := languages(c); langs != nil {
+		p, err = s.Service.VersionPDFIn(c.Request().Context(), c.Param("doc"), n, m, langs)
+	} else {
+		p, err = s.Service.VersionPDF(c.Request().Context(), c.Param("doc"), n, m)
+	}
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,8 @@ package diffing
 import (
 	"unicode"
 	"unicode/utf8"
+
+	"chancery/drafts"
 )
 
 // tokenize appends to dst the tokens of s, each a substring of s, so that
@@ -13,6 +15,7 @@ import (
 //     Katakana, Thai, Lao, Khmer, Myanmar): one character with the
 //     combining marks that follow it;
 //   - a run of white space (spaces, tabs, line breaks);
+//   - a note's marker ("[^1]", see drafts.SplitNotes);
 //   - any other character (punctuation, a symbol) with the combining marks
 //     that follow it, or one byte of invalid UTF-8.
 func tokenize(s string, dst []string) []string {
@@ -26,6 +29,11 @@ func tokenize(s string, dst []string) []string {
 				j = spaceEnd(s, j)
 			default:
 				j = skipMarks(s, j)
+				if c == '[' && j < len(s) && s[j] == '^' {
+					if n := drafts.NoteMarkerLen(s[i:]); n > 0 {
+						j = i + n // a note's marker "[^1]" is one token
+					}
+				}
 			}
 			dst = append(dst, s[i:j])
 			i = j

@@ -204,5 +204,14 @@ func TestTextFormatExamples(t *testing.T) {
 				t.Errorf("Russian rules example = %q, want %q", kinds, want)
 			}
 		}
+		if i == 4 || i == 5 { // notes, in English and Russian
+			var notes []int
+			for _, p := range text.Provisions {
+				notes = append(notes, len(drafts.SplitNotes(p.Text).Notes))
+			}
+			if want := [][]int{{2, 0}, {1, 1}}[i-4]; !slices.Equal(notes, want) {
+				t.Errorf("notes example %d has notes %v, want %v", i-3, notes, want)
+			}
+		}
 	}
 }

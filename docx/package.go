@@ -7,8 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"path"
 	"strings"
+	"unicode"
 )
 
 // Relationship types and content types the reader looks for.
@@ -24,6 +26,8 @@ const (
 type pkg struct {
 	parts map[string][]byte
 	main  string // name of the main document part, e.g. "word/document.xml"
+	// template is the file name of the attached template, "" if none.
+	template string
 }
 
 // rel is one relationship of a .rels part.
@@ -149,7 +153,9 @@ func (w *Word) readEntry(f *zip.File, name string, keep bool, total *int64) ([]b
 }
 
 // checkRelsInside refuses a package with a relationship to anything
-// outside the file, hyperlinks excepted (they are never followed).
+// outside the file that could be fetched or run, and notes the template
+// the document was made from: a hyperlink is never followed and a
+// template never fetched, so both are accepted.
 func (p *pkg) checkRelsInside() error {
 	for name, data := range p.parts {
 		if !strings.HasSuffix(name, ".rels") {
@@ -164,30 +170,58 @@ func (p *pkg) checkRelsInside() error {
 				continue
 			}
 			kind := r.Type[strings.LastIndex(r.Type, "/")+1:]
-			if kind == "hyperlink" {
+			switch kind {
+			case "hyperlink":
+				continue
+			case "attachedTemplate":
+				if p.template == "" {
+					p.template = templateName(r.Target)
+				}
 				continue
 			}
 			// The target (a URL) is not repeated: it is the sender's, and
 			// error details never carry addresses.
-			return invalid("the file refers to %s outside itself (in %s); such files are refused, and nothing in them is ever fetched", externalKind(kind), name)
+			return invalid("%s; nothing in a file is ever fetched, and such files are refused", externalKind(kind))
 		}
 	}
 	return nil
 }
 
-// externalKind says what an external relationship of a kind refers to.
+// templateName is the file name of a template's address, as Windows
+// ("file:///C:\...\Normal.dotm"), a Mac ("file:///Users/.../Normal.dotm",
+// "Macintosh HD:Users:...:Normal.dotm") or a server (https://...) gives
+// it, without the folders, which name the sender's computer and account.
+func templateName(target string) string {
+	if u, err := url.PathUnescape(target); err == nil {
+		target = u
+	}
+	if i := strings.LastIndexAny(target, `/\:`); i >= 0 {
+		target = target[i+1:]
+	}
+	target = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return -1
+		}
+		return r
+	}, target)
+	if r := []rune(target); len(r) > 100 {
+		target = string(r[:100])
+	}
+	return strings.TrimSpace(target)
+}
+
+// externalKind says, for a secretariat officer, what a file refers to
+// outside itself and what to do about it.
 func externalKind(kind string) string {
 	switch kind {
-	case "attachedTemplate":
-		return "a remote template (attachedTemplate)"
 	case "image":
-		return "a linked image"
+		return "the file shows a picture linked from outside it (inserted with \"Link to File\"): insert the picture itself or remove it, and send the file again"
 	case "oleObject":
-		return "a linked object"
+		return "the file holds an object linked to another file (an OLE link): break the link (File > Info > Edit Links to Files > Break Link) and send the file again"
 	case "frame", "subDocument":
-		return "a linked " + kind
+		return "the file includes a linked " + kind + " from outside it: copy its text into the document and send the file again"
 	}
-	return "an external " + kind
+	return "the file refers to an external " + kind + " outside itself: remove it and send the file again"
 }
 
 // findMain sets p.main to the main document part the package's

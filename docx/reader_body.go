@@ -52,6 +52,9 @@ type bodyParser struct {
 	// the properties of the paragraph mark.
 	stack                         []frame
 	inPPr, inPPrChange, inMarkRPr int
+	// note is the footnote or endnote being read ("foo:3", "end:2"), in
+	// footnotes.xml and endnotes.xml.
+	note string
 }
 
 // notWellFormed is the error of a body that is not well-formed XML.
@@ -84,9 +87,18 @@ func (b *bodyParser) start(t xml.StartElement) error {
 	f.name = name
 	switch name {
 	case "sectPr", "drawing", "pict", "object", "AlternateContent", "instrText", "delInstrText",
-		"footnoteReference", "endnoteReference", "tblPr", "tblGrid", "trPr", "tcPr", "sdtPr",
+		"tblPr", "tblGrid", "trPr", "tcPr", "sdtPr", "footnoteRef", "endnoteRef",
 		"sdtEndPr", "rPrChange", "tblPrEx", "fldData", "customXmlPr", "smartTagPr":
 		return b.skip()
+	case "footnoteReference", "endnoteReference":
+		if b.cur != nil && b.inPPr == 0 {
+			b.cur.addNote(name[:3]+":"+attr(t, "id"), f)
+		}
+		return b.skip()
+	case "footnote", "endnote":
+		// In footnotes.xml or endnotes.xml: the paragraphs that follow
+		// are this note's.
+		b.note = name[:3] + ":" + attr(t, "id")
 	case "p":
 		if b.cur != nil { // a paragraph inside a paragraph: not in WordprocessingML
 			return b.skip()
@@ -98,7 +110,7 @@ func (b *bodyParser) start(t xml.StartElement) error {
 			return b.skip()
 		}
 	case "ins", "del", "moveFrom", "moveTo":
-		b.change(name, &f)
+		b.change(name, attr(t, "author"), &f)
 	case "moveFromRangeStart", "moveToRangeStart", "moveFromRangeEnd", "moveToRangeEnd":
 		b.moveRange(name, t)
 	case "bookmarkStart", "commentReference", "commentRangeStart":
@@ -120,12 +132,15 @@ func (b *bodyParser) end(t xml.EndElement) error {
 	switch t.Name.Local {
 	case "p":
 		if b.cur != nil {
+			b.cur.note = b.note
 			b.paras = append(b.paras, b.cur)
 			if len(b.paras) > maxParagraphs {
 				return invalid("the document has more than %d paragraphs", maxParagraphs)
 			}
 			b.cur = nil
 		}
+	case "footnote", "endnote":
+		b.note = ""
 	case "pPr":
 		b.inPPr = max(b.inPPr-1, 0)
 	case "pPrChange":
@@ -183,10 +198,11 @@ func (b *bodyParser) property(name string, t xml.StartElement) bool {
 
 // change notes a tracked change: of the paragraph mark, inside the mark's
 // properties, or else of the runs inside it, whose state f then gives.
-func (b *bodyParser) change(name string, f *frame) {
+func (b *bodyParser) change(name, author string, f *frame) {
 	if b.inMarkRPr > 0 {
 		if b.cur != nil {
 			b.tracked = true
+			b.cur.markAuthor = author
 			if name == "ins" || name == "moveTo" {
 				b.cur.markIns = true
 			} else {
@@ -201,13 +217,13 @@ func (b *bodyParser) change(name string, f *frame) {
 	b.tracked = true
 	switch name {
 	case "ins":
-		f.ins = true
+		f.ins, f.insBy = true, author
 	case "del":
-		f.del = true
+		f.del, f.delBy = true, author
 	case "moveFrom":
-		f.del, f.move = true, "from:"+b.moveFrom
+		f.del, f.delBy, f.move = true, author, "from:"+b.moveFrom
 	case "moveTo":
-		f.ins, f.move = true, "to:"+b.moveTo
+		f.ins, f.insBy, f.move = true, author, "to:"+b.moveTo
 	}
 }
 
@@ -284,11 +300,13 @@ func (b *bodyParser) special(name string, t xml.StartElement, f frame) {
 	}
 }
 
-// frame is an open element of the body and the tracked-change state it gives.
+// frame is an open element of the body and the tracked-change state it
+// gives: inserted (by insBy), deleted (by delBy), moved.
 type frame struct {
-	name     string
-	ins, del bool
-	move     string
+	name         string
+	ins, del     bool
+	move         string
+	insBy, delBy string
 }
 
 // maxParagraphs bounds the paragraphs of a document read.
@@ -301,12 +319,18 @@ func (p *xpara) add(text string, f frame) {
 	}
 	if n := len(p.pieces); n > 0 {
 		last := &p.pieces[n-1]
-		if last.ins == f.ins && last.del == f.del && last.move == f.move {
+		if last.ins == f.ins && last.del == f.del && last.move == f.move && last.insBy == f.insBy && last.delBy == f.delBy && last.note == "" {
 			last.text += text
 			return
 		}
 	}
-	p.pieces = append(p.pieces, piece{text: text, ins: f.ins, del: f.del, move: f.move})
+	p.pieces = append(p.pieces, piece{text: text, ins: f.ins, del: f.del, move: f.move, insBy: f.insBy, delBy: f.delBy})
+}
+
+// addNote appends the reference to a footnote or endnote ("foo:3",
+// "end:2") in the tracked-change state of frame f.
+func (p *xpara) addNote(id string, f frame) {
+	p.pieces = append(p.pieces, piece{note: id, ins: f.ins, del: f.del, move: f.move, insBy: f.insBy, delBy: f.delBy})
 }
 
 // charData reads the text of an element up to its end.

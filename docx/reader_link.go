@@ -14,7 +14,7 @@ import (
 // most once.
 func link(paras []*xpara, orig, edit *view) {
 	origOf, editOf := groupOf(len(paras), orig), groupOf(len(paras), edit)
-	weights := linkWeights(paras, origOf, editOf, moveSources(paras, origOf))
+	weights := linkWeights(paras, origOf, editOf, moveSources(paras, origOf), edit.accept)
 	used := map[int]bool{}
 	for _, p := range heaviestFirst(weights) {
 		e, o := edit.groups[p.e], orig.groups[p.o]
@@ -68,23 +68,24 @@ func moveSources(paras []*xpara, origOf []int) map[string]int {
 	return sources
 }
 
-// linkWeights weighs each pair of an edited and an original group: twice
-// the unchanged (or moved) text they share, and one for each paragraph
-// mark the edited group kept from the original.
-func linkWeights(paras []*xpara, origOf, editOf []int, moveSource map[string]int) map[[2]int]int {
+// linkWeights weighs each pair of an edited group (of the view that
+// accepts acc) and an original group: twice the unchanged (or moved) text
+// they share, and one for each paragraph mark the edited group kept from
+// the original.
+func linkWeights(paras []*xpara, origOf, editOf []int, moveSource map[string]int, acc accepts) map[[2]int]int {
 	weights := map[[2]int]int{}
 	for i, p := range paras {
 		for _, pc := range p.pieces {
 			switch {
-			case !pc.ins && !pc.del:
+			case !pc.ins && pc.present(acc):
 				weights[[2]int{editOf[i], origOf[i]}] += 2 * len(strings.TrimSpace(pc.text))
-			case strings.HasPrefix(pc.move, "to:") && !pc.del:
+			case strings.HasPrefix(pc.move, "to:") && pc.present(acc):
 				if src, ok := moveSource[strings.TrimPrefix(pc.move, "to:")]; ok && src >= 0 {
 					weights[[2]int{editOf[i], src}] += 2 * len(strings.TrimSpace(pc.text))
 				}
 			}
 		}
-		if !p.markIns && !p.markDel {
+		if !p.markIns && !(p.markDel && acc(p.markAuthor)) {
 			weights[[2]int{editOf[i], origOf[i]}]++
 		}
 	}

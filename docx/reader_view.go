@@ -2,7 +2,9 @@ package docx
 
 import (
 	"regexp"
+	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 
 	"chancery/drafts"
@@ -17,51 +19,84 @@ type group struct {
 	role   int
 	skip   bool // not a provision: empty, title, Chancery's own lines
 	origin int  // for an edited group: the original group it continues
+	// notes are the lines of the notes its text refers to
+	// ("\n[^1]: text"), added to its markup.
+	notes string
+}
+
+// accepts tells which tracked changes a view accepts, by their author.
+type accepts func(author string) bool
+
+func acceptNone(string) bool { return false }
+func acceptAll(string) bool  { return true }
+
+// present reports whether a piece is in a view that accepts acc.
+func (pc *piece) present(acc accepts) bool {
+	return (!pc.ins || acc(pc.insBy)) && (!pc.del || !acc(pc.delBy))
+}
+
+// joined reports whether a view that accepts acc joins the paragraph to
+// the next: its mark inserted and rejected, or deleted and accepted.
+func (p *xpara) joined(acc accepts) bool {
+	return p.markIns && !acc(p.markAuthor) || p.markDel && acc(p.markAuthor)
 }
 
 type view struct {
-	edited bool
+	edited bool // not the original: paragraph properties as changed
+	accept accepts
 	groups []*group
 	title  string
 	symbol string
 }
 
-// buildView joins the xparas into the paragraphs of the original (every
-// change rejected) or edited (every change accepted) text, and gives each
-// its markup.
-func buildView(paras []*xpara, edited bool, st styles, nb *numbering) *view {
-	v := &view{edited: edited, groups: joinParagraphs(paras, edited)}
+// buildView joins the xparas into the paragraphs of a view of the text
+// with the tracked changes acc accepts (none: the original text; all: the
+// edited one) and gives each its markup, with the notes it refers to.
+func buildView(paras []*xpara, acc accepts, edited bool, st styles, nb *numbering, notes noteParas) *view {
+	v := &view{edited: edited, accept: acc, groups: joinParagraphs(paras, acc, notes)}
 	count := newCounter(nb)
 	for _, g := range v.groups {
 		v.markGroup(g, paras[g.paras[len(g.paras)-1]], st, count)
+		if !g.skip && g.markup != "" {
+			g.markup += g.notes
+		}
 	}
 	return v
 }
 
 // joinParagraphs groups the xparas into the paragraphs of a view, each
 // with its text: a paragraph mark inserted (rejected) or deleted
-// (accepted) joins a paragraph to the next.
-func joinParagraphs(paras []*xpara, edited bool) []*group {
+// (accepted) joins a paragraph to the next. A reference to a note that
+// has words in the view is a marker "[^1]" (numbered in each paragraph),
+// the note's text a line of the group's notes.
+func joinParagraphs(paras []*xpara, acc accepts, notes noteParas) []*group {
 	var groups []*group
 	var g *group
-	var b strings.Builder
+	var b, nl strings.Builder
 	for i, p := range paras {
 		if g == nil {
 			g = &group{origin: -1}
 			b.Reset()
+			nl.Reset()
 		}
 		g.paras = append(g.paras, i)
 		for _, pc := range p.pieces {
-			if (edited && !pc.del) || (!edited && !pc.ins) {
+			switch {
+			case !pc.present(acc):
+			case pc.note != "":
+				if text := notes.text(pc.note, acc); text != "" {
+					label := strconv.Itoa(strings.Count(nl.String(), "\n[^") + 1)
+					b.WriteString("[^" + label + "]")
+					nl.WriteString("\n[^" + label + "]: " + text)
+				}
+			default:
 				b.WriteString(pc.text)
 			}
 		}
-		if (edited && p.markDel) || (!edited && p.markIns) {
-			if i < len(paras)-1 {
-				continue
-			}
+		if p.joined(acc) && i < len(paras)-1 {
+			continue
 		}
-		g.text = b.String()
+		g.text, g.notes = b.String(), nl.String()
 		groups = append(groups, g)
 		g = nil
 	}
@@ -95,8 +130,8 @@ func (v *view) markGroup(g *group, last *xpara, st styles, count *counter) {
 		return
 	}
 	label, format := count.next(num)
-	if text == "" {
-		g.skip = true
+	if drafts.IsBlank(text) {
+		g.skip = true // white space only, of any kind: no provision
 		return
 	}
 	switch {
@@ -120,9 +155,15 @@ func (v *view) markGroup(g *group, last *xpara, st styles, count *counter) {
 }
 
 var (
-	blankLines = regexp.MustCompile(`[ \t\r]*\n[ \t\r\n]*`)
+	blankLines = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`[ \t\r]*\n[ \t\r\n]*`) })
+	// blankLine is a line of white space of any kind (see drafts.IsBlank).
+	blankLine = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`\n[\pZ\s\x{200b}-\x{200d}\x{2060}\x{feff}\x{180e}]*\n`)
+	})
 	// A typed number, letter or roman item: "1.", "12.3.", "(a)", "(iv)".
-	typedMarker = regexp.MustCompile(`^(\d{1,4}(?:\.\d{1,4})*\.|\([\p{L}\p{N}]{1,5}\))[ \t\x{a0}]+`)
+	typedMarker = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^(\d{1,4}(?:\.\d{1,4})*\.|\([\p{L}\p{N}]{1,5}\))[ \t\x{a0}]+`)
+	})
 )
 
 // cleanText trims a paragraph's text and folds its line breaks so that it
@@ -137,7 +178,10 @@ func cleanText(s string) string {
 		}
 		return r
 	}, s)
-	s = blankLines.ReplaceAllString(s, "\n")
+	for blankLine().MatchString(s) {
+		s = blankLine().ReplaceAllString(s, "\n")
+	}
+	s = blankLines().ReplaceAllString(s, "\n")
 	return strings.Trim(s, " \t\r\n")
 }
 
@@ -189,18 +233,18 @@ func withLabel(label, format, text string) string {
 	return marker(label, format) + " " + text
 }
 
-var labelMarker = regexp.MustCompile(`^\(?([\p{L}\p{N}]{1,5})[.)]?$`)
+var labelMarker = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\(?([\p{L}\p{N}]{1,5})[.)]?$`) })
 
 // marker turns a numbering label into the markup's marker: "1." and "3.1."
 // stay, "(a)" stays, "a)" or "a." becomes "(a)", "1)" becomes "1.".
 func marker(label, format string) string {
-	if typedMarker.MatchString(label + " ") {
+	if typedMarker().MatchString(label + " ") {
 		return label
 	}
-	m := labelMarker.FindStringSubmatch(label)
+	m := labelMarker().FindStringSubmatch(label)
 	if m == nil {
 		if strings.HasSuffix(label, ".") || strings.Trim(label, "0123456789.") == "" {
-			if typedMarker.MatchString(strings.TrimSuffix(label, ".") + ". ") {
+			if typedMarker().MatchString(strings.TrimSuffix(label, ".") + ". ") {
 				return strings.TrimSuffix(label, ".") + "."
 			}
 		}

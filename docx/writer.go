@@ -20,13 +20,29 @@ const (
 	fileDate = "2000-01-01T00:00:00Z"
 )
 
-// doc builds one document.xml body.
+// doc builds one document.xml body, and its footnotes.
 type doc struct {
 	b         strings.Builder
 	bookmark  int // next bookmark id
 	revision  int // next revision id
 	lab       wording.Labels
 	hasFooter bool
+	// notes holds the footnotes written (see footnote), noteID the last
+	// one's id; into, when set, is where paragraphs and runs are written
+	// instead of b.
+	notes  strings.Builder
+	noteID int
+	into   *strings.Builder
+	// titleNotes are notes on the title (see drafts.Version.TitleNotes).
+	titleNotes []string
+}
+
+// out is where paragraphs and runs are written.
+func (d *doc) out() *strings.Builder {
+	if d.into != nil {
+		return d.into
+	}
+	return &d.b
 }
 
 func esc(s string) string {
@@ -59,6 +75,7 @@ type run struct {
 	italic bool
 	under  bool
 	strike bool
+	note   int // if not 0, the run is the reference to this footnote
 }
 
 // para is a paragraph to write.
@@ -71,7 +88,7 @@ type para struct {
 	author   string
 	keepNext bool
 	move     string // the move range's name for a moved paragraph
-	indent   int    // left indent in twips, beyond the style's
+	indent   int    // left indent in twips, in place of the style's (0: the style's)
 }
 
 func (d *doc) revAttrs(author string) string {
@@ -84,7 +101,7 @@ func (d *doc) revAttrs(author string) string {
 
 // para writes one w:p.
 func (d *doc) para(p para) {
-	b := &d.b
+	b := d.out()
 	if p.move != "" && (p.mark == revMoveFrom || p.mark == revMoveTo) {
 		kind := "moveFrom"
 		if p.mark == revMoveTo {
@@ -135,10 +152,10 @@ func (d *doc) para(p para) {
 
 // run writes one run, inside its revision element if it has one.
 func (d *doc) run(r run) {
-	if r.text == "" {
+	if r.text == "" && r.note == 0 {
 		return
 	}
-	b := &d.b
+	b := d.out()
 	wrap := ""
 	switch r.rev {
 	case revIns:
@@ -152,6 +169,13 @@ func (d *doc) run(r run) {
 	}
 	if wrap != "" {
 		fmt.Fprintf(b, `<w:%s%s>`, wrap, d.revAttrs(r.author))
+	}
+	if r.note != 0 {
+		footnoteRun(b, r.note)
+		if wrap != "" {
+			fmt.Fprintf(b, `</w:%s>`, wrap)
+		}
+		return
 	}
 	b.WriteString("<w:r>")
 	if r.bold || r.italic || r.under || r.strike {
@@ -242,7 +266,11 @@ func (d *doc) header(dc *drafts.Document, notes ...string) {
 		d.para(para{style: styleSymbol, align: "right", runs: []run{{text: dc.Symbol}}})
 	}
 	if dc.Title != "" {
-		d.para(para{style: "Title", runs: []run{{text: dc.Title}}})
+		runs := []run{{text: dc.Title}}
+		for _, n := range d.titleNotes {
+			runs = append(runs, run{note: d.footnote([]run{{text: n}})})
+		}
+		d.para(para{style: "Title", runs: runs})
 	}
 	for _, n := range notes {
 		if n != "" {
@@ -251,9 +279,10 @@ func (d *doc) header(dc *drafts.Document, notes ...string) {
 	}
 }
 
-// TextWord implements drafts.WordWriter.
+// TextWord implements drafts.WordWriter: notes of the provisions (and
+// v.TitleNotes, on the title) are footnotes.
 func (w *Word) TextWord(out io.Writer, dc *drafts.Document, v *drafts.Version, round *drafts.AdoptionRound) error {
-	d := &doc{lab: wording.For(dc.Language)}
+	d := &doc{lab: wording.For(dc.Language), titleNotes: v.TitleNotes}
 	d.header(dc, d.lab.VersionDate(v), d.lab.Adoption(dc, v, round))
 	var nest drafts.Nesting // items under their paragraph, 3.2.1 under 3.2
 	for _, p := range v.Provisions {
@@ -261,7 +290,7 @@ func (w *Word) TextWord(out io.Writer, dc *drafts.Document, v *drafts.Version, r
 		if depth := nest.Depth(p.Kind, p.Number); depth > 1 {
 			indent = 567 * (depth - 1)
 		}
-		d.para(para{style: provisionStyle(p), id: p.ID, runs: []run{{text: provisionText(p)}}, keepNext: p.Kind == drafts.KindHeading, indent: indent})
+		d.para(para{style: provisionStyle(p), id: p.ID, runs: d.notedRuns(provisionText(p), run{}), keepNext: p.Kind == drafts.KindHeading, indent: indent})
 	}
 	return d.write(out, dc, true)
 }

@@ -16,7 +16,7 @@ import (
 func (w *Word) ChangesWord(out io.Writer, dc *drafts.Document, from, to *drafts.Version, diff *drafts.Diff) error {
 	d := &doc{lab: wording.For(dc.Language)}
 	d.header(dc, d.lab.Pick("Changes from ", "Изменения: ")+d.lab.VersionDate(from)+d.lab.Pick(" to ", " → ")+d.lab.VersionDate(to))
-	cw := newChangesWriter(from, d.lab.Pick("Chair", "Председатель"))
+	cw := newChangesWriter(d, from, d.lab.Pick("Chair", "Председатель"))
 	entries, moved := cw.entries(diff.Changes)
 	for k, c := range moved {
 		entries = cw.placeMovedAway(entries, c, k+1)
@@ -37,13 +37,14 @@ type changeEntry struct {
 // changesWriter lays out the paragraphs of a changes text from the old
 // version's provisions and the diff's changes.
 type changesWriter struct {
+	d       *doc
 	chair   string                      // the author of changes no delegation proposed
 	oldProv map[string]drafts.Provision // the old text's provisions by id
 	oldPrev map[string]string           // provision → the one before it in the old text
 }
 
-func newChangesWriter(from *drafts.Version, chair string) *changesWriter {
-	cw := &changesWriter{chair: chair, oldProv: map[string]drafts.Provision{}, oldPrev: map[string]string{}}
+func newChangesWriter(d *doc, from *drafts.Version, chair string) *changesWriter {
+	cw := &changesWriter{d: d, chair: chair, oldProv: map[string]drafts.Provision{}, oldPrev: map[string]string{}}
 	prev := ""
 	for _, p := range from.Provisions {
 		cw.oldPrev[p.ID] = prev
@@ -72,16 +73,16 @@ func (cw *changesWriter) entries(changes []drafts.Change) (entries []changeEntry
 		var p para
 		switch c.Kind {
 		case drafts.ChangeInserted:
-			p = wholeProvision(np, revIns, a)
+			p = cw.wholeProvision(np, revIns, a)
 		case drafts.ChangeDeleted:
-			p = wholeProvision(op, revDel, a)
+			p = cw.wholeProvision(op, revDel, a)
 		default:
 			p = para{style: provisionStyle(np), keepNext: np.Kind == drafts.KindHeading, indent: provisionIndent(np)}
 			if c.Moved {
 				moved = append(moved, c)
 				p.move, p.mark, p.author = fmt.Sprintf("move%d", len(moved)), revMoveTo, a
 			}
-			p.runs = changedRuns(op, np, c, a, c.Moved)
+			p.runs = cw.changedRuns(op, np, c, a, c.Moved)
 		}
 		p.id = c.Provision
 		entries = append(entries, changeEntry{p, c.Provision})
@@ -91,15 +92,15 @@ func (cw *changesWriter) entries(changes []drafts.Change) (entries []changeEntry
 
 // wholeProvision is the paragraph of a provision inserted, deleted or
 // moved away as a whole: its mark and its text are one revision.
-func wholeProvision(p drafts.Provision, rev int, author string) para {
+func (cw *changesWriter) wholeProvision(p drafts.Provision, rev int, author string) para {
 	return para{style: provisionStyle(p), indent: provisionIndent(p), mark: rev, author: author,
-		runs: []run{{text: provisionText(p), rev: rev, author: author}}}
+		runs: cw.d.notedRuns(provisionText(p), run{rev: rev, author: author})}
 }
 
 // placeMovedAway adds where the provision moved by c was, as the move
 // away of the move numbered k, after what preceded it in the old text.
 func (cw *changesWriter) placeMovedAway(entries []changeEntry, c drafts.Change, k int) []changeEntry {
-	away := wholeProvision(cw.oldProv[c.Provision], revMoveFrom, cw.author(c))
+	away := cw.wholeProvision(cw.oldProv[c.Provision], revMoveFrom, cw.author(c))
 	away.move = fmt.Sprintf("move%d", k)
 	at := 0
 	if before := cw.oldPrev[c.Provision]; before != "" {
@@ -125,7 +126,7 @@ func (cw *changesWriter) placeMovedAway(entries []changeEntry, c drafts.Change, 
 // inserted and deleted ones as revisions, a changed number as a deleted
 // and an inserted one. A moved provision's unchanged words are part of the
 // move.
-func changedRuns(old, np drafts.Provision, c drafts.Change, author string, moved bool) []run {
+func (cw *changesWriter) changedRuns(old, np drafts.Provision, c drafts.Change, author string, moved bool) []run {
 	base := revNone
 	if moved {
 		base = revMoveTo
@@ -149,9 +150,18 @@ func changedRuns(old, np drafts.Provision, c drafts.Change, author string, moved
 		}
 	}
 	if !c.Modified || len(c.Segments) == 0 {
-		return append(runs, run{text: np.Text, rev: base, author: author})
+		return append(runs, cw.d.notedRuns(np.Text, run{rev: base, author: author})...)
 	}
-	for _, s := range c.Segments {
+	segs := c.Segments
+	if moved { // the deleted words are in the moved-away copy
+		segs = nil
+		for _, s := range c.Segments {
+			if s.Op != drafts.SegDelete {
+				segs = append(segs, s)
+			}
+		}
+	}
+	return append(runs, cw.d.segmentRuns(segs, func(s drafts.Segment) run {
 		r := run{text: s.Text, rev: base, author: author}
 		seg := author
 		if s.Delegation != "" {
@@ -161,12 +171,8 @@ func changedRuns(old, np drafts.Provision, c drafts.Change, author string, moved
 		case drafts.SegInsert:
 			r.rev, r.author = revIns, seg
 		case drafts.SegDelete:
-			if moved { // the deleted words are in the moved-away copy
-				continue
-			}
 			r.rev, r.author = revDel, seg
 		}
-		runs = append(runs, r)
-	}
-	return runs
+		return r
+	})...)
 }

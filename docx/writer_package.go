@@ -18,16 +18,21 @@ func (d *doc) write(out io.Writer, dc *drafts.Document, track bool) error {
 	if lang == "" {
 		lang = "en"
 	}
+	types, rels := contentTypes, documentRels
 	files := []struct{ name, body string }{
-		{"[Content_Types].xml", contentTypes},
 		{"_rels/.rels", rootRels},
 		{"docProps/core.xml", coreXML(dc)},
-		{"word/_rels/document.xml.rels", documentRels},
 		{"word/document.xml", d.documentXML()},
 		{"word/styles.xml", stylesXML(lang)},
-		{"word/settings.xml", settingsXML(track, lang)},
+		{"word/settings.xml", settingsXML(track, lang, d.noteID > 0)},
 		{"word/footer1.xml", d.footerXML(dc)},
 	}
+	if d.noteID > 0 {
+		files = append(files, struct{ name, body string }{"word/footnotes.xml", d.footnotesXML()})
+		types = strings.Replace(types, `</Types>`, `<Override PartName="/word/footnotes.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"/></Types>`, 1)
+		rels = strings.Replace(rels, `</Relationships>`, `<Relationship Id="rIdFootnotes" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes" Target="footnotes.xml"/></Relationships>`, 1)
+	}
+	files = append(files, struct{ name, body string }{"[Content_Types].xml", types}, struct{ name, body string }{"word/_rels/document.xml.rels", rels})
 	for _, f := range files {
 		fw, err := zw.CreateHeader(&zip.FileHeader{Name: f.name, Method: zip.Deflate, Modified: time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)})
 		if err != nil {
@@ -64,14 +69,18 @@ func coreXML(dc *drafts.Document) string {
 		`<dc:title>` + esc(dc.Title) + `</dc:title><dc:subject>` + esc(dc.Symbol) + `</dc:subject><dc:language>` + esc(dc.Language) + `</dc:language></cp:coreProperties>`
 }
 
-func settingsXML(track bool, lang string) string {
+func settingsXML(track bool, lang string, notes bool) string {
 	t := ""
 	if track {
 		// Delegations edit with Track Changes on from the start: their
 		// changes come back as revisions, and so as a proposal.
 		t = `<w:trackRevisions/>`
 	}
-	return xml.Header + `<w:settings xmlns:w="` + nsW + `">` + t + `<w:defaultTabStop w:val="709"/><w:themeFontLang w:val="` + esc(lang) + `"/></w:settings>`
+	t += `<w:defaultTabStop w:val="709"/>`
+	if notes {
+		t += `<w:footnotePr><w:footnote w:id="-1"/><w:footnote w:id="0"/></w:footnotePr>`
+	}
+	return xml.Header + `<w:settings xmlns:w="` + nsW + `">` + t + `<w:themeFontLang w:val="` + esc(lang) + `"/></w:settings>`
 }
 
 const contentTypes = xml.Header + `<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">` +
@@ -119,5 +128,5 @@ func stylesXML(lang string) string {
 		`<w:style w:type="paragraph" w:customStyle="1" w:styleId="ChanceryItem"><w:name w:val="Chancery Item"/><w:basedOn w:val="ChanceryParagraph"/><w:pPr><w:ind w:left="709"/></w:pPr></w:style>` +
 		`<w:style w:type="paragraph" w:customStyle="1" w:styleId="ChanceryProposal"><w:name w:val="Chancery Proposal"/><w:basedOn w:val="Normal"/><w:pPr><w:ind w:left="567"/><w:spacing w:after="80"/></w:pPr><w:rPr><w:sz w:val="22"/></w:rPr></w:style>` +
 		`<w:style w:type="paragraph" w:styleId="Footer"><w:name w:val="footer"/><w:basedOn w:val="Normal"/><w:rPr><w:sz w:val="18"/></w:rPr></w:style>` +
-		`</w:styles>`
+		noteStyles + `</w:styles>`
 }

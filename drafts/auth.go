@@ -44,7 +44,10 @@ const (
 	ActProposalCosponsor = "proposal:cosponsor"
 	ActProposalComment   = "proposal:comment"
 	ActProposalReject    = "proposal:reject"
-	ActMerge             = "merge:create"
+	// ActProposalRecord: the chair records a proposal a delegation
+	// made aloud in the meeting, credited to that delegation.
+	ActProposalRecord = "proposal:record"
+	ActMerge          = "merge:create"
 
 	ActAdoptionOpen    = "adoption:open"
 	ActAdoptionConsent = "adoption:consent"
@@ -52,6 +55,18 @@ const (
 	ActAdoptionClose   = "adoption:close"
 
 	ActEventsVerify = "events:verify"
+
+	// Live (issue 24): the provision under discussion; webhooks.
+	ActFocusSet      = "focus:set"
+	ActWebhookManage = "webhook:manage"
+	// A delegation's positions (issue 22): recording one, and confirming
+	// or withdrawing its own.
+	ActPositionCreate   = "position:create"
+	ActPositionWithdraw = "position:withdraw"
+	// Language versions: sending a translation (the whole text or one
+	// provision) and listing what needs translating.
+	ActTranslationSet  = "translation:set"
+	ActTranslationList = "translation:list"
 )
 
 // Subject is who acts, as the policy sees them.

@@ -58,6 +58,10 @@ type Diff struct {
 	// Coarse is true when a word diff hit its time or size limit and some
 	// segments are whole-text replacements rather than word-level changes.
 	Coarse bool `json:"coarse,omitempty"`
+	// Refs name the proposals a proposal's diff is credited to (the
+	// proposal itself, with its number): renderers title its changes
+	// with their names (ProposalRef.Name). Empty for a version diff.
+	Refs []ProposalRef `json:"refs,omitempty"`
 }
 
 // Collision is an overlapping change found by a merge: the provision, its

@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -17,21 +18,27 @@ type Delegation struct {
 	ID     string `json:"id"`
 	Name   string `json:"name"`
 	Status string `json:"status"`
+	// NameRu is its name in Russian ("Казахстан"), for Russian pages and
+	// documents; Name stands in when it is "" (see NameIn).
+	NameRu string `json:"name_ru,omitempty"`
 }
 
-var delegationIDPattern = regexp.MustCompile(`^[A-Z][A-Z0-9-]{1,15}$`)
+var delegationIDPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Z][A-Z0-9-]{1,15}$`) })
 
 // ValidDelegationID reports whether id can be a delegation's id.
-func ValidDelegationID(id string) bool { return delegationIDPattern.MatchString(id) }
+func ValidDelegationID(id string) bool { return delegationIDPattern().MatchString(id) }
 
 // Validate checks the delegation's fields.
 func (d *Delegation) Validate() error {
 	var fields []FieldError
-	if !delegationIDPattern.MatchString(d.ID) {
+	if !delegationIDPattern().MatchString(d.ID) {
 		fields = append(fields, FieldError{Field: "id", Message: "2 to 16 capital letters, digits or '-', starting with a letter (e.g. KZ)"})
 	}
 	if fe := CheckName("name", d.Name, 200); fe != nil {
 		fields = append(fields, *fe)
+	}
+	if len(d.NameRu) > 200 || d.NameRu != "" && strings.TrimSpace(d.NameRu) == "" {
+		fields = append(fields, FieldError{Field: "name_ru", Message: "at most 200 bytes, not blank"})
 	}
 	if d.Status != StatusMember && d.Status != StatusObserver {
 		fields = append(fields, FieldError{Field: "status", Message: `"member" or "observer"`})
@@ -60,7 +67,7 @@ func (u *User) Validate() error {
 	}
 	// The other fields are codes: bounded by their patterns, so that
 	// nothing long is copied into the user's token records.
-	if u.Body != "" && !bodyPattern.MatchString(u.Body) {
+	if u.Body != "" && !bodyPattern().MatchString(u.Body) {
 		fields = append(fields, FieldError{Field: "body", Message: "the body the chair chairs, e.g. SWG: a letter, then up to 31 letters, digits or '-'"})
 	}
 	if u.Delegation != "" && !ValidDelegationID(u.Delegation) {

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 )
@@ -49,7 +50,13 @@ type Document struct {
 	Agreement *Agreement `json:"agreement,omitempty"`
 	// Round is the current or last adoption round.
 	Round string `json:"round,omitempty"`
-	ETag  string `json:"-"`
+	// LanguageVersions are the languages the text exists in besides its
+	// original language (Language), in the order they were added.
+	LanguageVersions []string `json:"language_versions,omitempty"`
+	// LanguageStates, shown not stored, sums up each language of the head
+	// (see LanguageState): the original first.
+	LanguageStates []LanguageState `json:"languages,omitempty"`
+	ETag           string          `json:"-"`
 	// Pending, when past Head, is a version that a request is creating (or
 	// created and died before completing): the service keeps it in storage
 	// and never shows it.
@@ -70,15 +77,15 @@ type Agreement struct {
 }
 
 var (
-	symbolPattern   = regexp.MustCompile(`^[\p{L}\p{N}][\p{L}\p{N}/.\-() ]*$`) // and at most 100 characters
-	bodyPattern     = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9-]{0,31}$`)
-	languagePattern = regexp.MustCompile(`^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$`)
+	symbolPattern   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[\p{L}\p{N}][\p{L}\p{N}/.\-() ]*$`) }) // and at most 100 characters
+	bodyPattern     = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z][A-Za-z0-9-]{0,31}$`) })
+	languagePattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$`) })
 )
 
 // Validate checks the document's metadata fields.
 func (d *Document) Validate() error {
 	var fields []FieldError
-	if !symbolPattern.MatchString(d.Symbol) || utf8.RuneCountInString(d.Symbol) > 100 {
+	if !symbolPattern().MatchString(d.Symbol) || utf8.RuneCountInString(d.Symbol) > 100 {
 		fields = append(fields, FieldError{Field: "symbol", Message: "1 to 100 letters, digits, '/', '.', '-', '(', ')' or spaces, e.g. CICA/SWG/2024/R.1"})
 	}
 	if fe := CheckName("title", d.Title, 500); fe != nil {
@@ -87,10 +94,10 @@ func (d *Document) Validate() error {
 	if !slices.Contains(documentKinds, d.Kind) {
 		fields = append(fields, FieldError{Field: "kind", Message: "one of " + strings.Join(documentKinds, ", ")})
 	}
-	if !bodyPattern.MatchString(d.Body) {
+	if !bodyPattern().MatchString(d.Body) {
 		fields = append(fields, FieldError{Field: "body", Message: "the owning body, e.g. SWG or SOC"})
 	}
-	if !languagePattern.MatchString(d.Language) {
+	if !languagePattern().MatchString(d.Language) {
 		fields = append(fields, FieldError{Field: "language", Message: "a language tag such as en or ru"})
 	}
 	if d.Visibility != VisibilityMembers && d.Visibility != VisibilityObservers {
@@ -129,8 +136,20 @@ type Version struct {
 	// MergedETags are the merged proposals' ETags as the merge read them,
 	// to tell a proposal edited while the merge ran.
 	MergedETags map[string]string `json:"merged_etags,omitempty"`
+	// Translated holds, by language and provision id, the texts the
+	// version gives its provisions in a language version: those of the
+	// merged proposals written in that language (ProposalInput.Language),
+	// current from the start.
+	Translated map[string]map[string]string `json:"translated,omitempty"`
+	// Language, on a version read in a language (TranslateVersion), is
+	// that language; "" as stored, in the original language.
+	Language string `json:"language,omitempty"`
 	// ETag changes with the text and with the provisions' statuses.
 	ETag string `json:"-"`
+	// TitleNotes are notes on the title (the text as a whole) that a
+	// caller adds to a copy of the version to print it (see
+	// WithPrintNotes); never stored.
+	TitleNotes []string `json:"-"`
 }
 
 // Text returns the version's text, as printed from its provisions.

@@ -42,6 +42,8 @@ type Error struct {
 	Collisions []Collision
 	// Permission names the missing permission of an EFORBIDDEN error.
 	Permission string
+	// NotAgreed lists what keeps a text from adoption (ENOTAGREED).
+	NotAgreed []Obstacle
 
 	// Err is the underlying cause, never shown to clients.
 	Err error

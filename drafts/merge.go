@@ -6,6 +6,11 @@ type MergeInput struct {
 	Proposals   []string
 	Resolutions map[string]string
 	Message     string
+	// Translations give, by provision id, the text in the original
+	// language of each provision that a merged proposal written in a
+	// language version replaces or inserts (its id as the operation has
+	// it): the chair's, or the secretariat's working translation.
+	Translations map[string]string
 	// Preview checks the merge and returns the version it would make,
 	// without storing anything or changing any proposal.
 	Preview bool

@@ -3,7 +3,6 @@ package drafts
 import (
 	"errors"
 	"fmt"
-	"strings"
 )
 
 // Operation kinds of a proposal.
@@ -264,7 +263,7 @@ func checkMarker(number, text string) error {
 // that one provision (no blank line inside, no marker at its start when
 // the provision has none).
 func CheckProvisionText(number, text string, lim Limits) error {
-	if strings.TrimSpace(text) == "" && (text != "" || !isWordNumber(number)) {
+	if IsBlank(text) && (text != "" || !isWordNumber(number)) {
 		// A numbered heading may be its number alone ("Rule 5").
 		return Errorf(EINVALID, "the text is empty (a delete operation removes a provision)")
 	}

@@ -2,7 +2,6 @@ package drafts
 
 import (
 	"strconv"
-	"strings"
 	"time"
 )
 
@@ -22,9 +21,28 @@ const (
 
 // Proposal is an amendment by a delegation against a base version: a list
 // of operations on provisions, with a justification.
+//
+// People name it by its Number ("Proposal 7 (Kazakhstan)", see
+// ProposalName). A sub-amendment (Amends set) amends another open
+// proposal: its operations replace texts that proposal gives provisions
+// (see CheckSubAmendment and Combine). An oral proposal (Source
+// SourceOral) was made aloud in the meeting and recorded by the chair
+// (RecordedBy, also its Author); it is credited to Delegation.
 type Proposal struct {
-	ID            string      `json:"id"`
-	Document      string      `json:"document"`
+	ID       string `json:"id"`
+	Document string `json:"document"`
+	// Number is 1, 2, 3... per document in order of submission, never
+	// reused; 0 only for a proposal stored before numbers were given and
+	// not numbered yet (the service numbers those when it first meets them).
+	Number int `json:"number"`
+	// Amends is the id of the proposal this sub-amendment amends, and
+	// AmendsNumber its number; "" and 0 for a proposal to the text.
+	Amends       string `json:"amends,omitempty"`
+	AmendsNumber int    `json:"amends_number,omitempty"`
+	// Source is SourceOral for a proposal made aloud and recorded by the
+	// chair (RecordedBy, the chair's user id); "" for a written one.
+	Source        string      `json:"source,omitempty"`
+	RecordedBy    string      `json:"recorded_by,omitempty"`
 	Delegation    string      `json:"delegation"`
 	Author        string      `json:"author"`
 	Base          int         `json:"base"`
@@ -41,8 +59,13 @@ type Proposal struct {
 	UpdatedAt  time.Time  `json:"updated_at"`
 	ClosedAt   *time.Time `json:"closed_at,omitempty"`
 	// MergedInto is the version that accepted it.
-	MergedInto int    `json:"merged_into,omitempty"`
-	ETag       string `json:"-"`
+	MergedInto int `json:"merged_into,omitempty"`
+	// Language is the language version the proposal was written in, ""
+	// for the original language: its operations' texts are in it, and
+	// merging it needs the chair's text in the original language
+	// (MergeInput.Translations).
+	Language string `json:"language,omitempty"`
+	ETag     string `json:"-"`
 	// Audit holds the events of the proposal's changes (stored, not shown).
 	Audit []AuditEntry `json:"-"`
 }
@@ -54,6 +77,17 @@ type ProposalInput struct {
 	Justification string
 	Operations    []Operation
 	Text          string
+	// Amends, for a sub-amendment, is the id or number of the open
+	// proposal it amends; its operations are replacements of texts that
+	// proposal gives provisions, and Base may be left 0.
+	Amends string
+	// OnBehalfOf and Source, from a chair only: a proposal the delegation
+	// OnBehalfOf made aloud in the meeting (Source SourceOral).
+	OnBehalfOf string
+	Source     string
+	// Language is the language version the proposal is written in, ""
+	// (or the original language) for the original.
+	Language string
 }
 
 // ProposalFilter selects proposals by status and delegation ("" for any).
@@ -117,7 +151,7 @@ func ValidateProposalInput(justification string, ops []Operation, text string) e
 		fields = append(fields, AsError(err).Fields...)
 	}
 	switch {
-	case len(ops) == 0 && strings.TrimSpace(text) == "":
+	case len(ops) == 0 && IsBlank(text):
 		fields = append(fields, FieldError{Field: "operations", Message: "give operations or a whole edited text"})
 	case len(ops) > 0 && text != "":
 		fields = append(fields, FieldError{Field: "text", Message: "give operations or a whole edited text, not both"})
@@ -136,6 +170,9 @@ func ValidateProposalInput(justification string, ops []Operation, text string) e
 // proposal can be edited, withdrawn, co-sponsored, rejected or merged.
 func (p *Proposal) CheckOpen() error {
 	if p.Status != ProposalOpen {
+		if p.Number > 0 {
+			return Errorf(ECONFLICT, "%s is %s, no longer open", p.Name("en", nil), p.Status)
+		}
 		return Errorf(ECONFLICT, "proposal %s is %s, no longer open", p.ID, p.Status)
 	}
 	return nil

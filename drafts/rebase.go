@@ -2,7 +2,6 @@ package drafts
 
 import (
 	"fmt"
-	"strings"
 )
 
 // RebaseItem is one proposal to rebase: the text of its base version and
@@ -168,7 +167,7 @@ func (rb *rebasing) resolve(i int, ss []side, text string) {
 			rb.res.Modified[sd.p.ID] = true
 		}
 	}
-	if strings.TrimSpace(text) == "" {
+	if IsBlank(text) {
 		rb.deleted[rb.acc[i].ID] = true
 	} else {
 		rb.acc[i].Text = text

@@ -38,6 +38,10 @@ type Service interface {
 	SessionService
 	MaintenanceService
 	SettingsService
+	LiveService
+	WebhookService
+	PositionService
+	TranslationService
 }
 
 // DocumentService manages documents, their versions and provision statuses.
@@ -106,8 +110,14 @@ type ProposalService interface {
 	// ECONFLICT if it is not open or the document is adopted or withdrawn;
 	// EPRECONDITION if ifMatch is stale.
 	EditProposal(ctx context.Context, doc, id string, in ProposalInput, ifMatch string) (*Proposal, error)
-	// GetProposal returns a proposal. ENOTFOUND if there is none.
+	// GetProposal returns a proposal; id may be its id or its number.
+	// ENOTFOUND if there is none.
 	GetProposal(ctx context.Context, doc, id string) (*Proposal, error)
+	// ProposalText returns a proposal and the text it makes: its base
+	// version with its changes made (a sub-amendment's with those of the
+	// proposal it amends), numbered as the base, with the base's
+	// statuses. ENOTFOUND if there is none.
+	ProposalText(ctx context.Context, doc, id string) (*Proposal, *Version, error)
 	// ListProposals returns one page of a document's proposals that f
 	// selects. ENOTFOUND if there is no document; EINVALID for an unknown
 	// status.

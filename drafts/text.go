@@ -38,6 +38,12 @@ type Provision struct {
 	Text   string `json:"text"`
 	Gap    string `json:"gap,omitempty"`
 	Status string `json:"status,omitempty"`
+	// Translation, on a version read in a language, is the provision's
+	// state there (TranslationOriginal, ...Current, ...Stale,
+	// ...Missing); Original, beside a stale or missing one, the provision
+	// in the original language. Neither is stored.
+	Translation string        `json:"translation,omitempty"`
+	Original    *OriginalText `json:"original,omitempty"`
 }
 
 // Markup returns the provision as written: marker, space, text (no gap).
@@ -117,8 +123,8 @@ func textError(line, col int, msg string) *Error {
 }
 
 // ParseText checks s and splits it into provisions, without ids. Blocks of
-// non-blank lines are provisions; a line holding only spaces, tabs or a
-// carriage return is blank. The first line's marker gives the kind.
+// non-blank lines are provisions; a line holding only white space of any
+// kind (see IsBlank) is blank. The first line's marker gives the kind.
 // An empty text (only blank lines) is EINVALID.
 func ParseText(s string, lim Limits) (*Text, error) {
 	lim = lim.orDefault()
@@ -199,15 +205,42 @@ func nextLine(s string, end int) int {
 	return end
 }
 
+// isBlank reports whether a line is blank: white space of any kind only
+// (see IsBlank), without a line break.
 func isBlank(line string) bool {
 	for i := 0; i < len(line); i++ {
-		switch line[i] {
-		case ' ', '\t', '\r':
+		switch c := line[i]; {
+		case c == ' ' || c == '\t' || c == '\r':
+		case c < utf8.RuneSelf:
+			return false
 		default:
+			return IsBlank(line[i:])
+		}
+	}
+	return true
+}
+
+// IsBlank reports whether s holds nothing but white space of any kind:
+// spaces, tabs and line breaks, no-break and other Unicode spaces (U+00A0,
+// U+2007, U+202F, U+3000 ...) and the zero-width characters (U+200B-U+200D,
+// U+2060, U+FEFF, U+180E). A paragraph of such characters only is no
+// provision: it would show as an empty one.
+func IsBlank(s string) bool {
+	for _, r := range s {
+		if !IsBlankRune(r) {
 			return false
 		}
 	}
 	return true
+}
+
+// IsBlankRune reports whether r is white space or a zero-width character.
+func IsBlankRune(r rune) bool {
+	switch r {
+	case '\u200b', '\u200c', '\u200d', '\u2060', '\ufeff', '\u180e':
+		return true
+	}
+	return unicode.IsSpace(r)
 }
 
 // classify finds the marker of a provision's markup.
@@ -315,7 +348,7 @@ func CheckNote(field, s string, max int, required bool) error {
 	fail := func(msg string) error {
 		return &Error{Code: EINVALID, Message: field + ": " + msg, Fields: []FieldError{{Field: field, Message: msg}}}
 	}
-	if required && strings.TrimSpace(s) == "" {
+	if required && IsBlank(s) {
 		return fail("required")
 	}
 	if len(s) > max {

@@ -31,6 +31,17 @@ type WordFile struct {
 	// Symbol is the text of the symbol line Chancery writes at the top of
 	// an exported text, "" if the file has none.
 	Symbol string
+	// Template is the file name of the template the document was made
+	// from ("Normal.dotm", "CICA Letter.dotx"), as Word records it, ""
+	// if none. It is recorded, never fetched.
+	Template string
+	// Authors are the authors of the file's tracked changes, in order of
+	// first appearance.
+	Authors []string
+	// ByAuthor holds, for each author, the file's paragraphs with that
+	// author's tracked changes accepted and every other one rejected,
+	// linked to Original as Edited is.
+	ByAuthor map[string][]WordParagraph
 }
 
 // WordParagraph is one paragraph of a Word file, as the markup of one

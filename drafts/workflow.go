@@ -15,6 +15,17 @@ type Compilation struct {
 	Document string             `json:"document"`
 	Version  int                `json:"version"`
 	Entries  []CompilationEntry `json:"entries"`
+	// WholeText are the delegations' positions on the text as a whole
+	// (see CompilationEntry.Positions).
+	WholeText []*Position `json:"whole_text,omitempty"`
+	// Delegations are the directory's entries of the delegations it
+	// names, by code: their names, to name proposals (ProposalRef.Name).
+	Delegations map[string]Delegation `json:"delegations,omitempty"`
+	// Key, when not empty, names everything the compilation was made
+	// from (the version with its statuses, each open proposal at its
+	// ETag): two compilations with one Key are equal, so what is made of
+	// one (a page, an encoding) may be kept under it.
+	Key string `json:"-"`
 }
 
 // CompilationEntry is one provision of the version and the proposals on it.
@@ -23,6 +34,13 @@ type Compilation struct {
 type CompilationEntry struct {
 	Provision Provision          `json:"provision"`
 	Proposals []CompiledProposal `json:"proposals"`
+	// Positions are the delegations' positions on the provision open in
+	// the version, as the reader may see them.
+	Positions []*Position `json:"positions,omitempty"`
+	// Key, when not empty, names everything the entry was made from (the
+	// version as read, each proposal in it at its ETag): two entries with
+	// one Key are equal, so what is made of one may be kept under it.
+	Key string `json:"-"`
 }
 
 // CompiledProposal is one proposed change to a provision. Identical changes
@@ -37,6 +55,16 @@ type CompiledProposal struct {
 	Segments    []Segment `json:"segments,omitempty"`
 	// Justifications of the proposals, in the order of Proposals.
 	Justifications []string `json:"justifications,omitempty"`
+	// Refs name the proposals, in the order of Proposals: numbers, and
+	// which were made orally.
+	Refs []ProposalRef `json:"refs"`
+	// SubAmendments are the open sub-amendments to these proposals that
+	// give the provision another text: each its text, its Segments the
+	// changes to the text above.
+	SubAmendments []CompiledProposal `json:"sub_amendments,omitempty"`
+	// Language is the language the proposed text is in, when it is not
+	// the compilation's (see TranslationService.CompileIn).
+	Language string `json:"language,omitempty"`
 }
 
 // Counts returns how many proposals, and from how many delegations, the
@@ -44,15 +72,20 @@ type CompiledProposal struct {
 func (c *Compilation) Counts() (proposals, delegations int) {
 	seenP := map[string]bool{}
 	seenD := map[string]bool{}
-	for _, e := range c.Entries {
-		for _, p := range e.Proposals {
+	var count func(cps []CompiledProposal)
+	count = func(cps []CompiledProposal) {
+		for _, p := range cps {
 			for _, id := range p.Proposals {
 				seenP[id] = true
 			}
 			for _, d := range p.Delegations {
 				seenD[d] = true
 			}
+			count(p.SubAmendments)
 		}
+	}
+	for _, e := range c.Entries {
+		count(e.Proposals)
 	}
 	return len(seenP), len(seenD)
 }
@@ -84,7 +117,11 @@ type AdoptionRound struct {
 	// OpenProposals lists proposals on the version still open when the
 	// round was opened.
 	OpenProposals []string `json:"open_proposals,omitempty"`
-	ETag          string   `json:"-"`
+	// Awaiting lists, as the round is read, the member delegations that
+	// have neither consented nor objected (observers never); null when
+	// the directory could not be read.
+	Awaiting []string `json:"awaiting"`
+	ETag     string   `json:"-"`
 	// Audit holds the events of the round's changes (stored, not shown).
 	Audit []AuditEntry `json:"-"`
 }
@@ -191,6 +228,8 @@ type Renderer interface {
 	ChangesPDF(w io.Writer, doc *Document, from, to *Version, d *Diff) error
 	// CompilationPDF writes the compilation of v.
 	CompilationPDF(w io.Writer, doc *Document, v *Version, c *Compilation) error
+
+	StateRenderer
 }
 
 // AdoptionInput opens a round.

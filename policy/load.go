@@ -250,7 +250,7 @@ func columnValues(column string) (values []string, ok bool) {
 	return nil, false
 }
 
-var actionPattern = regexp.MustCompile(`^[a-z]+:[a-z]+$`)
+var actionPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z]+:[a-z]+$`) })
 
 // LoadPolicy implements persist.Adapter.
 func (a *adapter) LoadPolicy(m model.Model) error {
@@ -292,7 +292,7 @@ func (a *adapter) LoadPolicy(m model.Model) error {
 			if allowed, ok := columnValues(name); ok && !slices.Contains(allowed, v) {
 				return fmt.Errorf("line %d: %s %q is not one of %s", n, name, v, strings.Join(allowed, ", "))
 			}
-			if name == "act" && !actionPattern.MatchString(v) {
+			if name == "act" && !actionPattern().MatchString(v) {
 				return fmt.Errorf("line %d: action %q is not of the form noun:verb", n, v)
 			}
 		}

@@ -250,6 +250,8 @@ func denial(action string) string {
 		return "only member delegations and the chair may comment on proposals to this document"
 	case drafts.ActProposalReject:
 		return "only the chair of this document's body may reject proposals"
+	case drafts.ActProposalRecord:
+		return "only the chair of this document's body may record a proposal a delegation made orally"
 	case drafts.ActMerge:
 		return "only the chair of this document's body may merge proposals into it"
 	case drafts.ActAdoptionOpen:
@@ -262,6 +264,18 @@ func denial(action string) string {
 		return "only the chair of this document's body may close its adoption"
 	case drafts.ActEventsVerify:
 		return "you may not verify the audit trail of this document"
+	case drafts.ActFocusSet:
+		return "only the chair of this document's body may set the provision under discussion"
+	case drafts.ActWebhookManage:
+		return "only the secretariat may manage webhooks"
+	case drafts.ActPositionCreate:
+		return "only a member delegation may record a position on this document"
+	case drafts.ActPositionWithdraw:
+		return "only the delegation that recorded this position may confirm or withdraw it"
+	case drafts.ActTranslationSet:
+		return "only the secretariat or the chair of this document's body may send its translations"
+	case drafts.ActTranslationList:
+		return "only the secretariat and chairs may list what needs translating"
 	}
 	return "you may not do this"
 }

@@ -19,9 +19,12 @@ var allActions = []string{
 	drafts.ActDocumentCreate, drafts.ActDocumentList, drafts.ActDocumentRead,
 	drafts.ActVersionCreate, drafts.ActStatusSet,
 	drafts.ActProposalCreate, drafts.ActProposalWithdraw, drafts.ActProposalCosponsor,
-	drafts.ActProposalComment, drafts.ActProposalReject, drafts.ActMerge,
+	drafts.ActProposalComment, drafts.ActProposalReject, drafts.ActMerge, drafts.ActProposalRecord,
 	drafts.ActAdoptionOpen, drafts.ActAdoptionConsent, drafts.ActAdoptionObject, drafts.ActAdoptionClose,
 	drafts.ActEventsVerify,
+	drafts.ActFocusSet, drafts.ActWebhookManage,
+	drafts.ActPositionCreate, drafts.ActPositionWithdraw,
+	drafts.ActTranslationSet, drafts.ActTranslationList,
 }
 
 // expected is the role policy of DESIGN.md and API.md written in Go,
@@ -62,7 +65,7 @@ func expected(s drafts.Subject, action string, r drafts.Resource) bool {
 	case drafts.ActDocumentRead, drafts.ActEventsVerify:
 		return readable
 	case drafts.ActVersionCreate, drafts.ActStatusSet, drafts.ActProposalReject, drafts.ActMerge,
-		drafts.ActAdoptionOpen, drafts.ActAdoptionClose:
+		drafts.ActAdoptionOpen, drafts.ActAdoptionClose, drafts.ActProposalRecord:
 		return chairHere
 	case drafts.ActProposalCreate:
 		return memberDelegate
@@ -74,6 +77,18 @@ func expected(s drafts.Subject, action string, r drafts.Resource) bool {
 		return memberDelegate || chairHere
 	case drafts.ActAdoptionConsent, drafts.ActAdoptionObject:
 		return memberDelegate
+	case drafts.ActFocusSet:
+		return chairHere
+	case drafts.ActWebhookManage:
+		return secretariat
+	case drafts.ActPositionCreate:
+		return memberDelegate
+	case drafts.ActPositionWithdraw:
+		return memberDelegate && ownProposal
+	case drafts.ActTranslationSet:
+		return secretariat || chairHere
+	case drafts.ActTranslationList:
+		return secretariat || chair
 	}
 	return false
 }

@@ -13,7 +13,8 @@ import (
 // version's number, date and short hash, and the adoption line (by
 // consensus or silence procedure, and when) or "Draft, not adopted";
 // then the provisions, headings in bold, paragraphs and items with their
-// numbers in hanging indents, bracketed provisions in [ ]. Every page
+// numbers in hanging indents, bracketed provisions in [ ], their notes
+// (and v.TitleNotes, on the title) as footnotes. Every page
 // repeats the header and has the symbol and "Page X of Y" in its footer.
 //
 // It returns EINVALID naming the characters when the text holds some no
@@ -30,6 +31,7 @@ func (r *Renderer) agreedPDF(w io.Writer, doc *drafts.Document, v *drafts.Versio
 		d.mastRight = ""
 	}
 	notes := []string{d.lab.version(v)}
+	d.titleNotes = v.TitleNotes
 	d.titleBlock(doc.Title, notes, d.lab.Adoption(doc, v, round))
 	bracketed := false
 	for _, p := range v.Provisions {
@@ -51,20 +53,40 @@ func (r *Renderer) agreedPDF(w io.Writer, doc *drafts.Document, v *drafts.Versio
 		}
 		geo := g.geom(p.Kind, p.Number)
 		base := plain(geo.face, geo.size)
-		spans := []span{span1(p.Text, base)}
+		spans := d.notedSpans(p.Text, base)
 		if p.Status == drafts.ProvisionBracketed {
 			spans = bracket(spans, base)
 		}
 		d.add(geo.block(spans, markerSpans(p.Kind, p.Number, base)))
 	}
+	d.authentic(doc, v)
 	return d.finish(w)
+}
+
+// authentic closes a text adopted in several languages with the line
+// saying that its texts are equally authentic, in each of its languages.
+func (d *pdfDoc) authentic(doc *drafts.Document, v *drafts.Version) {
+	if doc.Adopted == 0 || doc.Adopted != v.Number || len(doc.LanguageVersions) == 0 {
+		return
+	}
+	seen := map[string]bool{}
+	before := 18.0
+	for _, lang := range doc.AllLanguages() {
+		line := labelsFor(lang).Authentic(doc.AllLanguages())
+		if seen[line] {
+			continue
+		}
+		seen[line] = true
+		d.add(&block{spans: []span{span1(line, plain(faceItalic, bodySize))}, before: before})
+		before = 4
+	}
 }
 
 // titleBlock writes the title of a document (bold, centred), then the
 // notes (small) and the status line (italic) under it.
 func (d *pdfDoc) titleBlock(title string, notes []string, status string) {
 	if strings.TrimSpace(title) != "" {
-		d.add(&block{spans: []span{span1(title, plain(faceBold, 15))}, align: alignCenter, size: 15, leading: 1.25, after: 6})
+		d.add(&block{spans: d.titleSpans(title, plain(faceBold, 15)), align: alignCenter, size: 15, leading: 1.25, after: 6})
 	}
 	for _, n := range notes {
 		if n == "" {

@@ -32,7 +32,8 @@ func changeBar() *bar { return &bar{x: barX, width: 1.4, color: colorBlack} }
 // inserted, deleted, moved and renumbered provisions labelled in words
 // ("Inserted", "Deleted", "Moved from after 3", "Renumbered 3. → 4.")
 // and every provision whose words or place changed marked by a bar in
-// the margin. Colour is added but never needed.
+// the margin; notes are footnotes, with their own changes marked. Colour
+// is added but never needed.
 //
 // It returns EINVALID naming the characters when a text holds some no
 // font can show (or when the fallback font given to New is unusable),
@@ -119,15 +120,15 @@ func (d *pdfDoc) change(c *drafts.Change, from *drafts.Version, g gutters, brack
 	var spans, marker []span
 	switch c.Kind {
 	case drafts.ChangeUnchanged:
-		spans = []span{span1(c.Text, base)}
+		spans = d.notedSpans(c.Text, base)
 		marker = markerSpans(c.ProvisionKind, c.Number, base)
 	case drafts.ChangeInserted:
 		label = append(label, l.Pick("Inserted", "Вставлено"))
-		spans = []span{span1(c.Text, insertedStyle(base))}
+		spans = d.notedSpans(c.Text, insertedStyle(base))
 		marker = markerSpans(c.ProvisionKind, c.Number, insertedStyle(base))
 	case drafts.ChangeDeleted:
 		label = append(label, l.Pick("Deleted", "Исключено"))
-		spans = []span{span1(c.OldText, deletedStyle(base))}
+		spans = d.notedSpans(c.OldText, deletedStyle(base))
 		marker = markerSpans(c.ProvisionKind, oldNumber(c), deletedStyle(base))
 	default:
 		if moved {
@@ -137,9 +138,9 @@ func (d *pdfDoc) change(c *drafts.Change, from *drafts.Version, g gutters, brack
 			label = append(label, l.Pick("Renumbered ", "Перенумеровано ")+oldNumber(c)+" → "+c.Number)
 		}
 		if modified {
-			spans = segmentSpans(modifiedSegments(c), base, func(s drafts.Segment) string { return segmentTag(s, c) })
+			spans = d.notedSegmentSpans(modifiedSegments(c), base, func(s drafts.Segment) string { return segmentTag(s, c) })
 		} else {
-			spans = []span{span1(c.Text, base)}
+			spans = d.notedSpans(c.Text, base)
 		}
 		marker = markerSpans(c.ProvisionKind, c.Number, base)
 	}

@@ -35,6 +35,7 @@ func (r *Renderer) compilationPDF(w io.Writer, doc *drafts.Document, v *drafts.V
 			"открытых предложений: "+strconv.Itoa(np)+"; делегаций: "+strconv.Itoa(nd)),
 	}, "")
 	d.legend(false, true)
+	d.positionsBlock(l.Pick("Positions on the text as a whole", "Позиции по тексту в целом"), c.WholeText)
 
 	var all []drafts.Provision
 	for _, e := range c.Entries {
@@ -53,42 +54,59 @@ func (r *Renderer) compilationPDF(w io.Writer, doc *drafts.Document, v *drafts.V
 		} else {
 			geo := g.geom(p.Kind, p.Number)
 			base := plain(geo.face, geo.size)
-			spans := []span{span1(p.Text, base)}
+			spans := d.notedSpans(p.Text, base)
 			if p.Status == drafts.ProvisionBracketed {
 				spans = bracket(spans, base)
 			}
 			b = geo.block(spans, markerSpans(p.Kind, p.Number, base))
 		}
-		if len(e.Proposals) > 0 {
+		if len(e.Proposals) > 0 || len(e.Positions) > 0 {
 			b.keepNext = true
 		}
 		d.add(b)
 		for j := range e.Proposals {
-			d.proposal(v, e, &e.Proposals[j], g)
+			d.proposal(v, c, e, &e.Proposals[j], g)
+		}
+		for j, p := range e.Positions {
+			d.positionLine(p, j < len(e.Positions)-1)
 		}
 	}
 	return d.finish(w)
 }
 
 // proposal writes one compiled proposal under its provision, indented,
-// with a rule in the margin beside it.
-func (d *pdfDoc) proposal(v *drafts.Version, e *drafts.CompilationEntry, cp *drafts.CompiledProposal, g gutters) {
-	l := d.lab
+// with a rule in the margin beside it, and the sub-amendments to it
+// below, indented further.
+func (d *pdfDoc) proposal(v *drafts.Version, c *drafts.Compilation, e *drafts.CompilationEntry, cp *drafts.CompiledProposal, g gutters) {
 	x := g.para
 	if x == 0 {
 		x = 18
 	}
+	d.compiledChange(c, e, cp, x, d.opPhrase(v, e, cp))
+	for i := range cp.SubAmendments {
+		d.compiledChange(c, e, &cp.SubAmendments[i], x+14, d.lab.Pick("Sub-amendment", "Подпоправка"))
+	}
+}
+
+// compiledChange writes a compiled proposal at x: what it does (op) and
+// who proposed it, its tracked changes and its justifications.
+func (d *pdfDoc) compiledChange(c *drafts.Compilation, e *drafts.CompilationEntry, cp *drafts.CompiledProposal, x float64, op string) {
+	l := d.lab
 	rule := &bar{x: marginLeft + x - 8, width: 0.8, color: colorGrey}
 	by := plain(faceSansBold, smallSize)
+	who := l.Pick(" — proposed by ", " — предлагает: ")
+	if len(cp.Refs) > 0 {
+		who = " — "
+	}
 	head := []span{
-		span1(d.opPhrase(v, e, cp), by),
-		span1(l.Pick(" — proposed by ", " — предлагает: "), plain(faceSans, smallSize)),
-		span1(strings.Join(cp.Delegations, ", "), by),
+		span1(op, by),
+		span1(who, plain(faceSans, smallSize)),
+		span1(d.r.fonts.showable(c.Proposers(cp, d.lab.lang()), faceSansBold), by),
 	}
 	if len(cp.Cosponsors) > 0 {
 		head = append(head,
 			span1(l.Pick("; co-sponsored by ", "; соавторы: "), plain(faceSans, smallSize)),
-			span1(strings.Join(cp.Cosponsors, ", "), by))
+			span1(d.r.fonts.showable(strings.Join(c.DelegationNames(cp.Cosponsors, d.lab.lang()), ", "), faceSansBold), by))
 	}
 	d.add(&block{spans: head, x: x, size: smallSize, before: 6, after: 2, keepNext: true, bar: rule})
 
@@ -96,7 +114,7 @@ func (d *pdfDoc) proposal(v *drafts.Version, e *drafts.CompilationEntry, cp *dra
 	tag := strings.Join(cp.Delegations, ", ")
 	if len(segs) > 0 {
 		base := plain(faceRegular, 10)
-		spans := segmentSpans(segs, base, func(drafts.Segment) string { return tag })
+		spans := d.notedSegmentSpans(segs, base, func(drafts.Segment) string { return tag })
 		d.add(&block{spans: spans, x: x, size: 10, leading: 1.4, bar: rule})
 	}
 	for i, j := range cp.Justifications {

@@ -14,7 +14,7 @@ const excerptRunes = 40
 
 // excerpt returns the start of s, at most n runes, with "…" if cut.
 func excerpt(s string, n int) string {
-	s = strings.Join(strings.Fields(s), " ")
+	s = strings.Join(strings.Fields(drafts.NoteBody(s)), " ")
 	if utf8.RuneCountInString(s) <= n {
 		return s
 	}

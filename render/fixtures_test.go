@@ -111,30 +111,46 @@ func MustRoadMap(tb testing.TB) *Fixture {
 // MustCompilation builds a compilation of proposals on the road map v.
 func MustCompilation(tb testing.TB, v *drafts.Version) *drafts.Compilation {
 	tb.Helper()
-	c := &drafts.Compilation{Document: v.Document, Version: v.Number}
+	c := &drafts.Compilation{Document: v.Document, Version: v.Number, Delegations: map[string]drafts.Delegation{
+		"KZ": {ID: "KZ", Name: "Kazakhstan", NameRu: "Казахстан"}, "KG": {ID: "KG", Name: "Kyrgyzstan", NameRu: "Кыргызстан"},
+		"TJ": {ID: "TJ", Name: "Tajikistan", NameRu: "Таджикистан"}, "CN": {ID: "CN", Name: "China", NameRu: "Китай"},
+		"RU": {ID: "RU", Name: "Russian Federation", NameRu: "Российская Федерация"}, "IN": {ID: "IN", Name: "India", NameRu: "Индия"},
+	}}
+	ref := func(id string, n int, d string) drafts.ProposalRef {
+		return drafts.ProposalRef{ID: id, Number: n, Delegation: d}
+	}
 	byText := func(prefix string) int { return find(tb, v.Provisions, prefix) }
 	props := map[int][]drafts.CompiledProposal{}
 	i := byText("The Senior Officials Committee shall prepare")
 	old := v.Provisions[i].Text
 	repl := strings.Replace(old, "shall prepare", "shall draft", 1)
+	sub := strings.Replace(repl, "shall draft", "shall draft and table", 1)
 	props[i] = append(props[i],
 		drafts.CompiledProposal{
 			Op: drafts.OpReplace, Proposals: []string{"P-1", "P-4"}, Delegations: []string{"KZ", "KG"}, Cosponsors: []string{"TJ"},
+			Refs: []drafts.ProposalRef{ref("P-1", 7, "KZ"), ref("P-4", 8, "KG")},
 			Text: repl, Segments: WordSegments(old, repl, ""),
 			Justifications: []string{"“Draft” says what the Committee does.", ""},
+			SubAmendments: []drafts.CompiledProposal{{
+				Op: drafts.OpReplace, Proposals: []string{"P-9"}, Delegations: []string{"IN"},
+				Refs: []drafts.ProposalRef{{ID: "P-9", Number: 9, Delegation: "IN", AmendsNumber: 7}},
+				Text: sub, Segments: WordSegments(repl, sub, "IN"), Justifications: []string{"Drafts are tabled."},
+			}},
 		},
 		drafts.CompiledProposal{
-			Op: drafts.OpDelete, Proposals: []string{"P-2"}, Delegations: []string{"CN"},
+			Op: drafts.OpDelete, Proposals: []string{"P-2"}, Delegations: []string{"CN"}, Refs: []drafts.ProposalRef{ref("P-2", 2, "CN")},
 			Justifications: []string{"The Charter is a matter for the Summit."},
 		})
 	i = byText("All decisions shall continue")
 	props[i] = append(props[i], drafts.CompiledProposal{
 		Op: drafts.OpInsert, Proposals: []string{"P-3"}, Delegations: []string{"RU"},
+		Refs: []drafts.ProposalRef{{ID: "P-3", Number: 3, Delegation: "RU", Source: drafts.SourceOral}},
 		Text: "6bis. Decisions on procedural matters may be taken by the Chairmanship after consultations.",
 	})
 	i = byText("The Secretariat shall maintain the list")
 	props[i] = append(props[i], drafts.CompiledProposal{
-		Op: drafts.OpMove, Proposals: []string{"P-5"}, Delegations: []string{"IN"}, After: v.Provisions[byText("The Secretariat shall be headed")].ID,
+		Op: drafts.OpMove, Proposals: []string{"P-5"}, Delegations: []string{"IN"}, Refs: []drafts.ProposalRef{ref("P-5", 5, "IN")},
+		After: v.Provisions[byText("The Secretariat shall be headed")].ID,
 	})
 	for k, p := range v.Provisions {
 		c.Entries = append(c.Entries, drafts.CompilationEntry{Provision: p, Proposals: props[k]})

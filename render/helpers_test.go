@@ -377,19 +377,13 @@ func MustDiff(tb testing.TB, from, to *drafts.Version, e Edit) *drafts.Diff {
 // wordBox is a word of a PDF page and its box, from pdftotext -bbox.
 type wordBox struct {
 	page                   int
+	width                  float64 // of the page
 	xMin, yMin, xMax, yMax float64
 	text                   string
 }
 
-var (
-	pageRE = regexp.MustCompile(`<page width="([\d.]+)" height="([\d.]+)">`)
-	wordRE = regexp.MustCompile(`<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>`)
-)
-
-// CheckLayout looks at a PDF as a reader would, through the boxes of its
-// words: every word lies within the page's margins (72 pt left, 64 pt
-// right) and no two words overlap.
-func CheckLayout(tb testing.TB, path string) {
+// bboxWords returns the words of a PDF with their pages and boxes.
+func bboxWords(tb testing.TB, path string) []wordBox {
 	tb.Helper()
 	out := run(tb, "pdftotext", "-bbox", path, "-")
 	var words []wordBox
@@ -404,15 +398,31 @@ func CheckLayout(tb testing.TB, path string) {
 		if m == nil {
 			continue
 		}
-		w := wordBox{page: page, text: m[5]}
+		w := wordBox{page: page, width: width, text: m[5]}
 		fmt.Sscan(m[1], &w.xMin)
 		fmt.Sscan(m[2], &w.yMin)
 		fmt.Sscan(m[3], &w.xMax)
 		fmt.Sscan(m[4], &w.yMax)
-		if w.xMin < 72-0.5 || w.xMax > width-64+0.5 {
-			tb.Errorf("page %d: %q lies outside the margins (x %.1f to %.1f)", page, w.text, w.xMin, w.xMax)
-		}
 		words = append(words, w)
+	}
+	return words
+}
+
+var (
+	pageRE = regexp.MustCompile(`<page width="([\d.]+)" height="([\d.]+)">`)
+	wordRE = regexp.MustCompile(`<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>`)
+)
+
+// CheckLayout looks at a PDF as a reader would, through the boxes of its
+// words: every word lies within the page's margins (72 pt left, 64 pt
+// right) and no two words overlap.
+func CheckLayout(tb testing.TB, path string) {
+	tb.Helper()
+	words := bboxWords(tb, path)
+	for _, w := range words {
+		if w.xMin < 72-0.5 || w.xMax > w.width-64+0.5 {
+			tb.Errorf("page %d: %q lies outside the margins (x %.1f to %.1f)", w.page, w.text, w.xMin, w.xMax)
+		}
 	}
 	if len(words) == 0 {
 		tb.Fatalf("pdftotext -bbox found no words in %s", path)

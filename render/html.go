@@ -194,6 +194,7 @@ func (r *Renderer) CompilationHTML(w io.Writer, doc *drafts.Document, v *drafts.
 	np, nd := c.Counts()
 	bw.WriteString(`<p class="compilation-meta"><span class="symbol">` + esc(doc.Symbol) + `</span> <span class="title">` + esc(doc.Title) + `</span>: ` +
 		esc(proposalsSummary(v.Number, np, nd)) + "</p>\n")
+	writePositionList(bw, labelsFor("en"), "whole-text", "Positions on the text as a whole", c.WholeText)
 	var nest drafts.Nesting
 	for i := range c.Entries {
 		e := &c.Entries[i]
@@ -219,7 +220,10 @@ func (r *Renderer) CompilationHTML(w io.Writer, doc *drafts.Document, v *drafts.
 			bw.WriteString(`<div class="` + esc(classes) + `">` + numberHTML(p.Number) + text + "</div>\n")
 		}
 		for j := range e.Proposals {
-			writeHTMLProposal(bw, v, e, &e.Proposals[j])
+			writeHTMLProposal(bw, c, e, &e.Proposals[j], opPhrase(v, e, &e.Proposals[j]))
+		}
+		if len(e.Positions) > 0 {
+			writePositions(bw, labelsFor("en"), e.Positions)
 		}
 		bw.WriteString("</section>\n")
 	}
@@ -227,20 +231,32 @@ func (r *Renderer) CompilationHTML(w io.Writer, doc *drafts.Document, v *drafts.
 	return bw.Flush()
 }
 
-func writeHTMLProposal(w *bufio.Writer, v *drafts.Version, e *drafts.CompilationEntry, cp *drafts.CompiledProposal) {
+// writeHTMLProposal writes one compiled proposal (what it does: op) in a
+// <div class="proposal">, and each sub-amendment to it inside, in a
+// <div class="proposal sub-amendment">.
+func writeHTMLProposal(w *bufio.Writer, c *drafts.Compilation, e *drafts.CompilationEntry, cp *drafts.CompiledProposal, op string) {
 	tag := strings.Join(cp.Delegations, ", ")
-	w.WriteString(`<div class="proposal op-` + esc(cp.Op) + `" data-proposals="` + esc(strings.Join(cp.Proposals, " ")) +
+	class := "proposal op-" + cp.Op
+	if op == subAmendmentPhrase {
+		class = "proposal sub-amendment"
+	}
+	w.WriteString(`<div class="` + esc(class) + `" data-proposals="` + esc(strings.Join(cp.Proposals, " ")) +
 		`" data-delegations="` + esc(strings.Join(cp.Delegations, " ")) + `">`)
-	w.WriteString(`<p class="proposal-by"><span class="op">` + esc(opPhrase(v, e, cp)) + `</span> proposed by `)
-	for i, d := range cp.Delegations {
-		if i > 0 {
-			w.WriteString(", ")
+	w.WriteString(`<p class="proposal-by"><span class="op">` + esc(op) + `</span>`)
+	if len(cp.Refs) > 0 {
+		w.WriteString(` — <span class="proposal-name">` + esc(c.Proposers(cp, "en")) + "</span>")
+	} else {
+		w.WriteString(" proposed by ")
+		for i, d := range cp.Delegations {
+			if i > 0 {
+				w.WriteString(", ")
+			}
+			w.WriteString(`<span class="delegation">` + esc(d) + "</span>")
 		}
-		w.WriteString(`<span class="delegation">` + esc(d) + "</span>")
 	}
 	if len(cp.Cosponsors) > 0 {
 		w.WriteString("; co-sponsored by ")
-		for i, d := range cp.Cosponsors {
+		for i, d := range c.DelegationNames(cp.Cosponsors, "en") {
 			if i > 0 {
 				w.WriteString(", ")
 			}
@@ -264,8 +280,14 @@ func writeHTMLProposal(w *bufio.Writer, v *drafts.Version, e *drafts.Compilation
 		}
 		w.WriteString(esc(j) + "</p>")
 	}
+	for i := range cp.SubAmendments {
+		writeHTMLProposal(w, c, e, &cp.SubAmendments[i], subAmendmentPhrase)
+	}
 	w.WriteString("</div>\n")
 }
+
+// subAmendmentPhrase heads a sub-amendment in a compilation.
+const subAmendmentPhrase = "Sub-amendment"
 
 func proposalsSummary(version, proposals, delegations int) string {
 	return "version " + strconv.Itoa(version) + ", " + plural(proposals, "open proposal", "open proposals") +

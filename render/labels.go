@@ -79,3 +79,7 @@ func (l labels) ref(kind, number, text string) string {
 	}
 	return l.Pick("“", "«") + excerpt(text, excerptRunes) + l.Pick("”", "»")
 }
+
+// lang is the language the labels are in, for drafts.ProposalName: "en"
+// or "ru".
+func (l labels) lang() string { return l.Pick("en", "ru") }

@@ -43,12 +43,15 @@ type style struct {
 	size  float64 // points
 	deco  deco
 	color rgb
+	rise  float64 // points above the baseline: a note's reference
 }
 
-// span is a run of text in one style.
+// span is a run of text in one style; note, if not 0, is the number of
+// the footnote the span refers to.
 type span struct {
 	text string
 	st   style
+	note int32
 }
 
 // atom is a piece of a laid-out line: text[lo:hi] of one span, in one

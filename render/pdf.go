@@ -67,6 +67,7 @@ type block struct {
 	after    float64
 	keepNext bool // keep on a page with the start of the next block
 	bar      *bar
+	refs     bool // some span refers to a footnote
 
 	lay       *layout
 	markerLay *layout
@@ -88,10 +89,18 @@ type pdfDoc struct {
 	mastRight string // under the symbol on the first page: a date
 	mastLeft  string // under the forum on the first page: the body
 
+	// notes are the footnotes made so far, numbered from 1; foot holds
+	// the lines of those on this page, carry those that go on to the next.
+	notes       []*footnote
+	foot, carry []footLine
+	// titleNotes are the notes on the title, printed by titleBlock.
+	titleNotes []string
+
 	y        float64
 	atTop    bool
 	firstTop float64 // content top on the first page, below the masthead
 	chain    []*block
+	rows     []*row // held as chain is, for a text in two columns (parallel.go)
 
 	// added tells the faces registered with gofpdf so far.
 	added [nFaces]bool
@@ -171,6 +180,10 @@ func (d *pdfDoc) finish(w io.Writer) error {
 	if d.pdf.PageNo() == 0 {
 		d.newPage()
 	}
+	for len(d.carry) > 0 { // notes too long for the foot of their page
+		d.newPage()
+	}
+	d.drawFoot()
 	d.pdf.Close() // draws the last footer
 	if err := d.miss.err(d.r.fonts.fallback != nil); err != nil {
 		return err
@@ -185,8 +198,11 @@ func (d *pdfDoc) finish(w io.Writer) error {
 	return nil
 }
 
-// newPage ends the page and starts the next one.
+// newPage ends the page, with its footnotes, and starts the next one.
 func (d *pdfDoc) newPage() {
+	if d.pdf.PageNo() > 0 {
+		d.endFoot()
+	}
 	saved := d.cur
 	d.pdf.AddPage() // runs the footer and the header, then restores the state
 	d.cur = saved
@@ -240,9 +256,10 @@ func (d *pdfDoc) footer() {
 	st := plain(faceSans, headerSize)
 	n := d.pdf.PageNo()
 	page := d.lab.page(n, pagesAlias)
-	// The alias is replaced by the page count when the file is written:
-	// measure it as the digits it will likely become.
-	w := d.measure(d.lab.page(n, strings.Repeat("0", len(strconv.Itoa(n)))), st)
+	// The alias is replaced by the page count when the file is written,
+	// unknown yet: measure it as three digits at least, so that a count
+	// with more digits than this page's number stays within the margin.
+	w := d.measure(d.lab.page(n, strings.Repeat("0", max(3, len(strconv.Itoa(n))))), st)
 	d.textAt(d.symbol, plain(faceSansBold, headerSize), marginLeft, footerRuleY+6, textWidth/2, alignLeft)
 	d.drawSpans([]span{{text: page, st: st}}, right-w, footerRuleY+6, st.size, st.size*1.3)
 }
@@ -339,7 +356,7 @@ func (d *pdfDoc) drawLine(lay *layout, i int, x, y, size, lh float64) {
 		st := &lay.spans[a.span].st
 		d.setFont(a.fb, st.face, st.size)
 		d.setText(st.color)
-		d.pdf.Text(x+a.x, baseline, lay.text(a))
+		d.pdf.Text(x+a.x, baseline-st.rise, lay.text(a))
 	}
 	// Underlines and strike-throughs, one line over each run of atoms
 	// with the same decoration.
@@ -375,122 +392,5 @@ func (d *pdfDoc) drawLine(lay *layout, i int, x, y, size, lh float64) {
 			d.rule(x+x1-ext, ly, x+x2+ext, ly, 0.08*st.size, st.color)
 		}
 		j = k
-	}
-}
-
-// add lays out a block and places it, or holds it until the block it keeps
-// with comes.
-func (d *pdfDoc) add(b *block) {
-	if b.size == 0 {
-		b.size = bodySize
-	}
-	if b.leading == 0 {
-		b.leading = bodyLeading
-	}
-	if b.width == 0 {
-		b.width = textWidth - b.x
-	}
-	b.lay = d.brk.breakLines(b.spans, b.width)
-	if len(b.marker) > 0 {
-		b.markerLay = d.brk.breakLines(b.marker, math.Inf(1))
-	}
-	d.chain = append(d.chain, b)
-	if !b.keepNext {
-		d.flush()
-	}
-}
-
-// flush places the blocks held: on a new page if the kept-together ones
-// and the first lines of the last do not fit on this one.
-func (d *pdfDoc) flush() {
-	if len(d.chain) == 0 {
-		return
-	}
-	if d.pdf.PageNo() == 0 {
-		d.newPage()
-	}
-	if len(d.chain) > 1 && !d.atTop {
-		// Would the last block start on this page, after the others?
-		y := d.y
-		last := d.chain[len(d.chain)-1]
-		for _, b := range d.chain[:len(d.chain)-1] {
-			y += b.before + float64(len(b.lay.lines))*b.lineHeight() + b.after
-		}
-		y += last.before
-		if y > contentEnd || linesHere(0, len(last.lay.lines), roomFor(y, last.lineHeight()), false) == 0 {
-			d.newPage()
-		}
-	}
-	for _, b := range d.chain {
-		d.place(b)
-	}
-	clear(d.chain)
-	d.chain = d.chain[:0]
-}
-
-// place draws a block's lines from the current position, breaking pages
-// where needed, without leaving its first line alone at the bottom of a
-// page or its last line alone at the top of the next.
-func (d *pdfDoc) place(b *block) {
-	if !d.atTop {
-		d.y += b.before
-	}
-	lh := b.lineHeight()
-	n := len(b.lay.lines)
-	for i := 0; i < n; {
-		k := linesHere(i, n-i, roomFor(d.y, lh), d.atTop)
-		for j := 0; j < k; j++ {
-			d.drawBlockLine(b, i+j)
-			d.y += lh
-			d.atTop = false
-		}
-		i += k
-		if i < n {
-			d.newPage()
-		}
-	}
-	d.y += b.after
-}
-
-// roomFor is how many lines of height lh fit between y and the page's end.
-func roomFor(y, lh float64) int { return max(0, int((contentEnd-y+0.01)/lh)) }
-
-// linesHere is how many of the rem lines of a block, from line i on, go
-// on a page with room for fit lines: all if they fit, else as many as
-// fit but never a first line alone at the bottom of a page nor a last
-// line alone at the top of the next; at least one at the top of a page.
-func linesHere(i, rem, fit int, atTop bool) int {
-	k := min(fit, rem)
-	if k == rem {
-		return k
-	}
-	if rem-k == 1 && k >= 2 {
-		k--
-	}
-	if i == 0 && k == 1 {
-		k = 0
-	}
-	if k <= 0 && atTop {
-		k = max(fit, 1) // taller than a page: cut it anyway
-	}
-	return k
-}
-
-func (d *pdfDoc) drawBlockLine(b *block, i int) {
-	lh := b.lineHeight()
-	x := marginLeft + b.x
-	ln := b.lay.lines[i]
-	switch b.align {
-	case alignCenter:
-		x += (b.width - ln.width) / 2
-	case alignRight:
-		x += b.width - ln.width
-	}
-	if i == 0 && b.markerLay != nil {
-		d.drawLine(b.markerLay, 0, marginLeft+b.markerX, d.y, b.size, lh)
-	}
-	d.drawLine(b.lay, i, x, d.y, b.size, lh)
-	if b.bar != nil {
-		d.rule(b.bar.x, d.y, b.bar.x, d.y+lh, b.bar.width, b.bar.color)
 	}
 }

@@ -64,7 +64,7 @@ func TestAgreedPDF(t *testing.T) {
 			name: "russian", doc: FixtureDoc("ru"),
 			text: func(t *testing.T) string { return MustCorpus(t, "sample-draft-road-map.ru.txt") },
 			want: []string{"Совещание по взаимодействию и мерам доверия в Азии", "Специальная рабочая группа", "Версия 1 от 11 марта 2024 г.",
-				"Проект, не принят.", "Страница 1 из 1"},
+				"Проект, не принят.", "Страница 1 из 2", "Страница 2 из 2"},
 		},
 		{
 			name: "russian small", doc: FixtureDoc("ru"),
@@ -152,14 +152,17 @@ func TestCompilationPDF(t *testing.T) {
 	text := PDFText(t, path, 0, 0)
 	flat := strings.Join(Words(text), " ")
 	for _, want := range []string{
-		"Amendment — proposed by KZ, KG; co-sponsored by TJ",
+		"Amendment — Proposal 7 (Kazakhstan); Proposal 8 (Kyrgyzstan); co-sponsored by Tajikistan",
 		"shall prepare draft [KZ, KG] the elements",
 		"KZ: “Draft” says what the Committee does.",
-		"Deletion — proposed by CN",
-		"Insertion after 6 — proposed by RU",
+		"Sub-amendment — Proposal 9 (India), amending Proposal 7",
+		"shall draft and table [IN] the elements",
+		"IN: Drafts are tabled.",
+		"Deletion — Proposal 2 (China)",
+		"Insertion after 6 — Proposal 3 (Russian Federation), made orally, recorded by the chair",
 		"6bis. Decisions on procedural matters",
-		"Move after 12 — proposed by IN",
-		"5 open proposals by 5 delegations",
+		"Move after 12 — Proposal 5 (India)",
+		"6 open proposals by 5 delegations",
 	} {
 		if !strings.Contains(flat, want) {
 			t.Errorf("the compilation lacks %q", want)

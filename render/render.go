@@ -13,6 +13,7 @@ package render
 import (
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"chancery/drafts"
@@ -30,8 +31,11 @@ type Renderer struct {
 	now           func() time.Time
 	deterministic bool
 
-	fonts *fontSet
-	err   error
+	// fonts are parsed on first use (ready): a command that prints no
+	// PDF never parses them.
+	fontsOnce sync.Once
+	fonts     *fontSet
+	err       error
 }
 
 var _ drafts.Renderer = (*Renderer)(nil)
@@ -79,11 +83,22 @@ func New(opts ...Option) *Renderer {
 	for _, o := range opts {
 		o(r)
 	}
-	r.fonts, r.err = loadFonts(r.fallbackBytes)
-	if r.err == nil && r.forumSet {
-		r.err = r.checkForum()
+	if len(r.fallbackBytes) > 0 || r.forumSet {
+		r.ready() // a font or forum given is checked at once
 	}
 	return r
+}
+
+// ready parses the fonts on first use, checks the forum's name with them,
+// and returns the renderer's error.
+func (r *Renderer) ready() error {
+	r.fontsOnce.Do(func() {
+		r.fonts, r.err = loadFonts(r.fallbackBytes)
+		if r.err == nil && r.forumSet {
+			r.err = r.checkForum()
+		}
+	})
+	return r.err
 }
 
 // maxForum is the longest forum name, in bytes.
@@ -117,7 +132,7 @@ func (r *Renderer) checkForum() error {
 
 // Err returns the error of a fallback font that could not be loaded (an
 // EINVALID *drafts.Error), or nil.
-func (r *Renderer) Err() error { return r.err }
+func (r *Renderer) Err() error { return r.ready() }
 
 // creationDate returns the date written into a PDF's information dictionary.
 func (r *Renderer) creationDate() time.Time {
@@ -137,8 +152,8 @@ func (r *Renderer) creationDate() time.Time {
 // EINTERNAL.
 func (r *Renderer) pdf(method string, ready bool, write func() error) error {
 	return safely(func() error {
-		if r.err != nil {
-			return r.err
+		if err := r.ready(); err != nil {
+			return err
 		}
 		if !ready {
 			return drafts.Errorf(drafts.EINTERNAL, "render: %s needs a document and versions", method)

@@ -209,8 +209,11 @@ func TestCompilationHTML(t *testing.T) {
 	}
 	got := buf.String()
 	for _, want := range []string{
-		`<span class="op">Amendment</span> proposed by <span class="delegation">KZ</span>, <span class="delegation">KG</span>; co-sponsored by <span class="cosponsor">TJ</span>`,
-		`<span class="op">Deletion</span> proposed by <span class="delegation">CN</span>`,
+		`<span class="op">Amendment</span> — <span class="proposal-name">Proposal 7 (Kazakhstan); Proposal 8 (Kyrgyzstan)</span>; co-sponsored by <span class="cosponsor">Tajikistan</span>`,
+		`<span class="op">Deletion</span> — <span class="proposal-name">Proposal 2 (China)</span>`,
+		`<div class="proposal sub-amendment" data-proposals="P-9" data-delegations="IN"><p class="proposal-by"><span class="op">Sub-amendment</span> — <span class="proposal-name">Proposal 9 (India), amending Proposal 7</span></p>`,
+		`draft <ins data-delegation="IN" title="Proposed by IN">and table </ins>the`,
+		`<span class="proposal-name">Proposal 3 (Russian Federation), made orally, recorded by the chair</span>`,
 		`<span class="op">Move after 12</span>`,
 		`<span class="op">Insertion after 6</span>`,
 		`<del data-delegation="KZ, KG" title="Proposed by KZ, KG">prepare</del>`,

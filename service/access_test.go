@@ -59,6 +59,7 @@ func expectedAccess(action string, s subject, membersOnly bool) outcome {
 // matrixDoc is one document of the matrix with a proposal by KZ.
 type matrixDoc struct {
 	id, proposal, provision string
+	position                string // KZ's, visible to observers where the document is
 }
 
 // matrixCall is one service method performing action.
@@ -78,7 +79,7 @@ func matrixCalls(user, token string) []matrixCall {
 		in.Operations = []drafts.Operation{{Op: "replace", Provision: d.provision, Text: fmt.Sprintf("Other words %d.", seq.Add(1))}}
 		return in
 	}
-	return []matrixCall{
+	return append([]matrixCall{
 		{action: drafts.ActMeRead, name: "Me", call: func(ctx context.Context, svc *service.Service, d matrixDoc) error { _, err := svc.Me(ctx); return err }},
 		{action: drafts.ActDelegationCreate, name: "CreateDelegation", call: func(ctx context.Context, svc *service.Service, d matrixDoc) error {
 			return svc.CreateDelegation(ctx, &drafts.Delegation{ID: fmt.Sprintf("X%d", seq.Add(1)), Name: "X", Status: drafts.StatusMember})
@@ -201,6 +202,12 @@ func matrixCalls(user, token string) []matrixCall {
 			_, err := svc.CreateProposal(ctx, d.id, withProv(d))
 			return err
 		}},
+		{action: drafts.ActProposalRecord, name: "RecordOralProposal", call: func(ctx context.Context, svc *service.Service, d matrixDoc) error {
+			in := withProv(d)
+			in.OnBehalfOf, in.Source = "KZ", drafts.SourceOral
+			_, err := svc.CreateProposal(ctx, d.id, in)
+			return err
+		}},
 		{action: drafts.ActProposalWithdraw, name: "EditProposal", call: func(ctx context.Context, svc *service.Service, d matrixDoc) error {
 			_, err := svc.EditProposal(ctx, d.id, d.proposal, withProv(d), "")
 			return err
@@ -245,6 +252,163 @@ func matrixCalls(user, token string) []matrixCall {
 			_, err := svc.VerifyEvents(ctx, d.id)
 			return err
 		}},
+	}, append(append(liveCalls(), positionCalls()...), languageCalls()...)...)
+}
+
+// liveCalls are the matrix's calls of the live services (issue 24).
+func liveCalls() []matrixCall {
+	hook := func(svc *service.Service) (string, error) {
+		w, _, err := svc.CreateWebhook(drafts.NewSystemContext(context.Background()), drafts.WebhookInput{URL: "https://portal.example.org/chancery"})
+		if err != nil {
+			return "", err
+		}
+		return w.ID, nil
+	}
+	return []matrixCall{
+		{action: drafts.ActDocumentRead, name: "GetFocus", call: func(ctx context.Context, svc *service.Service, d matrixDoc) error {
+			_, err := svc.GetFocus(ctx, d.id)
+			return err
+		}},
+		{action: drafts.ActDocumentRead, name: "LastEvent", call: func(ctx context.Context, svc *service.Service, d matrixDoc) error {
+			_, err := svc.LastEvent(ctx, d.id)
+			return err
+		}},
+		{action: drafts.ActDocumentRead, name: "Subscribe", call: func(ctx context.Context, svc *service.Service, d matrixDoc) error {
+			sub, err := svc.Subscribe(ctx, d.id, drafts.LiveFromNow)
+			if err == nil {
+				sub.Close()
+			}
+			return err
+		}},
+		{action: drafts.ActFocusSet, name: "SetFocus", call: func(ctx context.Context, svc *service.Service, d matrixDoc) error {
+			_, err := svc.SetFocus(ctx, d.id, d.provision)
+			return err
+		}},
+		{action: drafts.ActWebhookManage, name: "CreateWebhook", call: func(ctx context.Context, svc *service.Service, d matrixDoc) error {
+			_, _, err := svc.CreateWebhook(ctx, drafts.WebhookInput{URL: "https://portal.example.org/chancery", Documents: []string{d.id}})
+			return err
+		}},
+		{action: drafts.ActWebhookManage, name: "ListWebhooks", call: func(ctx context.Context, svc *service.Service, d matrixDoc) error {
+			_, err := svc.ListWebhooks(ctx, drafts.ListOptions{})
+			return err
+		}},
+		{action: drafts.ActWebhookManage, name: "ListDeliveries", call: func(ctx context.Context, svc *service.Service, d matrixDoc) error {
+			id, err := hook(svc)
+			if err != nil {
+				return err
+			}
+			_, err = svc.ListDeliveries(ctx, id, drafts.ListOptions{})
+			return err
+		}},
+		{action: drafts.ActWebhookManage, name: "DeleteWebhook", call: func(ctx context.Context, svc *service.Service, d matrixDoc) error {
+			id, err := hook(svc)
+			if err != nil {
+				return err
+			}
+			return svc.DeleteWebhook(ctx, id)
+		}},
+	}
+}
+
+// positionCalls are the calls of positions and the state of play (issue
+// 22).
+func positionCalls() []matrixCall {
+	read := func(name string, f func(ctx context.Context, svc *service.Service, doc string) error) matrixCall {
+		return matrixCall{action: drafts.ActDocumentRead, name: name, call: func(ctx context.Context, svc *service.Service, d matrixDoc) error { return f(ctx, svc, d.id) }}
+	}
+	return []matrixCall{
+		{action: drafts.ActPositionCreate, name: "RecordPosition", call: func(ctx context.Context, svc *service.Service, d matrixDoc) error {
+			_, err := svc.RecordPosition(ctx, d.id, drafts.PositionInput{Provision: d.provision, Kind: drafts.PositionSupport})
+			if drafts.IsCode(err, drafts.ECONFLICT) {
+				return nil // recorded by another delegate of the delegation already
+			}
+			return err
+		}},
+		{action: drafts.ActPositionWithdraw, name: "ConfirmPosition", call: func(ctx context.Context, svc *service.Service, d matrixDoc) error {
+			_, err := svc.ConfirmPosition(ctx, d.id, d.position, "")
+			return err
+		}},
+		{action: drafts.ActPositionWithdraw, name: "WithdrawPosition", call: func(ctx context.Context, svc *service.Service, d matrixDoc) error {
+			_, err := svc.WithdrawPosition(ctx, d.id, d.position)
+			if drafts.IsCode(err, drafts.ECONFLICT) {
+				return nil // withdrawn by another delegate of the delegation already
+			}
+			return err
+		}},
+		read("ListPositions", func(ctx context.Context, svc *service.Service, doc string) error {
+			_, err := svc.ListPositions(ctx, doc, 0, drafts.ListOptions{})
+			return err
+		}),
+		read("StateOfPlay", func(ctx context.Context, svc *service.Service, doc string) error {
+			_, err := svc.StateOfPlay(ctx, doc)
+			return err
+		}),
+		read("StateOfPlayPDF", func(ctx context.Context, svc *service.Service, doc string) error {
+			_, err := svc.StateOfPlayPDF(ctx, doc)
+			return err
+		}),
+		read("StateOfPlaySVG", func(ctx context.Context, svc *service.Service, doc string) error {
+			_, err := svc.StateOfPlaySVG(ctx, doc)
+			return err
+		}),
+		read("StateOfPlayHTML", func(ctx context.Context, svc *service.Service, doc string) error {
+			_, err := svc.StateOfPlayHTML(ctx, doc)
+			return err
+		}),
+	}
+}
+
+// languageCalls are the calls of the matrix on language versions: the
+// reads on the original language (every document has one), and the
+// translations sent, on a Russian version the chair adds first.
+func languageCalls() []matrixCall {
+	chair := drafts.NewContextWithUser(context.Background(), &matrixSubjects[1].user)
+	withRussian := func(svc *service.Service, d matrixDoc) error {
+		_, err := svc.AddLanguage(chair, d.id, "ru", "1. Один.\n\n2. Два.\n")
+		return err
+	}
+	return []matrixCall{
+		{action: drafts.ActDocumentRead, name: "GetVersionIn", call: func(ctx context.Context, svc *service.Service, d matrixDoc) error {
+			if err := withRussian(svc, d); err != nil {
+				return err
+			}
+			_, err := svc.GetVersionIn(ctx, d.id, 1, "ru")
+			return err
+		}},
+		{action: drafts.ActDocumentRead, name: "VersionDiffIn", call: func(ctx context.Context, svc *service.Service, d matrixDoc) error {
+			_, _, _, err := svc.VersionDiffIn(ctx, d.id, 1, 1, "en")
+			return err
+		}},
+		{action: drafts.ActDocumentRead, name: "CompileIn", call: func(ctx context.Context, svc *service.Service, d matrixDoc) error {
+			_, _, err := svc.CompileIn(ctx, d.id, 0, "en")
+			return err
+		}},
+		{action: drafts.ActDocumentRead, name: "VersionPDFIn", call: func(ctx context.Context, svc *service.Service, d matrixDoc) error {
+			if err := withRussian(svc, d); err != nil {
+				return err
+			}
+			_, err := svc.VersionPDFIn(ctx, d.id, 1, 0, []string{"en", "ru"})
+			return err
+		}},
+		{action: drafts.ActDocumentRead, name: "CompilationPDFIn", call: func(ctx context.Context, svc *service.Service, d matrixDoc) error {
+			_, err := svc.CompilationPDFIn(ctx, d.id, 0, "en")
+			return err
+		}},
+		{action: drafts.ActDocumentRead, name: "CompilationHTMLIn", call: func(ctx context.Context, svc *service.Service, d matrixDoc) error {
+			_, err := svc.CompilationHTMLIn(ctx, d.id, 0, "en")
+			return err
+		}},
+		{action: drafts.ActTranslationSet, name: "AddLanguage", call: func(ctx context.Context, svc *service.Service, d matrixDoc) error {
+			_, err := svc.AddLanguage(ctx, d.id, "ru", "1. Один.\n\n2. Два.\n")
+			return err
+		}},
+		{action: drafts.ActTranslationSet, name: "SetTranslation", call: func(ctx context.Context, svc *service.Service, d matrixDoc) error {
+			if err := withRussian(svc, d); err != nil {
+				return err
+			}
+			_, _, err := svc.SetTranslation(ctx, d.id, 1, d.provision, "ru", "Два, уточнено.", "")
+			return err
+		}},
 	}
 }
 
@@ -285,7 +449,11 @@ func TestServiceAccessMatrix(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		return matrixDoc{id: doc.ID, proposal: p.ID, provision: v.Provisions[1].ID}
+		pos, err := svc.RecordPosition(kz, doc.ID, drafts.PositionInput{Provision: v.Provisions[1].ID, Kind: drafts.PositionAdRef, Visibility: drafts.VisibilityObservers})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return matrixDoc{id: doc.ID, proposal: p.ID, provision: v.Provisions[1].ID, position: pos.ID}
 	}
 	actions := map[string]bool{}
 	for _, c := range matrixCalls(throwaway.ID, "") {
@@ -295,7 +463,8 @@ func TestServiceAccessMatrix(t *testing.T) {
 		drafts.ActTokenCreate, drafts.ActTokenRevoke, drafts.ActDocumentCreate, drafts.ActDocumentList, drafts.ActDocumentRead, drafts.ActVersionCreate,
 		drafts.ActStatusSet, drafts.ActProposalCreate, drafts.ActProposalWithdraw, drafts.ActProposalCosponsor, drafts.ActProposalComment,
 		drafts.ActProposalReject, drafts.ActMerge, drafts.ActAdoptionOpen, drafts.ActAdoptionConsent, drafts.ActAdoptionObject,
-		drafts.ActAdoptionClose, drafts.ActEventsVerify} {
+		drafts.ActAdoptionClose, drafts.ActEventsVerify, drafts.ActFocusSet, drafts.ActWebhookManage,
+		drafts.ActPositionCreate, drafts.ActPositionWithdraw, drafts.ActProposalRecord, drafts.ActTranslationSet} {
 		if !actions[want] {
 			t.Errorf("no call of the matrix performs %s", want)
 		}

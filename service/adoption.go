@@ -31,6 +31,12 @@ func (s *Service) OpenAdoption(ctx context.Context, doc string, in drafts.Adopti
 	if err := s.checkProcedure(in, now); err != nil {
 		return nil, err
 	}
+	if err := s.checkAgreed(ctx, d, in.Version); err != nil {
+		return nil, err
+	}
+	if err := s.checkLanguagesInStep(ctx, d); err != nil {
+		return nil, err
+	}
 	open, err := s.allProposals(ctx, doc, drafts.ProposalFilter{Status: drafts.ProposalOpen})
 	if err != nil {
 		return nil, err
@@ -57,7 +63,7 @@ func (s *Service) OpenAdoption(ctx context.Context, doc string, in drafts.Adopti
 	if err := s.commitChange(ctx, tx, r.Audit...); err != nil {
 		return nil, err
 	}
-	return r, nil
+	return s.withAwaiting(ctx, r, nil)
 }
 
 // checkProcedure checks the procedure and deadline of a round opened at
@@ -152,7 +158,8 @@ func (s *Service) GetAdoption(ctx context.Context, doc string) (_ *drafts.Adopti
 	if d.Round == "" {
 		return nil, drafts.Errorf(drafts.ENOTFOUND, "no adoption round on document %s", d.Symbol)
 	}
-	return s.settle(ctx, doc, d.Round, d)
+	r, err := s.settle(ctx, doc, d.Round, d)
+	return s.withAwaiting(ctx, r, err)
 }
 
 // loadRound reads a round.
@@ -406,14 +413,16 @@ func dropDelegation(rs []drafts.Response, delegation string) []drafts.Response {
 // Consent joins the consensus on the open round for the caller's delegation.
 func (s *Service) Consent(ctx context.Context, doc string) (_ *drafts.AdoptionRound, err error) {
 	defer markOp(&err, "service.Consent")
-	return s.respond(ctx, doc, false, "")
+	r, err := s.respond(ctx, doc, false, "")
+	return s.withAwaiting(ctx, r, err)
 }
 
 // Object records the caller's delegation's objection; in a silence
 // procedure before its deadline it breaks silence and ends the round.
 func (s *Service) Object(ctx context.Context, doc, reason string) (_ *drafts.AdoptionRound, err error) {
 	defer markOp(&err, "service.Object")
-	return s.respond(ctx, doc, true, reason)
+	r, err := s.respond(ctx, doc, true, reason)
+	return s.withAwaiting(ctx, r, err)
 }
 
 // CloseAdoption closes a consensus round: adopted if no delegation
@@ -440,6 +449,9 @@ func (s *Service) CloseAdoption(ctx context.Context, doc string) (_ *drafts.Adop
 	state := drafts.RoundAdopted
 	if len(r.Objections) > 0 {
 		state = drafts.RoundFailed
+	} else if err := s.checkAgreed(ctx, d, r.Version); err != nil {
+		return nil, err // a round that would adopt the text: only an agreed one
 	}
-	return s.finish(ctx, nil, r, state, s.now(), d, nil)
+	r, err = s.finish(ctx, nil, r, state, s.now(), d, nil)
+	return s.withAwaiting(ctx, r, err)
 }

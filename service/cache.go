@@ -129,21 +129,13 @@ func (s *Service) immutable() *lru {
 
 // getImmutable reads the object at key into a new T through the cache and
 // returns it; the caller gets its own copy (clone) to change at will.
+// Callers missing the same key at once share one read (readShared).
 func getImmutable[T any](ctx context.Context, s *Service, key string, clone func(*T) *T) (*T, error) {
 	c := s.immutable()
 	if v, ok := c.get(key); ok {
 		return clone(v.(*T)), nil
 	}
-	// Concurrent misses read and decode the object once (a 2 MB version
-	// decoded by 32 requests at once would hold 32 copies).
-	v, err := s.flights.do(ctx, "get\x00"+key, func() (any, error) {
-		if v, ok := c.get(key); ok {
-			return v, nil
-		}
-		obj, err := s.Store.Get(ctx, key)
-		if err != nil {
-			return nil, err
-		}
+	v, err := readShared(ctx, s, key, "", func(obj *drafts.Object) (*T, error) {
 		v := new(T)
 		if err := json.Unmarshal(obj.Data, v); err != nil {
 			return nil, drafts.WrapError(drafts.EINTERNAL, err, "stored object %s is damaged", key)
@@ -154,7 +146,37 @@ func getImmutable[T any](ctx context.Context, s *Service, key string, clone func
 	if err != nil {
 		return nil, err
 	}
-	return clone(v.(*T)), nil
+	return clone(v), nil
+}
+
+// readShared reads the object at key and decodes it with decode, once for
+// the callers that ask for the same content at the same time (after a
+// merge the whole room reads the new version and its events at once):
+// an immutable object, or with etag the content a listing named. Only a
+// content read is shared: a caller that joined a read answered "not
+// found" reads again itself, since the object may have been written
+// after that read began. The value returned is shared: clone it.
+func readShared[T any](ctx context.Context, s *Service, key, etag string, decode func(*drafts.Object) (*T, error)) (*T, error) {
+	joined := true
+	v, err := s.flights.do(ctx, "read\x00"+listedKey(key, etag), func() (any, error) {
+		joined = false
+		obj, err := s.Store.Get(ctx, key)
+		if err != nil {
+			return nil, err
+		}
+		return decode(obj)
+	})
+	if joined && drafts.IsCode(err, drafts.ENOTFOUND) {
+		obj, err := s.Store.Get(ctx, key)
+		if err != nil {
+			return nil, err
+		}
+		return decode(obj)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return v.(*T), nil
 }
 
 // decoding is a mutable object decoded from data.
@@ -168,24 +190,61 @@ type decoding struct {
 // changed the object), only its decoding: when the bytes read are the
 // bytes decoded last time, the caller gets a copy (clone) of that
 // decoding. Equal bytes decode equal, so this cannot serve a stale object.
+//
+// In a request reading once (drafts.ReadOnce), the first reading of key
+// is kept for the rest of the request, until the request writes the key.
 func getMutable[T any](ctx context.Context, s *Service, key string, clone func(*T) *T) (*T, string, error) {
-	obj, err := s.Store.Get(ctx, key)
+	once := drafts.ReadOnceFrom(ctx)
+	if once != nil {
+		if r, ok := once.Load(key); ok {
+			r := r.(*mutableRead[T])
+			if r.absent != nil {
+				return nil, "", r.absent
+			}
+			return clone(r.v), r.etag, nil
+		}
+	}
+	obj, err := s.getFresh(ctx, key)
+	if once != nil && drafts.IsCode(err, drafts.ENOTFOUND) {
+		once.Store(key, &mutableRead[T]{absent: err})
+	}
 	if err != nil {
 		return nil, "", err
 	}
+	v, err := decodeMutable(s, key, obj, clone)
+	if err != nil {
+		return nil, "", err
+	}
+	if once != nil {
+		once.Store(key, &mutableRead[T]{v: clone(v), etag: obj.ETag})
+	}
+	return v, obj.ETag, nil
+}
+
+// mutableRead is a mutable record as a request read it (ReadOnce), or
+// its absence.
+type mutableRead[T any] struct {
+	v      *T
+	etag   string
+	absent error
+}
+
+// decodeMutable decodes obj, the object at key, into a new T, reusing the
+// last decoding of the same bytes.
+func decodeMutable[T any](s *Service, key string, obj *drafts.Object, clone func(*T) *T) (*T, error) {
 	s.immutable() // makes s.decodings
 	c := s.decodings
 	if e, ok := c.get(key); ok {
 		if d := e.(*decoding); bytes.Equal(d.data, obj.Data) {
-			return clone(d.val.(*T)), obj.ETag, nil
+			return clone(d.val.(*T)), nil
 		}
 	}
 	v := new(T)
 	if err := json.Unmarshal(obj.Data, v); err != nil {
-		return nil, "", drafts.WrapError(drafts.EINTERNAL, err, "stored object %s is damaged", key)
+		return nil, drafts.WrapError(drafts.EINTERNAL, err, "stored object %s is damaged", key)
 	}
 	c.put(key, &decoding{data: obj.Data, val: clone(v)}, int64(len(obj.Data)))
-	return v, obj.ETag, nil
+	return v, nil
 }
 
 // readListed reads the objects a listing returned, several at a time, in
@@ -212,25 +271,35 @@ func readListed[T any](ctx context.Context, s *Service, objs []drafts.ObjectInfo
 	}
 	err := s.inParallel(ctx, len(missing), func(ctx context.Context, j int) error {
 		i := missing[j]
-		obj, err := s.Store.Get(ctx, objs[i].Key)
+		// Readers listing the same new content at once read it once.
+		r, err := readShared(ctx, s, objs[i].Key, objs[i].ETag, func(obj *drafts.Object) (*listedRead[T], error) {
+			v := new(T)
+			if err := json.Unmarshal(obj.Data, v); err != nil {
+				return nil, drafts.WrapError(drafts.EINTERNAL, err, "stored object %s is damaged", obj.Key)
+			}
+			rememberListed(s, objs[i].Key, obj.ETag, clone(v), len(obj.Data))
+			return &listedRead[T]{v: v, etag: obj.ETag}, nil
+		})
 		if drafts.IsCode(err, drafts.ENOTFOUND) {
 			return nil
 		}
 		if err != nil {
 			return err
 		}
-		v := new(T)
-		if err := json.Unmarshal(obj.Data, v); err != nil {
-			return drafts.WrapError(drafts.EINTERNAL, err, "stored object %s is damaged", obj.Key)
-		}
-		rememberListed(s, objs[i].Key, obj.ETag, clone(v), len(obj.Data))
-		out[i], etags[i] = v, obj.ETag
+		out[i], etags[i] = clone(r.v), r.etag
 		return nil
 	})
 	if err != nil {
 		return nil, nil, err
 	}
 	return out, etags, nil
+}
+
+// listedRead is a listed object read: its decoding (shared: clone it) and
+// the ETag read.
+type listedRead[T any] struct {
+	v    *T
+	etag string
 }
 
 // rememberListed keeps v, the decoding of the object at key whose content

@@ -46,21 +46,30 @@ type changeLister func(ctx context.Context, st drafts.ObjectStore, t trail, sc *
 
 func (s *Service) listers(t trail) []changeLister {
 	if t.doc == "" {
-		return []changeLister{s.delegationChanges, s.userChanges, s.tokenChanges}
+		return []changeLister{s.delegationChanges, s.userChanges, s.tokenChanges, s.webhookChanges, s.webhookRemovalChanges}
 	}
-	return []changeLister{s.documentChanges, s.versionChanges, s.proposalChanges, s.roundChanges, s.statusChanges}
+	return []changeLister{s.documentChanges, s.versionChanges, s.proposalChanges, s.roundChanges, s.statusChanges,
+		s.positionChanges, s.translationChanges, s.focusChanges, s.numberingChanges}
 }
 
 // storedChanges lists every stored change of a trail in the order the
 // changes were made (as far as stored times tell).
 func (s *Service) storedChanges(ctx context.Context, t trail, st drafts.ObjectStore, sc *chainScan) ([]storedChange, error) {
 	var out []storedChange
+	seen := map[string]bool{}
 	for _, list := range s.listers(t) {
 		changes, err := list(ctx, st, t, sc)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, changes...)
+		// A change two objects carry (a removed webhook's creation, kept
+		// with its removal) is one change.
+		for _, c := range changes {
+			if !seen[c.name] {
+				seen[c.name] = true
+				out = append(out, c)
+			}
+		}
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].at.Before(out[j].at) })
 	return out, nil
@@ -158,19 +167,29 @@ func readAllIn[T any](ctx context.Context, s *Service, st drafts.ObjectStore, pr
 	return keptKeys, kept, nil
 }
 
-// documentChanges lists the changes the document object records (its
-// creation).
-func (s *Service) documentChanges(ctx context.Context, st drafts.ObjectStore, t trail, _ *chainScan) ([]storedChange, error) {
-	obj, err := st.Get(ctx, documentKey(t.doc))
+// readOne reads the object at key from st into a new T; nil if there is
+// none.
+func readOne[T any](ctx context.Context, st drafts.ObjectStore, key string) (*T, error) {
+	obj, err := st.Get(ctx, key)
 	if drafts.IsCode(err, drafts.ENOTFOUND) {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	var sd storedDocument
-	if err := json.Unmarshal(obj.Data, &sd); err != nil {
-		return nil, drafts.WrapError(drafts.EINTERNAL, err, "stored object %s is damaged", obj.Key)
+	v := new(T)
+	if err := json.Unmarshal(obj.Data, v); err != nil {
+		return nil, drafts.WrapError(drafts.EINTERNAL, err, "stored object %s is damaged", key)
+	}
+	return v, nil
+}
+
+// documentChanges lists the changes the document object records (its
+// creation).
+func (s *Service) documentChanges(ctx context.Context, st drafts.ObjectStore, t trail, _ *chainScan) ([]storedChange, error) {
+	sd, err := readOne[storedDocument](ctx, st, documentKey(t.doc))
+	if err != nil || sd == nil {
+		return nil, err
 	}
 	return entriesChanges(sd.Audit), nil
 }
@@ -232,16 +251,27 @@ func (s *Service) proposalChanges(ctx context.Context, st drafts.ObjectStore, t 
 		case len(p.Audit) > 0:
 			out = append(out, entriesChanges(p.Audit)...)
 		default:
-			out = append(out, entryChange(drafts.AuditEntry{Change: proposalChange(p.ID), At: p.CreatedAt, Actor: p.Author,
-				Delegation: p.Delegation, Action: "proposal.create", Ref: p.ID, Detail: proposalDetail(p)}))
+			e := drafts.AuditEntry{Change: proposalChange(p.ID), At: p.CreatedAt, Actor: p.Author,
+				Delegation: p.Delegation, Action: "proposal.create", Ref: p.ID, Detail: proposalDetail(s.proposalName(ctx, p), p)}
+			if p.Source == drafts.SourceOral {
+				e.Delegation = "" // the chair recorded it, as the event written at the time says
+			}
+			out = append(out, entryChange(e))
 		}
 	}
 	return out, nil
 }
 
-// proposalDetail is the detail of a proposal's creation or edit event.
-func proposalDetail(p *drafts.Proposal) string {
-	return fmt.Sprintf("base %d, %d operations", p.Base, len(p.Operations))
+// proposalDetail is the detail of a proposal's creation or edit event:
+// its name, base and operations, and for an oral proposal that the chair
+// recorded it ("Proposal 7 (Kazakhstan): base 1, 2 operations; made
+// orally, recorded by the chair").
+func proposalDetail(name string, p *drafts.Proposal) string {
+	detail := fmt.Sprintf("%s: base %d, %d operations", name, p.Base, len(p.Operations))
+	if p.Source == drafts.SourceOral {
+		detail += "; " + drafts.OralNote("en")
+	}
+	return detail
 }
 
 // roundChanges lists the changes of a document's adoption rounds. A

@@ -33,6 +33,7 @@ func cloneStoredDocument(sd *storedDocument) *storedDocument {
 		c.Document = clonePtr(sd.Document)
 		c.AdoptedAt, c.Agreement = clonePtr(sd.AdoptedAt), clonePtr(sd.Agreement)
 		c.Document.Audit = slices.Clone(sd.Document.Audit)
+		c.LanguageVersions, c.LanguageStates = slices.Clone(sd.LanguageVersions), slices.Clone(sd.LanguageStates)
 	}
 	c.Audit = slices.Clone(sd.Audit)
 	return c
@@ -47,12 +48,21 @@ func cloneProvisionStatuses(st *provisionStatuses) *provisionStatuses {
 func cloneVersion(v *drafts.Version) *drafts.Version {
 	c := clonePtr(v)
 	c.Provisions = slices.Clone(v.Provisions)
+	for i, p := range c.Provisions {
+		if p.Original != nil { // a version read in a language
+			o := clonePtr(p.Original)
+			o.Change = slices.Clone(o.Change)
+			c.Provisions[i].Original = o
+		}
+	}
 	c.Merged = slices.Clone(v.Merged)
 	c.Resolutions = slices.Clone(v.Resolutions)
 	c.Attribution = slices.Clone(v.Attribution)
 	c.AcceptedModified = slices.Clone(v.AcceptedModified)
 	c.Obsolete = maps.Clone(v.Obsolete)
 	c.MergedETags = maps.Clone(v.MergedETags)
+	c.TitleNotes = slices.Clone(v.TitleNotes)
+	c.Translated = cloneTranslated(v.Translated)
 	return c
 }
 
@@ -71,3 +81,5 @@ func cloneProposal(p *drafts.Proposal) *drafts.Proposal {
 func cloneUser(u *drafts.User) *drafts.User { return clonePtr(u) }
 
 func cloneDelegation(d *drafts.Delegation) *drafts.Delegation { return clonePtr(d) }
+
+func cloneEvent(e *drafts.Event) *drafts.Event { return clonePtr(e) }

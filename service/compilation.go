@@ -2,7 +2,13 @@ package service
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"runtime"
+	"slices"
 	"sort"
+	"sync"
 
 	"chancery/drafts"
 )
@@ -10,28 +16,77 @@ import (
 // Compile returns the compilation of version n (0 for the head): every open
 // proposal, rebased onto that version where it was made on another, grouped
 // under the provision it touches in document order, identical changes by
-// several delegations grouped into one entry.
+// several delegations grouped into one entry; with the positions the user
+// may see.
 func (s *Service) Compile(ctx context.Context, doc string, n int) (_ *drafts.Compilation, _ *drafts.Version, err error) {
 	defer markOp(&err, "service.Compile")
-	_, d, err := s.documentFor(ctx, doc, drafts.ActDocumentRead)
+	u, d, err := s.documentFor(ctx, doc, drafts.ActDocumentRead)
 	if err != nil {
 		return nil, nil, err
 	}
-	var comp *drafts.Compilation
-	var v *drafts.Version
-	err = s.Work(ctx, func(ctx context.Context) error {
-		comp, v, err = s.compile(ctx, d, n)
-		return err
-	})
-	return comp, v, err
+	return s.readerCompile(ctx, u, d, n, "")
 }
 
-// compile is Compile on a document already checked. It is heavy work from
-// its start (call it in the work limit): it loads a version and every open
-// proposal.
-func (s *Service) compile(ctx context.Context, d *drafts.Document, n int) (*drafts.Compilation, *drafts.Version, error) {
+// readerCompile is the compilation of version n of d in lang ("" for the
+// original) as u sees it: the
+// shared compilation (compile), copied, with the positions u may see. Its
+// Key and its entries' name the positions too: readers who see the same
+// positions share what is made of it.
+func (s *Service) readerCompile(ctx context.Context, u *drafts.User, d *drafts.Document, n int, lang string) (*drafts.Compilation, *drafts.Version, error) {
+	shared, v, err := s.compile(ctx, d, n, lang)
+	if err != nil {
+		return nil, nil, err
+	}
+	comp := *shared
+	comp.Entries = slices.Clone(shared.Entries)
+	if err := s.compilePositions(ctx, u, d, &comp, v); err != nil {
+		return nil, nil, err
+	}
+	namePositions(&comp)
+	return &comp, v, nil
+}
+
+// namePositions adds to the keys of comp and of its entries the positions
+// they show (as the reader sees them).
+func namePositions(comp *drafts.Compilation) {
+	digest := func(ps []*drafts.Position) string {
+		data, err := json.Marshal(ps)
+		if err != nil {
+			return "!" // never equal to another's: not shared
+		}
+		sum := sha256.Sum256(data)
+		return hex.EncodeToString(sum[:12])
+	}
+	if comp.Key != "" && len(comp.WholeText) > 0 {
+		comp.Key += "/whole/" + digest(comp.WholeText)
+	}
+	for i := range comp.Entries {
+		e := &comp.Entries[i]
+		if len(e.Positions) == 0 {
+			continue
+		}
+		if e.Key != "" {
+			e.Key += "/" + digest(e.Positions)
+		}
+		if comp.Key != "" {
+			comp.Key += "/" + e.Provision.ID + "/" + digest(e.Positions)
+		}
+	}
+}
+
+// compile is the compilation of version n of a document already checked,
+// the same for every reader. Every call reads the version and lists the
+// open proposals (so nothing stale is served); the compilation of those
+// inputs is then made once: callers asking for the same inputs at once
+// share one computation, and the result is kept in the cache of immutable
+// objects under a key naming the inputs (compilationKey), as
+// Compilation.Key. Each proposal's diff is kept too (compiledKey), so a
+// new proposal costs its own diff, not everyone's. The compilation
+// returned is shared: read only. A compilation in a language version, or
+// with proposals written in one, is made afresh for each caller
+// (compileInLanguages), with no Key.
+func (s *Service) compile(ctx context.Context, d *drafts.Document, n int, lang string) (*drafts.Compilation, *drafts.Version, error) {
 	doc := d.ID
-	var err error
 	if n == 0 {
 		n = d.Head
 	}
@@ -51,25 +106,209 @@ func (s *Service) compile(ctx context.Context, d *drafts.Document, n int) (*draf
 	if openErr != nil {
 		return nil, nil, openErr
 	}
-	sort.SliceStable(open, func(i, j int) bool { return open[i].CreatedAt.Before(open[j].CreatedAt) })
-	bases := map[int]*drafts.Version{n: v}
-	for _, p := range open {
-		if _, ok := bases[p.Base]; !ok {
-			// Its text only: a base's statuses play no part.
-			base, err := s.rawVersion(ctx, doc, p.Base)
-			if err != nil {
-				return nil, nil, err
-			}
-			bases[p.Base] = base
-		}
-	}
-	// The diffs of every open proposal are the heavy part: inside the work limit.
-	var comp *drafts.Compilation
-	if err := s.heavy(ctx, func() error {
-		comp = drafts.CompileProposals(s.Differ, s.TextLimits, s.NewID, v, bases, open)
-		return nil
-	}); err != nil {
+	if open, err = s.numbered(ctx, doc, open); err != nil {
 		return nil, nil, err
 	}
-	return comp, v, nil
+	sort.SliceStable(open, func(i, j int) bool { return open[i].CreatedAt.Before(open[j].CreatedAt) })
+	key := compilationKey(v, open)
+	if c, ok := s.immutable().get(key); ok {
+		return c.(*drafts.Compilation), v, nil
+	}
+	if lang != "" && lang != d.Language || hasLanguageProposals(open) {
+		bases, err := s.compilationBases(ctx, v, open)
+		if err != nil {
+			return nil, nil, err
+		}
+		comp, view, err := s.compileInLanguages(ctx, d, v, bases, open, lang)
+		if err != nil {
+			return nil, nil, err
+		}
+		comp.Delegations = namedIn(comp, s.delegationNames(ctx))
+		return comp, view, nil
+	}
+	c, err := s.flights.do(ctx, key, func() (any, error) {
+		if c, ok := s.immutable().get(key); ok {
+			return c, nil
+		}
+		comp, err := s.compileInputs(ctx, v, open)
+		if err != nil {
+			return nil, err
+		}
+		comp.Delegations = namedIn(comp, s.delegationNames(ctx))
+		comp.Key = key
+		nameEntries(comp, v, open)
+		s.immutable().add(key, comp, compilationSize(comp))
+		return comp, nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return c.(*drafts.Compilation), v, nil
+}
+
+// namedIn returns the delegations of all that the compilation names
+// (proposing, co-sponsoring, amending).
+func namedIn(comp *drafts.Compilation, all map[string]drafts.Delegation) map[string]drafts.Delegation {
+	out := map[string]drafts.Delegation{}
+	var walk func(cps []drafts.CompiledProposal)
+	walk = func(cps []drafts.CompiledProposal) {
+		for _, cp := range cps {
+			for _, code := range append(append([]string{}, cp.Delegations...), cp.Cosponsors...) {
+				if d, ok := all[code]; ok {
+					out[code] = d
+				}
+			}
+			walk(cp.SubAmendments)
+		}
+	}
+	for _, e := range comp.Entries {
+		walk(e.Proposals)
+	}
+	return out
+}
+
+// compileInputs compiles version v from the open proposals: the bases
+// they were made on read together, each proposal's diff from the cache or
+// computed (inside the work limit, on every CPU), then grouped.
+func (s *Service) compileInputs(ctx context.Context, v *drafts.Version, open []*drafts.Proposal) (*drafts.Compilation, error) {
+	bases, err := s.compilationBases(ctx, v, open)
+	if err != nil {
+		return nil, err
+	}
+	diffs := make(map[string]drafts.ProposalDiff, len(open))
+	var todo []*drafts.Proposal
+	for _, p := range open {
+		if p.Amends != "" {
+			continue // a sub-amendment is compiled with the proposal it amends
+		}
+		if d, ok := s.immutable().get(compiledKey(v.Document, v.Number, p)); ok && p.ETag != "" {
+			diffs[p.ID] = d.(drafts.ProposalDiff)
+			continue
+		}
+		todo = append(todo, p)
+	}
+	var comp *drafts.Compilation
+	err = s.heavy(ctx, func() error {
+		s.diffEach(v, bases, todo, diffs)
+		comp = drafts.CompileProposalsWith(s.Differ, s.TextLimits, s.NewID, v, bases, open, func(p *drafts.Proposal) (drafts.ProposalDiff, bool) {
+			d, ok := diffs[p.ID]
+			return d, ok
+		})
+		return nil
+	})
+	return comp, err
+}
+
+// compilationBases reads the versions the open proposals were made on,
+// other than v, several at once (their texts only: a base's statuses play
+// no part).
+func (s *Service) compilationBases(ctx context.Context, v *drafts.Version, open []*drafts.Proposal) (map[int]*drafts.Version, error) {
+	var numbers []int
+	seen := map[int]bool{v.Number: true}
+	for _, p := range open {
+		if !seen[p.Base] {
+			seen[p.Base] = true
+			numbers = append(numbers, p.Base)
+		}
+	}
+	read := make([]*drafts.Version, len(numbers))
+	err := s.inParallel(ctx, len(numbers), func(ctx context.Context, j int) error {
+		var err error
+		read[j], err = s.rawVersion(ctx, v.Document, numbers[j])
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	bases := map[int]*drafts.Version{v.Number: v}
+	for j, b := range read {
+		bases[numbers[j]] = b
+	}
+	return bases, nil
+}
+
+// diffEach computes the diffs of the proposals todo into diffs, one
+// goroutine per CPU, and keeps each in the cache.
+func (s *Service) diffEach(v *drafts.Version, bases map[int]*drafts.Version, todo []*drafts.Proposal, diffs map[string]drafts.ProposalDiff) {
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	next := make(chan *drafts.Proposal)
+	for w := 0; w < min(runtime.GOMAXPROCS(0), len(todo)); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for p := range next {
+				d, ok := drafts.DiffProposal(s.Differ, s.TextLimits, s.NewID, v, bases, p)
+				if !ok {
+					continue
+				}
+				mu.Lock()
+				diffs[p.ID] = d
+				mu.Unlock()
+				if p.ETag != "" {
+					s.immutable().add(compiledKey(v.Document, v.Number, p), d, diffSize(d.Diff)+int64(len(d.Result))*256)
+				}
+			}
+		}()
+	}
+	for _, p := range todo {
+		next <- p
+	}
+	close(next)
+	wg.Wait()
+}
+
+// compilationSize estimates the memory a compilation holds.
+func compilationSize(c *drafts.Compilation) int64 {
+	n := int64(64)
+	for _, e := range c.Entries {
+		n += int64(len(e.Provision.Text)) + 128
+		for _, p := range e.Proposals {
+			n += int64(len(p.Text)) + 128
+			for _, sg := range p.Segments {
+				n += int64(len(sg.Text)) + 64
+			}
+			for _, j := range p.Justifications {
+				n += int64(len(j))
+			}
+		}
+	}
+	return n
+}
+
+// nameEntries sets each entry's Key: the version as read (its ETag names
+// the provision's text, number and status), the provision, and each
+// change in it with the proposals it groups at their ETags (sub-amendments
+// too). A proposal without an ETag leaves the entries without keys.
+func nameEntries(comp *drafts.Compilation, v *drafts.Version, open []*drafts.Proposal) {
+	etags := make(map[string]string, len(open))
+	for _, p := range open {
+		if p.ETag == "" {
+			return
+		}
+		etags[p.ID] = p.ETag
+	}
+	for i := range comp.Entries {
+		e := &comp.Entries[i]
+		h := sha256.New()
+		for _, s := range []string{v.ETag, e.Provision.ID} {
+			h.Write([]byte(s))
+			h.Write([]byte{0})
+		}
+		var name func(cps []drafts.CompiledProposal)
+		name = func(cps []drafts.CompiledProposal) {
+			for _, cp := range cps {
+				h.Write([]byte(cp.Op))
+				h.Write([]byte{1})
+				for _, id := range cp.Proposals {
+					h.Write([]byte(id + "\x00" + etags[id] + "\x00"))
+				}
+				h.Write([]byte{2})
+				name(cp.SubAmendments)
+				h.Write([]byte{3})
+			}
+		}
+		name(e.Proposals)
+		e.Key = hex.EncodeToString(h.Sum(nil)[:16])
+	}
 }

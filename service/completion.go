@@ -12,7 +12,8 @@ import (
 
 // This file is where proposals become accepted, accepted-modified or
 // obsolete: settleMergedProposals, run by completeVersion after every new
-// version (a merge, a chair's revision, a renumbering).
+// version (a merge, a chair's revision, a renumbering), which also keeps
+// the language versions in step (translations_step.go).
 
 // completeVersion does what follows the creation of a version, so that it
 // can be done again after a failure: the proposals it merged become
@@ -28,14 +29,20 @@ func (s *Service) completeVersion(ctx context.Context, v *drafts.Version, d *dra
 	if err := s.storeSummary(ctx, v); err != nil {
 		return nil, nil, nil, err
 	}
+	// Before the head moves: a reader of the new head finds it in every language.
+	if err := s.keepLanguagesInStep(ctx, v, d); err != nil {
+		return nil, nil, nil, err
+	}
 	// The open proposals, read once: to find those the version makes
 	// obsolete, and as the first attempt of settling the merged ones.
 	open, err := s.allProposalsKnown(ctx, v.Document, drafts.ProposalFilter{Status: drafts.ProposalOpen}, known)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	obsolete := obsoletedBy(v, open)
-	entries, err := s.settleMergedProposals(ctx, v, open, obsolete)
+	names := s.delegationNames(ctx)
+	name := func(p *drafts.Proposal) string { return p.Name("en", drafts.DelegationNamed(names, p.Delegation)) }
+	obsolete := obsoletedBy(v, open, name)
+	entries, err := s.settleMergedProposals(ctx, v, open, obsolete, name)
 	if err != nil {
 		return nil, nil, entries, err
 	}
@@ -61,22 +68,46 @@ func (s *Service) completeOthers(ctx context.Context, v *drafts.Version, d *draf
 }
 
 // obsoletedBy returns the proposals v makes obsolete, with the reasons:
-// those its merge found impossible, and the open proposals it did not
-// merge that touch a provision it no longer has.
-func obsoletedBy(v *drafts.Version, open []*drafts.Proposal) map[string]string {
+// those its merge found impossible, the open proposals it did not merge
+// that touch a provision it no longer has, and the open sub-amendments it
+// did not merge whose amended proposal it merged without them, made
+// obsolete, or found no longer open. name names a proposal in reasons.
+func obsoletedBy(v *drafts.Version, open []*drafts.Proposal, name func(*drafts.Proposal) string) map[string]string {
 	obsolete := maps.Clone(v.Obsolete)
 	if obsolete == nil {
 		obsolete = map[string]string{}
+	}
+	byID := map[string]*drafts.Proposal{}
+	for _, p := range open {
+		byID[p.ID] = p
 	}
 	for _, p := range open {
 		if slices.Contains(v.Merged, p.ID) {
 			continue
 		}
-		for _, id := range p.Touches() {
+		touches := p.Touches()
+		if amended, ok := byID[p.Amends]; ok {
+			touches = drafts.Combine(amended, p).Touches()
+		}
+		for _, id := range touches {
 			if _, i := v.Provision(id); i < 0 {
 				obsolete[p.ID] = fmt.Sprintf("provision %s was deleted by version %d", id, v.Number)
 				break
 			}
+		}
+	}
+	for _, p := range open {
+		if p.Amends == "" || slices.Contains(v.Merged, p.ID) {
+			continue
+		}
+		amended, ok := byID[p.Amends]
+		switch {
+		case !ok:
+			obsolete[p.ID] = fmt.Sprintf("Proposal %d, which it amends, is no longer open", p.AmendsNumber)
+		case slices.Contains(v.Merged, amended.ID):
+			obsolete[p.ID] = fmt.Sprintf("%s, which it amends, was merged into version %d without it", name(amended), v.Number)
+		case obsolete[amended.ID] != "":
+			obsolete[p.ID] = fmt.Sprintf("%s, which it amends, became obsolete: %s", name(amended), obsolete[amended.ID])
 		}
 	}
 	return obsolete
@@ -92,21 +123,28 @@ type settlement struct{ id, status, reason string }
 // it returns their entries in order, to be committed in one batch, with
 // the first error. open are the open proposals as read, the first attempt
 // of each update.
-func (s *Service) settleMergedProposals(ctx context.Context, v *drafts.Version, open []*drafts.Proposal, obsolete map[string]string) ([]drafts.AuditEntry, error) {
+func (s *Service) settleMergedProposals(ctx context.Context, v *drafts.Version, open []*drafts.Proposal, obsolete map[string]string, name func(*drafts.Proposal) string) ([]drafts.AuditEntry, error) {
+	openByID := map[string]*drafts.Proposal{}
+	for _, p := range open {
+		openByID[p.ID] = p
+	}
+	// A proposal merged with a sub-amendment to it says so.
+	amendedBy := map[string]string{}
+	for _, id := range v.Merged {
+		if p := openByID[id]; p != nil && p.Amends != "" {
+			amendedBy[p.Amends] = "merged as amended by " + name(p)
+		}
+	}
 	var jobs []settlement
 	for _, id := range v.Merged {
 		status := drafts.ProposalAccepted
 		if slices.Contains(v.AcceptedModified, id) {
 			status = drafts.ProposalAcceptedModified
 		}
-		jobs = append(jobs, settlement{id, status, ""})
+		jobs = append(jobs, settlement{id, status, amendedBy[id]})
 	}
 	for _, id := range slices.Sorted(maps.Keys(obsolete)) {
 		jobs = append(jobs, settlement{id, drafts.ProposalObsolete, obsolete[id]})
-	}
-	openByID := map[string]*drafts.Proposal{}
-	for _, p := range open {
-		openByID[p.ID] = p
 	}
 	added := make([][]drafts.AuditEntry, len(jobs))
 	errs := make([]error, len(jobs))

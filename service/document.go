@@ -135,9 +135,12 @@ func (s *Service) documentView(ctx context.Context, d *drafts.Document) (*drafts
 			}
 		}
 	}
-	if head, err := s.getVersion(ctx, id, d.Head); err == nil {
-		d.Agreement = agreement(head)
-	} else {
+	head, err := s.getVersion(ctx, id, d.Head)
+	if err != nil {
+		return nil, err
+	}
+	d.Agreement = agreement(head)
+	if d.LanguageStates, err = s.languageStates(ctx, d, head); err != nil {
 		return nil, err
 	}
 	return d, nil
@@ -207,7 +210,7 @@ func (s *Service) updateDocument(ctx context.Context, id string, f func(d *draft
 // it meanwhile.
 func (s *Service) updateDocumentFrom(ctx context.Context, first *drafts.Document, f func(d *drafts.Document) error) (*drafts.Document, error) {
 	c := *first
-	c.Agreement = nil // shown, not stored
+	c.Agreement, c.LanguageStates = nil, nil // shown, not stored
 	return s.rmwDocument(ctx, first.ID, &c, f)
 }
 

@@ -19,4 +19,11 @@ var DecodedRecords = map[string]DecodedRecord{
 	"proposal":   {func() any { return new(drafts.Proposal) }, func(v any) any { return cloneProposal(v.(*drafts.Proposal)) }},
 	"user":       {func() any { return new(drafts.User) }, func(v any) any { return cloneUser(v.(*drafts.User)) }},
 	"delegation": {func() any { return new(drafts.Delegation) }, func(v any) any { return cloneDelegation(v.(*drafts.Delegation)) }},
+	"webhook":    {func() any { return new(storedWebhook) }, func(v any) any { return cloneStoredWebhook(v.(*storedWebhook)) }},
+	"delivery":   {func() any { return new(drafts.Delivery) }, func(v any) any { return cloneDelivery(v.(*drafts.Delivery)) }},
+	"positions":  {func() any { return new(storedPositions) }, func(v any) any { return clonePositions(v.(*storedPositions)) }},
 }
+
+// AfterPoll makes s call f after each poll of a live watcher (and its
+// check of whether it retires).
+func AfterPoll(s *Service, f func(doc string)) { s.live.afterPoll = f }

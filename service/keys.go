@@ -21,10 +21,15 @@ import (
 //	texts/<doc>/status/<n>.json                its provisions' statuses (provisionStatuses)
 //	texts/<doc>/proposals/<c>/<id>.json        a proposal, c the first character of its id;
 //	texts/<doc>/proposals/<id>.json            where proposals were stored before (legacyProposalKey)
+//	texts/<doc>/numbers/<n>.json               the claim of proposal number n, create-only (numberClaim; n: 8 digits)
+//	texts/<doc>/numbering.json                 the start of numbering: proposals stored before it numbered (numberingStart)
 //	texts/<doc>/rounds/<id>.json               an adoption round
 //	texts/<doc>/events/<seq>.json              the audit trail, create-only (seq: 12 digits):
 //	                                           event seq, and those written with it (storedEvents)
+//	texts/<doc>/translations/<lang>/<n>.json   the language version lang of version n
+//	                                           (translationSet), revised while n is the head
 //	texts/<doc>/events-head.json               a hint of the trail's last event (eventHead)
+//	texts/<doc>/positions.json                 the delegations' positions and their log (storedPositions)
 //	rounds-due/<deadline>_<doc>_<round>.json   an open silence procedure (dueMarker)
 //	symbols/<sha-256 of the symbol>.json       the claim of a symbol (symbolClaim)
 //	directory/delegations/<id>.json            a delegation
@@ -36,6 +41,16 @@ import (
 //	signin-links/<id>.json                     a one-time sign-in link
 //	visits/<user>/<doc>.json                   what a user last saw of a document
 //	cache/pdf/<doc>/<kind>-<hash>.pdf          a print, made once (printKey)
+//	texts/<doc>/focus.json                     the provision under discussion (drafts.Focus)
+//	webhooks/<id>.json                         a webhook endpoint, with its secret (storedWebhook)
+//	webhook-removals/<id>.json                 the removal of an endpoint, create-only (webhookRemoval)
+//	webhook-cursors/<doc>.json                 how far the document's events have their deliveries (hookCursor)
+//	webhook-deliveries/<hook>/<at>_<doc>_<seq>.json
+//	                                           a delivery and its log (drafts.Delivery; at: the event's time)
+//	webhook-attempts/<hook>/<doc>_<seq>_<n>.json
+//	                                           the claim of attempt n of a delivery, create-only (attemptClaim)
+//	webhook-due/<due>_<hook>_<at>_<doc>_<seq>_<n>.json
+//	                                           attempt n of a delivery, due then (an empty marker)
 //
 // Keys never overlap (no key is the folder of another): MinIO and file
 // systems do not allow it.
@@ -57,17 +72,25 @@ func documentKey(id string) string { return documentsPrefix + id + jsonSuffix }
 // textKey is the key of name under a document's folder.
 func textKey(doc, name string) string { return textsPrefix + doc + "/" + name }
 
-func versionsPrefix(doc string) string    { return textKey(doc, "versions/") }
-func summariesPrefix(doc string) string   { return textKey(doc, "summaries/") }
-func statusesPrefix(doc string) string    { return textKey(doc, "status/") }
-func proposalsPrefix(doc string) string   { return textKey(doc, "proposals/") }
-func roundsPrefix(doc string) string      { return textKey(doc, "rounds/") }
-func eventsPrefix(doc string) string      { return textKey(doc, "events/") }
-func versionKey(doc string, n int) string { return versionsPrefix(doc) + pad8(n) + jsonSuffix }
+func versionsPrefix(doc string) string     { return textKey(doc, "versions/") }
+func summariesPrefix(doc string) string    { return textKey(doc, "summaries/") }
+func statusesPrefix(doc string) string     { return textKey(doc, "status/") }
+func proposalsPrefix(doc string) string    { return textKey(doc, "proposals/") }
+func roundsPrefix(doc string) string       { return textKey(doc, "rounds/") }
+func eventsPrefix(doc string) string       { return textKey(doc, "events/") }
+func translationsPrefix(doc string) string { return textKey(doc, "translations/") }
+func versionKey(doc string, n int) string  { return versionsPrefix(doc) + pad8(n) + jsonSuffix }
+func translationKey(doc, lang string, n int) string {
+	return translationsPrefix(doc) + lang + "/" + pad8(n) + jsonSuffix
+}
 func summaryKey(doc string, n int) string { return summariesPrefix(doc) + pad8(n) + jsonSuffix }
 func statusKey(doc string, n int) string  { return statusesPrefix(doc) + pad8(n) + jsonSuffix }
 func roundKey(doc, id string) string      { return roundsPrefix(doc) + id + jsonSuffix }
 func eventHeadKey(doc string) string      { return textKey(doc, "events-head.json") }
+func positionsKey(doc string) string      { return textKey(doc, "positions.json") }
+func numbersPrefix(doc string) string     { return textKey(doc, "numbers/") }
+func numberKey(doc string, n int) string  { return numbersPrefix(doc) + pad8(n) + jsonSuffix }
+func numberingKey(doc string) string      { return textKey(doc, "numbering.json") }
 func eventKey(doc string, seq int64) string {
 	return eventsPrefix(doc) + eventName(seq)
 }
@@ -127,6 +150,56 @@ func printKey(doc, kind, digest string) string {
 	return "cache/pdf/" + doc + "/" + kind + "-" + digest + ".pdf"
 }
 
+func focusKey(doc string) string { return textKey(doc, "focus.json") }
+
+// Webhooks (webhook.go).
+const (
+	webhooksPrefix   = "webhooks/"
+	hookCursorPrefix = "webhook-cursors/"
+	deliveriesPrefix = "webhook-deliveries/"
+	attemptsPrefix   = "webhook-attempts/"
+	hookDuePrefix    = "webhook-due/"
+	// webhookRemovalsPrefix holds the records of removed endpoints
+	// (webhook_audit.go).
+	webhookRemovalsPrefix = "webhook-removals/"
+)
+
+func webhookRemovalKey(id string) string { return webhookRemovalsPrefix + id + jsonSuffix }
+
+func webhookKey(id string) string     { return webhooksPrefix + id + jsonSuffix }
+func hookCursorKey(doc string) string { return hookCursorPrefix + doc + jsonSuffix }
+
+// deliveriesOf is the folder of an endpoint's deliveries, in the order of
+// their events' times.
+func deliveriesOf(hook string) string { return deliveriesPrefix + hook + "/" }
+
+// deliveryRef names a delivery: an endpoint and an event.
+type deliveryRef struct {
+	Hook string
+	At   time.Time // the event's time
+	Doc  string
+	Seq  int64
+}
+
+// name is the part of a delivery's keys after its endpoint.
+func (r deliveryRef) name() string {
+	return r.At.UTC().Format(dueTimeFormat) + "_" + r.Doc + "_" + strings.TrimSuffix(eventName(r.Seq), jsonSuffix)
+}
+
+func deliveryKey(r deliveryRef) string { return deliveriesOf(r.Hook) + r.name() + jsonSuffix }
+
+// attemptKey is where attempt n of a delivery is claimed.
+func attemptKey(r deliveryRef, n int) string {
+	return fmt.Sprintf("%s%s/%s_%d_%d%s", attemptsPrefix, r.Hook, r.Doc, r.Seq, n, jsonSuffix)
+}
+
+// hookDueKey is the marker of attempt n of a delivery, due at due: a pass
+// lists the prefix from its start and stops at the first marker still
+// ahead.
+func hookDueKey(due time.Time, r deliveryRef, n int) string {
+	return fmt.Sprintf("%s%s_%s_%s_%d%s", hookDuePrefix, due.UTC().Format(dueTimeFormat), r.Hook, r.name(), n, jsonSuffix)
+}
+
 // Keys of the in-process cache (see cache.go) for what is computed, not
 // stored. They look like storage keys but name nothing stored.
 
@@ -135,6 +208,32 @@ func diffCacheKey(doc string, n, m int) string { return fmt.Sprintf("diff/%s/%d/
 
 // digestCacheKey names the hash of that diff.
 func digestCacheKey(doc string, n, m int) string { return diffCacheKey(doc, n, m) + "/digest" }
+
+// compilationKey names what a compilation of v is made of: the version
+// with its statuses (its ETag) and each open proposal, in order, at the
+// ETag read.
+func compilationKey(v *drafts.Version, open []*drafts.Proposal) string {
+	h := sha256.New()
+	for _, p := range open {
+		h.Write([]byte(p.ID))
+		h.Write([]byte{0})
+		h.Write([]byte(p.ETag))
+		h.Write([]byte{0})
+	}
+	return "compilation/" + v.Document + "/" + strconv.Itoa(v.Number) + "/" + v.ETag + "/" + hex.EncodeToString(h.Sum(nil)[:16])
+}
+
+// compiledKey names one proposal's part of the compilation of version n:
+// the proposal at one ETag (its base is part of it) on the text of n.
+func compiledKey(doc string, n int, p *drafts.Proposal) string {
+	return "compiled/" + doc + "/" + strconv.Itoa(n) + "/" + p.ID + "/" + p.ETag
+}
+
+// tallyCacheKey names the tally of version n of doc with its statuses at
+// statusETag ("" for the statuses the version was stored with).
+func tallyCacheKey(doc string, n int, statusETag string) string {
+	return fmt.Sprintf("tally/%s/%d/%s", doc, n, statusETag)
+}
 
 // listedKey names the content an object had at an ETag.
 func listedKey(key, etag string) string { return key + "\x00" + etag }
@@ -186,7 +285,8 @@ func documentOfKey(key string) (string, error) {
 }
 
 // numberOfKey returns the version number of a key listed under prefix
-// (versionsPrefix or statusesPrefix of a document).
+// (versionsPrefix or statusesPrefix of a document), or the proposal
+// number of a claim listed under numbersPrefix.
 func numberOfKey(key, prefix string) (int, error) {
 	name, ok := nameUnder(key, prefix)
 	n, err := strconv.Atoi(name)
@@ -194,6 +294,22 @@ func numberOfKey(key, prefix string) (int, error) {
 		return 0, errKey(key, "numbered as a version")
 	}
 	return n, nil
+}
+
+// translationOfKey returns the language and version number of the
+// language version stored at key, listed under translationsPrefix of a
+// document.
+func translationOfKey(key, prefix string) (string, int, error) {
+	rest, _ := strings.CutPrefix(key, prefix)
+	lang, name, ok := strings.Cut(rest, "/")
+	if !ok || !drafts.ValidLanguage(lang) {
+		return "", 0, errKey(key, "a language version")
+	}
+	n, err := numberOfKey(name, "")
+	if err != nil {
+		return "", 0, errKey(key, "a language version")
+	}
+	return lang, n, nil
 }
 
 // roundOfKey returns the id of the round stored at key, listed under
@@ -251,6 +367,40 @@ func dueOfKey(key string) (deadline time.Time, doc, round string, err error) {
 	return t, parts[1], parts[2], nil
 }
 
+// webhookOfKey returns the id of the endpoint stored at key.
+func webhookOfKey(key string) (string, error) {
+	id, ok := nameUnder(key, webhooksPrefix)
+	if !ok || !drafts.ValidID(id) {
+		return "", errKey(key, "a webhook endpoint")
+	}
+	return id, nil
+}
+
+// hookDueOfKey returns when a marker of an attempt is due, the delivery
+// and the attempt's number.
+func hookDueOfKey(key string) (time.Time, deliveryRef, int, error) {
+	name, ok := nameUnder(key, hookDuePrefix)
+	parts := strings.Split(name, "_")
+	fail := func() (time.Time, deliveryRef, int, error) {
+		return time.Time{}, deliveryRef{}, 0, errKey(key, "the marker of a delivery attempt")
+	}
+	if !ok || len(parts) != 6 || !drafts.ValidID(parts[1]) || !drafts.ValidID(parts[3]) {
+		return fail()
+	}
+	due, err1 := time.Parse(dueTimeFormat, parts[0])
+	at, err2 := time.Parse(dueTimeFormat, parts[2])
+	seq, err3 := strconv.ParseInt(parts[4], 10, 64)
+	n, err4 := strconv.Atoi(parts[5])
+	if err1 != nil || err2 != nil || err3 != nil || err4 != nil || seq < 1 || n < 1 {
+		return fail()
+	}
+	r := deliveryRef{Hook: parts[1], At: at, Doc: parts[3], Seq: seq}
+	if hookDueKey(due, r, n) != key {
+		return fail()
+	}
+	return due, r, n, nil
+}
+
 // documentOfAnyKey returns the document whose folder or object key is in,
 // false for a key of no document (the directory, sessions, symbols...).
 func documentOfAnyKey(key string) (string, bool) {
@@ -265,4 +415,6 @@ func documentOfAnyKey(key string) (string, bool) {
 
 // isDirectoryKey reports whether key is an object of the directory, whose
 // changes the directory's trail records.
-func isDirectoryKey(key string) bool { return strings.HasPrefix(key, "directory/") }
+func isDirectoryKey(key string) bool {
+	return strings.HasPrefix(key, "directory/") || strings.HasPrefix(key, webhooksPrefix) || strings.HasPrefix(key, webhookRemovalsPrefix)
+}

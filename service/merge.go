@@ -23,24 +23,27 @@ func (s *Service) Merge(ctx context.Context, doc string, in drafts.MergeInput) (
 	if err != nil {
 		return nil, err
 	}
-	items, err := s.mergeItems(ctx, head, in.Proposals)
+	items, set, err := s.mergeItems(ctx, head, in.Proposals, in.Translations, d.Language)
 	if err != nil {
+		return nil, err
+	}
+	if err := checkTranslationsUsed(items, in.Translations); err != nil {
 		return nil, err
 	}
 	rb := drafts.Rebase(s.Differ, head.Provisions, items, in.Resolutions)
 	if err := checkRebase(rb, in.Resolutions); err != nil {
 		return nil, err
 	}
-	v, out := s.mergedVersion(u, d, head, items, rb, in)
+	set.withAmended(rb)
+	v, out := s.mergedVersion(u, d, head, items, rb, in, set.pairs)
+	v.Translated = languageTexts(items, v, in.Translations)
 	if len(v.Merged) == 0 {
 		return nil, drafts.Errorf(drafts.ECONFLICT, "none of the proposals can be merged: %s", describeObsolete(rb.Obsolete))
 	}
-	// The merged proposals as read: completing the version reads no
-	// proposal twice (a write with a stale copy fails and reads again).
-	known := map[string]*drafts.Proposal{}
-	for _, it := range items {
-		known[it.Proposal.ID] = it.Proposal
-	}
+	// The merged proposals as read (as stored, not combined with the
+	// proposals they amend): completing the version reads no proposal
+	// twice (a write with a stale copy fails and reads again).
+	known := set.read
 	if in.Preview {
 		return s.previewMerge(ctx, d, head, v, out, known)
 	}
@@ -97,49 +100,68 @@ func checkResolutions(head *drafts.Version, resolutions map[string]string, lim d
 	return nil
 }
 
-// mergeItems reads the proposals named (each once, together) and returns
-// each with its base text and its result on it; every one must be open.
-func (s *Service) mergeItems(ctx context.Context, head *drafts.Version, names []string) ([]drafts.RebaseItem, error) {
-	var ids []string
+// mergeItems reads the proposals named (each once, by id or number,
+// together) and returns each with its base text and its result on it;
+// every one must be open. A sub-amendment and the proposal it amends are
+// one item (mergeSet.pair). The set holds the proposals as stored. A
+// proposal written in a language version merges by the chair's texts in
+// the original language (translations; see mergeOperations).
+func (s *Service) mergeItems(ctx context.Context, head *drafts.Version, names []string, translations map[string]string, original string) ([]drafts.RebaseItem, *mergeSet, error) {
+	var refs []string
 	seen := map[string]bool{}
-	for _, id := range names {
-		if seen[id] {
+	for _, ref := range names {
+		if seen[ref] {
 			continue
 		}
-		seen[id] = true
-		if !drafts.ValidID(id) {
-			return nil, noProposal(id)
+		seen[ref] = true
+		if !drafts.ValidID(ref) {
+			return nil, nil, noProposal(ref)
 		}
-		ids = append(ids, id)
+		refs = append(refs, ref)
 	}
-	read, err := s.readProposals(ctx, head.Document, ids)
+	read, err := s.readProposals(ctx, head.Document, refs)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
+	}
+	set := &mergeSet{read: map[string]*drafts.Proposal{}, pairs: map[string]*drafts.Proposal{}, name: func(p *drafts.Proposal) string { return s.proposalName(ctx, p) }}
+	var ps []*drafts.Proposal
+	for i, p := range read {
+		if p == nil {
+			return nil, nil, noProposal(refs[i])
+		}
+		if set.read[p.ID] != nil {
+			continue // named by its id and its number
+		}
+		if err := p.CheckOpen(); err != nil {
+			return nil, nil, err
+		}
+		set.read[p.ID] = p
+		ps = append(ps, p)
+	}
+	if ps, err = set.pair(ps); err != nil {
+		return nil, nil, err
 	}
 	bases := map[int]*drafts.Version{head.Number: head}
 	var items []drafts.RebaseItem
-	for i, id := range ids {
-		p := read[i]
-		if p == nil {
-			return nil, noProposal(id)
-		}
-		if err := p.CheckOpen(); err != nil {
-			return nil, err
-		}
+	for _, p := range ps {
 		base, ok := bases[p.Base]
 		if !ok {
 			if base, err = s.getVersion(ctx, head.Document, p.Base); err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 			bases[p.Base] = base
 		}
-		result, err := drafts.ApplyOperations(base.Provisions, p.Operations, s.NewID, s.TextLimits)
+		ops, err := mergeOperations(p, base, translations, original)
 		if err != nil {
-			return nil, drafts.WrapError(drafts.EINTERNAL, err, "proposal %s no longer applies to its base", p.ID)
+			return nil, nil, err
+		}
+		result, err := drafts.ApplyOperations(base.Provisions, ops, s.NewID, s.TextLimits)
+		if err != nil {
+			return nil, nil, drafts.WrapError(drafts.EINTERNAL, err, "proposal %s no longer applies to its base", p.ID)
 		}
 		items = append(items, drafts.RebaseItem{Proposal: p, Base: base.Provisions, Result: result})
 	}
-	return items, nil
+	return items, set, nil
 }
 
 // noProposal refuses a merge of a proposal that is not there.
@@ -165,7 +187,9 @@ func checkRebase(rb *drafts.RebaseResult, resolutions map[string]string) error {
 // mergedVersion is the version a merge makes after head, by u, from the
 // rebased items, and the result to report: which proposals it accepts,
 // accepts modified, or finds obsolete.
-func (s *Service) mergedVersion(u *drafts.User, d *drafts.Document, head *drafts.Version, items []drafts.RebaseItem, rb *drafts.RebaseResult, in drafts.MergeInput) (*drafts.Version, *drafts.MergeResult) {
+// pairs are the proposals merged with a sub-amendment to them, by the
+// sub-amendment's id: each accepted as modified by it.
+func (s *Service) mergedVersion(u *drafts.User, d *drafts.Document, head *drafts.Version, items []drafts.RebaseItem, rb *drafts.RebaseResult, in drafts.MergeInput, pairs map[string]*drafts.Proposal) (*drafts.Version, *drafts.MergeResult) {
 	out := &drafts.MergeResult{Accepted: []string{}, Modified: []string{}, Obsolete: rb.Obsolete}
 	v := &drafts.Version{
 		Document: d.ID, Number: head.Number + 1, Parent: head.Number, Author: u.ID, Delegation: u.Delegation,
@@ -183,6 +207,11 @@ func (s *Service) mergedVersion(u *drafts.User, d *drafts.Document, head *drafts
 			out.Modified = append(out.Modified, id)
 		} else {
 			out.Accepted = append(out.Accepted, id)
+		}
+		if amended := pairs[id]; amended != nil {
+			v.Merged = append(v.Merged, amended.ID)
+			v.MergedETags[amended.ID] = amended.ETag
+			out.Modified = append(out.Modified, amended.ID)
 		}
 	}
 	v.Resolutions = slices.Sorted(maps.Keys(in.Resolutions))
@@ -221,6 +250,7 @@ func describeObsolete(m map[string]string) string {
 // chair resolved.
 func attributions(touched map[string][]*drafts.Proposal, resolved []string, chair string) []drafts.Attribution {
 	var out []drafts.Attribution
+	subs := map[string]bool{} // sub-amendments: after the proposals they amend
 	for id, ps := range touched {
 		if slices.Contains(resolved, id) {
 			out = append(out, drafts.Attribution{Provision: id, Delegation: chair})
@@ -230,13 +260,19 @@ func attributions(touched map[string][]*drafts.Proposal, resolved []string, chai
 		for _, p := range ps {
 			if !seen[p.ID] {
 				seen[p.ID] = true
+				subs[p.ID] = p.Amends != ""
 				out = append(out, drafts.Attribution{Provision: id, Proposal: p.ID, Delegation: p.Delegation})
 			}
 		}
 	}
+	// By provision, and a proposal before a sub-amendment to it: a word
+	// both texts hold is the amended proposal's (versionStep.pick).
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].Provision != out[j].Provision {
 			return out[i].Provision < out[j].Provision
+		}
+		if subs[out[i].Proposal] != subs[out[j].Proposal] {
+			return !subs[out[i].Proposal]
 		}
 		return out[i].Proposal < out[j].Proposal
 	})

@@ -7,37 +7,75 @@ import (
 	"chancery/drafts"
 )
 
-// newProposal checks that the caller's delegation may propose on doc and
-// returns the operations it makes of in: what CreateProposal stores and
-// PreviewProposal shows.
-func (s *Service) newProposal(ctx context.Context, doc string, in drafts.ProposalInput) (*drafts.User, *drafts.Document, []drafts.Operation, error) {
-	u, d, err := s.changeableDocument(ctx, doc, drafts.ActProposalCreate, false)
+// proposalDraft is a new proposal as checked: who makes it, credited to
+// which delegation, how, on what base, and its operations.
+type proposalDraft struct {
+	user       *drafts.User
+	doc        *drafts.Document
+	delegation string // credited: the caller's, or the one an oral proposal was made by
+	source     string
+	amended    *drafts.Proposal // for a sub-amendment, the proposal it amends
+	base       int
+	ops        []drafts.Operation
+}
+
+// newProposal checks that the caller may propose in on doc (a delegation
+// for itself, or the chair recording an oral proposal) and returns the
+// proposal it makes: what CreateProposal stores and PreviewProposal shows.
+func (s *Service) newProposal(ctx context.Context, doc string, in drafts.ProposalInput) (*proposalDraft, error) {
+	action := drafts.ActProposalCreate
+	if in.OnBehalfOf != "" || in.Source != "" {
+		action = drafts.ActProposalRecord
+	}
+	u, d, err := s.changeableDocument(ctx, doc, action, false)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, err
 	}
-	if u.Delegation == "" {
-		return nil, nil, nil, &drafts.Error{Code: drafts.EFORBIDDEN, Message: "only a delegation can make a proposal", Permission: drafts.ActProposalCreate}
+	dr := &proposalDraft{user: u, doc: d, delegation: u.Delegation, base: in.Base}
+	if action == drafts.ActProposalRecord {
+		if dr.delegation, err = s.oralDelegation(ctx, in); err != nil {
+			return nil, err
+		}
+		dr.source = drafts.SourceOral
 	}
-	ops, err := s.proposalOperations(ctx, d, in)
-	if err != nil {
-		return nil, nil, nil, err
+	if dr.delegation == "" {
+		return nil, &drafts.Error{Code: drafts.EFORBIDDEN, Message: "only a delegation can make a proposal", Permission: drafts.ActProposalCreate}
 	}
-	return u, d, ops, nil
+	if in.Amends != "" {
+		if dr.amended, dr.ops, err = s.subAmendmentOperations(ctx, d, in, dr.delegation); err != nil {
+			return nil, err
+		}
+		dr.base = dr.amended.Base
+		return dr, nil
+	}
+	if dr.ops, err = s.proposalOperations(ctx, d, in); err != nil {
+		return nil, err
+	}
+	return dr, nil
 }
 
 // CreateProposal records a proposal by the caller's delegation against a
-// base version. The operations must apply to the base.
+// base version (or amending another proposal, or made orally and
+// recorded by the chair). The operations must apply to the base. Its
+// number is claimed just before it is stored (numbers.go).
 func (s *Service) CreateProposal(ctx context.Context, doc string, in drafts.ProposalInput) (_ *drafts.Proposal, err error) {
 	defer markOp(&err, "service.CreateProposal")
-	u, d, ops, err := s.newProposal(ctx, doc, in)
+	dr, err := s.newProposal(ctx, doc, in)
 	if err != nil {
 		return nil, err
 	}
 	now := s.now()
 	p := &drafts.Proposal{
-		ID: s.NewID(), Document: doc, Delegation: u.Delegation, Author: u.ID, Base: in.Base,
-		Justification: in.Justification, Operations: ops, Text: in.Text, Status: drafts.ProposalOpen,
-		Cosponsors: []string{}, Comments: []drafts.Comment{}, CreatedAt: now, UpdatedAt: now,
+		ID: s.newProposalID(), Document: doc, Delegation: dr.delegation, Author: dr.user.ID, Base: dr.base,
+		Justification: in.Justification, Operations: dr.ops, Text: in.Text, Status: drafts.ProposalOpen,
+		Cosponsors: []string{}, Comments: []drafts.Comment{}, CreatedAt: now, UpdatedAt: now, Source: dr.source,
+		Language: languageOf(dr.doc, in.Language),
+	}
+	if dr.source == drafts.SourceOral {
+		p.RecordedBy = dr.user.ID
+	}
+	if dr.amended != nil {
+		p.Amends, p.AmendsNumber = dr.amended.ID, dr.amended.Number
 	}
 	tx, err := s.beginChange(ctx, doc)
 	if err != nil {
@@ -45,17 +83,24 @@ func (s *Service) CreateProposal(ctx context.Context, doc string, in drafts.Prop
 	}
 	// The first proposal opens the negotiation; this goes first, so that a
 	// failure leaves no proposal behind.
+	d := dr.doc
 	if d.State == drafts.StateDrafting {
 		if _, err := s.updateDocumentFrom(ctx, d, func(d *drafts.Document) error {
-			if d.State == drafts.StateDrafting {
-				d.State = drafts.StateNegotiation
+			if d.State != drafts.StateDrafting {
+				// Another proposal opened it meanwhile: nothing to write,
+				// so many first proposals at once do not contend.
+				return errUnchanged
 			}
+			d.State = drafts.StateNegotiation
 			return nil
 		}); err != nil {
 			return nil, err
 		}
 	}
-	p.Audit = []drafts.AuditEntry{s.auditEntry(ctx, proposalChange(p.ID), "proposal.create", p.ID, proposalDetail(p))}
+	if p.Number, err = s.claimNumber(ctx, doc, p.ID); err != nil {
+		return nil, err
+	}
+	p.Audit = []drafts.AuditEntry{s.auditEntry(ctx, proposalChange(p.ID), "proposal.create", p.ID, proposalDetail(s.proposalName(ctx, p), p))}
 	key := proposalKey(doc, p.ID)
 	etag, size, err := s.putJSON(ctx, key, storeProposal(p), true, "")
 	if err != nil {
@@ -73,7 +118,6 @@ func (s *Service) CreateProposal(ctx context.Context, doc string, in drafts.Prop
 // base version and returns the operations it makes (derived from a whole
 // edited text if one was sent), every inserted provision with its id.
 func (s *Service) proposalOperations(ctx context.Context, d *drafts.Document, in drafts.ProposalInput) ([]drafts.Operation, error) {
-	doc := d.ID
 	if err := drafts.ValidateProposalInput(in.Justification, in.Operations, in.Text); err != nil {
 		return nil, err
 	}
@@ -89,21 +133,29 @@ func (s *Service) proposalOperations(ctx context.Context, d *drafts.Document, in
 	// A whole edited text is aligned to the base: heavy work, in the
 	// work limit, with the base loaded in it.
 	if in.Text == "" {
-		return s.operationsOn(ctx, doc, in)
+		return s.operationsOn(ctx, d, in)
 	}
 	var ops []drafts.Operation
 	err := s.Work(ctx, func(ctx context.Context) error {
 		var err error
-		ops, err = s.operationsOn(ctx, doc, in)
+		ops, err = s.operationsOn(ctx, d, in)
 		return err
 	})
 	return ops, err
 }
 
 // operationsOn returns the operations in makes on its base version.
-func (s *Service) operationsOn(ctx context.Context, doc string, in drafts.ProposalInput) ([]drafts.Operation, error) {
-	base, err := s.rawVersion(ctx, doc, in.Base) // statuses play no part
+func (s *Service) operationsOn(ctx context.Context, d *drafts.Document, in drafts.ProposalInput) ([]drafts.Operation, error) {
+	base, err := s.rawVersion(ctx, d.ID, in.Base) // statuses play no part
 	if err != nil {
+		return nil, err
+	}
+	// A proposal written in a language version applies to the base's text in it.
+	lang, err := proposalLanguage(d, in.Language)
+	if err != nil {
+		return nil, err
+	}
+	if base, err = s.baseIn(ctx, base, lang); err != nil {
 		return nil, err
 	}
 	// Ids of new provisions are the server's to give, never the client's.
@@ -176,20 +228,56 @@ func (s *Service) EditProposal(ctx context.Context, doc, id string, in drafts.Pr
 	if err := s.checkChangeable(ctx, d); err != nil {
 		return nil, err
 	}
-	ops, err := s.proposalOperations(ctx, d, in)
+	base, ops, err := s.editedOperations(ctx, d, first, in)
 	if err != nil {
 		return nil, err
 	}
-	return s.commitProposal(ctx, func(ctx context.Context) (*drafts.Proposal, []drafts.AuditEntry, error) {
+	p, err := s.commitProposal(ctx, func(ctx context.Context) (*drafts.Proposal, []drafts.AuditEntry, error) {
 		return s.updateProposalAs(ctx, u, d, first, drafts.ActProposalWithdraw, ifMatch, func(p *drafts.Proposal) error {
 			if err := p.CheckOpen(); err != nil {
 				return err
 			}
-			p.Base, p.Justification, p.Operations, p.Text = in.Base, in.Justification, ops, in.Text
-			s.addProposalEntry(ctx, p, "proposal.edit", proposalDetail(p))
+			p.Base, p.Justification, p.Operations, p.Text = base, in.Justification, ops, in.Text
+			p.Language = languageOf(d, in.Language)
+			s.addProposalEntry(ctx, p, "proposal.edit", proposalDetail(s.proposalName(ctx, p), p))
 			return nil
 		})
 	}, doc)
+	if err != nil {
+		return nil, err
+	}
+	if p.Amends == "" {
+		s.settleSubAmendments(ctx, p, "edited")
+	}
+	return p, nil
+}
+
+// editedOperations checks the input of an edit of proposal p and returns
+// its new base and operations: a sub-amendment stays one, amending the
+// same proposal; a proposal to the text stays one.
+func (s *Service) editedOperations(ctx context.Context, d *drafts.Document, p *drafts.Proposal, in drafts.ProposalInput) (int, []drafts.Operation, error) {
+	if in.OnBehalfOf != "" || in.Source != "" {
+		return 0, nil, &drafts.Error{Code: drafts.EINVALID, Message: "on_behalf_of and source are given when the chair records an oral proposal, not when a proposal is edited",
+			Fields: []drafts.FieldError{{Field: "on_behalf_of", Message: "not for an edit"}}}
+	}
+	if p.Amends == "" {
+		if in.Amends != "" {
+			return 0, nil, amendsInvalid("a proposal to the text cannot become a sub-amendment; make a new proposal that amends it")
+		}
+		ops, err := s.proposalOperations(ctx, d, in)
+		return in.Base, ops, err
+	}
+	if in.Amends != "" {
+		if id, err := s.proposalID(ctx, d.ID, in.Amends); err != nil || id != p.Amends {
+			return 0, nil, amendsInvalid("a sub-amendment keeps the proposal it amends; make a new one to amend another")
+		}
+	}
+	in.Amends = p.Amends
+	amended, ops, err := s.subAmendmentOperations(ctx, d, in, p.Delegation)
+	if err != nil {
+		return 0, nil, err
+	}
+	return amended.Base, ops, nil
 }
 
 // splitInserts gives every inserted provision an id, splitting an insert of

@@ -128,12 +128,13 @@ func (s *Service) WithdrawProposal(ctx context.Context, doc, id, ifMatch string)
 		}
 		now := s.now()
 		p.Status, p.ClosedAt = drafts.ProposalWithdrawn, &now
-		s.addProposalEntry(ctx, p, "proposal.withdraw", "")
+		s.addProposalEntry(ctx, p, "proposal.withdraw", s.proposalName(ctx, p))
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
+	s.settleSubAmendments(ctx, p, drafts.ProposalWithdrawn)
 	return p, nil
 }
 
@@ -194,5 +195,6 @@ func (s *Service) RejectProposal(ctx context.Context, doc, id, reason, ifMatch s
 	if err != nil {
 		return nil, err
 	}
+	s.settleSubAmendments(ctx, p, drafts.ProposalRejected)
 	return p, nil
 }

@@ -14,7 +14,11 @@ func (s *Service) GetProposal(ctx context.Context, doc, id string) (_ *drafts.Pr
 	if err != nil {
 		return nil, err
 	}
-	return s.proposalFor(ctx, u, d, id, drafts.ActDocumentRead)
+	p, err := s.proposalFor(ctx, u, d, id, drafts.ActDocumentRead)
+	if err != nil {
+		return nil, err
+	}
+	return s.numberedOne(ctx, p)
 }
 
 // proposalFor reads a proposal of the visible document d on which u
@@ -48,9 +52,29 @@ func (s *Service) authorizeProposal(u *drafts.User, d *drafts.Document, p *draft
 	return s.authorizeSaying(u, action, p.Resource(d), msg)
 }
 
-// readProposal reads a proposal as stored.
-func (s *Service) readProposal(ctx context.Context, doc, id string) (*drafts.Proposal, error) {
-	if !drafts.ValidID(doc) || !drafts.ValidID(id) {
+// readProposal reads a proposal as stored; ref is its id or its number.
+func (s *Service) readProposal(ctx context.Context, doc, ref string) (*drafts.Proposal, error) {
+	if !drafts.ValidID(doc) || !drafts.ValidID(ref) {
+		return nil, drafts.Errorf(drafts.ENOTFOUND, "no proposal %q", ref)
+	}
+	id, err := s.proposalID(ctx, doc, ref)
+	if err != nil {
+		return nil, err
+	}
+	if id != ref {
+		p, err := s.readProposalByID(ctx, doc, id)
+		if drafts.IsCode(err, drafts.ENOTFOUND) {
+			// A number whose proposal was never stored (its request failed).
+			return nil, drafts.Errorf(drafts.ENOTFOUND, "no proposal %s", ref)
+		}
+		return p, err
+	}
+	return s.readProposalByID(ctx, doc, id)
+}
+
+// readProposalByID reads a proposal as stored, by its id.
+func (s *Service) readProposalByID(ctx context.Context, doc, id string) (*drafts.Proposal, error) {
+	if !drafts.ValidID(id) {
 		return nil, drafts.Errorf(drafts.ENOTFOUND, "no proposal %q", id)
 	}
 	var sp storedProposal
@@ -119,7 +143,14 @@ func (s *Service) ListProposals(ctx context.Context, doc string, f drafts.Propos
 	if err != nil {
 		return nil, err
 	}
-	return s.listProposalsFrom(ctx, doc, f, opt, &kp)
+	page, err := s.listProposalsFrom(ctx, doc, f, opt, &kp)
+	if err != nil {
+		return nil, err
+	}
+	if page.Items, err = s.numbered(ctx, doc, page.Items); err != nil {
+		return nil, err
+	}
+	return page, nil
 }
 
 // keyPage is one page of a listing.

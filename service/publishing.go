@@ -10,6 +10,7 @@ import (
 	"io"
 	"regexp"
 	"strings"
+	"sync"
 
 	"chancery/drafts"
 )
@@ -20,19 +21,19 @@ import (
 // work limit before it loads the versions.
 func (s *Service) VersionPDF(ctx context.Context, doc string, n, against int) (_ *drafts.PDF, err error) {
 	defer markOp(&err, "service.VersionPDF")
-	_, d, err := s.documentFor(ctx, doc, drafts.ActDocumentRead)
+	u, d, err := s.documentFor(ctx, doc, drafts.ActDocumentRead)
 	if err != nil {
 		return nil, err
 	}
 	if err := s.needRenderer(); err != nil {
 		return nil, err
 	}
-	if p, ok := s.versionPDFKept(ctx, d, n, against); ok {
+	if p, ok := s.versionPDFKept(ctx, u, d, n, against); ok {
 		return p, nil
 	}
 	var p *drafts.PDF
 	err = s.Work(ctx, func(ctx context.Context) error {
-		p, err = s.versionPDF(ctx, d, n, against)
+		p, err = s.versionPDF(ctx, u, d, n, against)
 		return err
 	})
 	return p, err
@@ -41,7 +42,7 @@ func (s *Service) VersionPDF(ctx context.Context, doc string, n, against int) (_
 // versionPDFKept returns the print VersionPDF would, if it is in memory
 // and what names it is in memory too (the versions, and for changes their
 // diff): then nothing heavy is loaded.
-func (s *Service) versionPDFKept(ctx context.Context, d *drafts.Document, n, against int) (*drafts.PDF, bool) {
+func (s *Service) versionPDFKept(ctx context.Context, u *drafts.User, d *drafts.Document, n, against int) (*drafts.PDF, bool) {
 	needed := []string{versionKey(d.ID, n)}
 	if against > 0 {
 		needed = append(needed, versionKey(d.ID, against), diffCacheKey(d.ID, n, against))
@@ -51,7 +52,7 @@ func (s *Service) versionPDFKept(ctx context.Context, d *drafts.Document, n, aga
 	if !s.kept(needed...) {
 		return nil, false
 	}
-	pr, err := s.versionPrint(ctx, d, n, against)
+	pr, err := s.versionPrint(ctx, u, d, n, against)
 	if err != nil {
 		return nil, false
 	}
@@ -75,7 +76,7 @@ type aPrint struct {
 
 // versionPrint reads what the print of version n (or of its changes from
 // version against) is made of.
-func (s *Service) versionPrint(ctx context.Context, d *drafts.Document, n, against int) (*aPrint, error) {
+func (s *Service) versionPrint(ctx context.Context, u *drafts.User, d *drafts.Document, n, against int) (*aPrint, error) {
 	doc := d.ID
 	if against > 0 {
 		diff, from, to, err := s.versionDiff(ctx, d, n, against)
@@ -94,33 +95,60 @@ func (s *Service) versionPrint(ctx context.Context, d *drafts.Document, n, again
 	if err != nil {
 		return nil, err
 	}
-	var round *drafts.AdoptionRound
-	if d.Adopted == n && d.Round != "" {
-		if round, err = s.settle(ctx, doc, d.Round, d); err != nil {
-			return nil, err
-		}
+	round, err := s.adoptingRound(ctx, d, n)
+	if err != nil {
+		return nil, err
 	}
-	return &aPrint{"agreed", pdfName(d.Symbol, n, ""), []any{v, round}, func(w io.Writer) error {
-		return s.Renderer.AgreedPDF(w, d, v, round)
+	// The adopted text records the delegations' reservations and
+	// statements as footnotes, as the reader may see them.
+	notes, err := s.positionNotes(ctx, u, d, v)
+	if err != nil {
+		return nil, err
+	}
+	inputs := []any{v, round}
+	if len(notes.Title) > 0 || len(notes.Provisions) > 0 {
+		inputs = append(inputs, notes)
+	}
+	withNotes := v.WithPrintNotes(notes)
+	return &aPrint{"agreed", pdfName(d.Symbol, n, ""), inputs, func(w io.Writer) error {
+		return s.Renderer.AgreedPDF(w, d, withNotes, round)
 	}}, nil
 }
 
+// adoptingRound is the round that adopted version n of d, or nil.
+func (s *Service) adoptingRound(ctx context.Context, d *drafts.Document, n int) (*drafts.AdoptionRound, error) {
+	if d.Adopted != n || d.Round == "" {
+		return nil, nil
+	}
+	return s.settle(ctx, d.ID, d.Round, d)
+}
+
 // versionPDF is VersionPDF on a document already read.
-func (s *Service) versionPDF(ctx context.Context, d *drafts.Document, n, against int) (*drafts.PDF, error) {
-	pr, err := s.versionPrint(ctx, d, n, against)
+func (s *Service) versionPDF(ctx context.Context, u *drafts.User, d *drafts.Document, n, against int) (*drafts.PDF, error) {
+	pr, err := s.versionPrint(ctx, u, d, n, against)
 	if err != nil {
 		return nil, err
 	}
 	return s.cachedPDF(ctx, d, pr.kind, pr.name, pr.inputs, pr.make)
 }
 
-// CompilationPDF prints the compilation of version n (0 for the head),
-// compiled and printed in one slot of the work limit.
+// CompilationPDF prints the compilation of version n (0 for the head).
 func (s *Service) CompilationPDF(ctx context.Context, doc string, n int) (_ *drafts.PDF, err error) {
 	defer markOp(&err, "service.CompilationPDF")
+	return s.compilationPDF(ctx, doc, n, "")
+}
+
+// compilationPDF prints the compilation of version n in lang ("" for the
+// original language), compiled and printed in one slot of the work limit.
+func (s *Service) compilationPDF(ctx context.Context, doc string, n int, lang string) (*drafts.PDF, error) {
 	var p *drafts.PDF
-	err = s.compilationToPrint(ctx, doc, n, func(ctx context.Context, d *drafts.Document, comp *drafts.Compilation, v *drafts.Version) error {
-		p, err = s.cachedPDF(ctx, d, "compilation", pdfName(d.Symbol, v.Number, "-compilation"), []any{v, comp}, func(w io.Writer) error {
+	err := s.compilationToPrint(ctx, doc, n, lang, func(ctx context.Context, d *drafts.Document, comp *drafts.Compilation, v *drafts.Version) error {
+		suffix := "-compilation"
+		if v.Language != "" {
+			suffix += "-" + v.Language
+		}
+		var err error
+		p, err = s.cachedPDF(ctx, d, "compilation", pdfName(d.Symbol, v.Number, suffix), []any{v, comp}, func(w io.Writer) error {
 			return s.Renderer.CompilationPDF(w, d, v, comp)
 		})
 		return err
@@ -131,8 +159,14 @@ func (s *Service) CompilationPDF(ctx context.Context, doc string, n int) (_ *dra
 // CompilationHTML writes the compilation of version n as an HTML fragment.
 func (s *Service) CompilationHTML(ctx context.Context, doc string, n int) (_ []byte, err error) {
 	defer markOp(&err, "service.CompilationHTML")
+	return s.compilationHTML(ctx, doc, n, "")
+}
+
+// compilationHTML writes the compilation of version n in lang ("" for the
+// original language) as an HTML fragment.
+func (s *Service) compilationHTML(ctx context.Context, doc string, n int, lang string) ([]byte, error) {
 	var buf bytes.Buffer
-	err = s.compilationToPrint(ctx, doc, n, func(ctx context.Context, d *drafts.Document, comp *drafts.Compilation, v *drafts.Version) error {
+	err := s.compilationToPrint(ctx, doc, n, lang, func(ctx context.Context, d *drafts.Document, comp *drafts.Compilation, v *drafts.Version) error {
 		return s.Renderer.CompilationHTML(&buf, d, v, comp)
 	})
 	if err != nil {
@@ -142,22 +176,34 @@ func (s *Service) CompilationHTML(ctx context.Context, doc string, n int) (_ []b
 }
 
 // compilationToPrint reads the document, checks that there is a renderer
-// to print it, and compiles version n of it for print, all in one slot of
-// the work limit.
-func (s *Service) compilationToPrint(ctx context.Context, doc string, n int, print func(ctx context.Context, d *drafts.Document, comp *drafts.Compilation, v *drafts.Version) error) error {
-	_, d, err := s.documentFor(ctx, doc, drafts.ActDocumentRead)
+// to print it, and compiles version n of it in lang ("" for the original
+// language) for print, all in one slot of the work limit. In a language
+// version, the document is as the print shows it (see printedIn) and
+// missing provisions printable.
+func (s *Service) compilationToPrint(ctx context.Context, doc string, n int, lang string, print func(ctx context.Context, d *drafts.Document, comp *drafts.Compilation, v *drafts.Version) error) error {
+	d, err := s.documentIn(ctx, doc, lang)
 	if err != nil {
 		return err
 	}
 	if err := s.needRenderer(); err != nil {
 		return err
 	}
+	u, err := actor(ctx)
+	if err != nil {
+		return err
+	}
 	return s.Work(ctx, func(ctx context.Context) error {
-		comp, v, err := s.compile(ctx, d, n)
+		comp, v, err := s.readerCompile(ctx, u, d, n, lang)
 		if err != nil {
 			return err
 		}
-		return print(ctx, d, comp, v)
+		if v.Language == "" || v.Language == d.Language {
+			return print(ctx, d, comp, v)
+		}
+		for i, e := range comp.Entries {
+			comp.Entries[i].Provision = drafts.PrintableProvision(e.Provision, lang)
+		}
+		return print(ctx, s.printedIn(ctx, d, lang, v), comp, drafts.Printable(v))
 	})
 }
 
@@ -175,6 +221,7 @@ type printedDocument struct {
 	Adopted                                                    int
 	AdoptedAt                                                  any
 	AdoptedBy, Round                                           string
+	LanguageVersions                                           []string
 }
 
 // pdfKey is the cache key of a print of kind of document d from inputs
@@ -190,7 +237,8 @@ func (s *Service) pdfKey(d *drafts.Document, kind string, inputs []any) (string,
 	h := sha256.New()
 	enc := json.NewEncoder(h)
 	doc := printedDocument{ID: d.ID, Symbol: d.Symbol, Title: d.Title, Kind: d.Kind, Body: d.Body, Language: d.Language,
-		Visibility: d.Visibility, State: d.State, Adopted: d.Adopted, AdoptedAt: d.AdoptedAt, AdoptedBy: d.AdoptedBy, Round: d.Round}
+		Visibility: d.Visibility, State: d.State, Adopted: d.Adopted, AdoptedAt: d.AdoptedAt, AdoptedBy: d.AdoptedBy, Round: d.Round,
+		LanguageVersions: d.LanguageVersions}
 	for _, v := range append([]any{kind, identity, doc}, inputs...) {
 		if ver, ok := v.(*drafts.Version); ok {
 			v = printedVersion(ver)
@@ -280,11 +328,11 @@ type printed struct {
 	etag string
 }
 
-var unsafeFilename = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
+var unsafeFilename = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`[^A-Za-z0-9._-]+`) })
 
 // pdfName builds a download file name from a symbol and version.
 func pdfName(symbol string, n int, suffix string) string {
-	name := strings.Trim(unsafeFilename.ReplaceAllString(symbol, "-"), "-")
+	name := strings.Trim(unsafeFilename().ReplaceAllString(symbol, "-"), "-")
 	if name == "" {
 		name = "document"
 	}

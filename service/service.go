@@ -92,8 +92,18 @@ type Service struct {
 	workLimit *workLimit
 	flights   flights
 	owed      owedTrails
+	fresh     freshReads
+	// numbers are hints of the last proposal number claimed, per document.
+	numbers numberHints
 	// sweptAll is set once SettleDue has looked through every document.
 	sweptAll atomic.Bool
+
+	// Live paces and bounds the event streams (live.go); Webhooks
+	// configures the deliveries (webhook.go).
+	Live     LiveOptions
+	Webhooks WebhookOptions
+	live     liveHub
+	hooks    hookState
 }
 
 var _ drafts.Service = (*Service)(nil)

@@ -78,12 +78,22 @@ func (s *Service) GetSession(ctx context.Context, plain string) (_ *drafts.Sessi
 		return nil, nil, bad
 	}
 	if ses.Token != "" {
-		var t drafts.Token
-		if _, err := s.getJSON(ctx, tokenKey(ses.Token), &t); err != nil && !drafts.IsCode(err, drafts.ENOTFOUND) {
+		// As Authenticate reads it: the token as stored.
+		st, _, err := getMutable(ctx, s, tokenKey(ses.Token), cloneStoredToken)
+		var t *drafts.Token
+		if err == nil {
+			t = st.token()
+		}
+		if err != nil && !drafts.IsCode(err, drafts.ENOTFOUND) {
 			return nil, nil, err
-		} else if err != nil || t.RevokedAt != nil || t.User != ses.User {
+		} else if t == nil || t.RevokedAt != nil || t.User != ses.User {
 			s.discard(ctx, sessionKey(id))
 			return nil, nil, bad
+		}
+		if t.Holder != nil && t.Holder.ID == ses.User {
+			// The token carries its holder, as authentication with it
+			// reads it (drafts.Token.Holder): no more reads.
+			return &ses, t.Holder, nil
 		}
 	}
 	u, err := s.holder(ctx, ses.User)

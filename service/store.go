@@ -56,6 +56,7 @@ func (s *Service) putJSON(ctx context.Context, key string, v any, create bool, i
 	if err != nil {
 		return "", 0, drafts.WrapError(drafts.EINTERNAL, err, "encoding %s", key)
 	}
+	forgetRead(ctx, key)
 	if create {
 		etag, err = s.Store.Create(ctx, key, data)
 	} else {
@@ -89,7 +90,7 @@ func (s *Service) listInfos(ctx context.Context, prefix string, opt drafts.ListO
 		}
 		after = prefix + suffix
 	}
-	objs, next, err := s.Store.List(ctx, prefix, after, pageSize(opt))
+	objs, next, err := s.listFresh(ctx, prefix, after, pageSize(opt))
 	if err != nil {
 		return nil, "", err
 	}
@@ -117,8 +118,17 @@ func keyOfCursor(c string) (string, error) {
 // discard removes an object a failed request created and nothing refers
 // to, so that the request leaves storage as it was; a failure is logged.
 func (s *Service) discard(ctx context.Context, key string) {
+	forgetRead(ctx, key)
 	if err := s.Store.Delete(context.WithoutCancel(ctx), key, ""); err != nil && !drafts.IsCode(err, drafts.ENOTFOUND) {
 		s.Log.Error("leftover object of a failed request", "key", key, "err", err)
+	}
+}
+
+// forgetRead drops key from what a request reading once read (getMutable):
+// the request writes it.
+func forgetRead(ctx context.Context, key string) {
+	if once := drafts.ReadOnceFrom(ctx); once != nil {
+		once.Forget(key)
 	}
 }
 
@@ -149,8 +159,9 @@ func actor(ctx context.Context) (*drafts.User, error) {
 }
 
 // DefaultReadParallelism is how many objects a list reads at once when
-// Service.ReadParallelism is zero.
-const DefaultReadParallelism = 64
+// Service.ReadParallelism is zero: a page of 100 on a replica that has
+// not seen its objects is read in one round trip, not two.
+const DefaultReadParallelism = 128
 
 // readAll reads and decodes the objects at keys, several at a time, in
 // order; an object gone since it was listed is left out (nil). It returns
@@ -226,12 +237,16 @@ feed:
 
 // allKeys lists every key under prefix.
 func (s *Service) allKeys(ctx context.Context, prefix string) ([]string, error) {
-	return s.allKeysIn(ctx, s.Store, prefix)
+	return keysOf(s.allInfos(ctx, prefix))
 }
 
 // allKeysIn lists every key under prefix in st.
 func (s *Service) allKeysIn(ctx context.Context, st drafts.ObjectStore, prefix string) ([]string, error) {
-	objs, err := allInfosIn(ctx, st, prefix)
+	return keysOf(allInfosIn(ctx, st.List, prefix))
+}
+
+// keysOf returns the keys of objs.
+func keysOf(objs []drafts.ObjectInfo, err error) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
@@ -242,17 +257,21 @@ func (s *Service) allKeysIn(ctx context.Context, st drafts.ObjectStore, prefix s
 	return keys, nil
 }
 
-// allInfos lists every object under prefix.
+// allInfos lists every object under prefix, sharing the listings with
+// concurrent callers (listFresh).
 func (s *Service) allInfos(ctx context.Context, prefix string) ([]drafts.ObjectInfo, error) {
-	return allInfosIn(ctx, s.Store, prefix)
+	return allInfosIn(ctx, s.listFresh, prefix)
 }
 
-// allInfosIn lists every object under prefix in st.
-func allInfosIn(ctx context.Context, st drafts.ObjectStore, prefix string) ([]drafts.ObjectInfo, error) {
+// listFunc lists a page of objects, as drafts.ObjectStore's List.
+type listFunc func(ctx context.Context, prefix, after string, limit int) ([]drafts.ObjectInfo, string, error)
+
+// allInfosIn lists every object under prefix with list.
+func allInfosIn(ctx context.Context, list listFunc, prefix string) ([]drafts.ObjectInfo, error) {
 	var all []drafts.ObjectInfo
 	after := ""
 	for {
-		objs, next, err := st.List(ctx, prefix, after, 1000)
+		objs, next, err := list(ctx, prefix, after, 1000)
 		if err != nil {
 			return nil, err
 		}

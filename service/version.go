@@ -11,8 +11,14 @@ import (
 // GetVersion returns version n of a document with its provisions' statuses.
 func (s *Service) GetVersion(ctx context.Context, doc string, n int) (_ *drafts.Version, err error) {
 	defer markOp(&err, "service.GetVersion")
-	// The version and its statuses are read while the document is, and
-	// dropped unless the document is there for the caller.
+	_, v, err := s.readableVersion(ctx, doc, n)
+	return v, err
+}
+
+// readableVersion reads version n of doc with its statuses, for a reader:
+// the version is read while the document is, and dropped unless the
+// document is there for the caller.
+func (s *Service) readableVersion(ctx context.Context, doc string, n int) (*drafts.Document, *drafts.Version, error) {
 	var v *drafts.Version
 	var verr error = drafts.Errorf(drafts.ENOTFOUND, "no version %d of document %q", n, doc)
 	done := make(chan struct{})
@@ -24,12 +30,15 @@ func (s *Service) GetVersion(ctx context.Context, doc string, n int) (_ *drafts.
 	} else {
 		close(done)
 	}
-	_, _, err = s.documentFor(ctx, doc, drafts.ActDocumentRead)
+	_, d, err := s.documentFor(ctx, doc, drafts.ActDocumentRead)
 	<-done
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return v, verr
+	if verr != nil {
+		return nil, nil, verr
+	}
+	return d, v, nil
 }
 
 // rawVersion reads version n as stored: the statuses it was made with.
@@ -49,15 +58,29 @@ func (s *Service) rawVersion(ctx context.Context, doc string, n int) (*drafts.Ve
 
 // getVersion reads version n with its provisions' statuses.
 func (s *Service) getVersion(ctx context.Context, doc string, n int) (*drafts.Version, error) {
+	v, _, err := s.versionAndStatuses(ctx, doc, n)
+	return v, err
+}
+
+// versionAndStatuses is getVersion returning also the statuses it read,
+// with their log.
+func (s *Service) versionAndStatuses(ctx context.Context, doc string, n int) (*drafts.Version, *provisionStatuses, error) {
 	v, err := s.rawVersion(ctx, doc, n)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	st, stETag, err := s.statuses(ctx, doc, n)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	v.ETag = statusTag(v.Hash, stETag)
+	applyStatuses(v, st)
+	return v, st, nil
+}
+
+// applyStatuses sets the statuses of v's provisions: as st says, or as
+// stored with the version (carried over when it was made), or pending.
+func applyStatuses(v *drafts.Version, st *provisionStatuses) {
 	for i := range v.Provisions {
 		if v.Provisions[i].Status == "" {
 			v.Provisions[i].Status = drafts.ProvisionPending // as stored: carried over when the version was made
@@ -66,7 +89,6 @@ func (s *Service) getVersion(ctx context.Context, doc string, n int) (*drafts.Ve
 			v.Provisions[i].Status = x
 		}
 	}
-	return v, nil
 }
 
 // ListVersions returns one page of a document's versions, oldest first,
@@ -97,7 +119,7 @@ func (s *Service) ListVersions(ctx context.Context, doc string, opt drafts.ListO
 // storeSummary writes the version's summary (no text) for listings, once.
 func (s *Service) storeSummary(ctx context.Context, v *drafts.Version) error {
 	sum := *v
-	sum.Provisions, sum.Lead, sum.Attribution, sum.Obsolete, sum.MergedETags = nil, "", nil, nil, nil
+	sum.Provisions, sum.Lead, sum.Attribution, sum.Obsolete, sum.MergedETags, sum.Translated = nil, "", nil, nil, nil, nil
 	if _, err := s.createJSON(ctx, summaryKey(v.Document, v.Number), &sum); err != nil && !drafts.IsCode(err, drafts.ECONFLICT) {
 		return err
 	}

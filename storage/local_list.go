@@ -69,21 +69,33 @@ func (l *Local) list(ctx context.Context, prefix, after string, limit int, cache
 }
 
 // listInfo returns the size, ETag and modification time of the object at
-// key, whose file is at p, from the cache if cached is true and it holds
-// the object, else from the file. fs.ErrNotExist if the object is gone.
+// key, whose file is at p. When cached, from the cache if it holds the
+// object, else from the file, which it reads whole for its ETag and keeps
+// in the cache as Get does (a listing of many objects would otherwise
+// read and hash every file every time); else from the file alone, the
+// cache neither read nor filled. fs.ErrNotExist if the object is gone.
 func (l *Local) listInfo(key, p string, cached bool) (drafts.ObjectInfo, error) {
-	if cached {
-		info, hit, absent := l.cache.stat(key)
-		switch {
-		case hit:
-			return info, nil
-		case absent:
-			return info, fs.ErrNotExist
-		}
+	if !cached {
+		info, err := fileInfo(p)
+		info.Key = key
+		return info, err
 	}
-	info, err := fileInfo(p)
-	info.Key = key
-	return info, err
+	info, hit, absent := l.cache.stat(key)
+	switch {
+	case hit:
+		return info, nil
+	case absent:
+		return info, fs.ErrNotExist
+	}
+	gen := l.cache.generation(key)
+	data, mod, err := readObject(p)
+	if err != nil {
+		return info, err
+	}
+	obj := &drafts.Object{Key: key, Data: data, ETag: contentETag(data), ModTime: mod}
+	l.readHook(key)
+	l.cache.fill(key, obj, "", gen)
+	return drafts.ObjectInfo{Key: key, Size: int64(len(data)), ETag: obj.ETag, ModTime: mod}, nil
 }
 
 // localWalk collects, in ascending byte order, up to need keys under the

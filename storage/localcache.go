@@ -103,6 +103,14 @@ func (c *localCache) lookup(key string) (obj *drafts.Object, absent error, gen u
 	return &drafts.Object{Key: key, Data: bytes.Clone(e.data), ETag: e.etag, ModTime: e.mod}, nil, 0
 }
 
+// generation returns the generation of key's stripe, to pass to fill
+// after reading the key's file.
+func (c *localCache) generation(key string) uint64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.gen[stripeIndex(key)]
+}
+
 // stat returns what List reports of the object cached at key (hit), or
 // absent if the cache knows there is none.
 func (c *localCache) stat(key string) (info drafts.ObjectInfo, hit, absent bool) {

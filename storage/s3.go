@@ -87,7 +87,9 @@ func OpenS3(ctx context.Context, cfg Config) (*S3, error) {
 	tr.DialContext = (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}).DialContext
 	tr.ResponseHeaderTimeout = 30 * time.Second
 	tr.IdleConnTimeout = 90 * time.Second
-	tr.MaxIdleConnsPerHost = 64
+	// The service reads up to 128 objects at once (a page of a list on a
+	// replica that has not seen them): their connections stay open.
+	tr.MaxIdleConnsPerHost = 128
 
 	newClient := func(retries int) (*minio.Client, error) {
 		return minio.New(host, &minio.Options{

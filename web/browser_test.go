@@ -414,6 +414,15 @@ func TestNegotiation(t *testing.T) {
 
 	b.signIn("chair")
 	b.visit("/documents/" + doc + "/adoption")
+	b.mustContain("ul.silent", "CN") // member delegations that did not answer
+	if st := b.submit(`a[href$="/adoption/close"]`); st != 200 {
+		t.Fatalf("the close confirmation: status %d: %s", st, excerpt(b.text("main")))
+	}
+	b.mustContain("main", "Silence counts as consent")
+	b.mustContain("ul.silent", "CN")
+	if got := b.text("ul.silent"); strings.Contains(got, "KZ") || strings.Contains(got, "JP") {
+		t.Errorf("the silent members listed are %q: KZ answered, JP is an observer", got)
+	}
 	if st := b.submit(`form[action$="/adoption/close"] button`); st != 200 {
 		t.Fatalf("closing: status %d: %s", st, excerpt(b.text("main")))
 	}

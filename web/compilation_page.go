@@ -1,6 +1,7 @@
 package web
 
 import (
+	"html/template"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
@@ -17,6 +18,11 @@ type compilationData struct {
 	Numbers map[string]string
 	Count   int
 	Dels    int
+	// Entries are the entries as shown, each made once per its Key
+	// (template compilation-entry-shared, with Entry and Depths).
+	Entries []template.HTML
+	Entry   *drafts.CompilationEntry
+	Depths  map[string]int
 }
 
 func (s *Server) compile(c echo.Context, d *drafts.Document) (*drafts.Compilation, *drafts.Version, error) {
@@ -37,8 +43,36 @@ func (s *Server) compilation(c echo.Context) error {
 		return err
 	}
 	props, dels := comp.Counts()
-	p.Data = &compilationData{Comp: comp, Version: v, Numbers: numbers(v), Count: props, Dels: dels}
-	return s.render(c, http.StatusOK, "compilation", p)
+	x := &compilationData{Comp: comp, Version: v, Numbers: numbers(v), Count: props, Dels: dels}
+	p.Data = x
+	// The compilation's key names the version (with its statuses) and
+	// every open proposal: the page's content is made once for them, and
+	// each entry once for what it holds, so that a new proposal remakes
+	// its entry only.
+	return s.renderShared(c, http.StatusOK, "compilation", p, comp.Key, func() error {
+		return s.compilationEntries(c, p, x)
+	})
+}
+
+// compilationEntries makes the entries of the compilation page p shows.
+func (s *Server) compilationEntries(c echo.Context, p *Page, x *compilationData) error {
+	x.Depths = provisionDepths(x.Version.Provisions)
+	x.Entries = make([]template.HTML, len(x.Comp.Entries))
+	for i := range x.Comp.Entries {
+		e := &x.Comp.Entries[i]
+		ep := *p
+		ep.Data = &compilationData{Comp: x.Comp, Version: x.Version, Numbers: x.Numbers, Entry: e, Depths: x.Depths}
+		key := ""
+		if e.Key != "" {
+			key = s.sharedKey(c, "compilation", "compilation-entry-shared", &ep, e.Key)
+		}
+		html, err := s.sharedPart(c, "compilation", "compilation-entry-shared", &ep, key)
+		if err != nil {
+			return err
+		}
+		x.Entries[i] = html
+	}
+	return nil
 }
 
 func (s *Server) compilationPDF(c echo.Context) error {

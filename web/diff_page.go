@@ -39,5 +39,7 @@ func (s *Server) versionDiff(c echo.Context) error {
 	}
 	p.Data = &diffData{View: &diffView{Diff: diff, Side: c.QueryParam("view") == "side", From: m, To: n,
 		Base: fmt.Sprintf("/documents/%s/versions/%d/diff?against=%d", d.ID, n, m), Numbers: numbers(from)}, Max: d.Head}
-	return s.render(c, http.StatusOK, "diff", p)
+	// Versions never change, nor their diff: the page's content is made
+	// once per pair (and view, and head: the request and the document).
+	return s.renderShared(c, http.StatusOK, "diff", p, fmt.Sprintf("%d/%d", n, m), nil)
 }

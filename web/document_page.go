@@ -1,6 +1,7 @@
 package web
 
 import (
+	"html/template"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
@@ -23,6 +24,11 @@ type documentData struct {
 	Head      *drafts.Version
 	Proposals []*drafts.Proposal
 	Since     sinceVisit
+	Positions *positionsView
+	// Shared is the part of the page that is the same for every reader
+	// of the head who may do the same and sees the same positions
+	// (template document-shared).
+	Shared template.HTML
 }
 
 func (s *Server) document(c echo.Context) error {
@@ -30,40 +36,77 @@ func (s *Server) document(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	// What changed since the last visit is read beside the head and the
+	// open proposals.
+	var since sinceVisit
+	var last int64
+	var sinceErr error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		since, last, sinceErr = s.sinceLastVisit(c, d)
+	}()
 	head, props, err := s.headAndOpen(c, d)
+	<-done
+	if err == nil {
+		err = sinceErr
+	}
 	if err != nil {
 		return err
 	}
-	dd := &documentData{Head: head, Proposals: props}
-	visit, err := s.Service.LastVisit(ctx(c), d.ID)
-	if err != nil {
+	dd := &documentData{Head: head, Proposals: props, Since: since}
+	if dd.Positions, err = s.positionsView(c, d, head); err != nil {
 		return err
-	}
-	dd.Since.Visit = visit
-	dd.Since.First = visit.At.IsZero()
-	last := visit.LastSeq
-	// The events after the last one seen, by the service's own option
-	// (the cursors it returns then take over, page by page).
-	since := drafts.EventsSince{Seq: visit.LastSeq}
-	events, err := listAll(func(opt drafts.ListOptions) (*drafts.Page[*drafts.Event], error) {
-		return s.Service.ListEventsSince(ctx(c), d.ID, since, opt)
-	})
-	if err != nil {
-		return err
-	}
-	for _, e := range events {
-		if e.Seq > last {
-			last = e.Seq
-		}
-		if !dd.Since.First {
-			dd.Since.Events = append(dd.Since.Events, e)
-		}
 	}
 	// Seeing the page is a visit; a failure to remember it fails nothing.
 	if err := s.Service.RecordVisit(ctx(c), d.ID, d.Head, last); err != nil {
 		s.Log.Warn("recording a visit", "err", err)
 	}
+	if p.Live, err = s.live(c, d, head, last); err != nil {
+		return err
+	}
 	p.Title = d.Symbol
 	p.Data = dd
+	// The open proposals and the text: made once for the readers of this
+	// head, these proposals (at their ETags) and these permissions, when
+	// nothing of the reader's own is in them (sharedKey; the positions'
+	// forms are, since issue 22: then made for each reader).
+	key := ""
+	if props := proposalsKey(props); props != "" && head.ETag != "" {
+		key = s.sharedKey(c, "document", "document-shared", p, head.ETag+"/"+props)
+	}
+	if dd.Shared, err = s.sharedPart(c, "document", "document-shared", p, key); err != nil {
+		return err
+	}
 	return s.render(c, http.StatusOK, "document", p)
+}
+
+// sinceLastVisit reads what changed in document d since the user's last
+// visit, and returns it with the last event's number.
+func (s *Server) sinceLastVisit(c echo.Context, d *drafts.Document) (sinceVisit, int64, error) {
+	var since sinceVisit
+	visit, err := s.Service.LastVisit(ctx(c), d.ID)
+	if err != nil {
+		return since, 0, err
+	}
+	since.Visit = visit
+	since.First = visit.At.IsZero()
+	last := visit.LastSeq
+	// The events after the last one seen, by the service's own option
+	// (the cursors it returns then take over, page by page).
+	events, err := listAll(func(opt drafts.ListOptions) (*drafts.Page[*drafts.Event], error) {
+		return s.Service.ListEventsSince(ctx(c), d.ID, drafts.EventsSince{Seq: visit.LastSeq}, opt)
+	})
+	if err != nil {
+		return since, 0, err
+	}
+	for _, e := range events {
+		if e.Seq > last {
+			last = e.Seq
+		}
+		if !since.First {
+			since.Events = append(since.Events, e)
+		}
+	}
+	return since, last, nil
 }

@@ -40,7 +40,7 @@ func (c *clock) Advance(d time.Duration) {
 }
 
 // env is the web workspace on 127.0.0.1 over a local directory, with a
-// forum: delegations KZ and IN (members) and JP (observer), a chair of
+// forum: delegations KZ, IN and CN (members) and JP (observer), a chair of
 // SWG, their tokens, and two documents.
 type env struct {
 	t   testing.TB
@@ -84,7 +84,8 @@ func newEnvWith(t testing.TB, set func(*web.Server)) *env {
 		t.Fatal(err)
 	}
 	sec := e.as("secretariat")
-	for _, d := range []drafts.Delegation{{ID: "KZ", Name: "Kazakhstan", Status: "member"}, {ID: "IN", Name: "India", Status: "member"}, {ID: "JP", Name: "Japan", Status: "observer"}} {
+	// CN is a member delegation with no user here: a member that never answers.
+	for _, d := range []drafts.Delegation{{ID: "KZ", Name: "Kazakhstan", Status: "member"}, {ID: "IN", Name: "India", Status: "member"}, {ID: "JP", Name: "Japan", Status: "observer"}, {ID: "CN", Name: "China", Status: "member"}} {
 		if err := svc.CreateDelegation(sec, &d); err != nil {
 			t.Fatal(err)
 		}

@@ -22,8 +22,11 @@ var languages = []Lang{"en", "ru"}
 func (l Lang) T(key string, args ...any) string {
 	s := key
 	if l == "ru" {
-		if t, ok := russian[key]; ok {
-			s = t
+		for _, block := range russianBlocks {
+			if t, ok := block[key]; ok {
+				s = t
+				break
+			}
 		}
 	}
 	if len(args) > 0 {
@@ -32,9 +35,15 @@ func (l Lang) T(key string, args ...any) string {
 	return s
 }
 
+// russianBlocks are the Russian dictionaries: the workspace's first one
+// (russian), then one per feature, each in its own file.
+var russianBlocks = []map[string]string{russian, russianLive, russianPositions, russianNumbers, russianLanguages}
+
 // actions names the audit trail's actions in words, in English and
 // Russian; an action not listed is shown as recorded.
 var actions = map[string][2]string{
+	"translation.text":                {"Whole text in a language sent", "Отправлен весь текст на языке"},
+	"translation.provision":           {"Translation of a provision sent", "Отправлен перевод положения"},
 	"document.create":                 {"Document created", "Документ создан"},
 	"version.create":                  {"New version", "Новая редакция"},
 	"version.renumber":                {"Provisions renumbered", "Положения перенумерованы"},
@@ -50,6 +59,7 @@ var actions = map[string][2]string{
 	"proposal.accepted-modified":      {"Proposal accepted with changes", "Поправка принята с изменениями"},
 	"proposal.obsolete":               {"Proposal obsolete", "Поправка устарела"},
 	"proposal.merged-while-withdrawn": {"Proposal withdrawn while being merged", "Поправка отозвана во время включения"},
+	"proposal.numbered":               {"Earlier proposals numbered", "Пронумерованы ранее внесённые поправки"},
 	"adoption.open":                   {"Adoption round opened", "Открыта процедура принятия"},
 	"adoption.consent":                {"Joined consensus", "Присоединение к консенсусу"},
 	"adoption.objection":              {"Objection", "Возражение"},
@@ -57,11 +67,18 @@ var actions = map[string][2]string{
 	"adoption.failed":                 {"Adoption round failed", "Процедура принятия не состоялась"},
 	"adoption.superseded":             {"Adoption round superseded by a new version", "Процедура принятия прервана новой редакцией"},
 	"refused.adopted":                 {"Refused: the text is adopted", "Отказано: текст принят"},
+	"position.record":                 {"Position recorded", "Позиция записана"},
+	"position.confirm":                {"Position confirmed on the current text", "Позиция подтверждена по текущей редакции"},
+	"position.withdraw":               {"Position withdrawn", "Позиция отозвана"},
 }
 
 // Action names an audit action in words.
 func (l Lang) Action(a string) string {
-	if t, ok := actions[a]; ok {
+	t, ok := actions[a]
+	if !ok {
+		t, ok = liveActions[a]
+	}
+	if ok {
 		if l == "ru" {
 			return t[1]
 		}

@@ -19,6 +19,12 @@ type proposalData struct {
 	Withdraw, Cosponsor, Note bool
 	Edit                      bool
 	Reject                    bool
+	// Amended is the proposal a sub-amendment amends, AgainstAmended its
+	// diff against it; Amend whether the user may amend this one
+	// (amend_page.go).
+	Amended        *drafts.Proposal
+	AgainstAmended *diffView
+	Amend          bool
 }
 
 func (s *Server) proposalPage(c echo.Context, p *Page, d *drafts.Document, status int) error {
@@ -43,6 +49,9 @@ func (s *Server) proposalPage(c echo.Context, p *Page, d *drafts.Document, statu
 		return err
 	}
 	pd.AgainstBase = &diffView{Diff: diff, Numbers: numbers(base)}
+	if err := s.subAmendmentParts(c, d, pr, base, pd); err != nil {
+		return err
+	}
 	if open && pr.Base != d.Head {
 		if hd, err := s.Service.ProposalDiff(ctx(c), d.ID, pr.ID, "head"); err == nil {
 			pd.AgainstHead = &diffView{Diff: hd, Numbers: numbers(base)}
@@ -52,7 +61,7 @@ func (s *Server) proposalPage(c echo.Context, p *Page, d *drafts.Document, statu
 			return err
 		}
 	}
-	p.Title = p.L.T("Proposal") + " " + pr.ID
+	p.Title = p.ProposalName(pr)
 	p.Data = pd
 	return s.render(c, status, "proposal", p)
 }

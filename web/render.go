@@ -12,6 +12,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"chancery/drafts"
+	"chancery/internal/wording"
 )
 
 // Page is what every template gets: the user, the language, the CSRF token
@@ -32,6 +33,14 @@ type Page struct {
 	// Form holds what the user typed, so a failed form keeps it.
 	Form map[string]string
 	Now  time.Time
+	// Live is what live.js needs to follow Doc (pages with the "live"
+	// partial, and the screen).
+	Live *liveView
+	// directory names delegations (proposal_names.go).
+	directory *delegationDirectory
+	// Content, when not empty, is the page's content made already
+	// (renderShared): the layout shows it instead of its "content".
+	Content template.HTML
 }
 
 // Field returns what the user typed into a field.
@@ -106,7 +115,8 @@ func (p *Page) FieldError(name string) string {
 }
 
 func (s *Server) data(c echo.Context, title string) *Page {
-	p := &Page{Title: title, L: lang(c), User: user(c), Path: c.Request().URL.RequestURI(), Form: map[string]string{}, Now: s.Service.Now()}
+	p := &Page{Title: title, L: lang(c), User: user(c), Path: c.Request().URL.RequestURI(), Form: map[string]string{}, Now: s.Service.Now(),
+		directory: s.directoryOf(ctx(c))}
 	if ses := session(c); ses != nil {
 		p.CSRF = ses.CSRF
 	} else {
@@ -170,6 +180,11 @@ var funcs = template.FuncMap{
 		return s
 	},
 	"excerpt": excerpt,
+	// langName names a language of a text in itself: "English", "Русский".
+	"langName": wording.NativeName,
+	// langIn names a language of a text in the interface's language:
+	// "Russian", "русский".
+	"langIn": func(l Lang, code string) string { return wording.For(string(l)).LanguageName(code) },
 	"contains": func(list []string, s string) bool {
 		for _, x := range list {
 			if x == s {
@@ -184,14 +199,7 @@ var funcs = template.FuncMap{
 	"headingLevel": func(n string) int { return min(max(drafts.HeadingLevel(n), 1), 3) + 1 },
 	// depths maps each provision's id to its depth (drafts.Nesting), for
 	// indenting decimal paragraphs and items.
-	"depths": func(ps []drafts.Provision) map[string]int {
-		var n drafts.Nesting
-		m := make(map[string]int, len(ps))
-		for _, p := range ps {
-			m[p.ID] = n.Depth(p.Kind, p.Number)
-		}
-		return m
-	},
+	"depths": provisionDepths,
 	"dict": func(kv ...any) map[string]any {
 		m := map[string]any{}
 		for i := 0; i+1 < len(kv); i += 2 {
@@ -201,6 +209,16 @@ var funcs = template.FuncMap{
 	},
 	"oldSide": func(segs []drafts.Segment) []drafts.Segment { return side(segs, drafts.SegDelete) },
 	"newSide": func(segs []drafts.Segment) []drafts.Segment { return side(segs, drafts.SegInsert) },
+}
+
+// provisionDepths maps each provision's id to its depth (drafts.Nesting).
+func provisionDepths(ps []drafts.Provision) map[string]int {
+	var n drafts.Nesting
+	m := make(map[string]int, len(ps))
+	for _, p := range ps {
+		m[p.ID] = n.Depth(p.Kind, p.Number)
+	}
+	return m
 }
 
 // side keeps the equal segments and those of one kind: one column of a
@@ -216,21 +234,33 @@ func side(segs []drafts.Segment, keep string) []drafts.Segment {
 }
 
 // parsePages parses every page template with the layout and the shared
-// parts.
+// parts. A template file that does not define "content" is a partial
+// (a feature's part of a page, such as live.html's "live"): it is parsed
+// into every page, which includes it by name.
 func parsePages() map[string]*template.Template {
 	names, err := templateFS.ReadDir("templates")
 	if err != nil {
 		panic(err)
 	}
-	base := template.Must(template.New("").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/parts.html"))
-	pages := map[string]*template.Template{}
+	files := []string{"templates/layout.html", "templates/parts.html"}
+	var pageNames []string
 	for _, n := range names {
 		name := strings.TrimSuffix(n.Name(), ".html")
 		if name == "layout" || name == "parts" {
 			continue
 		}
-		t := template.Must(template.Must(base.Clone()).ParseFS(templateFS, path.Join("templates", n.Name())))
-		pages[name] = t
+		probe := template.Must(template.New("").Funcs(funcs).ParseFS(templateFS, path.Join("templates", n.Name())))
+		if probe.Lookup("content") == nil {
+			files = append(files, path.Join("templates", n.Name()))
+			continue
+		}
+		pageNames = append(pageNames, n.Name())
+	}
+	base := template.Must(template.New("").Funcs(funcs).ParseFS(templateFS, files...))
+	pages := map[string]*template.Template{}
+	for _, n := range pageNames {
+		t := template.Must(template.Must(base.Clone()).ParseFS(templateFS, path.Join("templates", n)))
+		pages[strings.TrimSuffix(n, ".html")] = t
 	}
 	return pages
 }

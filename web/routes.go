@@ -14,7 +14,7 @@ func (s *Server) routes(e *echo.Echo) {
 	e.POST("/signin/link", s.redeemLink, s.checkCSRF)
 	e.POST("/signout", s.signout, s.checkCSRF)
 
-	g := e.Group("", s.signedIn, s.checkCSRF)
+	g := e.Group("", s.signedIn, s.checkCSRF, s.readingOnce)
 	g.GET("/documents", s.documents)
 	g.POST("/documents", s.createDocument)
 	g.POST("/documents/:doc/versions", s.createVersion)
@@ -37,6 +37,8 @@ func (s *Server) routes(e *echo.Echo) {
 	g.POST("/documents/:doc/proposals/:p/cosponsor", s.cosponsor)
 	g.POST("/documents/:doc/proposals/:p/comments", s.comment)
 	g.POST("/documents/:doc/proposals/:p/reject", s.reject)
+	g.GET("/documents/:doc/proposals/:p/amend", s.amendForm)
+	g.POST("/documents/:doc/proposals/:p/amend", s.amend)
 	g.GET("/documents/:doc/merges/new", s.mergeDesk)
 	g.POST("/documents/:doc/merges", s.merge)
 	g.GET("/documents/:doc/adoption", s.adoption)
@@ -45,6 +47,25 @@ func (s *Server) routes(e *echo.Echo) {
 	g.POST("/documents/:doc/adoption/objection", s.object)
 	g.POST("/documents/:doc/adoption/close", s.closeAdoption)
 	g.GET("/documents/:doc/events", s.events)
+	g.POST("/documents/:doc/positions", s.recordPosition)
+	g.POST("/documents/:doc/positions/:id/confirm", s.confirmPosition)
+	g.POST("/documents/:doc/positions/:id/withdraw", s.withdrawPosition)
+	g.GET("/documents/:doc/state", s.statePage)
+	g.GET("/documents/:doc/state/pdf", s.statePDF)
+	g.GET("/documents/:doc/state/chart.svg", s.stateChart)
+	g.GET("/documents/:doc/adoption/close", s.closeConfirmation)
+
+	// Live (issue 24).
+	g.GET("/documents/:doc/events/stream", s.eventStream)
+	g.GET("/documents/:doc/screen", s.screen)
+	g.POST("/documents/:doc/focus", s.setFocus)
+
+	// Language versions (languages_page.go, translations_page.go).
+	g.GET("/translations", s.translationWork)
+	g.GET("/documents/:doc/languages", s.languagesPage)
+	g.POST("/documents/:doc/languages", s.addLanguage)
+	g.GET("/documents/:doc/versions/:n/provisions/:id/translations/:lang", s.translationPage)
+	g.POST("/documents/:doc/versions/:n/provisions/:id/translations/:lang", s.setTranslation)
 
 	g.GET("/secretariat", s.secretariat)
 	g.POST("/secretariat/delegations", s.createDelegation)

@@ -28,6 +28,7 @@ import (
 
 	"chancery/drafts"
 	"chancery/internal/clientip"
+	"chancery/internal/flight"
 	"chancery/internal/httpstatus"
 )
 
@@ -70,16 +71,25 @@ type Server struct {
 	// SignInFailures is how many failed sign-ins an address may make per
 	// minute before it is told to wait.
 	SignInFailures int
+	// StreamHeartbeat and StreamMaxAge are the event streams' (see
+	// api.Server): a comment every StreamHeartbeat (15 seconds when
+	// zero), an end after about StreamMaxAge (none when zero).
+	StreamHeartbeat, StreamMaxAge time.Duration
 
 	echo     *echo.Echo
 	pages    map[string]*template.Template
 	failures *failures
+	streams  streams
+	// shared keeps the parts of pages made once for many readers
+	// (shared.go); sharing says which parts may be shared, and how.
+	shared  *flight.Cache
+	sharing map[string]sharing
 }
 
 // New returns a Server with defaults.
 func New(svc drafts.Service, auth drafts.Authorizer, renderer drafts.Renderer, log *slog.Logger) *Server {
 	return &Server{Service: svc, Auth: auth, Renderer: renderer, Log: log,
-		SessionTTL: 12 * time.Hour, SignInLinkTTL: 72 * time.Hour, BodyLimit: "8M", SignInFailures: 20}
+		SessionTTL: 12 * time.Hour, SignInLinkTTL: 72 * time.Hour, BodyLimit: "8M", SignInFailures: 20, StreamMaxAge: 30 * time.Minute}
 }
 
 // Handler returns the workspace as an http.Handler; requests for /v1,
@@ -103,6 +113,8 @@ func (s *Server) build() {
 		s.Log = slog.New(slog.DiscardHandler)
 	}
 	s.pages = parsePages()
+	s.shared = flight.NewCache(32 << 20)
+	s.sharing = readSharing(s.pages)
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError

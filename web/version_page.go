@@ -15,6 +15,9 @@ type versionData struct {
 }
 
 func (s *Server) version(c echo.Context) error {
+	if c.QueryParam("language") != "" {
+		return s.versionInLanguages(c)
+	}
 	p, d, err := s.docPage(c, "Version")
 	if err != nil {
 		return err
@@ -36,7 +39,12 @@ func (s *Server) versionPDF(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	pdf, err := s.Service.VersionPDF(ctx(c), c.Param("doc"), n, against)
+	var pdf *drafts.PDF
+	if langs := textLanguages(c); langs != nil {
+		pdf, err = s.Service.VersionPDFIn(ctx(c), c.Param("doc"), n, against, langs)
+	} else {
+		pdf, err = s.Service.VersionPDF(ctx(c), c.Param("doc"), n, against)
+	}
 	if err != nil {
 		return err
 	}

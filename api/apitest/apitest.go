@@ -24,24 +24,48 @@ import (
 
 // rawContentTypes are the non-JSON media types the API answers with; the
 // validator takes their bodies as plain strings.
-var rawContentTypes = []string{"text/plain", "text/html", "application/pdf", "text/javascript", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
+var rawContentTypes = []string{"text/plain", "text/html", "application/pdf", "text/javascript", "text/event-stream", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "image/svg+xml"}
 
 var registerDecoders sync.Once
 
 // Document parses and validates api.OpenAPI, failing tb if it is not a
-// valid OpenAPI 3 document.
+// valid OpenAPI 3 document. It is parsed once per test binary (a second
+// under the race detector on a busy machine, which tests with a short
+// deadline, such as a silence procedure's, cannot spare for every client)
+// and shared: read only.
 func Document(tb testing.TB) *openapi3.T {
 	tb.Helper()
+	p := parsed()
+	if p.err != nil {
+		tb.Fatal(p.err)
+	}
+	return p.doc
+}
+
+// openapiDoc is the OpenAPI document with its router, or why it is not
+// usable.
+type openapiDoc struct {
+	doc    *openapi3.T
+	router routers.Router
+	err    error
+}
+
+// parsed is the OpenAPI document and its router, made once.
+var parsed = sync.OnceValue(func() openapiDoc {
 	loader := openapi3.NewLoader()
 	doc, err := loader.LoadFromData(api.OpenAPI)
 	if err != nil {
-		tb.Fatalf("openapi.json: %v", err)
+		return openapiDoc{err: fmt.Errorf("openapi.json: %w", err)}
 	}
 	if err := doc.Validate(loader.Context); err != nil {
-		tb.Fatalf("openapi.json is not valid OpenAPI 3: %v", err)
+		return openapiDoc{err: fmt.Errorf("openapi.json is not valid OpenAPI 3: %w", err)}
 	}
-	return doc
-}
+	router, err := gorillamux.NewRouter(doc)
+	if err != nil {
+		return openapiDoc{err: fmt.Errorf("openapi.json: router: %w", err)}
+	}
+	return openapiDoc{doc: doc, router: router}
+})
 
 // Client sends requests to a server under test. Its HTTP client checks every
 // exchange against the OpenAPI document and reports a mismatch with
@@ -85,12 +109,11 @@ func NewTransport(tb testing.TB, next http.RoundTripper) http.RoundTripper {
 			openapi3filter.RegisterBodyDecoder(ct, raw)
 		}
 	})
-	doc := Document(tb)
-	router, err := gorillamux.NewRouter(doc)
-	if err != nil {
-		tb.Fatalf("openapi.json: router: %v", err)
+	p := parsed()
+	if p.err != nil {
+		tb.Fatal(p.err)
 	}
-	return &transport{tb: tb, next: next, doc: doc, router: router}
+	return &transport{tb: tb, next: next, doc: p.doc, router: p.router}
 }
 
 // transport is the validating RoundTripper.

@@ -109,6 +109,7 @@ func main() {
 		{fmt.Sprintf("list 100 of %d proposals, new replica", *proposals), b.listProposalsNewReplica},
 		{fmt.Sprintf("list 50 of %d documents", *docs+3), b.listDocuments},
 		{fmt.Sprintf("compilation, %d open proposals", *proposals), b.compilation},
+		{fmt.Sprintf("compilation, %d open proposals, new replica", *proposals), b.compilationNewReplica},
 		{"merge of 28 proposals", b.merge},
 		{fmt.Sprintf("idle replica, %d documents (ops/s)", *docs), b.idle},
 	}

@@ -24,6 +24,19 @@ func (b *bench) listProposals() (float64, float64) {
 // listProposalsNewReplica is listProposals, each time the first request
 // of a replica just started.
 func (b *bench) listProposalsNewReplica() (float64, float64) {
+	return b.onNewReplicas("/v1/documents/" + b.big + "/proposals?limit=100")
+}
+
+// compilationNewReplica is compilation, each time the first request of a
+// replica just started: every proposal and the versions they were made on
+// read, and every proposal's changes computed.
+func (b *bench) compilationNewReplica() (float64, float64) {
+	return b.onNewReplicas("/v1/documents/" + b.big + "/compilation")
+}
+
+// onNewReplicas measures a GET of path, each time the first request of a
+// replica just started.
+func (b *bench) onNewReplicas(path string) (float64, float64) {
 	main := b.base
 	defer func() { b.base = main }()
 	bases := make([]string, *reps)
@@ -34,7 +47,7 @@ func (b *bench) listProposalsNewReplica() (float64, float64) {
 	}
 	return b.measure(*reps, func(i int) {
 		b.base = bases[i]
-		b.do("GET", "/v1/documents/"+b.big+"/proposals?limit=100", "KZ", nil, 200, nil)
+		b.do("GET", path, "KZ", nil, 200, nil)
 	})
 }
 

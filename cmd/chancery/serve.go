@@ -55,6 +55,8 @@ type Config struct {
 	// AuditSweep is how often every audit trail is completed from the
 	// stored changes (besides at start); 0 for never.
 	AuditSweep time.Duration
+	// Live configures the event streams and webhooks.
+	Live liveConfig
 }
 
 // Main runs the server: ParseFlags, Run, Close.
@@ -97,6 +99,7 @@ func (m *Main) ParseFlags(args []string, getenv func(string) string) error {
 	fs.StringVar(&c.Addr, "addr", env("CHANCERY_ADDR", "127.0.0.1:8080"), "listen address (CHANCERY_ADDR)")
 	fs.StringVar(&c.MetricsAddr, "metrics-addr", env("CHANCERY_METRICS_ADDR", "127.0.0.1:9464"), "Prometheus /metrics listen address, \"off\" to disable (CHANCERY_METRICS_ADDR)")
 	checkStorage := storageFlags(fs, env, &c.Storage)
+	checkLive := liveFlags(fs, env, &c.Live)
 	fs.StringVar(&c.PolicyModel, "policy-model", env("CHANCERY_POLICY_MODEL", ""), "casbin model file; empty for the embedded default (CHANCERY_POLICY_MODEL)")
 	fs.StringVar(&c.PolicyFile, "policy", env("CHANCERY_POLICY", ""), "casbin policy file; empty for the embedded default (CHANCERY_POLICY)")
 	silence := fs.String("silence-min", env("CHANCERY_SILENCE_MIN", "72h"), "shortest silence procedure (CHANCERY_SILENCE_MIN)")
@@ -117,6 +120,9 @@ func (m *Main) ParseFlags(args []string, getenv func(string) string) error {
 		return usagef("unexpected argument %q", fs.Arg(0))
 	}
 	if err := checkStorage(); err != nil {
+		return err
+	}
+	if err := checkLive(); err != nil {
 		return err
 	}
 	var err error
@@ -151,6 +157,11 @@ func (m *Main) ParseFlags(args []string, getenv func(string) string) error {
 		}
 		c.TrustedProxies = append(c.TrustedProxies, n)
 	}
+	return checkAddrs(c)
+}
+
+// checkAddrs checks the listen addresses.
+func checkAddrs(c *Config) error {
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
 		return usagef("CHANCERY_ADDR / --addr: %q is not host:port", c.Addr)
 	}
@@ -187,6 +198,7 @@ func (m *Main) Open(ctx context.Context) error {
 	m.startServers(svc, enforcer, metrics)
 	// Silence procedures end by time: every replica looks for due ones.
 	go m.settleLoop(ctx, svc, c.AuditSweep)
+	go m.webhookLoop(ctx, svc)
 	m.log.Info("chancery listening", "addr", m.Addr(), "storage", c.Storage.Type, "metrics", m.MetricsAddr())
 	fmt.Fprintf(m.stdout, "Chancery listening on http://%s (storage: %s)\n", m.Addr(), c.Storage.Type)
 	close(m.ready)
@@ -238,6 +250,7 @@ func (m *Main) openService(ctx context.Context, metrics *api.Metrics) (*service.
 		svc.CacheBytes = -1
 	}
 	svc.Log = m.log
+	configureLive(svc, c.Live)
 	return svc, enforcer, nil
 }
 
@@ -274,6 +287,7 @@ func (m *Main) startServers(svc *service.Service, enforcer *policy.Enforcer, met
 	c := m.Config
 	m.server = api.NewServer(svc, enforcer, svc.Renderer, m.log)
 	m.server.Metrics = metrics
+	metrics.ObserveLive(svc.LiveStreams)
 	m.server.TrustedProxies = c.TrustedProxies
 	m.server.BodyLimit = fmt.Sprintf("%dK", (c.MaxTextBytes*2+1023)/1024+64)
 	m.server.Word = docx.New(docx.WithTextLimits(svc.TextLimits), docx.WithLimits(int64(c.MaxTextBytes)*2, 0, 0))
@@ -282,6 +296,9 @@ func (m *Main) startServers(svc *service.Service, enforcer *policy.Enforcer, met
 	ws.TrustedProxies = c.TrustedProxies
 	ws.API = m.server.Handler()
 	m.serve(m.apiLn, ws.Handler())
+	// Event streams never go idle: end them first when stopping.
+	m.httpSrv.RegisterOnShutdown(m.server.EndStreams)
+	m.httpSrv.RegisterOnShutdown(ws.EndStreams)
 	m.apiLn = nil // the HTTP server owns it now
 	if m.metricsLn != nil {
 		mux := http.NewServeMux()

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"regexp"
+	"sync"
 	"time"
 
 	"chancery/diffing"
@@ -112,7 +113,7 @@ func runDiff(args []string, stdout io.Writer) error {
 }
 
 // languageTag is what --language takes: en, ru, kk, zh-Hans...
-var languageTag = regexp.MustCompile(`^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$`)
+var languageTag = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$`) })
 
 func runRender(args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("chancery render", flag.ContinueOnError)
@@ -136,7 +137,7 @@ func runRender(args []string, stdout io.Writer) error {
 		return usagef("render needs one text and -o: chancery render [--against OLD.txt] [--title T] [--symbol S] [--language en|ru] [--format pdf|docx] TEXT.txt -o OUT.pdf")
 	}
 	doc := &drafts.Document{Symbol: *symbol, Title: *title, Body: *body, Language: *language, State: drafts.StateDrafting}
-	if !languageTag.MatchString(doc.Language) {
+	if !languageTag().MatchString(doc.Language) {
 		return usagef("--language: %q is not a language tag such as en or ru", doc.Language)
 	}
 	if doc.Title == "" {

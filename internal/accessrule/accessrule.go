@@ -29,7 +29,7 @@ const (
 // is members-only or visible to observers.
 func Expected(action string, s Subject, membersOnly bool) Outcome {
 	onDocument := !strings.HasPrefix(action, "delegation:") && !strings.HasPrefix(action, "user:") &&
-		!strings.HasPrefix(action, "token:") && action != "me:read" && action != "document:list" && action != "document:create"
+		!strings.HasPrefix(action, "token:") && !strings.HasPrefix(action, "webhook:") && action != "me:read" && action != "document:list" && action != "document:create"
 	if onDocument && s.Observer && membersOnly {
 		return Hidden
 	}
@@ -41,7 +41,7 @@ func Expected(action string, s Subject, membersOnly bool) Outcome {
 		ok = s.Secretariat
 	case "document:create":
 		ok = s.Secretariat || s.Chair
-	case "version:create", "provision:status", "proposal:reject", "merge:create", "adoption:open", "adoption:close":
+	case "version:create", "provision:status", "proposal:reject", "merge:create", "adoption:open", "adoption:close", "proposal:record":
 		ok = s.Chair
 	case "proposal:create", "adoption:consent", "adoption:object":
 		ok = s.Member
@@ -51,6 +51,16 @@ func Expected(action string, s Subject, membersOnly bool) Outcome {
 		ok = s.Member && !s.Owner
 	case "proposal:comment":
 		ok = s.Member || s.Chair
+	case "focus:set":
+		ok = s.Chair
+	case "webhook:manage":
+		ok = s.Secretariat
+	case "position:create":
+		ok = s.Member
+	case "position:withdraw":
+		ok = s.Member && s.Owner
+	case "translation:set":
+		ok = s.Secretariat || s.Chair
 	}
 	if ok {
 		return Allowed

@@ -25,6 +25,8 @@ var statusOf = map[string]int{
 	drafts.ENOTALLOWED:   http.StatusMethodNotAllowed,
 	drafts.ENOTACCEPT:    http.StatusNotAcceptable,
 	drafts.EMEDIATYPE:    http.StatusUnsupportedMediaType,
+	drafts.ENOTAGREED:    http.StatusConflict,
+	drafts.ELANGUAGES:    http.StatusConflict,
 }
 
 // Of returns the HTTP status of an error code, and false for a code it

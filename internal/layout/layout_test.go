@@ -23,7 +23,7 @@ const module = "chancery"
 
 // adapters implement the domain's interfaces, one dependency each; none
 // imports another, nor the service.
-var adapters = []string{"api", "web", "storage", "diffing", "render", "policy", "docx"}
+var adapters = []string{"api", "web", "storage", "diffing", "render", "policy", "docx", "webhook"}
 
 // pkg is one package of the repository: its folder (slash-separated,
 // relative to the root) and what go/build finds in it.

@@ -1,0 +1,119 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"time"
+)
+
+// sample is one merge: its time and its storage operations.
+type sample struct {
+	took time.Duration
+	ops  float64
+}
+
+// row is what one page, as one kind of reader loads it, measured.
+type row struct {
+	times, bare []time.Duration
+	errors      int
+	firstError  string
+}
+
+// results is what one backend's run measured.
+type results struct {
+	backend    string
+	rows       map[string]*row
+	sizes      map[string]int
+	opsPerView map[string]float64
+	merges     []sample
+	bigComp    map[string]bigTimes
+	bigN       int
+	PeakRSSKB  int64
+}
+
+func newResults(backend string) *results {
+	return &results{backend: backend, rows: map[string]*row{}, sizes: map[string]int{}, opsPerView: map[string]float64{}, bigComp: map[string]bigTimes{}}
+}
+
+// add records one page load; a failed one counts as an error and its
+// time is kept (a client waited that long).
+func (r *results) add(name string, bare bool, took time.Duration, ok bool, why string) {
+	rw := r.rows[name]
+	if rw == nil {
+		rw = &row{}
+		r.rows[name] = rw
+	}
+	if bare {
+		rw.bare = append(rw.bare, took)
+	} else {
+		rw.times = append(rw.times, took)
+	}
+	if !ok {
+		rw.errors++
+		if rw.firstError == "" {
+			rw.firstError = why
+		}
+	}
+}
+
+// quantile returns the q quantile of ts (nearest rank).
+func quantile(ts []time.Duration, q float64) time.Duration {
+	if len(ts) == 0 {
+		return 0
+	}
+	s := append([]time.Duration(nil), ts...)
+	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
+	i := int(q*float64(len(s))+0.999999) - 1
+	return s[min(max(i, 0), len(s)-1)]
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+func (r *results) print(w io.Writer) {
+	fmt.Fprintf(w, "\nbackend %s", r.backend)
+	if r.backend == "minio" {
+		fmt.Fprintf(w, " (+%s each way)", *latency)
+	}
+	fmt.Fprintf(w, ": %d readers at once after each merge, %d rounds\n", *readers, *rounds)
+	fmt.Fprintf(w, "%-16s %7s %6s %8s %8s %8s %6s %9s %9s %6s %9s\n", "page", "bytes", "views", "p50 ms", "p99 ms", "max ms", "errors", "bare p50", "bare p99", "p99 ×", "ops/view")
+	for _, web := range []string{"web", "API"} {
+		for _, kind := range pageKinds {
+			name := web + " " + kind
+			rw := r.rows[name]
+			if rw == nil {
+				continue
+			}
+			p99, b99 := quantile(rw.times, 0.99), quantile(rw.bare, 0.99)
+			ratio := 0.0
+			if b99 > 0 {
+				ratio = float64(p99) / float64(b99)
+			}
+			fmt.Fprintf(w, "%-16s %7d %6d %8.1f %8.1f %8.1f %6d %9.1f %9.1f %6.1f %9.1f\n", name, r.sizes[name], len(rw.times),
+				ms(quantile(rw.times, 0.5)), ms(p99), ms(quantile(rw.times, 1)), rw.errors,
+				ms(quantile(rw.bare, 0.5)), ms(b99), ratio, r.opsPerView[name])
+			if rw.firstError != "" {
+				fmt.Fprintf(w, "  first error: %s\n", rw.firstError)
+			}
+		}
+	}
+	var took []time.Duration
+	var ops []float64
+	for _, s := range r.merges {
+		took = append(took, s.took)
+		ops = append(ops, s.ops)
+	}
+	sort.Float64s(ops)
+	if len(ops) > 0 {
+		fmt.Fprintf(w, "merges of %d proposals: %d, median %.1f ms, max %.1f ms, median %.0f storage ops\n", *delegates, len(took),
+			ms(quantile(took, 0.5)), ms(quantile(took, 1)), ops[len(ops)/2])
+	}
+	if r.bigN > 0 {
+		for _, name := range []string{"web compilation", "API compilation"} {
+			t := r.bigComp[name]
+			fmt.Fprintf(w, "%s page with %d open proposals, one reader: first %.1f ms, then median of 9 %.1f ms, after one more proposal %.1f ms\n",
+				name, r.bigN, ms(t.first), ms(t.warm), ms(t.oneMore))
+		}
+	}
+	fmt.Fprintf(w, "server peak resident set: %.0f MB\n", float64(r.PeakRSSKB)/1024)
+}

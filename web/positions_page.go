@@ -1,0 +1,115 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"chancery/drafts"
+)
+
+// Positions of delegations on the document page (templates/positions.html,
+// under each provision and in a section of their own) and their forms:
+// record (POST /documents/{doc}/positions), confirm on the current text
+// and withdraw (POST .../positions/{id}/confirm, .../withdraw). A form
+// that fails shows the form again with the error (templates/position.html).
+
+// positionsView is what the document page shows of positions.
+type positionsView struct {
+	ByProvision map[string][]*drafts.Position
+	WholeText   []*drafts.Position
+	// Record: the user may record a position; Mine is the user's
+	// delegation, whose positions it may confirm and withdraw.
+	Record bool
+	Mine   string
+	Kinds  []string
+	Head   *drafts.Version
+	// Observers: the document is visible to observers, so a position
+	// may be too.
+	Observers bool
+	// Selected is the provision the form starts on (?position=).
+	Selected string
+}
+
+// positionsView reads the positions open in head that the user may see.
+func (s *Server) positionsView(c echo.Context, d *drafts.Document, head *drafts.Version) (*positionsView, error) {
+	ps, err := listAll(func(opt drafts.ListOptions) (*drafts.Page[*drafts.Position], error) {
+		return s.Service.ListPositions(ctx(c), d.ID, head.Number, opt)
+	})
+	if err != nil {
+		return nil, err
+	}
+	v := &positionsView{ByProvision: map[string][]*drafts.Position{}, Kinds: drafts.PositionKinds(), Head: head,
+		Observers: d.Visibility == drafts.VisibilityObservers, Selected: c.QueryParam("position")}
+	for _, p := range ps {
+		if p.Provision == "" {
+			v.WholeText = append(v.WholeText, p)
+		} else {
+			v.ByProvision[p.Provision] = append(v.ByProvision[p.Provision], p)
+		}
+	}
+	open := d.State != drafts.StateAdopted && d.State != drafts.StateWithdrawn
+	v.Record = open && s.may(c, drafts.ActPositionCreate, d.Resource())
+	if u := user(c); u != nil && open {
+		v.Mine = u.Delegation
+	}
+	return v, nil
+}
+
+// positionFormData is the page of a position's form shown again after it
+// failed.
+type positionFormData struct {
+	Positions *positionsView
+}
+
+func (s *Server) recordPosition(c echo.Context) error {
+	p, d, err := s.docPage(c, "Record a position")
+	if err != nil {
+		return err
+	}
+	for _, k := range []string{"provision", "kind", "text", "visibility"} {
+		p.Form[k] = c.FormValue(k)
+	}
+	pos, err := s.Service.RecordPosition(ctx(c), d.ID, drafts.PositionInput{
+		Provision: c.FormValue("provision"), Kind: c.FormValue("kind"), Text: c.FormValue("text"), Visibility: c.FormValue("visibility"),
+	})
+	if err != nil {
+		head, herr := s.Service.GetVersion(ctx(c), d.ID, d.Head)
+		if herr != nil {
+			return err
+		}
+		pv, herr := s.positionsView(c, d, head)
+		if herr != nil {
+			return err
+		}
+		p.Error = err
+		p.Data = &positionFormData{Positions: pv}
+		return s.render(c, httpStatus(err), "position", p)
+	}
+	return c.Redirect(http.StatusSeeOther, positionAnchor(d.ID, pos))
+}
+
+// positionAnchor is where a position is shown on its document's page.
+func positionAnchor(doc string, p *drafts.Position) string {
+	if p.Provision == "" {
+		return fmt.Sprintf("/documents/%s#positions-h", doc)
+	}
+	return fmt.Sprintf("/documents/%s#p-%s", doc, p.Provision)
+}
+
+func (s *Server) confirmPosition(c echo.Context) error {
+	pos, err := s.Service.ConfirmPosition(ctx(c), c.Param("doc"), c.Param("id"), "")
+	if err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, positionAnchor(pos.Document, pos))
+}
+
+func (s *Server) withdrawPosition(c echo.Context) error {
+	pos, err := s.Service.WithdrawPosition(ctx(c), c.Param("doc"), c.Param("id"))
+	if err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, positionAnchor(pos.Document, pos))
+}

@@ -1,0 +1,257 @@
+package web
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"html/template"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"text/template/parse"
+
+	"github.com/labstack/echo/v4"
+
+	"chancery/drafts"
+)
+
+// Parts of pages that many readers load at once (after a merge the whole
+// room opens the document, the compilation and the tracked changes) are
+// made once and shared: the readers asking at the same time wait for one
+// rendering, and it is kept for those who come after (s.shared).
+//
+// A shared part is served to other users: it may depend only on what its
+// key names. sharedKey always names the page and part, the request's path
+// and query, the interface language and the document as read (its ETag);
+// what the user may do in it (Links) when the part's templates use it;
+// the caller adds what the data was made from (a compilation's Key, a
+// version's ETag, the proposals' ETags). A part whose templates use a
+// field of the user's own (personal) is never shared: it is rendered for
+// each request, as if it had no key.
+
+// personal are the fields of a Page that are the user's own.
+var personal = []string{"User", "CSRF", "Form", "Error", "Notice", "Path", "Now"}
+
+// sharing says how a part of a page may be shared, from the fields of the
+// Page its templates use (sharingOf).
+type sharing struct {
+	never bool // it uses a personal field
+	links bool // it uses Links: the key names them
+}
+
+// sharingOf reads which fields of the Page the template part of t uses,
+// through the templates it calls. It errs on the side of care: any field
+// of that name, whatever the dot is at that point, counts.
+func sharingOf(t *template.Template, part string) sharing {
+	used := map[string]bool{}
+	seen := map[string]bool{}
+	var visit func(n parse.Node)
+	visit = func(n parse.Node) {
+		switch n := n.(type) {
+		case *parse.ListNode:
+			if n != nil {
+				for _, c := range n.Nodes {
+					visit(c)
+				}
+			}
+		case *parse.ActionNode:
+			visit(n.Pipe)
+		case *parse.PipeNode:
+			if n != nil {
+				for _, c := range n.Cmds {
+					visit(c)
+				}
+			}
+		case *parse.CommandNode:
+			for _, a := range n.Args {
+				visit(a)
+			}
+		case *parse.FieldNode:
+			used[n.Ident[0]] = true
+		case *parse.VariableNode:
+			if len(n.Ident) > 1 && n.Ident[0] == "$" {
+				used[n.Ident[1]] = true
+			}
+		case *parse.ChainNode:
+			visit(n.Node)
+		case *parse.IfNode:
+			visit(n.Pipe)
+			visit(n.List)
+			visit(n.ElseList)
+		case *parse.RangeNode:
+			visit(n.Pipe)
+			visit(n.List)
+			visit(n.ElseList)
+		case *parse.WithNode:
+			visit(n.Pipe)
+			visit(n.List)
+			visit(n.ElseList)
+		case *parse.TemplateNode:
+			visit(n.Pipe)
+			if !seen[n.Name] {
+				seen[n.Name] = true
+				if c := t.Lookup(n.Name); c != nil && c.Tree != nil {
+					visit(c.Tree.Root)
+				}
+			}
+		}
+	}
+	if pt := t.Lookup(part); pt != nil && pt.Tree != nil {
+		visit(pt.Tree.Root)
+	}
+	return sharing{never: slices.ContainsFunc(personal, func(f string) bool { return used[f] }), links: used["Links"]}
+}
+
+// sharedKey is the key of part of page name for p (see above), with data
+// naming what the part's data was made from; "" when the part may not be
+// shared.
+func (s *Server) sharedKey(c echo.Context, name, part string, p *Page, data string) string {
+	sh := s.sharingOf(name, part)
+	if sh.never || data == "" {
+		return ""
+	}
+	links := ""
+	if sh.links {
+		links = linksKey(p.Links)
+	}
+	var b bytes.Buffer
+	b.WriteString(name + "/" + part)
+	for _, s := range []string{c.Request().URL.RequestURI(), string(p.L), links, docKey(p.Doc), data} {
+		b.WriteByte(0)
+		b.WriteString(s)
+	}
+	return b.String()
+}
+
+// sharingOf returns how part of page name may be shared (as readSharing
+// found); a part it did not read is never shared.
+func (s *Server) sharingOf(name, part string) sharing {
+	if sh, ok := s.sharing[name+"/"+part]; ok {
+		return sh
+	}
+	return sharing{never: true}
+}
+
+// readSharing reads, before the first request (executing a template
+// changes its tree), how each page's content and each of its parts named
+// "…-shared" may be shared.
+func readSharing(pages map[string]*template.Template) map[string]sharing {
+	m := map[string]sharing{}
+	for name, t := range pages {
+		for _, pt := range t.Templates() {
+			if part := pt.Name(); part == "content" || strings.HasSuffix(part, "-shared") {
+				m[name+"/"+part] = sharingOf(t, part)
+			}
+		}
+	}
+	return m
+}
+
+// renderShared renders page name with its content (the "content"
+// template) shared under its sharedKey: only the layout around it is made
+// for this user. prepare, when not nil, completes p's data for the
+// content, only when the content is made. An empty data (nothing names
+// what the page was made from) renders the page as render does.
+func (s *Server) renderShared(c echo.Context, status int, name string, p *Page, data string, prepare func() error) error {
+	key := s.sharedKey(c, name, "content", p, data)
+	if key == "" {
+		if prepare != nil {
+			if err := prepare(); err != nil {
+				return err
+			}
+		}
+		return s.render(c, status, name, p)
+	}
+	content, err := s.sharedPartWith(c, name, "content", p, key, prepare)
+	if err != nil {
+		return err
+	}
+	p.Content = content
+	return s.render(c, status, name, p)
+}
+
+// proposalsKey names a list of proposals as read: each one's id and ETag,
+// hashed; "" when one has no ETag (nothing then names its content).
+func proposalsKey(ps []*drafts.Proposal) string {
+	h := sha256.New()
+	for _, p := range ps {
+		if p.ETag == "" {
+			return ""
+		}
+		h.Write([]byte(p.ID))
+		h.Write([]byte{0})
+		h.Write([]byte(p.ETag))
+		h.Write([]byte{0})
+	}
+	return strconv.Itoa(len(ps)) + "/" + hex.EncodeToString(h.Sum(nil)[:16])
+}
+
+// linksKey names what the user may do in the document (docLinks).
+func linksKey(l docLinks) string {
+	b := []byte("-----")
+	for i, ok := range []bool{l.Propose, l.Merge, l.Status, l.OpenRound, l.Verify} {
+		if ok {
+			b[i] = 'y'
+		}
+	}
+	return string(b)
+}
+
+// docKey names the document as read: its id and ETag (which changes
+// with every change of the document).
+func docKey(d *drafts.Document) string {
+	if d == nil {
+		return ""
+	}
+	return d.ID + "/" + d.ETag
+}
+
+// sharedPart renders the template part of page name with p once for
+// every request under key (sharedKey) and returns it; with no key, for
+// this request only.
+func (s *Server) sharedPart(c echo.Context, name, part string, p *Page, key string) (template.HTML, error) {
+	return s.sharedPartWith(c, name, part, p, key, nil)
+}
+
+// sharedPartWith is sharedPart, running prepare (when not nil) first
+// when the part is made.
+func (s *Server) sharedPartWith(c echo.Context, name, part string, p *Page, key string, prepare func() error) (template.HTML, error) {
+	t, ok := s.pages[name]
+	if !ok {
+		return "", drafts.Errorf(drafts.EINTERNAL, "no template %s", name)
+	}
+	execute := func() ([]byte, error) {
+		if prepare != nil {
+			if err := prepare(); err != nil {
+				return nil, err
+			}
+		}
+		var buf bytes.Buffer
+		if err := t.ExecuteTemplate(&buf, part, p); err != nil {
+			return nil, drafts.WrapError(drafts.EINTERNAL, err, "rendering %s", name)
+		}
+		return buf.Bytes(), nil
+	}
+	var html []byte
+	var err error
+	if key == "" {
+		html, err = execute()
+	} else {
+		html, err = s.shared.Make(ctx(c), key, execute)
+	}
+	return template.HTML(html), err
+}
+
+// readingOnce makes a page (a GET) read each record of the storage once
+// however many things it asks the service (drafts.ReadOnce): the
+// document, the version's statuses, the token are read at the start and
+// the page shows that one reading.
+func (s *Server) readingOnce(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if c.Request().Method == http.MethodGet {
+			c.SetRequest(c.Request().WithContext(drafts.NewContextReadingOnce(c.Request().Context())))
+		}
+		return next(c)
+	}
+}
