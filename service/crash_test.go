@@ -93,6 +93,7 @@ type crashWorld struct {
 	proposals      []string
 	clock          *time.Time
 	round, tokenID string
+	position, hook string
 }
 
 // crashPolicy is the policy of the crash tests' services, loaded once.
@@ -282,7 +283,7 @@ func TestCrashAtEveryStep(t *testing.T) {
 	if testing.Short() {
 		t.Skip("hundreds of crashes")
 	}
-	for _, kind := range crashKinds {
+	for _, kind := range append(crashKinds, crashKindsOfMain...) {
 		t.Run(kind.name, func(t *testing.T) {
 			t.Parallel()
 			// The world the change starts from, made once and copied for

@@ -232,24 +232,19 @@ func (s *Service) EditProposal(ctx context.Context, doc, id string, in drafts.Pr
 	if err != nil {
 		return nil, err
 	}
-	p, err := s.commitProposal(ctx, func(ctx context.Context) (*drafts.Proposal, []drafts.AuditEntry, error) {
-		return s.updateProposalAs(ctx, u, d, first, drafts.ActProposalWithdraw, ifMatch, func(p *drafts.Proposal) error {
-			if err := p.CheckOpen(); err != nil {
-				return err
-			}
-			p.Base, p.Justification, p.Operations, p.Text = base, in.Justification, ops, in.Text
-			p.Language = languageOf(d, in.Language)
-			s.addProposalEntry(ctx, p, "proposal.edit", proposalDetail(s.proposalName(ctx, p), p))
-			return nil
+	return s.commitProposal(ctx, func(ctx context.Context) (*drafts.Proposal, []drafts.AuditEntry, error) {
+		return s.settleAfter(ctx, "edited", func() (*drafts.Proposal, []drafts.AuditEntry, error) {
+			return s.updateProposalAs(ctx, u, d, first, drafts.ActProposalWithdraw, ifMatch, func(p *drafts.Proposal) error {
+				if err := p.CheckOpen(); err != nil {
+					return err
+				}
+				p.Base, p.Justification, p.Operations, p.Text = base, in.Justification, ops, in.Text
+				p.Language = languageOf(d, in.Language)
+				s.addProposalEntry(ctx, p, "proposal.edit", proposalDetail(s.proposalName(ctx, p), p))
+				return nil
+			})
 		})
 	}, doc)
-	if err != nil {
-		return nil, err
-	}
-	if p.Amends == "" {
-		s.settleSubAmendments(ctx, p, "edited")
-	}
-	return p, nil
 }
 
 // editedOperations checks the input of an edit of proposal p and returns

@@ -87,20 +87,34 @@ func (s *Service) commitProposal(ctx context.Context, write func(ctx context.Con
 	if err != nil {
 		return nil, err
 	}
+	// What write stored is committed even if it then failed (settling
+	// sub-amendments after the change, see settleAfter).
 	p, added, err := write(ctx)
-	if err != nil {
-		return nil, err
+	if cerr := s.commitChange(ctx, tx, added...); err == nil {
+		err = cerr
 	}
-	if err := s.commitChange(ctx, tx, added...); err != nil {
+	if err != nil {
 		return nil, err
 	}
 	return p, nil
 }
 
+// settleAfter is the write of a change of a proposal (update), followed,
+// when how is not "", by the settlement of its sub-amendments
+// (settleSubAmendments), whose entries it adds to the change's.
+func (s *Service) settleAfter(ctx context.Context, how string, update func() (*drafts.Proposal, []drafts.AuditEntry, error)) (*drafts.Proposal, []drafts.AuditEntry, error) {
+	p, added, err := update()
+	if err != nil || how == "" || p.Amends != "" {
+		return p, added, err
+	}
+	more, err := s.settleSubAmendments(ctx, p, how)
+	return p, append(added, more...), err
+}
+
 // changeProposal loads the visible document and the proposal, checks that
 // the user of ctx may perform action on it, applies f, which records the
 // change's entry (addProposalEntry), and commits it.
-func (s *Service) changeProposal(ctx context.Context, doc, id, action, ifMatch string, f func(u *drafts.User, p *drafts.Proposal) error) (*drafts.Proposal, error) {
+func (s *Service) changeProposal(ctx context.Context, doc, id, action, ifMatch, settle string, f func(u *drafts.User, p *drafts.Proposal) error) (*drafts.Proposal, error) {
 	u, d, err := s.documentFor(ctx, doc, drafts.ActDocumentRead)
 	if err != nil {
 		return nil, err
@@ -110,7 +124,9 @@ func (s *Service) changeProposal(ctx context.Context, doc, id, action, ifMatch s
 		return nil, err
 	}
 	return s.commitProposal(ctx, func(ctx context.Context) (*drafts.Proposal, []drafts.AuditEntry, error) {
-		return s.updateProposalAs(ctx, u, d, first, action, ifMatch, func(p *drafts.Proposal) error { return f(u, p) })
+		return s.settleAfter(ctx, settle, func() (*drafts.Proposal, []drafts.AuditEntry, error) {
+			return s.updateProposalAs(ctx, u, d, first, action, ifMatch, func(p *drafts.Proposal) error { return f(u, p) })
+		})
 	}, doc)
 }
 
@@ -122,7 +138,7 @@ var errClientPrecondition = fmt.Errorf("client precondition failed")
 // the caller's delegation owns it).
 func (s *Service) WithdrawProposal(ctx context.Context, doc, id, ifMatch string) (_ *drafts.Proposal, err error) {
 	defer markOp(&err, "service.WithdrawProposal")
-	p, err := s.changeProposal(ctx, doc, id, drafts.ActProposalWithdraw, ifMatch, func(u *drafts.User, p *drafts.Proposal) error {
+	p, err := s.changeProposal(ctx, doc, id, drafts.ActProposalWithdraw, ifMatch, drafts.ProposalWithdrawn, func(u *drafts.User, p *drafts.Proposal) error {
 		if err := p.CheckOpen(); err != nil {
 			return err
 		}
@@ -134,7 +150,6 @@ func (s *Service) WithdrawProposal(ctx context.Context, doc, id, ifMatch string)
 	if err != nil {
 		return nil, err
 	}
-	s.settleSubAmendments(ctx, p, drafts.ProposalWithdrawn)
 	return p, nil
 }
 
@@ -143,7 +158,7 @@ func (s *Service) WithdrawProposal(ctx context.Context, doc, id, ifMatch string)
 // read it (EPRECONDITION if it changed since); so for the methods below.
 func (s *Service) CosponsorProposal(ctx context.Context, doc, id, ifMatch string) (_ *drafts.Proposal, err error) {
 	defer markOp(&err, "service.CosponsorProposal")
-	return s.changeProposal(ctx, doc, id, drafts.ActProposalCosponsor, ifMatch, func(u *drafts.User, p *drafts.Proposal) error {
+	return s.changeProposal(ctx, doc, id, drafts.ActProposalCosponsor, ifMatch, "", func(u *drafts.User, p *drafts.Proposal) error {
 		if err := p.CheckOpen(); err != nil {
 			return err
 		}
@@ -163,7 +178,7 @@ func (s *Service) CosponsorProposal(ctx context.Context, doc, id, ifMatch string
 // CommentProposal adds a comment to a proposal.
 func (s *Service) CommentProposal(ctx context.Context, doc, id, text, ifMatch string) (_ *drafts.Proposal, err error) {
 	defer markOp(&err, "service.CommentProposal")
-	p, err := s.changeProposal(ctx, doc, id, drafts.ActProposalComment, ifMatch, func(u *drafts.User, p *drafts.Proposal) error {
+	p, err := s.changeProposal(ctx, doc, id, drafts.ActProposalComment, ifMatch, "", func(u *drafts.User, p *drafts.Proposal) error {
 		if err := drafts.CheckNote("text", text, 20000, true); err != nil {
 			return err
 		}
@@ -180,7 +195,7 @@ func (s *Service) CommentProposal(ctx context.Context, doc, id, text, ifMatch st
 // RejectProposal rejects an open proposal with a reason.
 func (s *Service) RejectProposal(ctx context.Context, doc, id, reason, ifMatch string) (_ *drafts.Proposal, err error) {
 	defer markOp(&err, "service.RejectProposal")
-	p, err := s.changeProposal(ctx, doc, id, drafts.ActProposalReject, ifMatch, func(u *drafts.User, p *drafts.Proposal) error {
+	p, err := s.changeProposal(ctx, doc, id, drafts.ActProposalReject, ifMatch, drafts.ProposalRejected, func(u *drafts.User, p *drafts.Proposal) error {
 		if err := drafts.CheckNote("reason", reason, 20000, true); err != nil {
 			return err
 		}
@@ -195,6 +210,5 @@ func (s *Service) RejectProposal(ctx context.Context, doc, id, reason, ifMatch s
 	if err != nil {
 		return nil, err
 	}
-	s.settleSubAmendments(ctx, p, drafts.ProposalRejected)
 	return p, nil
 }

@@ -127,30 +127,31 @@ func (s *Service) effective(ctx context.Context, p *drafts.Proposal, known map[s
 // settleSubAmendments makes obsolete the open sub-amendments of amended,
 // which was just withdrawn, rejected or edited (how): all of them, or
 // after an edit those it no longer fits, each a change of its own with
-// its entry, saying why, chained in one batch. The change to amended has
-// happened: a failure here is logged, and the next version made settles
-// what is left (obsoletedBy); a sub-amendment settled whose event could
-// not be written gets it from completion.
-func (s *Service) settleSubAmendments(ctx context.Context, amended *drafts.Proposal, how string) {
+// its entry, saying why. It returns the entries, which the request
+// commits with the change of amended, before it answers. The change to
+// amended has happened: a refusal here is logged, and the next version
+// made settles what is left (obsoletedBy); it returns an error only when
+// storage failed (a settlement may have been written: the request must
+// not be acknowledged as if it were complete).
+func (s *Service) settleSubAmendments(ctx context.Context, amended *drafts.Proposal, how string) ([]drafts.AuditEntry, error) {
 	doc := amended.Document
+	var failed error
 	fail := func(id string, err error) {
 		s.Log.Error("sub-amendments not settled", "document", doc, "proposal", id, "err", err)
-	}
-	tx, err := s.beginChange(ctx, doc)
-	if err != nil {
-		fail(amended.ID, err)
-		return
+		if failed == nil && drafts.IsCode(err, drafts.EUNAVAILABLE) {
+			failed = err
+		}
 	}
 	open, err := s.allProposals(ctx, doc, drafts.ProposalFilter{Status: drafts.ProposalOpen})
 	if err != nil {
 		fail(amended.ID, err)
-		return
+		return nil, failed
 	}
 	var base, amendable []drafts.Provision
 	if how == "edited" {
 		if base, amendable, err = s.amendable(ctx, amended); err != nil {
 			fail(amended.ID, err)
-			return
+			return nil, failed
 		}
 	}
 	name := ""
@@ -175,9 +176,7 @@ func (s *Service) settleSubAmendments(ctx context.Context, amended *drafts.Propo
 		}
 		entries = append(entries, added...)
 	}
-	if err := s.commitChange(ctx, tx, entries...); err != nil {
-		fail(amended.ID, err)
-	}
+	return entries, failed
 }
 
 // makeObsolete makes the open proposal p (as read) obsolete for reason,

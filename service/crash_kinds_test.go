@@ -1,0 +1,62 @@
+package service_test
+
+import "chancery/drafts"
+
+// crashKindsOfMain are the kinds of change that came with proposal
+// numbers and sub-amendments, positions, the focus, language versions and
+// webhooks.
+var crashKindsOfMain = []struct {
+	name    string
+	prepare func(w *crashWorld) error
+	change  func(w *crashWorld) error
+}{
+	{"oral proposal", nil, func(w *crashWorld) error {
+		_, err := w.svc.CreateProposal(w.chair, w.doc, drafts.ProposalInput{Base: 1, OnBehalfOf: "KZ", Source: drafts.SourceOral,
+			Operations: []drafts.Operation{{Op: "replace", Provision: w.v.Provisions[3].ID, Text: "Four, orally."}}})
+		return err
+	}},
+	{"sub-amendment made obsolete", func(w *crashWorld) error {
+		_, err := w.svc.CreateProposal(w.in, w.doc, drafts.ProposalInput{Amends: w.proposals[0],
+			Operations: []drafts.Operation{{Op: "replace", Provision: w.v.Provisions[0].ID, Text: "First changed, amended."}}})
+		return err
+	}, func(w *crashWorld) error {
+		_, err := w.svc.WithdrawProposal(w.kz, w.doc, w.proposals[0], "")
+		return err
+	}},
+	{"position", nil, func(w *crashWorld) error { return w.recordPosition() }},
+	{"position withdrawn", func(w *crashWorld) error { return w.recordPosition() }, func(w *crashWorld) error {
+		_, err := w.svc.WithdrawPosition(w.kz, w.doc, w.position)
+		return err
+	}},
+	{"focus", nil, func(w *crashWorld) error { _, err := w.svc.SetFocus(w.chair, w.doc, w.v.Provisions[1].ID); return err }},
+	{"focus cleared", func(w *crashWorld) error { _, err := w.svc.SetFocus(w.chair, w.doc, w.v.Provisions[1].ID); return err },
+		func(w *crashWorld) error { _, err := w.svc.SetFocus(w.chair, w.doc, ""); return err }},
+	{"language version", nil, func(w *crashWorld) error { return w.addRussian() }},
+	{"translation", func(w *crashWorld) error { return w.addRussian() }, func(w *crashWorld) error {
+		_, _, err := w.svc.SetTranslation(w.chair, w.doc, 1, w.v.Provisions[0].ID, "ru", "1. Первый.", "")
+		return err
+	}},
+	{"webhook", nil, func(w *crashWorld) error { return w.addHook() }},
+	{"webhook removed", func(w *crashWorld) error { return w.addHook() }, func(w *crashWorld) error { return w.svc.DeleteWebhook(w.system, w.hook) }},
+}
+
+func (w *crashWorld) recordPosition() error {
+	p, err := w.svc.RecordPosition(w.kz, w.doc, drafts.PositionInput{Provision: w.v.Provisions[1].ID, Kind: drafts.PositionReservation, Text: "Reserved."})
+	if err == nil {
+		w.position = p.ID
+	}
+	return err
+}
+
+func (w *crashWorld) addRussian() error {
+	_, err := w.svc.AddLanguage(w.chair, w.doc, "ru", "1. Один.\n\n2. Два.\n\n3. Три.\n\n4. Четыре.\n")
+	return err
+}
+
+func (w *crashWorld) addHook() error {
+	h, _, err := w.svc.CreateWebhook(w.system, drafts.WebhookInput{URL: "https://hooks.example.org/chancery"})
+	if err == nil {
+		w.hook = h.ID
+	}
+	return err
+}
