@@ -1,6 +1,12 @@
 package service_test
 
-import "chancery/drafts"
+import (
+	"context"
+	"encoding/json"
+	"strings"
+
+	"chancery/drafts"
+)
 
 // crashKindsOfMain are the kinds of change that came with proposal
 // numbers and sub-amendments, positions, the focus, language versions and
@@ -21,6 +27,10 @@ var crashKindsOfMain = []struct {
 		return err
 	}, func(w *crashWorld) error {
 		_, err := w.svc.WithdrawProposal(w.kz, w.doc, w.proposals[0], "")
+		return err
+	}},
+	{"numbering", func(w *crashWorld) error { return unnumberAll(w.svc.Store, w.doc) }, func(w *crashWorld) error {
+		_, err := w.svc.ListProposals(w.kz, w.doc, drafts.ProposalFilter{}, drafts.ListOptions{})
 		return err
 	}},
 	{"position", nil, func(w *crashWorld) error { return w.recordPosition() }},
@@ -59,4 +69,36 @@ func (w *crashWorld) addHook() error {
 		w.hook = h.ID
 	}
 	return err
+}
+
+// unnumberAll makes the document's proposals as a Chancery before numbers
+// stored them: no number, no claims, no start of numbering.
+func unnumberAll(store drafts.ObjectStore, doc string) error {
+	ctx := context.Background()
+	objs, _, err := store.List(ctx, "texts/"+doc+"/", "", 1000)
+	if err != nil {
+		return err
+	}
+	for _, o := range objs {
+		switch {
+		case strings.Contains(o.Key, "/numbers/") || strings.HasSuffix(o.Key, "/numbering.json"):
+			err = store.Delete(ctx, o.Key, "")
+		case strings.Contains(o.Key, "/proposals/"):
+			var obj *drafts.Object
+			if obj, err = store.Get(ctx, o.Key); err != nil {
+				return err
+			}
+			var m map[string]any
+			if err := json.Unmarshal(obj.Data, &m); err != nil {
+				return err
+			}
+			delete(m, "number")
+			data, _ := json.Marshal(m)
+			_, err = store.Update(ctx, o.Key, data, obj.ETag)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
