@@ -218,9 +218,10 @@ func checkComplete(t *testing.T, a *faultClient, f *forum, l *ledger) {
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	acked := 0
+	acked, kinds := 0, map[string]int{}
 	for k, n := range l.acks {
 		acked += n
+		kinds[strings.Fields(k)[0]] += n
 		if counts[k] < n {
 			t.Errorf("acknowledged %d× %q, %d events of it", n, k, counts[k])
 		}
@@ -230,7 +231,7 @@ func checkComplete(t *testing.T, a *faultClient, f *forum, l *ledger) {
 			t.Errorf("%d events %s, %d tried", byAction[action], action, n)
 		}
 	}
-	t.Logf("%d changes acknowledged; %d events verify, complete, once each; %d of them recorded late", acked, len(all), late)
+	t.Logf("%d changes acknowledged (%v); %d events verify, complete, once each; %d of them recorded late", acked, kinds, len(all), late)
 }
 
 // apiEvents lists every event of doc through the API.

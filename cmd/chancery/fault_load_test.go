@@ -21,10 +21,14 @@ type ledger struct {
 	// acknowledged (a second co-sponsorship changes nothing).
 	proposals   [][]string
 	cosponsored map[string]bool
+	// positions: each delegate's open position, if any; focus: how many
+	// times the chair moved the focus.
+	positions map[int]string
+	focus     int
 }
 
 func newLedger() *ledger {
-	return &ledger{acks: map[string]int{}, tried: map[string]int{}, statuses: map[int]int{}, cosponsored: map[string]bool{}}
+	return &ledger{acks: map[string]int{}, tried: map[string]int{}, statuses: map[int]int{}, cosponsored: map[string]bool{}, positions: map[int]string{}}
 }
 
 // note records an answer of status to a change of action on ref.
@@ -56,9 +60,10 @@ func (l *ledger) recent(w int, other bool) string {
 }
 
 // load makes changes of every kind until stop closes: four delegates
-// propose, comment, co-sponsor, edit, withdraw and answer adoption rounds;
-// the chair sets statuses, rejects, merges and publishes versions on one
-// document, and opens and closes adoption rounds on the other.
+// propose, comment, co-sponsor, edit, withdraw, record and withdraw
+// positions and answer adoption rounds; the chair sets statuses, rejects,
+// merges, publishes versions and moves the focus on one document, and
+// opens and closes adoption rounds on the other.
 func load(a *faultClient, f *forum, l *ledger, stop <-chan struct{}) {
 	l.mu.Lock()
 	for len(l.proposals) < len(f.delegates) {
@@ -98,6 +103,9 @@ func delegateStep(a *faultClient, f *forum, l *ledger, w, i int) int {
 	replace := func(text string) map[string]any {
 		return map[string]any{"base": 1, "justification": "load",
 			"operations": []map[string]string{{"op": "replace", "provision": prov, "text": text}}}
+	}
+	if i%9 == 8 {
+		return positionStep(a, f, l, w, prov)
 	}
 	switch i % 7 {
 	case 0, 1:
@@ -164,6 +172,9 @@ func chairStep(a *faultClient, f *forum, l *ledger, i int) int {
 		return st
 	}
 	head := strconv.Itoa(d.Head)
+	if i%7 == 6 {
+		return focusStep(a, f, l)
+	}
 	switch i % 5 {
 	case 0, 3:
 		prov := f.provisions[i%len(f.provisions)]
@@ -219,5 +230,45 @@ func roundStep(a *faultClient, f *forum, l *ledger, i int) int {
 	default:
 		time.Sleep(10 * time.Millisecond)
 	}
+	return st
+}
+
+// positionStep records a position of delegate w's delegation on prov, or
+// withdraws the one it has open.
+func positionStep(a *faultClient, f *forum, l *ledger, w int, prov string) int {
+	docPath := "/v1/documents/" + f.doc + "/positions"
+	l.mu.Lock()
+	open := l.positions[w]
+	l.mu.Unlock()
+	if open != "" {
+		st := a.do("DELETE", docPath+"/"+open, f.delegates[w], nil, nil)
+		l.note(st, "position.withdraw", open)
+		if st < 500 && st != -1 {
+			l.mu.Lock()
+			delete(l.positions, w)
+			l.mu.Unlock()
+		}
+		return st
+	}
+	var p struct{ ID string }
+	st := a.do("POST", docPath, f.delegates[w], map[string]string{"provision": prov, "kind": "support"}, &p)
+	l.note(st, "position.record", p.ID)
+	if st == 201 {
+		l.mu.Lock()
+		l.positions[w] = p.ID
+		l.mu.Unlock()
+	}
+	return st
+}
+
+// focusStep moves the focus to the next provision (never the one it is
+// on: each acknowledged move is a change).
+func focusStep(a *faultClient, f *forum, l *ledger) int {
+	l.mu.Lock()
+	l.focus++
+	prov := f.provisions[l.focus%len(f.provisions)]
+	l.mu.Unlock()
+	st := a.do("PUT", "/v1/documents/"+f.doc+"/focus", f.chair, map[string]string{"provision": prov}, nil)
+	l.note(st, "focus.set", prov)
 	return st
 }
