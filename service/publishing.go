@@ -192,11 +192,7 @@ func (s *Service) compilationToPrint(ctx context.Context, doc string, n int, lan
 	if err != nil {
 		return err
 	}
-	return s.Work(ctx, func(ctx context.Context) error {
-		comp, v, err := s.readerCompile(ctx, u, d, n, lang)
-		if err != nil {
-			return err
-		}
+	printIt := func(ctx context.Context, comp *drafts.Compilation, v *drafts.Version) error {
 		if v.Language == "" || v.Language == d.Language {
 			return print(ctx, d, comp, v)
 		}
@@ -204,6 +200,25 @@ func (s *Service) compilationToPrint(ctx context.Context, doc string, n int, lan
 			comp.Entries[i].Provision = drafts.PrintableProvision(e.Provision, lang)
 		}
 		return print(ctx, s.printedIn(ctx, d, lang, v), comp, drafts.Printable(v))
+	}
+	if n == 0 {
+		n = d.Head
+	}
+	if s.kept(versionKey(d.ID, n)) {
+		// As Compile: readers of a version in memory share one
+		// compilation (made in a slot); each print takes a slot.
+		comp, v, err := s.readerCompile(ctx, u, d, n, lang)
+		if err != nil {
+			return err
+		}
+		return s.Work(ctx, func(ctx context.Context) error { return printIt(ctx, comp, v) })
+	}
+	return s.Work(ctx, func(ctx context.Context) error {
+		comp, v, err := s.readerCompile(ctx, u, d, n, lang)
+		if err != nil {
+			return err
+		}
+		return printIt(ctx, comp, v)
 	})
 }
 
