@@ -68,10 +68,12 @@ func (e *testEnv) verification(doc string) drafts.Verification {
 	return v
 }
 
-// TestNoChangeWithoutItsEvent: changes whose events could not be written
-// (storage gone between the two) are named by verification; the events are
-// written by the retry of the same process, or, if the process died, from
-// the stored changes by the next one; each change has its event once.
+// TestNoChangeWithoutItsEvent: a change whose event cannot be written
+// (the storage goes away between the two) is stored but not acknowledged:
+// the request answers 503, saying so, and verification names the change;
+// the event is written by the retry of the same process or, if the
+// process died, from the stored change by the next one; each change has
+// its event once.
 func TestNoChangeWithoutItsEvent(t *testing.T) {
 	for _, crash := range []bool{false, true} {
 		name := "retried"
@@ -83,28 +85,32 @@ func TestNoChangeWithoutItsEvent(t *testing.T) {
 			e := startOn(t, store, map[string]string{"secretariat": bootstrapToken})
 			e.forum()
 			doc, v1 := e.document(corpus(t, "sample-draft-road-map.txt"), "members")
+			p := e.propose(doc, "KZ", 1, replace(v1.Provisions[1].ID, "New words."))
 			if v := e.verification(doc); !v.OK {
 				t.Fatalf("fresh trail: %+v", v)
 			}
 
 			store.down.Store(true)
-			var changes []string
-			var p drafts.Proposal
-			e.mustJSON(http.StatusCreated, &p, "POST", docPath(doc, "/proposals"), "KZ", map[string]any{"base": 1, "justification": "x", "operations": []map[string]string{replace(v1.Provisions[1].ID, "New words.")}})
-			changes = append(changes, "proposal/"+p.ID)
-			e.mustJSON(http.StatusOK, nil, "PUT", docPath(doc, "/versions/1/provisions/", v1.Provisions[2].ID, "/status"), "chair", map[string]string{"status": "agreed"})
-			changes = append(changes, "status/1/1")
-			e.mustJSON(http.StatusCreated, nil, "POST", docPath(doc, "/merges"), "chair", map[string]any{"base": 1, "proposals": []string{p.ID}})
-			changes = append(changes, "version/2")
-			var r drafts.AdoptionRound
-			e.mustJSON(http.StatusCreated, &r, "POST", docPath(doc, "/adoption"), "chair", map[string]any{"version": 2, "procedure": "consensus"})
-			changes = append(changes, "round/"+r.ID)
-			store.down.Store(false)
-			// (The merge records the proposal's acceptance too: one more.)
-			if got := e.svc.PendingEvents(); got < len(changes) {
-				t.Fatalf("%d events pending, want at least %d", got, len(changes))
+			owed := func(method, path, who string, body any) {
+				t.Helper()
+				res := e.do(method, path, who, body)
+				if res.Status != http.StatusServiceUnavailable || !strings.Contains(string(res.Body), "the change was saved") {
+					t.Fatalf("%s %s: %d %s, want 503 saying the change was saved", method, path, res.Status, res.Body)
+				}
 			}
-
+			owed("POST", docPath(doc, "/proposals/", p, "/comments"), "IN", map[string]string{"text": "Noted."})
+			owed("PUT", docPath(doc, "/versions/1/provisions/", v1.Provisions[2].ID, "/status"), "chair", map[string]string{"status": "agreed"})
+			owed("POST", docPath(doc, "/merges"), "chair", map[string]any{"base": 1, "proposals": []string{p}})
+			owed("POST", docPath(doc, "/adoption"), "chair", map[string]any{"version": 2, "procedure": "consensus"})
+			store.down.Store(false)
+			if got := e.svc.PendingEvents(); got != 1 {
+				t.Fatalf("%d trails owe events, want the document's", got)
+			}
+			var r drafts.AdoptionRound
+			e.mustJSON(http.StatusOK, &r, "GET", docPath(doc, "/adoption"), "KZ", nil)
+			// The comment, the status, the version and the proposal's
+			// acceptance by it, the round.
+			changes := []string{"proposal/" + p + "/2", "status/1/1", "version/2", "proposal/" + p + "/3", "round/" + r.ID}
 			v := e.verification(doc)
 			slices.Sort(changes)
 			got := slices.Clone(v.Unrecorded)
@@ -114,8 +120,8 @@ func TestNoChangeWithoutItsEvent(t *testing.T) {
 			}
 
 			if crash {
-				// The process dies with its pending events; the next one
-				// writes them from the stored changes.
+				// The process dies owing events; the next one writes them
+				// from the stored changes.
 				e.srv.Close(t.Context())
 				e = startOn(t, store, e.tokens)
 				n, err := e.svc.CompleteAllEvents(t.Context())

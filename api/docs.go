@@ -78,6 +78,24 @@ const docsInit = `"use strict";
 })();
 `
 
+// APIContentSecurityPolicy is the policy of every API response but the
+// reference page's: the API's HTML (a tracked diff, a compilation) is
+// markup without script, style or anything to load, and must not become
+// more if a browser opens it.
+const APIContentSecurityPolicy = "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+
+// secureHeaders gives every API response a Content-Security-Policy and
+// X-Content-Type-Options: nosniff (so that no browser takes a JSON or text
+// answer for HTML); the reference page sets its own policy.
+func secureHeaders(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		h := c.Response().Header()
+		h.Set("Content-Security-Policy", APIContentSecurityPolicy)
+		h.Set("X-Content-Type-Options", "nosniff")
+		return next(c)
+	}
+}
+
 // registerDocs adds the API reference page, GET /v1/docs, and its scripts.
 // No token is needed: the page shows the public OpenAPI document.
 func (s *Server) registerDocs(e *echo.Echo) {

@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -72,18 +73,35 @@ func (s *Server) word(next echo.HandlerFunc) echo.HandlerFunc {
 			if s.Word == nil {
 				return drafts.Errorf(drafts.EMALFORMED, "this server does not read Word files; send application/json")
 			}
-			if err := s.wordToJSON(c, path); err != nil {
-				return err
-			}
-			return next(c)
+			// Reading the file, then the request it makes (a whole text to
+			// align), is heavy work: in the service's work limit, the file
+			// read only once a slot is free.
+			return s.inWorkSlot(c, func() error {
+				if err := s.wordToJSON(c, path); err != nil {
+					return err
+				}
+				return next(c)
+			})
 		case (method == http.MethodGet || method == http.MethodHead) && wordExports[path] && wantsWord(c, path):
 			if s.Word == nil {
 				return echo.NewHTTPError(http.StatusNotAcceptable, "this server does not write Word files")
 			}
-			return s.exportWord(c, path)
+			return s.inWorkSlot(c, func() error { return s.exportWord(c, path) })
 		}
 		return next(c)
 	}
+}
+
+// inWorkSlot runs f, the handling of c, in a slot of the service's work
+// limit (see drafts.MaintenanceService.Work), with c's request carrying
+// the slot: the service's heavy work for it takes no second one.
+func (s *Server) inWorkSlot(c echo.Context, f func() error) error {
+	r := c.Request()
+	defer c.SetRequest(r)
+	return s.Service.Work(r.Context(), func(ctx context.Context) error {
+		c.SetRequest(r.WithContext(ctx))
+		return f()
+	})
 }
 
 // wantsWord reports whether the client prefers a .docx to the route's

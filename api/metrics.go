@@ -94,7 +94,17 @@ type instrumentedStore struct {
 	ops  map[string]prometheus.Observer // by operation, never written after InstrumentStore
 }
 
-var _ drafts.ObjectStore = (*instrumentedStore)(nil)
+var _ drafts.CachingStore = (*instrumentedStore)(nil)
+
+// Uncached counts the reads of the wrapped store's uncached view (see
+// drafts.Uncached) like any other.
+func (s *instrumentedStore) Uncached() drafts.ObjectStore {
+	c, ok := s.next.(drafts.CachingStore)
+	if !ok {
+		return s
+	}
+	return &instrumentedStore{next: c.Uncached(), m: s.m, ops: s.ops}
+}
 
 func (s *instrumentedStore) observe(op string, start time.Time, err error) {
 	s.ops[op].Observe(time.Since(start).Seconds())

@@ -43,7 +43,10 @@ func TestNoObjectReadTwicePerRequest(t *testing.T) {
 	check := func(what string) {
 		t.Helper()
 		for key, n := range store.take() {
-			if n > 1 && !strings.HasSuffix(key, "/events-head.json") {
+			// Verification reads what is stored past every cache, after the
+			// policy read the document (and the hint, to check it).
+			verifying := strings.HasSuffix(what, "/events/verify") && n == 2
+			if n > 1 && !strings.HasSuffix(key, "/events-head.json") && !verifying {
 				t.Errorf("%s read %s %d times", what, key, n)
 			}
 		}

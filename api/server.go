@@ -124,6 +124,7 @@ func (s *Server) build() {
 	}))
 	e.Use(s.logRequests)
 	e.Use(s.recoverPanics)
+	e.Use(secureHeaders)
 	e.Use(middleware.BodyLimit(s.BodyLimit))
 
 	e.GET("/healthz", s.healthz)

@@ -11,7 +11,9 @@ import (
 	"time"
 
 	"chancery/api"
+	"chancery/api/apitest"
 	"chancery/diffing"
+	"chancery/docx"
 	"chancery/drafts"
 	"chancery/policy"
 	"chancery/render"
@@ -67,6 +69,7 @@ func newWorkEnv(t *testing.T, slots, queue int) (*testEnv, *gatedDiffer, *counti
 		t.Fatal(err)
 	}
 	srv := api.NewServer(svc, enforcer, r, nil)
+	srv.Word = docx.New()
 	if err := srv.Open("127.0.0.1:0"); err != nil {
 		t.Fatal(err)
 	}
@@ -215,4 +218,43 @@ func TestImmutableWorkDoneOnce(t *testing.T) {
 	if n := g.diffs.Load(); n != 2 {
 		t.Errorf("diffs computed %d times in all, want 2", n)
 	}
+}
+
+// TestWordWaitsForItsSlot: reading and writing Word files is heavy work:
+// with the one slot taken and no queue, a .docx export and a .docx
+// proposal are refused at once, 503 with Retry-After; with the slot free
+// both work, the upload's alignment inside the slot its file took.
+func TestWordWaitsForItsSlot(t *testing.T) {
+	e, _, _ := newWorkEnv(t, 1, -1)
+	text := corpus(t, "sample-draft-road-map.txt")
+	doc, _ := e.document(text, "members")
+	e.mustJSON(http.StatusCreated, nil, "POST", docPath(doc, "/versions"), "chair", map[string]any{"base": 1, "text": text + "\n99. Added.\n", "message": "m"})
+	// Version 1 as a .docx is a proposal on version 2: it takes the added provision out.
+	file := e.do("GET", docPath(doc, "/versions/1"), "KZ", nil, "Accept", drafts.WordMediaType)
+	file.MustStatus(http.StatusOK)
+	upload := func() *apitest.Response {
+		return e.do("POST", docPath(doc, "/proposals?base=2&justification=From+Word"), "KZ", file.Body, "Content-Type", drafts.WordMediaType)
+	}
+	held, release, done := make(chan struct{}), make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(done)
+		e.svc.Work(context.Background(), func(context.Context) error {
+			close(held)
+			<-release
+			return nil
+		})
+	}()
+	<-held
+	for name, res := range map[string]*apitest.Response{
+		"export": e.do("GET", docPath(doc, "/versions/1"), "KZ", nil, "Accept", drafts.WordMediaType),
+		"upload": upload(),
+	} {
+		if res.Status != http.StatusServiceUnavailable || res.Header.Get("Retry-After") == "" {
+			t.Errorf("%s with the slot taken: %d (Retry-After %q), want 503 with Retry-After", name, res.Status, res.Header.Get("Retry-After"))
+		}
+	}
+	close(release)
+	<-done
+	upload().MustStatus(http.StatusCreated)
+	e.do("GET", docPath(doc, "/versions/1"), "KZ", nil, "Accept", drafts.WordMediaType).MustStatus(http.StatusOK)
 }

@@ -1,7 +1,9 @@
 package api_test
 
 import (
+	"encoding/json"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -480,8 +482,10 @@ func TestSilenceSettledOnce(t *testing.T) {
 	})
 }
 
-// TestAuditTrailTamper: changing, removing or reordering a stored event
-// makes verify name it.
+// TestAuditTrailTamper: changing, removing, reordering or duplicating a
+// stored event makes verify name it, on each backend, while the server
+// runs. The trail: the document's creation and version 1 (one object,
+// events 1 and 2), then a proposal each in events 3, 4 and 5.
 func TestAuditTrailTamper(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, store drafts.ObjectStore) {
 		e := newEnv(t, store)
@@ -506,40 +510,74 @@ func TestAuditTrailTamper(t *testing.T) {
 			}
 			return o
 		}
-		t.Run("changed", func(t *testing.T) {
-			o := get(key(3))
-			changed := strings.Replace(string(o.Data), `"actor":"`, `"actor":"x`, 1)
-			if _, err := store.Update(t.Context(), key(3), []byte(changed), o.ETag); err != nil {
+		// put replaces what key holds and returns a function that puts it back.
+		put := func(k string, data []byte) func() {
+			o := get(k)
+			if _, err := store.Update(t.Context(), k, data, o.ETag); err != nil {
 				t.Fatal(err)
 			}
+			return func() {
+				if _, err := store.Update(t.Context(), k, o.Data, get(k).ETag); err != nil {
+					t.Fatal(err)
+				}
+				if v := verify(); !v.OK {
+					t.Fatalf("restored trail: %+v", v)
+				}
+			}
+		}
+		t.Run("changed", func(t *testing.T) {
+			restore := put(key(3), []byte(strings.Replace(string(get(key(3)).Data), `"actor":"`, `"actor":"x`, 1)))
 			if v := verify(); v.OK || v.FirstBad == nil || *v.FirstBad != 3 {
 				t.Fatalf("verify = %+v, want first bad 3", v)
 			}
-			o2 := get(key(3))
-			if _, err := store.Update(t.Context(), key(3), o.Data, o2.ETag); err != nil {
+			restore()
+		})
+		t.Run("changed in a batch", func(t *testing.T) {
+			data := string(get(key(1)).Data)
+			i := strings.Index(data, `"more":`)
+			if i < 0 {
+				t.Fatalf("event 1 holds no batch: %s", data)
+			}
+			restore := put(key(1), []byte(data[:i]+strings.Replace(data[i:], `"actor":"`, `"actor":"x`, 1)))
+			if v := verify(); v.OK || v.FirstBad == nil || *v.FirstBad != 2 {
+				t.Fatalf("verify = %+v, want first bad 2", v)
+			}
+			restore()
+		})
+		t.Run("reordered", func(t *testing.T) {
+			a, b := get(key(3)), get(key(4))
+			restoreA := put(key(3), b.Data)
+			put(key(4), a.Data)
+			if v := verify(); v.OK || v.FirstBad == nil || *v.FirstBad != 3 {
+				t.Fatalf("verify = %+v, want first bad 3", v)
+			}
+			put(key(4), b.Data)
+			restoreA()
+		})
+		t.Run("duplicated", func(t *testing.T) {
+			copied := get(key(3))
+			if _, err := store.Create(t.Context(), key(6), copied.Data); err != nil {
+				t.Fatal(err)
+			}
+			v := verify()
+			var ev drafts.Event
+			json.Unmarshal(copied.Data, &ev)
+			if v.OK || v.FirstBad == nil || *v.FirstBad != 6 || !slices.Equal(v.Duplicates, []string{ev.Change}) {
+				t.Fatalf("verify = %+v, want first bad 6 and %s duplicated", v, ev.Change)
+			}
+			if err := store.Delete(t.Context(), key(6), ""); err != nil {
 				t.Fatal(err)
 			}
 			if v := verify(); !v.OK {
 				t.Fatalf("restored trail: %+v", v)
 			}
 		})
-		t.Run("reordered", func(t *testing.T) {
-			a, b := get(key(2)), get(key(3))
-			store.Update(t.Context(), key(2), b.Data, a.ETag)
-			store.Update(t.Context(), key(3), a.Data, b.ETag)
-			if v := verify(); v.OK || v.FirstBad == nil || *v.FirstBad != 2 {
-				t.Fatalf("verify = %+v, want first bad 2", v)
-			}
-			a2, b2 := get(key(2)), get(key(3))
-			store.Update(t.Context(), key(2), a.Data, a2.ETag)
-			store.Update(t.Context(), key(3), b.Data, b2.ETag)
-		})
 		t.Run("removed", func(t *testing.T) {
 			if err := store.Delete(t.Context(), key(4), ""); err != nil {
 				t.Fatal(err)
 			}
-			if v := verify(); v.OK || v.FirstBad == nil || *v.FirstBad != 4 {
-				t.Fatalf("verify = %+v, want first bad 4", v)
+			if v := verify(); v.OK || v.FirstBad == nil || *v.FirstBad != 4 || len(v.Unrecorded) != 1 {
+				t.Fatalf("verify = %+v, want first bad 4 and its change unrecorded", v)
 			}
 		})
 		t.Run("last removed", func(t *testing.T) {

@@ -34,8 +34,8 @@ func (d *Delegation) Validate() error {
 	if !delegationIDPattern().MatchString(d.ID) {
 		fields = append(fields, FieldError{Field: "id", Message: "2 to 16 capital letters, digits or '-', starting with a letter (e.g. KZ)"})
 	}
-	if strings.TrimSpace(d.Name) == "" || len(d.Name) > 200 {
-		fields = append(fields, FieldError{Field: "name", Message: "required, at most 200 bytes"})
+	if fe := CheckName("name", d.Name, 200); fe != nil {
+		fields = append(fields, *fe)
 	}
 	if len(d.NameRu) > 200 || d.NameRu != "" && strings.TrimSpace(d.NameRu) == "" {
 		fields = append(fields, FieldError{Field: "name_ru", Message: "at most 200 bytes, not blank"})
@@ -62,8 +62,16 @@ type User struct {
 // Validate checks the user's fields (not whether the delegation exists).
 func (u *User) Validate() error {
 	var fields []FieldError
-	if strings.TrimSpace(u.Name) == "" || len(u.Name) > 200 {
-		fields = append(fields, FieldError{Field: "name", Message: "required, at most 200 bytes"})
+	if fe := CheckName("name", u.Name, 200); fe != nil {
+		fields = append(fields, *fe)
+	}
+	// The other fields are codes: bounded by their patterns, so that
+	// nothing long is copied into the user's token records.
+	if u.Body != "" && !bodyPattern().MatchString(u.Body) {
+		fields = append(fields, FieldError{Field: "body", Message: "the body the chair chairs, e.g. SWG: a letter, then up to 31 letters, digits or '-'"})
+	}
+	if u.Delegation != "" && !ValidDelegationID(u.Delegation) {
+		fields = append(fields, FieldError{Field: "delegation", Message: "the id of a delegation, e.g. KZ"})
 	}
 	switch u.Role {
 	case RoleSecretariat:
@@ -99,6 +107,8 @@ type Token struct {
 	// changes one must rewrite its users' tokens. Tokens stored before it
 	// existed have none, and get it on their next use.
 	Holder *User `json:"holder,omitempty"`
+	// Audit holds the events of the token's changes (stored, not shown).
+	Audit []AuditEntry `json:"-"`
 }
 
 // tokenPrefix starts every token so that leaked ones are easy to find.

@@ -61,6 +61,9 @@ type Document struct {
 	// created and died before completing): the service keeps it in storage
 	// and never shows it.
 	Pending int `json:"-"`
+	// Audit holds the events of the document's own changes (stored, not
+	// shown).
+	Audit []AuditEntry `json:"-"`
 }
 
 // Agreement is how much of the head version is agreed.
@@ -85,8 +88,8 @@ func (d *Document) Validate() error {
 	if !symbolPattern().MatchString(d.Symbol) || utf8.RuneCountInString(d.Symbol) > 100 {
 		fields = append(fields, FieldError{Field: "symbol", Message: "1 to 100 letters, digits, '/', '.', '-', '(', ')' or spaces, e.g. CICA/SWG/2024/R.1"})
 	}
-	if IsBlank(d.Title) || len(d.Title) > 500 {
-		fields = append(fields, FieldError{Field: "title", Message: "required, at most 500 bytes"})
+	if fe := CheckName("title", d.Title, 500); fe != nil {
+		fields = append(fields, *fe)
 	}
 	if !slices.Contains(documentKinds, d.Kind) {
 		fields = append(fields, FieldError{Field: "kind", Message: "one of " + strings.Join(documentKinds, ", ")})

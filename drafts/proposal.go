@@ -66,6 +66,8 @@ type Proposal struct {
 	// (MergeInput.Translations).
 	Language string `json:"language,omitempty"`
 	ETag     string `json:"-"`
+	// Audit holds the events of the proposal's changes (stored, not shown).
+	Audit []AuditEntry `json:"-"`
 }
 
 // ProposalInput is what a delegation sends: operations, or a whole edited

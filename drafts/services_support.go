@@ -133,21 +133,34 @@ type MaintenanceService interface {
 	// replica may run it at once.
 	SettleDue(ctx context.Context) error
 	// CompleteEvents writes the events of a document's stored changes
-	// that have none (a crash came between a change and its event), marked
-	// as recorded late, and returns how many it wrote.
+	// that have none (a crash or a storage failure came between a change
+	// and its event), marked as recorded late, and returns how many it
+	// wrote. It reads storage past every cache; a damaged trail is left
+	// as it is, for verification to name.
 	CompleteEvents(ctx context.Context, doc string) (int, error)
-	// CompleteAllEvents runs CompleteEvents on every document.
+	// CompleteAllEvents runs CompleteEvents on the directory's trail and
+	// every document's.
 	CompleteAllEvents(ctx context.Context) (int, error)
-	// RetryEvents writes the events that could not be written when their
-	// change was made; what still fails waits for the next call, and the
-	// first error is returned.
+	// SweepEvents is CompleteAllEvents reading through the service's
+	// caches: the periodic sweep for the events a replica that died owes.
+	SweepEvents(ctx context.Context) (int, error)
+	// RetryEvents completes the trails whose events this process could
+	// not write; what still fails waits for the next call, and the first
+	// error is returned.
 	RetryEvents(ctx context.Context) error
-	// PendingEvents returns how many events wait for RetryEvents.
+	// PendingEvents returns how many trails wait for RetryEvents.
 	PendingEvents() int
 	// CacheStats returns the counts of the cache of immutable objects.
 	CacheStats() CacheStats
 	// WorkStats returns how many heavy computations run and wait.
 	WorkStats() WorkStats
+	// Work runs f within the bound on heavy work: once one of a few slots
+	// is free, after a bounded wait in a bounded queue (EUNAVAILABLE, a
+	// 503 that says when to come back, beyond either). It is for work
+	// outside the service that weighs as much (reading and writing Word
+	// files): f loads its inputs once it runs. The service's own heavy
+	// work inside f, called with the ctx f gets, takes no second slot.
+	Work(ctx context.Context, f func(ctx context.Context) error) error
 }
 
 // SettingsService tells callers what they must agree with the service on:

@@ -58,3 +58,25 @@ type ObjectStore interface {
 	// Ping checks that the backend is reachable and usable. EUNAVAILABLE if not.
 	Ping(ctx context.Context) error
 }
+
+// CachingStore is an ObjectStore that answers some reads from memory
+// (storage.Local keeps recently read objects). Uncached returns a view of
+// the same store whose Get and List read what is stored every time,
+// neither using nor filling the cache; its writes are the store's own.
+// A wrapper of a store (metrics, fault injection) that may wrap a caching
+// store implements it by wrapping the inner store's view.
+type CachingStore interface {
+	ObjectStore
+	Uncached() ObjectStore
+}
+
+// Uncached returns a view of s whose reads bypass every cache s keeps:
+// s.Uncached() for a CachingStore, s itself for a store that keeps none.
+// Whatever judges what is stored (the audit trail's verification, the
+// completion of events at start) reads through it.
+func Uncached(s ObjectStore) ObjectStore {
+	if c, ok := s.(CachingStore); ok {
+		return c.Uncached()
+	}
+	return s
+}

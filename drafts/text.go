@@ -359,3 +359,40 @@ func CheckNote(field, s string, max int, required bool) error {
 	}
 	return nil
 }
+
+// CheckName checks a name or a title (of a user, a delegation, a
+// document): required, at most max bytes, one line of valid UTF-8 with no
+// control character (NUL, BEL, ESC, a line break, a tab...) and no
+// direction control. It returns the problem as a FieldError of field, or
+// nil.
+func CheckName(field, s string, max int) *FieldError {
+	fail := func(msg string) *FieldError { return &FieldError{Field: field, Message: msg} }
+	if strings.TrimSpace(s) == "" {
+		return fail(fmt.Sprintf("required, at most %d bytes", max))
+	}
+	if len(s) > max {
+		return fail(fmt.Sprintf("at most %d bytes (this one has %d)", max, len(s)))
+	}
+	for i, r := range s {
+		switch {
+		case r == utf8.RuneError:
+			if _, size := utf8.DecodeRuneInString(s[i:]); size <= 1 {
+				return fail(fmt.Sprintf("invalid UTF-8 (byte 0x%02x)", s[i]))
+			}
+		case unicode.IsControl(r):
+			return fail(fmt.Sprintf("control character %s at character %d; a name is one line of printable characters", controlName(r), utf8.RuneCountInString(s[:i])+1))
+		case r >= 0x202A && r <= 0x202E, r >= 0x2066 && r <= 0x2069:
+			return fail(fmt.Sprintf("direction control character U+%04X at character %d", r, utf8.RuneCountInString(s[:i])+1))
+		}
+	}
+	return nil
+}
+
+// controlName names a control character for people: "U+0007 (BEL)".
+func controlName(r rune) string {
+	names := map[rune]string{0: "NUL", 7: "BEL", 8: "BS", 9: "TAB", 10: "LF", 11: "VT", 12: "FF", 13: "CR", 27: "ESC", 0x7f: "DEL"}
+	if n, ok := names[r]; ok {
+		return fmt.Sprintf("U+%04X (%s)", r, n)
+	}
+	return fmt.Sprintf("U+%04X", r)
+}

@@ -188,3 +188,34 @@ func TestApplyOperations(t *testing.T) {
 }
 
 func ptr(s string) *string { return &s }
+
+// TestCheckName: names and titles are one line of printable characters
+// in any script; control characters (NUL, BEL, ESC, line breaks, tabs,
+// DEL), direction overrides and invalid UTF-8 are refused, naming the
+// field and the character.
+func TestCheckName(t *testing.T) {
+	for _, ok := range []string{"Kazakhstan", "Казахстан", "مصر\u200f", "Road map (rev. 2)", "中华人民共和国"} {
+		if fe := drafts.CheckName("name", ok, 200); fe != nil {
+			t.Errorf("CheckName(%q) = %+v, want nil", ok, fe)
+		}
+	}
+	for s, want := range map[string]string{
+		"Zed\x00land":            "U+0000 (NUL)",
+		"Zed\x07land":            "U+0007 (BEL)",
+		"Zed\x1b[31m":            "U+001B (ESC)",
+		"two\nlines":             "U+000A (LF)",
+		"tab\there":              "U+0009 (TAB)",
+		"del\x7f":                "U+007F (DEL)",
+		"c1\u0085":               "U+0085",
+		"evil\u202Etxt.exe":      "direction control character U+202E",
+		"bad\xffutf":             "invalid UTF-8",
+		"":                       "required",
+		"   ":                    "required",
+		strings.Repeat("a", 201): "at most 200 bytes",
+	} {
+		fe := drafts.CheckName("name", s, 200)
+		if fe == nil || fe.Field != "name" || !strings.Contains(fe.Message, want) {
+			t.Errorf("CheckName(%q) = %+v, want the field named and %q", s, fe, want)
+		}
+	}
+}

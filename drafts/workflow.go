@@ -125,6 +125,8 @@ type AdoptionRound struct {
 	// the directory could not be read.
 	Awaiting []string `json:"awaiting"`
 	ETag     string   `json:"-"`
+	// Audit holds the events of the round's changes (stored, not shown).
+	Audit []AuditEntry `json:"-"`
 }
 
 // Response is a delegation's consent or objection in a round.
@@ -146,8 +148,10 @@ type Event struct {
 	Ref        string    `json:"ref"`
 	Detail     string    `json:"detail,omitempty"`
 	// Change names the stored change the event records ("proposal/<id>",
-	// "version/<n>", "round/<id>", "round/<id>/end", "status/<n>/<rev>"),
-	// once per change: verification checks every stored change has one.
+	// "proposal/<id>/<rev>", "version/<n>", "round/<id>", "status/<n>/<rev>",
+	// "document/<id>"...), once per change: verification checks that every
+	// stored change has exactly one. Events of no stored change (a refused
+	// attempt) have none.
 	Change   string `json:"change,omitempty"`
 	PrevHash string `json:"prev_hash"`
 	Hash     string `json:"hash"`
@@ -181,6 +185,30 @@ type Verification struct {
 	// Unrecorded names the stored changes that no event records
 	// ("proposal/<id>", "version/<n>", "round/<id>", "status/<n>/<rev>").
 	Unrecorded []string `json:"unrecorded,omitempty"`
+	// Duplicates names the changes that more than one event records.
+	Duplicates []string `json:"duplicates,omitempty"`
+}
+
+// AuditEntry is the event a change owes, stored with the change itself, in
+// the same write: the changed object keeps the entries of all its changes
+// (its Audit field). The service chains an entry as an Event (with Change
+// set to the entry's Change) before it answers, and whatever a failure or
+// a crash left unchained is chained later from the stored entries: so a
+// stored change can never lose its event. Entries are never shown through
+// the API; the events are.
+type AuditEntry struct {
+	Change     string    `json:"change"`
+	At         time.Time `json:"at"`
+	Actor      string    `json:"actor"`
+	Delegation string    `json:"delegation,omitempty"`
+	Action     string    `json:"action"`
+	Ref        string    `json:"ref"`
+	Detail     string    `json:"detail,omitempty"`
+}
+
+// Event returns the entry as an event, not yet chained.
+func (a *AuditEntry) Event() *Event {
+	return &Event{Actor: a.Actor, Delegation: a.Delegation, Action: a.Action, Ref: a.Ref, Detail: a.Detail, Change: a.Change}
 }
 
 // Renderer writes texts, tracked diffs and compilations for people: plain

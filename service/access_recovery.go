@@ -3,7 +3,6 @@ package service
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"chancery/drafts"
 )
@@ -22,7 +21,7 @@ import (
 // does not exist.
 func (s *Service) RecoverAccess(ctx context.Context, in drafts.RecoverAccessInput) (_ *drafts.RecoverAccessResult, err error) {
 	defer markOp(&err, "service.RecoverAccess")
-	caller, err := s.directoryFor(ctx, drafts.ActTokenCreate)
+	_, err = s.directoryFor(ctx, drafts.ActTokenCreate)
 	if err != nil {
 		return nil, err
 	}
@@ -35,38 +34,53 @@ func (s *Service) RecoverAccess(ctx context.Context, in drafts.RecoverAccessInpu
 	if err != nil {
 		return nil, err
 	}
-	t, plain, err := s.storeToken(ctx, u)
+	tx, err := s.beginDirectoryChange(ctx)
 	if err != nil {
 		return nil, err
-	}
-	id := t.ID
-	res := &drafts.RecoverAccessResult{Token: t, Plain: plain}
-	if in.RevokeOthers {
-		if res.Revoked, err = s.revokeTokensOf(ctx, u.ID, id); err != nil {
-			s.discard(ctx, tokenKey(id))
-			return nil, err
-		}
 	}
 	detail := "new token issued from the command line"
 	if in.Operator != "" {
 		detail += " by " + in.Operator
 	}
-	if len(res.Revoked) > 0 {
-		detail += "; revoked " + strings.Join(res.Revoked, ",")
+	t, plain, err := s.storeToken(ctx, u, "token.recover", detail)
+	if err != nil {
+		return nil, err
 	}
-	e := &drafts.Event{Actor: caller.ID, Delegation: caller.Delegation, Action: "token.recover", Ref: u.ID + "/" + id, Detail: detail}
-	if err := s.appendDirectoryEvent(ctx, e); err != nil {
+	id := t.ID
+	res := &drafts.RecoverAccessResult{Token: t, Plain: plain}
+	entries := []drafts.AuditEntry{t.Audit[0]}
+	if in.RevokeOthers {
+		// Each revocation has its own event, after the recovery's.
+		revoked, err := s.revokeTokensOf(ctx, u.ID, id)
+		for _, r := range revoked {
+			res.Revoked = append(res.Revoked, r.ID)
+			entries = append(entries, r.Audit[len(r.Audit)-1])
+		}
+		if err != nil {
+			// The revocations made are stored: their events are owed.
+			if cerr := s.commitChange(ctx, tx, entries[1:]...); cerr != nil {
+				s.Log.Error("events of revocations not written", "err", cerr)
+			}
+			s.discard(ctx, tokenKey(id))
+			return nil, err
+		}
+	}
+	es, err := s.commitEvents(ctx, tx, entries...)
+	if err != nil {
 		s.discard(ctx, tokenKey(id))
 		return nil, fmt.Errorf("recording the audit event: %w", err)
 	}
-	res.Event = e
+	res.Event = es[0]
 	return res, nil
 }
 
 // revokeTokensOf revokes every token of user except keep, and returns the
-// ids it revoked.
-func (s *Service) revokeTokensOf(ctx context.Context, user, keep string) ([]string, error) {
-	var revoked []string
+// tokens it revoked, each with the entry of its revocation last.
+func (s *Service) revokeTokensOf(ctx context.Context, user, keep string) ([]*drafts.Token, error) {
+	if _, err := s.directoryFor(ctx, drafts.ActTokenRevoke); err != nil {
+		return nil, err
+	}
+	var revoked []*drafts.Token
 	after := ""
 	for {
 		objs, next, err := s.Store.List(ctx, tokensPrefix, after, 500)
@@ -81,10 +95,13 @@ func (s *Service) revokeTokensOf(ctx context.Context, user, keep string) ([]stri
 			if t.User != user || t.ID == keep || t.RevokedAt != nil {
 				continue
 			}
-			if _, err := s.RevokeToken(ctx, t.ID); err != nil {
-				return nil, err
+			r, added, err := s.revokeToken(ctx, t.ID)
+			if err != nil {
+				return revoked, err
 			}
-			revoked = append(revoked, t.ID)
+			if len(added) > 0 {
+				revoked = append(revoked, r)
+			}
 		}
 		if next == "" {
 			return revoked, nil
@@ -93,82 +110,33 @@ func (s *Service) revokeTokensOf(ctx context.Context, user, keep string) ([]stri
 	}
 }
 
-// appendDirectoryEvent adds e at the end of the directory's audit trail.
-// Of two concurrent appends one gets the sequence number, the other moves
-// on to the next.
-func (s *Service) appendDirectoryEvent(ctx context.Context, e *drafts.Event) error {
-	var prev drafts.Event
-	last, after := "", ""
-	for {
-		objs, next, err := s.Store.List(ctx, directoryEventsPrefix, after, 500)
-		if err != nil {
-			return err
-		}
-		if len(objs) > 0 {
-			last = objs[len(objs)-1].Key
-		}
-		if next == "" {
-			break
-		}
-		after = next
-	}
-	if last != "" {
-		if _, err := s.getJSON(ctx, last, &prev); err != nil {
-			return err
-		}
-	}
-	e.At = s.now()
-	for tries := 0; tries < 1000; tries++ {
-		e.Seq, e.PrevHash = prev.Seq+1, prev.Hash
-		e.Hash = e.ChainHash()
-		_, err := s.createJSON(ctx, directoryEventKey(e.Seq), e)
-		if err == nil {
-			return nil
-		}
-		if !drafts.IsCode(err, drafts.ECONFLICT) {
-			return err
-		}
-		if _, err := s.getJSON(ctx, directoryEventKey(e.Seq), &prev); err != nil {
-			return err
-		}
-	}
-	return drafts.Errorf(drafts.EUNAVAILABLE, "the directory's audit trail is too busy")
-}
-
 // DirectoryEvents returns the directory's audit trail, oldest first, with
-// the result of checking its hash chain. The caller needs the user:list
-// permission (the secretariat, or the command line's system context).
+// the result of verifying it (as VerifyEvents does a document's: read
+// from storage, every stored change of the directory with exactly one
+// event). The caller needs the user:list permission (the secretariat, or
+// the command line's system context).
 func (s *Service) DirectoryEvents(ctx context.Context) (_ []*drafts.Event, _ *drafts.Verification, err error) {
 	defer markOp(&err, "service.DirectoryEvents")
 	if _, err := s.directoryFor(ctx, drafts.ActUserList); err != nil {
 		return nil, nil, err
 	}
+	r := s.directReader(directoryTrail())
 	var events []*drafts.Event
-	res := &drafts.Verification{OK: true}
-	prev, after := "", ""
+	after := int64(0)
 	for {
-		objs, next, err := s.Store.List(ctx, directoryEventsPrefix, after, 500)
+		es, more, err := r.after(ctx, after, 500)
 		if err != nil {
 			return nil, nil, err
 		}
-		for _, o := range objs {
-			var e drafts.Event
-			if _, err := s.getJSON(ctx, o.Key, &e); err != nil {
-				return nil, nil, err
-			}
-			want := int64(len(events)) + 1
-			if res.OK && (e.Seq != want || o.Key != directoryEventKey(e.Seq) || e.PrevHash != prev || e.ChainHash() != e.Hash) {
-				res.OK, res.FirstBad, res.Problem = false, &want, fmt.Sprintf("event %d is missing, out of order or altered", want)
-			}
-			prev = e.Hash
-			events = append(events, &e)
-			if res.OK {
-				res.Checked++
-			}
+		events = append(events, es...)
+		if !more || len(es) == 0 {
+			break
 		}
-		if next == "" {
-			return events, res, nil
-		}
-		after = next
+		after = es[len(es)-1].Seq
 	}
+	res, err := s.verifyTrail(ctx, directoryTrail())
+	if err != nil {
+		return nil, nil, err
+	}
+	return events, res, nil
 }

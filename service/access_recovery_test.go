@@ -3,6 +3,7 @@ package service_test
 import (
 	"bytes"
 	"context"
+	"slices"
 	"testing"
 
 	"chancery/diffing"
@@ -55,20 +56,33 @@ func TestRecoverAccess(t *testing.T) {
 		t.Errorf("the new token does not authenticate: %v", err)
 	}
 
+	// The trail: the bootstrap (the user and its token), the first
+	// recovery, the second and the two revocations it made.
 	events, check, err := svc.DirectoryEvents(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !check.OK || check.Checked != 2 || len(events) != 2 {
-		t.Fatalf("trail = %d events, check %+v; want 2, intact", len(events), check)
+	var actions []string
+	for _, e := range events {
+		actions = append(actions, e.Action)
 	}
+	if want := []string{"user.create", "token.issue", "token.recover", "token.recover", "token.revoke", "token.revoke"}; !check.OK || check.Checked != 6 || !slices.Equal(actions, want) {
+		t.Fatalf("trail = %v, check %+v; want %v, intact", actions, check, want)
+	}
+	var recovered *drafts.Event
 	for i, e := range events {
-		if e.Action != "token.recover" || e.Actor != "system" || !bytes.Contains([]byte(e.Detail), []byte("ops@host")) {
-			t.Errorf("event %d = %+v, want token.recover by the system naming the operator", i+1, e)
+		if i > 0 && e.PrevHash != events[i-1].Hash {
+			t.Errorf("event %d does not chain to the one before", e.Seq)
+		}
+		if e.Action == "token.recover" {
+			if e.Actor != "system" || !bytes.Contains([]byte(e.Detail), []byte("ops@host")) || e.Change != "token/"+e.Ref {
+				t.Errorf("event %d = %+v, want token.recover by the system naming the operator and the token", e.Seq, e)
+			}
+			recovered = e
 		}
 	}
-	if events[1].PrevHash != events[0].Hash {
-		t.Errorf("event 2 does not chain to event 1")
+	if revoke.Event == nil || recovered == nil || revoke.Event.Seq != 4 || revoke.Event.Hash != events[3].Hash {
+		t.Errorf("RecoverAccess reported event %+v, want the trail's event 4", revoke.Event)
 	}
 
 	t.Run("needs the permission", func(t *testing.T) {
@@ -82,7 +96,7 @@ func TestRecoverAccess(t *testing.T) {
 	})
 
 	t.Run("tampered", func(t *testing.T) {
-		key := "directory/events/000000000001.json"
+		key := "directory/events/000000000003.json"
 		obj, err := local.Get(ctx, key)
 		if err != nil {
 			t.Fatal(err)
@@ -95,8 +109,8 @@ func TestRecoverAccess(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if check.OK || check.FirstBad == nil || *check.FirstBad != 1 {
-			t.Errorf("check = %+v, want damaged at event 1", check)
+		if check.OK || check.FirstBad == nil || *check.FirstBad != 3 {
+			t.Errorf("check = %+v, want damaged at event 3", check)
 		}
 	})
 }

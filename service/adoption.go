@@ -3,6 +3,8 @@ package service
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strconv"
 	"time"
 
 	"chancery/drafts"
@@ -50,10 +52,17 @@ func (s *Service) OpenAdoption(ctx context.Context, doc string, in drafts.Adopti
 	for _, p := range open {
 		r.OpenProposals = append(r.OpenProposals, p.ID)
 	}
+	tx, err := s.beginChange(ctx, doc)
+	if err != nil {
+		return nil, err
+	}
+	r.Audit = []drafts.AuditEntry{s.auditEntry(ctx, roundChange(r.ID), "adoption.open", strconv.Itoa(r.Version), roundDetail(r))}
 	if err := s.storeRound(ctx, d, r); err != nil {
 		return nil, err
 	}
-	s.recordChange(ctx, doc, roundChange(r.ID), "adoption.open", fmt.Sprint(r.Version), roundDetail(r))
+	if err := s.commitChange(ctx, tx, r.Audit...); err != nil {
+		return nil, err
+	}
 	return s.withAwaiting(ctx, r, nil)
 }
 
@@ -88,7 +97,7 @@ func (s *Service) checkProcedure(in drafts.AdoptionInput, now time.Time) error {
 // procedure, and moves d to adoption, unless another round got there
 // first or the head moved: then nothing of the round stays.
 func (s *Service) storeRound(ctx context.Context, d *drafts.Document, r *drafts.AdoptionRound) error {
-	if _, err := s.createJSON(ctx, roundKey(d.ID, r.ID), r); err != nil {
+	if _, err := s.createJSON(ctx, roundKey(d.ID, r.ID), storeRound(r)); err != nil {
 		return err
 	}
 	if r.Procedure == drafts.ProcedureSilence {
@@ -155,13 +164,17 @@ func (s *Service) GetAdoption(ctx context.Context, doc string) (_ *drafts.Adopti
 
 // loadRound reads a round.
 func (s *Service) loadRound(ctx context.Context, doc, id string) (*drafts.AdoptionRound, error) {
-	var r drafts.AdoptionRound
-	etag, err := s.getJSON(ctx, roundKey(doc, id), &r)
+	var sr storedRound
+	etag, err := s.getJSON(ctx, roundKey(doc, id), &sr)
 	if err != nil {
 		return nil, err
 	}
-	r.ETag = etag
-	return &r, nil
+	if sr.AdoptionRound == nil {
+		return nil, drafts.Errorf(drafts.EINTERNAL, "stored object %s is damaged", roundKey(doc, id))
+	}
+	r := sr.AdoptionRound
+	r.ETag, r.Audit = etag, sr.Audit
+	return r, nil
 }
 
 // settle adopts a silence procedure whose deadline passed unbroken. The
@@ -181,7 +194,7 @@ func (s *Service) settle(ctx context.Context, doc, id string, d *drafts.Document
 	if r.Procedure != drafts.ProcedureSilence || r.Deadline == nil || s.now().Before(*r.Deadline) {
 		return r, nil
 	}
-	return s.finish(ctx, r, drafts.RoundAdopted, *r.Deadline, d, nil)
+	return s.finish(ctx, nil, r, drafts.RoundAdopted, *r.Deadline, d, nil)
 }
 
 // applyRound moves the document on after its round ended; it does nothing
@@ -217,9 +230,19 @@ type cause struct{ action, ref, detail string }
 
 // finish ends a round as adopted or failed and moves the document on (d,
 // when not nil, is the document as the request read it). If it ends the
-// round itself (not another request), it records first the event of what
-// caused the end, if any, then the end.
-func (s *Service) finish(ctx context.Context, r *drafts.AdoptionRound, state string, at time.Time, d *drafts.Document, why *cause) (*drafts.AdoptionRound, error) {
+// round itself (not another request), the round's write carries the
+// entries of what caused the end, if anything, and of the end, which it
+// commits (tx, when not nil, is the change the caller began).
+func (s *Service) finish(ctx context.Context, tx *changeTx, r *drafts.AdoptionRound, state string, at time.Time, d *drafts.Document, why *cause) (*drafts.AdoptionRound, error) {
+	if tx == nil {
+		var err error
+		if tx, err = s.beginChange(ctx, r.Document); err != nil {
+			return nil, err
+		}
+	}
+	had := len(r.Audit)
+	r.Audit = slices.Clip(r.Audit)
+	ref := strconv.Itoa(r.Version)
 	if state == drafts.RoundAdopted {
 		// A version created in a race with the round's opening means the
 		// text under adoption is not the head: it cannot be adopted. (No
@@ -233,11 +256,19 @@ func (s *Service) finish(ctx context.Context, r *drafts.AdoptionRound, state str
 		}
 		if d.Head != r.Version {
 			state = drafts.RoundFailed
-			s.record(ctx, r.Document, "adoption.superseded", fmt.Sprint(r.Version), fmt.Sprintf("version %d was created during the round", d.Head))
+			r.Audit = append(r.Audit, s.auditEntry(ctx, roundNextChange(r), "adoption.superseded", ref, fmt.Sprintf("version %d was created during the round", d.Head)))
 		}
 	}
+	if why != nil {
+		r.Audit = append(r.Audit, s.auditEntry(ctx, roundNextChange(r), why.action, why.ref, why.detail))
+	}
+	by := ctx
+	if r.Procedure == drafts.ProcedureSilence && state == drafts.RoundAdopted {
+		by = drafts.NewContextWithUser(ctx, &drafts.User{ID: "system"})
+	}
+	r.Audit = append(r.Audit, s.auditEntry(by, roundEndChange(r.ID), roundEndAction(state), ref, r.Procedure))
 	r.State, r.ClosedAt = state, &at
-	etag, err := s.updateJSON(ctx, roundKey(r.Document, r.ID), r, r.ETag)
+	etag, err := s.updateJSON(ctx, roundKey(r.Document, r.ID), storeRound(r), r.ETag)
 	if drafts.IsCode(err, drafts.EPRECONDITION) {
 		// Another request or replica ended or changed it: report what it did.
 		cur, err := s.loadRound(ctx, r.Document, r.ID)
@@ -256,17 +287,13 @@ func (s *Service) finish(ctx context.Context, r *drafts.AdoptionRound, state str
 	if r.Procedure == drafts.ProcedureSilence && r.Deadline != nil {
 		s.discard(ctx, dueKey(r)) // the sweep would remove it at the deadline anyway
 	}
-	if err := s.applyRound(ctx, r, d); err != nil {
+	err = s.applyRound(ctx, r, d)
+	if cerr := s.commitChange(ctx, tx, r.Audit[had:]...); err == nil {
+		err = cerr
+	}
+	if err != nil {
 		return nil, err
 	}
-	if why != nil {
-		s.record(ctx, r.Document, why.action, why.ref, why.detail)
-	}
-	ctx2 := ctx
-	if r.Procedure == drafts.ProcedureSilence && state == drafts.RoundAdopted {
-		ctx2 = drafts.NewContextWithUser(ctx, &drafts.User{ID: "system"})
-	}
-	s.recordChange(ctx2, r.Document, roundEndChange(r.ID), roundEndAction(state), fmt.Sprint(r.Version), r.Procedure)
 	return r, nil
 }
 
@@ -291,9 +318,14 @@ func (s *Service) respond(ctx context.Context, doc string, objection bool, reaso
 	if d.Round == "" {
 		return nil, drafts.Errorf(drafts.ECONFLICT, "no adoption round is open")
 	}
+	tx, err := s.beginChange(ctx, doc)
+	if err != nil {
+		return nil, err
+	}
 	var out *drafts.AdoptionRound
-	recorded := false // the event went with the round's end
+	var entry []drafts.AuditEntry // the response's, unless it went with the round's end
 	err = retry(func() error {
+		entry = nil
 		r, err := s.settle(ctx, doc, d.Round, d)
 		if err != nil {
 			return err
@@ -307,31 +339,24 @@ func (s *Service) respond(ctx context.Context, doc string, objection bool, reaso
 			if !objection {
 				return drafts.Errorf(drafts.ECONFLICT, "a silence procedure needs no consent: silence is consent")
 			}
-			if r.Deadline != nil && !now.Before(*r.Deadline) {
-				// The deadline passed since the round was read: settle it.
-				return drafts.Errorf(drafts.EPRECONDITION, "the deadline passed meanwhile")
-			}
-			r.Objections = append(r.Objections, resp)
-			out, err = s.finish(ctx, r, drafts.RoundFailed, now, d, &cause{"adoption.objection", fmt.Sprint(r.Version), reason})
-			if err != nil {
-				return err
-			}
-			if !hasResponse(out.Objections, resp) {
-				// Another request ended the round first (the deadline's
-				// settlement): the objection is not in it.
-				return drafts.Errorf(drafts.ECONFLICT, "the adoption round ended (%s) before the objection was recorded", out.State)
-			}
-			recorded = true
-			return nil
+			out, err = s.breakSilence(ctx, tx, r, d, resp)
+			return err
 		}
 		r.Consents = dropDelegation(r.Consents, u.Delegation)
 		r.Objections = dropDelegation(r.Objections, u.Delegation)
+		event := "adoption.consent"
 		if objection {
 			r.Objections = append(r.Objections, resp)
+			event = "adoption.objection"
 		} else {
 			r.Consents = append(r.Consents, resp)
 		}
-		etag, err := s.updateJSON(ctx, roundKey(doc, r.ID), r, r.ETag)
+		e := s.auditEntry(ctx, roundNextChange(r), event, strconv.Itoa(r.Version), reason)
+		r.Audit = append(slices.Clip(r.Audit), e)
+		etag, err := s.updateJSON(ctx, roundKey(doc, r.ID), storeRound(r), r.ETag)
+		if err == nil {
+			entry = []drafts.AuditEntry{e}
+		}
 		r.ETag = etag
 		out = r
 		return err
@@ -339,14 +364,29 @@ func (s *Service) respond(ctx context.Context, doc string, objection bool, reaso
 	if err != nil {
 		return nil, err
 	}
-	if recorded {
-		return out, nil
+	if err := s.commitChange(ctx, tx, entry...); err != nil {
+		return nil, err
 	}
-	event := "adoption.consent"
-	if objection {
-		event = "adoption.objection"
+	return out, nil
+}
+
+// breakSilence ends silence procedure r with objection resp, unless
+// its deadline passed or another request ended it first.
+func (s *Service) breakSilence(ctx context.Context, tx *changeTx, r *drafts.AdoptionRound, d *drafts.Document, resp drafts.Response) (*drafts.AdoptionRound, error) {
+	if r.Deadline != nil && !resp.At.Before(*r.Deadline) {
+		// The deadline passed since the round was read: settle it.
+		return nil, drafts.Errorf(drafts.EPRECONDITION, "the deadline passed meanwhile")
 	}
-	s.record(ctx, doc, event, fmt.Sprint(out.Version), reason)
+	r.Objections = append(r.Objections, resp)
+	out, err := s.finish(ctx, tx, r, drafts.RoundFailed, resp.At, d, &cause{"adoption.objection", strconv.Itoa(r.Version), resp.Reason})
+	if err != nil {
+		return nil, err
+	}
+	if !hasResponse(out.Objections, resp) {
+		// Another request ended the round first (the deadline's
+		// settlement): the objection is not in it.
+		return nil, drafts.Errorf(drafts.ECONFLICT, "the adoption round ended (%s) before the objection was recorded", out.State)
+	}
 	return out, nil
 }
 
@@ -412,6 +452,6 @@ func (s *Service) CloseAdoption(ctx context.Context, doc string) (_ *drafts.Adop
 	} else if err := s.checkAgreed(ctx, d, r.Version); err != nil {
 		return nil, err // a round that would adopt the text: only an agreed one
 	}
-	r, err = s.finish(ctx, r, state, s.now(), d, nil)
+	r, err = s.finish(ctx, nil, r, state, s.now(), d, nil)
 	return s.withAwaiting(ctx, r, err)
 }

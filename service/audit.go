@@ -7,303 +7,209 @@ import (
 	"chancery/drafts"
 )
 
-// Every stored change (a proposal, a version, a status change, a round
-// and its end) names its audit event, and the event names the change
-// (Event.Change). The change is written first, then its event; the two
-// cannot drift apart unnoticed or for long:
+// Every change and its event, together, exactly once.
 //
-//   - an event that cannot be written (storage down) is kept in memory and
-//     written by RetryEvents, which serve runs every few seconds;
-//   - an event lost with the process (a crash between the change and its
-//     event) is written by CompleteEvents from the stored change, which
-//     serve runs at start over every document;
-//   - VerifyEvents checks not only the chain's hashes but that every
-//     stored change has its event, and names those that have none.
+// A change is a write of one object: a proposal made, edited, commented,
+// co-sponsored, withdrawn, rejected or settled by a merge; a version; a
+// provision's status; a round opened, answered or ended; a document, a
+// delegation, a user or a token made or revoked. The object carries, in
+// that same write, the event the change owes: a drafts.AuditEntry with
+// the change's name, unique forever ("proposal/<id>/<n>", "version/<n>",
+// "status/<n>/<rev>"...), kept in the object's Audit. A change is thus
+// never stored without its event's content, and the stored objects name
+// every change there is: completion and verification list them
+// (changes.go), and an event names its change (Event.Change).
 //
-// An event is written once per change: appending walks every event after
-// the point it read and stops if the change's event is among them.
+// A request reads its trail's head (beginChange), writes the change, then
+// chains the change's events after that head (commitChange), and answers
+// only once they are in the trail. A crash or a failure at any step:
+//
+//   - before the change's write: nothing is stored, nothing is owed;
+//   - after the write, before the event: the change is stored but not
+//     acknowledged, and owes its event. The request fails (503) if the
+//     process lives; the trail is marked and RetryEvents completes it
+//     once the storage answers. If the process died, CompleteAllEvents
+//     completes every trail at the next start, and serve runs it again
+//     every few minutes for a replica that died and never came back;
+//   - an event written but the answer lost (the storage failed after
+//     the write): the change is complete; completion finds the event;
+//   - after the event: the change is complete and acknowledged.
+//
+// Completion and a live request may race to chain one change: each
+// writes with a create-only write at the next sequence number, and one
+// that loses reads what the winner wrote and skips the changes recorded
+// there. A live request starts from the head it read before its change
+// was stored, a completion from the start of the chain: both have seen
+// every event that could record the change before they write, so a
+// change gets exactly one event. Verification counts the events of each
+// change and names the duplicates, as it names the changes without one.
+// It and the completion at start read storage past every cache
+// (drafts.Uncached): what they judge is what is stored.
+//
+// Events of no stored change (a refused attempt) are recorded by record,
+// unnamed, and are not counted.
 
-// pendingEvents are events that could not be written yet.
-type pendingEvents struct {
+// owedTrails are trails where a change may owe its event: its event
+// could not be written, or a write failed without saying whether it
+// happened. RetryEvents completes them.
+type owedTrails struct {
 	mu     sync.Mutex
-	events []pendingEvent
+	trails map[trail]bool
 }
 
-type pendingEvent struct {
-	doc string
-	e   *drafts.Event
-}
-
-// maxPending bounds the events kept for retry; past it the oldest are
-// left to CompleteEvents.
-const maxPending = 10000
-
-func (p *pendingEvents) add(doc string, e *drafts.Event) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if len(p.events) >= maxPending {
-		p.events = p.events[1:]
+// owe marks t for RetryEvents.
+func (s *Service) owe(t trail) {
+	s.owed.mu.Lock()
+	defer s.owed.mu.Unlock()
+	if s.owed.trails == nil {
+		s.owed.trails = map[trail]bool{}
 	}
-	p.events = append(p.events, pendingEvent{doc, e})
+	s.owed.trails[t] = true
 }
 
-func (p *pendingEvents) take() []pendingEvent {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	out := p.events
-	p.events = nil
-	return out
-}
-
-// uncertainDocs are documents where a write failed without saying whether
-// it happened (storage unreachable mid-request): a change may be stored
-// whose request failed, so recorded no event. RetryEvents completes them.
-type uncertainDocs struct {
-	mu   sync.Mutex
-	docs map[string]bool
-}
-
-// noteUncertain marks the document of key when a write to it failed in a
-// way that leaves unknown whether it happened.
+// noteUncertain marks the trail of key's document (or the directory's)
+// when a write to it failed in a way that leaves unknown whether it
+// happened.
 func (s *Service) noteUncertain(key string, err error) {
 	if err == nil || !drafts.IsCode(err, drafts.EUNAVAILABLE) {
 		return
 	}
-	doc, ok := documentOfAnyKey(key)
-	if !ok {
-		return
+	if doc, ok := documentOfAnyKey(key); ok {
+		s.owe(docTrail(doc))
+	} else if isDirectoryKey(key) {
+		s.owe(directoryTrail())
 	}
-	s.uncertain.mu.Lock()
-	defer s.uncertain.mu.Unlock()
-	if s.uncertain.docs == nil {
-		s.uncertain.docs = map[string]bool{}
-	}
-	s.uncertain.docs[doc] = true
 }
 
-// PendingEvents returns how many events wait to be written, counting a
-// document whose writes failed uncertainly as one.
+// PendingEvents returns how many trails may owe events.
 func (s *Service) PendingEvents() int {
-	s.pending.mu.Lock()
-	n := len(s.pending.events)
-	s.pending.mu.Unlock()
-	s.uncertain.mu.Lock()
-	defer s.uncertain.mu.Unlock()
-	return n + len(s.uncertain.docs)
+	s.owed.mu.Lock()
+	defer s.owed.mu.Unlock()
+	return len(s.owed.trails)
 }
 
-// RetryEvents writes the events that could not be written when their
-// change was made, in the order of their changes, and completes the
-// documents whose writes failed uncertainly; what still fails waits for the
+// RetryEvents completes the trails whose events could not be written, or
+// whose writes failed uncertainly; those that still fail wait for the
 // next call.
 func (s *Service) RetryEvents(ctx context.Context) (err error) {
 	defer markOp(&err, "service.RetryEvents")
-	first := s.retryEvents(ctx)
-	s.uncertain.mu.Lock()
-	docs := s.uncertain.docs
-	s.uncertain.docs = nil
-	s.uncertain.mu.Unlock()
-	for doc := range docs {
-		if _, err := s.CompleteEvents(ctx, doc); err != nil {
-			s.uncertain.mu.Lock()
-			if s.uncertain.docs == nil {
-				s.uncertain.docs = map[string]bool{}
-			}
-			s.uncertain.docs[doc] = true
-			s.uncertain.mu.Unlock()
-			if first == nil {
-				first = err
-			}
-		}
-	}
-	return first
-}
-
-func (s *Service) retryEvents(ctx context.Context) error {
+	s.owed.mu.Lock()
+	trails := s.owed.trails
+	s.owed.trails = nil
+	s.owed.mu.Unlock()
 	var first error
-	scans := map[string]*chainScan{}
-	for _, p := range s.pending.take() {
-		err := func() error {
-			if p.e.Change == "" {
-				_, err := s.appendEvents(ctx, p.doc, []*drafts.Event{p.e})
-				return err
-			}
-			sc, ok := scans[p.doc]
-			if !ok {
-				var err error
-				if sc, err = s.scanChain(ctx, p.doc); err != nil {
-					return err
-				}
-				scans[p.doc] = sc
-			}
-			if sc.changes[p.e.Change] {
-				return nil
-			}
-			if err := s.appendFrom(ctx, p.doc, p.e, sc.head); err != nil {
-				delete(scans, p.doc)
-				return err
-			}
-			sc.changes[p.e.Change], sc.head = true, eventHead{Seq: p.e.Seq, Hash: p.e.Hash}
-			return nil
-		}()
-		if err != nil {
-			s.pending.add(p.doc, p.e)
+	for t := range trails {
+		if _, err := s.complete(ctx, t, false); err != nil {
+			s.owe(t)
 			if first == nil {
 				first = err
 			}
 		}
 	}
 	return first
-}
-
-// chainScan is what a reading of a document's whole chain found.
-type chainScan struct {
-	head    eventHead
-	changes map[string]bool
-	// legacy counts events recorded before changes were named, by
-	// action and ref.
-	legacy map[string]int
-}
-
-// scanChain reads a document's chain from the start to its end.
-func (s *Service) scanChain(ctx context.Context, doc string) (*chainScan, error) {
-	sc := newChainScan()
-	prefix := eventsPrefix(doc)
-	after := ""
-	for {
-		objs, next, err := s.Store.List(ctx, prefix, after, 1000)
-		if err != nil {
-			return nil, err
-		}
-		for _, o := range objs {
-			e, err := getImmutable(ctx, s, o.Key, cloneEvent)
-			if err != nil {
-				return nil, err
-			}
-			sc.note(e)
-		}
-		if next == "" {
-			return sc, nil
-		}
-		after = next
-	}
-}
-
-func newChainScan() *chainScan {
-	return &chainScan{changes: map[string]bool{}, legacy: map[string]int{}}
-}
-
-// note takes in one event of the chain, in order.
-func (sc *chainScan) note(e *drafts.Event) {
-	if e.Seq > sc.head.Seq {
-		sc.head = eventHead{Seq: e.Seq, Hash: e.Hash}
-	}
-	if e.Change != "" {
-		sc.changes[e.Change] = true
-		return
-	}
-	switch e.Action {
-	case "proposal.create":
-		sc.changes[proposalChange(e.Ref)] = true
-	case "version.create", "merge", "version.renumber":
-		sc.changes[versionRefChange(e.Ref)] = true
-	default:
-		sc.legacy[e.Action+" "+e.Ref]++
-	}
-}
-
-// appendFrom appends e after head, walking past every event written
-// since; if one of them records e's change, e is not written again.
-func (s *Service) appendFrom(ctx context.Context, doc string, e *drafts.Event, head eventHead) error {
-	if err := s.appendAfter(ctx, doc, &head, e); err != nil {
-		return err
-	}
-	// Move the hint on if it is behind; a lost race is harmless.
-	var hint eventHead
-	etag, err := s.getJSON(ctx, eventHeadKey(doc), &hint)
-	switch {
-	case drafts.IsCode(err, drafts.ENOTFOUND):
-		_, err = s.createJSON(ctx, eventHeadKey(doc), eventHead{Seq: e.Seq, Hash: e.Hash})
-	case err == nil && hint.Seq < e.Seq:
-		_, err = s.updateJSON(ctx, eventHeadKey(doc), eventHead{Seq: e.Seq, Hash: e.Hash}, etag)
-	}
-	if err != nil && !drafts.IsCode(err, drafts.ECONFLICT) && !drafts.IsCode(err, drafts.EPRECONDITION) {
-		return err
-	}
-	return nil
-}
-
-// Change names: what Event.Change says of the stored change an event
-// records, once per change.
-
-// missingEvents returns the stored changes of a document that no event
-// records.
-func (s *Service) missingEvents(ctx context.Context, doc string) ([]changeRecord, *chainScan, error) {
-	sc, err := s.scanChain(ctx, doc)
-	if err != nil {
-		return nil, nil, err
-	}
-	missing, err := s.unrecorded(ctx, doc, sc)
-	return missing, sc, err
-}
-
-// unrecorded returns the stored changes of a document that no event of
-// the scanned chain records.
-func (s *Service) unrecorded(ctx context.Context, doc string, sc *chainScan) ([]changeRecord, error) {
-	recs, err := s.storedChanges(ctx, doc, sc)
-	if err != nil {
-		return nil, err
-	}
-	var missing []changeRecord
-	for _, r := range recs {
-		if !sc.changes[r.change] {
-			missing = append(missing, r)
-		}
-	}
-	return missing, nil
 }
 
 // CompleteEvents writes the events of a document's stored changes that
-// have none (a crash came between the change and its event), each by the
-// change's author, marked as recorded late, and returns how many it wrote.
+// have none (a crash or a failure came between the change and its
+// event), each by the change's author, marked as recorded late, and
+// returns how many it wrote. It reads storage past every cache.
 func (s *Service) CompleteEvents(ctx context.Context, doc string) (_ int, err error) {
 	defer markOp(&err, "service.CompleteEvents")
-	missing, sc, err := s.missingEvents(ctx, doc)
+	return s.complete(ctx, docTrail(doc), true)
+}
+
+// lateNote ends the detail of an event written by completion.
+const lateNote = "(recorded late: the change was stored before the process stopped or the storage failed)"
+
+// complete writes the events t's stored changes owe, reading storage
+// through its caches or, when direct, past them.
+func (s *Service) complete(ctx context.Context, t trail, direct bool) (int, error) {
+	r := s.reader(t)
+	if direct {
+		r = s.directReader(t)
+	}
+	sc, err := r.scan(ctx)
 	if err != nil {
 		return 0, err
 	}
-	head := sc.head
-	for i, r := range missing {
-		e := r.event()
-		e.Change = r.change
+	if sc.problem != "" {
+		// A damaged trail is evidence: it is left as it is, for
+		// verification to name (what its changes owe waits).
+		s.Log.Error("audit trail damaged: not completed", "trail", t.name(), "event", sc.bad, "problem", sc.problem)
+		return 0, nil
+	}
+	// From the end of the chain as read: every event since is seen by
+	// the append before it writes.
+	hint, etag, err := r.readHead(ctx)
+	if err != nil {
+		return 0, err
+	}
+	tx := &changeTx{t: t, head: sc.head, headETag: etag}
+	missing, err := s.unrecorded(ctx, t, r.store, sc)
+	if err != nil {
+		return 0, err
+	}
+	if len(missing) == 0 {
+		if hint.Seq < sc.head.Seq {
+			s.advanceHint(ctx, &changeTx{t: t, head: hint, headETag: etag}, sc.head)
+		}
+		return 0, nil
+	}
+	es := make([]*drafts.Event, 0, len(missing))
+	for _, m := range missing {
+		a, err := m.entry(ctx)
+		if err != nil {
+			return 0, err
+		}
+		e := a.Event()
 		if e.Detail != "" {
 			e.Detail += " "
 		}
-		e.Detail += "(recorded late: the change was stored before the process stopped)"
-		if err := s.appendFrom(ctx, doc, e, head); err != nil {
-			return i, err
-		}
-		head = eventHead{Seq: e.Seq, Hash: e.Hash}
-		s.Log.Warn("audit event recorded late", "document", doc, "change", r.change)
+		e.Detail += lateNote
+		es = append(es, e)
 	}
-	return len(missing), nil
+	written, err := s.appendEvents(ctx, tx, es)
+	if written > 0 {
+		s.Log.Warn("audit events recorded late", "trail", t.name(), "count", written, "first", missing[0].name)
+	}
+	return written, err
 }
 
-// CompleteAllEvents runs CompleteEvents on every document and returns how
-// many events it wrote. serve runs it at start.
+// CompleteAllEvents completes the directory's trail and every document's,
+// reading storage past every cache, and returns how many events it
+// wrote. serve runs it at start.
 func (s *Service) CompleteAllEvents(ctx context.Context) (_ int, err error) {
 	defer markOp(&err, "service.CompleteAllEvents")
-	keys, err := s.allKeys(ctx, documentsPrefix)
-	if err != nil {
-		return 0, err
+	return s.completeAll(ctx, true)
+}
+
+// SweepEvents is CompleteAllEvents reading through the caches (the events,
+// immutable, are read once per process): serve runs it every
+// --audit-sweep, for the changes a replica that died still owes.
+func (s *Service) SweepEvents(ctx context.Context) (_ int, err error) {
+	defer markOp(&err, "service.SweepEvents")
+	return s.completeAll(ctx, false)
+}
+
+func (s *Service) completeAll(ctx context.Context, direct bool) (int, error) {
+	st := s.Store
+	if direct {
+		st = drafts.Uncached(s.Store)
 	}
-	total := 0
+	total, err := s.complete(ctx, directoryTrail(), direct)
+	if err != nil {
+		return total, err
+	}
+	keys, err := s.allKeysIn(ctx, st, documentsPrefix)
+	if err != nil {
+		return total, err
+	}
 	for _, k := range keys {
 		id, err := documentOfKey(k)
 		if err != nil {
 			return total, err
 		}
-		n, err := s.CompleteEvents(ctx, id)
+		n, err := s.complete(ctx, docTrail(id), direct)
 		total += n
 		if err != nil {
 			return total, err

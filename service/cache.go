@@ -103,6 +103,17 @@ func (s *Service) CacheStats() drafts.CacheStats {
 	return drafts.CacheStats{Hits: c.hits.Load(), Misses: c.misses.Load(), Bytes: c.size, Objects: len(c.items)}
 }
 
+// kept reports whether the cache holds every one of keys.
+func (s *Service) kept(keys ...string) bool {
+	c := s.immutable()
+	for _, k := range keys {
+		if _, ok := c.get(k); !ok {
+			return false
+		}
+	}
+	return true
+}
+
 // immutable returns the cache, made on first use with Service.CacheBytes.
 func (s *Service) immutable() *lru {
 	s.cacheOnce.Do(func() {

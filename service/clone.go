@@ -23,6 +23,7 @@ func clonePtr[T any](p *T) *T {
 func cloneToken(t *drafts.Token) *drafts.Token {
 	c := clonePtr(t)
 	c.RevokedAt, c.Holder = clonePtr(t.RevokedAt), clonePtr(t.Holder)
+	c.Audit = slices.Clone(t.Audit)
 	return c
 }
 
@@ -31,8 +32,10 @@ func cloneStoredDocument(sd *storedDocument) *storedDocument {
 	if sd.Document != nil {
 		c.Document = clonePtr(sd.Document)
 		c.AdoptedAt, c.Agreement = clonePtr(sd.AdoptedAt), clonePtr(sd.Agreement)
+		c.Document.Audit = slices.Clone(sd.Document.Audit)
 		c.LanguageVersions, c.LanguageStates = slices.Clone(sd.LanguageVersions), slices.Clone(sd.LanguageStates)
 	}
+	c.Audit = slices.Clone(sd.Audit)
 	return c
 }
 
@@ -71,6 +74,7 @@ func cloneProposal(p *drafts.Proposal) *drafts.Proposal {
 	}
 	c.Cosponsors, c.Comments = slices.Clone(p.Cosponsors), slices.Clone(p.Comments)
 	c.ClosedAt = clonePtr(p.ClosedAt)
+	c.Audit = slices.Clone(p.Audit)
 	return c
 }
 

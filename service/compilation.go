@@ -24,7 +24,22 @@ func (s *Service) Compile(ctx context.Context, doc string, n int) (_ *drafts.Com
 	if err != nil {
 		return nil, nil, err
 	}
-	return s.readerCompile(ctx, u, d, n, "")
+	if n == 0 {
+		n = d.Head
+	}
+	// The room reading a version in memory shares its compilation (its
+	// heavy part takes a slot itself); a version still to be loaded is
+	// loaded in a slot of the work limit.
+	if s.kept(versionKey(d.ID, n)) {
+		return s.readerCompile(ctx, u, d, n, "")
+	}
+	var comp *drafts.Compilation
+	var v *drafts.Version
+	err = s.Work(ctx, func(ctx context.Context) error {
+		comp, v, err = s.readerCompile(ctx, u, d, n, "")
+		return err
+	})
+	return comp, v, err
 }
 
 // readerCompile is the compilation of version n of d in lang ("" for the
@@ -171,6 +186,18 @@ func namedIn(comp *drafts.Compilation, all map[string]drafts.Delegation) map[str
 // they were made on read together, each proposal's diff from the cache or
 // computed (inside the work limit, on every CPU), then grouped.
 func (s *Service) compileInputs(ctx context.Context, v *drafts.Version, open []*drafts.Proposal) (*drafts.Compilation, error) {
+	var comp *drafts.Compilation
+	err := s.Work(ctx, func(ctx context.Context) error {
+		var err error
+		comp, err = s.compileInSlot(ctx, v, open)
+		return err
+	})
+	return comp, err
+}
+
+// compileInSlot is compileInputs in a slot of the work limit: the bases
+// are loaded in it.
+func (s *Service) compileInSlot(ctx context.Context, v *drafts.Version, open []*drafts.Proposal) (*drafts.Compilation, error) {
 	bases, err := s.compilationBases(ctx, v, open)
 	if err != nil {
 		return nil, err
@@ -187,17 +214,13 @@ func (s *Service) compileInputs(ctx context.Context, v *drafts.Version, open []*
 		}
 		todo = append(todo, p)
 	}
-	var comp *drafts.Compilation
-	err = s.heavy(ctx, func() error {
-		s.diffEach(v, bases, todo, diffs)
-		comp = drafts.CompileProposalsWith(s.Differ, s.TextLimits, s.NewID, v, bases, open, func(p *drafts.Proposal) (drafts.ProposalDiff, bool) {
-			d, ok := diffs[p.ID]
-			return d, ok
-		})
-		comp.MarkCollisions(s.Differ)
-		return nil
+	s.diffEach(v, bases, todo, diffs)
+	comp := drafts.CompileProposalsWith(s.Differ, s.TextLimits, s.NewID, v, bases, open, func(p *drafts.Proposal) (drafts.ProposalDiff, bool) {
+		d, ok := diffs[p.ID]
+		return d, ok
 	})
-	return comp, err
+	comp.MarkCollisions(s.Differ)
+	return comp, nil
 }
 
 // compilationBases reads the versions the open proposals were made on,

@@ -21,32 +21,50 @@ import (
 // open proposals on provisions it deleted; the document's head moves to it.
 // Each step changes only what is not done yet. d, when not nil, is the
 // document as this request last read or wrote it; known are proposals
-// this request read already. It returns the document and the obsolete
-// proposals with the reasons.
-func (s *Service) completeVersion(ctx context.Context, v *drafts.Version, d *drafts.Document, known map[string]*drafts.Proposal) (*drafts.Document, map[string]string, error) {
+// this request read already. It returns the document, the obsolete
+// proposals with the reasons, and the audit entries of the proposals it
+// settled, which the caller commits (it began its change before calling),
+// even when it returns an error: those it settled are stored.
+func (s *Service) completeVersion(ctx context.Context, v *drafts.Version, d *drafts.Document, known map[string]*drafts.Proposal) (*drafts.Document, map[string]string, []drafts.AuditEntry, error) {
 	if err := s.storeSummary(ctx, v); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	// Before the head moves: a reader of the new head finds it in every language.
 	if err := s.keepLanguagesInStep(ctx, v, d); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	// The open proposals, read once: to find those the version makes
 	// obsolete, and as the first attempt of settling the merged ones.
 	open, err := s.allProposalsKnown(ctx, v.Document, drafts.ProposalFilter{Status: drafts.ProposalOpen}, known)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	names := s.delegationNames(ctx)
 	name := func(p *drafts.Proposal) string { return p.Name("en", drafts.DelegationNamed(names, p.Delegation)) }
 	obsolete := obsoletedBy(v, open, name)
-	if err := s.settleMergedProposals(ctx, v, open, obsolete, name); err != nil {
-		return nil, nil, err
+	entries, err := s.settleMergedProposals(ctx, v, open, obsolete, name)
+	if err != nil {
+		return nil, nil, entries, err
 	}
 	if d, err = s.moveHead(ctx, v, d); err != nil {
-		return nil, nil, err
+		return nil, nil, entries, err
 	}
-	return d, obsolete, nil
+	return d, obsolete, entries, nil
+}
+
+// completeOthers completes a version another request stored and did not
+// complete (it failed, or is still at it), committing the settlements it
+// makes; the version's own event is that request's, or completion's.
+func (s *Service) completeOthers(ctx context.Context, v *drafts.Version, d *drafts.Document) (*drafts.Document, error) {
+	tx, err := s.beginChange(ctx, v.Document)
+	if err != nil {
+		return nil, err
+	}
+	nd, _, entries, err := s.completeVersion(ctx, v, d, nil)
+	if cerr := s.commitChange(ctx, tx, entries...); err == nil {
+		err = cerr
+	}
+	return nd, err
 }
 
 // obsoletedBy returns the proposals v makes obsolete, with the reasons:
@@ -101,10 +119,11 @@ type settlement struct{ id, status, reason string }
 // settleMergedProposals makes the proposals v merged accepted (or
 // accepted-modified, when a resolution replaced their text or they were
 // edited while the merge ran), and those in obsolete obsolete. The
-// proposals settle side by side (each is its own object); their events are
-// then appended in order, in one pass over the trail. open are the open
-// proposals as read, the first attempt of each update.
-func (s *Service) settleMergedProposals(ctx context.Context, v *drafts.Version, open []*drafts.Proposal, obsolete map[string]string, name func(*drafts.Proposal) string) error {
+// proposals settle side by side (each is its own object, with its entry);
+// it returns their entries in order, to be committed in one batch, with
+// the first error. open are the open proposals as read, the first attempt
+// of each update.
+func (s *Service) settleMergedProposals(ctx context.Context, v *drafts.Version, open []*drafts.Proposal, obsolete map[string]string, name func(*drafts.Proposal) string) ([]drafts.AuditEntry, error) {
 	openByID := map[string]*drafts.Proposal{}
 	for _, p := range open {
 		openByID[p.ID] = p
@@ -127,7 +146,7 @@ func (s *Service) settleMergedProposals(ctx context.Context, v *drafts.Version, 
 	for _, id := range slices.Sorted(maps.Keys(obsolete)) {
 		jobs = append(jobs, settlement{id, drafts.ProposalObsolete, obsolete[id]})
 	}
-	events := make([]*drafts.Event, len(jobs))
+	added := make([][]drafts.AuditEntry, len(jobs))
 	errs := make([]error, len(jobs))
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, 16)
@@ -137,38 +156,42 @@ func (s *Service) settleMergedProposals(ctx context.Context, v *drafts.Version, 
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			events[i], errs[i] = s.settleProposal(ctx, v, openByID[j.id], j)
+			added[i], errs[i] = s.settleProposal(ctx, v, openByID[j.id], j)
 		}()
 	}
 	wg.Wait()
-	s.recordAll(ctx, v.Document, slices.DeleteFunc(events, func(e *drafts.Event) bool { return e == nil }))
+	var entries []drafts.AuditEntry
+	for _, a := range added {
+		entries = append(entries, a...)
+	}
 	for _, err := range errs {
 		if err != nil {
-			return err
+			return entries, err
 		}
 	}
-	return nil
+	return entries, nil
 }
 
 // settleProposal gives one proposal its status after version v (first,
-// when not nil, is the proposal as read) and returns the event to record,
-// or nil when it had it already.
-func (s *Service) settleProposal(ctx context.Context, v *drafts.Version, first *drafts.Proposal, j settlement) (*drafts.Event, error) {
-	status, reason := j.status, j.reason
-	changed, action := false, ""
-	_, err := s.rmwProposal(ctx, v.Document, j.id, first, nil, "", func(p *drafts.Proposal) error {
+// when not nil, is the proposal as read) and returns the audit entry of
+// the change, none when it had it already.
+func (s *Service) settleProposal(ctx context.Context, v *drafts.Version, first *drafts.Proposal, j settlement) ([]drafts.AuditEntry, error) {
+	// The settlement is the act of the version's author (the chair who
+	// merged), whoever completes it.
+	by := drafts.NewContextWithUser(ctx, &drafts.User{ID: v.Author, Delegation: v.Delegation})
+	_, added, err := s.rmwProposal(ctx, v.Document, j.id, first, nil, "", func(p *drafts.Proposal) error {
+		status, reason := j.status, j.reason
 		if p.Status == drafts.ProposalWithdrawn && status != drafts.ProposalObsolete && p.MergedInto == 0 {
 			// Withdrawn while the merge ran: it stays withdrawn, but says
 			// that the version holds its text.
-			changed, action = true, "proposal.merged-while-withdrawn"
 			reason = fmt.Sprintf("withdrawn while being merged; version %d holds its text", v.Number)
 			p.Reason, p.MergedInto = reason, v.Number
+			s.addProposalEntry(by, p, "proposal.merged-while-withdrawn", reason)
 			return nil
 		}
 		if p.Status != drafts.ProposalOpen {
 			return errUnchanged
 		}
-		changed = true
 		if read, ok := v.MergedETags[j.id]; ok && read != p.ETag && status != drafts.ProposalObsolete {
 			// Edited while the merge ran: the version holds it as it was read.
 			status = drafts.ProposalAcceptedModified
@@ -178,15 +201,10 @@ func (s *Service) settleProposal(ctx context.Context, v *drafts.Version, first *
 		if status != drafts.ProposalObsolete {
 			p.MergedInto = v.Number
 		}
+		s.addProposalEntry(by, p, "proposal."+status, reason)
 		return nil
 	})
-	if err != nil || !changed {
-		return nil, err
-	}
-	if action == "" {
-		action = "proposal." + status
-	}
-	return &drafts.Event{Action: action, Ref: j.id, Detail: reason}, nil
+	return added, err
 }
 
 // moveHead moves the document's head to v (and its state from drafting to

@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"slices"
 
 	"chancery/drafts"
 )
@@ -21,13 +22,18 @@ func (s *Service) CreateDelegation(ctx context.Context, d *drafts.Delegation) (e
 	if err := d.Validate(); err != nil {
 		return err
 	}
-	if _, err := s.createJSON(ctx, delegationKey(d.ID), d); err != nil {
+	tx, err := s.beginDirectoryChange(ctx)
+	if err != nil {
+		return err
+	}
+	e := s.auditEntry(ctx, delegationChange(d.ID), "delegation.create", d.ID, d.Name+" ("+d.Status+")")
+	if _, err := s.createJSON(ctx, delegationKey(d.ID), &storedDelegation{Delegation: d, Audit: []drafts.AuditEntry{e}}); err != nil {
 		if drafts.IsCode(err, drafts.ECONFLICT) {
 			return drafts.Errorf(drafts.ECONFLICT, "delegation %s exists already", d.ID)
 		}
 		return err
 	}
-	return nil
+	return s.commitChange(ctx, tx, e)
 }
 
 // GetDelegation returns a delegation. ENOTFOUND if there is none.
@@ -87,14 +93,35 @@ func (s *Service) CreateUser(ctx context.Context, u *drafts.User) (plain string,
 		}
 		holder.DelegationStatus = d.Status
 	}
-	if _, err := s.createJSON(ctx, userKey(u.ID), u); err != nil {
+	tx, err := s.beginDirectoryChange(ctx)
+	if err != nil {
 		return "", err
 	}
-	if _, plain, err = s.storeToken(ctx, &holder); err != nil {
+	e := s.auditEntry(ctx, userChange(u.ID), "user.create", u.ID, userDetail(u))
+	if _, err := s.createJSON(ctx, userKey(u.ID), &storedUser{User: u, Audit: []drafts.AuditEntry{e}}); err != nil {
+		return "", err
+	}
+	t, plain, err := s.storeToken(ctx, &holder, "token.issue", "")
+	if err != nil {
 		s.discard(ctx, userKey(u.ID))
 		return "", err
 	}
+	if err := s.commitChange(ctx, tx, e, t.Audit[0]); err != nil {
+		return "", err
+	}
 	return plain, nil
+}
+
+// userDetail is the detail of a user's creation event.
+func userDetail(u *drafts.User) string {
+	detail := u.Name + ", " + u.Role
+	if u.Delegation != "" {
+		detail += ", " + u.Delegation
+	}
+	if u.Body != "" {
+		detail += ", " + u.Body
+	}
+	return detail
 }
 
 // GetUser returns a user. ENOTFOUND if there is none.
@@ -162,17 +189,36 @@ func (s *Service) issueToken(ctx context.Context, userID string) (*drafts.Token,
 	if err != nil {
 		return nil, "", err
 	}
-	return s.storeToken(ctx, u)
-}
-
-// storeToken stores a new token for u, u as its holder.
-func (s *Service) storeToken(ctx context.Context, u *drafts.User) (*drafts.Token, string, error) {
-	id, plain, hash := drafts.NewTokenSecret()
-	t := &drafts.Token{ID: id, User: u.ID, Hash: hash, CreatedAt: s.now(), Holder: u}
-	if _, err := s.createJSON(ctx, tokenKey(id), t); err != nil {
+	tx, err := s.beginDirectoryChange(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	t, plain, err := s.storeToken(ctx, u, "token.issue", "")
+	if err != nil {
+		return nil, "", err
+	}
+	if err := s.commitChange(ctx, tx, t.Audit...); err != nil {
 		return nil, "", err
 	}
 	return t, plain, nil
+}
+
+// storeToken stores a new token for u, u as its holder, with the audit
+// entry of its issue (action, detail), which the caller commits.
+func (s *Service) storeToken(ctx context.Context, u *drafts.User, action, detail string) (*drafts.Token, string, error) {
+	id, plain, hash := drafts.NewTokenSecret()
+	t := &drafts.Token{ID: id, User: u.ID, Hash: hash, CreatedAt: s.now(), Holder: u}
+	return t, plain, s.createToken(ctx, t, action, detail)
+}
+
+// createToken stores t with the audit entry of its issue.
+func (s *Service) createToken(ctx context.Context, t *drafts.Token, action, detail string) error {
+	if detail == "" {
+		detail = "for user " + t.User
+	}
+	t.Audit = []drafts.AuditEntry{s.auditEntry(ctx, tokenChange(t.ID), action, t.ID, detail)}
+	_, err := s.createJSON(ctx, tokenKey(t.ID), storeToken(t))
+	return err
 }
 
 // holder reads a user with its delegation's status.
@@ -203,27 +249,51 @@ func (s *Service) RevokeToken(ctx context.Context, id string) (_ *drafts.Token, 
 	if !drafts.ValidID(id) {
 		return nil, drafts.Errorf(drafts.ENOTFOUND, "no token %q", id)
 	}
-	var t drafts.Token
-	err = retry(func() error {
-		etag, err := s.getJSON(ctx, tokenKey(id), &t)
+	tx, err := s.beginDirectoryChange(ctx)
+	if err != nil {
+		return nil, err
+	}
+	t, added, err := s.revokeToken(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.commitChange(ctx, tx, added...); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// revokeToken revokes a token, unless it is revoked already, and returns
+// it with the audit entry of the revocation, which the caller commits.
+func (s *Service) revokeToken(ctx context.Context, id string) (*drafts.Token, []drafts.AuditEntry, error) {
+	var t *drafts.Token
+	var added []drafts.AuditEntry
+	err := retry(func() error {
+		added = nil
+		var st storedToken
+		etag, err := s.getJSON(ctx, tokenKey(id), &st)
 		if err != nil {
 			if drafts.IsCode(err, drafts.ENOTFOUND) {
 				return drafts.Errorf(drafts.ENOTFOUND, "no token %q", id)
 			}
 			return err
 		}
+		if t = st.token(); t == nil {
+			return drafts.Errorf(drafts.EINTERNAL, "stored object %s is damaged", tokenKey(id))
+		}
 		if t.RevokedAt != nil {
 			return nil
 		}
 		now := s.now()
 		t.RevokedAt = &now
-		_, err = s.updateJSON(ctx, tokenKey(id), &t, etag)
+		e := s.auditEntry(ctx, tokenRevokeChange(id), "token.revoke", id, "of user "+t.User)
+		t.Audit = append(slices.Clip(t.Audit), e)
+		if _, err = s.updateJSON(ctx, tokenKey(id), storeToken(t), etag); err == nil {
+			added = []drafts.AuditEntry{e}
+		}
 		return err
 	})
-	if err != nil {
-		return nil, err
-	}
-	return &t, nil
+	return t, added, err
 }
 
 // Authenticate returns the user holding a plain token, with its
@@ -238,14 +308,15 @@ func (s *Service) Authenticate(ctx context.Context, plain string) (_ *drafts.Use
 	if !ok {
 		return nil, bad
 	}
-	t, etag, err := getMutable(ctx, s, tokenKey(id), cloneToken)
+	st, etag, err := getMutable(ctx, s, tokenKey(id), cloneStoredToken)
 	if err != nil {
 		if drafts.IsCode(err, drafts.ENOTFOUND) {
 			return nil, bad
 		}
 		return nil, err
 	}
-	if !drafts.VerifySecret(secret, t.Hash) || t.RevokedAt != nil {
+	t := st.token()
+	if t == nil || !drafts.VerifySecret(secret, t.Hash) || t.RevokedAt != nil {
 		return nil, bad
 	}
 	if t.Holder != nil && t.Holder.ID == t.User {
@@ -261,7 +332,7 @@ func (s *Service) Authenticate(ctx context.Context, plain string) (_ *drafts.Use
 	}
 	t.Holder = u
 	// Best effort: a lost race (a revocation meanwhile) keeps the stored record.
-	if _, err := s.updateJSON(ctx, tokenKey(id), t, etag); err != nil && !drafts.IsCode(err, drafts.EPRECONDITION) {
+	if _, err := s.updateJSON(ctx, tokenKey(id), storeToken(t), etag); err != nil && !drafts.IsCode(err, drafts.EPRECONDITION) {
 		s.Log.Warn("could not add the holder to a token's record", "token", id, "err", err)
 	}
 	return u, nil
@@ -280,23 +351,36 @@ func (s *Service) Bootstrap(ctx context.Context, given string) (_ string, err er
 		return "", nil
 	}
 	u := &drafts.User{ID: "secretariat", Name: "Secretariat", Role: drafts.RoleSecretariat, CreatedAt: s.now()}
-	if _, err := s.createJSON(ctx, userKey(u.ID), u); err != nil {
+	var t *drafts.Token
+	if given != "" {
+		id, secret, ok := drafts.SplitToken(given)
+		if !ok || len(secret) < 16 {
+			return "", drafts.Errorf(drafts.EINVALID, "bootstrap token must look like chy_<id>_<secret> with a secret of 16 characters or more")
+		}
+		t = &drafts.Token{ID: id, User: u.ID, Hash: drafts.HashSecret(secret), CreatedAt: s.now(), Holder: u}
+	}
+	tx, err := s.beginDirectoryChange(ctx)
+	if err != nil {
+		return "", err
+	}
+	e := s.auditEntry(ctx, userChange(u.ID), "user.create", u.ID, userDetail(u)+" (bootstrap)")
+	if _, err := s.createJSON(ctx, userKey(u.ID), &storedUser{User: u, Audit: []drafts.AuditEntry{e}}); err != nil {
 		if drafts.IsCode(err, drafts.ECONFLICT) { // another replica bootstrapped
 			return "", nil
 		}
 		return "", err
 	}
-	if given == "" {
-		_, plain, err := s.storeToken(ctx, u)
-		return plain, err
+	plain := given
+	if t == nil {
+		t, plain, err = s.storeToken(ctx, u, "token.issue", "")
+	} else {
+		err = s.createToken(ctx, t, "token.issue", "")
 	}
-	id, secret, ok := drafts.SplitToken(given)
-	if !ok || len(secret) < 16 {
-		return "", drafts.Errorf(drafts.EINVALID, "bootstrap token must look like chy_<id>_<secret> with a secret of 16 characters or more")
-	}
-	t := &drafts.Token{ID: id, User: u.ID, Hash: drafts.HashSecret(secret), CreatedAt: s.now(), Holder: u}
-	if _, err := s.createJSON(ctx, tokenKey(id), t); err != nil {
+	if err != nil {
 		return "", err
 	}
-	return given, nil
+	if err := s.commitChange(ctx, tx, e, t.Audit[0]); err != nil {
+		return "", err
+	}
+	return plain, nil
 }

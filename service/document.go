@@ -15,6 +15,9 @@ import (
 type storedDocument struct {
 	*drafts.Document
 	Pending int `json:"pending,omitempty"`
+	// Audit holds the entries of the document's own changes (its
+	// creation): see audit.go.
+	Audit []drafts.AuditEntry `json:"audit,omitempty"`
 }
 
 // CreateDocument creates a document and its version 1 from text.
@@ -62,18 +65,37 @@ func (s *Service) CreateDocument(ctx context.Context, d *drafts.Document, text s
 		Lead: t.Lead, Provisions: stored,
 	}
 	v.Hash = drafts.HashText(v.Text())
-	if _, err := s.createJSON(ctx, versionKey(d.ID, 1), v); err != nil {
-		s.discard(ctx, symbolKey(d.Symbol))
+	if err := s.storeDocument(ctx, d, v, t.Provisions); err != nil {
 		return nil, nil, err
 	}
-	for i := range t.Provisions {
-		t.Provisions[i].Status = drafts.ProvisionPending
+	return d, v, nil
+}
+
+// storeDocument stores version 1 of a new document, its summary, then the
+// document (the commit point, create-only), each of the two that are
+// changes with its audit entry, and commits them; before the document is
+// stored a failure takes the others back, and the symbol's claim.
+// provisions are v's with their statuses, as v is shown.
+func (s *Service) storeDocument(ctx context.Context, d *drafts.Document, v *drafts.Version, provisions []drafts.Provision) error {
+	tx, err := s.beginChange(ctx, d.ID)
+	if err != nil {
+		s.discard(ctx, symbolKey(d.Symbol))
+		return err
 	}
-	v.Provisions = t.Provisions
+	vEntry := s.auditEntry(ctx, versionChange(1), "version.create", "1", v.Hash)
+	if _, err := s.createJSON(ctx, versionKey(d.ID, 1), &storedVersion{Version: v, Audit: []drafts.AuditEntry{vEntry}}); err != nil {
+		s.discard(ctx, symbolKey(d.Symbol))
+		return err
+	}
+	for i := range provisions {
+		provisions[i].Status = drafts.ProvisionPending
+	}
+	v.Provisions = provisions
+	d.Audit = []drafts.AuditEntry{s.auditEntry(ctx, documentChange(d.ID), "document.create", d.Symbol, "")}
 	etag, err := "", s.storeSummary(ctx, v)
 	if err == nil {
 		var size int
-		sd := &storedDocument{Document: d}
+		sd := &storedDocument{Document: d, Audit: d.Audit}
 		if etag, size, err = s.putJSON(ctx, documentKey(d.ID), sd, true, ""); err == nil {
 			rememberListed(s, documentKey(d.ID), etag, cloneStoredDocument(sd), size)
 		}
@@ -82,12 +104,10 @@ func (s *Service) CreateDocument(ctx context.Context, d *drafts.Document, text s
 		s.discard(ctx, summaryKey(d.ID, 1))
 		s.discard(ctx, versionKey(d.ID, 1))
 		s.discard(ctx, symbolKey(d.Symbol))
-		return nil, nil, err
+		return err
 	}
 	d.ETag = etag
-	s.record(ctx, d.ID, "document.create", d.Symbol, "")
-	s.recordChange(ctx, d.ID, versionChange(1), "version.create", "1", v.Hash)
-	return d, v, nil
+	return s.commitChange(ctx, tx, d.Audit[0], vEntry)
 }
 
 // GetDocument returns a document with its current head and agreement share.
@@ -143,8 +163,7 @@ func (s *Service) loadDocument(ctx context.Context, id string) (*drafts.Document
 	v, err := getImmutable(ctx, s, versionKey(id, d.Pending), cloneVersion)
 	switch {
 	case err == nil:
-		nd, _, err := s.completeVersion(ctx, v, d, nil)
-		return nd, err
+		return s.completeOthers(ctx, v, d)
 	case !drafts.IsCode(err, drafts.ENOTFOUND):
 		return nil, err
 	case s.now().Sub(d.UpdatedAt) < pendingTimeout:
@@ -176,7 +195,7 @@ func (s *Service) readDocument(ctx context.Context, id string) (*drafts.Document
 	if d == nil { // "null" as stored
 		return nil, drafts.Errorf(drafts.EINTERNAL, "stored object %s is damaged", documentKey(id))
 	}
-	d.ETag, d.Pending = etag, sd.Pending
+	d.ETag, d.Pending, d.Audit = etag, sd.Pending, sd.Audit
 	return d, nil
 }
 
@@ -211,7 +230,7 @@ func (s *Service) rmwDocument(ctx context.Context, id string, first *drafts.Docu
 			return err
 		}
 		d.UpdatedAt = s.now()
-		sd := &storedDocument{Document: d, Pending: d.Pending}
+		sd := &storedDocument{Document: d, Pending: d.Pending, Audit: d.Audit}
 		etag, size, err := s.putJSON(ctx, documentKey(id), sd, false, d.ETag)
 		if err == nil {
 			d.ETag = etag

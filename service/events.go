@@ -2,113 +2,194 @@ package service
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
+	"slices"
+	"time"
 
 	"chancery/drafts"
 )
 
-// eventHead is a hint of the last event of a document's trail. The trail
-// itself is the create-only chain of events; the hint only saves a listing.
-type eventHead struct {
-	Seq  int64  `json:"seq"`
-	Hash string `json:"hash"`
+// changeTx is a change being made: the head of its trail as read before
+// the change was written, from where its events are appended (see
+// audit.go for why before).
+type changeTx struct {
+	t        trail
+	head     eventHead
+	headETag string
 }
 
-// record appends an event by the user of ctx that names no stored change.
-func (s *Service) record(ctx context.Context, doc, action, ref, detail string) {
-	s.recordAll(ctx, doc, []*drafts.Event{{Action: action, Ref: ref, Detail: detail}})
+// beginChange reads the head of doc's trail. Call it before writing the
+// change (the object that carries the change's AuditEntry), then
+// commitChange.
+func (s *Service) beginChange(ctx context.Context, doc string) (*changeTx, error) {
+	return s.beginOn(ctx, docTrail(doc))
 }
 
-// recordChange appends the event of a stored change (see audit.go) by the
-// user of ctx.
-func (s *Service) recordChange(ctx context.Context, doc, change, action, ref, detail string) {
-	s.recordAll(ctx, doc, []*drafts.Event{{Action: action, Ref: ref, Detail: detail, Change: change}})
+// beginDirectoryChange is beginChange for a change of the directory.
+func (s *Service) beginDirectoryChange(ctx context.Context) (*changeTx, error) {
+	return s.beginOn(ctx, directoryTrail())
 }
 
-// recordAll appends events by the user of ctx, in order, reading and
-// writing the trail's head hint once for all of them. The changes they
-// record have happened: events that cannot be written now (storage down)
-// are kept and written by RetryEvents; whatever a crash loses,
-// CompleteEvents writes from the stored changes; verification names a
-// change that still has none.
-func (s *Service) recordAll(ctx context.Context, doc string, es []*drafts.Event) {
-	if len(es) == 0 {
-		return
+func (s *Service) beginOn(ctx context.Context, t trail) (*changeTx, error) {
+	h, etag, err := s.reader(t).readHead(ctx)
+	if err != nil {
+		return nil, err
 	}
-	for _, e := range es {
-		if u := drafts.UserFromContext(ctx); u != nil {
-			e.Actor, e.Delegation = u.ID, u.Delegation
-		} else {
-			e.Actor = "system"
-		}
+	return &changeTx{t: t, head: h, headETag: etag}, nil
+}
+
+// auditEntry returns the entry of a change named change, made now by the
+// user of ctx ("system" without one).
+func (s *Service) auditEntry(ctx context.Context, change, action, ref, detail string) drafts.AuditEntry {
+	e := drafts.AuditEntry{Change: change, At: s.now(), Actor: "system", Action: action, Ref: ref, Detail: detail}
+	if u := drafts.UserFromContext(ctx); u != nil {
+		e.Actor, e.Delegation = u.ID, u.Delegation
+	}
+	return e
+}
+
+// commitChange chains the events of entries, which changes stored since
+// tx began carry, in one write, unless a completion chained one already.
+// Its error is the request's: a change is acknowledged only once its
+// event is in the trail. If the events cannot be written, the change is
+// stored and owes them: the trail is marked for completion (RetryEvents),
+// and the error, EUNAVAILABLE, says so.
+func (s *Service) commitChange(ctx context.Context, tx *changeTx, entries ...drafts.AuditEntry) error {
+	_, err := s.commitEvents(ctx, tx, entries...)
+	return err
+}
+
+// commitEvents is commitChange returning the events as chained.
+func (s *Service) commitEvents(ctx context.Context, tx *changeTx, entries ...drafts.AuditEntry) ([]*drafts.Event, error) {
+	if len(entries) == 0 {
+		return nil, nil
+	}
+	es := make([]*drafts.Event, len(entries))
+	for i := range entries {
+		es[i] = entries[i].Event()
 	}
 	// The change happened: record it even if the client has gone.
-	written, err := s.appendEvents(context.WithoutCancel(ctx), doc, es)
+	if _, err := s.appendEvents(context.WithoutCancel(ctx), tx, es); err != nil {
+		s.owe(tx.t)
+		s.Log.Error("audit event not written yet; left to completion", "trail", tx.t.name(), "change", entries[0].Change, "events", len(es), "err", err)
+		return nil, &drafts.Error{Code: drafts.EUNAVAILABLE, Err: err,
+			Message: "the change was saved, but its entry in the audit trail could not be written yet (the storage did not answer); it will be written as soon as the storage answers: look before you repeat the request"}
+	}
+	return es, nil
+}
+
+// record appends an event by the user of ctx that records no stored
+// change (a refused attempt): nothing owes it, so it is written now or,
+// if the storage fails, only logged.
+func (s *Service) record(ctx context.Context, doc, action, ref, detail string) {
+	e := s.auditEntry(ctx, "", action, ref, detail)
+	ctx = context.WithoutCancel(ctx)
+	tx, err := s.beginChange(ctx, doc)
+	if err == nil {
+		_, err = s.appendEvents(ctx, tx, []*drafts.Event{e.Event()})
+	}
 	if err != nil {
-		s.Log.Error("audit events not recorded yet; kept to retry", "document", doc, "action", es[written].Action, "events", len(es)-written, "err", err)
-		for _, e := range es[written:] {
-			s.pending.add(doc, e)
-		}
+		s.Log.Error("audit event of no change not recorded", "document", doc, "action", action, "ref", ref, "err", err)
 	}
 }
 
-// appendEvents adds es at the end of the document's chain, in order. Of
-// two concurrent appends one gets the sequence number, the other moves on
-// to the next.
-// It returns how many it wrote.
-func (s *Service) appendEvents(ctx context.Context, doc string, es []*drafts.Event) (int, error) {
-	var head eventHead
-	headETag, err := s.getJSON(ctx, eventHeadKey(doc), &head)
-	if err != nil && !drafts.IsCode(err, drafts.ENOTFOUND) {
-		return 0, err
-	}
-	for i, e := range es {
-		if err := s.appendAfter(ctx, doc, &head, e); err != nil {
-			return i, err
-		}
-	}
-	next := head
-	if headETag == "" {
-		_, err = s.createJSON(ctx, eventHeadKey(doc), next)
-	} else {
-		_, err = s.updateJSON(ctx, eventHeadKey(doc), next, headETag)
-	}
-	// A lost race on the hint is harmless: readers follow the chain; and
-	// the events are written.
-	if err != nil && !drafts.IsCode(err, drafts.ECONFLICT) && !drafts.IsCode(err, drafts.EPRECONDITION) {
-		s.Log.Warn("event trail hint not updated", "document", doc, "err", err)
-	}
-	return len(es), nil
-}
+// maxAppendTries bounds how often an append follows the chain past
+// events others wrote meanwhile.
+const maxAppendTries = 10000
 
-// appendAfter writes e after head, following the chain past events others
-// wrote meanwhile, and moves head to e.
-func (s *Service) appendAfter(ctx context.Context, doc string, head *eventHead, e *drafts.Event) error {
-	e.At = s.now()
-	for tries := 0; tries < 10000; tries++ {
-		e.Seq, e.PrevHash = head.Seq+1, head.Hash
-		e.Hash = e.ChainHash()
-		_, err := s.createJSON(ctx, eventKey(doc, e.Seq), e)
+// appendEvents adds es at the end of tx's trail, in order, after the
+// head tx read, in objects of up to maxBatch events: one create-only
+// write per object, every hash computed before it. Of two writers of one
+// sequence number one wins; the other reads what it wrote and goes on
+// after it, dropping the events of changes it finds recorded there (a
+// completion got there first). Every event after tx's head is thus seen
+// before a change's event is written: since the head was read before the
+// change was stored, no event can record the change before it, and a
+// change gets one event. On return each event of es is the one in the
+// trail; it returns how many of them it wrote.
+func (s *Service) appendEvents(ctx context.Context, tx *changeTx, es []*drafts.Event) (int, error) {
+	r := s.reader(tx.t)
+	head := tx.head
+	pending := slices.Clone(es)
+	written := 0
+	for tries := 0; len(pending) > 0; tries++ {
+		if tries >= maxAppendTries {
+			return written, drafts.Errorf(drafts.EUNAVAILABLE, "the audit trail of %s is too busy", tx.t.name())
+		}
+		n := min(len(pending), maxBatch)
+		obj, last := chainAfter(head, pending[:n], s.now())
+		key := tx.t.key(head.Seq + 1)
+		_, size, err := s.putJSON(ctx, key, obj, true, "")
 		if err == nil {
-			break
+			s.immutable().add(key, cloneStoredEvents(obj), int64(size))
+			head, pending, written = last, pending[n:], written+n
+			continue
 		}
 		if !drafts.IsCode(err, drafts.ECONFLICT) {
-			return err
+			return written, err
 		}
-		// Someone else took this number: follow the chain.
-		other, err := getImmutable(ctx, s, eventKey(doc, e.Seq), cloneEvent)
+		// Someone else wrote there: go on after what they wrote.
+		other, err := r.object(ctx, key)
 		if err != nil {
-			return err
+			return written, err
 		}
-		*head = eventHead{Seq: other.Seq, Hash: other.Hash}
-		if e.Change != "" && other.Change == e.Change {
-			*e = *other
-			return nil // the change's event is there already (written by a retry or a completion)
+		recorded := map[string]*drafts.Event{}
+		for _, e := range other.events() {
+			head = eventHead{Seq: e.Seq, Hash: e.Hash}
+			if e.Change != "" {
+				recorded[e.Change] = e
+			}
+		}
+		pending = slices.DeleteFunc(pending, func(e *drafts.Event) bool {
+			if o, ok := recorded[e.Change]; ok && e.Change != "" {
+				*e = *o
+				return true
+			}
+			return false
+		})
+	}
+	s.advanceHint(ctx, tx, head)
+	return written, nil
+}
+
+// chainAfter numbers es after head, links and hashes them, all at one
+// time, and returns the object that stores them and the last one's head.
+func chainAfter(head eventHead, es []*drafts.Event, at time.Time) (*storedEvents, eventHead) {
+	prev := head
+	for i, e := range es {
+		e.Seq, e.PrevHash, e.At = head.Seq+int64(i)+1, prev.Hash, at
+		e.Hash = e.ChainHash()
+		prev = eventHead{Seq: e.Seq, Hash: e.Hash}
+	}
+	obj := &storedEvents{Event: *es[0]}
+	for _, e := range es[1:] {
+		obj.More = append(obj.More, *e)
+	}
+	return obj, prev
+}
+
+// advanceHint moves the trail's hint to head unless it is there or
+// beyond already; a failure is only logged (readers follow the chain).
+func (s *Service) advanceHint(ctx context.Context, tx *changeTx, head eventHead) {
+	cur, etag := tx.head, tx.headETag
+	for i := 0; i < 16 && cur.Seq < head.Seq; i++ {
+		var err error
+		if etag == "" {
+			_, err = s.createJSON(ctx, tx.t.head, head)
+		} else {
+			_, err = s.updateJSON(ctx, tx.t.head, head, etag)
+		}
+		if err == nil {
+			return
+		}
+		if !drafts.IsCode(err, drafts.ECONFLICT) && !drafts.IsCode(err, drafts.EPRECONDITION) {
+			s.Log.Warn("event trail hint not updated", "trail", tx.t.name(), "err", err)
+			return
+		}
+		if cur, etag, err = s.reader(tx.t).readHead(ctx); err != nil {
+			s.Log.Warn("event trail hint not updated", "trail", tx.t.name(), "err", err)
+			return
 		}
 	}
-	*head = eventHead{Seq: e.Seq, Hash: e.Hash}
-	return nil
 }
 
 // ListEvents returns one page of a document's audit trail, oldest first.
@@ -117,98 +198,35 @@ func (s *Service) ListEvents(ctx context.Context, doc string, opt drafts.ListOpt
 	if _, _, err := s.documentFor(ctx, doc, drafts.ActDocumentRead); err != nil {
 		return nil, err
 	}
-	keys, next, err := s.listKeys(ctx, eventsPrefix(doc), opt)
+	after := int64(0)
+	if opt.Cursor != "" {
+		if after, err = seqOfCursor(opt.Cursor, eventsPrefix(doc)); err != nil {
+			return nil, err
+		}
+	}
+	es, more, err := s.reader(docTrail(doc)).after(ctx, after, pageSize(opt))
 	if err != nil {
 		return nil, err
 	}
-	page := &drafts.Page[*drafts.Event]{Items: []*drafts.Event{}, NextCursor: next}
-	for _, k := range keys {
-		e, err := getImmutable(ctx, s, k, cloneEvent)
-		if err != nil {
-			return nil, err
-		}
-		page.Items = append(page.Items, e)
+	page := &drafts.Page[*drafts.Event]{Items: []*drafts.Event{}}
+	page.Items = append(page.Items, es...)
+	if more && len(es) > 0 {
+		page.NextCursor = eventCursor(es[len(es)-1].Seq)
 	}
 	return page, nil
 }
 
-// VerifyEvents recomputes a document's hash chain and names the first
-// event that is damaged, missing, out of order or altered.
-func (s *Service) VerifyEvents(ctx context.Context, doc string) (_ *drafts.Verification, err error) {
-	defer markOp(&err, "service.VerifyEvents")
-	if _, _, err := s.documentFor(ctx, doc, drafts.ActEventsVerify); err != nil {
-		return nil, err
-	}
-	res := &drafts.Verification{OK: true}
-	prefix := eventsPrefix(doc)
-	prev, want := "", int64(1)
-	after := ""
-	sc := newChainScan() // the changes the events record, for completeness
-	bad := func(seq int64, problem string) (*drafts.Verification, error) {
-		res.OK, res.FirstBad, res.Problem = false, &seq, problem
-		// Name the changes the broken chain no longer records, too.
-		if missing, _, err := s.missingEvents(ctx, doc); err == nil {
-			for _, m := range missing {
-				res.Unrecorded = append(res.Unrecorded, m.change)
-			}
-		}
-		return res, nil
-	}
-	for {
-		objs, next, err := s.Store.List(ctx, prefix, after, 500)
-		if err != nil {
-			return nil, err
-		}
-		for _, o := range objs {
-			obj, err := s.Store.Get(ctx, o.Key)
-			if err != nil {
-				return nil, err
-			}
-			var e drafts.Event
-			if err := json.Unmarshal(obj.Data, &e); err != nil {
-				return bad(want, "event is not readable")
-			}
-			if seq, err := eventOfKey(o.Key, prefix); err != nil || seq != e.Seq {
-				return bad(want, fmt.Sprintf("event stored as %s claims sequence %d", nameOf(o.Key, prefix), e.Seq))
-			}
-			if e.Seq != want {
-				return bad(want, fmt.Sprintf("event %d is missing", want))
-			}
-			if e.PrevHash != prev {
-				return bad(e.Seq, "previous hash does not match the event before")
-			}
-			if e.ChainHash() != e.Hash {
-				return bad(e.Seq, "event content does not match its hash")
-			}
-			prev = e.Hash
-			want++
-			res.Checked++
-			sc.note(&e)
-		}
-		if next == "" {
-			break
-		}
-		after = next
-	}
-	// The hint may not be ahead of the chain: that would mean an event was removed.
-	var head eventHead
-	if _, err := s.getJSON(ctx, eventHeadKey(doc), &head); err == nil && head.Seq >= want {
-		// Unless the event was appended since the listing.
-		if _, err := s.Store.Get(ctx, eventKey(doc, want)); drafts.IsCode(err, drafts.ENOTFOUND) {
-			return bad(want, fmt.Sprintf("events after %d are missing", want-1))
-		}
-	}
-	// Complete: every stored change has its event.
-	missing, err := s.unrecorded(ctx, doc, sc)
+// seqOfCursor returns the sequence number a cursor of a page of events
+// continues after.
+func seqOfCursor(cursor, prefix string) (int64, error) {
+	k, err := keyOfCursor(cursor)
 	if err != nil {
-		return nil, err
+		return 0, err
 	}
-	if len(missing) > 0 {
-		res.OK = false
-		for _, m := range missing {
-			res.Unrecorded = append(res.Unrecorded, m.change)
-		}
-		res.Problem = fmt.Sprintf("%d stored changes have no event, first %s", len(missing), missing[0].change)
+	seq, err := eventOfKey(prefix+k, prefix)
+	if err != nil {
+		return 0, &drafts.Error{Code: drafts.EMALFORMED, Message: "cursor: not a cursor this server gave",
+			Fields: []drafts.FieldError{{Field: "cursor", Message: "invalid"}}}
 	}
-	return res, nil
+	return seq, nil
 }

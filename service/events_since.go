@@ -51,26 +51,20 @@ func (s *Service) ListEventsSince(ctx context.Context, doc string, since drafts.
 // lastEventAtOrBefore returns the number of the last event recorded at or
 // before t (0 if none), by binary search over the chain's numbers.
 func (s *Service) lastEventAtOrBefore(ctx context.Context, doc string, t time.Time) (int64, error) {
-	var head eventHead
-	if _, err := s.getJSON(ctx, eventHeadKey(doc), &head); err != nil {
-		if drafts.IsCode(err, drafts.ENOTFOUND) {
-			return 0, nil
-		}
+	r := s.reader(docTrail(doc))
+	head, _, err := r.readHead(ctx)
+	if err != nil {
 		return 0, err
 	}
 	lo, hi := int64(0), head.Seq
 	for lo < hi {
 		mid := (lo + hi + 1) / 2
-		var e drafts.Event
-		if _, err := s.getJSON(ctx, eventKey(doc, mid), &e); err != nil {
-			if !drafts.IsCode(err, drafts.ENOTFOUND) {
-				return 0, err
-			}
-			// A gap (verification reports it): look at what precedes it.
-			hi = mid - 1
-			continue
+		e, err := r.event(ctx, mid)
+		if err != nil {
+			return 0, err
 		}
-		if e.At.After(t) {
+		if e == nil || e.At.After(t) {
+			// A gap (verification reports it) or later: look before.
 			hi = mid - 1
 		} else {
 			lo = mid

@@ -50,38 +50,72 @@ func (s *Service) SetFocus(ctx context.Context, doc, provision string) (_ *draft
 	}
 	now := s.now()
 	f.SetBy, f.SetAt = u.ID, &now
-	changed := false
+	action := drafts.ActionFocusSet
+	if f.Provision == "" {
+		action = drafts.ActionFocusClear
+	}
+	tx, err := s.beginChange(ctx, d.ID)
+	if err != nil {
+		return nil, err
+	}
+	var entry *drafts.AuditEntry
 	err = retry(func() error {
-		var old drafts.Focus
+		entry = nil
+		var old storedFocus
 		etag, err := s.getJSON(ctx, focusKey(d.ID), &old)
 		switch {
 		case err == nil && old.Provision == f.Provision:
-			*f, changed = old, false
+			*f = old.Focus
 			return nil
-		case err == nil:
-			_, err = s.updateJSON(ctx, focusKey(d.ID), f, etag)
 		case drafts.IsCode(err, drafts.ENOTFOUND) && f.Provision == "":
 			return nil // no focus, none asked
-		case drafts.IsCode(err, drafts.ENOTFOUND):
-			if _, err = s.createJSON(ctx, focusKey(d.ID), f); drafts.IsCode(err, drafts.ECONFLICT) {
-				return drafts.Errorf(drafts.EPRECONDITION, "the focus was set meanwhile")
-			}
+		case err != nil && !drafts.IsCode(err, drafts.ENOTFOUND):
+			return err
 		}
-		changed = err == nil
+		// The object keeps the audit entry of every change of it.
+		e := s.auditEntry(ctx, focusChange(old.Rev+1), action, f.Provision, f.Number)
+		sf := &storedFocus{Focus: *f, Rev: old.Rev + 1, Audit: append(old.Audit, e)}
+		if etag != "" {
+			_, err = s.updateJSON(ctx, focusKey(d.ID), sf, etag)
+		} else if _, err = s.createJSON(ctx, focusKey(d.ID), sf); drafts.IsCode(err, drafts.ECONFLICT) {
+			return drafts.Errorf(drafts.EPRECONDITION, "the focus was set meanwhile")
+		}
+		if err == nil {
+			entry = &e
+		}
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	f.Document = d.ID
-	if changed {
-		action := drafts.ActionFocusSet
-		if f.Provision == "" {
-			action = drafts.ActionFocusClear
+	if entry != nil {
+		if err := s.commitChange(ctx, tx, *entry); err != nil {
+			return nil, err
 		}
-		s.record(ctx, d.ID, action, f.Provision, f.Number)
 	}
 	return f, nil
+}
+
+// storedFocus is the focus as stored (focusKey), with the audit entries of
+// its changes, each named focus/<rev>.
+type storedFocus struct {
+	drafts.Focus
+	Rev   int                 `json:"rev,omitempty"`
+	Audit []drafts.AuditEntry `json:"audit,omitempty"`
+}
+
+// focusChange names change rev of a document's focus.
+func focusChange(rev int) string { return "focus/" + strconv.Itoa(rev) }
+
+// focusChanges lists the changes of a document's focus, read from st (see
+// changes.go).
+func (s *Service) focusChanges(ctx context.Context, st drafts.ObjectStore, t trail, _ *chainScan) ([]storedChange, error) {
+	sf, err := readOne[storedFocus](ctx, st, focusKey(t.doc))
+	if err != nil || sf == nil {
+		return nil, err
+	}
+	return entriesChanges(sf.Audit), nil
 }
 
 // findProvision returns the provision of ps with the id, nil if none.

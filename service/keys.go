@@ -24,7 +24,8 @@ import (
 //	texts/<doc>/numbers/<n>.json               the claim of proposal number n, create-only (numberClaim; n: 8 digits)
 //	texts/<doc>/numbering.json                 the start of numbering: proposals stored before it numbered (numberingStart)
 //	texts/<doc>/rounds/<id>.json               an adoption round
-//	texts/<doc>/events/<seq>.json              the audit trail, create-only (seq: 12 digits)
+//	texts/<doc>/events/<seq>.json              the audit trail, create-only (seq: 12 digits):
+//	                                           event seq, and those written with it (storedEvents)
 //	texts/<doc>/translations/<lang>/<n>.json   the language version lang of version n
 //	                                           (translationSet), revised while n is the head
 //	texts/<doc>/events-head.json               a hint of the trail's last event (eventHead)
@@ -34,7 +35,8 @@ import (
 //	directory/delegations/<id>.json            a delegation
 //	directory/users/<id>.json                  a user
 //	directory/tokens/<id>.json                 an API token
-//	directory/events/<seq>.json                the directory's audit trail
+//	directory/events/<seq>.json                the directory's audit trail (as a document's)
+//	directory/events-head.json                 a hint of its last event
 //	sessions/<id>.json                         a web session
 //	signin-links/<id>.json                     a one-time sign-in link
 //	visits/<user>/<doc>.json                   what a user last saw of a document
@@ -43,6 +45,7 @@ import (
 //	cache/pdf/<doc>/<kind>-<hash>.pdf          a print, made once (printKey)
 //	texts/<doc>/focus.json                     the provision under discussion (drafts.Focus)
 //	webhooks/<id>.json                         a webhook endpoint, with its secret (storedWebhook)
+//	webhook-removals/<id>.json                 the removal of an endpoint, create-only (webhookRemoval)
 //	webhook-cursors/<doc>.json                 how far the document's events have their deliveries (hookCursor)
 //	webhook-deliveries/<hook>/<at>_<doc>_<seq>.json
 //	                                           a delivery and its log (drafts.Delivery; at: the event's time)
@@ -61,6 +64,7 @@ const (
 	usersPrefix           = "directory/users/"
 	tokensPrefix          = "directory/tokens/"
 	directoryEventsPrefix = "directory/events/"
+	directoryEventHeadKey = "directory/events-head.json"
 	textsPrefix           = "texts/"
 	jsonSuffix            = ".json"
 )
@@ -159,7 +163,12 @@ const (
 	deliveriesPrefix = "webhook-deliveries/"
 	attemptsPrefix   = "webhook-attempts/"
 	hookDuePrefix    = "webhook-due/"
+	// webhookRemovalsPrefix holds the records of removed endpoints
+	// (webhook_audit.go).
+	webhookRemovalsPrefix = "webhook-removals/"
 )
+
+func webhookRemovalKey(id string) string { return webhookRemovalsPrefix + id + jsonSuffix }
 
 func webhookKey(id string) string     { return webhooksPrefix + id + jsonSuffix }
 func hookCursorKey(doc string) string { return hookCursorPrefix + doc + jsonSuffix }
@@ -406,4 +415,10 @@ func documentOfAnyKey(key string) (string, bool) {
 		doc = id
 	}
 	return doc, drafts.ValidID(doc)
+}
+
+// isDirectoryKey reports whether key is an object of the directory, whose
+// changes the directory's trail records.
+func isDirectoryKey(key string) bool {
+	return strings.HasPrefix(key, "directory/") || strings.HasPrefix(key, webhooksPrefix) || strings.HasPrefix(key, webhookRemovalsPrefix)
 }

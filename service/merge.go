@@ -55,12 +55,7 @@ func (s *Service) Merge(ctx context.Context, doc string, in drafts.MergeInput) (
 	if in.Preview {
 		return s.previewMerge(ctx, d, head, v, out, known)
 	}
-	nd, err := s.storeVersion(ctx, d, head, v)
-	if err != nil {
-		return nil, err
-	}
-	s.recordChange(ctx, doc, versionChange(v.Number), "merge", fmt.Sprint(v.Number), strings.Join(v.Merged, ","))
-	if _, out.Obsolete, err = s.completeVersion(ctx, v, nd, known); err != nil {
+	if out.Obsolete, err = s.publishVersion(ctx, d, head, v, "merge", known); err != nil {
 		return nil, err
 	}
 	out.Version = v

@@ -43,6 +43,9 @@ type numberClaim struct {
 type numberingStart struct {
 	Legacy int       `json:"legacy"`
 	At     time.Time `json:"at"`
+	// Audit holds the entry of the numbering of proposals stored before
+	// numbers (change "numbering"), when there were any.
+	Audit []drafts.AuditEntry `json:"audit,omitempty"`
 }
 
 // numberHints are, per document, the highest proposal number this
@@ -131,9 +134,13 @@ func (s *Service) startNumbering(ctx context.Context, doc string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	ps, _, err := readListed(ctx, s, objs, cloneProposal)
+	sps, _, err := readListed(ctx, s, objs, cloneStoredProposal)
 	if err != nil {
 		return 0, err
+	}
+	ps := make([]*drafts.Proposal, len(sps))
+	for i, sp := range sps {
+		ps[i] = sp.proposal()
 	}
 	legacy := slices.DeleteFunc(ps, func(p *drafts.Proposal) bool { return p == nil || p.Number != 0 })
 	slices.SortFunc(legacy, func(a, b *drafts.Proposal) int {
@@ -147,7 +154,16 @@ func (s *Service) startNumbering(ctx context.Context, doc string) (int, error) {
 			return 0, err
 		}
 	}
-	_, err = s.createJSON(ctx, numberingKey(doc), numberingStart{Legacy: len(legacy), At: s.now()})
+	start := numberingStart{Legacy: len(legacy), At: s.now()}
+	tx, err := s.beginChange(ctx, doc)
+	if err != nil {
+		return 0, err
+	}
+	if len(legacy) > 0 {
+		start.Audit = []drafts.AuditEntry{s.auditEntry(drafts.NewSystemContext(ctx), numberingChange, "proposal.numbered",
+			fmt.Sprintf("1-%d", len(legacy)), numberedDetail(legacy))}
+	}
+	_, err = s.createJSON(ctx, numberingKey(doc), start)
 	if drafts.IsCode(err, drafts.ECONFLICT) {
 		// Another replica started it meanwhile, with the same proposals.
 		st, err := getImmutable(ctx, s, numberingKey(doc), clonePtr[numberingStart])
@@ -159,11 +175,24 @@ func (s *Service) startNumbering(ctx context.Context, doc string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	if len(legacy) > 0 {
-		s.recordAll(drafts.NewSystemContext(ctx), doc, []*drafts.Event{{Action: "proposal.numbered",
-			Ref: fmt.Sprintf("1-%d", len(legacy)), Detail: numberedDetail(legacy)}})
+	if err := s.commitChange(ctx, tx, start.Audit...); err != nil {
+		return 0, err
 	}
 	return len(legacy), nil
+}
+
+// numberingChange names the numbering of a document's proposals stored
+// before numbers.
+const numberingChange = "numbering"
+
+// numberingChanges lists the numbering of a document's proposals stored
+// before numbers, read from st (see changes.go).
+func (s *Service) numberingChanges(ctx context.Context, st drafts.ObjectStore, t trail, _ *chainScan) ([]storedChange, error) {
+	ns, err := readOne[numberingStart](ctx, st, numberingKey(t.doc))
+	if err != nil || ns == nil {
+		return nil, err
+	}
+	return entriesChanges(ns.Audit), nil
 }
 
 // numberedDetail lists the numbers given to proposals stored before
@@ -202,7 +231,7 @@ func (s *Service) giveNumber(ctx context.Context, doc, id string, n int, at time
 		etag, key, size, err := s.writeProposal(ctx, doc, p)
 		if err == nil {
 			p.ETag = etag
-			rememberListed(s, key, etag, cloneProposal(p), size)
+			rememberListed(s, key, etag, cloneStoredProposal(storeProposal(p)), size)
 		}
 		return err
 	})

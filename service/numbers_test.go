@@ -163,35 +163,11 @@ func TestConcurrentNumbersTwoServices(t *testing.T) {
 }
 
 // unnumber makes the document's proposals as a Chancery before numbers
-// stored them: no number, no claims, no start of numbering.
+// stored them (unnumberAll).
 func unnumber(t *testing.T, store drafts.ObjectStore, doc string) {
 	t.Helper()
-	ctx := context.Background()
-	objs, _, err := store.List(ctx, "texts/"+doc+"/", "", 1000)
-	if err != nil {
+	if err := unnumberAll(store, doc); err != nil {
 		t.Fatal(err)
-	}
-	for _, o := range objs {
-		switch {
-		case strings.Contains(o.Key, "/numbers/") || strings.HasSuffix(o.Key, "/numbering.json"):
-			if err := store.Delete(ctx, o.Key, ""); err != nil {
-				t.Fatal(err)
-			}
-		case strings.Contains(o.Key, "/proposals/"):
-			obj, err := store.Get(ctx, o.Key)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var m map[string]any
-			if err := json.Unmarshal(obj.Data, &m); err != nil {
-				t.Fatal(err)
-			}
-			delete(m, "number")
-			data, _ := json.Marshal(m)
-			if _, err := store.Update(ctx, o.Key, data, obj.ETag); err != nil {
-				t.Fatal(err)
-			}
-		}
 	}
 }
 

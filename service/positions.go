@@ -66,11 +66,16 @@ func (s *Service) positions(ctx context.Context, doc string) (*storedPositions, 
 // changePositions applies f to a document's positions as stored and writes
 // them back with their ETag, starting over when another request changed
 // them meanwhile; f returns the position it changed and the change's
-// action and detail. The change's event follows.
+// action and detail. The change's log entry is its audit entry, chained
+// before the request is answered.
 func (s *Service) changePositions(ctx context.Context, u *drafts.User, doc string, f func(sp *storedPositions) (*drafts.Position, string, string, error)) (*drafts.Position, error) {
+	tx, err := s.beginChange(ctx, doc)
+	if err != nil {
+		return nil, err
+	}
 	var out *drafts.Position
 	var ch positionChange
-	err := retry(func() error {
+	err = retry(func() error {
 		sp, etag, err := s.positions(ctx, doc)
 		if err != nil {
 			return err
@@ -96,7 +101,10 @@ func (s *Service) changePositions(ctx context.Context, u *drafts.User, doc strin
 	if err != nil {
 		return nil, err
 	}
-	s.recordChange(ctx, doc, positionChangeOf(ch.Rev), ch.Action, ch.Position, ch.Detail)
+	// The log entry is the change's audit entry (positionChange.entry).
+	if err := s.commitChange(ctx, tx, ch.entry()); err != nil {
+		return nil, err
+	}
 	return clonePosition(out), nil
 }
 

@@ -413,17 +413,23 @@ func (s *eventlessStore) Create(ctx context.Context, key string, data []byte) (s
 }
 
 // TestPositionEventCompletedLate: a position recorded when its event
-// could not be written is a change without an event: verification names
-// it, and completion (as at the next start) writes its event, once.
+// could not be written is stored but not acknowledged (503, saying it was
+// saved), a change without an event: verification names it, and
+// completion (as at the next start) writes its event, once.
 func TestPositionEventCompletedLate(t *testing.T) {
 	local := MustOpenLocal(t)
 	f := newForum(t, local, drafts.VisibilityMembers)
 	down := service.New(&eventlessStore{local}, diffing.New(), MustPolicy(t))
-	p, err := down.RecordPosition(f.kz, f.doc, drafts.PositionInput{Provision: para(t, f.v, "6."), Kind: drafts.PositionReservation, Text: "Ours."})
-	if err != nil {
-		t.Fatal(err)
+	_, err := down.RecordPosition(f.kz, f.doc, drafts.PositionInput{Provision: para(t, f.v, "6."), Kind: drafts.PositionReservation, Text: "Ours."})
+	if !drafts.IsCode(err, drafts.EUNAVAILABLE) || !strings.Contains(err.Error(), "saved") {
+		t.Fatalf("recording with the trail unwritable: %v, want EUNAVAILABLE saying the change was saved", err)
 	}
-	// After the restart: the event kept in memory is gone with the process.
+	page, err := f.svc.ListPositions(f.kz, f.doc, 0, drafts.ListOptions{})
+	if err != nil || len(page.Items) != 1 {
+		t.Fatalf("positions stored: %+v, %v", page, err)
+	}
+	p := page.Items[0]
+	// After the restart: nothing of the change's event was written.
 	v, err := f.svc.VerifyEvents(f.chair, f.doc)
 	if err != nil || v.OK || !slices.Equal(v.Unrecorded, []string{"positions/1"}) {
 		t.Fatalf("verification before completion: %+v, %v", v, err)

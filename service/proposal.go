@@ -77,6 +77,10 @@ func (s *Service) CreateProposal(ctx context.Context, doc string, in drafts.Prop
 	if dr.amended != nil {
 		p.Amends, p.AmendsNumber = dr.amended.ID, dr.amended.Number
 	}
+	tx, err := s.beginChange(ctx, doc)
+	if err != nil {
+		return nil, err
+	}
 	// The first proposal opens the negotiation; this goes first, so that a
 	// failure leaves no proposal behind.
 	d := dr.doc
@@ -96,25 +100,29 @@ func (s *Service) CreateProposal(ctx context.Context, doc string, in drafts.Prop
 	if err := s.storeNewProposal(ctx, p); err != nil {
 		return nil, err
 	}
+	if err := s.commitChange(ctx, tx, p.Audit...); err != nil {
+		return nil, err
+	}
 	return p, nil
 }
 
-// storeNewProposal gives a new proposal the next number of its document,
-// stores it and records its event: how every proposal comes to be, made
-// on its own or from a marked-up Word file.
+// storeNewProposal gives a new proposal the next number of its document
+// and stores it with the entry of its event (proposal.create), which the
+// caller chains (commitChange): how every proposal comes to be, made on
+// its own or from a marked-up Word file.
 func (s *Service) storeNewProposal(ctx context.Context, p *drafts.Proposal) error {
 	var err error
 	if p.Number, err = s.claimNumber(ctx, p.Document, p.ID); err != nil {
 		return err
 	}
+	p.Audit = []drafts.AuditEntry{s.auditEntry(ctx, proposalChange(p.ID), "proposal.create", p.ID, proposalDetail(s.proposalName(ctx, p), p))}
 	key := proposalKey(p.Document, p.ID)
-	etag, size, err := s.putJSON(ctx, key, p, true, "")
+	etag, size, err := s.putJSON(ctx, key, storeProposal(p), true, "")
 	if err != nil {
 		return err
 	}
 	p.ETag = etag
-	rememberListed(s, key, etag, cloneProposal(p), size)
-	s.recordChange(ctx, p.Document, proposalChange(p.ID), "proposal.create", p.ID, proposalDetail(s.proposalName(ctx, p), p))
+	rememberListed(s, key, etag, cloneStoredProposal(storeProposal(p)), size)
 	return nil
 }
 
@@ -122,7 +130,6 @@ func (s *Service) storeNewProposal(ctx context.Context, p *drafts.Proposal) erro
 // base version and returns the operations it makes (derived from a whole
 // edited text if one was sent), every inserted provision with its id.
 func (s *Service) proposalOperations(ctx context.Context, d *drafts.Document, in drafts.ProposalInput) ([]drafts.Operation, error) {
-	doc := d.ID
 	if err := drafts.ValidateProposalInput(in.Justification, in.Operations, in.Text); err != nil {
 		return nil, err
 	}
@@ -135,7 +142,23 @@ func (s *Service) proposalOperations(ctx context.Context, d *drafts.Document, in
 		return nil, &drafts.Error{Code: drafts.EINVALID, Message: fmt.Sprintf("base: no version %d (the head is %d)", in.Base, d.Head),
 			Fields: []drafts.FieldError{{Field: "base", Message: "no such version"}}}
 	}
-	base, err := s.rawVersion(ctx, doc, in.Base) // statuses play no part
+	// A whole edited text is aligned to the base: heavy work, in the
+	// work limit, with the base loaded in it.
+	if in.Text == "" {
+		return s.operationsOn(ctx, d, in)
+	}
+	var ops []drafts.Operation
+	err := s.Work(ctx, func(ctx context.Context) error {
+		var err error
+		ops, err = s.operationsOn(ctx, d, in)
+		return err
+	})
+	return ops, err
+}
+
+// operationsOn returns the operations in makes on its base version.
+func (s *Service) operationsOn(ctx context.Context, d *drafts.Document, in drafts.ProposalInput) ([]drafts.Operation, error) {
+	base, err := s.rawVersion(ctx, d.ID, in.Base) // statuses play no part
 	if err != nil {
 		return nil, err
 	}
@@ -221,22 +244,19 @@ func (s *Service) EditProposal(ctx context.Context, doc, id string, in drafts.Pr
 	if err != nil {
 		return nil, err
 	}
-	p, err := s.updateProposalAs(ctx, u, d, first, drafts.ActProposalWithdraw, ifMatch, func(p *drafts.Proposal) error {
-		if err := p.CheckOpen(); err != nil {
-			return err
-		}
-		p.Base, p.Justification, p.Operations, p.Text = base, in.Justification, ops, in.Text
-		p.Language = languageOf(d, in.Language)
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	s.record(ctx, doc, "proposal.edit", p.ID, proposalDetail(s.proposalName(ctx, p), p))
-	if p.Amends == "" {
-		s.settleSubAmendments(ctx, p, "edited")
-	}
-	return p, nil
+	return s.commitProposal(ctx, func(ctx context.Context) (*drafts.Proposal, []drafts.AuditEntry, error) {
+		return s.settleAfter(ctx, "edited", func() (*drafts.Proposal, []drafts.AuditEntry, error) {
+			return s.updateProposalAs(ctx, u, d, first, drafts.ActProposalWithdraw, ifMatch, func(p *drafts.Proposal) error {
+				if err := p.CheckOpen(); err != nil {
+					return err
+				}
+				p.Base, p.Justification, p.Operations, p.Text = base, in.Justification, ops, in.Text
+				p.Language = languageOf(d, in.Language)
+				s.addProposalEntry(ctx, p, "proposal.edit", proposalDetail(s.proposalName(ctx, p), p))
+				return nil
+			})
+		})
+	}, doc)
 }
 
 // editedOperations checks the input of an edit of proposal p and returns

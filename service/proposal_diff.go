@@ -36,6 +36,18 @@ func (s *Service) ProposalDiff(ctx context.Context, doc, id, against string) (_ 
 	if err != nil {
 		return nil, err
 	}
+	// Heavy from the start: the versions are loaded in the slot.
+	var diff *drafts.Diff
+	err = s.Work(ctx, func(ctx context.Context) error {
+		diff, err = s.proposalDiff(ctx, d, id, against)
+		return err
+	})
+	return diff, err
+}
+
+// proposalDiff is ProposalDiff on a document already read.
+func (s *Service) proposalDiff(ctx context.Context, d *drafts.Document, id, against string) (*drafts.Diff, error) {
+	doc := d.ID
 	own, err := s.readProposal(ctx, doc, id)
 	if err != nil {
 		return nil, err
@@ -120,6 +132,17 @@ func (s *Service) onHead(ctx context.Context, d *drafts.Document, p *drafts.Prop
 // delegation submits.
 func (s *Service) PreviewProposal(ctx context.Context, doc string, in drafts.ProposalInput) (_ *drafts.Diff, err error) {
 	defer markOp(&err, "service.PreviewProposal")
+	var diff *drafts.Diff
+	err = s.Work(ctx, func(ctx context.Context) error {
+		var err error
+		diff, err = s.previewDiff(ctx, doc, in)
+		return err
+	})
+	return diff, err
+}
+
+// previewDiff is PreviewProposal's diff, made in a work slot.
+func (s *Service) previewDiff(ctx context.Context, doc string, in drafts.ProposalInput) (*drafts.Diff, error) {
 	dr, err := s.newProposal(ctx, doc, in)
 	if err != nil {
 		return nil, err

@@ -77,12 +77,12 @@ func (s *Service) readProposalByID(ctx context.Context, doc, id string) (*drafts
 	if !drafts.ValidID(id) {
 		return nil, drafts.Errorf(drafts.ENOTFOUND, "no proposal %q", id)
 	}
-	var p drafts.Proposal
+	var sp storedProposal
 	key := proposalKey(doc, id)
-	etag, err := s.getJSON(ctx, key, &p)
+	etag, err := s.getJSON(ctx, key, &sp)
 	if drafts.IsCode(err, drafts.ENOTFOUND) {
 		key = legacyProposalKey(doc, id)
-		etag, err = s.getJSON(ctx, key, &p)
+		etag, err = s.getJSON(ctx, key, &sp)
 	}
 	if err != nil {
 		if drafts.IsCode(err, drafts.ENOTFOUND) {
@@ -90,8 +90,12 @@ func (s *Service) readProposalByID(ctx context.Context, doc, id string) (*drafts
 		}
 		return nil, err
 	}
+	p := sp.proposal()
+	if p == nil {
+		return nil, drafts.Errorf(drafts.EINTERNAL, "stored object %s is damaged", key)
+	}
 	p.ETag = etag
-	return &p, nil
+	return p, nil
 }
 
 // readProposals reads the proposals of doc with ids, several at a time,
@@ -238,11 +242,12 @@ func (s *Service) readListedProposals(ctx context.Context, prefix string, objs [
 			unknown, at = append(unknown, o), append(at, i)
 		}
 	}
-	read, etags, err := readListed(ctx, s, unknown, cloneProposal)
+	read, etags, err := readListed(ctx, s, unknown, cloneStoredProposal)
 	if err != nil {
 		return nil, err
 	}
-	for j, p := range read {
+	for j, sp := range read {
+		p := sp.proposal()
 		if p != nil {
 			p.ETag = etags[j]
 		}

@@ -16,7 +16,9 @@ import (
 )
 
 // VersionPDF prints version n of a document, or with against > 0 the
-// changes from version against to n, each change attributed.
+// changes from version against to n, each change attributed. A print kept
+// in memory is returned at once; anything else waits for a slot of the
+// work limit before it loads the versions.
 func (s *Service) VersionPDF(ctx context.Context, doc string, n, against int) (_ *drafts.PDF, err error) {
 	defer markOp(&err, "service.VersionPDF")
 	u, d, err := s.documentFor(ctx, doc, drafts.ActDocumentRead)
@@ -26,19 +28,68 @@ func (s *Service) VersionPDF(ctx context.Context, doc string, n, against int) (_
 	if err := s.needRenderer(); err != nil {
 		return nil, err
 	}
+	if p, ok := s.versionPDFKept(ctx, u, d, n, against); ok {
+		return p, nil
+	}
+	var p *drafts.PDF
+	err = s.Work(ctx, func(ctx context.Context) error {
+		p, err = s.versionPDF(ctx, u, d, n, against)
+		return err
+	})
+	return p, err
+}
+
+// versionPDFKept returns the print VersionPDF would, if it is in memory
+// and what names it is in memory too (the versions, and for changes their
+// diff): then nothing heavy is loaded.
+func (s *Service) versionPDFKept(ctx context.Context, u *drafts.User, d *drafts.Document, n, against int) (*drafts.PDF, bool) {
+	needed := []string{versionKey(d.ID, n)}
+	if against > 0 {
+		needed = append(needed, versionKey(d.ID, against), diffCacheKey(d.ID, n, against))
+	} else if d.Adopted == n && d.Round != "" {
+		return nil, false // the round's settlement may write
+	}
+	if !s.kept(needed...) {
+		return nil, false
+	}
+	pr, err := s.versionPrint(ctx, u, d, n, against)
+	if err != nil {
+		return nil, false
+	}
+	key, err := s.pdfKey(d, pr.kind, pr.inputs)
+	if err != nil {
+		return nil, false
+	}
+	if b, ok := s.immutable().get(key); ok {
+		return &drafts.PDF{Data: b.(*printed).data, ETag: b.(*printed).etag, Filename: pr.name}, true
+	}
+	return nil, false
+}
+
+// aPrint is what a print is made of: its kind, its file name, what it
+// prints (its key's inputs) and how to make it.
+type aPrint struct {
+	kind, name string
+	inputs     []any
+	make       func(w io.Writer) error
+}
+
+// versionPrint reads what the print of version n (or of its changes from
+// version against) is made of.
+func (s *Service) versionPrint(ctx context.Context, u *drafts.User, d *drafts.Document, n, against int) (*aPrint, error) {
+	doc := d.ID
 	if against > 0 {
 		diff, from, to, err := s.versionDiff(ctx, d, n, against)
 		if err != nil {
 			return nil, err
 		}
-		name := pdfName(d.Symbol, n, fmt.Sprintf("-changes-from-v%d", against))
 		digest, err := s.diffDigest(doc, n, against, diff)
 		if err != nil {
 			return nil, err
 		}
-		return s.cachedPDF(ctx, d, "changes", name, []any{from, to, digest}, func(w io.Writer) error {
+		return &aPrint{"changes", pdfName(d.Symbol, n, fmt.Sprintf("-changes-from-v%d", against)), []any{from, to, digest}, func(w io.Writer) error {
 			return s.Renderer.ChangesPDF(w, d, from, to, diff)
-		})
+		}}, nil
 	}
 	v, err := s.getVersion(ctx, doc, n)
 	if err != nil {
@@ -59,9 +110,9 @@ func (s *Service) VersionPDF(ctx context.Context, doc string, n, against int) (_
 		inputs = append(inputs, notes)
 	}
 	withNotes := v.WithPrintNotes(notes)
-	return s.cachedPDF(ctx, d, "agreed", pdfName(d.Symbol, n, ""), inputs, func(w io.Writer) error {
+	return &aPrint{"agreed", pdfName(d.Symbol, n, ""), inputs, func(w io.Writer) error {
 		return s.Renderer.AgreedPDF(w, d, withNotes, round)
-	})
+	}}, nil
 }
 
 // adoptingRound is the round that adopted version n of d, or nil.
@@ -72,6 +123,15 @@ func (s *Service) adoptingRound(ctx context.Context, d *drafts.Document, n int) 
 	return s.settle(ctx, d.ID, d.Round, d)
 }
 
+// versionPDF is VersionPDF on a document already read.
+func (s *Service) versionPDF(ctx context.Context, u *drafts.User, d *drafts.Document, n, against int) (*drafts.PDF, error) {
+	pr, err := s.versionPrint(ctx, u, d, n, against)
+	if err != nil {
+		return nil, err
+	}
+	return s.cachedPDF(ctx, d, pr.kind, pr.name, pr.inputs, pr.make)
+}
+
 // CompilationPDF prints the compilation of version n (0 for the head).
 func (s *Service) CompilationPDF(ctx context.Context, doc string, n int) (_ *drafts.PDF, err error) {
 	defer markOp(&err, "service.CompilationPDF")
@@ -79,19 +139,21 @@ func (s *Service) CompilationPDF(ctx context.Context, doc string, n int) (_ *dra
 }
 
 // compilationPDF prints the compilation of version n in lang ("" for the
-// original language).
+// original language), compiled and printed in one slot of the work limit.
 func (s *Service) compilationPDF(ctx context.Context, doc string, n int, lang string) (*drafts.PDF, error) {
-	d, comp, v, err := s.compilationToPrint(ctx, doc, n, lang)
-	if err != nil {
-		return nil, err
-	}
-	suffix := "-compilation"
-	if v.Language != "" {
-		suffix += "-" + v.Language
-	}
-	return s.cachedPDF(ctx, d, "compilation", pdfName(d.Symbol, v.Number, suffix), []any{v, comp}, func(w io.Writer) error {
-		return s.Renderer.CompilationPDF(w, d, v, comp)
+	var p *drafts.PDF
+	err := s.compilationToPrint(ctx, doc, n, lang, func(ctx context.Context, d *drafts.Document, comp *drafts.Compilation, v *drafts.Version) error {
+		suffix := "-compilation"
+		if v.Language != "" {
+			suffix += "-" + v.Language
+		}
+		var err error
+		p, err = s.cachedPDF(ctx, d, "compilation", pdfName(d.Symbol, v.Number, suffix), []any{v, comp}, func(w io.Writer) error {
+			return s.Renderer.CompilationPDF(w, d, v, comp)
+		})
+		return err
 	})
+	return p, err
 }
 
 // CompilationHTML writes the compilation of version n as an HTML fragment.
@@ -103,44 +165,61 @@ func (s *Service) CompilationHTML(ctx context.Context, doc string, n int) (_ []b
 // compilationHTML writes the compilation of version n in lang ("" for the
 // original language) as an HTML fragment.
 func (s *Service) compilationHTML(ctx context.Context, doc string, n int, lang string) ([]byte, error) {
-	d, comp, v, err := s.compilationToPrint(ctx, doc, n, lang)
-	if err != nil {
-		return nil, err
-	}
 	var buf bytes.Buffer
-	if err := s.Renderer.CompilationHTML(&buf, d, v, comp); err != nil {
+	err := s.compilationToPrint(ctx, doc, n, lang, func(ctx context.Context, d *drafts.Document, comp *drafts.Compilation, v *drafts.Version) error {
+		return s.Renderer.CompilationHTML(&buf, d, v, comp)
+	})
+	if err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil
 }
 
-// compilationToPrint reads the document and compiles version n of it in
-// lang ("" for the original language) for a print, checking first that
-// there is a renderer to print it. In a language version, the document is
-// as the print shows it (see printedIn) and missing provisions printable.
-func (s *Service) compilationToPrint(ctx context.Context, doc string, n int, lang string) (*drafts.Document, *drafts.Compilation, *drafts.Version, error) {
+// compilationToPrint reads the document, checks that there is a renderer
+// to print it, and compiles version n of it in lang ("" for the original
+// language) for print, all in one slot of the work limit. In a language
+// version, the document is as the print shows it (see printedIn) and
+// missing provisions printable.
+func (s *Service) compilationToPrint(ctx context.Context, doc string, n int, lang string, print func(ctx context.Context, d *drafts.Document, comp *drafts.Compilation, v *drafts.Version) error) error {
 	d, err := s.documentIn(ctx, doc, lang)
 	if err != nil {
-		return nil, nil, nil, err
+		return err
 	}
 	if err := s.needRenderer(); err != nil {
-		return nil, nil, nil, err
+		return err
 	}
 	u, err := actor(ctx)
 	if err != nil {
-		return nil, nil, nil, err
+		return err
 	}
-	comp, v, err := s.readerCompile(ctx, u, d, n, lang)
-	if err != nil {
-		return nil, nil, nil, err
+	printIt := func(ctx context.Context, comp *drafts.Compilation, v *drafts.Version) error {
+		if v.Language == "" || v.Language == d.Language {
+			return print(ctx, d, comp, v)
+		}
+		for i, e := range comp.Entries {
+			comp.Entries[i].Provision = drafts.PrintableProvision(e.Provision, lang)
+		}
+		return print(ctx, s.printedIn(ctx, d, lang, v), comp, drafts.Printable(v))
 	}
-	if v.Language == "" || v.Language == d.Language {
-		return d, comp, v, nil
+	if n == 0 {
+		n = d.Head
 	}
-	for i, e := range comp.Entries {
-		comp.Entries[i].Provision = drafts.PrintableProvision(e.Provision, lang)
+	if s.kept(versionKey(d.ID, n)) {
+		// As Compile: readers of a version in memory share one
+		// compilation (made in a slot); each print takes a slot.
+		comp, v, err := s.readerCompile(ctx, u, d, n, lang)
+		if err != nil {
+			return err
+		}
+		return s.Work(ctx, func(ctx context.Context) error { return printIt(ctx, comp, v) })
 	}
-	return s.printedIn(ctx, d, lang, v), comp, drafts.Printable(v), nil
+	return s.Work(ctx, func(ctx context.Context) error {
+		comp, v, err := s.readerCompile(ctx, u, d, n, lang)
+		if err != nil {
+			return err
+		}
+		return printIt(ctx, comp, v)
+	})
 }
 
 // needRenderer refuses to print without a Renderer.

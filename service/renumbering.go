@@ -45,7 +45,7 @@ func (s *Service) RenumberVersion(ctx context.Context, doc string, in drafts.Ren
 		Document: doc, Number: head.Number + 1, Parent: head.Number, Author: u.ID, Delegation: u.Delegation,
 		Message: msg, CreatedAt: s.now(), Merged: []string{}, Lead: head.Lead, Provisions: ps,
 	}
-	if err := s.publishVersion(ctx, d, head, v, "version.renumber"); err != nil {
+	if _, err := s.publishVersion(ctx, d, head, v, "version.renumber", nil); err != nil {
 		return nil, err
 	}
 	return v, nil

@@ -19,9 +19,11 @@
 //   - compilation.go; adoption.go and adoption_due.go (silence procedures
 //     ending by time); directory.go and access_recovery.go; sessions.go;
 //     publishing.go (prints);
-//   - the audit trail: events.go (appending and verifying),
-//     events_since.go, changes.go (what each stored change's event is),
-//     audit.go (events written late or again);
+//   - the audit trail: audit.go (how every change gets exactly one
+//     event, and completion), trail.go (how events are stored and read),
+//     events.go (appending), verify.go, events_since.go, changes.go (the
+//     stored changes of each kind), stored.go (objects with their
+//     changes' entries);
 //   - the machinery: access.go (the policy), keys.go (every storage key,
 //     made and read back), store.go, cache.go and clone.go, work.go (the
 //     bound on heavy work).
@@ -89,9 +91,8 @@ type Service struct {
 	workOnce  sync.Once
 	workLimit *workLimit
 	flights   flights
+	owed      owedTrails
 	fresh     freshReads
-	pending   pendingEvents
-	uncertain uncertainDocs
 	// numbers are hints of the last proposal number claimed, per document.
 	numbers numberHints
 	// sweptAll is set once SettleDue has looked through every document.

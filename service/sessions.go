@@ -78,10 +78,15 @@ func (s *Service) GetSession(ctx context.Context, plain string) (_ *drafts.Sessi
 		return nil, nil, bad
 	}
 	if ses.Token != "" {
-		t, _, err := getMutable(ctx, s, tokenKey(ses.Token), cloneToken)
+		// As Authenticate reads it: the token as stored.
+		st, _, err := getMutable(ctx, s, tokenKey(ses.Token), cloneStoredToken)
+		var t *drafts.Token
+		if err == nil {
+			t = st.token()
+		}
 		if err != nil && !drafts.IsCode(err, drafts.ENOTFOUND) {
 			return nil, nil, err
-		} else if err != nil || t.RevokedAt != nil || t.User != ses.User {
+		} else if t == nil || t.RevokedAt != nil || t.User != ses.User {
 			s.discard(ctx, sessionKey(id))
 			return nil, nil, bad
 		}

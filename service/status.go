@@ -26,6 +26,12 @@ type statusChange struct {
 	At         time.Time `json:"at"`
 }
 
+// entry is the change's audit entry, of version n.
+func (c statusChange) entry(n int) drafts.AuditEntry {
+	return drafts.AuditEntry{Change: statusChangeOf(n, c.Rev), At: c.At, Actor: c.Actor, Delegation: c.Delegation,
+		Action: "provision.status", Ref: statusRef(n, c.Provision), Detail: c.Status}
+}
+
 // statusTag is a version's ETag: its text's hash and its statuses' ETag,
 // since statuses change and the text does not.
 func statusTag(hash, statusETag string) string {
@@ -75,7 +81,12 @@ func (s *Service) SetProvisionStatus(ctx context.Context, doc string, n int, id,
 	if i < 0 {
 		return nil, "", drafts.Errorf(drafts.ENOTFOUND, "no provision %q in version %d", id, n)
 	}
-	newETag, rev := "", 0
+	tx, err := s.beginChange(ctx, doc)
+	if err != nil {
+		return nil, "", err
+	}
+	newETag := ""
+	var change statusChange
 	err = retry(func() error {
 		st, etag, err := s.statuses(ctx, doc, n)
 		if err != nil {
@@ -86,8 +97,8 @@ func (s *Service) SetProvisionStatus(ctx context.Context, doc string, n int, id,
 		}
 		st.Statuses[id] = status
 		st.Rev++
-		rev = st.Rev
-		st.Log = append(st.Log, statusChange{Rev: st.Rev, Provision: id, Status: status, Actor: u.ID, Delegation: u.Delegation, At: s.now()})
+		change = statusChange{Rev: st.Rev, Provision: id, Status: status, Actor: u.ID, Delegation: u.Delegation, At: s.now()}
+		st.Log = append(st.Log, change)
 		if etag == "" {
 			newETag, err = s.createJSON(ctx, statusKey(doc, n), st)
 			if drafts.IsCode(err, drafts.ECONFLICT) {
@@ -101,8 +112,10 @@ func (s *Service) SetProvisionStatus(ctx context.Context, doc string, n int, id,
 	if err != nil {
 		return nil, "", err
 	}
+	if err := s.commitChange(ctx, tx, change.entry(n)); err != nil {
+		return nil, "", err
+	}
 	p.Status = status
-	s.recordChange(ctx, doc, statusChangeOf(n, rev), "provision.status", statusRef(n, id), status)
 	return &p, statusTag(v.Hash, newETag), nil
 }
 

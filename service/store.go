@@ -237,7 +237,16 @@ feed:
 
 // allKeys lists every key under prefix.
 func (s *Service) allKeys(ctx context.Context, prefix string) ([]string, error) {
-	objs, err := s.allInfos(ctx, prefix)
+	return keysOf(s.allInfos(ctx, prefix))
+}
+
+// allKeysIn lists every key under prefix in st.
+func (s *Service) allKeysIn(ctx context.Context, st drafts.ObjectStore, prefix string) ([]string, error) {
+	return keysOf(allInfosIn(ctx, st.List, prefix))
+}
+
+// keysOf returns the keys of objs.
+func keysOf(objs []drafts.ObjectInfo, err error) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
@@ -248,12 +257,21 @@ func (s *Service) allKeys(ctx context.Context, prefix string) ([]string, error) 
 	return keys, nil
 }
 
-// allInfos lists every object under prefix.
+// allInfos lists every object under prefix, sharing the listings with
+// concurrent callers (listFresh).
 func (s *Service) allInfos(ctx context.Context, prefix string) ([]drafts.ObjectInfo, error) {
+	return allInfosIn(ctx, s.listFresh, prefix)
+}
+
+// listFunc lists a page of objects, as drafts.ObjectStore's List.
+type listFunc func(ctx context.Context, prefix, after string, limit int) ([]drafts.ObjectInfo, string, error)
+
+// allInfosIn lists every object under prefix with list.
+func allInfosIn(ctx context.Context, list listFunc, prefix string) ([]drafts.ObjectInfo, error) {
 	var all []drafts.ObjectInfo
 	after := ""
 	for {
-		objs, next, err := s.listFresh(ctx, prefix, after, 1000)
+		objs, next, err := list(ctx, prefix, after, 1000)
 		if err != nil {
 			return nil, err
 		}

@@ -126,25 +126,36 @@ func (s *Service) effective(ctx context.Context, p *drafts.Proposal, known map[s
 
 // settleSubAmendments makes obsolete the open sub-amendments of amended,
 // which was just withdrawn, rejected or edited (how): all of them, or
-// after an edit those it no longer fits, each with an event that says
-// why. The change to amended has happened: a failure here is logged, and
-// the next version made settles what is left (obsoletedBy).
-func (s *Service) settleSubAmendments(ctx context.Context, amended *drafts.Proposal, how string) {
+// after an edit those it no longer fits, each a change of its own with
+// its entry, saying why. It returns the entries, which the request
+// commits with the change of amended, before it answers. The change to
+// amended has happened: a refusal here is logged, and the next version
+// made settles what is left (obsoletedBy); it returns an error only when
+// storage failed (a settlement may have been written: the request must
+// not be acknowledged as if it were complete).
+func (s *Service) settleSubAmendments(ctx context.Context, amended *drafts.Proposal, how string) ([]drafts.AuditEntry, error) {
 	doc := amended.Document
+	var failed error
+	fail := func(id string, err error) {
+		s.Log.Error("sub-amendments not settled", "document", doc, "proposal", id, "err", err)
+		if failed == nil && drafts.IsCode(err, drafts.EUNAVAILABLE) {
+			failed = err
+		}
+	}
 	open, err := s.allProposals(ctx, doc, drafts.ProposalFilter{Status: drafts.ProposalOpen})
 	if err != nil {
-		s.Log.Error("sub-amendments not settled", "document", doc, "proposal", amended.ID, "err", err)
-		return
+		fail(amended.ID, err)
+		return nil, failed
 	}
 	var base, amendable []drafts.Provision
 	if how == "edited" {
 		if base, amendable, err = s.amendable(ctx, amended); err != nil {
-			s.Log.Error("sub-amendments not settled", "document", doc, "proposal", amended.ID, "err", err)
-			return
+			fail(amended.ID, err)
+			return nil, failed
 		}
 	}
 	name := ""
-	var events []*drafts.Event
+	var entries []drafts.AuditEntry
 	for _, sub := range open {
 		if sub.Amends != amended.ID {
 			continue
@@ -159,31 +170,28 @@ func (s *Service) settleSubAmendments(ctx context.Context, amended *drafts.Propo
 			}
 			reason += " and no longer gives the texts it replaces"
 		}
-		if e, err := s.makeObsolete(ctx, sub, reason); err != nil {
-			s.Log.Error("sub-amendment not settled", "document", doc, "proposal", sub.ID, "err", err)
-		} else if e != nil {
-			events = append(events, e)
+		added, err := s.makeObsolete(ctx, sub, reason)
+		if err != nil {
+			fail(sub.ID, err)
 		}
+		entries = append(entries, added...)
 	}
-	s.recordAll(ctx, doc, events)
+	return entries, failed
 }
 
 // makeObsolete makes the open proposal p (as read) obsolete for reason,
-// and returns the event to record (nil if it was no longer open).
-func (s *Service) makeObsolete(ctx context.Context, p *drafts.Proposal, reason string) (*drafts.Event, error) {
-	changed := false
-	_, err := s.rmwProposal(ctx, p.Document, p.ID, p, nil, "", func(p *drafts.Proposal) error {
+// and returns the entry of the change (none if it was no longer open).
+func (s *Service) makeObsolete(ctx context.Context, p *drafts.Proposal, reason string) ([]drafts.AuditEntry, error) {
+	_, added, err := s.rmwProposal(ctx, p.Document, p.ID, p, nil, "", func(p *drafts.Proposal) error {
 		if p.Status != drafts.ProposalOpen {
 			return errUnchanged
 		}
 		now := s.now()
-		p.Status, p.Reason, p.ClosedAt, changed = drafts.ProposalObsolete, reason, &now, true
+		p.Status, p.Reason, p.ClosedAt = drafts.ProposalObsolete, reason, &now
+		s.addProposalEntry(ctx, p, "proposal."+drafts.ProposalObsolete, reason)
 		return nil
 	})
-	if err != nil || !changed {
-		return nil, err
-	}
-	return &drafts.Event{Action: "proposal." + drafts.ProposalObsolete, Ref: p.ID, Detail: reason}, nil
+	return added, err
 }
 
 // proposalName names p in English for events and messages: "Proposal 7

@@ -45,6 +45,8 @@ type translationRevision struct {
 	Actor      string              `json:"actor"`
 	Delegation string              `json:"delegation,omitempty"`
 	At         time.Time           `json:"at"`
+	// Detail is its audit event's detail (see translationEntry).
+	Detail string `json:"detail,omitempty"`
 }
 
 func cloneTranslationSet(ts *translationSet) *translationSet {
@@ -196,6 +198,11 @@ func (s *Service) AddLanguage(ctx context.Context, doc, lang, text string) (_ *d
 		return nil, err
 	}
 	rev := s.revision(u, "", text)
+	rev.Detail = fmt.Sprintf("%d provisions, text hash %s", len(aligned), short(rev.Hash))
+	tx, err := s.beginChange(ctx, doc)
+	if err != nil {
+		return nil, err
+	}
 	ts, _, created, err := s.reviseTranslations(ctx, doc, lang, head.Number, rev, func(ts *translationSet, _ string, _ *translationRevision) error {
 		ts.Translations = aligned
 		return nil
@@ -207,10 +214,14 @@ func (s *Service) AddLanguage(ctx context.Context, doc, lang, text string) (_ *d
 		if created {
 			s.discard(ctx, translationKey(doc, lang, head.Number))
 		}
+		// A revision left stored (of a set there before, or not
+		// discarded) owes its event: completion writes it.
+		s.owe(tx.t)
 		return nil, err
 	}
-	s.recordChange(ctx, doc, translationChange(lang, head.Number, ts.Rev), "translation.text", translationRef(lang, head.Number, ""),
-		fmt.Sprintf("%d provisions, text hash %s", len(aligned), rev.Hash[:12]))
+	if err := s.commitChange(ctx, tx, translationEntry(lang, head.Number, ts.Log[len(ts.Log)-1])); err != nil {
+		return nil, err
+	}
 	return s.GetVersionIn(ctx, doc, head.Number, lang)
 }
 
@@ -262,6 +273,11 @@ func (s *Service) SetTranslation(ctx context.Context, doc string, n int, id, lan
 		return nil, "", drafts.Errorf(drafts.ENOTFOUND, "no provision %q in version %d", id, n)
 	}
 	rev := s.revision(u, id, text)
+	rev.Detail = "text hash " + short(rev.Hash)
+	tx, err := s.beginChange(ctx, doc)
+	if err != nil {
+		return nil, "", err
+	}
 	ts, etag, _, err := s.reviseTranslations(ctx, doc, lang, n, rev, func(ts *translationSet, etag string, rev *translationRevision) error {
 		if ifMatch != "" && ifMatch != translatedTag(v.ETag, etag) {
 			return &drafts.Error{Code: drafts.EPRECONDITION, Message: fmt.Sprintf("the %s version changed since it was read", lang), Err: errClientPrecondition}
@@ -282,7 +298,9 @@ func (s *Service) SetTranslation(ctx context.Context, doc string, n int, id, lan
 	if err != nil {
 		return nil, "", err
 	}
-	s.recordChange(ctx, doc, translationChange(lang, n, ts.Rev), "translation.provision", translationRef(lang, n, id), "text hash "+rev.Hash[:12])
+	if err := s.commitChange(ctx, tx, translationEntry(lang, n, ts.Log[len(ts.Log)-1])); err != nil {
+		return nil, "", err
+	}
 	tv := drafts.TranslateVersion(s.Differ, v, d.Language, lang, ts.Translations)
 	out := tv.Provisions[i]
 	return &out, translatedTag(v.ETag, etag), nil

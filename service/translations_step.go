@@ -150,34 +150,42 @@ func stateWords(state string) string {
 }
 
 // translationChanges lists the revisions of the language versions of a
-// document, for the audit (see changes.go).
-func (s *Service) translationChanges(ctx context.Context, doc string, _ *chainScan) ([]datedChange, error) {
-	prefix := translationsPrefix(doc)
-	keys, err := s.allKeys(ctx, prefix)
+// document, read from st, for the audit (see changes.go): each revision
+// in a set's log is a change, the log entry its audit entry.
+func (s *Service) translationChanges(ctx context.Context, st drafts.ObjectStore, t trail, _ *chainScan) ([]storedChange, error) {
+	prefix := translationsPrefix(t.doc)
+	keys, sets, err := readAllIn[translationSet](ctx, s, st, prefix, func(k string) error {
+		_, _, err := translationOfKey(k, prefix)
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
-	var out []datedChange
-	for _, k := range keys {
-		lang, n, err := translationOfKey(k, prefix)
-		if err != nil {
-			return nil, err
-		}
-		ts, _, err := s.translations(ctx, doc, lang, n)
-		if err != nil {
-			return nil, err
-		}
+	var out []storedChange
+	for i, ts := range sets {
+		lang, n, _ := translationOfKey(keys[i], prefix)
 		for _, r := range ts.Log {
-			action, detail := "translation.provision", "text hash "+short(r.Hash)
-			if r.Provision == "" {
-				action, detail = "translation.text", fmt.Sprintf("%d provisions, text hash %s", len(ts.Translations), short(r.Hash))
+			if r.Detail == "" { // a revision stored before revisions kept their detail
+				r.Detail = "text hash " + short(r.Hash)
+				if r.Provision == "" {
+					r.Detail = fmt.Sprintf("%d provisions, %s", len(ts.Translations), r.Detail)
+				}
 			}
-			out = append(out, datedChange{r.At, changeRecord{translationChange(lang, n, r.Rev), func() *drafts.Event {
-				return &drafts.Event{Actor: r.Actor, Delegation: r.Delegation, Action: action, Ref: translationRef(lang, n, r.Provision), Detail: detail}
-			}}})
+			out = append(out, entryChange(translationEntry(lang, n, r)))
 		}
 	}
 	return out, nil
+}
+
+// translationEntry is the audit entry of revision r of the language
+// version lang of version n.
+func translationEntry(lang string, n int, r translationRevision) drafts.AuditEntry {
+	action := "translation.provision"
+	if r.Provision == "" {
+		action = "translation.text"
+	}
+	return drafts.AuditEntry{Change: translationChange(lang, n, r.Rev), At: r.At, Actor: r.Actor, Delegation: r.Delegation,
+		Action: action, Ref: translationRef(lang, n, r.Provision), Detail: r.Detail}
 }
 
 // short is the first 12 characters of a hash.

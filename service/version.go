@@ -2,7 +2,8 @@ package service
 
 import (
 	"context"
-	"fmt"
+	"strconv"
+	"strings"
 
 	"chancery/drafts"
 )
@@ -140,35 +141,54 @@ func (s *Service) CreateVersion(ctx context.Context, doc string, base int, text,
 	if err := drafts.CheckNote("message", message, 2000, false); err != nil {
 		return nil, err
 	}
-	baseV, err := s.getVersion(ctx, doc, base)
+	// Aligning the text to the base is heavy: in the work limit, with the
+	// base loaded in it.
+	var baseV *drafts.Version
+	var t *drafts.Text
+	err = s.Work(ctx, func(ctx context.Context) error {
+		if baseV, err = s.getVersion(ctx, doc, base); err != nil {
+			return err
+		}
+		if t, err = drafts.ParseText(text, s.TextLimits); err != nil {
+			return err
+		}
+		s.alignIDs(baseV.Provisions, t.Provisions)
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	t, err := drafts.ParseText(text, s.TextLimits)
-	if err != nil {
-		return nil, err
-	}
-	s.alignIDs(baseV.Provisions, t.Provisions)
 	v := &drafts.Version{
 		Document: doc, Number: base + 1, Parent: base, Author: u.ID, Delegation: u.Delegation,
 		Message: message, CreatedAt: s.now(), Merged: []string{}, Lead: t.Lead, Provisions: t.Provisions,
 	}
-	if err := s.publishVersion(ctx, d, baseV, v, "version.create"); err != nil {
+	if _, err := s.publishVersion(ctx, d, baseV, v, "version.create", nil); err != nil {
 		return nil, err
 	}
 	return v, nil
 }
 
 // publishVersion stores v, the chair's, after base as the new head of d,
-// records its event (action, with the text's hash) and completes it.
-func (s *Service) publishVersion(ctx context.Context, d *drafts.Document, base, v *drafts.Version, action string) error {
-	nd, err := s.storeVersion(ctx, d, base, v)
+// with its audit entry (action: "merge", "version.create" or
+// "version.renumber"), completes it (known are proposals this request
+// read already) and commits the version's event with those of the
+// proposals it settled, in one batch. It returns the proposals v made
+// obsolete, with the reasons.
+func (s *Service) publishVersion(ctx context.Context, d *drafts.Document, base, v *drafts.Version, action string, known map[string]*drafts.Proposal) (map[string]string, error) {
+	tx, err := s.beginChange(ctx, d.ID)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	s.recordChange(ctx, d.ID, versionChange(v.Number), action, fmt.Sprint(v.Number), v.Hash)
-	_, _, err = s.completeVersion(ctx, v, nd, nil)
-	return err
+	nd, entry, err := s.storeVersion(ctx, d, base, v, action)
+	if err != nil {
+		return nil, err
+	}
+	// Once the version is stored its event is owed, whatever follows.
+	_, obsolete, settled, err := s.completeVersion(ctx, v, nd, known)
+	if cerr := s.commitChange(ctx, tx, append([]drafts.AuditEntry{entry}, settled...)...); err == nil {
+		err = cerr
+	}
+	return obsolete, err
 }
 
 // alignIDs gives edited provisions the ids of the base provisions they
@@ -192,9 +212,14 @@ func (s *Service) alignIDs(base, edited []drafts.Provision) {
 // so that readers know to look for it; the create-only write is the commit
 // point: the caller then calls completeVersion, which is done again by the
 // next reader of the document if the request fails on the way. It returns
-// the document as it updated it.
-func (s *Service) storeVersion(ctx context.Context, d *drafts.Document, base, v *drafts.Version) (*drafts.Document, error) {
+// the document as it updated it, and the version's audit entry (action).
+func (s *Service) storeVersion(ctx context.Context, d *drafts.Document, base, v *drafts.Version, action string) (*drafts.Document, drafts.AuditEntry, error) {
 	v.Hash = drafts.HashText(v.Text())
+	detail := v.Hash
+	if action == "merge" {
+		detail = strings.Join(v.Merged, ",")
+	}
+	entry := s.auditEntry(ctx, versionChange(v.Number), action, strconv.Itoa(v.Number), detail)
 	old := map[string]drafts.Provision{}
 	for _, p := range base.Provisions {
 		old[p.ID] = p
@@ -227,20 +252,20 @@ func (s *Service) storeVersion(ctx context.Context, d *drafts.Document, base, v 
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return nil, entry, err
 	}
-	if _, err := s.createJSON(ctx, versionKey(d.ID, v.Number), &stored); err != nil {
+	if _, err := s.createJSON(ctx, versionKey(d.ID, v.Number), &storedVersion{Version: &stored, Audit: []drafts.AuditEntry{entry}}); err != nil {
 		if drafts.IsCode(err, drafts.ECONFLICT) {
 			// Made by a request that did not complete it: complete it
 			// now, so the next attempt starts from it.
 			if other, err := getImmutable(ctx, s, versionKey(d.ID, v.Number), cloneVersion); err == nil {
-				if _, _, err := s.completeVersion(ctx, other, nil, nil); err != nil {
+				if _, err := s.completeOthers(ctx, other, nil); err != nil {
 					s.Log.Error("completing a version found in the way", "document", d.ID, "version", v.Number, "err", err)
 				}
 			}
-			return nil, drafts.Errorf(drafts.ECONFLICT, "version %d was created meanwhile; start again from the head", v.Number)
+			return nil, entry, drafts.Errorf(drafts.ECONFLICT, "version %d was created meanwhile; start again from the head", v.Number)
 		}
-		return nil, err
+		return nil, entry, err
 	}
-	return nd, nil
+	return nd, entry, nil
 }

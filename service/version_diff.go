@@ -22,7 +22,16 @@ func (s *Service) VersionDiff(ctx context.Context, doc string, n, m int) (_ *dra
 		return nil, nil, nil, &drafts.Error{Code: drafts.EINVALID, Message: fmt.Sprintf("against: version %d has no predecessor; give ?against=", n),
 			Fields: []drafts.FieldError{{Field: "against", Message: "required"}}}
 	}
-	return s.versionDiff(ctx, d, n, m)
+	if s.kept(diffCacheKey(doc, n, m), versionKey(doc, n), versionKey(doc, m)) {
+		return s.versionDiff(ctx, d, n, m) // all in memory: nothing heavy left
+	}
+	var diff *drafts.Diff
+	var from, to *drafts.Version
+	err = s.Work(ctx, func(ctx context.Context) error {
+		diff, from, to, err = s.versionDiff(ctx, d, n, m)
+		return err
+	})
+	return diff, from, to, err
 }
 
 // versionDiff is VersionDiff on a document already checked and read.

@@ -54,11 +54,13 @@ const (
 type storedWebhook struct {
 	drafts.Webhook
 	Secret string `json:"secret"`
+	// Audit holds the entry of its registration (see webhook_audit.go).
+	Audit []drafts.AuditEntry `json:"audit,omitempty"`
 }
 
 func cloneStoredWebhook(w *storedWebhook) *storedWebhook {
 	c := *w
-	c.Documents, c.Actions = slices.Clone(w.Documents), slices.Clone(w.Actions)
+	c.Documents, c.Actions, c.Audit = slices.Clone(w.Documents), slices.Clone(w.Actions), slices.Clone(w.Audit)
 	return &c
 }
 
@@ -106,13 +108,8 @@ func (s *Service) CreateWebhook(ctx context.Context, in drafts.WebhookInput) (_ 
 	}
 	w := &storedWebhook{Webhook: drafts.Webhook{ID: s.MakeID(), URL: in.URL, Documents: docs, Actions: actions,
 		CreatedAt: s.now(), CreatedBy: u.ID}, Secret: newHookSecret()}
-	if _, err := s.createJSON(ctx, webhookKey(w.ID), w); err != nil {
+	if err := s.registerWebhook(ctx, w); err != nil {
 		return nil, "", err
-	}
-	e := &drafts.Event{Actor: u.ID, Delegation: u.Delegation, Action: "webhook.create", Ref: w.ID, Detail: w.URL}
-	if err := s.appendDirectoryEvent(ctx, e); err != nil {
-		s.discard(ctx, webhookKey(w.ID))
-		return nil, "", fmt.Errorf("recording the audit event: %w", err)
 	}
 	return &w.Webhook, w.Secret, nil
 }
@@ -198,24 +195,10 @@ func (s *Service) ListWebhooks(ctx context.Context, opt drafts.ListOptions) (_ *
 // by the next pass; its delivery log stays in storage, unlisted.
 func (s *Service) DeleteWebhook(ctx context.Context, id string) (err error) {
 	defer markOp(&err, "service.DeleteWebhook")
-	u, err := s.directoryFor(ctx, drafts.ActWebhookManage)
-	if err != nil {
+	if _, err := s.directoryFor(ctx, drafts.ActWebhookManage); err != nil {
 		return err
 	}
-	if _, err := s.getWebhook(ctx, id); err != nil {
-		return err
-	}
-	if err := s.Store.Delete(ctx, webhookKey(id), ""); err != nil {
-		if drafts.IsCode(err, drafts.ENOTFOUND) {
-			return drafts.Errorf(drafts.ENOTFOUND, "no webhook %q", id)
-		}
-		return err
-	}
-	e := &drafts.Event{Actor: u.ID, Delegation: u.Delegation, Action: "webhook.delete", Ref: id}
-	if err := s.appendDirectoryEvent(ctx, e); err != nil {
-		s.Log.Error("webhook removed, its audit event not recorded", "webhook", id, "err", err)
-	}
-	return nil
+	return s.removeWebhook(ctx, id)
 }
 
 // getWebhook reads an endpoint, with its secret.

@@ -38,9 +38,23 @@ func (s *Service) ImportWordDocument(ctx context.Context, d *drafts.Document, in
 	if len(codes) == 0 {
 		return doc, v, []*drafts.Proposal{}, nil
 	}
+	tx, err := s.beginChange(ctx, doc.ID)
+	if err != nil {
+		s.takeBack(ctx, doc)
+		return nil, nil, nil, err
+	}
 	doc, ps, err := s.importProposals(ctx, u, doc, v, in, codes)
 	if err != nil {
 		s.takeBack(ctx, doc)
+		return nil, nil, nil, err
+	}
+	// Stored: from here a failure to chain the events leaves them owed
+	// to completion, not the document taken back.
+	var entries []drafts.AuditEntry
+	for _, p := range ps {
+		entries = append(entries, p.Audit...)
+	}
+	if err := s.commitChange(ctx, tx, entries...); err != nil {
 		return nil, nil, nil, err
 	}
 	return doc, v, ps, nil
@@ -112,7 +126,7 @@ func quoteAll(names []string) string {
 
 // importProposals stores each delegation's proposal against version 1,
 // opening the negotiation first; each is numbered and recorded as any
-// proposal made (storeNewProposal).
+// proposal made (storeNewProposal); the caller chains their events.
 func (s *Service) importProposals(ctx context.Context, u *drafts.User, doc *drafts.Document, v *drafts.Version, in drafts.WordImport, codes []string) (*drafts.Document, []*drafts.Proposal, error) {
 	doc, err := s.updateDocumentFrom(ctx, doc, func(d *drafts.Document) error {
 		if d.State != drafts.StateDrafting {

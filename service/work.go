@@ -54,9 +54,26 @@ func errBusy() error {
 	return drafts.Errorf(drafts.EUNAVAILABLE, "the server is busy diffing and rendering for others; try again in a few seconds")
 }
 
-// heavy runs f inside the work limit. Calls must not nest.
+// heavy runs f inside the work limit (see Work).
 func (s *Service) heavy(ctx context.Context, f func() error) error {
+	return s.Work(ctx, func(context.Context) error { return f() })
+}
+
+// slotKey marks a context whose request holds a slot of a workLimit (the
+// value).
+type slotKey struct{}
+
+// Work runs f inside the work limit: at most WorkSlots at once, WorkQueue
+// more waiting, each at most WorkWait; others get EUNAVAILABLE at once. f
+// gets a context that holds the slot: work inside it (heavy, Work) runs in
+// that slot, without waiting for a second one. A heavy path takes its
+// slot before it loads its inputs, so what it holds in memory is bounded
+// by the slots, not by the requests.
+func (s *Service) Work(ctx context.Context, f func(ctx context.Context) error) error {
 	w := s.work()
+	if ctx.Value(slotKey{}) == w {
+		return f(ctx)
+	}
 	select {
 	case w.slots <- struct{}{}:
 	default:
@@ -79,7 +96,7 @@ func (s *Service) heavy(ctx context.Context, f func() error) error {
 		}
 	}
 	defer func() { <-w.slots }()
-	return f()
+	return f(context.WithValue(ctx, slotKey{}, w))
 }
 
 // flights runs one computation per key at a time: callers asking for a

@@ -244,13 +244,27 @@ func (l *Local) changedHook(key string) {
 	}
 }
 
-// Ping checks that the objects directory exists and is writable.
-// EUNAVAILABLE if not.
+// LocalMinFree is the free space below which Local.Ping says the store
+// cannot take writes: about what the largest write (a version of the
+// largest text, as JSON) needs, with room.
+const LocalMinFree = 16 << 20
+
+// pingProbe is what Ping writes: enough that a full disk refuses it (an
+// empty file needs no block, only an inode).
+var pingProbe = make([]byte, 4096)
+
+// Ping checks that the objects directory exists and can take a write: the
+// filesystem has LocalMinFree bytes free (where it can tell) and a probe
+// of a few kilobytes is written and synced. EUNAVAILABLE if not (a full
+// disk, a read-only one, a directory gone).
 func (l *Local) Ping(ctx context.Context) error {
 	if err := l.ready(ctx); err != nil {
 		return err
 	}
-	tmp, err := writeTemp(l.root, nil)
+	if free, ok := freeBytes(l.root); ok && free < LocalMinFree {
+		return drafts.Errorf(drafts.EUNAVAILABLE, "data directory %s is full: %d KiB free, writes need at least %d MiB", l.dir, free>>10, LocalMinFree>>20)
+	}
+	tmp, err := writeTemp(l.root, pingProbe)
 	if err != nil {
 		return drafts.WrapError(drafts.EUNAVAILABLE, err, "data directory %s is not writable", l.dir)
 	}

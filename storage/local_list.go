@@ -18,6 +18,12 @@ import (
 // when more objects follow, "" when the listing is complete. EINVALID if
 // limit is not positive.
 func (l *Local) List(ctx context.Context, prefix, after string, limit int) ([]drafts.ObjectInfo, string, error) {
+	return l.list(ctx, prefix, after, limit, true)
+}
+
+// list is List, answering what it reports of an object from the cache
+// when cached is true and the cache holds it.
+func (l *Local) list(ctx context.Context, prefix, after string, limit int, cached bool) ([]drafts.ObjectInfo, string, error) {
 	if err := l.ready(ctx); err != nil {
 		return nil, "", err
 	}
@@ -50,7 +56,7 @@ func (l *Local) List(ctx context.Context, prefix, after string, limit int) ([]dr
 		if err != nil {
 			return nil, "", err
 		}
-		info, err := l.listInfo(k, p)
+		info, err := l.listInfo(k, p, cached)
 		if errors.Is(err, fs.ErrNotExist) {
 			continue // deleted since the walk
 		}
@@ -63,11 +69,17 @@ func (l *Local) List(ctx context.Context, prefix, after string, limit int) ([]dr
 }
 
 // listInfo returns the size, ETag and modification time of the object at
-// key, whose file is at p, from the cache if it holds the object, else
-// from the file, which it reads whole for its ETag and keeps in the cache
-// as Get does (a listing of many objects would otherwise read and hash
-// every file every time). fs.ErrNotExist if the object is gone.
-func (l *Local) listInfo(key, p string) (drafts.ObjectInfo, error) {
+// key, whose file is at p. When cached, from the cache if it holds the
+// object, else from the file, which it reads whole for its ETag and keeps
+// in the cache as Get does (a listing of many objects would otherwise
+// read and hash every file every time); else from the file alone, the
+// cache neither read nor filled. fs.ErrNotExist if the object is gone.
+func (l *Local) listInfo(key, p string, cached bool) (drafts.ObjectInfo, error) {
+	if !cached {
+		info, err := fileInfo(p)
+		info.Key = key
+		return info, err
+	}
 	info, hit, absent := l.cache.stat(key)
 	switch {
 	case hit:

@@ -53,6 +53,8 @@ type env struct {
 	users   map[string]*drafts.User
 	// Members is a members-only document; Open one observers may read.
 	Members, Open *drafts.Document
+	// store is the service's storage.
+	store *storage.Local
 }
 
 func newEnv(t testing.TB) *env {
@@ -76,7 +78,7 @@ func newEnvWith(t testing.TB, set func(*web.Server)) *env {
 	svc := service.New(store, diffing.New(), enforcer)
 	svc.Clock = clk.Now
 	svc.Renderer = render.New()
-	e := &env{t: t, svc: svc, clock: clk, tokens: map[string]string{"secretariat": bootstrapToken}, users: map[string]*drafts.User{}}
+	e := &env{t: t, svc: svc, clock: clk, tokens: map[string]string{"secretariat": bootstrapToken}, users: map[string]*drafts.User{}, store: store}
 	ctx := context.Background()
 	if _, err := svc.Bootstrap(ctx, bootstrapToken); err != nil {
 		t.Fatal(err)

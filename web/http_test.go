@@ -9,6 +9,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"chancery/drafts"
 )
 
 // client is a plain HTTP client with cookies, signed in as one user.
@@ -175,4 +177,96 @@ func TestFailedFormKeepsInput(t *testing.T) {
 		t.Errorf("long justification: status %d", st)
 	}
 	fmt.Fprint(io.Discard, body)
+}
+
+// TestCSRFNeverFromTheURL: a form's CSRF token counts in its body or in
+// the X-CSRF-Token header, never in the query string (which is logged,
+// kept in histories and sent on as a Referer).
+func TestCSRFNeverFromTheURL(t *testing.T) {
+	e := newEnv(t)
+	c := newClient(t, e, "KZ")
+	path := "/documents/" + e.Members.ID + "/proposals/nope/comments"
+	send := func(target string, form url.Values, header string) int {
+		req, _ := http.NewRequest(http.MethodPost, e.URL+target, strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		if header != "" {
+			req.Header.Set("X-CSRF-Token", header)
+		}
+		st, _ := c.do(req)
+		return st
+	}
+	comment := url.Values{"comment": {"A remark."}}
+	if st := send(path+"?csrf="+url.QueryEscape(c.csrf), comment, ""); st != http.StatusForbidden {
+		t.Errorf("token in the query string: status %d, want 403", st)
+	}
+	// In the body or the header it passes the check (and the handler says
+	// there is no such proposal).
+	if st := send(path, url.Values{"comment": {"A remark."}, "csrf": {c.csrf}}, ""); st == http.StatusForbidden {
+		t.Errorf("token in the body: refused")
+	}
+	if st := send(path, comment, c.csrf); st == http.StatusForbidden {
+		t.Errorf("token in the X-CSRF-Token header: refused")
+	}
+}
+
+// TestEditFormOwnDelegationOnly: the edit form of a proposal is shown to
+// its own delegation only (submitting it is refused to others anyway),
+// and only while the proposal is open.
+func TestEditFormOwnDelegationOnly(t *testing.T) {
+	e := newEnv(t)
+	pr, err := e.svc.CreateProposal(e.as("KZ"), e.Members.ID, drafts.ProposalInput{Base: 1, Justification: "Why.",
+		Operations: []drafts.Operation{{Op: drafts.OpReplace, Provision: e.firstParagraph(t), Text: "Changed by KZ."}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := "/documents/" + e.Members.ID + "/proposals/" + pr.ID + "/edit"
+	// JP, an observer, does not see the members' document at all.
+	for who, want := range map[string]int{"KZ": 200, "IN": 403, "JP": 404, "chair": 403, "secretariat": 403} {
+		c := newClient(t, e, who)
+		st, body := c.get(path)
+		if st != want {
+			t.Errorf("%s: edit form: status %d, want %d", who, st, want)
+		}
+		if want == 403 && strings.Contains(body, `name="justification"`) {
+			t.Errorf("%s: the refusal shows the form", who)
+		}
+	}
+	if _, err := e.svc.WithdrawProposal(e.as("KZ"), e.Members.ID, pr.ID, ""); err != nil {
+		t.Fatal(err)
+	}
+	if st, _ := newClient(t, e, "KZ").get(path); st != 409 {
+		t.Errorf("edit form of a withdrawn proposal: status %d, want 409", st)
+	}
+}
+
+// TestVerificationPage: the audit trail's page says what verification
+// found: an intact chain, or the event missing and the change it no
+// longer records.
+func TestVerificationPage(t *testing.T) {
+	e := newEnv(t)
+	pr, err := e.svc.CreateProposal(e.as("KZ"), e.Members.ID, drafts.ProposalInput{Base: 1, Justification: "Why.",
+		Operations: []drafts.Operation{{Op: drafts.OpReplace, Provision: e.firstParagraph(t), Text: "Changed by KZ."}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := newClient(t, e, "KZ")
+	path := "/documents/" + e.Members.ID + "/events?verify=1"
+	if st, body := c.get(path); st != 200 || !strings.Contains(body, "The chain is intact") {
+		t.Fatalf("verification page: %d %s", st, excerpt(body))
+	}
+	page, err := e.svc.ListEvents(e.as("KZ"), e.Members.ID, drafts.ListOptions{Limit: 500})
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := page.Items[len(page.Items)-1]
+	if last.Change != "proposal/"+pr.ID {
+		t.Fatalf("last event %+v, want the proposal's", last)
+	}
+	if err := e.store.Delete(t.Context(), fmt.Sprintf("texts/%s/events/%012d.json", e.Members.ID, last.Seq), ""); err != nil {
+		t.Fatal(err)
+	}
+	st, body := c.get(path)
+	if st != 200 || !strings.Contains(body, "Stored changes without an event:") || !strings.Contains(body, "proposal/"+pr.ID) {
+		t.Fatalf("verification page after an event was removed: %d %s", st, excerpt(body))
+	}
 }

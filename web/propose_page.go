@@ -233,6 +233,13 @@ func (s *Server) editForm(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	// The form is its own delegation's only, as submitting it is.
+	if !s.may(c, drafts.ActProposalWithdraw, pr.Resource(d)) {
+		return &drafts.Error{Code: drafts.EFORBIDDEN, Message: "only the delegation that made this proposal may edit or withdraw it", Permission: drafts.ActProposalWithdraw}
+	}
+	if err := pr.CheckOpen(); err != nil {
+		return err
+	}
 	base, err := s.Service.GetVersion(ctx(c), d.ID, pr.Base)
 	if err != nil {
 		return err

@@ -239,8 +239,13 @@ func (s *Server) signedIn(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
+// csrfHeader carries the CSRF token of a request a script sends.
+const csrfHeader = "X-CSRF-Token"
+
 // checkCSRF refuses a form whose CSRF token is not the session's (or, before
-// sign-in, the one of the pre-session cookie).
+// sign-in, the one of the pre-session cookie). The token is taken from the
+// form's body or the X-CSRF-Token header, never from the URL: a URL is
+// logged, kept in histories and sent on as a Referer.
 func (s *Server) checkCSRF(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		if c.Request().Method != http.MethodPost {
@@ -252,7 +257,11 @@ func (s *Server) checkCSRF(next echo.HandlerFunc) echo.HandlerFunc {
 		} else if ck, err := c.Cookie(preCSRFCookie); err == nil {
 			want = ck.Value
 		}
-		got := unmaskToken(c.FormValue("csrf"))
+		got := c.Request().Header.Get(csrfHeader)
+		if got == "" {
+			got = c.Request().PostFormValue("csrf") // the body only, never the query
+		}
+		got = unmaskToken(got)
 		if want == "" || got == "" || subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {
 			return errCSRF
 		}

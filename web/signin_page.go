@@ -49,13 +49,8 @@ func (s *Server) startSession(c echo.Context, u *drafts.User, tokenID, next stri
 func (s *Server) signin(c echo.Context) error {
 	token := strings.TrimSpace(c.FormValue("token"))
 	next := c.FormValue("next")
-	var u *drafts.User
-	var err error = errTooMany
-	if !s.failures.blocked(c.RealIP()) {
-		if u, err = s.Service.Authenticate(ctx(c), token); drafts.IsCode(err, drafts.EUNAUTHORIZED) {
-			s.failures.fail(c.RealIP())
-		}
-	}
+	u, err := s.Service.Authenticate(ctx(c), token)
+	err = s.failed(c, err)
 	if err == nil {
 		id, _, _ := drafts.SplitToken(token)
 		err = s.startSession(c, u, id, next)
@@ -70,6 +65,22 @@ func (s *Server) signin(c echo.Context) error {
 	return nil
 }
 
+// failed counts a failed sign-in of c's address and returns err, or, once
+// the address has failed too often, errTooMany instead. Only failures are
+// limited: a valid token or link always signs in, whatever its address did
+// before (behind a proxy or a NAT, a whole delegation shares an address),
+// as on the API.
+func (s *Server) failed(c echo.Context, err error) error {
+	if !drafts.IsCode(err, drafts.EUNAUTHORIZED) {
+		return err
+	}
+	if s.failures.blocked(c.RealIP()) {
+		return errTooMany
+	}
+	s.failures.fail(c.RealIP())
+	return err
+}
+
 func (s *Server) linkPage(c echo.Context) error {
 	d := s.data(c, "Sign-in link")
 	d.Form["link"] = c.QueryParam("t")
@@ -77,13 +88,8 @@ func (s *Server) linkPage(c echo.Context) error {
 }
 
 func (s *Server) redeemLink(c echo.Context) error {
-	var u *drafts.User
-	var err error = errTooMany
-	if !s.failures.blocked(c.RealIP()) {
-		if u, err = s.Service.RedeemSignInLink(ctx(c), c.FormValue("link")); drafts.IsCode(err, drafts.EUNAUTHORIZED) {
-			s.failures.fail(c.RealIP())
-		}
-	}
+	u, err := s.Service.RedeemSignInLink(ctx(c), c.FormValue("link"))
+	err = s.failed(c, err)
 	if err == nil {
 		// The delegation's status comes with authentication; a sign-in
 		// link names the user, so read it again.

@@ -142,7 +142,9 @@ func TestRevokedTokenEndsSession(t *testing.T) {
 }
 
 // TestSignInFailuresLimited: an address that fails to sign in too often is
-// told to wait, even with a good token; other pages still answer.
+// told to wait when it fails again, but a valid token still signs in (a
+// delegation behind one proxy shares an address); other pages still
+// answer.
 func TestSignInFailuresLimited(t *testing.T) {
 	e := newEnvWith(t, func(ws *web.Server) { ws.SignInFailures = 3 })
 	c := &client{t: t, e: e, http: &http.Client{}}
@@ -155,12 +157,28 @@ func TestSignInFailuresLimited(t *testing.T) {
 			t.Fatalf("failed sign-in %d: status %d, want 401", i, st)
 		}
 	}
-	st, body := c.post("/signin", url.Values{"token": {e.tokens["KZ"]}})
+	st, body := c.post("/signin", url.Values{"token": {"chy_abcdefghij_wrongwrongwrongwrong"}})
 	if st != 429 || !strings.Contains(body, "wait a minute") {
-		t.Fatalf("sign-in after 3 failures: status %d, want 429", st)
+		t.Fatalf("a fourth failed sign-in: status %d, want 429", st)
 	}
 	if st, _ := c.get("/signin"); st != 200 {
 		t.Errorf("the sign-in page itself: %d", st)
+	}
+	if st, body := c.post("/signin", url.Values{"token": {e.tokens["KZ"]}}); st != 200 || !strings.Contains(body, "Documents") {
+		t.Fatalf("a valid token after 4 failures: status %d at %s, want signed in", st, c.last)
+	}
+	// A colleague behind the same address, with a valid link, too.
+	link, _, err := e.svc.CreateSignInLink(e.as("secretariat"), e.users["IN"].ID, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := &client{t: t, e: e, http: &http.Client{}}
+	jar, _ = cookiejar.New(nil)
+	in.http.Jar = jar
+	_, body = in.get("/signin/link?t=" + url.QueryEscape(link))
+	in.csrf = csrfField.FindStringSubmatch(body)[1]
+	if st, body := in.post("/signin/link", url.Values{"link": {link}}); st != 200 || !strings.Contains(body, "Documents") {
+		t.Fatalf("a valid sign-in link after 4 failures: status %d at %s", st, in.last)
 	}
 }
 

@@ -1,13 +1,16 @@
 // Command memory measures the peak memory (VmHWM, from /proc) of a real
 // chancery server process under concurrent load on one long text: 32
 // clients asking at once for the PDF of a 2 MB text, for its tracked
-// changes against a rewritten version, and for the document's metadata.
-// Each scenario runs in a fresh server process (VmHWM is a high-water
-// mark), over a local data directory prepared once, and counts the
-// answers: every one must be a 200, or a 503 that says when to retry.
+// changes against a rewritten version, for its .docx, sending it as a
+// .docx proposal, for the PDF of the compilation, and for the document's
+// metadata; 64 asking for PDFs and .docx files mixed. Each scenario runs
+// in a fresh server process (VmHWM is a high-water mark), over a local
+// data directory prepared once, and counts the answers: every one must be
+// a 2xx, or a 503 that says when to retry.
 //
 //	go run ./bench/memory                    # builds ./cmd/chancery
 //	go run ./bench/memory -clients 64 -bytes 2000000
+//	go run ./bench/memory -only docx         # the scenarios whose name holds "docx"
 //
 // Linux only (it reads /proc/PID/status).
 package main
@@ -58,28 +61,66 @@ func main() {
 		harness.Check(cmd.Run())
 	}
 	data := filepath.Join(tmp, "data")
-	docID, readerToken := prepare(data)
+	docID, readerToken, docx := prepare(data)
 
-	scenarios := []struct{ name, path string }{
-		{"idle (started, no request)", ""},
-		{"GET document (metadata)", "/v1/documents/" + docID},
-		{"GET version 2 (JSON)", "/v1/documents/" + docID + "/versions/2"},
-		{"PDF of version 1", "/v1/documents/" + docID + "/versions/1/pdf"},
-		{"PDF changes 1->2", "/v1/documents/" + docID + "/versions/2/pdf?against=1"},
-		{"diff 1->2 (JSON)", "/v1/documents/" + docID + "/versions/2/diff?against=1"},
+	doc := "/v1/documents/" + docID
+	get := func(path string) func(int) request {
+		return func(int) request { return request{method: "GET", path: path} }
 	}
-	fmt.Printf("%-28s %10s %10s %6s %6s %6s %9s\n", "scenario", "VmHWM MB", "start MB", "200", "503", "other", "seconds")
+	word := func(path string) func(int) request {
+		return func(int) request { return request{method: "GET", path: path, accept: wordType} }
+	}
+	scenarios := []struct {
+		name    string
+		clients int
+		req     func(i int) request
+	}{
+		{"idle (started, no request)", 0, nil},
+		{"GET document (metadata)", *clients, get(doc)},
+		{"GET version 2 (JSON)", *clients, get(doc + "/versions/2")},
+		{"PDF of version 1", *clients, get(doc + "/versions/1/pdf")},
+		{"PDF changes 1->2", *clients, get(doc + "/versions/2/pdf?against=1")},
+		{"diff 1->2 (JSON)", *clients, get(doc + "/versions/2/diff?against=1")},
+		{"docx of version 2", *clients, word(doc + "/versions/2")},
+		{"docx upload (proposal)", *clients, func(int) request {
+			return request{method: "POST", path: doc + "/proposals?base=2&justification=From+Word", body: docx, contentType: wordType}
+		}},
+		{"mixed PDF and docx", 2 * *clients, func(i int) request {
+			switch i % 4 {
+			case 0:
+				return request{method: "GET", path: doc + "/versions/1/pdf"}
+			case 1:
+				return request{method: "GET", path: doc + "/versions/2/pdf?against=1"}
+			case 2:
+				return request{method: "GET", path: doc + "/versions/1", accept: wordType}
+			}
+			return request{method: "GET", path: doc + "/versions/2/diff?against=1", accept: wordType}
+		}},
+		{"compilation PDF", *clients, func(int) request {
+			return request{method: "GET", path: doc + "/compilation", accept: "application/pdf"}
+		}},
+	}
+	fmt.Printf("%-28s %7s %10s %10s %6s %6s %6s %9s\n", "scenario", "clients", "VmHWM MB", "start MB", "2xx", "503", "other", "seconds")
 	for _, sc := range scenarios {
 		if harness.Selected(*only, sc.name, strings.Contains) {
-			scenario(data, sc.name, sc.path, readerToken)
+			scenario(data, sc.name, sc.clients, sc.req, readerToken)
 		}
 	}
 }
 
+const wordType = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+// request is one request a client of a scenario sends.
+type request struct {
+	method, path, accept, contentType string
+	body                              []byte
+}
+
 // prepare makes, in a server on the data directory, a document with a
-// text of -bytes and a second version that rewrites a word in every
-// tenth provision, and returns its id and the token of a reader.
-func prepare(data string) (docID, readerToken string) {
+// text of -bytes, a second version that rewrites a word in every tenth
+// provision, and 40 open proposals, and returns its id, the token of a
+// delegate, and version 1 as a .docx (to send back as a proposal on 2).
+func prepare(data string) (docID, readerToken string, docx []byte) {
 	srv := start(data)
 	defer srv.stop()
 	c := &client{base: srv.base, token: bootstrap}
@@ -93,23 +134,30 @@ func prepare(data string) (docID, readerToken string) {
 	var doc struct{ ID string }
 	cc.must("POST", "/v1/documents", map[string]any{"symbol": "BENCH/1", "title": "A long text", "kind": "other", "body": "SWG",
 		"language": "en", "visibility": "members", "text": text1}, &doc)
-	cc.must("POST", "/v1/documents/"+doc.ID+"/versions", map[string]any{"base": 1, "text": text2, "message": "rewritten"}, nil)
-	fmt.Printf("text: %d bytes, %d provisions; %d clients x %d rounds; GOMAXPROCS of this machine %d\n\n",
-		len(text1), strings.Count(text1, "\n\n")+1, *clients, *rounds, runtime.NumCPU())
-	return doc.ID, reader.Token
+	var v2 struct{ Provisions []struct{ ID string } }
+	cc.must("POST", "/v1/documents/"+doc.ID+"/versions", map[string]any{"base": 1, "text": text2, "message": "rewritten"}, &v2)
+	rc := &client{base: srv.base, token: reader.Token}
+	for i := 0; i < 40; i++ {
+		rc.must("POST", "/v1/documents/"+doc.ID+"/proposals", map[string]any{"base": 2, "justification": "bench",
+			"operations": []map[string]string{{"op": "replace", "provision": v2.Provisions[i*7%len(v2.Provisions)].ID, "text": fmt.Sprintf("Proposal %d.", i)}}}, nil)
+	}
+	docx = rc.fetch("/v1/documents/"+doc.ID+"/versions/1", wordType)
+	fmt.Printf("text: %d bytes, %d provisions, 40 open proposals, its .docx %d bytes; %d clients x %d rounds; GOMAXPROCS of this machine %d\n\n",
+		len(text1), strings.Count(text1, "\n\n")+1, len(docx), *clients, *rounds, runtime.NumCPU())
+	return doc.ID, reader.Token, docx
 }
 
-// scenario starts a fresh server on the data directory, has -clients
-// readers GET path -rounds times each at once (or, with no path, waits a
+// scenario starts a fresh server on the data directory, has clients
+// clients send req -rounds times each at once (or, with none, waits a
 // second), and prints the server's peak memory and the statuses answered.
-func scenario(data, name, path, token string) {
+func scenario(data, name string, clients int, req func(int) request, token string) {
 	srv := start(data)
 	startKB := vm(srv.pid, "VmHWM")
 	t0 := time.Now()
 	var ok, busy int
 	other := map[int]int{}
-	if path != "" {
-		ok, busy, other = load(&client{base: srv.base, token: token}, path)
+	if req != nil {
+		ok, busy, other = load(&client{base: srv.base, token: token}, clients, req)
 	} else {
 		time.Sleep(time.Second)
 	}
@@ -119,27 +167,27 @@ func scenario(data, name, path, token string) {
 	for _, v := range other {
 		n += v
 	}
-	fmt.Printf("%-28s %10.1f %10.1f %6d %6d %6d %9.2f\n", name, float64(hwm)/1024, float64(startKB)/1024, ok, busy, n, time.Since(t0).Seconds())
+	fmt.Printf("%-28s %7d %10.1f %10.1f %6d %6d %6d %9.2f\n", name, clients, float64(hwm)/1024, float64(startKB)/1024, ok, busy, n, time.Since(t0).Seconds())
 	if n > 0 {
 		fmt.Printf("  other statuses: %v\n", other)
 	}
 }
 
-// load has -clients clients GET path -rounds times each, at once, and
-// counts the answers: 200, 503 with Retry-After, and others by status.
-func load(c *client, path string) (ok, busy int, other map[int]int) {
+// load has clients clients send req -rounds times each, at once, and
+// counts the answers: 2xx, 503 with Retry-After, and others by status.
+func load(c *client, clients int, req func(int) request) (ok, busy int, other map[int]int) {
 	other = map[int]int{}
 	var mu sync.Mutex
 	var wg sync.WaitGroup
-	for i := 0; i < *clients; i++ {
+	for i := 0; i < clients; i++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for r := 0; r < *rounds; r++ {
-				status, retry := c.drain(path)
+				status, retry := c.drain(req(i))
 				mu.Lock()
 				switch {
-				case status == 200:
+				case status >= 200 && status < 300:
 					ok++
 				case status == 503 && retry != "":
 					busy++
@@ -267,12 +315,18 @@ func (c *client) must(method, path string, body, out any) {
 	}
 }
 
-// drain GETs path, reads the body to the end and returns the status and
+// drain sends r, reads the body to the end and returns the status and
 // the Retry-After header.
-func (c *client) drain(path string) (int, string) {
-	req, err := http.NewRequest("GET", c.base+path, nil)
+func (c *client) drain(r request) (int, string) {
+	req, err := http.NewRequest(r.method, c.base+r.path, bytes.NewReader(r.body))
 	harness.Check(err)
 	req.Header.Set("Authorization", "Bearer "+c.token)
+	if r.accept != "" {
+		req.Header.Set("Accept", r.accept)
+	}
+	if r.contentType != "" {
+		req.Header.Set("Content-Type", r.contentType)
+	}
 	resp, err := c.http.Do(req)
 	if err != nil {
 		return -1, ""
@@ -280,4 +334,21 @@ func (c *client) drain(path string) (int, string) {
 	defer resp.Body.Close()
 	io.Copy(io.Discard, resp.Body)
 	return resp.StatusCode, resp.Header.Get("Retry-After")
+}
+
+// fetch GETs path as accept and returns the body; anything but a 200 is fatal.
+func (c *client) fetch(path, accept string) []byte {
+	req, err := http.NewRequest("GET", c.base+path, nil)
+	harness.Check(err)
+	req.Header.Set("Authorization", "Bearer "+c.token)
+	req.Header.Set("Accept", accept)
+	resp, err := c.http.Do(req)
+	harness.Check(err)
+	defer resp.Body.Close()
+	data, err := io.ReadAll(resp.Body)
+	harness.Check(err)
+	if resp.StatusCode != 200 {
+		log.Fatalf("GET %s: %d %s", path, resp.StatusCode, data)
+	}
+	return data
 }

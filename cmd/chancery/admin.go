@@ -122,10 +122,13 @@ func printDirectoryEvents(ctx context.Context, svc drafts.DirectoryService, stdo
 			return err
 		}
 	}
-	if !check.OK {
+	if !check.OK && check.FirstBad != nil {
 		return fmt.Errorf("the directory's audit trail is damaged at event %d: %s", *check.FirstBad, check.Problem)
 	}
-	fmt.Fprintf(stdout, "%d events, hash chain intact.\n", check.Checked)
+	if !check.OK {
+		return fmt.Errorf("the directory's audit trail is not exact: %s (unrecorded: %v; recorded more than once: %v)", check.Problem, check.Unrecorded, check.Duplicates)
+	}
+	fmt.Fprintf(stdout, "%d events, hash chain intact, every change recorded once.\n", check.Checked)
 	return nil
 }
 

@@ -52,6 +52,9 @@ type Config struct {
 	// ForumName is printed in the header of every PDF page; empty for the
 	// forum's name in the document's language.
 	ForumName string
+	// AuditSweep is how often every audit trail is completed from the
+	// stored changes (besides at start); 0 for never.
+	AuditSweep time.Duration
 	// Live configures the event streams and webhooks.
 	Live liveConfig
 }
@@ -109,6 +112,7 @@ func (m *Main) ParseFlags(args []string, getenv func(string) string) error {
 	fs.StringVar(&c.ForumName, "forum-name", env("CHANCERY_FORUM_NAME", ""), "forum name in the header of PDF pages; empty for \""+render.DefaultForum+"\" in the document's language (CHANCERY_FORUM_NAME)")
 	cacheMB := fs.String("cache-mb", env("CHANCERY_CACHE_MB", strconv.Itoa(service.DefaultCacheBytes>>20)), "megabytes of immutable objects (versions, events, and listed records at the ETag listed) kept in memory; 0 for none (CHANCERY_CACHE_MB)")
 	level := fs.String("log-level", env("CHANCERY_LOG_LEVEL", "info"), "debug, info, warn or error (CHANCERY_LOG_LEVEL)")
+	sweep := fs.String("audit-sweep", env("CHANCERY_AUDIT_SWEEP", "1h"), "how often to write the audit events that changes stored by a replica that died still owe, e.g. 1h; 0 for only at start (CHANCERY_AUDIT_SWEEP)")
 	if err := parseFlags(fs, args, m.stderr); err != nil {
 		return err
 	}
@@ -137,6 +141,9 @@ func (m *Main) ParseFlags(args []string, getenv func(string) string) error {
 	if c.CacheMB, err = strconv.Atoi(*cacheMB); err != nil || c.CacheMB < 0 {
 		return usagef("CHANCERY_CACHE_MB / --cache-mb: %q is not a number of megabytes", *cacheMB)
 	}
+	if c.AuditSweep, err = time.ParseDuration(*sweep); err != nil || c.AuditSweep < 0 {
+		return usagef("CHANCERY_AUDIT_SWEEP / --audit-sweep: %q is not a duration such as 1h", *sweep)
+	}
 	if err := c.LogLevel.UnmarshalText([]byte(*level)); err != nil {
 		return usagef("CHANCERY_LOG_LEVEL / --log-level: %q is not debug, info, warn or error", *level)
 	}
@@ -150,6 +157,11 @@ func (m *Main) ParseFlags(args []string, getenv func(string) string) error {
 		}
 		c.TrustedProxies = append(c.TrustedProxies, n)
 	}
+	return checkAddrs(c)
+}
+
+// checkAddrs checks the listen addresses.
+func checkAddrs(c *Config) error {
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
 		return usagef("CHANCERY_ADDR / --addr: %q is not host:port", c.Addr)
 	}
@@ -185,7 +197,7 @@ func (m *Main) Open(ctx context.Context) error {
 	svc.Renderer = renderer
 	m.startServers(svc, enforcer, metrics)
 	// Silence procedures end by time: every replica looks for due ones.
-	go m.settleLoop(ctx, svc)
+	go m.settleLoop(ctx, svc, c.AuditSweep)
 	go m.webhookLoop(ctx, svc)
 	m.log.Info("chancery listening", "addr", m.Addr(), "storage", c.Storage.Type, "metrics", m.MetricsAddr())
 	fmt.Fprintf(m.stdout, "Chancery listening on http://%s (storage: %s)\n", m.Addr(), c.Storage.Type)
@@ -296,25 +308,49 @@ func (m *Main) startServers(svc *service.Service, enforcer *policy.Enforcer, met
 	}
 }
 
-func (m *Main) settleLoop(ctx context.Context, svc drafts.MaintenanceService) {
-	// Events a crash kept from being written are written from the stored
-	// changes, once, at start.
-	if n, err := svc.CompleteAllEvents(ctx); err != nil && ctx.Err() == nil {
-		m.log.Error("completing the audit trails", "err", err, "written", n)
-	} else if n > 0 {
-		m.log.Warn("audit events recorded late", "count", n)
-	}
-	every(ctx, time.Second, func() {
-		if err := svc.SettleDue(ctx); err != nil && ctx.Err() == nil {
-			m.log.Warn("settling silence procedures", "err", err)
+// settleLoop completes the audit trails at start, then, every second,
+// settles due silence procedures and writes the events this process owes,
+// and every sweep (if not 0) completes every trail again: a replica that
+// died owing events may never start again.
+func (m *Main) settleLoop(ctx context.Context, svc drafts.MaintenanceService, sweep time.Duration) {
+	complete := func(when string) {
+		run := svc.SweepEvents
+		if when == "start" {
+			run = svc.CompleteAllEvents // past every cache
 		}
-		// Events that could not be written when storage was down.
-		if svc.PendingEvents() > 0 {
-			if err := svc.RetryEvents(ctx); err != nil && ctx.Err() == nil {
-				m.log.Warn("audit events still waiting for storage", "pending", svc.PendingEvents(), "err", err)
+		if n, err := run(ctx); err != nil && ctx.Err() == nil {
+			m.log.Error("completing the audit trails", "when", when, "err", err, "written", n)
+		} else if n > 0 {
+			m.log.Warn("audit events recorded late", "when", when, "count", n)
+		}
+	}
+	complete("start")
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	var sweeps <-chan time.Time
+	if sweep > 0 {
+		st := time.NewTicker(sweep)
+		defer st.Stop()
+		sweeps = st.C
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-sweeps:
+			complete("sweep")
+		case <-t.C:
+			if err := svc.SettleDue(ctx); err != nil && ctx.Err() == nil {
+				m.log.Warn("settling silence procedures", "err", err)
+			}
+			// Events owed since storage failed.
+			if svc.PendingEvents() > 0 {
+				if err := svc.RetryEvents(ctx); err != nil && ctx.Err() == nil {
+					m.log.Warn("audit events still waiting for storage", "trails", svc.PendingEvents(), "err", err)
+				}
 			}
 		}
-	})
+	}
 }
 
 // Run opens the server and serves until ctx is cancelled (SIGINT/SIGTERM),

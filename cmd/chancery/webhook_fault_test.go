@@ -92,7 +92,7 @@ func TestWebhookPendingAfterKill9(t *testing.T) {
 		return cmd
 	}
 	cmd := start()
-	f := setUp(t, a)
+	f := setUp(t, a, newLedger())
 	var hook struct{ ID, Secret string }
 	a.must(t, 201, "POST", "/v1/webhooks", faultToken, map[string]any{"url": srv.URL + "/hooks", "documents": []string{f.doc}, "actions": []string{"proposal.create"}}, &hook)
 	recv.mu.Lock()

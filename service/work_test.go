@@ -1,0 +1,118 @@
+package service_test
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"chancery/diffing"
+	"chancery/drafts"
+	"chancery/render"
+	"chancery/service"
+)
+
+// versionReads counts the reads of versions' objects.
+type versionReads struct {
+	drafts.ObjectStore
+	mu sync.Mutex
+	n  int
+}
+
+func (v *versionReads) Get(ctx context.Context, key string) (*drafts.Object, error) {
+	if strings.Contains(key, "/versions/") {
+		v.mu.Lock()
+		v.n++
+		v.mu.Unlock()
+	}
+	return v.ObjectStore.Get(ctx, key)
+}
+
+func (v *versionReads) count() int {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return v.n
+}
+
+// TestHeavyPathsWaitBeforeLoading: with the one slot of the work limit
+// taken and no queue, every heavy path (prints, diffs, the compilation, a
+// whole text to align) is refused with EUNAVAILABLE before it reads a
+// version: what a request holds in memory waits for its slot. Work inside
+// a slot takes no second one.
+func TestHeavyPathsWaitBeforeLoading(t *testing.T) {
+	store := &versionReads{ObjectStore: MustOpenLocal(t)}
+	f := MustFixture(t, store, "1. One.\n\n2. Two.\n")
+	f.svc = service.New(store, diffing.New(), MustPolicy(t))
+	f.svc.Renderer = render.New()
+	f.svc.WorkSlots, f.svc.WorkQueue, f.svc.WorkWait = 1, -1, time.Second
+	f.svc.CacheBytes = -1 // every load a read
+	if _, err := f.svc.CreateVersion(f.chair, f.doc, 1, "1. One.\n\n2. Two, again.\n", "m"); err != nil {
+		t.Fatal(err)
+	}
+	p, err := f.svc.CreateProposal(f.kz, f.doc, drafts.ProposalInput{Base: 2, Operations: []drafts.Operation{{Op: "replace", Provision: f.v.Provisions[0].ID, Text: "Uno."}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	paths := map[string]func() error{
+		"VersionPDF":   func() error { _, err := f.svc.VersionPDF(f.kz, f.doc, 2, 0); return err },
+		"changes PDF":  func() error { _, err := f.svc.VersionPDF(f.kz, f.doc, 2, 1); return err },
+		"VersionDiff":  func() error { _, _, _, err := f.svc.VersionDiff(f.kz, f.doc, 2, 1); return err },
+		"ProposalDiff": func() error { _, err := f.svc.ProposalDiff(f.kz, f.doc, p.ID, "base"); return err },
+		"Compile":      func() error { _, _, err := f.svc.Compile(f.kz, f.doc, 0); return err },
+		"compilation PDF": func() error {
+			_, err := f.svc.CompilationPDF(f.kz, f.doc, 0)
+			return err
+		},
+		"CompilationHTML": func() error { _, err := f.svc.CompilationHTML(f.kz, f.doc, 0); return err },
+		"proposal of a whole text": func() error {
+			_, err := f.svc.CreateProposal(f.kz, f.doc, drafts.ProposalInput{Base: 2, Text: "1. Uno.\n\n2. Two, again.\n"})
+			return err
+		},
+		"PreviewProposal": func() error {
+			_, err := f.svc.PreviewProposal(f.kz, f.doc, drafts.ProposalInput{Base: 2, Text: "1. Uno.\n\n2. Two, again.\n"})
+			return err
+		},
+		"version of a whole text": func() error {
+			_, err := f.svc.CreateVersion(f.chair, f.doc, 2, "1. One.\n\n2. Two, thrice.\n", "m")
+			return err
+		},
+	}
+	held, release, done := make(chan struct{}), make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(done)
+		f.svc.Work(context.Background(), func(context.Context) error {
+			close(held)
+			<-release
+			return nil
+		})
+	}()
+	<-held
+	for name, call := range paths {
+		before := store.count()
+		if err := call(); !drafts.IsCode(err, drafts.EUNAVAILABLE) {
+			t.Errorf("%s with the slot taken: %v, want EUNAVAILABLE", name, err)
+		}
+		if n := store.count() - before; n > 0 {
+			t.Errorf("%s read %d versions before its slot", name, n)
+		}
+	}
+	close(release)
+	<-done
+	for name, call := range paths {
+		if err := call(); err != nil {
+			t.Errorf("%s with the slot free: %v", name, err)
+		}
+	}
+	// Heavy work inside Work takes the same slot, not a second one.
+	err = f.svc.Work(f.kz, func(ctx context.Context) error {
+		if _, err := f.svc.CompilationPDF(ctx, f.doc, 1); err != nil {
+			return err
+		}
+		_, err := f.svc.VersionPDF(ctx, f.doc, 1, 0)
+		return err
+	})
+	if err != nil {
+		t.Fatalf("prints inside Work: %v", err)
+	}
+}
