@@ -194,6 +194,16 @@ func (s *Service) settle(ctx context.Context, doc, id string, d *drafts.Document
 	if r.Procedure != drafts.ProcedureSilence || r.Deadline == nil || s.now().Before(*r.Deadline) {
 		return r, nil
 	}
+	// Silence is consent, but not to a text still in brackets or that a
+	// member said, during the procedure, it cannot join: the guard that
+	// kept the round from opening is checked again at its deadline.
+	if err := s.checkAgreed(ctx, &drafts.Document{ID: doc}, r.Version); err != nil {
+		if !drafts.IsCode(err, drafts.ENOTAGREED) {
+			return nil, err
+		}
+		why := &cause{action: "adoption.not_agreed", ref: strconv.Itoa(r.Version), detail: drafts.ErrorMessage(err)}
+		return s.finish(ctx, nil, r, drafts.RoundFailed, *r.Deadline, d, why)
+	}
 	return s.finish(ctx, nil, r, drafts.RoundAdopted, *r.Deadline, d, nil)
 }
 

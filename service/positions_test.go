@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"chancery/diffing"
 	"chancery/drafts"
@@ -194,6 +195,47 @@ func TestCannotJoinBreaksNoSilence(t *testing.T) {
 	}
 	if _, err := f.svc.RecordPosition(f.kz, f.doc, drafts.PositionInput{Kind: drafts.PositionStatement, Text: "We read it as non-binding."}); err != nil {
 		t.Fatalf("a statement during silence: %v", err)
+	}
+}
+
+// TestSilenceNotAgreedAtDeadline: a provision bracketed during a silence
+// procedure keeps the text from adoption at the deadline: the round fails,
+// with an event that says why, and the document goes back to negotiation.
+func TestSilenceNotAgreedAtDeadline(t *testing.T) {
+	f := newForum(t, MustOpenLocal(t), drafts.VisibilityMembers)
+	now := f.svc.Now()
+	dl := now.AddDate(0, 0, 5)
+	if _, err := f.svc.OpenAdoption(f.chair, f.doc, drafts.AdoptionInput{Procedure: drafts.ProcedureSilence, Deadline: &dl}); err != nil {
+		t.Fatal(err)
+	}
+	f.status(t, para(t, f.v, "7."), drafts.ProvisionBracketed)
+	f.svc.Clock = func() time.Time { return dl.Add(time.Minute) }
+	if err := f.svc.SettleDue(drafts.NewSystemContext(context.Background())); err != nil {
+		t.Fatal(err)
+	}
+	r, err := f.svc.GetAdoption(f.chair, f.doc)
+	if err != nil || r.State != drafts.RoundFailed {
+		t.Fatalf("after the deadline: %+v, %v; want the round failed", r, err)
+	}
+	d, err := f.svc.GetDocument(f.chair, f.doc)
+	if err != nil || d.State != drafts.StateNegotiation || d.Adopted != 0 {
+		t.Fatalf("document after the deadline: %+v, %v", d, err)
+	}
+	page, err := f.svc.ListEvents(f.chair, f.doc, drafts.ListOptions{Limit: 500})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var saw bool
+	for _, e := range page.Items {
+		if e.Action == "adoption.not_agreed" {
+			saw = strings.Contains(e.Detail, "paragraph 7 is in square brackets")
+		}
+		if e.Action == "adoption.adopted" {
+			t.Errorf("adopted though not agreed: %+v", e)
+		}
+	}
+	if !saw {
+		t.Errorf("no adoption.not_agreed event naming paragraph 7 in %+v", page.Items)
 	}
 }
 

@@ -65,6 +65,7 @@ var actions = map[string][2]string{
 	"adoption.objection":              {"Objection", "Возражение"},
 	"adoption.adopted":                {"Text adopted", "Текст принят"},
 	"adoption.failed":                 {"Adoption round failed", "Процедура принятия не состоялась"},
+	"adoption.not_agreed":             {"Silence procedure ended without adoption: the text was not agreed", "Процедура умолчания завершилась без принятия: текст не согласован"},
 	"adoption.superseded":             {"Adoption round superseded by a new version", "Процедура принятия прервана новой редакцией"},
 	"refused.adopted":                 {"Refused: the text is adopted", "Отказано: текст принят"},
 	"position.record":                 {"Position recorded", "Позиция записана"},
