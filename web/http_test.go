@@ -98,7 +98,7 @@ func TestHostileInput(t *testing.T) {
 		doc + "/adoption/objection":            {"reason"},
 		doc + "/versions/1/statuses":           {"status." + para},
 		doc + "/proposals/nope/comments":       {"comment"},
-		"/secretariat/delegations":             {"id", "name", "status"},
+		"/secretariat/delegations":             {"id", "name", "name_ru", "status"},
 		"/secretariat/users":                   {"name", "role", "delegation", "body"},
 		"/secretariat/tokens/revoke":           {"token"},
 		"/secretariat/users/nope/signin-links": {},
@@ -269,4 +269,29 @@ func TestVerificationPage(t *testing.T) {
 	if st != 200 || !strings.Contains(body, "Stored changes without an event:") || !strings.Contains(body, "proposal/"+pr.ID) {
 		t.Fatalf("verification page after an event was removed: %d %s", st, excerpt(body))
 	}
+}
+
+// TestSecretariatNamesDelegationInRussian: the secretariat's form gives a
+// new delegation its Russian name, which the page then lists.
+func TestSecretariatNamesDelegationInRussian(t *testing.T) {
+	e := newEnv(t)
+	c := newClient(t, e, "secretariat")
+	st, body := c.post("/secretariat/delegations", url.Values{"id": {"TJ"}, "name": {"Tajikistan"}, "name_ru": {"Таджикистан"}, "status": {"member"}})
+	if st != http.StatusOK || !strings.Contains(body, "Таджикистан") {
+		t.Fatalf("add a delegation with its Russian name: %d, page without it", st)
+	}
+	page, err := e.svc.ListDelegations(e.as("secretariat"), drafts.ListOptions{Limit: 500})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds := page.Items
+	for _, d := range ds {
+		if d.ID == "TJ" {
+			if d.NameRu != "Таджикистан" {
+				t.Errorf("TJ stored with name_ru %q", d.NameRu)
+			}
+			return
+		}
+	}
+	t.Errorf("TJ not stored: %+v", ds)
 }

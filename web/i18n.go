@@ -369,6 +369,7 @@ var russian = map[string]string{
 	"Delegations":                             "Делегации",
 	"Users":                                   "Пользователи",
 	"Add a delegation":                        "Добавить делегацию",
+	"Name in Russian":                         "Название на русском языке",
 	"Id":                                      "Код",
 	"Name":                                    "Название",
 	"member":                                  "член",

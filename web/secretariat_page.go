@@ -69,8 +69,9 @@ func (s *Server) adminAction(c echo.Context, fields []string, notice func() []st
 }
 
 func (s *Server) createDelegation(c echo.Context) error {
-	return s.adminAction(c, []string{"id", "name", "status"}, func() []string { return []string{msg("Delegation %s added."), c.FormValue("id")} }, func(sd *secretariatData) error {
-		d := &drafts.Delegation{ID: strings.TrimSpace(c.FormValue("id")), Name: strings.TrimSpace(c.FormValue("name")), Status: c.FormValue("status")}
+	return s.adminAction(c, []string{"id", "name", "name_ru", "status"}, func() []string { return []string{msg("Delegation %s added."), c.FormValue("id")} }, func(sd *secretariatData) error {
+		d := &drafts.Delegation{ID: strings.TrimSpace(c.FormValue("id")), Name: strings.TrimSpace(c.FormValue("name")),
+			NameRu: strings.TrimSpace(c.FormValue("name_ru")), Status: c.FormValue("status")}
 		return s.Service.CreateDelegation(ctx(c), d)
 	})
 }
