@@ -79,6 +79,7 @@ type deskGroup struct {
 	State     string
 	Rows      []deskRow
 	List      template.HTML // the rows, as the page shows them (rowsHTML)
+	HTML      template.HTML // the whole group, as the page shows it (groupHTML)
 	Collision *deskCollision
 	Depth     int
 }
@@ -254,22 +255,4 @@ func sortedKeys(m map[string]bool) []string {
 	}
 	slices.Sort(out)
 	return out
-}
-
-// segsHTML writes tracked changes as the "segs" template does (<ins>,
-// <del>), made once in Go: the desk shows hundreds of them.
-func segsHTML(segs []drafts.Segment) template.HTML {
-	var b strings.Builder
-	for _, s := range segs {
-		t := template.HTMLEscapeString(s.Text)
-		switch s.Op {
-		case drafts.SegInsert:
-			b.WriteString("<ins>" + t + "</ins>")
-		case drafts.SegDelete:
-			b.WriteString("<del>" + t + "</del>")
-		default:
-			b.WriteString(t)
-		}
-	}
-	return template.HTML(b.String())
 }

@@ -75,6 +75,7 @@ func buildDesk(p *Page, d *drafts.Document, comp *drafts.Compilation, head *draf
 			continue
 		}
 		g.List = rowsHTML(p.L, g.Rows)
+		g.HTML = groupHTML(p.L, g)
 		dd.Groups = append(dd.Groups, g)
 		if n := len(dd.Secs); n == 0 || dd.Secs[n-1].ID != g.Section {
 			dd.Secs = append(dd.Secs, deskSec{ID: g.Section, Label: sectionLabels[g.Section]})

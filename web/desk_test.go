@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"strings"
 	"testing"
 
 	"chancery/drafts"
@@ -38,6 +39,23 @@ func TestDeskRowsAsTheTemplate(t *testing.T) {
 	for _, l := range []string{"en", "ru"} {
 		if got, want := web.DeskRows(l); got != want {
 			t.Errorf("%s:\ngot  %s\nwant %s", l, got, want)
+		}
+	}
+}
+
+// TestDeskGroupAsTheTemplate: the desk's groups and collisions, made in
+// Go for speed, are the markup the templates wrote, escaped alike, in
+// English and Russian.
+func TestDeskGroupAsTheTemplate(t *testing.T) {
+	for _, l := range []string{"en", "ru"} {
+		got, want := web.DeskGroups(l)
+		if got != want {
+			t.Errorf("%s:\ngot  %s\nwant %s", l, got, want)
+		}
+		for _, s := range []string{"<section", "<fieldset class=\"collision\"", "data-delete=\"1\"", "&#43;", "<ins>new"} {
+			if !strings.Contains(got, s) {
+				t.Errorf("%s: no %q in the groups", l, s)
+			}
 		}
 	}
 }
