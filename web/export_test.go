@@ -52,7 +52,7 @@ func SharingOfTemplate(src string) (shared, byLinks, byZone bool) {
 }
 
 // DeskRows renders sample desk rows (hostile text among them) with
-// rowsHTML and with the template markup it stands for, in language l.
+// deskWriter.rows and with the template markup it stands for, in language l.
 func DeskRows(l string) (got, want string) {
 	rows := []deskRow{
 		{Op: "replace", Line: segsHTML([]drafts.Segment{{Op: drafts.SegEqual, Text: "All <b>"}, {Op: drafts.SegInsert, Text: "new & \"x\""}}), Cosponsors: "India (IN), <Japan> (JP) + 'x'",
@@ -68,14 +68,16 @@ func DeskRows(l string) (got, want string) {
 	if err := template.Must(template.New("").Parse(markup)).Execute(&b, map[string]any{"Rows": rows, "L": Lang(l)}); err != nil {
 		return "", err.Error()
 	}
-	return string(rowsHTML(Lang(l), rows)), b.String()
+	w := newDeskWriter(Lang(l))
+	w.rows(rows)
+	return w.String(), b.String()
 }
 
-// deskGroupMarkup is the templates' markup that groupHTML and
-// collisionHTML stand for.
+// deskGroupMarkup is the templates' markup that groupsHTML stands for
+// (the rows, List, as DeskRows has them).
 const deskGroupMarkup = `{{define "deskgroup"}}{{$g := .G}}{{$L := .L}}<section class="group st-{{$g.State}}" id="g-{{$g.P.ID}}" data-dels="{{$g.Codes}}">
 <h3>{{$g.Label}} <span class="gs">{{if eq $g.State "uncontested"}}{{$L.T "Uncontested"}}{{else if eq $g.State "colliding"}}{{$L.T "Colliding"}}{{else}}{{$L.T "Several, compatible"}}{{end}}</span></h3>
-{{$g.List}}
+{{.List}}
 {{with $g.Collision}}{{template "collision" (dict "C" . "L" $L "G" $g)}}{{end}}
 </section>{{end}}
 
@@ -96,7 +98,7 @@ const deskGroupMarkup = `{{define "deskgroup"}}{{$g := .G}}{{$L := .L}}<section 
 </fieldset>{{end}}`
 
 // DeskGroups renders sample desk groups (hostile text among them, a
-// collision of each kind) with groupHTML and with the template markup it
+// collision of each kind) with groupsHTML and with the template markup it
 // stands for ("segs" as parts.html has it), in language l.
 func DeskGroups(l string) (got, want string) {
 	t := template.Must(template.New("").Funcs(funcs).ParseFS(templateFS, "templates/parts.html"))
@@ -114,13 +116,13 @@ func DeskGroups(l string) (got, want string) {
 			Sides: []deskSide{{Names: "China (CN)", Segments: segs}}}},
 		{P: drafts.Provision{ID: "a5"}, Label: "Paragraph 10", State: stateColliding, Rows: rows, Collision: &deskCollision{Provision: "a5", Text: "x"}},
 	}
-	var gotB, wantB strings.Builder
+	var b strings.Builder
 	for _, g := range groups {
-		g.List = rowsHTML(Lang(l), g.Rows)
-		gotB.WriteString(string(groupHTML(Lang(l), g)))
-		if err := t.ExecuteTemplate(&wantB, "deskgroup", map[string]any{"G": g, "L": Lang(l)}); err != nil {
+		w := newDeskWriter(Lang(l))
+		w.rows(g.Rows)
+		if err := t.ExecuteTemplate(&b, "deskgroup", map[string]any{"G": g, "L": Lang(l), "List": template.HTML(w.String())}); err != nil {
 			return "", err.Error()
 		}
 	}
-	return gotB.String(), wantB.String()
+	return string(groupsHTML(Lang(l), groups)), b.String()
 }
