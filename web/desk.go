@@ -65,10 +65,12 @@ type deskOption struct{ Value, Label string }
 
 type deskFilter struct{ Section, Delegation, State string }
 
-// deskSec is a section of the desk and its groups shown.
+// deskSec is a section of the desk and its groups shown, and those
+// groups as the page shows them (groupsHTML).
 type deskSec struct {
 	ID, Label string
 	Groups    []*deskGroup
+	HTML      template.HTML
 }
 
 type deskGroup struct {
@@ -78,7 +80,6 @@ type deskGroup struct {
 	Section   string
 	State     string
 	Rows      []deskRow
-	List      template.HTML // the rows, as the page shows them (rowsHTML)
 	Collision *deskCollision
 	Depth     int
 }
@@ -214,39 +215,6 @@ func (g *deskGroup) picksAny(picked map[string]bool) bool {
 	return false
 }
 
-// oneLine shortens a tracked change to its changed words with n words
-// of context each side, "…" where words are left out.
-func oneLine(segs []drafts.Segment, n int) []drafts.Segment {
-	out := make([]drafts.Segment, 0, len(segs))
-	for i, s := range segs {
-		if s.Op != drafts.SegEqual {
-			out = append(out, s)
-			continue
-		}
-		w := strings.Fields(s.Text)
-		first, last := i == 0, i == len(segs)-1
-		text := strings.Join(w, " ")
-		switch {
-		case first && last:
-			text = s.Text
-		case first && len(w) > n:
-			text = "… " + strings.Join(w[len(w)-n:], " ")
-		case last && len(w) > n:
-			text = strings.Join(w[:n], " ") + " …"
-		case !first && !last && len(w) > 2*n:
-			text = strings.Join(w[:n], " ") + " … " + strings.Join(w[len(w)-n:], " ")
-		}
-		if !first && strings.HasPrefix(s.Text, " ") {
-			text = " " + text
-		}
-		if !last && strings.HasSuffix(s.Text, " ") {
-			text += " "
-		}
-		out = append(out, drafts.Segment{Op: drafts.SegEqual, Text: text})
-	}
-	return out
-}
-
 func sortedKeys(m map[string]bool) []string {
 	out := make([]string, 0, len(m))
 	for k := range m {
@@ -254,22 +222,4 @@ func sortedKeys(m map[string]bool) []string {
 	}
 	slices.Sort(out)
 	return out
-}
-
-// segsHTML writes tracked changes as the "segs" template does (<ins>,
-// <del>), made once in Go: the desk shows hundreds of them.
-func segsHTML(segs []drafts.Segment) template.HTML {
-	var b strings.Builder
-	for _, s := range segs {
-		t := template.HTMLEscapeString(s.Text)
-		switch s.Op {
-		case drafts.SegInsert:
-			b.WriteString("<ins>" + t + "</ins>")
-		case drafts.SegDelete:
-			b.WriteString("<del>" + t + "</del>")
-		default:
-			b.WriteString(t)
-		}
-	}
-	return template.HTML(b.String())
 }

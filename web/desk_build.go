@@ -1,8 +1,8 @@
 package web
 
 import (
-	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"chancery/drafts"
@@ -18,33 +18,10 @@ func buildDesk(p *Page, d *drafts.Document, comp *drafts.Compilation, head *draf
 	for _, s := range sections {
 		sectionLabels[s.Value] = s.Label
 	}
-	// How many proposals each group has, to find the uncontested ones.
-	alone := make([]bool, len(comp.Entries))
-	groupsOf := map[string][]int{}
-	for i, e := range comp.Entries {
-		n := 0
-		for _, cp := range deskChanges(e) {
-			n += len(cp.Proposals)
-			for _, id := range cp.Proposals {
-				groupsOf[id] = append(groupsOf[id], i)
-			}
-		}
-		alone[i] = n == 1
-	}
-	uncontested := func(id string) bool {
-		for _, i := range groupsOf[id] {
-			if !alone[i] {
-				return false
-			}
-		}
-		return true
-	}
-	seenBox, seenDel := map[string]int{}, map[string]bool{}
-	var nest drafts.Nesting
-	depth := map[string]int{}
-	for _, pr := range head.Provisions {
-		depth[pr.ID] = nest.Depth(pr.Kind, pr.Number)
-	}
+	alone, uncontested := deskAlone(comp)
+	seenDel := map[string]bool{}
+	rs := &deskRows{p: p, d: d, props: props, in: in, seenBox: make(map[string]int, len(props)), uncontested: uncontested, nums: dd.Numbers, dels: map[string]string{}}
+	depth := provisionDepths(head.Provisions)
 	for i, e := range comp.Entries {
 		if len(e.Proposals) == 0 {
 			continue
@@ -60,7 +37,7 @@ func buildDesk(p *Page, d *drafts.Document, comp *drafts.Compilation, head *draf
 		}
 		codes := map[string]bool{}
 		for _, cp := range deskChanges(e) {
-			g.Rows = append(g.Rows, deskRowOf(p, d, cp, props, in, seenBox, uncontested, dd.Numbers))
+			g.Rows = append(g.Rows, rs.row(cp))
 			for _, code := range append(append([]string{}, cp.Delegations...), cp.Cosponsors...) {
 				seenDel[code], codes[code] = true, true
 			}
@@ -74,7 +51,6 @@ func buildDesk(p *Page, d *drafts.Document, comp *drafts.Compilation, head *draf
 			dd.hide(g, in)
 			continue
 		}
-		g.List = rowsHTML(p.L, g.Rows)
 		dd.Groups = append(dd.Groups, g)
 		if n := len(dd.Secs); n == 0 || dd.Secs[n-1].ID != g.Section {
 			dd.Secs = append(dd.Secs, deskSec{ID: g.Section, Label: sectionLabels[g.Section]})
@@ -84,9 +60,38 @@ func buildDesk(p *Page, d *drafts.Document, comp *drafts.Compilation, head *draf
 			dd.Shown += len(r.Picks)
 		}
 	}
+	for i := range dd.Secs {
+		dd.Secs[i].HTML = groupsHTML(p.L, dd.Secs[i].Groups)
+	}
 	dd.Picked = len(in.Order)
 	dd.choices(p, seenDel)
 	return dd
+}
+
+// deskAlone reports which of the compilation's entries have one proposal
+// (alone), and whether a proposal is uncontested: alone in every entry it
+// is in.
+func deskAlone(comp *drafts.Compilation) (alone []bool, uncontested func(string) bool) {
+	alone = make([]bool, len(comp.Entries))
+	groupsOf := map[string][]int{}
+	for i, e := range comp.Entries {
+		n := 0
+		for _, cp := range deskChanges(e) {
+			n += len(cp.Proposals)
+			for _, id := range cp.Proposals {
+				groupsOf[id] = append(groupsOf[id], i)
+			}
+		}
+		alone[i] = n == 1
+	}
+	return alone, func(id string) bool {
+		for _, i := range groupsOf[id] {
+			if !alone[i] {
+				return false
+			}
+		}
+		return true
+	}
 }
 
 // choices fills the filters' choices: the delegations seen, the states.
@@ -97,10 +102,39 @@ func (dd *deskData) choices(p *Page, seenDel map[string]bool) {
 	dd.States = []deskOption{{stateUncontested, p.L.T("Uncontested")}, {stateCompatible, p.L.T("Several, compatible")}, {stateColliding, p.L.T("Colliding")}}
 }
 
-// deskRowOf is the row of one compiled change.
-func deskRowOf(p *Page, d *drafts.Document, cp drafts.CompiledProposal, props map[string]*drafts.Proposal, in *deskInput,
-	seenBox map[string]int, uncontested func(string) bool, nums map[string]string) deskRow {
-	r := deskRow{Op: cp.Op, Names: p.Dels(cp.Delegations), Cosponsors: p.Dels(cp.Cosponsors)}
+// deskRows makes the desk's rows: the page, document, open proposals and
+// chair's input they are of, the checkboxes made so far (their ids are
+// unique on the page), and the delegations named so far (dels).
+type deskRows struct {
+	p           *Page
+	d           *drafts.Document
+	props       map[string]*drafts.Proposal
+	in          *deskInput
+	seenBox     map[string]int
+	uncontested func(string) bool
+	nums        map[string]string
+	dels        map[string]string
+}
+
+// names names delegations as Page.Dels does, each code looked up once a
+// desk.
+func (rs *deskRows) names(codes []string) string {
+	out := make([]string, len(codes))
+	for i, c := range codes {
+		n, ok := rs.dels[c]
+		if !ok {
+			n = rs.p.Del(c)
+			rs.dels[c] = n
+		}
+		out[i] = n
+	}
+	return strings.Join(out, ", ")
+}
+
+// row is the row of one compiled change.
+func (rs *deskRows) row(cp drafts.CompiledProposal) deskRow {
+	p, in, nums := rs.p, rs.in, rs.nums
+	r := deskRow{Op: cp.Op, Names: rs.names(cp.Delegations), Cosponsors: rs.names(cp.Cosponsors)}
 	switch cp.Op {
 	case drafts.OpReplace:
 		r.Line = segsHTML(oneLine(cp.Segments, 4))
@@ -112,18 +146,19 @@ func deskRowOf(p *Page, d *drafts.Document, cp drafts.CompiledProposal, props ma
 			r.Where = nums[cp.After]
 		}
 	}
+	r.Picks = make([]deskPick, 0, len(cp.Proposals))
 	for _, id := range cp.Proposals {
 		ref := id
-		pk := deskPick{ID: id, Picked: in.Picked[id], Uncontested: uncontested(id), Name: id}
-		if pr, ok := props[id]; ok {
+		pk := deskPick{ID: id, Picked: in.Picked[id], Uncontested: rs.uncontested(id), Name: id}
+		if pr, ok := rs.props[id]; ok {
 			pk.Name, ref = p.ProposalName(pr), proposalRef(pr)
 		}
-		pk.URL = fmt.Sprintf("/documents/%s/proposals/%s", d.ID, ref)
+		pk.URL = "/documents/" + rs.d.ID + "/proposals/" + ref
 		pk.Box = "pick-" + ref
-		if n := seenBox[id]; n > 0 {
-			pk.Box = fmt.Sprintf("pick-%s-%d", ref, n)
+		if n := rs.seenBox[id]; n > 0 {
+			pk.Box += "-" + strconv.Itoa(n)
 		}
-		seenBox[id]++
+		rs.seenBox[id]++
 		r.Picks = append(r.Picks, pk)
 	}
 	return r
