@@ -39,8 +39,10 @@ func (s *Service) completeVersion(ctx context.Context, v *drafts.Version, d *dra
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	names := s.delegationNames(ctx)
-	name := func(p *drafts.Proposal) string { return p.Name("en", drafts.DelegationNamed(names, p.Delegation)) }
+	// The delegations' names are listed only if a reason names a proposal
+	// (a sub-amendment's): most versions settle without.
+	names := sync.OnceValue(func() map[string]drafts.Delegation { return s.delegationNames(ctx) })
+	name := func(p *drafts.Proposal) string { return p.Name("en", drafts.DelegationNamed(names(), p.Delegation)) }
 	obsolete := obsoletedBy(v, open, name)
 	entries, err := s.settleMergedProposals(ctx, v, open, obsolete, name)
 	if err != nil {
