@@ -105,9 +105,9 @@ func (s *Service) readProposalByID(ctx context.Context, doc, id string) (*drafts
 // not read again (readListed), so a merge of proposals made or read on
 // this replica costs one listing instead of a read per proposal. The
 // listing is as current as a read.
-func (s *Service) readProposals(ctx context.Context, doc string, refs []string) ([]*drafts.Proposal, error) {
+func (s *Service) readProposals(ctx context.Context, doc string, refs []string, listed <-chan keyPage) ([]*drafts.Proposal, error) {
 	ps := make([]*drafts.Proposal, len(refs))
-	if len(refs) <= readOneByOne {
+	if listed == nil && len(refs) <= readOneByOne {
 		err := s.inParallel(ctx, len(refs), func(ctx context.Context, i int) error {
 			p, err := s.readProposal(ctx, doc, refs[i])
 			if drafts.IsCode(err, drafts.ENOTFOUND) {
@@ -121,11 +121,9 @@ func (s *Service) readProposals(ctx context.Context, doc string, refs []string) 
 	// The numbers' claims are immutable, read once per replica; the
 	// listing runs beside them.
 	ids := make([]string, len(refs))
-	listed := make(chan keyPage, 1)
-	go func() {
-		objs, err := s.allInfos(ctx, proposalsPrefix(doc))
-		listed <- keyPage{objs: objs, err: err}
-	}()
+	if listed == nil {
+		listed = s.listAllProposals(ctx, doc)
+	}
 	err := s.inParallel(ctx, len(refs), func(ctx context.Context, i int) error {
 		id, err := s.proposalID(ctx, doc, refs[i])
 		if drafts.IsCode(err, drafts.ENOTFOUND) {
@@ -142,6 +140,17 @@ func (s *Service) readProposals(ctx context.Context, doc string, refs []string) 
 		return nil, err
 	}
 	return s.readNamedProposals(ctx, doc, kp.objs, ids)
+}
+
+// listAllProposals lists every proposal of doc in the background; the
+// channel gives the listing (one keyPage) when it is done.
+func (s *Service) listAllProposals(ctx context.Context, doc string) <-chan keyPage {
+	listed := make(chan keyPage, 1)
+	go func() {
+		objs, err := s.allInfos(ctx, proposalsPrefix(doc))
+		listed <- keyPage{objs: objs, err: err}
+	}()
+	return listed
 }
 
 // readOneByOne is how many proposals readProposals reads one by one
