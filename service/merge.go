@@ -83,6 +83,20 @@ func (s *Service) Merge(ctx context.Context, doc string, in drafts.MergeInput) (
 // mergeStart checks a merge request against the document and its head,
 // and returns the chair, the document and the head.
 func (s *Service) mergeStart(ctx context.Context, doc string, in drafts.MergeInput) (*drafts.User, *drafts.Document, *drafts.Version, error) {
+	// The base the chair names must be the head: it is read while the
+	// document is, and dropped unless it is the head and the chair may
+	// merge.
+	type versionRead struct {
+		v   *drafts.Version
+		err error
+	}
+	based := make(chan versionRead, 1)
+	if drafts.ValidID(doc) && in.Base >= 1 {
+		go func() {
+			v, err := s.getVersion(ctx, doc, in.Base)
+			based <- versionRead{v, err}
+		}()
+	}
 	u, d, err := s.changeableDocument(ctx, doc, drafts.ActMerge, true)
 	if err != nil {
 		return nil, nil, nil, err
@@ -96,7 +110,8 @@ func (s *Service) mergeStart(ctx context.Context, doc string, in drafts.MergeInp
 	if in.Base != d.Head {
 		return nil, nil, nil, drafts.Errorf(drafts.ECONFLICT, "base version %d is not the head (version %d); start again from the head", in.Base, d.Head)
 	}
-	head, err := s.getVersion(ctx, doc, d.Head)
+	r := <-based
+	head, err := r.v, r.err
 	if err != nil {
 		return nil, nil, nil, err
 	}
