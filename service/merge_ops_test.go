@@ -9,7 +9,9 @@ import (
 	"sync"
 	"testing"
 
+	"chancery/diffing"
 	"chancery/drafts"
+	"chancery/service"
 	"chancery/storage"
 )
 
@@ -131,4 +133,70 @@ func BenchmarkMergeStorageOps(b *testing.B) {
 		b.ReportMetric(float64(n), strings.ToLower(strings.TrimSuffix(strings.ReplaceAll(k, "(", "-"), ")"))+"/merge")
 	}
 	b.Logf("storage operations of one merge of 28 proposals:\n%s", describeOps(all))
+}
+
+// TestMergeReadsWhatChanged: a merge takes the proposals it names from one
+// listing of the document's proposals, reading only those this replica has
+// not decoded at the listed ETag: a proposal edited on another replica is
+// read again (once) and merged as edited, the others are not read; proposals
+// named by number are the same proposals; a name of no proposal refuses
+// the merge and changes nothing.
+func TestMergeReadsWhatChanged(t *testing.T) {
+	local, err := storage.OpenLocal(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer local.Close()
+	store := &classStore{ObjectStore: local, ops: map[string]int{}}
+	f := newMergeFixtureOn(t, store)
+	other := service.New(store, diffing.New(), MustPolicy(t))
+	del := drafts.NewContextWithUser(context.Background(), &drafts.User{ID: "u5", Role: drafts.RoleDelegate, Delegation: "D05", DelegationStatus: drafts.StatusMember})
+	p, err := other.GetProposal(del, f.doc, f.proposals[5])
+	if err != nil {
+		t.Fatal(err)
+	}
+	ops := p.Operations
+	ops[0].Text = "Edited on the other replica."
+	if _, err := other.EditProposal(del, f.doc, p.ID, drafts.ProposalInput{Base: 1, Justification: "edited", Operations: ops}, p.ETag); err != nil {
+		t.Fatal(err)
+	}
+
+	names := append([]string{}, f.proposals...)
+	names[7] = "8" // proposals are numbered in order of submission
+	names = append(names, "1")
+	store.take()
+	_, err = f.svc.Merge(f.chair, f.doc, drafts.MergeInput{Base: 1, Proposals: append(names, "nosuchproposal"), Resolutions: f.resolutions})
+	if e := drafts.AsError(err); e == nil || e.Code != drafts.EINVALID || !strings.Contains(e.Message, "nosuchproposal") {
+		t.Fatalf("merge naming no proposal: %v, want EINVALID naming it", err)
+	}
+	got := store.take()
+	for k, n := range got {
+		if !strings.HasPrefix(k, "GET") && !strings.HasPrefix(k, "LIST") {
+			t.Errorf("refused merge made %d %s", n, k)
+		}
+	}
+	if n := got["GET texts/*/proposals/*/*.json"]; n != 1 {
+		t.Errorf("merge read %d proposals, want only the one edited on the other replica:\n%s", n, describeOps(got))
+	}
+	res, err := f.svc.Merge(f.chair, f.doc, drafts.MergeInput{Base: 1, Proposals: names, Resolutions: f.resolutions, Message: "merge"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The edited proposal was read by the refused merge: now none is.
+	got = store.take()
+	if n := got["GET texts/*/proposals/*/*.json"]; n != 0 {
+		t.Errorf("merge read %d proposals, want none:\n%s", n, describeOps(got))
+	}
+	if len(res.Version.Merged) != 28 {
+		t.Errorf("merged %d proposals, want 28", len(res.Version.Merged))
+	}
+	if !strings.Contains(res.Version.Text(), "Edited on the other replica.") {
+		t.Error("the merged version does not hold the proposal as edited on the other replica")
+	}
+	for _, id := range f.proposals {
+		p, err := other.GetProposal(f.chair, f.doc, id)
+		if err != nil || (p.Status != drafts.ProposalAccepted && p.Status != drafts.ProposalAcceptedModified) || p.MergedInto != 2 {
+			t.Errorf("proposal %s after the merge: %+v, %v", id, p, err)
+		}
+	}
 }

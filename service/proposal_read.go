@@ -106,31 +106,18 @@ func (s *Service) readProposalByID(ctx context.Context, doc, id string) (*drafts
 // this replica costs one listing instead of a read per proposal. The
 // listing is as current as a read.
 func (s *Service) readProposals(ctx context.Context, doc string, refs []string, listed <-chan keyPage) ([]*drafts.Proposal, error) {
-	ps := make([]*drafts.Proposal, len(refs))
 	if listed == nil && len(refs) <= readOneByOne {
-		err := s.inParallel(ctx, len(refs), func(ctx context.Context, i int) error {
-			p, err := s.readProposal(ctx, doc, refs[i])
-			if drafts.IsCode(err, drafts.ENOTFOUND) {
-				return nil
-			}
-			ps[i] = p
-			return err
+		return eachFound(ctx, s, refs, func(ctx context.Context, ref string) (*drafts.Proposal, error) {
+			return s.readProposal(ctx, doc, ref)
 		})
-		return ps, err
 	}
 	// The numbers' claims are immutable, read once per replica; the
 	// listing runs beside them.
-	ids := make([]string, len(refs))
 	if listed == nil {
 		listed = s.listAllProposals(ctx, doc)
 	}
-	err := s.inParallel(ctx, len(refs), func(ctx context.Context, i int) error {
-		id, err := s.proposalID(ctx, doc, refs[i])
-		if drafts.IsCode(err, drafts.ENOTFOUND) {
-			return nil
-		}
-		ids[i] = id
-		return err
+	ids, err := eachFound(ctx, s, refs, func(ctx context.Context, ref string) (string, error) {
+		return s.proposalID(ctx, doc, ref)
 	})
 	kp := <-listed
 	if err == nil {
@@ -140,6 +127,21 @@ func (s *Service) readProposals(ctx context.Context, doc string, refs []string, 
 		return nil, err
 	}
 	return s.readNamedProposals(ctx, doc, kp.objs, ids)
+}
+
+// eachFound returns f of each of refs, several at a time, in order; the
+// zero value for one not found.
+func eachFound[T any](ctx context.Context, s *Service, refs []string, f func(context.Context, string) (T, error)) ([]T, error) {
+	out := make([]T, len(refs))
+	err := s.inParallel(ctx, len(refs), func(ctx context.Context, i int) error {
+		v, err := f(ctx, refs[i])
+		if drafts.IsCode(err, drafts.ENOTFOUND) {
+			return nil
+		}
+		out[i] = v
+		return err
+	})
+	return out, err
 }
 
 // listAllProposals lists every proposal of doc in the background; the
