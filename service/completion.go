@@ -26,21 +26,30 @@ import (
 // settled, which the caller commits (it began its change before calling),
 // even when it returns an error: those it settled are stored.
 func (s *Service) completeVersion(ctx context.Context, v *drafts.Version, d *drafts.Document, known map[string]*drafts.Proposal) (*drafts.Document, map[string]string, []drafts.AuditEntry, error) {
-	if err := s.storeSummary(ctx, v); err != nil {
-		return nil, nil, nil, err
-	}
+	// The summary is written while the language versions are kept in
+	// step and the open proposals read: none depends on another.
+	summed := make(chan error, 1)
+	go func() { summed <- s.storeSummary(ctx, v) }()
 	// Before the head moves: a reader of the new head finds it in every language.
-	if err := s.keepLanguagesInStep(ctx, v, d); err != nil {
-		return nil, nil, nil, err
-	}
+	err := s.keepLanguagesInStep(ctx, v, d)
 	// The open proposals, read once: to find those the version makes
 	// obsolete, and as the first attempt of settling the merged ones.
-	open, err := s.allProposalsKnown(ctx, v.Document, drafts.ProposalFilter{Status: drafts.ProposalOpen}, known)
+	// Listed after the version is stored, so that a proposal stored
+	// before it is found.
+	var open []*drafts.Proposal
+	if err == nil {
+		open, err = s.allProposalsKnown(ctx, v.Document, drafts.ProposalFilter{Status: drafts.ProposalOpen}, known)
+	}
+	if serr := <-summed; err == nil {
+		err = serr
+	}
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	names := s.delegationNames(ctx)
-	name := func(p *drafts.Proposal) string { return p.Name("en", drafts.DelegationNamed(names, p.Delegation)) }
+	// The delegations' names are listed only if a reason names a proposal
+	// (a sub-amendment's): most versions settle without.
+	names := sync.OnceValue(func() map[string]drafts.Delegation { return s.delegationNames(ctx) })
+	name := func(p *drafts.Proposal) string { return p.Name("en", drafts.DelegationNamed(names(), p.Delegation)) }
 	obsolete := obsoletedBy(v, open, name)
 	entries, err := s.settleMergedProposals(ctx, v, open, obsolete, name)
 	if err != nil {
@@ -149,7 +158,7 @@ func (s *Service) settleMergedProposals(ctx context.Context, v *drafts.Version, 
 	added := make([][]drafts.AuditEntry, len(jobs))
 	errs := make([]error, len(jobs))
 	var wg sync.WaitGroup
-	sem := make(chan struct{}, 16)
+	sem := make(chan struct{}, settleParallelism)
 	for i, j := range jobs {
 		wg.Add(1)
 		sem <- struct{}{}
@@ -171,6 +180,10 @@ func (s *Service) settleMergedProposals(ctx context.Context, v *drafts.Version, 
 	}
 	return entries, nil
 }
+
+// settleParallelism is how many proposals settle at once: a merge of a
+// meeting's proposals (one or two per delegation) in one round trip.
+const settleParallelism = 64
 
 // settleProposal gives one proposal its status after version v (first,
 // when not nil, is the proposal as read) and returns the audit entry of

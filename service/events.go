@@ -29,6 +29,23 @@ func (s *Service) beginDirectoryChange(ctx context.Context) (*changeTx, error) {
 	return s.beginOn(ctx, directoryTrail())
 }
 
+// beginning is a change begun (beginChange), or why not.
+type beginning struct {
+	tx  *changeTx
+	err error
+}
+
+// beginAhead is beginChange in the background, for a request that has
+// work to do before it writes: the channel gives the change begun.
+func (s *Service) beginAhead(ctx context.Context, doc string) <-chan beginning {
+	began := make(chan beginning, 1)
+	go func() {
+		tx, err := s.beginChange(ctx, doc)
+		began <- beginning{tx, err}
+	}()
+	return began
+}
+
 func (s *Service) beginOn(ctx context.Context, t trail) (*changeTx, error) {
 	h, etag, err := s.reader(t).readHead(ctx)
 	if err != nil {

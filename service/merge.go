@@ -19,11 +19,25 @@ import (
 // become accepted in completeVersion (completion.go).
 func (s *Service) Merge(ctx context.Context, doc string, in drafts.MergeInput) (_ *drafts.MergeResult, err error) {
 	defer markOp(&err, "service.Merge")
+	// The document's proposals are listed, and the head of its trail read
+	// (beginChange), while the document and its head are read: reads
+	// only, dropped unless the chair may merge, so a refused merge still
+	// changes nothing.
+	var listed <-chan keyPage
+	var began <-chan beginning
+	if drafts.ValidID(doc) {
+		if len(in.Proposals) > readOneByOne {
+			listed = s.listAllProposals(ctx, doc)
+		}
+		if !in.Preview {
+			began = s.beginAhead(ctx, doc)
+		}
+	}
 	u, d, head, err := s.mergeStart(ctx, doc, in)
 	if err != nil {
 		return nil, err
 	}
-	items, set, err := s.mergeItems(ctx, head, in.Proposals, in.Translations, d.Language)
+	items, set, err := s.mergeItems(ctx, head, in.Proposals, listed, in.Translations, d.Language)
 	if err != nil {
 		return nil, err
 	}
@@ -55,7 +69,11 @@ func (s *Service) Merge(ctx context.Context, doc string, in drafts.MergeInput) (
 	if in.Preview {
 		return s.previewMerge(ctx, d, head, v, out, known)
 	}
-	if out.Obsolete, err = s.publishVersion(ctx, d, head, v, "merge", known); err != nil {
+	b := <-began
+	if b.err != nil {
+		return nil, b.err
+	}
+	if out.Obsolete, err = s.publishVersionIn(ctx, b.tx, d, head, v, "merge", known); err != nil {
 		return nil, err
 	}
 	out.Version = v
@@ -65,6 +83,20 @@ func (s *Service) Merge(ctx context.Context, doc string, in drafts.MergeInput) (
 // mergeStart checks a merge request against the document and its head,
 // and returns the chair, the document and the head.
 func (s *Service) mergeStart(ctx context.Context, doc string, in drafts.MergeInput) (*drafts.User, *drafts.Document, *drafts.Version, error) {
+	// The base the chair names must be the head: it is read while the
+	// document is, and dropped unless it is the head and the chair may
+	// merge.
+	type versionRead struct {
+		v   *drafts.Version
+		err error
+	}
+	based := make(chan versionRead, 1)
+	if drafts.ValidID(doc) && in.Base >= 1 {
+		go func() {
+			v, err := s.getVersion(ctx, doc, in.Base)
+			based <- versionRead{v, err}
+		}()
+	}
 	u, d, err := s.changeableDocument(ctx, doc, drafts.ActMerge, true)
 	if err != nil {
 		return nil, nil, nil, err
@@ -78,7 +110,8 @@ func (s *Service) mergeStart(ctx context.Context, doc string, in drafts.MergeInp
 	if in.Base != d.Head {
 		return nil, nil, nil, drafts.Errorf(drafts.ECONFLICT, "base version %d is not the head (version %d); start again from the head", in.Base, d.Head)
 	}
-	head, err := s.getVersion(ctx, doc, d.Head)
+	r := <-based
+	head, err := r.v, r.err
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -109,12 +142,12 @@ func checkResolutions(head *drafts.Version, resolutions map[string]string, lim d
 }
 
 // mergeItems reads the proposals named (each once, by id or number,
-// together) and returns each with its base text and its result on it;
+// together; from listed, the document's proposals listed, if not nil) and returns each with its base text and its result on it;
 // every one must be open. A sub-amendment and the proposal it amends are
 // one item (mergeSet.pair). The set holds the proposals as stored. A
 // proposal written in a language version merges by the chair's texts in
 // the original language (translations; see mergeOperations).
-func (s *Service) mergeItems(ctx context.Context, head *drafts.Version, names []string, translations map[string]string, original string) ([]drafts.RebaseItem, *mergeSet, error) {
+func (s *Service) mergeItems(ctx context.Context, head *drafts.Version, names []string, listed <-chan keyPage, translations map[string]string, original string) ([]drafts.RebaseItem, *mergeSet, error) {
 	var refs []string
 	seen := map[string]bool{}
 	for _, ref := range names {
@@ -127,7 +160,7 @@ func (s *Service) mergeItems(ctx context.Context, head *drafts.Version, names []
 		}
 		refs = append(refs, ref)
 	}
-	read, err := s.readProposals(ctx, head.Document, refs)
+	read, err := s.readProposals(ctx, head.Document, refs, listed)
 	if err != nil {
 		return nil, nil, err
 	}

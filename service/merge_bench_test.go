@@ -47,6 +47,12 @@ func newMergeFixture(tb testing.TB) *mergeFixture {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { store.Close() })
+	return newMergeFixtureOn(tb, store)
+}
+
+// newMergeFixtureOn is newMergeFixture on store.
+func newMergeFixtureOn(tb testing.TB, store drafts.ObjectStore) *mergeFixture {
+	tb.Helper()
 	svc := service.New(store, diffing.New(), MustPolicy(tb))
 	chair := drafts.NewContextWithUser(context.Background(), &drafts.User{ID: "chair", Role: drafts.RoleChair, Body: "SWG"})
 	d, v, err := svc.CreateDocument(chair, &drafts.Document{Symbol: "B/1", Title: "Bench", Kind: "other", Body: "SWG", Language: "en", Visibility: "members"}, generatedText(300))

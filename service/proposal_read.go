@@ -98,20 +98,99 @@ func (s *Service) readProposalByID(ctx context.Context, doc, id string) (*drafts
 	return p, nil
 }
 
-// readProposals reads the proposals of doc with ids, several at a time,
-// in order; nil for one there is none of.
-func (s *Service) readProposals(ctx context.Context, doc string, ids []string) ([]*drafts.Proposal, error) {
-	ps := make([]*drafts.Proposal, len(ids))
-	err := s.inParallel(ctx, len(ids), func(ctx context.Context, i int) error {
-		p, err := s.readProposal(ctx, doc, ids[i])
+// readProposals reads the proposals of doc that refs name (ids or
+// numbers), in order; nil for one there is none of. A few are read one by
+// one; more are taken from one listing of the document's proposals, which
+// gives each one's ETag: those this replica has decoded at that ETag are
+// not read again (readListed), so a merge of proposals made or read on
+// this replica costs one listing instead of a read per proposal. The
+// listing is as current as a read.
+func (s *Service) readProposals(ctx context.Context, doc string, refs []string, listed <-chan keyPage) ([]*drafts.Proposal, error) {
+	if listed == nil && len(refs) <= readOneByOne {
+		return eachFound(ctx, s, refs, func(ctx context.Context, ref string) (*drafts.Proposal, error) {
+			return s.readProposal(ctx, doc, ref)
+		})
+	}
+	// The numbers' claims are immutable, read once per replica; the
+	// listing runs beside them.
+	if listed == nil {
+		listed = s.listAllProposals(ctx, doc)
+	}
+	ids, err := eachFound(ctx, s, refs, func(ctx context.Context, ref string) (string, error) {
+		return s.proposalID(ctx, doc, ref)
+	})
+	kp := <-listed
+	if err == nil {
+		err = kp.err
+	}
+	if err != nil {
+		return nil, err
+	}
+	return s.readNamedProposals(ctx, doc, kp.objs, ids)
+}
+
+// eachFound returns f of each of refs, several at a time, in order; the
+// zero value for one not found.
+func eachFound[T any](ctx context.Context, s *Service, refs []string, f func(context.Context, string) (T, error)) ([]T, error) {
+	out := make([]T, len(refs))
+	err := s.inParallel(ctx, len(refs), func(ctx context.Context, i int) error {
+		v, err := f(ctx, refs[i])
 		if drafts.IsCode(err, drafts.ENOTFOUND) {
 			return nil
 		}
-		ps[i] = p
+		out[i] = v
 		return err
 	})
+	return out, err
+}
+
+// listAllProposals lists every proposal of doc in the background; the
+// channel gives the listing (one keyPage) when it is done.
+func (s *Service) listAllProposals(ctx context.Context, doc string) <-chan keyPage {
+	listed := make(chan keyPage, 1)
+	go func() {
+		objs, err := s.allInfos(ctx, proposalsPrefix(doc))
+		listed <- keyPage{objs: objs, err: err}
+	}()
+	return listed
+}
+
+// readOneByOne is how many proposals readProposals reads one by one
+// rather than from a listing.
+const readOneByOne = 2
+
+// readNamedProposals reads the proposals with ids ("" for none) of those
+// listed in objs, in order; nil for one not listed.
+func (s *Service) readNamedProposals(ctx context.Context, doc string, objs []drafts.ObjectInfo, ids []string) ([]*drafts.Proposal, error) {
+	prefix := proposalsPrefix(doc)
+	at := map[string][]int{}
+	for i, id := range ids {
+		if id != "" {
+			at[id] = append(at[id], i)
+		}
+	}
+	var named []drafts.ObjectInfo
+	var namedIDs []string
+	for _, o := range objs {
+		id, err := proposalOfKey(o.Key, prefix)
+		if err != nil {
+			return nil, err
+		}
+		if at[id] != nil {
+			named, namedIDs = append(named, o), append(namedIDs, id)
+		}
+	}
+	read, err := s.readListedProposals(ctx, prefix, named, nil)
 	if err != nil {
 		return nil, err
+	}
+	ps := make([]*drafts.Proposal, len(ids))
+	for j, p := range read {
+		// nil: gone since it was listed. The same proposal named twice
+		// (by its id and its number) is one (mergeItems takes it once).
+		for _, i := range at[namedIDs[j]] {
+			ps[i] = p
+		}
 	}
 	return ps, nil
 }

@@ -179,6 +179,11 @@ func (s *Service) publishVersion(ctx context.Context, d *drafts.Document, base, 
 	if err != nil {
 		return nil, err
 	}
+	return s.publishVersionIn(ctx, tx, d, base, v, action, known)
+}
+
+// publishVersionIn is publishVersion in the change tx began.
+func (s *Service) publishVersionIn(ctx context.Context, tx *changeTx, d *drafts.Document, base, v *drafts.Version, action string, known map[string]*drafts.Proposal) (map[string]string, error) {
 	nd, entry, err := s.storeVersion(ctx, d, base, v, action)
 	if err != nil {
 		return nil, err
