@@ -43,11 +43,7 @@ func (s *Server) proposalConfirm(c echo.Context, action string) error {
 // proposalConfirmWith is proposalConfirm showing the failure of the
 // confirmed action (failed), with what was typed.
 func (s *Server) proposalConfirmWith(c echo.Context, action string, failed error) error {
-	p, d, err := s.docPage(c, "Proposal")
-	if err != nil {
-		return err
-	}
-	pr, err := s.Service.GetProposal(ctx(c), d.ID, c.Param("p"))
+	p, d, pr, err := s.proposalOf(c)
 	if err != nil {
 		return err
 	}

@@ -67,6 +67,19 @@ func (s *Server) proposalPage(c echo.Context, p *Page, d *drafts.Document, statu
 	return s.render(c, status, "proposal", p)
 }
 
+// proposalOf reads the page's document and the proposal the route names.
+func (s *Server) proposalOf(c echo.Context) (*Page, *drafts.Document, *drafts.Proposal, error) {
+	p, d, err := s.docPage(c, "Proposal")
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	pr, err := s.Service.GetProposal(ctx(c), d.ID, c.Param("p"))
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return p, d, pr, nil
+}
+
 func (s *Server) proposal(c echo.Context) error {
 	p, d, err := s.docPage(c, "Proposal")
 	if err != nil {
@@ -80,16 +93,12 @@ func (s *Server) proposal(c echo.Context) error {
 // with the proposal's name); a failure shows the proposal page with the
 // error and what was typed.
 func (s *Server) proposalAction(c echo.Context, fields []string, notice string, f func(doc, id string) error) error {
-	p, d, err := s.docPage(c, "Proposal")
+	p, d, pr, err := s.proposalOf(c)
 	if err != nil {
 		return err
 	}
 	for _, k := range fields {
 		p.Form[k] = c.FormValue(k)
-	}
-	pr, err := s.Service.GetProposal(ctx(c), d.ID, c.Param("p"))
-	if err != nil {
-		return err
 	}
 	if err := f(d.ID, pr.ID); err != nil {
 		p.Error = err
@@ -142,11 +151,7 @@ func (s *Server) comment(c echo.Context) error {
 
 func (s *Server) reject(c echo.Context) error {
 	return confirmFirst(c, func(c echo.Context) error {
-		p, d, err := s.docPage(c, "Proposal")
-		if err != nil {
-			return err
-		}
-		pr, err := s.Service.GetProposal(ctx(c), d.ID, c.Param("p"))
+		p, d, pr, err := s.proposalOf(c)
 		if err != nil {
 			return err
 		}
