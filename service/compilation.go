@@ -27,19 +27,26 @@ func (s *Service) Compile(ctx context.Context, doc string, n int) (_ *drafts.Com
 	if n == 0 {
 		n = d.Head
 	}
-	// The room reading a version in memory shares its compilation (its
-	// heavy part takes a slot itself); a version still to be loaded is
-	// loaded in a slot of the work limit.
-	if s.kept(versionKey(d.ID, n)) {
-		return s.readerCompile(ctx, u, d, n, "")
+	// The room reading a version shares its compilation (its heavy part
+	// takes a slot itself); a version still to be loaded is loaded first,
+	// in a slot of the work limit, once for all asking.
+	if err := s.loadVersionShared(ctx, d.ID, n); err != nil {
+		return nil, nil, err
 	}
-	var comp *drafts.Compilation
-	var v *drafts.Version
-	err = s.Work(ctx, func(ctx context.Context) error {
-		comp, v, err = s.readerCompile(ctx, u, d, n, "")
-		return err
+	return s.readerCompile(ctx, u, d, n, "")
+}
+
+// loadVersionShared loads version n of doc into memory, if it is not
+// there, in a slot of the work limit, once for all the callers asking at
+// the same time.
+func (s *Service) loadVersionShared(ctx context.Context, doc string, n int) error {
+	if s.kept(versionKey(doc, n)) {
+		return nil
+	}
+	_, err := s.sharedWork(ctx, versionKey(doc, n), func(ctx context.Context) (any, error) {
+		return s.getVersion(ctx, doc, n)
 	})
-	return comp, v, err
+	return err
 }
 
 // readerCompile is the compilation of version n of d in lang ("" for the

@@ -204,22 +204,16 @@ func (s *Service) compilationToPrint(ctx context.Context, doc string, n int, lan
 	if n == 0 {
 		n = d.Head
 	}
-	if s.kept(versionKey(d.ID, n)) {
-		// As Compile: readers of a version in memory share one
-		// compilation (made in a slot); each print takes a slot.
-		comp, v, err := s.readerCompile(ctx, u, d, n, lang)
-		if err != nil {
-			return err
-		}
-		return s.Work(ctx, func(ctx context.Context) error { return printIt(ctx, comp, v) })
+	// As Compile: the version is loaded once for all asking, readers
+	// share one compilation (made in a slot); each print takes a slot.
+	if err := s.loadVersionShared(ctx, d.ID, n); err != nil {
+		return err
 	}
-	return s.Work(ctx, func(ctx context.Context) error {
-		comp, v, err := s.readerCompile(ctx, u, d, n, lang)
-		if err != nil {
-			return err
-		}
-		return printIt(ctx, comp, v)
-	})
+	comp, v, err := s.readerCompile(ctx, u, d, n, lang)
+	if err != nil {
+		return err
+	}
+	return s.Work(ctx, func(ctx context.Context) error { return printIt(ctx, comp, v) })
 }
 
 // needRenderer refuses to print without a Renderer.

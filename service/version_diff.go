@@ -25,13 +25,20 @@ func (s *Service) VersionDiff(ctx context.Context, doc string, n, m int) (_ *dra
 	if s.kept(diffCacheKey(doc, n, m), versionKey(doc, n), versionKey(doc, m)) {
 		return s.versionDiff(ctx, d, n, m) // all in memory: nothing heavy left
 	}
-	var diff *drafts.Diff
-	var from, to *drafts.Version
-	err = s.Work(ctx, func(ctx context.Context) error {
-		diff, from, to, err = s.versionDiff(ctx, d, n, m)
-		return err
+	// Loaded and computed in a slot, once for everyone asking at once.
+	type result struct {
+		diff     *drafts.Diff
+		from, to *drafts.Version
+	}
+	r, err := s.sharedWork(ctx, diffCacheKey(doc, n, m), func(ctx context.Context) (any, error) {
+		diff, from, to, err := s.versionDiff(ctx, d, n, m)
+		return result{diff, from, to}, err
 	})
-	return diff, from, to, err
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	res := r.(result)
+	return res.diff, res.from, res.to, nil
 }
 
 // versionDiff is VersionDiff on a document already checked and read.

@@ -59,6 +59,27 @@ func (s *Service) heavy(ctx context.Context, f func() error) error {
 	return s.Work(ctx, func(context.Context) error { return f() })
 }
 
+// sharedWork runs load, heavy work on immutable inputs named by key, in a
+// slot of the work limit, once for all the callers asking at the same
+// time, and gives each its value: the room asking for the same new diff
+// takes one slot, not one each, and is not turned away for a full queue.
+// A caller already in a slot loads in it, never waiting on another
+// caller's wait for a slot.
+func (s *Service) sharedWork(ctx context.Context, key string, load func(ctx context.Context) (any, error)) (any, error) {
+	if ctx.Value(slotKey{}) == s.work() {
+		return load(ctx)
+	}
+	return s.flights.do(ctx, "work\x00"+key, func() (any, error) {
+		var v any
+		err := s.Work(ctx, func(ctx context.Context) error {
+			var err error
+			v, err = load(ctx)
+			return err
+		})
+		return v, err
+	})
+}
+
 // slotKey marks a context whose request holds a slot of a workLimit (the
 // value).
 type slotKey struct{}

@@ -116,3 +116,59 @@ func TestHeavyPathsWaitBeforeLoading(t *testing.T) {
 		t.Fatalf("prints inside Work: %v", err)
 	}
 }
+
+// gatedVersions holds the first read of a version until released, and
+// says when it began.
+type gatedVersions struct {
+	drafts.ObjectStore
+	once     sync.Once
+	began    chan struct{}
+	released chan struct{}
+}
+
+func (g *gatedVersions) Get(ctx context.Context, key string) (*drafts.Object, error) {
+	if strings.Contains(key, "/versions/") {
+		first := false
+		g.once.Do(func() { first = true })
+		if first {
+			close(g.began)
+			<-g.released
+		}
+	}
+	return g.ObjectStore.Get(ctx, key)
+}
+
+// TestTheRoomSharesOneSlot: the room asking at once for the diff and the
+// compilation of a version not yet in memory takes one slot of the work
+// limit for each, not one per reader: with one slot and no queue, every
+// reader is answered, none turned away as busy.
+func TestTheRoomSharesOneSlot(t *testing.T) {
+	for name, read := range map[string]func(f *fixture) error{
+		"VersionDiff": func(f *fixture) error { _, _, _, err := f.svc.VersionDiff(f.kz, f.doc, 2, 1); return err },
+		"Compile":     func(f *fixture) error { _, _, err := f.svc.Compile(f.kz, f.doc, 2); return err },
+	} {
+		t.Run(name, func(t *testing.T) {
+			local := MustOpenLocal(t)
+			f := MustFixture(t, local, "1. One.\n\n2. Two.\n")
+			if _, err := f.svc.CreateVersion(f.chair, f.doc, 1, "1. One.\n\n2. Two, again.\n", "m"); err != nil {
+				t.Fatal(err)
+			}
+			gate := &gatedVersions{ObjectStore: local, began: make(chan struct{}), released: make(chan struct{})}
+			f.svc = service.New(gate, diffing.New(), MustPolicy(t)) // a new replica: nothing in memory
+			f.svc.WorkSlots, f.svc.WorkQueue, f.svc.WorkWait = 1, -1, time.Second
+			const readers = 12
+			errs := make(chan error, readers)
+			for range readers {
+				go func() { errs <- read(f) }()
+			}
+			<-gate.began
+			time.Sleep(50 * time.Millisecond) // the other readers arrive while the first loads
+			close(gate.released)
+			for range readers {
+				if err := <-errs; err != nil {
+					t.Errorf("a reader of the room: %v", err)
+				}
+			}
+		})
+	}
+}
