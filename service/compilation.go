@@ -29,24 +29,37 @@ func (s *Service) Compile(ctx context.Context, doc string, n int) (_ *drafts.Com
 	}
 	// The room reading a version shares its compilation (its heavy part
 	// takes a slot itself); a version still to be loaded is loaded first,
-	// in a slot of the work limit, once for all asking.
-	if err := s.loadVersionShared(ctx, d.ID, n); err != nil {
+	// in a slot of the work limit, once for all asking. One too large to
+	// keep in memory is compiled in each reader's own slot, so that what
+	// the readers hold is bounded by the slots.
+	kept, err := s.loadVersionShared(ctx, d.ID, n)
+	if err != nil {
 		return nil, nil, err
 	}
-	return s.readerCompile(ctx, u, d, n, "")
+	if kept {
+		return s.readerCompile(ctx, u, d, n, "")
+	}
+	var comp *drafts.Compilation
+	var v *drafts.Version
+	err = s.Work(ctx, func(ctx context.Context) error {
+		comp, v, err = s.readerCompile(ctx, u, d, n, "")
+		return err
+	})
+	return comp, v, err
 }
 
 // loadVersionShared loads version n of doc into memory, if it is not
 // there, in a slot of the work limit, once for all the callers asking at
-// the same time.
-func (s *Service) loadVersionShared(ctx context.Context, doc string, n int) error {
+// the same time, and reports whether it is kept there (a version larger
+// than the cache takes is not).
+func (s *Service) loadVersionShared(ctx context.Context, doc string, n int) (bool, error) {
 	if s.kept(versionKey(doc, n)) {
-		return nil
+		return true, nil
 	}
 	_, err := s.sharedWork(ctx, versionKey(doc, n), func(ctx context.Context) (any, error) {
 		return s.getVersion(ctx, doc, n)
 	})
-	return err
+	return err == nil && s.kept(versionKey(doc, n)), err
 }
 
 // readerCompile is the compilation of version n of d in lang ("" for the

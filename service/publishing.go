@@ -205,15 +205,27 @@ func (s *Service) compilationToPrint(ctx context.Context, doc string, n int, lan
 		n = d.Head
 	}
 	// As Compile: the version is loaded once for all asking, readers
-	// share one compilation (made in a slot); each print takes a slot.
-	if err := s.loadVersionShared(ctx, d.ID, n); err != nil {
-		return err
-	}
-	comp, v, err := s.readerCompile(ctx, u, d, n, lang)
+	// share one compilation (made in a slot); each print takes a slot. A
+	// version too large to keep is compiled and printed in the reader's
+	// own slot.
+	kept, err := s.loadVersionShared(ctx, d.ID, n)
 	if err != nil {
 		return err
 	}
-	return s.Work(ctx, func(ctx context.Context) error { return printIt(ctx, comp, v) })
+	if kept {
+		comp, v, err := s.readerCompile(ctx, u, d, n, lang)
+		if err != nil {
+			return err
+		}
+		return s.Work(ctx, func(ctx context.Context) error { return printIt(ctx, comp, v) })
+	}
+	return s.Work(ctx, func(ctx context.Context) error {
+		comp, v, err := s.readerCompile(ctx, u, d, n, lang)
+		if err != nil {
+			return err
+		}
+		return printIt(ctx, comp, v)
+	})
 }
 
 // needRenderer refuses to print without a Renderer.
