@@ -35,7 +35,31 @@ func DiffProposal(differ Differ, limits Limits, newID func() string, v *Version,
 	if !ok {
 		return ProposalDiff{}, false
 	}
-	return ProposalDiff{Result: result, Diff: differ.Provisions(from, result)}, true
+	return changedOnly(result, differ.Provisions(from, result)), true
+}
+
+// changedOnly keeps of a proposal's diff what a compilation reads: its
+// changes other than provisions left unchanged, and its text of the
+// provisions they name. On a long text a proposal touches a few
+// provisions: the rest, kept for each of hundreds of proposals, was most
+// of a compilation's memory.
+func changedOnly(result []Provision, d *Diff) ProposalDiff {
+	out := *d
+	out.Changes = nil
+	named := map[string]bool{}
+	for _, c := range d.Changes {
+		if c.Kind != ChangeUnchanged {
+			out.Changes = append(out.Changes, c)
+			named[c.Provision] = true
+		}
+	}
+	var kept []Provision
+	for _, r := range result {
+		if named[r.ID] {
+			kept = append(kept, r)
+		}
+	}
+	return ProposalDiff{Result: kept, Diff: &out}
 }
 
 // CompileProposalsWith is CompileProposals taking each proposal's diff
