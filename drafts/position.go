@@ -158,8 +158,8 @@ func PositionTextHash(v *Version, id string) (hash string, ok bool) {
 // with its Standing and Number for v, in the order given. wholeHash is
 // PositionTextHash(v, ""), "" to compute it.
 func PositionsIn(v *Version, all []*Position, wholeHash string) []*Position {
-	if wholeHash == "" {
-		wholeHash, _ = PositionTextHash(v, "")
+	if len(all) == 0 {
+		return []*Position{}
 	}
 	at := make(map[string]int, len(v.Provisions))
 	for i, p := range v.Provisions {
@@ -174,6 +174,9 @@ func PositionsIn(v *Version, all []*Position, wholeHash string) []*Position {
 		c.Standing, c.Number = StandingCurrent, ""
 		switch i, ok := at[p.Provision]; {
 		case p.Provision == "":
+			if wholeHash == "" { // the whole text hashed only when a position is on it
+				wholeHash, _ = PositionTextHash(v, "")
+			}
 			if p.TextHash != wholeHash {
 				c.Standing = StandingEarlierText
 			}

@@ -85,13 +85,17 @@ func (s *Service) compilePositions(ctx context.Context, u *drafts.User, d *draft
 	if err != nil {
 		return err
 	}
+	visible := s.visiblePositions(u, d, sp.Positions)
+	if len(visible) == 0 {
+		return nil
+	}
 	at := map[string]int{}
 	for i, e := range comp.Entries {
 		if e.Provision.ID != "" {
 			at[e.Provision.ID] = i
 		}
 	}
-	for _, p := range drafts.PositionsIn(v, s.visiblePositions(u, d, sp.Positions), "") {
+	for _, p := range drafts.PositionsIn(v, visible, "") {
 		if i, ok := at[p.Provision]; ok {
 			comp.Entries[i].Positions = append(comp.Entries[i].Positions, p)
 		} else if p.Provision == "" {
