@@ -142,7 +142,12 @@ func (s *Service) startNumbering(ctx context.Context, doc string) (int, error) {
 	for i, sp := range sps {
 		ps[i] = sp.proposal()
 	}
-	legacy := slices.DeleteFunc(ps, func(p *drafts.Proposal) bool { return p == nil || p.Number != 0 })
+	// Every proposal listed is one stored before numbering, numbered or
+	// not: until the numbering's start is stored, a number can only have
+	// been given by another replica numbering the same proposals at the
+	// same time (a proposal made now claims its number after the start),
+	// and leaving those out would give the others numbers already taken.
+	legacy := slices.DeleteFunc(ps, func(p *drafts.Proposal) bool { return p == nil })
 	slices.SortFunc(legacy, func(a, b *drafts.Proposal) int {
 		if c := a.CreatedAt.Compare(b.CreatedAt); c != 0 {
 			return c
