@@ -31,7 +31,7 @@ func (s *Service) OpenAdoption(ctx context.Context, doc string, in drafts.Adopti
 	if err := s.checkProcedure(in, now); err != nil {
 		return nil, err
 	}
-	if err := s.checkAgreed(ctx, d, in.Version); err != nil {
+	if err := s.checkAgreed(ctx, d.ID, in.Version); err != nil {
 		return nil, err
 	}
 	if err := s.checkLanguagesInStep(ctx, d); err != nil {
@@ -197,7 +197,7 @@ func (s *Service) settle(ctx context.Context, doc, id string, d *drafts.Document
 	// Silence is consent, but not to a text still in brackets or that a
 	// member said, during the procedure, it cannot join: the guard that
 	// kept the round from opening is checked again at its deadline.
-	if err := s.checkAgreed(ctx, &drafts.Document{ID: doc}, r.Version); err != nil {
+	if err := s.checkAgreed(ctx, doc, r.Version); err != nil {
 		if !drafts.IsCode(err, drafts.ENOTAGREED) {
 			return nil, err
 		}
@@ -459,7 +459,7 @@ func (s *Service) CloseAdoption(ctx context.Context, doc string) (_ *drafts.Adop
 	state := drafts.RoundAdopted
 	if len(r.Objections) > 0 {
 		state = drafts.RoundFailed
-	} else if err := s.checkAgreed(ctx, d, r.Version); err != nil {
+	} else if err := s.checkAgreed(ctx, d.ID, r.Version); err != nil {
 		return nil, err // a round that would adopt the text: only an agreed one
 	}
 	r, err = s.finish(ctx, nil, r, state, s.now(), d, nil)

@@ -27,25 +27,37 @@ func (s *Service) Compile(ctx context.Context, doc string, n int) (_ *drafts.Com
 	if n == 0 {
 		n = d.Head
 	}
-	// The room reading a version shares its compilation (its heavy part
-	// takes a slot itself); a version still to be loaded is loaded first,
-	// in a slot of the work limit, once for all asking. One too large to
-	// keep in memory is compiled in each reader's own slot, so that what
-	// the readers hold is bounded by the slots.
-	kept, err := s.loadVersionShared(ctx, d.ID, n)
-	if err != nil {
-		return nil, nil, err
-	}
-	if kept {
-		return s.readerCompile(ctx, u, d, n, "")
-	}
 	var comp *drafts.Compilation
 	var v *drafts.Version
-	err = s.Work(ctx, func(ctx context.Context) error {
-		comp, v, err = s.readerCompile(ctx, u, d, n, "")
-		return err
+	err = s.withCompilation(ctx, u, d, n, "", func(_ context.Context, c *drafts.Compilation, cv *drafts.Version) error {
+		comp, v = c, cv
+		return nil
 	})
 	return comp, v, err
+}
+
+// withCompilation hands use the compilation of version n of d in lang as u
+// sees it. The room reading a version shares its compilation (its heavy
+// part takes a slot itself); a version still to be loaded is loaded first,
+// in a slot of the work limit, once for all asking. One too large to keep
+// in memory is compiled, and used, in the reader's own slot, so that what
+// the readers hold is bounded by the slots.
+func (s *Service) withCompilation(ctx context.Context, u *drafts.User, d *drafts.Document, n int, lang string, use func(context.Context, *drafts.Compilation, *drafts.Version) error) error {
+	kept, err := s.loadVersionShared(ctx, d.ID, n)
+	if err != nil {
+		return err
+	}
+	compileAndUse := func(ctx context.Context) error {
+		comp, v, err := s.readerCompile(ctx, u, d, n, lang)
+		if err != nil {
+			return err
+		}
+		return use(ctx, comp, v)
+	}
+	if kept {
+		return compileAndUse(ctx)
+	}
+	return s.Work(ctx, compileAndUse)
 }
 
 // loadVersionShared loads version n of doc into memory, if it is not
@@ -63,8 +75,8 @@ func (s *Service) loadVersionShared(ctx context.Context, doc string, n int) (boo
 }
 
 // readerCompile is the compilation of version n of d in lang ("" for the
-// original) as u sees it: the
-// shared compilation (compile), copied, with the positions u may see. Its
+// original) as u sees it: the shared compilation (compile), copied, with
+// the positions u may see. Its
 // Key and its entries' name the positions too: readers who see the same
 // positions share what is made of it.
 func (s *Service) readerCompile(ctx context.Context, u *drafts.User, d *drafts.Document, n int, lang string) (*drafts.Compilation, *drafts.Version, error) {

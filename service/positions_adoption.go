@@ -11,14 +11,14 @@ import (
 // brackets or a member delegation cannot join (ENOTAGREED, naming them);
 // a round lists the members that have not answered.
 
-// checkAgreed refuses to adopt version n of d while it is not agreed:
+// checkAgreed refuses to adopt version n of doc while it is not agreed:
 // every open position counts, whoever may see it (the chair sees all).
-func (s *Service) checkAgreed(ctx context.Context, d *drafts.Document, n int) error {
-	v, err := s.getVersion(ctx, d.ID, n)
+func (s *Service) checkAgreed(ctx context.Context, doc string, n int) error {
+	v, err := s.getVersion(ctx, doc, n)
 	if err != nil {
 		return err
 	}
-	sp, _, err := s.positions(ctx, d.ID)
+	sp, _, err := s.positions(ctx, doc)
 	if err != nil {
 		return err
 	}

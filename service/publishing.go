@@ -204,27 +204,10 @@ func (s *Service) compilationToPrint(ctx context.Context, doc string, n int, lan
 	if n == 0 {
 		n = d.Head
 	}
-	// As Compile: the version is loaded once for all asking, readers
-	// share one compilation (made in a slot); each print takes a slot. A
-	// version too large to keep is compiled and printed in the reader's
-	// own slot.
-	kept, err := s.loadVersionShared(ctx, d.ID, n)
-	if err != nil {
-		return err
-	}
-	if kept {
-		comp, v, err := s.readerCompile(ctx, u, d, n, lang)
-		if err != nil {
-			return err
-		}
+	// As Compile; each print takes a slot (the one it is in, for a
+	// version too large to keep).
+	return s.withCompilation(ctx, u, d, n, lang, func(ctx context.Context, comp *drafts.Compilation, v *drafts.Version) error {
 		return s.Work(ctx, func(ctx context.Context) error { return printIt(ctx, comp, v) })
-	}
-	return s.Work(ctx, func(ctx context.Context) error {
-		comp, v, err := s.readerCompile(ctx, u, d, n, lang)
-		if err != nil {
-			return err
-		}
-		return printIt(ctx, comp, v)
 	})
 }
 
