@@ -25,10 +25,13 @@ type documentData struct {
 	Proposals []*drafts.Proposal
 	Since     sinceVisit
 	Positions *positionsView
-	// Shared is the part of the page that is the same for every reader
-	// of the head who may do the same and sees the same positions
-	// (template document-shared).
+	// Shared is the list of open proposals, the same for every reader of
+	// the head who may do the same (template document-shared).
 	Shared template.HTML
+	// SharedText is the text with its positions, the same for every
+	// reader of the head who sees the same positions and may do the same
+	// (template document-text-shared).
+	SharedText template.HTML
 }
 
 func (s *Server) document(c echo.Context) error {
@@ -67,15 +70,22 @@ func (s *Server) document(c echo.Context) error {
 	}
 	p.Title = d.Symbol
 	p.Data = dd
-	// The open proposals and the text: made once for the readers of this
-	// head, these proposals (at their ETags) and these permissions, when
-	// nothing of the reader's own is in them (sharedKey; the positions'
-	// forms are, since issue 22: then made for each reader).
-	key := ""
+	// The open proposals, and the text with its positions: each made once
+	// for the readers of this head who see the same (sharedKey): the
+	// proposals at their ETags; the positions as this reader sees them,
+	// with what it may do. The positions' section with its form is the
+	// reader's own (template content).
+	key, textKey := "", ""
 	if props := proposalsKey(props); props != "" && head.ETag != "" {
 		key = s.sharedKey(c, "document", "document-shared", p, head.ETag+"/"+props)
 	}
+	if pos := positionsKey(dd.Positions); pos != "" && head.ETag != "" {
+		textKey = s.sharedKey(c, "document", "document-text-shared", p, head.ETag+"/"+pos)
+	}
 	if dd.Shared, err = s.sharedPart(c, "document", "document-shared", p, key); err != nil {
+		return err
+	}
+	if dd.SharedText, err = s.sharedPart(c, "document", "document-text-shared", p, textKey); err != nil {
 		return err
 	}
 	return s.render(c, http.StatusOK, "document", p)

@@ -169,7 +169,14 @@ func (s *Server) render(c echo.Context, status int, name string, p *Page) error 
 	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
 		return drafts.WrapError(drafts.EINTERNAL, err, "rendering %s", name)
 	}
-	return c.HTMLBlob(status, buf.Bytes())
+	page := buf.Bytes()
+	if bytes.Contains(page, []byte(csrfMark)) {
+		var err error
+		if page, err = fillCSRF(t, page, p); err != nil {
+			return err
+		}
+	}
+	return c.HTMLBlob(status, page)
 }
 
 var funcs = template.FuncMap{

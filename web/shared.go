@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"html/template"
 	"net/http"
 	"slices"
@@ -180,6 +181,54 @@ func (s *Server) renderShared(c echo.Context, status int, name string, p *Page, 
 	}
 	p.Content = content
 	return s.render(c, status, name, p)
+}
+
+// csrfMark stands in a shared part for the CSRF fields of a form
+// (Page.CSRFMark); render puts the reader's own in its place. No user's
+// words can make it: they are escaped ("<" is written "&lt;").
+const csrfMark = "<!--chancery:csrf-->"
+
+// CSRFMark is the place of a form's CSRF fields (the "csrf" template) in a
+// part made once for many readers: render fills in the reader's own, so
+// the part need not be made for each reader because it holds a form.
+func (p *Page) CSRFMark() template.HTML { return csrfMark }
+
+// fillCSRF puts the reader's CSRF fields (the "csrf" template of t, a new
+// form key each) in place of each csrfMark of page.
+func fillCSRF(t *template.Template, page []byte, p *Page) ([]byte, error) {
+	parts := bytes.Split(page, []byte(csrfMark))
+	var out bytes.Buffer
+	out.Grow(len(page) + 200*(len(parts)-1))
+	for i, part := range parts {
+		if i > 0 {
+			if err := t.ExecuteTemplate(&out, "csrf", p); err != nil {
+				return nil, drafts.WrapError(drafts.EINTERNAL, err, "rendering a form's fields")
+			}
+		}
+		out.Write(part)
+	}
+	return out.Bytes(), nil
+}
+
+// positionsKey names the positions as the reader sees them
+// (positionsView): which, in what state, and what the reader may do with
+// them (record; confirm and withdraw its delegation's own).
+func positionsKey(v *positionsView) string {
+	if v == nil {
+		return "no positions"
+	}
+	data, err := json.Marshal(struct {
+		ByProvision map[string][]*drafts.Position
+		WholeText   []*drafts.Position
+		Record      bool
+		Mine        string
+		Observers   bool
+	}{v.ByProvision, v.WholeText, v.Record, v.Mine, v.Observers})
+	if err != nil {
+		return ""
+	}
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:16])
 }
 
 // proposalsKey names a list of proposals as read: each one's id and ETag,

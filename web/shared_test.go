@@ -1,6 +1,8 @@
 package web_test
 
 import (
+	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -21,8 +23,12 @@ func TestSharedPartsShowNothingOfTheUser(t *testing.T) {
 		{"compilation", "content", false},
 		{"compilation", "compilation-entry-shared", false},
 		{"diff", "content", false},
-		// document-shared is no longer shared: the positions of issue 22,
-		// with their forms (a CSRF token), are inside it.
+		// The open proposals, and the text with its positions: the
+		// position forms' CSRF fields are put in for each reader
+		// (Page.CSRFMark); the section with the form to record one is the
+		// reader's own.
+		{"document", "document-shared", false},
+		{"document", "document-text-shared", true},
 	} {
 		shared, byLinks := web.Sharing(tt.page, tt.part)
 		if !shared {
@@ -94,5 +100,68 @@ func TestSharedPagesKeepEachReadersView(t *testing.T) {
 		if _, body := c.get(doc); !strings.Contains(body, "Sharper.") {
 			t.Errorf("document page does not list the new proposal")
 		}
+	}
+}
+
+var withdrawForm = regexp.MustCompile(`<form method="post" action="(/documents/[^"]+/positions/[^"]+/withdraw)">`)
+
+// TestSharedTextGivesEachReaderItsOwnForms: the document's text with its
+// positions is made once for the readers who see the same, but the forms
+// in it (withdraw a position of one's own delegation) carry each reader's
+// own CSRF token and a new form key on every load; another delegation
+// sees the position without the form; the form works.
+func TestSharedTextGivesEachReaderItsOwnForms(t *testing.T) {
+	e := newEnv(t)
+	doc := "/documents/" + e.Members.ID
+	p6 := e.paragraph(t, "6.")
+	if _, err := e.svc.RecordPosition(e.as("KZ"), e.Members.ID, drafts.PositionInput{Provision: p6, Kind: drafts.PositionReservation, Text: "Consensus must stay the rule."}); err != nil {
+		t.Fatal(err)
+	}
+	kz, in := newClient(t, e, "KZ"), newClient(t, e, "IN")
+	load := func(c *client) (string, []string) {
+		t.Helper()
+		st, body := c.get(doc)
+		if st != 200 {
+			t.Fatalf("document page: %d", st)
+		}
+		if strings.Contains(body, "chancery:csrf") {
+			t.Fatalf("the page still holds the CSRF mark")
+		}
+		var keys []string
+		for _, m := range formKeyField.FindAllStringSubmatch(body, -1) {
+			keys = append(keys, m[1])
+		}
+		return body, keys
+	}
+	first, keys1 := load(kz)
+	_, keys2 := load(kz)
+	forms := withdrawForm.FindAllStringSubmatch(first, -1)
+	if len(forms) != 1 {
+		t.Fatalf("KZ's page has %d forms to withdraw a position, want 1 (its own)", len(forms))
+	}
+	if len(keys1) == 0 || len(keys1) != len(keys2) || keys1[0] == keys2[0] {
+		t.Errorf("form keys %v then %v: want a new key on each load", keys1, keys2)
+	}
+	seen := map[string]bool{}
+	for _, k := range keys1 {
+		if seen[k] {
+			t.Errorf("form key %s given to two forms of one page", k)
+		}
+		seen[k] = true
+	}
+	body, _ := load(in)
+	if !strings.Contains(body, "Consensus must stay the rule.") {
+		t.Errorf("India's page does not show Kazakhstan's position")
+	}
+	if n := len(withdrawForm.FindAllString(body, -1)); n != 0 {
+		t.Errorf("India's page offers %d forms to withdraw Kazakhstan's position", n)
+	}
+	// The form as KZ's page gave it, with its own token.
+	csrf := csrfField.FindStringSubmatch(first[strings.Index(first, forms[0][0]):])[1]
+	if st, _ := kz.post(forms[0][1], url.Values{"csrf": {csrf}, "formkey": {keys1[len(keys1)-1]}}); st != 200 {
+		t.Fatalf("withdrawing with the page's form: status %d", st)
+	}
+	if body, _ := load(in); strings.Contains(body, "Consensus must stay the rule.") {
+		t.Errorf("after the withdrawal India's page still shows the position")
 	}
 }
