@@ -70,6 +70,9 @@ func (s *Server) document(c echo.Context) error {
 	}
 	p.Title = d.Symbol
 	p.Data = dd
+	if err := s.positionOptions(c, p, dd.Positions); err != nil {
+		return err
+	}
 	// The open proposals, and the text with its positions: each made once
 	// for the readers of this head who see the same (sharedKey): the
 	// proposals at their ETags; the positions as this reader sees them,

@@ -29,6 +29,7 @@ func TestSharedPartsShowNothingOfTheUser(t *testing.T) {
 		// reader's own.
 		{"document", "document-shared", false},
 		{"document", "document-text-shared", true},
+		{"document", "position-options-shared", false},
 	} {
 		shared, byLinks := web.Sharing(tt.page, tt.part)
 		if !shared {
@@ -148,6 +149,14 @@ func TestSharedTextGivesEachReaderItsOwnForms(t *testing.T) {
 			t.Errorf("form key %s given to two forms of one page", k)
 		}
 		seen[k] = true
+	}
+	// The form to record a position starts on the provision asked for,
+	// and a form that failed keeps the provision chosen.
+	if st, body := kz.get(doc + "?position=" + p6); st != 200 || !strings.Contains(body, `<option value="`+p6+`" selected>`) {
+		t.Errorf("?position=: status %d, the provision is not selected", st)
+	}
+	if st, body := kz.post(doc+"/positions", url.Values{"provision": {p6}, "kind": {drafts.PositionStatement}}); st != 422 || !strings.Contains(body, `<option value="`+p6+`" selected>`) {
+		t.Errorf("a statement without words: status %d, the provision chosen is not kept", st)
 	}
 	body, _ := load(in)
 	if !strings.Contains(body, "Consensus must stay the rule.") {
