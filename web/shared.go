@@ -212,10 +212,20 @@ func fillCSRF(t *template.Template, page []byte, p *Page) ([]byte, error) {
 
 // positionsKey names the positions as the reader sees them
 // (positionsView): which, in what state, and what the reader may do with
-// them (record; confirm and withdraw its delegation's own).
+// them (record; confirm and withdraw its delegation's own). The reader's
+// delegation is named only when one of them is its own: readers of every
+// delegation without a position share one part.
 func positionsKey(v *positionsView) string {
 	if v == nil {
 		return "no positions"
+	}
+	mine := ""
+	for _, ps := range v.ByProvision {
+		for _, p := range ps {
+			if p.Delegation == v.Mine {
+				mine = v.Mine
+			}
+		}
 	}
 	data, err := json.Marshal(struct {
 		ByProvision map[string][]*drafts.Position
@@ -223,7 +233,7 @@ func positionsKey(v *positionsView) string {
 		Record      bool
 		Mine        string
 		Observers   bool
-	}{v.ByProvision, v.WholeText, v.Record, v.Mine, v.Observers})
+	}{v.ByProvision, v.WholeText, v.Record, mine, v.Observers})
 	if err != nil {
 		return ""
 	}
