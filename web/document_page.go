@@ -85,10 +85,10 @@ func (s *Server) document(c echo.Context) error {
 	if pos := positionsKey(dd.Positions); pos != "" && head.ETag != "" {
 		textKey = s.sharedKey(c, "document", "document-text-shared", p, head.ETag+"/"+pos)
 	}
-	if dd.Shared, err = s.sharedPart(c, "document", "document-shared", p, key); err != nil {
+	if dd.Shared, err = s.sharedPiece(c, "document", "document-shared", p, key, nil); err != nil {
 		return err
 	}
-	if dd.SharedText, err = s.sharedPart(c, "document", "document-text-shared", p, textKey); err != nil {
+	if dd.SharedText, err = s.sharedPiece(c, "document", "document-text-shared", p, textKey, nil); err != nil {
 		return err
 	}
 	return s.render(c, http.StatusOK, "document", p)

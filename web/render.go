@@ -49,6 +49,8 @@ type Page struct {
 	// Content, when not empty, is the page's content made already
 	// (renderShared): the layout shows it instead of its "content".
 	Content template.HTML
+	// pieces are the shared parts the page holds as marks (sharedPiece).
+	pieces []piece
 }
 
 // FormKey is a new idempotency key for one form of the page.
@@ -175,6 +177,9 @@ func (s *Server) render(c echo.Context, status int, name string, p *Page) error 
 		if page, err = fillCSRF(t, page, p); err != nil {
 			return err
 		}
+	}
+	if len(p.pieces) > 0 {
+		return s.sendPieces(c, status, page, p.pieces)
 	}
 	return c.HTMLBlob(status, page)
 }

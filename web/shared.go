@@ -15,6 +15,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"chancery/drafts"
+	"chancery/internal/gzipper"
 )
 
 // Parts of pages that many readers load at once (after a merge the whole
@@ -175,7 +176,7 @@ func (s *Server) renderShared(c echo.Context, status int, name string, p *Page, 
 		}
 		return s.render(c, status, name, p)
 	}
-	content, err := s.sharedPartWith(c, name, "content", p, key, prepare)
+	content, err := s.sharedPiece(c, name, "content", p, key, prepare)
 	if err != nil {
 		return err
 	}
@@ -311,6 +312,71 @@ func (s *Server) sharedPartWith(c echo.Context, name, part string, p *Page, key 
 		html, err = s.shared.Make(ctx(c), key, execute)
 	}
 	return template.HTML(html), err
+}
+
+// minPiece is the smallest shared part worth splicing compressed.
+const minPiece = 4 << 10
+
+// sharedPiece is sharedPartWith for a part placed in the page itself (not
+// inside another shared part): a large part shared under key, with no
+// form in it, goes into the page as a mark (piece) that render replaces
+// with the part, or with the part deflated once for all its readers when
+// the page goes compressed (see gzipper.Splice).
+func (s *Server) sharedPiece(c echo.Context, name, part string, p *Page, key string, prepare func() error) (template.HTML, error) {
+	html, err := s.sharedPartWith(c, name, part, p, key, prepare)
+	if err != nil || key == "" || len(html) < minPiece || strings.Contains(string(html), csrfMark) {
+		return html, err
+	}
+	p.pieces = append(p.pieces, piece{key: key, html: html})
+	return template.HTML(pieceMark + strconv.Itoa(len(p.pieces)-1) + "-->"), nil
+}
+
+// pieceMark, its number and "-->" stand for a piece of the page being
+// rendered (Page.pieces). No user's words can make it ("<" is escaped).
+const pieceMark = "<!--chancery:piece:"
+
+// piece is a shared part of a page, by its key in s.shared.
+type piece struct {
+	key  string
+	html template.HTML
+}
+
+// sendPieces answers with page, putting its pieces in place of their
+// marks: compressed, when the client accepts it, from the pieces'
+// deflated forms made once (s.deflated) and the rest deflated now.
+func (s *Server) sendPieces(c echo.Context, status int, page []byte, pieces []piece) error {
+	var parts []gzipper.Part
+	for len(page) > 0 {
+		i := bytes.Index(page, []byte(pieceMark))
+		if i < 0 {
+			parts = append(parts, gzipper.Part{Plain: page})
+			break
+		}
+		end := bytes.Index(page[i:], []byte("-->"))
+		n, err := strconv.Atoi(string(page[i+len(pieceMark) : i+end]))
+		if err != nil || n < 0 || n >= len(pieces) {
+			return drafts.Errorf(drafts.EINTERNAL, "a page names a part it does not have")
+		}
+		parts = append(parts, gzipper.Part{Plain: page[:i]}, gzipper.Part{Plain: []byte(pieces[n].html)})
+		if gzipper.Wants(c.Request()) {
+			deflated, err := s.deflated.Make(ctx(c), pieces[n].key, func() ([]byte, error) {
+				return gzipper.Deflate(parts[len(parts)-1].Plain), nil
+			})
+			if err != nil {
+				return err
+			}
+			parts[len(parts)-1].Deflated = deflated
+		}
+		page = page[i+end+len("-->"):]
+	}
+	if !gzipper.Wants(c.Request()) {
+		var whole bytes.Buffer
+		for _, p := range parts {
+			whole.Write(p.Plain)
+		}
+		return c.HTMLBlob(status, whole.Bytes())
+	}
+	return gzipper.SendCompressed(c.Response(), status, echo.MIMETextHTMLCharsetUTF8, gzipper.Splice(parts))
 }
 
 // readingOnce makes a page (a GET) read each record of the storage once

@@ -1,6 +1,10 @@
 package web_test
 
 import (
+	"bytes"
+	"compress/gzip"
+	"io"
+	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
@@ -172,5 +176,70 @@ func TestSharedTextGivesEachReaderItsOwnForms(t *testing.T) {
 	}
 	if body, _ := load(in); strings.Contains(body, "Consensus must stay the rule.") {
 		t.Errorf("after the withdrawal India's page still shows the position")
+	}
+}
+
+// TestSharedPartsGoCompressedOnce: the pages made of shared parts (the
+// document, its compilation, the tracked changes) read the same
+// compressed as plain, but for what is each load's own (the form keys).
+func TestSharedPartsGoCompressedOnce(t *testing.T) {
+	e := newEnv(t)
+	kz := newClient(t, e, "KZ")
+	doc := "/documents/" + e.Members.ID
+	own := regexp.MustCompile(`name="(csrf|formkey)" value="[^"]+"`)
+	load := func(path, encoding string) (string, string) {
+		t.Helper()
+		req, _ := http.NewRequest(http.MethodGet, e.URL+path, nil)
+		req.Header.Set("Accept-Encoding", encoding) // set: the body stays as sent
+		resp, err := kz.http.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, err := io.ReadAll(resp.Body)
+		if err != nil || resp.StatusCode != 200 {
+			t.Fatalf("%s (%s): status %d, %v", path, encoding, resp.StatusCode, err)
+		}
+		if resp.Header.Get("Content-Encoding") == "gzip" {
+			// Spliced from parts: each part ends with a sync flush.
+			if !bytes.Contains(body, []byte{0, 0, 0xff, 0xff}) {
+				t.Errorf("%s: compressed whole, not from its parts", path)
+			}
+			zr, err := gzip.NewReader(bytes.NewReader(body))
+			if err != nil {
+				t.Fatalf("%s: %v", path, err)
+			}
+			if body, err = io.ReadAll(zr); err != nil {
+				t.Fatalf("%s: %v", path, err)
+			}
+		}
+		return resp.Header.Get("Content-Encoding"), own.ReplaceAllString(string(body), "")
+	}
+	v1, err := e.svc.GetVersion(e.as("chair"), e.Members.ID, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.svc.CreateVersion(e.as("chair"), e.Members.ID, 1, strings.Replace(v1.Text(), "shall", "should", 1), "Softer"); err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{doc, doc + "/compilation", doc + "/versions/2/diff?against=1"} {
+		load(path, "identity") // the first visit: the page says so once
+		_, plain := load(path, "identity")
+		for i := 0; i < 2; i++ { // made, then kept
+			enc, zipped := load(path, "gzip")
+			if enc != "gzip" || zipped != plain {
+				t.Errorf("%s: Content-Encoding %q, same page as plain: %v", path, enc, zipped == plain)
+				a, b := plain, zipped
+				for k := 0; k < len(a) && k < len(b); k++ {
+					if a[k] != b[k] {
+						t.Logf("first difference at %d: plain %q, gzip %q", k, a[max(0, k-80):min(len(a), k+200)], b[max(0, k-80):min(len(b), k+200)])
+						break
+					}
+				}
+			}
+		}
+		if strings.Contains(plain, "chancery:piece") {
+			t.Errorf("%s: the page still holds the mark of a part", path)
+		}
 	}
 }
