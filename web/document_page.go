@@ -1,6 +1,9 @@
 package web
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
 	"html/template"
 	"net/http"
 
@@ -28,6 +31,10 @@ type documentData struct {
 	// Shared is the list of open proposals, the same for every reader of
 	// the head who may do the same (template document-shared).
 	Shared template.HTML
+	// SinceHTML is what changed since the last visit (template
+	// document-since-shared), made once for the readers who saw the
+	// same events since (sinceKey).
+	SinceHTML template.HTML
 	// SharedText is the text with its positions, the same for every
 	// reader of the head who sees the same positions and may do the same
 	// (template document-text-shared).
@@ -73,6 +80,13 @@ func (s *Server) document(c echo.Context) error {
 	if err := s.positionOptions(c, p, dd.Positions); err != nil {
 		return err
 	}
+	sinceKey := ""
+	if k := eventsKey(since); k != "" {
+		sinceKey = s.sharedKey(c, "document", "document-since-shared", p, k)
+	}
+	if dd.SinceHTML, err = s.sharedPart(c, "document", "document-since-shared", p, sinceKey); err != nil {
+		return err
+	}
 	// The open proposals, and the text with its positions: each made once
 	// for the readers of this head who see the same (sharedKey): the
 	// proposals at their ETags; the positions as this reader sees them,
@@ -92,6 +106,24 @@ func (s *Server) document(c echo.Context) error {
 		return err
 	}
 	return s.render(c, http.StatusOK, "document", p)
+}
+
+// eventsKey names what changed since a visit for the readers who see the
+// same events since their last visit (the room, after a merge), by
+// their numbers (an event never changes); "" when there are none: the
+// page then says when the reader last came, which is its own.
+func eventsKey(since sinceVisit) string {
+	if since.First {
+		return "first visit"
+	}
+	if len(since.Events) == 0 {
+		return ""
+	}
+	h := sha256.New()
+	for _, e := range since.Events {
+		fmt.Fprintf(h, "%d/%s,", e.Seq, e.Hash)
+	}
+	return "events/" + hex.EncodeToString(h.Sum(nil)[:16])
 }
 
 // sinceLastVisit reads what changed in document d since the user's last

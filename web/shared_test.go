@@ -34,6 +34,7 @@ func TestSharedPartsShowNothingOfTheUser(t *testing.T) {
 		{"document", "document-shared", false},
 		{"document", "document-text-shared", true},
 		{"document", "position-options-shared", false},
+		{"document", "document-since-shared", false},
 	} {
 		shared, byLinks := web.Sharing(tt.page, tt.part)
 		if !shared {
