@@ -45,12 +45,13 @@ func (s *Server) compilation(c echo.Context) error {
 	}
 	// The key names everything the compilation was made from: encoded
 	// once for everyone who reads the document.
-	data, err := s.encoded.Make(ctx, "compilation/"+comp.Key, func() ([]byte, error) {
+	key := "compilation/" + comp.Key
+	data, err := s.encoded.Make(ctx, key, func() ([]byte, error) {
 		data, err := json.Marshal(comp)
 		return append(data, '\n'), err
 	})
 	if err != nil {
 		return err
 	}
-	return sendEncoded(c, http.StatusOK, data)
+	return s.sendKept(c, key, echo.MIMEApplicationJSON, data)
 }

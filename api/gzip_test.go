@@ -79,6 +79,23 @@ func TestGzip(t *testing.T) {
 	if again, _ := raw("GET", docPath(doc, "/versions/1/pdf"), "gzip", "If-None-Match", pdf.Header.Get("ETag")); again.StatusCode != http.StatusNotModified {
 		t.Errorf("PDF with its ETag: %d, want 304", again.StatusCode)
 	}
+	// Answers kept for the room (a compilation, a diff) are compressed
+	// once and kept: the same bytes as the plain answer, one Vary.
+	for _, path := range []string{docPath(doc, "/compilation"), docPath(doc, "/versions/1/diff?against=1")} {
+		plain, pb := raw("GET", path, "identity")
+		for i := 0; i < 2; i++ {
+			zipped, zb := raw("GET", path, "gzip")
+			if zipped.Header.Get("Content-Encoding") != "gzip" || string(zb) != string(pb) || !json.Valid(zb) {
+				t.Errorf("%s: Content-Encoding %q, compressed body equal to the plain one: %v", path, zipped.Header.Get("Content-Encoding"), string(zb) == string(pb))
+			}
+			if vary := zipped.Header.Values("Vary"); len(vary) != 1 || vary[0] != "Accept-Encoding" {
+				t.Errorf("%s: Vary %q", path, vary)
+			}
+		}
+		if plain.Header.Get("Content-Encoding") != "" || plain.ContentLength != int64(len(pb)) {
+			t.Errorf("%s plain: Content-Encoding %q, length %d of %d", path, plain.Header.Get("Content-Encoding"), plain.ContentLength, len(pb))
+		}
+	}
 	html, hbody := raw("GET", docPath(doc, "/versions/1/diff?against=1"), "gzip", "Accept", "text/html")
 	if html.StatusCode != 200 || html.Header.Get("Content-Encoding") != "gzip" && len(hbody) >= 1024 {
 		t.Errorf("HTML diff: %d, Content-Encoding %q", html.StatusCode, html.Header.Get("Content-Encoding"))

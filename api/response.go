@@ -11,6 +11,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"chancery/drafts"
+	"chancery/internal/gzipper"
 )
 
 // quoteETag returns tag as an ETag header's value: in double quotes, and
@@ -30,6 +31,24 @@ func quoteETag(tag string) string {
 func sendEncoded(c echo.Context, status int, data []byte) error {
 	c.Response().Header().Set(echo.HeaderContentLength, strconv.Itoa(len(data)))
 	return c.Blob(status, echo.MIMEApplicationJSON, data)
+}
+
+// sendKept answers with data, an encoding of ctype kept under key in
+// s.encoded: a client that accepts gzip gets it compressed, compressed
+// once and kept beside it, so that a room of readers asking at once for
+// the same answer does not have it compressed for each of them.
+func (s *Server) sendKept(c echo.Context, key, ctype string, data []byte) error {
+	if len(data) < 1024 || !gzipper.Wants(c.Request()) {
+		c.Response().Header().Set(echo.HeaderContentLength, strconv.Itoa(len(data)))
+		return c.Blob(http.StatusOK, ctype, data)
+	}
+	gz, err := s.encoded.Make(c.Request().Context(), key+"\x00gzip", func() ([]byte, error) {
+		return gzipper.Compress(data), nil
+	})
+	if err != nil {
+		return err
+	}
+	return gzipper.SendCompressed(c.Response(), http.StatusOK, ctype, gz)
 }
 
 // sendJSON answers with v encoded whole first, so that the response goes
@@ -79,13 +98,18 @@ func (s *Server) encodeDiff(format string, d *drafts.Diff, meta map[string]any) 
 
 // sendFormat answers with data encoded in format: JSON, HTML or text.
 func sendFormat(c echo.Context, format string, data []byte) error {
+	return c.Blob(http.StatusOK, formatType(format), data)
+}
+
+// formatType is the Content-Type of an answer in format (diffFormat).
+func formatType(format string) string {
 	switch format {
 	case echo.MIMETextHTML:
-		return c.Blob(http.StatusOK, echo.MIMETextHTMLCharsetUTF8, data)
+		return echo.MIMETextHTMLCharsetUTF8
 	case echo.MIMETextPlain:
-		return c.Blob(http.StatusOK, echo.MIMETextPlainCharsetUTF8, data)
+		return echo.MIMETextPlainCharsetUTF8
 	}
-	return sendEncoded(c, http.StatusOK, data)
+	return echo.MIMEApplicationJSON
 }
 
 // sendPDF serves a print, or 304 when the client has it already.

@@ -74,7 +74,7 @@ func (s *Server) getVersion(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return sendEncoded(c, http.StatusOK, data)
+	return s.sendKept(c, key, echo.MIMEApplicationJSON, data)
 }
 
 func (s *Server) versionDiff(c echo.Context) error {
@@ -102,7 +102,7 @@ func (s *Server) versionDiff(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return sendFormat(c, format, data)
+	return s.sendKept(c, key, formatType(format), data)
 }
 
 func (s *Server) versionPDF(c echo.Context) error {

@@ -104,6 +104,11 @@ type Service struct {
 	Webhooks WebhookOptions
 	live     liveHub
 	hooks    hookState
+	// VisitDelay, when not zero, stores users' visits to documents that
+	// long after the page that made them (visits.go); FlushVisits stores
+	// them at once.
+	VisitDelay time.Duration
+	visits     visitState
 }
 
 var _ drafts.Service = (*Service)(nil)

@@ -198,57 +198,6 @@ func (s *Service) RedeemSignInLink(ctx context.Context, plain string) (_ *drafts
 	return u, nil
 }
 
-// LastVisit returns what the user of ctx last saw of a document; a zero
-// Visit if they never opened it.
-func (s *Service) LastVisit(ctx context.Context, doc string) (_ *drafts.Visit, err error) {
-	defer markOp(&err, "service.LastVisit")
-	u, err := actor(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if !drafts.ValidID(doc) || !drafts.ValidID(u.ID) {
-		return nil, drafts.Errorf(drafts.ENOTFOUND, "no document %q", doc)
-	}
-	var v drafts.Visit
-	if _, err := s.getJSON(ctx, visitKey(u.ID, doc), &v); err != nil {
-		if drafts.IsCode(err, drafts.ENOTFOUND) {
-			return &drafts.Visit{}, nil
-		}
-		return nil, err
-	}
-	return &v, nil
-}
-
-// RecordVisit remembers that the user of ctx has seen a document up to its
-// head version head and audit event lastSeq.
-func (s *Service) RecordVisit(ctx context.Context, doc string, head int, lastSeq int64) (err error) {
-	defer markOp(&err, "service.RecordVisit")
-	u, err := actor(ctx)
-	if err != nil {
-		return err
-	}
-	if !drafts.ValidID(doc) || !drafts.ValidID(u.ID) {
-		return drafts.Errorf(drafts.ENOTFOUND, "no document %q", doc)
-	}
-	v := &drafts.Visit{At: s.now(), Head: head, LastSeq: lastSeq}
-	return retry(func() error {
-		var old drafts.Visit
-		etag, err := s.getJSON(ctx, visitKey(u.ID, doc), &old)
-		switch {
-		case drafts.IsCode(err, drafts.ENOTFOUND):
-			_, err = s.createJSON(ctx, visitKey(u.ID, doc), v)
-			if drafts.IsCode(err, drafts.ECONFLICT) {
-				return drafts.Errorf(drafts.EPRECONDITION, "raced")
-			}
-			return err
-		case err != nil:
-			return err
-		}
-		_, err = s.updateJSON(ctx, visitKey(u.ID, doc), v, etag)
-		return err
-	})
-}
-
 // RenewSession extends a live session to last ttl from now, but never
 // past drafts.MaxSessionAge from when it began: a delegate signed in by a
 // one-time link, who cannot sign in with it again, stays signed in

@@ -22,6 +22,7 @@ type sessionFixture struct {
 	sec, kz  context.Context
 	kzUserID string
 	kzToken  string
+	store    drafts.ObjectStore
 }
 
 func newSessionFixture(t *testing.T) *sessionFixture {
@@ -31,7 +32,7 @@ func newSessionFixture(t *testing.T) *sessionFixture {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
-	f := &sessionFixture{now: time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)}
+	f := &sessionFixture{now: time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC), store: store}
 	f.svc = service.New(store, diffing.New(), MustPolicy(t))
 	f.svc.Clock = func() time.Time { f.mu.Lock(); defer f.mu.Unlock(); return f.now }
 	tok, err := f.svc.Bootstrap(context.Background(), "")
@@ -191,6 +192,50 @@ func TestVisits(t *testing.T) {
 	}
 	if _, err := f.svc.LastVisit(f.kz, "../x"); drafts.ErrorCode(err) != drafts.ENOTFOUND {
 		t.Errorf("bad document id: %v", err)
+	}
+}
+
+// TestVisitsStoredLater: with VisitDelay a visit is read back at once on
+// the replica that recorded it, stored only when flushed (another replica
+// sees it then), once for all the visits made meanwhile; a visit after
+// the flush is read back again.
+func TestVisitsStoredLater(t *testing.T) {
+	f := newSessionFixture(t)
+	f.svc.VisitDelay = time.Hour // flushed by hand below, never by the timer
+	other := service.New(f.store, diffing.New(), MustPolicy(t))
+	last := func(s *service.Service) (int, int64) {
+		t.Helper()
+		v, err := s.LastVisit(f.kz, "doc1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v.Head, v.LastSeq
+	}
+	for _, v := range [][2]int{{3, 17}, {4, 20}} {
+		if err := f.svc.RecordVisit(f.kz, "doc1", v[0], int64(v[1])); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if h, seq := last(f.svc); h != 4 || seq != 20 {
+		t.Errorf("before the flush, this replica reads %d/%d, want 4/20", h, seq)
+	}
+	if h, seq := last(other); h != 0 || seq != 0 {
+		t.Errorf("before the flush, another replica reads %d/%d: stored at once", h, seq)
+	}
+	if err := f.svc.FlushVisits(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if h, seq := last(other); h != 4 || seq != 20 {
+		t.Errorf("after the flush, another replica reads %d/%d, want 4/20", h, seq)
+	}
+	if err := f.svc.RecordVisit(f.kz, "doc1", 5, 21); err != nil {
+		t.Fatal(err)
+	}
+	if h, _ := last(f.svc); h != 5 {
+		t.Errorf("a visit after the flush: this replica reads version %d, want 5", h)
+	}
+	if h, _ := last(other); h != 4 {
+		t.Errorf("a visit after the flush is stored before its time: %d", h)
 	}
 }
 

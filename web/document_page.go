@@ -1,6 +1,9 @@
 package web
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
 	"html/template"
 	"net/http"
 
@@ -25,10 +28,17 @@ type documentData struct {
 	Proposals []*drafts.Proposal
 	Since     sinceVisit
 	Positions *positionsView
-	// Shared is the part of the page that is the same for every reader
-	// of the head who may do the same and sees the same positions
-	// (template document-shared).
+	// Shared is the list of open proposals, the same for every reader of
+	// the head who may do the same (template document-shared).
 	Shared template.HTML
+	// SinceHTML is what changed since the last visit (template
+	// document-since-shared), made once for the readers who saw the
+	// same events since (sinceKey).
+	SinceHTML template.HTML
+	// SharedText is the text with its positions, the same for every
+	// reader of the head who sees the same positions and may do the same
+	// (template document-text-shared).
+	SharedText template.HTML
 }
 
 func (s *Server) document(c echo.Context) error {
@@ -67,18 +77,53 @@ func (s *Server) document(c echo.Context) error {
 	}
 	p.Title = d.Symbol
 	p.Data = dd
-	// The open proposals and the text: made once for the readers of this
-	// head, these proposals (at their ETags) and these permissions, when
-	// nothing of the reader's own is in them (sharedKey; the positions'
-	// forms are, since issue 22: then made for each reader).
-	key := ""
+	if err := s.positionOptions(c, p, dd.Positions); err != nil {
+		return err
+	}
+	sinceKey := ""
+	if k := eventsKey(since); k != "" {
+		sinceKey = s.sharedKey(c, "document", "document-since-shared", p, k)
+	}
+	if dd.SinceHTML, err = s.sharedPart(c, "document", "document-since-shared", p, sinceKey); err != nil {
+		return err
+	}
+	// The open proposals, and the text with its positions: each made once
+	// for the readers of this head who see the same (sharedKey): the
+	// proposals at their ETags; the positions as this reader sees them,
+	// with what it may do. The positions' section with its form is the
+	// reader's own (template content).
+	key, textKey := "", ""
 	if props := proposalsKey(props); props != "" && head.ETag != "" {
 		key = s.sharedKey(c, "document", "document-shared", p, head.ETag+"/"+props)
 	}
-	if dd.Shared, err = s.sharedPart(c, "document", "document-shared", p, key); err != nil {
+	if pos := positionsKey(dd.Positions); pos != "" && head.ETag != "" {
+		textKey = s.sharedKey(c, "document", "document-text-shared", p, head.ETag+"/"+pos)
+	}
+	if dd.Shared, err = s.sharedPiece(c, "document", "document-shared", p, key, nil); err != nil {
+		return err
+	}
+	if dd.SharedText, err = s.sharedPiece(c, "document", "document-text-shared", p, textKey, nil); err != nil {
 		return err
 	}
 	return s.render(c, http.StatusOK, "document", p)
+}
+
+// eventsKey names what changed since a visit for the readers who see the
+// same events since their last visit (the room, after a merge), by
+// their numbers (an event never changes); "" when there are none: the
+// page then says when the reader last came, which is its own.
+func eventsKey(since sinceVisit) string {
+	if since.First {
+		return "first visit"
+	}
+	if len(since.Events) == 0 {
+		return ""
+	}
+	h := sha256.New()
+	for _, e := range since.Events {
+		fmt.Fprintf(h, "%d/%s,", e.Seq, e.Hash)
+	}
+	return "events/" + hex.EncodeToString(h.Sum(nil)[:16])
 }
 
 // sinceLastVisit reads what changed in document d since the user's last

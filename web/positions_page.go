@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"html/template"
 
 	"github.com/labstack/echo/v4"
 
@@ -27,8 +28,28 @@ type positionsView struct {
 	// Observers: the document is visible to observers, so a position
 	// may be too.
 	Observers bool
-	// Selected is the provision the form starts on (?position=).
+	// Selected is the provision the form starts on (?position=, or the
+	// one chosen in a form that failed).
 	Selected string
+	// Options are the provisions of the form to choose from, made once
+	// for the readers of the head (positionOptions).
+	Options template.HTML
+}
+
+// positionOptions makes the options of the form to record a position in
+// p (whose Data holds the positions, v) when the user may record one: the
+// same for every reader of the head, made once for them.
+func (s *Server) positionOptions(c echo.Context, p *Page, v *positionsView) error {
+	if v == nil || !v.Record {
+		return nil
+	}
+	key := ""
+	if v.Head.ETag != "" {
+		key = s.sharedKey(c, "document", "position-options-shared", p, v.Head.ETag+"/"+v.Selected)
+	}
+	var err error
+	v.Options, err = s.sharedPart(c, "document", "position-options-shared", p, key)
+	return err
 }
 
 // positionsView reads the positions open in head that the user may see.
@@ -83,7 +104,11 @@ func (s *Server) recordPosition(c echo.Context) error {
 			return err
 		}
 		p.Error = err
+		pv.Selected = c.FormValue("provision")
 		p.Data = &positionFormData{Positions: pv}
+		if herr := s.positionOptions(c, p, pv); herr != nil {
+			return herr
+		}
 		return s.render(c, httpStatus(err), "position", p)
 	}
 	return s.done(c, positionAnchor(d.ID, pos), msg("Position recorded."))

@@ -49,6 +49,8 @@ type Page struct {
 	// Content, when not empty, is the page's content made already
 	// (renderShared): the layout shows it instead of its "content".
 	Content template.HTML
+	// pieces are the shared parts the page holds as marks (sharedPiece).
+	pieces []piece
 }
 
 // FormKey is a new idempotency key for one form of the page.
@@ -169,7 +171,17 @@ func (s *Server) render(c echo.Context, status int, name string, p *Page) error 
 	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
 		return drafts.WrapError(drafts.EINTERNAL, err, "rendering %s", name)
 	}
-	return c.HTMLBlob(status, buf.Bytes())
+	page := buf.Bytes()
+	if bytes.Contains(page, []byte(csrfMark)) {
+		var err error
+		if page, err = fillCSRF(t, page, p); err != nil {
+			return err
+		}
+	}
+	if len(p.pieces) > 0 {
+		return s.sendPieces(c, status, page, p.pieces)
+	}
+	return c.HTMLBlob(status, page)
 }
 
 var funcs = template.FuncMap{

@@ -85,6 +85,9 @@ type Server struct {
 	// (shared.go); sharing says which parts may be shared, and how.
 	shared  *flight.Cache
 	sharing map[string]sharing
+	// deflated keeps the shared parts deflated, by the same keys, for
+	// pages that go compressed (sendPieces).
+	deflated *flight.Cache
 }
 
 // New returns a Server with defaults.
@@ -117,6 +120,7 @@ func (s *Server) build() {
 	}
 	s.pages = parsePages()
 	s.shared = flight.NewCache(32 << 20)
+	s.deflated = flight.NewCache(8 << 20)
 	s.sharing = readSharing(s.pages)
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"html/template"
 	"net/http"
 	"slices"
@@ -14,6 +15,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"chancery/drafts"
+	"chancery/internal/gzipper"
 )
 
 // Parts of pages that many readers load at once (after a merge the whole
@@ -174,12 +176,70 @@ func (s *Server) renderShared(c echo.Context, status int, name string, p *Page, 
 		}
 		return s.render(c, status, name, p)
 	}
-	content, err := s.sharedPartWith(c, name, "content", p, key, prepare)
+	content, err := s.sharedPiece(c, name, "content", p, key, prepare)
 	if err != nil {
 		return err
 	}
 	p.Content = content
 	return s.render(c, status, name, p)
+}
+
+// csrfMark stands in a shared part for the CSRF fields of a form
+// (Page.CSRFMark); render puts the reader's own in its place. No user's
+// words can make it: they are escaped ("<" is written "&lt;").
+const csrfMark = "<!--chancery:csrf-->"
+
+// CSRFMark is the place of a form's CSRF fields (the "csrf" template) in a
+// part made once for many readers: render fills in the reader's own, so
+// the part need not be made for each reader because it holds a form.
+func (p *Page) CSRFMark() template.HTML { return csrfMark }
+
+// fillCSRF puts the reader's CSRF fields (the "csrf" template of t, a new
+// form key each) in place of each csrfMark of page.
+func fillCSRF(t *template.Template, page []byte, p *Page) ([]byte, error) {
+	parts := bytes.Split(page, []byte(csrfMark))
+	var out bytes.Buffer
+	out.Grow(len(page) + 200*(len(parts)-1))
+	for i, part := range parts {
+		if i > 0 {
+			if err := t.ExecuteTemplate(&out, "csrf", p); err != nil {
+				return nil, drafts.WrapError(drafts.EINTERNAL, err, "rendering a form's fields")
+			}
+		}
+		out.Write(part)
+	}
+	return out.Bytes(), nil
+}
+
+// positionsKey names the positions as the reader sees them
+// (positionsView): which, in what state, and what the reader may do with
+// them (record; confirm and withdraw its delegation's own). The reader's
+// delegation is named only when one of them is its own: readers of every
+// delegation without a position share one part.
+func positionsKey(v *positionsView) string {
+	if v == nil {
+		return "no positions"
+	}
+	mine := ""
+	for _, ps := range v.ByProvision {
+		for _, p := range ps {
+			if p.Delegation == v.Mine {
+				mine = v.Mine
+			}
+		}
+	}
+	data, err := json.Marshal(struct {
+		ByProvision map[string][]*drafts.Position
+		WholeText   []*drafts.Position
+		Record      bool
+		Mine        string
+		Observers   bool
+	}{v.ByProvision, v.WholeText, v.Record, mine, v.Observers})
+	if err != nil {
+		return ""
+	}
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:16])
 }
 
 // proposalsKey names a list of proposals as read: each one's id and ETag,
@@ -252,6 +312,71 @@ func (s *Server) sharedPartWith(c echo.Context, name, part string, p *Page, key 
 		html, err = s.shared.Make(ctx(c), key, execute)
 	}
 	return template.HTML(html), err
+}
+
+// minPiece is the smallest shared part worth splicing compressed.
+const minPiece = 4 << 10
+
+// sharedPiece is sharedPartWith for a part placed in the page itself (not
+// inside another shared part): a large part shared under key, with no
+// form in it, goes into the page as a mark (piece) that render replaces
+// with the part, or with the part deflated once for all its readers when
+// the page goes compressed (see gzipper.Splice).
+func (s *Server) sharedPiece(c echo.Context, name, part string, p *Page, key string, prepare func() error) (template.HTML, error) {
+	html, err := s.sharedPartWith(c, name, part, p, key, prepare)
+	if err != nil || key == "" || len(html) < minPiece || strings.Contains(string(html), csrfMark) {
+		return html, err
+	}
+	p.pieces = append(p.pieces, piece{key: key, html: html})
+	return template.HTML(pieceMark + strconv.Itoa(len(p.pieces)-1) + "-->"), nil
+}
+
+// pieceMark, its number and "-->" stand for a piece of the page being
+// rendered (Page.pieces). No user's words can make it ("<" is escaped).
+const pieceMark = "<!--chancery:piece:"
+
+// piece is a shared part of a page, by its key in s.shared.
+type piece struct {
+	key  string
+	html template.HTML
+}
+
+// sendPieces answers with page, putting its pieces in place of their
+// marks: compressed, when the client accepts it, from the pieces'
+// deflated forms made once (s.deflated) and the rest deflated now.
+func (s *Server) sendPieces(c echo.Context, status int, page []byte, pieces []piece) error {
+	var parts []gzipper.Part
+	for len(page) > 0 {
+		i := bytes.Index(page, []byte(pieceMark))
+		if i < 0 {
+			parts = append(parts, gzipper.Part{Plain: page})
+			break
+		}
+		end := bytes.Index(page[i:], []byte("-->"))
+		n, err := strconv.Atoi(string(page[i+len(pieceMark) : i+end]))
+		if err != nil || n < 0 || n >= len(pieces) {
+			return drafts.Errorf(drafts.EINTERNAL, "a page names a part it does not have")
+		}
+		parts = append(parts, gzipper.Part{Plain: page[:i]}, gzipper.Part{Plain: []byte(pieces[n].html)})
+		if gzipper.Wants(c.Request()) {
+			deflated, err := s.deflated.Make(ctx(c), pieces[n].key, func() ([]byte, error) {
+				return gzipper.Deflate(parts[len(parts)-1].Plain), nil
+			})
+			if err != nil {
+				return err
+			}
+			parts[len(parts)-1].Deflated = deflated
+		}
+		page = page[i+end+len("-->"):]
+	}
+	if !gzipper.Wants(c.Request()) {
+		var whole bytes.Buffer
+		for _, p := range parts {
+			whole.Write(p.Plain)
+		}
+		return c.HTMLBlob(status, whole.Bytes())
+	}
+	return gzipper.SendCompressed(c.Response(), status, echo.MIMETextHTMLCharsetUTF8, gzipper.Splice(parts))
 }
 
 // readingOnce makes a page (a GET) read each record of the storage once

@@ -1,6 +1,12 @@
 package web_test
 
 import (
+	"bytes"
+	"compress/gzip"
+	"io"
+	"net/http"
+	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -21,8 +27,14 @@ func TestSharedPartsShowNothingOfTheUser(t *testing.T) {
 		{"compilation", "content", false},
 		{"compilation", "compilation-entry-shared", false},
 		{"diff", "content", false},
-		// document-shared is no longer shared: the positions of issue 22,
-		// with their forms (a CSRF token), are inside it.
+		// The open proposals, and the text with its positions: the
+		// position forms' CSRF fields are put in for each reader
+		// (Page.CSRFMark); the section with the form to record one is the
+		// reader's own.
+		{"document", "document-shared", false},
+		{"document", "document-text-shared", true},
+		{"document", "position-options-shared", false},
+		{"document", "document-since-shared", false},
 	} {
 		shared, byLinks := web.Sharing(tt.page, tt.part)
 		if !shared {
@@ -93,6 +105,142 @@ func TestSharedPagesKeepEachReadersView(t *testing.T) {
 		}
 		if _, body := c.get(doc); !strings.Contains(body, "Sharper.") {
 			t.Errorf("document page does not list the new proposal")
+		}
+	}
+}
+
+var withdrawForm = regexp.MustCompile(`<form method="post" action="(/documents/[^"]+/positions/[^"]+/withdraw)">`)
+
+// TestSharedTextGivesEachReaderItsOwnForms: the document's text with its
+// positions is made once for the readers who see the same, but the forms
+// in it (withdraw a position of one's own delegation) carry each reader's
+// own CSRF token and a new form key on every load; another delegation
+// sees the position without the form; the form works.
+func TestSharedTextGivesEachReaderItsOwnForms(t *testing.T) {
+	e := newEnv(t)
+	doc := "/documents/" + e.Members.ID
+	p6 := e.paragraph(t, "6.")
+	if _, err := e.svc.RecordPosition(e.as("KZ"), e.Members.ID, drafts.PositionInput{Provision: p6, Kind: drafts.PositionReservation, Text: "Consensus must stay the rule."}); err != nil {
+		t.Fatal(err)
+	}
+	kz, in := newClient(t, e, "KZ"), newClient(t, e, "IN")
+	load := func(c *client) (string, []string) {
+		t.Helper()
+		st, body := c.get(doc)
+		if st != 200 {
+			t.Fatalf("document page: %d", st)
+		}
+		if strings.Contains(body, "chancery:csrf") {
+			t.Fatalf("the page still holds the CSRF mark")
+		}
+		var keys []string
+		for _, m := range formKeyField.FindAllStringSubmatch(body, -1) {
+			keys = append(keys, m[1])
+		}
+		return body, keys
+	}
+	first, keys1 := load(kz)
+	_, keys2 := load(kz)
+	forms := withdrawForm.FindAllStringSubmatch(first, -1)
+	if len(forms) != 1 {
+		t.Fatalf("KZ's page has %d forms to withdraw a position, want 1 (its own)", len(forms))
+	}
+	if len(keys1) == 0 || len(keys1) != len(keys2) || keys1[0] == keys2[0] {
+		t.Errorf("form keys %v then %v: want a new key on each load", keys1, keys2)
+	}
+	seen := map[string]bool{}
+	for _, k := range keys1 {
+		if seen[k] {
+			t.Errorf("form key %s given to two forms of one page", k)
+		}
+		seen[k] = true
+	}
+	// The form to record a position starts on the provision asked for,
+	// and a form that failed keeps the provision chosen.
+	if st, body := kz.get(doc + "?position=" + p6); st != 200 || !strings.Contains(body, `<option value="`+p6+`" selected>`) {
+		t.Errorf("?position=: status %d, the provision is not selected", st)
+	}
+	if st, body := kz.post(doc+"/positions", url.Values{"provision": {p6}, "kind": {drafts.PositionStatement}}); st != 422 || !strings.Contains(body, `<option value="`+p6+`" selected>`) {
+		t.Errorf("a statement without words: status %d, the provision chosen is not kept", st)
+	}
+	body, _ := load(in)
+	if !strings.Contains(body, "Consensus must stay the rule.") {
+		t.Errorf("India's page does not show Kazakhstan's position")
+	}
+	if n := len(withdrawForm.FindAllString(body, -1)); n != 0 {
+		t.Errorf("India's page offers %d forms to withdraw Kazakhstan's position", n)
+	}
+	// The form as KZ's page gave it, with its own token.
+	csrf := csrfField.FindStringSubmatch(first[strings.Index(first, forms[0][0]):])[1]
+	if st, _ := kz.post(forms[0][1], url.Values{"csrf": {csrf}, "formkey": {keys1[len(keys1)-1]}}); st != 200 {
+		t.Fatalf("withdrawing with the page's form: status %d", st)
+	}
+	if body, _ := load(in); strings.Contains(body, "Consensus must stay the rule.") {
+		t.Errorf("after the withdrawal India's page still shows the position")
+	}
+}
+
+// TestSharedPartsGoCompressedOnce: the pages made of shared parts (the
+// document, its compilation, the tracked changes) read the same
+// compressed as plain, but for what is each load's own (the form keys).
+func TestSharedPartsGoCompressedOnce(t *testing.T) {
+	e := newEnv(t)
+	kz := newClient(t, e, "KZ")
+	doc := "/documents/" + e.Members.ID
+	own := regexp.MustCompile(`name="(csrf|formkey)" value="[^"]+"`)
+	load := func(path, encoding string) (string, string) {
+		t.Helper()
+		req, _ := http.NewRequest(http.MethodGet, e.URL+path, nil)
+		req.Header.Set("Accept-Encoding", encoding) // set: the body stays as sent
+		resp, err := kz.http.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, err := io.ReadAll(resp.Body)
+		if err != nil || resp.StatusCode != 200 {
+			t.Fatalf("%s (%s): status %d, %v", path, encoding, resp.StatusCode, err)
+		}
+		if resp.Header.Get("Content-Encoding") == "gzip" {
+			// Spliced from parts: each part ends with a sync flush.
+			if !bytes.Contains(body, []byte{0, 0, 0xff, 0xff}) {
+				t.Errorf("%s: compressed whole, not from its parts", path)
+			}
+			zr, err := gzip.NewReader(bytes.NewReader(body))
+			if err != nil {
+				t.Fatalf("%s: %v", path, err)
+			}
+			if body, err = io.ReadAll(zr); err != nil {
+				t.Fatalf("%s: %v", path, err)
+			}
+		}
+		return resp.Header.Get("Content-Encoding"), own.ReplaceAllString(string(body), "")
+	}
+	v1, err := e.svc.GetVersion(e.as("chair"), e.Members.ID, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.svc.CreateVersion(e.as("chair"), e.Members.ID, 1, strings.Replace(v1.Text(), "shall", "should", 1), "Softer"); err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{doc, doc + "/compilation", doc + "/versions/2/diff?against=1"} {
+		load(path, "identity") // the first visit: the page says so once
+		_, plain := load(path, "identity")
+		for i := 0; i < 2; i++ { // made, then kept
+			enc, zipped := load(path, "gzip")
+			if enc != "gzip" || zipped != plain {
+				t.Errorf("%s: Content-Encoding %q, same page as plain: %v", path, enc, zipped == plain)
+				a, b := plain, zipped
+				for k := 0; k < len(a) && k < len(b); k++ {
+					if a[k] != b[k] {
+						t.Logf("first difference at %d: plain %q, gzip %q", k, a[max(0, k-80):min(len(a), k+200)], b[max(0, k-80):min(len(b), k+200)])
+						break
+					}
+				}
+			}
+		}
+		if strings.Contains(plain, "chancery:piece") {
+			t.Errorf("%s: the page still holds the mark of a part", path)
 		}
 	}
 }

@@ -26,6 +26,10 @@ type results struct {
 	rows       map[string]*row
 	sizes      map[string]int
 	opsPerView map[string]float64
+	// cpuPerView is the server's processor time (user and system) per
+	// view, in ms, in the same quiet rounds: what a view costs whatever
+	// else shares the machine.
+	cpuPerView map[string]float64
 	merges     []sample
 	bigComp    map[string]bigTimes
 	bigN       int
@@ -33,7 +37,7 @@ type results struct {
 }
 
 func newResults(backend string) *results {
-	return &results{backend: backend, rows: map[string]*row{}, sizes: map[string]int{}, opsPerView: map[string]float64{}, bigComp: map[string]bigTimes{}}
+	return &results{backend: backend, rows: map[string]*row{}, sizes: map[string]int{}, opsPerView: map[string]float64{}, cpuPerView: map[string]float64{}, bigComp: map[string]bigTimes{}}
 }
 
 // add records one page load; a failed one counts as an error and its
@@ -76,7 +80,7 @@ func (r *results) print(w io.Writer) {
 		fmt.Fprintf(w, " (+%s each way)", *latency)
 	}
 	fmt.Fprintf(w, ": %d readers at once after each merge, %d rounds\n", *readers, *rounds)
-	fmt.Fprintf(w, "%-16s %7s %6s %8s %8s %8s %6s %9s %9s %6s %9s\n", "page", "bytes", "views", "p50 ms", "p99 ms", "max ms", "errors", "bare p50", "bare p99", "p99 ×", "ops/view")
+	fmt.Fprintf(w, "%-16s %7s %6s %8s %8s %8s %6s %9s %9s %6s %9s %7s\n", "page", "bytes", "views", "p50 ms", "p99 ms", "max ms", "errors", "bare p50", "bare p99", "p99 ×", "ops/view", "cpu ms")
 	for _, web := range []string{"web", "API"} {
 		for _, kind := range pageKinds {
 			name := web + " " + kind
@@ -89,9 +93,9 @@ func (r *results) print(w io.Writer) {
 			if b99 > 0 {
 				ratio = float64(p99) / float64(b99)
 			}
-			fmt.Fprintf(w, "%-16s %7d %6d %8.1f %8.1f %8.1f %6d %9.1f %9.1f %6.1f %9.1f\n", name, r.sizes[name], len(rw.times),
+			fmt.Fprintf(w, "%-16s %7d %6d %8.1f %8.1f %8.1f %6d %9.1f %9.1f %6.1f %9.1f %7.2f\n", name, r.sizes[name], len(rw.times),
 				ms(quantile(rw.times, 0.5)), ms(p99), ms(quantile(rw.times, 1)), rw.errors,
-				ms(quantile(rw.bare, 0.5)), ms(b99), ratio, r.opsPerView[name])
+				ms(quantile(rw.bare, 0.5)), ms(b99), ratio, r.opsPerView[name], r.cpuPerView[name])
 			if rw.firstError != "" {
 				fmt.Fprintf(w, "  first error: %s\n", rw.firstError)
 			}

@@ -203,15 +203,18 @@ func (m *meeting) play() error {
 			if err != nil {
 				return err
 			}
+			cpuBefore := m.srv.cpuMS()
 			views, err := m.release([]string{kind}, func(r *reader) bool { return r.web == web }, false, nil)
 			if err != nil {
 				return err
 			}
+			cpuAfter := m.srv.cpuMS()
 			after, err := m.srv.ops()
 			if err != nil {
 				return err
 			}
 			m.res.opsPerView[rowName(&reader{web: web}, kind)] = (after - before) / float64(views)
+			m.res.cpuPerView[rowName(&reader{web: web}, kind)] = (cpuAfter - cpuBefore) / float64(views)
 			if err := m.propose(m.doc, *delegates, m.head, &m.pending); err != nil {
 				return err
 			}

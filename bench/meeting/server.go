@@ -152,6 +152,28 @@ func (s *server) ops() (float64, error) {
 	return total, sc.Err()
 }
 
+// cpuMS is the processor time (user and system) the server has used so
+// far, in ms (from /proc/PID/stat, in clock ticks of 10 ms).
+func (s *server) cpuMS() float64 {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", s.cmd.Process.Pid))
+	if err != nil {
+		return 0
+	}
+	// The fields after the command's name (in parentheses, which may
+	// hold spaces): utime and stime are the 12th and 13th of them.
+	rest := string(data)
+	if i := strings.LastIndexByte(rest, ')'); i >= 0 {
+		rest = rest[i+1:]
+	}
+	f := strings.Fields(rest)
+	if len(f) < 13 {
+		return 0
+	}
+	utime, _ := strconv.ParseFloat(f[11], 64)
+	stime, _ := strconv.ParseFloat(f[12], 64)
+	return (utime + stime) * 10
+}
+
 // peakRSSKB is the server's peak resident set so far (VmHWM), in KiB.
 func (s *server) peakRSSKB() int64 {
 	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", s.cmd.Process.Pid))

@@ -75,9 +75,16 @@ type Main struct {
 	// handed to the server once it is built.
 	apiLn net.Listener
 
+	// svc is the service, whose visits Close stores.
+	svc *service.Service
+
 	// ready is closed once the server listens (for tests).
 	ready chan struct{}
 }
+
+// visitDelay is how long after a page its visit is stored
+// (service.VisitDelay).
+const visitDelay = 5 * time.Second
 
 // NewMain returns a Main writing logs to stderr.
 func NewMain(stdout, stderr io.Writer) *Main {
@@ -250,6 +257,10 @@ func (m *Main) openService(ctx context.Context, metrics *api.Metrics) (*service.
 		svc.CacheBytes = -1
 	}
 	svc.Log = m.log
+	// A page's visit is stored a few seconds after the page (the whole
+	// room opens the document at once); Close stores what is left.
+	svc.VisitDelay = visitDelay
+	m.svc = svc
 	configureLive(svc, c.Live)
 	return svc, enforcer, nil
 }
@@ -408,6 +419,9 @@ func (m *Main) Close() error {
 	}
 	if m.apiLn != nil {
 		m.apiLn.Close()
+	}
+	if m.svc != nil {
+		errs = append(errs, m.svc.FlushVisits(ctx))
 	}
 	if m.bucket != nil {
 		errs = append(errs, m.bucket.Close())

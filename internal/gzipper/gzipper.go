@@ -16,6 +16,7 @@
 package gzipper
 
 import (
+	"bytes"
 	"compress/gzip"
 	"io"
 	"mime"
@@ -36,8 +37,12 @@ var compressible = map[string]bool{
 	"image/svg+xml": true,
 }
 
+// writers compress at gzip's fastest level, as nginx does by default: on
+// a 150 KB page it costs a fifth of the default level's time for pages
+// about a third larger, and when the whole room loads the same pages at
+// once the server's processors, not the network, are what is short.
 var writers = sync.Pool{New: func() any {
-	w, _ := gzip.NewWriterLevel(io.Discard, gzip.DefaultCompression)
+	w, _ := gzip.NewWriterLevel(io.Discard, gzip.BestSpeed)
 	return w
 }}
 
@@ -50,6 +55,39 @@ func Handler(h http.Handler) http.Handler {
 		defer cw.close()
 		h.ServeHTTP(cw, r)
 	})
+}
+
+// Compress returns data compressed with gzip at the default level: for
+// answers made once and served to many (Send), where the better ratio
+// is paid for once.
+func Compress(data []byte) []byte {
+	var buf bytes.Buffer
+	buf.Grow(len(data) / 4)
+	w, _ := gzip.NewWriterLevel(&buf, gzip.DefaultCompression)
+	_, _ = w.Write(data)
+	_ = w.Close()
+	return buf.Bytes()
+}
+
+// Wants reports whether the answer to r may be sent compressed with gzip:
+// the client accepts it and asks for no range of bytes.
+func Wants(r *http.Request) bool {
+	return Accepts(r.Header.Get("Accept-Encoding")) && r.Header.Get("Range") == ""
+}
+
+// SendCompressed writes gz, an answer compressed already (Compress), with
+// its headers: Handler passes it through as it is.
+func SendCompressed(w http.ResponseWriter, status int, contentType string, gz []byte) error {
+	h := w.Header()
+	h.Set("Content-Type", contentType)
+	h.Set("Content-Encoding", "gzip")
+	h.Set("Content-Length", strconv.Itoa(len(gz)))
+	if !strings.Contains(h.Get("Vary"), "Accept-Encoding") {
+		h.Add("Vary", "Accept-Encoding")
+	}
+	w.WriteHeader(status)
+	_, err := w.Write(gz)
+	return err
 }
 
 // Accepts reports whether an Accept-Encoding header admits gzip.
@@ -125,7 +163,9 @@ func (w *writer) decide() {
 	}
 	ct, _, _ := mime.ParseMediaType(h.Get("Content-Type"))
 	if compressible[ct] {
-		h.Add("Vary", "Accept-Encoding")
+		if !strings.Contains(h.Get("Vary"), "Accept-Encoding") {
+			h.Add("Vary", "Accept-Encoding")
+		}
 		n, err := strconv.Atoi(h.Get("Content-Length"))
 		small := err == nil && n < minSize
 		w.compress = w.accept && !small && !w.ranged && h.Get("Content-Encoding") == "" &&

@@ -1,0 +1,157 @@
+package service
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"chancery/drafts"
+)
+
+// A user's last visit to a document is what the document page lists
+// changes since. When the chair says "please look at the new version",
+// the whole room opens the page in the same second, and each page would
+// store its visit before answering: a write per reader, in the busiest
+// second of the meeting, for a record nobody reads until that reader's
+// next visit. With VisitDelay set, a visit is kept in memory (where the
+// same replica reads it at once) and stored that long after, once for
+// however many visits the user made meanwhile. What a crash loses is
+// the visits of the last VisitDelay: the next page lists a little more
+// as new than it might. No change of a text, and nothing the audit trail
+// records, goes this way.
+
+// visitState holds the visits not stored yet.
+type visitState struct {
+	mu        sync.Mutex
+	pending   map[string]*drafts.Visit // by storage key
+	scheduled bool                     // a flush is due
+}
+
+// LastVisit returns what the user of ctx last saw of a document; a zero
+// Visit if they never opened it.
+func (s *Service) LastVisit(ctx context.Context, doc string) (_ *drafts.Visit, err error) {
+	defer markOp(&err, "service.LastVisit")
+	key, err := s.visitKeyFor(ctx, doc)
+	if err != nil {
+		return nil, err
+	}
+	s.visits.mu.Lock()
+	pending := s.visits.pending[key]
+	s.visits.mu.Unlock()
+	if pending != nil {
+		v := *pending
+		return &v, nil
+	}
+	var v drafts.Visit
+	if _, err := s.getJSON(ctx, key, &v); err != nil {
+		if drafts.IsCode(err, drafts.ENOTFOUND) {
+			return &drafts.Visit{}, nil
+		}
+		return nil, err
+	}
+	return &v, nil
+}
+
+// RecordVisit remembers that the user of ctx has seen a document up to its
+// head version head and audit event lastSeq: stored at once, or within
+// VisitDelay when it is set.
+func (s *Service) RecordVisit(ctx context.Context, doc string, head int, lastSeq int64) (err error) {
+	defer markOp(&err, "service.RecordVisit")
+	key, err := s.visitKeyFor(ctx, doc)
+	if err != nil {
+		return err
+	}
+	v := &drafts.Visit{At: s.now(), Head: head, LastSeq: lastSeq}
+	if s.VisitDelay <= 0 {
+		return s.storeVisit(ctx, key, v)
+	}
+	s.visits.mu.Lock()
+	defer s.visits.mu.Unlock()
+	if s.visits.pending == nil {
+		s.visits.pending = map[string]*drafts.Visit{}
+	}
+	s.visits.pending[key] = v
+	if !s.visits.scheduled {
+		s.visits.scheduled = true
+		time.AfterFunc(s.VisitDelay, func() {
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+			if err := s.FlushVisits(ctx); err != nil {
+				s.Log.Warn("storing visits", "err", err)
+			}
+		})
+	}
+	return nil
+}
+
+// FlushVisits stores the visits kept in memory (VisitDelay) now: when the
+// server stops, and when their time comes. A visit stays in memory until
+// it is stored, so the replica keeps reading it meanwhile.
+func (s *Service) FlushVisits(ctx context.Context) error {
+	s.visits.mu.Lock()
+	due := make(map[string]*drafts.Visit, len(s.visits.pending))
+	for k, v := range s.visits.pending {
+		due[k] = v
+	}
+	s.visits.scheduled = false
+	s.visits.mu.Unlock()
+	keys := make([]string, 0, len(due))
+	for k := range due {
+		keys = append(keys, k)
+	}
+	errs := make([]error, len(keys))
+	_ = s.inParallelN(ctx, 8, len(keys), func(ctx context.Context, i int) error {
+		errs[i] = s.storeVisit(ctx, keys[i], due[keys[i]])
+		return errs[i]
+	})
+	s.visits.mu.Lock()
+	defer s.visits.mu.Unlock()
+	var first error
+	for i, k := range keys {
+		switch {
+		case errs[i] != nil:
+			if first == nil {
+				first = errs[i]
+			}
+			if !s.visits.scheduled { // tried again later
+				s.visits.scheduled = true
+				time.AfterFunc(s.VisitDelay, func() { _ = s.FlushVisits(context.Background()) })
+			}
+		case s.visits.pending[k] == due[k]: // not visited again meanwhile
+			delete(s.visits.pending, k)
+		}
+	}
+	return first
+}
+
+// visitKeyFor is where the visits of the user of ctx to doc are kept.
+func (s *Service) visitKeyFor(ctx context.Context, doc string) (string, error) {
+	u, err := actor(ctx)
+	if err != nil {
+		return "", err
+	}
+	if !drafts.ValidID(doc) || !drafts.ValidID(u.ID) {
+		return "", drafts.Errorf(drafts.ENOTFOUND, "no document %q", doc)
+	}
+	return visitKey(u.ID, doc), nil
+}
+
+// storeVisit stores v under key, over whatever visit is there.
+func (s *Service) storeVisit(ctx context.Context, key string, v *drafts.Visit) error {
+	return retry(func() error {
+		var old drafts.Visit
+		etag, err := s.getJSON(ctx, key, &old)
+		switch {
+		case drafts.IsCode(err, drafts.ENOTFOUND):
+			_, err = s.createJSON(ctx, key, v)
+			if drafts.IsCode(err, drafts.ECONFLICT) {
+				return drafts.Errorf(drafts.EPRECONDITION, "raced")
+			}
+			return err
+		case err != nil:
+			return err
+		}
+		_, err = s.updateJSON(ctx, key, v, etag)
+		return err
+	})
+}
