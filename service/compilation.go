@@ -123,7 +123,8 @@ func namePositions(comp *drafts.Compilation) {
 
 // compile is the compilation of version n of a document already checked,
 // the same for every reader. Every call reads the version and lists the
-// open proposals (so nothing stale is served); the compilation of those
+// open proposals (so nothing stale is served; as a compilation reads
+// them, see openToCompile); the compilation of those
 // inputs is then made once: callers asking for the same inputs at once
 // share one computation, and the result is kept in the cache of immutable
 // objects under a key naming the inputs (compilationKey), as
@@ -143,7 +144,7 @@ func (s *Service) compile(ctx context.Context, d *drafts.Document, n int, lang s
 	listed := make(chan struct{})
 	go func() {
 		defer close(listed)
-		open, openErr = s.allProposals(ctx, doc, drafts.ProposalFilter{Status: drafts.ProposalOpen})
+		open, openErr = s.openToCompile(ctx, doc)
 	}()
 	v, err := s.getVersion(ctx, doc, n)
 	<-listed
