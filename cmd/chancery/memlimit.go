@@ -9,10 +9,13 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
+
+	"chancery/service"
 )
 
 // DefaultMemoryLimitMB is the soft memory limit of a server whose memory
-// no cgroup limits: the peak a server should stay under (issue 28).
+// no cgroup limits, with the default cache: the peak a server should stay
+// under (issue 28). A larger cache (--cache-mb) raises it as much.
 const DefaultMemoryLimitMB = 256
 
 // memoryLimitAuto is Config.MemoryLimitMB when the limit is to be found
@@ -22,7 +25,7 @@ const memoryLimitAuto = -1
 // memoryLimitFlag registers --memory-limit-mb on fs and returns the check
 // that sets *mb after parsing.
 func memoryLimitFlag(fs *flag.FlagSet, env func(name, def string) string, mb *int) func() error {
-	v := fs.String("memory-limit-mb", env("CHANCERY_MEMORY_LIMIT_MB", "auto"), "soft memory limit of the Go runtime in megabytes (MiB): past it, memory is collected more often; \"auto\" for 90% of the cgroup's limit, or "+strconv.Itoa(DefaultMemoryLimitMB)+" without one; 0 for none; GOMEMLIMIT, if set, wins (CHANCERY_MEMORY_LIMIT_MB)")
+	v := fs.String("memory-limit-mb", env("CHANCERY_MEMORY_LIMIT_MB", "auto"), "soft memory limit of the Go runtime in megabytes (MiB): near it, memory is collected more often; \"auto\" for 90% of the cgroup's limit, or without one "+strconv.Itoa(DefaultMemoryLimitMB)+" plus what --cache-mb exceeds its default by; 0 for none; GOMEMLIMIT, if set, wins (CHANCERY_MEMORY_LIMIT_MB)")
 	return func() error {
 		if *v == "auto" {
 			*mb = memoryLimitAuto
@@ -39,9 +42,10 @@ func memoryLimitFlag(fs *flag.FlagSet, env func(name, def string) string, mb *in
 
 // memoryLimit is the soft memory limit to set, in bytes (0 for none), and
 // what it comes from, for configured megabytes mb (memoryLimitAuto to
-// find it): GOMEMLIMIT in the environment (getenv) wins, as the Go
-// runtime read it at start, and is left as it is (ok false).
-func memoryLimit(mb int, getenv func(string) string, readFile func(string) ([]byte, error)) (limit int64, from string, ok bool) {
+// find it) and a cache of cacheMB: GOMEMLIMIT in the environment
+// (getenv) wins, as the Go runtime read it at start, and is left as it
+// is (ok false).
+func memoryLimit(mb, cacheMB int, getenv func(string) string, readFile func(string) ([]byte, error)) (limit int64, from string, ok bool) {
 	if getenv("GOMEMLIMIT") != "" {
 		return 0, "GOMEMLIMIT", false
 	}
@@ -51,13 +55,14 @@ func memoryLimit(mb int, getenv func(string) string, readFile func(string) ([]by
 	if cg, found := cgroupMemoryLimit(readFile); found {
 		return cg / 10 * 9, "cgroup", true
 	}
-	return DefaultMemoryLimitMB << 20, "default", true
+	extra := max(0, cacheMB-service.DefaultCacheBytes>>20)
+	return int64(DefaultMemoryLimitMB+extra) << 20, "default", true
 }
 
 // setMemoryLimit sets the Go runtime's soft memory limit as memoryLimit
 // says, and returns it (the runtime's, in bytes) and what it comes from.
-func setMemoryLimit(mb int, getenv func(string) string) (int64, string) {
-	limit, from, ok := memoryLimit(mb, getenv, os.ReadFile)
+func setMemoryLimit(mb, cacheMB int, getenv func(string) string) (int64, string) {
+	limit, from, ok := memoryLimit(mb, cacheMB, getenv, os.ReadFile)
 	if !ok {
 		return debug.SetMemoryLimit(-1), from
 	}

@@ -367,7 +367,7 @@ func (m *Main) settleLoop(ctx context.Context, svc drafts.MaintenanceService, sw
 func (m *Main) Run(ctx context.Context) error {
 	// The whole process's: set here, not in Open (a test's servers share
 	// one process).
-	limit, from := setMemoryLimit(m.Config.MemoryLimitMB, os.Getenv)
+	limit, from := setMemoryLimit(m.Config.MemoryLimitMB, m.Config.CacheMB, os.Getenv)
 	if err := m.Open(ctx); err != nil {
 		return err
 	}
