@@ -135,7 +135,7 @@ func getImmutable[T any](ctx context.Context, s *Service, key string, clone func
 	if v, ok := c.get(key); ok {
 		return clone(v.(*T)), nil
 	}
-	v, err := readShared(ctx, s, key, "", func(obj *drafts.Object) (*T, error) {
+	v, err := readShared(ctx, s, key, "", "", func(obj *drafts.Object) (*T, error) {
 		v := new(T)
 		if err := json.Unmarshal(obj.Data, v); err != nil {
 			return nil, drafts.WrapError(drafts.EINTERNAL, err, "stored object %s is damaged", key)
@@ -155,10 +155,11 @@ func getImmutable[T any](ctx context.Context, s *Service, key string, clone func
 // an immutable object, or with etag the content a listing named. Only a
 // content read is shared: a caller that joined a read answered "not
 // found" reads again itself, since the object may have been written
-// after that read began. The value returned is shared: clone it.
-func readShared[T any](ctx context.Context, s *Service, key, etag string, decode func(*drafts.Object) (*T, error)) (*T, error) {
+// after that read began. kind names the decoding when it is not of the
+// whole object (see listedForm). The value returned is shared: clone it.
+func readShared[T any](ctx context.Context, s *Service, key, etag, kind string, decode func(*drafts.Object) (*T, error)) (*T, error) {
 	joined := true
-	v, err := s.flights.do(ctx, "read\x00"+listedKey(key, etag), func() (any, error) {
+	v, err := s.flights.do(ctx, "read\x00"+listedKey(key, etag)+kind, func() (any, error) {
 		joined = false
 		obj, err := s.Store.Get(ctx, key)
 		if err != nil {
@@ -256,14 +257,30 @@ func decodeMutable[T any](s *Service, key string, obj *drafts.Object, clone func
 // the decoding is too, whichever replica wrote it. A list page of objects
 // seen before is one listing, not one read per item.
 func readListed[T any](ctx context.Context, s *Service, objs []drafts.ObjectInfo, clone func(*T) *T) ([]*T, []string, error) {
+	return readListedAs(ctx, s, objs, listedForm[T]{clone: clone})
+}
+
+// listedForm is how readListedAs decodes the objects listed: into a T,
+// copied for each caller with clone. kind, when not empty, names a
+// decoding of part of the object (a T that leaves fields out), kept in
+// the cache apart from the whole's, and size says what such a decoding
+// holds (without it, the object's size).
+type listedForm[T any] struct {
+	kind  string
+	clone func(*T) *T
+	size  func(v *T, obj *drafts.Object) int
+}
+
+// readListedAs is readListed decoding the objects as form says.
+func readListedAs[T any](ctx context.Context, s *Service, objs []drafts.ObjectInfo, form listedForm[T]) ([]*T, []string, error) {
 	c := s.immutable()
 	out := make([]*T, len(objs))
 	etags := make([]string, len(objs))
 	var missing []int
 	for i, o := range objs {
 		if o.ETag != "" {
-			if v, ok := c.get(listedKey(o.Key, o.ETag)); ok {
-				out[i], etags[i] = clone(v.(*T)), o.ETag
+			if v, ok := c.get(listedKey(o.Key+form.kind, o.ETag)); ok {
+				out[i], etags[i] = form.clone(v.(*T)), o.ETag
 				continue
 			}
 		}
@@ -272,12 +289,16 @@ func readListed[T any](ctx context.Context, s *Service, objs []drafts.ObjectInfo
 	err := s.inParallel(ctx, len(missing), func(ctx context.Context, j int) error {
 		i := missing[j]
 		// Readers listing the same new content at once read it once.
-		r, err := readShared(ctx, s, objs[i].Key, objs[i].ETag, func(obj *drafts.Object) (*listedRead[T], error) {
+		r, err := readShared(ctx, s, objs[i].Key, objs[i].ETag, form.kind, func(obj *drafts.Object) (*listedRead[T], error) {
 			v := new(T)
 			if err := json.Unmarshal(obj.Data, v); err != nil {
 				return nil, drafts.WrapError(drafts.EINTERNAL, err, "stored object %s is damaged", obj.Key)
 			}
-			rememberListed(s, objs[i].Key, obj.ETag, clone(v), len(obj.Data))
+			size := len(obj.Data)
+			if form.size != nil {
+				size = form.size(v, obj)
+			}
+			rememberListed(s, objs[i].Key+form.kind, obj.ETag, form.clone(v), size)
 			return &listedRead[T]{v: v, etag: obj.ETag}, nil
 		})
 		if drafts.IsCode(err, drafts.ENOTFOUND) {
@@ -286,7 +307,7 @@ func readListed[T any](ctx context.Context, s *Service, objs []drafts.ObjectInfo
 		if err != nil {
 			return err
 		}
-		out[i], etags[i] = clone(r.v), r.etag
+		out[i], etags[i] = form.clone(r.v), r.etag
 		return nil
 	})
 	if err != nil {

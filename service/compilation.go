@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"runtime"
-	"slices"
 	"sort"
 	"sync"
 
@@ -75,17 +74,18 @@ func (s *Service) loadVersionShared(ctx context.Context, doc string, n int) (boo
 }
 
 // readerCompile is the compilation of version n of d in lang ("" for the
-// original) as u sees it: the shared compilation (compile), copied, with
-// the positions u may see. Its
-// Key and its entries' name the positions too: readers who see the same
-// positions share what is made of it.
+// original) as u sees it: the shared compilation (compile), with the
+// positions u may see. Its Key and its entries' name the positions too:
+// readers who see the same positions share what is made of it. Its
+// entries are the shared ones, read only, unless u sees positions on
+// them: the room reading a long text held a copy of every entry each
+// (about 1 MB per reader on a text of 4,929 provisions).
 func (s *Service) readerCompile(ctx context.Context, u *drafts.User, d *drafts.Document, n int, lang string) (*drafts.Compilation, *drafts.Version, error) {
 	shared, v, err := s.compile(ctx, d, n, lang)
 	if err != nil {
 		return nil, nil, err
 	}
 	comp := *shared
-	comp.Entries = slices.Clone(shared.Entries)
 	if err := s.compilePositions(ctx, u, d, &comp, v); err != nil {
 		return nil, nil, err
 	}
@@ -123,7 +123,8 @@ func namePositions(comp *drafts.Compilation) {
 
 // compile is the compilation of version n of a document already checked,
 // the same for every reader. Every call reads the version and lists the
-// open proposals (so nothing stale is served); the compilation of those
+// open proposals (so nothing stale is served; as a compilation reads
+// them, see openToCompile); the compilation of those
 // inputs is then made once: callers asking for the same inputs at once
 // share one computation, and the result is kept in the cache of immutable
 // objects under a key naming the inputs (compilationKey), as
@@ -143,7 +144,7 @@ func (s *Service) compile(ctx context.Context, d *drafts.Document, n int, lang s
 	listed := make(chan struct{})
 	go func() {
 		defer close(listed)
-		open, openErr = s.allProposals(ctx, doc, drafts.ProposalFilter{Status: drafts.ProposalOpen})
+		open, openErr = s.openToCompile(ctx, doc)
 	}()
 	v, err := s.getVersion(ctx, doc, n)
 	<-listed

@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"slices"
 
 	"chancery/drafts"
 )
@@ -80,6 +81,8 @@ func (s *Service) ListPositions(ctx context.Context, doc string, n int, opt draf
 
 // compilePositions puts the positions open in v that u may see under the
 // provisions of the compilation of v (those on the whole text apart).
+// comp's entries and positions may be shared with other readers: they
+// are copied before any position is put in them.
 func (s *Service) compilePositions(ctx context.Context, u *drafts.User, d *drafts.Document, comp *drafts.Compilation, v *drafts.Version) error {
 	sp, _, err := s.positions(ctx, d.ID)
 	if err != nil {
@@ -89,6 +92,7 @@ func (s *Service) compilePositions(ctx context.Context, u *drafts.User, d *draft
 	if len(visible) == 0 {
 		return nil
 	}
+	comp.Entries, comp.WholeText = slices.Clone(comp.Entries), slices.Clip(comp.WholeText)
 	at := map[string]int{}
 	for i, e := range comp.Entries {
 		if e.Provision.ID != "" {

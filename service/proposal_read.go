@@ -357,3 +357,59 @@ func (s *Service) allProposalsKnown(ctx context.Context, doc string, f drafts.Pr
 		opt.Cursor = page.NextCursor
 	}
 }
+
+// openToCompile returns the open proposals of doc as a compilation reads
+// them: shared with other readers (never change them), and without what
+// no compilation reads, the whole edited text a delegation sent
+// (Proposal.Text: the operations were made from it) and the audit
+// entries. On a 2 MB text, a proposal sent as a whole text is mostly
+// that text: the room asking for the compilation at once held a copy of
+// each proposal's operations for every reader, and the proposals, too
+// large together for the cache, were read and decoded again for each.
+func (s *Service) openToCompile(ctx context.Context, doc string) ([]*drafts.Proposal, error) {
+	objs, err := s.allInfos(ctx, proposalsPrefix(doc))
+	if err != nil {
+		return nil, err
+	}
+	read, etags, err := readListedAs(ctx, s, objs, listedForm[proposalToCompile]{kind: "\x00to-compile",
+		clone: cloneProposalToCompile,
+		size: func(p *proposalToCompile, obj *drafts.Object) int {
+			return len(obj.Data) - int(p.Text) - int(p.Audit)
+		}})
+	if err != nil {
+		return nil, err
+	}
+	var open []*drafts.Proposal
+	for j, r := range read {
+		if r == nil || r.Proposal == nil || r.Status != drafts.ProposalOpen {
+			continue
+		}
+		r.ETag = etags[j]
+		open = append(open, r.Proposal)
+	}
+	return open, nil
+}
+
+// proposalToCompile is a stored proposal as a compilation reads it (see
+// openToCompile): its text and audit entries are left undecoded.
+type proposalToCompile struct {
+	*drafts.Proposal
+	Text  skipped `json:"text,omitempty"`
+	Audit skipped `json:"audit,omitempty"`
+}
+
+// cloneProposalToCompile copies the proposal's fields, sharing its slices
+// (read only).
+func cloneProposalToCompile(p *proposalToCompile) *proposalToCompile {
+	c := *p
+	c.Proposal = clonePtr(p.Proposal)
+	return &c
+}
+
+// skipped is a JSON value left undecoded: its length in bytes.
+type skipped int
+
+func (n *skipped) UnmarshalJSON(b []byte) error {
+	*n = skipped(len(b))
+	return nil
+}

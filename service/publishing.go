@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 
@@ -196,6 +197,7 @@ func (s *Service) compilationToPrint(ctx context.Context, doc string, n int, lan
 		if v.Language == "" || v.Language == d.Language {
 			return print(ctx, d, comp, v)
 		}
+		comp.Entries = slices.Clone(comp.Entries) // may be shared
 		for i, e := range comp.Entries {
 			comp.Entries[i].Provision = drafts.PrintableProvision(e.Provision, lang)
 		}

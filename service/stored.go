@@ -31,6 +31,13 @@ func (sp *storedProposal) proposal() *drafts.Proposal {
 	return sp.Proposal
 }
 
+// proposalSansText is a stored proposal decoded without the whole text
+// a delegation sent (Proposal.Text), for what never reads it.
+type proposalSansText struct {
+	storedProposal
+	Text skipped `json:"text,omitempty"`
+}
+
 func cloneStoredProposal(sp *storedProposal) *storedProposal {
 	c := &storedProposal{Audit: slices.Clone(sp.Audit)}
 	if sp.Proposal != nil {

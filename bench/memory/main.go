@@ -11,6 +11,9 @@
 //	go run ./bench/memory                    # builds ./cmd/chancery
 //	go run ./bench/memory -clients 64 -bytes 2000000
 //	go run ./bench/memory -only docx         # the scenarios whose name holds "docx"
+//	go run ./bench/memory -only "docx upload,compilation PDF"
+//	                                         # the compilation with the uploads' 32 proposals, as in a full run
+//	go run ./bench/memory -memory-limit-mb 0 # the servers without a soft memory limit
 //
 // Linux only (it reads /proc/PID/status).
 package main
@@ -46,6 +49,7 @@ var (
 	size    = flag.Int("bytes", 2_000_000, "size of the text")
 	rounds  = flag.Int("rounds", 1, "times each client repeats its request")
 	only    = flag.String("only", "", "comma-separated scenarios to run (default all)")
+	memMB   = flag.String("memory-limit-mb", "", "the server's --memory-limit-mb (default: the server's own default)")
 )
 
 func main() {
@@ -242,8 +246,12 @@ func start(data string) *server {
 	harness.Check(err)
 	addr := ln.Addr().String()
 	ln.Close()
-	cmd := exec.Command(*bin, "serve", "--addr", addr, "--metrics-addr", "off", "--data-dir", data,
-		"--bootstrap-token", bootstrap, "--log-level", "error")
+	args := []string{"serve", "--addr", addr, "--metrics-addr", "off", "--data-dir", data,
+		"--bootstrap-token", bootstrap, "--log-level", "error"}
+	if *memMB != "" {
+		args = append(args, "--memory-limit-mb", *memMB)
+	}
+	cmd := exec.Command(*bin, args...)
 	cmd.Stdout, cmd.Stderr = io.Discard, os.Stderr
 	harness.Check(cmd.Start())
 	s := &server{cmd: cmd, pid: cmd.Process.Pid, base: "http://" + addr}

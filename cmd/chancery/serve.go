@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net"
 	"net/http"
 	"os"
@@ -57,6 +58,9 @@ type Config struct {
 	AuditSweep time.Duration
 	// Live configures the event streams and webhooks.
 	Live liveConfig
+	// MemoryLimitMB is the Go runtime's soft memory limit that Run sets,
+	// in MiB: 0 for none, memoryLimitAuto to find it (see memoryLimit).
+	MemoryLimitMB int
 }
 
 // Main runs the server: ParseFlags, Run, Close.
@@ -107,6 +111,7 @@ func (m *Main) ParseFlags(args []string, getenv func(string) string) error {
 	fs.StringVar(&c.MetricsAddr, "metrics-addr", env("CHANCERY_METRICS_ADDR", "127.0.0.1:9464"), "Prometheus /metrics listen address, \"off\" to disable (CHANCERY_METRICS_ADDR)")
 	checkStorage := storageFlags(fs, env, &c.Storage)
 	checkLive := liveFlags(fs, env, &c.Live)
+	checkMemory := memoryLimitFlag(fs, env, &c.MemoryLimitMB)
 	fs.StringVar(&c.PolicyModel, "policy-model", env("CHANCERY_POLICY_MODEL", ""), "casbin model file; empty for the embedded default (CHANCERY_POLICY_MODEL)")
 	fs.StringVar(&c.PolicyFile, "policy", env("CHANCERY_POLICY", ""), "casbin policy file; empty for the embedded default (CHANCERY_POLICY)")
 	silence := fs.String("silence-min", env("CHANCERY_SILENCE_MIN", "72h"), "shortest silence procedure (CHANCERY_SILENCE_MIN)")
@@ -130,6 +135,9 @@ func (m *Main) ParseFlags(args []string, getenv func(string) string) error {
 		return err
 	}
 	if err := checkLive(); err != nil {
+		return err
+	}
+	if err := checkMemory(); err != nil {
 		return err
 	}
 	var err error
@@ -364,11 +372,20 @@ func (m *Main) settleLoop(ctx context.Context, svc drafts.MaintenanceService, sw
 	}
 }
 
-// Run opens the server and serves until ctx is cancelled (SIGINT/SIGTERM),
-// then shuts down, finishing requests in flight.
+// Run sets the Go runtime's soft memory limit, opens the server and
+// serves until ctx is cancelled (SIGINT/SIGTERM), then shuts down,
+// finishing requests in flight.
 func (m *Main) Run(ctx context.Context) error {
+	// The whole process's: set here, not in Open (a test's servers share
+	// one process).
+	limit, from := setMemoryLimit(m.Config.MemoryLimitMB, m.Config.CacheMB, os.Getenv)
 	if err := m.Open(ctx); err != nil {
 		return err
+	}
+	if limit == math.MaxInt64 {
+		m.log.Info("no memory limit", "from", from)
+	} else {
+		m.log.Info("memory limit", "mib", limit>>20, "from", from)
 	}
 	<-ctx.Done()
 	m.log.Info("shutting down")
