@@ -2,8 +2,8 @@ package service
 
 import (
 	"context"
-	"strings"
 	"time"
+	"unicode"
 
 	"chancery/drafts"
 )
@@ -119,11 +119,25 @@ func (s *Service) SetProvisionStatus(ctx context.Context, doc string, n int, id,
 	return &p, statusTag(v.Hash, newETag), nil
 }
 
+// countWords counts the words of s as strings.Fields splits them,
+// without making them: the agreement is counted on every document page.
+func countWords(s string) int {
+	n, in := 0, false
+	for _, r := range s {
+		space := unicode.IsSpace(r)
+		if !space && !in {
+			n++
+		}
+		in = !space
+	}
+	return n
+}
+
 // agreement counts the agreed share of a version.
 func agreement(v *drafts.Version) *drafts.Agreement {
 	a := &drafts.Agreement{}
 	for _, p := range v.Provisions {
-		words := len(strings.Fields(p.Text))
+		words := countWords(p.Text)
 		a.Provisions++
 		a.Words += words
 		if p.Status == drafts.ProvisionAgreed || p.Status == drafts.ProvisionAgreedAdRef {

@@ -104,9 +104,11 @@ func numbers(vs ...*drafts.Version) map[string]string {
 
 // excerpt is the first n characters of s, with an ellipsis if it is longer.
 func excerpt(s string, n int) string {
-	r := []rune(s)
-	if len(r) > n {
-		return string(r[:n]) + "…"
+	for i := range s { // i: where each character starts
+		if n == 0 {
+			return s[:i] + "…"
+		}
+		n--
 	}
 	return s
 }

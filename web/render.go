@@ -168,6 +168,7 @@ func (s *Server) render(c echo.Context, status int, name string, p *Page) error 
 		return drafts.Errorf(drafts.EINTERNAL, "no template %s", name)
 	}
 	var buf bytes.Buffer
+	buf.Grow(32<<10 + len(p.Content))
 	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
 		return drafts.WrapError(drafts.EINTERNAL, err, "rendering %s", name)
 	}

@@ -288,9 +288,16 @@ func (s *Server) sharedPart(c echo.Context, name, part string, p *Page, key stri
 // sharedPartWith is sharedPart, running prepare (when not nil) first
 // when the part is made.
 func (s *Server) sharedPartWith(c echo.Context, name, part string, p *Page, key string, prepare func() error) (template.HTML, error) {
+	html, err := s.sharedBytes(c, name, part, p, key, prepare)
+	return template.HTML(html), err
+}
+
+// sharedBytes is sharedPartWith's part as made, or as kept under key:
+// read only.
+func (s *Server) sharedBytes(c echo.Context, name, part string, p *Page, key string, prepare func() error) ([]byte, error) {
 	t, ok := s.pages[name]
 	if !ok {
-		return "", drafts.Errorf(drafts.EINTERNAL, "no template %s", name)
+		return nil, drafts.Errorf(drafts.EINTERNAL, "no template %s", name)
 	}
 	execute := func() ([]byte, error) {
 		if prepare != nil {
@@ -304,14 +311,10 @@ func (s *Server) sharedPartWith(c echo.Context, name, part string, p *Page, key 
 		}
 		return buf.Bytes(), nil
 	}
-	var html []byte
-	var err error
 	if key == "" {
-		html, err = execute()
-	} else {
-		html, err = s.shared.Make(ctx(c), key, execute)
+		return execute()
 	}
-	return template.HTML(html), err
+	return s.shared.Make(ctx(c), key, execute)
 }
 
 // minPiece is the smallest shared part worth splicing compressed.
@@ -323,9 +326,9 @@ const minPiece = 4 << 10
 // with the part, or with the part deflated once for all its readers when
 // the page goes compressed (see gzipper.Splice).
 func (s *Server) sharedPiece(c echo.Context, name, part string, p *Page, key string, prepare func() error) (template.HTML, error) {
-	html, err := s.sharedPartWith(c, name, part, p, key, prepare)
-	if err != nil || key == "" || len(html) < minPiece || strings.Contains(string(html), csrfMark) {
-		return html, err
+	html, err := s.sharedBytes(c, name, part, p, key, prepare)
+	if err != nil || key == "" || len(html) < minPiece || bytes.Contains(html, []byte(csrfMark)) {
+		return template.HTML(html), err
 	}
 	p.pieces = append(p.pieces, piece{key: key, html: html})
 	return template.HTML(pieceMark + strconv.Itoa(len(p.pieces)-1) + "-->"), nil
@@ -335,10 +338,11 @@ func (s *Server) sharedPiece(c echo.Context, name, part string, p *Page, key str
 // rendered (Page.pieces). No user's words can make it ("<" is escaped).
 const pieceMark = "<!--chancery:piece:"
 
-// piece is a shared part of a page, by its key in s.shared.
+// piece is a shared part of a page, by its key in s.shared: the bytes
+// kept there, read only.
 type piece struct {
 	key  string
-	html template.HTML
+	html []byte
 }
 
 // sendPieces answers with page, putting its pieces in place of their
@@ -357,7 +361,7 @@ func (s *Server) sendPieces(c echo.Context, status int, page []byte, pieces []pi
 		if err != nil || n < 0 || n >= len(pieces) {
 			return drafts.Errorf(drafts.EINTERNAL, "a page names a part it does not have")
 		}
-		parts = append(parts, gzipper.Part{Plain: page[:i]}, gzipper.Part{Plain: []byte(pieces[n].html)})
+		parts = append(parts, gzipper.Part{Plain: page[:i]}, gzipper.Part{Plain: pieces[n].html})
 		if gzipper.Wants(c.Request()) {
 			deflated, err := s.deflated.Make(ctx(c), pieces[n].key, func() ([]byte, error) {
 				return gzipper.Deflate(parts[len(parts)-1].Plain), nil
@@ -371,6 +375,11 @@ func (s *Server) sendPieces(c echo.Context, status int, page []byte, pieces []pi
 	}
 	if !gzipper.Wants(c.Request()) {
 		var whole bytes.Buffer
+		size := 0
+		for _, p := range parts {
+			size += len(p.Plain)
+		}
+		whole.Grow(size)
 		for _, p := range parts {
 			whole.Write(p.Plain)
 		}
