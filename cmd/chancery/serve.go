@@ -66,6 +66,7 @@ type Main struct {
 	stdout, stderr io.Writer
 	log            *slog.Logger
 	bucket         storage.Bucket
+	svc            *service.Service
 	server         *api.Server
 	httpSrv        *http.Server
 	ln             net.Listener
@@ -187,6 +188,7 @@ func (m *Main) Open(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	m.svc = svc
 	if err := m.bootstrap(ctx, svc); err != nil {
 		return err
 	}
@@ -408,6 +410,9 @@ func (m *Main) Close() error {
 	}
 	if m.apiLn != nil {
 		m.apiLn.Close()
+	}
+	if m.svc != nil {
+		m.svc.Drain() // what requests left to do after answering, before the store closes
 	}
 	if m.bucket != nil {
 		errs = append(errs, m.bucket.Close())
