@@ -178,11 +178,15 @@ type settled struct {
 // settledAhead are the settlements settleAhead made, by proposal id.
 type settledAhead map[string]settled
 
-// entries returns the entries of the settlements made, in the order of
-// v.Merged.
+// inOrder returns the settlements made, in the order of v.Merged.
+func (a settledAhead) inOrder() []settled {
+	return slices.SortedFunc(maps.Values(a), func(x, y settled) int { return x.order - y.order })
+}
+
+// entries returns the entries of the settlements made, in order.
 func (a settledAhead) entries() []drafts.AuditEntry {
 	var out []drafts.AuditEntry
-	for _, r := range slices.SortedFunc(maps.Values(a), func(x, y settled) int { return x.order - y.order }) {
+	for _, r := range a.inOrder() {
 		out = append(out, r.added...)
 	}
 	return out
@@ -272,16 +276,30 @@ func (s *Service) settleMergedProposals(ctx context.Context, v *drafts.Version, 
 	for _, r := range results {
 		byJob[r.job] = r
 	}
+	// Every entry settleAhead added is committed, also when its
+	// settlement was made again (which then adds none: the proposal is
+	// no longer open), in the order of jobs.
 	var entries []drafts.AuditEntry
 	var first error
-	for _, j := range jobs {
-		r, ok := byJob[j]
-		if !ok {
-			r = ahead[j.id]
-		}
+	add := func(r settled) {
 		entries = append(entries, r.added...)
 		if first == nil {
 			first = r.err
+		}
+	}
+	used := map[string]bool{}
+	for _, j := range jobs {
+		if r, ok := ahead[j.id]; ok {
+			used[j.id] = true
+			add(r)
+		}
+		if r, ok := byJob[j]; ok {
+			add(r)
+		}
+	}
+	for _, r := range ahead.inOrder() {
+		if !used[r.job.id] {
+			add(r)
 		}
 	}
 	return entries, first
