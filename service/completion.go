@@ -21,11 +21,24 @@ import (
 // open proposals on provisions it deleted; the document's head moves to it.
 // Each step changes only what is not done yet. d, when not nil, is the
 // document as this request last read or wrote it; known are proposals
-// this request read already. It returns the document, the obsolete
-// proposals with the reasons, and the audit entries of the proposals it
-// settled, which the caller commits (it began its change before calling),
-// even when it returns an error: those it settled are stored.
-func (s *Service) completeVersion(ctx context.Context, v *drafts.Version, d *drafts.Document, known map[string]*drafts.Proposal) (*drafts.Document, map[string]string, []drafts.AuditEntry, error) {
+// this request read already. It commits to tx (begun before the version
+// was stored) entries, the version's own if any, with those of the
+// proposals it settled, even when it fails: those it settled are stored.
+// It returns the document and the obsolete proposals with the reasons.
+//
+// The events are chained while the head moves (commitMoving): the head
+// moves only once every proposal is settled, since a document no longer
+// pending is not completed again; the events need only the settlements'
+// entries.
+func (s *Service) completeVersion(ctx context.Context, tx *changeTx, v *drafts.Version, d *drafts.Document, known map[string]*drafts.Proposal, entries ...drafts.AuditEntry) (*drafts.Document, map[string]string, error) {
+	// The delegations' names are listed only if a reason names a proposal
+	// (a sub-amendment's): most versions settle without.
+	names := sync.OnceValue(func() map[string]drafts.Delegation { return s.delegationNames(ctx) })
+	name := func(p *drafts.Proposal) string { return p.Name("en", drafts.DelegationNamed(names(), p.Delegation)) }
+	// The merged proposals this request read settle while the open
+	// proposals are listed (settleAhead): the version, stored, is what
+	// they settle by, and the listing is needed only for the others.
+	ahead := s.settleAhead(ctx, v, known, name)
 	// The summary is written while the language versions are kept in
 	// step and the open proposals read: none depends on another.
 	summed := make(chan error, 1)
@@ -33,7 +46,8 @@ func (s *Service) completeVersion(ctx context.Context, v *drafts.Version, d *dra
 	// Before the head moves: a reader of the new head finds it in every language.
 	err := s.keepLanguagesInStep(ctx, v, d)
 	// The open proposals, read once: to find those the version makes
-	// obsolete, and as the first attempt of settling the merged ones.
+	// obsolete, and as the first attempt of settling them (and the merged
+	// ones not settled ahead).
 	// Listed after the version is stored, so that a proposal stored
 	// before it is found.
 	var open []*drafts.Proposal
@@ -43,22 +57,53 @@ func (s *Service) completeVersion(ctx context.Context, v *drafts.Version, d *dra
 	if serr := <-summed; err == nil {
 		err = serr
 	}
+	done := <-ahead
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, s.commitFailed(ctx, tx, err, append(entries, done.entries()...))
 	}
-	// The delegations' names are listed only if a reason names a proposal
-	// (a sub-amendment's): most versions settle without.
-	names := sync.OnceValue(func() map[string]drafts.Delegation { return s.delegationNames(ctx) })
-	name := func(p *drafts.Proposal) string { return p.Name("en", drafts.DelegationNamed(names(), p.Delegation)) }
 	obsolete := obsoletedBy(v, open, name)
-	entries, err := s.settleMergedProposals(ctx, v, open, obsolete, name)
+	settledEntries, err := s.settleMergedProposals(ctx, v, open, obsolete, name, done)
+	entries = append(entries, settledEntries...)
 	if err != nil {
-		return nil, nil, entries, err
+		return nil, nil, s.commitFailed(ctx, tx, err, entries)
 	}
-	if d, err = s.moveHead(ctx, v, d); err != nil {
-		return nil, nil, entries, err
+	if d, err = s.commitMoving(ctx, tx, v, d, entries); err != nil {
+		return nil, nil, err
 	}
-	return d, obsolete, entries, nil
+	return d, obsolete, nil
+}
+
+// commitFailed commits entries to tx, changes stored by a request that
+// failed with err, and returns err.
+func (s *Service) commitFailed(ctx context.Context, tx *changeTx, err error, entries []drafts.AuditEntry) error {
+	s.commitChange(ctx, tx, entries...) // a failure marks the trail for completion; the request's error is err
+	return err
+}
+
+// commitMoving commits entries to tx while the document's head moves to
+// v (moveHead), and returns the document, or the first error: the head
+// move's, else the commit's. The two are independent writes: a crash
+// between them leaves either the head moved and the events owed (the
+// completion at the next start writes them, as after any change stored
+// and not acknowledged) or the events written and the version pending
+// (the next reader of the document moves the head, settling nothing
+// twice); the request is acknowledged only once both are done.
+func (s *Service) commitMoving(ctx context.Context, tx *changeTx, v *drafts.Version, d *drafts.Document, entries []drafts.AuditEntry) (*drafts.Document, error) {
+	type move struct {
+		d   *drafts.Document
+		err error
+	}
+	moved := make(chan move, 1)
+	go func() {
+		nd, err := s.moveHead(ctx, v, d)
+		moved <- move{nd, err}
+	}()
+	cerr := s.commitChange(ctx, tx, entries...)
+	m := <-moved
+	if m.err != nil {
+		return nil, m.err
+	}
+	return m.d, cerr
 }
 
 // completeOthers completes a version another request stored and did not
@@ -69,10 +114,7 @@ func (s *Service) completeOthers(ctx context.Context, v *drafts.Version, d *draf
 	if err != nil {
 		return nil, err
 	}
-	nd, _, entries, err := s.completeVersion(ctx, v, d, nil)
-	if cerr := s.commitChange(ctx, tx, entries...); err == nil {
-		err = cerr
-	}
+	nd, _, err := s.completeVersion(ctx, tx, v, d, nil)
 	return nd, err
 }
 
@@ -125,22 +167,73 @@ func obsoletedBy(v *drafts.Version, open []*drafts.Proposal, name func(*drafts.P
 // settlement is what becomes of one proposal when a version is made.
 type settlement struct{ id, status, reason string }
 
-// settleMergedProposals makes the proposals v merged accepted (or
-// accepted-modified, when a resolution replaced their text or they were
-// edited while the merge ran), and those in obsolete obsolete. The
-// proposals settle side by side (each is its own object, with its entry);
-// it returns their entries in order, to be committed in one batch, with
-// the first error. open are the open proposals as read, the first attempt
-// of each update.
-func (s *Service) settleMergedProposals(ctx context.Context, v *drafts.Version, open []*drafts.Proposal, obsolete map[string]string, name func(*drafts.Proposal) string) ([]drafts.AuditEntry, error) {
-	openByID := map[string]*drafts.Proposal{}
-	for _, p := range open {
-		openByID[p.ID] = p
+// settled is a settlement made, with the entries it added or its error.
+type settled struct {
+	job   settlement
+	added []drafts.AuditEntry
+	err   error
+	order int // in settleAhead's jobs
+}
+
+// settledAhead are the settlements settleAhead made, by proposal id.
+type settledAhead map[string]settled
+
+// inOrder returns the settlements made, in the order of v.Merged.
+func (a settledAhead) inOrder() []settled {
+	return slices.SortedFunc(maps.Values(a), func(x, y settled) int { return x.order - y.order })
+}
+
+// entries returns the entries of the settlements made, in order.
+func (a settledAhead) entries() []drafts.AuditEntry {
+	var out []drafts.AuditEntry
+	for _, r := range a.inOrder() {
+		out = append(out, r.added...)
 	}
-	// A proposal merged with a sub-amendment to it says so.
+	return out
+}
+
+// settleAhead settles, in the background, the proposals v merged that
+// this request read (known, as they were read: the first attempt of each
+// update, on a copy), as settleMergedProposals would. The proposals it
+// amends or merges do not depend on the open proposals' listing: only
+// the obsolete ones do, which settleMergedProposals settles after it.
+func (s *Service) settleAhead(ctx context.Context, v *drafts.Version, known map[string]*drafts.Proposal, name func(*drafts.Proposal) string) <-chan settledAhead {
+	out := make(chan settledAhead, 1)
+	first := map[string]*drafts.Proposal{}
+	for _, id := range v.Merged {
+		if p := known[id]; p != nil {
+			first[id] = cloneProposal(p)
+		}
+	}
+	if len(first) == 0 {
+		out <- nil
+		return out
+	}
+	go func() {
+		var jobs []settlement
+		for _, j := range mergedSettlements(v, first, name) {
+			if first[j.id] != nil {
+				jobs = append(jobs, j)
+			}
+		}
+		done := settledAhead{}
+		for i, r := range s.settleAll(ctx, v, first, jobs) {
+			r.order = i
+			done[r.job.id] = r
+		}
+		out <- done
+	}()
+	return out
+}
+
+// mergedSettlements are the settlements of the proposals v merged, in
+// order: each accepted, or accepted-modified when a resolution replaced
+// its text; a proposal merged with a sub-amendment to it says so. byID
+// holds the merged proposals as read.
+func mergedSettlements(v *drafts.Version, byID map[string]*drafts.Proposal, name func(*drafts.Proposal) string) []settlement {
 	amendedBy := map[string]string{}
 	for _, id := range v.Merged {
-		if p := openByID[id]; p != nil && p.Amends != "" {
+		if p := byID[id]; p != nil && p.Amends != "" {
 			amendedBy[p.Amends] = "merged as amended by " + name(p)
 		}
 	}
@@ -152,11 +245,70 @@ func (s *Service) settleMergedProposals(ctx context.Context, v *drafts.Version, 
 		}
 		jobs = append(jobs, settlement{id, status, amendedBy[id]})
 	}
+	return jobs
+}
+
+// settleMergedProposals makes the proposals v merged accepted (or
+// accepted-modified, when a resolution replaced their text or they were
+// edited while the merge ran), and those in obsolete obsolete. The
+// proposals settle side by side (each is its own object, with its entry);
+// it returns their entries in order, to be committed in one batch, with
+// the first error. open are the open proposals as read, the first attempt
+// of each update; ahead, those settleAhead settled already.
+func (s *Service) settleMergedProposals(ctx context.Context, v *drafts.Version, open []*drafts.Proposal, obsolete map[string]string, name func(*drafts.Proposal) string, ahead settledAhead) ([]drafts.AuditEntry, error) {
+	openByID := map[string]*drafts.Proposal{}
+	for _, p := range open {
+		openByID[p.ID] = p
+	}
+	jobs := mergedSettlements(v, openByID, name)
 	for _, id := range slices.Sorted(maps.Keys(obsolete)) {
 		jobs = append(jobs, settlement{id, drafts.ProposalObsolete, obsolete[id]})
 	}
-	added := make([][]drafts.AuditEntry, len(jobs))
-	errs := make([]error, len(jobs))
+	// Those settled ahead as they would be now are not settled again.
+	var rest []settlement
+	for _, j := range jobs {
+		if r, ok := ahead[j.id]; !ok || r.job != j {
+			rest = append(rest, j)
+		}
+	}
+	results := s.settleAll(ctx, v, openByID, rest)
+	byJob := map[settlement]settled{}
+	for _, r := range results {
+		byJob[r.job] = r
+	}
+	// Every entry settleAhead added is committed, also when its
+	// settlement was made again (which then adds none: the proposal is
+	// no longer open), in the order of jobs.
+	var entries []drafts.AuditEntry
+	var first error
+	add := func(r settled) {
+		entries = append(entries, r.added...)
+		if first == nil {
+			first = r.err
+		}
+	}
+	used := map[string]bool{}
+	for _, j := range jobs {
+		if r, ok := ahead[j.id]; ok {
+			used[j.id] = true
+			add(r)
+		}
+		if r, ok := byJob[j]; ok {
+			add(r)
+		}
+	}
+	for _, r := range ahead.inOrder() {
+		if !used[r.job.id] {
+			add(r)
+		}
+	}
+	return entries, first
+}
+
+// settleAll makes the settlements jobs side by side, the first attempt of
+// each with the proposal of first (if any), and returns what each did.
+func (s *Service) settleAll(ctx context.Context, v *drafts.Version, first map[string]*drafts.Proposal, jobs []settlement) []settled {
+	out := make([]settled, len(jobs))
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, settleParallelism)
 	for i, j := range jobs {
@@ -165,20 +317,12 @@ func (s *Service) settleMergedProposals(ctx context.Context, v *drafts.Version, 
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			added[i], errs[i] = s.settleProposal(ctx, v, openByID[j.id], j)
+			added, err := s.settleProposal(ctx, v, first[j.id], j)
+			out[i] = settled{job: j, added: added, err: err}
 		}()
 	}
 	wg.Wait()
-	var entries []drafts.AuditEntry
-	for _, a := range added {
-		entries = append(entries, a...)
-	}
-	for _, err := range errs {
-		if err != nil {
-			return entries, err
-		}
-	}
-	return entries, nil
+	return out
 }
 
 // settleParallelism is how many proposals settle at once: a merge of a

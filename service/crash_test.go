@@ -345,6 +345,9 @@ func crashOnce(t *testing.T, name string, change func(*crashWorld) error, templa
 	crash := &dyingStore{ObjectStore: local, crashAt: at, landed: landed}
 	w.svc = newCrashService(crash, w.clock)
 	err = change(&w)
+	// What the change left to do after answering (a merge's hint) is
+	// done, or dies, before the process is judged.
+	w.svc.Drain()
 	when := fmt.Sprintf("dying at write %d (landed %v)", at, landed)
 	// The sweep of silence procedures (the one change no request
 	// acknowledges) logs what fails and goes on.

@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"slices"
+	"sync"
 	"time"
 
 	"chancery/drafts"
@@ -15,6 +16,9 @@ type changeTx struct {
 	t        trail
 	head     eventHead
 	headETag string
+	// hintAfter moves the trail's hint after the answer (afterAnswer)
+	// instead of before it: a merge's (see Merge).
+	hintAfter bool
 }
 
 // beginChange reads the head of doc's trail. Call it before writing the
@@ -164,7 +168,11 @@ func (s *Service) appendEvents(ctx context.Context, tx *changeTx, es []*drafts.E
 			return false
 		})
 	}
-	s.advanceHint(ctx, tx, head)
+	if tx.hintAfter {
+		s.afterAnswer(func() { s.advanceHint(context.WithoutCancel(ctx), tx, head) })
+	} else {
+		s.advanceHint(ctx, tx, head)
+	}
 	return written, nil
 }
 
@@ -206,6 +214,49 @@ func (s *Service) advanceHint(ctx context.Context, tx *changeTx, head eventHead)
 			s.Log.Warn("event trail hint not updated", "trail", tx.t.name(), "err", err)
 			return
 		}
+	}
+}
+
+// afterAnswers counts the writes requests left running after they
+// answered (afterAnswer), for Drain.
+type afterAnswers struct {
+	mu   sync.Mutex
+	n    int
+	idle *sync.Cond
+}
+
+// afterAnswer runs f in the background: a write the request does not
+// wait for, which only a hint may be (its loss costs a later request a
+// step more, never a change or an event).
+func (s *Service) afterAnswer(f func()) {
+	a := &s.after
+	a.mu.Lock()
+	a.n++
+	a.mu.Unlock()
+	go func() {
+		defer func() {
+			a.mu.Lock()
+			if a.n--; a.n == 0 && a.idle != nil {
+				a.idle.Broadcast()
+			}
+			a.mu.Unlock()
+		}()
+		f()
+	}()
+}
+
+// Drain waits until the writes that requests left to do after answering
+// (a merge moves its trail's hint after it answers) are done: call it
+// before closing the store, or before counting storage operations.
+func (s *Service) Drain() {
+	a := &s.after
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.idle == nil {
+		a.idle = sync.NewCond(&a.mu)
+	}
+	for a.n > 0 {
+		a.idle.Wait()
 	}
 }
 

@@ -73,6 +73,10 @@ func (s *Service) Merge(ctx context.Context, doc string, in drafts.MergeInput) (
 	if b.err != nil {
 		return nil, b.err
 	}
+	// The trail's hint moves after the answer: the events are written
+	// before it (commitChange), and the hint only saves the next writer
+	// of the trail a step (appendEvents follows the chain past it).
+	b.tx.hintAfter = true
 	if out.Obsolete, err = s.publishVersionIn(ctx, b.tx, d, head, v, "merge", known); err != nil {
 		return nil, err
 	}

@@ -92,6 +92,7 @@ type Service struct {
 	workLimit *workLimit
 	flights   flights
 	owed      owedTrails
+	after     afterAnswers
 	fresh     freshReads
 	// numbers are hints of the last proposal number claimed, per document.
 	numbers numberHints

@@ -188,11 +188,9 @@ func (s *Service) publishVersionIn(ctx context.Context, tx *changeTx, d *drafts.
 	if err != nil {
 		return nil, err
 	}
-	// Once the version is stored its event is owed, whatever follows.
-	_, obsolete, settled, err := s.completeVersion(ctx, v, nd, known)
-	if cerr := s.commitChange(ctx, tx, append([]drafts.AuditEntry{entry}, settled...)...); err == nil {
-		err = cerr
-	}
+	// Once the version is stored its event is owed, whatever follows:
+	// completeVersion commits it with the settlements' entries.
+	_, obsolete, err := s.completeVersion(ctx, tx, v, nd, known, entry)
 	return obsolete, err
 }
 

@@ -70,6 +70,7 @@ type Main struct {
 	stdout, stderr io.Writer
 	log            *slog.Logger
 	bucket         storage.Bucket
+	svc            *service.Service
 	server         *api.Server
 	httpSrv        *http.Server
 	ln             net.Listener
@@ -78,9 +79,6 @@ type Main struct {
 	// apiLn is the API listener, claimed before storage is opened and
 	// handed to the server once it is built.
 	apiLn net.Listener
-
-	// svc is the service, whose visits Close stores.
-	svc *service.Service
 
 	// ready is closed once the server listens (for tests).
 	ready chan struct{}
@@ -202,6 +200,7 @@ func (m *Main) Open(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	m.svc = svc
 	if err := m.bootstrap(ctx, svc); err != nil {
 		return err
 	}
@@ -268,7 +267,6 @@ func (m *Main) openService(ctx context.Context, metrics *api.Metrics) (*service.
 	// A page's visit is stored a few seconds after the page (the whole
 	// room opens the document at once); Close stores what is left.
 	svc.VisitDelay = visitDelay
-	m.svc = svc
 	configureLive(svc, c.Live)
 	return svc, enforcer, nil
 }
@@ -438,6 +436,7 @@ func (m *Main) Close() error {
 		m.apiLn.Close()
 	}
 	if m.svc != nil {
+		m.svc.Drain() // what requests left to do after answering, before the store closes
 		errs = append(errs, m.svc.FlushVisits(ctx))
 	}
 	if m.bucket != nil {
