@@ -1,40 +1,14 @@
 package service_test
 
 import (
-	"context"
 	"fmt"
 	"strings"
-	"sync"
 	"testing"
 
 	"chancery/diffing"
 	"chancery/drafts"
 	"chancery/service"
 )
-
-// proposalReads counts the reads of proposals.
-type proposalReads struct {
-	drafts.ObjectStore
-	mu sync.Mutex
-	n  int
-}
-
-func (p *proposalReads) Get(ctx context.Context, key string) (*drafts.Object, error) {
-	if strings.Contains(key, "/proposals/") {
-		p.mu.Lock()
-		p.n++
-		p.mu.Unlock()
-	}
-	return p.ObjectStore.Get(ctx, key)
-}
-
-func (p *proposalReads) take() int {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	n := p.n
-	p.n = 0
-	return n
-}
 
 // TestCompilationKeepsProposalsWithoutTheirText: proposals sent as whole
 // texts, together larger than the cache, are read once for the
@@ -46,7 +20,7 @@ func TestCompilationKeepsProposalsWithoutTheirText(t *testing.T) {
 		paras = append(paras, fmt.Sprintf("%d. The member states shall consult each other on matters of common security (%d), %s.", i, i, strings.Repeat("and confidence building measures in all dimensions ", 6)))
 	}
 	text := strings.Join(paras, "\n\n")
-	store := &proposalReads{ObjectStore: MustOpenLocal(t)}
+	store := &keyReads{ObjectStore: MustOpenLocal(t), part: "/proposals/"}
 	f := MustFixture(t, store, text)
 	f.svc = service.New(store, diffing.New(), MustPolicy(t))
 	f.svc.CacheBytes = 2 << 20 // less than the 8 proposals' texts

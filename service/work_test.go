@@ -13,26 +13,37 @@ import (
 	"chancery/service"
 )
 
-// versionReads counts the reads of versions' objects.
-type versionReads struct {
+// keyReads counts the reads of the objects whose keys hold part.
+type keyReads struct {
 	drafts.ObjectStore
-	mu sync.Mutex
-	n  int
+	part string
+	mu   sync.Mutex
+	n    int
 }
 
-func (v *versionReads) Get(ctx context.Context, key string) (*drafts.Object, error) {
-	if strings.Contains(key, "/versions/") {
-		v.mu.Lock()
-		v.n++
-		v.mu.Unlock()
+func (k *keyReads) Get(ctx context.Context, key string) (*drafts.Object, error) {
+	if strings.Contains(key, k.part) {
+		k.mu.Lock()
+		k.n++
+		k.mu.Unlock()
 	}
-	return v.ObjectStore.Get(ctx, key)
+	return k.ObjectStore.Get(ctx, key)
 }
 
-func (v *versionReads) count() int {
-	v.mu.Lock()
-	defer v.mu.Unlock()
-	return v.n
+// count is the reads so far.
+func (k *keyReads) count() int {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return k.n
+}
+
+// take is the reads since the last take.
+func (k *keyReads) take() int {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	n := k.n
+	k.n = 0
+	return n
 }
 
 // TestHeavyPathsWaitBeforeLoading: with the one slot of the work limit
@@ -41,7 +52,7 @@ func (v *versionReads) count() int {
 // version: what a request holds in memory waits for its slot. Work inside
 // a slot takes no second one.
 func TestHeavyPathsWaitBeforeLoading(t *testing.T) {
-	store := &versionReads{ObjectStore: MustOpenLocal(t)}
+	store := &keyReads{ObjectStore: MustOpenLocal(t), part: "/versions/"}
 	f := MustFixture(t, store, "1. One.\n\n2. Two.\n")
 	f.svc = service.New(store, diffing.New(), MustPolicy(t))
 	f.svc.Renderer = render.New()
