@@ -110,6 +110,9 @@ type Service struct {
 	// them at once.
 	VisitDelay time.Duration
 	visits     visitState
+	// trailLocks has a turn (a channel of one) per audit trail: appends
+	// to a trail take it in turn (appendEvents).
+	trailLocks sync.Map
 }
 
 var _ drafts.Service = (*Service)(nil)

@@ -121,6 +121,24 @@ func (r *trailReader) object(ctx context.Context, key string) (*storedEvents, er
 	return &o, nil
 }
 
+// known returns the object of the chain at key when this process holds it
+// already (it wrote or read it: objects of the chain never change), for a
+// reader that may use the cache.
+func (r *trailReader) known(key string) (*storedEvents, bool) {
+	if !r.cached {
+		return nil, false
+	}
+	v, ok := r.s.immutable().get(key)
+	if !ok {
+		return nil, false
+	}
+	o, ok := v.(*storedEvents)
+	if !ok {
+		return nil, false
+	}
+	return cloneStoredEvents(o), true
+}
+
 // list lists up to limit objects of the trail after the object whose
 // first event is after (0: from the start), and returns the first
 // sequence number of each with its key.
