@@ -38,9 +38,10 @@ var compressible = map[string]bool{
 }
 
 // writers compress at gzip's fastest level, as nginx does by default: on
-// a 150 KB page it costs a fifth of the default level's time for pages
-// about a third larger, and when the whole room loads the same pages at
-// once the server's processors, not the network, are what is short.
+// a document page (26 KB) it takes 0.21 ms where the default level takes
+// 0.57, for 24% of the page's size instead of 21%; when the whole room
+// loads the same pages at once the server's processors, not the network,
+// are what is short.
 var writers = sync.Pool{New: func() any {
 	w, _ := gzip.NewWriterLevel(io.Discard, gzip.BestSpeed)
 	return w
@@ -57,13 +58,15 @@ func Handler(h http.Handler) http.Handler {
 	})
 }
 
-// Compress returns data compressed with gzip at the default level: for
-// answers made once and served to many (Send), where the better ratio
-// is paid for once.
+// Compress returns data compressed with gzip, for answers made once and
+// served to many (SendCompressed). At the fastest level too: while the
+// room reads, every proposal sent makes a new compilation, each served to
+// a few readers before the next, so the default level's better ratio
+// would cost nearly three times the time for each of them.
 func Compress(data []byte) []byte {
 	var buf bytes.Buffer
 	buf.Grow(len(data) / 4)
-	w, _ := gzip.NewWriterLevel(&buf, gzip.DefaultCompression)
+	w, _ := gzip.NewWriterLevel(&buf, gzip.BestSpeed)
 	_, _ = w.Write(data)
 	_ = w.Close()
 	return buf.Bytes()
