@@ -1,6 +1,7 @@
 package service
 
 import (
+	"cmp"
 	"context"
 	"sync"
 	"time"
@@ -71,17 +72,24 @@ func (s *Service) RecordVisit(ctx context.Context, doc string, head int, lastSeq
 		s.visits.pending = map[string]*drafts.Visit{}
 	}
 	s.visits.pending[key] = v
-	if !s.visits.scheduled {
-		s.visits.scheduled = true
-		time.AfterFunc(s.VisitDelay, func() {
-			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-			defer cancel()
-			if err := s.FlushVisits(ctx); err != nil {
-				s.Log.Warn("storing visits", "err", err)
-			}
-		})
-	}
+	s.scheduleFlushLocked()
 	return nil
+}
+
+// scheduleFlushLocked has the visits kept in memory stored VisitDelay
+// from now, unless that is due already. The caller holds s.visits.mu.
+func (s *Service) scheduleFlushLocked() {
+	if s.visits.scheduled {
+		return
+	}
+	s.visits.scheduled = true
+	time.AfterFunc(s.VisitDelay, func() {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		if err := s.FlushVisits(ctx); err != nil {
+			s.Log.Warn("storing visits", "err", err)
+		}
+	})
 }
 
 // FlushVisits stores the visits kept in memory (VisitDelay) now: when the
@@ -89,19 +97,16 @@ func (s *Service) RecordVisit(ctx context.Context, doc string, head int, lastSeq
 // it is stored, so the replica keeps reading it meanwhile.
 func (s *Service) FlushVisits(ctx context.Context) error {
 	s.visits.mu.Lock()
-	due := make(map[string]*drafts.Visit, len(s.visits.pending))
+	keys := make([]string, 0, len(s.visits.pending))
+	due := make([]*drafts.Visit, 0, len(s.visits.pending))
 	for k, v := range s.visits.pending {
-		due[k] = v
+		keys, due = append(keys, k), append(due, v)
 	}
 	s.visits.scheduled = false
 	s.visits.mu.Unlock()
-	keys := make([]string, 0, len(due))
-	for k := range due {
-		keys = append(keys, k)
-	}
 	errs := make([]error, len(keys))
 	_ = s.inParallelN(ctx, 8, len(keys), func(ctx context.Context, i int) error {
-		errs[i] = s.storeVisit(ctx, keys[i], due[keys[i]])
+		errs[i] = s.storeVisit(ctx, keys[i], due[i])
 		return errs[i]
 	})
 	s.visits.mu.Lock()
@@ -109,15 +114,10 @@ func (s *Service) FlushVisits(ctx context.Context) error {
 	var first error
 	for i, k := range keys {
 		switch {
-		case errs[i] != nil:
-			if first == nil {
-				first = errs[i]
-			}
-			if !s.visits.scheduled { // tried again later
-				s.visits.scheduled = true
-				time.AfterFunc(s.VisitDelay, func() { _ = s.FlushVisits(context.Background()) })
-			}
-		case s.visits.pending[k] == due[k]: // not visited again meanwhile
+		case errs[i] != nil: // tried again later
+			first = cmp.Or(first, errs[i])
+			s.scheduleFlushLocked()
+		case s.visits.pending[k] == due[i]: // not visited again meanwhile
 			delete(s.visits.pending, k)
 		}
 	}

@@ -62,11 +62,7 @@ func (s *Server) compilationEntries(c echo.Context, p *Page, x *compilationData)
 		e := &x.Comp.Entries[i]
 		ep := *p
 		ep.Data = &compilationData{Comp: x.Comp, Version: x.Version, Numbers: x.Numbers, Entry: e, Depths: x.Depths}
-		key := ""
-		if e.Key != "" {
-			key = s.sharedKey(c, "compilation", "compilation-entry-shared", &ep, e.Key)
-		}
-		html, err := s.sharedPart(c, "compilation", "compilation-entry-shared", &ep, key)
+		html, err := s.sharedPart(c, "compilation", "compilation-entry-shared", &ep, e.Key)
 		if err != nil {
 			return err
 		}

@@ -80,11 +80,7 @@ func (s *Server) document(c echo.Context) error {
 	if err := s.positionOptions(c, p, dd.Positions); err != nil {
 		return err
 	}
-	sinceKey := ""
-	if k := eventsKey(since); k != "" {
-		sinceKey = s.sharedKey(c, "document", "document-since-shared", p, k)
-	}
-	if dd.SinceHTML, err = s.sharedPart(c, "document", "document-since-shared", p, sinceKey); err != nil {
+	if dd.SinceHTML, err = s.sharedPart(c, "document", "document-since-shared", p, eventsKey(since)); err != nil {
 		return err
 	}
 	// The open proposals, and the text with its positions: each made once
@@ -92,17 +88,10 @@ func (s *Server) document(c echo.Context) error {
 	// proposals at their ETags; the positions as this reader sees them,
 	// with what it may do. The positions' section with its form is the
 	// reader's own (template content).
-	key, textKey := "", ""
-	if props := proposalsKey(props); props != "" && head.ETag != "" {
-		key = s.sharedKey(c, "document", "document-shared", p, head.ETag+"/"+props)
-	}
-	if pos := positionsKey(dd.Positions); pos != "" && head.ETag != "" {
-		textKey = s.sharedKey(c, "document", "document-text-shared", p, head.ETag+"/"+pos)
-	}
-	if dd.Shared, err = s.sharedPiece(c, "document", "document-shared", p, key, nil); err != nil {
+	if dd.Shared, err = s.sharedPiece(c, "document", "document-shared", p, sharedData(head.ETag, proposalsKey(props)), nil); err != nil {
 		return err
 	}
-	if dd.SharedText, err = s.sharedPiece(c, "document", "document-text-shared", p, textKey, nil); err != nil {
+	if dd.SharedText, err = s.sharedPiece(c, "document", "document-text-shared", p, sharedData(head.ETag, positionsKey(dd.Positions)), nil); err != nil {
 		return err
 	}
 	return s.render(c, http.StatusOK, "document", p)

@@ -43,12 +43,8 @@ func (s *Server) positionOptions(c echo.Context, p *Page, v *positionsView) erro
 	if v == nil || !v.Record {
 		return nil
 	}
-	key := ""
-	if v.Head.ETag != "" {
-		key = s.sharedKey(c, "document", "position-options-shared", p, v.Head.ETag+"/"+v.Selected)
-	}
 	var err error
-	v.Options, err = s.sharedPart(c, "document", "position-options-shared", p, key)
+	v.Options, err = s.sharedPart(c, "document", "position-options-shared", p, sharedData(v.Head.ETag, "selected="+v.Selected))
 	return err
 }
 

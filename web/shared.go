@@ -176,7 +176,7 @@ func (s *Server) renderShared(c echo.Context, status int, name string, p *Page, 
 		}
 		return s.render(c, status, name, p)
 	}
-	content, err := s.sharedPiece(c, name, "content", p, key, prepare)
+	content, err := s.keyedPiece(c, name, "content", p, key, prepare)
 	if err != nil {
 		return err
 	}
@@ -279,21 +279,24 @@ func docKey(d *drafts.Document) string {
 }
 
 // sharedPart renders the template part of page name with p once for
-// every request under key (sharedKey) and returns it; with no key, for
-// this request only.
-func (s *Server) sharedPart(c echo.Context, name, part string, p *Page, key string) (template.HTML, error) {
-	return s.sharedPartWith(c, name, part, p, key, nil)
-}
-
-// sharedPartWith is sharedPart, running prepare (when not nil) first
-// when the part is made.
-func (s *Server) sharedPartWith(c echo.Context, name, part string, p *Page, key string, prepare func() error) (template.HTML, error) {
-	html, err := s.sharedBytes(c, name, part, p, key, prepare)
+// every request under its sharedKey, data naming what the part was made
+// from (sharedData), and returns it; with no key, for this request only.
+func (s *Server) sharedPart(c echo.Context, name, part string, p *Page, data string) (template.HTML, error) {
+	html, err := s.sharedBytes(c, name, part, p, s.sharedKey(c, name, part, p, data), nil)
 	return template.HTML(html), err
 }
 
-// sharedBytes is sharedPartWith's part as made, or as kept under key:
-// read only.
+// sharedData joins what a shared part was made from: "" (not shared)
+// when any of it is "" (nothing names it).
+func sharedData(parts ...string) string {
+	if slices.Contains(parts, "") {
+		return ""
+	}
+	return strings.Join(parts, "/")
+}
+
+// sharedBytes is the template part of page name made with p, running
+// prepare (when not nil) first, or as kept under key: read only.
 func (s *Server) sharedBytes(c echo.Context, name, part string, p *Page, key string, prepare func() error) ([]byte, error) {
 	t, ok := s.pages[name]
 	if !ok {
@@ -320,12 +323,18 @@ func (s *Server) sharedBytes(c echo.Context, name, part string, p *Page, key str
 // minPiece is the smallest shared part worth splicing compressed.
 const minPiece = 4 << 10
 
-// sharedPiece is sharedPartWith for a part placed in the page itself (not
-// inside another shared part): a large part shared under key, with no
-// form in it, goes into the page as a mark (piece) that render replaces
-// with the part, or with the part deflated once for all its readers when
-// the page goes compressed (see gzipper.Splice).
-func (s *Server) sharedPiece(c echo.Context, name, part string, p *Page, key string, prepare func() error) (template.HTML, error) {
+// sharedPiece is sharedPart for a part placed in the page itself (not
+// inside another shared part), running prepare (when not nil) when the
+// part is made: a large part shared under its key, with no form in it,
+// goes into the page as a mark (piece) that render replaces with the
+// part, or with the part deflated once for all its readers when the page
+// goes compressed (see gzipper.Splice).
+func (s *Server) sharedPiece(c echo.Context, name, part string, p *Page, data string, prepare func() error) (template.HTML, error) {
+	return s.keyedPiece(c, name, part, p, s.sharedKey(c, name, part, p, data), prepare)
+}
+
+// keyedPiece is sharedPiece under a key made already.
+func (s *Server) keyedPiece(c echo.Context, name, part string, p *Page, key string, prepare func() error) (template.HTML, error) {
 	html, err := s.sharedBytes(c, name, part, p, key, prepare)
 	if err != nil || key == "" || len(html) < minPiece || bytes.Contains(html, []byte(csrfMark)) {
 		return template.HTML(html), err
@@ -349,6 +358,7 @@ type piece struct {
 // marks: compressed, when the client accepts it, from the pieces'
 // deflated forms made once (s.deflated) and the rest deflated now.
 func (s *Server) sendPieces(c echo.Context, status int, page []byte, pieces []piece) error {
+	compress := gzipper.Wants(c.Request())
 	var parts []gzipper.Part
 	for len(page) > 0 {
 		i := bytes.Index(page, []byte(pieceMark))
@@ -357,35 +367,39 @@ func (s *Server) sendPieces(c echo.Context, status int, page []byte, pieces []pi
 			break
 		}
 		end := bytes.Index(page[i:], []byte("-->"))
-		n, err := strconv.Atoi(string(page[i+len(pieceMark) : i+end]))
-		if err != nil || n < 0 || n >= len(pieces) {
+		n := -1
+		if end > 0 {
+			n, _ = strconv.Atoi(string(page[i+len(pieceMark) : i+end]))
+		}
+		if n < 0 || n >= len(pieces) {
 			return drafts.Errorf(drafts.EINTERNAL, "a page names a part it does not have")
 		}
-		parts = append(parts, gzipper.Part{Plain: page[:i]}, gzipper.Part{Plain: pieces[n].html})
-		if gzipper.Wants(c.Request()) {
-			deflated, err := s.deflated.Make(ctx(c), pieces[n].key, func() ([]byte, error) {
-				return gzipper.Deflate(parts[len(parts)-1].Plain), nil
+		pc := gzipper.Part{Plain: pieces[n].html}
+		if compress {
+			var err error
+			pc.Deflated, err = s.deflated.Make(ctx(c), pieces[n].key, func() ([]byte, error) {
+				return gzipper.Deflate(pc.Plain), nil
 			})
 			if err != nil {
 				return err
 			}
-			parts[len(parts)-1].Deflated = deflated
 		}
+		parts = append(parts, gzipper.Part{Plain: page[:i]}, pc)
 		page = page[i+end+len("-->"):]
 	}
-	if !gzipper.Wants(c.Request()) {
-		var whole bytes.Buffer
-		size := 0
-		for _, p := range parts {
-			size += len(p.Plain)
-		}
-		whole.Grow(size)
-		for _, p := range parts {
-			whole.Write(p.Plain)
-		}
-		return c.HTMLBlob(status, whole.Bytes())
+	if compress {
+		return gzipper.SendCompressed(c.Response(), status, echo.MIMETextHTMLCharsetUTF8, gzipper.Splice(parts))
 	}
-	return gzipper.SendCompressed(c.Response(), status, echo.MIMETextHTMLCharsetUTF8, gzipper.Splice(parts))
+	size := 0
+	for _, p := range parts {
+		size += len(p.Plain)
+	}
+	var whole bytes.Buffer
+	whole.Grow(size)
+	for _, p := range parts {
+		whole.Write(p.Plain)
+	}
+	return c.HTMLBlob(status, whole.Bytes())
 }
 
 // readingOnce makes a page (a GET) read each record of the storage once

@@ -5,6 +5,7 @@ import (
 	"compress/flate"
 	"encoding/binary"
 	"hash/crc32"
+	"io"
 	"sync"
 )
 
@@ -31,7 +32,9 @@ type Part struct {
 func Deflate(data []byte) []byte {
 	var buf bytes.Buffer
 	buf.Grow(len(data) / 4)
-	fw, _ := flate.NewWriter(&buf, flate.BestSpeed)
+	fw := flaters.Get().(*flate.Writer)
+	defer putFlater(fw)
+	fw.Reset(&buf)
 	_, _ = fw.Write(data)
 	_ = fw.Flush()
 	return buf.Bytes()
@@ -43,6 +46,12 @@ var flaters = sync.Pool{New: func() any {
 	fw, _ := flate.NewWriter(nil, flate.BestSpeed)
 	return fw
 }}
+
+// putFlater returns fw to the pool, holding on to no answer's bytes.
+func putFlater(fw *flate.Writer) {
+	fw.Reset(io.Discard)
+	flaters.Put(fw)
+}
 
 // header is a gzip member's header: no name, no time, unknown system.
 var header = []byte{0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff}
@@ -58,7 +67,7 @@ func Splice(parts []Part) []byte {
 	out.Grow(size/4 + 64)
 	out.Write(header)
 	fw := flaters.Get().(*flate.Writer)
-	defer flaters.Put(fw)
+	defer putFlater(fw)
 	var crc uint32
 	for _, p := range parts {
 		crc = crc32.Update(crc, crc32.IEEETable, p.Plain)
