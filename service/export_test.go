@@ -1,6 +1,10 @@
 package service
 
-import "chancery/drafts"
+import (
+	"strings"
+
+	"chancery/drafts"
+)
 
 // DecodedRecord makes a new record of one kind that getMutable keeps
 // decoded, and copies one as getMutable does.
@@ -27,3 +31,17 @@ var DecodedRecords = map[string]DecodedRecord{
 // AfterPoll makes s call f after each poll of a live watcher (and its
 // check of whether it retires).
 func AfterPoll(s *Service, f func(doc string)) { s.live.afterPoll = f }
+
+// FreshWaiting is how many callers wait for a shared read that has not
+// begun yet (freshReads), over the keys containing part.
+func FreshWaiting(s *Service, part string) int {
+	s.fresh.mu.Lock()
+	defer s.fresh.mu.Unlock()
+	n := 0
+	for key, st := range s.fresh.state {
+		if st.next != nil && strings.Contains(key, part) {
+			n += st.next.callers
+		}
+	}
+	return n
+}

@@ -147,7 +147,13 @@ func (r *trailReader) list(ctx context.Context, after int64, limit int) ([]int64
 	if after > 0 {
 		from = r.t.key(after)
 	}
-	objs, next, err := r.store.List(ctx, r.t.prefix, from, limit)
+	list := r.store.List
+	if r.cached {
+		// Readers of the trail asking at once (the room reading what
+		// happened since each one's last visit) share one listing.
+		list = r.s.listFresh
+	}
+	objs, next, err := list(ctx, r.t.prefix, from, limit)
 	if err != nil {
 		return nil, nil, false, err
 	}
