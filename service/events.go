@@ -55,6 +55,7 @@ func (s *Service) beginOn(ctx context.Context, t trail) (*changeTx, error) {
 	if err != nil {
 		return nil, err
 	}
+	s.hints.note(t, h, etag)
 	return &changeTx{t: t, head: h, headETag: etag}, nil
 }
 
@@ -137,7 +138,7 @@ func (s *Service) appendEvents(ctx context.Context, tx *changeTx, es []*drafts.E
 	// try again (28 delegates proposing at once made some 400 failed
 	// writes); in turn, each finds the others' objects in the cache and
 	// writes once. Other replicas still race, as before.
-	unlock, err := s.lockTrail(ctx, tx.t.name())
+	unlock, err := s.takeTurn(ctx, "trail of "+tx.t.name(), "to record its event")
 	if err != nil {
 		return 0, err
 	}
@@ -180,16 +181,18 @@ func (s *Service) appendEvents(ctx context.Context, tx *changeTx, es []*drafts.E
 	return written, nil
 }
 
-// lockTrail waits for this process's turn to append to the trail named
-// name (or for ctx to end) and returns what ends it.
-func (s *Service) lockTrail(ctx context.Context, name string) (func(), error) {
-	v, _ := s.trailLocks.LoadOrStore(name, make(chan struct{}, 1))
+// takeTurn waits for this process's turn at what is named name (an
+// audit trail, a document's proposal numbers), or for ctx to end, and
+// returns what ends the turn; waitingTo says in an error what the
+// request was waiting to do.
+func (s *Service) takeTurn(ctx context.Context, name, waitingTo string) (func(), error) {
+	v, _ := s.turns.LoadOrStore(name, make(chan struct{}, 1))
 	turn := v.(chan struct{})
 	select {
 	case turn <- struct{}{}:
 		return func() { <-turn }, nil
 	case <-ctx.Done():
-		return nil, drafts.WrapError(drafts.EUNAVAILABLE, ctx.Err(), "the request ended while it waited to record its event")
+		return nil, drafts.WrapError(drafts.EUNAVAILABLE, ctx.Err(), "the request ended while it waited %s", waitingTo)
 	}
 }
 
@@ -235,14 +238,21 @@ func chainAfter(head eventHead, es []*drafts.Event, at time.Time) (*storedEvents
 // beyond already; a failure is only logged (readers follow the chain).
 func (s *Service) advanceHint(ctx context.Context, tx *changeTx, head eventHead) {
 	cur, etag := tx.head, tx.headETag
+	if known, ketag, ok := s.hints.get(tx.t); ok && known.Seq > cur.Seq {
+		// Moved since tx began, most often by this process's previous
+		// append: start from there, not from a write bound to fail.
+		cur, etag = known, ketag
+	}
 	for i := 0; i < 16 && cur.Seq < head.Seq; i++ {
 		var err error
+		var written string
 		if etag == "" {
-			_, err = s.createJSON(ctx, tx.t.head, head)
+			written, err = s.createJSON(ctx, tx.t.head, head)
 		} else {
-			_, err = s.updateJSON(ctx, tx.t.head, head, etag)
+			written, err = s.updateJSON(ctx, tx.t.head, head, etag)
 		}
 		if err == nil {
+			s.hints.note(tx.t, head, written)
 			return
 		}
 		if !drafts.IsCode(err, drafts.ECONFLICT) && !drafts.IsCode(err, drafts.EPRECONDITION) {
@@ -253,7 +263,47 @@ func (s *Service) advanceHint(ctx context.Context, tx *changeTx, head eventHead)
 			s.Log.Warn("event trail hint not updated", "trail", tx.t.name(), "err", err)
 			return
 		}
+		s.hints.note(tx.t, cur, etag)
 	}
+}
+
+// trailHints are the last hint of each trail this process read or wrote,
+// with its ETag: appends taking turns each move the hint, and each began
+// before the one ahead of it moved it, so each would otherwise update at
+// an ETag gone by, fail, read the hint again and write once more (two
+// reads and two writes per proposal while the delegates propose at once).
+// Only a start: a hint another replica moved since fails the write, which
+// reads it again as before.
+type trailHints struct {
+	mu   sync.Mutex
+	last map[string]knownHint
+}
+
+type knownHint struct {
+	head eventHead
+	etag string
+}
+
+// note keeps head at etag as trail t's hint unless one further on is kept.
+func (h *trailHints) note(t trail, head eventHead, etag string) {
+	if etag == "" {
+		return
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.last == nil {
+		h.last = map[string]knownHint{}
+	}
+	if k, ok := h.last[t.head]; !ok || head.Seq > k.head.Seq {
+		h.last[t.head] = knownHint{head, etag}
+	}
+}
+
+func (h *trailHints) get(t trail) (eventHead, string, bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	k, ok := h.last[t.head]
+	return k.head, k.etag, ok
 }
 
 // afterAnswers counts the writes requests left running after they

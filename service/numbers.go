@@ -16,11 +16,14 @@ import (
 //
 // A proposal's number is claimed before the proposal is stored, with a
 // create-only object per number (numberKey): of concurrent claims of one
-// number exactly one is stored, and the others move on to the next. A
-// replica finds the next number by listing the claims after the last one
-// it knows of (its hint, kept in memory; at start the numbers of the
-// proposals stored before numbering began), so a claim costs one listing,
-// usually empty or short, and one create. A claim whose proposal is then
+// number exactly one is stored, and the others move on to the next.
+// Within a replica, claims of a document's numbers take turns, and each
+// tries the number after the last this replica claimed (its hint, kept in
+// memory): one create. A replica without a hint (just started), or whose
+// claim failed because another replica took the number, lists the claims
+// after the last one it knows of (at start, the numbers of the proposals
+// stored before numbering began): one listing, usually empty or short,
+// then the create. A claim whose proposal is then
 // not stored (the request failed after claiming) stays: the number is
 // never given again, and the gap it leaves is one number per such failed
 // request. Nothing else is ever left by a failed request.
@@ -55,10 +58,12 @@ type numberHints struct {
 	last map[string]int
 }
 
-func (h *numberHints) get(doc string) int {
+// get returns the hint of doc, and whether this process has one.
+func (h *numberHints) get(doc string) (int, bool) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	return h.last[doc]
+	n, ok := h.last[doc]
+	return n, ok
 }
 
 func (h *numberHints) note(doc string, n int) {
@@ -76,10 +81,25 @@ func (s *Service) claimNumber(ctx context.Context, doc, id string) (int, error) 
 	if err != nil {
 		return 0, err
 	}
-	n := max(start, s.numbers.get(doc))
+	// One claim of the document's numbers at a time in this process:
+	// the 28 delegates proposing at once would each claim the same next
+	// number, all but one fail, and list and try again, round after
+	// round. In turn, each claims the number after the one before, with
+	// no listing: the hint is this process's last claim. Only a claim
+	// another replica made meanwhile fails, and then the listing finds
+	// where the claims end.
+	done, err := s.takeTurn(ctx, "numbers of "+doc, "for its proposal number")
+	if err != nil {
+		return 0, err
+	}
+	defer done()
+	hint, known := s.numbers.get(doc)
+	n := max(start, hint)
 	for tries := 0; tries < 10000; tries++ {
-		if n, err = s.lastClaimed(ctx, doc, n); err != nil {
-			return 0, err
+		if !known {
+			if n, err = s.lastClaimed(ctx, doc, n); err != nil {
+				return 0, err
+			}
 		}
 		_, err = s.createJSON(ctx, numberKey(doc, n+1), numberClaim{Proposal: id, At: s.now()})
 		if err == nil {
@@ -89,7 +109,8 @@ func (s *Service) claimNumber(ctx context.Context, doc, id string) (int, error) 
 		if !drafts.IsCode(err, drafts.ECONFLICT) {
 			return 0, err
 		}
-		n++ // another request took it: look again past it
+		// Another replica took it: look again past it.
+		n, known = n+1, false
 	}
 	return 0, drafts.Errorf(drafts.EUNAVAILABLE, "too many proposals are being made at once; try again")
 }

@@ -110,9 +110,13 @@ type Service struct {
 	// them at once.
 	VisitDelay time.Duration
 	visits     visitState
-	// trailLocks has a turn (a channel of one) per audit trail: appends
-	// to a trail take it in turn (appendEvents).
-	trailLocks sync.Map
+	// turns has a turn (a channel of one) per audit trail, and per
+	// document's proposal numbers: appends to a trail, and claims of a
+	// number, take it in turn (takeTurn).
+	turns sync.Map
+	// hints are the last hint of each trail this process read or wrote,
+	// with its ETag (trailHints).
+	hints trailHints
 }
 
 var _ drafts.Service = (*Service)(nil)

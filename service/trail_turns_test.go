@@ -10,49 +10,94 @@ import (
 	"chancery/drafts"
 )
 
-// failedCreates counts the writes of new objects under a part of the keys
-// that failed because the object was there already.
-type failedCreates struct {
+// failedWrites counts the writes that failed because another got there
+// first (a create of an object there already, an update at an ETag gone
+// by), and the reads and listings, of keys containing each of its parts.
+type failedWrites struct {
 	drafts.ObjectStore
-	part string
-	mu   sync.Mutex
-	n    int
+	mu     sync.Mutex
+	failed map[string]int
+	reads  map[string]int
 }
 
-func (f *failedCreates) Create(ctx context.Context, key string, data []byte) (string, error) {
+func newFailedWrites(st drafts.ObjectStore, parts ...string) *failedWrites {
+	f := &failedWrites{ObjectStore: st, failed: map[string]int{}, reads: map[string]int{}}
+	for _, p := range parts {
+		f.failed[p], f.reads[p] = 0, 0
+	}
+	return f
+}
+
+func (f *failedWrites) count(m map[string]int, key string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for p := range m {
+		if strings.Contains(key, p) {
+			m[p]++
+		}
+	}
+}
+
+func (f *failedWrites) reset() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for p := range f.failed {
+		f.failed[p], f.reads[p] = 0, 0
+	}
+}
+
+func (f *failedWrites) Create(ctx context.Context, key string, data []byte) (string, error) {
 	etag, err := f.ObjectStore.Create(ctx, key, data)
-	if drafts.IsCode(err, drafts.ECONFLICT) && strings.Contains(key, f.part) {
-		f.mu.Lock()
-		f.n++
-		f.mu.Unlock()
+	if drafts.IsCode(err, drafts.ECONFLICT) {
+		f.count(f.failed, key)
 	}
 	return etag, err
+}
+
+func (f *failedWrites) Update(ctx context.Context, key string, data []byte, ifMatch string) (string, error) {
+	etag, err := f.ObjectStore.Update(ctx, key, data, ifMatch)
+	if drafts.IsCode(err, drafts.EPRECONDITION) || drafts.IsCode(err, drafts.ECONFLICT) {
+		f.count(f.failed, key)
+	}
+	return etag, err
+}
+
+func (f *failedWrites) List(ctx context.Context, prefix, after string, limit int) ([]drafts.ObjectInfo, string, error) {
+	f.count(f.reads, prefix)
+	return f.ObjectStore.List(ctx, prefix, after, limit)
+}
+
+func (f *failedWrites) Get(ctx context.Context, key string) (*drafts.Object, error) {
+	f.count(f.reads, key)
+	return f.ObjectStore.Get(ctx, key)
 }
 
 // TestConcurrentChangesTakeTurnsOnTheTrail: 28 delegations proposing at
 // the same moment on one server record 28 events, each written once, in
 // turn: not one write of the trail fails for another's (they raced for
-// the same next number, all but one failing, round after round); the
-// trail verifies, with no change twice and none left out.
+// the same next number, all but one failing, round after round), nor
+// one move of the trail's hint (each began before the one ahead moved
+// it), nor one claim of a proposal number, and no claim lists the
+// numbers claimed (this server claimed the last); the trail verifies,
+// with no change twice and none left out, and the numbers are 29 to 56.
 func TestConcurrentChangesTakeTurnsOnTheTrail(t *testing.T) {
-	store := &failedCreates{ObjectStore: MustOpenLocal(t), part: "/events/"}
+	store := newFailedWrites(MustOpenLocal(t), "/events/", "events-head", "/numbers/")
 	f := newMergeFixtureOn(t, store)
 	v, err := f.svc.GetVersion(f.chair, f.doc, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
-	store.mu.Lock()
-	store.n = 0
-	store.mu.Unlock()
+	store.reset()
 	var wg sync.WaitGroup
 	errs := make([]error, 28)
+	made := make([]*drafts.Proposal, 28)
 	for k := range 28 {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			del := drafts.NewContextWithUser(context.Background(), &drafts.User{ID: fmt.Sprintf("u%d", k), Role: drafts.RoleDelegate, Delegation: fmt.Sprintf("D%02d", k), DelegationStatus: drafts.StatusMember})
 			p := v.Provisions[k+1]
-			_, errs[k] = f.svc.CreateProposal(del, f.doc, drafts.ProposalInput{Base: 1, Justification: "at once",
+			made[k], errs[k] = f.svc.CreateProposal(del, f.doc, drafts.ProposalInput{Base: 1, Justification: "at once",
 				Operations: []drafts.Operation{{Op: drafts.OpReplace, Provision: p.ID, Text: p.Text + " At once."}}})
 		}()
 	}
@@ -62,8 +107,27 @@ func TestConcurrentChangesTakeTurnsOnTheTrail(t *testing.T) {
 			t.Fatalf("proposal %d: %v", k, err)
 		}
 	}
-	if store.n != 0 {
-		t.Errorf("%d writes of the trail failed for another's", store.n)
+	numbers := map[int]bool{}
+	for _, p := range made {
+		if p.Number < 29 || p.Number > 56 || numbers[p.Number] {
+			t.Errorf("proposal numbered %d: want each of 29 to 56 once", p.Number)
+		}
+		numbers[p.Number] = true
+	}
+	if n := store.failed["/events/"]; n != 0 {
+		t.Errorf("%d writes of the trail failed for another's", n)
+	}
+	if n := store.failed["events-head"]; n != 0 {
+		t.Errorf("%d moves of the trail's hint failed for another's", n)
+	}
+	if n := store.failed["/numbers/"]; n != 0 {
+		t.Errorf("%d claims of a proposal number failed for another's", n)
+	}
+	if n := store.reads["/numbers/"]; n != 0 {
+		t.Errorf("%d listings of the claimed numbers, want none: this server claimed the last", n)
+	}
+	if n := store.reads["events-head"]; n > 28 {
+		t.Errorf("%d reads of the trail's hint for 28 proposals, want at most 28", n)
 	}
 	res, err := f.svc.VerifyEvents(drafts.NewSystemContext(context.Background()), f.doc)
 	if err != nil || !res.OK || len(res.Duplicates) > 0 || len(res.Unrecorded) > 0 {
