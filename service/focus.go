@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"encoding/json"
 	"strconv"
 	"strings"
 
@@ -19,8 +20,16 @@ func (s *Service) GetFocus(ctx context.Context, doc string) (_ *drafts.Focus, er
 	if err != nil {
 		return nil, err
 	}
+	// Every open page of the document shows the focus: the room's pages
+	// share the read (getFresh), each decoding its own copy.
 	f := &drafts.Focus{}
-	if _, err := s.getJSON(ctx, focusKey(d.ID), f); err != nil && !drafts.IsCode(err, drafts.ENOTFOUND) {
+	obj, err := s.getFresh(ctx, focusKey(d.ID))
+	switch {
+	case err == nil:
+		if err := json.Unmarshal(obj.Data, f); err != nil {
+			return nil, drafts.WrapError(drafts.EINTERNAL, err, "stored object %s is damaged", focusKey(d.ID))
+		}
+	case !drafts.IsCode(err, drafts.ENOTFOUND):
 		return nil, err
 	}
 	f.Document = d.ID

@@ -2,6 +2,7 @@ package service_test
 
 import (
 	"context"
+	"fmt"
 	"runtime"
 	"strings"
 	"sync"
@@ -13,27 +14,67 @@ import (
 	"chancery/service"
 )
 
-// gatedLists holds the first listing of a trail's events until released,
-// and counts the listings of events.
-type gatedLists struct {
+// gatedReads holds the first listing (list set) or read of keys
+// containing part until released, and counts them.
+type gatedReads struct {
 	drafts.ObjectStore
+	part     string
+	list     bool
 	once     sync.Once
 	lists    atomic.Int64
 	began    chan struct{}
 	released chan struct{}
 }
 
-func (g *gatedLists) List(ctx context.Context, prefix, after string, limit int) ([]drafts.ObjectInfo, string, error) {
-	if strings.Contains(prefix, "/events/") {
-		g.lists.Add(1)
-		first := false
-		g.once.Do(func() { first = true })
-		if first {
-			close(g.began)
-			<-g.released
+func newGatedReads(st drafts.ObjectStore, part string, list bool) *gatedReads {
+	return &gatedReads{ObjectStore: st, part: part, list: list, began: make(chan struct{}), released: make(chan struct{})}
+}
+
+func (g *gatedReads) gate(key string, list bool) {
+	if list != g.list || !strings.Contains(key, g.part) {
+		return
+	}
+	g.lists.Add(1)
+	first := false
+	g.once.Do(func() { first = true })
+	if first {
+		close(g.began)
+		<-g.released
+	}
+}
+
+func (g *gatedReads) List(ctx context.Context, prefix, after string, limit int) ([]drafts.ObjectInfo, string, error) {
+	g.gate(prefix, true)
+	return g.ObjectStore.List(ctx, prefix, after, limit)
+}
+
+func (g *gatedReads) Get(ctx context.Context, key string) (*drafts.Object, error) {
+	g.gate(key, false)
+	return g.ObjectStore.Get(ctx, key)
+}
+
+// roomReads has readers of svc call read at once while the first read of
+// gate's part is held, releases it once the others wait for the next
+// read (or, were they not sharing, have read on their own), and returns
+// how many reads of the part there were.
+func roomReads(t *testing.T, svc *service.Service, gate *gatedReads, readers int, read func() error) int64 {
+	t.Helper()
+	errs := make(chan error, readers)
+	go func() { errs <- read() }()
+	<-gate.began
+	for range readers - 1 {
+		go func() { errs <- read() }()
+	}
+	for service.FreshWaiting(svc, gate.part) < readers-1 && gate.lists.Load() < int64(readers) {
+		runtime.Gosched()
+	}
+	close(gate.released)
+	for range readers {
+		if err := <-errs; err != nil {
+			t.Fatalf("a reader: %v", err)
 		}
 	}
-	return g.ObjectStore.List(ctx, prefix, after, limit)
+	return gate.lists.Load()
 }
 
 // TestReadersOfTheTrailShareOneListing: the room asking at once what
@@ -45,41 +86,50 @@ func TestReadersOfTheTrailShareOneListing(t *testing.T) {
 	if _, err := f.svc.CreateVersion(f.chair, f.doc, 1, "1. One.\n\n2. Two, again.\n", "m"); err != nil {
 		t.Fatal(err)
 	}
-	gate := &gatedLists{ObjectStore: local, began: make(chan struct{}), released: make(chan struct{})}
+	gate := newGatedReads(local, "/events/", true)
 	f.svc = service.New(gate, diffing.New(), MustPolicy(t))
-	const readers = 20
-	errs := make(chan error, readers)
-	counts := make(chan int, readers)
-	read := func() {
+	var mu sync.Mutex
+	counts := map[int]int{}
+	n := roomReads(t, f.svc, gate, 20, func() error {
 		page, err := f.svc.ListEvents(f.kz, f.doc, drafts.ListOptions{})
 		if err == nil {
-			counts <- len(page.Items)
+			mu.Lock()
+			counts[len(page.Items)]++
+			mu.Unlock()
 		}
-		errs <- err
+		return err
+	})
+	if len(counts) != 1 || counts[0] != 0 {
+		t.Errorf("readers read different numbers of events, or none: %v", counts)
 	}
-	go read()
-	<-gate.began
-	for range readers - 1 {
-		go read()
+	if n != 2 {
+		t.Errorf("%d listings of the trail for 20 readers at once, want 2", n)
 	}
-	// The others wait for the next listing, or (were they not sharing)
-	// list on their own past the one held.
-	for service.FreshWaiting(f.svc, "/events/") < readers-1 && gate.lists.Load() < readers {
-		runtime.Gosched()
+}
+
+// TestReadersOfTheFocusShareOneRead: every open page of the document
+// shows the provision under discussion; the room's pages share one read
+// of it after the one under way.
+func TestReadersOfTheFocusShareOneRead(t *testing.T) {
+	local := MustOpenLocal(t)
+	f := MustFixture(t, local, "1. One.\n\n2. Two.\n")
+	v, err := f.svc.GetVersion(f.chair, f.doc, 1)
+	if err != nil {
+		t.Fatal(err)
 	}
-	close(gate.released)
-	for range readers {
-		if err := <-errs; err != nil {
-			t.Fatalf("a reader: %v", err)
+	if _, err := f.svc.SetFocus(f.chair, f.doc, v.Provisions[1].ID); err != nil {
+		t.Fatal(err)
+	}
+	gate := newGatedReads(local, "focus.json", false)
+	f.svc = service.New(gate, diffing.New(), MustPolicy(t))
+	n := roomReads(t, f.svc, gate, 20, func() error {
+		got, err := f.svc.GetFocus(f.kz, f.doc)
+		if err == nil && got.Provision != v.Provisions[1].ID {
+			return fmt.Errorf("focus on %q, want %q", got.Provision, v.Provisions[1].ID)
 		}
-	}
-	want := <-counts
-	for range readers - 1 {
-		if n := <-counts; n != want || n == 0 {
-			t.Errorf("a reader read %d events, another %d", n, want)
-		}
-	}
-	if n := gate.lists.Load(); n != 2 {
-		t.Errorf("%d listings of the trail for %d readers at once, want 2", n, readers)
+		return err
+	})
+	if n != 2 {
+		t.Errorf("%d reads of the focus for 20 readers at once, want 2", n)
 	}
 }
