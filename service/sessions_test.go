@@ -246,3 +246,47 @@ func otherLast(s string) string {
 	}
 	return s[:len(s)-1] + "x"
 }
+
+// TestStoredVisitsKeptInMemory: a visit this replica stored is read from
+// memory on the user's next page and replaced at its ETag without being
+// read first; one another replica stored since is not lost: the write at
+// the old ETag fails, and the visit is read and replaced.
+func TestStoredVisitsKeptInMemory(t *testing.T) {
+	f := newSessionFixture(t)
+	ops := newCountingStore(f.store)
+	svc := service.New(ops, diffing.New(), MustPolicy(t))
+	svc.VisitDelay = time.Hour // flushed by hand
+	other := service.New(f.store, diffing.New(), MustPolicy(t))
+	visit := func(s *service.Service, head int) {
+		t.Helper()
+		if err := s.RecordVisit(f.kz, "doc1", head, int64(head)); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.FlushVisits(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	lastIs := func(s *service.Service, head int) {
+		t.Helper()
+		v, err := s.LastVisit(f.kz, "doc1")
+		if err != nil || v.Head != head {
+			t.Fatalf("last visit %+v, %v: want version %d", v, err, head)
+		}
+	}
+	visit(svc, 3)
+	if got := ops.take(); got["get"] != 1 || got["create"] != 1 || len(got) != 2 {
+		t.Errorf("the first visit stored with %v, want a read and a create", got)
+	}
+	lastIs(svc, 3)
+	visit(svc, 4)
+	if got := ops.take(); got["update"] != 1 || len(got) != 1 {
+		t.Errorf("reading the visit stored and storing the next took %v, want one update", got)
+	}
+	lastIs(other, 4)
+	visit(other, 5)
+	visit(svc, 6)
+	if got := ops.take(); got["update"] != 2 || got["get"] != 1 || len(got) != 2 {
+		t.Errorf("over a visit another replica stored: %v, want a failed update, a read and an update", got)
+	}
+	lastIs(service.New(f.store, diffing.New(), MustPolicy(t)), 6) // as stored
+}

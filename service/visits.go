@@ -20,12 +20,53 @@ import (
 // the visits of the last VisitDelay: the next page lists a little more
 // as new than it might. No change of a text, and nothing the audit trail
 // records, goes this way.
+//
+// A visit this replica stored it keeps too, with its ETag (up to
+// maxStoredVisits of them): the user's next page reads it from memory,
+// and the next flush replaces it at that ETag without reading it first.
+// A visit the user made since on another replica is not seen here until
+// this replica stores one again: the page lists a little more as new.
 
-// visitState holds the visits not stored yet.
+// visitState holds the visits not stored yet, and the last stored.
 type visitState struct {
 	mu        sync.Mutex
 	pending   map[string]*drafts.Visit // by storage key
+	stored    map[string]storedVisit   // by storage key
 	scheduled bool                     // a flush is due
+}
+
+// storedVisit is a visit as this replica stored it.
+type storedVisit struct {
+	v    *drafts.Visit
+	etag string
+}
+
+// maxStoredVisits bounds the visits kept after they are stored: one per
+// user and document read lately (some 200 bytes each).
+const maxStoredVisits = 20000
+
+// known returns the visit at key not stored yet, or the last this replica
+// stored, and that visit's ETag ("" for one not stored yet).
+func (vs *visitState) known(key string) (*drafts.Visit, string, bool) {
+	vs.mu.Lock()
+	defer vs.mu.Unlock()
+	if v := vs.pending[key]; v != nil {
+		return v, "", true
+	}
+	if sv, ok := vs.stored[key]; ok {
+		return sv.v, sv.etag, true
+	}
+	return nil, "", false
+}
+
+// noteStored keeps v as the visit stored at key at etag.
+func (vs *visitState) noteStored(key string, v *drafts.Visit, etag string) {
+	vs.mu.Lock()
+	defer vs.mu.Unlock()
+	if vs.stored == nil || len(vs.stored) >= maxStoredVisits {
+		vs.stored = map[string]storedVisit{}
+	}
+	vs.stored[key] = storedVisit{v, etag}
 }
 
 // LastVisit returns what the user of ctx last saw of a document; a zero
@@ -36,11 +77,8 @@ func (s *Service) LastVisit(ctx context.Context, doc string) (_ *drafts.Visit, e
 	if err != nil {
 		return nil, err
 	}
-	s.visits.mu.Lock()
-	pending := s.visits.pending[key]
-	s.visits.mu.Unlock()
-	if pending != nil {
-		v := *pending
+	if known, _, ok := s.visits.known(key); ok {
+		v := *known
 		return &v, nil
 	}
 	var v drafts.Visit
@@ -136,22 +174,35 @@ func (s *Service) visitKeyFor(ctx context.Context, doc string) (string, error) {
 	return visitKey(u.ID, doc), nil
 }
 
-// storeVisit stores v under key, over whatever visit is there.
+// storeVisit stores v under key, over whatever visit is there: at the
+// ETag of the last visit this replica stored there, or else at the one
+// read first.
 func (s *Service) storeVisit(ctx context.Context, key string, v *drafts.Visit) error {
+	s.visits.mu.Lock()
+	last, known := s.visits.stored[key]
+	s.visits.mu.Unlock()
+	if known {
+		if etag, err := s.updateJSON(ctx, key, v, last.etag); err == nil {
+			s.visits.noteStored(key, v, etag)
+			return nil
+		}
+		// Gone by (another replica stored one), or failed: as if unknown.
+	}
 	return retry(func() error {
 		var old drafts.Visit
 		etag, err := s.getJSON(ctx, key, &old)
 		switch {
 		case drafts.IsCode(err, drafts.ENOTFOUND):
-			_, err = s.createJSON(ctx, key, v)
+			etag, err = s.createJSON(ctx, key, v)
 			if drafts.IsCode(err, drafts.ECONFLICT) {
 				return drafts.Errorf(drafts.EPRECONDITION, "raced")
 			}
-			return err
-		case err != nil:
-			return err
+		case err == nil:
+			etag, err = s.updateJSON(ctx, key, v, etag)
 		}
-		_, err = s.updateJSON(ctx, key, v, etag)
+		if err == nil {
+			s.visits.noteStored(key, v, etag)
+		}
 		return err
 	})
 }
