@@ -43,8 +43,10 @@ func (s *Server) positionOptions(c echo.Context, p *Page, v *positionsView) erro
 	if v == nil || !v.Record {
 		return nil
 	}
+	// A piece of the page (some 15 KB on a text of 150 provisions): kept
+	// deflated once, not compressed again for every reader.
 	var err error
-	v.Options, err = s.sharedPart(c, "document", "position-options-shared", p, sharedData(v.Head.ETag, "selected="+v.Selected))
+	v.Options, err = s.sharedPiece(c, "document", "position-options-shared", p, sharedData(v.Head.ETag, "selected="+v.Selected), nil)
 	return err
 }
 
