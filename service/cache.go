@@ -80,18 +80,23 @@ func (c *lru) add(key string, val any, size int64) {
 	}
 }
 
-// put keeps val for key, replacing what the key held.
-func (c *lru) put(key string, val any, size int64) {
-	if size > c.max {
-		return
-	}
+// remove drops what key holds.
+func (c *lru) remove(key string) {
 	c.mu.Lock()
+	defer c.mu.Unlock()
 	if e, ok := c.items[key]; ok {
 		c.ll.Remove(e)
 		delete(c.items, key)
 		c.size -= e.Value.(*lruEntry).size
 	}
-	c.mu.Unlock()
+}
+
+// put keeps val for key, replacing what the key held.
+func (c *lru) put(key string, val any, size int64) {
+	if size > c.max {
+		return
+	}
+	c.remove(key)
 	c.add(key, val, size)
 }
 

@@ -293,6 +293,15 @@ func (s *Service) revokeToken(ctx context.Context, id string) (*drafts.Token, []
 		}
 		return err
 	})
+	if err == nil {
+		// Also when it was revoked already: a revocation that failed
+		// before it changed the epoch changes it now.
+		s.forgetCredential(tokenKey(id))
+		if err = s.changeEpoch(ctx); err != nil {
+			err = &drafts.Error{Code: drafts.EUNAVAILABLE, Err: err,
+				Message: "the token is revoked, but other servers of this site may accept it until the storage answers again: revoke it again to make sure"}
+		}
+	}
 	return t, added, err
 }
 
@@ -308,7 +317,7 @@ func (s *Service) Authenticate(ctx context.Context, plain string) (_ *drafts.Use
 	if !ok {
 		return nil, bad
 	}
-	st, etag, err := getMutable(ctx, s, tokenKey(id), cloneStoredToken)
+	st, etag, err := s.readToken(ctx, id)
 	if err != nil {
 		if drafts.IsCode(err, drafts.ENOTFOUND) {
 			return nil, bad
@@ -335,6 +344,7 @@ func (s *Service) Authenticate(ctx context.Context, plain string) (_ *drafts.Use
 	if _, err := s.updateJSON(ctx, tokenKey(id), storeToken(t), etag); err != nil && !drafts.IsCode(err, drafts.EPRECONDITION) {
 		s.Log.Warn("could not add the holder to a token's record", "token", id, "err", err)
 	}
+	s.forgetCredential(tokenKey(id)) // read with its holder next time
 	return u, nil
 }
 

@@ -114,6 +114,10 @@ type Service struct {
 	// document's proposal numbers: appends to a trail, and claims of a
 	// number, take it in turn (takeTurn).
 	turns sync.Map
+	// creds are the tokens and sessions read, by the credentials' epoch
+	// they were read under (credentials.go).
+	credsOnce sync.Once
+	creds     *lru
 	// hints are the last hint of each trail this process read or wrote,
 	// with its ETag (trailHints).
 	hints trailHints

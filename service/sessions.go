@@ -63,8 +63,8 @@ func (s *Service) GetSession(ctx context.Context, plain string) (_ *drafts.Sessi
 	if !ok {
 		return nil, nil, bad
 	}
-	var ses drafts.Session
-	if _, err := s.getJSON(ctx, sessionKey(id), &ses); err != nil {
+	ses, err := s.readSession(ctx, id)
+	if err != nil {
 		if drafts.IsCode(err, drafts.ENOTFOUND) {
 			return nil, nil, bad
 		}
@@ -74,12 +74,13 @@ func (s *Service) GetSession(ctx context.Context, plain string) (_ *drafts.Sessi
 		return nil, nil, bad
 	}
 	if !s.now().Before(ses.ExpiresAt) {
+		s.forgetCredential(sessionKey(id))
 		s.discard(ctx, sessionKey(id))
 		return nil, nil, bad
 	}
 	if ses.Token != "" {
 		// As Authenticate reads it: the token as stored.
-		st, _, err := getMutable(ctx, s, tokenKey(ses.Token), cloneStoredToken)
+		st, _, err := s.readToken(ctx, ses.Token)
 		var t *drafts.Token
 		if err == nil {
 			t = st.token()
@@ -87,13 +88,14 @@ func (s *Service) GetSession(ctx context.Context, plain string) (_ *drafts.Sessi
 		if err != nil && !drafts.IsCode(err, drafts.ENOTFOUND) {
 			return nil, nil, err
 		} else if t == nil || t.RevokedAt != nil || t.User != ses.User {
+			s.forgetCredential(sessionKey(id))
 			s.discard(ctx, sessionKey(id))
 			return nil, nil, bad
 		}
 		if t.Holder != nil && t.Holder.ID == ses.User {
 			// The token carries its holder, as authentication with it
 			// reads it (drafts.Token.Holder): no more reads.
-			return &ses, t.Holder, nil
+			return ses, t.Holder, nil
 		}
 	}
 	u, err := s.holder(ctx, ses.User)
@@ -103,7 +105,27 @@ func (s *Service) GetSession(ctx context.Context, plain string) (_ *drafts.Sessi
 		}
 		return nil, nil, err
 	}
-	return &ses, u, nil
+	return ses, u, nil
+}
+
+// readSession reads session id under the credentials' epoch (see
+// credentials.go).
+func (s *Service) readSession(ctx context.Context, id string) (*drafts.Session, error) {
+	ses, _, err := readCredential(ctx, s, sessionKey(id), func(v *drafts.Session) *drafts.Session { c := *v; return &c },
+		func() (*drafts.Session, string, error) {
+			var ses drafts.Session
+			etag, err := s.getJSON(ctx, sessionKey(id), &ses)
+			return &ses, etag, err
+		})
+	return ses, err
+}
+
+// readToken reads token id under the credentials' epoch (see
+// credentials.go), as getMutable reads it.
+func (s *Service) readToken(ctx context.Context, id string) (*storedToken, string, error) {
+	return readCredential(ctx, s, tokenKey(id), cloneStoredToken, func() (*storedToken, string, error) {
+		return getMutable(ctx, s, tokenKey(id), cloneStoredToken)
+	})
 }
 
 // DeleteSession ends a session (signing out). Ending a session that is
@@ -126,6 +148,11 @@ func (s *Service) DeleteSession(ctx context.Context, plain string) (err error) {
 	}
 	if err := s.Store.Delete(ctx, sessionKey(id), ""); err != nil && !drafts.IsCode(err, drafts.ENOTFOUND) {
 		return err
+	}
+	s.forgetCredential(sessionKey(id))
+	if err := s.changeEpoch(ctx); err != nil {
+		return &drafts.Error{Code: drafts.EUNAVAILABLE, Err: err,
+			Message: "you are signed out, but other servers of this site may still know the session until the storage answers again: sign out again to make sure"}
 	}
 	return nil
 }
@@ -236,6 +263,12 @@ func (s *Service) RenewSession(ctx context.Context, plain string, ttl time.Durat
 	})
 	if err != nil {
 		return nil, err
+	}
+	// Every replica shows the session's new end from the next request.
+	s.forgetCredential(sessionKey(id))
+	if err := s.changeEpoch(ctx); err != nil {
+		return nil, &drafts.Error{Code: drafts.EUNAVAILABLE, Err: err,
+			Message: "your session is renewed, but other servers of this site may not know it until the storage answers again: renew it again to make sure"}
 	}
 	return &out, nil
 }

@@ -30,6 +30,13 @@ func newGatedReads(st drafts.ObjectStore, part string, list bool) *gatedReads {
 	return &gatedReads{ObjectStore: st, part: part, list: list, began: make(chan struct{}), released: make(chan struct{})}
 }
 
+// reset counts again from zero, and holds the next first read.
+func (g *gatedReads) reset() {
+	g.once = sync.Once{}
+	g.lists.Store(0)
+	g.began, g.released = make(chan struct{}), make(chan struct{})
+}
+
 func (g *gatedReads) gate(key string, list bool) {
 	if list != g.list || !strings.Contains(key, g.part) {
 		return

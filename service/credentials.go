@@ -1,0 +1,115 @@
+package service
+
+import (
+	"context"
+	"time"
+
+	"chancery/drafts"
+)
+
+// Credentials (tokens and sessions) are read on every request, and a
+// revoked token or an ended session must be refused by the very next
+// request on every replica. Reading each request's own record made half
+// of a meeting's storage operations: when the room opens the new
+// version, 150 requests each read their token (and a web page its
+// session too), none of them shared, since each reader's record is its
+// own.
+//
+// Instead each request reads one small record that every request shares
+// (the credentials' epoch, credentialsEpochKey, through getFresh: the
+// room's requests make a few reads of it, each begun after the request
+// asked), and a token or session this replica read under the epoch it
+// reads now is used as read then. Every change of a credential but its
+// making (a token revoked, a session ended or renewed) changes the epoch
+// after it is stored and before it is acknowledged: a request that
+// begins after the acknowledgement reads the new epoch, and reads its
+// credential again. A credential not found is never kept: one made since
+// is read at its first use.
+
+// credentialsEpochKey is the record whose ETag changes whenever a
+// credential is taken away.
+const credentialsEpochKey = "directory/credentials-epoch.json"
+
+// credentialsEpoch is its content: only its ETag matters.
+type credentialsEpoch struct {
+	At    time.Time `json:"at"`
+	Nonce string    `json:"nonce"`
+}
+
+// knownCredential is a token or session as read under an epoch.
+type knownCredential struct {
+	epoch string
+	val   any
+	etag  string
+}
+
+// credentialsBytes bounds the credentials kept (some 1 KB each).
+const credentialsBytes = 8 << 20
+
+// credentials is the cache of credentials read, by storage key.
+func (s *Service) credentials() *lru {
+	s.credsOnce.Do(func() { s.creds = newLRU(credentialsBytes) })
+	return s.creds
+}
+
+// epochNow reads the credentials' epoch, shared with the requests reading
+// it at the same time: its ETag, "" while it was never changed.
+func (s *Service) epochNow(ctx context.Context) (string, error) {
+	obj, err := s.getFresh(ctx, credentialsEpochKey)
+	if drafts.IsCode(err, drafts.ENOTFOUND) {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	return obj.ETag, nil
+}
+
+// readCredential returns the record at key as read under the epoch read
+// now: from memory when this replica read it under that epoch, or else
+// read (read), and kept. The value returned is the caller's (clone).
+func readCredential[T any](ctx context.Context, s *Service, key string, clone func(*T) *T, read func() (*T, string, error)) (*T, string, error) {
+	epoch, err := s.epochNow(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	if v, ok := s.credentials().get(key); ok {
+		if k := v.(*knownCredential); k.epoch == epoch {
+			return clone(k.val.(*T)), k.etag, nil
+		}
+	}
+	v, etag, err := read()
+	if err != nil {
+		return nil, "", err
+	}
+	s.credentials().put(key, &knownCredential{epoch: epoch, val: clone(v), etag: etag}, 1<<10)
+	return v, etag, nil
+}
+
+// forgetCredential drops what this replica read at key.
+func (s *Service) forgetCredential(key string) {
+	s.credentials().remove(key)
+}
+
+// changeEpoch changes the credentials' epoch, after a credential was
+// taken away and before that is acknowledged: until it is changed, other
+// replicas may still accept what was taken away, so its failure is the
+// request's.
+func (s *Service) changeEpoch(ctx context.Context) error {
+	next := credentialsEpoch{At: s.now(), Nonce: s.NewID()}
+	return retry(func() error {
+		obj, err := s.Store.Get(ctx, credentialsEpochKey)
+		switch {
+		case drafts.IsCode(err, drafts.ENOTFOUND):
+			_, err = s.createJSON(ctx, credentialsEpochKey, next)
+		case err == nil:
+			_, err = s.updateJSON(ctx, credentialsEpochKey, next, obj.ETag)
+		}
+		// Another changed it since it was read, after this change was
+		// stored: that is a change of the epoch too.
+		if drafts.IsCode(err, drafts.ECONFLICT) || drafts.IsCode(err, drafts.EPRECONDITION) {
+			return nil
+		}
+		return err
+	})
+}

@@ -1,0 +1,116 @@
+package service_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"chancery/diffing"
+	"chancery/drafts"
+	"chancery/service"
+)
+
+// TestCredentialsChangedOnOneReplicaOnEvery: a replica keeps the tokens
+// and sessions it read, but one signed out, renewed or whose token was
+// revoked on another replica is read again by its very next request.
+func TestCredentialsChangedOnOneReplicaOnEvery(t *testing.T) {
+	f := newSessionFixture(t)
+	other := service.New(f.store, diffing.New(), MustPolicy(t))
+	other.Clock = f.svc.Clock
+	use := func(plain string) (*drafts.Session, error) {
+		t.Helper()
+		ses, _, err := other.GetSession(context.Background(), plain)
+		return ses, err
+	}
+	// Renewed here: the other shows its new end.
+	_, plain, err := f.svc.CreateSession(f.kz, "", time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := use(plain); err != nil {
+		t.Fatal(err)
+	}
+	f.advance(30 * time.Minute)
+	renewed, err := f.svc.RenewSession(context.Background(), plain, 2*time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ses, err := use(plain); err != nil || !ses.ExpiresAt.Equal(renewed.ExpiresAt) {
+		t.Errorf("after a renewal elsewhere: %v, %v; want the session until %v", ses, err, renewed.ExpiresAt)
+	}
+	// Signed out here: refused there.
+	if err := f.svc.DeleteSession(context.Background(), plain); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := use(plain); !drafts.IsCode(err, drafts.EUNAUTHORIZED) {
+		t.Errorf("a session signed out elsewhere: %v, want EUNAUTHORIZED", err)
+	}
+	// Its token revoked here: the session and the token refused there.
+	tok, tplain, err := f.svc.IssueToken(f.sec, f.kzUserID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, splain, err := f.svc.CreateSession(f.kz, tok.ID, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := use(splain); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := other.Authenticate(context.Background(), tplain); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.RevokeToken(f.sec, tok.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := use(splain); !drafts.IsCode(err, drafts.EUNAUTHORIZED) {
+		t.Errorf("a session whose token was revoked elsewhere: %v, want EUNAUTHORIZED", err)
+	}
+	if _, err := other.Authenticate(context.Background(), tplain); !drafts.IsCode(err, drafts.EUNAUTHORIZED) {
+		t.Errorf("a token revoked elsewhere: %v, want EUNAUTHORIZED", err)
+	}
+}
+
+// TestTheRoomSharesOneReadOfCredentials: 20 readers, each with a token
+// of their own that this replica read before, authenticate at once with
+// one read of the credentials' epoch after the one under way, and no
+// read of their tokens.
+func TestTheRoomSharesOneReadOfCredentials(t *testing.T) {
+	f := newSessionFixture(t)
+	const readers = 20
+	var plains []string
+	for i := range readers {
+		u := &drafts.User{Name: fmt.Sprintf("Delegate %d", i), Role: drafts.RoleDelegate, Delegation: "KZ"}
+		plain, err := f.svc.CreateUser(f.sec, u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		plains = append(plains, plain)
+	}
+	gate := newGatedReads(f.store, "credentials-epoch", false)
+	close(gate.released) // nothing held until the room
+	tokens := newCountingStore(gate)
+	svc := service.New(tokens, diffing.New(), MustPolicy(t))
+	for _, plain := range plains { // read once
+		if _, err := svc.Authenticate(context.Background(), plain); err != nil {
+			t.Fatal(err)
+		}
+	}
+	gate.reset()
+	tokens.take()
+	next := make(chan string, readers)
+	for _, plain := range plains {
+		next <- plain
+	}
+	n := roomReads(t, svc, gate, readers, func() error {
+		_, err := svc.Authenticate(context.Background(), <-next)
+		return err
+	})
+	if n != 2 {
+		t.Errorf("%d reads of the credentials' epoch for %d readers at once, want 2", n, readers)
+	}
+	if ops := tokens.take(); ops["get"] != 2 || len(ops) != 1 {
+		t.Errorf("the room's authentications made %v, want the two reads of the epoch", ops)
+	}
+}
