@@ -12,7 +12,10 @@ import (
 )
 
 // DefaultMemoBytes bounds the memory of the memo of a Differ made by New:
-// the word diffs and merges it remembers, counted as memo.size says.
+// the text of the segments and merges it keeps, a segment's header for
+// each segment and twice an entry's key and value in its map for each
+// entry. After a merge the service's 230 proposals on a text of 150
+// provisions keep about 1 KB each, so 4 MB holds a few such trails.
 const DefaultMemoBytes = 4 << 20
 
 // A memo remembers exact word diffs and merges by the content of their
