@@ -24,6 +24,11 @@
 // coarse, never as a word-level one, and it caps the size of a diff
 // (Differ.MaxTokens). It never uses go-diff's Patch functions, which panic
 // or go wrong on multi-byte text.
+//
+// A Differ made by New remembers its exact word diffs and merges, by the
+// content of their texts, in a bounded memo: the service diffs the same
+// proposals again on each new version, and most of their pairs of texts
+// did not change.
 package diffing
 
 import (
@@ -45,9 +50,14 @@ const (
 	DefaultAlignThreshold = 0.5
 )
 
-// Differ implements drafts.Differ. The zero value is usable and behaves as
-// New(); a Differ holds no state between calls and is safe for concurrent
-// use.
+// Differ implements drafts.Differ. It is safe for concurrent use.
+//
+// A Differ made by New remembers the exact word diffs and merges it made,
+// by the content of their texts, in a memo of at most DefaultMemoBytes
+// (see memo): a pair diffed again, as the service does when it compiles
+// the same proposals on each new version, costs a hash and a copy. Copies
+// of that Differ share its memo. The zero value is usable and gives the
+// same results as New(), but remembers nothing: every diff is made anew.
 type Differ struct {
 	// DiffTimeout bounds the time spent in word diffs by one call of Words,
 	// Provisions or Merge3 (Provisions shares it among all its provisions).
@@ -72,6 +82,9 @@ type Differ struct {
 	// match provisions whose texts differ. Zero or less means
 	// DefaultAlignThreshold.
 	AlignThreshold float64
+
+	// memo, when not nil, remembers exact word diffs and merges.
+	memo *memo
 }
 
 var _ drafts.Differ = (*Differ)(nil)
@@ -79,12 +92,14 @@ var _ drafts.Differ = (*Differ)(nil)
 // New returns a Differ with the default settings: DiffTimeout
 // DefaultDiffTimeout (2s), MaxTokens DefaultMaxTokens (200,000), character
 // changes shown inside a changed word, AlignThreshold DefaultAlignThreshold
-// (0.5).
+// (0.5), and a memo of word diffs and merges of at most DefaultMemoBytes
+// (4 MB).
 func New() *Differ {
 	return &Differ{
 		DiffTimeout:    DefaultDiffTimeout,
 		MaxTokens:      DefaultMaxTokens,
 		AlignThreshold: DefaultAlignThreshold,
+		memo:           newMemo(DefaultMemoBytes),
 	}
 }
 

@@ -20,6 +20,9 @@ type hunk struct {
 // insertion where the other side changes the next word, two insertions at
 // one place) collide unless they make the same text; then ok is false and
 // merged is "". A side equal to base gives the other side.
+//
+// A Differ with a memo (see New) remembers the outcome of a merge whose two
+// word diffs were exact.
 func (d *Differ) Merge3(base, ours, theirs string) (merged string, ok bool) {
 	switch {
 	case ours == theirs:
@@ -29,10 +32,29 @@ func (d *Differ) Merge3(base, ours, theirs string) (merged string, ok bool) {
 	case theirs == base:
 		return ours, true
 	}
-	w := d.newWordDiffer()
+	if d.memo == nil {
+		merged, ok, _ = d.newWordDiffer().merge3(base, ours, theirs)
+		return merged, ok
+	}
+	k := d.memo.key(kindMerge, base, ours, theirs)
+	if e, hit := d.memo.get(k); hit {
+		return e.merged, e.ok
+	}
+	merged, ok, coarse := d.newWordDiffer().merge3(base, ours, theirs)
+	if !coarse {
+		d.memo.put(k, mergeEntry(merged, ok))
+	}
+	return merged, ok
+}
+
+// merge3 is Merge3 once the trivial cases are set aside; coarse is true
+// when a word diff was coarse, so that the outcome may collide where an
+// exact one would not.
+func (w *wordDiffer) merge3(base, ours, theirs string) (merged string, ok, coarse bool) {
 	tb := tokenize(base, nil)
-	ho := w.hunks(base, ours, tb)
-	ht := w.hunks(base, theirs, tb)
+	ho, co := w.hunks(base, ours, tb)
+	ht, ct := w.hunks(base, theirs, tb)
+	coarse = co || ct
 
 	var b strings.Builder
 	pos := 0 // next base token to write
@@ -70,14 +92,14 @@ func (d *Differ) Merge3(base, ours, theirs string) (merged string, ok bool) {
 			apply(&o, tb, start, end, ho[i0:i])
 			apply(&t, tb, start, end, ht[j0:j])
 			if o.String() != t.String() {
-				return "", false
+				return "", false, coarse
 			}
 			b.WriteString(o.String())
 		}
 		pos = end
 	}
 	writeTokens(&b, tb[pos:])
-	return b.String(), true
+	return b.String(), true, coarse
 }
 
 // apply writes base tokens [start, end) with the hunks (all within it)
@@ -98,16 +120,17 @@ func writeTokens(b *strings.Builder, toks []string) {
 	}
 }
 
-// hunks returns the changes from base (tokens tb) to edit, in order. A
-// coarse diff gives coarse hunks, which collide more, never wrongly.
+// hunks returns the changes from base (tokens tb) to edit, in order, and
+// whether the diff was coarse. A coarse diff gives coarse hunks, which
+// collide more, never wrongly.
 //
 // A pure insertion or deletion that could stand at several places (the
 // insertion of "and update " after "review " or of " and update" after
 // "review") is put at the first of them, so that the same change made on
 // both sides is found at the same place.
-func (w *wordDiffer) hunks(base, edit string, tb []string) []hunk {
+func (w *wordDiffer) hunks(base, edit string, tb []string) ([]hunk, bool) {
 	te := tokenize(edit, nil)
-	spans, _ := w.diff(base, edit, tb, te)
+	spans, coarse := w.diff(base, edit, tb, te)
 	var hs []hunk
 	pos := 0
 	open := false
@@ -148,5 +171,5 @@ func (w *wordDiffer) hunks(base, edit string, tb []string) []hunk {
 		}
 		prevEnd = h.end
 	}
-	return hs
+	return hs, coarse
 }

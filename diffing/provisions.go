@@ -116,15 +116,15 @@ func (d *Differ) wordDiffs(changes []drafts.Change, at []int) (coarse bool) {
 	}
 	b := d.newBudget()
 	run := func(next func() (int, bool)) bool {
-		w := &wordDiffer{d: d, enc: newEncoder(), budget: b}
+		w := &wordDiffer{d: d, budget: b}
 		anyCoarse := false
 		for k, ok := next(); ok; k, ok = next() {
 			c := &changes[at[k]]
 			var cs bool
-			c.Segments, cs = w.words(c.OldText, c.Text)
+			c.Segments, cs = w.memoWords(c.OldText, c.Text)
 			anyCoarse = anyCoarse || cs
-			if len(w.enc.codes) > maxCodes/2 {
-				w.enc = newEncoder()
+			if w.enc != nil && len(w.enc.codes) > maxCodes/2 {
+				w.enc = nil
 			}
 		}
 		return anyCoarse

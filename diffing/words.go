@@ -30,13 +30,12 @@ func (d *Differ) Words(old, new string) (segs []drafts.Segment, coarse bool) {
 		}
 		return []drafts.Segment{{Op: drafts.SegEqual, Text: old}}, false
 	}
-	w := d.newWordDiffer()
-	return w.words(old, new)
+	return d.newWordDiffer().memoWords(old, new)
 }
 
 // wordDiffer holds what the word diffs of one call share: the token
-// encoder, the time budget and scratch buffers. It is not safe for
-// concurrent use.
+// encoder (made when first needed), the time budget and scratch buffers.
+// It is not safe for concurrent use.
 type wordDiffer struct {
 	d      *Differ
 	enc    *encoder
@@ -48,7 +47,7 @@ type wordDiffer struct {
 }
 
 func (d *Differ) newWordDiffer() *wordDiffer {
-	return &wordDiffer{d: d, enc: newEncoder(), budget: d.newBudget()}
+	return &wordDiffer{d: d, budget: d.newBudget()}
 }
 
 func (w *wordDiffer) words(old, new string) ([]drafts.Segment, bool) {
@@ -232,6 +231,9 @@ func (w *wordDiffer) diff(old, new string, a, b []string) (spans []span, coarse 
 		// as "[-Council) is-]{+is Việt+}").
 		w.ia, w.sa = nonSpace(am, w.ia[:0], w.sa[:0])
 		w.ib, w.sb = nonSpace(bm, w.ib[:0], w.sb[:0])
+		if w.enc == nil {
+			w.enc = newEncoder()
+		}
 		var ok1, ok2 bool
 		w.ra, ok1 = w.enc.encode(w.sa, w.ra[:0])
 		w.rb, ok2 = w.enc.encode(w.sb, w.rb[:0])
