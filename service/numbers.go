@@ -257,7 +257,7 @@ func (s *Service) giveNumber(ctx context.Context, doc, id string, n int, at time
 		etag, key, size, err := s.writeProposal(ctx, doc, p)
 		if err == nil {
 			p.ETag = etag
-			rememberListed(s, key, etag, cloneStoredProposal(storeProposal(p)), size)
+			rememberProposal(s, key, etag, p, size)
 		}
 		return err
 	})

@@ -122,7 +122,7 @@ func (s *Service) storeNewProposal(ctx context.Context, p *drafts.Proposal) erro
 		return err
 	}
 	p.ETag = etag
-	rememberListed(s, key, etag, cloneStoredProposal(storeProposal(p)), size)
+	rememberProposal(s, key, etag, p, size)
 	return nil
 }
 

@@ -53,7 +53,7 @@ func (s *Service) rmwProposal(ctx context.Context, doc, id string, first *drafts
 		if err == nil {
 			p.ETag = etag
 			added = p.Audit[had:]
-			rememberListed(s, key, etag, cloneStoredProposal(storeProposal(p)), size)
+			rememberProposal(s, key, etag, p, size)
 		}
 		return err
 	})

@@ -371,7 +371,7 @@ func (s *Service) openToCompile(ctx context.Context, doc string) ([]*drafts.Prop
 	if err != nil {
 		return nil, err
 	}
-	read, etags, err := readListedAs(ctx, s, objs, listedForm[proposalToCompile]{kind: "\x00to-compile",
+	read, etags, err := readListedAs(ctx, s, objs, listedForm[proposalToCompile]{kind: toCompileKind,
 		clone: cloneProposalToCompile,
 		size: func(p *proposalToCompile, obj *drafts.Object) int {
 			return len(obj.Data) - int(p.Text) - int(p.Audit)
@@ -405,6 +405,21 @@ func cloneProposalToCompile(p *proposalToCompile) *proposalToCompile {
 	c.Proposal = clonePtr(p.Proposal)
 	return &c
 }
+
+// rememberProposal keeps p, just stored at key at etag (size bytes), as
+// the listings read it: whole, and as a compilation reads it
+// (openToCompile), so that no reader reads again what this replica wrote
+// (when the delegates propose while the room reads, each compilation
+// read the new proposals again).
+func rememberProposal(s *Service, key, etag string, p *drafts.Proposal, size int) {
+	rememberListed(s, key, etag, cloneStoredProposal(storeProposal(p)), size)
+	c := cloneProposal(p)
+	c.Text, c.Audit = "", nil
+	rememberListed(s, key+toCompileKind, etag, &proposalToCompile{Proposal: c}, max(size-len(p.Text), 256))
+}
+
+// toCompileKind names proposals as a compilation reads them in the cache.
+const toCompileKind = "\x00to-compile"
 
 // skipped is a JSON value left undecoded: its length in bytes.
 type skipped int

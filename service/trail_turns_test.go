@@ -2,28 +2,30 @@ package service_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"sync"
 	"testing"
 
+	"chancery/diffing"
 	"chancery/drafts"
+	"chancery/service"
 )
 
 // failedWrites counts the writes that failed because another got there
 // first (a create of an object there already, an update at an ETag gone
-// by), and the reads and listings, of keys containing each of its parts.
+// by), the reads and the listings of keys containing each of its parts.
 type failedWrites struct {
 	drafts.ObjectStore
-	mu     sync.Mutex
-	failed map[string]int
-	reads  map[string]int
+	mu                   sync.Mutex
+	failed, reads, lists map[string]int
 }
 
 func newFailedWrites(st drafts.ObjectStore, parts ...string) *failedWrites {
-	f := &failedWrites{ObjectStore: st, failed: map[string]int{}, reads: map[string]int{}}
+	f := &failedWrites{ObjectStore: st, failed: map[string]int{}, reads: map[string]int{}, lists: map[string]int{}}
 	for _, p := range parts {
-		f.failed[p], f.reads[p] = 0, 0
+		f.failed[p], f.reads[p], f.lists[p] = 0, 0, 0
 	}
 	return f
 }
@@ -42,7 +44,7 @@ func (f *failedWrites) reset() {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	for p := range f.failed {
-		f.failed[p], f.reads[p] = 0, 0
+		f.failed[p], f.reads[p], f.lists[p] = 0, 0, 0
 	}
 }
 
@@ -63,7 +65,7 @@ func (f *failedWrites) Update(ctx context.Context, key string, data []byte, ifMa
 }
 
 func (f *failedWrites) List(ctx context.Context, prefix, after string, limit int) ([]drafts.ObjectInfo, string, error) {
-	f.count(f.reads, prefix)
+	f.count(f.lists, prefix)
 	return f.ObjectStore.List(ctx, prefix, after, limit)
 }
 
@@ -123,7 +125,7 @@ func TestConcurrentChangesTakeTurnsOnTheTrail(t *testing.T) {
 	if n := store.failed["/numbers/"]; n != 0 {
 		t.Errorf("%d claims of a proposal number failed for another's", n)
 	}
-	if n := store.reads["/numbers/"]; n != 0 {
+	if n := store.lists["/numbers/"]; n != 0 {
 		t.Errorf("%d listings of the claimed numbers, want none: this server claimed the last", n)
 	}
 	if n := store.reads["events-head"]; n > 28 {
@@ -145,5 +147,59 @@ func TestConcurrentChangesTakeTurnsOnTheTrail(t *testing.T) {
 	}
 	if creates != 56 { // the fixture's 28 and these 28
 		t.Errorf("%d proposal.create events, want 56", creates)
+	}
+}
+
+// TestCompilationReadsNoProposalThisReplicaWrote: a proposal this replica
+// made or changed is kept as a compilation reads it: the next compilation
+// reads none of them from storage, and it is the compilation another
+// replica reads from storage.
+func TestCompilationReadsNoProposalThisReplicaWrote(t *testing.T) {
+	local := MustOpenLocal(t)
+	store := newFailedWrites(local, "/proposals/")
+	f := newMergeFixtureOn(t, store)
+	v, err := f.svc.GetVersion(f.chair, f.doc, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	del := drafts.NewContextWithUser(context.Background(), &drafts.User{ID: "u1", Role: drafts.RoleDelegate, Delegation: "D01", DelegationStatus: drafts.StatusMember})
+	if _, _, err := f.svc.Compile(f.chair, f.doc, 1); err != nil {
+		t.Fatal(err)
+	}
+	p := v.Provisions[3]
+	made, err := f.svc.CreateProposal(del, f.doc, drafts.ProposalInput{Base: 1, Justification: "new",
+		Operations: []drafts.Operation{{Op: drafts.OpReplace, Provision: p.ID, Text: p.Text + " New."}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := v.Provisions[5]
+	gone, err := f.svc.CreateProposal(del, f.doc, drafts.ProposalInput{Base: 1, Justification: "withdrawn",
+		Operations: []drafts.Operation{{Op: drafts.OpReplace, Provision: q.ID, Text: q.Text + " Gone."}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.WithdrawProposal(del, f.doc, gone.ID, ""); err != nil {
+		t.Fatal(err)
+	}
+	store.reset()
+	comp, _, err := f.svc.Compile(f.chair, f.doc, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := store.reads["/proposals/"]; n != 0 {
+		t.Errorf("the compilation read %d proposals this replica wrote", n)
+	}
+	other := service.New(local, diffing.New(), MustPolicy(t))
+	fresh, _, err := other.Compile(f.chair, f.doc, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, _ := json.Marshal(comp)
+	b, _ := json.Marshal(fresh)
+	if string(a) != string(b) {
+		t.Errorf("the compilation from what this replica kept differs from the one read from storage")
+	}
+	if !strings.Contains(string(a), made.ID) || strings.Contains(string(a), gone.ID) {
+		t.Errorf("the compilation leaves out the new proposal, or shows the one withdrawn")
 	}
 }
