@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"chancery/drafts"
@@ -138,11 +139,11 @@ func (s *Service) appendEvents(ctx context.Context, tx *changeTx, es []*drafts.E
 	// try again (28 delegates proposing at once made some 400 failed
 	// writes); in turn, each finds the others' objects in the cache and
 	// writes once. Other replicas still race, as before.
-	unlock, err := s.takeTurn(ctx, "trail of "+tx.t.name(), "to record its event")
+	turn, err := s.takeTurn(ctx, "trail of "+tx.t.name(), "to record its event")
 	if err != nil {
 		return 0, err
 	}
-	defer unlock()
+	defer turn.end()
 	for tries := 0; len(pending) > 0; tries++ {
 		if tries >= maxAppendTries {
 			return written, drafts.Errorf(drafts.EUNAVAILABLE, "the audit trail of %s is too busy", tx.t.name())
@@ -173,28 +174,56 @@ func (s *Service) appendEvents(ctx context.Context, tx *changeTx, es []*drafts.E
 		}
 		head, pending = followChain(other, head, pending)
 	}
-	if tx.hintAfter {
+	switch {
+	case tx.hintAfter:
 		s.afterAnswer(func() { s.advanceHint(context.WithoutCancel(ctx), tx, head) })
-	} else {
+	case turn.othersWaiting():
+		// Another append waits for its turn on this trail: it moves the
+		// hint past this one (when 28 delegates propose at once, the last
+		// moves it once for all). Should it fail first, the hint is only
+		// behind, which readers allow for (they follow the chain).
+	default:
 		s.advanceHint(ctx, tx, head)
 	}
 	return written, nil
 }
 
 // takeTurn waits for this process's turn at what is named name (an
-// audit trail, a document's proposal numbers), or for ctx to end, and
-// returns what ends the turn; waitingTo says in an error what the
-// request was waiting to do.
-func (s *Service) takeTurn(ctx context.Context, name, waitingTo string) (func(), error) {
-	v, _ := s.turns.LoadOrStore(name, make(chan struct{}, 1))
-	turn := v.(chan struct{})
+// audit trail, a document's proposal numbers), or for ctx to end;
+// waitingTo says in an error what the request was waiting to do. End the
+// turn taken once.
+func (s *Service) takeTurn(ctx context.Context, name, waitingTo string) (heldTurn, error) {
+	v, _ := s.turns.LoadOrStore(name, &turn{ch: make(chan struct{}, 1)})
+	t := v.(*turn)
 	select {
-	case turn <- struct{}{}:
-		return func() { <-turn }, nil
+	case t.ch <- struct{}{}:
+		return heldTurn{t}, nil
+	default:
+	}
+	t.waiting.Add(1)
+	defer t.waiting.Add(-1)
+	select {
+	case t.ch <- struct{}{}:
+		return heldTurn{t}, nil
 	case <-ctx.Done():
-		return nil, drafts.WrapError(drafts.EUNAVAILABLE, ctx.Err(), "the request ended while it waited %s", waitingTo)
+		return heldTurn{}, drafts.WrapError(drafts.EUNAVAILABLE, ctx.Err(), "the request ended while it waited %s", waitingTo)
 	}
 }
+
+// turn is a turn (a channel of one) and how many wait for it.
+type turn struct {
+	ch      chan struct{}
+	waiting atomic.Int32
+}
+
+// heldTurn is a turn taken (takeTurn).
+type heldTurn struct{ t *turn }
+
+// end ends the turn: the next waiting takes it.
+func (h heldTurn) end() { <-h.t.ch }
+
+// othersWaiting says whether others wait for the turn.
+func (h heldTurn) othersWaiting() bool { return h.t.waiting.Load() > 0 }
 
 // followChain goes on after other, the object of the chain at head's
 // next number that someone else wrote: its last event is the new head,

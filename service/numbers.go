@@ -88,11 +88,11 @@ func (s *Service) claimNumber(ctx context.Context, doc, id string) (int, error) 
 	// no listing: the hint is this process's last claim. Only a claim
 	// another replica made meanwhile fails, and then the listing finds
 	// where the claims end.
-	done, err := s.takeTurn(ctx, "numbers of "+doc, "for its proposal number")
+	turn, err := s.takeTurn(ctx, "numbers of "+doc, "for its proposal number")
 	if err != nil {
 		return 0, err
 	}
-	defer done()
+	defer turn.end()
 	hint, known := s.numbers.get(doc)
 	n := max(start, hint)
 	for tries := 0; tries < 10000; tries++ {

@@ -131,13 +131,23 @@ func TestConcurrentChangesTakeTurnsOnTheTrail(t *testing.T) {
 	if n := store.reads["events-head"]; n > 28 {
 		t.Errorf("%d reads of the trail's hint for 28 proposals, want at most 28", n)
 	}
-	res, err := f.svc.VerifyEvents(drafts.NewSystemContext(context.Background()), f.doc)
-	if err != nil || !res.OK || len(res.Duplicates) > 0 || len(res.Unrecorded) > 0 {
-		t.Fatalf("verification: %+v, %v", res, err)
-	}
+	// Appends waiting their turn leave the hint to the last: it names the
+	// end of the chain.
 	events, err := f.svc.ListEvents(f.chair, f.doc, drafts.ListOptions{Limit: 500})
 	if err != nil {
 		t.Fatal(err)
+	}
+	hint, err := store.ObjectStore.Get(context.Background(), "texts/"+f.doc+"/events-head.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := events.Items[len(events.Items)-1]
+	if want := fmt.Sprintf(`"seq":%d`, last.Seq); !strings.Contains(string(hint.Data), want) {
+		t.Errorf("the hint after the proposals: %s, want %s", hint.Data, want)
+	}
+	res, err := f.svc.VerifyEvents(drafts.NewSystemContext(context.Background()), f.doc)
+	if err != nil || !res.OK || len(res.Duplicates) > 0 || len(res.Unrecorded) > 0 {
+		t.Fatalf("verification: %+v, %v", res, err)
 	}
 	creates := 0
 	for _, e := range events.Items {
