@@ -3,6 +3,7 @@ package service_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -112,5 +113,62 @@ func TestTheRoomSharesOneReadOfCredentials(t *testing.T) {
 	}
 	if ops := tokens.take(); ops["get"] != 2 || len(ops) != 1 {
 		t.Errorf("the room's authentications made %v, want the two reads of the epoch", ops)
+	}
+}
+
+// failingEpoch fails the first change of the credentials' epoch, as a
+// storage that stops answering would.
+type failingEpoch struct {
+	drafts.ObjectStore
+	failed bool
+}
+
+func (f *failingEpoch) fail(key string) error {
+	if !f.failed && strings.Contains(key, "credentials-epoch") {
+		f.failed = true
+		return drafts.Errorf(drafts.EUNAVAILABLE, "storage not answering")
+	}
+	return nil
+}
+
+func (f *failingEpoch) Create(ctx context.Context, key string, data []byte) (string, error) {
+	if err := f.fail(key); err != nil {
+		return "", err
+	}
+	return f.ObjectStore.Create(ctx, key, data)
+}
+
+func (f *failingEpoch) Update(ctx context.Context, key string, data []byte, ifMatch string) (string, error) {
+	if err := f.fail(key); err != nil {
+		return "", err
+	}
+	return f.ObjectStore.Update(ctx, key, data, ifMatch)
+}
+
+// TestSignOutAgainWhenTheEpochFailed: a sign-out that could not change
+// the credentials' epoch says so, and signing out again (the session is
+// gone) changes it: the replica that had read the session refuses it.
+func TestSignOutAgainWhenTheEpochFailed(t *testing.T) {
+	f := newSessionFixture(t)
+	failing := service.New(&failingEpoch{ObjectStore: f.store}, diffing.New(), MustPolicy(t))
+	failing.Clock = f.svc.Clock
+	other := service.New(f.store, diffing.New(), MustPolicy(t))
+	other.Clock = f.svc.Clock
+	_, plain, err := f.svc.CreateSession(f.kz, "", time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := other.GetSession(context.Background(), plain); err != nil {
+		t.Fatal(err)
+	}
+	err = failing.DeleteSession(context.Background(), plain)
+	if !drafts.IsCode(err, drafts.EUNAVAILABLE) || !strings.Contains(drafts.ErrorMessage(err), "sign out again") {
+		t.Fatalf("a sign-out whose epoch failed: %v, want EUNAVAILABLE saying to sign out again", err)
+	}
+	if err := failing.DeleteSession(context.Background(), plain); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := other.GetSession(context.Background(), plain); !drafts.IsCode(err, drafts.EUNAUTHORIZED) {
+		t.Errorf("after signing out again: %v, want EUNAUTHORIZED", err)
 	}
 }

@@ -129,7 +129,8 @@ func (s *Service) readToken(ctx context.Context, id string) (*storedToken, strin
 }
 
 // DeleteSession ends a session (signing out). Ending a session that is
-// gone already is not an error.
+// gone already is not an error; it changes the credentials' epoch again,
+// for a sign-out that failed to change it.
 func (s *Service) DeleteSession(ctx context.Context, plain string) (err error) {
 	defer markOp(&err, "service.DeleteSession")
 	id, secret, ok := splitSecret(sessionPrefix, plain)
@@ -139,7 +140,7 @@ func (s *Service) DeleteSession(ctx context.Context, plain string) (err error) {
 	var ses drafts.Session
 	if _, err := s.getJSON(ctx, sessionKey(id), &ses); err != nil {
 		if drafts.IsCode(err, drafts.ENOTFOUND) {
-			return nil
+			return s.signedOut(ctx, id)
 		}
 		return err
 	}
@@ -149,6 +150,11 @@ func (s *Service) DeleteSession(ctx context.Context, plain string) (err error) {
 	if err := s.Store.Delete(ctx, sessionKey(id), ""); err != nil && !drafts.IsCode(err, drafts.ENOTFOUND) {
 		return err
 	}
+	return s.signedOut(ctx, id)
+}
+
+// signedOut has every replica forget session id (the session is gone).
+func (s *Service) signedOut(ctx context.Context, id string) error {
 	s.forgetCredential(sessionKey(id))
 	if err := s.changeEpoch(ctx); err != nil {
 		return &drafts.Error{Code: drafts.EUNAVAILABLE, Err: err,
