@@ -60,6 +60,7 @@ func newMergeFixtureOn(tb testing.TB, store drafts.ObjectStore) *mergeFixture {
 		tb.Fatal(err)
 	}
 	f := &mergeFixture{svc: svc, chair: chair, doc: d.ID, resolutions: map[string]string{}}
+	tb.Cleanup(func() { svc.Drain(); f.svc.Drain() }) // hints moved after merges answered
 	paras := []drafts.Provision{}
 	for _, p := range v.Provisions {
 		if p.Kind == drafts.KindParagraph {

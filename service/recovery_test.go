@@ -317,6 +317,10 @@ func MustFixture(tb testing.TB, store drafts.ObjectStore, text string) *fixture 
 		tb.Fatal(err)
 	}
 	f.doc, f.v = d.ID, v
+	// A merge moves the trail's hint after it answers: wait for it before
+	// the store's folder is removed (cleanups run last registered first).
+	first := f.svc
+	tb.Cleanup(func() { first.Drain(); f.svc.Drain() })
 	return f
 }
 
