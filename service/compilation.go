@@ -247,6 +247,9 @@ func (s *Service) compileInSlot(ctx context.Context, v *drafts.Version, open []*
 		}
 		todo = append(todo, p)
 	}
+	if todo, err = s.carryOver(ctx, v, bases, todo, diffs); err != nil {
+		return nil, err
+	}
 	s.diffEach(v, bases, todo, diffs)
 	comp := drafts.CompileProposalsWith(s.Differ, s.TextLimits, s.NewID, v, bases, open, func(p *drafts.Proposal) (drafts.ProposalDiff, bool) {
 		d, ok := diffs[p.ID]
@@ -254,6 +257,41 @@ func (s *Service) compileInSlot(ctx context.Context, v *drafts.Version, open []*
 	})
 	comp.MarkCollisions(s.Differ)
 	return comp, nil
+}
+
+// carryOver takes into diffs the diffs of the proposals todo on the
+// version before v that hold on v too (drafts.CarriesOver), keeps them
+// for v, and returns the proposals left to diff. After a merge, most open
+// proposals touch provisions the merge left alone: the room's first
+// compilation of the new version diffs only the others.
+func (s *Service) carryOver(ctx context.Context, v *drafts.Version, bases map[int]*drafts.Version, todo []*drafts.Proposal, diffs map[string]drafts.ProposalDiff) ([]*drafts.Proposal, error) {
+	if v.Number <= 1 {
+		return todo, nil
+	}
+	prev := bases[v.Number-1]
+	left := todo[:0:0]
+	for _, p := range todo {
+		d, ok := s.immutable().get(compiledKey(v.Document, v.Number-1, p))
+		if !ok || p.ETag == "" {
+			left = append(left, p)
+			continue
+		}
+		if prev == nil {
+			var err error
+			if prev, err = s.rawVersion(ctx, v.Document, v.Number-1); err != nil {
+				return nil, err
+			}
+		}
+		pd := d.(drafts.ProposalDiff)
+		if !drafts.CarriesOver(pd, p, prev, v) {
+			left = append(left, p)
+			continue
+		}
+		diffs[p.ID] = pd
+		s.carried.Add(1)
+		s.immutable().add(compiledKey(v.Document, v.Number, p), pd, diffSize(pd.Diff)+int64(len(pd.Result))*256)
+	}
+	return left, nil
 }
 
 // compilationBases reads the versions the open proposals were made on,

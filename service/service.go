@@ -118,6 +118,9 @@ type Service struct {
 	// they were read under (credentials.go).
 	credsOnce sync.Once
 	creds     *lru
+	// carried counts the proposals' diffs a compilation took over from
+	// the version before (carryOver).
+	carried atomic.Int64
 	// hints are the last hint of each trail this process read or wrote,
 	// with its ETag (trailHints).
 	hints trailHints
