@@ -65,14 +65,12 @@ func (s *Service) epochNow(ctx context.Context) (string, error) {
 	return obj.ETag, nil
 }
 
-// readCredential returns the record at key as read under the epoch read
-// now: from memory when this replica read it under that epoch, or else
-// read (read), and kept. The value returned is the caller's (clone).
-func readCredential[T any](ctx context.Context, s *Service, key string, clone func(*T) *T, read func() (*T, string, error)) (*T, string, error) {
-	epoch, err := s.epochNow(ctx)
-	if err != nil {
-		return nil, "", err
-	}
+// readCredential returns the record at key as read under epoch, which
+// the request read (epochNow) before: from memory when this replica read
+// it under that epoch, or else read (read), and kept. A request reading
+// two credentials (a session and its token) reads the epoch once, before
+// both. The value returned is the caller's (clone).
+func readCredential[T any](s *Service, epoch, key string, clone func(*T) *T, read func() (*T, string, error)) (*T, string, error) {
 	if v, ok := s.credentials().get(key); ok {
 		if k := v.(*knownCredential); k.epoch == epoch {
 			return clone(k.val.(*T)), k.etag, nil

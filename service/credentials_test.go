@@ -172,3 +172,30 @@ func TestSignOutAgainWhenTheEpochFailed(t *testing.T) {
 		t.Errorf("after signing out again: %v, want EUNAUTHORIZED", err)
 	}
 }
+
+// TestSessionIsOneRead: a web page's session, signed in with a token,
+// costs one read once the replica has read both: the epoch, read once
+// for the session and its token (on a replica that has not, the epoch,
+// the session and the token).
+func TestSessionIsOneRead(t *testing.T) {
+	f := newSessionFixture(t)
+	tok, _, err := f.svc.IssueToken(f.sec, f.kzUserID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, plain, err := f.svc.CreateSession(f.kz, tok.ID, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ops := newCountingStore(f.store)
+	replica := service.New(ops, diffing.New(), MustPolicy(t))
+	replica.Clock = f.svc.Clock
+	for i, want := range []int{3, 1} {
+		if _, _, err := replica.GetSession(context.Background(), plain); err != nil {
+			t.Fatal(err)
+		}
+		if got := ops.take(); got["get"] != want || len(got) != 1 {
+			t.Errorf("session check %d: %v, want %d reads", i+1, got, want)
+		}
+	}
+}

@@ -317,7 +317,11 @@ func (s *Service) Authenticate(ctx context.Context, plain string) (_ *drafts.Use
 	if !ok {
 		return nil, bad
 	}
-	st, etag, err := s.readToken(ctx, id)
+	epoch, err := s.epochNow(ctx)
+	if err != nil {
+		return nil, err
+	}
+	st, etag, err := s.readToken(ctx, epoch, id)
 	if err != nil {
 		if drafts.IsCode(err, drafts.ENOTFOUND) {
 			return nil, bad

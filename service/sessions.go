@@ -63,7 +63,11 @@ func (s *Service) GetSession(ctx context.Context, plain string) (_ *drafts.Sessi
 	if !ok {
 		return nil, nil, bad
 	}
-	ses, err := s.readSession(ctx, id)
+	epoch, err := s.epochNow(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	ses, err := s.readSession(ctx, epoch, id)
 	if err != nil {
 		if drafts.IsCode(err, drafts.ENOTFOUND) {
 			return nil, nil, bad
@@ -80,7 +84,7 @@ func (s *Service) GetSession(ctx context.Context, plain string) (_ *drafts.Sessi
 	}
 	if ses.Token != "" {
 		// As Authenticate reads it: the token as stored.
-		st, _, err := s.readToken(ctx, ses.Token)
+		st, _, err := s.readToken(ctx, epoch, ses.Token)
 		var t *drafts.Token
 		if err == nil {
 			t = st.token()
@@ -110,8 +114,8 @@ func (s *Service) GetSession(ctx context.Context, plain string) (_ *drafts.Sessi
 
 // readSession reads session id under the credentials' epoch (see
 // credentials.go).
-func (s *Service) readSession(ctx context.Context, id string) (*drafts.Session, error) {
-	ses, _, err := readCredential(ctx, s, sessionKey(id), func(v *drafts.Session) *drafts.Session { c := *v; return &c },
+func (s *Service) readSession(ctx context.Context, epoch, id string) (*drafts.Session, error) {
+	ses, _, err := readCredential(s, epoch, sessionKey(id), func(v *drafts.Session) *drafts.Session { c := *v; return &c },
 		func() (*drafts.Session, string, error) {
 			var ses drafts.Session
 			etag, err := s.getJSON(ctx, sessionKey(id), &ses)
@@ -122,8 +126,8 @@ func (s *Service) readSession(ctx context.Context, id string) (*drafts.Session, 
 
 // readToken reads token id under the credentials' epoch (see
 // credentials.go), as getMutable reads it.
-func (s *Service) readToken(ctx context.Context, id string) (*storedToken, string, error) {
-	return readCredential(ctx, s, tokenKey(id), cloneStoredToken, func() (*storedToken, string, error) {
+func (s *Service) readToken(ctx context.Context, epoch, id string) (*storedToken, string, error) {
+	return readCredential(s, epoch, tokenKey(id), cloneStoredToken, func() (*storedToken, string, error) {
 		return getMutable(ctx, s, tokenKey(id), cloneStoredToken)
 	})
 }
