@@ -172,21 +172,16 @@ type settled struct {
 	job   settlement
 	added []drafts.AuditEntry
 	err   error
-	order int // in settleAhead's jobs
 }
 
-// settledAhead are the settlements settleAhead made, by proposal id.
-type settledAhead map[string]settled
-
-// inOrder returns the settlements made, in the order of v.Merged.
-func (a settledAhead) inOrder() []settled {
-	return slices.SortedFunc(maps.Values(a), func(x, y settled) int { return x.order - y.order })
-}
+// settledAhead are the settlements settleAhead made, in the order of
+// v.Merged.
+type settledAhead []settled
 
 // entries returns the entries of the settlements made, in order.
 func (a settledAhead) entries() []drafts.AuditEntry {
 	var out []drafts.AuditEntry
-	for _, r := range a.inOrder() {
+	for _, r := range a {
 		out = append(out, r.added...)
 	}
 	return out
@@ -216,12 +211,7 @@ func (s *Service) settleAhead(ctx context.Context, v *drafts.Version, known map[
 				jobs = append(jobs, j)
 			}
 		}
-		done := settledAhead{}
-		for i, r := range s.settleAll(ctx, v, first, jobs) {
-			r.order = i
-			done[r.job.id] = r
-		}
-		out <- done
+		out <- s.settleAll(ctx, v, first, jobs)
 	}()
 	return out
 }
@@ -264,10 +254,14 @@ func (s *Service) settleMergedProposals(ctx context.Context, v *drafts.Version, 
 	for _, id := range slices.Sorted(maps.Keys(obsolete)) {
 		jobs = append(jobs, settlement{id, drafts.ProposalObsolete, obsolete[id]})
 	}
+	aheadByID := make(map[string]settled, len(ahead))
+	for _, r := range ahead {
+		aheadByID[r.job.id] = r
+	}
 	// Those settled ahead as they would be now are not settled again.
 	var rest []settlement
 	for _, j := range jobs {
-		if r, ok := ahead[j.id]; !ok || r.job != j {
+		if r, ok := aheadByID[j.id]; !ok || r.job != j {
 			rest = append(rest, j)
 		}
 	}
@@ -289,7 +283,7 @@ func (s *Service) settleMergedProposals(ctx context.Context, v *drafts.Version, 
 	}
 	used := map[string]bool{}
 	for _, j := range jobs {
-		if r, ok := ahead[j.id]; ok {
+		if r, ok := aheadByID[j.id]; ok {
 			used[j.id] = true
 			add(r)
 		}
@@ -297,7 +291,7 @@ func (s *Service) settleMergedProposals(ctx context.Context, v *drafts.Version, 
 			add(r)
 		}
 	}
-	for _, r := range ahead.inOrder() {
+	for _, r := range ahead {
 		if !used[r.job.id] {
 			add(r)
 		}
