@@ -27,7 +27,7 @@ import (
 // is read at its first use.
 
 // credentialsEpochKey is the record whose ETag changes whenever a
-// credential is taken away.
+// credential changes (but for its making).
 const credentialsEpochKey = "directory/credentials-epoch.json"
 
 // credentialsEpoch is its content: only its ETag matters.
@@ -89,10 +89,10 @@ func (s *Service) forgetCredential(key string) {
 	s.credentials().remove(key)
 }
 
-// changeEpoch changes the credentials' epoch, after a credential was
-// taken away and before that is acknowledged: until it is changed, other
-// replicas may still accept what was taken away, so its failure is the
-// request's.
+// changeEpoch changes the credentials' epoch, after a credential changed
+// (revoked, ended, renewed) and before that is acknowledged: until it is
+// changed, other replicas may still use the credential as they read it,
+// so its failure is the request's.
 func (s *Service) changeEpoch(ctx context.Context) error {
 	next := credentialsEpoch{At: s.now(), Nonce: s.NewID()}
 	return retry(func() error {
