@@ -46,17 +46,15 @@ type storedVisit struct {
 const maxStoredVisits = 20000
 
 // known returns the visit at key not stored yet, or the last this replica
-// stored, and that visit's ETag ("" for one not stored yet).
-func (vs *visitState) known(key string) (*drafts.Visit, string, bool) {
+// stored.
+func (vs *visitState) known(key string) (*drafts.Visit, bool) {
 	vs.mu.Lock()
 	defer vs.mu.Unlock()
 	if v := vs.pending[key]; v != nil {
-		return v, "", true
+		return v, true
 	}
-	if sv, ok := vs.stored[key]; ok {
-		return sv.v, sv.etag, true
-	}
-	return nil, "", false
+	sv, ok := vs.stored[key]
+	return sv.v, ok
 }
 
 // noteStored keeps v as the visit stored at key at etag.
@@ -77,7 +75,7 @@ func (s *Service) LastVisit(ctx context.Context, doc string) (_ *drafts.Visit, e
 	if err != nil {
 		return nil, err
 	}
-	if known, _, ok := s.visits.known(key); ok {
+	if known, ok := s.visits.known(key); ok {
 		v := *known
 		return &v, nil
 	}
