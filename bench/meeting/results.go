@@ -31,13 +31,16 @@ type results struct {
 	// else shares the machine.
 	cpuPerView map[string]float64
 	merges     []sample
-	bigComp    map[string]bigTimes
-	bigN       int
-	PeakRSSKB  int64
+	// roundOps is the storage operations of a measured round (the views
+	// and the next round's proposals, not the merge) by kind, averaged.
+	roundOps  map[string]float64
+	bigComp   map[string]bigTimes
+	bigN      int
+	PeakRSSKB int64
 }
 
 func newResults(backend string) *results {
-	return &results{backend: backend, rows: map[string]*row{}, sizes: map[string]int{}, opsPerView: map[string]float64{}, cpuPerView: map[string]float64{}, bigComp: map[string]bigTimes{}}
+	return &results{backend: backend, rows: map[string]*row{}, sizes: map[string]int{}, opsPerView: map[string]float64{}, cpuPerView: map[string]float64{}, roundOps: map[string]float64{}, bigComp: map[string]bigTimes{}}
 }
 
 // add records one page load; a failed one counts as an error and its
@@ -100,6 +103,18 @@ func (r *results) print(w io.Writer) {
 				fmt.Fprintf(w, "  first error: %s\n", rw.firstError)
 			}
 		}
+	}
+	if len(r.roundOps) > 0 {
+		var kinds []string
+		for op := range r.roundOps {
+			kinds = append(kinds, op)
+		}
+		sort.Strings(kinds)
+		fmt.Fprintf(w, "storage operations in a round (views and proposals):")
+		for _, op := range kinds {
+			fmt.Fprintf(w, " %s %.0f", op, r.roundOps[op])
+		}
+		fmt.Fprintln(w)
 	}
 	var took []time.Duration
 	var ops []float64

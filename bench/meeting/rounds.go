@@ -186,8 +186,19 @@ func (m *meeting) play() error {
 		if err := m.merge(); err != nil {
 			return err
 		}
+		before, err := m.srv.opsByKind()
+		if err != nil {
+			return err
+		}
 		if _, err := m.release(pageKinds, nil, false, func() error { return m.propose(m.doc, *delegates, m.head, &m.pending) }); err != nil {
 			return err
+		}
+		after, err := m.srv.opsByKind()
+		if err != nil {
+			return err
+		}
+		for op, n := range after {
+			m.res.roundOps[op] += (n - before[op]) / float64(*rounds)
 		}
 		if _, err := m.release(pageKinds, nil, true, nil); err != nil {
 			return err

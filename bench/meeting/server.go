@@ -129,27 +129,43 @@ func (s *server) stop() {
 
 // ops returns the storage operations the server has counted so far.
 func (s *server) ops() (float64, error) {
+	byOp, err := s.opsByKind()
+	total := 0.0
+	for _, n := range byOp {
+		total += n
+	}
+	return total, err
+}
+
+// opsByKind is the count of each kind of storage operation (the metric's
+// operation label: get, put, list…) the server has made so far.
+func (s *server) opsByKind() (map[string]float64, error) {
 	resp, err := http.Get(s.metrics)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	defer resp.Body.Close()
-	total := 0.0
+	const name = "chancery_storage_operation_duration_seconds_count"
+	byOp := map[string]float64{}
 	sc := bufio.NewScanner(resp.Body)
 	sc.Buffer(make([]byte, 1<<20), 1<<20)
 	for sc.Scan() {
 		line := sc.Text()
-		if !strings.HasPrefix(line, "chancery_storage_operation_duration_seconds_count") {
+		if !strings.HasPrefix(line, name) {
 			continue
 		}
 		f := strings.Fields(line)
 		v, err := strconv.ParseFloat(f[len(f)-1], 64)
 		if err != nil {
-			return 0, err
+			return nil, err
 		}
-		total += v
+		op := "?"
+		if _, rest, ok := strings.Cut(f[0], `operation="`); ok {
+			op, _, _ = strings.Cut(rest, `"`)
+		}
+		byOp[op] += v
 	}
-	return total, sc.Err()
+	return byOp, sc.Err()
 }
 
 // cpuMS is the processor time (user and system) the server has used so
