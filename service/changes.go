@@ -101,6 +101,28 @@ func documentChange(id string) string { return "document/" + id }
 
 func proposalChange(id string) string { return "proposal/" + id }
 
+// proposalOfChange returns the proposal a change's name names, and the
+// revision it made: n of "proposal/<id>/<n>", 1 of "proposal/<id>" (its
+// creation).
+func proposalOfChange(change string) (id string, rev int, ok bool) {
+	rest, ok := strings.CutPrefix(change, "proposal/")
+	if !ok {
+		return "", 0, false
+	}
+	id, n, more := strings.Cut(rest, "/")
+	if !drafts.ValidID(id) {
+		return "", 0, false
+	}
+	if !more {
+		return id, 1, true
+	}
+	rev, err := strconv.Atoi(n)
+	if err != nil || rev < 1 {
+		return "", 0, false
+	}
+	return id, rev, true
+}
+
 // proposalNextChange names the change of p after those it has.
 func proposalNextChange(p *drafts.Proposal) string {
 	return fmt.Sprintf("proposal/%s/%d", p.ID, len(p.Audit)+1)

@@ -214,7 +214,7 @@ func (s *Service) ListProposals(ctx context.Context, doc string, f drafts.Propos
 	// unless the document is there for the caller.
 	first := make(chan keyPage, 1)
 	go func() {
-		objs, next, err := s.listInfos(ctx, proposalsPrefix(doc), opt)
+		objs, next, err := s.proposalPage(ctx, doc, opt)
 		first <- keyPage{objs, next, err}
 	}()
 	_, _, err = s.documentFor(ctx, doc, drafts.ActDocumentRead)
@@ -275,7 +275,7 @@ func (s *Service) listProposalsKnown(ctx context.Context, doc string, f drafts.P
 		if first != nil {
 			kp, first = *first, nil
 		} else {
-			kp.objs, kp.next, kp.err = s.listInfos(ctx, prefix, o)
+			kp.objs, kp.next, kp.err = s.proposalPage(ctx, doc, o)
 		}
 		objs, next, err := kp.objs, kp.next, kp.err
 		if err != nil {
@@ -367,7 +367,7 @@ func (s *Service) allProposalsKnown(ctx context.Context, doc string, f drafts.Pr
 // each proposal's operations for every reader, and the proposals, too
 // large together for the cache, were read and decoded again for each.
 func (s *Service) openToCompile(ctx context.Context, doc string) ([]*drafts.Proposal, error) {
-	objs, err := s.allInfos(ctx, proposalsPrefix(doc))
+	objs, err := s.proposalInfos(ctx, doc)
 	if err != nil {
 		return nil, err
 	}
@@ -412,6 +412,7 @@ func cloneProposalToCompile(p *proposalToCompile) *proposalToCompile {
 // (when the delegates propose while the room reads, each compilation
 // read the new proposals again).
 func rememberProposal(s *Service, key, etag string, p *drafts.Proposal, size int) {
+	s.noteProposalWrite(key, etag, p)
 	rememberListed(s, key, etag, cloneStoredProposal(storeProposal(p)), size)
 	c := cloneProposal(p)
 	c.Text, c.Audit = "", nil

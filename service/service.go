@@ -124,6 +124,9 @@ type Service struct {
 	// hints are the last hint of each trail this process read or wrote,
 	// with its ETag (trailHints).
 	hints trailHints
+	// indexes are the proposals' keys and ETags of the documents read,
+	// kept up to date from their trails (proposalIndex).
+	indexes proposalIndexes
 }
 
 var _ drafts.Service = (*Service)(nil)

@@ -1,0 +1,170 @@
+package service_test
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+	"time"
+
+	"chancery/diffing"
+	"chancery/drafts"
+	"chancery/service"
+)
+
+// TestIndexFollowsChangesElsewhere: a replica that has listed a
+// document's proposals once learns every change another replica makes
+// from the trail, without listing them again: after a new proposal, a
+// comment, a co-sponsorship, a withdrawal, a rejection and a merge, its
+// list of proposals and its compilation are those of a replica that
+// lists them from storage.
+func TestIndexFollowsChangesElsewhere(t *testing.T) {
+	local := MustOpenLocal(t)
+	f := newMergeFixtureOn(t, local)
+	counted := newFailedWrites(local, "/proposals/")
+	reader := service.New(counted, diffing.New(), MustPolicy(t))
+	t.Cleanup(reader.Drain)
+	head := 1
+	same := func(step string) {
+		t.Helper()
+		fresh := service.New(local, diffing.New(), MustPolicy(t))
+		defer fresh.Drain()
+		for _, filter := range []drafts.ProposalFilter{{}, {Status: drafts.ProposalOpen}} {
+			got, err := reader.ListProposals(f.chair, f.doc, filter, drafts.ListOptions{Limit: 500})
+			if err != nil {
+				t.Fatalf("%s: %v", step, err)
+			}
+			want, err := fresh.ListProposals(f.chair, f.doc, filter, drafts.ListOptions{Limit: 500})
+			if err != nil {
+				t.Fatalf("%s: %v", step, err)
+			}
+			if a, b := mustJSON(t, got), mustJSON(t, want); a != b {
+				t.Errorf("%s: the list of %q proposals differs from one listed from storage:\n%s\n%s", step, filter.Status, a, b)
+			}
+		}
+		got, _, err := reader.Compile(f.chair, f.doc, head)
+		if err != nil {
+			t.Fatalf("%s: %v", step, err)
+		}
+		want, _, err := fresh.Compile(f.chair, f.doc, head)
+		if err != nil {
+			t.Fatalf("%s: %v", step, err)
+		}
+		if a, b := mustJSON(t, got), mustJSON(t, want); a != b {
+			t.Errorf("%s: the compilation differs from one made from storage:\n%s\n%s", step, a, b)
+		}
+	}
+	same("at first")
+	counted.reset()
+
+	d01 := delegate("u1", "D01")
+	d02 := delegate("u2", "D02")
+	v, err := f.svc.GetVersion(f.chair, f.doc, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := v.Provisions[len(v.Provisions)-1] // no proposal of the fixture's touches it
+	made, err := f.svc.CreateProposal(d01, f.doc, drafts.ProposalInput{Base: 1, Justification: "new",
+		Operations: []drafts.Operation{{Op: drafts.OpReplace, Provision: last.ID, Text: last.Text + " Amended."}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	steps := []struct {
+		name   string
+		change func() error
+	}{
+		{"a new proposal", func() error { return nil }},
+		{"a comment", func() error {
+			_, err := f.svc.CommentProposal(d02, f.doc, made.ID, "We can support this.", "")
+			return err
+		}},
+		{"a co-sponsorship", func() error { _, err := f.svc.CosponsorProposal(d02, f.doc, made.ID, ""); return err }},
+		{"a withdrawal", func() error {
+			_, err := f.svc.WithdrawProposal(delegate("u3", "D03"), f.doc, f.proposals[3], "")
+			return err
+		}},
+		{"a rejection", func() error {
+			_, err := f.svc.RejectProposal(f.chair, f.doc, f.proposals[5], "Not now.", "")
+			return err
+		}},
+		{"a merge", func() error {
+			v, err := f.svc.Merge(f.chair, f.doc, drafts.MergeInput{Base: 1, Proposals: []string{f.proposals[10], f.proposals[11], made.ID}, Message: "m"})
+			if err == nil {
+				head = v.Version.Number
+			}
+			return err
+		}},
+	}
+	for _, step := range steps {
+		if err := step.change(); err != nil {
+			t.Fatalf("%s: %v", step.name, err)
+		}
+		same(step.name)
+		if n := counted.lists["/proposals/"]; n != 0 {
+			t.Errorf("%s: the replica listed the proposals %d times, want none", step.name, n)
+		}
+		counted.reset()
+	}
+}
+
+// TestIndexListsAgainAfterAMinute: a change stored without its event (the
+// storage failed as the event was written: the request said so, and the
+// event is written later) is not on the trail yet; a replica sees it when
+// its index is a minute old and it lists the proposals again.
+func TestIndexListsAgainAfterAMinute(t *testing.T) {
+	local := MustOpenLocal(t)
+	f := newMergeFixtureOn(t, local)
+	writer := service.New(&eventlessStore{local}, diffing.New(), MustPolicy(t))
+	t.Cleanup(writer.Drain)
+	counted := newCountingStore(local)
+	reader := service.New(counted, diffing.New(), MustPolicy(t))
+	t.Cleanup(reader.Drain)
+	now := time.Date(2026, 12, 7, 10, 0, 0, 0, time.UTC)
+	reader.Clock = func() time.Time { return now }
+	comments := func() int {
+		t.Helper()
+		page, err := reader.ListProposals(f.chair, f.doc, drafts.ProposalFilter{}, drafts.ListOptions{Limit: 500})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range page.Items {
+			if p.ID == f.proposals[0] {
+				return len(p.Comments)
+			}
+		}
+		t.Fatal("the proposal is not listed")
+		return 0
+	}
+	if n := comments(); n != 0 {
+		t.Fatalf("%d comments at first", n)
+	}
+	_, err := writer.CommentProposal(delegate("u2", "D02"), f.doc, f.proposals[0], "Stored, not yet on the trail.", "")
+	if drafts.ErrorCode(err) != drafts.EUNAVAILABLE {
+		t.Fatalf("comment with its event failing: %v, want EUNAVAILABLE", err)
+	}
+	counted.take()
+	now = now.Add(time.Minute - time.Second)
+	comments()
+	if ops := counted.take(); ops["list"] != 0 {
+		t.Errorf("listed again before a minute: %v", ops)
+	}
+	now = now.Add(time.Second)
+	if n := comments(); n != 1 {
+		t.Errorf("%d comments seen a minute later, want 1", n)
+	}
+	if ops := counted.take(); ops["list"] != 1 {
+		t.Errorf("a minute later the replica listed %d times, want 1: %v", ops["list"], ops)
+	}
+}
+
+func delegate(id, delegation string) context.Context {
+	return drafts.NewContextWithUser(context.Background(), &drafts.User{ID: id, Role: drafts.RoleDelegate, Delegation: delegation, DelegationStatus: drafts.StatusMember})
+}
+
+func mustJSON(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
