@@ -119,6 +119,17 @@ func (s *Service) proposalInfos(ctx context.Context, doc string) ([]drafts.Objec
 	return v.([]drafts.ObjectInfo), nil
 }
 
+// indexedProposals is proposalInfos in the background, as readProposals
+// takes a listing.
+func (s *Service) indexedProposals(ctx context.Context, doc string) <-chan keyPage {
+	listed := make(chan keyPage, 1)
+	go func() {
+		objs, err := s.proposalInfos(ctx, doc)
+		listed <- keyPage{objs: objs, err: err}
+	}()
+	return listed
+}
+
 // proposalPage is one page of proposalInfos, as listInfos pages a
 // listing: after opt's cursor, at most pageSize(opt), and the cursor of
 // the next page ("" after the last).

@@ -3,6 +3,8 @@ package service_test
 import (
 	"context"
 	"encoding/json"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -167,4 +169,77 @@ func mustJSON(t *testing.T, v any) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// TestVersionDiffReadsMergedProposalsAtOnce: the diff of a merge credits
+// each change to the proposal that made it. The replica that merged reads
+// none of them (it holds what it wrote); another reads them all at once,
+// not one after the other (after a merge of 28, the first reader of the
+// diff had waited for 28 reads in a row).
+func TestVersionDiffReadsMergedProposalsAtOnce(t *testing.T) {
+	local := MustOpenLocal(t)
+	counted := newFailedWrites(local, "/proposals/")
+	f := newMergeFixtureOn(t, counted)
+	merged := []string{f.proposals[10], f.proposals[11], f.proposals[12]}
+	if _, err := f.svc.Merge(f.chair, f.doc, drafts.MergeInput{Base: 1, Proposals: merged, Message: "m"}); err != nil {
+		t.Fatal(err)
+	}
+	counted.reset()
+	d, _, _, err := f.svc.VersionDiff(f.chair, f.doc, 2, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := counted.reads["/proposals/"]; n != 0 {
+		t.Errorf("the replica that merged read %d proposals for the diff, want none", n)
+	}
+	barrier := &barrierReads{ObjectStore: local, part: "/proposals/", n: len(merged), all: make(chan struct{})}
+	other := service.New(barrier, diffing.New(), MustPolicy(t))
+	t.Cleanup(other.Drain)
+	again, _, _, err := other.VersionDiff(f.chair, f.doc, 2, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if barrier.max != len(merged) {
+		t.Errorf("another replica read at most %d of the %d merged proposals at once", barrier.max, len(merged))
+	}
+	if a, b := mustJSON(t, d), mustJSON(t, again); a != b {
+		t.Errorf("the diff differs between the replicas:\n%s\n%s", a, b)
+	}
+	if !strings.Contains(mustJSON(t, d), `"D10"`) {
+		t.Errorf("the diff credits no change to D10's proposal")
+	}
+}
+
+// barrierReads holds each read of keys containing part until n are under
+// way at once (or a second has passed), and keeps the most there were.
+type barrierReads struct {
+	drafts.ObjectStore
+	part     string
+	n        int
+	mu       sync.Mutex
+	inflight int
+	max      int
+	once     sync.Once
+	all      chan struct{}
+}
+
+func (b *barrierReads) Get(ctx context.Context, key string) (*drafts.Object, error) {
+	if !strings.Contains(key, b.part) {
+		return b.ObjectStore.Get(ctx, key)
+	}
+	b.mu.Lock()
+	b.inflight++
+	b.max = max(b.max, b.inflight)
+	if b.inflight >= b.n {
+		b.once.Do(func() { close(b.all) })
+	}
+	b.mu.Unlock()
+	select {
+	case <-b.all:
+	case <-time.After(time.Second):
+	}
+	b.mu.Lock()
+	b.inflight--
+	b.mu.Unlock()
+	return b.ObjectStore.Get(ctx, key)
 }
