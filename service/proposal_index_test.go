@@ -243,3 +243,54 @@ func (b *barrierReads) Get(ctx context.Context, key string) (*drafts.Object, err
 	b.mu.Unlock()
 	return b.ObjectStore.Get(ctx, key)
 }
+
+// TestDelegationNamesListedWhileTheDirectoryStands: a compilation names
+// the delegations it shows from the directory. It is made again after
+// every proposal; the directory is listed again only once its trail has
+// moved: a delegation created on another replica is named at once.
+func TestDelegationNamesListedWhileTheDirectoryStands(t *testing.T) {
+	local := MustOpenLocal(t)
+	counted := newFailedWrites(local, "directory/delegations/")
+	f := newMergeFixtureOn(t, counted)
+	v, err := f.svc.GetVersion(f.chair, f.doc, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	propose := func(user, delegation string, i int) {
+		t.Helper()
+		p := v.Provisions[len(v.Provisions)-1-i]
+		if _, err := f.svc.CreateProposal(delegate(user, delegation), f.doc, drafts.ProposalInput{Base: 1, Justification: "names",
+			Operations: []drafts.Operation{{Op: drafts.OpReplace, Provision: p.ID, Text: p.Text + " Named."}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	compile := func() *drafts.Compilation {
+		t.Helper()
+		comp, _, err := f.svc.Compile(f.chair, f.doc, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return comp
+	}
+	compile()
+	counted.reset()
+	for i := 0; i < 3; i++ {
+		propose("u1", "D01", i)
+		compile()
+	}
+	if n := counted.lists["directory/delegations/"]; n != 0 {
+		t.Errorf("three compilations with the directory unchanged listed the delegations %d times, want none", n)
+	}
+	other := service.New(local, diffing.New(), MustPolicy(t))
+	t.Cleanup(other.Drain)
+	if err := other.CreateDelegation(drafts.NewSystemContext(context.Background()), &drafts.Delegation{ID: "NZ", Name: "New Zealand", Status: drafts.StatusMember}); err != nil {
+		t.Fatal(err)
+	}
+	propose("u9", "NZ", 3)
+	if got := compile().Delegations["NZ"].Name; got != "New Zealand" {
+		t.Errorf("the delegation created on another replica is named %q in the compilation, want New Zealand", got)
+	}
+	if n := counted.lists["directory/delegations/"]; n != 1 {
+		t.Errorf("after the directory changed the delegations were listed %d times, want 1", n)
+	}
+}

@@ -127,6 +127,9 @@ type Service struct {
 	// indexes are the proposals' keys and ETags of the documents read,
 	// kept up to date from their trails (proposalIndex).
 	indexes proposalIndexes
+	// listings are the directory's folders listed, kept while its trail
+	// has not moved (directoryListing).
+	listings directoryListings
 }
 
 var _ drafts.Service = (*Service)(nil)

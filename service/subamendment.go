@@ -210,7 +210,7 @@ func (s *Service) proposalName(ctx context.Context, p *drafts.Proposal) string {
 // directory cannot be read (names then fall back to codes).
 func (s *Service) delegationNames(ctx context.Context) map[string]drafts.Delegation {
 	out := map[string]drafts.Delegation{}
-	objs, err := s.allInfos(ctx, delegationsPrefix)
+	objs, err := s.directoryInfos(ctx, delegationsPrefix)
 	if err != nil {
 		return out
 	}
