@@ -158,7 +158,7 @@ func (s *Service) ListUsers(ctx context.Context, opt drafts.ListOptions) (_ *dra
 
 // listDirectory returns one page of the directory's records under prefix.
 func listDirectory[T any](ctx context.Context, s *Service, prefix string, opt drafts.ListOptions, clone func(*T) *T) (*drafts.Page[*T], error) {
-	objs, next, err := s.listInfos(ctx, prefix, opt)
+	objs, next, err := s.directoryPage(ctx, prefix, opt)
 	if err != nil {
 		return nil, err
 	}

@@ -2,6 +2,8 @@ package service
 
 import (
 	"context"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -59,6 +61,22 @@ func (s *Service) directoryInfos(ctx context.Context, prefix string) ([]drafts.O
 	return v.([]drafts.ObjectInfo), nil
 }
 
+// directoryPage is one page of the objects under prefix, a folder of the
+// directory, as listInfos pages a listing. The delegations, which every
+// page reads for their names, come from a directoryListing; the users
+// and tokens are listed (recovery discards what a failed request left of
+// them, without an event).
+func (s *Service) directoryPage(ctx context.Context, prefix string, opt drafts.ListOptions) ([]drafts.ObjectInfo, string, error) {
+	if prefix != delegationsPrefix || !s.indexing() {
+		return s.listInfos(ctx, prefix, opt)
+	}
+	all, err := s.directoryInfos(ctx, prefix)
+	if err != nil {
+		return nil, "", err
+	}
+	return pageOf(all, prefix, opt)
+}
+
 // current returns the listing, made again if the trail moved since.
 func (x *directoryListing) current(ctx context.Context, s *Service, prefix string) ([]drafts.ObjectInfo, error) {
 	x.mu.Lock()
@@ -87,6 +105,8 @@ func (x *directoryListing) current(ctx context.Context, s *Service, prefix strin
 	if err != nil {
 		return nil, err
 	}
+	objs = slices.Clone(objs)
+	slices.SortFunc(objs, func(a, b drafts.ObjectInfo) int { return strings.Compare(a.Key, b.Key) })
 	x.objs, x.seq, x.at, x.built = objs, end, at, true
 	return objs, nil
 }

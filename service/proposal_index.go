@@ -131,13 +131,23 @@ func (s *Service) indexedProposals(ctx context.Context, doc string) <-chan keyPa
 }
 
 // proposalPage is one page of proposalInfos, as listInfos pages a
-// listing: after opt's cursor, at most pageSize(opt), and the cursor of
-// the next page ("" after the last).
+// listing.
 func (s *Service) proposalPage(ctx context.Context, doc string, opt drafts.ListOptions) ([]drafts.ObjectInfo, string, error) {
 	prefix := proposalsPrefix(doc)
 	if !s.indexing() {
 		return s.listInfos(ctx, prefix, opt)
 	}
+	all, err := s.proposalInfos(ctx, doc)
+	if err != nil {
+		return nil, "", err
+	}
+	return pageOf(all, prefix, opt)
+}
+
+// pageOf is the page of all (every object under prefix, sorted by key)
+// that listInfos would list: after opt's cursor, at most pageSize(opt),
+// and the cursor of the next page ("" after the last).
+func pageOf(all []drafts.ObjectInfo, prefix string, opt drafts.ListOptions) ([]drafts.ObjectInfo, string, error) {
 	after := ""
 	if opt.Cursor != "" {
 		suffix, err := keyOfCursor(opt.Cursor)
@@ -145,10 +155,6 @@ func (s *Service) proposalPage(ctx context.Context, doc string, opt drafts.ListO
 			return nil, "", err
 		}
 		after = prefix + suffix
-	}
-	all, err := s.proposalInfos(ctx, doc)
-	if err != nil {
-		return nil, "", err
 	}
 	from, _ := slices.BinarySearchFunc(all, after, func(o drafts.ObjectInfo, k string) int { return strings.Compare(o.Key, k) })
 	for from < len(all) && all[from].Key <= after {

@@ -245,9 +245,10 @@ func (b *barrierReads) Get(ctx context.Context, key string) (*drafts.Object, err
 }
 
 // TestDelegationNamesListedWhileTheDirectoryStands: a compilation names
-// the delegations it shows from the directory. It is made again after
-// every proposal; the directory is listed again only once its trail has
-// moved: a delegation created on another replica is named at once.
+// the delegations it shows from the directory, and every web page lists
+// them for their names. The compilation is made again after every
+// proposal; the directory is listed again only once its trail has moved:
+// a delegation created on another replica is named at once.
 func TestDelegationNamesListedWhileTheDirectoryStands(t *testing.T) {
 	local := MustOpenLocal(t)
 	counted := newFailedWrites(local, "directory/delegations/")
@@ -274,21 +275,38 @@ func TestDelegationNamesListedWhileTheDirectoryStands(t *testing.T) {
 	}
 	compile()
 	counted.reset()
+	sys := drafts.NewSystemContext(context.Background())
+	listed := func() map[string]string {
+		t.Helper()
+		page, err := f.svc.ListDelegations(sys, drafts.ListOptions{Limit: 500})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]string{}
+		for _, d := range page.Items {
+			out[d.ID] = d.Name
+		}
+		return out
+	}
 	for i := 0; i < 3; i++ {
 		propose("u1", "D01", i)
 		compile()
+		listed()
 	}
 	if n := counted.lists["directory/delegations/"]; n != 0 {
 		t.Errorf("three compilations with the directory unchanged listed the delegations %d times, want none", n)
 	}
 	other := service.New(local, diffing.New(), MustPolicy(t))
 	t.Cleanup(other.Drain)
-	if err := other.CreateDelegation(drafts.NewSystemContext(context.Background()), &drafts.Delegation{ID: "NZ", Name: "New Zealand", Status: drafts.StatusMember}); err != nil {
+	if err := other.CreateDelegation(sys, &drafts.Delegation{ID: "NZ", Name: "New Zealand", Status: drafts.StatusMember}); err != nil {
 		t.Fatal(err)
 	}
 	propose("u9", "NZ", 3)
 	if got := compile().Delegations["NZ"].Name; got != "New Zealand" {
 		t.Errorf("the delegation created on another replica is named %q in the compilation, want New Zealand", got)
+	}
+	if got := listed()["NZ"]; got != "New Zealand" {
+		t.Errorf("the delegation created on another replica is listed as %q, want New Zealand", got)
 	}
 	if n := counted.lists["directory/delegations/"]; n != 1 {
 		t.Errorf("after the directory changed the delegations were listed %d times, want 1", n)
