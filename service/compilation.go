@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"runtime"
 	"sort"
+	"strconv"
 	"sync"
 
 	"chancery/drafts"
@@ -122,9 +123,9 @@ func namePositions(comp *drafts.Compilation) {
 }
 
 // compile is the compilation of version n of a document already checked,
-// the same for every reader. Every call reads the version and lists the
-// open proposals (so nothing stale is served; as a compilation reads
-// them, see openToCompile); the compilation of those
+// the same for every reader. Every call reads the version and the open
+// proposals' keys and ETags, as current as a listing (so nothing stale is
+// served; see proposalInfos and openToCompile); the compilation of those
 // inputs is then made once: callers asking for the same inputs at once
 // share one computation, and the result is kept in the cache of immutable
 // objects under a key naming the inputs (compilationKey), as
@@ -138,21 +139,32 @@ func (s *Service) compile(ctx context.Context, d *drafts.Document, n int, lang s
 	if n == 0 {
 		n = d.Head
 	}
-	// The version and the open proposals are read side by side.
-	var open []*drafts.Proposal
-	var openErr error
+	// The version and the proposals' keys are read side by side.
+	var infos []drafts.ObjectInfo
+	var listErr error
 	listed := make(chan struct{})
 	go func() {
 		defer close(listed)
-		open, openErr = s.openToCompile(ctx, doc)
+		infos, listErr = s.proposalInfos(ctx, doc)
 	}()
 	v, err := s.getVersion(ctx, doc, n)
 	<-listed
 	if err != nil {
 		return nil, nil, err
 	}
-	if openErr != nil {
-		return nil, nil, openErr
+	if listErr != nil {
+		return nil, nil, listErr
+	}
+	// The same proposals at the same ETags as the last compilation of n:
+	// the same compilation, without reading and sorting them again.
+	if key, ok := s.lastCompiled.of(doc, n, infos); ok && (lang == "" || lang == d.Language) {
+		if c, ok := s.immutable().get(key); ok {
+			return c.(*drafts.Compilation), v, nil
+		}
+	}
+	open, err := s.openToCompile(ctx, infos)
+	if err != nil {
+		return nil, nil, err
 	}
 	if open, err = s.numbered(ctx, doc, open); err != nil {
 		return nil, nil, err
@@ -191,7 +203,53 @@ func (s *Service) compile(ctx context.Context, d *drafts.Document, n int, lang s
 	if err != nil {
 		return nil, nil, err
 	}
+	s.lastCompiled.note(doc, n, infos, key)
 	return c.(*drafts.Compilation), v, nil
+}
+
+// compiledFrom remembers, per version, the proposals' keys and ETags the
+// last compilation was made from (as proposalInfos returns them: one
+// slice for as long as none changed) and the compilation's key. The room
+// asking for the compilation of the head after a merge had each read,
+// copied, numbered and sorted the 230 open proposals for a key naming
+// the compilation already made: 6% of the server's time.
+type compiledFrom struct {
+	mu   sync.Mutex
+	last map[string]compiledInputs
+}
+
+type compiledInputs struct {
+	infos []drafts.ObjectInfo
+	key   string
+}
+
+// of returns the key of the compilation of version n of doc made from
+// infos, if the last one was.
+func (c *compiledFrom) of(doc string, n int, infos []drafts.ObjectInfo) (string, bool) {
+	if len(infos) == 0 {
+		return "", false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	in, ok := c.last[doc+"/"+strconv.Itoa(n)]
+	if !ok || len(in.infos) != len(infos) || &in.infos[0] != &infos[0] {
+		return "", false
+	}
+	return in.key, true
+}
+
+// note records that the compilation of version n of doc made from infos
+// is kept under key.
+func (c *compiledFrom) note(doc string, n int, infos []drafts.ObjectInfo, key string) {
+	if len(infos) == 0 {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.last == nil || len(c.last) >= maxIndexes {
+		c.last = map[string]compiledInputs{}
+	}
+	c.last[doc+"/"+strconv.Itoa(n)] = compiledInputs{infos: infos, key: key}
 }
 
 // namedIn returns the delegations of all that the compilation names

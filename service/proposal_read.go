@@ -358,7 +358,8 @@ func (s *Service) allProposalsKnown(ctx context.Context, doc string, f drafts.Pr
 	}
 }
 
-// openToCompile returns the open proposals of doc as a compilation reads
+// openToCompile returns the open proposals among those objs lists (a
+// document's proposals: proposalInfos) as a compilation reads
 // them: shared with other readers (never change them), and without what
 // no compilation reads, the whole edited text a delegation sent
 // (Proposal.Text: the operations were made from it) and the audit
@@ -366,11 +367,7 @@ func (s *Service) allProposalsKnown(ctx context.Context, doc string, f drafts.Pr
 // that text: the room asking for the compilation at once held a copy of
 // each proposal's operations for every reader, and the proposals, too
 // large together for the cache, were read and decoded again for each.
-func (s *Service) openToCompile(ctx context.Context, doc string) ([]*drafts.Proposal, error) {
-	objs, err := s.proposalInfos(ctx, doc)
-	if err != nil {
-		return nil, err
-	}
+func (s *Service) openToCompile(ctx context.Context, objs []drafts.ObjectInfo) ([]*drafts.Proposal, error) {
 	read, etags, err := readListedAs(ctx, s, objs, listedForm[proposalToCompile]{kind: toCompileKind,
 		clone: cloneProposalToCompile,
 		size: func(p *proposalToCompile, obj *drafts.Object) int {

@@ -130,6 +130,8 @@ type Service struct {
 	// listings are the directory's folders listed, kept while its trail
 	// has not moved (directoryListing).
 	listings directoryListings
+	// lastCompiled is what each version's last compilation was made from.
+	lastCompiled compiledFrom
 }
 
 var _ drafts.Service = (*Service)(nil)
