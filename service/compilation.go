@@ -172,6 +172,7 @@ func (s *Service) compile(ctx context.Context, d *drafts.Document, n int, lang s
 	sort.SliceStable(open, func(i, j int) bool { return open[i].CreatedAt.Before(open[j].CreatedAt) })
 	key := compilationKey(v, open)
 	if c, ok := s.immutable().get(key); ok {
+		s.lastCompiled.note(doc, n, infos, key)
 		return c.(*drafts.Compilation), v, nil
 	}
 	if lang != "" && lang != d.Language || hasLanguageProposals(open) {

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"chancery/drafts"
@@ -31,10 +32,22 @@ import (
 //
 // The index starts from a listing made after reading the trail's hint
 // (which is never ahead of the chain), and is listed again when it is
-// relistEvery old: whatever a change that failed half-way left (a
-// proposal stored and then restored, its event never written) is then
-// seen as a listing sees it.
+// relistEvery old: a change stored whose event failed (the request said
+// so, and the event is written later) is then seen as a listing sees
+// it. A replica's first request for a document's proposals is answered
+// from a listing of its own while the index is made in the background:
+// the hint's read before the listing, and the read of the trail's end
+// after it, would have made a new replica's first page two round trips
+// longer.
+//
+// The requests that change what they read (a merge's completion, the
+// settling of sub-amendments, the adoption guard) still list: a
+// proposal stored, its event not yet written, must be found by them.
 type proposalIndex struct {
+	// ready is set once the index is made; building while it is made in
+	// the background.
+	ready, building atomic.Bool
+
 	mu    sync.Mutex // held while the index is brought up to date
 	built bool
 	at    time.Time // when its listing was made
@@ -110,8 +123,27 @@ func (s *Service) proposalInfos(ctx context.Context, doc string) ([]drafts.Objec
 	if !s.indexing() {
 		return s.allInfos(ctx, proposalsPrefix(doc))
 	}
+	x := s.index(doc)
+	if !x.ready.Load() {
+		if x.building.CompareAndSwap(false, true) {
+			bg := context.WithoutCancel(ctx)
+			s.afterAnswer(func() {
+				defer x.building.Store(false)
+				if _, err := s.refreshIndex(bg, x, doc); err != nil {
+					s.Log.Warn("the proposals' index is not made yet", "document", doc, "err", err)
+				}
+			})
+		}
+		return s.allInfos(ctx, proposalsPrefix(doc))
+	}
+	return s.refreshIndex(ctx, x, doc)
+}
+
+// refreshIndex brings x, doc's index, up to date with a read begun now,
+// shared by the requests asking at the same time (freshReads).
+func (s *Service) refreshIndex(ctx context.Context, x *proposalIndex, doc string) ([]drafts.ObjectInfo, error) {
 	v, err := s.fresh.do(ctx, "proposal-index\x00"+doc, func(ctx context.Context) (any, error) {
-		return s.index(doc).refresh(ctx, s, doc)
+		return x.refresh(ctx, s, doc)
 	})
 	if err != nil {
 		return nil, err
@@ -180,15 +212,21 @@ func (x *proposalIndex) refresh(ctx context.Context, s *Service, doc string) ([]
 	if err := x.follow(ctx, s, doc); err != nil {
 		return nil, err
 	}
+	x.ready.Store(true)
 	return x.infos, nil
 }
 
 // build lists the proposals, after reading the trail's hint: every event
 // up to the hint's is then applied (its change was stored before it).
 func (x *proposalIndex) build(ctx context.Context, s *Service, doc string) error {
-	h, _, err := s.reader(docTrail(doc)).readHead(ctx)
-	if err != nil {
-		return err
+	// Any hint this process read or wrote will do (an older one means
+	// following the chain further); without one, the stored hint.
+	h, _, known := s.hints.get(docTrail(doc))
+	if !known {
+		var err error
+		if h, _, err = s.reader(docTrail(doc)).readHead(ctx); err != nil {
+			return err
+		}
 	}
 	at := s.Clock()
 	objs, err := s.allInfos(ctx, proposalsPrefix(doc))

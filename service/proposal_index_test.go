@@ -56,6 +56,7 @@ func TestIndexFollowsChangesElsewhere(t *testing.T) {
 		}
 	}
 	same("at first")
+	reader.Drain() // the index, made in the background
 	counted.reset()
 
 	d01 := delegate("u1", "D01")
@@ -128,6 +129,7 @@ func TestIndexListsAgainAfterAMinute(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		reader.Drain() // the index, made in the background after the first
 		for _, p := range page.Items {
 			if p.ID == f.proposals[0] {
 				return len(p.Comments)
@@ -199,7 +201,7 @@ func TestVersionDiffReadsMergedProposalsAtOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if barrier.max != len(merged) {
+	if barrier.max < len(merged) {
 		t.Errorf("another replica read at most %d of the %d merged proposals at once", barrier.max, len(merged))
 	}
 	if a, b := mustJSON(t, d), mustJSON(t, again); a != b {

@@ -247,12 +247,23 @@ func (s *Service) listProposals(ctx context.Context, doc string, f drafts.Propos
 // listProposalsFrom is listProposals with its first listing done (if
 // first is not nil).
 func (s *Service) listProposalsFrom(ctx context.Context, doc string, f drafts.ProposalFilter, opt drafts.ListOptions, first *keyPage) (*drafts.Page[*drafts.Proposal], error) {
-	return s.listProposalsKnown(ctx, doc, f, opt, first, nil)
+	return s.listProposalsKnown(ctx, doc, f, opt, first, nil, s.proposalPage)
+}
+
+// pager is one page of a document's proposals' keys: the proposal index
+// (proposalPage), or a listing (listedProposals).
+type pager func(ctx context.Context, doc string, opt drafts.ListOptions) ([]drafts.ObjectInfo, string, error)
+
+// listedProposals is a page of a listing of doc's proposals, for the
+// requests that change what they read (see proposalIndex).
+func (s *Service) listedProposals(ctx context.Context, doc string, opt drafts.ListOptions) ([]drafts.ObjectInfo, string, error) {
+	return s.listInfos(ctx, proposalsPrefix(doc), opt)
 }
 
 // listProposalsKnown is listProposalsFrom taking the proposals of known
-// (read already by this request) as they are instead of reading them.
-func (s *Service) listProposalsKnown(ctx context.Context, doc string, f drafts.ProposalFilter, opt drafts.ListOptions, first *keyPage, known map[string]*drafts.Proposal) (*drafts.Page[*drafts.Proposal], error) {
+// (read already by this request) as they are instead of reading them,
+// and its pages of keys from pageOfKeys.
+func (s *Service) listProposalsKnown(ctx context.Context, doc string, f drafts.ProposalFilter, opt drafts.ListOptions, first *keyPage, known map[string]*drafts.Proposal, pageOfKeys pager) (*drafts.Page[*drafts.Proposal], error) {
 	page := &drafts.Page[*drafts.Proposal]{Items: []*drafts.Proposal{}}
 	want := pageSize(opt)
 	filtered := f.Status != "" || f.Delegation != ""
@@ -275,7 +286,7 @@ func (s *Service) listProposalsKnown(ctx context.Context, doc string, f drafts.P
 		if first != nil {
 			kp, first = *first, nil
 		} else {
-			kp.objs, kp.next, kp.err = s.proposalPage(ctx, doc, o)
+			kp.objs, kp.next, kp.err = pageOfKeys(ctx, doc, o)
 		}
 		objs, next, err := kp.objs, kp.next, kp.err
 		if err != nil {
@@ -346,7 +357,7 @@ func (s *Service) allProposalsKnown(ctx context.Context, doc string, f drafts.Pr
 	var all []*drafts.Proposal
 	opt := drafts.ListOptions{Limit: 500}
 	for {
-		page, err := s.listProposalsKnown(ctx, doc, f, opt, nil, known)
+		page, err := s.listProposalsKnown(ctx, doc, f, opt, nil, known, s.listedProposals)
 		if err != nil {
 			return nil, err
 		}
