@@ -155,24 +155,16 @@ func (s *Service) compile(ctx context.Context, d *drafts.Document, n int, lang s
 	if listErr != nil {
 		return nil, nil, listErr
 	}
-	// The same proposals at the same ETags as the last compilation of n:
-	// the same compilation, without reading and sorting them again.
-	if key, ok := s.lastCompiled.of(doc, n, infos); ok && (lang == "" || lang == d.Language) {
-		if c, ok := s.immutable().get(key); ok {
-			return c.(*drafts.Compilation), v, nil
-		}
-	}
-	open, err := s.openToCompile(ctx, infos)
+	// The open proposals among infos, numbered and in order, with the key
+	// of their compilation: made once for the requests that read the same
+	// keys and ETags (the room after a merge).
+	open, key, err := s.lastCompiled.inputs(doc, n, infos).get(func() ([]*drafts.Proposal, string, error) {
+		return s.compileInputsOf(ctx, doc, v, infos)
+	})
 	if err != nil {
 		return nil, nil, err
 	}
-	if open, err = s.numbered(ctx, doc, open); err != nil {
-		return nil, nil, err
-	}
-	sort.SliceStable(open, func(i, j int) bool { return open[i].CreatedAt.Before(open[j].CreatedAt) })
-	key := compilationKey(v, open)
 	if c, ok := s.immutable().get(key); ok {
-		s.lastCompiled.note(doc, n, infos, key)
 		return c.(*drafts.Compilation), v, nil
 	}
 	if lang != "" && lang != d.Language || hasLanguageProposals(open) {
@@ -204,53 +196,78 @@ func (s *Service) compile(ctx context.Context, d *drafts.Document, n int, lang s
 	if err != nil {
 		return nil, nil, err
 	}
-	s.lastCompiled.note(doc, n, infos, key)
 	return c.(*drafts.Compilation), v, nil
 }
 
-// compiledFrom remembers, per version, the proposals' keys and ETags the
-// last compilation was made from (as proposalInfos returns them: one
-// slice for as long as none changed) and the compilation's key. The room
-// asking for the compilation of the head after a merge had each read,
-// copied, numbered and sorted the 230 open proposals for a key naming
-// the compilation already made: 6% of the server's time.
+// compileInputsOf returns the open proposals among infos (doc's
+// proposals' keys and ETags), numbered and in the order they were made,
+// and the key of their compilation of v.
+func (s *Service) compileInputsOf(ctx context.Context, doc string, v *drafts.Version, infos []drafts.ObjectInfo) ([]*drafts.Proposal, string, error) {
+	open, err := s.openToCompile(ctx, infos)
+	if err != nil {
+		return nil, "", err
+	}
+	if open, err = s.numbered(ctx, doc, open); err != nil {
+		return nil, "", err
+	}
+	sort.SliceStable(open, func(i, j int) bool { return open[i].CreatedAt.Before(open[j].CreatedAt) })
+	return open, compilationKey(v, open), nil
+}
+
+// compiledFrom keeps, per version, the inputs of a compilation made from
+// the proposals' keys and ETags as proposalInfos last returned them (one
+// slice for as long as none changed). The room asking for the
+// compilation of the head had each read, copied, numbered and sorted the
+// 230 open proposals, and hashed them into the key of the compilation
+// already made: 6% of the server's time.
 type compiledFrom struct {
 	mu   sync.Mutex
-	last map[string]compiledInputs
+	last map[string]compiledEntry
 }
 
-type compiledInputs struct {
+type compiledEntry struct {
 	infos []drafts.ObjectInfo
-	key   string
+	in    *openInputs
 }
 
-// of returns the key of the compilation of version n of doc made from
-// infos, if the last one was.
-func (c *compiledFrom) of(doc string, n int, infos []drafts.ObjectInfo) (string, bool) {
-	if len(infos) == 0 {
-		return "", false
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	in, ok := c.last[doc+"/"+strconv.Itoa(n)]
-	if !ok || len(in.infos) != len(infos) || &in.infos[0] != &infos[0] {
-		return "", false
-	}
-	return in.key, true
+// openInputs are the open proposals of a compilation and its key, made
+// once (shared, read only).
+type openInputs struct {
+	once sync.Once
+	open []*drafts.Proposal
+	key  string
+	err  error
 }
 
-// note records that the compilation of version n of doc made from infos
-// is kept under key.
-func (c *compiledFrom) note(doc string, n int, infos []drafts.ObjectInfo, key string) {
+// inputs returns the inputs made from infos for version n of doc, to be
+// made if they are not.
+func (c *compiledFrom) inputs(doc string, n int, infos []drafts.ObjectInfo) *openInputs {
 	if len(infos) == 0 {
-		return
+		return &openInputs{}
 	}
+	k := doc + "/" + strconv.Itoa(n)
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if e, ok := c.last[k]; ok && len(e.infos) == len(infos) && &e.infos[0] == &infos[0] {
+		return e.in
+	}
 	if c.last == nil || len(c.last) >= maxIndexes {
-		c.last = map[string]compiledInputs{}
+		c.last = map[string]compiledEntry{}
 	}
-	c.last[doc+"/"+strconv.Itoa(n)] = compiledInputs{infos: infos, key: key}
+	in := &openInputs{}
+	c.last[k] = compiledEntry{infos: infos, in: in}
+	return in
+}
+
+// get returns the inputs, made with build by the first caller. A caller
+// after one whose making failed (its request ended, the storage failed)
+// makes its own.
+func (in *openInputs) get(build func() ([]*drafts.Proposal, string, error)) ([]*drafts.Proposal, string, error) {
+	in.once.Do(func() { in.open, in.key, in.err = build() })
+	if in.err != nil {
+		return build()
+	}
+	return in.open, in.key, nil
 }
 
 // namedIn returns the delegations of all that the compilation names
