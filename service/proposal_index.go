@@ -120,13 +120,28 @@ func (s *Service) noteProposalWrite(key, etag string, p *drafts.Proposal) {
 // proposalInfos returns the keys and ETags of every proposal of doc,
 // sorted by key, as current as a listing begun now: shared, read only.
 func (s *Service) proposalInfos(ctx context.Context, doc string) ([]drafts.ObjectInfo, error) {
-	if !s.indexing() {
+	x := s.readyIndex(ctx, doc)
+	if x == nil {
 		return s.allInfos(ctx, proposalsPrefix(doc))
 	}
+	return s.refreshIndex(ctx, x, doc)
+}
+
+// readyIndex returns doc's index if it is made, nil if the caller must
+// list: the service keeps no indexes, or this one is not made yet (it is
+// then made in the background, once the request has answered: its own
+// reads go first).
+func (s *Service) readyIndex(ctx context.Context, doc string) *proposalIndex {
+	if !s.indexing() {
+		return nil
+	}
 	x := s.index(doc)
-	if !x.ready.Load() {
-		if x.building.CompareAndSwap(false, true) {
-			bg := context.WithoutCancel(ctx)
+	if x.ready.Load() {
+		return x
+	}
+	if x.building.CompareAndSwap(false, true) {
+		bg := context.WithoutCancel(ctx)
+		build := func() {
 			s.afterAnswer(func() {
 				defer x.building.Store(false)
 				if _, err := s.refreshIndex(bg, x, doc); err != nil {
@@ -134,9 +149,13 @@ func (s *Service) proposalInfos(ctx context.Context, doc string) ([]drafts.Objec
 				}
 			})
 		}
-		return s.allInfos(ctx, proposalsPrefix(doc))
+		if ctx.Done() == nil {
+			build() // a caller whose context never ends
+		} else {
+			context.AfterFunc(ctx, build)
+		}
 	}
-	return s.refreshIndex(ctx, x, doc)
+	return nil
 }
 
 // refreshIndex brings x, doc's index, up to date with a read begun now,
@@ -166,10 +185,11 @@ func (s *Service) indexedProposals(ctx context.Context, doc string) <-chan keyPa
 // listing.
 func (s *Service) proposalPage(ctx context.Context, doc string, opt drafts.ListOptions) ([]drafts.ObjectInfo, string, error) {
 	prefix := proposalsPrefix(doc)
-	if !s.indexing() {
+	x := s.readyIndex(ctx, doc)
+	if x == nil {
 		return s.listInfos(ctx, prefix, opt)
 	}
-	all, err := s.proposalInfos(ctx, doc)
+	all, err := s.refreshIndex(ctx, x, doc)
 	if err != nil {
 		return nil, "", err
 	}
