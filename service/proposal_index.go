@@ -200,13 +200,9 @@ func (s *Service) proposalPage(ctx context.Context, doc string, opt drafts.ListO
 // that listInfos would list: after opt's cursor, at most pageSize(opt),
 // and the cursor of the next page ("" after the last).
 func pageOf(all []drafts.ObjectInfo, prefix string, opt drafts.ListOptions) ([]drafts.ObjectInfo, string, error) {
-	after := ""
-	if opt.Cursor != "" {
-		suffix, err := keyOfCursor(opt.Cursor)
-		if err != nil {
-			return nil, "", err
-		}
-		after = prefix + suffix
+	after, err := keyAfter(prefix, opt)
+	if err != nil {
+		return nil, "", err
 	}
 	from, _ := slices.BinarySearchFunc(all, after, func(o drafts.ObjectInfo, k string) int { return strings.Compare(o.Key, k) })
 	for from < len(all) && all[from].Key <= after {

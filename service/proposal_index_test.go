@@ -314,3 +314,45 @@ func TestDelegationNamesListedWhileTheDirectoryStands(t *testing.T) {
 		t.Errorf("after the directory changed the delegations were listed %d times, want 1", n)
 	}
 }
+
+// TestIndexPagesAsAListing: pages of proposals taken from the index
+// follow one another as a listing's do (same proposals, same order, the
+// last page without a cursor), and a cursor that is not one is refused.
+func TestIndexPagesAsAListing(t *testing.T) {
+	local := MustOpenLocal(t)
+	f := newMergeFixtureOn(t, local)
+	pages := func(svc *service.Service) []string {
+		t.Helper()
+		var ids []string
+		opt := drafts.ListOptions{Limit: 5}
+		for i := 0; ; i++ {
+			page, err := svc.ListProposals(f.chair, f.doc, drafts.ProposalFilter{}, opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			svc.Drain()
+			if len(page.Items) > 5 || i > 10 {
+				t.Fatalf("page %d: %d proposals", i, len(page.Items))
+			}
+			for _, p := range page.Items {
+				ids = append(ids, p.ID)
+			}
+			if page.NextCursor == "" {
+				return ids
+			}
+			opt.Cursor = page.NextCursor
+		}
+	}
+	pages(f.svc) // the first page is listed; the index is made after it
+	got := pages(f.svc)
+	fresh := service.New(local, diffing.New(), MustPolicy(t))
+	t.Cleanup(fresh.Drain)
+	want := pages(fresh)
+	if len(got) != len(f.proposals) || strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Errorf("paged from the index: %v\nfrom listings: %v", got, want)
+	}
+	_, err := f.svc.ListProposals(f.chair, f.doc, drafts.ProposalFilter{}, drafts.ListOptions{Cursor: "not a cursor!"})
+	if drafts.ErrorCode(err) != drafts.EMALFORMED {
+		t.Errorf("a malformed cursor: %v, want EMALFORMED", err)
+	}
+}

@@ -82,13 +82,9 @@ func (s *Service) listKeys(ctx context.Context, prefix string, opt drafts.ListOp
 // listInfos is listKeys returning what the listing says of each object
 // (its ETag above all, see readListed).
 func (s *Service) listInfos(ctx context.Context, prefix string, opt drafts.ListOptions) ([]drafts.ObjectInfo, string, error) {
-	after := ""
-	if opt.Cursor != "" {
-		suffix, err := keyOfCursor(opt.Cursor)
-		if err != nil {
-			return nil, "", err
-		}
-		after = prefix + suffix
+	after, err := keyAfter(prefix, opt)
+	if err != nil {
+		return nil, "", err
 	}
 	objs, next, err := s.listFresh(ctx, prefix, after, pageSize(opt))
 	if err != nil {
@@ -98,6 +94,19 @@ func (s *Service) listInfos(ctx context.Context, prefix string, opt drafts.ListO
 		next = cursorOf(next[len(prefix):])
 	}
 	return objs, next, nil
+}
+
+// keyAfter is the key under prefix a page with opt's cursor starts
+// after ("" for the first page).
+func keyAfter(prefix string, opt drafts.ListOptions) (string, error) {
+	if opt.Cursor == "" {
+		return "", nil
+	}
+	suffix, err := keyOfCursor(opt.Cursor)
+	if err != nil {
+		return "", err
+	}
+	return prefix + suffix, nil
 }
 
 // cursorOf makes the opaque cursor a client sends back for the page after
