@@ -35,10 +35,10 @@ import (
 // relistEvery old: a change stored whose event failed (the request said
 // so, and the event is written later) is then seen as a listing sees
 // it. A replica's first request for a document's proposals is answered
-// from a listing of its own while the index is made in the background:
-// the hint's read before the listing, and the read of the trail's end
-// after it, would have made a new replica's first page two round trips
-// longer.
+// from a listing of its own (of the page asked for), and the index is
+// made in the background once that request has answered: the hint's read
+// before the listing, and the read of the trail's end after it, would
+// have made a new replica's first page two round trips longer.
 //
 // The requests that change what they read (a merge's completion, the
 // settling of sub-amendments, the adoption guard) still list: a
