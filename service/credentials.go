@@ -26,11 +26,9 @@ import (
 // credential again. A credential not found is never kept: one made since
 // is read at its first use.
 
-// credentialsEpochKey is the record whose ETag changes whenever a
-// credential changes (but for its making).
-const credentialsEpochKey = "directory/credentials-epoch.json"
-
-// credentialsEpoch is its content: only its ETag matters.
+// credentialsEpoch is the content of the record at credentialsEpochKey,
+// whose ETag changes whenever a credential changes (but for its making):
+// only its ETag matters.
 type credentialsEpoch struct {
 	At    time.Time `json:"at"`
 	Nonce string    `json:"nonce"`
@@ -87,6 +85,18 @@ func readCredential[T any](s *Service, epoch, key string, clone func(*T) *T, rea
 // forgetCredential drops what this replica read at key.
 func (s *Service) forgetCredential(key string) {
 	s.credentials().remove(key)
+}
+
+// credentialChanged has every replica read the credential at key again
+// (it was revoked, ended or renewed): this one forgets it, and the epoch
+// changes. If the epoch cannot be changed, the request fails with
+// unsaid, which says what was done and to repeat it.
+func (s *Service) credentialChanged(ctx context.Context, key, unsaid string) error {
+	s.forgetCredential(key)
+	if err := s.changeEpoch(ctx); err != nil {
+		return &drafts.Error{Code: drafts.EUNAVAILABLE, Err: err, Message: unsaid}
+	}
+	return nil
 }
 
 // changeEpoch changes the credentials' epoch, after a credential changed

@@ -296,11 +296,8 @@ func (s *Service) revokeToken(ctx context.Context, id string) (*drafts.Token, []
 	if err == nil {
 		// Also when it was revoked already: a revocation that failed
 		// before it changed the epoch changes it now.
-		s.forgetCredential(tokenKey(id))
-		if err = s.changeEpoch(ctx); err != nil {
-			err = &drafts.Error{Code: drafts.EUNAVAILABLE, Err: err,
-				Message: "the token is revoked, but other servers of this site may accept it until the storage answers again: revoke it again to make sure"}
-		}
+		err = s.credentialChanged(ctx, tokenKey(id),
+			"the token is revoked, but other servers of this site may accept it until the storage answers again: revoke it again to make sure")
 	}
 	return t, added, err
 }

@@ -37,6 +37,8 @@ import (
 //	directory/tokens/<id>.json                 an API token
 //	directory/events/<seq>.json                the directory's audit trail (as a document's)
 //	directory/events-head.json                 a hint of its last event
+//	directory/credentials-epoch.json           the credentials' epoch: its ETag changes with every
+//	                                           revocation, sign-out and renewal (credentials.go)
 //	sessions/<id>.json                         a web session
 //	signin-links/<id>.json                     a one-time sign-in link
 //	visits/<user>/<doc>.json                   what a user last saw of a document
@@ -65,6 +67,7 @@ const (
 	tokensPrefix          = "directory/tokens/"
 	directoryEventsPrefix = "directory/events/"
 	directoryEventHeadKey = "directory/events-head.json"
+	credentialsEpochKey   = "directory/credentials-epoch.json"
 	textsPrefix           = "texts/"
 	jsonSuffix            = ".json"
 )

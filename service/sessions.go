@@ -159,12 +159,8 @@ func (s *Service) DeleteSession(ctx context.Context, plain string) (err error) {
 
 // signedOut has every replica forget session id (the session is gone).
 func (s *Service) signedOut(ctx context.Context, id string) error {
-	s.forgetCredential(sessionKey(id))
-	if err := s.changeEpoch(ctx); err != nil {
-		return &drafts.Error{Code: drafts.EUNAVAILABLE, Err: err,
-			Message: "you are signed out, but other servers of this site may still know the session until the storage answers again: sign out again to make sure"}
-	}
-	return nil
+	return s.credentialChanged(ctx, sessionKey(id),
+		"you are signed out, but other servers of this site may still know the session until the storage answers again: sign out again to make sure")
 }
 
 // CreateSignInLink issues a one-time sign-in secret for a user, valid for
@@ -275,10 +271,9 @@ func (s *Service) RenewSession(ctx context.Context, plain string, ttl time.Durat
 		return nil, err
 	}
 	// Every replica shows the session's new end from the next request.
-	s.forgetCredential(sessionKey(id))
-	if err := s.changeEpoch(ctx); err != nil {
-		return nil, &drafts.Error{Code: drafts.EUNAVAILABLE, Err: err,
-			Message: "your session is renewed, but other servers of this site may not know it until the storage answers again: renew it again to make sure"}
+	if err := s.credentialChanged(ctx, sessionKey(id),
+		"your session is renewed, but other servers of this site may not know it until the storage answers again: renew it again to make sure"); err != nil {
+		return nil, err
 	}
 	return &out, nil
 }
