@@ -2,8 +2,6 @@ package service
 
 import (
 	"context"
-	"slices"
-	"strings"
 	"sync"
 	"time"
 
@@ -105,8 +103,7 @@ func (x *directoryListing) current(ctx context.Context, s *Service, prefix strin
 	if err != nil {
 		return nil, err
 	}
-	objs = slices.Clone(objs)
-	slices.SortFunc(objs, func(a, b drafts.ObjectInfo) int { return strings.Compare(a.Key, b.Key) })
+	objs = sortedByKey(objs)
 	x.objs, x.seq, x.at, x.built = objs, end, at, true
 	return objs, nil
 }

@@ -204,7 +204,7 @@ func pageOf(all []drafts.ObjectInfo, prefix string, opt drafts.ListOptions) ([]d
 	if err != nil {
 		return nil, "", err
 	}
-	from, _ := slices.BinarySearchFunc(all, after, func(o drafts.ObjectInfo, k string) int { return strings.Compare(o.Key, k) })
+	from, _ := findKey(all, after)
 	for from < len(all) && all[from].Key <= after {
 		from++
 	}
@@ -249,8 +249,7 @@ func (x *proposalIndex) build(ctx context.Context, s *Service, doc string) error
 	if err != nil {
 		return err
 	}
-	infos := slices.Clone(objs)
-	slices.SortFunc(infos, func(a, b drafts.ObjectInfo) int { return strings.Compare(a.Key, b.Key) })
+	infos := sortedByKey(objs)
 	x.infos, x.revs, x.seq, x.at, x.built = infos, map[string]int{}, h.Seq, at, true
 	return nil
 }
@@ -305,7 +304,7 @@ func (x *proposalIndex) apply(ctx context.Context, s *Service, doc string, event
 		if n == nil {
 			continue
 		}
-		i, found := slices.BinarySearchFunc(infos, n.key, func(o drafts.ObjectInfo, k string) int { return strings.Compare(o.Key, k) })
+		i, found := findKey(infos, n.key)
 		switch {
 		case n.gone && found:
 			infos = slices.Delete(infos, i, i+1)
@@ -369,6 +368,20 @@ func (x *proposalIndex) current(ctx context.Context, s *Service, doc, id string,
 
 // holds reports whether the index lists key.
 func (x *proposalIndex) holds(key string) bool {
-	_, found := slices.BinarySearchFunc(x.infos, key, func(o drafts.ObjectInfo, k string) int { return strings.Compare(o.Key, k) })
+	_, found := findKey(x.infos, key)
 	return found
+}
+
+// sortedByKey returns a copy of objs sorted by key (the stores list in
+// that order; the indexes search it).
+func sortedByKey(objs []drafts.ObjectInfo) []drafts.ObjectInfo {
+	out := slices.Clone(objs)
+	slices.SortFunc(out, func(a, b drafts.ObjectInfo) int { return strings.Compare(a.Key, b.Key) })
+	return out
+}
+
+// findKey returns where key is in infos (sorted by key), or where it
+// would go, and whether it is there.
+func findKey(infos []drafts.ObjectInfo, key string) (int, bool) {
+	return slices.BinarySearchFunc(infos, key, func(o drafts.ObjectInfo, k string) int { return strings.Compare(o.Key, k) })
 }
