@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"runtime"
 	"sort"
-	"strconv"
 	"sync"
 
 	"chancery/drafts"
@@ -155,15 +154,17 @@ func (s *Service) compile(ctx context.Context, d *drafts.Document, n int, lang s
 	if listErr != nil {
 		return nil, nil, listErr
 	}
-	// The open proposals among infos, numbered and in order, with the key
-	// of their compilation: made once for the requests that read the same
-	// keys and ETags (the room after a merge).
-	open, key, err := s.lastCompiled.inputs(doc, n, infos).get(func() ([]*drafts.Proposal, string, error) {
-		return s.compileInputsOf(ctx, doc, v, infos)
+	// The open proposals among infos, numbered and in order, with their
+	// digest: made once for the requests that read the same keys and ETags
+	// (the room after a merge). The key names the version as read, with
+	// its statuses: agreeing a provision changes no proposal.
+	open, digest, err := s.lastCompiled.inputs(doc, infos).get(func() ([]*drafts.Proposal, string, error) {
+		return s.compileInputsOf(ctx, doc, infos)
 	})
 	if err != nil {
 		return nil, nil, err
 	}
+	key := compilationKey(v, digest)
 	if c, ok := s.immutable().get(key); ok {
 		return c.(*drafts.Compilation), v, nil
 	}
@@ -201,8 +202,8 @@ func (s *Service) compile(ctx context.Context, d *drafts.Document, n int, lang s
 
 // compileInputsOf returns the open proposals among infos (doc's
 // proposals' keys and ETags), numbered and in the order they were made,
-// and the key of their compilation of v.
-func (s *Service) compileInputsOf(ctx context.Context, doc string, v *drafts.Version, infos []drafts.ObjectInfo) ([]*drafts.Proposal, string, error) {
+// and their digest (proposalsDigest).
+func (s *Service) compileInputsOf(ctx context.Context, doc string, infos []drafts.ObjectInfo) ([]*drafts.Proposal, string, error) {
 	open, err := s.openToCompile(ctx, infos)
 	if err != nil {
 		return nil, "", err
@@ -211,15 +212,15 @@ func (s *Service) compileInputsOf(ctx context.Context, doc string, v *drafts.Ver
 		return nil, "", err
 	}
 	sort.SliceStable(open, func(i, j int) bool { return open[i].CreatedAt.Before(open[j].CreatedAt) })
-	return open, compilationKey(v, open), nil
+	return open, proposalsDigest(open), nil
 }
 
-// compiledFrom keeps, per version, the inputs of a compilation made from
-// the proposals' keys and ETags as proposalInfos last returned them (one
-// slice for as long as none changed). The room asking for the
-// compilation of the head had each read, copied, numbered and sorted the
-// 230 open proposals, and hashed them into the key of the compilation
-// already made: 6% of the server's time.
+// compiledFrom keeps, per document, the open proposals as a compilation
+// reads them, made from the proposals' keys and ETags as proposalInfos
+// last returned them (one slice for as long as none changed). The room
+// asking for the compilation of the head had each read, copied, numbered
+// and sorted the 230 open proposals, and hashed them into the key of the
+// compilation already made: 6% of the server's time.
 type compiledFrom struct {
 	mu   sync.Mutex
 	last map[string]compiledEntry
@@ -230,32 +231,31 @@ type compiledEntry struct {
 	in    *openInputs
 }
 
-// openInputs are the open proposals of a compilation and its key, made
-// once (shared, read only).
+// openInputs are the open proposals of a compilation and their digest
+// (proposalsDigest), made once (shared, read only).
 type openInputs struct {
-	once sync.Once
-	open []*drafts.Proposal
-	key  string
-	err  error
+	once   sync.Once
+	open   []*drafts.Proposal
+	digest string
+	err    error
 }
 
-// inputs returns the inputs made from infos for version n of doc, to be
-// made if they are not.
-func (c *compiledFrom) inputs(doc string, n int, infos []drafts.ObjectInfo) *openInputs {
+// inputs returns the inputs made from infos, doc's proposals' keys and
+// ETags, to be made if they are not.
+func (c *compiledFrom) inputs(doc string, infos []drafts.ObjectInfo) *openInputs {
 	if len(infos) == 0 {
 		return &openInputs{}
 	}
-	k := doc + "/" + strconv.Itoa(n)
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if e, ok := c.last[k]; ok && len(e.infos) == len(infos) && &e.infos[0] == &infos[0] {
+	if e, ok := c.last[doc]; ok && len(e.infos) == len(infos) && &e.infos[0] == &infos[0] {
 		return e.in
 	}
 	if c.last == nil || len(c.last) >= maxIndexes {
 		c.last = map[string]compiledEntry{}
 	}
 	in := &openInputs{}
-	c.last[k] = compiledEntry{infos: infos, in: in}
+	c.last[doc] = compiledEntry{infos: infos, in: in}
 	return in
 }
 
@@ -263,11 +263,11 @@ func (c *compiledFrom) inputs(doc string, n int, infos []drafts.ObjectInfo) *ope
 // after one whose making failed (its request ended, the storage failed)
 // makes its own.
 func (in *openInputs) get(build func() ([]*drafts.Proposal, string, error)) ([]*drafts.Proposal, string, error) {
-	in.once.Do(func() { in.open, in.key, in.err = build() })
+	in.once.Do(func() { in.open, in.digest, in.err = build() })
 	if in.err != nil {
 		return build()
 	}
-	return in.open, in.key, nil
+	return in.open, in.digest, nil
 }
 
 // namedIn returns the delegations of all that the compilation names

@@ -217,9 +217,14 @@ func diffCacheKey(doc string, n, m int) string { return fmt.Sprintf("diff/%s/%d/
 func digestCacheKey(doc string, n, m int) string { return diffCacheKey(doc, n, m) + "/digest" }
 
 // compilationKey names what a compilation of v is made of: the version
-// with its statuses (its ETag) and each open proposal, in order, at the
-// ETag read.
-func compilationKey(v *drafts.Version, open []*drafts.Proposal) string {
+// with its statuses (its ETag) and the open proposals (proposalsDigest).
+func compilationKey(v *drafts.Version, proposals string) string {
+	return "compilation/" + v.Document + "/" + strconv.Itoa(v.Number) + "/" + v.ETag + "/" + proposals
+}
+
+// proposalsDigest names open proposals: each one's id and the ETag read,
+// in order.
+func proposalsDigest(open []*drafts.Proposal) string {
 	h := sha256.New()
 	for _, p := range open {
 		h.Write([]byte(p.ID))
@@ -227,7 +232,7 @@ func compilationKey(v *drafts.Version, open []*drafts.Proposal) string {
 		h.Write([]byte(p.ETag))
 		h.Write([]byte{0})
 	}
-	return "compilation/" + v.Document + "/" + strconv.Itoa(v.Number) + "/" + v.ETag + "/" + hex.EncodeToString(h.Sum(nil)[:16])
+	return hex.EncodeToString(h.Sum(nil)[:16])
 }
 
 // compiledKey names one proposal's part of the compilation of version n:

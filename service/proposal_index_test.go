@@ -16,9 +16,9 @@ import (
 // TestIndexFollowsChangesElsewhere: a replica that has listed a
 // document's proposals once learns every change another replica makes
 // from the trail, without listing them again: after a new proposal, a
-// comment, a co-sponsorship, a withdrawal, a rejection and a merge, its
-// list of proposals and its compilation are those of a replica that
-// lists them from storage.
+// comment, a co-sponsorship, a withdrawal, a rejection, a provision
+// agreed and a merge, its list of proposals and its compilation are those
+// of a replica that lists them from storage.
 func TestIndexFollowsChangesElsewhere(t *testing.T) {
 	local := MustOpenLocal(t)
 	f := newMergeFixtureOn(t, local)
@@ -87,6 +87,11 @@ func TestIndexFollowsChangesElsewhere(t *testing.T) {
 		}},
 		{"a rejection", func() error {
 			_, err := f.svc.RejectProposal(f.chair, f.doc, f.proposals[5], "Not now.", "")
+			return err
+		}},
+		{"a provision agreed", func() error {
+			// Not a proposal's change: the compilation shows the statuses.
+			_, _, err := f.svc.SetProvisionStatus(f.chair, f.doc, 1, last.ID, drafts.ProvisionAgreed, "")
 			return err
 		}},
 		{"a merge", func() error {

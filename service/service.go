@@ -130,7 +130,7 @@ type Service struct {
 	// listings are the directory's folders listed, kept while its trail
 	// has not moved (directoryListing).
 	listings directoryListings
-	// lastCompiled is what each version's last compilation was made from.
+	// lastCompiled is what each document's last compilation was made from.
 	lastCompiled compiledFrom
 }
 
