@@ -132,6 +132,12 @@ type ProposalService interface {
 	// selects. ENOTFOUND if there is no document; EINVALID for an unknown
 	// status.
 	ListProposals(ctx context.Context, doc string, f ProposalFilter, opt ListOptions) (*Page[*Proposal], error)
+	// OpenProposals returns a document's open proposals, numbered, in the
+	// order they were made, without the whole text a delegation sent
+	// (Proposal.Text) and the audit entries: what a list of them shows.
+	// They are shared with other callers: read only. ENOTFOUND if there is
+	// no document.
+	OpenProposals(ctx context.Context, doc string) ([]*Proposal, error)
 	// ProposalDiff returns the tracked diff of a proposal against its base
 	// (against "" or "base") or the head ("head": the proposal rebased
 	// onto it), attributed to its delegation. ENOTFOUND; EINVALID for

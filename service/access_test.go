@@ -150,6 +150,10 @@ func matrixCalls(user, token string) []matrixCall {
 			_, err := svc.ListProposals(ctx, d.id, drafts.ProposalFilter{}, drafts.ListOptions{})
 			return err
 		}},
+		{action: drafts.ActDocumentRead, name: "OpenProposals", call: func(ctx context.Context, svc *service.Service, d matrixDoc) error {
+			_, err := svc.OpenProposals(ctx, d.id)
+			return err
+		}},
 		{action: drafts.ActDocumentRead, name: "GetProposal", call: func(ctx context.Context, svc *service.Service, d matrixDoc) error {
 			_, err := svc.GetProposal(ctx, d.id, d.proposal)
 			return err

@@ -158,9 +158,7 @@ func (s *Service) compile(ctx context.Context, d *drafts.Document, n int, lang s
 	// digest: made once for the requests that read the same keys and ETags
 	// (the room after a merge). The key names the version as read, with
 	// its statuses: agreeing a provision changes no proposal.
-	open, digest, err := s.lastCompiled.inputs(doc, infos).get(func() ([]*drafts.Proposal, string, error) {
-		return s.compileInputsOf(ctx, doc, infos)
-	})
+	open, digest, err := s.openInputs(ctx, doc, infos)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -198,6 +196,15 @@ func (s *Service) compile(ctx context.Context, d *drafts.Document, n int, lang s
 		return nil, nil, err
 	}
 	return c.(*drafts.Compilation), v, nil
+}
+
+// openInputs returns the open proposals among infos (doc's proposals'
+// keys and ETags) as compileInputsOf makes them, once for every caller
+// with the same infos (shared: read only).
+func (s *Service) openInputs(ctx context.Context, doc string, infos []drafts.ObjectInfo) ([]*drafts.Proposal, string, error) {
+	return s.lastCompiled.inputs(doc, infos).get(func() ([]*drafts.Proposal, string, error) {
+		return s.compileInputsOf(ctx, doc, infos)
+	})
 }
 
 // compileInputsOf returns the open proposals among infos (doc's

@@ -3,6 +3,7 @@ package service_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -92,6 +93,65 @@ func TestListProposalsStatusFilter(t *testing.T) {
 		if err == nil && len(page.Items) != tc.want {
 			t.Errorf("status %q: %d proposals, want %d", tc.status, len(page.Items), tc.want)
 		}
+	}
+}
+
+// TestOpenProposalsAsListed: the open proposals the document page shows
+// are those the list of open proposals gives, in the order they were
+// made, numbered, without the whole text sent and the audit entries; a
+// second reader, nothing changed, gets the same ones without a read.
+func TestOpenProposalsAsListed(t *testing.T) {
+	store := &classStore{ObjectStore: MustOpenLocal(t), ops: map[string]int{}}
+	f := MustFixture(t, store, "1. One.\n\n2. Two.\n\n3. Three.\n")
+	var made []string
+	for i, del := range []string{"KZ", "IN", "RU", "FR"} {
+		p, err := f.svc.CreateProposal(delegate("u"+del, del), f.doc, drafts.ProposalInput{Base: 1, Justification: "why " + del,
+			Text: fmt.Sprintf("1. One %d.\n\n2. Two.\n\n3. Three.\n", i)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		made = append(made, p.ID)
+	}
+	if _, err := f.svc.WithdrawProposal(delegate("uIN", "IN"), f.doc, made[1], ""); err != nil {
+		t.Fatal(err)
+	}
+	listed, err := f.svc.ListProposals(f.kz, f.doc, drafts.ProposalFilter{Status: drafts.ProposalOpen}, drafts.ListOptions{Limit: 500})
+	if err != nil {
+		t.Fatal(err)
+	}
+	byID := map[string]*drafts.Proposal{}
+	for _, p := range listed.Items {
+		byID[p.ID] = p
+	}
+	f.svc.Drain() // the index, made after the first list
+	open, err := f.svc.OpenProposals(f.kz, f.doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, p := range open {
+		ids = append(ids, p.ID)
+		want := *byID[p.ID]
+		if want.ID == "" || p.Text != "" || p.Audit != nil || p.Number != want.Number || p.Number == 0 ||
+			p.ETag != want.ETag || p.Justification != want.Justification || p.Delegation != want.Delegation {
+			t.Errorf("open proposal %+v, listed as %+v", p, want)
+		}
+	}
+	if want := []string{made[0], made[2], made[3]}; !slices.Equal(ids, want) {
+		t.Errorf("open proposals %v, want %v (in the order made, the withdrawn one left out)", ids, want)
+	}
+	store.take()
+	again, err := f.svc.OpenProposals(f.kz, f.doc)
+	if err != nil || len(again) != len(open) || again[0] != open[0] {
+		t.Fatalf("a second reader: %v, %v: not the proposals made for the first", again, err)
+	}
+	for op, n := range store.take() {
+		if (strings.HasPrefix(op, "GET ") || strings.HasPrefix(op, "LIST ")) && strings.Contains(op, "/proposals/") {
+			t.Errorf("a second reader, nothing changed: %s %d times", op, n)
+		}
+	}
+	if _, err := f.svc.OpenProposals(f.kz, "nodoc"); !drafts.IsCode(err, drafts.ENOTFOUND) {
+		t.Errorf("no such document: %v, want ENOTFOUND", err)
 	}
 }
 

@@ -43,6 +43,17 @@ func TestIndexFollowsChangesElsewhere(t *testing.T) {
 				t.Errorf("%s: the list of %q proposals differs from one listed from storage:\n%s\n%s", step, filter.Status, a, b)
 			}
 		}
+		gotOpen, err := reader.OpenProposals(f.chair, f.doc)
+		if err != nil {
+			t.Fatalf("%s: %v", step, err)
+		}
+		wantOpen, err := fresh.OpenProposals(f.chair, f.doc)
+		if err != nil {
+			t.Fatalf("%s: %v", step, err)
+		}
+		if a, b := mustJSON(t, gotOpen), mustJSON(t, wantOpen); a != b {
+			t.Errorf("%s: the open proposals differ from those listed from storage:\n%s\n%s", step, a, b)
+		}
 		got, _, err := reader.Compile(f.chair, f.doc, head)
 		if err != nil {
 			t.Fatalf("%s: %v", step, err)

@@ -144,16 +144,16 @@ func (s *Server) formsPage(c echo.Context, title string, allowed func(docLinks) 
 	return p, d, nil
 }
 
-// headAndOpen reads document d's head and its open proposals (the first
-// 500).
+// headAndOpen reads document d's head and its open proposals (shared
+// with the other readers: read only).
 func (s *Server) headAndOpen(c echo.Context, d *drafts.Document) (*drafts.Version, []*drafts.Proposal, error) {
 	// Side by side: each is a few round trips to the storage.
-	var props *drafts.Page[*drafts.Proposal]
+	var props []*drafts.Proposal
 	var listErr error
 	listed := make(chan struct{})
 	go func() {
 		defer close(listed)
-		props, listErr = s.Service.ListProposals(ctx(c), d.ID, drafts.ProposalFilter{Status: drafts.ProposalOpen}, drafts.ListOptions{Limit: 500})
+		props, listErr = s.Service.OpenProposals(ctx(c), d.ID)
 	}()
 	head, err := s.Service.GetVersion(ctx(c), d.ID, d.Head)
 	<-listed
@@ -163,7 +163,7 @@ func (s *Server) headAndOpen(c echo.Context, d *drafts.Document) (*drafts.Versio
 	if err != nil {
 		return nil, nil, err
 	}
-	return head, props.Items, nil
+	return head, props, nil
 }
 
 // listAll returns the items of every page of a list that the service
