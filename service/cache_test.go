@@ -119,16 +119,25 @@ func TestDecodedMutableObjectsNeverStale(t *testing.T) {
 		t.Fatalf("replica b after a new head: %+v, %v", d, err)
 	}
 
-	// Statuses: a provision agreed on replica a.
+	// Statuses: a provision agreed on replica a (the agreed share is
+	// counted once per statuses).
 	v, err := b.GetVersion(a.kz, a.doc, 2)
 	if err != nil || v.Provisions[0].Status != drafts.ProvisionPending {
 		t.Fatal(v, err)
+	}
+	for i := 0; i < 2; i++ {
+		if d, err := b.GetDocument(a.kz, a.doc); err != nil || d.Agreement.AgreedProvisions != 0 {
+			t.Fatalf("replica b's agreed share before a status change: %+v, %v", d.Agreement, err)
+		}
 	}
 	if _, _, err := a.svc.SetProvisionStatus(a.chair, a.doc, 2, v.Provisions[0].ID, drafts.ProvisionAgreed, ""); err != nil {
 		t.Fatal(err)
 	}
 	if v, err = b.GetVersion(a.kz, a.doc, 2); err != nil || v.Provisions[0].Status != drafts.ProvisionAgreed {
 		t.Fatalf("replica b after a status change: %+v, %v", v, err)
+	}
+	if d, err := b.GetDocument(a.kz, a.doc); err != nil || d.Agreement.AgreedProvisions != 1 || d.Agreement.Provisions != 2 {
+		t.Fatalf("replica b's agreed share after a status change: %+v, %v", d.Agreement, err)
 	}
 
 	// Token: revoked on replica a.

@@ -139,7 +139,7 @@ func (s *Service) documentView(ctx context.Context, d *drafts.Document) (*drafts
 	if err != nil {
 		return nil, err
 	}
-	d.Agreement = agreement(head)
+	d.Agreement = s.agreementOf(head)
 	if d.LanguageStates, err = s.languageStates(ctx, d, head); err != nil {
 		return nil, err
 	}

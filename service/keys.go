@@ -241,6 +241,12 @@ func compiledKey(doc string, n int, p *drafts.Proposal) string {
 	return "compiled/" + doc + "/" + strconv.Itoa(n) + "/" + p.ID + "/" + p.ETag
 }
 
+// agreementCacheKey names the agreed share of version n of doc with its
+// statuses (the version's ETag).
+func agreementCacheKey(doc string, n int, etag string) string {
+	return "agreement/" + doc + "/" + strconv.Itoa(n) + "/" + etag
+}
+
 // tallyCacheKey names the tally of version n of doc with its statuses at
 // statusETag ("" for the statuses the version was stored with).
 func tallyCacheKey(doc string, n int, statusETag string) string {

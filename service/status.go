@@ -133,6 +133,24 @@ func countWords(s string) int {
 	return n
 }
 
+// agreementOf is agreement(v), counted once per version and statuses
+// (v's ETag): every page of the document shows it, and counting the words
+// of 300 provisions took 0.4 ms of each page's processor time.
+func (s *Service) agreementOf(v *drafts.Version) *drafts.Agreement {
+	if v.ETag == "" {
+		return agreement(v)
+	}
+	key := agreementCacheKey(v.Document, v.Number, v.ETag)
+	if a, ok := s.immutable().get(key); ok {
+		c := *a.(*drafts.Agreement)
+		return &c
+	}
+	a := agreement(v)
+	c := *a
+	s.immutable().add(key, &c, 128)
+	return a
+}
+
 // agreement counts the agreed share of a version.
 func agreement(v *drafts.Version) *drafts.Agreement {
 	a := &drafts.Agreement{}

@@ -39,6 +39,8 @@ type bigFixture struct {
 	doc    string
 	cookie *http.Cookie
 	csrf   string
+	// delegate is a session of KZ's delegate: a reader of the room.
+	delegate *http.Cookie
 }
 
 func newBigFixture(tb testing.TB) *bigFixture {
@@ -69,12 +71,25 @@ func newBigFixture(tb testing.TB) *bigFixture {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return &bigFixture{e: e, doc: d.ID, cookie: &http.Cookie{Name: "chancery_session", Value: plain}, csrf: ses.CSRF}
+	_, kz, err := e.svc.CreateSession(who[0], "", time.Hour)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return &bigFixture{e: e, doc: d.ID, cookie: &http.Cookie{Name: "chancery_session", Value: plain}, csrf: ses.CSRF,
+		delegate: &http.Cookie{Name: "chancery_session", Value: kz}}
 }
 
 func (f *bigFixture) get(tb testing.TB, path string) string {
+	return f.getAs(tb, f.cookie, path)
+}
+
+// getAs is get in the session of cookie, compressed as a browser asks.
+func (f *bigFixture) getAs(tb testing.TB, cookie *http.Cookie, path string) string {
 	req := httptest.NewRequest(http.MethodGet, path, nil)
-	req.AddCookie(f.cookie)
+	req.AddCookie(cookie)
+	if cookie == f.delegate {
+		req.Header.Set("Accept-Encoding", "gzip")
+	}
 	rec := httptest.NewRecorder()
 	f.e.Handler.ServeHTTP(rec, req)
 	if rec.Code != 200 {
@@ -98,6 +113,22 @@ func BenchmarkPages(b *testing.B) {
 			var size int
 			for b.Loop() {
 				size = len(f.get(b, path))
+			}
+			b.ReportMetric(float64(size)/1024, "KB/page")
+		})
+	}
+	// A delegate's pages, as the room loads them (compressed), nothing
+	// changed since the last reader: what each reader's view costs.
+	for _, page := range []string{"compilation", ""} {
+		name := page
+		if name == "" {
+			name = "document"
+		}
+		b.Run("delegate-"+name, func(b *testing.B) {
+			path := strings.TrimSuffix("/documents/"+f.doc+"/"+page, "/")
+			var size int
+			for b.Loop() {
+				size = len(f.getAs(b, f.delegate, path))
 			}
 			b.ReportMetric(float64(size)/1024, "KB/page")
 		})
