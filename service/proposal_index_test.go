@@ -3,6 +3,7 @@ package service_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -229,11 +230,13 @@ func TestVersionDiffReadsMergedProposalsAtOnce(t *testing.T) {
 }
 
 // barrierReads holds each read of keys containing part until n are under
-// way at once (or a second has passed), and keeps the most there were.
+// way at once (or wait has passed, a second when zero), and keeps the most
+// there were.
 type barrierReads struct {
 	drafts.ObjectStore
 	part     string
 	n        int
+	wait     time.Duration
 	mu       sync.Mutex
 	inflight int
 	max      int
@@ -252,14 +255,56 @@ func (b *barrierReads) Get(ctx context.Context, key string) (*drafts.Object, err
 		b.once.Do(func() { close(b.all) })
 	}
 	b.mu.Unlock()
+	wait := b.wait
+	if wait == 0 {
+		wait = time.Second
+	}
 	select {
 	case <-b.all:
-	case <-time.After(time.Second):
+	case <-time.After(wait):
 	}
 	b.mu.Lock()
 	b.inflight--
 	b.mu.Unlock()
 	return b.ObjectStore.Get(ctx, key)
+}
+
+// TestIndexCatchesUpAtOnce: while delegates send proposals, the trail
+// grows by an object about every round trip; a replica following it one
+// object after the other chased its end. After 20 proposals made
+// elsewhere, a replica reads the trail's next objects at once, and its
+// open proposals are all of them.
+func TestIndexCatchesUpAtOnce(t *testing.T) {
+	local := MustOpenLocal(t)
+	f := MustFixture(t, local, "1. One.\n\n2. Two.\n")
+	barrier := &barrierReads{ObjectStore: local, part: "/events/", n: 8, wait: 20 * time.Millisecond, all: make(chan struct{})}
+	reader := service.New(barrier, diffing.New(), MustPolicy(t))
+	t.Cleanup(reader.Drain)
+	if _, err := reader.OpenProposals(f.kz, f.doc); err != nil {
+		t.Fatal(err)
+	}
+	reader.Drain() // the index, made after the first request
+	if _, err := reader.OpenProposals(f.kz, f.doc); err != nil {
+		t.Fatal(err)
+	}
+	const made = 20
+	for i := 0; i < made; i++ {
+		del := fmt.Sprintf("D%02d", i)
+		if _, err := f.svc.CreateProposal(delegate("u"+del, del), f.doc, drafts.ProposalInput{Base: 1,
+			Operations: []drafts.Operation{{Op: drafts.OpReplace, Provision: f.v.Provisions[i%2].ID, Text: fmt.Sprintf("Change %d.", i)}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	open, err := reader.OpenProposals(f.kz, f.doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(open) != made {
+		t.Errorf("the replica sees %d open proposals, want %d", len(open), made)
+	}
+	if barrier.max < 8 {
+		t.Errorf("the replica read at most %d of the trail's objects at once, want 8 or more", barrier.max)
+	}
 }
 
 // TestDelegationNamesListedWhileTheDirectoryStands: a compilation names
