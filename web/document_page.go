@@ -46,35 +46,33 @@ func (s *Server) document(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	// What changed since the last visit is read beside the head and the
-	// open proposals.
-	var since sinceVisit
-	var last int64
-	var sinceErr error
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		since, last, sinceErr = s.sinceLastVisit(c, d)
-	}()
-	head, props, err := s.headAndOpen(c, d)
-	<-done
-	if err == nil {
-		err = sinceErr
-	}
+	// What the page shows is read side by side, each a round trip or two
+	// to the storage: one after the other, they were most of the page's
+	// time in the room.
+	var (
+		since     sinceVisit
+		last      int64
+		head      *drafts.Version
+		props     []*drafts.Proposal
+		positions []*drafts.Position
+		focus     *drafts.Focus
+	)
+	err = together(
+		func() (err error) { since, last, err = s.sinceLastVisit(c, d); return err },
+		func() (err error) { head, err = s.Service.GetVersion(ctx(c), d.ID, d.Head); return err },
+		func() (err error) { props, err = s.Service.OpenProposals(ctx(c), d.ID); return err },
+		func() (err error) { positions, err = s.listPositions(c, d, d.Head); return err },
+		func() (err error) { focus, err = s.Service.GetFocus(ctx(c), d.ID); return err },
+	)
 	if err != nil {
 		return err
 	}
-	dd := &documentData{Head: head, Proposals: props, Since: since}
-	if dd.Positions, err = s.positionsView(c, d, head); err != nil {
-		return err
-	}
+	dd := &documentData{Head: head, Proposals: props, Since: since, Positions: s.positionsOf(c, d, head, positions)}
 	// Seeing the page is a visit; a failure to remember it fails nothing.
 	if err := s.Service.RecordVisit(ctx(c), d.ID, d.Head, last); err != nil {
 		s.Log.Warn("recording a visit", "err", err)
 	}
-	if p.Live, err = s.live(c, p, d, head, last); err != nil {
-		return err
-	}
+	p.Live = s.liveOf(c, p, d, head, last, focus)
 	p.Title = d.Symbol
 	p.Data = dd
 	if err := s.positionOptions(c, p, dd.Positions); err != nil {

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/labstack/echo/v4"
 
@@ -144,26 +145,25 @@ func (s *Server) formsPage(c echo.Context, title string, allowed func(docLinks) 
 	return p, d, nil
 }
 
-// headAndOpen reads document d's head and its open proposals (shared
-// with the other readers: read only).
-func (s *Server) headAndOpen(c echo.Context, d *drafts.Document) (*drafts.Version, []*drafts.Proposal, error) {
-	// Side by side: each is a few round trips to the storage.
-	var props []*drafts.Proposal
-	var listErr error
-	listed := make(chan struct{})
-	go func() {
-		defer close(listed)
-		props, listErr = s.Service.OpenProposals(ctx(c), d.ID)
-	}()
-	head, err := s.Service.GetVersion(ctx(c), d.ID, d.Head)
-	<-listed
-	if err == nil {
-		err = listErr
+// together runs fs side by side and returns the first of their errors,
+// in the order given.
+func together(fs ...func() error) error {
+	errs := make([]error, len(fs))
+	var wg sync.WaitGroup
+	for i, f := range fs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = f()
+		}()
 	}
-	if err != nil {
-		return nil, nil, err
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
 	}
-	return head, props, nil
+	return nil
 }
 
 // listAll returns the items of every page of a list that the service

@@ -45,6 +45,11 @@ func (s *Server) live(c echo.Context, p *Page, d *drafts.Document, head *drafts.
 	if err != nil {
 		return nil, err
 	}
+	return s.liveOf(c, p, d, head, after, f), nil
+}
+
+// liveOf is live with the focus f read.
+func (s *Server) liveOf(c echo.Context, p *Page, d *drafts.Document, head *drafts.Version, after int64, f *drafts.Focus) *liveView {
 	v := &liveView{Doc: d.ID, After: after, Focus: f, CanFocus: s.may(c, drafts.ActFocusSet, d.Resource())}
 	if v.CanFocus && head != nil {
 		for _, p := range head.Provisions {
@@ -59,7 +64,7 @@ func (s *Server) live(c echo.Context, p *Page, d *drafts.Document, head *drafts.
 	}
 	b, _ := json.Marshal(p.delegationNames())
 	v.Names = string(b)
-	return v, nil
+	return v
 }
 
 // eventStream streams a document's events to the workspace's pages.

@@ -52,12 +52,23 @@ func (s *Server) positionOptions(c echo.Context, p *Page, v *positionsView) erro
 
 // positionsView reads the positions open in head that the user may see.
 func (s *Server) positionsView(c echo.Context, d *drafts.Document, head *drafts.Version) (*positionsView, error) {
-	ps, err := listAll(func(opt drafts.ListOptions) (*drafts.Page[*drafts.Position], error) {
-		return s.Service.ListPositions(ctx(c), d.ID, head.Number, opt)
-	})
+	ps, err := s.listPositions(c, d, head.Number)
 	if err != nil {
 		return nil, err
 	}
+	return s.positionsOf(c, d, head, ps), nil
+}
+
+// listPositions reads the positions open in version n that the user may
+// see.
+func (s *Server) listPositions(c echo.Context, d *drafts.Document, n int) ([]*drafts.Position, error) {
+	return listAll(func(opt drafts.ListOptions) (*drafts.Page[*drafts.Position], error) {
+		return s.Service.ListPositions(ctx(c), d.ID, n, opt)
+	})
+}
+
+// positionsOf is the view of positions ps, open in head.
+func (s *Server) positionsOf(c echo.Context, d *drafts.Document, head *drafts.Version, ps []*drafts.Position) *positionsView {
 	v := &positionsView{ByProvision: map[string][]*drafts.Position{}, Kinds: drafts.PositionKinds(), Head: head,
 		Observers: d.Visibility == drafts.VisibilityObservers, Selected: c.QueryParam("position")}
 	for _, p := range ps {
@@ -72,7 +83,7 @@ func (s *Server) positionsView(c echo.Context, d *drafts.Document, head *drafts.
 	if u := user(c); u != nil && open {
 		v.Mine = u.Delegation
 	}
-	return v, nil
+	return v
 }
 
 // positionFormData is the page of a position's form shown again after it

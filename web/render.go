@@ -136,6 +136,11 @@ func (p *Page) FieldError(name string) string {
 func (s *Server) data(c echo.Context, title string) *Page {
 	p := &Page{Title: title, L: lang(c), User: user(c), Path: c.Request().URL.RequestURI(), Form: map[string]string{}, Now: s.Service.Now(),
 		directory: s.directoryOf(ctx(c)), Zone: readerZone(c)}
+	if p.User != nil && p.User.Delegation != "" {
+		// The header names the user's delegation: the delegations are
+		// read while the page reads the rest, not after it.
+		go p.directory.get()
+	}
 	if ses := session(c); ses != nil {
 		p.CSRF, p.Session = maskToken(ses.CSRF), ses
 	} else {
