@@ -167,6 +167,7 @@ func (s *Service) compile(ctx context.Context, d *drafts.Document, n int, lang s
 		return c.(*drafts.Compilation), v, nil
 	}
 	if lang != "" && lang != d.Language || hasLanguageProposals(open) {
+		names := s.namesMeanwhile(ctx)
 		bases, err := s.compilationBases(ctx, v, open)
 		if err != nil {
 			return nil, nil, err
@@ -175,18 +176,19 @@ func (s *Service) compile(ctx context.Context, d *drafts.Document, n int, lang s
 		if err != nil {
 			return nil, nil, err
 		}
-		comp.Delegations = namedIn(comp, s.delegationNames(ctx))
+		comp.Delegations = namedIn(comp, <-names)
 		return comp, view, nil
 	}
 	c, err := s.flights.do(ctx, key, func() (any, error) {
 		if c, ok := s.immutable().get(key); ok {
 			return c, nil
 		}
+		names := s.namesMeanwhile(ctx)
 		comp, err := s.compileInputs(ctx, v, open)
 		if err != nil {
 			return nil, err
 		}
-		comp.Delegations = namedIn(comp, s.delegationNames(ctx))
+		comp.Delegations = namedIn(comp, <-names)
 		comp.Key = key
 		nameEntries(comp, v, open)
 		s.immutable().add(key, comp, compilationSize(comp))
@@ -275,6 +277,15 @@ func (in *openInputs) get(build func() ([]*drafts.Proposal, string, error)) ([]*
 		return build()
 	}
 	return in.open, in.digest, nil
+}
+
+// namesMeanwhile reads the delegations' names (delegationNames) while
+// the caller compiles: the read of the directory's trail it takes is a
+// round trip the room waited for after every compilation made.
+func (s *Service) namesMeanwhile(ctx context.Context) <-chan map[string]drafts.Delegation {
+	names := make(chan map[string]drafts.Delegation, 1)
+	go func() { names <- s.delegationNames(ctx) }()
+	return names
 }
 
 // namedIn returns the delegations of all that the compilation names

@@ -41,22 +41,40 @@ func (s *Service) VersionDiff(ctx context.Context, doc string, n, m int) (_ *dra
 	return res.diff, res.from, res.to, nil
 }
 
+// versionPair reads versions m and n of doc, each with its statuses
+// (read afresh), side by side.
+func (s *Service) versionPair(ctx context.Context, doc string, m, n int) (*drafts.Version, *drafts.Version, error) {
+	var from *drafts.Version
+	var fromErr error
+	read := make(chan struct{})
+	go func() {
+		defer close(read)
+		from, fromErr = s.getVersion(ctx, doc, m)
+	}()
+	to, err := s.getVersion(ctx, doc, n)
+	<-read
+	if err == nil {
+		err = fromErr
+	}
+	return from, to, err
+}
+
 // versionDiff is VersionDiff on a document already checked and read.
+func (s *Service) versionDiff(ctx context.Context, dd *drafts.Document, n, m int) (*drafts.Diff, *drafts.Version, *drafts.Version, error) {
+	from, to, err := s.versionPair(ctx, dd.ID, m, n)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return s.diffOf(ctx, dd, from, to)
+}
+
+// diffOf is the diff from version from to version to of document dd.
 // Versions are immutable, and so is their diff: it is computed once per
 // process (one computation for concurrent callers, inside the work limit)
-// and kept in the cache of immutable objects. The diff returned is shared:
-// read only.
-func (s *Service) versionDiff(ctx context.Context, dd *drafts.Document, n, m int) (*drafts.Diff, *drafts.Version, *drafts.Version, error) {
-	doc := dd.ID
-	to, err := s.getVersion(ctx, doc, n)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	from, err := s.getVersion(ctx, doc, m)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	key := diffCacheKey(doc, n, m)
+// and kept in the cache of immutable objects. The diff returned is
+// shared: read only.
+func (s *Service) diffOf(ctx context.Context, dd *drafts.Document, from, to *drafts.Version) (*drafts.Diff, *drafts.Version, *drafts.Version, error) {
+	key := diffCacheKey(dd.ID, to.Number, from.Number)
 	if d, ok := s.immutable().get(key); ok {
 		return d.(*drafts.Diff), from, to, nil
 	}
