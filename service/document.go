@@ -114,16 +114,36 @@ func (s *Service) storeDocument(ctx context.Context, d *drafts.Document, v *draf
 // ENOTFOUND if there is none.
 func (s *Service) GetDocument(ctx context.Context, id string) (_ *drafts.Document, err error) {
 	defer markOp(&err, "service.GetDocument")
+	// Every page of a document shows it with its head's agreed share, so
+	// the head (as this replica last saw it) is read, with its statuses,
+	// while the document is: a round trip less for each page. It is
+	// dropped unless the document is there for the caller and that is
+	// still its head.
+	var head chan headRead
+	if n, ok := s.lastHeads.Load(id); ok {
+		head = make(chan headRead, 1)
+		go func() {
+			v, err := s.getVersion(ctx, id, n.(int))
+			head <- headRead{v, err}
+		}()
+	}
 	_, d, err := s.documentFor(ctx, id, drafts.ActDocumentRead)
 	if err != nil {
 		return nil, err
 	}
-	return s.documentView(ctx, d)
+	return s.documentView(ctx, d, head)
+}
+
+// headRead is a document's head read while the document is (GetDocument).
+type headRead struct {
+	v   *drafts.Version
+	err error
 }
 
 // documentView completes a loaded document for its readers: a silence
-// procedure past its deadline settled, the agreed share of its head.
-func (s *Service) documentView(ctx context.Context, d *drafts.Document) (*drafts.Document, error) {
+// procedure past its deadline settled, the agreed share of its head
+// (read already if head, when not nil, gives the version d names).
+func (s *Service) documentView(ctx context.Context, d *drafts.Document, read <-chan headRead) (*drafts.Document, error) {
 	id := d.ID
 	if d.State == drafts.StateAdoption && d.Round != "" {
 		// A silence procedure past its deadline is adopted by whoever looks first.
@@ -135,11 +155,21 @@ func (s *Service) documentView(ctx context.Context, d *drafts.Document) (*drafts
 			}
 		}
 	}
-	head, err := s.getVersion(ctx, id, d.Head)
-	if err != nil {
-		return nil, err
+	var head *drafts.Version
+	if read != nil {
+		if r := <-read; r.err == nil && r.v.Number == d.Head {
+			head = r.v
+		}
 	}
+	if head == nil {
+		var err error
+		if head, err = s.getVersion(ctx, id, d.Head); err != nil {
+			return nil, err
+		}
+	}
+	s.lastHeads.Store(id, d.Head)
 	d.Agreement = s.agreementOf(head)
+	var err error
 	if d.LanguageStates, err = s.languageStates(ctx, d, head); err != nil {
 		return nil, err
 	}

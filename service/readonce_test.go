@@ -2,6 +2,7 @@ package service_test
 
 import (
 	"testing"
+	"time"
 
 	"chancery/diffing"
 	"chancery/drafts"
@@ -52,5 +53,39 @@ func TestReadingOnce(t *testing.T) {
 	}
 	if got := v.Provisions[1].Status; got != drafts.ProvisionBracketed {
 		t.Errorf("a new page shows status %q, want the other replica's bracketed", got)
+	}
+}
+
+// TestDocumentReadWithItsHead: every page shows the document with its
+// head's agreed share; a replica that has shown the document reads the
+// head's statuses while it reads the document, not after. When the head
+// has moved meanwhile (on another replica), the new head is shown.
+func TestDocumentReadWithItsHead(t *testing.T) {
+	local := MustOpenLocal(t)
+	f := MustFixture(t, local, "1. One.\n\n2. Two.\n")
+	barrier := &barrierReads{ObjectStore: local, part: ".json", n: 2, wait: 20 * time.Millisecond, all: make(chan struct{})}
+	reader := service.New(barrier, diffing.New(), MustPolicy(t))
+	t.Cleanup(reader.Drain)
+	if _, err := reader.GetDocument(f.kz, f.doc); err != nil {
+		t.Fatal(err)
+	}
+	barrier.mu.Lock()
+	barrier.max = 0
+	barrier.mu.Unlock()
+	d, err := reader.GetDocument(f.kz, f.doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if barrier.max < 2 {
+		t.Errorf("the document and its head's statuses: at most %d read at once, want 2", barrier.max)
+	}
+	if d.Head != 1 || d.Agreement.Provisions != 2 {
+		t.Errorf("document %+v with agreement %+v", d, d.Agreement)
+	}
+	if _, err := f.svc.CreateVersion(f.chair, f.doc, 1, "1. One.\n\n2. Two.\n\n3. Three.\n", "m"); err != nil {
+		t.Fatal(err)
+	}
+	if d, err = reader.GetDocument(f.kz, f.doc); err != nil || d.Head != 2 || d.Agreement.Provisions != 3 {
+		t.Errorf("after a new head on another replica: %+v, %v", d, err)
 	}
 }

@@ -132,6 +132,9 @@ type Service struct {
 	listings directoryListings
 	// lastCompiled is what each document's last compilation was made from.
 	lastCompiled compiledFrom
+	// lastHeads is each document's head as GetDocument last showed it
+	// (document id to version number).
+	lastHeads sync.Map
 }
 
 var _ drafts.Service = (*Service)(nil)
