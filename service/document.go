@@ -265,6 +265,7 @@ func (s *Service) rmwDocument(ctx context.Context, id string, first *drafts.Docu
 		if err == nil {
 			d.ETag = etag
 			rememberListed(s, documentKey(id), etag, cloneStoredDocument(sd), size)
+			s.lastHeads.Store(id, d.Head) // the room reads it after a merge
 		}
 		return err
 	})

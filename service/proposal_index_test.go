@@ -244,6 +244,13 @@ type barrierReads struct {
 	all      chan struct{}
 }
 
+// reset starts the count and the barrier again.
+func (b *barrierReads) reset() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.max, b.once, b.all = 0, sync.Once{}, make(chan struct{})
+}
+
 func (b *barrierReads) Get(ctx context.Context, key string) (*drafts.Object, error) {
 	if !strings.Contains(key, b.part) {
 		return b.ObjectStore.Get(ctx, key)
@@ -254,13 +261,14 @@ func (b *barrierReads) Get(ctx context.Context, key string) (*drafts.Object, err
 	if b.inflight >= b.n {
 		b.once.Do(func() { close(b.all) })
 	}
+	all := b.all
 	b.mu.Unlock()
 	wait := b.wait
 	if wait == 0 {
 		wait = time.Second
 	}
 	select {
-	case <-b.all:
+	case <-all:
 	case <-time.After(wait):
 	}
 	b.mu.Lock()

@@ -65,17 +65,41 @@ func (s *Service) getVersion(ctx context.Context, doc string, n int) (*drafts.Ve
 // versionAndStatuses is getVersion returning also the statuses it read,
 // with their log.
 func (s *Service) versionAndStatuses(ctx context.Context, doc string, n int) (*drafts.Version, *provisionStatuses, error) {
+	// A version not in memory (the room after a merge) is read while its
+	// statuses are.
+	var statusesRead chan statusesOf
+	if drafts.ValidID(doc) && n >= 1 && !s.kept(versionKey(doc, n)) {
+		statusesRead = make(chan statusesOf, 1)
+		go func() {
+			st, etag, err := s.statuses(ctx, doc, n)
+			statusesRead <- statusesOf{st, etag, err}
+		}()
+	}
 	v, err := s.rawVersion(ctx, doc, n)
 	if err != nil {
 		return nil, nil, err
 	}
-	st, stETag, err := s.statuses(ctx, doc, n)
+	var st *provisionStatuses
+	var stETag string
+	if statusesRead != nil {
+		r := <-statusesRead
+		st, stETag, err = r.st, r.etag, r.err
+	} else {
+		st, stETag, err = s.statuses(ctx, doc, n)
+	}
 	if err != nil {
 		return nil, nil, err
 	}
 	v.ETag = statusTag(v.Hash, stETag)
 	applyStatuses(v, st)
 	return v, st, nil
+}
+
+// statusesOf is what statuses returned.
+type statusesOf struct {
+	st   *provisionStatuses
+	etag string
+	err  error
 }
 
 // applyStatuses sets the statuses of v's provisions: as st says, or as
