@@ -42,14 +42,15 @@ func (s *Server) compilation(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	props, dels := comp.Counts()
-	x := &compilationData{Comp: comp, Version: v, Numbers: numbers(v), Count: props, Dels: dels}
+	x := &compilationData{Comp: comp, Version: v}
 	p.Data = x
 	// The compilation's key names the version (with its statuses) and
 	// every open proposal: the page's content is made once for them, and
 	// each entry once for what it holds, so that a new proposal remakes
-	// its entry only.
+	// its entry only. What only the content shows is counted then.
 	return s.renderShared(c, http.StatusOK, "compilation", p, comp.Key, func() error {
+		x.Count, x.Dels = comp.Counts()
+		x.Numbers = numbers(v)
 		return s.compilationEntries(c, p, x)
 	})
 }

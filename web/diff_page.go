@@ -37,9 +37,13 @@ func (s *Server) versionDiff(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	p.Data = &diffData{View: &diffView{Diff: diff, Side: c.QueryParam("view") == "side", From: m, To: n,
-		Base: fmt.Sprintf("/documents/%s/versions/%d/diff?against=%d", d.ID, n, m), Numbers: numbers(from)}, Max: d.Head}
+	view := &diffView{Diff: diff, Side: c.QueryParam("view") == "side", From: m, To: n,
+		Base: fmt.Sprintf("/documents/%s/versions/%d/diff?against=%d", d.ID, n, m)}
+	p.Data = &diffData{View: view, Max: d.Head}
 	// Versions never change, nor their diff: the page's content is made
 	// once per pair (and view, and head: the request and the document).
-	return s.renderShared(c, http.StatusOK, "diff", p, fmt.Sprintf("%d/%d", n, m), nil)
+	return s.renderShared(c, http.StatusOK, "diff", p, fmt.Sprintf("%d/%d", n, m), func() error {
+		view.Numbers = numbers(from)
+		return nil
+	})
 }

@@ -172,9 +172,10 @@ func (s *Server) render(c echo.Context, status int, name string, p *Page) error 
 	if !ok {
 		return drafts.Errorf(drafts.EINTERNAL, "no template %s", name)
 	}
-	var buf bytes.Buffer
+	buf := pageBuffer()
+	defer donePageBuffer(buf)
 	buf.Grow(32<<10 + len(p.Content))
-	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
+	if err := t.ExecuteTemplate(buf, "layout", p); err != nil {
 		return drafts.WrapError(drafts.EINTERNAL, err, "rendering %s", name)
 	}
 	page := buf.Bytes()

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"text/template/parse"
 
 	"github.com/labstack/echo/v4"
@@ -387,19 +388,41 @@ func (s *Server) sendPieces(c echo.Context, status int, page []byte, pieces []pi
 		parts = append(parts, gzipper.Part{Plain: page[:i]}, pc)
 		page = page[i+end+len("-->"):]
 	}
+	out := pageBuffer()
+	defer donePageBuffer(out)
 	if compress {
-		return gzipper.SendCompressed(c.Response(), status, echo.MIMETextHTMLCharsetUTF8, gzipper.Splice(parts))
+		gzipper.SpliceInto(out, parts)
+		return gzipper.SendCompressed(c.Response(), status, echo.MIMETextHTMLCharsetUTF8, out.Bytes())
 	}
 	size := 0
 	for _, p := range parts {
 		size += len(p.Plain)
 	}
-	var whole bytes.Buffer
-	whole.Grow(size)
+	out.Grow(size)
 	for _, p := range parts {
-		whole.Write(p.Plain)
+		out.Write(p.Plain)
 	}
-	return c.HTMLBlob(status, whole.Bytes())
+	return c.HTMLBlob(status, out.Bytes())
+}
+
+// pageBuffers hold pages while they are made and sent, and are used again
+// once sent: a page's buffer and its compressed copy were most of what
+// each reader's view allocated, and the collector's work follows that.
+var pageBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// pageBuffer returns an empty buffer from pageBuffers.
+func pageBuffer() *bytes.Buffer {
+	b := pageBuffers.Get().(*bytes.Buffer)
+	b.Reset()
+	return b
+}
+
+// donePageBuffer returns b, whose bytes are sent, to pageBuffers (unless
+// it grew past 1 MB: a rare page's size is not kept for every page).
+func donePageBuffer(b *bytes.Buffer) {
+	if b.Cap() <= 1<<20 {
+		pageBuffers.Put(b)
+	}
 }
 
 // readingOnce makes a page (a GET) read each record of the storage once

@@ -60,6 +60,13 @@ var header = []byte{0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff}
 // the parts deflated already as they are, the others compressed now.
 func Splice(parts []Part) []byte {
 	var out bytes.Buffer
+	SpliceInto(&out, parts)
+	return out.Bytes()
+}
+
+// SpliceInto is Splice writing the stream into out (a buffer used again,
+// say).
+func SpliceInto(out *bytes.Buffer, parts []Part) {
 	size := 0
 	for _, p := range parts {
 		size += len(p.Plain)
@@ -75,7 +82,7 @@ func Splice(parts []Part) []byte {
 		case p.Deflated != nil:
 			out.Write(p.Deflated)
 		case len(p.Plain) > 0:
-			fw.Reset(&out)
+			fw.Reset(out)
 			_, _ = fw.Write(p.Plain)
 			_ = fw.Flush()
 		}
@@ -86,5 +93,4 @@ func Splice(parts []Part) []byte {
 	binary.LittleEndian.PutUint32(trailer[:4], crc)
 	binary.LittleEndian.PutUint32(trailer[4:], uint32(size))
 	out.Write(trailer[:])
-	return out.Bytes()
 }
