@@ -139,21 +139,16 @@ func (s *Service) compile(ctx context.Context, d *drafts.Document, n int, lang s
 		n = d.Head
 	}
 	// The version and the proposals' keys are read side by side.
-	var infos []drafts.ObjectInfo
-	var listErr error
-	listed := make(chan struct{})
-	go func() {
-		defer close(listed)
-		infos, listErr = s.proposalInfos(ctx, doc)
-	}()
+	listed := s.indexedProposals(ctx, doc)
 	v, err := s.getVersion(ctx, doc, n)
-	<-listed
+	kp := <-listed
 	if err != nil {
 		return nil, nil, err
 	}
-	if listErr != nil {
-		return nil, nil, listErr
+	if kp.err != nil {
+		return nil, nil, kp.err
 	}
+	infos := kp.objs
 	// The open proposals among infos, numbered and in order, with their
 	// digest: made once for the requests that read the same keys and ETags
 	// (the room after a merge). The key names the version as read, with

@@ -244,22 +244,16 @@ func (s *Service) OpenProposals(ctx context.Context, doc string) (_ []*drafts.Pr
 	}
 	// The proposals' keys are read while the document is, and dropped
 	// unless the document is there for the caller.
-	var infos []drafts.ObjectInfo
-	var listErr error
-	listed := make(chan struct{})
-	go func() {
-		defer close(listed)
-		infos, listErr = s.proposalInfos(ctx, doc)
-	}()
+	listed := s.indexedProposals(ctx, doc)
 	_, _, err = s.documentFor(ctx, doc, drafts.ActDocumentRead)
-	<-listed
+	infos := <-listed
 	if err != nil {
 		return nil, err
 	}
-	if listErr != nil {
-		return nil, listErr
+	if infos.err != nil {
+		return nil, infos.err
 	}
-	open, _, err := s.openInputs(ctx, doc, infos)
+	open, _, err := s.openInputs(ctx, doc, infos.objs)
 	return open, err
 }
 
