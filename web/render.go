@@ -136,9 +136,10 @@ func (p *Page) FieldError(name string) string {
 func (s *Server) data(c echo.Context, title string) *Page {
 	p := &Page{Title: title, L: lang(c), User: user(c), Path: c.Request().URL.RequestURI(), Form: map[string]string{}, Now: s.Service.Now(),
 		directory: s.directoryOf(ctx(c)), Zone: readerZone(c)}
-	if p.User != nil && p.User.Delegation != "" {
+	if p.User != nil && p.User.Delegation != "" && c.Request().Method == http.MethodGet {
 		// The header names the user's delegation: the delegations are
-		// read while the page reads the rest, not after it.
+		// read while the page reads the rest, not after it (a form sent
+		// is mostly answered by a redirect: no page to name them in).
 		go p.directory.get()
 	}
 	if ses := session(c); ses != nil {
