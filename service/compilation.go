@@ -18,6 +18,12 @@ import (
 // may see.
 func (s *Service) Compile(ctx context.Context, doc string, n int) (_ *drafts.Compilation, _ *drafts.Version, err error) {
 	defer markOp(&err, "service.Compile")
+	// The proposals' keys are read while the document is (dropped unless
+	// it is there for the caller): a round trip less for the room.
+	var listed <-chan keyPage
+	if drafts.ValidID(doc) {
+		listed = s.indexedProposals(ctx, doc)
+	}
 	u, d, err := s.documentFor(ctx, doc, drafts.ActDocumentRead)
 	if err != nil {
 		return nil, nil, err
@@ -27,7 +33,7 @@ func (s *Service) Compile(ctx context.Context, doc string, n int) (_ *drafts.Com
 	}
 	var comp *drafts.Compilation
 	var v *drafts.Version
-	err = s.withCompilation(ctx, u, d, n, "", func(_ context.Context, c *drafts.Compilation, cv *drafts.Version) error {
+	err = s.withCompilation(ctx, u, d, n, "", listed, func(_ context.Context, c *drafts.Compilation, cv *drafts.Version) error {
 		comp, v = c, cv
 		return nil
 	})
@@ -35,18 +41,18 @@ func (s *Service) Compile(ctx context.Context, doc string, n int) (_ *drafts.Com
 }
 
 // withCompilation hands use the compilation of version n of d in lang as u
-// sees it. The room reading a version shares its compilation (its heavy
+// sees it (listed: see compile). The room reading a version shares its compilation (its heavy
 // part takes a slot itself); a version still to be loaded is loaded first,
 // in a slot of the work limit, once for all asking. One too large to keep
 // in memory is compiled, and used, in the reader's own slot, so that what
 // the readers hold is bounded by the slots.
-func (s *Service) withCompilation(ctx context.Context, u *drafts.User, d *drafts.Document, n int, lang string, use func(context.Context, *drafts.Compilation, *drafts.Version) error) error {
+func (s *Service) withCompilation(ctx context.Context, u *drafts.User, d *drafts.Document, n int, lang string, listed <-chan keyPage, use func(context.Context, *drafts.Compilation, *drafts.Version) error) error {
 	kept, err := s.loadVersionShared(ctx, d.ID, n)
 	if err != nil {
 		return err
 	}
 	compileAndUse := func(ctx context.Context) error {
-		comp, v, err := s.readerCompile(ctx, u, d, n, lang)
+		comp, v, err := s.readerCompile(ctx, u, d, n, lang, listed)
 		if err != nil {
 			return err
 		}
@@ -79,15 +85,27 @@ func (s *Service) loadVersionShared(ctx context.Context, doc string, n int) (boo
 // entries are the shared ones, read only, unless u sees positions on
 // them: the room reading a long text held a copy of every entry each
 // (about 1 MB per reader on a text of 4,929 provisions).
-func (s *Service) readerCompile(ctx context.Context, u *drafts.User, d *drafts.Document, n int, lang string) (*drafts.Compilation, *drafts.Version, error) {
-	shared, v, err := s.compile(ctx, d, n, lang)
+func (s *Service) readerCompile(ctx context.Context, u *drafts.User, d *drafts.Document, n int, lang string, listed <-chan keyPage) (*drafts.Compilation, *drafts.Version, error) {
+	// The positions are read while the compilation is made.
+	type positionsRead struct {
+		sp  *storedPositions
+		err error
+	}
+	read := make(chan positionsRead, 1)
+	go func() {
+		sp, _, err := s.positions(ctx, d.ID)
+		read <- positionsRead{sp, err}
+	}()
+	shared, v, err := s.compile(ctx, d, n, lang, listed)
+	pr := <-read
 	if err != nil {
 		return nil, nil, err
 	}
-	comp := *shared
-	if err := s.compilePositions(ctx, u, d, &comp, v); err != nil {
-		return nil, nil, err
+	if pr.err != nil {
+		return nil, nil, pr.err
 	}
+	comp := *shared
+	s.compilePositions(u, d, &comp, v, pr.sp)
 	namePositions(&comp)
 	return &comp, v, nil
 }
@@ -131,14 +149,17 @@ func namePositions(comp *drafts.Compilation) {
 // new proposal costs its own diff, not everyone's. The compilation
 // returned is shared: read only. A compilation in a language version, or
 // with proposals written in one, is made afresh for each caller
-// (compileInLanguages), with no Key.
-func (s *Service) compile(ctx context.Context, d *drafts.Document, n int, lang string) (*drafts.Compilation, *drafts.Version, error) {
+// (compileInLanguages), with no Key. listed, when not nil, gives the
+// proposals' keys, read while the document was (Compile).
+func (s *Service) compile(ctx context.Context, d *drafts.Document, n int, lang string, listed <-chan keyPage) (*drafts.Compilation, *drafts.Version, error) {
 	doc := d.ID
 	if n == 0 {
 		n = d.Head
 	}
 	// The version and the proposals' keys are read side by side.
-	listed := s.indexedProposals(ctx, doc)
+	if listed == nil {
+		listed = s.indexedProposals(ctx, doc)
+	}
 	v, err := s.getVersion(ctx, doc, n)
 	kp := <-listed
 	if err != nil {

@@ -79,18 +79,15 @@ func (s *Service) ListPositions(ctx context.Context, doc string, n int, opt draf
 	return page, nil
 }
 
-// compilePositions puts the positions open in v that u may see under the
-// provisions of the compilation of v (those on the whole text apart).
+// compilePositions puts the positions open in v that u may see, of those
+// sp holds, under the provisions of the compilation of v (those on the
+// whole text apart).
 // comp's entries and positions may be shared with other readers: they
 // are copied before any position is put in them.
-func (s *Service) compilePositions(ctx context.Context, u *drafts.User, d *drafts.Document, comp *drafts.Compilation, v *drafts.Version) error {
-	sp, _, err := s.positions(ctx, d.ID)
-	if err != nil {
-		return err
-	}
+func (s *Service) compilePositions(u *drafts.User, d *drafts.Document, comp *drafts.Compilation, v *drafts.Version, sp *storedPositions) {
 	visible := s.visiblePositions(u, d, sp.Positions)
 	if len(visible) == 0 {
-		return nil
+		return
 	}
 	comp.Entries, comp.WholeText = slices.Clone(comp.Entries), slices.Clip(comp.WholeText)
 	at := map[string]int{}
@@ -106,7 +103,6 @@ func (s *Service) compilePositions(ctx context.Context, u *drafts.User, d *draft
 			comp.WholeText = append(comp.WholeText, p)
 		}
 	}
-	return nil
 }
 
 // PositionNotes returns the footnotes that record positions with the

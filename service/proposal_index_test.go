@@ -235,6 +235,7 @@ func TestVersionDiffReadsMergedProposalsAtOnce(t *testing.T) {
 type barrierReads struct {
 	drafts.ObjectStore
 	part     string
+	match    func(key string) bool // instead of part, when set
 	n        int
 	wait     time.Duration
 	mu       sync.Mutex
@@ -252,10 +253,15 @@ func (b *barrierReads) reset() {
 }
 
 func (b *barrierReads) Get(ctx context.Context, key string) (*drafts.Object, error) {
-	if !strings.Contains(key, b.part) {
+	b.mu.Lock()
+	held := strings.Contains(key, b.part)
+	if b.match != nil {
+		held = b.match(key)
+	}
+	if !held {
+		b.mu.Unlock()
 		return b.ObjectStore.Get(ctx, key)
 	}
-	b.mu.Lock()
 	b.inflight++
 	b.max = max(b.max, b.inflight)
 	if b.inflight >= b.n {

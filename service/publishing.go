@@ -208,7 +208,7 @@ func (s *Service) compilationToPrint(ctx context.Context, doc string, n int, lan
 	}
 	// As Compile; each print takes a slot (the one it is in, for a
 	// version too large to keep).
-	return s.withCompilation(ctx, u, d, n, lang, func(ctx context.Context, comp *drafts.Compilation, v *drafts.Version) error {
+	return s.withCompilation(ctx, u, d, n, lang, nil, func(ctx context.Context, comp *drafts.Compilation, v *drafts.Version) error {
 		return s.Work(ctx, func(ctx context.Context) error { return printIt(ctx, comp, v) })
 	})
 }

@@ -1,6 +1,7 @@
 package service_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -89,5 +90,49 @@ func TestDocumentReadWithItsHead(t *testing.T) {
 	}
 	if d, err = reader.GetDocument(f.kz, f.doc); err != nil || d.Head != 2 || d.Agreement.Provisions != 3 {
 		t.Errorf("after a new head on another replica: %+v, %v", d, err)
+	}
+}
+
+// TestCompilationReadsBesideTheDocument: the compilation page reads the
+// end of the document's trail (for its proposals) while it reads the
+// document, and the positions while it compiles, not one after the other.
+func TestCompilationReadsBesideTheDocument(t *testing.T) {
+	local := MustOpenLocal(t)
+	f := MustFixture(t, local, "1. One.\n\n2. Two.\n")
+	if _, err := f.svc.CreateProposal(f.kz, f.doc, drafts.ProposalInput{Base: 1,
+		Operations: []drafts.Operation{{Op: drafts.OpReplace, Provision: f.v.Provisions[0].ID, Text: "Uno."}}}); err != nil {
+		t.Fatal(err)
+	}
+	barrier := &barrierReads{ObjectStore: local, n: 2, wait: 20 * time.Millisecond, all: make(chan struct{}),
+		match: func(string) bool { return false }}
+	reader := service.New(barrier, diffing.New(), MustPolicy(t))
+	t.Cleanup(reader.Drain)
+	for i := 0; i < 2; i++ { // the index, made after the first request
+		if _, _, err := reader.Compile(f.kz, f.doc, 0); err != nil {
+			t.Fatal(err)
+		}
+		reader.Drain()
+	}
+	for _, pair := range []struct {
+		what string
+		a, b string
+	}{
+		{"the document and the trail's end", "documents/", "/events/0"},
+		{"the positions and the version's statuses", "positions.json", "/status/"},
+	} {
+		barrier.mu.Lock()
+		barrier.match = func(key string) bool { return strings.Contains(key, pair.a) || strings.Contains(key, pair.b) }
+		barrier.mu.Unlock()
+		barrier.reset()
+		comp, _, err := reader.Compile(f.kz, f.doc, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if barrier.max < 2 {
+			t.Errorf("%s: at most %d read at once, want 2", pair.what, barrier.max)
+		}
+		if props, _ := comp.Counts(); props != 1 {
+			t.Errorf("the compilation counts %d proposals, want 1", props)
+		}
 	}
 }

@@ -217,7 +217,7 @@ func (s *Service) CompileIn(ctx context.Context, doc string, n int, lang string)
 	if err != nil {
 		return nil, nil, err
 	}
-	return s.readerCompile(ctx, u, d, n, lang)
+	return s.readerCompile(ctx, u, d, n, lang, nil)
 }
 
 // TranslationWork lists the language versions of heads that need
