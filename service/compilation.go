@@ -41,11 +41,12 @@ func (s *Service) Compile(ctx context.Context, doc string, n int) (_ *drafts.Com
 }
 
 // withCompilation hands use the compilation of version n of d in lang as u
-// sees it (listed: see compile). The room reading a version shares its compilation (its heavy
-// part takes a slot itself); a version still to be loaded is loaded first,
-// in a slot of the work limit, once for all asking. One too large to keep
-// in memory is compiled, and used, in the reader's own slot, so that what
-// the readers hold is bounded by the slots.
+// sees it (listed: see compile). The room reading a version shares its
+// compilation (its heavy part takes a slot itself); a version still to be
+// loaded is loaded first, in a slot of the work limit, once for all
+// asking. One too large to keep in memory is compiled, and used, in the
+// reader's own slot, so that what the readers hold is bounded by the
+// slots.
 func (s *Service) withCompilation(ctx context.Context, u *drafts.User, d *drafts.Document, n int, lang string, listed <-chan keyPage, use func(context.Context, *drafts.Compilation, *drafts.Version) error) error {
 	kept, err := s.loadVersionShared(ctx, d.ID, n)
 	if err != nil {
