@@ -81,7 +81,7 @@ func (x *directoryListing) current(ctx context.Context, s *Service, prefix strin
 	defer x.mu.Unlock()
 	r := s.reader(directoryTrail())
 	if x.built && s.Clock().Sub(x.at) < relistEvery {
-		end, err := r.end(ctx, x.seq)
+		_, end, err := r.tail(ctx, x.seq)
 		if err != nil {
 			return nil, err
 		}
@@ -94,7 +94,7 @@ func (x *directoryListing) current(ctx context.Context, s *Service, prefix strin
 	if err != nil {
 		return nil, err
 	}
-	end, err := r.end(ctx, h.Seq)
+	_, end, err := r.tail(ctx, h.Seq)
 	if err != nil {
 		return nil, err
 	}
@@ -106,19 +106,4 @@ func (x *directoryListing) current(ctx context.Context, s *Service, prefix strin
 	objs = sortedByKey(objs)
 	x.objs, x.seq, x.at, x.built = objs, end, at, true
 	return objs, nil
-}
-
-// end returns the last event of the trail, following it from seq (the
-// last event of one of its objects) to the first object missing.
-func (r *trailReader) end(ctx context.Context, seq int64) (int64, error) {
-	for {
-		o, err := r.object(ctx, r.t.key(seq+1))
-		if drafts.IsCode(err, drafts.ENOTFOUND) {
-			return seq, nil
-		}
-		if err != nil {
-			return 0, err
-		}
-		seq = o.last()
-	}
 }

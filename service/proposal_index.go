@@ -254,52 +254,18 @@ func (x *proposalIndex) build(ctx context.Context, s *Service, doc string) error
 	return nil
 }
 
-// follow applies the trail's objects after x.seq, to its end: the first
-// object missing (read after the request began, so every change
-// acknowledged before it is applied). While delegates send proposals, an
-// object is added about every round trip: read one at a time, a reader
-// chased the trail's end for hundreds of milliseconds. So the next keys
-// are read together, twice as many each time one more is needed (up to
-// maxFollow): a key inside an object of several events reads as missing,
-// and is skipped by the chain (each object names its last event).
+// follow applies the trail's objects after x.seq, to its end (tail).
 func (x *proposalIndex) follow(ctx context.Context, s *Service, doc string) error {
-	r := s.reader(docTrail(doc))
-	for n := int64(1); ; n = min(2*n, maxFollow) {
-		first := x.seq + 1
-		keys := make([]string, n)
-		for i := range keys {
-			keys[i] = r.t.key(first + int64(i))
-		}
-		objs, err := r.objects(ctx, keys)
-		if err != nil {
-			return err
-		}
-		var events []*drafts.Event
-		seq, end := x.seq, false
-		for seq+1-first < n {
-			o := objs[seq+1-first]
-			if o == nil {
-				end = true
-				break
-			}
-			if o.last() <= seq {
-				return drafts.Errorf(drafts.EINTERNAL, "stored object %s is damaged: its events end before it begins", keys[seq+1-first])
-			}
-			events = append(events, o.events()...)
-			seq = o.last()
-		}
-		if err := x.apply(ctx, s, doc, events); err != nil {
-			return err
-		}
-		x.seq = seq
-		if end {
-			return nil
-		}
+	events, seq, err := s.reader(docTrail(doc)).tail(ctx, x.seq)
+	if err != nil {
+		return err
 	}
+	if err := x.apply(ctx, s, doc, events); err != nil {
+		return err
+	}
+	x.seq = seq
+	return nil
 }
-
-// maxFollow is the most objects of a trail follow reads at once.
-const maxFollow = 16
 
 // apply brings the index's infos of the proposals events name up to
 // date.

@@ -121,6 +121,45 @@ func (r *trailReader) object(ctx context.Context, key string) (*storedEvents, er
 	return &o, nil
 }
 
+// tail returns the events of the trail after seq (the last event of one
+// of its objects) and the last event's number: its objects up to the
+// first one missing, read after the caller began, so every change
+// acknowledged before it is there. While delegates send proposals, an
+// object is added about every round trip: read one at a time, a reader
+// chased the trail's end for hundreds of milliseconds. So the next keys
+// are read together, twice as many each time the chain goes past them
+// (up to maxFollow): a key inside an object of several events reads as
+// missing, and the chain (each object names its last event) steps over
+// it. When nothing follows seq, this is one read.
+func (r *trailReader) tail(ctx context.Context, seq int64) ([]*drafts.Event, int64, error) {
+	var events []*drafts.Event
+	for n := int64(1); ; n = min(2*n, maxFollow) {
+		first := seq + 1
+		keys := make([]string, n)
+		for i := range keys {
+			keys[i] = r.t.key(first + int64(i))
+		}
+		objs, err := r.objects(ctx, keys)
+		if err != nil {
+			return nil, 0, err
+		}
+		for seq+1-first < n {
+			o := objs[seq+1-first]
+			if o == nil {
+				return events, seq, nil
+			}
+			if o.last() <= seq {
+				return nil, 0, drafts.Errorf(drafts.EINTERNAL, "stored object %s is damaged: its events end before it begins", keys[seq+1-first])
+			}
+			events = append(events, o.events()...)
+			seq = o.last()
+		}
+	}
+}
+
+// maxFollow is the most objects of a trail tail reads at once.
+const maxFollow = 16
+
 // known returns the object of the chain at key when this process holds it
 // already (it wrote or read it: objects of the chain never change), for a
 // reader that may use the cache.
