@@ -88,25 +88,20 @@ func (s *Service) loadVersionShared(ctx context.Context, doc string, n int) (boo
 // (about 1 MB per reader on a text of 4,929 provisions).
 func (s *Service) readerCompile(ctx context.Context, u *drafts.User, d *drafts.Document, n int, lang string, listed <-chan keyPage) (*drafts.Compilation, *drafts.Version, error) {
 	// The positions are read while the compilation is made.
-	type positionsRead struct {
-		sp  *storedPositions
-		err error
-	}
-	read := make(chan positionsRead, 1)
-	go func() {
+	positions := meanwhile(func() (*storedPositions, error) {
 		sp, _, err := s.positions(ctx, d.ID)
-		read <- positionsRead{sp, err}
-	}()
+		return sp, err
+	})
 	shared, v, err := s.compile(ctx, d, n, lang, listed)
-	pr := <-read
+	sp, posErr := positions()
 	if err != nil {
 		return nil, nil, err
 	}
-	if pr.err != nil {
-		return nil, nil, pr.err
+	if posErr != nil {
+		return nil, nil, posErr
 	}
 	comp := *shared
-	s.compilePositions(u, d, &comp, v, pr.sp)
+	s.compilePositions(u, d, &comp, v, sp)
 	namePositions(&comp)
 	return &comp, v, nil
 }
@@ -192,7 +187,7 @@ func (s *Service) compile(ctx context.Context, d *drafts.Document, n int, lang s
 		if err != nil {
 			return nil, nil, err
 		}
-		comp.Delegations = namedIn(comp, <-names)
+		comp.Delegations = namedIn(comp, names())
 		return comp, view, nil
 	}
 	c, err := s.flights.do(ctx, key, func() (any, error) {
@@ -204,7 +199,7 @@ func (s *Service) compile(ctx context.Context, d *drafts.Document, n int, lang s
 		if err != nil {
 			return nil, err
 		}
-		comp.Delegations = namedIn(comp, <-names)
+		comp.Delegations = namedIn(comp, names())
 		comp.Key = key
 		nameEntries(comp, v, open)
 		s.immutable().add(key, comp, compilationSize(comp))
@@ -219,10 +214,12 @@ func (s *Service) compile(ctx context.Context, d *drafts.Document, n int, lang s
 // namesMeanwhile reads the delegations' names (delegationNames) while
 // the caller compiles: the read of the directory's trail it takes is a
 // round trip the room waited for after every compilation made.
-func (s *Service) namesMeanwhile(ctx context.Context) <-chan map[string]drafts.Delegation {
-	names := make(chan map[string]drafts.Delegation, 1)
-	go func() { names <- s.delegationNames(ctx) }()
-	return names
+func (s *Service) namesMeanwhile(ctx context.Context) func() map[string]drafts.Delegation {
+	names := meanwhile(func() (map[string]drafts.Delegation, error) { return s.delegationNames(ctx), nil })
+	return func() map[string]drafts.Delegation {
+		m, _ := names()
+		return m
+	}
 }
 
 // namedIn returns the delegations of all that the compilation names

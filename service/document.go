@@ -119,13 +119,9 @@ func (s *Service) GetDocument(ctx context.Context, id string) (_ *drafts.Documen
 	// while the document is: a round trip less for each page. It is
 	// dropped unless the document is there for the caller and that is
 	// still its head.
-	var head chan headRead
+	var head func() (*drafts.Version, error)
 	if n, ok := s.lastHeads.Load(id); ok {
-		head = make(chan headRead, 1)
-		go func() {
-			v, err := s.getVersion(ctx, id, n.(int))
-			head <- headRead{v, err}
-		}()
+		head = meanwhile(func() (*drafts.Version, error) { return s.getVersion(ctx, id, n.(int)) })
 	}
 	_, d, err := s.documentFor(ctx, id, drafts.ActDocumentRead)
 	if err != nil {
@@ -134,16 +130,10 @@ func (s *Service) GetDocument(ctx context.Context, id string) (_ *drafts.Documen
 	return s.documentView(ctx, d, head)
 }
 
-// headRead is a document's head read while the document is (GetDocument).
-type headRead struct {
-	v   *drafts.Version
-	err error
-}
-
 // documentView completes a loaded document for its readers: a silence
 // procedure past its deadline settled, the agreed share of its head
 // (read already if head, when not nil, gives the version d names).
-func (s *Service) documentView(ctx context.Context, d *drafts.Document, read <-chan headRead) (*drafts.Document, error) {
+func (s *Service) documentView(ctx context.Context, d *drafts.Document, read func() (*drafts.Version, error)) (*drafts.Document, error) {
 	id := d.ID
 	if d.State == drafts.StateAdoption && d.Round != "" {
 		// A silence procedure past its deadline is adopted by whoever looks first.
@@ -157,8 +147,8 @@ func (s *Service) documentView(ctx context.Context, d *drafts.Document, read <-c
 	}
 	var head *drafts.Version
 	if read != nil {
-		if r := <-read; r.err == nil && r.v.Number == d.Head {
-			head = r.v
+		if v, err := read(); err == nil && v.Number == d.Head {
+			head = v
 		}
 	}
 	if head == nil {

@@ -196,6 +196,26 @@ func readAll[T any](ctx context.Context, s *Service, keys []string) ([]*T, []str
 	return out, etags, nil
 }
 
+// meanwhile starts f and returns what waits for its result: a read the
+// caller does not need yet goes on while the caller does something else
+// (each storage round trip of a page one after the other was most of its
+// time in the room).
+func meanwhile[T any](f func() (T, error)) func() (T, error) {
+	type result struct {
+		v   T
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		v, err := f()
+		done <- result{v, err}
+	}()
+	return func() (T, error) {
+		r := <-done
+		return r.v, r.err
+	}
+}
+
 // inParallel runs f for 0 to n-1, Service.ReadParallelism at a time, and
 // returns the first error, after which the others' context is cancelled
 // and no more are started.

@@ -67,29 +67,22 @@ func (s *Service) getVersion(ctx context.Context, doc string, n int) (*drafts.Ve
 func (s *Service) versionAndStatuses(ctx context.Context, doc string, n int) (*drafts.Version, *provisionStatuses, error) {
 	// A version not in memory (the room after a merge) is read while its
 	// statuses are.
-	var statusesRead chan statusesOf
+	readStatuses := func() (statusesOf, error) {
+		st, etag, err := s.statuses(ctx, doc, n)
+		return statusesOf{st, etag}, err
+	}
 	if drafts.ValidID(doc) && n >= 1 && !s.kept(versionKey(doc, n)) {
-		statusesRead = make(chan statusesOf, 1)
-		go func() {
-			st, etag, err := s.statuses(ctx, doc, n)
-			statusesRead <- statusesOf{st, etag, err}
-		}()
+		readStatuses = meanwhile(readStatuses)
 	}
 	v, err := s.rawVersion(ctx, doc, n)
 	if err != nil {
 		return nil, nil, err
 	}
-	var st *provisionStatuses
-	var stETag string
-	if statusesRead != nil {
-		r := <-statusesRead
-		st, stETag, err = r.st, r.etag, r.err
-	} else {
-		st, stETag, err = s.statuses(ctx, doc, n)
-	}
+	read, err := readStatuses()
 	if err != nil {
 		return nil, nil, err
 	}
+	st, stETag := read.st, read.etag
 	v.ETag = statusTag(v.Hash, stETag)
 	applyStatuses(v, st)
 	return v, st, nil
@@ -99,7 +92,6 @@ func (s *Service) versionAndStatuses(ctx context.Context, doc string, n int) (*d
 type statusesOf struct {
 	st   *provisionStatuses
 	etag string
-	err  error
 }
 
 // applyStatuses sets the statuses of v's provisions: as st says, or as

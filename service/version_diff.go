@@ -44,15 +44,9 @@ func (s *Service) VersionDiff(ctx context.Context, doc string, n, m int) (_ *dra
 // versionPair reads versions m and n of doc, each with its statuses
 // (read afresh), side by side.
 func (s *Service) versionPair(ctx context.Context, doc string, m, n int) (*drafts.Version, *drafts.Version, error) {
-	var from *drafts.Version
-	var fromErr error
-	read := make(chan struct{})
-	go func() {
-		defer close(read)
-		from, fromErr = s.getVersion(ctx, doc, m)
-	}()
+	readFrom := meanwhile(func() (*drafts.Version, error) { return s.getVersion(ctx, doc, m) })
 	to, err := s.getVersion(ctx, doc, n)
-	<-read
+	from, fromErr := readFrom()
 	if err == nil {
 		err = fromErr
 	}
