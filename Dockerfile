@@ -4,11 +4,12 @@ WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
-RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /out/chancery ./cmd/chancery \
+# chancery (the command line) and chancery-server, which chancery serve runs.
+RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /out/bin/ ./cmd/chancery ./cmd/chancery-server \
  && mkdir /out/data
 
 FROM gcr.io/distroless/static-debian12:nonroot
-COPY --from=build /out/chancery /usr/local/bin/chancery
+COPY --from=build /out/bin/ /usr/local/bin/
 # The data directory belongs to the image's non-root user (65532), so a new
 # volume mounted there is writable.
 COPY --from=build --chown=65532:65532 /out/data /data

@@ -14,5 +14,5 @@
 //
 // It imports only the standard library. Package service implements the
 // services; storage, diffing, render, docx and policy implement the
-// interfaces the domain needs; api, web and cmd/chancery hold a Service.
+// interfaces the domain needs; api, web and cmd/chancery-server hold a Service.
 package drafts

@@ -18,7 +18,7 @@
 //	go run ./bench/meeting                         # local and MinIO +5 ms, this checkout's server
 //	go run ./bench/meeting -src /path/to/checkout  # the server of another checkout (before/after)
 //
-// The benchmark speaks only HTTP to the server it builds (cmd/chancery),
+// The benchmark speaks only HTTP to the server it builds (cmd/chancery-server),
 // so it measures older versions of the code too. See RESULTS.md.
 package main
 
@@ -37,8 +37,8 @@ import (
 var (
 	backends   = flag.String("backend", "local,minio", "comma-separated backends: local, minio")
 	latency    = flag.Duration("latency", 5*time.Millisecond, "latency added each way between the server and MinIO")
-	src        = flag.String("src", ".", "checkout whose ./cmd/chancery is built and measured")
-	binary     = flag.String("bin", "", "a chancery binary to measure instead of building -src's")
+	src        = flag.String("src", ".", "checkout whose server (./cmd/chancery-server) is built and measured")
+	binary     = flag.String("bin", "", "a chancery-server binary to measure instead of building -src's")
 	readers    = flag.Int("readers", 150, "readers released at once after each merge")
 	delegates  = flag.Int("delegates", 28, "delegates, each submitting one proposal per round; the chair merges them")
 	rounds     = flag.Int("rounds", 4, "measured rounds (merge, then every reader loads the three pages)")
@@ -62,7 +62,7 @@ func main() {
 	bin := *binary
 	if bin == "" {
 		bin = filepath.Join(tmp, "chancery")
-		harness.Check(buildServer(*src, bin))
+		harness.Check(harness.BuildServer(*src, bin))
 	}
 	fmt.Printf("meeting: %d readers, %d delegates, %d rounds, %d open proposals, %d provisions; server %s\n",
 		*readers, *delegates, *rounds, *openProps, *provisions, describeSource(*src))

@@ -23,16 +23,6 @@ import (
 // starts.
 const bootstrap = "chy_meeting_0123456789abcdefghijklmnop"
 
-// buildServer builds the chancery command of the checkout src into bin.
-func buildServer(src, bin string) error {
-	cmd := exec.Command("go", "build", "-o", bin, "./cmd/chancery")
-	cmd.Dir, cmd.Stderr = src, os.Stderr
-	if err := cmd.Run(); err != nil {
-		return fmt.Errorf("building %s/cmd/chancery: %w", src, err)
-	}
-	return nil
-}
-
 // describeSource names the commit of src, for the report.
 func describeSource(src string) string {
 	out, err := exec.Command("git", "-C", src, "describe", "--always", "--dirty").Output()

@@ -8,7 +8,7 @@
 // data directory prepared once, and counts the answers: every one must be
 // a 2xx, or a 503 that says when to retry.
 //
-//	go run ./bench/memory                    # builds ./cmd/chancery
+//	go run ./bench/memory                    # builds ./cmd/chancery-server
 //	go run ./bench/memory -clients 64 -bytes 2000000
 //	go run ./bench/memory -only docx         # the scenarios whose name holds "docx"
 //	go run ./bench/memory -only "docx upload,compilation PDF"
@@ -44,7 +44,7 @@ import (
 const bootstrap = "chy_bootstrap_0123456789abcdefghijklmnop"
 
 var (
-	bin     = flag.String("bin", "", "chancery binary (default: build ./cmd/chancery)")
+	bin     = flag.String("bin", "", "chancery-server binary (default: build ./cmd/chancery-server)")
 	clients = flag.Int("clients", 32, "concurrent requests per scenario")
 	size    = flag.Int("bytes", 2_000_000, "size of the text")
 	rounds  = flag.Int("rounds", 1, "times each client repeats its request")
@@ -60,9 +60,7 @@ func main() {
 	defer os.RemoveAll(tmp)
 	if *bin == "" {
 		*bin = filepath.Join(tmp, "chancery")
-		cmd := exec.Command("go", "build", "-o", *bin, "./cmd/chancery")
-		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
-		harness.Check(cmd.Run())
+		harness.Check(harness.BuildServer(".", *bin))
 	}
 	data := filepath.Join(tmp, "data")
 	docID, readerToken, docx := prepare(data)

@@ -13,6 +13,7 @@ import (
 
 	"chancery/diffing"
 	"chancery/drafts"
+	"chancery/internal/cli"
 	"chancery/render"
 )
 
@@ -21,7 +22,7 @@ import (
 func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
 	var files []string
 	for {
-		if err := parseFlags(fs, args, os.Stderr); err != nil {
+		if err := cli.ParseFlags(fs, args, os.Stderr); err != nil {
 			return nil, err
 		}
 		if fs.NArg() == 0 {
@@ -85,7 +86,7 @@ func runDiff(args []string, stdout io.Writer) error {
 		return err
 	}
 	if len(files) != 2 {
-		return usagef("diff needs two files: chancery diff [--format text|json|html] OLD.txt NEW.txt")
+		return cli.Usagef("diff needs two files: chancery diff [--format text|json|html] OLD.txt NEW.txt")
 	}
 	_, _, d, err := diffFiles(diffing.New(), files[0], files[1])
 	if err != nil {
@@ -103,7 +104,7 @@ func runDiff(args []string, stdout io.Writer) error {
 		enc.SetIndent("", "  ")
 		err = enc.Encode(d)
 	default:
-		return usagef("--format: %q is not text, json or html", *format)
+		return cli.Usagef("--format: %q is not text, json or html", *format)
 	}
 	if err != nil {
 		return err
@@ -131,20 +132,20 @@ func runRender(args []string, stdout io.Writer) error {
 		return err
 	}
 	if *format != "pdf" && *format != "docx" {
-		return usagef("--format: %q is not pdf or docx", *format)
+		return cli.Usagef("--format: %q is not pdf or docx", *format)
 	}
 	if len(files) != 1 || *out == "" {
-		return usagef("render needs one text and -o: chancery render [--against OLD.txt] [--title T] [--symbol S] [--language en|ru] [--format pdf|docx] TEXT.txt -o OUT.pdf")
+		return cli.Usagef("render needs one text and -o: chancery render [--against OLD.txt] [--title T] [--symbol S] [--language en|ru] [--format pdf|docx] TEXT.txt -o OUT.pdf")
 	}
 	doc := &drafts.Document{Symbol: *symbol, Title: *title, Body: *body, Language: *language, State: drafts.StateDrafting}
 	if !languageTag().MatchString(doc.Language) {
-		return usagef("--language: %q is not a language tag such as en or ru", doc.Language)
+		return cli.Usagef("--language: %q is not a language tag such as en or ru", doc.Language)
 	}
 	if doc.Title == "" {
 		doc.Title = files[0]
 	}
 	now := time.Now().UTC()
-	r, err := newRenderer(*fallback, *forum)
+	r, err := cli.NewRenderer(*fallback, *forum)
 	if err != nil {
 		return err
 	}

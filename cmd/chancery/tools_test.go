@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"io"
 	"os"
 	"os/exec"
@@ -34,7 +33,7 @@ func TestDiffCommand(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.format, func(t *testing.T) {
 			var out, errs bytes.Buffer
-			if code := run(context.Background(), []string{"diff", "--format", tt.format, old, nw}, &out, &errs); code != 0 {
+			if code := run([]string{"diff", "--format", tt.format, old, nw}, &out, &errs); code != 0 {
 				t.Fatalf("exit %d: %s", code, errs.String())
 			}
 			for _, w := range tt.want {
@@ -46,14 +45,14 @@ func TestDiffCommand(t *testing.T) {
 	}
 	t.Run("usage", func(t *testing.T) {
 		var errs bytes.Buffer
-		if code := run(context.Background(), []string{"diff", old}, io.Discard, &errs); code != 2 {
+		if code := run([]string{"diff", old}, io.Discard, &errs); code != 2 {
 			t.Fatalf("exit %d, want 2", code)
 		}
 	})
 	t.Run("bad file", func(t *testing.T) {
 		bad := writeFile(t, "bad.txt", "1. \x00")
 		var errs bytes.Buffer
-		if code := run(context.Background(), []string{"diff", old, bad}, io.Discard, &errs); code != 1 || !strings.Contains(errs.String(), "NUL") {
+		if code := run([]string{"diff", old, bad}, io.Discard, &errs); code != 1 || !strings.Contains(errs.String(), "NUL") {
 			t.Fatalf("exit %d: %s", code, errs.String())
 		}
 	})
@@ -84,7 +83,7 @@ func TestRenderCommand(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			var errs bytes.Buffer
-			if code := run(context.Background(), tt.args, io.Discard, &errs); code != 0 {
+			if code := run(tt.args, io.Discard, &errs); code != 0 {
 				t.Fatalf("exit %d: %s", code, errs.String())
 			}
 			out := tt.args[len(tt.args)-1]
@@ -114,7 +113,7 @@ func TestRenderCommandUsage(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			var errs bytes.Buffer
-			if code := run(context.Background(), tt.args, io.Discard, &errs); code != 2 || !strings.Contains(errs.String(), tt.want) {
+			if code := run(tt.args, io.Discard, &errs); code != 2 || !strings.Contains(errs.String(), tt.want) {
 				t.Fatalf("exit %d, want 2 with %q: %s", code, tt.want, errs.String())
 			}
 		})
@@ -128,7 +127,7 @@ func TestToolErrorsSayChanceryOnce(t *testing.T) {
 	cjk := writeFile(t, "cjk.txt", "1. 中文文本.\n")
 	out := filepath.Join(t.TempDir(), "x.pdf")
 	var errs bytes.Buffer
-	code := run(context.Background(), []string{"render", cjk, "-o", out}, io.Discard, &errs)
+	code := run([]string{"render", cjk, "-o", out}, io.Discard, &errs)
 	const want = "chancery: the text holds characters"
 	if code != 1 || !strings.HasPrefix(errs.String(), want) || strings.Count(errs.String(), "\n") != 1 {
 		t.Fatalf("exit %d, want 1 and one line starting %q: %q", code, want, errs.String())

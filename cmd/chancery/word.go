@@ -9,6 +9,7 @@ import (
 
 	"chancery/docx"
 	"chancery/drafts"
+	"chancery/internal/cli"
 )
 
 // runImport prints the text of a Word file in Chancery's markup, ready to
@@ -25,7 +26,7 @@ func runImport(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if len(files) != 1 {
-		return usagef("import needs one file: chancery import [--original] FILE.docx")
+		return cli.Usagef("import needs one file: chancery import [--original] FILE.docx")
 	}
 	data, err := os.ReadFile(files[0])
 	if err != nil {

@@ -196,3 +196,47 @@ func concreteUses(t *testing.T, path string, src []byte) []int {
 	})
 	return lines
 }
+
+// TestToolsLinkNoServer: chancery (diff, render, import) links the text
+// packages and no part of the server, whose storage clients, metrics and
+// HTTP stack would quadruple its start-up; serve and admin are
+// chancery-server's, which it runs.
+func TestToolsLinkNoServer(t *testing.T) {
+	all := packages(t)
+	byPath := make(map[string]pkg, len(all))
+	for _, p := range all {
+		byPath[module+"/"+p.dir] = p
+	}
+	allowed := []string{"cmd", "drafts", "diffing", "render", "docx", "internal"}
+	heavy := []string{"github.com/minio/", "github.com/prometheus/", "github.com/labstack/", "github.com/casbin/", "net/http"}
+	seen := map[string]bool{}
+	var walk func(path, from string)
+	walk = func(path, from string) {
+		if seen[path] {
+			return
+		}
+		seen[path] = true
+		if isStd(path) || room(path) == "" {
+			for _, h := range heavy {
+				if strings.HasPrefix(path, h) {
+					t.Errorf("cmd/chancery links %s (through %s)", path, from)
+				}
+			}
+			return
+		}
+		if !slices.Contains(allowed, room(path)) || path == module+"/internal/layout" {
+			t.Errorf("cmd/chancery links %s (through %s)", path, from)
+		}
+		p, ok := byPath[path]
+		if !ok {
+			t.Fatalf("no package %s", path)
+		}
+		for _, imp := range p.bp.Imports {
+			walk(imp, path)
+		}
+	}
+	walk(module+"/cmd/chancery", "")
+	if !seen[module+"/render"] || !seen[module+"/docx"] {
+		t.Fatal("the walk did not reach the tools' own packages")
+	}
+}

@@ -5,6 +5,8 @@ import (
 	"io"
 	"log"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 )
 
@@ -36,4 +38,21 @@ func Selected(only, name string, match func(name, item string) bool) bool {
 		}
 	}
 	return false
+}
+
+// BuildServer builds the server of the checkout src into bin:
+// ./cmd/chancery-server, or ./cmd/chancery in a checkout from before the
+// two were apart (both take "serve" and its flags), so that the benchmarks
+// can measure older commits.
+func BuildServer(src, bin string) error {
+	pkg := "./cmd/chancery-server"
+	if _, err := os.Stat(filepath.Join(src, "cmd", "chancery-server")); err != nil {
+		pkg = "./cmd/chancery"
+	}
+	cmd := exec.Command("go", "build", "-o", bin, pkg)
+	cmd.Dir, cmd.Stdout, cmd.Stderr = src, os.Stderr, os.Stderr
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("building %s/%s: %w", src, pkg, err)
+	}
+	return nil
 }

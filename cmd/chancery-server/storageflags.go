@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"time"
 
+	"chancery/internal/cli"
 	"chancery/storage"
 )
 
@@ -26,28 +27,28 @@ func storageFlags(fs *flag.FlagSet, env func(name, def string) string, c *storag
 	return func() error {
 		var err error
 		if c.S3TLS, err = strconv.ParseBool(*tls); err != nil {
-			return usagef("CHANCERY_S3_TLS / --s3-tls: %q is not true or false", *tls)
+			return cli.Usagef("CHANCERY_S3_TLS / --s3-tls: %q is not true or false", *tls)
 		}
 		if c.S3CreateBucket, err = strconv.ParseBool(*create); err != nil {
-			return usagef("CHANCERY_S3_CREATE_BUCKET / --s3-create-bucket: %q is not true or false", *create)
+			return cli.Usagef("CHANCERY_S3_CREATE_BUCKET / --s3-create-bucket: %q is not true or false", *create)
 		}
 		if c.S3StartupWait, err = time.ParseDuration(*wait); err != nil || c.S3StartupWait < 0 {
-			return usagef("CHANCERY_S3_STARTUP_WAIT / --s3-startup-wait: %q is not a duration such as 10s", *wait)
+			return cli.Usagef("CHANCERY_S3_STARTUP_WAIT / --s3-startup-wait: %q is not a duration such as 10s", *wait)
 		}
 		switch c.Type {
 		case storage.TypeLocal:
 			if c.DataDir == "" {
-				return usagef("CHANCERY_DATA_DIR / --data-dir: empty")
+				return cli.Usagef("CHANCERY_DATA_DIR / --data-dir: empty")
 			}
 		case storage.TypeS3:
 			if c.S3Endpoint == "" || c.S3Bucket == "" {
-				return usagef("storage s3 needs CHANCERY_S3_ENDPOINT and CHANCERY_S3_BUCKET (or --s3-endpoint, --s3-bucket)")
+				return cli.Usagef("storage s3 needs CHANCERY_S3_ENDPOINT and CHANCERY_S3_BUCKET (or --s3-endpoint, --s3-bucket)")
 			}
 			if c.S3AccessKey == "" || c.S3SecretKey == "" {
-				return usagef("storage s3 needs CHANCERY_S3_ACCESS_KEY and CHANCERY_S3_SECRET_KEY")
+				return cli.Usagef("storage s3 needs CHANCERY_S3_ACCESS_KEY and CHANCERY_S3_SECRET_KEY")
 			}
 		default:
-			return usagef("CHANCERY_STORAGE / --storage: unknown storage type %q (local or s3)", c.Type)
+			return cli.Usagef("CHANCERY_STORAGE / --storage: unknown storage type %q (local or s3)", c.Type)
 		}
 		return nil
 	}

@@ -20,15 +20,13 @@ import (
 	"chancery/diffing"
 	"chancery/docx"
 	"chancery/drafts"
+	"chancery/internal/cli"
 	"chancery/policy"
 	"chancery/render"
 	"chancery/service"
 	"chancery/storage"
 	"chancery/web"
 )
-
-// errHelp is returned when -h was asked for: not a failure.
-var errHelp = flag.ErrHelp
 
 // Config is the server's configuration, from flags and the environment.
 type Config struct {
@@ -123,11 +121,11 @@ func (m *Main) ParseFlags(args []string, getenv func(string) string) error {
 	cacheMB := fs.String("cache-mb", env("CHANCERY_CACHE_MB", strconv.Itoa(service.DefaultCacheBytes>>20)), "megabytes of immutable objects (versions, events, and listed records at the ETag listed) kept in memory; 0 for none (CHANCERY_CACHE_MB)")
 	level := fs.String("log-level", env("CHANCERY_LOG_LEVEL", "info"), "debug, info, warn or error (CHANCERY_LOG_LEVEL)")
 	sweep := fs.String("audit-sweep", env("CHANCERY_AUDIT_SWEEP", "1h"), "how often to write the audit events that changes stored by a replica that died still owe, e.g. 1h; 0 for only at start (CHANCERY_AUDIT_SWEEP)")
-	if err := parseFlags(fs, args, m.stderr); err != nil {
+	if err := cli.ParseFlags(fs, args, m.stderr); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
-		return usagef("unexpected argument %q", fs.Arg(0))
+		return cli.Usagef("unexpected argument %q", fs.Arg(0))
 	}
 	if err := checkStorage(); err != nil {
 		return err
@@ -140,25 +138,25 @@ func (m *Main) ParseFlags(args []string, getenv func(string) string) error {
 	}
 	var err error
 	if c.SilenceMin, err = time.ParseDuration(*silence); err != nil || c.SilenceMin < 0 {
-		return usagef("CHANCERY_SILENCE_MIN / --silence-min: %q is not a duration such as 72h", *silence)
+		return cli.Usagef("CHANCERY_SILENCE_MIN / --silence-min: %q is not a duration such as 72h", *silence)
 	}
 	if c.SilenceMax, err = parseDays(*silenceMax); err != nil || c.SilenceMax <= 0 {
-		return usagef("CHANCERY_SILENCE_MAX / --silence-max: %q is not a duration such as 90d or 720h", *silenceMax)
+		return cli.Usagef("CHANCERY_SILENCE_MAX / --silence-max: %q is not a duration such as 90d or 720h", *silenceMax)
 	}
 	if c.SilenceMax < c.SilenceMin {
-		return usagef("CHANCERY_SILENCE_MAX / --silence-max: %s is shorter than the shortest silence procedure (%s)", *silenceMax, *silence)
+		return cli.Usagef("CHANCERY_SILENCE_MAX / --silence-max: %s is shorter than the shortest silence procedure (%s)", *silenceMax, *silence)
 	}
 	if c.MaxTextBytes, err = strconv.Atoi(*maxText); err != nil || c.MaxTextBytes < 1 {
-		return usagef("CHANCERY_MAX_TEXT_BYTES / --max-text-bytes: %q is not a positive number", *maxText)
+		return cli.Usagef("CHANCERY_MAX_TEXT_BYTES / --max-text-bytes: %q is not a positive number", *maxText)
 	}
 	if c.CacheMB, err = strconv.Atoi(*cacheMB); err != nil || c.CacheMB < 0 {
-		return usagef("CHANCERY_CACHE_MB / --cache-mb: %q is not a number of megabytes", *cacheMB)
+		return cli.Usagef("CHANCERY_CACHE_MB / --cache-mb: %q is not a number of megabytes", *cacheMB)
 	}
 	if c.AuditSweep, err = time.ParseDuration(*sweep); err != nil || c.AuditSweep < 0 {
-		return usagef("CHANCERY_AUDIT_SWEEP / --audit-sweep: %q is not a duration such as 1h", *sweep)
+		return cli.Usagef("CHANCERY_AUDIT_SWEEP / --audit-sweep: %q is not a duration such as 1h", *sweep)
 	}
 	if err := c.LogLevel.UnmarshalText([]byte(*level)); err != nil {
-		return usagef("CHANCERY_LOG_LEVEL / --log-level: %q is not debug, info, warn or error", *level)
+		return cli.Usagef("CHANCERY_LOG_LEVEL / --log-level: %q is not debug, info, warn or error", *level)
 	}
 	for _, p := range strings.Split(*proxies, ",") {
 		if p = strings.TrimSpace(p); p == "" {
@@ -166,7 +164,7 @@ func (m *Main) ParseFlags(args []string, getenv func(string) string) error {
 		}
 		_, n, err := net.ParseCIDR(p)
 		if err != nil {
-			return usagef("CHANCERY_TRUSTED_PROXIES / --trusted-proxies: %q is not a CIDR such as 10.0.0.0/8", p)
+			return cli.Usagef("CHANCERY_TRUSTED_PROXIES / --trusted-proxies: %q is not a CIDR such as 10.0.0.0/8", p)
 		}
 		c.TrustedProxies = append(c.TrustedProxies, n)
 	}
@@ -176,11 +174,11 @@ func (m *Main) ParseFlags(args []string, getenv func(string) string) error {
 // checkAddrs checks the listen addresses.
 func checkAddrs(c *Config) error {
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
-		return usagef("CHANCERY_ADDR / --addr: %q is not host:port", c.Addr)
+		return cli.Usagef("CHANCERY_ADDR / --addr: %q is not host:port", c.Addr)
 	}
 	if c.MetricsAddr != "off" && c.MetricsAddr != "" {
 		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
-			return usagef("CHANCERY_METRICS_ADDR / --metrics-addr: %q is not host:port", c.MetricsAddr)
+			return cli.Usagef("CHANCERY_METRICS_ADDR / --metrics-addr: %q is not host:port", c.MetricsAddr)
 		}
 	}
 	return nil
@@ -204,7 +202,7 @@ func (m *Main) Open(ctx context.Context) error {
 	if err := m.bootstrap(ctx, svc); err != nil {
 		return err
 	}
-	renderer, err := newRenderer(c.FallbackFont, c.ForumName)
+	renderer, err := cli.NewRenderer(c.FallbackFont, c.ForumName)
 	if err != nil {
 		return err
 	}
@@ -248,7 +246,7 @@ func (m *Main) openService(ctx context.Context, metrics *api.Metrics) (*service.
 	m.bucket = bucket
 	enforcer, err := policy.NewFromFiles(c.PolicyModel, c.PolicyFile)
 	if err != nil {
-		return nil, nil, usagef("policy: %v", err)
+		return nil, nil, cli.Usagef("policy: %v", err)
 	}
 	if c.PolicyModel != "" || c.PolicyFile != "" {
 		go enforcer.Watch(ctx, 2*time.Second, func(format string, args ...any) {
@@ -443,31 +441,6 @@ func (m *Main) Close() error {
 		errs = append(errs, m.bucket.Close())
 	}
 	return errors.Join(errs...)
-}
-
-// newRenderer returns the PDF renderer, with the fallback font file if one
-// is configured and the forum's name if one is given.
-func newRenderer(fallback, forum string) (*render.Renderer, error) {
-	var opts []render.Option
-	if fallback != "" {
-		ttf, err := os.ReadFile(fallback)
-		if err != nil {
-			return nil, usagef("CHANCERY_PDF_FALLBACK_FONT / --pdf-fallback-font: %v", err)
-		}
-		opts = append(opts, render.WithFallbackFont(ttf))
-	}
-	r := render.New(opts...)
-	if err := r.Err(); err != nil {
-		return nil, usagef("CHANCERY_PDF_FALLBACK_FONT / --pdf-fallback-font: %s", drafts.ErrorMessage(err))
-	}
-	if forum == "" {
-		return r, nil
-	}
-	r = render.New(append(opts, render.WithForum(forum))...)
-	if err := r.Err(); err != nil {
-		return nil, usagef("CHANCERY_FORUM_NAME / --forum-name: %s", drafts.ErrorMessage(err))
-	}
-	return r, nil
 }
 
 // listenError words a listen failure for an operator: the common case is

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"chancery/internal/cli"
 	"errors"
 	"io"
 	"io/fs"
@@ -36,7 +37,7 @@ func TestMemoryLimitConfig(t *testing.T) {
 	for _, bad := range []string{"lots", "-1", "1.5"} {
 		m := NewMain(io.Discard, io.Discard)
 		err := m.ParseFlags([]string{"--memory-limit-mb", bad}, func(string) string { return "" })
-		var ue *usageError
+		var ue *cli.UsageError
 		if !errors.As(err, &ue) || !strings.Contains(err.Error(), "CHANCERY_MEMORY_LIMIT_MB") {
 			t.Errorf("--memory-limit-mb %q: %v, want a usage error naming CHANCERY_MEMORY_LIMIT_MB", bad, err)
 		}

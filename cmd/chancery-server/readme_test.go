@@ -48,9 +48,9 @@ func TestReadmeWalkthrough(t *testing.T) {
 	var serveArgs []string
 	var script string
 	for _, b := range shBlock.FindAllStringSubmatch(string(readme), -1) {
-		if i := strings.Index(b[1], "go run ./cmd/chancery serve --demo"); i >= 0 && serveArgs == nil {
+		if i := strings.Index(b[1], "go run ./cmd/chancery-server serve --demo"); i >= 0 && serveArgs == nil {
 			line, _, _ := strings.Cut(b[1][i:], "\n")
-			serveArgs = strings.Fields(strings.TrimPrefix(line, "go run ./cmd/chancery serve"))
+			serveArgs = strings.Fields(strings.TrimPrefix(line, "go run ./cmd/chancery-server serve"))
 		}
 		if strings.Contains(b[1], "auth()") {
 			script = b[1]

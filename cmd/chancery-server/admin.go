@@ -11,6 +11,7 @@ import (
 
 	"chancery/diffing"
 	"chancery/drafts"
+	"chancery/internal/cli"
 	"chancery/policy"
 	"chancery/service"
 	"chancery/storage"
@@ -31,7 +32,7 @@ is locked by a running server: stop it first. On S3 the servers may keep running
 // token is lost.
 func runAdmin(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		return usagef("admin needs a command: token or events (chancery admin -h)")
+		return cli.Usagef("admin needs a command: token or events (chancery admin -h)")
 	}
 	switch args[0] {
 	case "-h", "--help", "help":
@@ -39,7 +40,7 @@ func runAdmin(ctx context.Context, args []string, getenv func(string) string, st
 		return nil
 	case "token", "events":
 	default:
-		return usagef("unknown admin command %q (token or events)", args[0])
+		return cli.Usagef("unknown admin command %q (token or events)", args[0])
 	}
 	fs := flag.NewFlagSet("chancery admin "+args[0], flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -51,17 +52,17 @@ func runAdmin(ctx context.Context, args []string, getenv func(string) string, st
 		fs.StringVar(&userID, "user", "", `id of the user who gets the token ("secretariat" is the first secretariat user)`)
 		fs.BoolVar(&revokeOthers, "revoke-others", false, "revoke every other token of the user (when the lost one may be found by someone else)")
 	}
-	if err := parseFlags(fs, args[1:], stderr); err != nil {
+	if err := cli.ParseFlags(fs, args[1:], stderr); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
-		return usagef("unexpected argument %q", fs.Arg(0))
+		return cli.Usagef("unexpected argument %q", fs.Arg(0))
 	}
 	if err := checkStorage(); err != nil {
 		return err
 	}
 	if args[0] == "token" && userID == "" {
-		return usagef("admin token needs --user ID (the first secretariat user is --user secretariat)")
+		return cli.Usagef("admin token needs --user ID (the first secretariat user is --user secretariat)")
 	}
 	svc, closeStore, err := openAdminService(ctx, cfg)
 	if err != nil {

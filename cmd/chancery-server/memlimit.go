@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"chancery/internal/cli"
 	"chancery/service"
 )
 
@@ -33,7 +34,7 @@ func memoryLimitFlag(fs *flag.FlagSet, env func(name, def string) string, mb *in
 		}
 		n, err := strconv.Atoi(*v)
 		if err != nil || n < 0 || n > 1<<30 {
-			return usagef("CHANCERY_MEMORY_LIMIT_MB / --memory-limit-mb: %q is not a number of megabytes, or auto", *v)
+			return cli.Usagef("CHANCERY_MEMORY_LIMIT_MB / --memory-limit-mb: %q is not a number of megabytes, or auto", *v)
 		}
 		*mb = n
 		return nil

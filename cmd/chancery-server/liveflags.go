@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"chancery/drafts"
+	"chancery/internal/cli"
 	"chancery/service"
 	"chancery/webhook"
 )
@@ -35,20 +36,20 @@ func liveFlags(fs *flag.FlagSet, env func(name, def string) string, c *liveConfi
 	return func() error {
 		var err error
 		if c.Interval, err = time.ParseDuration(*interval); err != nil || c.Interval < 50*time.Millisecond || c.Interval > time.Minute {
-			return usagef("CHANCERY_LIVE_INTERVAL / --live-interval: %q is not a duration from 50ms to 1m", *interval)
+			return cli.Usagef("CHANCERY_LIVE_INTERVAL / --live-interval: %q is not a duration from 50ms to 1m", *interval)
 		}
 		if c.MaxStreams, err = strconv.Atoi(*streams); err != nil || c.MaxStreams < 1 {
-			return usagef("CHANCERY_LIVE_MAX_STREAMS / --live-max-streams: %q is not a positive number", *streams)
+			return cli.Usagef("CHANCERY_LIVE_MAX_STREAMS / --live-max-streams: %q is not a positive number", *streams)
 		}
 		if c.MaxStreamsPerUser, err = strconv.Atoi(*perUser); err != nil || c.MaxStreamsPerUser < 1 {
-			return usagef("CHANCERY_LIVE_MAX_STREAMS_PER_USER / --live-max-streams-per-user: %q is not a positive number", *perUser)
+			return cli.Usagef("CHANCERY_LIVE_MAX_STREAMS_PER_USER / --live-max-streams-per-user: %q is not a positive number", *perUser)
 		}
 		switch *allowHTTP {
 		case "":
 		case "loopback":
 			c.Networks.LoopbackHTTP = true
 		default:
-			return usagef("CHANCERY_WEBHOOK_ALLOW_HTTP / --webhook-allow-http: %q is not \"loopback\" (or empty)", *allowHTTP)
+			return cli.Usagef("CHANCERY_WEBHOOK_ALLOW_HTTP / --webhook-allow-http: %q is not \"loopback\" (or empty)", *allowHTTP)
 		}
 		for _, p := range strings.Split(*networks, ",") {
 			if p = strings.TrimSpace(p); p == "" {
@@ -56,12 +57,12 @@ func liveFlags(fs *flag.FlagSet, env func(name, def string) string, c *liveConfi
 			}
 			prefix, err := netip.ParsePrefix(p)
 			if err != nil {
-				return usagef("CHANCERY_WEBHOOK_ALLOW_NETWORKS / --webhook-allow-networks: %q is not a CIDR such as 10.20.0.0/16", p)
+				return cli.Usagef("CHANCERY_WEBHOOK_ALLOW_NETWORKS / --webhook-allow-networks: %q is not a CIDR such as 10.20.0.0/16", p)
 			}
 			c.Networks.Private = append(c.Networks.Private, prefix.Masked())
 		}
 		if c.RetryMin, err = time.ParseDuration(*retry); err != nil || c.RetryMin < 100*time.Millisecond || c.RetryMin > time.Hour {
-			return usagef("CHANCERY_WEBHOOK_RETRY_MIN / --webhook-retry-min: %q is not a duration from 100ms to 1h", *retry)
+			return cli.Usagef("CHANCERY_WEBHOOK_RETRY_MIN / --webhook-retry-min: %q is not a duration from 100ms to 1h", *retry)
 		}
 		return nil
 	}
