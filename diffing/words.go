@@ -44,6 +44,7 @@ type wordDiffer struct {
 	ra, rb []rune
 	ia, ib []int // indices of the tokens that are not white space
 	sa, sb []string
+	tp     []string // placeChanges' tokens
 }
 
 func (d *Differ) newWordDiffer() *wordDiffer {
@@ -77,7 +78,7 @@ func (w *wordDiffer) words(old, new string) ([]drafts.Segment, bool) {
 		}
 	}
 	if !coarse {
-		spans = placeChanges(spans)
+		spans = placeChanges(spans, &w.tp)
 	}
 	if !w.d.WholeWords {
 		spans = refineWords(spans)
@@ -90,8 +91,9 @@ func (w *wordDiffer) words(old, new string) ([]drafts.Segment, bool) {
 // beginning and end set aside before the diff are back around it: "collaboration,
 // exchange, and" → "collaboration, and" deletes "exchange, ", not ",
 // exchange", which would touch "collaboration,". An equality between two
-// changes keeps at least one token.
-func placeChanges(spans []span) []span {
+// changes keeps at least one token. The tokens are made in scratch, which
+// keeps its room for the next call.
+func placeChanges(spans []span, scratch *[]string) []span {
 	moved := false
 	for i := range spans {
 		s := &spans[i]
@@ -105,17 +107,19 @@ func placeChanges(spans []span) []span {
 		if i+1 < len(spans) {
 			next = &spans[i+1]
 		}
-		var tp, tn []string
+		// The tokens of prev, s and next, one after the other, in scratch.
+		t := (*scratch)[:0]
 		if prev != nil {
-			tp = tokenize(prev.text, nil)
+			t = tokenize(prev.text, t)
 		}
+		x0 := len(t)
+		t = tokenize(s.text, t)
+		nc := len(t) - x0
 		if next != nil {
-			tn = tokenize(next.text, nil)
+			t = tokenize(next.text, t)
 		}
-		tc := tokenize(s.text, nil)
-		t := make([]string, 0, len(tp)+len(tc)+len(tn))
-		t = append(append(append(t, tp...), tc...), tn...)
-		maxLeft, maxRight := len(tp), len(tn)
+		*scratch = t
+		maxLeft, maxRight := x0, len(t)-x0-nc
 		if i > 1 {
 			maxLeft-- // a change before the equality
 		}
@@ -130,8 +134,7 @@ func placeChanges(spans []span) []span {
 		if prev == nil {
 			maxRight = 0
 		}
-		x0 := len(tp)
-		k := bestShift(t, x0, x0+len(tc), max(maxLeft, 0), max(maxRight, 0))
+		k := bestShift(t, x0, x0+nc, max(maxLeft, 0), max(maxRight, 0))
 		if k == 0 {
 			continue
 		}
@@ -140,9 +143,9 @@ func placeChanges(spans []span) []span {
 		if prev != nil {
 			prev.text, prev.n = join(t[:x0+k]), x0+k
 		}
-		s.text = join(t[x0+k : x0+k+len(tc)])
+		s.text = join(t[x0+k : x0+k+nc])
 		if next != nil {
-			next.text, next.n = join(t[x0+k+len(tc):]), len(t)-(x0+k+len(tc))
+			next.text, next.n = join(t[x0+k+nc:]), len(t)-(x0+k+nc)
 		}
 	}
 	if !moved {

@@ -131,7 +131,10 @@ func ParseText(s string, lim Limits) (*Text, error) {
 	if err := CheckText(s, lim); err != nil {
 		return nil, err
 	}
-	t := &Text{}
+	// Room for as many provisions as there are blank lines, the common
+	// gap (growing the slice from nothing allocates it twice over), up to
+	// a few thousand: a text of blank lines alone has none.
+	t := &Text{Provisions: make([]Provision, 0, min(strings.Count(s, "\n\n")+1, lim.MaxProvisions+1, 4096))}
 	pos := 0
 	// Lead: leading blank lines.
 	for pos < len(s) {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"flag"
@@ -8,6 +9,7 @@ import (
 	"io"
 	"os"
 	"regexp"
+	"strconv"
 	"sync"
 	"time"
 
@@ -33,30 +35,48 @@ func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
+// textLimits admit any text a person would diff or print.
+var textLimits = drafts.Limits{MaxBytes: 64 << 20, MaxProvisions: 1 << 20}
+
 // readText reads and parses a text file; ids are assigned in order.
 func readText(path string) (*drafts.Text, error) {
-	data, err := os.ReadFile(path)
+	data, err := readFile(path)
 	if err != nil {
 		return nil, err
 	}
-	t, err := drafts.ParseText(string(data), drafts.Limits{MaxBytes: 64 << 20, MaxProvisions: 1 << 20})
+	t, err := drafts.ParseText(data, textLimits)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %s", path, drafts.ErrorMessage(err))
 	}
 	for i := range t.Provisions {
-		t.Provisions[i].ID = fmt.Sprintf("p%d", i+1)
+		t.Provisions[i].ID = "p" + strconv.Itoa(i+1)
 	}
 	return t, nil
+}
+
+// size is the size of a file, 0 if it cannot be told.
+func size(path string) int64 {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return 0
+	}
+	return fi.Size()
 }
 
 // diffFiles aligns NEW to OLD, as the server does with a whole edited
 // text, and diffs them provision by provision.
 func diffFiles(differ *diffing.Differ, oldPath, newPath string) (*drafts.Text, *drafts.Text, *drafts.Diff, error) {
-	// Parse both files at once: on large texts parsing is half the work.
+	// Parse large files at once, where parsing is half the work; small ones
+	// one after the other, as a second thread would cost more than it saves.
 	var nw *drafts.Text
 	var nerr error
 	done := make(chan struct{})
-	go func() { nw, nerr = readText(newPath); close(done) }()
+	if size(oldPath)+size(newPath) < 4<<20 {
+		nw, nerr = readText(newPath)
+		close(done)
+	} else {
+		go func() { nw, nerr = readText(newPath); close(done) }()
+	}
 	old, err := readText(oldPath)
 	<-done
 	if err != nil {
@@ -72,7 +92,7 @@ func diffFiles(differ *diffing.Differ, oldPath, newPath string) (*drafts.Text, *
 			nw.Provisions[i].ID = old.Provisions[j].ID
 		} else {
 			next++
-			nw.Provisions[i].ID = fmt.Sprintf("p%d", next)
+			nw.Provisions[i].ID = "p" + strconv.Itoa(next)
 		}
 	}
 	return old, nw, differ.Provisions(old.Provisions, nw.Provisions), nil
@@ -88,19 +108,19 @@ func runDiff(args []string, stdout io.Writer) error {
 	if len(files) != 2 {
 		return cli.Usagef("diff needs two files: chancery diff [--format text|json|html] OLD.txt NEW.txt")
 	}
-	_, _, d, err := diffFiles(diffing.New(), files[0], files[1])
+	_, _, d, err := diffFiles(&diffing.Differ{}, files[0], files[1])
 	if err != nil {
 		return err
 	}
 	r := render.New()
-	var buf bytes.Buffer
+	w := bufio.NewWriterSize(stdout, 16<<10)
 	switch *format {
 	case "text":
-		err = r.DiffText(&buf, d)
+		err = r.DiffText(w, d)
 	case "html":
-		err = r.DiffHTML(&buf, d)
+		err = r.DiffHTML(w, d)
 	case "json":
-		enc := json.NewEncoder(&buf)
+		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
 		err = enc.Encode(d)
 	default:
@@ -109,7 +129,7 @@ func runDiff(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	_, err = stdout.Write(buf.Bytes())
+	err = w.Flush()
 	return err
 }
 
@@ -166,7 +186,7 @@ func runRender(args []string, stdout io.Writer) error {
 			return err
 		}
 	} else {
-		old, nw, d, err := diffFiles(diffing.New(), *against, files[0])
+		old, nw, d, err := diffFiles(&diffing.Differ{}, *against, files[0])
 		if err != nil {
 			return err
 		}
