@@ -72,56 +72,6 @@ func (l Limits) orDefault() Limits {
 	return l
 }
 
-// CheckText reports, as an EINVALID error naming line and column, the first
-// problem that makes s unacceptable as a text: invalid UTF-8, NUL or another
-// control character (tab, line feed and carriage return are allowed), a
-// bidirectional embedding, override or isolate (U+202A–U+202E,
-// U+2066–U+2069), or a
-// size over the limit (also EINVALID: the request was fine, the text is not).
-func CheckText(s string, lim Limits) error {
-	lim = lim.orDefault()
-	if len(s) > lim.MaxBytes {
-		msg := fmt.Sprintf("text is %d bytes; the limit is %d", len(s), lim.MaxBytes)
-		return &Error{Code: EINVALID, Message: msg, Fields: []FieldError{{Field: "text", Message: msg}}}
-	}
-	line, col := 1, 1
-	for i := 0; i < len(s); {
-		if c := s[i]; c >= 0x20 && c < 0x7f { // printable ASCII: the common case
-			i, col = i+1, col+1
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && size <= 1:
-			return textError(line, col, fmt.Sprintf("invalid UTF-8 (byte 0x%02x)", s[i]))
-		case r == '\n':
-			line, col = line+1, 0
-		case r == '\t' || r == '\r':
-		case r == 0:
-			return textError(line, col, "NUL character")
-		case unicode.IsControl(r):
-			return textError(line, col, fmt.Sprintf("control character U+%04X", r))
-		case r >= 0x202A && r <= 0x202E, r >= 0x2066 && r <= 0x2069:
-			// Explicit embeddings, overrides and isolates make the words
-			// shown differ in order from the words stored: a negotiated
-			// text must read as it is. Right-to-left scripts need none of
-			// them (marks such as U+200F stay allowed).
-			return textError(line, col, fmt.Sprintf("direction control character U+%04X (it would make the text display in another order than it is stored)", r))
-		}
-		i += size
-		col++
-	}
-	return nil
-}
-
-func textError(line, col int, msg string) *Error {
-	return &Error{
-		Code:    EINVALID,
-		Message: fmt.Sprintf("text: line %d, column %d: %s", line, col, msg),
-		Fields:  []FieldError{{Field: "text", Line: line, Column: col, Message: msg}},
-	}
-}
-
 // ParseText checks s and splits it into provisions, without ids. Blocks of
 // non-blank lines are provisions; a line holding only white space of any
 // kind (see IsBlank) is blank. The first line's marker gives the kind.

@@ -9,11 +9,13 @@
 #   wdiff OLD NEW                                          (text output)
 #   git diff --no-index --word-diff=porcelain OLD NEW
 #
-# REPS times each (default 9), alternating the two, and prints the medians:
+# REPS times each (default 9), taking turns, with bench/diff/cmd/timeit
+# (wall time from start to exit of each process), and prints the medians:
 # size, chancery ms, chancery MB allocated (Go's TotalAlloc), git ms, and the
 # ratio chancery/git (below 1: Chancery is faster). When ./cmd/chancery
 # builds, `chancery diff --format text OLD NEW` is timed too (cli_ms and its
-# ratio to git): the same work in the full binary, with its start-up cost.
+# ratio to git): the same work in the program people run, with its
+# start-up.
 #
 #   bash bench/diff/run.sh            # from anywhere in the repository
 #   REPS=21 bash bench/diff/run.sh
@@ -24,7 +26,7 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-(cd "$root" && go build -o "$tmp/gen" ./bench/diff/gen && go build -o "$tmp/wdiff" ./bench/diff/cmd/wdiff)
+(cd "$root" && go build -o "$tmp/gen" ./bench/diff/gen && go build -o "$tmp/wdiff" ./bench/diff/cmd/wdiff && go build -o "$tmp/timeit" ./bench/diff/cmd/timeit)
 cli=""
 if (cd "$root" && go build -o "$tmp/chancery" ./cmd/chancery 2>/dev/null); then
 	cli="$tmp/chancery"
@@ -34,48 +36,17 @@ fi
 "$tmp/gen" -provisions 300 -out "$tmp/150KB"
 "$tmp/gen" -provisions 10000 -out "$tmp/5MB"
 
-now_ns() { date +%s%N; }
-
-# median of the numbers on standard input
-median() { sort -n | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else printf "%.1f\n", (a[NR/2]+a[NR/2+1])/2}'; }
-
-run_git() {
-	# git diff exits 1 when the files differ.
-	git -c core.quotepath=off diff --no-index --no-color --word-diff=porcelain "$1" "$2" >/dev/null || [ $? -eq 1 ]
-}
-
 printf '%-6s %10s %11s %12s %9s %7s %9s %9s\n' size bytes chancery_ms chancery_MB git_ms ratio cli_ms cli_ratio
 for size in 150KB 5MB; do
 	old="$tmp/$size/old.txt" new="$tmp/$size/new.txt"
 	bytes=$(wc -c <"$old")
-	# Warm the page cache and the binaries.
-	"$tmp/wdiff" "$old" "$new" >/dev/null
-	run_git "$old" "$new"
-	[ -z "$cli" ] || "$cli" diff --format text "$old" "$new" >/dev/null
-	: >"$tmp/c.ms"
-	: >"$tmp/g.ms"
-	: >"$tmp/k.ms"
-	for ((i = 0; i < reps; i++)); do
-		t0=$(now_ns)
-		"$tmp/wdiff" "$old" "$new" >/dev/null
-		t1=$(now_ns)
-		run_git "$old" "$new"
-		t2=$(now_ns)
-		echo "$(((t1 - t0) / 1000))" >>"$tmp/c.ms"
-		echo "$(((t2 - t1) / 1000))" >>"$tmp/g.ms"
-		if [ -n "$cli" ]; then
-			t3=$(now_ns)
-			"$cli" diff --format text "$old" "$new" >/dev/null
-			t4=$(now_ns)
-			echo "$(((t4 - t3) / 1000))" >>"$tmp/k.ms"
-		fi
-	done
-	c=$(median <"$tmp/c.ms")
-	g=$(median <"$tmp/g.ms")
-	k=$( [ -n "$cli" ] && median <"$tmp/k.ms" || echo 0)
+	cmds=("$tmp/wdiff $old $new" "git -c core.quotepath=off diff --no-index --no-color --word-diff=porcelain $old $new")
+	[ -z "$cli" ] || cmds+=("$cli diff --format text $old $new")
+	mapfile -t ms < <("$tmp/timeit" -reps "$reps" "${cmds[@]}")
+	c=${ms[0]} g=${ms[1]} k=${ms[2]:-0}
 	mb=$("$tmp/wdiff" -stats "$old" "$new" 2>&1 >/dev/null | sed -n 's/.*alloc_mb=\([0-9.]*\).*/\1/p')
 	awk -v s="$size" -v b="$bytes" -v c="$c" -v g="$g" -v k="$k" -v mb="$mb" 'BEGIN {
-		printf "%-6s %10d %11.1f %12s %9.1f %7.2f", s, b, c/1000, mb, g/1000, c/g
-		if (k > 0) printf " %9.1f %9.2f\n", k/1000, k/g; else printf " %9s %9s\n", "-", "-"
+		printf "%-6s %10d %11.1f %12s %9.1f %7.2f", s, b, c, mb, g, c/g
+		if (k > 0) printf " %9.1f %9.2f\n", k, k/g; else printf " %9s %9s\n", "-", "-"
 	}'
 done
