@@ -44,6 +44,7 @@ var (
 	rounds     = flag.Int("rounds", 4, "measured rounds (merge, then every reader loads the three pages)")
 	openProps  = flag.Int("open", 200, "open proposals on the document before the first round")
 	provisions = flag.Int("provisions", 150, "provisions of the document")
+	inflate    = flag.Bool("inflate", false, "readers decompress the pages they load, as the benchmark did before 2026-12-07 21:00: on the server's own cores (by default they read them as sent, as a browser on another machine costs the server nothing)")
 	bigComp    = flag.Int("big-compilation", 1000, "also time the compilation page of a document with this many open proposals (0: not)")
 	bareDir    = flag.String("bare-dir", "", "internal: serve the files of this directory as a bare Echo handler")
 	bareAddr   = flag.String("bare-addr", "", "internal: the bare handler's address")

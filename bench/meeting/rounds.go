@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"compress/gzip"
 	"fmt"
 	"io"
 	"log"
@@ -43,10 +45,17 @@ func rowName(r *reader, kind string) string {
 }
 
 // load fetches base+path as reader r and returns the status (0 when the
-// request failed), the body and the time taken.
-func (r *reader) load(base, path string) (int, []byte, time.Duration, string) {
+// request failed), the body as sent (compressed, unless -inflate), its
+// Content-Encoding and the time taken.
+func (r *reader) load(base, path string) (int, []byte, string, time.Duration, string) {
 	start := time.Now()
 	req, _ := http.NewRequest("GET", base+path, nil)
+	if !*inflate {
+		// Asked for by name, a compressed answer is not decompressed by
+		// the client: a browser does that on its own machine, not on
+		// the server's two cores, where this benchmark runs.
+		req.Header.Set("Accept-Encoding", "gzip")
+	}
 	if r.web {
 		req.Header.Set("Accept", "text/html")
 	} else {
@@ -54,22 +63,29 @@ func (r *reader) load(base, path string) (int, []byte, time.Duration, string) {
 	}
 	resp, err := r.client.Do(req)
 	if err != nil {
-		return 0, nil, time.Since(start), err.Error()
+		return 0, nil, "", time.Since(start), err.Error()
 	}
 	body, err := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	took := time.Since(start)
 	if err != nil {
-		return 0, nil, took, err.Error()
+		return 0, nil, "", took, err.Error()
 	}
+	enc := resp.Header.Get("Content-Encoding")
 	why := ""
 	if resp.StatusCode != http.StatusOK {
-		why = fmt.Sprintf("%d %.160s", resp.StatusCode, strings.Join(strings.Fields(string(body)), " "))
+		text := body
+		if enc == "gzip" {
+			if zr, err := gzip.NewReader(bytes.NewReader(body)); err == nil {
+				text, _ = io.ReadAll(zr)
+			}
+		}
+		why = fmt.Sprintf("%d %.160s", resp.StatusCode, strings.Join(strings.Fields(string(text)), " "))
 		if i := strings.Index(why, `role="alert"`); i > 0 { // the web's error box
 			why = fmt.Sprintf("%d %.160s", resp.StatusCode, why[i:])
 		}
 	}
-	return resp.StatusCode, body, took, why
+	return resp.StatusCode, body, enc, took, why
 }
 
 // merge has the chair merge the pending proposals onto the head, timing
@@ -113,7 +129,7 @@ func (m *meeting) startBare(dir string) error {
 	}
 	for _, r := range m.readers[:2] {
 		for _, kind := range pageKinds {
-			status, body, _, why := r.load(m.srv.base, m.path(r, kind))
+			status, body, enc, _, why := r.load(m.srv.base, m.path(r, kind))
 			if status != http.StatusOK {
 				return fmt.Errorf("%s: %s", m.path(r, kind), why)
 			}
@@ -126,6 +142,9 @@ func (m *meeting) startBare(dir string) error {
 				return err
 			}
 			if err := os.WriteFile(filepath.Join(bare, name+".type"), []byte(ctype), 0o644); err != nil {
+				return err
+			}
+			if err := os.WriteFile(filepath.Join(bare, name+".encoding"), []byte(enc), 0o644); err != nil {
 				return err
 			}
 			m.res.sizes[rowName(r, kind)] = len(body)
@@ -159,7 +178,7 @@ func (m *meeting) release(kinds []string, only func(*reader) bool, bare bool, du
 				if bare {
 					base, path = m.bare.base, "/bare/"+map[bool]string{true: "web", false: "api"}[r.web]+"-"+kind
 				}
-				status, _, took, why := r.load(base, path)
+				status, _, _, took, why := r.load(base, path)
 				mu.Lock()
 				views++
 				m.res.add(rowName(r, kind), bare, took, status == http.StatusOK, why)
@@ -251,7 +270,7 @@ func (m *meeting) bigCompilation(n int) error {
 	}
 	for _, r := range m.readers[:2] {
 		load := func() (time.Duration, error) {
-			status, _, took, why := r.load(m.srv.base, m.path(r, "compilation"))
+			status, _, _, took, why := r.load(m.srv.base, m.path(r, "compilation"))
 			if status != http.StatusOK {
 				return 0, fmt.Errorf("compilation of %d: %s", n, why)
 			}

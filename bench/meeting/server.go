@@ -231,7 +231,8 @@ func startBareChild(dir string) (*bareServer, error) {
 }
 
 // serveBare is the bare handler: the files of dir, read once, served as
-// they are with c.Blob, as the server's handlers send an encoded page.
+// they are with c.Blob, as the server's handlers send an encoded page
+// (with the Content-Encoding in NAME.encoding the server sent it with).
 func serveBare(dir, addr string) {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
@@ -240,14 +241,20 @@ func serveBare(dir, addr string) {
 	harness.Check(err)
 	for _, ent := range entries {
 		name := ent.Name()
-		if strings.HasSuffix(name, ".type") {
+		if strings.HasSuffix(name, ".type") || strings.HasSuffix(name, ".encoding") {
 			continue
 		}
 		body, err := os.ReadFile(filepath.Join(dir, name))
 		harness.Check(err)
 		ctype, err := os.ReadFile(filepath.Join(dir, name+".type"))
 		harness.Check(err)
-		e.GET("/bare/"+name, func(c echo.Context) error { return c.Blob(http.StatusOK, string(ctype), body) })
+		enc, _ := os.ReadFile(filepath.Join(dir, name+".encoding"))
+		e.GET("/bare/"+name, func(c echo.Context) error {
+			if len(enc) > 0 {
+				c.Response().Header().Set("Content-Encoding", string(enc))
+			}
+			return c.Blob(http.StatusOK, string(ctype), body)
+		})
 	}
 	ln, err := net.Listen("tcp", addr)
 	harness.Check(err)
