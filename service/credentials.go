@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"encoding/json"
 	"time"
 
 	"chancery/drafts"
@@ -24,7 +25,8 @@ import (
 // after it is stored and before it is acknowledged: a request that
 // begins after the acknowledgement reads the new epoch, and reads its
 // credential again. A credential not found is never kept: one made since
-// is read at its first use.
+// on another replica is read at its first use there; the replica that
+// makes one keeps it, under the epoch it read before (keepNew).
 
 // credentialsEpoch is the content of the record at credentialsEpochKey,
 // whose ETag changes whenever a credential changes (but for its making):
@@ -80,6 +82,25 @@ func readCredential[T any](s *Service, epoch, key string, clone func(*T) *T, rea
 	}
 	s.credentials().put(key, &knownCredential{epoch: epoch, val: clone(v), etag: etag}, 1<<10)
 	return v, etag, nil
+}
+
+// keepNew keeps v, which this replica has just created at key (etag),
+// as a read of it under epoch would return it: what was stored, through
+// JSON. epoch must have been read before the creation, so that any change
+// to the credential after it (its end, its revocation) changes the epoch
+// from that one (see credentials.go's head). The first request with a
+// token just issued, or the page after signing in, then reads only the
+// epoch, as later ones do.
+func keepNew[T any](s *Service, epoch, key, etag string, v *T) {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return
+	}
+	c := new(T)
+	if json.Unmarshal(raw, c) != nil {
+		return
+	}
+	s.credentials().put(key, &knownCredential{epoch: epoch, val: c, etag: etag}, 1<<10)
 }
 
 // forgetCredential drops what this replica read at key.

@@ -199,3 +199,68 @@ func TestSessionIsOneRead(t *testing.T) {
 		}
 	}
 }
+
+// TestNewSessionIsKnownToItsReplica: the replica where a user signs in
+// keeps the new session, so the next page reads only the credentials'
+// epoch; signed out on another replica, it is refused all the same.
+func TestNewSessionIsKnownToItsReplica(t *testing.T) {
+	f := newSessionFixture(t)
+	tok, tplain, err := f.svc.IssueToken(f.sec, f.kzUserID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ops := newCountingStore(f.store)
+	replica := service.New(ops, diffing.New(), MustPolicy(t))
+	replica.Clock = f.svc.Clock
+	u, err := replica.Authenticate(context.Background(), tplain)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, plain, err := replica.CreateSession(drafts.NewContextWithUser(context.Background(), u), tok.ID, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ops.take()
+	if _, _, err := replica.GetSession(context.Background(), plain); err != nil {
+		t.Fatal(err)
+	}
+	if got := ops.take(); got["get"] != 1 || len(got) != 1 {
+		t.Errorf("the first page after signing in: %v, want the epoch's read alone", got)
+	}
+	other := service.New(f.store, diffing.New(), MustPolicy(t))
+	other.Clock = f.svc.Clock
+	if err := other.DeleteSession(context.Background(), plain); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := replica.GetSession(context.Background(), plain); !drafts.IsCode(err, drafts.EUNAUTHORIZED) {
+		t.Errorf("a session signed out on another replica: %v, want EUNAUTHORIZED", err)
+	}
+}
+
+// TestNewTokenIsKnownToItsReplica: the replica that issues a token keeps
+// it, so its first use reads only the credentials' epoch; revoked on
+// another replica, it is refused all the same.
+func TestNewTokenIsKnownToItsReplica(t *testing.T) {
+	f := newSessionFixture(t)
+	ops := newCountingStore(f.store)
+	replica := service.New(ops, diffing.New(), MustPolicy(t))
+	replica.Clock = f.svc.Clock
+	tok, plain, err := replica.IssueToken(f.sec, f.kzUserID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ops.take()
+	u, err := replica.Authenticate(context.Background(), plain)
+	if err != nil || u.ID != f.kzUserID {
+		t.Fatalf("Authenticate = %v, %v", u, err)
+	}
+	if got := ops.take(); got["get"] != 1 || len(got) != 1 {
+		t.Errorf("the first use of a token issued here: %v, want the epoch's read alone", got)
+	}
+	if _, err := f.svc.RevokeToken(f.sec, tok.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := replica.Authenticate(context.Background(), plain); !drafts.IsCode(err, drafts.EUNAUTHORIZED) {
+		t.Errorf("a token revoked on another replica: %v, want EUNAUTHORIZED", err)
+	}
+}

@@ -217,7 +217,13 @@ func (s *Service) createToken(ctx context.Context, t *drafts.Token, action, deta
 		detail = "for user " + t.User
 	}
 	t.Audit = []drafts.AuditEntry{s.auditEntry(ctx, tokenChange(t.ID), action, t.ID, detail)}
-	_, err := s.createJSON(ctx, tokenKey(t.ID), storeToken(t))
+	// The credentials' epoch before the token exists, to keep it under
+	// (keepNew).
+	epoch, epochErr := s.epochNow(ctx)
+	etag, err := s.createJSON(ctx, tokenKey(t.ID), storeToken(t))
+	if err == nil && epochErr == nil {
+		keepNew(s, epoch, tokenKey(t.ID), etag, storeToken(t))
+	}
 	return err
 }
 
@@ -240,7 +246,7 @@ func (s *Service) holder(ctx context.Context, userID string) (*drafts.User, erro
 }
 
 // RevokeToken revokes a token; it stops working at once on every replica,
-// since every request reads the token from storage (never from a cache).
+// as the credentials' epoch changes (credentials.go).
 func (s *Service) RevokeToken(ctx context.Context, id string) (_ *drafts.Token, err error) {
 	defer markOp(&err, "service.RevokeToken")
 	if _, err := s.directoryFor(ctx, drafts.ActTokenRevoke); err != nil {

@@ -44,11 +44,18 @@ func (s *Service) CreateSession(ctx context.Context, tokenID string, ttl time.Du
 	if ttl <= 0 {
 		return nil, "", drafts.Errorf(drafts.EINVALID, "a session must last some time")
 	}
+	// The credentials' epoch before the session exists, to keep it under
+	// (keepNew).
+	epoch, epochErr := s.epochNow(ctx)
 	id, secret := drafts.RandomID(16), drafts.RandomID(32)
 	now := s.now()
 	ses := &drafts.Session{ID: id, User: u.ID, Hash: drafts.HashSecret(secret), CSRF: drafts.RandomID(32), Token: tokenID, CreatedAt: now, ExpiresAt: now.Add(ttl)}
-	if _, err := s.createJSON(ctx, sessionKey(id), ses); err != nil {
+	etag, err := s.createJSON(ctx, sessionKey(id), ses)
+	if err != nil {
 		return nil, "", err
+	}
+	if epochErr == nil {
+		keepNew(s, epoch, sessionKey(id), etag, ses)
 	}
 	return ses, sessionPrefix + id + "_" + secret, nil
 }
