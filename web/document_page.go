@@ -42,9 +42,15 @@ type documentData struct {
 }
 
 func (s *Server) document(c echo.Context) error {
+	// The reader's last visit, a record of the reader's own, is read while
+	// the document is (docPage), the first time a round trip of its own.
+	visit := meanwhile(func() (*drafts.Visit, error) { return s.Service.LastVisit(ctx(c), c.Param("doc")) })
 	p, d, err := s.docPage(c, "Document")
 	if err != nil {
 		return err
+	}
+	if d.ID != c.Param("doc") {
+		visit = func() (*drafts.Visit, error) { return s.Service.LastVisit(ctx(c), d.ID) }
 	}
 	// What the page shows is read side by side, each a round trip or two
 	// to the storage: one after the other, they were most of the page's
@@ -58,7 +64,7 @@ func (s *Server) document(c echo.Context) error {
 		focus     *drafts.Focus
 	)
 	err = together(
-		func() (err error) { since, last, err = s.sinceLastVisit(c, d); return err },
+		func() (err error) { since, last, err = s.sinceLastVisit(c, d, visit); return err },
 		func() (err error) { head, err = s.Service.GetVersion(ctx(c), d.ID, d.Head); return err },
 		func() (err error) { props, err = s.Service.OpenProposals(ctx(c), d.ID); return err },
 		func() (err error) { positions, err = s.listPositions(c, d, d.Head); return err },
@@ -114,10 +120,11 @@ func eventsKey(since sinceVisit) string {
 }
 
 // sinceLastVisit reads what changed in document d since the user's last
-// visit, and returns it with the last event's number.
-func (s *Server) sinceLastVisit(c echo.Context, d *drafts.Document) (sinceVisit, int64, error) {
+// visit (lastVisit waits for it), and returns it with the last event's
+// number.
+func (s *Server) sinceLastVisit(c echo.Context, d *drafts.Document, lastVisit func() (*drafts.Visit, error)) (sinceVisit, int64, error) {
 	var since sinceVisit
-	visit, err := s.Service.LastVisit(ctx(c), d.ID)
+	visit, err := lastVisit()
 	if err != nil {
 		return since, 0, err
 	}

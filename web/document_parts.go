@@ -166,6 +166,18 @@ func together(fs ...func() error) error {
 	return nil
 }
 
+// meanwhile starts f and returns what waits for its result.
+func meanwhile[T any](f func() (T, error)) func() (T, error) {
+	var v T
+	var err error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		v, err = f()
+	}()
+	return func() (T, error) { <-done; return v, err }
+}
+
 // listAll returns the items of every page of a list that the service
 // pages, as far as 20 pages of 500.
 func listAll[T any](list func(opt drafts.ListOptions) (*drafts.Page[T], error)) ([]T, error) {
