@@ -165,7 +165,7 @@ func runRender(args []string, stdout io.Writer) error {
 		doc.Title = files[0]
 	}
 	now := time.Now().UTC()
-	r, err := cli.NewRenderer(*fallback, *forum)
+	r, err := cli.NewRenderer(*fallback, "--fallback-font", *forum)
 	if err != nil {
 		return err
 	}

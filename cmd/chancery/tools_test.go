@@ -110,6 +110,8 @@ func TestRenderCommandUsage(t *testing.T) {
 	}{
 		{"bad language", []string{"render", "--language", "Russian!", nw, "-o", out}, "--language"},
 		{"forum the fonts cannot print", []string{"render", "--forum-name", "亚信会议", nw, "-o", out}, "CHANCERY_FORUM_NAME / --forum-name: the forum name holds characters"},
+		{"fallback font missing", []string{"render", "--fallback-font", filepath.Join(t.TempDir(), "none.ttf"), nw, "-o", out}, "chancery: --fallback-font: open "},
+		{"fallback font not a font", []string{"render", "--fallback-font", nw, nw, "-o", out}, "chancery: --fallback-font: "},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			var errs bytes.Buffer

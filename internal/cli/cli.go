@@ -78,19 +78,20 @@ func OneLine(err error) string {
 }
 
 // NewRenderer returns the PDF renderer, with the fallback font file if one
-// is configured and the forum's name if one is given.
-func NewRenderer(fallback, forum string) (*render.Renderer, error) {
+// is configured and the forum's name if one is given. fontSetting names
+// the fallback font's setting in an error, as the program takes it.
+func NewRenderer(fallback, fontSetting, forum string) (*render.Renderer, error) {
 	var opts []render.Option
 	if fallback != "" {
 		ttf, err := os.ReadFile(fallback)
 		if err != nil {
-			return nil, Usagef("CHANCERY_PDF_FALLBACK_FONT / --pdf-fallback-font: %v", err)
+			return nil, Usagef("%s: %v", fontSetting, err)
 		}
 		opts = append(opts, render.WithFallbackFont(ttf))
 	}
 	r := render.New(opts...)
 	if err := r.Err(); err != nil {
-		return nil, Usagef("CHANCERY_PDF_FALLBACK_FONT / --pdf-fallback-font: %s", drafts.ErrorMessage(err))
+		return nil, Usagef("%s: %s", fontSetting, drafts.ErrorMessage(err))
 	}
 	if forum == "" {
 		return r, nil
