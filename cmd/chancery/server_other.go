@@ -7,12 +7,15 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"os/signal"
 )
 
 // execServer runs chancery-server as a child with this process's standard
 // streams, where a process cannot be replaced (Windows), and returns its
-// exit code.
+// exit code. An interrupt reaches the child too, which stops gracefully;
+// this process waits for it rather than end first.
 func execServer(path string, args []string) (int, error) {
+	signal.Ignore(os.Interrupt)
 	cmd := exec.Command(path, args...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
 	err := cmd.Run()
