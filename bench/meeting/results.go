@@ -18,6 +18,9 @@ type row struct {
 	times, bare []time.Duration
 	errors      int
 	firstError  string
+	// byRound are the times of each measured round (1, 2 …), and of the
+	// quiet rounds after them (0).
+	byRound map[int][]time.Duration
 }
 
 // results is what one backend's run measured.
@@ -37,6 +40,8 @@ type results struct {
 	bigComp   map[string]bigTimes
 	bigN      int
 	PeakRSSKB int64
+	// round is the measured round under way (1, 2 …), 0 after them.
+	round int
 }
 
 func newResults(backend string) *results {
@@ -55,6 +60,10 @@ func (r *results) add(name string, bare bool, took time.Duration, ok bool, why s
 		rw.bare = append(rw.bare, took)
 	} else {
 		rw.times = append(rw.times, took)
+		if rw.byRound == nil {
+			rw.byRound = map[int][]time.Duration{}
+		}
+		rw.byRound[r.round] = append(rw.byRound[r.round], took)
 	}
 	if !ok {
 		rw.errors++
@@ -104,6 +113,7 @@ func (r *results) print(w io.Writer) {
 			}
 		}
 	}
+	r.printRounds(w)
 	if len(r.roundOps) > 0 {
 		var kinds []string
 		for op := range r.roundOps {
@@ -135,4 +145,25 @@ func (r *results) print(w io.Writer) {
 		}
 	}
 	fmt.Fprintf(w, "server peak resident set: %.0f MB\n", float64(r.PeakRSSKB)/1024)
+}
+
+// printRounds prints each page's p99 in each measured round, and in the
+// quiet rounds after them: the first round after the server starts is
+// the one where each reader's own records (its last visit) are read.
+func (r *results) printRounds(w io.Writer) {
+	fmt.Fprintf(w, "p99 ms by round (1 … %d; quiet: one kind of page and reader at a time):\n", *rounds)
+	for _, web := range []string{"web", "API"} {
+		for _, kind := range pageKinds {
+			name := web + " " + kind
+			rw := r.rows[name]
+			if rw == nil {
+				continue
+			}
+			fmt.Fprintf(w, "  %-16s", name)
+			for i := 1; i <= *rounds; i++ {
+				fmt.Fprintf(w, " %7.1f", ms(quantile(rw.byRound[i], 0.99)))
+			}
+			fmt.Fprintf(w, "   quiet %7.1f\n", ms(quantile(rw.byRound[0], 0.99)))
+		}
+	}
 }

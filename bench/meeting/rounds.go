@@ -205,6 +205,7 @@ func (m *meeting) play() error {
 		if err := m.merge(); err != nil {
 			return err
 		}
+		m.res.round = i + 1
 		before, err := m.srv.opsByKind()
 		if err != nil {
 			return err
@@ -224,6 +225,7 @@ func (m *meeting) play() error {
 		}
 		log.Printf("%s: round %d done", m.res.backend, i+1)
 	}
+	m.res.round = 0
 	for _, web := range []bool{true, false} {
 		for _, kind := range pageKinds {
 			if err := m.merge(); err != nil {
