@@ -44,12 +44,15 @@ type documentData struct {
 func (s *Server) document(c echo.Context) error {
 	// The reader's last visit, a record of the reader's own, is read while
 	// the document is (docPage), the first time a round trip of its own.
-	visit := meanwhile(func() (*drafts.Visit, error) { return s.Service.LastVisit(ctx(c), c.Param("doc")) })
+	// The read may outlast a request refused: it holds nothing of c, which
+	// Echo gives the next request.
+	rctx, docID := ctx(c), c.Param("doc")
+	visit := meanwhile(func() (*drafts.Visit, error) { return s.Service.LastVisit(rctx, docID) })
 	p, d, err := s.docPage(c, "Document")
 	if err != nil {
 		return err
 	}
-	if d.ID != c.Param("doc") {
+	if d.ID != docID {
 		visit = func() (*drafts.Visit, error) { return s.Service.LastVisit(ctx(c), d.ID) }
 	}
 	// What the page shows is read side by side, each a round trip or two
