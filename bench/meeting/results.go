@@ -93,26 +93,19 @@ func (r *results) print(w io.Writer) {
 	}
 	fmt.Fprintf(w, ": %d readers at once after each merge, %d rounds\n", *readers, *rounds)
 	fmt.Fprintf(w, "%-16s %7s %6s %8s %8s %8s %6s %9s %9s %6s %9s %7s\n", "page", "bytes", "views", "p50 ms", "p99 ms", "max ms", "errors", "bare p50", "bare p99", "p99 ×", "ops/view", "cpu ms")
-	for _, web := range []string{"web", "API"} {
-		for _, kind := range pageKinds {
-			name := web + " " + kind
-			rw := r.rows[name]
-			if rw == nil {
-				continue
-			}
-			p99, b99 := quantile(rw.times, 0.99), quantile(rw.bare, 0.99)
-			ratio := 0.0
-			if b99 > 0 {
-				ratio = float64(p99) / float64(b99)
-			}
-			fmt.Fprintf(w, "%-16s %7d %6d %8.1f %8.1f %8.1f %6d %9.1f %9.1f %6.1f %9.1f %7.2f\n", name, r.sizes[name], len(rw.times),
-				ms(quantile(rw.times, 0.5)), ms(p99), ms(quantile(rw.times, 1)), rw.errors,
-				ms(quantile(rw.bare, 0.5)), ms(b99), ratio, r.opsPerView[name], r.cpuPerView[name])
-			if rw.firstError != "" {
-				fmt.Fprintf(w, "  first error: %s\n", rw.firstError)
-			}
+	r.eachRow(func(name string, rw *row) {
+		p99, b99 := quantile(rw.times, 0.99), quantile(rw.bare, 0.99)
+		ratio := 0.0
+		if b99 > 0 {
+			ratio = float64(p99) / float64(b99)
 		}
-	}
+		fmt.Fprintf(w, "%-16s %7d %6d %8.1f %8.1f %8.1f %6d %9.1f %9.1f %6.1f %9.1f %7.2f\n", name, r.sizes[name], len(rw.times),
+			ms(quantile(rw.times, 0.5)), ms(p99), ms(quantile(rw.times, 1)), rw.errors,
+			ms(quantile(rw.bare, 0.5)), ms(b99), ratio, r.opsPerView[name], r.cpuPerView[name])
+		if rw.firstError != "" {
+			fmt.Fprintf(w, "  first error: %s\n", rw.firstError)
+		}
+	})
 	r.printRounds(w)
 	if len(r.roundOps) > 0 {
 		var kinds []string
@@ -152,18 +145,24 @@ func (r *results) print(w io.Writer) {
 // the one where each reader's own records (its last visit) are read.
 func (r *results) printRounds(w io.Writer) {
 	fmt.Fprintf(w, "p99 ms by round (1 … %d; quiet: one kind of page and reader at a time):\n", *rounds)
+	r.eachRow(func(name string, rw *row) {
+		fmt.Fprintf(w, "  %-16s", name)
+		for i := 1; i <= *rounds; i++ {
+			fmt.Fprintf(w, " %7.1f", ms(quantile(rw.byRound[i], 0.99)))
+		}
+		fmt.Fprintf(w, "   quiet %7.1f\n", ms(quantile(rw.byRound[0], 0.99)))
+	})
+}
+
+// eachRow calls f with each page's row that has been measured, web pages
+// first, in the order the readers load them.
+func (r *results) eachRow(f func(name string, rw *row)) {
 	for _, web := range []string{"web", "API"} {
 		for _, kind := range pageKinds {
 			name := web + " " + kind
-			rw := r.rows[name]
-			if rw == nil {
-				continue
+			if rw := r.rows[name]; rw != nil {
+				f(name, rw)
 			}
-			fmt.Fprintf(w, "  %-16s", name)
-			for i := 1; i <= *rounds; i++ {
-				fmt.Fprintf(w, " %7.1f", ms(quantile(rw.byRound[i], 0.99)))
-			}
-			fmt.Fprintf(w, "   quiet %7.1f\n", ms(quantile(rw.byRound[0], 0.99)))
 		}
 	}
 }
