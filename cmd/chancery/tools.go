@@ -70,15 +70,15 @@ func diffFiles(differ *diffing.Differ, oldPath, newPath string) (*drafts.Text, *
 	// one after the other, as a second thread would cost more than it saves.
 	var nw *drafts.Text
 	var nerr error
-	done := make(chan struct{})
+	readNew := func() { nw, nerr = readText(newPath) }
+	var wg sync.WaitGroup
 	if size(oldPath)+size(newPath) < 4<<20 {
-		nw, nerr = readText(newPath)
-		close(done)
+		readNew()
 	} else {
-		go func() { nw, nerr = readText(newPath); close(done) }()
+		wg.Go(readNew)
 	}
 	old, err := readText(oldPath)
-	<-done
+	wg.Wait()
 	if err != nil {
 		return nil, nil, nil, err
 	}
