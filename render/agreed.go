@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"chancery/drafts"
+	"chancery/render/tracked"
 )
 
 // AgreedPDF writes the clean text of v as a PDF: a masthead with the
@@ -113,7 +114,7 @@ func bracket(spans []span, st style) []span {
 // markerSpans is the printed number of a provision ("3.", "(a)", "Rule
 // 3."); "#" headings and unnumbered paragraphs have none.
 func markerSpans(kind, number string, st style) []span {
-	if !numbered(number) {
+	if !tracked.Numbered(number) {
 		return nil
 	}
 	st.deco = decoNone
@@ -139,7 +140,7 @@ func (d *pdfDoc) gutters(lists ...[]drafts.Provision) gutters {
 	st := plain(faceRegular, bodySize)
 	for _, ps := range lists {
 		for _, p := range ps {
-			if !numbered(p.Number) || p.Kind == drafts.KindHeading {
+			if !tracked.Numbered(p.Number) || p.Kind == drafts.KindHeading {
 				continue
 			}
 			w := d.measure(p.Number, st)
@@ -186,7 +187,7 @@ func (g gutters) geom(kind, number string) geometry {
 	}
 	switch kind {
 	case drafts.KindHeading:
-		lvl := headingLevel(number)
+		lvl := tracked.HeadingLevel(number)
 		size := 11.5
 		switch lvl {
 		case 1:
@@ -194,9 +195,9 @@ func (g gutters) geom(kind, number string) geometry {
 		case 2:
 			size = 12
 		}
-		return geometry{face: faceBold, size: size, before: 13, after: 3, keepNext: true, inline: numbered(number)}
+		return geometry{face: faceBold, size: size, before: 13, after: 3, keepNext: true, inline: tracked.Numbered(number)}
 	case drafts.KindItem:
-		if numbered(number) {
+		if tracked.Numbered(number) {
 			at := g.para * float64(max(depth-1, 1))
 			if g.items != nil {
 				at += g.item * float64(g.items.level(number)-1)

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"chancery/drafts"
+	"chancery/render/tracked"
 )
 
 // Styles of tracked changes: words, not colour alone, carry the meaning.
@@ -109,12 +110,12 @@ func (d *pdfDoc) change(c *drafts.Change, from *drafts.Version, g gutters, brack
 	l := d.lab
 	number := c.Number
 	if c.Kind == drafts.ChangeDeleted {
-		number = oldNumber(c)
+		number = tracked.OldNumber(c)
 	}
 	geo := g.geom(c.ProvisionKind, number)
 	base := plain(geo.face, geo.size)
-	f := facetsOf(c)
-	moved, renumbered, modified := f.moved, f.renumbered, f.modified
+	f := tracked.FacetsOf(c)
+	moved, renumbered, modified := f.Moved, f.Renumbered, f.Modified
 
 	var label []string
 	var spans, marker []span
@@ -129,16 +130,16 @@ func (d *pdfDoc) change(c *drafts.Change, from *drafts.Version, g gutters, brack
 	case drafts.ChangeDeleted:
 		label = append(label, l.Pick("Deleted", "Исключено"))
 		spans = d.notedSpans(c.OldText, deletedStyle(base))
-		marker = markerSpans(c.ProvisionKind, oldNumber(c), deletedStyle(base))
+		marker = markerSpans(c.ProvisionKind, tracked.OldNumber(c), deletedStyle(base))
 	default:
 		if moved {
 			label = append(label, d.movedFrom(c, from))
 		}
 		if renumbered {
-			label = append(label, l.Pick("Renumbered ", "Перенумеровано ")+oldNumber(c)+" → "+c.Number)
+			label = append(label, l.Pick("Renumbered ", "Перенумеровано ")+tracked.OldNumber(c)+" → "+c.Number)
 		}
 		if modified {
-			spans = d.notedSegmentSpans(modifiedSegments(c), base, func(s drafts.Segment) string { return segmentTag(s, c) })
+			spans = d.notedSegmentSpans(tracked.ModifiedSegments(c), base, func(s drafts.Segment) string { return tracked.SegmentTag(s, c) })
 		} else {
 			spans = d.notedSpans(c.Text, base)
 		}
@@ -152,7 +153,7 @@ func (d *pdfDoc) change(c *drafts.Change, from *drafts.Version, g gutters, brack
 	changed := c.Kind != drafts.ChangeUnchanged && (modified || moved || c.Kind == drafts.ChangeInserted || c.Kind == drafts.ChangeDeleted)
 	if len(label) > 0 {
 		ls := []span{span1(strings.Join(label, "; "), labelStyle())}
-		if dl := changeDelegations(c); len(dl) > 0 {
+		if dl := tracked.ChangeDelegations(c); len(dl) > 0 {
 			ls = append(ls, span1(" ["+strings.Join(dl, ", ")+"]", tagStyle()))
 		}
 		lb := &block{spans: ls, x: geo.markerX, size: smallSize, before: geo.before + 2, after: 1, keepNext: true}
@@ -189,16 +190,16 @@ func (d *pdfDoc) movedFrom(c *drafts.Change, from *drafts.Version) string {
 // ("organi[s→z]ation") it waits for the word's end.
 func segmentSpans(segs []drafts.Segment, base style, tag func(drafts.Segment) string) []span {
 	sw := &spanWriter{base: base}
-	runs := segmentRuns(segs, tag)
+	runs := tracked.SegmentRuns(segs, tag)
 	for ri, run := range runs {
-		if !run.changed {
-			sw.equal(run.segs[0].Text)
+		if !run.Changed {
+			sw.equal(run.Segs[0].Text)
 			continue
 		}
 		sw.emitTag()
-		trail := sw.changes(run.segs)
-		sw.pending = run.tag
-		midWord := trail == "" && ri+1 < len(runs) && !startsWithSpace(runs[ri+1].segs[0].Text)
+		trail := sw.changes(run.Segs)
+		sw.pending = run.Tag
+		midWord := trail == "" && ri+1 < len(runs) && !startsWithSpace(runs[ri+1].Segs[0].Text)
 		if !midWord {
 			sw.emitTag()
 		}
@@ -247,7 +248,7 @@ func (sw *spanWriter) equal(text string) {
 // underline starts and stops at the words.
 func (sw *spanWriter) changes(segs []drafts.Segment) (trail string) {
 	base := sw.base
-	// Changes are whole words (see wholeWords): a struck word and the
+	// Changes are whole words (see tracked.WholeWords): a struck word and the
 	// underlined one that replaces it ("shall [-prepare-][+draft+] the",
 	// "[-organisation-][+organization+].") get a space between them.
 	// A changed punctuation mark, such as a comma in place of a
@@ -311,5 +312,5 @@ func startsWithSpace(s string) bool {
 
 // hasWordChar reports whether s holds a letter or a digit.
 func hasWordChar(s string) bool {
-	return strings.IndexFunc(s, isWordChar) >= 0
+	return strings.IndexFunc(s, tracked.IsWordChar) >= 0
 }

@@ -1,6 +1,9 @@
 package render
 
-import "chancery/drafts"
+import (
+	"chancery/drafts"
+	"chancery/render/tracked"
+)
 
 // Width returns the advance of r in thousandths of an em in the face
 // (as DocumentFont numbers them) as the line breaker measures it, or -1 when
@@ -34,7 +37,7 @@ type MarkedSpan struct {
 // SegmentSpans returns the spans the PDF draws for tracked segments.
 func SegmentSpans(segs []drafts.Segment) []MarkedSpan {
 	var out []MarkedSpan
-	for _, s := range segmentSpans(wholeWords(segs), plain(faceRegular, bodySize), func(drafts.Segment) string { return "" }) {
+	for _, s := range segmentSpans(tracked.WholeWords(segs), plain(faceRegular, bodySize), func(drafts.Segment) string { return "" }) {
 		m := MarkedSpan{Text: s.text, Bold: s.st.face == faceBold}
 		switch s.st.deco {
 		case decoUnderline:

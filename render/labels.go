@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"chancery/drafts"
+	"chancery/render/tracked"
 )
 
 // labels are the words a PDF is dressed in, in the document's language:
@@ -74,10 +75,10 @@ func shortHash(v *drafts.Version) string {
 
 // ref names a provision after "after": "3", "(a)", "“Cluster II…”".
 func (l labels) ref(kind, number, text string) string {
-	if numbered(number) {
-		return shortNumber(number)
+	if tracked.Numbered(number) {
+		return tracked.ShortNumber(number)
 	}
-	return l.Pick("“", "«") + excerpt(text, excerptRunes) + l.Pick("”", "»")
+	return l.Pick("“", "«") + tracked.Excerpt(text, tracked.ExcerptRunes) + l.Pick("”", "»")
 }
 
 // lang is the language the labels are in, for drafts.ProposalName: "en"

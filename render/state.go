@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"chancery/drafts"
+	"chancery/render/tracked"
 )
 
 // StateOfPlayPDF writes a state of play as a PDF for the chair to
@@ -71,10 +72,10 @@ func (d *pdfDoc) stateItem(it *drafts.ProvisionState) {
 	l := d.lab
 	st := plain(faceRegular, 9.5)
 	var spans []span
-	if numbered(it.Number) {
+	if tracked.Numbered(it.Number) {
 		spans = append(spans, span1(it.Number+" ", plain(faceBold, 9.5)))
 	}
-	spans = append(spans, span1("["+l.Status(it.Status)+"] ", plain(faceSansItalic, 8.5)), span1(excerpt(it.Text, 220), st))
+	spans = append(spans, span1("["+l.Status(it.Status)+"] ", plain(faceSansItalic, 8.5)), span1(tracked.Excerpt(it.Text, 220), st))
 	more := len(it.Proposals) > 0 || len(it.Positions) > 0
 	d.add(&block{spans: spans, size: 9.5, before: 4, keepNext: more})
 	if len(it.Proposals) > 0 {

@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"chancery/drafts"
+	"chancery/render/tracked"
 )
 
 // The chart of a state of play drawn in a PDF: the bars of
@@ -60,7 +61,7 @@ func (d *pdfDoc) chartRow(row chartRow, top float64) {
 	if row.class == "overall" {
 		face = faceSansBold
 	}
-	d.textAt(excerpt(row.title, 90), plain(face, 8.5), marginLeft, top, textWidth, alignLeft)
+	d.textAt(tracked.Excerpt(row.title, 90), plain(face, 8.5), marginLeft, top, textWidth, alignLeft)
 	t := row.t
 	x, y := marginLeft, top+12
 	if t.Provisions == 0 {

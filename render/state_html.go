@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"chancery/drafts"
+	"chancery/render/tracked"
 )
 
 // StateOfPlayHTML writes a state of play as an HTML fragment, in the
@@ -113,10 +114,10 @@ func writePositions(w *bufio.Writer, l labels, ps []*drafts.Position) {
 // writeStateItem writes one provision of the state of play.
 func writeStateItem(w *bufio.Writer, l labels, it *drafts.ProvisionState) {
 	fmt.Fprintf(w, `<li class="provision %s %s" data-provision="%s" data-section="%s">`, esc(it.Kind), esc(it.Status), esc(it.ID), esc(it.Section))
-	if numbered(it.Number) {
+	if tracked.Numbered(it.Number) {
 		w.WriteString(`<span class="number">` + esc(it.Number) + "</span> ")
 	}
-	w.WriteString(`<span class="status">` + esc(l.Status(it.Status)) + `</span> <span class="text">` + esc(excerpt(it.Text, 200)) + "</span>")
+	w.WriteString(`<span class="status">` + esc(l.Status(it.Status)) + `</span> <span class="text">` + esc(tracked.Excerpt(it.Text, 200)) + "</span>")
 	if len(it.Proposals) > 0 {
 		w.WriteString(`<p class="proposals">` + esc(l.Pick("Open proposals: ", "Открытые предложения: ")))
 		for i, p := range it.Proposals {

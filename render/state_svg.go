@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"chancery/drafts"
+	"chancery/render/tracked"
 )
 
 // StateOfPlaySVG draws the chart of a state of play as an SVG image: a bar
@@ -158,7 +159,7 @@ func (c *chart) row(w *bufio.Writer, row chartRow, y float64) {
 	if row.class == "overall" {
 		weight = `font-weight="bold"`
 	}
-	c.text(w, chartMargin, y+11, excerpt(row.title, 34), weight)
+	c.text(w, chartMargin, y+11, tracked.Excerpt(row.title, 34), weight)
 	n := []int{t.Agreed, t.AgreedAdRef, t.Bracketed, t.Pending}
 	x := chartBarX
 	for i, st := range chartStatuses {

@@ -1,4 +1,8 @@
-package render
+// Package tracked writes a diff's tracked changes as plain text and as HTML,
+// and holds how changes are named and described, which the PDF writer of
+// package render shares. It links no PDF or font library: chancery diff,
+// which needs nothing else of render, starts without initialising them.
+package tracked
 
 import (
 	"slices"
@@ -9,11 +13,11 @@ import (
 	"chancery/drafts"
 )
 
-// excerptRunes is how much of an unnumbered provision's text names it.
-const excerptRunes = 40
+// ExcerptRunes is how much of an unnumbered provision's text names it.
+const ExcerptRunes = 40
 
-// excerpt returns the start of s, at most n runes, with "…" if cut.
-func excerpt(s string, n int) string {
+// Excerpt returns the start of s, at most n runes, with "…" if cut.
+func Excerpt(s string, n int) string {
 	s = strings.Join(strings.Fields(drafts.NoteBody(s)), " ")
 	if utf8.RuneCountInString(s) <= n {
 		return s
@@ -29,14 +33,14 @@ func excerpt(s string, n int) string {
 	return strings.TrimRight(s[:i], " ") + "…"
 }
 
-// numbered reports whether a provision's marker is a number such as "3."
+// Numbered reports whether a provision's marker is a number such as "3."
 // or "(a)" (not "#" nor empty).
-func numbered(number string) bool {
+func Numbered(number string) bool {
 	return number != "" && !strings.HasPrefix(number, "#")
 }
 
-// shortNumber is a marker without its final period: "3." → "3".
-func shortNumber(number string) string {
+// ShortNumber is a marker without its final period: "3." → "3".
+func ShortNumber(number string) string {
 	if len(number) > 1 {
 		return strings.TrimSuffix(number, ".")
 	}
@@ -47,24 +51,24 @@ func shortNumber(number string) string {
 // `provision 7`, `item (a)`, `heading "Cluster II…"`, `paragraph "The…"`.
 func provisionName(kind, number, text string) string {
 	switch {
-	case numbered(number) && kind == drafts.KindItem:
+	case Numbered(number) && kind == drafts.KindItem:
 		return "item " + number
 	case drafts.IsNumberedHeading(number):
-		return shortNumber(number)
-	case numbered(number):
-		return "provision " + shortNumber(number)
+		return ShortNumber(number)
+	case Numbered(number):
+		return "provision " + ShortNumber(number)
 	case kind == drafts.KindHeading:
-		return `heading "` + excerpt(text, excerptRunes) + `"`
+		return `heading "` + Excerpt(text, ExcerptRunes) + `"`
 	default:
-		return `paragraph "` + excerpt(text, excerptRunes) + `"`
+		return `paragraph "` + Excerpt(text, ExcerptRunes) + `"`
 	}
 }
 
-// provisionRef refers to a provision after a preposition: `3`, `(a)`,
+// ProvisionRef refers to a provision after a preposition: `3`, `(a)`,
 // `heading "Cluster II…"`; the empty id is "the start".
-func provisionRef(kind, number, text string) string {
-	if numbered(number) {
-		return shortNumber(number)
+func ProvisionRef(kind, number, text string) string {
+	if Numbered(number) {
+		return ShortNumber(number)
 	}
 	return provisionName(kind, number, text)
 }
@@ -77,15 +81,15 @@ func diffRef(d *drafts.Diff, id string) string {
 	}
 	for _, c := range d.Changes {
 		if c.Provision == id && c.Kind != drafts.ChangeDeleted {
-			return provisionRef(c.ProvisionKind, c.Number, c.Text)
+			return ProvisionRef(c.ProvisionKind, c.Number, c.Text)
 		}
 	}
 	return "provision " + id
 }
 
-// changeDelegations returns the delegations of a change: its own list, or
+// ChangeDelegations returns the delegations of a change: its own list, or
 // else those named on its segments, in order of appearance.
-func changeDelegations(c *drafts.Change) []string {
+func ChangeDelegations(c *drafts.Change) []string {
 	if len(c.Delegations) > 0 {
 		return c.Delegations
 	}
@@ -98,31 +102,31 @@ func changeDelegations(c *drafts.Change) []string {
 	return out
 }
 
-// segmentTag is the attribution shown after a changed segment: its own
+// SegmentTag is the attribution shown after a changed segment: its own
 // delegation, or the change's delegations.
-func segmentTag(s drafts.Segment, c *drafts.Change) string {
+func SegmentTag(s drafts.Segment, c *drafts.Change) string {
 	if s.Delegation != "" {
 		return s.Delegation
 	}
 	return strings.Join(c.Delegations, ", ")
 }
 
-// segmentRun is a run of segments: an equal one, or consecutive inserted
+// SegmentRun is a run of segments: an equal one, or consecutive inserted
 // and deleted ones with the same attribution.
-type segmentRun struct {
-	segs    []drafts.Segment
-	changed bool
-	tag     string
+type SegmentRun struct {
+	Segs    []drafts.Segment
+	Changed bool
+	Tag     string
 }
 
-// segmentRuns groups segments for attribution: one tag after each run of
+// SegmentRuns groups segments for attribution: one tag after each run of
 // changes by the same delegations.
-func segmentRuns(segs []drafts.Segment, tag func(drafts.Segment) string) []segmentRun {
-	var runs []segmentRun
+func SegmentRuns(segs []drafts.Segment, tag func(drafts.Segment) string) []SegmentRun {
+	var runs []SegmentRun
 	for i := 0; i < len(segs); {
 		s := segs[i]
 		if s.Op == drafts.SegEqual {
-			runs = append(runs, segmentRun{segs: segs[i : i+1]})
+			runs = append(runs, SegmentRun{Segs: segs[i : i+1]})
 			i++
 			continue
 		}
@@ -131,17 +135,17 @@ func segmentRuns(segs []drafts.Segment, tag func(drafts.Segment) string) []segme
 		for j < len(segs) && segs[j].Op != drafts.SegEqual && tag(segs[j]) == t {
 			j++
 		}
-		runs = append(runs, segmentRun{segs: segs[i:j], changed: true, tag: t})
+		runs = append(runs, SegmentRun{Segs: segs[i:j], Changed: true, Tag: t})
 		i = j
 	}
 	return runs
 }
 
-// modifiedSegments returns the segments of a change's text: its own, or
+// ModifiedSegments returns the segments of a change's text: its own, or
 // for a change without them, the old text deleted and the new inserted.
-func modifiedSegments(c *drafts.Change) []drafts.Segment {
+func ModifiedSegments(c *drafts.Change) []drafts.Segment {
 	if len(c.Segments) > 0 {
-		return wholeWords(c.Segments)
+		return WholeWords(c.Segments)
 	}
 	if c.OldText == c.Text || c.OldText == "" {
 		return []drafts.Segment{{Op: drafts.SegEqual, Text: c.Text}}
@@ -152,27 +156,27 @@ func modifiedSegments(c *drafts.Change) []drafts.Segment {
 	}
 }
 
-// facets says what a change did to its provision besides its kind, or as
+// Facets says what a change did to its provision besides its kind, or as
 // its kind: moved it, gave it another number, changed its words.
-type facets struct{ moved, renumbered, modified bool }
+type Facets struct{ Moved, Renumbered, Modified bool }
 
-func facetsOf(c *drafts.Change) facets {
-	return facets{
-		moved:      c.Moved || c.Kind == drafts.ChangeMoved,
-		renumbered: (c.Renumbered || c.Kind == drafts.ChangeRenumbered) && oldNumber(c) != c.Number,
-		modified:   c.Modified || c.Kind == drafts.ChangeModified,
+func FacetsOf(c *drafts.Change) Facets {
+	return Facets{
+		Moved:      c.Moved || c.Kind == drafts.ChangeMoved,
+		Renumbered: (c.Renumbered || c.Kind == drafts.ChangeRenumbered) && OldNumber(c) != c.Number,
+		Modified:   c.Modified || c.Kind == drafts.ChangeModified,
 	}
 }
 
-// oldNumber is the number a provision had in the old text.
-func oldNumber(c *drafts.Change) string {
+// OldNumber is the number a provision had in the old text.
+func OldNumber(c *drafts.Change) string {
 	if c.OldNumber != "" {
 		return c.OldNumber
 	}
 	return c.Number
 }
 
-// wholeWords returns segments in which every change covers whole words, as
+// WholeWords returns segments in which every change covers whole words, as
 // people read tracked changes on paper and on screen: a change that begins
 // or ends inside a word (the character detail of a diff, such as
 // "organi[-s-][+z+]ation" or "decision[+s+]") takes in the rest of the
@@ -182,7 +186,7 @@ func oldNumber(c *drafts.Change) string {
 // marks. Changes that meet equal text only at spaces or punctuation are
 // left as they are, so no word that did not change is ever marked. The
 // segments given are not modified.
-func wholeWords(segs []drafts.Segment) []drafts.Segment {
+func WholeWords(segs []drafts.Segment) []drafts.Segment {
 	items := wordItems(segs)
 	items, moved := widenToWords(items)
 	if !moved {
@@ -297,7 +301,7 @@ func itemSegments(items []wordItem, n int) []drafts.Segment {
 }
 
 // wordItem is an equal text, or a change: its deleted and inserted
-// segments, for wholeWords.
+// segments, for WholeWords.
 type wordItem struct {
 	eq       bool
 	text     string
@@ -344,22 +348,22 @@ func (it *wordItem) startsInWord() bool {
 	return (len(it.del) > 0 && firstIsWord(it.del[0].Text)) || (len(it.ins) > 0 && firstIsWord(it.ins[0].Text))
 }
 
-func isWordChar(r rune) bool { return unicode.IsLetter(r) || unicode.IsNumber(r) || unicode.IsMark(r) }
+func IsWordChar(r rune) bool { return unicode.IsLetter(r) || unicode.IsNumber(r) || unicode.IsMark(r) }
 
 func firstIsWord(s string) bool {
 	r, n := utf8.DecodeRuneInString(s)
-	return n > 0 && isWordChar(r)
+	return n > 0 && IsWordChar(r)
 }
 
 func lastIsWord(s string) bool {
 	r, n := utf8.DecodeLastRuneInString(s)
-	return n > 0 && isWordChar(r)
+	return n > 0 && IsWordChar(r)
 }
 
 // wordPrefix is the length in bytes of the word characters s starts with.
 func wordPrefix(s string) int {
 	for i, r := range s {
-		if !isWordChar(r) {
+		if !IsWordChar(r) {
 			return i
 		}
 	}
@@ -371,7 +375,7 @@ func wordSuffix(s string) int {
 	n := len(s)
 	for n > 0 {
 		r, size := utf8.DecodeLastRuneInString(s[:n])
-		if !isWordChar(r) {
+		if !IsWordChar(r) {
 			break
 		}
 		n -= size

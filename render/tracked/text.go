@@ -1,4 +1,4 @@
-package render
+package tracked
 
 import (
 	"bufio"
@@ -8,7 +8,7 @@ import (
 	"chancery/drafts"
 )
 
-// DiffText writes d as plain text in the manner of git diff --word-diff:
+// Text writes d as plain text in the manner of git diff --word-diff:
 // only the changed provisions, separated by blank lines, with
 // [+inserted+] and [-deleted-] words, each run of changes followed by the
 // delegations that proposed it in braces ({KZ}). Structural changes get a
@@ -25,7 +25,7 @@ import (
 // The texts are escaped so that the markup reads back unambiguously (see
 // escapeChanged and escapeEqual, and docs/diff-format.md): a backslash
 // makes the character after it plain text.
-func (r *Renderer) DiffText(w io.Writer, d *drafts.Diff) error {
+func Text(w io.Writer, d *drafts.Diff) error {
 	if d == nil {
 		d = &drafts.Diff{}
 	}
@@ -53,7 +53,7 @@ func (r *Renderer) DiffText(w io.Writer, d *drafts.Diff) error {
 
 func writeTextChange(w *bufio.Writer, d *drafts.Diff, c *drafts.Change) {
 	attribution := func() {
-		if dl := changeDelegations(c); len(dl) > 0 {
+		if dl := ChangeDelegations(c); len(dl) > 0 {
 			w.WriteString(" {" + strings.Join(dl, ", ") + "}")
 		}
 	}
@@ -70,7 +70,7 @@ func writeTextChange(w *bufio.Writer, d *drafts.Diff, c *drafts.Change) {
 		w.WriteString("\n[+" + escapeChanged(markup(c.Number, c.Text)) + "+]\n")
 		return
 	case drafts.ChangeDeleted:
-		old := oldNumber(c)
+		old := OldNumber(c)
 		w.WriteString("-- deleted " + provisionName(c.ProvisionKind, old, c.OldText) + " --")
 		attribution()
 		w.WriteString("\n[-" + escapeChanged(markup(old, c.OldText)) + "-]\n")
@@ -91,8 +91,8 @@ func writeTextChange(w *bufio.Writer, d *drafts.Diff, c *drafts.Change) {
 		w.WriteString("\n")
 	}
 	switch {
-	case renumbered && oldNumber(c) != c.Number:
-		w.WriteString(oldNumber(c) + " → " + c.Number + " ")
+	case renumbered && OldNumber(c) != c.Number:
+		w.WriteString(OldNumber(c) + " → " + c.Number + " ")
 	case c.Number != "":
 		w.WriteString(c.Number + " ")
 	}
@@ -100,10 +100,10 @@ func writeTextChange(w *bufio.Writer, d *drafts.Diff, c *drafts.Change) {
 		w.WriteString(escapeEqual(c.Text, c.Number == "") + "\n")
 		return
 	}
-	runs := segmentRuns(modifiedSegments(c), func(s drafts.Segment) string { return segmentTag(s, c) })
+	runs := SegmentRuns(ModifiedSegments(c), func(s drafts.Segment) string { return SegmentTag(s, c) })
 	lineStart := c.Number == ""
 	for _, run := range runs {
-		for _, s := range run.segs {
+		for _, s := range run.Segs {
 			switch s.Op {
 			case drafts.SegInsert:
 				w.WriteString("[+" + escapeChanged(s.Text) + "+]")
@@ -114,8 +114,8 @@ func writeTextChange(w *bufio.Writer, d *drafts.Diff, c *drafts.Change) {
 			}
 			lineStart = false
 		}
-		if run.changed && run.tag != "" {
-			w.WriteString("{" + run.tag + "}")
+		if run.Changed && run.Tag != "" {
+			w.WriteString("{" + run.Tag + "}")
 		}
 	}
 	w.WriteString("\n")
