@@ -3,11 +3,14 @@
 //
 //	chancery-server serve [flags]            run the HTTP server
 //	chancery-server admin token --user ID    a new token, directly on the storage
+//	chancery-server render TEXT.txt -o OUT.pdf [--against OLD.txt] [--format docx]
+//	chancery-server import FILE.docx         print a Word file's text as markup
 //
-// chancery serve and chancery admin run it (it is installed beside
-// chancery); the text tools (chancery diff, render, import) are chancery's
-// own, so that they start without loading the server. Configuration comes
-// from flags and CHANCERY_* environment variables.
+// chancery serve, admin, render and import run it (it is installed beside
+// chancery): render and import are here because they need the PDF and
+// Word writers, which the server links anyway, so that chancery diff
+// starts without them. Configuration comes from flags and CHANCERY_*
+// environment variables.
 package main
 
 import (
@@ -30,7 +33,9 @@ func main() {
 const usage = `usage:
   chancery serve [flags]                       run the server (chancery serve -h for flags)
   chancery admin token --user ID [flags]       issue a new token directly on the storage (chancery admin -h)
-(chancery-server serve and chancery-server admin are the same commands.)
+  chancery render [--against OLD.txt] [--format pdf|docx] TEXT.txt -o OUT.pdf
+  chancery import [--original] FILE.docx      print a Word file's text as markup
+(chancery-server COMMAND runs the same commands; chancery diff is chancery's own.)
 `
 
 // run executes one command and returns the process exit code: 0, 1 for a
@@ -55,10 +60,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case "-h", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return 0
-	case "diff", "render", "import":
-		err = cli.Usagef("%s is a command of chancery, not of chancery-server: chancery %s", args[0], args[0])
+	case "render":
+		err = runRender(args[1:], stdout)
+	case "import":
+		err = runImport(args[1:], stdout, stderr)
+	case "diff":
+		err = cli.Usagef("diff is a command of chancery, not of chancery-server: chancery diff")
 	default:
-		err = cli.Usagef("unknown command %q (serve or admin)", args[0])
+		err = cli.Usagef("unknown command %q (serve, admin, render or import)", args[0])
 	}
 	return cli.Exit(err, stderr)
 }

@@ -202,7 +202,7 @@ func (m *Main) Open(ctx context.Context) error {
 	if err := m.bootstrap(ctx, svc); err != nil {
 		return err
 	}
-	renderer, err := cli.NewRenderer(c.FallbackFont, "CHANCERY_PDF_FALLBACK_FONT / --pdf-fallback-font", c.ForumName)
+	renderer, err := newRenderer(c.FallbackFont, "CHANCERY_PDF_FALLBACK_FONT / --pdf-fallback-font", c.ForumName)
 	if err != nil {
 		return err
 	}

@@ -21,7 +21,7 @@ import (
 func runImport(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("chancery import", flag.ContinueOnError)
 	original := fs.Bool("original", false, "print the text with every tracked change rejected")
-	files, err := parseArgs(fs, args)
+	files, err := cli.ParseArgs(fs, args)
 	if err != nil {
 		return err
 	}
@@ -32,7 +32,7 @@ func runImport(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	f, err := docx.New(docx.WithLimits(64<<20, 0, 0), docx.WithTextLimits(drafts.Limits{MaxBytes: 64 << 20, MaxProvisions: 1 << 20})).ReadWord(data)
+	f, err := docx.New(docx.WithLimits(64<<20, 0, 0), docx.WithTextLimits(cli.TextLimits)).ReadWord(data)
 	if err != nil {
 		return fmt.Errorf("%s: %s", files[0], drafts.ErrorMessage(err))
 	}

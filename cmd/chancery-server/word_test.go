@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -29,13 +30,13 @@ func TestWordCommands(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			var out, errs bytes.Buffer
 			if tt.render != nil {
-				if code := run(tt.render, &out, &errs); code != 0 {
+				if code := run(context.Background(), tt.render, &out, &errs); code != 0 {
 					t.Fatalf("render: exit %d: %s", code, errs.String())
 				}
 			}
 			out.Reset()
 			errs.Reset()
-			if code := run(tt.importArgs, &out, &errs); code != 0 {
+			if code := run(context.Background(), tt.importArgs, &out, &errs); code != 0 {
 				t.Fatalf("import: exit %d: %s", code, errs.String())
 			}
 			if got := out.String(); got != tt.want {
@@ -48,7 +49,7 @@ func TestWordCommands(t *testing.T) {
 	}
 	t.Run("not a docx", func(t *testing.T) {
 		var errs bytes.Buffer
-		if code := run([]string{"import", old}, &bytes.Buffer{}, &errs); code != 1 {
+		if code := run(context.Background(), []string{"import", old}, &bytes.Buffer{}, &errs); code != 1 {
 			t.Errorf("exit %d, want 1", code)
 		}
 		if got := errs.String(); !strings.Contains(got, "not a zip archive") || strings.Count(got, "\n") != 1 {
@@ -56,7 +57,7 @@ func TestWordCommands(t *testing.T) {
 		}
 	})
 	t.Run("bad format", func(t *testing.T) {
-		if code := run([]string{"render", "--format", "odt", nw, "-o", filepath.Join(dir, "x")}, &bytes.Buffer{}, &bytes.Buffer{}); code != 2 {
+		if code := run(context.Background(), []string{"render", "--format", "odt", nw, "-o", filepath.Join(dir, "x")}, &bytes.Buffer{}, &bytes.Buffer{}); code != 2 {
 			t.Errorf("exit %d, want 2", code)
 		}
 	})

@@ -15,7 +15,7 @@ import (
 // exit code where it does not.
 func runServer(args []string) (int, error) {
 	self, _ := os.Executable()
-	path, err := findServer(self, exec.LookPath)
+	path, err := findServer(self, args[0], exec.LookPath)
 	if err != nil {
 		return 0, err
 	}
@@ -33,7 +33,8 @@ func serverName() string {
 // findServer looks for chancery-server beside this program first, where
 // go install, go build -o DIR ./cmd/... and the container image put it,
 // so that a chancery runs the server of its own build; then on PATH.
-func findServer(self string, lookPath func(string) (string, error)) (string, error) {
+// command is the one it is wanted for, which its error names.
+func findServer(self, command string, lookPath func(string) (string, error)) (string, error) {
 	if self != "" {
 		if resolved, err := filepath.EvalSymlinks(self); err == nil {
 			self = resolved
@@ -54,5 +55,9 @@ func findServer(self string, lookPath func(string) (string, error)) (string, err
 	if self != "" {
 		where = "neither beside chancery (in " + filepath.Dir(self) + ") nor on PATH"
 	}
-	return "", cli.Usagef("the server is the program chancery-server, which is %s: install both programs with go install ./cmd/... (or build them with go build -o DIR ./cmd/...), or run it from a clone with go run ./cmd/chancery-server serve", where)
+	what := "the server is the program chancery-server"
+	if command == "render" || command == "import" {
+		what = "chancery " + command + " is done by the program chancery-server, which has the PDF and Word writers"
+	}
+	return "", cli.Usagef("%s, which is %s: install both programs with go install ./cmd/... (or build them with go build -o DIR ./cmd/...), or run it from a clone with go run ./cmd/chancery-server %s", what, where, command)
 }

@@ -20,8 +20,8 @@ func buildChancery(t *testing.T) string {
 	return bin
 }
 
-// TestServeRunsChanceryServer: chancery serve and chancery admin are
-// chancery-server's, found beside chancery and given the same arguments,
+// TestServeRunsChanceryServer: chancery serve, admin, render and import
+// are chancery-server's, found beside chancery and given the same arguments,
 // the same standard streams and the process itself (its exit code is
 // chancery's). A script stands in for the server.
 func TestServeRunsChanceryServer(t *testing.T) {
@@ -31,7 +31,10 @@ func TestServeRunsChanceryServer(t *testing.T) {
 	if err := os.WriteFile(fake, []byte(script), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	for _, args := range [][]string{{"serve", "--addr", "127.0.0.1:0"}, {"admin", "token", "--user", "secretariat"}} {
+	for _, args := range [][]string{
+		{"serve", "--addr", "127.0.0.1:0"}, {"admin", "token", "--user", "secretariat"},
+		{"render", "--against", "old.txt", "new.txt", "-o", "out.pdf"}, {"import", "--original", "draft.docx"},
+	} {
 		cmd := exec.Command(bin, args...)
 		cmd.Env = append(os.Environ(), "PATH="+t.TempDir()) // only the one beside
 		var stdout, stderr strings.Builder
@@ -53,24 +56,38 @@ func TestServeRunsChanceryServer(t *testing.T) {
 }
 
 // TestServeWithoutTheServer: with no chancery-server beside chancery or on
-// PATH, serve says which program it needs and how to get it; the tools
-// work all the same.
+// PATH, serve and render say which program they need and how to get it;
+// diff works all the same.
 func TestServeWithoutTheServer(t *testing.T) {
 	bin := buildChancery(t)
-	cmd := exec.Command(bin, "serve")
-	cmd.Env = append(os.Environ(), "PATH="+t.TempDir())
-	out, err := cmd.CombinedOutput()
-	var exit *exec.ExitError
-	if !errors.As(err, &exit) || exit.ExitCode() != 2 {
-		t.Fatalf("%v, want exit code 2: %s", err, out)
-	}
-	for _, want := range []string{"chancery: the server is the program chancery-server", filepath.Dir(bin), "go install ./cmd/...", "go run ./cmd/chancery-server serve"} {
-		if !strings.Contains(string(out), want) {
-			t.Errorf("message lacks %q: %s", want, out)
+	for _, tt := range []struct {
+		command, says string
+	}{
+		{"serve", "chancery: the server is the program chancery-server"},
+		{"render", "chancery: chancery render is done by the program chancery-server, which has the PDF and Word writers"},
+	} {
+		cmd := exec.Command(bin, tt.command)
+		cmd.Env = append(os.Environ(), "PATH="+t.TempDir())
+		out, err := cmd.CombinedOutput()
+		var exit *exec.ExitError
+		if !errors.As(err, &exit) || exit.ExitCode() != 2 {
+			t.Fatalf("%s: %v, want exit code 2: %s", tt.command, err, out)
+		}
+		for _, want := range []string{tt.says, filepath.Dir(bin), "go install ./cmd/...", "go run ./cmd/chancery-server " + tt.command} {
+			if !strings.Contains(string(out), want) {
+				t.Errorf("%s: message lacks %q: %s", tt.command, want, out)
+			}
+		}
+		if strings.Count(string(out), "\n") != 1 {
+			t.Errorf("%s: message is not one line: %q", tt.command, out)
 		}
 	}
-	if strings.Count(string(out), "\n") != 1 {
-		t.Errorf("message is not one line: %q", out)
+	old := writeFile(t, "old.txt", "1. The review shall take place every four years.\n")
+	nw := writeFile(t, "new.txt", "1. The review shall take place every five years.\n")
+	cmd := exec.Command(bin, "diff", old, nw)
+	cmd.Env = append(os.Environ(), "PATH="+t.TempDir())
+	if out, err := cmd.CombinedOutput(); err != nil || !strings.Contains(string(out), "[-four-]") {
+		t.Errorf("diff without the server: %v: %s", err, out)
 	}
 }
 
@@ -78,7 +95,7 @@ func TestServeWithoutTheServer(t *testing.T) {
 // one on PATH runs.
 func TestFindServerOnPath(t *testing.T) {
 	self := filepath.Join(t.TempDir(), "chancery")
-	got, err := findServer(self, func(name string) (string, error) { return "/opt/bin/" + name, nil })
+	got, err := findServer(self, "serve", func(name string) (string, error) { return "/opt/bin/" + name, nil })
 	if err != nil || got != "/opt/bin/chancery-server" {
 		t.Fatalf("findServer = %q, %v", got, err)
 	}
@@ -87,13 +104,13 @@ func TestFindServerOnPath(t *testing.T) {
 	if err := os.WriteFile(beside, []byte("#!/bin/sh\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if got, _ := findServer(self, func(name string) (string, error) { return "/opt/bin/" + name, nil }); got != "/opt/bin/chancery-server" {
+	if got, _ := findServer(self, "serve", func(name string) (string, error) { return "/opt/bin/" + name, nil }); got != "/opt/bin/chancery-server" {
 		t.Errorf("a chancery-server that cannot run was chosen: %q", got)
 	}
 	if err := os.Chmod(beside, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if got, _ := findServer(self, func(name string) (string, error) { return "/opt/bin/" + name, nil }); got != beside {
+	if got, _ := findServer(self, "serve", func(name string) (string, error) { return "/opt/bin/" + name, nil }); got != beside {
 		t.Errorf("findServer = %q, want the one beside chancery %q", got, beside)
 	}
 }

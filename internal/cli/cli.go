@@ -1,9 +1,9 @@
 // Package cli is what Chancery's two programs share on the command line:
 // usage errors, flags parsed with one line that says how to list them,
-// errors printed as one line with the exit code they call for, and the
-// PDF renderer as the flags configure it. It imports no storage, no HTTP
-// and no policy, so that chancery's tools start as quickly as a small
-// program does.
+// errors printed as one line with the exit code they call for, and text
+// files read, parsed and diffed as the tools take them. It imports no
+// storage, no HTTP, no policy and no PDF or Word writer, so that chancery
+// diff starts as quickly as a small program does.
 package cli
 
 import (
@@ -11,11 +11,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	"chancery/drafts"
-	"chancery/render"
 )
 
 // UsageError is a configuration or usage mistake: one line, exit code 2.
@@ -75,30 +73,4 @@ func OneLine(err error) string {
 		}
 	}
 	return string(b)
-}
-
-// NewRenderer returns the PDF renderer, with the fallback font file if one
-// is configured and the forum's name if one is given. fontSetting names
-// the fallback font's setting in an error, as the program takes it.
-func NewRenderer(fallback, fontSetting, forum string) (*render.Renderer, error) {
-	var opts []render.Option
-	if fallback != "" {
-		ttf, err := os.ReadFile(fallback)
-		if err != nil {
-			return nil, Usagef("%s: %v", fontSetting, err)
-		}
-		opts = append(opts, render.WithFallbackFont(ttf))
-	}
-	r := render.New(opts...)
-	if err := r.Err(); err != nil {
-		return nil, Usagef("%s: %s", fontSetting, drafts.ErrorMessage(err))
-	}
-	if forum == "" {
-		return r, nil
-	}
-	r = render.New(append(opts, render.WithForum(forum))...)
-	if err := r.Err(); err != nil {
-		return nil, Usagef("CHANCERY_FORUM_NAME / --forum-name: %s", drafts.ErrorMessage(err))
-	}
-	return r, nil
 }

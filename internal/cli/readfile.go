@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"io"
@@ -10,6 +10,6 @@ import (
 // string(bytes), bounded by the largest text the tools take (a larger one
 // is refused by the parser, which names the limit).
 func readAll(f *os.File) (string, error) {
-	b, err := io.ReadAll(io.LimitReader(f, int64(textLimits.MaxBytes)+1))
+	b, err := io.ReadAll(io.LimitReader(f, int64(TextLimits.MaxBytes)+1))
 	return unsafe.String(unsafe.SliceData(b), len(b)), err
 }

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"os"
@@ -20,7 +20,7 @@ func readFile(path string) (string, error) {
 		return "", err
 	}
 	defer f.Close()
-	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() && fi.Size() > 0 && fi.Size() <= int64(textLimits.MaxBytes) {
+	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() && fi.Size() > 0 && fi.Size() <= int64(TextLimits.MaxBytes) {
 		b, err := syscall.Mmap(int(f.Fd()), 0, int(fi.Size()), syscall.PROT_READ, syscall.MAP_PRIVATE|syscall.MAP_POPULATE)
 		if err == nil {
 			return unsafe.String(unsafe.SliceData(b), len(b)), nil
