@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"regexp"
 	"sync"
 	"time"
@@ -45,7 +46,7 @@ func runRender(args []string, stdout io.Writer) error {
 		return cli.Usagef("--language: %q is not a language tag such as en or ru", doc.Language)
 	}
 	if doc.Title == "" {
-		doc.Title = files[0]
+		doc.Title = filepath.Base(files[0])
 	}
 	now := time.Now().UTC()
 	r, err := newRenderer(*fallback, "--fallback-font", *forum)

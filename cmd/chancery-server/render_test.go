@@ -36,7 +36,7 @@ func TestRenderCommand(t *testing.T) {
 		args []string
 		want []string
 	}{
-		{"agreed", []string{"render", nw, "-o", filepath.Join(dir, "agreed.pdf")}, []string{"одобряют"}},
+		{"agreed, titled with the file's name", []string{"render", nw, "-o", filepath.Join(dir, "agreed.pdf")}, []string{"одобряют", "new.txt"}},
 		{"changes", []string{"render", "--against", old, nw, "-o", filepath.Join(dir, "changes.pdf")}, []string{"согласовывают", "одобряют"}},
 		{"russian labels, title, symbol", []string{"render", "--language", "ru", "--title", "Дорожная карта", "--symbol", "CICA/SWG/2026/R.2", "--body", "SWG",
 			"--against", old, nw, "-o", filepath.Join(dir, "ru.pdf")},
@@ -58,6 +58,10 @@ func TestRenderCommand(t *testing.T) {
 				if !strings.Contains(string(text), w) {
 					t.Errorf("PDF text lacks %q:\n%s", w, text)
 				}
+			}
+			// The default title is the file's name, not where it lies.
+			if strings.Contains(string(text), filepath.Dir(nw)) {
+				t.Errorf("PDF text names the text's folder %s:\n%s", filepath.Dir(nw), text)
 			}
 		})
 	}

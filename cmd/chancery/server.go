@@ -57,7 +57,7 @@ func findServer(self, command string, lookPath func(string) (string, error)) (st
 	}
 	what := "the server is the program chancery-server"
 	if command == "render" || command == "import" {
-		what = "chancery " + command + " is done by the program chancery-server, which has the PDF and Word writers"
+		what = "chancery " + command + " is done by the program chancery-server (it has the PDF and Word writers)"
 	}
 	return "", cli.Usagef("%s, which is %s: install both programs with go install ./cmd/... (or build them with go build -o DIR ./cmd/...), or run it from a clone with go run ./cmd/chancery-server %s", what, where, command)
 }

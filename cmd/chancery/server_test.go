@@ -64,7 +64,7 @@ func TestServeWithoutTheServer(t *testing.T) {
 		command, says string
 	}{
 		{"serve", "chancery: the server is the program chancery-server"},
-		{"render", "chancery: chancery render is done by the program chancery-server, which has the PDF and Word writers"},
+		{"render", "chancery: chancery render is done by the program chancery-server (it has the PDF and Word writers), which is"},
 	} {
 		cmd := exec.Command(bin, tt.command)
 		cmd.Env = append(os.Environ(), "PATH="+t.TempDir())
