@@ -160,6 +160,7 @@ func ModifiedSegments(c *drafts.Change) []drafts.Segment {
 // its kind: moved it, gave it another number, changed its words.
 type Facets struct{ Moved, Renumbered, Modified bool }
 
+// FacetsOf returns what change c did to its provision.
 func FacetsOf(c *drafts.Change) Facets {
 	return Facets{
 		Moved:      c.Moved || c.Kind == drafts.ChangeMoved,
@@ -348,6 +349,8 @@ func (it *wordItem) startsInWord() bool {
 	return (len(it.del) > 0 && firstIsWord(it.del[0].Text)) || (len(it.ins) > 0 && firstIsWord(it.ins[0].Text))
 }
 
+// IsWordChar reports whether r is part of a word: a letter, a digit or a
+// combining mark.
 func IsWordChar(r rune) bool { return unicode.IsLetter(r) || unicode.IsNumber(r) || unicode.IsMark(r) }
 
 func firstIsWord(s string) bool {

@@ -170,7 +170,7 @@ func DepthClass(nest *drafts.Nesting, kind, number string) string {
 }
 
 // HeadingLevel is the level of a heading marker: "#" is 1, "##" 2; a
-// Numbered heading's from its word (Part 1, Chapter 2, Rule 4).
+// numbered heading's from its word (Part 1, Chapter 2, Rule 4).
 func HeadingLevel(number string) int {
 	return max(drafts.HeadingLevel(number), 1)
 }
