@@ -4,7 +4,8 @@ WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
-# chancery (the command line) and chancery-server, which chancery serve runs.
+# chancery (the command line) and chancery-server, which chancery serve, admin,
+# render and import run.
 RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /out/bin/ ./cmd/chancery ./cmd/chancery-server \
  && mkdir /out/data
 
