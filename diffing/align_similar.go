@@ -59,19 +59,27 @@ func (d *Differ) matchSimilar(base, edited []drafts.Provision, res []int, taken 
 }
 
 // unmatchedSides returns the base provisions not taken and the edited ones
-// not matched.
+// not matched, in order.
 func unmatchedSides(res []int, taken []bool) (freeB, freeE []int) {
-	for j := range taken {
-		if !taken[j] {
-			freeB = append(freeB, j)
+	return unset(taken, func(t bool) bool { return !t }), unset(res, func(j int) bool { return j < 0 })
+}
+
+// unset returns the indexes of the entries of xs that are free (counted
+// first, so that the slice is made once).
+func unset[T any](xs []T, free func(T) bool) []int {
+	n := 0
+	for _, x := range xs {
+		if free(x) {
+			n++
 		}
 	}
-	for i := range res {
-		if res[i] < 0 {
-			freeE = append(freeE, i)
+	at := make([]int, 0, n)
+	for i, x := range xs {
+		if free(x) {
+			at = append(at, i)
 		}
 	}
-	return freeB, freeE
+	return at
 }
 
 // expectPlaces finds the skeleton, the matched pairs in a longest run of
