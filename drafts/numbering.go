@@ -141,7 +141,7 @@ func (n *number) readLetters(tok string) bool {
 		n.parts, n.style = []int{v}, styleLetter
 		return true
 	}
-	if w, ok := numberWords[strings.ToLower(tok)]; ok {
+	if w, ok := numberWords()[strings.ToLower(tok)]; ok {
 		c, ok := wordCase(tok)
 		if !ok {
 			return false
