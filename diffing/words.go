@@ -45,6 +45,7 @@ type wordDiffer struct {
 	ia, ib []int // indices of the tokens that are not white space
 	sa, sb []string
 	tp     []string // placeChanges' tokens
+	spans  []span
 }
 
 func (d *Differ) newWordDiffer() *wordDiffer {
@@ -58,32 +59,45 @@ func (w *wordDiffer) words(old, new string) ([]drafts.Segment, bool) {
 	oldMid, newMid := old[pre:len(old)-suf], new[pre:len(new)-suf]
 	w.ta = tokenize(oldMid, w.ta[:0])
 	w.tb = tokenize(newMid, w.tb[:0])
-	mid, coarse := w.diff(oldMid, newMid, w.ta, w.tb)
-	spans := make([]span, 0, len(mid)+2)
+	// The spans are made in w.spans, which keeps its room for the next
+	// call; the segments made of them at the end are new.
+	spans := w.spans[:0]
 	if pre > 0 {
 		spans = append(spans, span{op: dmp.DiffEqual, text: old[:pre]})
 	}
-	for _, s := range mid {
-		if n := len(spans); n > 0 && s.op == dmp.DiffEqual && spans[n-1].op == dmp.DiffEqual {
-			spans[n-1].text += s.text
-			continue
-		}
-		spans = append(spans, s)
-	}
+	spans, coarse := w.diff(spans, oldMid, newMid, w.ta, w.tb)
 	if suf > 0 {
-		if n := len(spans); n > 0 && spans[n-1].op == dmp.DiffEqual {
-			spans[n-1].text += old[len(old)-suf:]
-		} else {
-			spans = append(spans, span{op: dmp.DiffEqual, text: old[len(old)-suf:]})
-		}
+		spans = append(spans, span{op: dmp.DiffEqual, text: old[len(old)-suf:]})
 	}
+	spans = joinEqual(spans, old)
+	w.spans = spans
 	if !coarse {
 		spans = placeChanges(spans, &w.tp)
 	}
 	if !w.d.WholeWords {
 		spans = refineWords(spans)
 	}
-	return appendSegments(make([]drafts.Segment, 0, len(spans)), spans), coarse
+	return appendSegments(make([]drafts.Segment, 0, len(spans)), spans, old, new), coarse
+}
+
+// joinEqual makes each run of equal spans one span, in place. The equal
+// and deleted spans, in order, make old: two equal spans side by side are
+// one slice of old, and need no new string. A joined span keeps the token
+// count of its first span.
+func joinEqual(spans []span, old string) []span {
+	out := spans[:0]
+	off := 0 // where in old the span s starts
+	for _, s := range spans {
+		if n := len(out); n > 0 && s.op == dmp.DiffEqual && out[n-1].op == dmp.DiffEqual {
+			out[n-1].text = old[off-len(out[n-1].text) : off+len(s.text)]
+		} else {
+			out = append(out, s)
+		}
+		if s.op != dmp.DiffInsert {
+			off += len(s.text)
+		}
+	}
+	return out
 }
 
 // placeChanges moves each pure insertion or deletion standing between two
@@ -193,9 +207,9 @@ func commonEnds(a, b string) (pre, suf int) {
 }
 
 // diff diffs the tokens a of old and b of new with go-diff's Myers diff
-// over runes (one a token), and returns the runs of the diff once tidied
-// (see tidy): a minimal diff, in which no unchanged token is marked.
-func (w *wordDiffer) diff(old, new string, a, b []string) (spans []span, coarse bool) {
+// over runes (one a token), and appends to spans the runs of the diff once
+// tidied (see tidy): a minimal diff, in which no unchanged token is marked.
+func (w *wordDiffer) diff(spans []span, old, new string, a, b []string) (_ []span, coarse bool) {
 	// Common leading and trailing tokens.
 	pre, preBytes := 0, 0
 	for pre < len(a) && pre < len(b) && a[pre] == b[pre] {
@@ -273,19 +287,29 @@ func (w *wordDiffer) diff(old, new string, a, b []string) (spans []span, coarse 
 	return spans, coarse
 }
 
-// appendSegments appends spans to segs as segments, joining neighbours of
-// one operation.
-func appendSegments(segs []drafts.Segment, spans []span) []drafts.Segment {
+// appendSegments appends spans, of the diff from old to new, to segs as
+// segments, joining neighbours of one operation. The equal and deleted
+// spans, in order, make old, the equal and inserted ones new: neighbours
+// of one operation are one slice of old or new, and need no new string.
+func appendSegments(segs []drafts.Segment, spans []span, old, new string) []drafts.Segment {
+	offOld, offNew := 0, 0 // where in old and new the span s starts
 	for _, s := range spans {
-		if s.text == "" {
-			continue
-		}
 		op := segOp(s.op)
-		if n := len(segs); n > 0 && segs[n-1].Op == op {
-			segs[n-1].Text += s.text
-			continue
+		switch n := len(segs); {
+		case s.text == "":
+		case n > 0 && segs[n-1].Op == op && op == drafts.SegInsert:
+			segs[n-1].Text = new[offNew-len(segs[n-1].Text) : offNew+len(s.text)]
+		case n > 0 && segs[n-1].Op == op:
+			segs[n-1].Text = old[offOld-len(segs[n-1].Text) : offOld+len(s.text)]
+		default:
+			segs = append(segs, drafts.Segment{Op: op, Text: s.text})
 		}
-		segs = append(segs, drafts.Segment{Op: op, Text: s.text})
+		if s.op != dmp.DiffInsert {
+			offOld += len(s.text)
+		}
+		if s.op != dmp.DiffDelete {
+			offNew += len(s.text)
+		}
 	}
 	return segs
 }
