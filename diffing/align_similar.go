@@ -30,16 +30,18 @@ type similarity struct {
 	freeB, freeE []int
 	// places are where each of freeE is expected.
 	places []place
-	// sets and setsE are the word sets of freeB and freeE, made when
-	// first needed.
+	// sets are the word sets of freeB, made when first needed, and setsE
+	// those of freeE when made beforehand in parallel (else nil).
 	sets, setsE [][]uint64
 	maker       setMaker
-	// e is the edited provision being compared, at its place; current
-	// holds its word set, of n words.
+	// e is the edited provision being compared, at its place; eset is its
+	// word set (made in scratch unless made beforehand), also held in
+	// current.
 	e       int
 	at      place
+	eset    []uint64
+	scratch []uint64
 	current hashSet
-	n       int
 	// seen holds the base provisions it has been compared with.
 	seen  map[int]bool
 	cands []candidate
@@ -123,8 +125,8 @@ func (s *similarity) expectPlaces() {
 // first needed.
 func (s *similarity) makeSets() {
 	s.sets = make([][]uint64, len(s.freeB))
-	s.setsE = make([][]uint64, len(s.freeE))
 	if workers := min(runtime.GOMAXPROCS(0), (len(s.freeB)+len(s.freeE))/parallelSets); workers > 1 {
+		s.setsE = make([][]uint64, len(s.freeE))
 		wordSets(s.base, s.freeB, s.sets, workers)
 		wordSets(s.edited, s.freeE, s.setsE, workers)
 	}
@@ -139,20 +141,21 @@ func (s *similarity) setOf(j int) []uint64 {
 	return s.sets[k]
 }
 
-// setOfE returns the word set of the free edited provision freeE[k].
-func (s *similarity) setOfE(k int) []uint64 {
-	if s.setsE[k] == nil {
-		s.setsE[k] = s.maker.wordSet(s.edited[s.freeE[k]].Text)
+// begin makes the free edited provision freeE[k] the one compared next,
+// and returns the number of its words. An edited provision is compared
+// with all its candidates at once (twice at most: near, then far), so its
+// set is made anew each time rather than kept.
+func (s *similarity) begin(k int) int {
+	if s.setsE != nil {
+		s.eset = s.setsE[k]
+	} else {
+		s.scratch = s.maker.appendSet(s.scratch[:0], s.edited[s.freeE[k]].Text)
+		s.eset = s.scratch
 	}
-	return s.setsE[k]
-}
-
-// begin makes the free edited provision freeE[k] the one compared next.
-func (s *similarity) begin(k int) {
-	set := s.setOfE(k)
-	s.e, s.at, s.n = s.freeE[k], s.places[k], len(set)
-	s.current.fill(set)
+	s.e, s.at = s.freeE[k], s.places[k]
+	s.current.fill(s.eset)
 	clear(s.seen)
+	return len(s.eset)
 }
 
 // consider compares the edited provision begun with base provision j, and
@@ -163,7 +166,7 @@ func (s *similarity) consider(j int, best *float64) {
 		return
 	}
 	s.seen[j] = true
-	score := s.current.jaccard(s.n, s.setOf(j))
+	score := s.current.jaccard(len(s.eset), s.setOf(j))
 	if score < s.threshold {
 		return
 	}
@@ -183,10 +186,9 @@ func (s *similarity) consider(j int, best *float64) {
 // (by their places in freeE) those that found no candidate there.
 func (s *similarity) compareNear() (far []int) {
 	for k := range s.freeE {
-		if len(s.setOfE(k)) == 0 {
+		if s.begin(k) == 0 {
 			continue
 		}
-		s.begin(k)
 		if best := s.compareWindow(); best == 0 {
 			far = append(far, k)
 		}
@@ -248,7 +250,7 @@ func (s *similarity) compareFar(far []int) {
 	for _, k := range far {
 		s.begin(k)
 		best := 0.0
-		for _, j := range rw.sharing(s.setOfE(k)) {
+		for _, j := range rw.sharing(s.eset) {
 			s.consider(j, &best)
 		}
 	}

@@ -85,7 +85,7 @@ type setMaker struct {
 }
 
 // wordSet returns the set of the words of a provision's text, its notes
-// left out; never nil.
+// left out, to keep; never nil.
 func (m *setMaker) wordSet(text string) []uint64 {
 	m.hashes = wordHashes(drafts.NoteBody(text), m.hashes[:0])
 	if m.chunk == nil || cap(m.chunk)-len(m.chunk) < len(m.hashes) {
@@ -94,6 +94,13 @@ func (m *setMaker) wordSet(text string) []uint64 {
 	n := len(m.chunk)
 	m.chunk = m.seen.unique(m.hashes, m.chunk)
 	return m.chunk[n:len(m.chunk):len(m.chunk)]
+}
+
+// appendSet appends to dst the set of the words of a provision's text, its
+// notes left out.
+func (m *setMaker) appendSet(dst []uint64, text string) []uint64 {
+	m.hashes = wordHashes(drafts.NoteBody(text), m.hashes[:0])
+	return m.seen.unique(m.hashes, dst)
 }
 
 // hashSet is a set of non-zero hashes in an open-addressed table, reused
