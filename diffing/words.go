@@ -40,11 +40,12 @@ type wordDiffer struct {
 	d      *Differ
 	enc    *encoder
 	budget *budget
+	// ta and tb hold the tokens of the two texts' changed middles, and
+	// once the diff is made ta holds placeChanges' tokens.
 	ta, tb []string
 	ra, rb []rune
 	ia, ib []int // indices of the tokens that are not white space
 	sa, sb []string
-	tp     []string // placeChanges' tokens
 	spans  []span
 }
 
@@ -72,7 +73,7 @@ func (w *wordDiffer) words(old, new string) ([]drafts.Segment, bool) {
 	spans = joinEqual(spans, old)
 	w.spans = spans
 	if !coarse {
-		spans = placeChanges(spans, &w.tp)
+		spans = placeChanges(spans, &w.ta) // the diff is made: ta is free
 	}
 	if !w.d.WholeWords {
 		spans = refineWords(spans)
