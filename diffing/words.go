@@ -45,7 +45,6 @@ type wordDiffer struct {
 	ta, tb []string
 	ra, rb []rune
 	ia, ib []int // indices of the tokens that are not white space
-	sa, sb []string
 	spans  []span
 }
 
@@ -247,14 +246,14 @@ func (w *wordDiffer) diff(spans []span, old, new string, a, b []string) (_ []spa
 		// where nearly every other token is a space, would otherwise let a
 		// minimal diff trade a word for a space ("Council) is" → "is Việt"
 		// as "[-Council) is-]{+is Việt+}").
-		w.ia, w.sa = nonSpace(am, w.ia[:0], w.sa[:0])
-		w.ib, w.sb = nonSpace(bm, w.ib[:0], w.sb[:0])
+		w.ia = nonSpace(am, w.ia[:0])
+		w.ib = nonSpace(bm, w.ib[:0])
 		if w.enc == nil {
 			w.enc = newEncoder()
 		}
 		var ok1, ok2 bool
-		w.ra, ok1 = w.enc.encode(w.sa, w.ra[:0])
-		w.rb, ok2 = w.enc.encode(w.sb, w.rb[:0])
+		w.ra, ok1 = w.enc.encode(am, w.ia, w.ra[:0])
+		w.rb, ok2 = w.enc.encode(bm, w.ib, w.rb[:0])
 		left := w.budget.left()
 		if !ok1 || !ok2 || left <= 0 {
 			whole()

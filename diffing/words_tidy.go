@@ -13,15 +13,14 @@ import (
 type change struct{ a0, a1, b0, b1 int }
 
 // nonSpace appends to idx the indices of the tokens that are not white
-// space, and to toks those tokens.
-func nonSpace(all []string, idx []int, toks []string) ([]int, []string) {
+// space.
+func nonSpace(all []string, idx []int) []int {
 	for i, t := range all {
 		if !isSpaceToken(t) {
 			idx = append(idx, i)
-			toks = append(toks, t)
 		}
 	}
-	return idx, toks
+	return idx
 }
 
 // changesOf reads go-diff's runs over the runes of the tokens of a and b
