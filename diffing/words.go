@@ -1,7 +1,6 @@
 package diffing
 
 import (
-	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -72,7 +71,7 @@ func (w *wordDiffer) words(old, new string) ([]drafts.Segment, bool) {
 	spans = joinEqual(spans, old)
 	w.spans = spans
 	if !coarse {
-		spans = placeChanges(spans, &w.ta) // the diff is made: ta is free
+		spans = placeChanges(spans, old, new, &w.ta) // the diff is made: ta is free
 	}
 	if !w.d.WholeWords {
 		spans = refineWords(spans)
@@ -106,60 +105,41 @@ func joinEqual(spans []span, old string) []span {
 // exchange, and" → "collaboration, and" deletes "exchange, ", not ",
 // exchange", which would touch "collaboration,". An equality between two
 // changes keeps at least one token. The tokens are made in scratch, which
-// keeps its room for the next call.
-func placeChanges(spans []span, scratch *[]string) []span {
+// keeps its room for the next call. The spans are of the diff from old to
+// new: a deletion and the equalities around it are one slice of old, an
+// insertion and those around it one slice of new, so that the spans moved
+// are cut anew from it rather than joined from their tokens.
+func placeChanges(spans []span, old, new string, scratch *[]string) []span {
 	moved := false
+	var at [2]int // where spans[i] starts in old and in new
 	for i := range spans {
-		s := &spans[i]
-		if s.op == dmp.DiffEqual || (i > 0 && spans[i-1].op != dmp.DiffEqual) || (i+1 < len(spans) && spans[i+1].op != dmp.DiffEqual) {
-			continue
+		if t, x0, nc, k := bestPlace(spans, i, scratch); k != 0 {
+			moved = true
+			text, from := old, at[0]
+			if spans[i].op == dmp.DiffInsert {
+				text, from = new, at[1]
+			}
+			b0 := tokensLen(t[:x0+k])
+			b1 := b0 + tokensLen(t[x0+k:x0+k+nc])
+			end := b1 + tokensLen(t[x0+k+nc:])
+			if i > 0 {
+				prev := &spans[i-1]
+				from -= len(prev.text)
+				// prev, an equality, ends where spans[i] now starts.
+				d := b0 - len(prev.text)
+				at[0], at[1] = at[0]+d, at[1]+d
+				prev.text, prev.n = text[from:from+b0], x0+k
+			}
+			spans[i].text = text[from+b0 : from+b1]
+			if i+1 < len(spans) {
+				spans[i+1].text, spans[i+1].n = text[from+b1:from+end], len(t)-(x0+k+nc)
+			}
 		}
-		var prev, next *span
-		if i > 0 {
-			prev = &spans[i-1]
+		if spans[i].op != dmp.DiffInsert {
+			at[0] += len(spans[i].text)
 		}
-		if i+1 < len(spans) {
-			next = &spans[i+1]
-		}
-		// The tokens of prev, s and next, one after the other, in scratch.
-		t := (*scratch)[:0]
-		if prev != nil {
-			t = tokenize(prev.text, t)
-		}
-		x0 := len(t)
-		t = tokenize(s.text, t)
-		nc := len(t) - x0
-		if next != nil {
-			t = tokenize(next.text, t)
-		}
-		*scratch = t
-		maxLeft, maxRight := x0, len(t)-x0-nc
-		if i > 1 {
-			maxLeft-- // a change before the equality
-		}
-		if i+2 < len(spans) {
-			maxRight-- // a change after it
-		}
-		// Moving needs an equality on the side the change moves away
-		// from, to take the tokens it leaves.
-		if next == nil {
-			maxLeft = 0
-		}
-		if prev == nil {
-			maxRight = 0
-		}
-		k := bestShift(t, x0, x0+nc, max(maxLeft, 0), max(maxRight, 0))
-		if k == 0 {
-			continue
-		}
-		moved = true
-		join := func(toks []string) string { return strings.Join(toks, "") }
-		if prev != nil {
-			prev.text, prev.n = join(t[:x0+k]), x0+k
-		}
-		s.text = join(t[x0+k : x0+k+nc])
-		if next != nil {
-			next.text, next.n = join(t[x0+k+nc:]), len(t)-(x0+k+nc)
+		if spans[i].op != dmp.DiffDelete {
+			at[1] += len(spans[i].text)
 		}
 	}
 	if !moved {
@@ -172,6 +152,46 @@ func placeChanges(spans []span, scratch *[]string) []span {
 		}
 	}
 	return out
+}
+
+// bestPlace finds where spans[i], if a pure insertion or deletion between
+// two equalities (or at an end), reads best. It returns the tokens t of
+// the span and the equalities around it, made in scratch, where the
+// span's x0 and count nc of tokens are among them, and how far to move
+// it, k, 0 if not at all.
+func bestPlace(spans []span, i int, scratch *[]string) (t []string, x0, nc, k int) {
+	if spans[i].op == dmp.DiffEqual || (i > 0 && spans[i-1].op != dmp.DiffEqual) || (i+1 < len(spans) && spans[i+1].op != dmp.DiffEqual) {
+		return nil, 0, 0, 0
+	}
+	prev, next := i > 0, i+1 < len(spans)
+	// The tokens of prev, s and next, one after the other, in scratch.
+	t = (*scratch)[:0]
+	if prev {
+		t = tokenize(spans[i-1].text, t)
+	}
+	x0 = len(t)
+	t = tokenize(spans[i].text, t)
+	nc = len(t) - x0
+	if next {
+		t = tokenize(spans[i+1].text, t)
+	}
+	*scratch = t
+	maxLeft, maxRight := x0, len(t)-x0-nc
+	if i > 1 {
+		maxLeft-- // a change before the equality
+	}
+	if i+2 < len(spans) {
+		maxRight-- // a change after it
+	}
+	// Moving needs an equality on the side the change moves away
+	// from, to take the tokens it leaves.
+	if !next {
+		maxLeft = 0
+	}
+	if !prev {
+		maxRight = 0
+	}
+	return t, x0, nc, bestShift(t, x0, x0+nc, max(maxLeft, 0), max(maxRight, 0))
 }
 
 // commonEnds returns the lengths in bytes of a common beginning and a
