@@ -27,15 +27,18 @@ import (
 // paragraph or numbered heading of a text ("Recognizing …,").
 const KindPreamble = "preamble"
 
-// headingWords are the words of numbered headings, with their level: a
-// part or an annex holds chapters, a chapter sections, a section articles
-// or rules.
+// headingWords are the words of numbered headings, as written and in
+// capitals, with their level: a part or an annex holds chapters, a chapter
+// sections, a section articles or rules. The capitals are written out so
+// that reading a heading makes no string.
 var headingWords = []struct {
-	word  string
-	level int
+	word, upper string
+	level       int
 }{
-	{"Part", 1}, {"Annex", 1}, {"Appendix", 1}, {"Chapter", 2}, {"Section", 3}, {"Article", 4}, {"Rule", 4},
-	{"Часть", 1}, {"Приложение", 1}, {"Глава", 2}, {"Раздел", 3}, {"Статья", 4}, {"Правило", 4},
+	{"Part", "PART", 1}, {"Annex", "ANNEX", 1}, {"Appendix", "APPENDIX", 1}, {"Chapter", "CHAPTER", 2},
+	{"Section", "SECTION", 3}, {"Article", "ARTICLE", 4}, {"Rule", "RULE", 4},
+	{"Часть", "ЧАСТЬ", 1}, {"Приложение", "ПРИЛОЖЕНИЕ", 1}, {"Глава", "ГЛАВА", 2},
+	{"Раздел", "РАЗДЕЛ", 3}, {"Статья", "СТАТЬЯ", 4}, {"Правило", "ПРАВИЛО", 4},
 }
 
 // suffixes are the words that number a provision put between two others:
@@ -73,8 +76,8 @@ func scanWordHeading(s string) (number, int) {
 		w := hw.word
 		if strings.HasPrefix(s, w) {
 			i = len(w)
-		} else if up := strings.ToUpper(w); strings.HasPrefix(s, up) {
-			i = len(up)
+		} else if strings.HasPrefix(s, hw.upper) {
+			i = len(hw.upper)
 		} else {
 			continue
 		}
