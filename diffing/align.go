@@ -1,6 +1,7 @@
 package diffing
 
 import (
+	"cmp"
 	"hash/maphash"
 	"slices"
 
@@ -65,8 +66,9 @@ func (d *Differ) Align(base, edited []drafts.Provision) []int {
 		return res
 	}
 	seed := maphash.MakeSeed()
-	bt, bm := provisionHashes(seed, base, taken)
-	et, em := provisionHashes(seed, edited, matched(res))
+	freeB, freeE := unmatchedSides(res, taken)
+	bt, bm := provisionHashes(seed, base, freeB)
+	et, em := provisionHashes(seed, edited, freeE)
 	matchUnique(bm, em, res, taken, sameMarkup)
 	matchUnique(bt, et, res, taken, sameText)
 	matchInOrder(bm, em, res, taken, sameMarkup)
@@ -105,77 +107,103 @@ func matchInPlace(nb, ne int, res []int, taken []bool, same func(j, i int) bool)
 	return n
 }
 
-// matched returns which of res are matched.
-func matched(res []int) []bool {
-	m := make([]bool, len(res))
-	for i, j := range res {
-		m[i] = j >= 0
-	}
-	return m
+// keyed is a provision's index and the hash of its text or markup.
+type keyed struct {
+	h  uint64
+	at int
 }
 
 // provisionHashes returns the hashes of the texts and of the markups
-// (number and text) of the provisions not yet matched (skip).
-func provisionHashes(seed maphash.Seed, ps []drafts.Provision, skip []bool) (text, markup []uint64) {
-	text, markup = make([]uint64, len(ps)), make([]uint64, len(ps))
-	for i, p := range ps {
-		if skip[i] {
-			continue
-		}
-		text[i] = maphash.String(seed, p.Text)
-		n := maphash.String(seed, p.Number)
-		markup[i] = text[i] ^ (n + 0x9e3779b97f4a7c15 + text[i]<<6 + text[i]>>2)
+// (number and text) of the provisions at the indexes free (in order), each
+// list sorted by hash, then index. Sorted lists of the few provisions left
+// unmatched cost much less memory than maps over all of them.
+func provisionHashes(seed maphash.Seed, ps []drafts.Provision, free []int) (text, markup []keyed) {
+	n := len(free)
+	both := make([]keyed, 2*n)
+	text, markup = both[:n:n], both[n:]
+	for k, i := range free {
+		t := maphash.String(seed, ps[i].Text)
+		nh := maphash.String(seed, ps[i].Number)
+		text[k] = keyed{h: t, at: i}
+		markup[k] = keyed{h: t ^ (nh + 0x9e3779b97f4a7c15 + t<<6 + t>>2), at: i}
 	}
+	byHash := func(x, y keyed) int {
+		if c := cmp.Compare(x.h, y.h); c != 0 {
+			return c
+		}
+		return cmp.Compare(x.at, y.at)
+	}
+	slices.SortFunc(text, byHash)
+	slices.SortFunc(markup, byHash)
 	return text, markup
+}
+
+// sameHash walks the lists hb and he of base and edited provisions (sorted
+// by hash) together and calls f with the runs of each hash found on both
+// sides. f only matches provisions of the runs it is given, so that a run
+// never depends on what f did with the others.
+func sameHash(hb, he []keyed, f func(rb, re []keyed)) {
+	for i, j := 0, 0; i < len(hb) && j < len(he); {
+		switch h := hb[i].h; {
+		case h < he[j].h:
+			i++
+		case h > he[j].h:
+			j++
+		default:
+			ib, je := i+1, j+1
+			for ib < len(hb) && hb[ib].h == h {
+				ib++
+			}
+			for je < len(he) && he[je].h == h {
+				je++
+			}
+			f(hb[i:ib], he[j:je])
+			i, j = ib, je
+		}
+	}
 }
 
 // matchUnique matches the unmatched provisions whose hash occurs once among
 // the unmatched provisions of each side, if they are the same (by same).
-func matchUnique(hb, he []uint64, res []int, taken []bool, same func(j, i int) bool) {
-	type seen struct{ at, n int }
-	bk := make(map[uint64]seen, len(hb))
-	for j, h := range hb {
-		if !taken[j] {
-			s := bk[h]
-			bk[h] = seen{at: j, n: s.n + 1}
+func matchUnique(hb, he []keyed, res []int, taken []bool, same func(j, i int) bool) {
+	sameHash(hb, he, func(rb, re []keyed) {
+		b, nb := 0, 0
+		for _, k := range rb {
+			if !taken[k.at] {
+				b, nb = k.at, nb+1
+			}
 		}
-	}
-	ek := make(map[uint64]seen, len(he))
-	for i, h := range he {
-		if res[i] < 0 {
-			s := ek[h]
-			ek[h] = seen{at: i, n: s.n + 1}
+		e, ne := 0, 0
+		for _, k := range re {
+			if res[k.at] < 0 {
+				e, ne = k.at, ne+1
+			}
 		}
-	}
-	for h, e := range ek {
-		if b, ok := bk[h]; ok && e.n == 1 && b.n == 1 && same(b.at, e.at) {
-			res[e.at] = b.at
-			taken[b.at] = true
+		if nb == 1 && ne == 1 && same(b, e) {
+			res[e] = b
+			taken[b] = true
 		}
-	}
+	})
 }
 
 // matchInOrder matches the unmatched provisions that are the same (by
-// hash, then by same) in the order they come on each side.
-func matchInOrder(hb, he []uint64, res []int, taken []bool, same func(j, i int) bool) {
-	bk := make(map[uint64][]int)
-	for j, h := range hb {
-		if !taken[j] {
-			bk[h] = append(bk[h], j)
-		}
-	}
-	for i, h := range he {
-		if res[i] >= 0 {
-			continue
-		}
-		js := bk[h]
-		for k, j := range js {
-			if same(j, i) {
-				res[i] = j
-				taken[j] = true
-				bk[h] = slices.Delete(js, k, k+1)
-				break
+// hash, then by same) in the order they come on each side. The runs of a
+// hash are in the order of the provisions, and the provisions of one hash
+// are matched only with each other, so going hash by hash matches as going
+// through the edited provisions in order would.
+func matchInOrder(hb, he []keyed, res []int, taken []bool, same func(j, i int) bool) {
+	sameHash(hb, he, func(rb, re []keyed) {
+		for _, e := range re {
+			if res[e.at] >= 0 {
+				continue
+			}
+			for _, b := range rb {
+				if !taken[b.at] && same(b.at, e.at) {
+					res[e.at] = b.at
+					taken[b.at] = true
+					break
+				}
 			}
 		}
-	}
+	})
 }

@@ -2,6 +2,7 @@ package diffing
 
 import (
 	"runtime"
+	"slices"
 	"sort"
 
 	"chancery/drafts"
@@ -16,7 +17,9 @@ type candidate struct {
 
 // similarity is the work of matchSimilar: the provisions still unmatched
 // on each side, where each edited provision is expected among the base
-// provisions, their word sets, and the candidate pairs found.
+// provisions, their word sets, and the candidate pairs found. What it
+// keeps per provision it keeps for the unmatched ones only, by their
+// place in freeB or freeE: they are few beside the whole text.
 type similarity struct {
 	base, edited []drafts.Provision
 	res          []int
@@ -25,20 +28,28 @@ type similarity struct {
 
 	// freeB and freeE are the unmatched base and edited provisions.
 	freeB, freeE []int
-	// lo and hi are, for each edited provision, the base provisions of the
-	// skeleton pairs around it, and exp its expected place between them.
-	lo, hi, exp []int
-	// sets and setsE are the word sets of base and edited provisions,
-	// made when first needed.
+	// places are where each of freeE is expected.
+	places []place
+	// sets are the word sets of freeB, made when first needed, and setsE
+	// those of freeE when made beforehand in parallel (else nil).
 	sets, setsE [][]uint64
-	scratch     hashSet
-	hashes      []uint64
-	// current holds the word set of the edited provision being compared.
+	maker       setMaker
+	// e is the edited provision being compared, at its place; eset is its
+	// word set (made in scratch unless made beforehand), also held in
+	// current.
+	e       int
+	at      place
+	eset    []uint64
+	scratch []uint64
 	current hashSet
 	// seen holds the base provisions it has been compared with.
 	seen  map[int]bool
 	cands []candidate
 }
+
+// place is where an edited provision is expected: between the base
+// provisions lo and hi of the skeleton pairs around it, near exp.
+type place struct{ lo, hi, exp int }
 
 // matchSimilar matches the remaining provisions by similarity: each free
 // edited provision is compared with the free base provisions near its
@@ -59,19 +70,27 @@ func (d *Differ) matchSimilar(base, edited []drafts.Provision, res []int, taken 
 }
 
 // unmatchedSides returns the base provisions not taken and the edited ones
-// not matched.
+// not matched, in order.
 func unmatchedSides(res []int, taken []bool) (freeB, freeE []int) {
-	for j := range taken {
-		if !taken[j] {
-			freeB = append(freeB, j)
+	return unset(taken, func(t bool) bool { return !t }), unset(res, func(j int) bool { return j < 0 })
+}
+
+// unset returns the indexes of the entries of xs that are free (counted
+// first, so that the slice is made once).
+func unset[T any](xs []T, free func(T) bool) []int {
+	n := 0
+	for _, x := range xs {
+		if free(x) {
+			n++
 		}
 	}
-	for i := range res {
-		if res[i] < 0 {
-			freeE = append(freeE, i)
+	at := make([]int, 0, n)
+	for i, x := range xs {
+		if free(x) {
+			at = append(at, i)
 		}
 	}
-	return freeB, freeE
+	return at
 }
 
 // expectPlaces finds the skeleton, the matched pairs in a longest run of
@@ -79,110 +98,110 @@ func unmatchedSides(res []int, taken []bool) (freeB, freeE []int) {
 // provisions of the skeleton pairs around it, at the same distance in
 // proportion.
 func (s *similarity) expectPlaces() {
-	n := len(s.edited)
 	kept := lisMask(s.res)
-	lo, hi, exp := make([]int, n), make([]int, n), make([]int, n)
-	last, lastE := -1, -1
-	for i := range n {
-		if kept[i] {
-			last, lastE = s.res[i], i
+	s.places = make([]place, len(s.freeE))
+	lo, loE := -1, -1 // the last skeleton pair seen
+	k0, k := 0, 0     // the free edited provisions since, freeE[k0:k]
+	settle := func(hi, hiE int) {
+		for ; k0 < k; k0++ {
+			i := s.freeE[k0]
+			s.places[k0] = place{lo: lo, hi: hi, exp: lo + (i-loE)*(hi-lo)/(hiE-loE)}
 		}
-		lo[i], exp[i] = last, lastE // exp holds the edited index of lo for now
 	}
-	next, nextE := len(s.base), n
-	for i := n - 1; i >= 0; i-- {
-		if kept[i] {
-			next, nextE = s.res[i], i
-			hi[i], exp[i] = next, next
-			continue
+	for i := range s.edited {
+		switch {
+		case kept[i]:
+			settle(s.res[i], i)
+			lo, loE = s.res[i], i
+		case k < len(s.freeE) && s.freeE[k] == i:
+			k++
 		}
-		hi[i] = next
-		exp[i] = lo[i] + (i-exp[i])*(hi[i]-lo[i])/(nextE-exp[i])
 	}
-	s.lo, s.hi, s.exp = lo, hi, exp
+	settle(len(s.base), len(s.edited))
 }
 
 // makeSets makes the word sets of all the free provisions at once and in
-// parallel when there are many; else setOf makes those of base provisions
-// when first needed.
+// parallel when there are many; else setOf and setOfE make them when
+// first needed.
 func (s *similarity) makeSets() {
-	s.sets = make([][]uint64, len(s.base))
-	s.setsE = make([][]uint64, len(s.edited))
+	s.sets = make([][]uint64, len(s.freeB))
 	if workers := min(runtime.GOMAXPROCS(0), (len(s.freeB)+len(s.freeE))/parallelSets); workers > 1 {
+		s.setsE = make([][]uint64, len(s.freeE))
 		wordSets(s.base, s.freeB, s.sets, workers)
 		wordSets(s.edited, s.freeE, s.setsE, workers)
 	}
 }
 
-// setOf returns the word set of base provision j.
+// setOf returns the word set of free base provision j.
 func (s *similarity) setOf(j int) []uint64 {
-	if s.sets[j] == nil {
-		s.hashes = wordHashes(drafts.NoteBody(s.base[j].Text), s.hashes[:0])
-		s.sets[j] = s.scratch.unique(s.hashes)
+	k, _ := slices.BinarySearch(s.freeB, j)
+	if s.sets[k] == nil {
+		s.sets[k] = s.maker.wordSet(s.base[j].Text)
 	}
-	return s.sets[j]
+	return s.sets[k]
 }
 
-// setOfE returns the word set of edited provision i.
-func (s *similarity) setOfE(i int) []uint64 {
-	if s.setsE[i] == nil {
-		s.hashes = wordHashes(drafts.NoteBody(s.edited[i].Text), s.hashes[:0])
-		s.setsE[i] = s.scratch.unique(s.hashes)
+// begin makes the free edited provision freeE[k] the one compared next,
+// and returns the number of its words. An edited provision is compared
+// with all its candidates at once (twice at most: near, then far), so its
+// set is made anew each time rather than kept.
+func (s *similarity) begin(k int) int {
+	if s.setsE != nil {
+		s.eset = s.setsE[k]
+	} else {
+		s.scratch = s.maker.appendSet(s.scratch[:0], s.edited[s.freeE[k]].Text)
+		s.eset = s.scratch
 	}
-	return s.setsE[i]
-}
-
-// begin makes edited provision i the one compared next.
-func (s *similarity) begin(i int) {
-	s.current.fill(s.setsE[i])
+	s.e, s.at = s.freeE[k], s.places[k]
+	s.current.fill(s.eset)
 	clear(s.seen)
+	return len(s.eset)
 }
 
-// consider compares edited provision i (begun) with base provision j, and
+// consider compares the edited provision begun with base provision j, and
 // keeps the pair as a candidate if they are similar enough; best is the
-// highest similarity found for i so far.
-func (s *similarity) consider(i, j int, best *float64) {
+// highest similarity found for it so far.
+func (s *similarity) consider(j int, best *float64) {
 	if s.seen[j] {
 		return
 	}
 	s.seen[j] = true
-	score := s.current.jaccard(len(s.setsE[i]), s.setOf(j))
+	score := s.current.jaccard(len(s.eset), s.setOf(j))
 	if score < s.threshold {
 		return
 	}
 	*best = max(*best, score)
-	if s.lo[i] < j && j < s.hi[i] {
+	if s.at.lo < j && j < s.at.hi {
 		score += alignInPlace
 	}
-	dist := j - s.exp[i]
+	dist := j - s.at.exp
 	if dist < 0 {
 		dist = -dist
 	}
-	s.cands = append(s.cands, candidate{e: i, b: j, score: score, dist: dist})
+	s.cands = append(s.cands, candidate{e: s.e, b: j, score: score, dist: dist})
 }
 
 // compareNear compares each free edited provision with the free base
 // provisions between lo and hi nearest its expected place, and returns
-// the edited provisions that found no candidate there.
+// (by their places in freeE) those that found no candidate there.
 func (s *similarity) compareNear() (far []int) {
-	for _, i := range s.freeE {
-		if len(s.setOfE(i)) == 0 {
+	for k := range s.freeE {
+		if s.begin(k) == 0 {
 			continue
 		}
-		s.begin(i)
-		if best := s.compareWindow(i); best == 0 {
-			far = append(far, i)
+		if best := s.compareWindow(); best == 0 {
+			far = append(far, k)
 		}
 	}
 	return far
 }
 
-// compareWindow compares edited provision i with up to alignWindow free
-// base provisions between lo[i] and hi[i], nearest exp[i] first, and
-// returns the highest similarity found.
-func (s *similarity) compareWindow(i int) float64 {
+// compareWindow compares the edited provision begun with up to alignWindow
+// free base provisions between lo and hi, nearest exp first, and returns
+// the highest similarity found.
+func (s *similarity) compareWindow() float64 {
 	best := 0.0
-	lo, hi, exp, freeB := s.lo[i], s.hi[i], s.exp[i], s.freeB
+	lo, hi, exp, freeB := s.at.lo, s.at.hi, s.at.exp, s.freeB
 	at := sort.SearchInts(freeB, exp)
 	left, right := at-1, at
 	for n := 0; n < alignWindow; n++ {
@@ -199,40 +218,40 @@ func (s *similarity) compareWindow(i int) float64 {
 			}
 		}
 		if useLeft {
-			s.consider(i, freeB[left], &best)
+			s.consider(freeB[left], &best)
 			left--
 		} else {
-			s.consider(i, freeB[right], &best)
+			s.consider(freeB[right], &best)
 			right++
 		}
 	}
 	return best
 }
 
-// compareFar compares the edited provisions far (which found no candidate
-// near) with the free base provisions anywhere: all of them if that is not
-// too many comparisons, else those that share the most of the edited
-// provision's rarest words.
+// compareFar compares the edited provisions far (by their places in
+// freeE), which found no candidate near, with the free base provisions
+// anywhere: all of them if that is not too many comparisons, else those
+// that share the most of the edited provision's rarest words.
 func (s *similarity) compareFar(far []int) {
 	if len(far) == 0 {
 		return
 	}
 	if len(far)*len(s.freeB) <= alignExhaustive {
-		for _, i := range far {
-			s.begin(i)
+		for _, k := range far {
+			s.begin(k)
 			best := 0.0
 			for _, j := range s.freeB {
-				s.consider(i, j, &best)
+				s.consider(j, &best)
 			}
 		}
 		return
 	}
 	rw := s.rareWords()
-	for _, i := range far {
-		s.begin(i)
+	for _, k := range far {
+		s.begin(k)
 		best := 0.0
-		for _, j := range rw.sharing(s.setsE[i]) {
-			s.consider(i, j, &best)
+		for _, j := range rw.sharing(s.eset) {
+			s.consider(j, &best)
 		}
 	}
 }

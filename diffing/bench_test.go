@@ -2,6 +2,7 @@ package diffing_test
 
 import (
 	"fmt"
+	"strconv"
 	"testing"
 
 	"chancery/bench/diff/gendoc"
@@ -58,6 +59,42 @@ func benchDiff(b *testing.B, n int) {
 // BenchmarkProvisions150KB aligns and diffs a 300-provision text of about
 // 150 KB with a tenth of its provisions edited word by word.
 func BenchmarkProvisions150KB(b *testing.B) { benchDiff(b, 300) }
+
+// BenchmarkProvisions150KBCold does what `chancery diff` does on the
+// 150 KB pair, parsing included: it parses both texts, aligns them with a
+// zero Differ (no memo), gives the provisions ids and diffs them.
+func BenchmarkProvisions150KBCold(b *testing.B) {
+	o, e := gendoc.Pair(300, 1)
+	b.SetBytes(int64(len(o) + len(e)))
+	b.ReportAllocs()
+	for b.Loop() {
+		ot, err := drafts.ParseText(o, benchLimits)
+		if err != nil {
+			b.Fatal(err)
+		}
+		et, err := drafts.ParseText(e, benchLimits)
+		if err != nil {
+			b.Fatal(err)
+		}
+		old, new := ot.Provisions, et.Provisions
+		for i := range old {
+			old[i].ID = "p" + strconv.Itoa(i+1)
+		}
+		d := &diffing.Differ{}
+		next := len(old)
+		for i, j := range d.Align(old, new) {
+			if j >= 0 {
+				new[i].ID = old[j].ID
+			} else {
+				next++
+				new[i].ID = "p" + strconv.Itoa(next)
+			}
+		}
+		if d.Provisions(old, new).Coarse {
+			b.Fatal("coarse diff")
+		}
+	}
+}
 
 // BenchmarkProvisions5MB does the same for a 10,000-provision text of about
 // 5 MB.

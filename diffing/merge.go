@@ -130,7 +130,7 @@ func writeTokens(b *strings.Builder, toks []string) {
 // both sides is found at the same place.
 func (w *wordDiffer) hunks(base, edit string, tb []string) ([]hunk, bool) {
 	te := tokenize(edit, nil)
-	spans, coarse := w.diff(base, edit, tb, te)
+	spans, coarse := w.diff(nil, base, edit, tb, te)
 	var hs []hunk
 	pos := 0
 	open := false

@@ -1,6 +1,7 @@
 package diffing
 
 import (
+	"hash/maphash"
 	"runtime"
 	"slices"
 	"sort"
@@ -32,24 +33,22 @@ import (
 // goroutines when there are many; Coarse is set when any of them was
 // coarse.
 func (d *Differ) Provisions(old, new []drafts.Provision) *drafts.Diff {
-	oldAt := make(map[string]int, len(old))
-	for i, p := range old {
-		if _, dup := oldAt[p.ID]; !dup {
-			oldAt[p.ID] = i
-		}
-	}
+	oldAt := newIDIndex(old)
 	match := make([]int, len(new)) // index in old, or -1
 	used := make([]bool, len(old))
+	nUsed := 0
 	for i, p := range new {
 		match[i] = -1
-		if j, ok := oldAt[p.ID]; ok && !used[j] {
+		if j := oldAt.find(p.ID); j >= 0 && !used[j] {
 			match[i] = j
 			used[j] = true
+			nUsed++
 		}
 	}
 	kept := lisMask(match)
 
-	diff := &drafts.Diff{Changes: make([]drafts.Change, 0, len(new)+len(old)/8)}
+	// A change for each new provision and each deleted one.
+	diff := &drafts.Diff{Changes: make([]drafts.Change, 0, len(new)+len(old)-nUsed)}
 	var modified []int // changes to word-diff
 	nextOld := 0
 	deletedUpTo := func(end int) {
@@ -159,8 +158,8 @@ const parallelWords = 64
 func lisMask(seq []int) []bool {
 	// tails[k] is the index in seq of the smallest tail of an increasing
 	// subsequence of length k+1; prev links each entry to its predecessor.
-	tails := make([]int, 0, 64)
-	prev := make([]int, len(seq))
+	buf := make([]int, 2*len(seq))
+	tails, prev := buf[:0:len(seq)], buf[len(seq):]
 	for i, v := range seq {
 		prev[i] = -1
 		if v < 0 {
@@ -183,4 +182,43 @@ func lisMask(seq []int) []bool {
 		}
 	}
 	return mask
+}
+
+// idIndex finds the first provision of a list with a given id: an
+// open-addressed table of the provisions' indexes by the hashes of their
+// ids, a quarter of the size of a map from the ids.
+type idIndex struct {
+	ps    []drafts.Provision
+	seed  maphash.Seed
+	slots []int32 // index in ps plus one; 0 is empty
+}
+
+func newIDIndex(ps []drafts.Provision) *idIndex {
+	size := 8
+	for size < 2*len(ps) {
+		size *= 2
+	}
+	x := &idIndex{ps: ps, seed: maphash.MakeSeed(), slots: make([]int32, size)}
+	mask := size - 1
+	for i, p := range ps {
+		k := int(maphash.String(x.seed, p.ID)) & mask
+		for x.slots[k] != 0 && ps[x.slots[k]-1].ID != p.ID {
+			k = (k + 1) & mask
+		}
+		if x.slots[k] == 0 {
+			x.slots[k] = int32(i + 1)
+		}
+	}
+	return x
+}
+
+// find returns the index of the first provision with the id, or -1.
+func (x *idIndex) find(id string) int {
+	mask := len(x.slots) - 1
+	for k := int(maphash.String(x.seed, id)) & mask; x.slots[k] != 0; k = (k + 1) & mask {
+		if i := int(x.slots[k]) - 1; x.ps[i].ID == id {
+			return i
+		}
+	}
+	return -1
 }

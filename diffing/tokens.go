@@ -165,10 +165,11 @@ func newEncoder() *encoder {
 	return &encoder{codes: make(map[string]rune, 256)}
 }
 
-// encode appends the runes of toks to dst. ok is false when the encoder has
-// no rune left for a new token.
-func (e *encoder) encode(toks []string, dst []rune) (out []rune, ok bool) {
-	for _, t := range toks {
+// encode appends the runes of the tokens toks[i], for i in at, to dst. ok
+// is false when the encoder has no rune left for a new token.
+func (e *encoder) encode(toks []string, at []int, dst []rune) (out []rune, ok bool) {
+	for _, i := range at {
+		t := toks[i]
 		c, found := e.codes[t]
 		if !found {
 			n := len(e.codes)

@@ -1,7 +1,6 @@
 package diffing
 
 import (
-	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -40,11 +39,12 @@ type wordDiffer struct {
 	d      *Differ
 	enc    *encoder
 	budget *budget
+	// ta and tb hold the tokens of the two texts' changed middles, and
+	// once the diff is made ta holds placeChanges' tokens.
 	ta, tb []string
 	ra, rb []rune
 	ia, ib []int // indices of the tokens that are not white space
-	sa, sb []string
-	tp     []string // placeChanges' tokens
+	spans  []span
 }
 
 func (d *Differ) newWordDiffer() *wordDiffer {
@@ -58,32 +58,45 @@ func (w *wordDiffer) words(old, new string) ([]drafts.Segment, bool) {
 	oldMid, newMid := old[pre:len(old)-suf], new[pre:len(new)-suf]
 	w.ta = tokenize(oldMid, w.ta[:0])
 	w.tb = tokenize(newMid, w.tb[:0])
-	mid, coarse := w.diff(oldMid, newMid, w.ta, w.tb)
-	spans := make([]span, 0, len(mid)+2)
+	// The spans are made in w.spans, which keeps its room for the next
+	// call; the segments made of them at the end are new.
+	spans := w.spans[:0]
 	if pre > 0 {
 		spans = append(spans, span{op: dmp.DiffEqual, text: old[:pre]})
 	}
-	for _, s := range mid {
-		if n := len(spans); n > 0 && s.op == dmp.DiffEqual && spans[n-1].op == dmp.DiffEqual {
-			spans[n-1].text += s.text
-			continue
-		}
-		spans = append(spans, s)
-	}
+	spans, coarse := w.diff(spans, oldMid, newMid, w.ta, w.tb)
 	if suf > 0 {
-		if n := len(spans); n > 0 && spans[n-1].op == dmp.DiffEqual {
-			spans[n-1].text += old[len(old)-suf:]
-		} else {
-			spans = append(spans, span{op: dmp.DiffEqual, text: old[len(old)-suf:]})
-		}
+		spans = append(spans, span{op: dmp.DiffEqual, text: old[len(old)-suf:]})
 	}
+	spans = joinEqual(spans, old)
+	w.spans = spans
 	if !coarse {
-		spans = placeChanges(spans, &w.tp)
+		spans = placeChanges(spans, old, new, &w.ta) // the diff is made: ta is free
 	}
 	if !w.d.WholeWords {
 		spans = refineWords(spans)
 	}
-	return appendSegments(make([]drafts.Segment, 0, len(spans)), spans), coarse
+	return appendSegments(make([]drafts.Segment, 0, len(spans)), spans, old, new), coarse
+}
+
+// joinEqual makes each run of equal spans one span, in place. The equal
+// and deleted spans, in order, make old: two equal spans side by side are
+// one slice of old, and need no new string. A joined span keeps the token
+// count of its first span.
+func joinEqual(spans []span, old string) []span {
+	out := spans[:0]
+	off := 0 // where in old the span s starts
+	for _, s := range spans {
+		if n := len(out); n > 0 && s.op == dmp.DiffEqual && out[n-1].op == dmp.DiffEqual {
+			out[n-1].text = old[off-len(out[n-1].text) : off+len(s.text)]
+		} else {
+			out = append(out, s)
+		}
+		if s.op != dmp.DiffInsert {
+			off += len(s.text)
+		}
+	}
+	return out
 }
 
 // placeChanges moves each pure insertion or deletion standing between two
@@ -92,60 +105,41 @@ func (w *wordDiffer) words(old, new string) ([]drafts.Segment, bool) {
 // exchange, and" → "collaboration, and" deletes "exchange, ", not ",
 // exchange", which would touch "collaboration,". An equality between two
 // changes keeps at least one token. The tokens are made in scratch, which
-// keeps its room for the next call.
-func placeChanges(spans []span, scratch *[]string) []span {
+// keeps its room for the next call. The spans are of the diff from old to
+// new: a deletion and the equalities around it are one slice of old, an
+// insertion and those around it one slice of new, so that the spans moved
+// are cut anew from it rather than joined from their tokens.
+func placeChanges(spans []span, old, new string, scratch *[]string) []span {
 	moved := false
+	var at [2]int // where spans[i] starts in old and in new
 	for i := range spans {
-		s := &spans[i]
-		if s.op == dmp.DiffEqual || (i > 0 && spans[i-1].op != dmp.DiffEqual) || (i+1 < len(spans) && spans[i+1].op != dmp.DiffEqual) {
-			continue
+		if t, x0, nc, k := bestPlace(spans, i, scratch); k != 0 {
+			moved = true
+			text, from := old, at[0]
+			if spans[i].op == dmp.DiffInsert {
+				text, from = new, at[1]
+			}
+			b0 := tokensLen(t[:x0+k])
+			b1 := b0 + tokensLen(t[x0+k:x0+k+nc])
+			end := b1 + tokensLen(t[x0+k+nc:])
+			if i > 0 {
+				prev := &spans[i-1]
+				from -= len(prev.text)
+				// prev, an equality, ends where spans[i] now starts.
+				d := b0 - len(prev.text)
+				at[0], at[1] = at[0]+d, at[1]+d
+				prev.text, prev.n = text[from:from+b0], x0+k
+			}
+			spans[i].text = text[from+b0 : from+b1]
+			if i+1 < len(spans) {
+				spans[i+1].text, spans[i+1].n = text[from+b1:from+end], len(t)-(x0+k+nc)
+			}
 		}
-		var prev, next *span
-		if i > 0 {
-			prev = &spans[i-1]
+		if spans[i].op != dmp.DiffInsert {
+			at[0] += len(spans[i].text)
 		}
-		if i+1 < len(spans) {
-			next = &spans[i+1]
-		}
-		// The tokens of prev, s and next, one after the other, in scratch.
-		t := (*scratch)[:0]
-		if prev != nil {
-			t = tokenize(prev.text, t)
-		}
-		x0 := len(t)
-		t = tokenize(s.text, t)
-		nc := len(t) - x0
-		if next != nil {
-			t = tokenize(next.text, t)
-		}
-		*scratch = t
-		maxLeft, maxRight := x0, len(t)-x0-nc
-		if i > 1 {
-			maxLeft-- // a change before the equality
-		}
-		if i+2 < len(spans) {
-			maxRight-- // a change after it
-		}
-		// Moving needs an equality on the side the change moves away
-		// from, to take the tokens it leaves.
-		if next == nil {
-			maxLeft = 0
-		}
-		if prev == nil {
-			maxRight = 0
-		}
-		k := bestShift(t, x0, x0+nc, max(maxLeft, 0), max(maxRight, 0))
-		if k == 0 {
-			continue
-		}
-		moved = true
-		join := func(toks []string) string { return strings.Join(toks, "") }
-		if prev != nil {
-			prev.text, prev.n = join(t[:x0+k]), x0+k
-		}
-		s.text = join(t[x0+k : x0+k+nc])
-		if next != nil {
-			next.text, next.n = join(t[x0+k+nc:]), len(t)-(x0+k+nc)
+		if spans[i].op != dmp.DiffDelete {
+			at[1] += len(spans[i].text)
 		}
 	}
 	if !moved {
@@ -158,6 +152,46 @@ func placeChanges(spans []span, scratch *[]string) []span {
 		}
 	}
 	return out
+}
+
+// bestPlace finds where spans[i], if a pure insertion or deletion between
+// two equalities (or at an end), reads best. It returns the tokens t of
+// the span and the equalities around it, made in scratch, where the
+// span's x0 and count nc of tokens are among them, and how far to move
+// it, k, 0 if not at all.
+func bestPlace(spans []span, i int, scratch *[]string) (t []string, x0, nc, k int) {
+	if spans[i].op == dmp.DiffEqual || (i > 0 && spans[i-1].op != dmp.DiffEqual) || (i+1 < len(spans) && spans[i+1].op != dmp.DiffEqual) {
+		return nil, 0, 0, 0
+	}
+	prev, next := i > 0, i+1 < len(spans)
+	// The tokens of prev, s and next, one after the other, in scratch.
+	t = (*scratch)[:0]
+	if prev {
+		t = tokenize(spans[i-1].text, t)
+	}
+	x0 = len(t)
+	t = tokenize(spans[i].text, t)
+	nc = len(t) - x0
+	if next {
+		t = tokenize(spans[i+1].text, t)
+	}
+	*scratch = t
+	maxLeft, maxRight := x0, len(t)-x0-nc
+	if i > 1 {
+		maxLeft-- // a change before the equality
+	}
+	if i+2 < len(spans) {
+		maxRight-- // a change after it
+	}
+	// Moving needs an equality on the side the change moves away
+	// from, to take the tokens it leaves.
+	if !next {
+		maxLeft = 0
+	}
+	if !prev {
+		maxRight = 0
+	}
+	return t, x0, nc, bestShift(t, x0, x0+nc, max(maxLeft, 0), max(maxRight, 0))
 }
 
 // commonEnds returns the lengths in bytes of a common beginning and a
@@ -193,9 +227,9 @@ func commonEnds(a, b string) (pre, suf int) {
 }
 
 // diff diffs the tokens a of old and b of new with go-diff's Myers diff
-// over runes (one a token), and returns the runs of the diff once tidied
-// (see tidy): a minimal diff, in which no unchanged token is marked.
-func (w *wordDiffer) diff(old, new string, a, b []string) (spans []span, coarse bool) {
+// over runes (one a token), and appends to spans the runs of the diff once
+// tidied (see tidy): a minimal diff, in which no unchanged token is marked.
+func (w *wordDiffer) diff(spans []span, old, new string, a, b []string) (_ []span, coarse bool) {
 	// Common leading and trailing tokens.
 	pre, preBytes := 0, 0
 	for pre < len(a) && pre < len(b) && a[pre] == b[pre] {
@@ -232,14 +266,14 @@ func (w *wordDiffer) diff(old, new string, a, b []string) (spans []span, coarse 
 		// where nearly every other token is a space, would otherwise let a
 		// minimal diff trade a word for a space ("Council) is" → "is Việt"
 		// as "[-Council) is-]{+is Việt+}").
-		w.ia, w.sa = nonSpace(am, w.ia[:0], w.sa[:0])
-		w.ib, w.sb = nonSpace(bm, w.ib[:0], w.sb[:0])
+		w.ia = nonSpace(am, w.ia[:0])
+		w.ib = nonSpace(bm, w.ib[:0])
 		if w.enc == nil {
 			w.enc = newEncoder()
 		}
 		var ok1, ok2 bool
-		w.ra, ok1 = w.enc.encode(w.sa, w.ra[:0])
-		w.rb, ok2 = w.enc.encode(w.sb, w.rb[:0])
+		w.ra, ok1 = w.enc.encode(am, w.ia, w.ra[:0])
+		w.rb, ok2 = w.enc.encode(bm, w.ib, w.rb[:0])
 		left := w.budget.left()
 		if !ok1 || !ok2 || left <= 0 {
 			whole()
@@ -273,19 +307,29 @@ func (w *wordDiffer) diff(old, new string, a, b []string) (spans []span, coarse 
 	return spans, coarse
 }
 
-// appendSegments appends spans to segs as segments, joining neighbours of
-// one operation.
-func appendSegments(segs []drafts.Segment, spans []span) []drafts.Segment {
+// appendSegments appends spans, of the diff from old to new, to segs as
+// segments, joining neighbours of one operation. The equal and deleted
+// spans, in order, make old, the equal and inserted ones new: neighbours
+// of one operation are one slice of old or new, and need no new string.
+func appendSegments(segs []drafts.Segment, spans []span, old, new string) []drafts.Segment {
+	offOld, offNew := 0, 0 // where in old and new the span s starts
 	for _, s := range spans {
-		if s.text == "" {
-			continue
-		}
 		op := segOp(s.op)
-		if n := len(segs); n > 0 && segs[n-1].Op == op {
-			segs[n-1].Text += s.text
-			continue
+		switch n := len(segs); {
+		case s.text == "":
+		case n > 0 && segs[n-1].Op == op && op == drafts.SegInsert:
+			segs[n-1].Text = new[offNew-len(segs[n-1].Text) : offNew+len(s.text)]
+		case n > 0 && segs[n-1].Op == op:
+			segs[n-1].Text = old[offOld-len(segs[n-1].Text) : offOld+len(s.text)]
+		default:
+			segs = append(segs, drafts.Segment{Op: op, Text: s.text})
 		}
-		segs = append(segs, drafts.Segment{Op: op, Text: s.text})
+		if s.op != dmp.DiffInsert {
+			offOld += len(s.text)
+		}
+		if s.op != dmp.DiffDelete {
+			offNew += len(s.text)
+		}
 	}
 	return segs
 }

@@ -13,15 +13,14 @@ import (
 type change struct{ a0, a1, b0, b1 int }
 
 // nonSpace appends to idx the indices of the tokens that are not white
-// space, and to toks those tokens.
-func nonSpace(all []string, idx []int, toks []string) ([]int, []string) {
+// space.
+func nonSpace(all []string, idx []int) []int {
 	for i, t := range all {
 		if !isSpaceToken(t) {
 			idx = append(idx, i)
-			toks = append(toks, t)
 		}
 	}
-	return idx, toks
+	return idx
 }
 
 // changesOf reads go-diff's runs over the runes of the tokens of a and b
@@ -204,26 +203,19 @@ func isWordToken(t string) bool {
 // a of old and b of new, as slices of old and new.
 func appendSpans(spans []span, cs []change, a, b []string, old, new string) []span {
 	ia, oa, ob := 0, 0, 0 // next token of a, next bytes of old and new
-	size := func(toks []string) int {
-		n := 0
-		for _, t := range toks {
-			n += len(t)
-		}
-		return n
-	}
 	for _, c := range cs {
 		if c.a0 > ia {
-			l := size(a[ia:c.a0])
+			l := tokensLen(a[ia:c.a0])
 			spans = append(spans, span{op: dmp.DiffEqual, text: old[oa : oa+l], n: c.a0 - ia})
 			oa, ob = oa+l, ob+l
 		}
 		if c.a1 > c.a0 {
-			l := size(a[c.a0:c.a1])
+			l := tokensLen(a[c.a0:c.a1])
 			spans = append(spans, span{op: dmp.DiffDelete, text: old[oa : oa+l], n: c.a1 - c.a0})
 			oa += l
 		}
 		if c.b1 > c.b0 {
-			l := size(b[c.b0:c.b1])
+			l := tokensLen(b[c.b0:c.b1])
 			spans = append(spans, span{op: dmp.DiffInsert, text: new[ob : ob+l], n: c.b1 - c.b0})
 			ob += l
 		}
@@ -233,4 +225,13 @@ func appendSpans(spans []span, cs []change, a, b []string, old, new string) []sp
 		spans = append(spans, span{op: dmp.DiffEqual, text: old[oa:], n: len(a) - ia})
 	}
 	return spans
+}
+
+// tokensLen returns the length in bytes of toks, one after the other.
+func tokensLen(toks []string) int {
+	n := 0
+	for _, t := range toks {
+		n += len(t)
+	}
+	return n
 }

@@ -55,25 +55,52 @@ func wordHashes(s string, dst []uint64) []uint64 {
 // parallelSets is the least number of word sets made per goroutine.
 const parallelSets = 256
 
-// wordSets makes the word sets of the provisions ps[at] into sets[at], on
-// the given number of goroutines.
+// wordSets makes the word sets of the provisions ps[at[k]] into sets[k],
+// on the given number of goroutines.
 func wordSets(ps []drafts.Provision, at []int, sets [][]uint64, workers int) {
 	var wg sync.WaitGroup
 	per := (len(at) + workers - 1) / workers
 	for from := 0; from < len(at); from += per {
-		part := at[from:min(from+per, len(at))]
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			var t hashSet
-			var hashes []uint64
-			for _, k := range part {
-				hashes = wordHashes(drafts.NoteBody(ps[k].Text), hashes[:0])
-				sets[k] = t.unique(hashes)
+		to := min(from+per, len(at))
+		wg.Go(func() {
+			var m setMaker
+			for k := from; k < to; k++ {
+				sets[k] = m.wordSet(ps[at[k]].Text)
 			}
-		}()
+		})
 	}
 	wg.Wait()
+}
+
+// setChunk is the number of hashes a setMaker makes room for at once.
+const setChunk = 1024
+
+// setMaker makes the word sets of provisions: it hashes the words and
+// keeps the distinct hashes in its scratch, and hands the sets out of
+// chunks of setChunk hashes rather than a slice each.
+type setMaker struct {
+	seen   hashSet
+	hashes []uint64
+	chunk  []uint64
+}
+
+// wordSet returns the set of the words of a provision's text, its notes
+// left out, to keep; never nil.
+func (m *setMaker) wordSet(text string) []uint64 {
+	m.hashes = wordHashes(drafts.NoteBody(text), m.hashes[:0])
+	if m.chunk == nil || cap(m.chunk)-len(m.chunk) < len(m.hashes) {
+		m.chunk = make([]uint64, 0, max(setChunk, len(m.hashes)))
+	}
+	n := len(m.chunk)
+	m.chunk = m.seen.unique(m.hashes, m.chunk)
+	return m.chunk[n:len(m.chunk):len(m.chunk)]
+}
+
+// appendSet appends to dst the set of the words of a provision's text, its
+// notes left out.
+func (m *setMaker) appendSet(dst []uint64, text string) []uint64 {
+	m.hashes = wordHashes(drafts.NoteBody(text), m.hashes[:0])
+	return m.seen.unique(m.hashes, dst)
 }
 
 // hashSet is a set of non-zero hashes in an open-addressed table, reused
@@ -112,11 +139,10 @@ func (t *hashSet) fill(hs []uint64) {
 	}
 }
 
-// unique empties the set, fills it with hs, and returns the distinct
-// values of hs in a new slice.
-func (t *hashSet) unique(hs []uint64) []uint64 {
+// unique empties the set, fills it with hs, and appends the distinct
+// values of hs to out.
+func (t *hashSet) unique(hs, out []uint64) []uint64 {
 	t.reset(len(hs))
-	out := make([]uint64, 0, len(hs))
 	mask := len(t.slots) - 1
 	for _, h := range hs {
 		i := int(h>>7) & mask

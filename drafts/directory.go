@@ -153,7 +153,11 @@ func VerifySecret(secret, hash string) bool {
 	return subtle.ConstantTimeCompare([]byte(got), []byte(hash)) == 1
 }
 
-var idEncoding = base32.NewEncoding("abcdefghijklmnopqrstuvwxyz234567").WithPadding(base32.NoPadding)
+// idEncoding is made when first needed: a process that makes no id does
+// not pay for it at start.
+var idEncoding = sync.OnceValue(func() *base32.Encoding {
+	return base32.NewEncoding("abcdefghijklmnopqrstuvwxyz234567").WithPadding(base32.NoPadding)
+})
 
 // RandomID returns n random characters of [a-z2-7] from crypto/rand.
 func RandomID(n int) string {
@@ -161,7 +165,7 @@ func RandomID(n int) string {
 	if _, err := rand.Read(b); err != nil {
 		panic("crypto/rand failed: " + err.Error()) // never happens on Linux
 	}
-	return idEncoding.EncodeToString(b)[:n]
+	return idEncoding().EncodeToString(b)[:n]
 }
 
 func fieldsError(msg string, fields []FieldError) error {

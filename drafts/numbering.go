@@ -27,15 +27,18 @@ import (
 // paragraph or numbered heading of a text ("Recognizing …,").
 const KindPreamble = "preamble"
 
-// headingWords are the words of numbered headings, with their level: a
-// part or an annex holds chapters, a chapter sections, a section articles
-// or rules.
+// headingWords are the words of numbered headings, as written and in
+// capitals, with their level: a part or an annex holds chapters, a chapter
+// sections, a section articles or rules. The capitals are written out so
+// that reading a heading makes no string.
 var headingWords = []struct {
-	word  string
-	level int
+	word, upper string
+	level       int
 }{
-	{"Part", 1}, {"Annex", 1}, {"Appendix", 1}, {"Chapter", 2}, {"Section", 3}, {"Article", 4}, {"Rule", 4},
-	{"Часть", 1}, {"Приложение", 1}, {"Глава", 2}, {"Раздел", 3}, {"Статья", 4}, {"Правило", 4},
+	{"Part", "PART", 1}, {"Annex", "ANNEX", 1}, {"Appendix", "APPENDIX", 1}, {"Chapter", "CHAPTER", 2},
+	{"Section", "SECTION", 3}, {"Article", "ARTICLE", 4}, {"Rule", "RULE", 4},
+	{"Часть", "ЧАСТЬ", 1}, {"Приложение", "ПРИЛОЖЕНИЕ", 1}, {"Глава", "ГЛАВА", 2},
+	{"Раздел", "РАЗДЕЛ", 3}, {"Статья", "СТАТЬЯ", 4}, {"Правило", "ПРАВИЛО", 4},
 }
 
 // suffixes are the words that number a provision put between two others:
@@ -73,8 +76,8 @@ func scanWordHeading(s string) (number, int) {
 		w := hw.word
 		if strings.HasPrefix(s, w) {
 			i = len(w)
-		} else if up := strings.ToUpper(w); strings.HasPrefix(s, up) {
-			i = len(up)
+		} else if strings.HasPrefix(s, hw.upper) {
+			i = len(hw.upper)
 		} else {
 			continue
 		}
@@ -141,7 +144,7 @@ func (n *number) readLetters(tok string) bool {
 		n.parts, n.style = []int{v}, styleLetter
 		return true
 	}
-	if w, ok := numberWords[strings.ToLower(tok)]; ok {
+	if w, ok := numberWords()[strings.ToLower(tok)]; ok {
 		c, ok := wordCase(tok)
 		if !ok {
 			return false
@@ -192,6 +195,18 @@ func isWordNumber(number string) bool {
 // values and the end.
 func scanDecimal(s string, i int) ([]int, int) {
 	var parts []int
+	n, end := readDecimal(s, i, &parts)
+	if n == 0 {
+		return nil, end
+	}
+	return parts, end
+}
+
+// readDecimal reads a decimal number at s[i:] as scanDecimal does, and
+// returns its number of parts (0 if none) and the end; it appends the
+// values to *parts unless parts is nil, so that a caller that needs only
+// the length allocates nothing.
+func readDecimal(s string, i int, parts *[]int) (n, end int) {
 	for {
 		v, d := 0, 0
 		for i < len(s) && s[i] >= '0' && s[i] <= '9' && d < 4 {
@@ -199,17 +214,20 @@ func scanDecimal(s string, i int) ([]int, int) {
 			i, d = i+1, d+1
 		}
 		if d == 0 {
-			return nil, i
+			return 0, i
 		}
 		if i < len(s) && s[i] >= '0' && s[i] <= '9' {
-			return nil, i // more than 4 digits
+			return 0, i // more than 4 digits
 		}
-		parts = append(parts, v)
+		n++
+		if parts != nil {
+			*parts = append(*parts, v)
+		}
 		if i+1 < len(s) && s[i] == '.' && s[i+1] >= '0' && s[i+1] <= '9' {
 			i++
 			continue
 		}
-		return parts, i
+		return n, i
 	}
 }
 
@@ -236,14 +254,27 @@ func scanSuffix(s string, i int) int {
 // "3.1. ", "3.1 ", "6 bis. ", "3.1-бис ", and returns it with the length of
 // the marker (0 if none). A single number needs its period.
 func paragraphNumber(s string) (number, int) {
+	var parts []int
+	n, i := paragraphMarker(s, &parts)
+	if i == 0 {
+		return number{}, 0
+	}
+	n.parts = parts
+	return n, i
+}
+
+// paragraphMarker reads a paragraph's number as paragraphNumber does but
+// leaves its parts out of it: it appends them to *parts unless parts is
+// nil, as parsing a text, which needs only the length, does.
+func paragraphMarker(s string, parts *[]int) (number, int) {
 	if s == "" || s[0] < '0' || s[0] > '9' {
 		return number{}, 0
 	}
-	parts, i := scanDecimal(s, 0)
-	if parts == nil {
+	np, i := readDecimal(s, 0, parts)
+	if np == 0 {
 		return number{}, 0
 	}
-	n := number{parts: parts, token: s[:i]}
+	n := number{token: s[:i]}
 	if l := scanSuffix(s, i); l > 0 {
 		n.suffix = s[i : i+l]
 		i += l
@@ -251,7 +282,7 @@ func paragraphNumber(s string) (number, int) {
 	if i < len(s) && s[i] == '.' {
 		n.punct = "."
 		i++
-	} else if len(parts) == 1 {
+	} else if np == 1 {
 		return number{}, 0
 	}
 	if i >= len(s) || s[i] != ' ' {

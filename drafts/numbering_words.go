@@ -2,6 +2,7 @@ package drafts
 
 import (
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 )
@@ -25,13 +26,25 @@ const (
 	caseUpper
 )
 
+// The numbers 1 to 20 in words, and the stems of the Russian ordinals.
+// These and the letters are literals, laid out by the linker: a process
+// that never writes a number in words does no work for them at start.
 var (
-	enCardinals = strings.Fields("one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty")
-	enOrdinals  = strings.Fields("first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth")
-	ruStems     = strings.Fields("перв втор трет четвёрт пят шест седьм восьм девят десят одиннадцат двенадцат тринадцат четырнадцат пятнадцат шестнадцат семнадцат восемнадцат девятнадцат двадцат")
+	enCardinals = []string{
+		"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+		"eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty",
+	}
+	enOrdinals = []string{
+		"first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
+		"eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth", "seventeenth", "eighteenth", "nineteenth", "twentieth",
+	}
+	ruStems = []string{
+		"перв", "втор", "трет", "четвёрт", "пят", "шест", "седьм", "восьм", "девят", "десят",
+		"одиннадцат", "двенадцат", "тринадцат", "четырнадцат", "пятнадцат", "шестнадцат", "семнадцат", "восемнадцат", "девятнадцат", "двадцат",
+	}
 	// ruLetters are the Cyrillic letters used to number annexes (without
 	// Ё, З, Й, О, Ч, Ъ, Ы, Ь, which are easily confused).
-	ruLetters = []rune("АБВГДЕЖИКЛМНПРСТУФХЦШЩЭЮЯ")
+	ruLetters = []rune{'А', 'Б', 'В', 'Г', 'Д', 'Е', 'Ж', 'И', 'К', 'Л', 'М', 'Н', 'П', 'Р', 'С', 'Т', 'У', 'Ф', 'Х', 'Ц', 'Ш', 'Щ', 'Э', 'Ю', 'Я'}
 )
 
 // ruOrdinal writes n (1..20) as a Russian ordinal of the given gender style.
@@ -52,8 +65,10 @@ func ruOrdinal(n, style int) string {
 	return stem + "ый"
 }
 
-// numberWords maps a number written in words (lower case) to its value and style.
-var numberWords = func() map[string][2]int {
+// numberWords maps a number written in words (lower case) to its value and
+// style. It is made when first needed: most texts, and the texts of most
+// processes, have no number in words.
+var numberWords = sync.OnceValue(func() map[string][2]int {
 	m := map[string][2]int{}
 	for i := range 20 {
 		m[enCardinals[i]] = [2]int{i + 1, styleWordCardinal}
@@ -67,7 +82,7 @@ var numberWords = func() map[string][2]int {
 		}
 	}
 	return m
-}()
+})
 
 // roman numerals, canonical forms only, 1..3999.
 var romanValues = []struct {

@@ -204,7 +204,7 @@ func classify(body string) Provision {
 	if n, t := wordHeading(body); n > 0 {
 		return Provision{Kind: KindHeading, Number: body[:n], Text: body[t:]}
 	}
-	if _, n := paragraphNumber(body); n > 0 {
+	if _, n := paragraphMarker(body, nil); n > 0 {
 		return Provision{Kind: KindParagraph, Number: body[:n], Text: body[n+1:]}
 	}
 	if n := itemMarker(body); n > 0 {

@@ -3,6 +3,7 @@ package drafts
 import (
 	"slices"
 	"strings"
+	"sync"
 )
 
 // Language versions. A document is written in its original language
@@ -147,11 +148,14 @@ func MarkOriginal(v *Version, lang string) *Version {
 }
 
 // notes say, in a language, that a provision is not translated yet, and
-// that its translation predates the original's last change.
-var notes = map[string][2]string{
-	"en": {"[translation pending; the original reads:]", "[translation to be updated]"},
-	"ru": {"[перевод ещё не представлен; текст оригинала:]", "[перевод подлежит обновлению]"},
-}
+// that its translation predates the original's last change. The map is
+// made when first needed.
+var notes = sync.OnceValue(func() map[string][2]string {
+	return map[string][2]string{
+		"en": {"[translation pending; the original reads:]", "[translation to be updated]"},
+		"ru": {"[перевод ещё не представлен; текст оригинала:]", "[перевод подлежит обновлению]"},
+	}
+})
 
 // Printable returns v, read in a language (TranslateVersion), ready to
 // print as a text: a missing provision holds a note in the version's
@@ -179,9 +183,9 @@ func printable(v *Version, stale bool) *Version {
 func PrintableProvision(p Provision, lang string) Provision { return printableProvision(p, lang, true) }
 
 func printableProvision(p Provision, lang string, stale bool) Provision {
-	note, ok := notes[baseLanguage(lang)]
+	note, ok := notes()[baseLanguage(lang)]
 	if !ok {
-		note = notes["en"]
+		note = notes()["en"]
 	}
 	switch {
 	case p.Translation == TranslationMissing && p.Original != nil:

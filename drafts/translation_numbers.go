@@ -3,6 +3,7 @@ package drafts
 import (
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 )
@@ -12,39 +13,50 @@ import (
 // and "6-бис.", "(b)" and "(б)". NumberKey reads a number as the value
 // both ways share; TranslateNumber writes one in another language.
 
+// The maps below are made when first needed, not when the package starts:
+// most processes (chancery diff, for one) never translate a number.
+
 // headingWordKeys gives each word of a numbered heading (lower case) the
 // key it shares with its equivalents in other languages.
-var headingWordKeys = map[string]string{
-	"part": "part", "часть": "part",
-	"annex": "annex", "приложение": "annex",
-	"appendix": "appendix",
-	"chapter":  "chapter", "глава": "chapter",
-	"section": "section", "раздел": "section",
-	"article": "article", "статья": "article",
-	"rule": "rule", "правило": "rule",
-}
+var headingWordKeys = sync.OnceValue(func() map[string]string {
+	return map[string]string{
+		"part": "part", "часть": "part",
+		"annex": "annex", "приложение": "annex",
+		"appendix": "appendix",
+		"chapter":  "chapter", "глава": "chapter",
+		"section": "section", "раздел": "section",
+		"article": "article", "статья": "article",
+		"rule": "rule", "правило": "rule",
+	}
+})
 
 // headingWordsIn are the words of numbered headings in a language, by key.
-var headingWordsIn = map[string]map[string]string{
-	"en": {"part": "Part", "annex": "Annex", "appendix": "Appendix", "chapter": "Chapter", "section": "Section", "article": "Article", "rule": "Rule"},
-	"ru": {"part": "Часть", "annex": "Приложение", "appendix": "Приложение", "chapter": "Глава", "section": "Раздел", "article": "Статья", "rule": "Правило"},
-}
+var headingWordsIn = sync.OnceValue(func() map[string]map[string]string {
+	return map[string]map[string]string{
+		"en": {"part": "Part", "annex": "Annex", "appendix": "Appendix", "chapter": "Chapter", "section": "Section", "article": "Article", "rule": "Rule"},
+		"ru": {"part": "Часть", "annex": "Приложение", "appendix": "Приложение", "chapter": "Глава", "section": "Раздел", "article": "Статья", "rule": "Правило"},
+	}
+})
 
 // ruGender is the grammatical gender of a Russian heading word, for a
 // number written in words ("Часть первая", "Раздел первый").
-var ruGender = map[string]int{
-	"part": styleRuFeminine, "chapter": styleRuFeminine, "article": styleRuFeminine,
-	"section": styleRuMasculine, "annex": styleRuNeuter, "appendix": styleRuNeuter, "rule": styleRuNeuter,
-}
+var ruGender = sync.OnceValue(func() map[string]int {
+	return map[string]int{
+		"part": styleRuFeminine, "chapter": styleRuFeminine, "article": styleRuFeminine,
+		"section": styleRuMasculine, "annex": styleRuNeuter, "appendix": styleRuNeuter, "rule": styleRuNeuter,
+	}
+})
 
 // suffixValues ranks the suffixes of inserted numbers: bis and бис are 2.
-var suffixValues = map[string]int{
-	"bis": 2, "ter": 3, "quater": 4, "quinquies": 5, "sexies": 6, "septies": 7, "octies": 8, "novies": 9, "decies": 10,
-	"бис": 2, "тер": 3, "кватер": 4,
-}
+var suffixValues = sync.OnceValue(func() map[string]int {
+	return map[string]int{
+		"bis": 2, "ter": 3, "quater": 4, "quinquies": 5, "sexies": 6, "septies": 7, "octies": 8, "novies": 9, "decies": 10,
+		"бис": 2, "тер": 3, "кватер": 4,
+	}
+})
 
 // ruItemLetters are the letters of Russian lists of items: (а), (б), (в)…
-var ruItemLetters = []rune("абвгдежзиклмнопрстуфхцчшщэюя")
+var ruItemLetters = []rune{'а', 'б', 'в', 'г', 'д', 'е', 'ж', 'з', 'и', 'к', 'л', 'м', 'н', 'о', 'п', 'р', 'с', 'т', 'у', 'ф', 'х', 'ц', 'ч', 'ш', 'щ', 'э', 'ю', 'я'}
 
 // baseLanguage is the language of a tag without its region or script.
 func baseLanguage(lang string) string { return strings.SplitN(lang, "-", 2)[0] }
@@ -61,7 +73,7 @@ func NumberKey(kind, number string) string {
 		return kind + ":" + number
 	}
 	if num, n := scanWordHeading(number); n > 0 && n == len(number) {
-		word := headingWordKeys[strings.ToLower(num.keyword)]
+		word := headingWordKeys()[strings.ToLower(num.keyword)]
 		return kind + ":" + word + ":" + joinInts(num.parts) + suffixKey(num.suffix)
 	}
 	if num, n := paragraphNumber(number + " "); n == len(number) {
@@ -78,7 +90,7 @@ func suffixKey(suffix string) string {
 	if suffix == "" {
 		return ""
 	}
-	return "+" + strconv.Itoa(suffixValues[strings.ToLower(suffix[1:])])
+	return "+" + strconv.Itoa(suffixValues()[strings.ToLower(suffix[1:])])
 }
 
 // itemToken returns what an item's marker holds between its brackets.
@@ -158,7 +170,7 @@ func translateSuffix(suffix, lang, like string) string {
 	if l, n := paragraphNumber(like + " "); n == len(like) && l.suffix != "" {
 		ru = isCyrillic(l.suffix)
 	}
-	v := suffixValues[strings.ToLower(suffix[1:])]
+	v := suffixValues()[strings.ToLower(suffix[1:])]
 	words := []string{"bis", "ter", "quater", "quinquies", "sexies", "septies", "octies", "novies", "decies"}
 	if ru && v >= 2 && v <= 4 {
 		return "-" + []string{"бис", "тер", "кватер"}[v-2]
@@ -171,12 +183,12 @@ func translateSuffix(suffix, lang, like string) string {
 
 // translateHeadingNumber writes a numbered heading's number in lang.
 func translateHeadingNumber(num number, lang, like string) string {
-	key := headingWordKeys[strings.ToLower(num.keyword)]
+	key := headingWordKeys()[strings.ToLower(num.keyword)]
 	keyword, style, likeNum := num.keyword, num.style, num
-	if w, ok := headingWordsIn[lang][key]; ok {
+	if w, ok := headingWordsIn()[lang][key]; ok {
 		keyword = w
 	}
-	if l, n := scanWordHeading(like); n > 0 && n == len(like) && headingWordKeys[strings.ToLower(l.keyword)] == key {
+	if l, n := scanWordHeading(like); n > 0 && n == len(like) && headingWordKeys()[strings.ToLower(l.keyword)] == key {
 		keyword, style, likeNum = l.keyword, l.style, l
 	} else if num.style >= styleWordCardinal {
 		// A number in words takes the language's words: "Part One",
@@ -184,7 +196,7 @@ func translateHeadingNumber(num number, lang, like string) string {
 		likeNum.wcase = caseLower
 		switch {
 		case lang == "ru":
-			style = ruGender[key]
+			style = ruGender()[key]
 		case lang == "en" && num.style >= styleRuMasculine:
 			style, likeNum.wcase = styleWordCardinal, caseTitle
 		}

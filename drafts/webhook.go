@@ -5,6 +5,7 @@ import (
 	"net/netip"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -162,22 +163,25 @@ func (n WebhookNetworks) Permits(addr netip.Addr, https bool) bool {
 }
 
 // notPublic are the ranges, besides those netip names, that are no
-// public unicast address.
-var notPublic = []netip.Prefix{
-	netip.MustParsePrefix("0.0.0.0/8"),
-	netip.MustParsePrefix("100.64.0.0/10"), // shared address space (carrier NAT)
-	netip.MustParsePrefix("192.0.0.0/24"),
-	netip.MustParsePrefix("192.0.2.0/24"),
-	netip.MustParsePrefix("198.18.0.0/15"),
-	netip.MustParsePrefix("198.51.100.0/24"),
-	netip.MustParsePrefix("203.0.113.0/24"),
-	netip.MustParsePrefix("240.0.0.0/4"),
-	netip.MustParsePrefix("64:ff9b::/96"), // NAT64: may lead to any IPv4 address
-	netip.MustParsePrefix("64:ff9b:1::/48"),
-	netip.MustParsePrefix("2001:db8::/32"),
-	netip.MustParsePrefix("fec0::/10"),
-	netip.MustParsePrefix("2002::/16"), // 6to4: may lead to any IPv4 address
-}
+// public unicast address. They are parsed when first needed, not when the
+// package starts: most processes check no address.
+var notPublic = sync.OnceValue(func() []netip.Prefix {
+	return []netip.Prefix{
+		netip.MustParsePrefix("0.0.0.0/8"),
+		netip.MustParsePrefix("100.64.0.0/10"), // shared address space (carrier NAT)
+		netip.MustParsePrefix("192.0.0.0/24"),
+		netip.MustParsePrefix("192.0.2.0/24"),
+		netip.MustParsePrefix("198.18.0.0/15"),
+		netip.MustParsePrefix("198.51.100.0/24"),
+		netip.MustParsePrefix("203.0.113.0/24"),
+		netip.MustParsePrefix("240.0.0.0/4"),
+		netip.MustParsePrefix("64:ff9b::/96"), // NAT64: may lead to any IPv4 address
+		netip.MustParsePrefix("64:ff9b:1::/48"),
+		netip.MustParsePrefix("2001:db8::/32"),
+		netip.MustParsePrefix("fec0::/10"),
+		netip.MustParsePrefix("2002::/16"), // 6to4: may lead to any IPv4 address
+	}
+})
 
 // PublicAddr reports whether addr is a public unicast address.
 func PublicAddr(addr netip.Addr) bool {
@@ -186,7 +190,7 @@ func PublicAddr(addr netip.Addr) bool {
 		addr.IsLinkLocalUnicast() || addr.IsLinkLocalMulticast() || addr.IsInterfaceLocalMulticast() || addr.Zone() != "" {
 		return false
 	}
-	for _, p := range notPublic {
+	for _, p := range notPublic() {
 		if p.Contains(addr) {
 			return false
 		}
