@@ -21,14 +21,20 @@ import (
 // serveEnv, when set, makes the test binary a chancery server with the
 // arguments in serveArgsEnv (separated by newlines): the process the fault
 // tests kill with SIGKILL.
+// mainEnv makes it chancery-server's main, with the same arguments.
 const (
 	serveEnv     = "CHANCERY_TEST_SERVE"
+	mainEnv      = "CHANCERY_TEST_MAIN"
 	serveArgsEnv = "CHANCERY_TEST_SERVE_ARGS"
 )
 
 func TestMain(m *testing.M) {
 	if os.Getenv(serveEnv) != "" {
 		os.Exit(run(context.Background(), strings.Split(os.Getenv(serveArgsEnv), "\n"), io.Discard, os.Stderr))
+	}
+	if os.Getenv(mainEnv) != "" {
+		os.Args = append(os.Args[:1], strings.Split(os.Getenv(serveArgsEnv), "\n")...)
+		main()
 	}
 	os.Exit(m.Run())
 }

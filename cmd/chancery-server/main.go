@@ -25,8 +25,14 @@ import (
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	ctx := context.Background()
+	if len(os.Args) > 1 && (os.Args[1] == "serve" || os.Args[1] == "admin") {
+		// The server and the operator's commands stop cleanly on a signal;
+		// render and import, like any tool, just stop.
+		var stop context.CancelFunc
+		ctx, stop = signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+		defer stop()
+	}
 	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
 }
 
