@@ -96,8 +96,8 @@ func BenchmarkProvisions150KBCold(b *testing.B) {
 	}
 }
 
-// BenchmarkProvisions5MB does the same for a 10,000-provision text of about
-// 5 MB.
+// BenchmarkProvisions5MB does what BenchmarkProvisions150KB does, for a
+// 10,000-provision text of about 5 MB.
 func BenchmarkProvisions5MB(b *testing.B) { benchDiff(b, 10000) }
 
 // BenchmarkAlign5MB aligns the 5 MB pair only.
