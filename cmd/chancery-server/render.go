@@ -7,8 +7,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"regexp"
-	"sync"
 	"time"
 
 	"chancery/diffing"
@@ -16,9 +14,6 @@ import (
 	"chancery/internal/cli"
 	"chancery/render"
 )
-
-// languageTag is what --language takes: en, ru, kk, zh-Hans...
-var languageTag = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$`) })
 
 func runRender(args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("chancery render", flag.ContinueOnError)
@@ -42,7 +37,7 @@ func runRender(args []string, stdout io.Writer) error {
 		return cli.Usagef("render needs one text and -o: chancery render [--against OLD.txt] [--title T] [--symbol S] [--language en|ru] [--format pdf|docx] TEXT.txt -o OUT.pdf")
 	}
 	doc := &drafts.Document{Symbol: *symbol, Title: *title, Body: *body, Language: *language, State: drafts.StateDrafting}
-	if !languageTag().MatchString(doc.Language) {
+	if !drafts.ValidLanguage(doc.Language) { // en, ru, kk, zh-Hans...
 		return cli.Usagef("--language: %q is not a language tag such as en or ru", doc.Language)
 	}
 	if doc.Title == "" {
