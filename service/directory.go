@@ -220,9 +220,10 @@ func (s *Service) createToken(ctx context.Context, t *drafts.Token, action, deta
 	// The credentials' epoch before the token exists, to keep it under
 	// (keepNew).
 	epoch, epochErr := s.epochNow(ctx)
-	etag, err := s.createJSON(ctx, tokenKey(t.ID), storeToken(t))
+	key, st := tokenKey(t.ID), storeToken(t)
+	etag, err := s.createJSON(ctx, key, st)
 	if err == nil && epochErr == nil {
-		keepNew(s, epoch, tokenKey(t.ID), etag, storeToken(t))
+		keepNew(s, epoch, key, etag, st)
 	}
 	return err
 }
