@@ -41,8 +41,6 @@ type memo struct {
 	cur, old           map[memoKey]memoEntry
 	curBytes, oldBytes int
 	hits               int
-
-	bufs sync.Pool // *[]byte to hash texts in
 }
 
 type memoKey [sha256.Size]byte
@@ -74,26 +72,20 @@ func newMemo(bound int) *memo {
 	return &memo{half: bound / 2}
 }
 
-// key returns the key of a result of kind on texts.
+// key returns the key of a result of kind on texts. The texts go to the
+// hash as they are, not copied into a buffer first: a buffer kept for the
+// next key would be memory the memo holds without counting it.
 func (m *memo) key(kind byte, texts ...string) memoKey {
-	bp, _ := m.bufs.Get().(*[]byte)
-	if bp == nil {
-		bp = new([]byte)
-	}
-	n := 1
+	h := sha256.New()
+	var n [1 + binary.MaxVarintLen64]byte
+	n[0] = kind
+	h.Write(n[:1])
 	for _, t := range texts {
-		n += binary.MaxVarintLen64 + len(t)
+		h.Write(binary.AppendUvarint(n[:0], uint64(len(t))))
+		h.Write(unsafe.Slice(unsafe.StringData(t), len(t))) // read only
 	}
-	b := append(slices.Grow((*bp)[:0], n), kind)
-	for _, t := range texts {
-		b = binary.AppendUvarint(b, uint64(len(t)))
-		b = append(b, t...)
-	}
-	k := memoKey(sha256.Sum256(b))
-	if cap(b) <= 1<<20 {
-		*bp = b
-		m.bufs.Put(bp)
-	}
+	var k memoKey
+	h.Sum(k[:0])
 	return k
 }
 
