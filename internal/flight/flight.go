@@ -71,7 +71,8 @@ func (g *Group[V]) Do(ctx context.Context, key string, f func() (V, error)) (V, 
 }
 
 // Cache keeps byte results by key, made once for concurrent callers,
-// bounded by their total size, least recently used out first. The bytes
+// bounded by their total size with their keys (a key may be as long as
+// what it names), least recently used out first. The bytes
 // it returns are shared: read only.
 type Cache struct {
 	group Group[[]byte]
@@ -107,7 +108,7 @@ func (c *Cache) Get(key string) ([]byte, bool) {
 
 // Add keeps data under key (unless the key holds bytes already).
 func (c *Cache) Add(key string, data []byte) {
-	if len(data) > c.max/8 {
+	if len(key)+len(data) > c.max/8 {
 		return
 	}
 	c.mu.Lock()
@@ -116,13 +117,13 @@ func (c *Cache) Add(key string, data []byte) {
 		return
 	}
 	c.items[key] = c.ll.PushFront(&entry{key: key, data: data})
-	c.size += len(data)
+	c.size += len(key) + len(data)
 	for c.size > c.max {
 		last := c.ll.Back()
 		ent := last.Value.(*entry)
 		c.ll.Remove(last)
 		delete(c.items, ent.key)
-		c.size -= len(ent.data)
+		c.size -= len(ent.key) + len(ent.data)
 	}
 }
 
