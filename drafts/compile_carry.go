@@ -10,23 +10,47 @@ package drafts
 // prev, by the same words. After a merge of 28 proposals, the other open
 // proposals of a long text mostly touch provisions the merge left alone.
 func CarriesOver(d ProposalDiff, p *Proposal, prev, cur *Version) bool {
-	if d.Diff == nil || prev == nil || cur == nil || len(prev.Provisions) != len(cur.Provisions) {
-		return false
+	return NewCarry(prev, cur).Over(d, p)
+}
+
+// Carry compares two versions once for the diffs of many proposals
+// (CarriesOver): the room's first compilation after a merge asks for
+// each of some 200 open proposals.
+type Carry struct {
+	prev, cur *Version
+	at        map[string]int // provision id → index, in both; nil: nothing carries over
+}
+
+// NewCarry compares versions prev and cur.
+func NewCarry(prev, cur *Version) *Carry {
+	c := &Carry{prev: prev, cur: cur}
+	if prev == nil || cur == nil || len(prev.Provisions) != len(cur.Provisions) {
+		return c
 	}
 	at := make(map[string]int, len(cur.Provisions))
 	for i := range cur.Provisions {
 		a, b := &prev.Provisions[i], &cur.Provisions[i]
 		if a.ID != b.ID || a.Kind != b.Kind || a.Number != b.Number || a.Gap != b.Gap {
-			return false
+			return c
 		}
 		at[b.ID] = i
 	}
+	c.at = at
+	return c
+}
+
+// Over says whether d, proposal p's diff on the first version, is its
+// diff on the second (CarriesOver).
+func (c *Carry) Over(d ProposalDiff, p *Proposal) bool {
+	if d.Diff == nil || c.at == nil {
+		return false
+	}
 	same := func(id string) bool {
-		i, ok := at[id]
+		i, ok := c.at[id]
 		if id == "" || !ok {
 			return true // the start, or a provision p inserts
 		}
-		a, b := &prev.Provisions[i], &cur.Provisions[i]
+		a, b := &c.prev.Provisions[i], &c.cur.Provisions[i]
 		// Not the status: a proposal's diff is kept whatever the
 		// statuses of its version (the service's compiledKey).
 		return a.Text == b.Text && a.Translation == b.Translation && a.Original == nil && b.Original == nil
@@ -36,8 +60,8 @@ func CarriesOver(d ProposalDiff, p *Proposal, prev, cur *Version) bool {
 			return false
 		}
 	}
-	for _, c := range d.Diff.Changes {
-		if !same(c.Provision) || !same(c.After) {
+	for _, ch := range d.Diff.Changes {
+		if !same(ch.Provision) || !same(ch.After) {
 			return false
 		}
 	}

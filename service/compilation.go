@@ -288,7 +288,7 @@ func (s *Service) compileInSlot(ctx context.Context, v *drafts.Version, open []*
 }
 
 // carryOver takes into diffs the diffs of the proposals todo on the
-// version before v that hold on v too (drafts.CarriesOver), keeps them
+// version before v that hold on v too (drafts.Carry), keeps them
 // for v, and returns the proposals left to diff. After a merge, most open
 // proposals touch provisions the merge left alone: the room's first
 // compilation of the new version diffs only the others.
@@ -297,6 +297,7 @@ func (s *Service) carryOver(ctx context.Context, v *drafts.Version, bases map[in
 		return todo, nil
 	}
 	prev := bases[v.Number-1]
+	var carry *drafts.Carry // the two versions compared once, for every proposal
 	left := todo[:0:0]
 	for _, p := range todo {
 		d, ok := s.immutable().get(compiledKey(v.Document, v.Number-1, p))
@@ -310,8 +311,11 @@ func (s *Service) carryOver(ctx context.Context, v *drafts.Version, bases map[in
 				return nil, err
 			}
 		}
+		if carry == nil {
+			carry = drafts.NewCarry(prev, v)
+		}
 		pd := d.(drafts.ProposalDiff)
-		if !drafts.CarriesOver(pd, p, prev, v) {
+		if !carry.Over(pd, p) {
 			left = append(left, p)
 			continue
 		}
