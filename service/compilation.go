@@ -201,7 +201,7 @@ func (s *Service) compile(ctx context.Context, d *drafts.Document, n int, lang s
 		}
 		comp.Delegations = namedIn(comp, names())
 		comp.Key = key
-		nameEntries(comp, v, open)
+		nameEntries(comp, open)
 		s.immutable().add(key, comp, compilationSize(comp))
 		return comp, nil
 	})
@@ -403,39 +403,32 @@ func compilationSize(c *drafts.Compilation) int64 {
 	return n
 }
 
-// nameEntries sets each entry's Key: the version as read (its ETag names
-// the provision's text, number and status), the provision, and each
-// change in it with the proposals it groups at their ETags (sub-amendments
-// too). A proposal without an ETag leaves the entries without keys.
-func nameEntries(comp *drafts.Compilation, v *drafts.Version, open []*drafts.Proposal) {
-	etags := make(map[string]string, len(open))
+// nameEntries sets each entry's Key: what the entry holds (the provision
+// as the version has it, each change in it with its proposals, texts,
+// justifications and sub-amendments), not the version or the proposals
+// as read. After a merge, most entries of the new version hold what they
+// held in the one before: what was made of them (a page's part) is kept
+// under the same Key, and only the entries the merge changed are made
+// again. A proposal without an ETag (nothing names it as read) leaves
+// the entries without keys, as the compilation has none either.
+func nameEntries(comp *drafts.Compilation, open []*drafts.Proposal) {
 	for _, p := range open {
 		if p.ETag == "" {
 			return
 		}
-		etags[p.ID] = p.ETag
 	}
+	h := sha256.New()
+	enc := json.NewEncoder(h)
 	for i := range comp.Entries {
 		e := &comp.Entries[i]
-		h := sha256.New()
-		for _, s := range []string{v.ETag, e.Provision.ID} {
-			h.Write([]byte(s))
-			h.Write([]byte{0})
+		h.Reset()
+		if err := enc.Encode(struct {
+			Provision drafts.Provision
+			Proposals []drafts.CompiledProposal
+			Colliding bool
+		}{e.Provision, e.Proposals, e.Colliding}); err != nil {
+			continue // no Key: not shared
 		}
-		var name func(cps []drafts.CompiledProposal)
-		name = func(cps []drafts.CompiledProposal) {
-			for _, cp := range cps {
-				h.Write([]byte(cp.Op))
-				h.Write([]byte{1})
-				for _, id := range cp.Proposals {
-					h.Write([]byte(id + "\x00" + etags[id] + "\x00"))
-				}
-				h.Write([]byte{2})
-				name(cp.SubAmendments)
-				h.Write([]byte{3})
-			}
-		}
-		name(e.Proposals)
 		e.Key = hex.EncodeToString(h.Sum(nil)[:16])
 	}
 }

@@ -39,6 +39,12 @@ type documentData struct {
 	// reader of the head who sees the same positions and may do the same
 	// (template document-text-shared).
 	SharedText template.HTML
+	// ProposalRows are the rows of the list of open proposals, each made
+	// once for what it shows (documentProposals).
+	ProposalRows template.HTML
+	// Provisions are the text's provisions as shown, each made once for
+	// what it shows (documentProvisions).
+	Provisions template.HTML
 }
 
 func (s *Server) document(c echo.Context) error {
@@ -95,10 +101,14 @@ func (s *Server) document(c echo.Context) error {
 	// proposals at their ETags; the positions as this reader sees them,
 	// with what it may do. The positions' section with its form is the
 	// reader's own (template content).
-	if dd.Shared, err = s.sharedPiece(c, "document", "document-shared", p, sharedData(head.ETag, proposalsKey(props)), nil); err != nil {
+	if dd.Shared, err = s.sharedPiece(c, "document", "document-shared", p, sharedData(head.ETag, proposalsKey(props), s.itemsKey("document", "document-proposal-shared", p)), func() error {
+		return s.documentProposals(c, p, dd)
+	}); err != nil {
 		return err
 	}
-	if dd.SharedText, err = s.sharedPiece(c, "document", "document-text-shared", p, sharedData(head.ETag, positionsKey(dd.Positions)), nil); err != nil {
+	if dd.SharedText, err = s.sharedPiece(c, "document", "document-text-shared", p, sharedData(head.ETag, positionsKey(dd.Positions), s.itemsKey("document", "document-provision-shared", p)), func() error {
+		return s.documentProvisions(c, p, dd)
+	}); err != nil {
 		return err
 	}
 	return s.render(c, http.StatusOK, "document", p)

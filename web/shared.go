@@ -32,6 +32,14 @@ import (
 // version's ETag, the proposals' ETags). A part whose templates use a
 // field of the user's own (personal) is never shared: it is rendered for
 // each request, as if it had no key.
+//
+// The items of the long lists (the text's provisions, the open proposals,
+// the compilation's entries) are parts of their own (sharedList), made
+// with a page that holds the document by its id only, and named by what
+// each shows rather than by the version or the document as read: they
+// outlive a merge, and the room's first reader after one makes again only
+// the items the merge changed. The part holding them names what their
+// keys name beyond their data (itemsKey).
 
 // personal are the fields of a Page that are the user's own.
 var personal = []string{"User", "CSRF", "Form", "Field", "FormKey", "Error", "Notice", "Flash", "Saved", "Session", "RenewSoon", "Path", "Now"}
@@ -291,6 +299,52 @@ func docKey(d *drafts.Document) string {
 func (s *Server) sharedPart(c echo.Context, name, part string, p *Page, data string) (template.HTML, error) {
 	html, err := s.sharedBytes(c, name, part, p, s.sharedKey(c, name, part, p, data), nil)
 	return template.HTML(html), err
+}
+
+// sharedList makes the n items of a list in page name, item i the
+// template part made with the page and the data item(i) returns (as
+// sharedPart: once per key), and returns them joined. The items of a
+// list outlive the list: a list made again after a change makes again
+// only the items it changed.
+func (s *Server) sharedList(c echo.Context, name, part string, n int, item func(i int) (*Page, string)) (template.HTML, error) {
+	parts := make([][]byte, n)
+	size := 0
+	for i := range n {
+		p, data := item(i)
+		html, err := s.sharedBytes(c, name, part, p, s.sharedKey(c, name, part, p, data), nil)
+		if err != nil {
+			return "", err
+		}
+		parts[i] = html
+		size += len(html)
+	}
+	var b strings.Builder
+	b.Grow(size)
+	for _, html := range parts {
+		b.Write(html)
+	}
+	return template.HTML(b.String()), nil
+}
+
+// itemsKey names, for a shared part holding the items of a list
+// (sharedList) made of template part of page name, what the items' keys
+// name beyond their data: what the user may do, the reader's zone, when
+// the items' templates use them. The part holding them is made of them,
+// so its key must name it too. It is "" (the part holding them is not
+// shared either) when the items use a field of the user's own.
+func (s *Server) itemsKey(name, part string, p *Page) string {
+	sh := s.sharingOf(name, part)
+	if sh.never {
+		return ""
+	}
+	key := "items of " + part
+	if sh.links {
+		key += "/links " + linksKey(p.Links)
+	}
+	if sh.zone {
+		key += "/zone " + p.zone().String()
+	}
+	return key
 }
 
 // sharedData joins what a shared part was made from: "" (not shared)

@@ -32,7 +32,12 @@ func TestSharedPartsShowNothingOfTheUser(t *testing.T) {
 		// (Page.CSRFMark); the section with the form to record one is the
 		// reader's own.
 		{"document", "document-shared", false},
-		{"document", "document-text-shared", true},
+		{"document", "document-proposal-shared", false},
+		// The text holds its provisions, each with the link to propose a
+		// change to it: the text's key names what its provisions' keys
+		// name (itemsKey).
+		{"document", "document-text-shared", false},
+		{"document", "document-provision-shared", true},
 		{"document", "position-options-shared", false},
 		{"document", "document-since-shared", false},
 	} {
@@ -107,6 +112,40 @@ func TestSharedPagesKeepEachReadersView(t *testing.T) {
 			t.Errorf("document page does not list the new proposal")
 		}
 	}
+}
+
+// TestSharedTextNamesWhatItsProvisionsShow: the text is made of its
+// provisions' parts, and the provisions show the link to propose a change
+// to each. Under a policy that lets observers propose, an observer and
+// the chair see the same positions (with no form: neither has a
+// delegation's own), but the observer may propose and the chair may not:
+// each gets its own links, whoever loaded the text first.
+func TestSharedTextNamesWhatItsProvisionsShow(t *testing.T) {
+	const propose = "/proposals/new?provision="
+	links := func(first, then string) (int, int) {
+		e := newEnvWith(t, func(ws *web.Server) { ws.Auth = observersPropose{ws.Auth} })
+		doc := "/documents/" + e.Open.ID
+		_, a := newClient(t, e, first).get(doc)
+		_, b := newClient(t, e, then).get(doc)
+		return strings.Count(a, propose), strings.Count(b, propose)
+	}
+	observer, chair := links("JP", "chair")
+	if observer == 0 || chair != 0 {
+		t.Fatalf("observer first: %d links to propose a change, then the chair %d; want some, then none", observer, chair)
+	}
+	if c, o := links("chair", "JP"); c != 0 || o != observer {
+		t.Errorf("chair first: %d links, then the observer %d; want none, then %d", c, o, observer)
+	}
+}
+
+// observersPropose is a policy that also lets observers propose.
+type observersPropose struct{ drafts.Authorizer }
+
+func (a observersPropose) Authorize(s drafts.Subject, action string, r drafts.Resource) error {
+	if action == drafts.ActProposalCreate && s.Role == drafts.RoleObserver {
+		return nil
+	}
+	return a.Authorizer.Authorize(s, action, r)
 }
 
 var withdrawForm = regexp.MustCompile(`<form method="post" action="(/documents/[^"]+/positions/[^"]+/withdraw)">`)
