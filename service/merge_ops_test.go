@@ -201,3 +201,45 @@ func TestMergeReadsWhatChanged(t *testing.T) {
 		}
 	}
 }
+
+// TestProposalStorageOps: a delegation never changes once made, so a
+// replica reads it once, not for every proposal that names it; and a
+// proposal makes no more operations than it needs (the document, the
+// trail's head, its number, itself and its event, and now and then the
+// trail's hint).
+func TestProposalStorageOps(t *testing.T) {
+	store := &classStore{ObjectStore: MustOpenLocal(t), ops: map[string]int{}}
+	f := MustFixture(t, store, "1. One.\n\n2. Two.\n\n3. Three.\n")
+	sec := drafts.NewContextWithUser(context.Background(), &drafts.User{ID: "sec", Role: drafts.RoleSecretariat})
+	if err := f.svc.CreateDelegation(sec, &drafts.Delegation{ID: "KZ", Name: "Kazakhstan", Status: drafts.StatusMember}); err != nil {
+		t.Fatal(err)
+	}
+	kz := delegate("uKZ", "KZ")
+	for i := range 3 {
+		store.take()
+		p, err := f.svc.CreateProposal(kz, f.doc, drafts.ProposalInput{Base: 1, Justification: "why",
+			Text: fmt.Sprintf("1. One %d.\n\n2. Two.\n\n3. Three.\n", i)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.svc.Drain()
+		got := store.take()
+		if n := got["GET directory/delegations/*.json"]; n != 0 && i > 0 {
+			t.Errorf("proposal %d read its delegation %d times, read already:\n%s", p.Number, n, describeOps(got))
+		}
+		// The trail's hint is moved now and then (the seventh).
+		if n := total(got); n > 7 && i > 0 {
+			t.Errorf("proposal %d made %d storage operations, want at most 7:\n%s", p.Number, n, describeOps(got))
+		}
+		if i == 2 {
+			t.Logf("storage operations of a proposal:\n%s", describeOps(got))
+		}
+	}
+	pr, err := f.svc.GetProposal(kz, f.doc, "3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if es, err := f.svc.ListEvents(f.chair, f.doc, drafts.ListOptions{Limit: 100}); err != nil || !strings.Contains(es.Items[len(es.Items)-1].Detail, "Kazakhstan") {
+		t.Errorf("the last event does not name proposal %d's delegation: %v", pr.Number, err)
+	}
+}

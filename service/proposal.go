@@ -60,6 +60,14 @@ func (s *Service) newProposal(ctx context.Context, doc string, in drafts.Proposa
 // number is claimed just before it is stored (numbers.go).
 func (s *Service) CreateProposal(ctx context.Context, doc string, in drafts.ProposalInput) (_ *drafts.Proposal, err error) {
 	defer markOp(&err, "service.CreateProposal")
+	// The head of the document's trail is read (beginChange) while the
+	// document and the proposal are checked: a read only, dropped if the
+	// proposal is refused. The room's delegates each waited a round trip
+	// for it.
+	var began <-chan beginning
+	if drafts.ValidID(doc) {
+		began = s.beginAhead(ctx, doc)
+	}
 	dr, err := s.newProposal(ctx, doc, in)
 	if err != nil {
 		return nil, err
@@ -77,10 +85,14 @@ func (s *Service) CreateProposal(ctx context.Context, doc string, in drafts.Prop
 	if dr.amended != nil {
 		p.Amends, p.AmendsNumber = dr.amended.ID, dr.amended.Number
 	}
-	tx, err := s.beginChange(ctx, doc)
-	if err != nil {
-		return nil, err
+	if began == nil {
+		began = s.beginAhead(ctx, doc)
 	}
+	b := <-began
+	if b.err != nil {
+		return nil, b.err
+	}
+	tx := b.tx
 	// The first proposal opens the negotiation; this goes first, so that a
 	// failure leaves no proposal behind.
 	d := dr.doc
