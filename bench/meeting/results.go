@@ -36,10 +36,15 @@ type results struct {
 	merges     []sample
 	// roundOps is the storage operations of a measured round (the views
 	// and the next round's proposals, not the merge) by kind, averaged.
-	roundOps  map[string]float64
-	bigComp   map[string]bigTimes
-	bigN      int
-	PeakRSSKB int64
+	roundOps map[string]float64
+	// roundCPU is the processor time of a measured round (the same
+	// views and proposals) in ms, averaged: the server's, and MinIO's.
+	// Summed over whole rounds it moves less with the machine's load
+	// than the latencies do, and tells two servers apart.
+	roundCPU, roundMinIOCPU float64
+	bigComp                 map[string]bigTimes
+	bigN                    int
+	PeakRSSKB               int64
 	// round is the measured round under way (1, 2 …), 0 after them.
 	round int
 }
@@ -116,6 +121,11 @@ func (r *results) print(w io.Writer) {
 		fmt.Fprintf(w, "storage operations in a round (views and proposals):")
 		for _, op := range kinds {
 			fmt.Fprintf(w, " %s %.0f", op, r.roundOps[op])
+		}
+		fmt.Fprintln(w)
+		fmt.Fprintf(w, "processor time in a round (views and proposals): server %.0f ms", r.roundCPU)
+		if r.roundMinIOCPU > 0 {
+			fmt.Fprintf(w, ", MinIO %.0f ms", r.roundMinIOCPU)
 		}
 		fmt.Fprintln(w)
 	}

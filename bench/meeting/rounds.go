@@ -210,9 +210,12 @@ func (m *meeting) play() error {
 		if err != nil {
 			return err
 		}
+		cpu, minioCPU := m.srv.cpuMS(), m.srv.minioCPUms()
 		if _, err := m.release(pageKinds, nil, false, func() error { return m.propose(m.doc, *delegates, m.head, &m.pending) }); err != nil {
 			return err
 		}
+		m.res.roundCPU += (m.srv.cpuMS() - cpu) / float64(*rounds)
+		m.res.roundMinIOCPU += (m.srv.minioCPUms() - minioCPU) / float64(*rounds)
 		after, err := m.srv.opsByKind()
 		if err != nil {
 			return err

@@ -159,25 +159,15 @@ func (s *server) opsByKind() (map[string]float64, error) {
 }
 
 // cpuMS is the processor time (user and system) the server has used so
-// far, in ms (from /proc/PID/stat, in clock ticks of 10 ms).
-func (s *server) cpuMS() float64 {
-	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", s.cmd.Process.Pid))
-	if err != nil {
+// far, in ms.
+func (s *server) cpuMS() float64 { return harness.CPUms(s.cmd.Process.Pid) }
+
+// minioCPUms is MinIO's processor time so far, in ms (0 without MinIO).
+func (s *server) minioCPUms() float64 {
+	if s.minio == nil {
 		return 0
 	}
-	// The fields after the command's name (in parentheses, which may
-	// hold spaces): utime and stime are the 12th and 13th of them.
-	rest := string(data)
-	if i := strings.LastIndexByte(rest, ')'); i >= 0 {
-		rest = rest[i+1:]
-	}
-	f := strings.Fields(rest)
-	if len(f) < 13 {
-		return 0
-	}
-	utime, _ := strconv.ParseFloat(f[11], 64)
-	stime, _ := strconv.ParseFloat(f[12], 64)
-	return (utime + stime) * 10
+	return s.minio.CPUms()
 }
 
 // peakRSSKB is the server's peak resident set so far (VmHWM), in KiB.

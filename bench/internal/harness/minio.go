@@ -6,6 +6,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -54,6 +56,9 @@ func StartMinIO(dir string, latency time.Duration) (*MinIO, error) {
 	}
 	return m, nil
 }
+
+// CPUms is the processor time MinIO has used so far (CPUms).
+func (m *MinIO) CPUms() float64 { return CPUms(m.cmd.Process.Pid) }
 
 // Stop ends MinIO.
 func (m *MinIO) Stop() {
@@ -125,4 +130,27 @@ func delayed(src, dst net.Conn, delay time.Duration) {
 			return
 		}
 	}
+}
+
+// CPUms is the processor time (user and system) process pid has used so
+// far, in ms (from /proc/PID/stat, in clock ticks of 10 ms); 0 if it
+// cannot be read.
+func CPUms(pid int) float64 {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	// The fields after the command's name (in parentheses, which may
+	// hold spaces): utime and stime are the 12th and 13th of them.
+	rest := string(data)
+	if i := strings.LastIndexByte(rest, ')'); i >= 0 {
+		rest = rest[i+1:]
+	}
+	f := strings.Fields(rest)
+	if len(f) < 13 {
+		return 0
+	}
+	utime, _ := strconv.ParseFloat(f[11], 64)
+	stime, _ := strconv.ParseFloat(f[12], 64)
+	return (utime + stime) * 10
 }
