@@ -40,9 +40,10 @@ type CompilationEntry struct {
 	// Colliding is set when the proposals' changes to the provision
 	// cannot all apply (see MarkCollisions): the chair must resolve them.
 	Colliding bool `json:"colliding,omitempty"`
-	// Key, when not empty, names everything the entry was made from (the
-	// version as read, each proposal in it at its ETag): two entries with
-	// one Key are equal, so what is made of one may be kept under it.
+	// Key, when not empty, names everything the entry holds (its
+	// provision and the changes to it, by content, and the positions the
+	// reader sees): two entries with one Key are equal, so what is made
+	// of one may be kept under it, from one version to the next.
 	Key string `json:"-"`
 }
 
