@@ -2,10 +2,8 @@ package web_test
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"strconv"
-	"strings"
 	"testing"
 
 	"chancery/drafts"
@@ -74,19 +72,5 @@ func (f *bigFixture) propose(tb testing.TB, who context.Context, base, from, n i
 	if err != nil {
 		tb.Fatal(err)
 	}
-	var paras []drafts.Provision
-	for _, p := range v.Provisions {
-		if p.Kind == drafts.KindParagraph {
-			paras = append(paras, p)
-		}
-	}
-	for k := from; k < from+n; k++ {
-		p := paras[(k*7)%len(paras)]
-		words := strings.Fields(p.Text)
-		words[2] = fmt.Sprintf("amended%d", k)
-		if _, err := f.e.svc.CreateProposal(who, f.doc, drafts.ProposalInput{Base: base, Justification: fmt.Sprintf("Reason %d for the change.", k),
-			Operations: []drafts.Operation{{Op: drafts.OpReplace, Provision: p.ID, Text: strings.Join(words, " ")}}}); err != nil {
-			tb.Fatal(err)
-		}
-	}
+	proposeBig(tb, f.e, f.doc, v, []context.Context{who}, from, n)
 }

@@ -54,22 +54,8 @@ func newBigFixture(tb testing.TB) *bigFixture {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	var paras []drafts.Provision
-	for _, p := range v.Provisions {
-		if p.Kind == drafts.KindParagraph {
-			paras = append(paras, p)
-		}
-	}
 	who := []context.Context{e.as("KZ"), e.as("IN")}
-	for k := 0; k < 200; k++ {
-		p := paras[(k*7)%len(paras)]
-		words := strings.Fields(p.Text)
-		words[2] = fmt.Sprintf("amended%d", k)
-		if _, err := e.svc.CreateProposal(who[k%2], d.ID, drafts.ProposalInput{Base: 1, Justification: fmt.Sprintf("Reason %d for the change.", k),
-			Operations: []drafts.Operation{{Op: drafts.OpReplace, Provision: p.ID, Text: strings.Join(words, " ")}}}); err != nil {
-			tb.Fatal(err)
-		}
-	}
+	proposeBig(tb, e, d.ID, v, who, 0, 200)
 	ses, plain, err := e.svc.CreateSession(chair, "", time.Hour)
 	if err != nil {
 		tb.Fatal(err)
@@ -80,6 +66,28 @@ func newBigFixture(tb testing.TB) *bigFixture {
 	}
 	return &bigFixture{e: e, doc: d.ID, cookie: &http.Cookie{Name: "chancery_session", Value: plain}, csrf: ses.CSRF,
 		delegate: &http.Cookie{Name: "chancery_session", Value: kz}}
+}
+
+// proposeBig makes proposals from to from+n-1 on version v of doc, the
+// k-th by who[k%len(who)]: each the k*7-th paragraph (modulo their
+// number) with its third word changed.
+func proposeBig(tb testing.TB, e *env, doc string, v *drafts.Version, who []context.Context, from, n int) {
+	tb.Helper()
+	var paras []drafts.Provision
+	for _, p := range v.Provisions {
+		if p.Kind == drafts.KindParagraph {
+			paras = append(paras, p)
+		}
+	}
+	for k := from; k < from+n; k++ {
+		p := paras[(k*7)%len(paras)]
+		words := strings.Fields(p.Text)
+		words[2] = fmt.Sprintf("amended%d", k)
+		if _, err := e.svc.CreateProposal(who[k%len(who)], doc, drafts.ProposalInput{Base: v.Number, Justification: fmt.Sprintf("Reason %d for the change.", k),
+			Operations: []drafts.Operation{{Op: drafts.OpReplace, Provision: p.ID, Text: strings.Join(words, " ")}}}); err != nil {
+			tb.Fatal(err)
+		}
+	}
 }
 
 func (f *bigFixture) get(tb testing.TB, path string) string {
