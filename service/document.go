@@ -121,13 +121,20 @@ func (s *Service) GetDocument(ctx context.Context, id string) (_ *drafts.Documen
 	// still its head.
 	var head func() (*drafts.Version, error)
 	if n, ok := s.lastHeads.Load(id); ok {
-		head = meanwhile(func() (*drafts.Version, error) { return s.getVersion(ctx, id, n.(int)) })
+		head = meanwhile(func() (*drafts.Version, error) { return s.headView(ctx, id, n.(int)) })
 	}
 	_, d, err := s.documentFor(ctx, id, drafts.ActDocumentRead)
 	if err != nil {
 		return nil, err
 	}
 	return s.documentView(ctx, d, head)
+}
+
+// headView is version n of a document with its statuses, shared (read
+// only): documentView only counts it.
+func (s *Service) headView(ctx context.Context, doc string, n int) (*drafts.Version, error) {
+	v, _, err := s.versionView(ctx, doc, n)
+	return v, err
 }
 
 // documentView completes a loaded document for its readers: a silence
@@ -153,7 +160,7 @@ func (s *Service) documentView(ctx context.Context, d *drafts.Document, read fun
 	}
 	if head == nil {
 		var err error
-		if head, err = s.getVersion(ctx, id, d.Head); err != nil {
+		if head, err = s.headView(ctx, id, d.Head); err != nil {
 			return nil, err
 		}
 	}

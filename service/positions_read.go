@@ -38,7 +38,8 @@ func (s *Service) ListPositions(ctx context.Context, doc string, n int, opt draf
 	if n < 1 || n > d.Head {
 		return nil, drafts.Errorf(drafts.ENOTFOUND, "no version %d of document %s", n, d.Symbol)
 	}
-	v, err := s.getVersion(ctx, doc, n)
+	// The positions' standing is read from the version: shared, read only.
+	v, _, err := s.versionView(ctx, doc, n)
 	if err != nil {
 		return nil, err
 	}
