@@ -126,3 +126,6 @@ func DeskGroups(l string) (got, want string) {
 	}
 	return string(groupsHTML(Lang(l), groups)), b.String()
 }
+
+// SharedParts is how many shared parts s keeps, for tests.
+func SharedParts(s *Server) int { return s.shared.Len() }

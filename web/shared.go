@@ -126,6 +126,18 @@ func sharingOf(t *template.Template, part string) sharing {
 // naming what the part's data was made from; "" when the part may not be
 // shared.
 func (s *Server) sharedKey(c echo.Context, name, part string, p *Page, data string) string {
+	return s.sharedKeyAt(name, part, p, c.Request().URL.RequestURI(), data)
+}
+
+// itemsAt stands for the request's path and query in the keys of the
+// items of a list (sharedList): an item is made with a page that holds
+// nothing of the address (see sharedList), so the pages that differ only
+// by their query (?position=, ?version=) share their items. No request
+// URI is "items" (each begins with "/").
+const itemsAt = "items"
+
+// sharedKeyAt is sharedKey with where for the request's path and query.
+func (s *Server) sharedKeyAt(name, part string, p *Page, where, data string) string {
 	sh := s.sharingOf(name, part)
 	if sh.never || data == "" {
 		return ""
@@ -139,7 +151,7 @@ func (s *Server) sharedKey(c echo.Context, name, part string, p *Page, data stri
 	}
 	var b bytes.Buffer
 	b.WriteString(name + "/" + part)
-	for _, s := range []string{c.Request().URL.RequestURI(), string(p.L), links, zone, docKey(p.Doc), data} {
+	for _, s := range []string{where, string(p.L), links, zone, docKey(p.Doc), data} {
 		b.WriteByte(0)
 		b.WriteString(s)
 	}
@@ -303,15 +315,18 @@ func (s *Server) sharedPart(c echo.Context, name, part string, p *Page, data str
 
 // sharedList makes the n items of a list in page name, item i the
 // template part made with the page and the data item(i) returns (as
-// sharedPart: once per key), and returns them joined. The items of a
-// list outlive the list: a list made again after a change makes again
-// only the items it changed.
+// sharedPart: once per key, but a key that names no address: itemsAt),
+// and returns them joined. The items of a list outlive the list: a list
+// made again after a change makes again only the items it changed. The
+// page of an item holds the document by its id only, and no field that
+// follows the address but the user's own (Path: such a part is never
+// shared).
 func (s *Server) sharedList(c echo.Context, name, part string, n int, item func(i int) (*Page, string)) (template.HTML, error) {
 	parts := make([][]byte, n)
 	size := 0
 	for i := range n {
 		p, data := item(i)
-		html, err := s.sharedBytes(c, name, part, p, s.sharedKey(c, name, part, p, data), nil)
+		html, err := s.sharedBytes(c, name, part, p, s.sharedKeyAt(name, part, p, itemsAt, data), nil)
 		if err != nil {
 			return "", err
 		}

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"chancery/drafts"
+	"chancery/web"
 )
 
 // TestSharedPartsFollowRenumbering: the parts of the document and
@@ -79,5 +80,32 @@ func TestSharedPartsFollowRenumbering(t *testing.T) {
 	}
 	if _, body := in.get("/documents/" + doc); !strings.Contains(body, "Say who spoke.") {
 		t.Errorf("the document page no longer lists the open proposal %s", open.ID)
+	}
+}
+
+// TestSharedItemsFollowNoAddress: the document page asked with a query
+// (?position=, as the link to record a position under a provision
+// gives) shares its text's provisions with the page without one: it makes
+// its own text from them, not each provision again.
+func TestSharedItemsFollowNoAddress(t *testing.T) {
+	var ws *web.Server
+	e := newEnvWith(t, func(s *web.Server) { ws = s })
+	kz := newClient(t, e, "KZ")
+	doc := "/documents/" + e.Members.ID
+	p6 := e.paragraph(t, "6.")
+	if st, _ := kz.get(doc); st != 200 {
+		t.Fatalf("document page: %d", st)
+	}
+	before := web.SharedParts(ws)
+	st, body := kz.get(doc + "?position=" + p6)
+	if st != 200 || !strings.Contains(body, `<option value="`+p6+`" selected>`) {
+		t.Fatalf("?position=: status %d, the provision is not selected", st)
+	}
+	v, err := e.svc.GetVersion(e.as("KZ"), e.Members.ID, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if made := web.SharedParts(ws) - before; made >= len(v.Provisions) {
+		t.Errorf("the page with a query made %d parts for a text of %d provisions: its provisions again", made, len(v.Provisions))
 	}
 }

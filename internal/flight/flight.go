@@ -95,6 +95,13 @@ func NewCache(max int) *Cache {
 	return &Cache{max: max, ll: list.New(), items: map[string]*list.Element{}}
 }
 
+// Len is how many results the cache keeps.
+func (c *Cache) Len() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.items)
+}
+
 // Get returns the bytes kept under key, if any.
 func (c *Cache) Get(key string) ([]byte, bool) {
 	c.mu.Lock()

@@ -32,8 +32,8 @@ func TestCacheCountsKeys(t *testing.T) {
 			t.Errorf("entry %d gone", i)
 		}
 	}
-	if c.size != 8*95 {
-		t.Errorf("size %d, want %d", c.size, 8*95)
+	if c.size != 8*95 || c.Len() != 8 {
+		t.Errorf("size %d for %d entries, want %d for 8", c.size, c.Len(), 8*95)
 	}
 	// Larger than an eighth of the bound with its key: made, not kept.
 	c.Add(strings.Repeat("x", 96), []byte("12345"))
