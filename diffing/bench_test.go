@@ -17,6 +17,14 @@ var benchLimits = drafts.Limits{MaxBytes: 256 << 20, MaxProvisions: 1 << 20}
 func benchPair(b *testing.B, n int) (old, new []drafts.Provision) {
 	b.Helper()
 	o, e := gendoc.Pair(n, 1)
+	old, new = parsePair(b, o, e)
+	b.SetBytes(int64(len(o) + len(e)))
+	return old, new
+}
+
+// parsePair parses texts o and e, and gives o's provisions ids.
+func parsePair(b *testing.B, o, e string) (old, new []drafts.Provision) {
+	b.Helper()
 	ot, err := drafts.ParseText(o, benchLimits)
 	if err != nil {
 		b.Fatal(err)
@@ -26,9 +34,8 @@ func benchPair(b *testing.B, n int) (old, new []drafts.Provision) {
 		b.Fatal(err)
 	}
 	for i := range ot.Provisions {
-		ot.Provisions[i].ID = fmt.Sprintf("p%d", i+1)
+		ot.Provisions[i].ID = "p" + strconv.Itoa(i+1)
 	}
-	b.SetBytes(int64(len(o) + len(e)))
 	return ot.Provisions, et.Provisions
 }
 
@@ -68,18 +75,7 @@ func BenchmarkProvisions150KBCold(b *testing.B) {
 	b.SetBytes(int64(len(o) + len(e)))
 	b.ReportAllocs()
 	for b.Loop() {
-		ot, err := drafts.ParseText(o, benchLimits)
-		if err != nil {
-			b.Fatal(err)
-		}
-		et, err := drafts.ParseText(e, benchLimits)
-		if err != nil {
-			b.Fatal(err)
-		}
-		old, new := ot.Provisions, et.Provisions
-		for i := range old {
-			old[i].ID = "p" + strconv.Itoa(i+1)
-		}
+		old, new := parsePair(b, o, e)
 		d := &diffing.Differ{}
 		next := len(old)
 		for i, j := range d.Align(old, new) {
