@@ -77,11 +77,9 @@ func (s *Server) compilationEntries(c echo.Context, p *Page, x *compilationData)
 // name; the delegations' names it shows. It returns the page and the
 // data of the part's key ("" when the entry has no Key: not shared).
 func entryPage(p *Page, x *compilationData, e *drafts.CompilationEntry) (*Page, string) {
-	ep := *p
-	ep.Doc = &drafts.Document{ID: p.Doc.ID}
 	ex := &compilationData{Comp: &drafts.Compilation{Delegations: map[string]drafts.Delegation{}}, Entry: e,
 		Numbers: map[string]string{}, Depths: map[string]int{e.Provision.ID: x.Depths[e.Provision.ID]}}
-	ep.Data = ex
+	ep := itemPage(p, ex)
 	var key strings.Builder
 	key.WriteString(e.Key)
 	fmt.Fprintf(&key, "/depth %d", x.Depths[e.Provision.ID])
@@ -102,10 +100,12 @@ func entryPage(p *Page, x *compilationData, e *drafts.CompilationEntry) (*Page, 
 		}
 		fmt.Fprintf(&key, "/%q:%q:%q", code, p.DelegationName(code), drafts.DelegationNamed(ex.Comp.Delegations, code).NameIn(string(p.L)))
 	}
+	if len(e.Proposals) > 0 {
+		number(e.Provision.ID)
+	}
 	var walk func(cps []drafts.CompiledProposal)
 	walk = func(cps []drafts.CompiledProposal) {
 		for _, cp := range cps {
-			number(e.Provision.ID)
 			number(cp.After)
 			for _, codes := range [][]string{cp.Delegations, cp.Cosponsors} {
 				for _, code := range codes {
@@ -126,9 +126,9 @@ func entryPage(p *Page, x *compilationData, e *drafts.CompilationEntry) (*Page, 
 		name(pos.Delegation)
 	}
 	if e.Key == "" {
-		return &ep, ""
+		return ep, ""
 	}
-	return &ep, key.String()
+	return ep, key.String()
 }
 
 func (s *Server) compilationPDF(c echo.Context) error {

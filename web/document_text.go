@@ -44,10 +44,8 @@ func (s *Server) documentProvisions(c echo.Context, p *Page, dd *documentData) (
 // and the data of the part's key ("" when it cannot be named: not
 // shared).
 func provisionPage(p *Page, dd *documentData, prov *drafts.Provision, depths map[string]int) (*Page, string) {
-	pp := *p
-	pp.Doc = &drafts.Document{ID: p.Doc.ID}
 	x := &provisionData{Provision: prov, Depth: depths[prov.ID]}
-	pp.Data = x
+	pp := itemPage(p, x)
 	key := struct {
 		Provision *drafts.Provision
 		Depth     int
@@ -70,11 +68,11 @@ func provisionPage(p *Page, dd *documentData, prov *drafts.Provision, depths map
 	}
 	data, err := json.Marshal(key)
 	if err != nil {
-		return &pp, ""
+		return pp, ""
 	}
 	// The key is kept with the part: a digest, not the provision's text.
 	sum := sha256.Sum256(data)
-	return &pp, hex.EncodeToString(sum[:16])
+	return pp, hex.EncodeToString(sum[:16])
 }
 
 // documentProposals makes the rows of the list of open proposals of the
@@ -83,17 +81,15 @@ func provisionPage(p *Page, dd *documentData, prov *drafts.Provision, depths map
 func (s *Server) documentProposals(c echo.Context, p *Page, dd *documentData) (err error) {
 	dd.ProposalRows, err = s.sharedList(c, "document", "document-proposal-shared", len(dd.Proposals), func(i int) (*Page, string) {
 		pr := dd.Proposals[i]
-		pp := *p
-		pp.Doc = &drafts.Document{ID: p.Doc.ID}
-		pp.Data = pr
+		pp := itemPage(p, pr)
 		if pr.ETag == "" {
-			return &pp, ""
+			return pp, ""
 		}
 		data, err := json.Marshal([]string{pr.ID, pr.ETag, p.ProposalName(pr), p.Del(pr.Delegation), p.Dels(pr.Cosponsors)})
 		if err != nil {
-			return &pp, ""
+			return pp, ""
 		}
-		return &pp, string(data)
+		return pp, string(data)
 	})
 	return err
 }

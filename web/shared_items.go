@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/labstack/echo/v4"
+
+	"chancery/drafts"
 )
 
 // The items of the long lists of a page, each a shared part of its own
@@ -16,6 +18,15 @@ import (
 // by their query (?position=, ?version=) share their items. No request
 // URI is "items" (each begins with "/").
 const itemsAt = "items"
+
+// itemPage is the page an item of a list is made with: p, holding the
+// document by its id only, and data.
+func itemPage(p *Page, data any) *Page {
+	ip := *p
+	ip.Doc = &drafts.Document{ID: p.Doc.ID}
+	ip.Data = data
+	return &ip
+}
 
 // sharedList makes the n items of a list in page name, item i the
 // template part made with the page and the data item(i) returns (as
